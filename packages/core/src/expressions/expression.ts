@@ -1,0 +1,124 @@
+import { ExpressionError } from '../errors';
+import { isSensitive, sensitive, containsSensitive } from '../sensitive/sensitive';
+import { celEnvironment, WORKFLOW_VARIABLES } from './cel-environment';
+import { fromCel, toCel } from './cel-values';
+import { collectReferences, type Reference } from './references';
+
+/** Longest expression text accepted. */
+export const MAX_EXPRESSION_LENGTH = 4096;
+
+/** Values an expression is evaluated against. */
+export interface ExpressionScope {
+  /** The context converted for CEL (sensitive values unwrapped, whole numbers as ints). */
+  celContext(): Record<string, unknown>;
+  /** The same context as JS values, with sensitive values still wrapped (used to decide taint). */
+  rawContext(): Record<string, unknown>;
+}
+
+/**
+ * A CEL expression compiled once and evaluated many times. Compilation
+ * (parse → check) fills `references`; evaluation converts values at the
+ * JS/CEL boundary and marks the result sensitive when the expression reads
+ * anything sensitive.
+ */
+export class CompiledExpression {
+  readonly source: string;
+  readonly references: readonly Reference[];
+  readonly variables: readonly string[];
+  readonly #program: (ctx: Record<string, unknown>) => unknown;
+
+  /** @internal use {@link compileExpression}. */
+  constructor(source: string, variables: readonly string[]) {
+    this.source = source;
+    this.variables = variables;
+    if (source.length > MAX_EXPRESSION_LENGTH) {
+      throw new ExpressionError(source.slice(0, 40) + '...', `expression is ${source.length} characters long; the limit is ${MAX_EXPRESSION_LENGTH}`, { syntax: true });
+    }
+    if (source.trim() === '') throw new ExpressionError(source, 'empty expression', { syntax: true });
+    let program: ((ctx: Record<string, unknown>) => unknown) & { ast?: unknown; check?: () => { valid: boolean; error?: Error } };
+    try {
+      program = celEnvironment(variables).parse(source) as typeof program;
+    } catch (err) {
+      throw celError(source, err, true);
+    }
+    this.#program = program;
+    this.references = Object.freeze(collectReferences(program.ast, new Set(variables)));
+  }
+
+  /**
+   * Evaluates against a scope. The result is plain JS (ints as numbers); it is
+   * wrapped as sensitive when any referenced value is sensitive.
+   */
+  evaluate(scope: ExpressionScope): unknown {
+    let result: unknown;
+    try {
+      result = fromCel(this.#program(scope.celContext()), this.source);
+    } catch (err) {
+      throw celError(this.source, err, false);
+    }
+    return this.readsSensitive(scope.rawContext()) ? sensitive(result) : result;
+  }
+
+  /** Evaluates with plain variables (for deferred expressions, e.g. `{ object }`). */
+  evaluateWith(variables: Record<string, unknown>): unknown {
+    const ctx: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(variables)) ctx[k] = toCel(v);
+    try {
+      return fromCel(this.#program(ctx), this.source);
+    } catch (err) {
+      throw celError(this.source, err, false);
+    }
+  }
+
+  /** True when a value this expression reads is, or holds, a sensitive value. */
+  readsSensitive(raw: Record<string, unknown>): boolean {
+    for (const ref of this.references) {
+      let cur: unknown = raw[ref.root];
+      let tainted = false;
+      for (const key of ref.path) {
+        if (isSensitive(cur)) {
+          tainted = true;
+          break;
+        }
+        if (typeof cur !== 'object' || cur === null) break;
+        cur = (cur as Record<string, unknown>)[key];
+      }
+      if (tainted || containsSensitive(cur)) return true;
+    }
+    return false;
+  }
+}
+
+/**
+ * Compiles a CEL expression.
+ *
+ * @param variables the context variables it may use (default: the workflow's).
+ * @throws ExpressionError with code `EXPRESSION_SYNTAX` and the offset inside the text.
+ */
+export function compileExpression(source: string, variables: readonly string[] = WORKFLOW_VARIABLES): CompiledExpression {
+  return new CompiledExpression(source, variables);
+}
+
+/** Every reference an expression makes, e.g. for a validator. Throws on a syntax error. */
+export function expressionReferences(source: string, variables: readonly string[] = WORKFLOW_VARIABLES): readonly Reference[] {
+  return compileExpression(source, variables).references;
+}
+
+/** Offset of an error inside the expression text, when CEL said where. */
+export function errorOffset(err: unknown): number | undefined {
+  const node = (err as { node?: { start?: number; pos?: number } })?.node;
+  return node?.start ?? node?.pos;
+}
+
+function celError(source: string, err: unknown, syntax: boolean): ExpressionError {
+  if (err instanceof ExpressionError) return err;
+  const raw = err instanceof Error ? err.message : String(err);
+  // cel-js appends a caret drawing after a blank line; keep the first line and say where instead.
+  const first = raw.split('\n')[0]!.trim();
+  const offset = errorOffset(err);
+  const at = offset === undefined ? '' : ` at character ${offset + 1}`;
+  const what = syntax ? 'does not parse' : 'failed';
+  const e = new ExpressionError(source, `expression '${source}' ${what}${at}: ${first}`, { syntax, cause: undefined });
+  if (offset !== undefined) Object.defineProperty(e, 'offset', { value: offset, enumerable: true });
+  return e;
+}

@@ -1,0 +1,10 @@
+export { compileExpression, expressionReferences, CompiledExpression, MAX_EXPRESSION_LENGTH, errorOffset } from './expression';
+export type { ExpressionScope } from './expression';
+export { compileTemplate, Template, escapePointer, MAX_TEMPLATE_DEPTH } from './template';
+export type { TemplateExpression, CompileTemplateOptions } from './template';
+export { scanTemplate, hasTemplate } from './template-scanner';
+export type { TemplatePart } from './template-scanner';
+export { formatReference } from './references';
+export type { Reference } from './references';
+export { Scope } from './scope';
+export { WORKFLOW_VARIABLES } from './cel-environment';

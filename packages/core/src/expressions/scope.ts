@@ -1,0 +1,56 @@
+import { toCel } from './cel-values';
+import type { ExpressionScope } from './expression';
+
+/**
+ * The evaluation context of one run: `parameters`, `vars`, `steps`,
+ * `resource`, `run`. The CEL form of each root is converted once and kept
+ * until that root changes, so evaluating many expressions costs no copying.
+ */
+export class Scope implements ExpressionScope {
+  readonly #raw: Record<string, unknown> = {};
+  readonly #cel: Record<string, unknown> = {};
+  readonly #wholeAsDouble = new Map<string, Set<string>>();
+
+  /**
+   * @param doubleFields per root, top-level fields whose whole numbers stay
+   * doubles in CEL (parameters declared `type: number`).
+   */
+  constructor(initial: Record<string, unknown> = {}, doubleFields: Record<string, Iterable<string>> = {}) {
+    for (const [root, fields] of Object.entries(doubleFields)) this.#wholeAsDouble.set(root, new Set(fields));
+    for (const [k, v] of Object.entries(initial)) this.set(k, v);
+  }
+
+  /** Sets a whole root, e.g. `parameters`. */
+  set(root: string, value: unknown): void {
+    this.#raw[root] = value;
+    this.#cel[root] = this.#convert(root, value);
+  }
+
+  /** Sets one entry of an object root, e.g. `vars.cluster_name` or `steps["db"]`. */
+  setEntry(root: string, key: string, value: unknown): void {
+    const raw = ((this.#raw[root] as Record<string, unknown> | undefined) ??= {});
+    raw[key] = value;
+    const cel = ((this.#cel[root] as Record<string, unknown> | undefined) ??= {});
+    cel[key] = this.#wholeAsDouble.get(root)?.has(key) ? toCel(value, true) : toCel(value);
+  }
+
+  get(root: string): unknown {
+    return this.#raw[root];
+  }
+
+  celContext(): Record<string, unknown> {
+    return this.#cel;
+  }
+
+  rawContext(): Record<string, unknown> {
+    return this.#raw;
+  }
+
+  #convert(root: string, value: unknown): unknown {
+    const doubles = this.#wholeAsDouble.get(root);
+    if (!doubles || typeof value !== 'object' || value === null || Array.isArray(value)) return toCel(value);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = toCel(v, doubles.has(k));
+    return out;
+  }
+}

@@ -1,0 +1,165 @@
+import { ExpressionError, InnominatusError } from '../errors';
+import { isSensitive, reveal, sensitive } from '../sensitive/sensitive';
+import { WORKFLOW_VARIABLES } from './cel-environment';
+import { compileExpression, type CompiledExpression, type ExpressionScope } from './expression';
+import { hasTemplate, scanTemplate } from './template-scanner';
+
+/** Deepest nesting a template may have. */
+export const MAX_TEMPLATE_DEPTH = 64;
+
+/** One `${{ }}` found in a template, for validators and error positions. */
+export interface TemplateExpression {
+  /** JSON pointer of the string holding it. */
+  pointer: string;
+  /** Offset of the expression text inside that string. */
+  offset: number;
+  /** True when the string is exactly this expression (its value keeps its type). */
+  whole: boolean;
+  expression: CompiledExpression;
+}
+
+type Node =
+  | { k: 'lit'; v: unknown }
+  | { k: 'expr'; e: CompiledExpression; pointer: string }
+  | { k: 'interp'; parts: Array<string | CompiledExpression>; pointer: string }
+  | { k: 'obj'; entries: Array<[string, Node]> }
+  | { k: 'arr'; items: Node[] };
+
+/** Options of {@link compileTemplate}. */
+export interface CompileTemplateOptions {
+  /** JSON pointer of the value inside its document, for error paths. Default `''`. */
+  pointer?: string;
+  /** Context variables expressions may use. */
+  variables?: readonly string[];
+  /** Keys of the top-level object that are left as written (deferred expressions). */
+  literalKeys?: ReadonlySet<string> | readonly string[];
+}
+
+/**
+ * A parsed YAML/JSON value with its `${{ }}` expressions compiled once.
+ * Rendering walks the tree value by value: a string that is exactly one
+ * expression becomes the expression's typed value; text around expressions
+ * makes a string; values without expressions are returned unchanged. A value
+ * produced by an expression is never scanned for templates again.
+ */
+export class Template {
+  readonly #root: Node;
+  /** Every expression in the template, in document order. */
+  readonly expressions: readonly TemplateExpression[];
+
+  /** @internal use {@link compileTemplate}. */
+  constructor(root: Node, expressions: TemplateExpression[]) {
+    this.#root = root;
+    this.expressions = expressions;
+  }
+
+  /** True when the value holds no expression at all. */
+  get isStatic(): boolean {
+    return this.expressions.length === 0;
+  }
+
+  /**
+   * Renders against a scope. Errors carry the JSON pointer of the failing
+   * value (`path`). A string interpolating a sensitive value is sensitive as a whole.
+   */
+  render(scope: ExpressionScope): unknown {
+    return renderNode(this.#root, scope);
+  }
+}
+
+/** Compiles a value; throws {@link ExpressionError} with `path` set for the first bad expression. */
+export function compileTemplate(value: unknown, options: CompileTemplateOptions = {}): Template {
+  const expressions: TemplateExpression[] = [];
+  const variables = options.variables ?? WORKFLOW_VARIABLES;
+  const literal = new Set(options.literalKeys ?? []);
+  const root = compileNode(value, options.pointer ?? '', 0, variables, expressions, literal);
+  return new Template(root, expressions);
+}
+
+function compileNode(
+  value: unknown,
+  pointer: string,
+  depth: number,
+  variables: readonly string[],
+  out: TemplateExpression[],
+  literalKeys: ReadonlySet<string>,
+): Node {
+  if (depth > MAX_TEMPLATE_DEPTH) {
+    throw new ExpressionError('', `value is nested more than ${MAX_TEMPLATE_DEPTH} levels deep`, { path: pointer, syntax: true });
+  }
+  if (typeof value === 'string') {
+    if (!hasTemplate(value)) return { k: 'lit', v: value };
+    const parts = withPath(pointer, () => scanTemplate(value));
+    const compiled = parts.map((p) => (p.kind === 'text' ? p.text : withPath(pointer, () => compileExpression(p.source, variables))));
+    const whole = parts.length === 1 && parts[0]!.kind === 'expr';
+    parts.forEach((p, i) => {
+      if (p.kind === 'expr') out.push({ pointer, offset: p.offset, whole, expression: compiled[i] as CompiledExpression });
+    });
+    if (whole) return { k: 'expr', e: compiled[0] as CompiledExpression, pointer };
+    if (compiled.every((c) => typeof c === 'string')) return { k: 'lit', v: compiled.join('') };
+    return { k: 'interp', parts: compiled, pointer };
+  }
+  if (Array.isArray(value)) {
+    const items = value.map((v, i) => compileNode(v, `${pointer}/${i}`, depth + 1, variables, out, new Set()));
+    return items.every((n) => n.k === 'lit') ? { k: 'lit', v: value } : { k: 'arr', items };
+  }
+  if (typeof value === 'object' && value !== null && !isSensitive(value)) {
+    const entries: Array<[string, Node]> = Object.entries(value).map(([k, v]) => [
+      k,
+      depth === 0 && literalKeys.has(k) ? { k: 'lit', v } : compileNode(v, `${pointer}/${escapePointer(k)}`, depth + 1, variables, out, new Set()),
+    ]);
+    return entries.every(([, n]) => n.k === 'lit') ? { k: 'lit', v: value } : { k: 'obj', entries };
+  }
+  return { k: 'lit', v: value };
+}
+
+function renderNode(node: Node, scope: ExpressionScope): unknown {
+  switch (node.k) {
+    case 'lit':
+      return node.v;
+    case 'expr':
+      return withPath(node.pointer, () => node.e.evaluate(scope));
+    case 'interp': {
+      let text = '';
+      let secret = false;
+      for (const p of node.parts) {
+        if (typeof p === 'string') {
+          text += p;
+          continue;
+        }
+        const v = withPath(node.pointer, () => p.evaluate(scope));
+        if (isSensitive(v)) secret = true;
+        text += stringify(reveal(v));
+      }
+      return secret ? sensitive(text) : text;
+    }
+    case 'arr':
+      return node.items.map((n) => renderNode(n, scope));
+    case 'obj': {
+      const out: Record<string, unknown> = {};
+      for (const [k, n] of node.entries) out[k] = renderNode(n, scope);
+      return out;
+    }
+  }
+}
+
+function stringify(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+function withPath<T>(pointer: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (InnominatusError.is(err) && err.path === undefined) Object.defineProperty(err, 'path', { value: pointer, enumerable: true });
+    throw err;
+  }
+}
+
+/** Escapes a key for a JSON pointer (RFC 6901). */
+export function escapePointer(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}

@@ -1,0 +1,45 @@
+import { StoreError } from '../errors';
+import type { RunJournal, RunRecord, StepRecord } from './types';
+
+/**
+ * A journal in memory: for tests and for embedding where durability across
+ * process restarts is not needed. Records are copied in and out, as a
+ * database would.
+ */
+export class MemoryJournal implements RunJournal {
+  readonly #runs = new Map<string, RunRecord>();
+  readonly #steps = new Map<string, Map<number, StepRecord>>();
+
+  async createRun(run: RunRecord): Promise<void> {
+    if (this.#runs.has(run.runId)) throw new StoreError('JOURNAL_ERROR', `run '${run.runId}' already exists`);
+    this.#runs.set(run.runId, structuredClone(run));
+    this.#steps.set(run.runId, new Map());
+  }
+
+  async updateRun(runId: string, patch: Partial<RunRecord>): Promise<void> {
+    const run = this.#runs.get(runId);
+    if (!run) throw new StoreError('RUN_NOT_FOUND', `run '${runId}' not found`);
+    Object.assign(run, structuredClone(patch));
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const run = this.#runs.get(runId);
+    return run && structuredClone(run);
+  }
+
+  async putStep(step: StepRecord): Promise<void> {
+    const steps = this.#steps.get(step.runId);
+    if (!steps) throw new StoreError('RUN_NOT_FOUND', `run '${step.runId}' not found`);
+    steps.set(step.index, structuredClone(step));
+  }
+
+  async listSteps(runId: string): Promise<StepRecord[]> {
+    const steps = this.#steps.get(runId);
+    return steps ? [...steps.values()].sort((a, b) => a.index - b.index).map((s) => structuredClone(s)) : [];
+  }
+
+  /** Every run id (for tests). */
+  runIds(): string[] {
+    return [...this.#runs.keys()];
+  }
+}

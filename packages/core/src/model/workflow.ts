@@ -1,0 +1,94 @@
+import type { SourcePosition } from '../errors';
+
+/** The JSON types a workflow parameter can have. */
+export type ParameterType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array';
+
+/**
+ * One entry of a workflow's `parameters` list. Besides the fields named here,
+ * any JSON Schema validation keyword (`minimum`, `maxLength`, `items`,
+ * `properties`, `format`, ...) is passed through to the parameter's schema.
+ */
+export interface ParameterSpec {
+  name: string;
+  type: ParameterType;
+  description?: string;
+  required?: boolean;
+  default?: unknown;
+  enum?: unknown[];
+  pattern?: string;
+  /** The value is a secret: it is wrapped as sensitive before the workflow sees it. */
+  sensitive?: boolean;
+  [keyword: string]: unknown;
+}
+
+/** A step as written in a workflow. */
+export interface StepSpec {
+  /** Unique within the workflow; read as `steps["NAME"]`. */
+  name: string;
+  /** A registered step type, e.g. `kubernetes-apply`. */
+  type: string;
+  description?: string;
+  /** A `${{ }}` expression (or a boolean); the step is skipped when it is false. */
+  if?: string | boolean;
+  /** Duration such as `30s`, `10m`, `1h30m`, or milliseconds. Default: the step type's. */
+  timeout?: string | number;
+  /** Retries for failures the step marks transient. */
+  retry?: { attempts?: number; backoff?: string | number; maxBackoff?: string | number };
+  /** The step's input, rendered and then checked against the step type's input schema. */
+  with?: Record<string, unknown>;
+}
+
+/** An output: a template, or an object that says whether it is sensitive. */
+export type OutputSpec = unknown | { value: unknown; sensitive?: boolean; description?: string };
+
+/** A workflow document (kind: Workflow). */
+export interface Workflow {
+  apiVersion: string;
+  kind: 'Workflow';
+  metadata: { name: string; description?: string; version?: string; [key: string]: unknown };
+  parameters?: ParameterSpec[];
+  vars?: Record<string, unknown>;
+  steps: StepSpec[];
+  outputs?: Record<string, OutputSpec>;
+}
+
+/** Maps a JSON pointer inside a loaded document to where it was written. */
+export interface SourceMap {
+  file?: string;
+  /** The position of the value at `pointer` (e.g. `/steps/0/with`), or of its closest parent. */
+  positionOf(pointer: string): SourcePosition | undefined;
+}
+
+/** A workflow together with where it came from (set by loaders such as the provider SDK). */
+export interface LoadedWorkflow {
+  workflow: Workflow;
+  source?: SourceMap;
+}
+
+/** Parses a duration (`500ms`, `30s`, `10m`, `1h30m`, or a number of milliseconds) into milliseconds. */
+export function parseDuration(value: string | number): number {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || value < 0) throw new RangeError(`invalid duration ${value}`);
+    return value;
+  }
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+  let total = 0;
+  let matched = 0;
+  const text = value.trim();
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    total += Number(m[1]) * units[m[2]!]!;
+    matched = re.lastIndex;
+  }
+  if (matched === 0 || matched !== text.length) {
+    throw new RangeError(`invalid duration '${value}' (use e.g. 500ms, 30s, 10m, 1h30m)`);
+  }
+  return total;
+}
+
+/** True when the value is an output written in the long form `{ value, sensitive }`. */
+export function isLongOutput(spec: OutputSpec): spec is { value: unknown; sensitive?: boolean; description?: string } {
+  return typeof spec === 'object' && spec !== null && !Array.isArray(spec) && 'value' in spec &&
+    Object.keys(spec).every((k) => k === 'value' || k === 'sensitive' || k === 'description');
+}

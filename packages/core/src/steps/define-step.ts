@@ -1,0 +1,81 @@
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { Logger } from '../util/logger';
+
+/** What a step reports while it works (shown in events and progress displays). */
+export interface StepProgress {
+  /** A short human-readable line, e.g. `status: Creating`. */
+  message: string;
+  /** Structured detail (redacted before it leaves the engine). */
+  data?: Record<string, unknown>;
+}
+
+/** Everything a step's `run` receives besides its input. */
+export interface StepContext {
+  /** Aborted on cancellation and on the step's timeout. Pass it to every I/O call. */
+  readonly signal: AbortSignal;
+  /** A logger whose output never holds the run's sensitive values. */
+  readonly logger: Logger;
+  /** Reports progress; cheap, call it whenever the observed state changes. */
+  progress(update: StepProgress | string): void;
+  /** Stable across resumes and retries of the same run and step: use it to make side effects idempotent. */
+  readonly idempotencyKey: string;
+  readonly runId: string;
+  readonly stepName: string;
+  /** 1 for the first try, 2 for the first retry, ... */
+  readonly attempt: number;
+  /** Milliseconds left before the step's timeout. */
+  remainingMs(): number;
+}
+
+/** A step type: schemas, defaults and the function that does the work. Make one with {@link defineStep}. */
+export interface StepDefinition<I extends TSchema = TSchema, O extends TSchema = TSchema> {
+  /** The name workflows use in `type:`, kebab-case, e.g. `kubernetes-apply`. */
+  readonly type: string;
+  readonly description: string;
+  /** JSON Schema of `with` (after rendering). */
+  readonly input: I;
+  /**
+   * JSON Schema of the outputs. A property with `"x-sensitive": true` is
+   * always treated as sensitive, whether or not `run` wrapped it.
+   */
+  readonly output: O;
+  /**
+   * Top-level input fields that hold deferred CEL expressions (evaluated by the
+   * step, not the engine), with the variables each may use, e.g.
+   * `{ successWhen: ['object'] }`.
+   */
+  readonly deferred: Readonly<Record<string, readonly string[]>>;
+  /** Default timeout (`30s`, `10m`, or milliseconds). Every step has one. */
+  readonly timeout: string | number;
+  /** Example `with` blocks, shown in docs and checked by tests. */
+  readonly examples?: ReadonlyArray<{ description: string; with: Record<string, unknown> }>;
+  /** Does the work. Must be safe to run again after a crash (apply, not create; read, not consume). */
+  run(input: Static<I>, ctx: StepContext): Promise<Static<O>>;
+}
+
+/** The argument of {@link defineStep}: `deferred` and `examples` are optional. */
+export type StepDefinitionInit<I extends TSchema, O extends TSchema> = Omit<StepDefinition<I, O>, 'deferred'> & {
+  deferred?: Record<string, readonly string[]>;
+};
+
+/**
+ * Defines a step type. The input and output schemas are TypeBox schemas
+ * (plain JSON Schema underneath); the TypeScript types of `run` follow from them.
+ *
+ * @example
+ * import { defineStep, Type } from '@innominatus/core';
+ * export const echo = defineStep({
+ *   type: 'echo',
+ *   description: 'Returns its message',
+ *   input: Type.Object({ message: Type.String() }),
+ *   output: Type.Object({ message: Type.String() }),
+ *   timeout: '5s',
+ *   async run(input) { return { message: input.message }; },
+ * });
+ */
+export function defineStep<I extends TSchema, O extends TSchema>(init: StepDefinitionInit<I, O>): StepDefinition<I, O> {
+  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(init.type)) {
+    throw new TypeError(`step type '${init.type}' must be kebab-case (e.g. 'kubernetes-apply')`);
+  }
+  return Object.freeze({ ...init, deferred: Object.freeze({ ...(init.deferred ?? {}) }) });
+}

@@ -1,0 +1,6 @@
+/**
+ * `@innominatus/core/testing`: helpers for testing steps, workflows and stores.
+ * @packageDocumentation
+ */
+export { createMockStepContext } from './mock-step-context';
+export type { MockStepContext, CapturedLog } from './mock-step-context';

@@ -1,0 +1,53 @@
+import type { StepContext, StepProgress } from '../steps/define-step';
+import type { Logger } from '../util/logger';
+
+/** A log line captured by {@link createMockStepContext}. */
+export interface CapturedLog {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+/** A step context for unit tests of a step, with everything it reported captured. */
+export interface MockStepContext extends StepContext {
+  readonly logs: CapturedLog[];
+  readonly progressUpdates: StepProgress[];
+  /** Aborts `signal`. */
+  abort(reason?: unknown): void;
+}
+
+/**
+ * Builds a {@link StepContext} for calling a step's `run` directly in a test.
+ *
+ * @example
+ * const ctx = createMockStepContext({ timeoutMs: 1000 });
+ * const out = await myStep.run({ name: 'x' }, ctx);
+ * expect(ctx.progressUpdates).toHaveLength(1);
+ */
+export function createMockStepContext(options: { runId?: string; stepName?: string; attempt?: number; timeoutMs?: number; signal?: AbortSignal } = {}): MockStepContext {
+  const controller = new AbortController();
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const deadline = Date.now() + timeoutMs;
+  const signal = options.signal ? AbortSignal.any([controller.signal, options.signal]) : controller.signal;
+  const logs: CapturedLog[] = [];
+  const progressUpdates: StepProgress[] = [];
+  const log = (level: CapturedLog['level']) => (message: string, data?: Record<string, unknown>) => {
+    logs.push(data === undefined ? { level, message } : { level, message, data });
+  };
+  const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  const runId = options.runId ?? 'test-run';
+  const stepName = options.stepName ?? 'test-step';
+  return {
+    signal,
+    logger,
+    logs,
+    progressUpdates,
+    progress: (u) => progressUpdates.push(typeof u === 'string' ? { message: u } : u),
+    idempotencyKey: `${runId}/${stepName}`,
+    runId,
+    stepName,
+    attempt: options.attempt ?? 1,
+    remainingMs: () => Math.max(0, deadline - Date.now()),
+    abort: (reason) => controller.abort(reason),
+  };
+}
