@@ -1,0 +1,9 @@
+export type {
+  Provider, ProviderOperation, OperationSpec, WorkflowChoice, ResourceTypeCapability, ProviderWorkflowRef, LoadedProvider,
+} from './provider-model';
+export { PROVIDER_OPERATIONS } from './provider-model';
+export { ProviderRegistry } from './provider-registry';
+export type { Resolution, ResolveOptions } from './provider-registry';
+export { mapParameters, compileParameterMapping, MAPPING_VARIABLES } from './parameter-mapping';
+export type { MappedResource, ParameterMapping } from './parameter-mapping';
+export { CORE_VERSION } from './core-version';

@@ -1,0 +1,70 @@
+import { ProviderError } from '../errors';
+import { compileTemplate, escapePointer, type Template } from '../expressions/template';
+import { Scope } from '../expressions/scope';
+import type { LoadedWorkflow } from '../model/workflow';
+import type { ProviderOperation } from './provider-model';
+
+/** The variables a capability's `parameters` map may use. */
+export const MAPPING_VARIABLES: readonly string[] = Object.freeze(['resource']);
+
+/** The request a parameter mapping is evaluated against (the orchestrator's ResourceContext fits). */
+export interface MappedResource {
+  id?: string;
+  name: string;
+  type: string;
+  application: string;
+  properties: Record<string, unknown>;
+  operation: ProviderOperation;
+}
+
+/** An operation's `parameters` map, compiled once at registration. */
+export interface ParameterMapping {
+  /** Workflow parameter name → its compiled template. */
+  readonly templates: ReadonlyMap<string, Template>;
+  /** Names of the parameters the workflow declares. */
+  readonly declared: ReadonlySet<string>;
+}
+
+/**
+ * Compiles an operation's `parameters` map.
+ *
+ * @param pointer JSON pointer of the map inside provider.yaml, for error paths.
+ * @throws ExpressionError for an expression that does not parse.
+ */
+export function compileParameterMapping(
+  map: Record<string, unknown> | undefined,
+  workflow: LoadedWorkflow,
+  pointer = '',
+): ParameterMapping {
+  const templates = new Map<string, Template>();
+  for (const [name, value] of Object.entries(map ?? {})) {
+    templates.set(name, compileTemplate(value, { pointer: `${pointer}/${escapePointer(name)}`, variables: MAPPING_VARIABLES }));
+  }
+  const declared = new Set((workflow.workflow.parameters ?? []).map((p) => p.name));
+  return { templates, declared };
+}
+
+/**
+ * The workflow parameters for a resource request: resource properties whose
+ * names match declared workflow parameters are passed through, then the
+ * operation's `parameters` map fills or overrides them.
+ *
+ * @example
+ * const r = registry.resolve('postgres', 'create');
+ * const parameters = mapParameters(r, { name: 'db', type: 'postgres', application: 'shop', properties: { size: 'large' }, operation: 'create' });
+ */
+export function mapParameters(resolution: { mapping: ParameterMapping; providerName?: string }, resource: MappedResource): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const { mapping } = resolution;
+  for (const [key, value] of Object.entries(resource.properties ?? {})) {
+    if (mapping.declared.has(key)) out[key] = value;
+  }
+  const scope = new Scope({ resource: { ...resource, id: resource.id ?? '', properties: resource.properties ?? {} } });
+  for (const [name, template] of mapping.templates) {
+    if (!mapping.declared.has(name)) {
+      throw new ProviderError('OPERATION_NOT_SUPPORTED', `parameter mapping names '${name}', which the workflow does not declare`);
+    }
+    out[name] = template.render(scope);
+  }
+  return out;
+}
