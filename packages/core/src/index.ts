@@ -32,3 +32,11 @@ export type { RunJournal, RunRecord, StepRecord, RunStatus, StepStatus, Journale
 export { MemoryJournal } from './journal/memory-journal';
 export { aesGcmEncrypter, ephemeralEncrypter, seal, unseal } from './journal/encrypter';
 export type { Encrypter } from './journal/encrypter';
+
+export {
+  ProviderRegistry, mapParameters, compileParameterMapping, MAPPING_VARIABLES, PROVIDER_OPERATIONS, CORE_VERSION,
+} from './providers/index';
+export type {
+  Provider, ProviderOperation, OperationSpec, WorkflowChoice, ResourceTypeCapability, ProviderWorkflowRef, LoadedProvider,
+  Resolution, ResolveOptions, MappedResource, ParameterMapping,
+} from './providers/index';
