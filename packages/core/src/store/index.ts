@@ -1,0 +1,7 @@
+export type {
+  Store, ResourceRecord, ResourceState, Operation, TransitionRecord, NewResource, ResourcePatch, ResourceExpectation, StateChange, ResourceFilter,
+} from './types';
+export { RESOURCE_STATES } from './types';
+export { MemoryStore } from './memory-store';
+export type { MemoryStoreOptions } from './memory-store';
+export { checkNewResource, checkPropertiesSize, listLimit, MAX_NAME_LENGTH, MAX_PROPERTIES_BYTES, MAX_LIST_LIMIT } from './validate';

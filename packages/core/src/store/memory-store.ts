@@ -1,0 +1,250 @@
+import { randomUUID } from 'node:crypto';
+import { StoreError } from '../errors';
+import { ephemeralEncrypter, seal, unseal, type Encrypter } from '../journal/encrypter';
+import { MemoryJournal } from '../journal/memory-journal';
+import type { JournaledError, RunRecord, StepRecord } from '../journal/types';
+import type {
+  NewResource, Operation, ResourceExpectation, ResourceFilter, ResourcePatch, ResourceRecord, ResourceState, StateChange, Store, TransitionRecord,
+} from './types';
+import { checkNewResource, listLimit } from './validate';
+
+/** Options of {@link MemoryStore}. */
+export interface MemoryStoreOptions {
+  /** Seals sensitive properties and outputs (default: a random per-process key). */
+  encrypter?: Encrypter;
+  /** The clock, in epoch milliseconds (default `Date.now`). */
+  now?: () => number;
+}
+
+interface Row {
+  id: string;
+  application: string;
+  name: string;
+  type: string;
+  properties: unknown;
+  state: ResourceState;
+  pendingOperation?: Operation;
+  generation: number;
+  runId?: string;
+  outputs?: unknown;
+  error?: JournaledError;
+  attempts: number;
+  nextAttemptAt?: number;
+  leaseOwner?: string;
+  leaseExpiresAt?: number;
+  createdAt: number;
+  updatedAt: number;
+  seq: number;
+}
+
+/**
+ * A {@link Store} in memory, for tests and embedding. It behaves like the SQL
+ * stores, including sealing sensitive values, so code tested against it
+ * behaves the same on a database.
+ */
+export class MemoryStore implements Store {
+  readonly #journal = new MemoryJournal();
+  readonly #rows = new Map<string, Row>();
+  readonly #history = new Map<string, TransitionRecord[]>();
+  readonly #listeners = new Set<() => void>();
+  readonly #encrypter: Encrypter;
+  readonly #now: () => number;
+  #seq = 0;
+  #closed = false;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.#encrypter = options.encrypter ?? ephemeralEncrypter();
+    this.#now = options.now ?? Date.now;
+  }
+
+  createRun(run: RunRecord): Promise<void> { return this.#journal.createRun(run); }
+  updateRun(runId: string, patch: Parameters<MemoryJournal['updateRun']>[1]): Promise<void> { return this.#journal.updateRun(runId, patch); }
+  getRun(runId: string): Promise<RunRecord | undefined> { return this.#journal.getRun(runId); }
+  putStep(step: StepRecord): Promise<void> { return this.#journal.putStep(step); }
+  listSteps(runId: string): Promise<StepRecord[]> { return this.#journal.listSteps(runId); }
+
+  async createResource(resource: NewResource): Promise<ResourceRecord> {
+    this.#open();
+    checkNewResource(resource);
+    const existing = [...this.#rows.values()].find(
+      (r) => r.application === resource.application && r.name === resource.name && r.state !== 'terminated',
+    );
+    if (existing) throw duplicate(resource);
+    const id = resource.id ?? randomUUID();
+    if (this.#rows.has(id)) throw new StoreError('STORE_ERROR', `resource id '${id}' already exists`);
+    const now = this.#now();
+    const row: Row = {
+      id, application: resource.application, name: resource.name, type: resource.type,
+      properties: this.#seal(resource.properties), state: 'requested', pendingOperation: 'create',
+      generation: 1, attempts: 0, createdAt: now, updatedAt: now, seq: this.#seq++,
+    };
+    this.#rows.set(id, row);
+    this.#history.set(id, [{ resourceId: id, to: 'requested', at: iso(now), reason: 'create requested' }]);
+    this.#wake();
+    return this.#record(row);
+  }
+
+  async getResource(id: string): Promise<ResourceRecord | undefined> {
+    const row = this.#rows.get(id);
+    return row && this.#record(row);
+  }
+
+  async findResource(application: string, name: string): Promise<ResourceRecord | undefined> {
+    const row = [...this.#rows.values()].find((r) => r.application === application && r.name === name && r.state !== 'terminated');
+    return row && this.#record(row);
+  }
+
+  async listResources(filter: ResourceFilter = {}): Promise<ResourceRecord[]> {
+    const limit = listLimit(filter.limit);
+    return [...this.#rows.values()]
+      .filter((r) => (filter.application === undefined || r.application === filter.application) && (filter.state === undefined || r.state === filter.state))
+      .sort((a, b) => a.seq - b.seq)
+      .slice(0, limit)
+      .map((r) => this.#record(r));
+  }
+
+  async listTransitions(resourceId: string): Promise<TransitionRecord[]> {
+    return structuredClone(this.#history.get(resourceId) ?? []);
+  }
+
+  async transition(id: string, change: StateChange): Promise<ResourceRecord | undefined> {
+    this.#open();
+    const row = this.#rows.get(id);
+    if (!row || !this.#holds(row, { state: change.from, owner: change.owner })) return undefined;
+    const now = this.#now();
+    this.#apply(row, change.set ?? {}, now);
+    row.state = change.to;
+    this.#history.get(id)!.push({ resourceId: id, from: change.from, to: change.to, at: iso(now), reason: change.reason });
+    if (row.pendingOperation && change.to !== 'failed') this.#wake();
+    return this.#record(row);
+  }
+
+  async patchResource(id: string, expect: ResourceExpectation, set: ResourcePatch): Promise<ResourceRecord | undefined> {
+    this.#open();
+    const row = this.#rows.get(id);
+    if (!row || !this.#holds(row, expect)) return undefined;
+    this.#apply(row, set, this.#now());
+    if (set.pendingOperation || set.releaseLease || set.nextAttemptAt === null) this.#wake();
+    return this.#record(row);
+  }
+
+  async claim(owner: string, limit: number, leaseMs: number): Promise<ResourceRecord[]> {
+    this.#open();
+    const now = this.#now();
+    const claimed = [...this.#rows.values()]
+      .filter((r) => r.pendingOperation !== undefined && r.state !== 'failed'
+        && (r.leaseExpiresAt === undefined || r.leaseExpiresAt <= now)
+        && (r.nextAttemptAt === undefined || r.nextAttemptAt <= now))
+      .sort((a, b) => a.seq - b.seq)
+      .slice(0, Math.max(0, limit));
+    for (const r of claimed) {
+      r.leaseOwner = owner;
+      r.leaseExpiresAt = now + leaseMs;
+    }
+    return claimed.map((r) => this.#record(r));
+  }
+
+  async heartbeat(owner: string, ids: readonly string[], leaseMs: number): Promise<string[]> {
+    const now = this.#now();
+    const held: string[] = [];
+    for (const id of ids) {
+      const r = this.#rows.get(id);
+      if (r && r.leaseOwner === owner && r.leaseExpiresAt !== undefined && r.leaseExpiresAt > now) {
+        r.leaseExpiresAt = now + leaseMs;
+        held.push(id);
+      }
+    }
+    return held;
+  }
+
+  async release(owner: string, ids: readonly string[]): Promise<void> {
+    let released = false;
+    for (const id of ids) {
+      const r = this.#rows.get(id);
+      if (r && r.leaseOwner === owner) {
+        r.leaseOwner = undefined;
+        r.leaseExpiresAt = undefined;
+        released = true;
+      }
+    }
+    if (released) this.#wake();
+  }
+
+  onWork(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#listeners.clear();
+  }
+
+  /** The stored form of everything (sealed values as ciphertext), as JSON text: what a database would hold. */
+  dump(): string {
+    return JSON.stringify({ resources: [...this.#rows.values()], history: [...this.#history.values()] });
+  }
+
+  #open(): void {
+    if (this.#closed) throw new StoreError('STORE_ERROR', 'the store is closed');
+  }
+
+  #holds(row: Row, expect: ResourceExpectation): boolean {
+    if (expect.state !== undefined) {
+      const states = typeof expect.state === 'string' ? [expect.state] : expect.state;
+      if (!states.includes(row.state)) return false;
+    }
+    if (expect.owner !== undefined && (row.leaseOwner !== expect.owner || (row.leaseExpiresAt ?? 0) <= this.#now())) return false;
+    if (expect.idle && row.pendingOperation !== undefined) return false;
+    return true;
+  }
+
+  #apply(row: Row, set: ResourcePatch, now: number): void {
+    if (set.properties !== undefined) row.properties = this.#seal(set.properties);
+    if (set.pendingOperation !== undefined) row.pendingOperation = set.pendingOperation ?? undefined;
+    if (set.generation !== undefined) row.generation = set.generation;
+    if (set.runId !== undefined) row.runId = set.runId ?? undefined;
+    if (set.outputs !== undefined) row.outputs = set.outputs === null ? undefined : this.#seal(set.outputs);
+    if (set.error !== undefined) row.error = set.error === null ? undefined : structuredClone(set.error);
+    if (set.attempts !== undefined) row.attempts = set.attempts;
+    if (set.nextAttemptAt !== undefined) row.nextAttemptAt = set.nextAttemptAt === null ? undefined : Date.parse(set.nextAttemptAt);
+    if (set.releaseLease) {
+      row.leaseOwner = undefined;
+      row.leaseExpiresAt = undefined;
+    }
+    row.updatedAt = now;
+  }
+
+  #seal(value: unknown): unknown {
+    return JSON.parse(JSON.stringify(seal(value, this.#encrypter)));
+  }
+
+  #record(row: Row): ResourceRecord {
+    const rec: ResourceRecord = {
+      id: row.id, application: row.application, name: row.name, type: row.type,
+      properties: unseal(structuredClone(row.properties), this.#encrypter) as Record<string, unknown>,
+      state: row.state, generation: row.generation, attempts: row.attempts,
+      createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt),
+    };
+    if (row.pendingOperation) rec.pendingOperation = row.pendingOperation;
+    if (row.runId) rec.runId = row.runId;
+    if (row.outputs !== undefined) rec.outputs = unseal(structuredClone(row.outputs), this.#encrypter) as Record<string, unknown>;
+    if (row.error) rec.error = structuredClone(row.error);
+    if (row.nextAttemptAt !== undefined) rec.nextAttemptAt = iso(row.nextAttemptAt);
+    if (row.leaseOwner !== undefined) rec.leaseOwner = row.leaseOwner;
+    if (row.leaseExpiresAt !== undefined) rec.leaseExpiresAt = iso(row.leaseExpiresAt);
+    return rec;
+  }
+
+  #wake(): void {
+    for (const l of this.#listeners) queueMicrotask(l);
+  }
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function duplicate(r: NewResource): StoreError {
+  return new StoreError('STORE_ERROR', `resource '${r.name}' of application '${r.application}' already exists`);
+}

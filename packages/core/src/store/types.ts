@@ -1,0 +1,153 @@
+import type { JournaledError, RunJournal } from '../journal/types';
+
+/** Where a resource is in its lifecycle. See `lifecycle.ts` for the allowed moves. */
+export type ResourceState = 'requested' | 'provisioning' | 'active' | 'updating' | 'terminating' | 'terminated' | 'failed';
+
+/** Every resource state, in lifecycle order. */
+export const RESOURCE_STATES: readonly ResourceState[] = Object.freeze([
+  'requested', 'provisioning', 'active', 'updating', 'terminating', 'terminated', 'failed',
+]);
+
+/** What a provider's workflow is asked to do to a resource. */
+export type Operation = 'create' | 'update' | 'delete';
+
+/**
+ * One resource as a store returns it. `properties` and `outputs` come back
+ * unsealed: sensitive values inside are `Sensitive` again; in the store they
+ * are ciphertext. Times are ISO-8601 strings.
+ */
+export interface ResourceRecord {
+  id: string;
+  application: string;
+  name: string;
+  type: string;
+  properties: Record<string, unknown>;
+  state: ResourceState;
+  /** Work wanted on the resource (claimable when set and the resource is not failed); `undefined` when none. */
+  pendingOperation?: Operation;
+  /** Bumped by every create/update/delete request; part of the deterministic run id. */
+  generation: number;
+  /** The run serving the current (or last) operation. */
+  runId?: string;
+  outputs?: Record<string, unknown>;
+  error?: JournaledError;
+  /** Automatic tries of the current operation so far. */
+  attempts: number;
+  /** Not claimable before this time (backoff after a transient failure). */
+  nextAttemptAt?: string;
+  leaseOwner?: string;
+  leaseExpiresAt?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One entry of a resource's transition history. `from` is undefined for the first entry. */
+export interface TransitionRecord {
+  resourceId: string;
+  from?: ResourceState;
+  to: ResourceState;
+  at: string;
+  reason: string;
+}
+
+/** What a new resource is made of. */
+export interface NewResource {
+  /** Defaults to a random UUID. */
+  id?: string;
+  application: string;
+  name: string;
+  type: string;
+  properties: Record<string, unknown>;
+}
+
+/**
+ * Fields a state change or patch may set. `null` clears a field; absent keeps
+ * it. `releaseLease` clears owner and expiry in the same write.
+ */
+export interface ResourcePatch {
+  properties?: Record<string, unknown>;
+  pendingOperation?: Operation | null;
+  generation?: number;
+  runId?: string | null;
+  outputs?: Record<string, unknown> | null;
+  error?: JournaledError | null;
+  attempts?: number;
+  nextAttemptAt?: string | null;
+  releaseLease?: boolean;
+}
+
+/** Conditions a compare-and-set write requires; the write happens only when all hold. */
+export interface ResourceExpectation {
+  /** The resource's current state must be one of these. */
+  state?: ResourceState | readonly ResourceState[];
+  /** The lease must be held by this owner (and not expired). */
+  owner?: string;
+  /** `pendingOperation` must be unset (no work queued or in flight). */
+  idle?: boolean;
+}
+
+/** A compare-and-set state change, with the reason kept in the history. */
+export interface StateChange {
+  from: ResourceState;
+  to: ResourceState;
+  reason: string;
+  /** The lease must be held by this owner. */
+  owner?: string;
+  set?: ResourcePatch;
+}
+
+/** Filter for {@link Store.listResources}. */
+export interface ResourceFilter {
+  application?: string;
+  state?: ResourceState;
+  /** At most this many (default 1000, max 10000). */
+  limit?: number;
+}
+
+/**
+ * Durable home of resources, leases and run journals. One interface for the
+ * in-memory store (core), SQLite and PostgreSQL (`@innominatus/store-sql`);
+ * `describeStoreConformance` from `@innominatus/core/testing` checks an
+ * implementation. Only the lifecycle module calls {@link Store.transition}.
+ */
+export interface Store extends RunJournal {
+  /**
+   * Creates a resource in state `requested` with `pendingOperation: 'create'`
+   * and wakes listeners. Rejects with `STORE_ERROR` when a resource of the
+   * same application and name exists and is not terminated.
+   */
+  createResource(resource: NewResource): Promise<ResourceRecord>;
+  getResource(id: string): Promise<ResourceRecord | undefined>;
+  /** The resource of this application and name that is not terminated. */
+  findResource(application: string, name: string): Promise<ResourceRecord | undefined>;
+  /** Resources ordered by creation time. */
+  listResources(filter?: ResourceFilter): Promise<ResourceRecord[]>;
+  /** Transition history, oldest first. */
+  listTransitions(resourceId: string): Promise<TransitionRecord[]>;
+  /**
+   * Changes the state from `change.from` to `change.to` and appends the
+   * history entry, atomically; `undefined` when the resource was not in
+   * `from` (or the lease is not held by `change.owner`). Does not check the
+   * transition table: that is the lifecycle module's job.
+   */
+  transition(id: string, change: StateChange): Promise<ResourceRecord | undefined>;
+  /** Writes fields without a state change when `expect` holds; `undefined` otherwise. Wakes listeners when work becomes pending. */
+  patchResource(id: string, expect: ResourceExpectation, set: ResourcePatch): Promise<ResourceRecord | undefined>;
+  /**
+   * Leases up to `limit` resources with pending work, not failed, whose lease
+   * is free or expired and whose `nextAttemptAt` has passed, oldest first.
+   * Two claimers never get the same resource while a lease is valid.
+   */
+  claim(owner: string, limit: number, leaseMs: number): Promise<ResourceRecord[]>;
+  /** Extends the leases `owner` still holds; returns the ids it still holds. */
+  heartbeat(owner: string, ids: readonly string[], leaseMs: number): Promise<string[]>;
+  /** Gives up the leases `owner` holds on `ids`, making them claimable at once. */
+  release(owner: string, ids: readonly string[]): Promise<void>;
+  /**
+   * Calls `listener` when work may have become claimable (in-process for
+   * every store; across processes for PostgreSQL through LISTEN/NOTIFY).
+   * Returns the unsubscribe function.
+   */
+  onWork(listener: () => void): () => void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,42 @@
+import { StoreError } from '../errors';
+import type { NewResource } from './types';
+
+/** Longest id, application, name or type a store accepts. */
+export const MAX_NAME_LENGTH = 253;
+/** Largest serialized `properties` a store accepts (bytes of JSON). */
+export const MAX_PROPERTIES_BYTES = 256 * 1024;
+/** Most resources one `listResources` call returns. */
+export const MAX_LIST_LIMIT = 10_000;
+
+/** Rejects a new resource whose fields are missing, too long or too large, naming the field and value. */
+export function checkNewResource(r: NewResource): void {
+  for (const field of ['application', 'name', 'type'] as const) checkName(field, r[field]);
+  if (r.id !== undefined) checkName('id', r.id);
+  if (typeof r.properties !== 'object' || r.properties === null || Array.isArray(r.properties)) {
+    throw new StoreError('STORE_ERROR', `resource field 'properties' must be an object`);
+  }
+  checkPropertiesSize(r.properties);
+}
+
+/** Rejects properties larger than {@link MAX_PROPERTIES_BYTES} once serialized. */
+export function checkPropertiesSize(properties: Record<string, unknown>): void {
+  const size = Buffer.byteLength(JSON.stringify(properties) ?? '');
+  if (size > MAX_PROPERTIES_BYTES) {
+    throw new StoreError('STORE_ERROR', `resource field 'properties' is ${size} bytes; the limit is ${MAX_PROPERTIES_BYTES}`);
+  }
+}
+
+/** The effective limit of a list call. */
+export function listLimit(limit: number | undefined): number {
+  if (limit === undefined) return 1000;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+    throw new StoreError('STORE_ERROR', `list limit must be an integer from 1 to ${MAX_LIST_LIMIT}, got ${String(limit)}`);
+  }
+  return limit;
+}
+
+function checkName(field: string, value: unknown): void {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_NAME_LENGTH) {
+    throw new StoreError('STORE_ERROR', `resource field '${field}' must be a non-empty string of at most ${MAX_NAME_LENGTH} characters, got ${JSON.stringify(value)?.slice(0, 80)}`);
+  }
+}

@@ -1,0 +1,237 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isSensitive, reveal, sensitive } from '../sensitive/sensitive';
+import type { RunRecord } from '../journal/types';
+import type { Store } from '../store/types';
+
+/** One opened store for one conformance test. */
+export interface StoreHarness {
+  store: Store;
+  /** Opens a second handle on the same data (another connection or process view). Defaults to `store` itself. */
+  peer?: () => Promise<Store>;
+  /** Everything the store holds, read raw from its tables or memory, as text. */
+  rawText(): Promise<string>;
+  /** Closes every handle and removes the data. */
+  close(): Promise<void>;
+}
+
+/** What a store promises beyond the common contract. */
+export interface StoreConformanceOptions {
+  /** `onWork` listeners of a peer handle are woken by writes of another handle (PostgreSQL LISTEN/NOTIFY). */
+  crossInstanceWake?: boolean;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function run(runId: string): RunRecord {
+  const at = '2026-01-01T00:00:00.000Z';
+  return {
+    runId, workflow: { name: 'wf', steps: [] } as unknown as RunRecord['workflow'], parameters: { size: 1, secret: { $sensitive: 'v1:abc' } },
+    context: { resource: { id: 'r1' } }, status: 'running', attempt: 1, createdAt: at, updatedAt: at,
+  };
+}
+
+/**
+ * The store contract as a vitest suite: run it against every {@link Store}
+ * implementation. `open` is called before each test and must return an empty
+ * store of its own.
+ *
+ * @example
+ * describeStoreConformance('memory', async () => {
+ *   const store = new MemoryStore();
+ *   return { store, rawText: async () => store.dump(), close: () => store.close() };
+ * });
+ */
+export function describeStoreConformance(name: string, open: () => Promise<StoreHarness>, options: StoreConformanceOptions = {}): void {
+  describe(`store conformance: ${name}`, () => {
+    let h: StoreHarness;
+    let store: Store;
+    const peer = () => (h.peer ? h.peer() : Promise.resolve(store));
+    beforeEach(async () => {
+      h = await open();
+      store = h.store;
+    });
+    afterEach(async () => {
+      await h.close();
+    });
+
+    const newResource = (n: number) => ({ application: 'shop', name: `db-${n}`, type: 'postgres', properties: { size: n } });
+
+    it('creates a resource in state requested with a create pending and one history entry', async () => {
+      const r = await store.createResource({ id: 'res-1', application: 'shop', name: 'db', type: 'postgres', properties: { size: 'S', tags: ['a'] } });
+      expect(r).toMatchObject({ id: 'res-1', application: 'shop', name: 'db', type: 'postgres', state: 'requested', pendingOperation: 'create', generation: 1, attempts: 0 });
+      expect(r.leaseOwner).toBeUndefined();
+      const got = await store.getResource('res-1');
+      expect(got?.properties).toEqual({ size: 'S', tags: ['a'] });
+      expect((await store.findResource('shop', 'db'))?.id).toBe('res-1');
+      expect(await store.findResource('shop', 'other')).toBeUndefined();
+      expect(await store.getResource('missing')).toBeUndefined();
+      const history = await store.listTransitions('res-1');
+      expect(history.map((t) => [t.from, t.to])).toEqual([[undefined, 'requested']]);
+    });
+
+    it('rejects a second live resource of the same application and name, naming it', async () => {
+      await store.createResource(newResource(1));
+      await expect(store.createResource(newResource(1))).rejects.toMatchObject({ code: 'STORE_ERROR', message: "resource 'db-1' of application 'shop' already exists" });
+      await expect(store.createResource({ ...newResource(2), name: '' })).rejects.toMatchObject({ code: 'STORE_ERROR' });
+    });
+
+    it('lists resources by application and state in creation order', async () => {
+      for (let i = 0; i < 3; i++) await store.createResource(newResource(i));
+      await store.createResource({ ...newResource(9), application: 'other' });
+      expect((await store.listResources({ application: 'shop' })).map((r) => r.name)).toEqual(['db-0', 'db-1', 'db-2']);
+      expect((await store.listResources({ state: 'requested', limit: 2 })).length).toBe(2);
+      expect(await store.listResources({ state: 'active' })).toEqual([]);
+    });
+
+    it('changes state only from the expected state, keeping the history with reasons', async () => {
+      const r = await store.createResource(newResource(1));
+      expect(await store.transition(r.id, { from: 'active', to: 'updating', reason: 'x' })).toBeUndefined();
+      const moved = await store.transition(r.id, { from: 'requested', to: 'provisioning', reason: 'claimed by a', set: { runId: 'run-1' } });
+      expect(moved).toMatchObject({ state: 'provisioning', runId: 'run-1', pendingOperation: 'create' });
+      const done = await store.transition(r.id, { from: 'provisioning', to: 'active', reason: 'workflow succeeded', set: { pendingOperation: null } });
+      expect(done?.pendingOperation).toBeUndefined();
+      const history = await store.listTransitions(r.id);
+      expect(history.map((t) => `${t.from ?? '-'}>${t.to}:${t.reason}`)).toEqual(['->requested:create requested', 'requested>provisioning:claimed by a', 'provisioning>active:workflow succeeded']);
+      expect(Number.isNaN(Date.parse(history[2]!.at))).toBe(false);
+    });
+
+    it('makes owner-conditional writes fail once the lease is lost', async () => {
+      const r = await store.createResource(newResource(1));
+      await store.claim('a', 10, 60_000);
+      expect(await store.transition(r.id, { from: 'requested', to: 'provisioning', reason: 'x', owner: 'b' })).toBeUndefined();
+      expect(await store.patchResource(r.id, { owner: 'b' }, { attempts: 3 })).toBeUndefined();
+      expect((await store.patchResource(r.id, { owner: 'a' }, { attempts: 3 }))?.attempts).toBe(3);
+      expect((await store.transition(r.id, { from: 'requested', to: 'provisioning', reason: 'x', owner: 'a' }))?.state).toBe('provisioning');
+      expect(await store.patchResource(r.id, { idle: true }, { attempts: 4 })).toBeUndefined();
+      expect(await store.patchResource(r.id, { state: ['active', 'failed'] }, { attempts: 4 })).toBeUndefined();
+    });
+
+    it('claims in batches, oldest first, and never hands a leased resource to another owner', async () => {
+      for (let i = 0; i < 5; i++) await store.createResource(newResource(i));
+      const a = await store.claim('a', 3, 60_000);
+      expect(a.map((r) => r.name)).toEqual(['db-0', 'db-1', 'db-2']);
+      expect(a.every((r) => r.leaseOwner === 'a' && Date.parse(r.leaseExpiresAt!) > Date.now())).toBe(true);
+      const other = await peer();
+      const b = await other.claim('b', 10, 60_000);
+      expect(b.map((r) => r.name)).toEqual(['db-3', 'db-4']);
+      expect(await store.claim('c', 10, 60_000)).toEqual([]);
+    });
+
+    it('never gives one resource to two concurrent claimers', async () => {
+      for (let i = 0; i < 60; i++) await store.createResource(newResource(i));
+      const handles = [store, await peer(), await peer()];
+      const got: string[][] = [[], [], [], [], [], []];
+      await Promise.all(got.map(async (mine, k) => {
+        for (;;) {
+          const batch = await handles[k % handles.length]!.claim(`owner-${k}`, 4, 60_000);
+          if (batch.length === 0) return;
+          mine.push(...batch.map((r) => r.id));
+        }
+      }));
+      const all = got.flat();
+      expect(all.length).toBe(60);
+      expect(new Set(all).size).toBe(60);
+    });
+
+    it('makes an expired lease claimable by another owner', async () => {
+      const r = await store.createResource(newResource(1));
+      await store.claim('a', 1, 150);
+      expect(await store.claim('b', 1, 150)).toEqual([]);
+      await sleep(250);
+      const b = await store.claim('b', 1, 60_000);
+      expect(b.map((x) => [x.id, x.leaseOwner])).toEqual([[r.id, 'b']]);
+      expect(await store.heartbeat('a', [r.id], 60_000)).toEqual([]);
+    });
+
+    it('extends a lease on heartbeat, only for its owner', async () => {
+      const r = await store.createResource(newResource(1));
+      await store.claim('a', 1, 300);
+      await sleep(150);
+      expect(await store.heartbeat('a', [r.id, 'missing'], 1_000)).toEqual([r.id]);
+      expect(await store.heartbeat('b', [r.id], 1_000)).toEqual([]);
+      await sleep(300);
+      expect(await store.claim('b', 1, 1_000)).toEqual([]);
+    });
+
+    it('releases a lease so another owner can claim at once; a release by a non-owner does nothing', async () => {
+      const r = await store.createResource(newResource(1));
+      await store.claim('a', 1, 60_000);
+      await store.release('b', [r.id]);
+      expect(await store.claim('b', 1, 60_000)).toEqual([]);
+      await store.release('a', [r.id]);
+      expect((await store.claim('b', 1, 60_000)).map((x) => x.leaseOwner)).toEqual(['b']);
+    });
+
+    it('does not claim failed resources, idle resources, or ones waiting for their next attempt', async () => {
+      const failed = await store.createResource(newResource(1));
+      await store.transition(failed.id, { from: 'requested', to: 'failed', reason: 'boom' });
+      const idle = await store.createResource(newResource(2));
+      await store.patchResource(idle.id, {}, { pendingOperation: null });
+      const later = await store.createResource(newResource(3));
+      await store.patchResource(later.id, {}, { nextAttemptAt: new Date(Date.now() + 300).toISOString() });
+      expect(await store.claim('a', 10, 60_000)).toEqual([]);
+      await sleep(400);
+      expect((await store.claim('a', 10, 60_000)).map((r) => r.id)).toEqual([later.id]);
+    });
+
+    it('seals sensitive outputs and properties: readable through the store, ciphertext in the raw rows', async () => {
+      const r = await store.createResource({ ...newResource(1), properties: { size: 'S', token: sensitive('prop-secret-4711') } });
+      await store.patchResource(r.id, {}, { outputs: { host: 'db.local', password: sensitive('out-secret-0815'), nested: { list: [sensitive({ k: 'deep-secret-42' })] } } });
+      const got = await store.getResource(r.id);
+      expect(got?.outputs?.host).toBe('db.local');
+      expect(isSensitive(got?.outputs?.password)).toBe(true);
+      expect(reveal(got?.outputs?.password)).toBe('out-secret-0815');
+      expect(reveal((got?.outputs?.nested as { list: unknown[] }).list[0])).toEqual({ k: 'deep-secret-42' });
+      expect(reveal(got?.properties.token)).toBe('prop-secret-4711');
+      const raw = await h.rawText();
+      expect(raw).toContain('db.local');
+      expect(raw).toContain('$sensitive');
+      for (const secret of ['out-secret-0815', 'deep-secret-42', 'prop-secret-4711']) expect(raw).not.toContain(secret);
+    });
+
+    it('round-trips run journals', async () => {
+      await store.createRun(run('run-a'));
+      await expect(store.createRun(run('run-a'))).rejects.toMatchObject({ code: 'JOURNAL_ERROR' });
+      await store.updateRun('run-a', { status: 'succeeded', outputs: { host: 'h', pw: { $sensitive: 'v1:x' } }, attempt: 2, updatedAt: '2026-01-01T00:00:01.000Z' });
+      await expect(store.updateRun('run-missing', { status: 'failed' })).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
+      expect(await store.getRun('run-a')).toEqual({ ...run('run-a'), status: 'succeeded', outputs: { host: 'h', pw: { $sensitive: 'v1:x' } }, attempt: 2, updatedAt: '2026-01-01T00:00:01.000Z' });
+      expect(await store.getRun('run-missing')).toBeUndefined();
+      const step = { runId: 'run-a', index: 1, name: 'wait', type: 'test/wait', status: 'started' as const, attempt: 1, startedAt: '2026-01-01T00:00:00.500Z' };
+      await store.putStep({ runId: 'run-a', index: 0, name: 'apply', type: 'test/apply', status: 'succeeded', attempt: 1, outputs: { uid: 'u1' }, startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:00.100Z' });
+      await store.putStep(step);
+      await store.putStep({ ...step, status: 'failed', attempt: 2, error: { code: 'STEP_FAILED', message: 'boom', step: 'wait', retryable: true }, endedAt: '2026-01-01T00:00:00.900Z' });
+      await expect(store.putStep({ ...step, runId: 'run-missing' })).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
+      const steps = await store.listSteps('run-a');
+      expect(steps.map((s) => [s.index, s.name, s.status, s.attempt])).toEqual([[0, 'apply', 'succeeded', 1], [1, 'wait', 'failed', 2]]);
+      expect(steps[0]).toEqual({ runId: 'run-a', index: 0, name: 'apply', type: 'test/apply', status: 'succeeded', attempt: 1, outputs: { uid: 'u1' }, startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:00.100Z' });
+      expect(steps[1]!.error).toEqual({ code: 'STEP_FAILED', message: 'boom', step: 'wait', retryable: true });
+      expect(await store.listSteps('run-missing')).toEqual([]);
+    });
+
+    it('wakes onWork listeners when work is created and stops after unsubscribe', async () => {
+      let woken = 0;
+      const off = store.onWork(() => woken++);
+      await store.createResource(newResource(1));
+      await sleep(50);
+      expect(woken).toBeGreaterThanOrEqual(1);
+      off();
+      const before = woken;
+      await store.createResource(newResource(2));
+      await sleep(50);
+      expect(woken).toBe(before);
+    });
+
+    if (options.crossInstanceWake) {
+      it('wakes listeners of another handle on the same data', async () => {
+        const other = await peer();
+        const woken = new Promise<number>((resolve) => {
+          const started = Date.now();
+          const off = other.onWork(() => { off(); resolve(Date.now() - started); });
+        });
+        await sleep(100);
+        await store.createResource(newResource(1));
+        expect(await Promise.race([woken, sleep(2_000).then(() => -1)])).toBeGreaterThanOrEqual(0);
+      });
+    }
+  });
+}
