@@ -4,3 +4,5 @@
  */
 export { createMockStepContext } from './mock-step-context';
 export type { MockStepContext, CapturedLog } from './mock-step-context';
+export { describeStoreConformance } from './store-conformance';
+export type { StoreHarness, StoreConformanceOptions } from './store-conformance';
