@@ -40,3 +40,17 @@ export type {
   Provider, ProviderOperation, OperationSpec, WorkflowChoice, ResourceTypeCapability, ProviderWorkflowRef, LoadedProvider,
   Resolution, ResolveOptions, MappedResource, ParameterMapping,
 } from './providers/index';
+
+export { createEngine, compileWorkflow, CompiledWorkflow, parameterSchema, validateParameters, redactingLogger } from './engine/index';
+export type {
+  Engine, EngineOptions, RunOptions, RunResult, CompiledStep, CompiledOutput, RetryPolicy, RunContext, ResourceContext, CompileOptions,
+  EngineEvents, RunEventBase, StepEventBase,
+} from './engine/index';
+export { describeAjvErrors, validatorFor } from './util/ajv';
+
+export type {
+  Store, ResourceRecord, ResourceState, Operation, TransitionRecord, NewResource, ResourcePatch, ResourceExpectation, StateChange, ResourceFilter, MemoryStoreOptions,
+} from './store/index';
+export { RESOURCE_STATES, MemoryStore, checkNewResource, checkPropertiesSize, listLimit, MAX_NAME_LENGTH, MAX_PROPERTIES_BYTES, MAX_LIST_LIMIT } from './store/index';
+export { TRANSITIONS, WORKING_STATE, DONE_STATE, canTransition, transition as transitionResource } from './orchestrator/lifecycle';
+export type { TransitionRequest } from './orchestrator/lifecycle';

@@ -107,7 +107,7 @@ export function expressionReferences(source: string, variables: readonly string[
 /** Offset of an error inside the expression text, when CEL said where. */
 export function errorOffset(err: unknown): number | undefined {
   const node = (err as { node?: { start?: number; pos?: number } })?.node;
-  return node?.start ?? node?.pos;
+  return node?.pos ?? node?.start;
 }
 
 function celError(source: string, err: unknown, syntax: boolean): ExpressionError {

@@ -33,7 +33,7 @@ function isNode(v: unknown): v is AstNode {
 export function collectReferences(ast: unknown, roots: ReadonlySet<string>): Reference[] {
   const out: Reference[] = [];
   walk(ast, false, new Set(), out, roots);
-  return out;
+  return out.sort((a, b) => a.start - b.start);
 }
 
 function walk(node: unknown, guarded: boolean, shadowed: Set<string>, out: Reference[], roots: ReadonlySet<string>): void {

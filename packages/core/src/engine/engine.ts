@@ -1,0 +1,269 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'eventemitter3';
+import { InnominatusError, StepError, StoreError } from '../errors';
+import { aesGcmEncrypter, ephemeralEncrypter, seal, unseal, type Encrypter } from '../journal/encrypter';
+import { MemoryJournal } from '../journal/memory-journal';
+import type { JournaledError, RunJournal, RunRecord, StepRecord } from '../journal/types';
+import type { LoadedWorkflow, Workflow } from '../model/workflow';
+import { redact, reveal, sensitiveStrings, scrubText } from '../sensitive/sensitive';
+import type { StepDefinition } from '../steps/define-step';
+import { StepRegistry } from '../steps/step-registry';
+import { silentLogger, type Logger } from '../util/logger';
+import { compileWorkflow, withPosition, type CompiledWorkflow, type CompileOptions, type RetryPolicy, type RunContext } from './compile-workflow';
+import type { EngineEvents } from './events';
+import { redactingLogger } from './redacting-logger';
+import { runStep } from './step-runner';
+
+/** Options of {@link createEngine}. */
+export interface EngineOptions {
+  /** Step types workflows may use. */
+  steps: StepRegistry | Iterable<StepDefinition<any, any>>;
+  /** Where every transition is written before the next begins. Default: in memory. */
+  journal?: RunJournal;
+  /**
+   * Encrypts sensitive values before they reach the journal. A `Buffer` or
+   * hex/base64 string is used as an AES-256-GCM key. Default: a random key for
+   * this process (runs holding secrets then cannot be resumed by another process).
+   */
+  encrypter?: Encrypter | Buffer | string;
+  logger?: Logger;
+  /** Retry policy for steps that set none. */
+  defaultRetry?: Partial<RetryPolicy>;
+}
+
+/** Options of {@link Engine.run}. */
+export interface RunOptions {
+  parameters?: Record<string, unknown>;
+  context?: RunContext;
+  /** Default: a random UUID. Give a stable id to make a run's journal idempotent. */
+  runId?: string;
+  signal?: AbortSignal;
+}
+
+/** The result of a successful run. Sensitive outputs are {@link Sensitive} values. */
+export interface RunResult {
+  runId: string;
+  status: 'succeeded';
+  outputs: Record<string, unknown>;
+}
+
+/** Runs workflows durably. Make one with {@link createEngine}. */
+export interface Engine {
+  /** Typed events for every run and step transition and step progress. */
+  readonly events: EventEmitter<EngineEvents>;
+  readonly journal: RunJournal;
+  readonly steps: StepRegistry;
+  /** Compiles (and caches) a workflow, throwing on any problem in it. */
+  compile(workflow: Workflow | LoadedWorkflow): CompiledWorkflow;
+  /**
+   * Runs a workflow to its end. Rejects with a typed error (`PARAMETER_INVALID`,
+   * `STEP_FAILED`, `STEP_TIMEOUT`, `RUN_ABORTED`, ...) carrying `runId` when it fails.
+   */
+  run(workflow: Workflow | LoadedWorkflow, options?: RunOptions): Promise<RunResult>;
+  /**
+   * Continues a run from its journal: steps that succeeded are not run again;
+   * the first step that did not succeed runs next. A succeeded run returns its
+   * stored result.
+   */
+  resume(runId: string, options?: { signal?: AbortSignal }): Promise<RunResult>;
+}
+
+/**
+ * Creates an engine.
+ *
+ * @example
+ * const engine = createEngine({ steps: [echo] });
+ * const { outputs } = await engine.run(workflow, { parameters: { name: 'db' } });
+ */
+export function createEngine(options: EngineOptions): Engine {
+  const steps = options.steps instanceof StepRegistry ? options.steps : new StepRegistry(options.steps);
+  const journal = options.journal ?? new MemoryJournal();
+  const encrypter =
+    options.encrypter === undefined ? ephemeralEncrypter()
+      : typeof options.encrypter === 'string' || Buffer.isBuffer(options.encrypter) ? aesGcmEncrypter(options.encrypter)
+        : options.encrypter;
+  const logger = options.logger ?? silentLogger;
+  const events = new EventEmitter<EngineEvents>();
+  const cache = new WeakMap<object, CompiledWorkflow>();
+  const compileOptions: CompileOptions = options.defaultRetry ? { defaultRetry: options.defaultRetry } : {};
+
+  const compile = (w: Workflow | LoadedWorkflow): CompiledWorkflow => {
+    const loaded: LoadedWorkflow = 'workflow' in w && !('kind' in w) ? (w as LoadedWorkflow) : { workflow: w as Workflow };
+    let c = cache.get(loaded.workflow);
+    if (!c) {
+      c = compileWorkflow(loaded.workflow, steps, { ...compileOptions, ...(loaded.source ? { source: loaded.source } : {}) });
+      cache.set(loaded.workflow, c);
+    }
+    return c;
+  };
+
+  const write = async (what: string, fn: () => Promise<void>): Promise<void> => {
+    try {
+      await fn();
+    } catch (err) {
+      if (InnominatusError.is(err) && err.code !== 'JOURNAL_ERROR' && err.code !== 'STORE_ERROR') throw err;
+      throw new StoreError('JOURNAL_ERROR', `could not write ${what} to the run journal: ${err instanceof Error ? err.message : String(err)}`, { retryable: true });
+    }
+  };
+
+  async function execute(compiled: CompiledWorkflow, run: RunRecord, previous: StepRecord[], resumed: boolean, signal?: AbortSignal): Promise<RunResult> {
+    const runId = run.runId;
+    const wfName = compiled.workflow.metadata.name;
+    const startedAt = Date.now();
+    const parameters = unseal(run.parameters, encrypter) as Record<string, unknown>;
+    const context = unseal(run.context, encrypter) as RunContext;
+    const scope = compiled.newScope(parameters, context, { id: runId, attempt: run.attempt });
+    const secrets = (): Set<string> => sensitiveStrings(scope.rawContext());
+    const now = () => new Date().toISOString();
+    events.emit('run:started', { runId, workflow: wfName, at: now(), attempt: run.attempt, resumed });
+    let current: { name: string; index: number; type: string; started: number } | undefined;
+    try {
+      compiled.evaluateVars(scope);
+      const done = new Map(previous.map((s) => [s.index, s]));
+      for (const step of compiled.steps) {
+        const name = step.spec.name;
+        const base = { runId, workflow: wfName, step: name, type: step.definition.type, index: step.index };
+        const prior = done.get(step.index);
+        if (prior?.status === 'succeeded') {
+          scope.setEntry('steps', name, { outputs: unseal(prior.outputs ?? {}, encrypter), skipped: false });
+          continue;
+        }
+        if (prior?.status === 'skipped') {
+          scope.setEntry('steps', name, { outputs: {}, skipped: true });
+          continue;
+        }
+        if (signal?.aborted) throw new StepError('RUN_ABORTED', name, `run '${runId}' was cancelled before step '${name}'`);
+        if (step.condition) {
+          const cond = reveal(withPosition(compiled.source, () => step.condition!.render(scope)));
+          if (typeof cond !== 'boolean') {
+            throw withPosition(compiled.source, () => {
+              throw new StepError('STEP_INPUT_INVALID', name, `step '${name}': 'if' must give true or false (got ${typeof cond})`, { path: `/steps/${step.index}/if` });
+            });
+          }
+          if (!cond) {
+            await write(`step '${name}'`, () => journal.putStep({ runId, index: step.index, name, type: step.definition.type, status: 'skipped', attempt: 0, startedAt: now(), endedAt: now() }));
+            scope.setEntry('steps', name, { outputs: {}, skipped: true });
+            events.emit('step:skipped', { ...base, at: now(), reason: "'if' was false" });
+            continue;
+          }
+        }
+        const input = withPosition(compiled.source, () => step.input.render(scope)) as Record<string, unknown>;
+        const stepStarted = Date.now();
+        current = { name, index: step.index, type: step.definition.type, started: stepStarted };
+        const startedIso = now();
+        await write(`step '${name}'`, () => journal.putStep({ runId, index: step.index, name, type: step.definition.type, status: 'started', attempt: 1, startedAt: startedIso }));
+        events.emit('step:started', { ...base, at: startedIso, attempt: 1 });
+        const stepSecrets = sensitiveStrings(input, secrets());
+        const outputs = await runStep({
+          step,
+          runId,
+          input,
+          ...(signal ? { signal } : {}),
+          logger: redactingLogger(logger, stepSecrets, { runId, step: name }),
+          secrets: stepSecrets,
+          onProgress: (p) => {
+            events.emit('step:progress', {
+              ...base,
+              at: now(),
+              message: scrubText(String(p.message), stepSecrets),
+              ...(p.data ? { data: scrubData(p.data, stepSecrets) } : {}),
+            });
+          },
+          onRetry: (attempt, delayMs, error) => {
+            events.emit('step:retrying', { ...base, at: now(), attempt, delayMs, error: journaled(error, name) });
+          },
+        });
+        await write(`step '${name}'`, () =>
+          journal.putStep({ runId, index: step.index, name, type: step.definition.type, status: 'succeeded', attempt: 1, outputs: seal(outputs, encrypter), startedAt: startedIso, endedAt: now() }),
+        );
+        scope.setEntry('steps', name, { outputs, skipped: false });
+        events.emit('step:succeeded', { ...base, at: now(), outputs: redact(outputs), durationMs: Date.now() - stepStarted });
+        current = undefined;
+      }
+      const outputs = compiled.renderOutputs(scope);
+      await write('the run result', () => journal.updateRun(runId, { status: 'succeeded', outputs: seal(outputs, encrypter), updatedAt: now() }));
+      events.emit('run:succeeded', { runId, workflow: wfName, at: now(), outputs: redact(outputs), durationMs: Date.now() - startedAt });
+      return { runId, status: 'succeeded', outputs };
+    } catch (raw) {
+      const err = normalize(raw, secrets());
+      Object.defineProperty(err, 'runId', { value: runId, enumerable: true, configurable: true });
+      const record = journaled(err, current?.name);
+      if (err.code !== 'JOURNAL_ERROR') {
+        try {
+          if (current) {
+            await journal.putStep({ runId, index: current.index, name: current.name, type: current.type, status: 'failed', attempt: 1, error: record, startedAt: new Date(current.started).toISOString(), endedAt: now() });
+          }
+          await journal.updateRun(runId, { status: err.code === 'RUN_ABORTED' ? 'cancelled' : 'failed', error: record, updatedAt: now() });
+        } catch (journalErr) {
+          logger.error('could not record the failure in the run journal', { runId, error: String((journalErr as Error)?.message ?? journalErr) });
+        }
+      }
+      if (current) {
+        events.emit('step:failed', { runId, workflow: wfName, step: current.name, type: current.type, index: current.index, at: now(), error: record, durationMs: Date.now() - current.started });
+      }
+      events.emit('run:failed', { runId, workflow: wfName, at: now(), error: record, durationMs: Date.now() - startedAt });
+      throw err;
+    }
+  }
+
+  return {
+    events,
+    journal,
+    steps,
+    compile,
+    async run(workflow, opts = {}) {
+      const loaded: LoadedWorkflow = 'workflow' in workflow && !('kind' in workflow) ? (workflow as LoadedWorkflow) : { workflow: workflow as Workflow };
+      const compiled = compile(loaded);
+      const parameters = compiled.validateParameters(opts.parameters ?? {});
+      const runId = opts.runId ?? randomUUID();
+      const at = new Date().toISOString();
+      const record: RunRecord = {
+        runId,
+        workflow: loaded.workflow,
+        parameters: seal(parameters, encrypter),
+        context: seal(opts.context ?? {}, encrypter),
+        status: 'running',
+        attempt: 1,
+        createdAt: at,
+        updatedAt: at,
+      };
+      await write(`run '${runId}'`, () => journal.createRun(record));
+      return execute(compiled, record, [], false, opts.signal);
+    },
+    async resume(runId, opts = {}) {
+      const run = await journal.getRun(runId);
+      if (!run) throw new StoreError('RUN_NOT_FOUND', `run '${runId}' is not in the journal`);
+      if (run.status === 'succeeded') {
+        return { runId, status: 'succeeded', outputs: unseal(run.outputs ?? {}, encrypter) as Record<string, unknown> };
+      }
+      const compiled = compile(run.workflow);
+      const previous = await journal.listSteps(runId);
+      const attempt = run.attempt + 1;
+      await write(`run '${runId}'`, () => journal.updateRun(runId, { status: 'running', attempt, updatedAt: new Date().toISOString() }));
+      return execute(compiled, { ...run, attempt }, previous, true, opts.signal);
+    },
+  };
+}
+
+function normalize(err: unknown, secrets: Set<string>): InnominatusError {
+  if (InnominatusError.is(err)) {
+    const scrubbed = scrubText(err.message, secrets);
+    if (scrubbed !== err.message) Object.defineProperty(err, 'message', { value: scrubbed, configurable: true, writable: true });
+    return err;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new StoreError('STORE_ERROR', scrubText(message, secrets));
+}
+
+function journaled(err: InnominatusError, step: string | undefined): JournaledError {
+  const e: JournaledError = { code: err.code, message: err.message, retryable: err.retryable };
+  const s = (err as { step?: string }).step ?? step;
+  if (s) e.step = s;
+  if (err.path) e.path = err.path;
+  return e;
+}
+
+function scrubData(data: Record<string, unknown>, secrets: Set<string>): Record<string, unknown> {
+  const text = JSON.stringify(redact(data));
+  return JSON.parse(scrubText(text, secrets)) as Record<string, unknown>;
+}

@@ -1,0 +1,32 @@
+import type { JournaledError } from '../journal/types';
+
+/** Fields every engine event carries. */
+export interface RunEventBase {
+  runId: string;
+  workflow: string;
+  /** ISO time of the transition. */
+  at: string;
+}
+
+/** Fields of step events. */
+export interface StepEventBase extends RunEventBase {
+  step: string;
+  type: string;
+  index: number;
+}
+
+/**
+ * The engine's typed events. Payloads are already redacted: sensitive values
+ * appear as `***`.
+ */
+export interface EngineEvents {
+  'run:started': (e: RunEventBase & { attempt: number; resumed: boolean }) => void;
+  'run:succeeded': (e: RunEventBase & { outputs: Record<string, unknown>; durationMs: number }) => void;
+  'run:failed': (e: RunEventBase & { error: JournaledError; durationMs: number }) => void;
+  'step:started': (e: StepEventBase & { attempt: number }) => void;
+  'step:progress': (e: StepEventBase & { message: string; data?: Record<string, unknown> }) => void;
+  'step:retrying': (e: StepEventBase & { attempt: number; delayMs: number; error: JournaledError }) => void;
+  'step:succeeded': (e: StepEventBase & { outputs: Record<string, unknown>; durationMs: number }) => void;
+  'step:skipped': (e: StepEventBase & { reason: string }) => void;
+  'step:failed': (e: StepEventBase & { error: JournaledError; durationMs: number }) => void;
+}

@@ -1,0 +1,87 @@
+import type { ErrorObject } from 'ajv';
+import { ParameterError, WorkflowError, type ParameterIssue } from '../errors';
+import type { ParameterSpec } from '../model/workflow';
+import { isSensitive, revealAll, sensitive } from '../sensitive/sensitive';
+import { validatorFor } from '../util/ajv';
+
+const SPEC_ONLY_KEYS = new Set(['name', 'required', 'sensitive']);
+
+/** The JSON Schema of a workflow's parameters list: one property each, unknown parameters rejected. */
+export function parameterSchema(params: readonly ParameterSpec[] = []): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  const required: string[] = [];
+  params.forEach((p, i) => {
+    if (typeof p?.name !== 'string' || !p.name) throw new WorkflowError(`parameter #${i + 1} has no name`, { path: `/parameters/${i}` });
+    if (properties[p.name]) throw new WorkflowError(`parameter '${p.name}' is declared twice`, { path: `/parameters/${i}/name` });
+    const schema: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(p)) if (!SPEC_ONLY_KEYS.has(k)) schema[k] = v;
+    properties[p.name] = schema;
+    if (p.required) required.push(p.name);
+  });
+  return { type: 'object', properties, required, additionalProperties: false };
+}
+
+/**
+ * Validates parameter values against the declaration: types, enums, patterns,
+ * required, unknown names; fills in defaults; wraps parameters declared
+ * `sensitive` (and values passed in as sensitive) as sensitive values.
+ *
+ * @throws ParameterError listing every problem, each naming its parameter.
+ */
+export function validateParameters(
+  schema: Record<string, unknown>,
+  specs: readonly ParameterSpec[] = [],
+  input: Record<string, unknown> = {},
+): Record<string, unknown> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ParameterError([{ parameter: '(all)', message: 'must be given as an object of name: value' }]);
+  }
+  const secret = new Set(specs.filter((s) => s.sensitive).map((s) => s.name));
+  for (const [k, v] of Object.entries(input)) if (isSensitive(v)) secret.add(k);
+  const values = structuredClone(revealAll(input)) as Record<string, unknown>;
+  const validate = validatorFor(schema, true);
+  if (!validate(values)) {
+    throw new ParameterError(issuesFrom(validate.errors ?? [], values, secret));
+  }
+  for (const k of secret) if (k in values) values[k] = sensitive(values[k]);
+  return values;
+}
+
+function issuesFrom(errors: ErrorObject[], values: Record<string, unknown>, secret: Set<string>): ParameterIssue[] {
+  const issues: ParameterIssue[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    let parameter: string;
+    let message: string;
+    if (e.keyword === 'required') {
+      parameter = (e.params as { missingProperty: string }).missingProperty;
+      message = 'is required';
+    } else if (e.keyword === 'additionalProperties') {
+      parameter = (e.params as { additionalProperty: string }).additionalProperty;
+      message = 'is not declared by this workflow';
+    } else {
+      const [first, ...rest] = e.instancePath.split('/').slice(1);
+      parameter = decodeURIComponent(first ?? '(all)').replace(/~1/g, '/').replace(/~0/g, '~');
+      const sub = rest.length ? ` at /${rest.join('/')}` : '';
+      const value = secret.has(parameter) ? '' : ` (got ${JSON.stringify(pick(values, e.instancePath))})`;
+      message = e.keyword === 'enum'
+        ? `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}${sub}${value}`
+        : `${e.message ?? 'is invalid'}${sub}${value}`;
+    }
+    const key = `${parameter}\u0000${message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      issues.push({ parameter, message });
+    }
+  }
+  return issues;
+}
+
+function pick(value: unknown, pointer: string): unknown {
+  let cur = value;
+  for (const part of pointer.split('/').slice(1)) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = (cur as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return cur;
+}

@@ -1,0 +1,174 @@
+import pRetry from 'p-retry';
+import { InnominatusError, StepError } from '../errors';
+import { isSensitive, revealAll, sensitive, scrubText } from '../sensitive/sensitive';
+import type { StepContext, StepProgress } from '../steps/define-step';
+import { describeAjvErrors, validatorFor } from '../util/ajv';
+import type { Logger } from '../util/logger';
+import type { CompiledStep } from './compile-workflow';
+
+/** What a single step execution needs from the engine. */
+export interface StepRun {
+  step: CompiledStep;
+  runId: string;
+  /** The rendered input (may hold sensitive values). */
+  input: Record<string, unknown>;
+  signal?: AbortSignal;
+  logger: Logger;
+  /** Secrets to scrub from free text (messages, errors). */
+  secrets: Set<string>;
+  onProgress(p: StepProgress): void;
+  onRetry(attempt: number, delayMs: number, error: InnominatusError): void;
+}
+
+/**
+ * Runs one step: validates the rendered input, calls `run` with a timeout
+ * covering every try, retries failures the step marks retryable with
+ * exponential backoff (p-retry), and validates and marks the outputs.
+ * Errors come back as {@link StepError}s with sensitive text scrubbed.
+ */
+export async function runStep(r: StepRun): Promise<Record<string, unknown>> {
+  const { step } = r;
+  const name = step.spec.name;
+  const plainInput = clonePlain(revealAll(r.input)) as Record<string, unknown>;
+  const validateInput = validatorFor(step.definition.input, true);
+  if (!validateInput(plainInput)) {
+    const problems = describeAjvErrors(validateInput.errors, 'with').map((p) => scrubText(p, r.secrets));
+    throw new StepError('STEP_INPUT_INVALID', name, `step '${name}' (${step.definition.type}): invalid input: ${problems.join('; ')}`, {
+      path: `/steps/${step.index}/with`,
+    });
+  }
+
+  const timeout = new AbortController();
+  const started = Date.now();
+  const timer = setTimeout(() => {
+    timeout.abort(new StepError('STEP_TIMEOUT', name, `step '${name}' timed out after ${formatMs(step.timeoutMs)}`, { path: `/steps/${step.index}/timeout` }));
+  }, step.timeoutMs);
+  const signal = r.signal ? AbortSignal.any([timeout.signal, r.signal]) : timeout.signal;
+  let attempt = 0;
+  try {
+    const raw = await pRetry(
+      async () => {
+        attempt++;
+        const ctx: StepContext = {
+          signal,
+          logger: r.logger,
+          progress: (u) => r.onProgress(typeof u === 'string' ? { message: u } : u),
+          idempotencyKey: `${r.runId}/${name}`,
+          runId: r.runId,
+          stepName: name,
+          attempt,
+          remainingMs: () => Math.max(0, started + step.timeoutMs - Date.now()),
+        };
+        return await untilAborted(step.definition.run(clonePlain(plainInput) as never, ctx), signal);
+      },
+      {
+        retries: step.retry.attempts - 1,
+        minTimeout: step.retry.backoffMs,
+        maxTimeout: step.retry.maxBackoffMs,
+        factor: 2,
+        randomize: false,
+        signal,
+        shouldRetry: ({ error, retriesLeft, attemptNumber }) => {
+          if (signal.aborted || !InnominatusError.is(error) || !error.retryable || retriesLeft <= 0) return false;
+          const delay = Math.min(step.retry.maxBackoffMs, step.retry.backoffMs * 2 ** (attemptNumber - 1));
+          r.onRetry(attemptNumber + 1, delay, toStepError(error, name, r.secrets, signal));
+          return true;
+        },
+      },
+    );
+    return checkOutputs(raw, step, r.secrets);
+  } catch (err) {
+    throw toStepError(err, name, r.secrets, signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function checkOutputs(raw: unknown, step: CompiledStep, secrets: Set<string>): Record<string, unknown> {
+  const name = step.spec.name;
+  const outputs = (raw ?? {}) as Record<string, unknown>;
+  const validate = validatorFor(step.definition.output, false);
+  if (typeof outputs !== 'object' || Array.isArray(outputs) || !validate(clonePlain(revealAll(outputs)))) {
+    const problems = typeof outputs !== 'object' || Array.isArray(outputs) ? ['outputs must be an object'] : describeAjvErrors(validate.errors, 'outputs');
+    throw new StepError('STEP_OUTPUT_INVALID', name, `step '${name}' (${step.definition.type}) returned outputs that break its schema: ${problems.map((p) => scrubText(p, secrets)).join('; ')}`);
+  }
+  return markSensitive(outputs, step.definition.output as Record<string, unknown>) as Record<string, unknown>;
+}
+
+/** Wraps values whose schema says `"x-sensitive": true`. */
+export function markSensitive(value: unknown, schema: Record<string, unknown> | undefined, depth = 0): unknown {
+  if (!schema || depth > 32 || isSensitive(value)) return value;
+  if (schema['x-sensitive'] === true) return sensitive(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const items = schema.items as Record<string, unknown> | undefined;
+    return items ? value.map((v) => markSensitive(v, items, depth + 1)) : value;
+  }
+  const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+  const extra = typeof schema.additionalProperties === 'object' ? (schema.additionalProperties as Record<string, unknown>) : undefined;
+  if (!extra && !Object.values(props).some((p) => hasSensitiveKeyword(p))) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = markSensitive(v, props[k] ?? extra, depth + 1);
+  return out;
+}
+
+function hasSensitiveKeyword(schema: unknown, depth = 0): boolean {
+  if (typeof schema !== 'object' || schema === null || depth > 32) return false;
+  if ((schema as Record<string, unknown>)['x-sensitive'] === true) return true;
+  return Object.values(schema).some((v) => hasSensitiveKeyword(v, depth + 1));
+}
+
+function toStepError(err: unknown, step: string, secrets: Set<string>, signal: AbortSignal): StepError {
+  if (signal.aborted) {
+    const reason = signal.reason;
+    if (reason instanceof StepError) return reason;
+    return new StepError('RUN_ABORTED', step, `step '${step}' was cancelled`, { cause: undefined });
+  }
+  if (err instanceof StepError) return scrubError(err, secrets);
+  const message = err instanceof Error ? err.message : String(err);
+  const retryable = InnominatusError.is(err) ? err.retryable : false;
+  const path = InnominatusError.is(err) ? err.path : undefined;
+  return new StepError('STEP_FAILED', step, `step '${step}' failed: ${scrubText(message, secrets)}`, {
+    retryable,
+    ...(path ? { path } : {}),
+  });
+}
+
+function scrubError(err: StepError, secrets: Set<string>): StepError {
+  const scrubbed = scrubText(err.message, secrets);
+  if (scrubbed === err.message) return err;
+  return new StepError(err.code as 'STEP_FAILED', err.step, scrubbed, { retryable: err.retryable, ...(err.path ? { path: err.path } : {}) });
+}
+
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+function clonePlain(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map(clonePlain);
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = clonePlain(x);
+  return out;
+}
+
+function formatMs(ms: number): string {
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
+
