@@ -1,0 +1,236 @@
+import { loadYaml } from '@kubernetes/client-node';
+import { ApiStatusError, reasonFor, statusBody } from './api-status';
+import { apiGroup, coreVersions, groupList, resourceList, versionInfo } from './discovery';
+import type { FaultInjector, RequestInfo } from './fault-injector';
+import { isPlainObject } from './merge';
+import type { ObjectStore } from './object-store';
+import { toTable, wantsTable } from './table';
+import type { LoggedRequest, MockObject, MockRequest, MockResponse, ResolvedKind } from './types';
+import { openWatchStream } from './watch-stream';
+
+/** Largest request body the mock accepts (the real API server's limit is about 3 MB). */
+export const MAX_REQUEST_BYTES = 3 * 1024 * 1024;
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+interface ResourcePath {
+  kind: ResolvedKind;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+}
+
+/**
+ * Answers Kubernetes API requests from an {@link ObjectStore}, applying
+ * injected faults and logging every request. Transport-neutral: the nock
+ * and HTTP transports both call {@link ApiHandler.handle}.
+ */
+export class ApiHandler {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly faults: FaultInjector,
+    private readonly log: LoggedRequest[],
+  ) {}
+
+  async handle(req: MockRequest): Promise<MockResponse> {
+    const url = new URL(req.url, 'http://mock');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const query: Record<string, string> = Object.fromEntries(url.searchParams.entries());
+    const method = req.method.toUpperCase();
+    const info: RequestInfo = { method, verb: verbOf(method, path, query), path, query };
+    const entry: LoggedRequest = { method, verb: info.verb, path, query, status: 0, time: Date.now() };
+    this.log.push(entry);
+
+    const delay = this.faults.takeDelay(info);
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    const fault = this.faults.takeFailure(info);
+    if (fault) {
+      if (fault.reset) {
+        entry.status = -1;
+        return { reset: true };
+      }
+      const status = fault.status ?? 500;
+      entry.status = status;
+      const headers: Record<string, string> = { ...JSON_HEADERS };
+      if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
+      return { status, headers, body: JSON.stringify(statusBody(status, reasonFor(status), fault.message ?? `injected ${status} (${reasonFor(status)})`)) };
+    }
+    let res: MockResponse;
+    try {
+      res = this.#route(req, info);
+    } catch (err) {
+      const e = err instanceof ApiStatusError ? err : new ApiStatusError(500, 'InternalError', `mock cluster: ${(err as Error).message}`);
+      res = { status: e.code, headers: JSON_HEADERS, body: JSON.stringify(e.toStatus()) };
+    }
+    entry.status = 'status' in res ? res.status : -1;
+    return res;
+  }
+
+  #route(req: MockRequest, info: RequestInfo): MockResponse {
+    const { path, method } = info;
+    if (req.body.length > MAX_REQUEST_BYTES) throw new ApiStatusError(413, 'RequestEntityTooLarge', `request body is ${req.body.length} bytes; the limit is ${MAX_REQUEST_BYTES}`);
+    const seg = path.split('/').filter(Boolean).map(decodeURIComponent);
+    if (method === 'GET') {
+      if (path === '/version') return ok(versionInfo());
+      if (path === '/api') return ok(coreVersions());
+      if (path === '/apis') return ok(groupList(this.store));
+      if (seg[0] === 'api' && seg.length === 2) return ok(found(resourceList(this.store, '', seg[1]!)));
+      if (seg[0] === 'apis' && seg.length === 2) return ok(found(apiGroup(this.store, seg[1]!)));
+      if (seg[0] === 'apis' && seg.length === 3) return ok(found(resourceList(this.store, seg[1]!, seg[2]!)));
+    }
+    const rp = this.#resourcePath(seg);
+    if (!rp) throw new ApiStatusError(404, 'NotFound', 'the server could not find the requested resource');
+    return this.#resource(req, info, rp);
+  }
+
+  #resourcePath(seg: string[]): ResourcePath | undefined {
+    let group: string;
+    let version: string;
+    let rest: string[];
+    if (seg[0] === 'api' && seg.length >= 3) [group, version, rest] = ['', seg[1]!, seg.slice(2)];
+    else if (seg[0] === 'apis' && seg.length >= 4) [group, version, rest] = [seg[1]!, seg[2]!, seg.slice(3)];
+    else return undefined;
+    let namespace: string | undefined;
+    if (rest[0] === 'namespaces' && rest.length >= 3) {
+      namespace = rest[1];
+      rest = rest.slice(2);
+    }
+    if (rest.length < 1 || rest.length > 3) return undefined;
+    const kind = this.store.kindByPlural(group, version, rest[0]!);
+    if (!kind) return undefined;
+    if (rest[2] !== undefined && !(rest[2] === 'status' && kind.statusSubresource)) return undefined;
+    if (namespace !== undefined && !kind.namespaced) return undefined;
+    return { kind, ...(namespace !== undefined ? { namespace } : {}), ...(rest[1] !== undefined ? { name: rest[1] } : {}), ...(rest[2] ? { subresource: rest[2] } : {}) };
+  }
+
+  #resource(req: MockRequest, info: RequestInfo, rp: ResourcePath): MockResponse {
+    const { kind, namespace, name, subresource } = rp;
+    const { store } = this;
+    const sub = subresource === 'status' ? { subresource: 'status' as const } : {};
+    const accept = header(req, 'accept');
+    switch (info.method) {
+      case 'GET': {
+        if (name !== undefined) {
+          const o = store.require(kind, namespace, name);
+          return ok(wantsTable(accept) ? toTable([o], String(store.resourceVersion)) : o);
+        }
+        const filter = {
+          ...(namespace ? { namespace } : {}),
+          ...(info.query.labelSelector ? { labelSelector: info.query.labelSelector } : {}),
+          ...(info.query.fieldSelector ? { fieldSelector: info.query.fieldSelector } : {}),
+        };
+        if (info.verb === 'watch') {
+          const drop = this.faults.takeDrop(info);
+          const stream = openWatchStream(store, {
+            kind, filter, resourceVersion: info.query.resourceVersion ?? '',
+            ...(drop !== undefined ? { dropAfter: drop } : {}),
+            gone: this.faults.takeGone(info),
+            ...(info.query.timeoutSeconds ? { timeoutSeconds: Number(info.query.timeoutSeconds) } : {}),
+          });
+          return { status: 200, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, stream };
+        }
+        const items = store.list(kind, filter);
+        const rv = String(store.resourceVersion);
+        if (wantsTable(accept)) return ok(toTable(items, rv));
+        return ok({ apiVersion: kind.apiVersion, kind: `${kind.kind}List`, metadata: { resourceVersion: rv }, items });
+      }
+      case 'POST': {
+        if (name !== undefined) throw new ApiStatusError(405, 'MethodNotAllowed', 'POST is not allowed on a named resource');
+        const body = parseBody(req);
+        withNamespace(body, kind, namespace);
+        return ok(store.create(kind, body), 201);
+      }
+      case 'PUT': {
+        if (name === undefined) throw new ApiStatusError(405, 'MethodNotAllowed', 'PUT needs a resource name');
+        const body = parseBody(req);
+        checkName(body, name);
+        withNamespace(body, kind, namespace);
+        const r = store.replace(kind, body, sub);
+        return ok(r.object, r.created ? 201 : 200);
+      }
+      case 'PATCH': {
+        if (name === undefined) throw new ApiStatusError(405, 'MethodNotAllowed', 'PATCH needs a resource name');
+        const type = (header(req, 'content-type') ?? '').split(';')[0]!.trim();
+        if (type === 'application/apply-patch+yaml' || type === 'application/apply-patch+json') {
+          if (!info.query.fieldManager) throw new ApiStatusError(400, 'BadRequest', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+          const body = parseBody(req, true);
+          checkName(body, name);
+          if (body.apiVersion !== kind.apiVersion || body.kind !== kind.kind) {
+            throw new ApiStatusError(400, 'BadRequest', `the API version in the data (${String(body.apiVersion)}) and kind (${String(body.kind)}) do not match the request (${kind.apiVersion}, ${kind.kind})`);
+          }
+          withNamespace(body, kind, namespace);
+          const r = store.apply(kind, body, sub);
+          return ok(r.object, r.created ? 201 : 200);
+        }
+        if (type === 'application/merge-patch+json' || type === 'application/strategic-merge-patch+json') {
+          return ok(store.mergePatch(kind, namespace, name, parseBody(req, false, true), sub).object);
+        }
+        throw new ApiStatusError(415, 'UnsupportedMediaType', `the mock cluster does not support patch type '${type}'`);
+      }
+      case 'DELETE': {
+        if (name === undefined) throw new ApiStatusError(405, 'MethodNotAllowed', 'deleting a collection is not supported by the mock cluster');
+        const gone = store.delete(kind, namespace, name);
+        return ok(gone.metadata.deletionTimestamp && store.get(kind, namespace, name) ? gone : { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, group: kind.group, kind: kind.plural, uid: gone.metadata.uid } });
+      }
+      default:
+        throw new ApiStatusError(405, 'MethodNotAllowed', `method ${info.method} is not allowed`);
+    }
+  }
+}
+
+/** The Kubernetes verb of a request (as RBAC would name it). */
+export function verbOf(method: string, path: string, query: Record<string, string>): string {
+  const seg = path.split('/').filter(Boolean);
+  const discovery = path === '/version' || path === '/api' || path === '/apis' || path.startsWith('/openapi')
+    || (seg[0] === 'api' && seg.length === 2) || (seg[0] === 'apis' && seg.length <= 3);
+  if (discovery) return 'discovery';
+  const rest = seg[0] === 'api' ? seg.slice(2) : seg.slice(3);
+  const named = rest[0] === 'namespaces' && rest.length >= 3 ? rest.length >= 4 : rest.length >= 2;
+  switch (method) {
+    case 'GET': return named ? 'get' : query.watch === 'true' || query.watch === '1' ? 'watch' : 'list';
+    case 'POST': return 'create';
+    case 'PUT': return 'update';
+    case 'PATCH': return 'patch';
+    case 'DELETE': return named ? 'delete' : 'deletecollection';
+    default: return 'unknown';
+  }
+}
+
+function ok(body: unknown, status = 200): MockResponse {
+  return { status, headers: JSON_HEADERS, body: JSON.stringify(body) };
+}
+
+function found<T>(value: T | undefined): T {
+  if (value === undefined) throw new ApiStatusError(404, 'NotFound', 'the server could not find the requested resource');
+  return value;
+}
+
+function header(req: MockRequest, name: string): string | undefined {
+  const v = req.headers[name] ?? req.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+function parseBody(req: MockRequest, yaml = false, anyObject = false): MockObject {
+  let value: unknown;
+  try {
+    value = yaml ? loadYaml(req.body) : JSON.parse(req.body);
+  } catch (err) {
+    throw new ApiStatusError(400, 'BadRequest', `the request body does not parse: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (!isPlainObject(value)) throw new ApiStatusError(400, 'BadRequest', 'the request body must be an object');
+  if (!anyObject && !isPlainObject(value.metadata)) throw new ApiStatusError(400, 'BadRequest', 'the object has no metadata');
+  return value as MockObject;
+}
+
+function checkName(body: MockObject, name: string): void {
+  if (body.metadata.name === undefined) body.metadata.name = name;
+  if (body.metadata.name !== name) throw new ApiStatusError(400, 'BadRequest', `the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
+}
+
+function withNamespace(body: MockObject, kind: ResolvedKind, namespace: string | undefined): void {
+  if (!kind.namespaced) return;
+  if (body.metadata.namespace === undefined) body.metadata.namespace = namespace;
+  if (body.metadata.namespace !== namespace) {
+    throw new ApiStatusError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
+  }
+}

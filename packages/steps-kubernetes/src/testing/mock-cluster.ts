@@ -1,0 +1,167 @@
+import type { EventEmitter } from 'node:events';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { ApiHandler } from './api-handler';
+import { BUILTIN_KINDS } from './builtin-kinds';
+import { FaultInjector, matches, type RequestMatch } from './fault-injector';
+import { listenHttp, type MockClusterServer } from './http-transport';
+import { mockKubeConfig } from './kubeconfig';
+import { interceptWithNock } from './nock-transport';
+import { ObjectStore, type ListFilter, type WriteResult } from './object-store';
+import type { KindSpec, LoggedRequest, MockObject, MockRequest, MockResponse, ResolvedKind } from './types';
+
+/** Options of {@link createMockCluster}. */
+export interface MockClusterOptions {
+  /** Namespaces created at start (default `['default']`). Objects may use any namespace. */
+  namespaces?: string[];
+  /** Events kept for resuming watches before they answer 410 Gone (default 10,000). */
+  historyLimit?: number;
+}
+
+/** Names one object: apiVersion, kind, name and (for namespaced kinds) namespace. */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+/** Conditions for {@link MockCluster.countRequests}; `status` too. */
+export interface RequestQuery extends RequestMatch {
+  method?: string;
+  status?: number;
+}
+
+/**
+ * An in-memory Kubernetes API server for tests. One store, served through
+ * nock interceptors ({@link MockCluster.nock}) and/or real HTTP
+ * ({@link MockCluster.listen}).
+ */
+export class MockCluster {
+  /** The objects, kinds and event history. */
+  readonly store: ObjectStore;
+  /** Fault injection: failed requests, dropped watches, delays, 410 Gone. */
+  readonly faults = new FaultInjector();
+  /** Every request the cluster answered (through either transport), oldest first. */
+  readonly requests: LoggedRequest[] = [];
+  /**
+   * Change hooks for simulators: `change` (every {@link StoreEvent}), and
+   * `added`, `modified`, `deleted`. Changes made from a hook are delivered
+   * after the current event.
+   */
+  readonly events: EventEmitter;
+  readonly #handler: ApiHandler;
+  readonly #cleanups: Array<() => void | Promise<void>> = [];
+
+  constructor(options: MockClusterOptions = {}) {
+    this.store = new ObjectStore(options.historyLimit === undefined ? {} : { historyLimit: options.historyLimit });
+    this.events = this.store.emitter;
+    for (const k of BUILTIN_KINDS) this.store.registerKind(k);
+    this.#handler = new ApiHandler(this.store, this.faults, this.requests);
+    for (const ns of options.namespaces ?? ['default']) this.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  }
+
+  /**
+   * Serves a custom resource kind (like installing its CRD), with discovery.
+   *
+   * @example
+   * cluster.registerKind({ group: 'acid.zalan.do', version: 'v1', kind: 'postgresql', plural: 'postgresqls', namespaced: true, shortNames: ['pg'] });
+   */
+  registerKind(spec: KindSpec): ResolvedKind {
+    return this.store.registerKind(spec);
+  }
+
+  /** Server-side applies an object directly (no request logged). */
+  apply(object: MockObject): MockObject {
+    return this.#write(object, (kind) => this.store.apply(kind, object)).object;
+  }
+
+  /** The object, or undefined. */
+  get(ref: ObjectRef): MockObject | undefined {
+    return this.store.get(this.store.requireKind(ref.apiVersion, ref.kind), ref.namespace, ref.name);
+  }
+
+  /** The objects of a kind, optionally filtered by namespace and selectors. */
+  list(apiVersion: string, kind: string, filter: ListFilter = {}): MockObject[] {
+    return this.store.list(this.store.requireKind(apiVersion, kind), filter);
+  }
+
+  /** Replaces an object's `.status` (what an operator or controller does). */
+  setStatus(ref: ObjectRef, status: unknown): MockObject {
+    return this.store.setStatus(this.store.requireKind(ref.apiVersion, ref.kind), ref.namespace, ref.name, status);
+  }
+
+  /** Deletes an object; with `immediate`, finalizers are ignored. Returns false when it did not exist. */
+  delete(ref: ObjectRef, options: { immediate?: boolean } = {}): boolean {
+    const kind = this.store.requireKind(ref.apiVersion, ref.kind);
+    if (!this.store.get(kind, ref.namespace, ref.name)) return false;
+    this.store.delete(kind, ref.namespace, ref.name, options);
+    return true;
+  }
+
+  /** Counts logged requests meeting every given condition, e.g. `{ verb: 'watch', path: '/api/v1/namespaces/default/secrets' }`. */
+  countRequests(query: RequestQuery = {}): number {
+    return this.requests.filter((r) => (query.method === undefined || r.method === query.method.toUpperCase())
+      && (query.status === undefined || r.status === query.status)
+      && matches(query, r)).length;
+  }
+
+  /** Empties the request log. */
+  clearRequests(): void {
+    this.requests.length = 0;
+  }
+
+  /** Answers one request (transport-neutral); both transports call this. */
+  handle(request: MockRequest): Promise<MockResponse> {
+    return this.#handler.handle(request);
+  }
+
+  /**
+   * Intercepts requests to `server` with nock (no port opened) and returns a
+   * KubeConfig for it. {@link close} removes the interceptors.
+   */
+  nock(options: { server?: string; namespace?: string } = {}): KubeConfig {
+    const server = options.server ?? 'https://mock-cluster.local';
+    this.#cleanups.push(interceptWithNock(this.#handler, server));
+    return mockKubeConfig(server, options.namespace);
+  }
+
+  /** Serves the cluster over HTTP on 127.0.0.1 (random port unless given). {@link close} also stops it. */
+  async listen(options: { host?: string; port?: number } = {}): Promise<MockClusterServer> {
+    const server = await listenHttp(this.#handler, options);
+    this.#cleanups.push(() => server.close());
+    return server;
+  }
+
+  /** Registers a cleanup for {@link close} (simulators use it to stop their timers). */
+  onClose(cleanup: () => void | Promise<void>): void {
+    this.#cleanups.push(cleanup);
+  }
+
+  /** Removes nock interceptors, stops HTTP servers and simulators. */
+  async close(): Promise<void> {
+    const all = this.#cleanups.splice(0).reverse();
+    for (const c of all) await c();
+  }
+
+  #write(object: MockObject, fn: (kind: ResolvedKind) => WriteResult): WriteResult {
+    if (typeof object?.apiVersion !== 'string' || typeof object.kind !== 'string') throw new TypeError('object needs apiVersion and kind');
+    return fn(this.store.requireKind(object.apiVersion, object.kind));
+  }
+}
+
+/**
+ * Creates an in-memory Kubernetes API server for tests, serving Namespace,
+ * Secret, ConfigMap, Service and Deployment; register custom kinds with
+ * {@link MockCluster.registerKind}.
+ *
+ * @example
+ * const cluster = createMockCluster();
+ * const kubeConfig = cluster.nock();            // or: (await cluster.listen()).kubeConfig
+ * cluster.faults.failNext({ verb: 'patch', status: 429, retryAfter: 1 });
+ * // ... run steps ...
+ * expect(cluster.countRequests({ verb: 'watch' })).toBe(1);
+ * await cluster.close();
+ */
+export function createMockCluster(options: MockClusterOptions = {}): MockCluster {
+  return new MockCluster(options);
+}

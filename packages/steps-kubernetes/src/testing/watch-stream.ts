@@ -1,0 +1,85 @@
+import { PassThrough } from 'node:stream';
+import { statusBody } from './api-status';
+import type { ListFilter, ObjectStore } from './object-store';
+import type { ResolvedKind, StoreEvent } from './types';
+
+/** Options of one watch stream. */
+export interface WatchStreamOptions {
+  kind: ResolvedKind;
+  filter: ListFilter;
+  /** The `resourceVersion` query parameter ('' or '0': start with the current objects as ADDED). */
+  resourceVersion: string;
+  /** End the stream after this many events (fault injection). */
+  dropAfter?: number;
+  /** Answer with an ERROR 410 event at once (fault injection). */
+  gone?: boolean;
+  /** `timeoutSeconds` of the request. */
+  timeoutSeconds?: number;
+  /** Called when the stream ends, for whatever reason. */
+  onClose?: () => void;
+}
+
+const GONE = (message: string) => ({ type: 'ERROR', object: statusBody(410, 'Expired', message) });
+
+/**
+ * Opens a watch: newline-delimited JSON events, resumable from a
+ * resourceVersion, answering `410 Gone` when the history does not reach back.
+ */
+export function openWatchStream(store: ObjectStore, options: WatchStreamOptions): PassThrough {
+  const stream = new PassThrough();
+  let sent = 0;
+  let closed = false;
+  let timer: NodeJS.Timeout | undefined;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    store.emitter.off('change', onEvent);
+    if (timer) clearTimeout(timer);
+    if (!stream.destroyed) stream.end();
+    options.onClose?.();
+  };
+  const write = (line: unknown): void => {
+    if (closed) return;
+    if (stream.destroyed || stream.writableEnded) return close();
+    stream.write(JSON.stringify(line) + '\n');
+    if (options.dropAfter !== undefined && ++sent >= options.dropAfter) close();
+  };
+  const matches = (e: StoreEvent) => {
+    if (e.kind !== options.kind) return false;
+    const o = e.object;
+    if (options.kind.namespaced && options.filter.namespace && o.metadata.namespace !== options.filter.namespace) return false;
+    return store.matches(o, options.filter);
+  };
+  function onEvent(e: StoreEvent): void {
+    if (matches(e)) write({ type: e.type, object: e.object });
+  }
+  stream.on('close', close);
+  stream.on('error', close);
+
+  if (options.gone) {
+    write(GONE('too old resource version (injected fault)'));
+    close();
+    return stream;
+  }
+  const rv = options.resourceVersion;
+  if (rv && rv !== '0') {
+    const n = Number(rv);
+    const past = Number.isInteger(n) ? store.eventsSince(options.kind, n) : 'gone';
+    if (past === 'gone') {
+      write(GONE(`too old resource version: ${rv} (${store.resourceVersion})`));
+      close();
+      return stream;
+    }
+    for (const e of past) if (matches(e)) write({ type: e.type, object: e.object });
+  } else {
+    for (const o of store.list(options.kind, options.filter)) write({ type: 'ADDED', object: o });
+  }
+  if (options.dropAfter === 0) close();
+  if (closed) return stream;
+  store.emitter.on('change', onEvent);
+  if (options.timeoutSeconds && options.timeoutSeconds > 0) {
+    timer = setTimeout(close, options.timeoutSeconds * 1000);
+    timer.unref?.();
+  }
+  return stream;
+}

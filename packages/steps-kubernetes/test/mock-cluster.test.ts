@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CoreV1Api, KubernetesObjectApi, PatchStrategy, Watch, type KubeConfig } from '@kubernetes/client-node';
+import type { MockCluster } from '@innominatus/steps-kubernetes/testing';
+import { SERVE_MODES, servedCluster } from './serve-modes';
+
+const secret = (name: string, data: Record<string, string> = {}) => ({
+  apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'default', labels: { app: 'x' } }, type: 'Opaque', data,
+});
+
+describe.each(SERVE_MODES)('mock cluster through %s', (mode) => {
+  let cluster: MockCluster;
+  let kc: KubeConfig;
+  afterEach(async () => cluster.close());
+
+  it('creates by server-side apply, merges on re-apply, and keeps resourceVersion when nothing changes', async () => {
+    ({ cluster, kubeConfig: kc } = await servedCluster(mode));
+    const api = KubernetesObjectApi.makeApiClient(kc);
+    const first = await api.patch(secret('s1', { a: 'YQ==' }), undefined, undefined, 'innominatus', true, PatchStrategy.ServerSideApply);
+    const again = await api.patch(secret('s1', { a: 'YQ==' }), undefined, undefined, 'innominatus', true, PatchStrategy.ServerSideApply);
+    expect(again.metadata?.resourceVersion).toBe(first.metadata?.resourceVersion);
+    expect(again.metadata?.uid).toBe(first.metadata?.uid);
+    const merged = await api.patch(secret('s1', { b: 'Yg==' }), undefined, undefined, 'innominatus', true, PatchStrategy.ServerSideApply);
+    expect((merged as { data: Record<string, string> }).data).toEqual({ a: 'YQ==', b: 'Yg==' });
+    expect(Number(merged.metadata?.resourceVersion)).toBeGreaterThan(Number(first.metadata?.resourceVersion));
+    expect(cluster.countRequests({ verb: 'patch', path: '/api/v1/namespaces/default/secrets/s1' })).toBe(3);
+  });
+
+  it('answers get, list with selectors, delete and 404 like the API server', async () => {
+    ({ cluster, kubeConfig: kc } = await servedCluster(mode));
+    cluster.apply(secret('a'));
+    cluster.apply({ ...secret('b'), metadata: { name: 'b', namespace: 'default', labels: { app: 'y' } } });
+    const core = kc.makeApiClient(CoreV1Api);
+    const list = await core.listNamespacedSecret({ namespace: 'default', labelSelector: 'app=y' });
+    expect(list.items.map((s) => s.metadata?.name)).toEqual(['b']);
+    await core.deleteNamespacedSecret({ name: 'a', namespace: 'default' });
+    expect(cluster.get({ apiVersion: 'v1', kind: 'Secret', name: 'a', namespace: 'default' })).toBeUndefined();
+    const err = await core.readNamespacedSecret({ name: 'a', namespace: 'default' }).catch((e: unknown) => e as { code: number; body: string });
+    expect(err.code).toBe(404);
+    expect(JSON.parse(err.body as string).message).toBe('secrets "a" not found');
+  });
+
+  it('streams watch events, resumes from a resourceVersion, and answers 410 for a compacted one', async () => {
+    ({ cluster, kubeConfig: kc } = await servedCluster(mode));
+    const created = cluster.apply(secret('w1'));
+    const rv = created.metadata.resourceVersion!;
+    cluster.apply(secret('w1', { k: 'dg==' }));
+    const events: string[] = [];
+    const done = new Promise<void>((resolve) => {
+      void new Watch(kc).watch('/api/v1/namespaces/default/secrets', { resourceVersion: rv }, (type, obj) => {
+        events.push(`${type} ${obj.metadata.name} ${Object.keys(obj.data ?? {}).join(',')}`);
+        if (events.length === 2) resolve();
+      }, () => undefined).then((ctl) => done.then(() => ctl.abort()));
+      setTimeout(() => cluster.apply(secret('w2')), 50);
+    });
+    await done;
+    expect(events).toEqual(['MODIFIED w1 k', 'ADDED w2 ']);
+    cluster.store.compact();
+    const gone = await new Promise<{ type: string; code: number }>((resolve) => {
+      void new Watch(kc).watch('/api/v1/namespaces/default/secrets', { resourceVersion: rv }, (type, obj) => resolve({ type, code: obj.code }), () => undefined);
+    });
+    expect(gone).toEqual({ type: 'ERROR', code: 410 });
+  });
+
+  it('injects failures with Retry-After and counts requests', async () => {
+    ({ cluster, kubeConfig: kc } = await servedCluster(mode));
+    cluster.faults.failNext({ path: '/api/v1/namespaces/default/secrets/x', status: 429, retryAfter: 2, times: 1 });
+    const core = kc.makeApiClient(CoreV1Api);
+    const err = await core.readNamespacedSecret({ name: 'x', namespace: 'default' }).catch((e: unknown) => e as { code: number; headers: Record<string, string> });
+    expect(err.code).toBe(429);
+    expect(err.headers['retry-after']).toBe('2');
+    const second = await core.readNamespacedSecret({ name: 'x', namespace: 'default' }).catch((e: unknown) => e as { code: number });
+    expect(second.code).toBe(404);
+    expect(cluster.countRequests({ verb: 'get', path: '/api/v1/namespaces/default/secrets/x' })).toBe(2);
+    expect(cluster.countRequests({ status: 429 })).toBe(1);
+  });
+});
