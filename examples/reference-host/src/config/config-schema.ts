@@ -1,0 +1,132 @@
+/**
+ * JSON Schema of the host's configuration file, in the style of the Go
+ * innominatus admin-config. ajv checks the file (after environment overrides)
+ * against it and reports every bad value with its field.
+ */
+
+const DURATION = '^(\\d+(\\.\\d+)?(ms|s|m|h))+$';
+const SIZE = '^\\d+(\\.\\d+)?\\s*(B|KB|KiB|MB|MiB|kb|mb)?$';
+
+const providerFilesystem = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'type', 'path'],
+  properties: {
+    name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 },
+    type: { const: 'filesystem' },
+    path: { type: 'string', minLength: 1 },
+    enabled: { type: 'boolean', default: true },
+  },
+};
+
+const providerGit = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'type', 'repository', 'ref'],
+  properties: {
+    name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 },
+    type: { const: 'git' },
+    repository: { type: 'string', minLength: 1 },
+    ref: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9][-A-Za-z0-9._/]*$' },
+    path: { type: 'string', minLength: 1, description: 'Folder of the provider inside the repository' },
+    enabled: { type: 'boolean', default: true },
+  },
+};
+
+/** The configuration file's schema. Defaults are applied by ajv (`useDefaults`). */
+export const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    server: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        host: { type: 'string', minLength: 1, default: '127.0.0.1' },
+        port: { type: 'integer', minimum: 0, maximum: 65535, default: 8081 },
+        bodyLimit: { type: ['integer', 'string'], minimum: 1024, pattern: SIZE, default: '1MiB' },
+      },
+    },
+    store: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        url: { type: 'string', pattern: '^(sqlite:.+|postgres(ql)?://.+|memory)$', default: 'sqlite:./innominatus.db' },
+      },
+    },
+    kubernetes: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        mode: { enum: ['kubeconfig', 'in-cluster', 'simulate'], default: 'kubeconfig' },
+        kubeconfig: { type: 'string', minLength: 1 },
+        context: { type: 'string', minLength: 1 },
+      },
+    },
+    auth: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        tokens: {
+          type: 'array',
+          default: [],
+          maxItems: 1000,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'role'],
+            properties: {
+              name: { type: 'string', minLength: 1, maxLength: 100 },
+              role: { enum: ['user', 'admin'] },
+              token: { type: 'string', minLength: 16, maxLength: 4096 },
+              tokenEnv: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+            },
+          },
+        },
+      },
+    },
+    providers: {
+      type: 'array',
+      default: [],
+      maxItems: 200,
+      items: {
+        type: 'object',
+        required: ['type'],
+        properties: { type: { enum: ['filesystem', 'git'] } },
+        if: { properties: { type: { const: 'git' } } },
+        then: providerGit,
+        else: providerFilesystem,
+      },
+    },
+    orchestrator: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        concurrency: { type: 'integer', minimum: 1, maximum: 10000, default: 16 },
+        pollInterval: { type: 'string', pattern: DURATION, default: '5s' },
+      },
+    },
+    secrets: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        encryptionKey: { type: 'string', pattern: '^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$' },
+        encryptionKeyEnv: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+      },
+    },
+    logging: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,43 @@
+import type { Sensitive } from '@innominatus/core';
+
+/** Where a provider comes from. */
+export type ProviderSource =
+  | { type: 'filesystem'; path: string }
+  | { type: 'git'; repository: string; ref: string; path?: string };
+
+/** One configured provider. */
+export interface ProviderConfig {
+  name: string;
+  enabled: boolean;
+  source: ProviderSource;
+}
+
+/** The two roles a token can have: `admin` may also reveal sensitive values. */
+export type Role = 'user' | 'admin';
+
+/** One API token. The token itself stays wrapped so it never prints. */
+export interface TokenConfig {
+  name: string;
+  role: Role;
+  token: Sensitive<string>;
+}
+
+/** Where resources and runs are stored. */
+export type StoreConfig =
+  | { kind: 'sqlite'; filename: string }
+  | { kind: 'postgres'; connectionString: Sensitive<string> }
+  | { kind: 'memory' };
+
+/** The validated configuration of a host, with defaults applied and secrets wrapped. */
+export interface HostConfig {
+  /** Absolute path of the file it was read from, when there was one. */
+  file?: string;
+  server: { host: string; port: number; bodyLimit: number };
+  store: StoreConfig;
+  kubernetes: { mode: 'kubeconfig' | 'in-cluster' | 'simulate'; kubeconfig?: string; context?: string };
+  auth: { tokens: TokenConfig[] };
+  providers: ProviderConfig[];
+  orchestrator: { concurrency: number; pollIntervalMs: number };
+  secrets: { encryptionKey?: Sensitive<string> };
+  logging: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+}

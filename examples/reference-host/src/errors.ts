@@ -1,0 +1,107 @@
+/**
+ * Every error the reference host throws on purpose. Each has a stable `code`
+ * and the HTTP status it maps to; user errors carry every issue found, each
+ * naming the field (and line and column when the input was YAML).
+ */
+
+/** Stable error codes of the host. */
+export type HostErrorCode =
+  | 'CONFIG_INVALID'
+  | 'CONFIG_READ_FAILED'
+  | 'SCORE_INVALID'
+  | 'SCORE_TYPE_UNSERVED'
+  | 'PLACEHOLDER_UNKNOWN'
+  | 'PLACEHOLDER_NOT_READY'
+  | 'SPEC_NOT_FOUND'
+  | 'SPEC_CONFLICT'
+  | 'RESOURCE_NOT_FOUND'
+  | 'RESOURCE_CONFLICT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'PROVIDER_LOAD_FAILED';
+
+/** One problem in a user's input: where it is and what is wrong. */
+export interface Issue {
+  /** Dotted field path, e.g. `resources.db.type` or `server.port`. */
+  field: string;
+  message: string;
+  line?: number;
+  col?: number;
+}
+
+/** Base class of the host's errors. */
+export class HostError extends Error {
+  readonly code: HostErrorCode;
+  /** HTTP status when this error answers a request. */
+  readonly status: number;
+  readonly issues: Issue[];
+
+  constructor(code: HostErrorCode, status: number, message: string, issues: Issue[] = []) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.status = status;
+    this.issues = issues;
+  }
+
+  /** The JSON body of an error response. */
+  toJSON(): { error: { code: string; message: string; issues?: Issue[] } } {
+    return { error: { code: this.code, message: this.message, ...(this.issues.length ? { issues: this.issues } : {}) } };
+  }
+}
+
+/** Formats issues one per line as `field (line L, col C): message`. */
+export function formatIssues(issues: Issue[]): string {
+  return issues.map((i) => `${i.field}${i.line ? ` (line ${i.line}, col ${i.col})` : ''}: ${i.message}`).join('\n');
+}
+
+/** The configuration file or environment holds a bad value. */
+export class ConfigError extends HostError {
+  readonly file: string | undefined;
+  constructor(file: string | undefined, issues: Issue[], code: 'CONFIG_INVALID' | 'CONFIG_READ_FAILED' = 'CONFIG_INVALID') {
+    super(code, 500, `invalid configuration${file ? ` in ${file}` : ''}:\n${formatIssues(issues)}`, issues);
+    this.file = file;
+  }
+}
+
+/** A submitted Score spec is malformed or asks for something no provider serves. */
+export class ScoreError extends HostError {
+  constructor(message: string, issues: Issue[], code: 'SCORE_INVALID' | 'SCORE_TYPE_UNSERVED' | 'PLACEHOLDER_UNKNOWN' = 'SCORE_INVALID') {
+    super(code, 422, message, issues);
+  }
+}
+
+/** A placeholder cannot be filled (yet): unknown output or a resource not active. */
+export class PlaceholderError extends HostError {
+  constructor(code: 'PLACEHOLDER_UNKNOWN' | 'PLACEHOLDER_NOT_READY', message: string, issues: Issue[]) {
+    super(code, code === 'PLACEHOLDER_NOT_READY' ? 409 : 422, message, issues);
+  }
+}
+
+/** Something asked for does not exist. */
+export class NotFoundError extends HostError {
+  constructor(code: 'SPEC_NOT_FOUND' | 'RESOURCE_NOT_FOUND', message: string) {
+    super(code, 404, message);
+  }
+}
+
+/** The request conflicts with the current state (e.g. updating a resource still provisioning). */
+export class ConflictError extends HostError {
+  constructor(code: 'SPEC_CONFLICT' | 'RESOURCE_CONFLICT', message: string) {
+    super(code, 409, message);
+  }
+}
+
+/** No or an unknown bearer token. */
+export class AuthError extends HostError {
+  constructor(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string) {
+    super(code, code === 'UNAUTHENTICATED' ? 401 : 403, message);
+  }
+}
+
+/** A configured provider could not be loaded or failed validation. */
+export class ProviderLoadError extends HostError {
+  constructor(message: string, issues: Issue[] = []) {
+    super('PROVIDER_LOAD_FAILED', 500, message, issues);
+  }
+}

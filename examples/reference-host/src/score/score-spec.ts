@@ -1,0 +1,81 @@
+import { Ajv } from 'ajv';
+import { ScoreError, type Issue } from '../errors';
+import { parseYamlSource, type YamlSource } from '../util/yaml-source';
+import { schemaIssues } from '../util/schema-issues';
+import { scoreSchema } from './score-schema';
+
+/** Largest Score spec accepted (the HTTP body limit applies first). */
+export const MAX_SCORE_BYTES = 512 * 1024;
+
+/** One resource a workload asks for. */
+export interface ScoreResource {
+  type: string;
+  class?: string;
+  id?: string;
+  metadata?: Record<string, unknown>;
+  /** Resource properties, passed to the provider (`params` is accepted as another name). */
+  properties?: Record<string, unknown>;
+  params?: Record<string, unknown>;
+}
+
+/** A validated Score workload. */
+export interface ScoreSpec {
+  apiVersion: 'score.dev/v1b1';
+  metadata: { name: string; annotations?: Record<string, string> } & Record<string, unknown>;
+  service?: Record<string, unknown>;
+  containers: Record<string, Record<string, unknown> & { image: string }>;
+  resources?: Record<string, ScoreResource>;
+}
+
+/** A parsed spec and, for YAML input, where each field was written. */
+export interface ParsedScore {
+  spec: ScoreSpec;
+  source?: YamlSource;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validate = ajv.compile(scoreSchema);
+
+/**
+ * Parses and validates a Score spec given as YAML/JSON text or as an already
+ * parsed object. Throws a {@link ScoreError} (`SCORE_INVALID`) carrying every
+ * issue, each naming the field and, for text, the line and column.
+ */
+export function parseScore(input: string | unknown): ParsedScore {
+  let source: YamlSource | undefined;
+  let value: unknown = input;
+  if (typeof input === 'string') {
+    if (Buffer.byteLength(input) > MAX_SCORE_BYTES) {
+      throw new ScoreError('Score spec is too large', [{ field: '(document)', message: `is more than ${MAX_SCORE_BYTES} bytes` }]);
+    }
+    const parsed = parseYamlSource(input);
+    if (!parsed.source) throw new ScoreError('Score spec is not valid YAML', parsed.issues);
+    source = parsed.source;
+    value = source.value;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ScoreError('Score spec must be a YAML or JSON mapping', [{ field: '(document)', message: `must be a mapping with apiVersion, metadata and containers; got ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}` }]);
+  }
+  if (!validate(value)) {
+    const issues = schemaIssues(validate.errors, value, source);
+    throw new ScoreError(`Score spec is invalid: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, issues);
+  }
+  const spec = value as unknown as ScoreSpec;
+  const both = Object.entries(spec.resources ?? {}).filter(([, r]) => r.properties && r.params);
+  if (both.length) {
+    const issues: Issue[] = both.map(([name]) => at(source, ['resources', name, 'params'], 'use either properties or params, not both'));
+    throw new ScoreError(`Score spec is invalid: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, issues);
+  }
+  return { spec, ...(source ? { source } : {}) };
+}
+
+/** The properties a resource asks for (`properties`, or the older `params`). */
+export function resourceProperties(resource: ScoreResource): Record<string, unknown> {
+  return resource.properties ?? resource.params ?? {};
+}
+
+/** An issue at a field, with its position when known. */
+export function at(source: YamlSource | undefined, path: (string | number)[], message: string): Issue {
+  const pos = source?.positionOf(path);
+  return { field: path.join('.'), message, ...(pos ? { line: pos.line, col: pos.col } : {}) };
+}

@@ -1,0 +1,68 @@
+import type { ErrorObject } from 'ajv';
+import type { Issue } from '../errors';
+import type { YamlSource } from './yaml-source';
+
+/** Splits an ajv instance path (`/resources/db/type`) into its segments. */
+export function pointerSegments(pointer: string): string[] {
+  if (!pointer) return [];
+  return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** A short, safe rendering of a value a user wrote, for error messages. */
+export function showValue(value: unknown): string {
+  const text = typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function valueAt(root: unknown, segments: string[]): unknown {
+  let v = root;
+  for (const s of segments) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<string, unknown>)[s];
+  }
+  return v;
+}
+
+/**
+ * Turns ajv errors into issues that name the field (dotted path), say what is
+ * wrong, quote the value written, and give line and column when the input was YAML.
+ */
+export function schemaIssues(errors: ErrorObject[] | null | undefined, root: unknown, source?: YamlSource, prefix = ''): Issue[] {
+  const seen = new Set<string>();
+  const issues: Issue[] = [];
+  for (const e of errors ?? []) {
+    // `if/then` and `oneOf` wrappers repeat what their branches already said.
+    if (e.keyword === 'if' || e.keyword === 'oneOf' || e.keyword === 'anyOf') continue;
+    let segments = pointerSegments(e.instancePath);
+    let message: string;
+    const value = valueAt(root, segments);
+    switch (e.keyword) {
+      case 'required':
+        segments = [...segments, String(e.params.missingProperty)];
+        message = 'is required';
+        break;
+      case 'additionalProperties':
+        segments = [...segments, String(e.params.additionalProperty)];
+        message = 'is not a known field';
+        break;
+      case 'enum':
+        message = `must be one of ${(e.params.allowedValues as unknown[]).map((v) => showValue(v)).join(', ')}; got ${showValue(value)}`;
+        break;
+      case 'pattern':
+        message = `must match ${e.params.pattern}; got ${showValue(value)}`;
+        break;
+      case 'errorMessage':
+        message = `${e.message}; got ${showValue(value)}`;
+        break;
+      default:
+        message = `${e.message}; got ${showValue(value)}`;
+    }
+    const field = prefix + (segments.length ? segments.join('.') : '(document)');
+    const key = `${field}\0${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const pos = source?.positionOf(segments);
+    issues.push({ field, message, ...(pos ? { line: pos.line, col: pos.col } : {}) });
+  }
+  return issues;
+}

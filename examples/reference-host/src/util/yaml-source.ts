@@ -1,0 +1,44 @@
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import type { Issue } from '../errors';
+
+/** A parsed YAML (or JSON) document that can say where each field was written. */
+export interface YamlSource {
+  /** The plain JavaScript value of the document. */
+  value: unknown;
+  /** Line and column (1-based) of the field at `path`, or of its closest written parent. */
+  positionOf(path: readonly (string | number)[]): { line: number; col: number } | undefined;
+}
+
+/** Largest YAML alias expansion accepted, so a "billion laughs" document is refused. */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Parses YAML text keeping source positions. Syntax errors come back as issues
+ * with line and column instead of being thrown.
+ */
+export function parseYamlSource(text: string): { source?: YamlSource; issues: Issue[] } {
+  const lineCounter = new LineCounter();
+  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const issues: Issue[] = doc.errors.map((e) => {
+    const pos = lineCounter.linePos(e.pos[0]);
+    return { field: '(document)', message: e.message.split('\n')[0], line: pos.line, col: pos.col };
+  });
+  if (issues.length) return { issues };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    return { issues: [{ field: '(document)', message: (err as Error).message }] };
+  }
+  const positionOf = (path: readonly (string | number)[]) => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n), true);
+      if (isNode(node) && node.range) {
+        const pos = lineCounter.linePos(node.range[0]);
+        return { line: pos.line, col: pos.col };
+      }
+    }
+    return undefined;
+  };
+  return { source: { value, positionOf }, issues: [] };
+}
