@@ -7,4 +7,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
+  // The store conformance suite in ./testing runs under the caller's vitest.
+  external: ['vitest'],
 });

@@ -144,3 +144,12 @@ describe('sensitive values taint what is computed from them', () => {
     expect(isSensitive(compileTemplate('${{ size(steps["creds"].outputs) }}').render(s))).toBe(true);
   });
 });
+
+describe('extra functions', () => {
+  it('urlEncode, base64Encode and base64Decode', () => {
+    const s = scope({ parameters: { pw: 'p@ss:w/rd' } });
+    expect(compileTemplate('${{ urlEncode(parameters.pw) }}').render(s)).toBe('p%40ss%3Aw%2Frd');
+    expect(compileTemplate('${{ base64Encode("abc") }}').render(s)).toBe('YWJj');
+    expect(compileTemplate('${{ base64Decode("YWJj") }}').render(s)).toBe('abc');
+  });
+});

@@ -22,6 +22,7 @@ export function celEnvironment(variables: readonly string[] = WORKFLOW_VARIABLES
     });
     for (const v of variables) env.registerVariable(v, 'dyn');
     registerMixedArithmetic(env);
+    registerFunctions(env);
     environments.set(key, env);
   }
   return env;
@@ -38,4 +39,17 @@ function registerMixedArithmetic(env: Environment): void {
     env.registerOperator(`int ${op} double`, (a: bigint, b: number) => fn(Number(a), b));
     env.registerOperator(`double ${op} int`, (a: number, b: bigint) => fn(a, Number(b)));
   }
+}
+
+/** Functions beyond the CEL standard library that workflows need. */
+function registerFunctions(env: Environment): void {
+  env.registerFunction('urlEncode(string): string', (s: string) => encodeURIComponent(s), {
+    description: 'Percent-encodes a string for use in a URL (user, password, path segment, query value).',
+  });
+  env.registerFunction('base64Encode(string): string', (s: string) => Buffer.from(s, 'utf8').toString('base64'), {
+    description: 'Encodes a UTF-8 string as base64.',
+  });
+  env.registerFunction('base64Decode(string): string', (s: string) => Buffer.from(s, 'base64').toString('utf8'), {
+    description: 'Decodes base64 into a UTF-8 string.',
+  });
 }
