@@ -1,0 +1,41 @@
+import { ephemeralEncrypter, silentLogger, type Encrypter, type Logger, type Store } from '@innominatus/core';
+import { migrate } from './migrations';
+import { PostgresDriver } from './postgres-driver';
+import { SqlStore } from './sql-store';
+
+/** Options of {@link createPostgresStore}. */
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:port/database`. */
+  connectionString: string;
+  /** Connections in the pool (default 10); one more is held for LISTEN. */
+  poolSize?: number;
+  /**
+   * Seals sensitive properties and outputs. Every replica must use the same
+   * key (`aesGcmEncrypter(key)`); the default is a random per-process key.
+   */
+  encrypter?: Encrypter;
+  logger?: Logger;
+  /** The clock, in epoch milliseconds (default `Date.now`). Replicas' clocks should agree within a fraction of the lease. */
+  now?: () => number;
+}
+
+/**
+ * A {@link Store} on PostgreSQL for any number of replicas: claims use
+ * `FOR UPDATE SKIP LOCKED`, wake-ups travel by LISTEN/NOTIFY on a dedicated
+ * connection, statements share a pool. Runs schema migrations before returning.
+ *
+ * @example
+ * const store = await createPostgresStore({ connectionString: process.env.DATABASE_URL!, poolSize: 20, encrypter });
+ */
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const driver = new PostgresDriver(options.connectionString, options.poolSize ?? 10, options.logger ?? silentLogger);
+  try {
+    await migrate(driver);
+    const store = new SqlStore(driver, { encrypter: options.encrypter ?? ephemeralEncrypter(), now: options.now });
+    await store.listen();
+    return store;
+  } catch (error) {
+    await driver.close();
+    throw error;
+  }
+}

@@ -1,0 +1,97 @@
+import pg from 'pg';
+import type { Logger } from '@innominatus/core';
+import type { SqlDriver, SqlExecutor, SqlRow } from './driver';
+import { SqlStoreError } from './errors';
+
+/** The LISTEN/NOTIFY channel that carries wake-ups between replicas. */
+export const WORK_CHANNEL = 'innominatus_work';
+
+/**
+ * node-postgres behind the driver interface: a pool for statements and one
+ * dedicated client for LISTEN, reconnected after a failure.
+ */
+export class PostgresDriver implements SqlDriver {
+  readonly dialect = 'postgres' as const;
+  readonly #pool: pg.Pool;
+  readonly #connectionString: string;
+  readonly #logger: Logger;
+  #listener?: pg.Client;
+  #onNotify?: () => void;
+  #closed = false;
+
+  constructor(connectionString: string, poolSize: number, logger: Logger) {
+    this.#connectionString = connectionString;
+    this.#logger = logger;
+    this.#pool = new pg.Pool({ connectionString, max: poolSize });
+    this.#pool.on('error', (error) => logger.warn('idle PostgreSQL connection failed', { error: error.message }));
+  }
+
+  async query<T extends SqlRow = SqlRow>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    const result = await this.#pool.query(sql, params as unknown[]).catch(connectionError);
+    return result.rows as T[];
+  }
+
+  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect().catch(connectionError);
+    try {
+      await client.query('BEGIN');
+      const result = await fn({ query: async <R extends SqlRow>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rows as R[] });
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async notify(tx: SqlExecutor): Promise<void> {
+    await tx.query(`SELECT pg_notify('${WORK_CHANNEL}', '')`);
+  }
+
+  async listen(onNotify: () => void): Promise<void> {
+    this.#onNotify = onNotify;
+    await this.#connectListener();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#listener?.end().catch(() => undefined);
+    await this.#pool.end();
+  }
+
+  async #connectListener(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.#connectionString });
+    client.on('notification', () => this.#onNotify?.());
+    client.on('error', (error) => {
+      this.#logger.warn('PostgreSQL LISTEN connection failed; reconnecting', { error: error.message });
+      this.#listener = undefined;
+      client.end().catch(() => undefined);
+      this.#reconnectLater();
+    });
+    await client.connect().catch(connectionError);
+    await client.query(`LISTEN ${WORK_CHANNEL}`);
+    if (this.#closed) {
+      await client.end();
+      return;
+    }
+    this.#listener = client;
+  }
+
+  #reconnectLater(): void {
+    if (this.#closed) return;
+    setTimeout(() => {
+      if (this.#closed) return;
+      this.#connectListener().then(() => this.#onNotify?.(), () => this.#reconnectLater());
+    }, 1_000).unref();
+  }
+}
+
+function connectionError(cause: unknown): never {
+  const code = (cause as { code?: string }).code;
+  if (code && /^(ECONN|ENOTFOUND|ETIMEDOUT|57P|08)/.test(code)) {
+    throw new SqlStoreError('CONNECT_FAILED', `cannot reach PostgreSQL: ${(cause as Error).message}`, { cause, retryable: true });
+  }
+  throw cause;
+}

@@ -1,0 +1,364 @@
+import { randomUUID } from 'node:crypto';
+import {
+  StoreError, checkNewResource, checkPropertiesSize, listLimit, seal, unseal,
+  type Encrypter, type NewResource, type ResourceExpectation, type ResourceFilter, type ResourcePatch, type ResourceRecord,
+  type ResourceState, type RunRecord, type StateChange, type StepRecord, type Store, type TransitionRecord, type Operation, type JournaledError,
+} from '@innominatus/core';
+import { constraintKind, type SqlDriver, type SqlExecutor, type SqlRow } from './driver';
+
+interface ResourceRow extends SqlRow {
+  seq: number | string;
+  id: string;
+  application: string;
+  name: string;
+  type: string;
+  properties: string;
+  state: ResourceState;
+  pending_operation: Operation | null;
+  generation: number;
+  run_id: string | null;
+  outputs: string | null;
+  error: string | null;
+  attempts: number;
+  next_attempt_at: number | string | null;
+  lease_owner: string | null;
+  lease_expires_at: number | string | null;
+  created_at: number | string;
+  updated_at: number | string;
+}
+
+/** Options shared by the SQLite and PostgreSQL stores. */
+export interface SqlStoreOptions {
+  /** Seals sensitive properties and outputs (default: a random per-process key, so sealed values do not survive a restart). */
+  encrypter: Encrypter;
+  /** The clock, in epoch milliseconds (default `Date.now`). */
+  now?: () => number;
+}
+
+/**
+ * The {@link Store} over a SQL driver: one body of parameterized SQL for
+ * SQLite and PostgreSQL; only claiming differs (`FOR UPDATE SKIP LOCKED` on
+ * PostgreSQL; SQLite's single writer makes the plain statement atomic).
+ */
+export class SqlStore implements Store {
+  readonly #db: SqlDriver;
+  readonly #encrypter: Encrypter;
+  readonly #now: () => number;
+  readonly #listeners = new Set<() => void>();
+  #closed = false;
+
+  constructor(driver: SqlDriver, options: SqlStoreOptions) {
+    this.#db = driver;
+    this.#encrypter = options.encrypter;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Subscribes to the driver's cross-process wake-ups. Called once by the factories. */
+  async listen(): Promise<void> {
+    await this.#db.listen(() => this.#emit());
+  }
+
+  // ---- run journal -------------------------------------------------------
+
+  async createRun(run: RunRecord): Promise<void> {
+    try {
+      await this.#db.query(
+        'INSERT INTO runs (run_id, workflow, parameters, context, status, outputs, error, attempt, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
+        [run.runId, json(run.workflow), json(run.parameters), json(run.context), run.status, jsonOrNull(run.outputs), jsonOrNull(run.error), run.attempt, run.createdAt, run.updatedAt],
+      );
+    } catch (error) {
+      if (constraintKind(error) === 'unique') throw new StoreError('JOURNAL_ERROR', `run '${run.runId}' already exists`);
+      throw error;
+    }
+  }
+
+  async updateRun(runId: string, patch: Partial<Pick<RunRecord, 'status' | 'outputs' | 'error' | 'attempt' | 'updatedAt'>>): Promise<void> {
+    const columns: [string, unknown][] = [];
+    if (patch.status !== undefined) columns.push(['status', patch.status]);
+    if ('outputs' in patch) columns.push(['outputs', jsonOrNull(patch.outputs)]);
+    if ('error' in patch) columns.push(['error', jsonOrNull(patch.error)]);
+    if (patch.attempt !== undefined) columns.push(['attempt', patch.attempt]);
+    if (patch.updatedAt !== undefined) columns.push(['updated_at', patch.updatedAt]);
+    const sets = columns.map(([c], i) => `${c} = $${i + 2}`);
+    const rows = await this.#db.query(
+      `UPDATE runs SET ${sets.length ? sets.join(', ') : 'run_id = run_id'} WHERE run_id = $1 RETURNING run_id`,
+      [runId, ...columns.map(([, v]) => v)],
+    );
+    if (rows.length === 0) throw new StoreError('RUN_NOT_FOUND', `run '${runId}' not found`);
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const [row] = await this.#db.query('SELECT * FROM runs WHERE run_id = $1', [runId]);
+    if (!row) return undefined;
+    const run: RunRecord = {
+      runId: row.run_id as string, workflow: JSON.parse(row.workflow as string), parameters: JSON.parse(row.parameters as string),
+      context: JSON.parse(row.context as string), status: row.status as RunRecord['status'], attempt: Number(row.attempt),
+      createdAt: row.created_at as string, updatedAt: row.updated_at as string,
+    };
+    if (row.outputs !== null) run.outputs = JSON.parse(row.outputs as string);
+    if (row.error !== null) run.error = JSON.parse(row.error as string);
+    return run;
+  }
+
+  async putStep(step: StepRecord): Promise<void> {
+    try {
+      await this.#db.query(
+        `INSERT INTO run_steps (run_id, step_index, name, type, status, attempt, outputs, error, started_at, ended_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (run_id, step_index) DO UPDATE SET name = excluded.name, type = excluded.type, status = excluded.status,
+           attempt = excluded.attempt, outputs = excluded.outputs, error = excluded.error, started_at = excluded.started_at, ended_at = excluded.ended_at`,
+        [step.runId, step.index, step.name, step.type, step.status, step.attempt, jsonOrNull(step.outputs), jsonOrNull(step.error), step.startedAt, step.endedAt ?? null],
+      );
+    } catch (error) {
+      if (constraintKind(error) === 'foreign-key') throw new StoreError('RUN_NOT_FOUND', `run '${step.runId}' not found`);
+      throw error;
+    }
+  }
+
+  async listSteps(runId: string): Promise<StepRecord[]> {
+    const rows = await this.#db.query('SELECT * FROM run_steps WHERE run_id = $1 ORDER BY step_index', [runId]);
+    return rows.map((row) => {
+      const step: StepRecord = {
+        runId: row.run_id as string, index: Number(row.step_index), name: row.name as string, type: row.type as string,
+        status: row.status as StepRecord['status'], attempt: Number(row.attempt), startedAt: row.started_at as string,
+      };
+      if (row.outputs !== null) step.outputs = JSON.parse(row.outputs as string);
+      if (row.error !== null) step.error = JSON.parse(row.error as string);
+      if (row.ended_at !== null) step.endedAt = row.ended_at as string;
+      return step;
+    });
+  }
+
+  // ---- resources ----------------------------------------------------------
+
+  async createResource(resource: NewResource): Promise<ResourceRecord> {
+    this.#open();
+    checkNewResource(resource);
+    const id = resource.id ?? randomUUID();
+    const now = this.#now();
+    try {
+      const row = await this.#db.transaction(async (tx) => {
+        const [created] = await tx.query<ResourceRow>(
+          `INSERT INTO resources (id, application, name, type, properties, state, pending_operation, generation, attempts, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, 'requested', 'create', 1, 0, $6, $6) RETURNING *`,
+          [id, resource.application, resource.name, resource.type, this.#seal(resource.properties), now],
+        );
+        await this.#history(tx, id, undefined, 'requested', now, 'create requested');
+        await this.#db.notify(tx);
+        return created!;
+      });
+      this.#emit();
+      return this.#record(row);
+    } catch (error) {
+      if (constraintKind(error) !== 'unique') throw error;
+      if (await this.findResource(resource.application, resource.name)) {
+        throw new StoreError('STORE_ERROR', `resource '${resource.name}' of application '${resource.application}' already exists`);
+      }
+      throw new StoreError('STORE_ERROR', `resource id '${id}' already exists`);
+    }
+  }
+
+  async getResource(id: string): Promise<ResourceRecord | undefined> {
+    const [row] = await this.#db.query<ResourceRow>('SELECT * FROM resources WHERE id = $1', [id]);
+    return row && this.#record(row);
+  }
+
+  async findResource(application: string, name: string): Promise<ResourceRecord | undefined> {
+    const [row] = await this.#db.query<ResourceRow>(
+      "SELECT * FROM resources WHERE application = $1 AND name = $2 AND state <> 'terminated'", [application, name],
+    );
+    return row && this.#record(row);
+  }
+
+  async listResources(filter: ResourceFilter = {}): Promise<ResourceRecord[]> {
+    const limit = listLimit(filter.limit);
+    const rows = await this.#db.query<ResourceRow>(
+      'SELECT * FROM resources WHERE (CAST($1 AS TEXT) IS NULL OR application = $1) AND (CAST($2 AS TEXT) IS NULL OR state = $2) ORDER BY seq LIMIT $3',
+      [filter.application ?? null, filter.state ?? null, limit],
+    );
+    return rows.map((r) => this.#record(r));
+  }
+
+  async listTransitions(resourceId: string): Promise<TransitionRecord[]> {
+    const rows = await this.#db.query('SELECT * FROM resource_transitions WHERE resource_id = $1 ORDER BY seq', [resourceId]);
+    return rows.map((row) => {
+      const t: TransitionRecord = { resourceId, to: row.to_state as ResourceState, at: iso(row.at as number), reason: row.reason as string };
+      if (row.from_state !== null) t.from = row.from_state as ResourceState;
+      return t;
+    });
+  }
+
+  async transition(id: string, change: StateChange): Promise<ResourceRecord | undefined> {
+    this.#open();
+    const now = this.#now();
+    const row = await this.#db.transaction(async (tx) => {
+      const updated = await this.#update(tx, id, { state: change.from, owner: change.owner }, change.set ?? {}, now, change.to);
+      if (!updated) return undefined;
+      await this.#history(tx, id, change.from, change.to, now, change.reason);
+      if (updated.pending_operation && change.to !== 'failed') await this.#db.notify(tx);
+      return updated;
+    });
+    if (!row) return undefined;
+    if (row.pending_operation && change.to !== 'failed') this.#emit();
+    return this.#record(row);
+  }
+
+  async patchResource(id: string, expect: ResourceExpectation, set: ResourcePatch): Promise<ResourceRecord | undefined> {
+    this.#open();
+    const wakes = Boolean(set.pendingOperation || set.releaseLease || set.nextAttemptAt === null);
+    const row = await this.#db.transaction(async (tx) => {
+      const updated = await this.#update(tx, id, expect, set, this.#now());
+      if (updated && wakes) await this.#db.notify(tx);
+      return updated;
+    });
+    if (!row) return undefined;
+    if (wakes) this.#emit();
+    return this.#record(row);
+  }
+
+  async claim(owner: string, limit: number, leaseMs: number): Promise<ResourceRecord[]> {
+    this.#open();
+    if (limit <= 0) return [];
+    const now = this.#now();
+    const lock = this.#db.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
+    const rows = await this.#db.query<ResourceRow>(
+      `UPDATE resources SET lease_owner = $1, lease_expires_at = $2
+       WHERE id IN (
+         SELECT id FROM resources
+         WHERE pending_operation IS NOT NULL AND state <> 'failed'
+           AND (lease_expires_at IS NULL OR lease_expires_at <= $3)
+           AND (next_attempt_at IS NULL OR next_attempt_at <= $3)
+         ORDER BY seq LIMIT $4 ${lock})
+       RETURNING *`,
+      [owner, now + leaseMs, now, limit],
+    );
+    return rows.sort((a, b) => Number(a.seq) - Number(b.seq)).map((r) => this.#record(r));
+  }
+
+  async heartbeat(owner: string, ids: readonly string[], leaseMs: number): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const now = this.#now();
+    const held: string[] = [];
+    for (const chunk of chunks(ids, 500)) {
+      const marks = chunk.map((_, i) => `$${i + 4}`).join(', ');
+      const rows = await this.#db.query<{ id: string }>(
+        `UPDATE resources SET lease_expires_at = $1 WHERE lease_owner = $2 AND lease_expires_at > $3 AND id IN (${marks}) RETURNING id`,
+        [now + leaseMs, owner, now, ...chunk],
+      );
+      held.push(...rows.map((r) => r.id));
+    }
+    const order = new Map(ids.map((id, i) => [id, i]));
+    return held.sort((a, b) => order.get(a)! - order.get(b)!);
+  }
+
+  async release(owner: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    let released = 0;
+    for (const chunk of chunks(ids, 500)) {
+      const marks = chunk.map((_, i) => `$${i + 2}`).join(', ');
+      released += await this.#db.transaction(async (tx) => {
+        const rows = await tx.query(
+          `UPDATE resources SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = $1 AND id IN (${marks}) RETURNING id`,
+          [owner, ...chunk],
+        );
+        if (rows.length) await this.#db.notify(tx);
+        return rows.length;
+      });
+    }
+    if (released) this.#emit();
+  }
+
+  onWork(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#listeners.clear();
+    await this.#db.close();
+  }
+
+  // ---- helpers -------------------------------------------------------------
+
+  async #update(tx: SqlExecutor, id: string, expect: ResourceExpectation, set: ResourcePatch, now: number, state?: ResourceState): Promise<ResourceRow | undefined> {
+    const params: unknown[] = [id];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    const sets: string[] = [];
+    if (state !== undefined) sets.push(`state = ${p(state)}`);
+    if (set.properties !== undefined) {
+      checkPropertiesSize(set.properties);
+      sets.push(`properties = ${p(this.#seal(set.properties))}`);
+    }
+    if (set.pendingOperation !== undefined) sets.push(`pending_operation = ${p(set.pendingOperation)}`);
+    if (set.generation !== undefined) sets.push(`generation = ${p(set.generation)}`);
+    if (set.runId !== undefined) sets.push(`run_id = ${p(set.runId)}`);
+    if (set.outputs !== undefined) sets.push(`outputs = ${p(set.outputs === null ? null : this.#seal(set.outputs))}`);
+    if (set.error !== undefined) sets.push(`error = ${p(jsonOrNull(set.error ?? undefined))}`);
+    if (set.attempts !== undefined) sets.push(`attempts = ${p(set.attempts)}`);
+    if (set.nextAttemptAt !== undefined) sets.push(`next_attempt_at = ${p(set.nextAttemptAt === null ? null : Date.parse(set.nextAttemptAt))}`);
+    if (set.releaseLease) sets.push('lease_owner = NULL', 'lease_expires_at = NULL');
+    sets.push(`updated_at = ${p(now)}`);
+    const where = ['id = $1'];
+    if (expect.state !== undefined) {
+      const states = typeof expect.state === 'string' ? [expect.state] : expect.state;
+      where.push(`state IN (${states.map((s) => p(s)).join(', ')})`);
+    }
+    if (expect.owner !== undefined) where.push(`lease_owner = ${p(expect.owner)} AND lease_expires_at > ${p(now)}`);
+    if (expect.idle) where.push('pending_operation IS NULL');
+    const [row] = await tx.query<ResourceRow>(`UPDATE resources SET ${sets.join(', ')} WHERE ${where.join(' AND ')} RETURNING *`, params);
+    return row;
+  }
+
+  async #history(tx: SqlExecutor, id: string, from: ResourceState | undefined, to: ResourceState, at: number, reason: string): Promise<void> {
+    await tx.query('INSERT INTO resource_transitions (resource_id, from_state, to_state, at, reason) VALUES ($1, $2, $3, $4, $5)', [id, from ?? null, to, at, reason]);
+  }
+
+  #seal(value: unknown): string {
+    return JSON.stringify(seal(value, this.#encrypter));
+  }
+
+  #record(row: ResourceRow): ResourceRecord {
+    const rec: ResourceRecord = {
+      id: row.id, application: row.application, name: row.name, type: row.type,
+      properties: unseal(JSON.parse(row.properties), this.#encrypter) as Record<string, unknown>,
+      state: row.state, generation: Number(row.generation), attempts: Number(row.attempts),
+      createdAt: iso(row.created_at), updatedAt: iso(row.updated_at),
+    };
+    if (row.pending_operation !== null) rec.pendingOperation = row.pending_operation;
+    if (row.run_id !== null) rec.runId = row.run_id;
+    if (row.outputs !== null) rec.outputs = unseal(JSON.parse(row.outputs), this.#encrypter) as Record<string, unknown>;
+    if (row.error !== null) rec.error = JSON.parse(row.error) as JournaledError;
+    if (row.next_attempt_at !== null) rec.nextAttemptAt = iso(row.next_attempt_at);
+    if (row.lease_owner !== null) rec.leaseOwner = row.lease_owner;
+    if (row.lease_expires_at !== null) rec.leaseExpiresAt = iso(row.lease_expires_at);
+    return rec;
+  }
+
+  #open(): void {
+    if (this.#closed) throw new StoreError('STORE_ERROR', 'the store is closed');
+  }
+
+  #emit(): void {
+    for (const l of this.#listeners) queueMicrotask(l);
+  }
+}
+
+function json(value: unknown): string {
+  return JSON.stringify(value ?? null);
+}
+
+function jsonOrNull(value: unknown): string | null {
+  return value === undefined ? null : JSON.stringify(value);
+}
+
+function iso(ms: number | string): string {
+  return new Date(Number(ms)).toISOString();
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

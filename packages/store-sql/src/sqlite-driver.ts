@@ -1,0 +1,84 @@
+import Database from 'better-sqlite3';
+import type { SqlDriver, SqlExecutor, SqlRow } from './driver';
+import { SqlStoreError } from './errors';
+
+/**
+ * better-sqlite3 behind the async driver interface. The connection is
+ * synchronous, so one promise chain serializes statements and keeps a
+ * transaction's statements together; `BEGIN IMMEDIATE` takes the write lock
+ * up front so several processes on one file wait (busy timeout) instead of
+ * failing on lock upgrade.
+ */
+export class SqliteDriver implements SqlDriver {
+  readonly dialect = 'sqlite' as const;
+  readonly #db: Database.Database;
+  readonly #statements = new Map<string, Database.Statement>();
+  #tail: Promise<unknown> = Promise.resolve();
+
+  constructor(filename: string, busyTimeoutMs = 5_000) {
+    try {
+      this.#db = new Database(filename, { timeout: busyTimeoutMs });
+      this.#db.pragma('journal_mode = WAL');
+      this.#db.pragma('synchronous = NORMAL');
+      this.#db.pragma('foreign_keys = ON');
+    } catch (cause) {
+      throw new SqlStoreError('CONNECT_FAILED', `cannot open SQLite database '${filename}': ${(cause as Error).message}`, { cause });
+    }
+  }
+
+  query<T extends SqlRow = SqlRow>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return this.#serial(() => this.#run<T>(sql, params));
+  }
+
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.#serial(async () => {
+      this.#db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn({ query: async <R extends SqlRow>(sql: string, params: readonly unknown[] = []) => this.#run<R>(sql, params) });
+        this.#db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  async notify(): Promise<void> {}
+
+  async listen(): Promise<void> {}
+
+  async close(): Promise<void> {
+    await this.#tail.catch(() => undefined);
+    this.#db.close();
+  }
+
+  #serial<T>(fn: () => T | Promise<T>): Promise<T> {
+    const next = this.#tail.then(fn, fn);
+    this.#tail = next.catch(() => undefined);
+    return next;
+  }
+
+  #run<T>(sql: string, params: readonly unknown[]): T[] {
+    const { text, values } = positional(sql, params);
+    let stmt = this.#statements.get(text);
+    if (!stmt) {
+      stmt = this.#db.prepare(text);
+      this.#statements.set(text, stmt);
+    }
+    if (stmt.reader) return stmt.all(...values) as T[];
+    stmt.run(...values);
+    return [];
+  }
+}
+
+/** Rewrites `$n` placeholders to SQLite's `?`, ordering the values to match. */
+function positional(sql: string, params: readonly unknown[]): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const text = sql.replace(/\$(\d+)/g, (_, n: string) => {
+    const v = params[Number(n) - 1];
+    values.push(v === undefined ? null : v);
+    return '?';
+  });
+  return { text, values };
+}
