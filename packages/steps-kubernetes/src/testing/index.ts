@@ -16,3 +16,8 @@ export type { ListFilter, WriteResult } from './object-store';
 export { ApiStatusError } from './api-status';
 export { BUILTIN_KINDS } from './builtin-kinds';
 export type { KindSpec, ResolvedKind, MockObject, MockObjectMeta, StoreEvent, LoggedRequest, MockRequest, MockResponse } from './types';
+export {
+  zalandoPostgresOperator, credentialsSecretName, generatePassword, ROLE_NAME,
+  POSTGRESQL_KIND_SPEC, POSTGRESQL_API_VERSION, POSTGRESQL_KIND, validatePostgresqlSchema,
+} from './zalando/index';
+export type { ZalandoOperator, ZalandoOperatorOptions, ZalandoScript, ZalandoCreateOutcome, ZalandoUpdateOutcome, ZalandoTransition } from './zalando/index';
