@@ -113,19 +113,24 @@ export function createEngine(options: EngineOptions): Engine {
     const parameters = unseal(run.parameters, encrypter) as Record<string, unknown>;
     const context = unseal(run.context, encrypter) as RunContext;
     const scope = compiled.newScope(parameters, context, { id: runId, attempt: run.attempt });
-    const secrets = (): Set<string> => sensitiveStrings(scope.rawContext());
+    // Secrets known so far, grown as vars and step outputs arrive (for scrubbing free text).
+    const known = sensitiveStrings(parameters, sensitiveStrings(context));
+    const secrets = (): Set<string> => known;
     const now = () => new Date().toISOString();
     events.emit('run:started', { runId, workflow: wfName, at: now(), attempt: run.attempt, resumed });
     let current: { name: string; index: number; type: string; started: number } | undefined;
     try {
       compiled.evaluateVars(scope);
+      sensitiveStrings(scope.get('vars'), known);
       const done = new Map(previous.map((s) => [s.index, s]));
       for (const step of compiled.steps) {
         const name = step.spec.name;
         const base = { runId, workflow: wfName, step: name, type: step.definition.type, index: step.index };
         const prior = done.get(step.index);
         if (prior?.status === 'succeeded') {
-          scope.setEntry('steps', name, { outputs: unseal(prior.outputs ?? {}, encrypter), skipped: false });
+          const restored = unseal(prior.outputs ?? {}, encrypter);
+          sensitiveStrings(restored, known);
+          scope.setEntry('steps', name, { outputs: restored, skipped: false });
           continue;
         }
         if (prior?.status === 'skipped') {
@@ -153,7 +158,7 @@ export function createEngine(options: EngineOptions): Engine {
         const startedIso = now();
         await write(`step '${name}'`, () => journal.putStep({ runId, index: step.index, name, type: step.definition.type, status: 'started', attempt: 1, startedAt: startedIso }));
         events.emit('step:started', { ...base, at: startedIso, attempt: 1 });
-        const stepSecrets = sensitiveStrings(input, secrets());
+        const stepSecrets = sensitiveStrings(input, new Set(known));
         const outputs = await runStep({
           step,
           runId,
@@ -176,13 +181,18 @@ export function createEngine(options: EngineOptions): Engine {
         await write(`step '${name}'`, () =>
           journal.putStep({ runId, index: step.index, name, type: step.definition.type, status: 'succeeded', attempt: 1, outputs: seal(outputs, encrypter), startedAt: startedIso, endedAt: now() }),
         );
+        sensitiveStrings(outputs, known);
         scope.setEntry('steps', name, { outputs, skipped: false });
-        events.emit('step:succeeded', { ...base, at: now(), outputs: redact(outputs), durationMs: Date.now() - stepStarted });
+        if (events.listenerCount('step:succeeded')) {
+          events.emit('step:succeeded', { ...base, at: now(), outputs: redact(outputs), durationMs: Date.now() - stepStarted });
+        }
         current = undefined;
       }
       const outputs = compiled.renderOutputs(scope);
       await write('the run result', () => journal.updateRun(runId, { status: 'succeeded', outputs: seal(outputs, encrypter), updatedAt: now() }));
-      events.emit('run:succeeded', { runId, workflow: wfName, at: now(), outputs: redact(outputs), durationMs: Date.now() - startedAt });
+      if (events.listenerCount('run:succeeded')) {
+        events.emit('run:succeeded', { runId, workflow: wfName, at: now(), outputs: redact(outputs), durationMs: Date.now() - startedAt });
+      }
       return { runId, status: 'succeeded', outputs };
     } catch (raw) {
       const err = normalize(raw, secrets());

@@ -3,8 +3,9 @@ import type { RunJournal, RunRecord, StepRecord } from './types';
 
 /**
  * A journal in memory: for tests and for embedding where durability across
- * process restarts is not needed. Records are copied in and out, as a
- * database would.
+ * process restarts is not needed. Records are copied shallowly in and out;
+ * the values inside (the workflow, sealed parameters and outputs) are shared
+ * and must not be mutated, which the engine never does.
  */
 export class MemoryJournal implements RunJournal {
   readonly #runs = new Map<string, RunRecord>();
@@ -12,30 +13,30 @@ export class MemoryJournal implements RunJournal {
 
   async createRun(run: RunRecord): Promise<void> {
     if (this.#runs.has(run.runId)) throw new StoreError('JOURNAL_ERROR', `run '${run.runId}' already exists`);
-    this.#runs.set(run.runId, structuredClone(run));
+    this.#runs.set(run.runId, { ...run });
     this.#steps.set(run.runId, new Map());
   }
 
   async updateRun(runId: string, patch: Partial<RunRecord>): Promise<void> {
     const run = this.#runs.get(runId);
     if (!run) throw new StoreError('RUN_NOT_FOUND', `run '${runId}' not found`);
-    Object.assign(run, structuredClone(patch));
+    Object.assign(run, patch);
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
     const run = this.#runs.get(runId);
-    return run && structuredClone(run);
+    return run && { ...run };
   }
 
   async putStep(step: StepRecord): Promise<void> {
     const steps = this.#steps.get(step.runId);
     if (!steps) throw new StoreError('RUN_NOT_FOUND', `run '${step.runId}' not found`);
-    steps.set(step.index, structuredClone(step));
+    steps.set(step.index, { ...step });
   }
 
   async listSteps(runId: string): Promise<StepRecord[]> {
     const steps = this.#steps.get(runId);
-    return steps ? [...steps.values()].sort((a, b) => a.index - b.index).map((s) => structuredClone(s)) : [];
+    return steps ? [...steps.values()].sort((a, b) => a.index - b.index).map((s) => ({ ...s })) : [];
   }
 
   /** Every run id (for tests). */
