@@ -91,9 +91,12 @@ export class InnominatusError extends Error {
 export class ExpressionError extends InnominatusError {
   /** The expression text as written. */
   readonly expression: string;
-  constructor(expression: string, message: string, options: ErrorOptions & { syntax?: boolean } = {}) {
+  /** Offset of the problem inside the expression text, when CEL said where. */
+  readonly offset?: number;
+  constructor(expression: string, message: string, options: ErrorOptions & { syntax?: boolean; offset?: number } = {}) {
     super(options.syntax ? 'EXPRESSION_SYNTAX' : 'EXPRESSION_ERROR', message, options);
     this.expression = expression;
+    if (options.offset !== undefined) this.offset = options.offset;
   }
 }
 

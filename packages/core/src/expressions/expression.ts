@@ -118,7 +118,5 @@ function celError(source: string, err: unknown, syntax: boolean): ExpressionErro
   const offset = errorOffset(err);
   const at = offset === undefined ? '' : ` at character ${offset + 1}`;
   const what = syntax ? 'does not parse' : 'failed';
-  const e = new ExpressionError(source, `expression '${source}' ${what}${at}: ${first}`, { syntax, cause: undefined });
-  if (offset !== undefined) Object.defineProperty(e, 'offset', { value: offset, enumerable: true });
-  return e;
+  return new ExpressionError(source, `expression '${source}' ${what}${at}: ${first}`, { syntax, ...(offset !== undefined ? { offset } : {}) });
 }
