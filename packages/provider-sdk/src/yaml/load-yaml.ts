@@ -1,0 +1,109 @@
+import { readFile, stat } from 'node:fs/promises';
+import { LineCounter, parseDocument } from 'yaml';
+import type { Diagnostic, DiagnosticCode } from '../diagnostics/diagnostic';
+import { YamlSourceMap } from './yaml-source-map';
+
+/** Largest file read (1 MiB); larger files are refused before parsing. */
+export const MAX_FILE_BYTES = 1024 * 1024;
+
+/** Most alias expansions in one document (stops "billion laughs" alias bombs). */
+export const MAX_ALIAS_COUNT = 100;
+
+/** A parsed YAML document with where each value came from. */
+export interface ParsedYaml {
+  /** The document as plain JS; undefined when it could not be parsed. */
+  value: unknown;
+  source: YamlSourceMap;
+  /** YAML-level problems (syntax, duplicate keys, size, binary content). */
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Reads and parses one YAML file. Never throws for bad content: every
+ * problem (missing, too large, binary, empty, syntax, duplicate keys, alias
+ * bomb) is returned as a diagnostic with its position.
+ */
+export async function loadYamlFile(path: string, displayName: string = path, maxBytes = MAX_FILE_BYTES): Promise<ParsedYaml> {
+  const fail = (code: DiagnosticCode, message: string): ParsedYaml => {
+    const source = new YamlSourceMap(displayName, '', new LineCounter());
+    return { value: undefined, source, diagnostics: [{ code, severity: 'error', message, file: displayName, line: 1, col: 1, pointer: '' }] };
+  };
+  let size: number;
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) return fail('FILE_UNREADABLE', `'${displayName}' is not a file`);
+    size = s.size;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? fail('FILE_NOT_FOUND', `file '${displayName}' does not exist`) : fail('FILE_UNREADABLE', `cannot read '${displayName}' (${code ?? 'error'})`);
+  }
+  if (size > maxBytes) return fail('FILE_TOO_LARGE', `file is ${size} bytes; the limit is ${maxBytes} bytes`);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    return fail('FILE_UNREADABLE', `cannot read '${displayName}' (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  return parseYamlBytes(bytes, displayName, maxBytes);
+}
+
+/** Parses YAML from bytes (see {@link loadYamlFile}). */
+export function parseYamlBytes(bytes: Uint8Array, file: string, maxBytes = MAX_FILE_BYTES): ParsedYaml {
+  const lines = new LineCounter();
+  const fail = (code: DiagnosticCode, message: string, line = 1, col = 1): ParsedYaml => ({
+    value: undefined,
+    source: new YamlSourceMap(file, '', lines),
+    diagnostics: [{ code, severity: 'error', message, file, line, col, pointer: '' }],
+  });
+  if (bytes.length > maxBytes) return fail('FILE_TOO_LARGE', `file is ${bytes.length} bytes; the limit is ${maxBytes} bytes`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return fail('NOT_YAML', 'file is not UTF-8 text (binary content?)');
+  }
+  const nul = text.indexOf('\0');
+  if (nul >= 0) return fail('NOT_YAML', `file holds a NUL byte at offset ${nul} (binary content?)`);
+  return parseYamlText(text, file);
+}
+
+/** Parses YAML text (see {@link loadYamlFile}). */
+export function parseYamlText(text: string, file: string): ParsedYaml {
+  const lines = new LineCounter();
+  if (text.trim() === '' || /^(\s*#[^\n]*\n?)*\s*$/.test(text)) {
+    return { value: undefined, source: new YamlSourceMap(file, text, lines), diagnostics: [{ code: 'EMPTY_FILE', severity: 'error', message: 'file is empty', file, line: 1, col: 1, pointer: '' }] };
+  }
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true, stringKeys: true });
+  const source = new YamlSourceMap(file, text, lines, doc);
+  const diagnostics: Diagnostic[] = [];
+  for (const e of doc.errors) {
+    const { line, col } = lines.linePos(e.pos[0]);
+    const code: DiagnosticCode = e.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : 'YAML_SYNTAX';
+    const message = e.code === 'DUPLICATE_KEY' ? `duplicate key ${quoteKey(text, e.pos)}` : firstLine(e.message);
+    diagnostics.push({ code, severity: 'error', message, file, line, col, pointer: '' });
+  }
+  if (diagnostics.length > 0) return { value: undefined, source, diagnostics };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    const message = err instanceof ReferenceError && /alias/i.test(err.message)
+      ? `too many alias expansions (limit ${MAX_ALIAS_COUNT}): a YAML alias bomb?`
+      : `cannot read the document: ${firstLine(String((err as Error).message ?? err))}`;
+    return { value: undefined, source, diagnostics: [{ code: 'YAML_ALIAS_LIMIT', severity: 'error', message, file, line: 1, col: 1, pointer: '' }] };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const what = Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`;
+    return { value: undefined, source, diagnostics: [{ code: 'NOT_YAML', severity: 'error', message: `expected a YAML mapping at the top level, found ${what}`, file, line: 1, col: 1, pointer: '' }] };
+  }
+  return { value, source, diagnostics };
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim();
+}
+
+function quoteKey(text: string, pos: [number, number]): string {
+  const raw = text.slice(pos[0], pos[0] + 200).split('\n')[0]!.replace(/:(\s.*)?$/, '').trim().slice(0, 60);
+  return raw ? `'${raw}'` : '';
+}

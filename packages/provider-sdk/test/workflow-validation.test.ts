@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { parseYamlText } from '../src/yaml/load-yaml';
+import { validateWorkflow } from '../src/validate/workflow-validator';
+import { formatDiagnostic } from '../src/diagnostics/diagnostic';
+import { testSteps } from './helpers/test-steps';
+import { PROVISION_YAML } from './helpers/fixtures';
+
+function validate(text: string) {
+  const parsed = parseYamlText(text, 'wf.yaml');
+  if (parsed.value === undefined) return parsed.diagnostics;
+  return validateWorkflow(parsed.value, parsed.source, testSteps()).diagnostics;
+}
+
+const HEAD = 'apiVersion: innominatus.io/v1\nkind: Workflow\nmetadata:\n  name: wf\n';
+
+describe('validateWorkflow', () => {
+  it('accepts a valid workflow', () => {
+    expect(validate(PROVISION_YAML)).toEqual([]);
+  });
+
+  // Each case: the YAML, then the one expected diagnostic as `line:col code` and a part of its message.
+  const cases: Array<{ name: string; yaml: string; code: string; line: number; col: number; message: string }> = [
+    {
+      name: 'unknown key with a suggestion',
+      yaml: HEAD + 'parameters:\n  - name: a\n    type: string\n    requried: true\nsteps: []\n',
+      code: 'UNKNOWN_KEY', line: 8, col: 5, message: "unknown key 'requried' in parameters[0]; did you mean 'required'?",
+    },
+    {
+      name: 'missing required field',
+      yaml: HEAD + 'steps:\n  - name: a\n    with: {}\n',
+      code: 'WORKFLOW_SCHEMA', line: 6, col: 5, message: "steps[0]: missing required field 'type'",
+    },
+    {
+      name: 'wrong type',
+      yaml: HEAD + 'steps: {}\n',
+      code: 'WORKFLOW_SCHEMA', line: 5, col: 8, message: 'steps must be array (got a mapping)',
+    },
+    {
+      name: 'duplicate step',
+      yaml: HEAD + 'steps:\n  - { name: a, type: test-credentials, with: { name: x } }\n  - { name: a, type: test-credentials, with: { name: y } }\n',
+      code: 'DUPLICATE_STEP', line: 7, col: 13, message: "step name 'a' is already used by step 1",
+    },
+    {
+      name: 'unknown step type',
+      yaml: HEAD + 'steps:\n  - name: a\n    type: test-aply\n',
+      code: 'UNKNOWN_STEP_TYPE', line: 7, col: 11, message: "unknown step type 'test-aply'; did you mean 'test-apply'?",
+    },
+    {
+      name: 'step input of the wrong type',
+      yaml: HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    with:\n      name: 42\n',
+      code: 'STEP_INPUT_INVALID', line: 9, col: 13, message: 'step input: steps[0].with.name must be string (got 42)',
+    },
+    {
+      name: 'step input expression whose static type is wrong',
+      yaml: HEAD + 'parameters:\n  - { name: n, type: integer }\nsteps:\n  - name: a\n    type: test-credentials\n    with:\n      name: ${{ parameters.n }}\n',
+      code: 'STEP_INPUT_INVALID', line: 11, col: 13, message: 'step input: steps[0].with.name must be string (got ${{ parameters.n }}, of type integer)',
+    },
+    {
+      name: 'deferred expression that does not parse',
+      yaml: HEAD + 'steps:\n  - name: a\n    type: test-wait\n    with:\n      name: x\n      successWhen: object.status ==\n',
+      code: 'EXPRESSION_SYNTAX', line: 10, col: 36, message: "successWhen: expression 'object.status ==' does not parse at character 17",
+    },
+    {
+      name: 'expression syntax error inside a double-quoted string',
+      yaml: HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    with:\n      name: "db-${{ parameters.x + }}"\n',
+      code: 'EXPRESSION_SYNTAX', line: 9, col: 35, message: "expression 'parameters.x +' does not parse at character 15",
+    },
+    {
+      name: 'unclosed expression',
+      yaml: HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    with:\n      name: db-${{ vars.x\n',
+      code: 'EXPRESSION_SYNTAX', line: 9, col: 16, message: "has no closing '}}'",
+    },
+    {
+      name: 'undeclared parameter',
+      yaml: HEAD + 'parameters:\n  - { name: db_name, type: string }\nsteps:\n  - name: a\n    type: test-credentials\n    with:\n      name: x-${{ parameters.db_nmae }}\n',
+      code: 'UNKNOWN_REFERENCE', line: 11, col: 19, message: "'parameters.db_nmae' reads parameter 'db_nmae', which is not declared; did you mean 'db_name'?",
+    },
+    {
+      name: 'undeclared var',
+      yaml: HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    with:\n      name: ${{ vars.nope }}\n',
+      code: 'UNKNOWN_REFERENCE', line: 9, col: 17, message: "'vars.nope' reads var 'nope', which is not declared",
+    },
+    {
+      name: 'reference to a later step',
+      yaml: HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    with:\n      name: ${{ steps["b"].outputs.data.username }}\n  - name: b\n    type: test-credentials\n    with: { name: x }\n',
+      code: 'FORWARD_STEP_REFERENCE', line: 9, col: 17, message: `'steps["b"].outputs.data.username' reads step 'b', which runs later; a step can only read earlier steps`,
+    },
+    {
+      name: 'reference to a missing step',
+      yaml: HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    with:\n      name: ${{ steps.b.outputs.x }}\n',
+      code: 'UNKNOWN_REFERENCE', line: 9, col: 17, message: `'steps["b"].outputs.x' reads step 'b', which does not exist`,
+    },
+    {
+      name: 'output missing from the step output schema',
+      yaml: HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    with: { name: x }\noutputs:\n  user: ${{ steps["a"].outputs.data.usr }}\n',
+      code: 'UNKNOWN_OUTPUT', line: 10, col: 13, message: `'steps["a"].outputs.data.usr': step type 'test-credentials' has no output 'usr' under steps["a"].outputs.data`,
+    },
+    {
+      name: 'sensitive output not marked',
+      yaml: HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    with: { name: x }\noutputs:\n  url: "pg://u:${{ steps.a.outputs.data.password }}@h"\n',
+      code: 'SENSITIVE_OUTPUT_NOT_MARKED', line: 10, col: 3, message: `output 'url' is computed from sensitive step output 'steps["a"].outputs.data.password' but is not marked 'sensitive: true'`,
+    },
+    {
+      name: 'sensitive parameter through a var',
+      yaml: HEAD + 'parameters:\n  - { name: token, type: string, sensitive: true }\nvars:\n  auth: ${{ "Bearer " + parameters.token }}\nsteps: []\noutputs:\n  header: ${{ vars.auth }}\n',
+      code: 'SENSITIVE_OUTPUT_NOT_MARKED', line: 11, col: 3, message: "output 'header' is computed from sensitive var 'auth'",
+    },
+    {
+      name: 'invalid parameter default',
+      yaml: HEAD + 'parameters:\n  - name: size\n    type: string\n    enum: [small, large]\n    default: huge\nsteps: []\n',
+      code: 'PARAMETER_DEFAULT_INVALID', line: 9, col: 14, message: `default "huge" of parameter 'size' is invalid: value must be equal to one of the allowed values`,
+    },
+    {
+      name: 'vars cycle',
+      yaml: HEAD + 'vars:\n  a: ${{ vars.b }}\n  b: ${{ vars.a }}\nsteps: []\n',
+      code: 'VARS_CYCLE', line: 6, col: 3, message: 'vars refer to each other in a cycle: a -> b -> a',
+    },
+    {
+      name: 'var reading a step',
+      yaml: HEAD + 'vars:\n  a: ${{ steps.s.outputs.data }}\nsteps:\n  - { name: s, type: test-credentials, with: { name: x } }\n',
+      code: 'FORWARD_STEP_REFERENCE', line: 6, col: 10, message: "var 'a' cannot read step outputs",
+    },
+    {
+      name: 'invalid duration',
+      yaml: HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    timeout: 10 minutes\n    with: { name: x }\n',
+      code: 'INVALID_DURATION', line: 8, col: 14, message: "invalid duration '10 minutes'",
+    },
+    {
+      name: 'unknown resource field',
+      yaml: HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    with: { name: "${{ resource.app }}" }\n',
+      code: 'UNKNOWN_REFERENCE', line: 8, col: 24, message: "'resource.app': resource has no field 'app'",
+    },
+    {
+      name: 'duplicate YAML key',
+      yaml: HEAD + 'steps: []\nsteps: []\n',
+      code: 'DUPLICATE_KEY', line: 6, col: 1, message: "duplicate key 'steps'",
+    },
+  ];
+
+  for (const c of cases) {
+    it(`reports ${c.code}: ${c.name}`, () => {
+      const ds = validate(c.yaml);
+      expect(ds.map(formatDiagnostic)).toHaveLength(1);
+      const d = ds[0]!;
+      expect({ code: d.code, line: d.line, col: d.col, file: d.file }).toEqual({ code: c.code, line: c.line, col: c.col, file: 'wf.yaml' });
+      expect(d.message).toContain(c.message);
+    });
+  }
+
+  it('accepts guarded references and expressions of unknown type', () => {
+    const yaml = HEAD + 'parameters:\n  - { name: n, type: integer }\nsteps:\n  - name: a\n    type: test-credentials\n    with: { name: x }\n  - name: b\n    type: test-apply\n    with:\n      manifest: \'\${{ parameters.n > 1 ? {"kind": "x"} : {"kind": "y"} }}\'\n      replicas: ${{ parameters.n }}\noutputs:\n  maybe: \'\${{ has(steps.a.outputs.data.extra) ? "yes" : "no" }}\'\n';
+    expect(validate(yaml)).toEqual([]);
+  });
+
+  it('collects every problem, not the first only', () => {
+    const yaml = HEAD + 'steps:\n  - name: a\n    type: nope\n    with: { name: "${{ vars.x }}" }\n  - name: a\n    type: test-credentials\n    with: { name: 1 }\n';
+    expect(validate(yaml).map((d) => `${d.line}:${d.col} ${d.code}`).sort()).toEqual([
+      '11:19 STEP_INPUT_INVALID',
+      '7:11 UNKNOWN_STEP_TYPE',
+      '8:24 UNKNOWN_REFERENCE',
+      '9:11 DUPLICATE_STEP',
+    ]);
+  });
+});
