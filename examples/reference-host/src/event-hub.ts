@@ -1,0 +1,64 @@
+import type { ResourceState } from '@innominatus/core';
+
+/** A resource moved from one lifecycle state to another. */
+export interface ResourceEvent {
+  kind: 'resource';
+  resourceId: string;
+  application: string;
+  name: string;
+  type: string;
+  from?: ResourceState;
+  to: ResourceState;
+  reason: string;
+  at: string;
+}
+
+/** A step of a resource's run started, progressed, retried, succeeded, failed or was skipped. */
+export interface StepEvent {
+  kind: 'step';
+  runId: string;
+  resourceId?: string;
+  application?: string;
+  /** The resource's name in its application. */
+  resource?: string;
+  step: string;
+  stepType: string;
+  status: 'started' | 'progress' | 'retrying' | 'succeeded' | 'failed' | 'skipped';
+  attempt?: number;
+  message?: string;
+  durationMs?: number;
+  error?: { code: string; message: string };
+  at: string;
+}
+
+/** Every event the host publishes (to SSE clients, metrics and logs). */
+export type HostEvent = ResourceEvent | StepEvent;
+
+/**
+ * Fans host events out to subscribers. Events carry no outputs and no
+ * properties: only names, states, redacted messages and error codes.
+ */
+export class EventHub {
+  readonly #listeners = new Set<(e: HostEvent) => void>();
+
+  /** Calls `listener` with every later event; returns the unsubscribe function. */
+  subscribe(listener: (e: HostEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Number of current subscribers. */
+  get size(): number {
+    return this.#listeners.size;
+  }
+
+  publish(event: HostEvent): void {
+    for (const l of this.#listeners) {
+      try {
+        l(event);
+      } catch {
+        // One broken subscriber (a closed socket) must not stop the others.
+      }
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { InnominatusError } from '@innominatus/core';
+import { HostError, type Issue } from '../errors';
+
+const CORE_STATUS: Record<string, number> = {
+  RESOURCE_NOT_FOUND: 404,
+  INVALID_TRANSITION: 409,
+  PROVIDER_NOT_FOUND: 422,
+  OPERATION_NOT_SUPPORTED: 422,
+  PARAMETER_INVALID: 422,
+};
+
+/** Turns fastify's request validation errors into issues naming the field. */
+function validationIssues(error: FastifyError): Issue[] {
+  const where = error.validationContext === 'querystring' ? 'query' : error.validationContext ?? 'request';
+  return (error.validation ?? []).map((v) => {
+    const field = [where, ...v.instancePath.split('/').filter(Boolean), ...(v.keyword === 'required' ? [String(v.params.missingProperty)] : [])].join('.');
+    const message = v.keyword === 'required' ? 'is required'
+      : v.keyword === 'enum' ? `must be one of ${(v.params.allowedValues as unknown[]).join(', ')}`
+        : v.keyword === 'additionalProperties' ? `has an unknown field '${String(v.params.additionalProperty)}'` : v.message ?? 'is invalid';
+    return { field, message };
+  });
+}
+
+/**
+ * Every error leaves as JSON `{ error: { code, message, issues? } }` with a
+ * fitting status; unexpected errors are logged and answered 500 without detail.
+ */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+  });
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof HostError) {
+      if (error.status === 401) void reply.header('www-authenticate', 'Bearer realm="innominatus"');
+      return reply.code(error.status).send(error.toJSON());
+    }
+    if (error.validation) {
+      const issues = validationIssues(error);
+      return reply.code(400).send({ error: { code: 'REQUEST_INVALID', message: issues.map((i) => `${i.field} ${i.message}`).join('; '), issues } });
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send({ error: { code: 'BODY_TOO_LARGE', message: `request body is larger than the limit of ${request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit} bytes` } });
+    }
+    if (InnominatusError.is(error) && CORE_STATUS[error.code]) {
+      return reply.code(CORE_STATUS[error.code]!).send({ error: { code: error.code, message: error.message } });
+    }
+    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.code(error.statusCode).send({ error: { code: error.code ?? 'BAD_REQUEST', message: error.message } });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ error: { code: 'INTERNAL', message: 'internal error; the host log has the details' } });
+  });
+}

@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import type { HostEvent } from '../../event-hub';
+import type { HostServices } from '../../host-services';
+
+/** Open event streams, ended when the host closes. */
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * `GET /api/events`: server-sent events of resource transitions (`event:
+ * resource`) and step transitions (`event: step`), optionally for one
+ * application. Events carry names, states and redacted messages only.
+ */
+export function eventRoutes(app: FastifyInstance, services: HostServices): void {
+  const open = new Set<() => void>();
+  app.addHook('preClose', (done) => {
+    for (const end of open) end();
+    done();
+  });
+
+  app.get<{ Querystring: { application?: string } }>('/api/events', {
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { application: { type: 'string', maxLength: 63 } } } },
+  }, (request, reply) => {
+    const { application } = request.query;
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.write('retry: 2000\n\n');
+    let seq = 0;
+    const send = (e: HostEvent) => {
+      if (application && e.application !== application) return;
+      res.write(`id: ${++seq}\nevent: ${e.kind}\ndata: ${JSON.stringify(e)}\n\n`);
+    };
+    const unsubscribe = services.hub.subscribe(send);
+    const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+    heartbeat.unref();
+    const end = () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      open.delete(end);
+      if (!res.writableEnded) res.end();
+    };
+    open.add(end);
+    request.raw.on('close', end);
+  });
+}

@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import { applySpec, deleteSpec } from '../../apply-spec';
+import { NotFoundError } from '../../errors';
+import type { HostServices } from '../../host-services';
+import { resolvePlaceholders } from '../../score/placeholders';
+import { requireAdmin } from '../auth';
+import { resourceView } from '../views';
+
+const nameParams = {
+  type: 'object',
+  required: ['name'],
+  properties: { name: { type: 'string', pattern: '^[a-z]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 } },
+} as const;
+
+/** `POST /api/specs`, `GET|DELETE /api/specs/:name`, `GET /api/specs/:name/resolved`. */
+export function specRoutes(app: FastifyInstance, services: HostServices): void {
+  app.post('/api/specs', async (request, reply) => {
+    const result = await applySpec(services, request.body);
+    request.log.info({ application: result.application, changes: result.changes.map((c) => `${c.action} ${c.name}`) }, 'spec applied');
+    return reply.code(202).send(result);
+  });
+
+  app.get<{ Params: { name: string } }>('/api/specs/:name', { schema: { params: nameParams } }, async (request) => {
+    const stored = await services.specs.get(request.params.name);
+    if (!stored) throw new NotFoundError('SPEC_NOT_FOUND', `no spec named '${request.params.name}'`);
+    const resources = await services.store.listResources({ application: stored.name, limit: 10_000 });
+    return { name: stored.name, submittedAt: stored.submittedAt, spec: stored.spec, resources: resources.map(resourceView) };
+  });
+
+  app.delete<{ Params: { name: string } }>('/api/specs/:name', { schema: { params: nameParams } }, async (request, reply) => {
+    return reply.code(202).send(await deleteSpec(services, request.params.name));
+  });
+
+  app.get<{ Params: { name: string }; Querystring: { reveal?: boolean } }>('/api/specs/:name/resolved', {
+    schema: { params: nameParams, querystring: { type: 'object', additionalProperties: false, properties: { reveal: { type: 'boolean', default: false } } } },
+  }, async (request, reply) => {
+    if (request.query.reveal) requireAdmin(request.principal!, 'revealing sensitive values (?reveal=true)');
+    const stored = await services.specs.get(request.params.name);
+    if (!stored) throw new NotFoundError('SPEC_NOT_FOUND', `no spec named '${request.params.name}'`);
+    const resources = (await services.store.listResources({ application: stored.name, limit: 10_000 })).filter((r) => r.state !== 'terminated');
+    const containers = resolvePlaceholders(stored.spec, resources, { reveal: request.query.reveal === true });
+    if (request.query.reveal) {
+      request.log.warn({ application: stored.name, principal: request.principal!.name }, 'sensitive values revealed');
+      void reply.header('cache-control', 'no-store');
+    }
+    return { ...stored.spec, containers };
+  });
+}

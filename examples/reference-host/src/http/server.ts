@@ -1,0 +1,45 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { HostServices } from '../host-services';
+import type { Principal } from './auth';
+import { installErrorHandler } from './error-handler';
+import { eventRoutes } from './routes/events';
+import { healthRoutes } from './routes/health';
+import { providerRoutes } from './routes/providers';
+import { resourceRoutes } from './routes/resources';
+import { specRoutes } from './routes/specs';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who made an `/api/` request (set by the auth hook). */
+    principal?: Principal;
+  }
+}
+
+const TEXT_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain', 'application/x-www-form-urlencoded'];
+
+/**
+ * Builds the HTTP API over the host's services: JSON errors for everything,
+ * bearer tokens on `/api/`, Score specs as YAML or JSON, a body size limit.
+ */
+export function createServer(services: HostServices): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: services.logger as FastifyBaseLogger,
+    bodyLimit: services.bodyLimit,
+    ajv: { customOptions: { coerceTypes: true, allErrors: true, removeAdditional: false } },
+    return503OnClosing: true,
+    forceCloseConnections: true,
+  });
+  // YAML (and curl's default form type, as `curl --data-binary @spec.yaml` sends it) arrives as text.
+  app.addContentTypeParser(TEXT_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  app.decorateRequest('principal', undefined);
+  app.addHook('onRequest', async (request) => {
+    if (request.url.startsWith('/api/')) request.principal = services.authenticator.authenticate(request.headers.authorization);
+  });
+  installErrorHandler(app);
+  healthRoutes(app, services);
+  specRoutes(app, services);
+  resourceRoutes(app, services);
+  providerRoutes(app, services);
+  eventRoutes(app, services);
+  return app;
+}

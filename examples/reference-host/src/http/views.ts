@@ -1,0 +1,34 @@
+import { redact, type ResourceRecord, type StepRecord, type TransitionRecord } from '@innominatus/core';
+
+/** A resource as the API shows it: sensitive values as `***`, no lease details. */
+export function resourceView(r: ResourceRecord): Record<string, unknown> {
+  return {
+    id: r.id,
+    application: r.application,
+    name: r.name,
+    type: r.type,
+    state: r.state,
+    properties: redact(r.properties),
+    outputs: redact(r.outputs ?? {}),
+    ...(r.pendingOperation ? { pendingOperation: r.pendingOperation } : {}),
+    ...(r.runId ? { runId: r.runId } : {}),
+    ...(r.error ? { error: r.error } : {}),
+    attempts: r.attempts,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+/** A history entry as the API shows it. */
+export function transitionView(t: TransitionRecord): Record<string, unknown> {
+  return { ...(t.from ? { from: t.from } : {}), to: t.to, at: t.at, reason: t.reason };
+}
+
+/** A journaled step as the API shows it: status and timing, never its (sealed) outputs. */
+export function stepView(s: StepRecord): Record<string, unknown> {
+  return {
+    index: s.index, name: s.name, type: s.type, status: s.status, attempt: s.attempt, startedAt: s.startedAt,
+    ...(s.endedAt ? { endedAt: s.endedAt } : {}),
+    ...(s.error ? { error: s.error } : {}),
+  };
+}

@@ -1,0 +1,93 @@
+import { Writable } from 'node:stream';
+import { MemoryStore, ProviderRegistry, sensitive, type LoadedProvider, type ResourceRecord, type StateChange, type Workflow } from '@innominatus/core';
+import { createAuthenticator } from '../src/http/auth';
+import { EventHub } from '../src/event-hub';
+import type { HostServices, ResourceRequests } from '../src/host-services';
+import { createLogger } from '../src/logger';
+import { createMetrics } from '../src/metrics';
+import { MemorySpecStore } from '../src/spec-store';
+
+export const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
+export const USER_TOKEN = 'user-token-0123456789abcdef';
+
+function workflow(name: string, outputs: Record<string, unknown> = {}): Workflow {
+  return { apiVersion: 'innominatus.io/v1', kind: 'Workflow', metadata: { name }, steps: [], outputs };
+}
+
+/** A provider serving `postgres` (alias `postgresql`) with declared outputs. */
+export function postgresProvider(): LoadedProvider {
+  return {
+    provider: {
+      apiVersion: 'v1', kind: 'Provider', metadata: { name: 'database-team', version: '1.0.0', description: 'PostgreSQL' },
+      capabilities: {
+        resourceTypeCapabilities: [
+          { type: 'postgres', operations: { create: { workflow: 'provision' }, update: { workflow: 'update' }, delete: { workflow: 'delete' } } },
+          { type: 'postgresql', aliasFor: 'postgres' },
+        ],
+      },
+      workflows: [
+        { name: 'provision', file: 'p.yaml', operation: 'create' },
+        { name: 'update', file: 'u.yaml', operation: 'update' },
+        { name: 'delete', file: 'd.yaml', operation: 'delete' },
+      ],
+    },
+    workflows: new Map([
+      ['provision', { workflow: workflow('provision', { host: 'h', port: 5432, password: { value: 'p', sensitive: true }, connection_string: { value: 'c', sensitive: true } }) }],
+      ['update', { workflow: workflow('update') }],
+      ['delete', { workflow: workflow('delete') }],
+    ]),
+  };
+}
+
+/** Resource requests over a MemoryStore, like the orchestrator's, without running anything. */
+function fakeRequests(store: MemoryStore): ResourceRequests {
+  const must = async (r: Promise<ResourceRecord | undefined>, what: string) => {
+    const out = await r;
+    if (!out) throw new Error(`fake: ${what} refused`);
+    return out;
+  };
+  return {
+    submit: (r) => store.createResource(r),
+    update: async (id, properties) => {
+      const r = (await store.getResource(id))!;
+      return must(store.patchResource(id, { state: 'active', idle: true }, { properties, pendingOperation: 'update', generation: r.generation + 1 }), 'update');
+    },
+    delete: (id) => must(store.patchResource(id, { state: ['active', 'failed'] }, { pendingOperation: 'delete' }), 'delete'),
+    retry: (id) => must(store.patchResource(id, { state: 'failed' }, { nextAttemptAt: null }), 'retry'),
+  };
+}
+
+/** Host services over fakes, with every log line captured. */
+export function fakeServices(bodyLimit = 64 * 1024) {
+  const store = new MemoryStore();
+  const hub = new EventHub();
+  const logs: string[] = [];
+  const destination = new Writable({ write(chunk, _e, cb) { logs.push(chunk.toString()); cb(); } });
+  const registry = new ProviderRegistry().register(postgresProvider());
+  const services: HostServices = {
+    store,
+    requests: fakeRequests(store),
+    registry,
+    providers: [
+      { name: 'database-team', enabled: true, status: 'registered', source: { type: 'filesystem', path: '/p/database-team' }, diagnostics: [] },
+      { name: 'broken', enabled: true, status: 'failed', source: { type: 'filesystem', path: '/p/broken' }, diagnostics: [{ severity: 'error', code: 'X', message: 'bad', file: 'provider.yaml', line: 3, col: 1 }] },
+    ],
+    specs: new MemorySpecStore(),
+    hub,
+    metrics: createMetrics(hub, async () => (await store.listResources()).filter((r) => r.pendingOperation && !r.leaseOwner).length),
+    authenticator: createAuthenticator([
+      { name: 'admin', role: 'admin', token: sensitive(ADMIN_TOKEN) },
+      { name: 'dev', role: 'user', token: sensitive(USER_TOKEN) },
+    ]),
+    logger: createLogger({ level: 'info', destination, secrets: [ADMIN_TOKEN, USER_TOKEN] }),
+    bodyLimit,
+  };
+  /** Moves a resource through the lifecycle the way the orchestrator would, publishing the events. */
+  const move = async (id: string, from: ResourceRecord['state'], to: ResourceRecord['state'], set: StateChange['set'] = {}) => {
+    const r = await store.transition(id, { from, to, reason: `test: ${from} -> ${to}`, set });
+    if (!r) throw new Error(`cannot move ${id} from ${from}`);
+    hub.publish({ kind: 'resource', resourceId: id, application: r.application, name: r.name, type: r.type, from, to, reason: 'test', at: new Date().toISOString() });
+    return r;
+  };
+  return { services, store, hub, logs, move };
+}

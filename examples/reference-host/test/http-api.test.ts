@@ -1,0 +1,235 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { sensitive } from '@innominatus/core';
+import { createServer } from '../src/http/server';
+import { ADMIN_TOKEN, USER_TOKEN, fakeServices } from './fake-services';
+
+const SPEC = `apiVersion: score.dev/v1b1
+metadata:
+  name: my-app
+containers:
+  main:
+    image: myapp:latest
+    env:
+      DATABASE_URL: \${resources.db.connection_string}
+      DB_HOST: \${resources.db.host}
+resources:
+  db:
+    type: postgres
+    properties:
+      size: small
+`;
+const PASSWORD = 'Zs8dGq2LkP0aW4xYv7bN';
+const user = { authorization: `Bearer ${USER_TOKEN}` };
+const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+const yaml = { ...user, 'content-type': 'application/yaml' };
+
+let env: ReturnType<typeof fakeServices>;
+let app: FastifyInstance;
+
+beforeEach(async () => {
+  env = fakeServices();
+  app = createServer(env.services);
+  await app.ready();
+});
+afterEach(() => app.close());
+
+async function submit(body = SPEC) {
+  return app.inject({ method: 'POST', url: '/api/specs', headers: yaml, payload: body });
+}
+
+async function activate(id: string) {
+  await env.move(id, 'requested', 'provisioning');
+  await env.move(id, 'provisioning', 'active', {
+    pendingOperation: null,
+    outputs: { host: 'my-app-db.my-app.svc.cluster.local', port: 5432, password: sensitive(PASSWORD), connection_string: sensitive(`postgresql://app:${PASSWORD}@h/db`) },
+  });
+}
+
+describe('authentication', () => {
+  it('answers 401 with JSON without or with an unknown token, and lets /healthz through', async () => {
+    const none = await app.inject({ method: 'GET', url: '/api/resources' });
+    expect(none.statusCode).toBe(401);
+    expect(none.headers['www-authenticate']).toBe('Bearer realm="innominatus"');
+    expect(none.json()).toEqual({ error: { code: 'UNAUTHENTICATED', message: 'missing bearer token: send "Authorization: Bearer <token>"' } });
+    const wrong = await app.inject({ method: 'GET', url: '/api/resources', headers: { authorization: 'Bearer nope-nope-nope-nope' } });
+    expect(wrong.json()).toEqual({ error: { code: 'UNAUTHENTICATED', message: 'unknown bearer token' } });
+    const basic = await app.inject({ method: 'GET', url: '/api/resources', headers: { authorization: 'Basic abc' } });
+    expect(basic.json().error.message).toBe('the Authorization header must be "Bearer <token>"');
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
+  });
+
+  it('answers 403 when a user asks to reveal secrets', async () => {
+    await submit();
+    const res = await app.inject({ method: 'GET', url: '/api/specs/my-app/resolved?reveal=true', headers: user });
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toEqual({ error: { code: 'FORBIDDEN', message: "revealing sensitive values (?reveal=true) needs the admin role; token 'dev' has role 'user'" } });
+  });
+});
+
+describe('POST /api/specs', () => {
+  it('creates the resources of a new spec and stores it', async () => {
+    const res = await submit();
+    expect(res.statusCode).toBe(202);
+    const body = res.json();
+    expect(body).toEqual({ application: 'my-app', changes: [{ action: 'create', name: 'db', type: 'postgres', id: expect.any(String), state: 'requested' }], unchanged: [] });
+    const spec = await app.inject({ method: 'GET', url: '/api/specs/my-app', headers: user });
+    expect(spec.json().spec.resources).toEqual({ db: { type: 'postgres', properties: { size: 'small' } } });
+    expect(spec.json().resources.map((r: { name: string; state: string }) => [r.name, r.state])).toEqual([['db', 'requested']]);
+  });
+
+  it('accepts JSON bodies', async () => {
+    const json = { apiVersion: 'score.dev/v1b1', metadata: { name: 'j-app' }, containers: { main: { image: 'x' } }, resources: { db: { type: 'postgresql' } } };
+    const res = await app.inject({ method: 'POST', url: '/api/specs', headers: user, payload: json });
+    expect(res.statusCode).toBe(202);
+    expect(res.json().changes[0]).toMatchObject({ action: 'create', name: 'db', type: 'postgresql' });
+  });
+
+  it('updates changed properties and deletes removed resources', async () => {
+    const id = (await submit()).json().changes[0].id;
+    const early = await submit(SPEC.replace('size: small', 'size: medium'));
+    expect(early.statusCode).toBe(409);
+    expect(early.json().error).toEqual({ code: 'RESOURCE_CONFLICT', message: "resource 'db' is requested and cannot be updated until it is active" });
+    await activate(id);
+    const updated = await submit(SPEC.replace('size: small', 'size: medium'));
+    expect(updated.json().changes).toEqual([{ action: 'update', name: 'db', type: 'postgres', id, state: 'active' }]);
+    expect((await env.store.getResource(id))!.pendingOperation).toBe('update');
+    expect((await submit(SPEC.replace('size: small', 'size: medium'))).json()).toEqual({ application: 'my-app', changes: [], unchanged: ['db'] });
+    const cleared = await env.store.patchResource(id, {}, { pendingOperation: null });
+    expect(cleared?.pendingOperation).toBeUndefined();
+    const without = SPEC.split('resources:')[0]!.replace(/\n {6}DATABASE_URL.*\n {6}DB_HOST.*/, '\n      A: b');
+    const removed = await submit(without);
+    expect(removed.json().changes).toEqual([{ action: 'delete', name: 'db', type: 'postgres', id, state: 'active' }]);
+  });
+
+  it('rejects bad specs with 422 naming what is wrong', async () => {
+    const notYaml = await submit('apiVersion: [oops\n');
+    expect(notYaml.statusCode).toBe(422);
+    expect(notYaml.json().error.code).toBe('SCORE_INVALID');
+    expect(notYaml.json().error.issues[0]).toMatchObject({ field: '(document)', line: 2 });
+
+    const noName = await submit(SPEC.replace('  name: my-app\n', '  labels: {}\n'));
+    expect(noName.json().error).toEqual({
+      code: 'SCORE_INVALID', message: 'Score spec is invalid: metadata.name is required',
+      issues: [{ field: 'metadata.name', message: 'is required', line: 3, col: 3 }],
+    });
+
+    const unserved = await submit(SPEC.replace('type: postgres', 'type: mongodb'));
+    expect(unserved.statusCode).toBe(422);
+    expect(unserved.json().error).toEqual({
+      code: 'SCORE_TYPE_UNSERVED', message: "no provider serves resource type 'mongodb'",
+      issues: [{ field: 'resources.db.type', message: "no provider serves resource type 'mongodb'; served types: postgres, postgresql", line: 12, col: 11 }],
+    });
+
+    const placeholder = await submit(SPEC.replace('${resources.db.host}', '${resources.db.hostname}'));
+    expect(placeholder.json().error.code).toBe('PLACEHOLDER_UNKNOWN');
+    expect(placeholder.json().error.issues[0].message).toBe("unknown placeholder '${resources.db.hostname}': resource 'db' (type postgres) has no output 'hostname'; it has host, port, password, connection_string");
+    expect(await env.store.listResources()).toEqual([]);
+  });
+
+  it('answers 413 with JSON for a body over the limit', async () => {
+    const res = await submit(`${SPEC}# ${'x'.repeat(70 * 1024)}\n`);
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toEqual({ error: { code: 'BODY_TOO_LARGE', message: 'request body is larger than the limit of 65536 bytes' } });
+  });
+});
+
+describe('resources and resolution', () => {
+  it('shows outputs redacted, the history, and resolves placeholders as secret references', async () => {
+    const id = (await submit()).json().changes[0].id;
+    const pending = await app.inject({ method: 'GET', url: '/api/specs/my-app/resolved', headers: user });
+    expect(pending.statusCode).toBe(409);
+    expect(pending.json().error.code).toBe('PLACEHOLDER_NOT_READY');
+    await activate(id);
+
+    const detail = await app.inject({ method: 'GET', url: `/api/resources/${id}`, headers: user });
+    expect(detail.json()).toMatchObject({
+      id, application: 'my-app', name: 'db', type: 'postgres', state: 'active',
+      outputs: { host: 'my-app-db.my-app.svc.cluster.local', port: 5432, password: '***', connection_string: '***' },
+    });
+    expect(detail.json().history.map((h: { to: string }) => h.to)).toEqual(['requested', 'provisioning', 'active']);
+
+    const resolved = await app.inject({ method: 'GET', url: '/api/specs/my-app/resolved', headers: user });
+    expect(resolved.json().containers.main.env).toEqual({ DATABASE_URL: `secret://${id}/connection_string`, DB_HOST: 'my-app-db.my-app.svc.cluster.local' });
+    const revealed = await app.inject({ method: 'GET', url: '/api/specs/my-app/resolved?reveal=true', headers: admin });
+    expect(revealed.json().containers.main.env.DATABASE_URL).toBe(`postgresql://app:${PASSWORD}@h/db`);
+    expect(revealed.headers['cache-control']).toBe('no-store');
+
+    const list = await app.inject({ method: 'GET', url: '/api/resources?application=my-app&type=postgres&state=active', headers: user });
+    expect(list.json().resources.map((r: { id: string }) => r.id)).toEqual([id]);
+    expect((await app.inject({ method: 'GET', url: '/api/resources?type=s3', headers: user })).json()).toEqual({ resources: [] });
+    const badState = await app.inject({ method: 'GET', url: '/api/resources?state=sleeping', headers: user });
+    expect(badState.statusCode).toBe(400);
+    expect(badState.json().error.issues).toEqual([{ field: 'query.state', message: 'must be one of requested, provisioning, active, updating, terminating, terminated, failed' }]);
+
+    for (const url of ['/api/resources', `/api/resources/${id}`, '/api/specs/my-app', '/api/specs/my-app/resolved']) {
+      const body = (await app.inject({ method: 'GET', url, headers: admin })).body;
+      expect(body).not.toContain(PASSWORD);
+    }
+    expect(env.logs.join('')).not.toContain(PASSWORD);
+    expect(env.logs.join('')).not.toContain(USER_TOKEN);
+  });
+
+  it('retries a failed resource and answers 404 for unknown ids', async () => {
+    const id = (await submit()).json().changes[0].id;
+    await env.move(id, 'requested', 'provisioning');
+    await env.move(id, 'provisioning', 'failed', { error: { code: 'STEP_FAILED', message: 'CreateFailed' } });
+    const retried = await app.inject({ method: 'POST', url: `/api/resources/${id}/retry`, headers: user });
+    expect(retried.statusCode).toBe(202);
+    expect(retried.json()).toMatchObject({ id, state: 'failed', pendingOperation: 'create' });
+    const missing = await app.inject({ method: 'GET', url: '/api/resources/nope', headers: user });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toEqual({ error: { code: 'RESOURCE_NOT_FOUND', message: "no resource with id 'nope'" } });
+    expect((await app.inject({ method: 'GET', url: '/api/nothing', headers: user })).json()).toEqual({ error: { code: 'NOT_FOUND', message: 'no route GET /api/nothing' } });
+  });
+
+  it('deletes a spec: every resource, then the spec', async () => {
+    const id = (await submit()).json().changes[0].id;
+    await activate(id);
+    const res = await app.inject({ method: 'DELETE', url: '/api/specs/my-app', headers: user });
+    expect(res.statusCode).toBe(202);
+    expect(res.json().changes).toEqual([{ action: 'delete', name: 'db', type: 'postgres', id, state: 'active' }]);
+    expect((await app.inject({ method: 'GET', url: '/api/specs/my-app', headers: user })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'DELETE', url: '/api/specs/other', headers: user })).statusCode).toBe(404);
+  });
+});
+
+describe('providers, metrics, events', () => {
+  it('lists providers with status, diagnostics, capabilities and workflows', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/providers', headers: user });
+    const [db, broken] = res.json().providers;
+    expect(db).toMatchObject({
+      name: 'database-team', status: 'registered', version: '1.0.0', resourceTypes: ['postgres', 'postgresql'],
+      capabilities: [{ type: 'postgres', operations: { create: 'provision', update: 'update', delete: 'delete' } }, { type: 'postgresql', aliasFor: 'postgres', operations: {} }],
+    });
+    expect(db.workflows.map((w: { name: string }) => w.name)).toEqual(['provision', 'update', 'delete']);
+    expect(broken).toEqual({ name: 'broken', enabled: true, status: 'failed', source: { type: 'filesystem', path: '/p/broken' }, diagnostics: [{ severity: 'error', code: 'X', message: 'bad', file: 'provider.yaml', line: 3, col: 1 }] });
+  });
+
+  it('serves Prometheus metrics with queue depth and detection latency', async () => {
+    const id = (await submit()).json().changes[0].id;
+    let text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(text).toContain('innominatus_queue_depth 1');
+    await activate(id);
+    text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(text).toContain('innominatus_queue_depth 0');
+    expect(text).toContain('innominatus_detection_latency_seconds_count 1');
+    expect(text).toContain('innominatus_runs_total{outcome="succeeded"} 1');
+  });
+
+  it('streams resource events as server-sent events', async () => {
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    const controller = new AbortController();
+    const res = await fetch(`${address}/api/events?application=my-app`, { headers: user, signal: controller.signal });
+    expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const reader = res.body!.getReader();
+    const id = (await submit()).json().changes[0].id;
+    await activate(id);
+    let text = '';
+    while (!text.includes('"to":"active"')) text += new TextDecoder().decode((await reader.read()).value);
+    controller.abort();
+    const events = text.split('\n\n').filter((b) => b.includes('data: ')).map((b) => JSON.parse(b.split('data: ')[1]!));
+    expect(events.map((e) => [e.kind, e.to])).toEqual([['resource', 'provisioning'], ['resource', 'active']]);
+    expect(text).not.toContain(PASSWORD);
+  });
+});
