@@ -6,3 +6,4 @@ export { createMockStepContext } from './mock-step-context';
 export type { MockStepContext, CapturedLog } from './mock-step-context';
 export { describeStoreConformance } from './store-conformance';
 export type { StoreHarness, StoreConformanceOptions } from './store-conformance';
+export { staticResolver } from '../orchestrator/static-resolver';

@@ -1,0 +1,283 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEngine } from '../engine/engine';
+import { StepFailure } from '../errors';
+import type { Workflow } from '../model/workflow';
+import { isSensitive, reveal } from '../sensitive/sensitive';
+import { defineStep } from '../steps/define-step';
+import { Type } from '@sinclair/typebox';
+import { MemoryStore } from '../store/memory-store';
+import type { Logger } from '../util/logger';
+import { createOrchestrator, runIdFor } from './orchestrator';
+import { staticResolver } from './static-resolver';
+import type { Orchestrator, OrchestratorOptions, ResourceTransitionEvent } from './types';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Per-test knobs of the fixture steps. */
+function fixture() {
+  const calls: string[] = [];
+  const failures = new Map<string, { left: number; retryable: boolean }>();
+  const holds = new Map<string, number>();
+  let active = 0;
+  let peak = 0;
+  const record = defineStep({
+    type: 'test-record', description: 'Records that it ran', timeout: '5s',
+    input: Type.Object({ key: Type.String() }), output: Type.Object({ ok: Type.Boolean() }),
+    async run(input) {
+      calls.push(input.key);
+      return { ok: true };
+    },
+  });
+  const work = defineStep({
+    type: 'test-work', description: 'Holds for a while, may fail as scripted', timeout: '10s',
+    input: Type.Object({ key: Type.String(), size: Type.String() }),
+    output: Type.Object({ size: Type.String(), password: Type.String({ 'x-sensitive': true }) }),
+    async run(input, ctx) {
+      calls.push(input.key);
+      active++;
+      peak = Math.max(peak, active);
+      try {
+        const ms = holds.get(input.key.split('/')[0]!) ?? 0;
+        if (ms) {
+          await new Promise<void>((resolve, reject) => {
+            const t = setTimeout(resolve, ms);
+            ctx.signal.addEventListener('abort', () => { clearTimeout(t); reject(ctx.signal.reason); }, { once: true });
+          });
+        }
+        const f = failures.get(input.key.split('/')[0]!);
+        if (f && f.left > 0) {
+          f.left--;
+          throw new StepFailure(`backend unavailable (${f.left} left)`, { retryable: f.retryable });
+        }
+        return { size: input.size, password: 'pw-SECRET-9431' };
+      } finally {
+        active--;
+      }
+    },
+  });
+  return { calls, failures, holds, steps: [record, work], peak: () => peak };
+}
+
+const wf = (name: string, op: string): Workflow => ({
+  apiVersion: 'innominatus.io/v1', kind: 'Workflow', metadata: { name },
+  parameters: [{ name: 'size', type: 'string', default: 'S' }],
+  steps: [
+    { name: 'first', type: 'test-record', with: { key: `\${{ resource.name + '/${op}/first' }}` } },
+    { name: 'work', type: 'test-work', with: { key: `\${{ resource.name + '/${op}/work' }}`, size: '${{ parameters.size }}' } },
+  ],
+  outputs: { size: '${{ steps.work.outputs.size }}', password: { value: '${{ steps.work.outputs.password }}', sensitive: true } },
+});
+
+const registry = staticResolver({ postgres: { create: wf('db-create', 'create'), update: wf('db-update', 'update'), delete: wf('db-delete', 'delete') } });
+
+let orchestrators: Orchestrator[] = [];
+afterEach(async () => {
+  for (const o of orchestrators) await o.stop({ graceMs: 0 });
+  orchestrators = [];
+});
+
+function setup(options: Partial<OrchestratorOptions> = {}) {
+  const f = fixture();
+  const logs: string[] = [];
+  const logger: Logger = {
+    debug: (m, d) => logs.push(m + JSON.stringify(d ?? {})), info: (m, d) => logs.push(m + JSON.stringify(d ?? {})),
+    warn: (m, d) => logs.push(m + JSON.stringify(d ?? {})), error: (m, d) => logs.push(m + JSON.stringify(d ?? {})),
+  };
+  const store = (options.store as MemoryStore | undefined) ?? new MemoryStore();
+  const engine = options.engine ?? createEngine({ steps: f.steps, journal: store, defaultRetry: { attempts: 1 }, logger });
+  const o = createOrchestrator({ store, engine, registry, pollIntervalMs: 5_000, leaseMs: 2_000, retry: { attempts: 3, backoff: 20 }, logger, ...options });
+  orchestrators.push(o);
+  const transitions: ResourceTransitionEvent[] = [];
+  const allEvents: unknown[] = [];
+  o.events.on('resource:transition', (e) => transitions.push(e));
+  for (const name of ['resource:transition', 'resource:retrying', 'run:started', 'run:succeeded', 'run:failed', 'step:started', 'step:succeeded', 'step:failed'] as const) {
+    o.events.on(name, (e: unknown) => allEvents.push({ name, e }));
+  }
+  return { ...f, store, engine, o, transitions, allEvents, logs };
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+const stateOf = (store: MemoryStore, id: string, state: string) => until(`${id} to be ${state}`, async () => {
+  const r = await store.getResource(id);
+  return r?.state === state && !r.leaseOwner ? r : undefined;
+});
+
+const request = { application: 'shop', name: 'orders-db', type: 'postgres', properties: { size: 'M' } };
+
+describe('orchestrator', () => {
+  it('provisions a requested resource: lifecycle, sealed outputs, deterministic run id, forwarded events', async () => {
+    const t = setup();
+    t.o.start();
+    const submitted = await t.o.submit(request);
+    const r = await stateOf(t.store, submitted.id, 'active');
+    expect(r.runId).toBe(runIdFor(submitted.id, 'create', 1));
+    expect(r.runId).toBe(`${submitted.id}:create:1`);
+    expect(r.outputs?.size).toBe('M');
+    expect(isSensitive(r.outputs?.password)).toBe(true);
+    expect(reveal(r.outputs?.password)).toBe('pw-SECRET-9431');
+    expect(r.pendingOperation).toBeUndefined();
+    expect(t.calls).toEqual(['orders-db/create/first', 'orders-db/create/work']);
+    const history = await t.store.listTransitions(r.id);
+    expect(history.map((h) => `${h.from ?? ''}>${h.to}`)).toEqual(['>requested', 'requested>provisioning', 'provisioning>active']);
+    expect(history[2]!.reason).toBe("create workflow 'db-create' of provider 'static' succeeded");
+    expect(t.transitions.map((e) => [e.resourceId, e.from, e.to])).toEqual([
+      [r.id, undefined, 'requested'], [r.id, 'requested', 'provisioning'], [r.id, 'provisioning', 'active'],
+    ]);
+    const stepEvents = t.allEvents.filter((x) => (x as { name: string }).name === 'step:succeeded') as { e: { resourceId: string; step: string } }[];
+    expect(stepEvents.map((x) => [x.e.resourceId, x.e.step])).toEqual([[r.id, 'first'], [r.id, 'work']]);
+    expect((await t.store.getRun(r.runId!))?.status).toBe('succeeded');
+    expect(JSON.stringify(t.allEvents) + t.logs.join('\n') + t.store.dump()).not.toContain('pw-SECRET-9431');
+  });
+
+  it('starts the workflow within 100 ms of submit although the safety-net poll is 5 s', async () => {
+    const t = setup({ pollIntervalMs: 5_000 });
+    t.o.start();
+    await sleep(50);
+    const started = new Promise<number>((resolve) => t.o.events.once('run:started', () => resolve(performance.now())));
+    const before = performance.now();
+    await t.o.submit(request);
+    expect((await started) - before).toBeLessThan(100);
+  });
+
+  it('updates an active resource with new properties and deletes it', async () => {
+    const t = setup();
+    t.o.start();
+    const { id } = await t.o.submit(request);
+    await stateOf(t.store, id, 'active');
+    const requested = await t.o.update(id, { size: 'L' });
+    expect(requested).toMatchObject({ state: 'active', pendingOperation: 'update', generation: 2 });
+    const updated = await until('update', async () => {
+      const r = await t.store.getResource(id);
+      return r?.state === 'active' && !r.pendingOperation ? r : undefined;
+    });
+    expect(updated.runId).toBe(`${id}:update:2`);
+    expect(updated.outputs?.size).toBe('L');
+    expect(updated.properties).toEqual({ size: 'L' });
+    await t.o.delete(id);
+    const gone = await stateOf(t.store, id, 'terminated');
+    expect(gone.runId).toBe(`${id}:delete:3`);
+    expect(gone.outputs).toBeUndefined();
+    expect(await t.store.findResource('shop', 'orders-db')).toBeUndefined();
+    expect(t.calls).toEqual([
+      'orders-db/create/first', 'orders-db/create/work', 'orders-db/update/first', 'orders-db/update/work', 'orders-db/delete/first', 'orders-db/delete/work',
+    ]);
+    expect((await t.store.listTransitions(id)).map((h) => h.to)).toEqual(['requested', 'provisioning', 'active', 'updating', 'active', 'terminating', 'terminated']);
+  });
+
+  it('rejects requests the lifecycle does not allow, naming the resource and its state', async () => {
+    const t = setup();
+    const { id } = await t.o.submit(request);
+    await expect(t.o.update(id, { size: 'L' })).rejects.toMatchObject({
+      code: 'INVALID_TRANSITION', message: `resource 'orders-db' (${id}) is requested with a create pending; only an active resource with no pending work can be updated`,
+    });
+    await expect(t.o.delete(id)).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
+    await expect(t.o.retry(id)).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
+    await expect(t.o.delete('nope')).rejects.toMatchObject({ code: 'RESOURCE_NOT_FOUND', message: "resource 'nope' not found" });
+    await expect(t.o.submit(request)).rejects.toMatchObject({ code: 'STORE_ERROR', message: "resource 'orders-db' of application 'shop' already exists" });
+  });
+
+  it('retries a transient failure with backoff, resuming the run so completed steps do not repeat', async () => {
+    const t = setup({ retry: { attempts: 3, backoff: 30 } });
+    t.failures.set('orders-db', { left: 2, retryable: true });
+    const retrying: number[] = [];
+    t.o.events.on('resource:retrying', (e) => retrying.push(e.failedTries));
+    t.o.start();
+    const { id } = await t.o.submit(request);
+    const r = await stateOf(t.store, id, 'active');
+    expect(retrying).toEqual([1, 2]);
+    expect(t.calls).toEqual(['orders-db/create/first', 'orders-db/create/work', 'orders-db/create/work', 'orders-db/create/work']);
+    expect(r.attempts).toBe(0);
+    expect((await t.store.getRun(`${id}:create:1`))?.attempt).toBe(3);
+    expect((await t.store.listTransitions(id)).map((h) => h.to)).toEqual(['requested', 'provisioning', 'active']);
+  });
+
+  it('fails after the last try with the error, then resumes at the failed step on a manual retry', async () => {
+    const t = setup({ retry: { attempts: 2, backoff: 10 } });
+    t.failures.set('orders-db', { left: 2, retryable: true });
+    t.o.start();
+    const { id } = await t.o.submit(request);
+    const failed = await stateOf(t.store, id, 'failed');
+    expect(failed.attempts).toBe(2);
+    expect(failed.error).toEqual({ code: 'STEP_FAILED', message: "step 'work' failed: backend unavailable (0 left)", retryable: true, step: 'work' });
+    expect((await t.store.listTransitions(id)).at(-1)).toMatchObject({ from: 'provisioning', to: 'failed', reason: "create failed after 2 tries: step 'work' failed: backend unavailable (0 left)" });
+    expect(t.transitions.at(-1)).toMatchObject({ to: 'failed', error: { code: 'STEP_FAILED' } });
+    const retried = await t.o.retry(id);
+    expect(retried).toMatchObject({ state: 'provisioning', attempts: 0 });
+    const active = await stateOf(t.store, id, 'active');
+    expect(active.runId).toBe(`${id}:create:1`);
+    expect(t.calls).toEqual(['orders-db/create/first', 'orders-db/create/work', 'orders-db/create/work', 'orders-db/create/work']);
+    expect((await t.store.listTransitions(id)).map((h) => h.to)).toEqual(['requested', 'provisioning', 'failed', 'provisioning', 'active']);
+  });
+
+  it('fails at once on a permanent error and on an unknown resource type', async () => {
+    const t = setup();
+    t.failures.set('orders-db', { left: 1, retryable: false });
+    t.o.start();
+    const a = await t.o.submit(request);
+    const b = await t.o.submit({ ...request, name: 'cache', type: 'redis' });
+    expect((await stateOf(t.store, a.id, 'failed')).attempts).toBe(1);
+    expect((await stateOf(t.store, b.id, 'failed')).error).toEqual({ code: 'PROVIDER_NOT_FOUND', message: "no provider offers resource type 'redis'", retryable: false });
+    const deleting = await t.o.delete(a.id);
+    expect(deleting).toMatchObject({ state: 'terminating', pendingOperation: 'delete', runId: `${a.id}:delete:2` });
+    await stateOf(t.store, a.id, 'terminated');
+  });
+
+  it('never runs more operations at once than its concurrency', async () => {
+    const t = setup({ concurrency: 2, batchSize: 10 });
+    for (let i = 0; i < 6; i++) t.holds.set(`db-${i}`, 40);
+    t.o.start();
+    const ids = [];
+    for (let i = 0; i < 6; i++) ids.push((await t.o.submit({ ...request, name: `db-${i}` })).id);
+    for (const id of ids) await stateOf(t.store, id, 'active');
+    expect(t.peak()).toBe(2);
+  });
+
+  it('stops gracefully: running work finishes within the grace period', async () => {
+    const t = setup();
+    t.holds.set('orders-db', 150);
+    t.o.start();
+    const { id } = await t.o.submit(request);
+    await until('work to start', async () => t.calls.length === 2);
+    await t.o.stop({ graceMs: 5_000 });
+    expect((await t.store.getResource(id))?.state).toBe('active');
+    const later = await t.o.submit({ ...request, name: 'after-stop' });
+    await sleep(100);
+    expect((await t.store.getResource(later.id))?.state).toBe('requested');
+  });
+
+  it('stops gracefully: work past the grace period is aborted and released, and another orchestrator resumes it', async () => {
+    const t = setup();
+    t.holds.set('orders-db', 60_000);
+    t.o.start();
+    const { id } = await t.o.submit(request);
+    await until('work to start', async () => t.calls.length === 2);
+    const stopped = Date.now();
+    await t.o.stop({ graceMs: 100 });
+    expect(Date.now() - stopped).toBeLessThan(2_000);
+    const r = await t.store.getResource(id);
+    expect(r).toMatchObject({ state: 'provisioning', pendingOperation: 'create' });
+    expect(r?.leaseOwner).toBeUndefined();
+    expect((await t.store.getRun(`${id}:create:1`))?.status).toBe('cancelled');
+    t.holds.set('orders-db', 0);
+    const next = createOrchestrator({ store: t.store, engine: t.engine, registry, owner: 'second' });
+    orchestrators.push(next);
+    next.start();
+    await stateOf(t.store, id, 'active');
+    expect(t.calls).toEqual(['orders-db/create/first', 'orders-db/create/work', 'orders-db/create/work']);
+  });
+
+  it('refuses an engine whose journal is not the store, and bad options, with clear errors', () => {
+    const t = setup();
+    expect(() => createOrchestrator({ store: new MemoryStore(), engine: t.engine, registry })).toThrow("the engine's journal must be the orchestrator's store");
+    expect(() => createOrchestrator({ store: t.store, engine: t.engine, registry, concurrency: 0 })).toThrow("orchestrator option 'concurrency' must be a positive number, got 0");
+  });
+});

@@ -1,0 +1,120 @@
+import type { EventEmitter } from 'eventemitter3';
+import type { EngineEvents } from '../engine/events';
+import type { Engine } from '../engine/engine';
+import type { JournaledError } from '../journal/types';
+import type { LoadedWorkflow } from '../model/workflow';
+import type { ParameterMapping } from '../providers/parameter-mapping';
+import type { Operation, ResourceRecord, ResourceState, Store } from '../store/types';
+import type { Logger } from '../util/logger';
+
+/** What the orchestrator needs from a provider resolution (the provider registry's `Resolution` fits). */
+export interface OrchestratorResolution {
+  providerName: string;
+  workflowName: string;
+  workflow: LoadedWorkflow;
+  mapping: ParameterMapping;
+}
+
+/** Resolves a resource type and operation to a provider's workflow (`ProviderRegistry` fits). */
+export interface ResourceResolver {
+  resolve(type: string, operation: Operation): OrchestratorResolution;
+}
+
+/** Retry policy for transient (retryable) failures of a whole operation. */
+export interface OrchestratorRetry {
+  /** Total tries of one operation, the first included (default 3). */
+  attempts: number;
+  /** Delay before try `n + 1` after `n` failed tries, in ms (a number, or a function of `n`; default 1 s doubling up to 60 s). */
+  backoff?: number | ((failedTries: number) => number);
+}
+
+/** Options of {@link createOrchestrator}. */
+export interface OrchestratorOptions {
+  store: Store;
+  /** The engine; its journal must be `store`, so another replica can resume its runs. */
+  engine: Engine;
+  registry: ResourceResolver;
+  /** This replica's lease owner name (default: host, pid and a random suffix). */
+  owner?: string;
+  /** Most operations running at once (default 100). A step that waits holds no thread and no poll loop. */
+  concurrency?: number;
+  /** Most resources claimed per store round trip (default 25). */
+  batchSize?: number;
+  /** Lease length (default 30 s): another replica takes over this long after a crash. */
+  leaseMs?: number;
+  /** How often held leases are extended (default a third of `leaseMs`). */
+  heartbeatMs?: number;
+  /** Safety-net poll (default 5000 ms); wake-ups normally come at once. */
+  pollIntervalMs?: number;
+  retry?: OrchestratorRetry;
+  logger?: Logger;
+}
+
+/** A resource request. */
+export interface ResourceRequest {
+  /** Default: a random UUID. */
+  id?: string;
+  application: string;
+  name: string;
+  type: string;
+  properties: Record<string, unknown>;
+}
+
+/** A resource moved from one state to another. */
+export interface ResourceTransitionEvent {
+  resourceId: string;
+  application: string;
+  name: string;
+  type: string;
+  /** Undefined for the first state, `requested`. */
+  from?: ResourceState;
+  to: ResourceState;
+  reason: string;
+  at: string;
+  /** Set when the resource failed. */
+  error?: JournaledError;
+}
+
+/** A transient failure will be tried again. */
+export interface ResourceRetryingEvent {
+  resourceId: string;
+  operation: Operation;
+  /** Failed tries so far. */
+  failedTries: number;
+  delayMs: number;
+  error: JournaledError;
+}
+
+type WithResource<F> = F extends (e: infer E) => void ? (e: E & { resourceId: string }) => void : never;
+
+/**
+ * The orchestrator's typed events: resource transitions and retries, plus
+ * every engine event of the runs it executes with the `resourceId` added.
+ * Payloads are redacted: sensitive values appear as `***`.
+ */
+export type OrchestratorEvents = {
+  'resource:transition': (e: ResourceTransitionEvent) => void;
+  'resource:retrying': (e: ResourceRetryingEvent) => void;
+  /** The orchestrator could not reach its store or hit a bug; it keeps going. */
+  'orchestrator:error': (e: { message: string; code?: string }) => void;
+} & { [K in keyof EngineEvents]: WithResource<EngineEvents[K]> };
+
+/** Serves resource requests; make one with {@link createOrchestrator}. */
+export interface Orchestrator {
+  readonly owner: string;
+  readonly events: EventEmitter<OrchestratorEvents>;
+  /** Requests a new resource (state `requested`) and wakes a worker at once. */
+  submit(request: ResourceRequest): Promise<ResourceRecord>;
+  /** Requests an update of an active resource with new properties. */
+  update(id: string, properties: Record<string, unknown>): Promise<ResourceRecord>;
+  /** Requests deletion of an active or failed resource. */
+  delete(id: string): Promise<ResourceRecord>;
+  /** Retries a failed resource: its run resumes at the failed step. */
+  retry(id: string): Promise<ResourceRecord>;
+  /** Starts claiming work. */
+  start(): void;
+  /** Stops claiming, lets running work finish within `graceMs` (default 10 s), then aborts and releases the rest. */
+  stop(options?: { graceMs?: number }): Promise<void>;
+  /** Operations running now, by resource id. */
+  running(): string[];
+}
