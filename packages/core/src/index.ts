@@ -52,5 +52,8 @@ export type {
   Store, ResourceRecord, ResourceState, Operation, TransitionRecord, NewResource, ResourcePatch, ResourceExpectation, StateChange, ResourceFilter, MemoryStoreOptions,
 } from './store/index';
 export { RESOURCE_STATES, MemoryStore, checkNewResource, checkPropertiesSize, listLimit, MAX_NAME_LENGTH, MAX_PROPERTIES_BYTES, MAX_LIST_LIMIT } from './store/index';
-export { TRANSITIONS, WORKING_STATE, DONE_STATE, canTransition, transition as transitionResource } from './orchestrator/lifecycle';
-export type { TransitionRequest } from './orchestrator/lifecycle';
+export { createOrchestrator, runIdFor, TRANSITIONS, WORKING_STATE, DONE_STATE, canTransition } from './orchestrator/index';
+export type {
+  Orchestrator, OrchestratorOptions, OrchestratorEvents, OrchestratorRetry, OrchestratorResolution, ResourceResolver, ResourceRequest,
+  ResourceTransitionEvent, ResourceRetryingEvent, TransitionRequest,
+} from './orchestrator/index';
