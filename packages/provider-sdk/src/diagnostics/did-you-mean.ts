@@ -14,13 +14,17 @@ export function levenshtein(a: string, b: string): number {
 
 /**
  * The known word closest to `word`, when it is close enough to be a likely
- * typo (distance at most a third of the word, at least 1; case ignored).
+ * typo (distance at most a third of the word, at least 1; case ignored), or
+ * the only known word it abbreviates (`app` → `application`).
  */
 export function closest(word: string, known: Iterable<string>): string | undefined {
+  const words = [...known];
+  const prefixed = word.length >= 3 ? words.filter((k) => k.toLowerCase().startsWith(word.toLowerCase()) && k !== word) : [];
+  if (prefixed.length === 1) return prefixed[0];
   const limit = Math.max(1, Math.floor(word.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
-  for (const k of known) {
+  for (const k of words) {
     const d = levenshtein(word.toLowerCase(), k.toLowerCase());
     if (d < bestDistance) {
       best = k;

@@ -1,0 +1,57 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadProviderSource } from '../src/load/load-source';
+import { ProviderSdkError } from '../src/errors';
+import { testSteps } from './helpers/test-steps';
+import { writeProvider, DELETE_YAML } from './helpers/fixtures';
+import { writeFile } from 'node:fs/promises';
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' },
+  }).trim();
+}
+
+async function makeRepo() {
+  const repo = await writeProvider();
+  git(repo, 'init', '--quiet', '--initial-branch=main');
+  git(repo, 'add', '.');
+  git(repo, 'commit', '--quiet', '-m', 'v1');
+  git(repo, 'tag', 'v1.0.0');
+  const first = git(repo, 'rev-parse', 'HEAD');
+  await writeFile(join(repo, 'workflows/delete-postgres.yaml'), DELETE_YAML.replace('name: remove', 'name: remove-cluster'));
+  git(repo, 'commit', '--quiet', '-am', 'v2');
+  const second = git(repo, 'rev-parse', 'HEAD');
+  return { repo, first, second };
+}
+
+describe('git provider sources', () => {
+  it('clones a local repository at a tag, a branch and a commit, pinned to the commit', async () => {
+    const { repo, first, second } = await makeRepo();
+    const cacheDir = await mkdtemp(join(tmpdir(), 'provider-cache-'));
+    const opts = { steps: testSteps(), cacheDir };
+    const byTag = await loadProviderSource({ git: { url: repo, ref: 'v1.0.0' } }, opts);
+    expect(byTag.diagnostics).toEqual([]);
+    expect(byTag.provider?.commit).toBe(first);
+    expect(byTag.provider?.workflows.get('delete-postgres')?.workflow.steps[0]?.name).toBe('remove');
+    const byBranch = await loadProviderSource({ git: { url: repo, ref: 'main' } }, opts);
+    expect(byBranch.provider?.commit).toBe(second);
+    expect(byBranch.provider?.workflows.get('delete-postgres')?.workflow.steps[0]?.name).toBe('remove-cluster');
+    const byCommit = await loadProviderSource({ git: { url: repo, ref: first.slice(0, 12) } }, opts);
+    expect(byCommit.provider?.commit).toBe(first);
+    expect(byCommit.provider?.location).toBe(join(cacheDir, byCommit.provider!.location!.split('/').slice(-2, -1)[0]!, first));
+  });
+
+  it('says when a ref does not exist, and refuses option-like refs', async () => {
+    const { repo } = await makeRepo();
+    const cacheDir = await mkdtemp(join(tmpdir(), 'provider-cache-'));
+    await expect(loadProviderSource({ git: { url: repo, ref: 'v9' } }, { steps: testSteps(), cacheDir })).rejects.toMatchObject({ code: 'GIT_REF_NOT_FOUND', message: "git ref 'v9' was not found" });
+    await expect(loadProviderSource({ git: { url: repo, ref: '--upload-pack=x' } }, { steps: testSteps(), cacheDir })).rejects.toBeInstanceOf(ProviderSdkError);
+    await expect(loadProviderSource({ git: { url: join(repo, 'nope') } }, { steps: testSteps(), cacheDir })).rejects.toMatchObject({ code: 'GIT_FAILED' });
+  });
+});
