@@ -22,7 +22,7 @@ describe('validateWorkflow', () => {
   const cases: Array<{ name: string; yaml: string; code: string; line: number; col: number; message: string }> = [
     {
       name: 'unknown key with a suggestion',
-      yaml: HEAD + 'parameters:\n  - name: a\n    type: string\n    requried: true\nsteps: []\n',
+      yaml: HEAD + 'parameters:\n  - name: a\n    type: string\n    requried: true\nsteps:\n  - { name: s, type: test-credentials, with: { name: x } }\n',
       code: 'UNKNOWN_KEY', line: 8, col: 5, message: "unknown key 'requried' in parameters[0]; did you mean 'required'?",
     },
     {
@@ -102,17 +102,17 @@ describe('validateWorkflow', () => {
     },
     {
       name: 'sensitive parameter through a var',
-      yaml: HEAD + 'parameters:\n  - { name: token, type: string, sensitive: true }\nvars:\n  auth: ${{ "Bearer " + parameters.token }}\nsteps: []\noutputs:\n  header: ${{ vars.auth }}\n',
-      code: 'SENSITIVE_OUTPUT_NOT_MARKED', line: 11, col: 3, message: "output 'header' is computed from sensitive var 'auth'",
+      yaml: HEAD + 'parameters:\n  - { name: token, type: string, sensitive: true }\nvars:\n  auth: ${{ "Bearer " + parameters.token }}\nsteps:\n  - { name: s, type: test-credentials, with: { name: x } }\noutputs:\n  header: ${{ vars.auth }}\n',
+      code: 'SENSITIVE_OUTPUT_NOT_MARKED', line: 12, col: 3, message: "output 'header' is computed from sensitive var 'auth'",
     },
     {
       name: 'invalid parameter default',
-      yaml: HEAD + 'parameters:\n  - name: size\n    type: string\n    enum: [small, large]\n    default: huge\nsteps: []\n',
+      yaml: HEAD + 'parameters:\n  - name: size\n    type: string\n    enum: [small, large]\n    default: huge\nsteps:\n  - { name: s, type: test-credentials, with: { name: x } }\n',
       code: 'PARAMETER_DEFAULT_INVALID', line: 9, col: 14, message: `default "huge" of parameter 'size' is invalid: value must be equal to one of the allowed values`,
     },
     {
       name: 'vars cycle',
-      yaml: HEAD + 'vars:\n  a: ${{ vars.b }}\n  b: ${{ vars.a }}\nsteps: []\n',
+      yaml: HEAD + 'vars:\n  a: ${{ vars.b }}\n  b: ${{ vars.a }}\nsteps:\n  - { name: s, type: test-credentials, with: { name: x } }\n',
       code: 'VARS_CYCLE', line: 6, col: 3, message: 'vars refer to each other in a cycle: a -> b -> a',
     },
     {
@@ -146,6 +146,18 @@ describe('validateWorkflow', () => {
       expect(d.message).toContain(c.message);
     });
   }
+
+  it('reads a bare if: as CEL and checks it', () => {
+    const yaml = HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    if: parameters.on == true\n    with: { name: x }\n';
+    expect(validate(yaml).map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`)).toEqual([
+      "8:9 UNKNOWN_REFERENCE 'parameters.on' reads parameter 'on', which is not declared",
+    ]);
+  });
+
+  it('rejects ${{ }} in a deferred field', () => {
+    const yaml = HEAD + 'steps:\n  - name: a\n    type: test-wait\n    with:\n      name: x\n      successWhen: ${{ object.ready }}\n';
+    expect(validate(yaml).map((d) => `${d.line}:${d.col} ${d.code}`)).toEqual(['10:20 STEP_INPUT_INVALID']);
+  });
 
   it('accepts guarded references and expressions of unknown type', () => {
     const yaml = HEAD + 'parameters:\n  - { name: n, type: integer }\nsteps:\n  - name: a\n    type: test-credentials\n    with: { name: x }\n  - name: b\n    type: test-apply\n    with:\n      manifest: \'\${{ parameters.n > 1 ? {"kind": "x"} : {"kind": "y"} }}\'\n      replicas: ${{ parameters.n }}\noutputs:\n  maybe: \'\${{ has(steps.a.outputs.data.extra) ? "yes" : "no" }}\'\n';

@@ -84,7 +84,7 @@ export function validateWorkflow(value: unknown, source: YamlSourceMap, steps: S
     }
     const ctx: Ctx = { kind: 'step', index: i };
     if (typeof s.if === 'string') {
-      for (const site of expressionsOf(s.if, `${base}/if`, sink)) checkReferences(site, ctx, declared, steps, sink);
+      for (const site of conditionExpressions(s.if, `${base}/if`, sink)) checkReferences(site, ctx, declared, steps, sink);
     }
     const withValue = isObject(s.with) ? s.with : {};
     const deferred = def?.deferred ?? {};
@@ -95,6 +95,10 @@ export function validateWorkflow(value: unknown, source: YamlSourceMap, steps: S
       if (text === undefined) continue;
       const pointer = `${base}/with/${escapePointer(field)}`;
       if (typeof text !== 'string') continue; // the input schema reports the type
+      if (text.includes('${{')) {
+        sink.add('STEP_INPUT_INVALID', `'${field}' is evaluated later by the step: write the CEL expression without \${{ }}`, pointer);
+        continue;
+      }
       try {
         compileExpression(text, variables);
       } catch (err) {
@@ -126,6 +130,17 @@ function expressionsOf(value: unknown, pointer: string, sink: DiagnosticSink, sk
   const { sites, problems } = collectExpressions(value, pointer, WORKFLOW_VARIABLES, skip);
   for (const p of problems) sink.add('EXPRESSION_SYNTAX', p.message, p.pointer, { offset: p.offset });
   return sites;
+}
+
+/** `if:` is a template, or bare CEL when it holds no `${{ }}` (as the engine reads it). */
+function conditionExpressions(text: string, pointer: string, sink: DiagnosticSink): ExpressionSite[] {
+  if (text.includes('${{')) return expressionsOf(text, pointer, sink);
+  try {
+    return [{ pointer, offset: 0, whole: true, expression: compileExpression(text) }];
+  } catch (err) {
+    sink.add('EXPRESSION_SYNTAX', messageOf(err), pointer, { offset: offsetOf(err) ?? 0 });
+    return [];
+  }
 }
 
 function checkReferences(site: ExpressionSite, ctx: Ctx, declared: Declared, steps: StepRegistry, sink: DiagnosticSink, varDeps?: string[]): void {
