@@ -1,1 +1,26 @@
-export {};
+/**
+ * `@innominatus/steps-kubernetes`: Kubernetes steps for innominatus workflows
+ * (server-side apply, shared-watch waits with CEL conditions, Secret reads as
+ * sensitive values, deletes) on `@kubernetes/client-node`.
+ *
+ * The mock cluster for tests is in `@innominatus/steps-kubernetes/testing`.
+ *
+ * @packageDocumentation
+ */
+export { kubernetesApply, MAX_MANIFESTS } from './apply/kubernetes-apply';
+export { waitForCondition } from './wait/wait-for-condition';
+export { readSecret } from './secret/read-secret';
+export { kubernetesDelete } from './delete/kubernetes-delete';
+export { kubernetesSteps } from './kubernetes-steps';
+export type { KubernetesStepsOptions } from './kubernetes-steps';
+export type { KubernetesStepOptions } from './step-options';
+export { createKubernetesClient, KubernetesClient, FIELD_MANAGER } from './client/kubernetes-client';
+export type { KubernetesClientOptions, KubeObject, ObjectReference, ResourceInfo } from './client/kubernetes-client';
+export { loadKubeConfig } from './client/load-kubeconfig';
+export type { KubeConfigSource } from './client/load-kubeconfig';
+export { withRetry, DEFAULT_RETRY } from './client/retry';
+export type { RetryOptions } from './client/retry';
+export { WatchHub } from './watch/watch-hub';
+export type { WatchListener, WatchHubStats } from './watch/watch-hub';
+export { KubernetesError, KubernetesConfigError } from './errors';
+export type { KubernetesErrorCode, RequestTarget } from './errors';

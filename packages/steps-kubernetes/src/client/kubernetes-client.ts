@@ -1,0 +1,205 @@
+import { KubernetesObjectApi, PatchStrategy, Watch, type KubeConfig, type KubernetesObject, type V1APIResource } from '@kubernetes/client-node';
+import { KubernetesError, type RequestTarget } from '../errors';
+import { WatchHub } from '../watch/watch-hub';
+import { statusOf, toKubernetesError } from './api-errors';
+import { loadKubeConfig, type KubeConfigSource } from './load-kubeconfig';
+import { withRetry, type RetryOptions } from './retry';
+
+/** The field manager of every server-side apply this package makes. */
+export const FIELD_MANAGER = 'innominatus';
+
+/** A plain JSON Kubernetes object. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string; [k: string]: unknown };
+  [field: string]: unknown;
+}
+
+/** Names one object. `namespace` is ignored for cluster-scoped kinds. */
+export interface ObjectReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+/** What discovery says about a kind. */
+export interface ResourceInfo {
+  apiVersion: string;
+  kind: string;
+  /** Plural name used in paths, e.g. `postgresqls`. */
+  plural: string;
+  namespaced: boolean;
+  /** `plural` or `plural.group`, as RBAC names it. */
+  resource: string;
+}
+
+/** Options of {@link createKubernetesClient}. */
+export interface KubernetesClientOptions extends KubeConfigSource {
+  /** Namespace for namespaced objects that name none (default: the context's, else `default`). */
+  namespace?: string;
+  /** Retries of transient failures (429, 5xx, connection resets) inside a step. */
+  retry?: RetryOptions;
+}
+
+/** Answers the protected discovery helpers of client-node's generic object API. */
+class ObjectApi extends KubernetesObjectApi {
+  discover(apiVersion: string, kind: string): Promise<V1APIResource | undefined> {
+    return this.resource(apiVersion, kind);
+  }
+  contextNamespace(kc: KubeConfig): string {
+    return this.setDefaultNamespace(kc);
+  }
+}
+
+/**
+ * A Kubernetes API client for the steps: server-side apply, get, list,
+ * delete and watch on any kind (through discovery), with transient failures
+ * retried and errors turned into {@link KubernetesError}s. Waits share one
+ * watch per (apiVersion, kind, namespace) through {@link KubernetesClient.hub}.
+ */
+export class KubernetesClient {
+  readonly kubeConfig: KubeConfig;
+  /** Namespace for namespaced objects that name none. */
+  readonly defaultNamespace: string;
+  readonly retry: RetryOptions;
+  readonly #objects: ObjectApi;
+  readonly #watch: Watch;
+  readonly #resources = new Map<string, Promise<ResourceInfo>>();
+  #hub: WatchHub | undefined;
+
+  constructor(kubeConfig: KubeConfig, options: { namespace?: string; retry?: RetryOptions } = {}) {
+    this.kubeConfig = kubeConfig;
+    this.#objects = kubeConfig.makeApiClient(ObjectApi);
+    this.defaultNamespace = options.namespace ?? this.#objects.contextNamespace(kubeConfig);
+    this.retry = options.retry ?? {};
+    this.#watch = new Watch(kubeConfig);
+  }
+
+  /** The shared watches of this client. */
+  get hub(): WatchHub {
+    return (this.#hub ??= new WatchHub(this));
+  }
+
+  /** Discovery: plural and scope of a kind (cached; concurrent callers share one request). 404 when the cluster does not serve it. */
+  resource(apiVersion: string, kind: string, signal?: AbortSignal): Promise<ResourceInfo> {
+    const key = `${apiVersion}|${kind}`;
+    let p = this.#resources.get(key);
+    if (!p) {
+      p = this.#discover(apiVersion, kind, signal);
+      this.#resources.set(key, p);
+      p.catch(() => this.#resources.delete(key));
+    }
+    return p;
+  }
+
+  async #discover(apiVersion: string, kind: string, signal?: AbortSignal): Promise<ResourceInfo> {
+    const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
+    const target: RequestTarget = { verb: 'get', resource: `discovery of ${apiVersion}` };
+    let r: V1APIResource | undefined;
+    try {
+      r = await withRetry(() => this.#objects.discover(apiVersion, kind), { ...this.retry, ...(signal ? { signal } : {}) });
+    } catch (err) {
+      if (statusOf(err) !== 404) throw toKubernetesError(err, target);
+    }
+    if (!r) {
+      throw new KubernetesError('K8S_NOT_FOUND', `the cluster does not serve kind '${kind}' in '${apiVersion}' (is its CustomResourceDefinition installed?)`, { status: 404, target });
+    }
+    return { apiVersion, kind, plural: r.name, namespaced: r.namespaced, resource: group ? `${r.name}.${group}` : r.name };
+  }
+
+  /** The namespace an object of this kind lives in (undefined when cluster-scoped). */
+  namespaceFor(info: ResourceInfo, namespace: string | undefined): string | undefined {
+    return info.namespaced ? namespace || this.defaultNamespace : undefined;
+  }
+
+  /** `/api/v1/namespaces/x/secrets`, `/apis/acid.zalan.do/v1/postgresqls`, ... */
+  collectionPath(info: ResourceInfo, namespace: string | undefined): string {
+    const base = info.apiVersion.includes('/') ? `/apis/${info.apiVersion}` : `/api/${info.apiVersion}`;
+    return namespace && info.namespaced ? `${base}/namespaces/${encodeURIComponent(namespace)}/${info.plural}` : `${base}/${info.plural}`;
+  }
+
+  /** Server-side apply with field manager `innominatus`. Returns the object the API stored. */
+  async apply(object: KubeObject, options: { force?: boolean; signal?: AbortSignal } = {}): Promise<KubeObject> {
+    const info = await this.resource(object.apiVersion, object.kind, options.signal);
+    const body = { ...object, metadata: { ...object.metadata } };
+    const ns = this.namespaceFor(info, object.metadata.namespace);
+    if (ns) body.metadata.namespace = ns;
+    else delete body.metadata.namespace;
+    const target = { verb: 'patch', resource: info.resource, name: object.metadata.name, ...(ns ? { namespace: ns } : {}) };
+    return this.#call(target, options.signal, () => this.#objects.patch(body as KubernetesObject, undefined, undefined, FIELD_MANAGER, options.force ?? true, PatchStrategy.ServerSideApply));
+  }
+
+  /** The object, or undefined when it does not exist. */
+  async get(ref: ObjectReference, signal?: AbortSignal): Promise<KubeObject | undefined> {
+    const info = await this.resource(ref.apiVersion, ref.kind, signal);
+    const ns = this.namespaceFor(info, ref.namespace);
+    const target = { verb: 'get', resource: info.resource, name: ref.name, ...(ns ? { namespace: ns } : {}) };
+    try {
+      return await this.#call(target, signal, () => this.#objects.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ns ? { namespace: ns } : {}) } }));
+    } catch (err) {
+      if (err instanceof KubernetesError && err.kubernetesCode === 'K8S_NOT_FOUND') return undefined;
+      throw err;
+    }
+  }
+
+  /** Every object of a kind in a namespace (all namespaces when none), with the list's resourceVersion. */
+  async list(info: ResourceInfo, namespace: string | undefined, signal?: AbortSignal): Promise<{ items: KubeObject[]; resourceVersion: string }> {
+    const target = { verb: 'list', resource: info.resource, ...(namespace ? { namespace } : {}) };
+    const list = await this.#call(target, signal, async () => {
+      const l = await this.#objects.list(info.apiVersion, info.kind, namespace);
+      return { apiVersion: info.apiVersion, kind: `${info.kind}List`, metadata: { name: '', ...(l.metadata ?? {}) }, items: l.items };
+    });
+    const items = ((list.items ?? []) as KubeObject[]).map((o) => ({ ...o, apiVersion: info.apiVersion, kind: info.kind }));
+    return { items, resourceVersion: String((list.metadata as { resourceVersion?: string }).resourceVersion ?? '') };
+  }
+
+  /** Deletes; `false` when the object did not exist. */
+  async delete(ref: ObjectReference, options: { propagationPolicy?: string; signal?: AbortSignal } = {}): Promise<boolean> {
+    const info = await this.resource(ref.apiVersion, ref.kind, options.signal);
+    const ns = this.namespaceFor(info, ref.namespace);
+    const target = { verb: 'delete', resource: info.resource, name: ref.name, ...(ns ? { namespace: ns } : {}) };
+    try {
+      await this.#call(target, options.signal, async () => {
+        await this.#objects.delete({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ns ? { namespace: ns } : {}) } }, undefined, undefined, undefined, undefined, options.propagationPolicy);
+        return { apiVersion: 'v1', kind: 'Status', metadata: { name: ref.name } };
+      });
+      return true;
+    } catch (err) {
+      if (err instanceof KubernetesError && err.kubernetesCode === 'K8S_NOT_FOUND') return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Opens a raw watch (newline-delimited JSON events). `done` gets `null`
+   * when the server ended the stream, or the error. Returns the abort handle.
+   */
+  watch(path: string, query: Record<string, string | boolean>, onEvent: (type: string, object: KubeObject) => void, done: (err: unknown) => void): Promise<AbortController> {
+    return this.#watch.watch(path, query, (type: string, obj: KubeObject) => onEvent(type, obj), done);
+  }
+
+  async #call(target: RequestTarget, signal: AbortSignal | undefined, fn: () => Promise<KubernetesObject>): Promise<KubeObject> {
+    try {
+      const result = await withRetry(fn, { ...this.retry, ...(signal ? { signal } : {}) });
+      return JSON.parse(JSON.stringify(result)) as KubeObject;
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      throw toKubernetesError(err, target);
+    }
+  }
+}
+
+/**
+ * Creates a client from a kubeconfig (KUBECONFIG, ~/.kube/config), the pod's
+ * service account (`inCluster`), a file path or text, or a KubeConfig object.
+ *
+ * @example
+ * const client = createKubernetesClient({ context: 'staging' });
+ * registry.registerAll(kubernetesSteps({ client }));
+ */
+export function createKubernetesClient(options: KubernetesClientOptions = {}): KubernetesClient {
+  const kc = loadKubeConfig(options);
+  return new KubernetesClient(kc, { ...(options.namespace ? { namespace: options.namespace } : {}), ...(options.retry ? { retry: options.retry } : {}) });
+}

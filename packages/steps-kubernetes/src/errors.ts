@@ -1,0 +1,66 @@
+import { StepFailure } from '@innominatus/core';
+
+/**
+ * Stable codes of {@link KubernetesError}. The error's `code` is core's
+ * `STEP_FAILED`; `kubernetesCode` says what went wrong.
+ */
+export type KubernetesErrorCode =
+  /** RBAC denied the request (403); the message names verb, resource and namespace. */
+  | 'K8S_FORBIDDEN'
+  /** The API answered 401. */
+  | 'K8S_UNAUTHORIZED'
+  /** The object or the kind does not exist (404). */
+  | 'K8S_NOT_FOUND'
+  /** The API rejected the object (400, 409, 413, 415, 422 and other 4xx), with its own message. */
+  | 'K8S_REJECTED'
+  /** 429, 5xx or a connection failure that retries did not get past; retryable. */
+  | 'K8S_UNAVAILABLE'
+  /** `failureWhen` held. */
+  | 'K8S_CONDITION_FAILED'
+  /** `successWhen` did not hold before the timeout. */
+  | 'K8S_WAIT_TIMEOUT'
+  /** A `successWhen`/`failureWhen` expression does not compile or does not give a boolean. */
+  | 'K8S_EXPRESSION_INVALID'
+  /** The Secret does not exist. */
+  | 'K8S_SECRET_NOT_FOUND'
+  /** A requested key is not in the Secret; the message lists the keys present (never values). */
+  | 'K8S_SECRET_KEY_MISSING'
+  /** A step input is unusable in a way its schema cannot say (e.g. a bad duration). */
+  | 'K8S_INPUT_INVALID';
+
+/** What a Kubernetes request was doing, for messages (`patch secrets "x" in namespace "y"`). */
+export interface RequestTarget {
+  /** RBAC verb: get, list, watch, patch, delete. */
+  verb: string;
+  /** Plural resource with its group, e.g. `secrets` or `postgresqls.acid.zalan.do`. */
+  resource: string;
+  name?: string;
+  namespace?: string;
+}
+
+/** A failed Kubernetes step. `retryable` is true only for `K8S_UNAVAILABLE`. */
+export class KubernetesError extends StepFailure {
+  readonly kubernetesCode: KubernetesErrorCode;
+  /** HTTP status of the API answer, when there was one. */
+  readonly status?: number;
+  readonly target?: RequestTarget;
+  constructor(kubernetesCode: KubernetesErrorCode, message: string, options: { status?: number; target?: RequestTarget; retryable?: boolean; path?: string } = {}) {
+    super(message, { retryable: options.retryable ?? kubernetesCode === 'K8S_UNAVAILABLE', ...(options.path ? { path: options.path } : {}) });
+    this.kubernetesCode = kubernetesCode;
+    if (options.status !== undefined) this.status = options.status;
+    if (options.target) this.target = options.target;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), kubernetesCode: this.kubernetesCode, status: this.status };
+  }
+}
+
+/** No usable cluster configuration (no kubeconfig, unknown context, not in a cluster). */
+export class KubernetesConfigError extends Error {
+  readonly code = 'K8S_CONFIG_INVALID';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'KubernetesConfigError';
+  }
+}

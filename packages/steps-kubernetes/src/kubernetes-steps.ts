@@ -1,0 +1,29 @@
+import type { StepDefinition } from '@innominatus/core';
+import { kubernetesApply } from './apply/kubernetes-apply';
+import { createKubernetesClient, type KubernetesClient, type KubernetesClientOptions } from './client/kubernetes-client';
+import { kubernetesDelete } from './delete/kubernetes-delete';
+import { readSecret } from './secret/read-secret';
+import { waitForCondition } from './wait/wait-for-condition';
+
+/** Options of {@link kubernetesSteps}: a client, or how to make one (on first use). */
+export type KubernetesStepsOptions = { client: KubernetesClient } | KubernetesClientOptions;
+
+/**
+ * All four Kubernetes steps (`kubernetes-apply`, `wait-for-condition`,
+ * `read-secret`, `kubernetes-delete`) sharing one client, for a StepRegistry.
+ * Without a `client`, one is made from the options on first use, so
+ * registering the steps never needs a cluster.
+ *
+ * @example
+ * const registry = new StepRegistry().registerAll(kubernetesSteps({ context: 'prod' }));
+ */
+export function kubernetesSteps(options: KubernetesStepsOptions = {}): StepDefinition<any, any>[] {
+  const client = 'client' in options ? options.client : () => createKubernetesClient(options);
+  const shared = typeof client === 'function' ? memo(client) : client;
+  return [kubernetesApply({ client: shared }), waitForCondition({ client: shared }), readSecret({ client: shared }), kubernetesDelete({ client: shared })];
+}
+
+function memo<T>(fn: () => T): () => T {
+  let v: T | undefined;
+  return () => (v ??= fn());
+}

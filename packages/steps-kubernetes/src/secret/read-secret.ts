@@ -1,0 +1,79 @@
+import { defineStep, sensitive, Type, type Sensitive } from '@innominatus/core';
+import type { KubeObject } from '../client/kubernetes-client';
+import { KubernetesError } from '../errors';
+import { clientGetter, describeObject, DurationSchema, formatMs, NamespaceSchema, NameSchema, waitBudgetMs, type KubernetesStepOptions } from '../step-options';
+import { observeObject } from '../watch/observe-object';
+
+const KEY = '^[-._a-zA-Z0-9]+$';
+
+const input = Type.Object({
+  name: NameSchema,
+  namespace: Type.Optional(NamespaceSchema),
+  keys: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 253, pattern: KEY }), { minItems: 1, maxItems: 100, uniqueItems: true, description: 'keys to read (default: all)' })),
+  wait: Type.Optional(Type.Boolean({ description: 'wait until the Secret exists (default false)' })),
+  timeout: Type.Optional(DurationSchema),
+}, { additionalProperties: false });
+
+const output = Type.Object({
+  name: Type.String(),
+  namespace: Type.String(),
+  keys: Type.Array(Type.String(), { description: 'the keys read (names are not secret)' }),
+  data: Type.Object({}, { additionalProperties: Type.Unknown({ 'x-sensitive': true }), description: 'decoded values, sensitive' }),
+});
+
+/**
+ * `read-secret`: reads a Secret (optionally waiting until it exists),
+ * decodes base64 and outputs `data.<key>` as sensitive values. A missing key
+ * fails listing the keys present, never values.
+ *
+ * @example
+ * registry.register(readSecret({ client }));
+ * // with: { name: myapp-app.team-myapp-db.credentials.postgresql.acid.zalan.do, namespace: apps, keys: [username, password], wait: true, timeout: 5m }
+ */
+export function readSecret(options: KubernetesStepOptions) {
+  const client = clientGetter(options);
+  return defineStep({
+    type: 'read-secret',
+    description: 'Reads a Kubernetes Secret (optionally waiting for it) and outputs its decoded values as sensitive data',
+    input,
+    output,
+    timeout: '5m',
+    examples: [{
+      description: 'database credentials created by the postgres operator',
+      with: { name: 'myapp-app.team-myapp-db.credentials.postgresql.acid.zalan.do', namespace: 'apps', keys: ['username', 'password'], wait: true, timeout: '10m' },
+    }],
+    async run(inp, ctx) {
+      const k8s = client();
+      const info = await k8s.resource('v1', 'Secret', ctx.signal);
+      const namespace = k8s.namespaceFor(info, inp.namespace)!;
+      const what = describeObject('Secret', namespace, inp.name);
+      let secret: KubeObject | undefined;
+      if (inp.wait) {
+        const budget = waitBudgetMs(inp.timeout, ctx);
+        ctx.progress(`waiting for ${what} to exist`);
+        const r = await observeObject<KubeObject>(k8s, info, namespace, inp.name, {
+          signal: ctx.signal,
+          timeoutMs: budget,
+          decide: (o) => (o ? { done: o } : undefined),
+        });
+        if ('timedOut' in r) throw new KubernetesError('K8S_SECRET_NOT_FOUND', `${what} did not appear within ${formatMs(budget)}`);
+        secret = r.done;
+      } else {
+        secret = await k8s.get({ apiVersion: 'v1', kind: 'Secret', name: inp.name, namespace }, ctx.signal);
+        if (!secret) throw new KubernetesError('K8S_SECRET_NOT_FOUND', `${what} not found (set wait: true to wait for it)`);
+      }
+      const raw = (secret.data ?? {}) as Record<string, string>;
+      const present = Object.keys(raw).sort();
+      const wanted = inp.keys ?? present;
+      const missing = wanted.filter((k) => !(k in raw));
+      if (missing.length) {
+        const list = missing.map((k) => `'${k}'`).join(', ');
+        throw new KubernetesError('K8S_SECRET_KEY_MISSING', `${what} has no key ${list} (keys present: ${present.length ? present.join(', ') : 'none'})`);
+      }
+      const data: Record<string, Sensitive<string>> = {};
+      for (const k of wanted) data[k] = sensitive(Buffer.from(String(raw[k]), 'base64').toString('utf8'));
+      ctx.progress(`read ${wanted.length} key(s) of ${what}: ${wanted.join(', ')}`);
+      return { name: inp.name, namespace, keys: wanted, data };
+    },
+  });
+}

@@ -1,0 +1,36 @@
+import { compileExpression, type CompiledExpression } from '@innominatus/core';
+import { KubernetesError } from '../errors';
+
+/** A deferred CEL condition over `object`, compiled once per step run. */
+export interface Condition {
+  field: 'successWhen' | 'failureWhen';
+  source: string;
+  expression: CompiledExpression;
+}
+
+/** Compiles a condition; a syntax error fails the step naming the field and where. */
+export function compileCondition(field: Condition['field'], source: string): Condition {
+  try {
+    return { field, source, expression: compileExpression(source, ['object']) };
+  } catch (err) {
+    throw new KubernetesError('K8S_EXPRESSION_INVALID', `${field}: ${(err as Error).message}`, { path: `/with/${field}` });
+  }
+}
+
+/**
+ * Evaluates a condition. An evaluation error (usually a field the object
+ * does not have yet, e.g. no `status`) counts as "not yet" and is returned
+ * for messages; a non-boolean result is a mistake in the workflow and fails.
+ */
+export function evaluateCondition(c: Condition, object: unknown): { value: boolean; error?: string } {
+  let result: unknown;
+  try {
+    result = c.expression.evaluateWith({ object });
+  } catch (err) {
+    return { value: false, error: (err as Error).message };
+  }
+  if (typeof result !== 'boolean') {
+    throw new KubernetesError('K8S_EXPRESSION_INVALID', `${c.field} \`${c.source}\` must give true or false, but gave ${JSON.stringify(result)?.slice(0, 100)}`, { path: `/with/${c.field}` });
+  }
+  return { value: result };
+}

@@ -1,0 +1,104 @@
+import { defineStep, sensitive, Type } from '@innominatus/core';
+import type { KubeObject } from '../client/kubernetes-client';
+import { KubernetesError } from '../errors';
+import { clientGetter, describeObject, DurationSchema, formatMs, ResourceRefSchema, waitBudgetMs, type KubernetesStepOptions } from '../step-options';
+import { observeObject } from '../watch/observe-object';
+import { compileCondition, evaluateCondition } from './condition';
+import { statusText } from './observed-status';
+
+const input = Type.Object({
+  resource: ResourceRefSchema,
+  successWhen: Type.String({ minLength: 1, maxLength: 4096, description: 'CEL over `object`; the wait succeeds when it is true' }),
+  failureWhen: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'CEL over `object`; the wait fails when it is true' })),
+  timeout: Type.Optional(DurationSchema),
+}, { additionalProperties: false });
+
+const output = Type.Object({
+  object: Type.Record(Type.String(), Type.Unknown(), { description: 'the object when successWhen held (a Secret\'s data values are sensitive)' }),
+  status: Type.Optional(Type.Unknown()),
+});
+
+/**
+ * `wait-for-condition`: waits until a CEL condition over the observed object
+ * holds. All waits on the same (apiVersion, kind, namespace) share one watch.
+ * A missing object is waiting, not failing. Progress reports the observed
+ * status when it changes; failure and timeout quote the last one.
+ *
+ * @example
+ * registry.register(waitForCondition({ client }));
+ * // with: { resource: { apiVersion: acid.zalan.do/v1, kind: postgresql, name: team-db, namespace: apps },
+ * //         successWhen: "has(object.status) && object.status.PostgresClusterStatus == 'Running'",
+ * //         failureWhen: "has(object.status) && object.status.PostgresClusterStatus.endsWith('Failed')", timeout: 15m }
+ */
+export function waitForCondition(options: KubernetesStepOptions) {
+  const client = clientGetter(options);
+  return defineStep({
+    type: 'wait-for-condition',
+    description: 'Waits until a CEL condition over a Kubernetes object holds (shared watch; fails on failureWhen or timeout, quoting the last status)',
+    input,
+    output,
+    deferred: { successWhen: ['object'], failureWhen: ['object'] },
+    timeout: '10m',
+    examples: [{
+      description: 'wait for a Zalando postgres cluster',
+      with: {
+        resource: { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'team-myapp-db', namespace: 'apps' },
+        successWhen: "has(object.status) && object.status.PostgresClusterStatus == 'Running'",
+        failureWhen: "has(object.status) && object.status.PostgresClusterStatus in ['CreateFailed', 'UpdateFailed', 'SyncFailed', 'Invalid']",
+        timeout: '15m',
+      },
+    }],
+    async run(inp, ctx) {
+      const success = compileCondition('successWhen', inp.successWhen);
+      const failure = inp.failureWhen === undefined ? undefined : compileCondition('failureWhen', inp.failureWhen);
+      const budget = waitBudgetMs(inp.timeout, ctx);
+      const k8s = client();
+      const { resource } = inp;
+      const info = await k8s.resource(resource.apiVersion, resource.kind, ctx.signal);
+      const ns = k8s.namespaceFor(info, resource.namespace);
+      const what = describeObject(resource.kind, ns, resource.name);
+      let last: KubeObject | undefined;
+      let lastText: string | undefined;
+      let lastError: string | undefined;
+      const result = await observeObject<KubeObject>(k8s, info, ns, resource.name, {
+        signal: ctx.signal,
+        timeoutMs: budget,
+        decide(object) {
+          last = object;
+          const text = statusText(object);
+          if (text !== lastText) {
+            lastText = text;
+            ctx.progress({ message: `${what}: ${text}`, data: { status: object?.status ?? null, exists: object !== undefined } });
+          }
+          if (!object) return undefined;
+          if (failure) {
+            const f = evaluateCondition(failure, object);
+            if (f.value) {
+              return { fail: new KubernetesError('K8S_CONDITION_FAILED', `${what}: failureWhen \`${failure.source}\` holds; observed status: ${text}`) };
+            }
+          }
+          const s = evaluateCondition(success, object);
+          lastError = s.error;
+          return s.value ? { done: object } : undefined;
+        },
+      });
+      if ('timedOut' in result) {
+        const why = lastError && last ? `; successWhen could not be evaluated: ${lastError}` : '';
+        throw new KubernetesError('K8S_WAIT_TIMEOUT', `${what}: timed out after ${formatMs(budget)} waiting for successWhen \`${success.source}\`; last observed status: ${statusText(last)}${why}`);
+      }
+      const object = result.done;
+      return { object: protectSecretData(object), ...(object.status !== undefined ? { status: object.status } : {}) };
+    },
+  });
+}
+
+/** A Secret's `data`/`stringData` values are wrapped as sensitive before they leave the step. */
+function protectSecretData(object: KubeObject): Record<string, unknown> {
+  if (object.kind !== 'Secret' || object.apiVersion !== 'v1') return object;
+  const out: Record<string, unknown> = { ...object };
+  for (const field of ['data', 'stringData']) {
+    const values = object[field] as Record<string, unknown> | undefined;
+    if (values && typeof values === 'object') out[field] = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, sensitive(v)]));
+  }
+  return out;
+}

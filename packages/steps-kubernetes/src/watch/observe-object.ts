@@ -1,0 +1,52 @@
+import type { KubeObject, KubernetesClient, ResourceInfo } from '../client/kubernetes-client';
+
+/** What {@link observeObject}'s `decide` answers: keep waiting (undefined), done with a value, or fail. */
+export type Decision<T> = undefined | { done: T } | { fail: Error };
+
+/**
+ * Waits on one object through the client's shared watch until `decide`
+ * says done or fail, the time is up (resolves `{ timedOut: true }`), or
+ * `signal` aborts (rejects with its reason).
+ */
+export function observeObject<T>(
+  client: KubernetesClient,
+  info: ResourceInfo,
+  namespace: string | undefined,
+  name: string,
+  options: { signal: AbortSignal; timeoutMs: number; decide(object: KubeObject | undefined): Decision<T> },
+): Promise<{ done: T } | { timedOut: true }> {
+  return new Promise((resolve, reject) => {
+    let finished = false;
+    let unsubscribe: (() => void) | undefined;
+    const finish = (fn: () => void) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      options.signal.removeEventListener('abort', onAbort);
+      unsubscribe?.();
+      fn();
+    };
+    const onAbort = () => finish(() => reject(options.signal.reason));
+    const timer = setTimeout(() => finish(() => resolve({ timedOut: true })), options.timeoutMs);
+    if (options.signal.aborted) return onAbort();
+    options.signal.addEventListener('abort', onAbort, { once: true });
+    unsubscribe = client.hub.subscribe(info, namespace, {
+      name,
+      onObject(object) {
+        if (finished) return;
+        let d: Decision<T>;
+        try {
+          d = options.decide(object);
+        } catch (err) {
+          d = { fail: err as Error };
+        }
+        if (d && 'done' in d) finish(() => resolve({ done: d.done }));
+        else if (d) finish(() => reject(d.fail));
+      },
+      onError(error) {
+        finish(() => reject(error));
+      },
+    });
+    if (finished) unsubscribe();
+  });
+}

@@ -1,0 +1,29 @@
+import { createMockStepContext, type MockStepContext } from '@innominatus/core/testing';
+import { KubernetesClient } from '@innominatus/steps-kubernetes';
+import type { MockCluster } from '@innominatus/steps-kubernetes/testing';
+import { servedCluster, type ServeMode } from './serve-modes';
+import type { MockClusterOptions } from '@innominatus/steps-kubernetes/testing';
+
+/** Fast retries so tests of 429/500 do not sleep long. */
+export const FAST_RETRY = { retries: 4, minTimeoutMs: 5, maxTimeoutMs: 20 };
+
+/** A served mock cluster and a real client-node based client on it. */
+export async function harness(mode: ServeMode, options: MockClusterOptions = {}): Promise<{ cluster: MockCluster; client: KubernetesClient }> {
+  const { cluster, kubeConfig } = await servedCluster(mode, options);
+  return { cluster, client: new KubernetesClient(kubeConfig, { retry: FAST_RETRY }) };
+}
+
+/** A step context with a timeout. */
+export function context(timeoutMs = 10_000): MockStepContext {
+  return createMockStepContext({ timeoutMs });
+}
+
+/** The rejection of a promise (fails the test when it resolves). */
+export async function rejection(p: Promise<unknown>): Promise<Error & Record<string, any>> {
+  try {
+    await p;
+  } catch (err) {
+    return err as Error & Record<string, any>;
+  }
+  throw new Error('expected a rejection');
+}

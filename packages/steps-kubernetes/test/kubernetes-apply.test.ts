@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { kubernetesApply, KubernetesClient } from '@innominatus/steps-kubernetes';
+import { zalandoPostgresOperator, type MockCluster } from '@innominatus/steps-kubernetes/testing';
+import { context, harness, rejection } from './harness';
+import { SERVE_MODES } from './serve-modes';
+
+const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { LOG_LEVEL: 'info' } };
+const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } };
+
+describe.each(SERVE_MODES)('kubernetes-apply through %s', (mode) => {
+  let cluster: MockCluster;
+  let client: KubernetesClient;
+  afterEach(async () => cluster.close());
+
+  it('applies with field manager innominatus, gives the step namespace to namespaced objects, and outputs what was stored', async () => {
+    ({ cluster, client } = await harness(mode));
+    const step = kubernetesApply({ client });
+    const out = await step.run({ manifests: [namespace, configMap], namespace: 'apps' }, context());
+    const cm = cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'settings', namespace: 'apps' })!;
+    const ns = cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: 'apps' })!;
+    expect(out).toEqual({
+      objects: [
+        { apiVersion: 'v1', kind: 'Namespace', name: 'apps', uid: ns.metadata.uid, resourceVersion: ns.metadata.resourceVersion },
+        { apiVersion: 'v1', kind: 'ConfigMap', name: 'settings', namespace: 'apps', uid: cm.metadata.uid, resourceVersion: cm.metadata.resourceVersion },
+      ],
+    });
+    const patch = cluster.requests.find((r) => r.verb === 'patch' && r.path === '/api/v1/namespaces/apps/configmaps/settings')!;
+    expect(patch.query).toEqual({ fieldManager: 'innominatus', force: 'true' });
+  });
+
+  it('changes nothing when applied a second time', async () => {
+    ({ cluster, client } = await harness(mode));
+    const step = kubernetesApply({ client });
+    const first = await step.run({ manifests: [configMap], namespace: 'apps' }, context());
+    const rvBefore = cluster.store.resourceVersion;
+    const second = await step.run({ manifests: [configMap], namespace: 'apps' }, context());
+    expect(second).toEqual(first);
+    expect(cluster.store.resourceVersion).toBe(rvBefore);
+  });
+
+  it('uses the kubeconfig namespace when neither manifest nor step names one, and force: false is passed on', async () => {
+    ({ cluster, client } = await harness(mode));
+    const out = await kubernetesApply({ client }).run({ manifests: [configMap], force: false }, context());
+    expect(out.objects[0]!.namespace).toBe('default');
+    expect(cluster.requests.find((r) => r.verb === 'patch')!.query.force).toBe('false');
+  });
+
+  it('fails at once with the API message on a 4xx such as 422', async () => {
+    ({ cluster, client } = await harness(mode));
+    zalandoPostgresOperator(cluster);
+    const bad = { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', metadata: { name: 'team-db' }, spec: { teamId: 'team', numberOfInstances: 1, postgresql: { version: '17' }, volume: { size: 'lots' } } };
+    const err = await rejection(kubernetesApply({ client }).run({ manifests: [bad], namespace: 'apps' }, context()));
+    expect(err.kubernetesCode).toBe('K8S_REJECTED');
+    expect(err.retryable).toBe(false);
+    expect(err.message).toBe('manifests[0] (postgresql apps/team-db): patch postgresqls.acid.zalan.do "team-db" in namespace "apps" was rejected (HTTP 422): postgresql.acid.zalan.do "team-db" is invalid: spec.volume.size: Invalid value: "lots": must be a quantity such as "5Gi"');
+    expect(cluster.countRequests({ verb: 'patch' })).toBe(1);
+  });
+
+  it('retries 429 honouring Retry-After, then 500 and a connection reset, then succeeds', async () => {
+    ({ cluster, client } = await harness(mode));
+    const path = '/api/v1/namespaces/apps/configmaps/settings';
+    cluster.faults.failNext({ path, status: 429, retryAfter: 1 });
+    cluster.faults.failNext({ path, status: 500 });
+    cluster.faults.failNext({ path, reset: true });
+    const started = Date.now();
+    const out = await kubernetesApply({ client }).run({ manifests: [configMap], namespace: 'apps' }, context());
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(out.objects[0]!.name).toBe('settings');
+    expect(cluster.requests.filter((r) => r.path === path).map((r) => r.status)).toEqual([429, 500, -1, 201]);
+  });
+
+  it('gives up on a lasting 503 with a retryable error', async () => {
+    ({ cluster, client } = await harness(mode));
+    cluster.faults.failNext({ verb: 'patch', status: 503, times: 100 });
+    const err = await rejection(kubernetesApply({ client }).run({ manifests: [configMap], namespace: 'apps' }, context()));
+    expect(err.kubernetesCode).toBe('K8S_UNAVAILABLE');
+    expect(err.retryable).toBe(true);
+    expect(err.message).toContain('the API server is unavailable (HTTP 503: injected 503 (ServiceUnavailable))');
+    expect(cluster.countRequests({ verb: 'patch' })).toBe(5);
+  });
+
+  it('names verb, resource and namespace on a 403', async () => {
+    ({ cluster, client } = await harness(mode));
+    cluster.faults.failNext({ verb: 'patch', status: 403, message: 'configmaps "settings" is forbidden: User "ci" cannot patch resource "configmaps" in API group "" in the namespace "apps"' });
+    const err = await rejection(kubernetesApply({ client }).run({ manifests: [configMap], namespace: 'apps' }, context()));
+    expect(err.kubernetesCode).toBe('K8S_FORBIDDEN');
+    expect(err.message).toBe('manifests[0] (ConfigMap apps/settings): forbidden: cannot patch configmaps "settings" in namespace "apps": configmaps "settings" is forbidden: User "ci" cannot patch resource "configmaps" in API group "" in the namespace "apps". Grant the \'patch\' verb on \'configmaps\' in namespace \'apps\' to the identity in the kubeconfig');
+    expect(cluster.countRequests({ verb: 'patch' })).toBe(1);
+  });
+
+  it('says when the cluster does not serve a kind', async () => {
+    ({ cluster, client } = await harness(mode));
+    const err = await rejection(kubernetesApply({ client }).run({ manifests: [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }] }, context()));
+    expect(err.kubernetesCode).toBe('K8S_NOT_FOUND');
+    expect(err.message).toBe("the cluster does not serve kind 'Widget' in 'example.com/v1' (is its CustomResourceDefinition installed?)");
+  });
+});
