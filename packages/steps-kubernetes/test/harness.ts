@@ -27,3 +27,12 @@ export async function rejection(p: Promise<unknown>): Promise<Error & Record<str
   }
   throw new Error('expected a rejection');
 }
+
+/** Resolves once `condition` holds (polled every 5 ms); fails after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { isSensitive, reveal } from '@innominatus/core';
+import { KubernetesClient, readSecret } from '@innominatus/steps-kubernetes';
+import { zalandoPostgresOperator, type MockCluster } from '@innominatus/steps-kubernetes/testing';
+import { context, harness, rejection } from './harness';
+import { SERVE_MODES } from './serve-modes';
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'apps' }, type: 'Opaque', data: { username: b64('myapp_app'), password: b64('s3cr3t-Value'), host: b64('db.apps') } };
+
+describe.each(SERVE_MODES)('read-secret through %s', (mode) => {
+  let cluster: MockCluster;
+  let client: KubernetesClient;
+  afterEach(async () => cluster.close());
+
+  it('decodes the requested keys into sensitive values and reports only key names', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    cluster.apply(secret);
+    const ctx = context();
+    const out = await readSecret({ client }).run({ name: 'db', namespace: 'apps', keys: ['username', 'password'] }, ctx);
+    expect(out.keys).toEqual(['username', 'password']);
+    expect(Object.keys(out.data)).toEqual(['username', 'password']);
+    expect(Object.values(out.data).every(isSensitive)).toBe(true);
+    expect(reveal(out.data.username)).toBe('myapp_app');
+    expect(reveal(out.data.password)).toBe('s3cr3t-Value');
+    expect(JSON.stringify(out)).not.toContain('s3cr3t');
+    expect(JSON.stringify([ctx.progressUpdates, ctx.logs])).not.toMatch(/s3cr3t|czNjcjN0/);
+    expect(ctx.progressUpdates.map((p) => p.message)).toEqual(['read 2 key(s) of Secret apps/db: username, password']);
+  });
+
+  it('reads every key when none are named', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    cluster.apply(secret);
+    const out = await readSecret({ client }).run({ name: 'db', namespace: 'apps' }, context());
+    expect(out.keys).toEqual(['host', 'password', 'username']);
+    expect(reveal(out.data.host)).toBe('db.apps');
+  });
+
+  it('fails on a missing key listing the keys present and no value', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    cluster.apply(secret);
+    const err = await rejection(readSecret({ client }).run({ name: 'db', namespace: 'apps', keys: ['password', 'port'] }, context()));
+    expect(err.kubernetesCode).toBe('K8S_SECRET_KEY_MISSING');
+    expect(err.message).toBe("Secret apps/db has no key 'port' (keys present: host, password, username)");
+    expect(JSON.stringify(err)).not.toMatch(/s3cr3t|czNjcjN0/);
+  });
+
+  it('fails on a missing Secret without wait', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    const err = await rejection(readSecret({ client }).run({ name: 'nope', namespace: 'apps' }, context()));
+    expect(err.kubernetesCode).toBe('K8S_SECRET_NOT_FOUND');
+    expect(err.message).toBe('Secret apps/nope not found (set wait: true to wait for it)');
+  });
+
+  it('waits for the operator to create the credentials Secret', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    zalandoPostgresOperator(cluster, { pickupDelayMs: 50 });
+    const name = 'myapp-app.team-myapp-db.credentials.postgresql.acid.zalan.do';
+    const reading = readSecret({ client }).run({ name, namespace: 'apps', keys: ['username', 'password'], wait: true, timeout: '5s' }, context());
+    cluster.apply({
+      apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', metadata: { name: 'team-myapp-db', namespace: 'apps' },
+      spec: { teamId: 'team', numberOfInstances: 1, postgresql: { version: '17' }, volume: { size: '1Gi' }, users: { myapp_app: [] } },
+    });
+    const out = await reading;
+    expect(reveal(out.data.username)).toBe('myapp_app');
+    expect(reveal(out.data.password)).toMatch(/^[a-zA-Z0-9]{64}$/);
+    expect(cluster.countRequests({ verb: 'watch', path: '/api/v1/namespaces/apps/secrets' })).toBe(1);
+  });
+
+  it('gives up waiting after the timeout', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    const err = await rejection(readSecret({ client }).run({ name: 'late', namespace: 'apps', wait: true, timeout: '200ms' }, context()));
+    expect(err.kubernetesCode).toBe('K8S_SECRET_NOT_FOUND');
+    expect(err.message).toBe('Secret apps/late did not appear within 200ms');
+  });
+
+  it('retries a 429 and a 500 on the read', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    cluster.apply(secret);
+    cluster.faults.failNext({ verb: 'get', status: 429 }).failNext({ verb: 'get', status: 500 });
+    const out = await readSecret({ client }).run({ name: 'db', namespace: 'apps', keys: ['host'] }, context());
+    expect(reveal(out.data.host)).toBe('db.apps');
+    expect(cluster.requests.filter((r) => r.verb === 'get').map((r) => r.status)).toEqual([429, 500, 200]);
+  });
+
+  it('names verb, resource and namespace on a 403', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    cluster.faults.failNext({ verb: 'get', status: 403, message: 'secrets "db" is forbidden' });
+    const err = await rejection(readSecret({ client }).run({ name: 'db', namespace: 'apps' }, context()));
+    expect(err.message).toBe("forbidden: cannot get secrets \"db\" in namespace \"apps\": secrets \"db\" is forbidden. Grant the 'get' verb on 'secrets' in namespace 'apps' to the identity in the kubeconfig");
+  });
+});

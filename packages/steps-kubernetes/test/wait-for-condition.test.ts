@@ -1,0 +1,162 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { isSensitive, reveal } from '@innominatus/core';
+import { KubernetesClient, waitForCondition } from '@innominatus/steps-kubernetes';
+import { POSTGRESQL_KIND_SPEC, zalandoPostgresOperator, type MockCluster, type MockObject } from '@innominatus/steps-kubernetes/testing';
+import { context, harness, rejection, until } from './harness';
+import { SERVE_MODES } from './serve-modes';
+
+const pg = (name: string): MockObject => ({
+  apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', metadata: { name, namespace: 'apps' },
+  spec: { teamId: 'team', numberOfInstances: 1, postgresql: { version: '17' }, volume: { size: '1Gi' }, users: { myapp_app: [] } },
+});
+const resource = (name: string) => ({ apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name, namespace: 'apps' });
+const RUNNING = "has(object.status) && object.status.PostgresClusterStatus == 'Running'";
+const FAILED = "has(object.status) && object.status.PostgresClusterStatus in ['CreateFailed', 'UpdateFailed', 'SyncFailed', 'Invalid']";
+const PG_PATH = '/apis/acid.zalan.do/v1/namespaces/apps/postgresqls';
+
+describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
+  let cluster: MockCluster;
+  let client: KubernetesClient;
+  afterEach(async () => cluster.close());
+
+  it('waits for an object that does not exist yet, reports each status once, and outputs the final object', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    zalandoPostgresOperator(cluster, { pickupDelayMs: 30, createDelayMs: 60 });
+    const ctx = context();
+    const waiting = waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING, failureWhen: FAILED }, ctx);
+    await until(() => cluster.countRequests({ verb: 'watch', path: PG_PATH }) === 1);
+    cluster.apply(pg('team-db'));
+    const out = await waiting;
+    expect((out.object as MockObject).metadata.name).toBe('team-db');
+    expect(out.status).toEqual({ PostgresClusterStatus: 'Running' });
+    expect(ctx.progressUpdates.map((p) => p.message)).toEqual([
+      'postgresql apps/team-db: the object does not exist',
+      'postgresql apps/team-db: no status yet',
+      'postgresql apps/team-db: {"PostgresClusterStatus":"Creating"}',
+      'postgresql apps/team-db: {"PostgresClusterStatus":"Running"}',
+    ]);
+    expect(cluster.countRequests({ verb: 'list', path: PG_PATH })).toBe(1);
+    expect(cluster.countRequests({ verb: 'watch', path: PG_PATH })).toBe(1);
+  });
+
+  it('fails when failureWhen holds, quoting the observed status', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    zalandoPostgresOperator(cluster, { pickupDelayMs: 5, createDelayMs: 20, scripts: { 'team-db': { create: 'CreateFailed' } } });
+    cluster.apply(pg('team-db'));
+    const err = await rejection(waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING, failureWhen: FAILED }, context()));
+    expect(err.kubernetesCode).toBe('K8S_CONDITION_FAILED');
+    expect(err.retryable).toBe(false);
+    expect(err.message).toBe(`postgresql apps/team-db: failureWhen \`${FAILED}\` holds; observed status: {"PostgresClusterStatus":"CreateFailed"}`);
+  });
+
+  it('times out quoting the last observed status', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    zalandoPostgresOperator(cluster, { pickupDelayMs: 5, scripts: { 'team-db': { create: 'NeverReady' } } });
+    cluster.apply(pg('team-db'));
+    const err = await rejection(waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING, failureWhen: FAILED, timeout: '300ms' }, context()));
+    expect(err.kubernetesCode).toBe('K8S_WAIT_TIMEOUT');
+    expect(err.message).toBe(`postgresql apps/team-db: timed out after 300ms waiting for successWhen \`${RUNNING}\`; last observed status: {"PostgresClusterStatus":"Creating"}`);
+  });
+
+  it('quotes why successWhen could not be evaluated when it reads a missing field', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    zalandoPostgresOperator(cluster, { pickupDelayMs: 10_000 });
+    cluster.apply(pg('team-db'));
+    const err = await rejection(waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: "object.status.PostgresClusterStatus == 'Running'", timeout: 200 }, context()));
+    expect(err.message).toMatch(/last observed status: no status yet; successWhen could not be evaluated: .*status/);
+  });
+
+  it('re-lists after a dropped watch and still sees the change', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    cluster.registerKind(POSTGRESQL_KIND_SPEC);
+    cluster.apply(pg('team-db'));
+    cluster.faults.dropWatchAfter({ verb: 'watch', path: PG_PATH, events: 0 });
+    const waiting = waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING }, context());
+    setTimeout(() => cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'Running' }), 150);
+    const out = await waiting;
+    expect(out.status).toEqual({ PostgresClusterStatus: 'Running' });
+    expect(cluster.countRequests({ verb: 'list', path: PG_PATH })).toBe(2);
+    expect(cluster.countRequests({ verb: 'watch', path: PG_PATH })).toBe(2);
+  });
+
+  it('re-lists after 410 Gone and still sees the change', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    cluster.registerKind(POSTGRESQL_KIND_SPEC);
+    cluster.apply(pg('team-db'));
+    cluster.faults.goneOnWatch({ path: PG_PATH });
+    const waiting = waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING }, context());
+    setTimeout(() => cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'Running' }), 150);
+    await waiting;
+    expect(cluster.countRequests({ verb: 'list', path: PG_PATH })).toBe(2);
+    expect(cluster.countRequests({ verb: 'watch', path: PG_PATH })).toBe(2);
+  });
+
+  it('shares one list and one watch among 100 concurrent waits on one kind and namespace', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    const step = waitForCondition({ client });
+    const waits = Array.from({ length: 100 }, (_, i) => step.run({
+      resource: { apiVersion: 'v1', kind: 'ConfigMap', name: `cm-${i}`, namespace: 'apps' },
+      successWhen: "has(object.data) && object.data.ready == 'yes'",
+    }, context()));
+    setTimeout(() => {
+      for (let i = 0; i < 100; i++) cluster.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: 'apps' }, data: { ready: 'yes' } });
+    }, 50);
+    const outs = await Promise.all(waits);
+    expect(outs.map((o) => (o.object as MockObject).metadata.name)).toEqual(Array.from({ length: 100 }, (_, i) => `cm-${i}`));
+    expect(cluster.countRequests({ verb: 'list', path: '/api/v1/namespaces/apps/configmaps' })).toBe(1);
+    expect(cluster.countRequests({ verb: 'watch', path: '/api/v1/namespaces/apps/configmaps' })).toBe(1);
+    expect(cluster.countRequests({ verb: 'discovery' })).toBe(1);
+    expect(client.hub.stats().watches).toBe(0);
+  });
+
+  it('marks a waited-for Secret\'s data as sensitive in the output', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    cluster.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'apps' }, data: { password: 'aHVudGVyMg==' } });
+    const ctx = context();
+    const out = await waitForCondition({ client }).run({ resource: { apiVersion: 'v1', kind: 'Secret', name: 's', namespace: 'apps' }, successWhen: 'has(object.data.password)' }, ctx);
+    const data = (out.object as { data: Record<string, unknown> }).data;
+    expect(isSensitive(data.password)).toBe(true);
+    expect(reveal(data.password)).toBe('aHVudGVyMg==');
+    expect(JSON.stringify(ctx.progressUpdates)).not.toContain('aHVudGVyMg');
+  });
+
+  it('fails at once on a 403 of the shared list, naming verb, resource and namespace', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    cluster.faults.failNext({ verb: 'list', path: PG_PATH, status: 403, message: 'postgresqls.acid.zalan.do is forbidden' });
+    zalandoPostgresOperator(cluster);
+    const err = await rejection(waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING }, context()));
+    expect(err.kubernetesCode).toBe('K8S_FORBIDDEN');
+    expect(err.message).toBe("forbidden: cannot list postgresqls.acid.zalan.do in namespace \"apps\": postgresqls.acid.zalan.do is forbidden. Grant the 'list' verb on 'postgresqls.acid.zalan.do' in namespace 'apps' to the identity in the kubeconfig");
+  });
+
+  it('retries a 500 on the list and goes on', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    zalandoPostgresOperator(cluster);
+    cluster.apply(pg('team-db'));
+    cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'Running' });
+    cluster.faults.failNext({ verb: 'list', path: PG_PATH, status: 500, times: 2 });
+    await waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING }, context());
+    expect(cluster.requests.filter((r) => r.verb === 'list').map((r) => r.status)).toEqual([500, 500, 200]);
+  });
+
+  it('rejects a condition that does not parse or does not give a boolean', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    cluster.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'apps' }, data: {} });
+    const step = waitForCondition({ client });
+    const syntax = await rejection(step.run({ resource: { apiVersion: 'v1', kind: 'ConfigMap', name: 'c', namespace: 'apps' }, successWhen: 'object.data ==' }, context()));
+    expect(syntax.kubernetesCode).toBe('K8S_EXPRESSION_INVALID');
+    expect(syntax.message).toMatch(/^successWhen: expression 'object.data ==' does not parse/);
+    const notBool = await rejection(step.run({ resource: { apiVersion: 'v1', kind: 'ConfigMap', name: 'c', namespace: 'apps' }, successWhen: 'object.metadata.name' }, context()));
+    expect(notBool.message).toBe('successWhen `object.metadata.name` must give true or false, but gave "c"');
+  });
+
+  it('stops waiting when the step is cancelled, and closes the shared watch', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    const ctx = context();
+    const waiting = waitForCondition({ client }).run({ resource: { apiVersion: 'v1', kind: 'ConfigMap', name: 'never', namespace: 'apps' }, successWhen: 'true' }, ctx);
+    setTimeout(() => ctx.abort(new Error('cancelled by test')), 50);
+    const err = await rejection(waiting);
+    expect(err.message).toBe('cancelled by test');
+    expect(client.hub.stats()).toMatchObject({ watches: 0, listeners: 0 });
+  });
+});
