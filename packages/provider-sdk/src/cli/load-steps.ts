@@ -1,0 +1,64 @@
+import { createRequire } from 'node:module';
+import { isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { StepRegistry, type StepDefinition } from '@innominatus/core';
+import { ProviderSdkError } from '../errors';
+
+/**
+ * The step types available without `--steps`: the Kubernetes steps
+ * (`kubernetesSteps()` of `@innominatus/steps-kubernetes`) when that package
+ * provides them.
+ */
+export async function defaultSteps(): Promise<StepDefinition[]> {
+  const mod = (await import('@innominatus/steps-kubernetes')) as { kubernetesSteps?: () => Iterable<StepDefinition> };
+  return typeof mod.kubernetesSteps === 'function' ? [...mod.kubernetesSteps()] : [];
+}
+
+/**
+ * Loads step types from a module (a path, or a package name resolved from
+ * `cwd`). The module may export a default (an array, a function returning
+ * one, or one step) and/or named step definitions or factories named `*Steps`.
+ */
+export async function loadStepsModule(specifier: string, cwd: string): Promise<StepDefinition[]> {
+  let url: string;
+  try {
+    url = specifier.startsWith('.') || isAbsolute(specifier)
+      ? pathToFileURL(resolve(cwd, specifier)).href
+      : pathToFileURL(createRequire(join(cwd, 'index.js')).resolve(specifier)).href;
+  } catch {
+    throw new ProviderSdkError('STEPS_MODULE_INVALID', `cannot find steps module '${specifier}'`);
+  }
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(url)) as Record<string, unknown>;
+  } catch (err) {
+    throw new ProviderSdkError('STEPS_MODULE_INVALID', `cannot load steps module '${specifier}': ${(err as Error).message.split('\n')[0]}`);
+  }
+  const found: StepDefinition[] = [];
+  const take = (v: unknown, name: string): void => {
+    if (isStep(v)) found.push(v);
+    else if (Array.isArray(v)) v.forEach((x) => take(x, name));
+    else if (typeof v === 'function' && (name === 'default' || /Steps$/.test(name)) && v.length === 0) take((v as () => unknown)(), '');
+    else if (v instanceof StepRegistry) found.push(...v.list());
+  };
+  for (const [name, v] of Object.entries(mod)) take(v, name);
+  const unique = [...new Map(found.map((s) => [s.type, s])).values()];
+  if (unique.length === 0) throw new ProviderSdkError('STEPS_MODULE_INVALID', `steps module '${specifier}' exports no step definitions`);
+  return unique;
+}
+
+function isStep(v: unknown): v is StepDefinition {
+  return typeof v === 'object' && v !== null && typeof (v as StepDefinition).type === 'string' && typeof (v as StepDefinition).run === 'function' && typeof (v as StepDefinition).input === 'object';
+}
+
+/** The registry the CLI validates and renders with: default steps plus each `--steps` module (later modules may not redefine a type). */
+export async function cliSteps(modules: readonly string[], cwd: string): Promise<StepRegistry> {
+  const registry = new StepRegistry(await defaultSteps());
+  for (const m of modules) {
+    for (const s of await loadStepsModule(m, cwd)) {
+      if (registry.has(s.type)) throw new ProviderSdkError('STEPS_MODULE_INVALID', `steps module '${m}' defines step type '${s.type}', which is already loaded`);
+      registry.register(s);
+    }
+  }
+  return registry;
+}

@@ -1,0 +1,105 @@
+import { Argument, Command, CommanderError, Option } from 'commander';
+import { InnominatusError } from '@innominatus/core';
+import { ProviderSdkError } from '../errors';
+import { providerSchema, workflowSchema } from '../schema/schemas';
+import type { CliIo } from './cli-io';
+import { initCommand } from './init-command';
+import { cliSteps } from './load-steps';
+import { renderCommand } from './render-command';
+import { validateCommand } from './validate-command';
+
+/** Exit codes: 0 valid/done, 1 invalid input or failed render, 2 usage error. */
+export const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+/**
+ * Runs the `provider-sdk` CLI with `argv` (without `node` and the script) and
+ * returns its exit code. Never throws for user errors and never prints a stack
+ * trace for them.
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = new Command('provider-sdk')
+    .description('Validate, render and scaffold innominatus providers')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showSuggestionAfterError(true);
+
+  program
+    .command('validate')
+    .description('validate provider folders, provider.yaml files or workflow files')
+    .argument('<path...>', 'provider folders, provider.yaml files or workflow YAML files')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--steps <module>', 'load extra step types from a module (repeatable)', collect, [] as string[])
+    .action(async (paths: string[], opts: { format: 'text' | 'json'; steps: string[] }) => {
+      code = await validateCommand(paths, { format: opts.format, steps: await cliSteps(opts.steps, io.cwd) }, io);
+    });
+
+  program
+    .command('render')
+    .description("dry-run a workflow: print each step's rendered input as YAML")
+    .argument('<provider-dir>', 'the provider folder')
+    .option('--workflow <name>', 'the workflow to render')
+    .option('--param <key=value>', 'a workflow parameter (repeatable)', collect, [] as string[])
+    .option('--params-file <file>', 'workflow parameters from a YAML file')
+    .addOption(new Option('--operation <op>', 'render what the orchestrator would run for a resource request').choices(['create', 'update', 'delete']))
+    .option('--type <type>', 'resource type of the request')
+    .option('--resource-name <name>', 'resource name of the request')
+    .option('--application <app>', 'application of the request')
+    .option('--property <key=value>', 'a resource property of the request (repeatable)', collect, [] as string[])
+    .option('--steps <module>', 'load extra step types from a module (repeatable)', collect, [] as string[])
+    .action(async (dir: string, opts: Record<string, unknown> & { steps: string[]; param: string[]; property: string[] }) => {
+      code = await renderCommand(
+        dir,
+        {
+          steps: await cliSteps(opts.steps, io.cwd),
+          param: opts.param,
+          property: opts.property,
+          ...pick(opts, ['workflow', 'paramsFile', 'operation', 'type', 'resourceName', 'application']),
+        },
+        io,
+      );
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of provider.yaml or of a workflow file')
+    .addArgument(new Argument('<kind>', 'provider or workflow').choices(['provider', 'workflow']))
+    .action((kind: 'provider' | 'workflow') => {
+      io.stdout(`${JSON.stringify(kind === 'provider' ? providerSchema : workflowSchema, null, 2)}\n`);
+    });
+
+  program
+    .command('init')
+    .description('scaffold a new provider that validates')
+    .argument('<dir>', 'a new or empty folder')
+    .option('--name <name>', 'provider name (default: the folder name)')
+    .option('--type <type>', 'the resource type it serves', 'example')
+    .action(async (dir: string, opts: { name?: string; type?: string }) => {
+      code = await initCommand(dir, opts, io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version print and exit 0; everything else is a usage error (already printed).
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof ProviderSdkError) {
+      io.stderr(`error: ${err.message}\n`);
+      return err.code === 'USAGE' || err.code === 'STEPS_MODULE_INVALID' ? EXIT.usage : EXIT.invalid;
+    }
+    if (InnominatusError.is(err)) {
+      io.stderr(`error: ${err.describe()}\n`);
+      return EXIT.invalid;
+    }
+    throw err;
+  }
+}
+
+function pick(o: Record<string, unknown>, keys: string[]): Record<string, string> {
+  return Object.fromEntries(keys.filter((k) => typeof o[k] === 'string').map((k) => [k, o[k] as string]));
+}

@@ -1,0 +1,65 @@
+import { stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import pc from 'picocolors';
+import type { StepRegistry } from '@innominatus/core';
+import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic';
+import { loadProvider, loadWorkflowFile, PROVIDER_FILE_NAMES } from '../load/load-provider';
+import type { CliIo } from './cli-io';
+
+/** Options of the `validate` command. */
+export interface ValidateCommandOptions {
+  format: 'text' | 'json';
+  steps: StepRegistry;
+}
+
+/** Validates provider folders, provider.yaml files and workflow files; returns the exit code (0 valid, 1 errors). */
+export async function validateCommand(paths: readonly string[], options: ValidateCommandOptions, io: CliIo): Promise<number> {
+  const all: Diagnostic[] = [];
+  const checked: Array<{ path: string; kind: 'provider' | 'workflow'; workflows: number; errors: number; warnings: number }> = [];
+  for (const p of paths) {
+    const abs = resolve(io.cwd, p);
+    const isDir = await stat(abs).then((s) => s.isDirectory(), () => false);
+    const asProvider = isDir || (PROVIDER_FILE_NAMES as readonly string[]).includes(basename(abs));
+    const loadOptions = { steps: options.steps, displayRoot: io.cwd };
+    let diagnostics: Diagnostic[];
+    let workflows = 0;
+    if (asProvider) {
+      const r = await loadProvider(abs, loadOptions);
+      diagnostics = r.diagnostics;
+      workflows = r.provider?.workflows.size ?? 0;
+    } else {
+      const r = await loadWorkflowFile(abs, loadOptions);
+      diagnostics = r.diagnostics;
+      workflows = r.workflow ? 1 : 0;
+    }
+    all.push(...diagnostics);
+    checked.push({
+      path: p,
+      kind: asProvider ? 'provider' : 'workflow',
+      workflows,
+      errors: diagnostics.filter((d) => d.severity === 'error').length,
+      warnings: diagnostics.filter((d) => d.severity === 'warning').length,
+    });
+  }
+  sortDiagnostics(all);
+  const errors = all.filter((d) => d.severity === 'error').length;
+  const warnings = all.length - errors;
+  if (options.format === 'json') {
+    io.stdout(`${JSON.stringify({ valid: errors === 0, errors, warnings, checked, diagnostics: all }, null, 2)}\n`);
+    return errors > 0 ? 1 : 0;
+  }
+  const c = pc.createColors(io.color);
+  for (const d of all) {
+    const line = formatDiagnostic(d);
+    io.stdout(`${io.color ? line.replace(`: ${d.severity}: `, `: ${d.severity === 'error' ? c.red('error') : c.yellow('warning')}: `) : line}\n`);
+  }
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  const providers = checked.filter((x) => x.kind === 'provider').length;
+  const files = checked.length - providers;
+  const what = [providers > 0 ? plural(providers, 'provider') : '', files > 0 ? plural(files, 'workflow file') : ''].filter(Boolean).join(' and ');
+  const summary = errors > 0
+    ? c.red(`✖ ${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${what}`)
+    : c.green(`✔ ${what} valid (${plural(checked.reduce((n, x) => n + x.workflows, 0), 'workflow')}, ${plural(warnings, 'warning')})`);
+  io.stdout(`${summary}\n`);
+  return errors > 0 ? 1 : 0;
+}
