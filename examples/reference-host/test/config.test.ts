@@ -24,7 +24,7 @@ describe('loadConfig', () => {
     expect(config.server).toEqual({ host: '127.0.0.1', port: 8081, bodyLimit: 1024 * 1024 });
     expect(config.store).toEqual({ kind: 'sqlite', filename: resolve('innominatus.db') });
     expect(config.kubernetes).toEqual({ mode: 'kubeconfig' });
-    expect(config.orchestrator).toEqual({ concurrency: 16, pollIntervalMs: 5000 });
+    expect(config.orchestrator).toEqual({ concurrency: 16, pollIntervalMs: 5000, leaseMs: 30_000 });
     expect(config.auth.tokens).toEqual([]);
     expect(config.logging.level).toBe('info');
   });

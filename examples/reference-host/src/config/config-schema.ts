@@ -109,6 +109,7 @@ export const configSchema = {
       properties: {
         concurrency: { type: 'integer', minimum: 1, maximum: 10000, default: 16 },
         pollInterval: { type: 'string', pattern: DURATION, default: '5s' },
+        lease: { type: 'string', pattern: DURATION, default: '30s' },
       },
     },
     secrets: {

@@ -12,6 +12,7 @@ export const ENV_OVERRIDES: Readonly<Record<string, { path: [string, string]; in
   INNOMINATUS_KUBE_CONTEXT: { path: ['kubernetes', 'context'] },
   INNOMINATUS_CONCURRENCY: { path: ['orchestrator', 'concurrency'], integer: true },
   INNOMINATUS_POLL_INTERVAL: { path: ['orchestrator', 'pollInterval'] },
+  INNOMINATUS_LEASE: { path: ['orchestrator', 'lease'] },
   INNOMINATUS_ENCRYPTION_KEY: { path: ['secrets', 'encryptionKey'] },
   INNOMINATUS_LOG_LEVEL: { path: ['logging', 'level'] },
 };

@@ -37,7 +37,8 @@ export interface HostConfig {
   kubernetes: { mode: 'kubeconfig' | 'in-cluster' | 'simulate'; kubeconfig?: string; context?: string };
   auth: { tokens: TokenConfig[] };
   providers: ProviderConfig[];
-  orchestrator: { concurrency: number; pollIntervalMs: number };
+  /** `leaseMs`: how long claimed work stays with a host that stopped answering (crash) before another takes it. */
+  orchestrator: { concurrency: number; pollIntervalMs: number; leaseMs: number };
   secrets: { encryptionKey?: Sensitive<string> };
   logging: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
 }

@@ -108,7 +108,7 @@ interface RawConfig {
   kubernetes: HostConfig['kubernetes'];
   auth: { tokens: { name: string; role: 'user' | 'admin'; token?: string; tokenEnv?: string }[] };
   providers: ({ name: string; type: 'filesystem'; path: string; enabled: boolean } | { name: string; type: 'git'; repository: string; ref: string; path?: string; enabled: boolean })[];
-  orchestrator: { concurrency: number; pollInterval: string };
+  orchestrator: { concurrency: number; pollInterval: string; lease: string };
   secrets: { encryptionKey?: string; encryptionKeyEnv?: string };
   logging: HostConfig['logging'];
 }
@@ -188,7 +188,7 @@ function finish(raw: RawConfig, ctx: FinishContext): HostConfig {
     },
     auth: { tokens },
     providers,
-    orchestrator: { concurrency: raw.orchestrator.concurrency, pollIntervalMs: parseDuration(raw.orchestrator.pollInterval) },
+    orchestrator: { concurrency: raw.orchestrator.concurrency, pollIntervalMs: parseDuration(raw.orchestrator.pollInterval), leaseMs: parseDuration(raw.orchestrator.lease) },
     secrets: encryptionKey ? { encryptionKey: sensitive(encryptionKey) } : {},
     logging: raw.logging,
   };

@@ -1,0 +1,95 @@
+import { Command, InvalidArgumentError } from 'commander';
+import pc from 'picocolors';
+import { loadConfig, type LoadConfigOptions } from './config/load-config';
+import { HostError } from './errors';
+import { createHost, type Host } from './host/create-host';
+
+interface CliOptions {
+  config?: string;
+  simulate?: boolean;
+  port?: number;
+  host?: string;
+  store?: string;
+  logLevel?: string;
+}
+
+function port(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError(`'${value}' is not a port number (0-65535)`);
+  return Number(value);
+}
+
+/** Writes a line for the person at the terminal (logs go to stdout as JSON). */
+function say(text: string): void {
+  process.stderr.write(`${text}\n`);
+}
+
+/**
+ * `innominatus-host`: reads the configuration, starts the host, and stops it
+ * gracefully on SIGTERM or SIGINT (a second signal exits at once).
+ */
+export async function main(argv: string[] = process.argv): Promise<void> {
+  const program = new Command('innominatus-host')
+    .description('Serves Score specs and provisions their resources through innominatus providers')
+    .option('-c, --config <file>', 'configuration file (YAML); see config.example.yaml')
+    .option('--simulate', 'serve a simulated cluster (mock API server + Zalando operator simulator) on 127.0.0.1 instead of a real one')
+    .option('-p, --port <n>', 'port to listen on (0 picks a free one)', port)
+    .option('--host <address>', 'address to listen on')
+    .option('--store <url>', 'sqlite:<file>, postgres://... or memory')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
+    .showHelpAfterError();
+  program.parse(argv);
+  const opts = program.opts<CliOptions>();
+
+  const overrides: NonNullable<LoadConfigOptions['overrides']> = {};
+  if (opts.port !== undefined) overrides['server.port'] = opts.port;
+  if (opts.host !== undefined) overrides['server.host'] = opts.host;
+  if (opts.store !== undefined) overrides['store.url'] = opts.store;
+  if (opts.simulate) overrides['kubernetes.mode'] = 'simulate';
+  if (opts.logLevel !== undefined) overrides['logging.level'] = opts.logLevel;
+
+  let host: Host;
+  try {
+    const config = loadConfig({ ...(opts.config ? { file: opts.config } : {}), overrides });
+    host = await createHost({ config, simulation: { pickupDelayMs: 300, createDelayMs: 1500, updateDelayMs: 800 } });
+  } catch (err) {
+    say(pc.red(`innominatus-host: ${err instanceof HostError ? err.message : `cannot start: ${(err as Error).message}`}`));
+    process.exitCode = 2;
+    return;
+  }
+  if (host.simulation) {
+    say(pc.yellow(pc.bold(`SIMULATION: Kubernetes is a mock API server at ${host.simulation.server.url} with a simulated Zalando postgres-operator.`)));
+    say(pc.yellow('            Nothing real is provisioned. Without --simulate the host uses your kubeconfig.'));
+  }
+  for (const n of host.notices) say(pc.dim(n));
+  let url: string;
+  try {
+    url = await host.listen();
+  } catch (err) {
+    say(pc.red(`innominatus-host: cannot listen: ${(err as Error).message}`));
+    await host.close({ graceMs: 0 });
+    process.exitCode = 2;
+    return;
+  }
+  say(`innominatus-host listening on ${url}`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      say(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    say(`${signal}: stopping (finishing running steps, up to 10 s)`);
+    host.close({ graceMs: 10_000 }).then(
+      () => process.exit(0),
+      (err: Error) => {
+        say(pc.red(`error while stopping: ${err.message}`));
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) void main();

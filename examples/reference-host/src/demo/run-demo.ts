@@ -1,0 +1,190 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pc from 'picocolors';
+import { ApiClient } from './api-client';
+import { ProgressDisplay } from './progress-display';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const SPEC_FILE = join(ROOT, 'examples/score-postgres-app.yaml');
+const CLI = join(ROOT, 'examples/reference-host/src/cli.ts');
+const START_TIMEOUT_MS = 30_000;
+const PROVISION_TIMEOUT_MS = 45_000;
+
+interface Resource {
+  id: string;
+  name: string;
+  type: string;
+  state: string;
+  outputs: Record<string, unknown>;
+  error?: { code: string; message: string };
+}
+
+const heading = (text: string) => process.stdout.write(`\n${pc.bold(pc.underline(text))}\n`);
+
+/** Starts the host as a child process and resolves with its URL once it listens. */
+function startHost(configFile: string, env: NodeJS.ProcessEnv, log: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, '--config', configFile, '--simulate', '--port', '0'], {
+    cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d: Buffer) => log.push(d.toString()));
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    const timer = setTimeout(() => reject(new Error(`the host did not start within ${START_TIMEOUT_MS / 1000} s:\n${stderr}`)), START_TIMEOUT_MS);
+    child.stderr!.on('data', (d: Buffer) => {
+      const text = d.toString();
+      stderr += text;
+      for (const line of text.split('\n')) {
+        if (line.startsWith('SIMULATION') || line.startsWith('            ')) process.stdout.write(`${pc.yellow(line)}\n`);
+      }
+      const m = /listening on (http:\/\/\S+)/.exec(stderr);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1]! });
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the host exited with code ${code} before listening:\n${stderr}`));
+    });
+  });
+}
+
+/** Stops the host with SIGTERM (its graceful shutdown), then SIGKILL after 15 s. */
+async function stopHost(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  const code = await exited;
+  clearTimeout(timer);
+  return code;
+}
+
+async function demo(): Promise<void> {
+  const started = performance.now();
+  const dir = mkdtempSync(join(tmpdir(), 'innominatus-demo-'));
+  const adminToken = randomBytes(24).toString('hex');
+  const userToken = randomBytes(24).toString('hex');
+  const configFile = join(dir, 'config.yaml');
+  writeFileSync(configFile, [
+    `store: { url: "sqlite:${join(dir, 'demo.db')}" }`,
+    'kubernetes: { mode: simulate }',
+    'auth:',
+    '  tokens:',
+    '    - { name: demo-admin, role: admin, tokenEnv: DEMO_ADMIN_TOKEN }',
+    '    - { name: demo-user, role: user, tokenEnv: DEMO_USER_TOKEN }',
+    'providers:',
+    `  - { name: database-team, type: filesystem, path: "${join(ROOT, 'providers/database-team')}" }`,
+    'logging: { level: info }',
+    '',
+  ].join('\n'));
+  const hostLog: string[] = [];
+  let child: ChildProcess | undefined;
+  const events = new AbortController();
+  try {
+    process.stdout.write(`${pc.bold('innominatus demo')}: a Score spec in, a PostgreSQL database out\n`);
+    process.stdout.write(pc.dim(`starting the reference host (SQLite in ${dir}) ...\n`));
+    const host = await startHost(configFile, { ...process.env, DEMO_ADMIN_TOKEN: adminToken, DEMO_USER_TOKEN: userToken, INNOMINATUS_LOG_LEVEL: 'info' }, hostLog);
+    child = host.child;
+    process.stdout.write(pc.dim(`host listening on ${host.url}\n`));
+    const api = new ApiClient(host.url, userToken);
+
+    const providers = await api.call<{ providers: { name: string; status: string; resourceTypes?: string[] }[] }>('GET', '/api/providers');
+    for (const p of providers.providers) process.stdout.write(pc.dim(`provider ${p.name}: ${p.status} (${(p.resourceTypes ?? []).join(', ')})\n`));
+
+    const specText = readFileSync(SPEC_FILE, 'utf8');
+    heading(`Submitting ${SPEC_FILE.slice(ROOT.length)}`);
+    const display = new ProgressDisplay();
+    const names = new Map<string, { name: string; type: string }>();
+    const states = new Map<string, string>();
+    let settle: (() => void) | undefined;
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    const check = () => {
+      if (names.size > 0 && [...names.keys()].every((id) => ['active', 'failed'].includes(states.get(id) ?? ''))) settle!();
+    };
+    await api.events('?application=my-app', (kind, e) => {
+      const id = String(e.resourceId);
+      if (kind === 'resource') {
+        names.set(id, { name: String(e.name), type: String(e.type) });
+        states.set(id, String(e.to));
+        display.state(id, String(e.name), String(e.type), String(e.to));
+        check();
+      } else if (kind === 'step') {
+        const n = names.get(id) ?? { name: String(e.resource ?? id), type: '' };
+        display.step(id, n.name, n.type, String(e.step), String(e.status), e.message === undefined ? undefined : String(e.message));
+      }
+    }, events.signal);
+
+    const result = await api.call<{ changes: { action: string; id: string; name: string; type: string; state: string }[] }>('POST', '/api/specs', { text: specText, contentType: 'application/yaml' });
+    for (const c of result.changes) {
+      if (!names.has(c.id)) {
+        names.set(c.id, { name: c.name, type: c.type });
+        if (!states.has(c.id)) {
+          states.set(c.id, c.state);
+          display.state(c.id, c.name, c.type, c.state);
+        }
+      }
+    }
+    if (result.changes.length === 0) throw new Error('the spec asked for no resources');
+    // The resources may have settled before the event stream named them: ask the API too.
+    const poll = setInterval(() => {
+      void Promise.all([...names.keys()].map((id) => api.call<Resource>('GET', `/api/resources/${id}`))).then((rs) => {
+        for (const r of rs) {
+          if (states.get(r.id) !== r.state && ['active', 'failed'].includes(r.state)) {
+            states.set(r.id, r.state);
+            display.state(r.id, r.name, r.type, r.state);
+          }
+        }
+        check();
+      }, () => undefined);
+    }, 2000);
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`resources not active after ${PROVISION_TIMEOUT_MS / 1000} s`)), PROVISION_TIMEOUT_MS).unref());
+    try {
+      await Promise.race([settled, timeout]);
+    } finally {
+      clearInterval(poll);
+      display.finish();
+    }
+
+    const resources = await Promise.all([...names.keys()].map((id) => api.call<Resource>('GET', `/api/resources/${id}`)));
+    const failed = resources.filter((r) => r.state !== 'active');
+    if (failed.length) throw new Error(failed.map((r) => `resource ${r.name} is ${r.state}${r.error ? `: ${r.error.code}: ${r.error.message}` : ''}`).join('\n'));
+
+    for (const r of resources) {
+      heading(`Outputs of ${r.name} (${r.type}, ${r.id})`);
+      const width = Math.max(...Object.keys(r.outputs).map((k) => k.length));
+      for (const [k, v] of Object.entries(r.outputs)) process.stdout.write(`  ${k.padEnd(width)}  ${v === '***' ? pc.yellow('*** (sensitive, redacted)') : String(v)}\n`);
+      if (r.outputs.password !== undefined && r.outputs.password !== '***') throw new Error('the password output was not redacted');
+    }
+
+    heading('Resolved workload (GET /api/specs/my-app/resolved)');
+    const resolved = await api.call<{ containers: Record<string, { image: string; env?: Record<string, string>; variables?: Record<string, string> }> }>('GET', '/api/specs/my-app/resolved');
+    for (const [name, c] of Object.entries(resolved.containers)) {
+      process.stdout.write(`  container ${pc.bold(name)} (${c.image})\n`);
+      for (const [k, v] of Object.entries({ ...c.variables, ...c.env })) process.stdout.write(`    ${k}=${v.startsWith('secret://') ? pc.yellow(v) : v}\n`);
+    }
+    process.stdout.write(pc.dim('  secret:// references name a sensitive output; an admin can ask for ?reveal=true.\n'));
+
+    events.abort();
+    const code = await stopHost(child);
+    child = undefined;
+    if (code !== 0) throw new Error(`the host exited with code ${code} on SIGTERM`);
+    process.stdout.write(`\n${pc.green('✓')} demo finished in ${((performance.now() - started) / 1000).toFixed(1)} s; the host stopped cleanly.\n`);
+  } finally {
+    events.abort();
+    if (child) await stopHost(child);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+demo().then(
+  () => process.exit(0),
+  (err: Error) => {
+    process.stderr.write(`\n${pc.red(pc.bold('demo failed:'))} ${err.message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,149 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { DestinationStream, Logger } from 'pino';
+import { createEngine, createOrchestrator, fromPino, reveal, StepRegistry, type Orchestrator } from '@innominatus/core';
+import type { ZalandoOperatorOptions } from '@innominatus/steps-kubernetes/testing';
+import type { HostConfig } from '../config/host-config';
+import { EventHub } from '../event-hub';
+import { createAuthenticator } from '../http/auth';
+import { createServer } from '../http/server';
+import type { HostServices } from '../host-services';
+import { createLogger } from '../logger';
+import { createMetrics } from '../metrics';
+import { hostEncrypter } from './encryption';
+import { bridgeOrchestratorEvents } from './event-bridge';
+import { kubernetesAccess, type Simulation } from './kubernetes-access';
+import { loadProviders } from './load-providers';
+import { openStores } from './open-store';
+
+/** Options of {@link createHost}. */
+export interface HostOptions {
+  config: HostConfig;
+  /** Where log lines go (default stdout). */
+  logDestination?: DestinationStream;
+  /** Timings and scripted failures of the simulated Zalando operator (`kubernetes.mode: simulate`). */
+  simulation?: ZalandoOperatorOptions;
+  /** Where git providers are cloned (default `<tmp>/innominatus-providers`). */
+  cacheDir?: string;
+}
+
+/** A running host. */
+export interface Host {
+  readonly app: FastifyInstance;
+  readonly services: HostServices;
+  readonly orchestrator: Orchestrator;
+  readonly logger: Logger;
+  /** The simulated cluster, with `--simulate`. */
+  readonly simulation?: Simulation;
+  /** What the host told the operator at start (store, cluster, providers). */
+  readonly notices: string[];
+  /** Starts serving HTTP and working; resolves with the base URL. */
+  listen(): Promise<string>;
+  /** Stops taking requests and work, lets running steps finish (up to `graceMs`), and closes everything. */
+  close(options?: { graceMs?: number }): Promise<void>;
+}
+
+/**
+ * Builds a host from its configuration: store, Kubernetes access (or the
+ * simulation), providers (validated; a failing one is reported and left out),
+ * engine, orchestrator, metrics, events and the HTTP API.
+ *
+ * @example
+ * const host = await createHost({ config: loadConfig({ file: 'config.yaml' }) });
+ * console.log(await host.listen());
+ */
+export async function createHost(options: HostOptions): Promise<Host> {
+  const { config } = options;
+  const secrets = [
+    ...config.auth.tokens.map((t) => reveal(t.token)),
+    ...(config.secrets.encryptionKey ? [reveal(config.secrets.encryptionKey)] : []),
+    ...(config.store.kind === 'postgres' ? passwordOf(reveal(config.store.connectionString)) : []),
+  ];
+  const logger = createLogger({ level: config.logging.level, ...(options.logDestination ? { destination: options.logDestination } : {}), secrets });
+  const notices: string[] = [];
+  const notice = (text: string) => {
+    notices.push(text);
+    logger.info(text);
+  };
+  const closers: Array<() => Promise<void>> = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch((err: Error) => logger.error({ err }, 'error while closing'));
+  };
+
+  try {
+    const { encrypter, keyFile } = hostEncrypter(config);
+    if (keyFile) notice(`sensitive outputs are encrypted with the key in ${keyFile}`);
+    const stores = await openStores(config.store, encrypter, logger);
+    closers.push(stores.close);
+    notice(`store: ${stores.description}`);
+
+    const kube = await kubernetesAccess(config.kubernetes, options.simulation);
+    closers.push(kube.close);
+    notice(`kubernetes: ${kube.description}`);
+
+    const steps = new StepRegistry(kube.steps);
+    const { registry, statuses } = await loadProviders(config.providers, {
+      steps, cacheDir: options.cacheDir ?? join(tmpdir(), 'innominatus-providers'), logger,
+    });
+    for (const s of statuses) {
+      notice(`provider ${s.name}: ${s.status}${s.status === 'registered' ? ` (serves ${registry.types().filter((t) => registry.providerOf(t) === s.name).join(', ')})` : ''}`);
+    }
+    if (config.auth.tokens.length === 0) logger.warn('no API tokens are configured: every /api request will be refused with 401');
+
+    const engineLogger = fromPino(logger.child({ component: 'engine' }));
+    const engine = createEngine({ steps, journal: stores.store, encrypter, logger: engineLogger });
+    const orchestrator = createOrchestrator({
+      store: stores.store, engine, registry,
+      concurrency: config.orchestrator.concurrency,
+      pollIntervalMs: config.orchestrator.pollIntervalMs,
+      leaseMs: config.orchestrator.leaseMs,
+      logger: fromPino(logger.child({ component: 'orchestrator' })),
+    });
+    const hub = new EventHub();
+    closers.push(async () => bridgeOrchestratorEvents(orchestrator.events, hub, stores.store)());
+    orchestrator.events.on('orchestrator:error', (e) => logger.error({ code: e.code }, `orchestrator: ${e.message}`));
+    hub.subscribe((e) => {
+      if (e.kind === 'resource') logger.info({ resourceId: e.resourceId, application: e.application, resource: e.name, from: e.from, to: e.to }, `resource ${e.application}/${e.name}: ${e.from ?? '-'} -> ${e.to} (${e.reason})`);
+    });
+
+    const metrics = createMetrics(hub, async () => {
+      const now = Date.now();
+      return (await stores.store.listResources({ limit: 10_000 }))
+        .filter((r) => r.pendingOperation && r.state !== 'failed' && (!r.leaseExpiresAt || Date.parse(r.leaseExpiresAt) <= now)).length;
+    });
+    const services: HostServices = {
+      store: stores.store, requests: orchestrator, registry, providers: statuses, specs: stores.specs, hub, metrics,
+      authenticator: createAuthenticator(config.auth.tokens), logger, bodyLimit: config.server.bodyLimit,
+    };
+    const app = createServer(services);
+    let stopped = false;
+    return {
+      app, services, orchestrator, logger, notices, ...(kube.simulation ? { simulation: kube.simulation } : {}),
+      async listen() {
+        const url = await app.listen({ host: config.server.host, port: config.server.port });
+        orchestrator.start();
+        return url;
+      },
+      async close({ graceMs = 10_000 } = {}) {
+        if (stopped) return;
+        stopped = true;
+        await app.close();
+        await orchestrator.stop({ graceMs });
+        await closeAll();
+      },
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+function passwordOf(url: string): string[] {
+  try {
+    const p = decodeURIComponent(new URL(url).password);
+    return p ? [p] : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,56 @@
+import type { StepDefinition } from '@innominatus/core';
+import { kubernetesSteps, loadKubeConfig } from '@innominatus/steps-kubernetes';
+import {
+  createMockCluster, zalandoPostgresOperator, type MockCluster, type MockClusterServer, type ZalandoOperator, type ZalandoOperatorOptions,
+} from '@innominatus/steps-kubernetes/testing';
+import type { HostConfig } from '../config/host-config';
+
+/** The simulated cluster of `--simulate`: the mock API server on loopback with the Zalando operator simulator. */
+export interface Simulation {
+  cluster: MockCluster;
+  server: MockClusterServer;
+  operator: ZalandoOperator;
+}
+
+/** Step types the host offers, and the simulation when there is one. */
+export interface KubernetesAccess {
+  steps: StepDefinition<any, any>[];
+  simulation?: Simulation;
+  /** Says where the steps reach, for the start-up log. */
+  description: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The Kubernetes steps for the configured access: a kubeconfig (file,
+ * context), in-cluster service account, or `simulate`, which serves the mock
+ * cluster with the Zalando postgres-operator simulator on 127.0.0.1.
+ */
+export async function kubernetesAccess(config: HostConfig['kubernetes'], simulation: ZalandoOperatorOptions = {}): Promise<KubernetesAccess> {
+  if (config.mode === 'simulate') {
+    const cluster = createMockCluster();
+    const operator = zalandoPostgresOperator(cluster, simulation);
+    const server = await cluster.listen({ host: '127.0.0.1' });
+    return {
+      steps: [...kubernetesSteps({ kubeconfig: server.kubeConfig })],
+      simulation: { cluster, server, operator },
+      description: `SIMULATED cluster at ${server.url} (mock API server with the Zalando postgres-operator simulator; nothing real is provisioned)`,
+      async close() {
+        operator.stop();
+        await server.close();
+      },
+    };
+  }
+  const source = config.mode === 'in-cluster'
+    ? { inCluster: true }
+    : { ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}), ...(config.context ? { context: config.context } : {}) };
+  // Load now so a missing file or unknown context stops the start with a clear message.
+  const kubeConfig = loadKubeConfig(source);
+  return {
+    steps: [...kubernetesSteps({ kubeconfig: kubeConfig })],
+    description: config.mode === 'in-cluster'
+      ? 'in-cluster service account'
+      : `kubeconfig ${config.kubeconfig ?? '(KUBECONFIG or ~/.kube/config)'}, context ${kubeConfig.getCurrentContext()}, server ${kubeConfig.getCurrentCluster()?.server ?? '?'}`,
+    async close() {},
+  };
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The demo: starts the reference host on a temporary SQLite file with a
+# simulated cluster, submits examples/score-postgres-app.yaml over HTTP, shows
+# the database being provisioned, its outputs (password redacted) and the
+# resolved workload, then stops the host. Run after scripts/setup.sh
+# (`npm run demo` does both). Exits non-zero with a message if anything fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules/.pnpm ]; then
+  echo "demo: dependencies are not installed; run 'npm run demo' (or 'bash scripts/setup.sh' first)" >&2
+  exit 1
+fi
+exec node --conditions=source --import tsx examples/reference-host/src/demo/run-demo.ts
