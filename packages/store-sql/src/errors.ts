@@ -1,7 +1,7 @@
 import { StoreError } from '@innominatus/core';
 
 /** Why a SQL store failed, beyond core's store error codes. */
-export type SqlStoreErrorReason = 'CONNECT_FAILED' | 'MIGRATION_FAILED' | 'SCHEMA_TOO_NEW' | 'QUERY_FAILED';
+export type SqlStoreErrorReason = 'CONNECT_FAILED' | 'MIGRATION_FAILED' | 'SCHEMA_TOO_NEW';
 
 /**
  * A database failure of a SQL store. `code` is core's `STORE_ERROR`;

@@ -275,6 +275,29 @@ describe('orchestrator', () => {
     expect(t.calls).toEqual(['orders-db/create/first', 'orders-db/create/work', 'orders-db/create/work']);
   });
 
+  it('aborts a run whose lease was lost, leaving the resource to the new owner', async () => {
+    let offset = 0;
+    const store = new MemoryStore({ now: () => Date.now() + offset });
+    const t = setup({ store, leaseMs: 1_000, heartbeatMs: 30 });
+    t.holds.set('orders-db', 60_000);
+    t.o.start();
+    const { id } = await t.o.submit(request);
+    await until('work to start', async () => t.calls.length === 2);
+    offset = 5_000;
+    expect((await store.claim('other-replica', 5, 60_000)).map((r) => r.id)).toEqual([id]);
+    await until('the run to be aborted', async () => t.o.running().length === 0);
+    expect((await store.getRun(`${id}:create:1`))?.status).toBe('cancelled');
+    expect(await store.getResource(id)).toMatchObject({ state: 'provisioning', leaseOwner: 'other-replica', pendingOperation: 'create' });
+    expect(t.logs.some((l) => l.startsWith('lease lost; aborting the run'))).toBe(true);
+  });
+
+  it('rejects an update whose properties are not an object', async () => {
+    const t = setup();
+    await expect(t.o.update('x', [] as unknown as Record<string, unknown>)).rejects.toMatchObject({
+      code: 'STORE_ERROR', message: "the properties of an update of resource 'x' must be an object",
+    });
+  });
+
   it('refuses an engine whose journal is not the store, and bad options, with clear errors', () => {
     const t = setup();
     expect(() => createOrchestrator({ store: new MemoryStore(), engine: t.engine, registry })).toThrow("the engine's journal must be the orchestrator's store");

@@ -21,6 +21,8 @@ interface Work {
   controller: AbortController;
   /** Why the run is being aborted; the resource then keeps its state and its run is resumed later. */
   abortReason?: 'stop' | 'lease lost';
+  /** When the lease was last known to be held (claim or heartbeat), epoch ms. */
+  confirmedAt: number;
   done: Promise<void>;
 }
 
@@ -128,7 +130,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       void store.release(owner, [r.id]).catch((e) => fail(`releasing resource '${r.id}' failed`, e));
       return;
     }
-    const work: Work = { resourceId: r.id, controller: new AbortController(), done: Promise.resolve() };
+    const work: Work = { resourceId: r.id, controller: new AbortController(), confirmedAt: Date.now(), done: Promise.resolve() };
     inflight.set(r.id, work);
     work.done = serve(r, work)
       .catch((error) => fail(`serving resource '${r.id}' failed`, error))
@@ -196,21 +198,29 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     await move(r.id, working, 'failed', reason, { owner, set: { attempts: failedTries, error: record, nextAttemptAt: null, releaseLease: true } });
   }
 
+  const loseLease = (work: Work) => {
+    if (work.abortReason) return;
+    work.abortReason = 'lease lost';
+    logger.warn('lease lost; aborting the run so the new owner can resume it', { owner, resourceId: work.resourceId });
+    work.controller.abort(new StoreError('STORE_ERROR', `lease on resource '${work.resourceId}' was lost`));
+  };
+
   async function heartbeat(): Promise<void> {
     const ids = [...inflight.keys()];
     if (ids.length === 0) return;
+    const asked = Date.now();
     try {
       const held = new Set(await store.heartbeat(owner, ids, leaseMs));
       for (const id of ids) {
         const work = inflight.get(id);
-        if (work && !held.has(id) && !work.abortReason) {
-          work.abortReason = 'lease lost';
-          logger.warn('lease lost; aborting the run so the new owner can resume it', { owner, resourceId: id });
-          work.controller.abort(new StoreError('STORE_ERROR', `lease on resource '${id}' was lost`));
-        }
+        if (!work) continue;
+        if (held.has(id)) work.confirmedAt = asked;
+        else loseLease(work);
       }
     } catch (error) {
       fail('extending leases failed', error);
+      // Unconfirmed for a whole lease: another replica may own it now, so stop working on it.
+      for (const work of inflight.values()) if (work.confirmedAt + leaseMs <= Date.now()) loseLease(work);
     }
   }
 
@@ -235,6 +245,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     },
 
     async update(id, properties) {
+      if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) {
+        throw new StoreError('STORE_ERROR', `the properties of an update of resource '${id}' must be an object`);
+      }
       const r = await load(id);
       if (r.state !== 'active' || r.pendingOperation) throw busy(r, 'only an active resource with no pending work can be updated');
       const updated = await store.patchResource(id, { state: 'active', idle: true }, {

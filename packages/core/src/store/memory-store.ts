@@ -6,7 +6,7 @@ import type { JournaledError, RunRecord, StepRecord } from '../journal/types';
 import type {
   NewResource, Operation, ResourceExpectation, ResourceFilter, ResourcePatch, ResourceRecord, ResourceState, StateChange, Store, TransitionRecord,
 } from './types';
-import { checkNewResource, listLimit } from './validate';
+import { checkNewResource, checkPropertiesSize, listLimit } from './validate';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -200,7 +200,10 @@ export class MemoryStore implements Store {
   }
 
   #apply(row: Row, set: ResourcePatch, now: number): void {
-    if (set.properties !== undefined) row.properties = this.#seal(set.properties);
+    if (set.properties !== undefined) {
+      checkPropertiesSize(set.properties);
+      row.properties = this.#seal(set.properties);
+    }
     if (set.pendingOperation !== undefined) row.pendingOperation = set.pendingOperation ?? undefined;
     if (set.generation !== undefined) row.generation = set.generation;
     if (set.runId !== undefined) row.runId = set.runId ?? undefined;
