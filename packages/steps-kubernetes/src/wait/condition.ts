@@ -8,10 +8,21 @@ export interface Condition {
   expression: CompiledExpression;
 }
 
-/** Compiles a condition; a syntax error fails the step naming the field and where. */
+/** Compiled conditions by source text, shared by steps waiting with the same condition. */
+const cache = new Map<string, CompiledExpression>();
+/** Most conditions kept compiled (oldest dropped first). */
+const CACHE_LIMIT = 256;
+
+/** Compiles a condition (cached by its text); a syntax error fails the step naming the field and where. */
 export function compileCondition(field: Condition['field'], source: string): Condition {
   try {
-    return { field, source, expression: compileExpression(source, ['object']) };
+    let expression = cache.get(source);
+    if (!expression) {
+      expression = compileExpression(source, ['object']);
+      if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+      cache.set(source, expression);
+    }
+    return { field, source, expression };
   } catch (err) {
     throw new KubernetesError('K8S_EXPRESSION_INVALID', `${field}: ${(err as Error).message}`, { path: `/with/${field}` });
   }
