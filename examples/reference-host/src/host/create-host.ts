@@ -87,7 +87,14 @@ export async function createHost(options: HostOptions): Promise<Host> {
       steps, cacheDir: options.cacheDir ?? join(tmpdir(), 'innominatus-providers'), logger,
     });
     for (const s of statuses) {
-      notice(`provider ${s.name}: ${s.status}${s.status === 'registered' ? ` (serves ${registry.types().filter((t) => registry.providerOf(t) === s.name).join(', ')})` : ''}`);
+      if (s.status === 'registered') notice(`provider ${s.name}: registered (serves ${registry.types().filter((t) => registry.providerOf(t) === s.name).join(', ')})`);
+      else if (s.status === 'disabled') notice(`provider ${s.name}: disabled`);
+      else {
+        const errors = s.diagnostics.filter((d) => d.severity === 'error');
+        notice(`provider ${s.name}: NOT REGISTERED, ${errors.length} error(s):`);
+        for (const d of errors.slice(0, 10)) notice(`  ${d.file ? `${d.file}:${d.line}:${d.col}: ` : ''}${d.message}${d.code ? ` [${d.code}]` : ''}`);
+        if (errors.length > 10) notice(`  ... and ${errors.length - 10} more (GET /api/providers lists them all)`);
+      }
     }
     if (config.auth.tokens.length === 0) logger.warn('no API tokens are configured: every /api request will be refused with 401');
 
