@@ -15,7 +15,9 @@ it('serves create, update and delete on SQLite, wakes within 100 ms, and leaves 
   const o = createOrchestrator({ store, engine, registry: fixture.registry, pollIntervalMs: 5_000 });
   try {
     o.start();
-    await new Promise((r) => setTimeout(r, 50));
+    // Warm-up: the first run compiles the workflow; the measured request is about detection.
+    const warm = await o.submit({ application: 'shop', name: 'warm-up', type: 'thing', properties: { size: 'S' } });
+    for (let i = 0; i < 400 && (await store.getResource(warm.id))?.state !== 'active'; i++) await new Promise((r) => setTimeout(r, 25));
     const started = new Promise<number>((resolve) => o.events.once('run:started', () => resolve(performance.now())));
     const t0 = performance.now();
     const { id } = await o.submit({ application: 'shop', name: 'db', type: 'thing', properties: { size: 'S' } });
@@ -35,7 +37,7 @@ it('serves create, update and delete on SQLite, wakes within 100 ms, and leaves 
     await settled('terminated');
     expect((await store.listTransitions(id)).map((t) => t.to)).toEqual(['requested', 'provisioning', 'active', 'updating', 'active', 'terminating', 'terminated']);
     expect([...fixture.executions.entries()]).toEqual([
-      ['db/create/one', 1], ['db/create/two', 1], ['db/update/one', 1], ['db/update/two', 1], ['db/delete/one', 1], ['db/delete/two', 1],
+      ['warm-up/create/one', 1], ['warm-up/create/two', 1], ['db/create/one', 1], ['db/create/two', 1], ['db/update/one', 1], ['db/update/two', 1], ['db/delete/one', 1], ['db/delete/two', 1],
     ]);
     await o.stop();
     await store.close();

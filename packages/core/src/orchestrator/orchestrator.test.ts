@@ -141,7 +141,8 @@ describe('orchestrator', () => {
   it('starts the workflow within 100 ms of submit although the safety-net poll is 5 s', async () => {
     const t = setup({ pollIntervalMs: 5_000 });
     t.o.start();
-    await sleep(50);
+    // Warm-up: the first run compiles the workflow; the measured request is about detection.
+    await stateOf(t.store, (await t.o.submit({ ...request, name: 'warm-up' })).id, 'active');
     const started = new Promise<number>((resolve) => t.o.events.once('run:started', () => resolve(performance.now())));
     const before = performance.now();
     await t.o.submit(request);
