@@ -1,1 +1,37 @@
-export {};
+/**
+ * `@innominatus/provider-sdk`: load, validate and render innominatus
+ * providers (provider.yaml and workflow YAML, with `file:line:col` on every
+ * diagnostic), their JSON Schemas, and the `provider-sdk` CLI.
+ *
+ * @packageDocumentation
+ */
+export { loadProvider, loadWorkflowFile, PROVIDER_FILE_NAMES } from './load/load-provider';
+export type { LoadOptions, ProviderLoadResult, WorkflowLoadResult } from './load/load-provider';
+export { loadProviderSource, requireProvider } from './load/load-source';
+export type { ProviderSource, SourceOptions } from './load/load-source';
+export { checkoutGitSource } from './load/git-source';
+export type { GitSource, GitCheckout } from './load/git-source';
+export { resolveProviderFile } from './load/provider-files';
+export type { FileCheck } from './load/provider-files';
+
+export { validateWorkflow, RESOURCE_FIELDS, RUN_FIELDS } from './validate/workflow-validator';
+export type { WorkflowValidation } from './validate/workflow-validator';
+export { loadYamlFile, parseYamlBytes, parseYamlText, MAX_FILE_BYTES, MAX_ALIAS_COUNT } from './yaml/load-yaml';
+export type { ParsedYaml } from './yaml/load-yaml';
+export { YamlSourceMap } from './yaml/yaml-source-map';
+
+export { providerSchema, workflowSchema } from './schema/schemas';
+export { formatDiagnostic, hasErrors, sortDiagnostics } from './diagnostics/diagnostic';
+export type { Diagnostic, DiagnosticCode, Severity } from './diagnostics/diagnostic';
+export { closest, didYouMean, levenshtein } from './diagnostics/did-you-mean';
+
+export { renderWorkflow, hideSensitive, SENSITIVE_PLACEHOLDER } from './render/render-workflow';
+export type { RenderResult, RenderedStep, RenderOptions } from './render/render-workflow';
+
+export { defaultSteps } from './steps/default-steps';
+export { loadStepsModule } from './cli/load-steps';
+export { main } from './cli/main';
+export type { CliIo } from './cli/cli-io';
+
+export { ProviderSdkError, ProviderInvalidError } from './errors';
+export type { SdkErrorCode } from './errors';

@@ -74,14 +74,14 @@ steps:
   - name: apply-config
     type: kubernetes-apply
     with:
-      manifest:
-        apiVersion: v1
-        kind: ConfigMap
-        metadata:
-          name: \${{ vars.object_name }}
-          namespace: \${{ parameters.namespace }}
-        data:
-          size: \${{ parameters.size }}
+      manifests:
+        - apiVersion: v1
+          kind: ConfigMap
+          metadata:
+            name: \${{ vars.object_name }}
+            namespace: \${{ parameters.namespace }}
+          data:
+            size: \${{ parameters.size }}
 outputs:
   name: \${{ vars.object_name }}
   namespace: \${{ parameters.namespace }}

@@ -3,16 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { StepRegistry, type StepDefinition } from '@innominatus/core';
 import { ProviderSdkError } from '../errors';
-
-/**
- * The step types available without `--steps`: the Kubernetes steps
- * (`kubernetesSteps()` of `@innominatus/steps-kubernetes`) when that package
- * provides them.
- */
-export async function defaultSteps(): Promise<StepDefinition[]> {
-  const mod = (await import('@innominatus/steps-kubernetes')) as { kubernetesSteps?: () => Iterable<StepDefinition> };
-  return typeof mod.kubernetesSteps === 'function' ? [...mod.kubernetesSteps()] : [];
-}
+import { defaultSteps } from '../steps/default-steps';
 
 /**
  * Loads step types from a module (a path, or a package name resolved from
@@ -53,7 +44,7 @@ function isStep(v: unknown): v is StepDefinition {
 
 /** The registry the CLI validates and renders with: default steps plus each `--steps` module (later modules may not redefine a type). */
 export async function cliSteps(modules: readonly string[], cwd: string): Promise<StepRegistry> {
-  const registry = new StepRegistry(await defaultSteps());
+  const registry = new StepRegistry(defaultSteps());
   for (const m of modules) {
     for (const s of await loadStepsModule(m, cwd)) {
       if (registry.has(s.type)) throw new ProviderSdkError('STEPS_MODULE_INVALID', `steps module '${m}' defines step type '${s.type}', which is already loaded`);

@@ -1,1 +1,11 @@
-export {};
+/**
+ * `@innominatus/provider-sdk/testing`: load a provider folder and run its
+ * workflows in unit tests (with the mock cluster of
+ * `@innominatus/steps-kubernetes/testing`), capturing events and logs.
+ *
+ * @packageDocumentation
+ */
+export { loadProviderForTest } from './load-for-test';
+export type { TestProvider } from './load-for-test';
+export { runWorkflow } from './run-workflow';
+export type { RunWorkflowOptions, WorkflowRun, CapturedEvent, CapturedRunLog } from './run-workflow';

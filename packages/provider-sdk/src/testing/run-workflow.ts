@@ -1,0 +1,101 @@
+import {
+  createEngine, InnominatusError, StepRegistry,
+  type EngineEvents, type LoadedProvider, type ResourceContext, type StepDefinition,
+} from '@innominatus/core';
+import { ProviderSdkError } from '../errors';
+import type { KubeConfigSource } from '@innominatus/steps-kubernetes';
+import { defaultSteps } from '../steps/default-steps';
+
+/** A KubeConfig object, a kubeconfig file path or kubeconfig text. */
+type Kubeconfig = NonNullable<KubeConfigSource['kubeconfig']>;
+
+/** An engine event as captured: its name in `type`, then its (already redacted) payload. */
+export type CapturedEvent = { [K in keyof EngineEvents]: { type: K } & Parameters<EngineEvents[K]>[0] }[keyof EngineEvents];
+
+/** A log line written by the engine or a step during the run (already redacted). */
+export interface CapturedRunLog {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+/** Options of {@link runWorkflow}. */
+export interface RunWorkflowOptions {
+  parameters?: Record<string, unknown>;
+  /** The resource request, as the orchestrator passes it (`resource.*` in expressions). */
+  resource?: ResourceContext;
+  /**
+   * Step types to run with. Default: the Kubernetes steps (connected to
+   * `cluster` or `kubeconfig`) plus the steps given to `loadProviderForTest`.
+   * Given, these are used in addition to the Kubernetes steps when a cluster
+   * or kubeconfig is given, and alone otherwise.
+   */
+  steps?: Iterable<StepDefinition>;
+  /** A mock cluster (`createMockCluster()` of `@innominatus/steps-kubernetes/testing`): the Kubernetes steps talk to it. */
+  cluster?: { nock(options?: { namespace?: string }): Kubeconfig };
+  /** A kubeconfig for the Kubernetes steps (when not using `cluster`): a KubeConfig, a file path or kubeconfig text. */
+  kubeconfig?: Kubeconfig;
+  signal?: AbortSignal;
+}
+
+/** What a test run produced. */
+export interface WorkflowRun {
+  runId: string;
+  status: 'succeeded' | 'failed';
+  /** The outputs (sensitive ones as `Sensitive`, use `reveal()`); empty when the run failed. */
+  outputs: Record<string, unknown>;
+  /** Why the run failed. */
+  error?: InnominatusError;
+  /** Every engine event, in order. */
+  events: CapturedEvent[];
+  /** Every log line, in order. */
+  logs: CapturedRunLog[];
+}
+
+const EVENT_NAMES: ReadonlyArray<keyof EngineEvents> = [
+  'run:started', 'run:succeeded', 'run:failed', 'step:started', 'step:progress', 'step:retrying', 'step:succeeded', 'step:skipped', 'step:failed',
+];
+
+/**
+ * Runs one workflow of a provider on the core engine and captures its
+ * events and logs. Resolves for failed runs too (`status: 'failed'`, `error`),
+ * so a test can assert on how a run fails.
+ *
+ * @example
+ * const cluster = createMockCluster();
+ * const run = await runWorkflow(provider, 'provision-postgres', { parameters: { db_name: 'orders' }, cluster });
+ * expect(run.status).toBe('succeeded');
+ */
+export async function runWorkflow(provider: LoadedProvider, name: string, options: RunWorkflowOptions = {}): Promise<WorkflowRun> {
+  const workflow = provider.workflows.get(name);
+  if (!workflow) {
+    throw new ProviderSdkError('USAGE', `provider '${provider.provider.metadata.name}' has no workflow '${name}' (workflows: ${[...provider.workflows.keys()].join(', ')})`);
+  }
+  const registry = new StepRegistry();
+  const kubeconfig = options.cluster ? options.cluster.nock() : options.kubeconfig;
+  if (kubeconfig !== undefined || options.steps === undefined) registry.registerAll(defaultSteps(kubeconfig === undefined ? undefined : { kubeconfig }));
+  const extra = [...(options.steps ?? []), ...((provider as { extraSteps?: readonly StepDefinition[] }).extraSteps ?? [])];
+  for (const s of extra) if (!registry.has(s.type)) registry.register(s);
+
+  const logs: CapturedRunLog[] = [];
+  const capture = (level: CapturedRunLog['level']) => (message: string, data?: Record<string, unknown>) => {
+    logs.push(data === undefined ? { level, message } : { level, message, data });
+  };
+  const engine = createEngine({ steps: registry, logger: { debug: capture('debug'), info: capture('info'), warn: capture('warn'), error: capture('error') } });
+  const events: CapturedEvent[] = [];
+  for (const type of EVENT_NAMES) {
+    engine.events.on(type, (payload: object) => events.push({ type, ...payload } as CapturedEvent));
+  }
+  try {
+    const result = await engine.run(workflow, {
+      parameters: options.parameters ?? {},
+      ...(options.resource ? { context: { resource: options.resource } } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    return { runId: result.runId, status: 'succeeded', outputs: result.outputs, events, logs };
+  } catch (err) {
+    if (!InnominatusError.is(err)) throw err;
+    const runId = (err as { runId?: string }).runId ?? '';
+    return { runId, status: 'failed', outputs: {}, error: err, events, logs };
+  }
+}
