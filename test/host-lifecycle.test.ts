@@ -37,7 +37,7 @@ describe('the reference host over HTTP: a Score spec through its lifecycle', () 
       ['create-postgres-cluster', 'succeeded'], ['wait-for-database', 'succeeded'], ['get-credentials', 'succeeded'],
     ]);
     const secret = e2e.host.simulation!.cluster.get(SECRET)!;
-    password = Buffer.from((secret as { data: Record<string, string> }).data.password!, 'base64').toString('utf8');
+    password = Buffer.from((secret as unknown as { data: Record<string, string> }).data.password!, 'base64').toString('utf8');
     expect(password).toMatch(/^[a-zA-Z0-9]{64}$/);
   });
 

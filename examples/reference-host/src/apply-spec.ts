@@ -101,9 +101,11 @@ function checkStates(changes: ResourceChange[], byId: Map<string, ResourceRecord
   const problems: string[] = [];
   for (const c of changes) {
     if (c.action === 'create') continue;
-    const state = byId.get(c.id)!.state;
+    const { state, pendingOperation } = byId.get(c.id)!;
     const allowed = c.action === 'update' ? UPDATABLE : DELETABLE;
-    if (!allowed.has(state)) {
+    if (pendingOperation && state !== 'failed') {
+      problems.push(`resource '${c.name}' is ${state} with a ${pendingOperation} pending; try again when it is done`);
+    } else if (!allowed.has(state)) {
       problems.push(`resource '${c.name}' is ${state} and cannot be ${c.action === 'update' ? 'updated' : 'deleted'} until it is ${[...allowed].join(' or ')}`);
     }
   }

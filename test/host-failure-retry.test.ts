@@ -1,0 +1,80 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, resourceInState, startHost, type E2eHost } from './support/e2e-host';
+
+const spec = (app: string) => `apiVersion: score.dev/v1b1
+metadata:
+  name: ${app}
+containers:
+  main:
+    image: app:1
+    env:
+      DB_HOST: \${resources.db.host}
+resources:
+  db:
+    type: postgres
+`;
+
+describe('the reference host over HTTP: operator failures, retry, and kubectl', () => {
+  let e2e: E2eHost;
+  beforeAll(async () => {
+    // `flaky-app-db` fails to create; the operator's next sync (1.5 s later) makes it Running.
+    e2e = await startHost({ simulation: { syncDelayMs: 1500, scripts: { 'flaky-app-db': { create: 'CreateFailedThenRunning' } } } });
+  });
+  afterAll(() => e2e?.close());
+
+  it('an operator failure fails the resource; a retry resumes it to active', async () => {
+    const id = (await call(e2e.url, 'POST', '/api/specs', { body: spec('flaky-app') })).json.changes[0].id;
+    const failed = await resourceInState(e2e.url, id, 'failed');
+    expect(failed.error.message).toContain('CreateFailed');
+    expect(failed.run.steps.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([
+      ['create-postgres-cluster', 'succeeded'], ['wait-for-database', 'failed'],
+    ]);
+    const unresolved = await call(e2e.url, 'GET', '/api/specs/flaky-app/resolved');
+    expect(unresolved.status).toBe(409);
+    expect(unresolved.json.error.code).toBe('PLACEHOLDER_NOT_READY');
+
+    // Wait for the operator's sync to repair the cluster, then retry by hand.
+    const cluster = e2e.host.simulation!.cluster;
+    const ref = { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'flaky-app-db', namespace: 'flaky-app' };
+    for (let i = 0; i < 100 && (cluster.get(ref) as any)?.status?.PostgresClusterStatus !== 'Running'; i++) await new Promise((r) => setTimeout(r, 50));
+    const applies = cluster.countRequests({ method: 'PATCH', path: /\/postgresqls\/flaky-app-db$/ });
+    const retry = await call(e2e.url, 'POST', `/api/resources/${id}/retry`);
+    expect(retry.status).toBe(202);
+    const active = await resourceInState(e2e.url, id, 'active');
+    expect(active.history.map((h: { to: string }) => h.to)).toEqual(['requested', 'provisioning', 'failed', 'provisioning', 'active']);
+    // The retry resumed at the failed step: the cluster object was not applied again.
+    expect(cluster.countRequests({ method: 'PATCH', path: /\/postgresqls\/flaky-app-db$/ })).toBe(applies);
+    const resolved = await call(e2e.url, 'GET', '/api/specs/flaky-app/resolved');
+    expect(resolved.json.containers.main.env).toEqual({ DB_HOST: 'flaky-app-db.flaky-app.svc.cluster.local' });
+  });
+
+  it('retrying a resource that has not failed is a 409', async () => {
+    const id = (await call(e2e.url, 'POST', '/api/specs', { body: spec('steady-app') })).json.changes[0].id;
+    await resourceInState(e2e.url, id, 'active');
+    const res = await call(e2e.url, 'POST', `/api/resources/${id}/retry`);
+    expect(res.status).toBe(409);
+    expect(res.json.error.message).toContain('active');
+  });
+
+  it('kubectl sees the simulated cluster objects', async () => {
+    const server = e2e.host.simulation!.server;
+    const kubeconfig = join(e2e.dir, 'kubeconfig');
+    writeFileSync(kubeconfig, server.kubeconfigText);
+    const expected = ['flaky-app-db', 'steady-app-db'];
+    if (existsSync('/usr/bin/kubectl')) {
+      const out = execFileSync('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, 'get', 'postgresqls.acid.zalan.do', '-A', '-o', 'json'], { encoding: 'utf8', timeout: 20_000 });
+      const items = (JSON.parse(out) as { items: { metadata: { name: string }; status: { PostgresClusterStatus: string } }[] }).items;
+      expect(items.map((i) => [i.metadata.name, i.status.PostgresClusterStatus]).sort()).toEqual(expected.map((n) => [n, 'Running']));
+      const secrets = execFileSync('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, 'get', 'secrets', '-n', 'steady-app', '-o', 'name'], { encoding: 'utf8', timeout: 20_000 });
+      expect(secrets).toContain('secret/steady-app-app.steady-app-db.credentials.postgresql.acid.zalan.do');
+    } else {
+      // Without kubectl, ask the API server the same question kubectl would.
+      const res = await fetch(`${server.url}/apis/acid.zalan.do/v1/postgresqls`);
+      const items = ((await res.json()) as { items: { metadata: { name: string } }[] }).items;
+      expect(items.map((i) => i.metadata.name).sort()).toEqual(expected);
+    }
+  });
+});

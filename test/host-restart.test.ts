@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMockCluster, zalandoPostgresOperator, type MockCluster, type MockClusterServer } from '@innominatus/steps-kubernetes/testing';
+import { call, configText, resourceInState, until } from './support/e2e-host';
+import { spawnHost, type HostProcess } from './support/host-process';
+
+const SPEC = `apiVersion: score.dev/v1b1
+metadata:
+  name: crash-app
+containers:
+  main:
+    image: app:1
+resources:
+  db:
+    type: postgres
+`;
+
+describe('the reference host as a process: killed mid-provisioning, the next start finishes the work', () => {
+  let dir: string;
+  let cluster: MockCluster;
+  let server: MockClusterServer;
+  let configFile: string;
+  const hosts: HostProcess[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'innominatus-restart-'));
+    // The cluster outlives the host, as a real one would.
+    cluster = createMockCluster();
+    zalandoPostgresOperator(cluster, { pickupDelayMs: 50, createDelayMs: 4000 });
+    server = await cluster.listen();
+    writeFileSync(join(dir, 'kubeconfig'), server.kubeconfigText);
+    configFile = join(dir, 'config.yaml');
+    writeFileSync(configFile, configText({
+      store: `sqlite:${join(dir, 'host.db')}`,
+      kubernetes: `{ mode: kubeconfig, kubeconfig: "${join(dir, 'kubeconfig')}" }`,
+      lease: '2s', pollInterval: '500ms',
+    }));
+  });
+  afterAll(async () => {
+    for (const h of hosts) await h.stop('SIGKILL');
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('SIGKILL while waiting for the database; after a restart the resource ends active, the cluster applied once', async () => {
+    const first = await spawnHost(configFile);
+    hosts.push(first);
+    const id = (await call(first.url, 'POST', '/api/specs', { body: SPEC })).json.changes[0].id;
+    await until('the run to wait for the database', async () => {
+      const r = (await call(first.url, 'GET', `/api/resources/${id}`)).json;
+      return r.state === 'provisioning' && r.run?.steps.some((s: { name: string; status: string }) => s.name === 'wait-for-database' && s.status === 'started');
+    });
+    expect(await first.stop('SIGKILL')).toBe('SIGKILL');
+
+    const second = await spawnHost(configFile);
+    hosts.push(second);
+    const r = await resourceInState(second.url, id, 'active', 30_000);
+    expect(r.history.map((h: { to: string }) => h.to)).toEqual(['requested', 'provisioning', 'active']);
+    expect(r.outputs.password).toBe('***');
+    expect(cluster.countRequests({ method: 'PATCH', path: /\/namespaces\/crash-app\/postgresqls\/crash-app-db$/ })).toBe(1);
+    expect(r.run.steps.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([
+      ['create-postgres-cluster', 'succeeded'], ['wait-for-database', 'succeeded'], ['get-credentials', 'succeeded'],
+    ]);
+  }, 90_000);
+
+  it('SIGTERM stops the host gracefully with exit code 0', async () => {
+    const host = hosts.at(-1)!;
+    expect(await host.stop('SIGTERM')).toBe(0);
+    expect(host.stderr()).toContain('SIGTERM: stopping');
+  }, 30_000);
+});

@@ -1,0 +1,50 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from './e2e-host';
+
+const CLI = join(ROOT, 'examples/reference-host/src/cli.ts');
+
+/** The host as a child process (for SIGKILL), with its output kept. */
+export interface HostProcess {
+  child: ChildProcess;
+  url: string;
+  stdout: () => string;
+  stderr: () => string;
+  /** Sends a signal and resolves with the exit code (or the signal). */
+  stop(signal: NodeJS.Signals): Promise<number | NodeJS.Signals | null>;
+}
+
+/** Starts `innominatus-host --config <file> [...args]` from source and waits until it listens. */
+export function spawnHost(configFile: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<HostProcess> {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, '--config', configFile, ...args], {
+    cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`host did not start in 40 s:\n${stderr}`));
+    }, 40_000);
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(stderr);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          child, url: m[1]!, stdout: () => stdout, stderr: () => stderr,
+          stop: (signal) => {
+            if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+            return exited;
+          },
+        });
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`host exited (${String(code)}) before listening:\n${stderr}`));
+    });
+  });
+}
