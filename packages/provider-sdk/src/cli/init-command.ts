@@ -123,7 +123,7 @@ describe('${name}', () => {
         cluster,
       });
       expect(run.outputs).toEqual({ name: 'demo-${type}', namespace: 'team-a' });
-      expect(run.events.map((e) => e.type)).toContain('step:succeeded');
+      expect(run.events.map((e) => e.event)).toContain('step:succeeded');
     } finally {
       await cluster.close();
     }

@@ -9,8 +9,8 @@ import { defaultSteps } from '../steps/default-steps';
 /** A KubeConfig object, a kubeconfig file path or kubeconfig text. */
 type Kubeconfig = NonNullable<KubeConfigSource['kubeconfig']>;
 
-/** An engine event as captured: its name in `type`, then its (already redacted) payload. */
-export type CapturedEvent = { [K in keyof EngineEvents]: { type: K } & Parameters<EngineEvents[K]>[0] }[keyof EngineEvents];
+/** An engine event as captured: its name in `event`, then its (already redacted) payload. */
+export type CapturedEvent = { [K in keyof EngineEvents]: { event: K } & Parameters<EngineEvents[K]>[0] }[keyof EngineEvents];
 
 /** A log line written by the engine or a step during the run (already redacted). */
 export interface CapturedRunLog {
@@ -83,8 +83,8 @@ export async function runWorkflow(provider: LoadedProvider, name: string, option
   };
   const engine = createEngine({ steps: registry, logger: { debug: capture('debug'), info: capture('info'), warn: capture('warn'), error: capture('error') } });
   const events: CapturedEvent[] = [];
-  for (const type of EVENT_NAMES) {
-    engine.events.on(type, (payload: object) => events.push({ type, ...payload } as CapturedEvent));
+  for (const event of EVENT_NAMES) {
+    engine.events.on(event, (payload: object) => events.push({ event, ...payload } as CapturedEvent));
   }
   try {
     const result = await engine.run(workflow, {
