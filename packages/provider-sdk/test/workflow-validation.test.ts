@@ -147,6 +147,15 @@ describe('validateWorkflow', () => {
     });
   }
 
+  it('checks an expression against a union by its static type', () => {
+    const wf = (t: string) => HEAD + `parameters:\n  - { name: t, type: ${t} }\nsteps:\n  - name: a\n    type: test-wait\n    with:\n      name: x\n      successWhen: "true"\n      timeout: \${{ parameters.t }}\n`;
+    expect(validate(wf('string'))).toEqual([]);
+    expect(validate(wf('integer'))).toEqual([]);
+    expect(validate(wf('boolean')).map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`)).toEqual([
+      '13:16 STEP_INPUT_INVALID step input: steps[0].with.timeout must be string or integer (got ${{ parameters.t }}, of type boolean)',
+    ]);
+  });
+
   it('reads a bare if: as CEL and checks it', () => {
     const yaml = HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    if: parameters.on == true\n    with: { name: x }\n';
     expect(validate(yaml).map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`)).toEqual([

@@ -18,7 +18,10 @@ export function checkSchema(value: unknown, schema: object, source: YamlSourceMa
 export function schemaDiagnostics(errors: readonly ErrorObject[], value: unknown, source: YamlSourceMap, code: DiagnosticCode, base: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
+  // A failed union is reported once, for the union, not once per branch.
+  const unions = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`);
   for (const e of errors) {
+    if (unions.some((u) => e.schemaPath.startsWith(u))) continue;
     if (e.keyword === 'if' || e.keyword === 'propertyNames') continue;
     const pointer = base + e.instancePath;
     const field = fieldName(pointer);
@@ -60,6 +63,11 @@ function describe(e: ErrorObject): string {
       return `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'pattern':
       return `must match ${e.params.pattern}`;
+    case 'anyOf':
+    case 'oneOf': {
+      const types = (e.schema as Array<{ type?: unknown }>).map((b) => b.type);
+      return types.every((t) => typeof t === 'string') ? `must be ${[...new Set(types)].join(' or ')}` : 'matches none of its allowed forms';
+    }
     default:
       return e.message ?? `fails ${e.keyword}`;
   }

@@ -28,10 +28,21 @@ export function checkStepInput(
   const probe = withSamples(value, pointer, byPointer, typeOf);
   const validate = compiled(def.input);
   if (validate(probe)) return;
-  const kept = (validate.errors ?? []).filter((e) => {
+  const errors = validate.errors ?? [];
+  // A union (anyOf/oneOf) with a branch that takes the expression's type accepts it.
+  const acceptedByUnion = new Set(
+    errors
+      .filter((e) => (e.keyword === 'anyOf' || e.keyword === 'oneOf') && byPointer.has(pointer + e.instancePath))
+      .filter((e) => {
+        const t = typeOf(byPointer.get(pointer + e.instancePath)!);
+        return t === undefined || (e.schema as Array<{ type?: string | string[] }>).some((b) => b.type === undefined || typeAccepts(b.type, t));
+      })
+      .map((e) => pointer + e.instancePath),
+  );
+  const kept = errors.filter((e) => {
     const at = pointer + e.instancePath;
     const site = byPointer.get(at);
-    if (site) return e.keyword === 'type' && typeOf(site) !== undefined;
+    if (site) return !acceptedByUnion.has(at) && (e.keyword === 'type' || e.keyword === 'anyOf' || e.keyword === 'oneOf') && typeOf(site) !== undefined;
     // Inside a value an expression produces, nothing is known before the run.
     for (const p of byPointer.keys()) if (at.startsWith(p + '/')) return false;
     return true;
@@ -60,6 +71,10 @@ function staticType(
   }
   if (ref.root === 'steps') return schemaType(outputSchemaOf(ref));
   return undefined;
+}
+
+function typeAccepts(expected: string | string[], actual: string): boolean {
+  return [expected].flat().some((t) => t === actual || (t === 'number' && actual === 'integer'));
 }
 
 const SAMPLES: Record<string, unknown> = { string: '', integer: 0, number: 0.5, boolean: false, object: {}, array: [], null: null };

@@ -29,7 +29,7 @@ export const credentialsStep = defineStep({
 export const waitStep = defineStep({
   type: 'test-wait',
   description: 'Evaluates successWhen over a fixed object',
-  input: Type.Object({ name: Type.String(), successWhen: Type.String(), failureWhen: Type.Optional(Type.String()) }),
+  input: Type.Object({ name: Type.String(), successWhen: Type.String(), failureWhen: Type.Optional(Type.String()), timeout: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Integer()])) }),
   output: Type.Object({ ready: Type.Boolean() }),
   deferred: { successWhen: ['object'], failureWhen: ['object'] },
   timeout: '5s',
