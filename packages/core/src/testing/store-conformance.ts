@@ -75,6 +75,18 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       await expect(store.createResource({ ...newResource(2), name: '' })).rejects.toMatchObject({ code: 'STORE_ERROR' });
     });
 
+    it('allows the name again once the resource is terminated', async () => {
+      const old = await store.createResource(newResource(1));
+      await store.transition(old.id, { from: 'requested', to: 'provisioning', reason: 'x' });
+      await store.transition(old.id, { from: 'provisioning', to: 'active', reason: 'x' });
+      await store.transition(old.id, { from: 'active', to: 'terminating', reason: 'x' });
+      await store.transition(old.id, { from: 'terminating', to: 'terminated', reason: 'x', set: { pendingOperation: null } });
+      const again = await store.createResource(newResource(1));
+      expect(again.id).not.toBe(old.id);
+      expect((await store.findResource('shop', 'db-1'))?.id).toBe(again.id);
+      expect((await store.getResource(old.id))?.state).toBe('terminated');
+    });
+
     it('lists resources by application and state in creation order', async () => {
       for (let i = 0; i < 3; i++) await store.createResource(newResource(i));
       await store.createResource({ ...newResource(9), application: 'other' });
