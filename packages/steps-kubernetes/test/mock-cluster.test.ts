@@ -73,4 +73,33 @@ describe.each(SERVE_MODES)('mock cluster through %s', (mode) => {
     expect(cluster.countRequests({ verb: 'get', path: '/api/v1/namespaces/default/secrets/x' })).toBe(2);
     expect(cluster.countRequests({ status: 429 })).toBe(1);
   });
+
+  it('keeps status a separate subresource: apply ignores it, PATCH .../status sets it', async () => {
+    ({ cluster, kubeConfig: kc } = await servedCluster(mode));
+    cluster.registerKind({ group: 'example.com', version: 'v1', kind: 'Widget', plural: 'widgets', namespaced: true });
+    const api = KubernetesObjectApi.makeApiClient(kc);
+    const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'default' }, spec: { size: 1 }, status: { ready: true } };
+    await api.patch(widget, undefined, undefined, 'innominatus', true, PatchStrategy.ServerSideApply);
+    expect(cluster.get({ apiVersion: 'example.com/v1', kind: 'Widget', name: 'w', namespace: 'default' })?.status).toBeUndefined();
+    const res = await cluster.handle({
+      method: 'PATCH', url: '/apis/example.com/v1/namespaces/default/widgets/w/status', headers: { 'content-type': 'application/merge-patch+json' }, body: JSON.stringify({ status: { ready: true }, spec: { size: 99 } }),
+    });
+    expect('status' in res && res.status).toBe(200);
+    const stored = cluster.get({ apiVersion: 'example.com/v1', kind: 'Widget', name: 'w', namespace: 'default' })!;
+    expect([stored.status, stored.spec, stored.metadata.generation]).toEqual([{ ready: true }, { size: 1 }, 1]);
+  });
+
+  it('sends a bookmark when allowed, delays responses, and ends watch streams on close', async () => {
+    ({ cluster, kubeConfig: kc } = await servedCluster(mode));
+    cluster.faults.delay({ verb: 'watch', ms: 100, times: 1 });
+    const started = Date.now();
+    const first = await new Promise<{ type: string; rv: string }>((resolve) => {
+      void new Watch(kc).watch('/api/v1/namespaces/default/configmaps', { allowWatchBookmarks: true, resourceVersion: '1' }, (type, obj) => resolve({ type, rv: obj.metadata.resourceVersion }), () => undefined);
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(95);
+    expect(first).toEqual({ type: 'BOOKMARK', rv: String(cluster.store.resourceVersion) });
+    expect(cluster.openWatches).toBe(1);
+    await cluster.close();
+    expect(cluster.openWatches).toBe(0);
+  });
 });

@@ -26,11 +26,24 @@ interface ResourcePath {
  * and HTTP transports both call {@link ApiHandler.handle}.
  */
 export class ApiHandler {
+  readonly #streams = new Set<import('node:stream').PassThrough>();
+
   constructor(
     private readonly store: ObjectStore,
     private readonly faults: FaultInjector,
     private readonly log: LoggedRequest[],
   ) {}
+
+  /** Watch streams still open. */
+  get openWatches(): number {
+    return this.#streams.size;
+  }
+
+  /** Ends every open watch stream (a client that went away through nock is not noticed otherwise). */
+  closeWatches(): void {
+    for (const s of [...this.#streams]) s.end();
+    this.#streams.clear();
+  }
 
   async handle(req: MockRequest): Promise<MockResponse> {
     const url = new URL(req.url, 'http://mock');
@@ -121,12 +134,16 @@ export class ApiHandler {
         };
         if (info.verb === 'watch') {
           const drop = this.faults.takeDrop(info);
+          let opened: import('node:stream').PassThrough | undefined;
           const stream = openWatchStream(store, {
             kind, filter, resourceVersion: info.query.resourceVersion ?? '',
             ...(drop !== undefined ? { dropAfter: drop } : {}),
             gone: this.faults.takeGone(info),
             ...(info.query.timeoutSeconds ? { timeoutSeconds: Number(info.query.timeoutSeconds) } : {}),
+            bookmarks: info.query.allowWatchBookmarks === 'true',
+            onClose: () => void (opened && this.#streams.delete(opened)),
           });
+          if (!stream.writableEnded) this.#streams.add((opened = stream));
           return { status: 200, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, stream };
         }
         const items = store.list(kind, filter);

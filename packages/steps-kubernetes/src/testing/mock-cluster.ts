@@ -110,6 +110,11 @@ export class MockCluster {
     this.requests.length = 0;
   }
 
+  /** Watch streams open now (a finished shared watch brings this back to 0 over HTTP; through nock only `close()` ends them). */
+  get openWatches(): number {
+    return this.#handler.openWatches;
+  }
+
   /** Answers one request (transport-neutral); both transports call this. */
   handle(request: MockRequest): Promise<MockResponse> {
     return this.#handler.handle(request);
@@ -141,6 +146,7 @@ export class MockCluster {
   async close(): Promise<void> {
     const all = this.#cleanups.splice(0).reverse();
     for (const c of all) await c();
+    this.#handler.closeWatches();
   }
 
   #write(object: MockObject, fn: (kind: ResolvedKind) => WriteResult): WriteResult {

@@ -15,6 +15,13 @@ export interface WatchStreamOptions {
   gone?: boolean;
   /** `timeoutSeconds` of the request. */
   timeoutSeconds?: number;
+  /**
+   * The client allows bookmarks: one BOOKMARK with the current
+   * resourceVersion follows the initial events (through nock, response
+   * headers only reach the client with the first line, so this also lets
+   * `Watch.watch()` resolve at once).
+   */
+  bookmarks?: boolean;
   /** Called when the stream ends, for whatever reason. */
   onClose?: () => void;
 }
@@ -76,6 +83,10 @@ export function openWatchStream(store: ObjectStore, options: WatchStreamOptions)
   }
   if (options.dropAfter === 0) close();
   if (closed) return stream;
+  if (options.bookmarks) {
+    const [group, version] = options.kind.group ? [options.kind.group + '/', options.kind.version] : ['', options.kind.version];
+    stream.write(JSON.stringify({ type: 'BOOKMARK', object: { apiVersion: group + version, kind: options.kind.kind, metadata: { resourceVersion: String(store.resourceVersion) } } }) + '\n');
+  }
   store.emitter.on('change', onEvent);
   if (options.timeoutSeconds && options.timeoutSeconds > 0) {
     timer = setTimeout(close, options.timeoutSeconds * 1000);
