@@ -108,10 +108,16 @@ export async function createHost(options: HostOptions): Promise<Host> {
       logger: fromPino(logger.child({ component: 'orchestrator' })),
     });
     const hub = new EventHub();
-    closers.push(async () => bridgeOrchestratorEvents(orchestrator.events, hub, stores.store)());
+    const detach = bridgeOrchestratorEvents(orchestrator.events, hub, stores.store);
+    closers.push(async () => detach());
     orchestrator.events.on('orchestrator:error', (e) => logger.error({ code: e.code }, `orchestrator: ${e.message}`));
     hub.subscribe((e) => {
       if (e.kind === 'resource') logger.info({ resourceId: e.resourceId, application: e.application, resource: e.name, from: e.from, to: e.to }, `resource ${e.application}/${e.name}: ${e.from ?? '-'} -> ${e.to} (${e.reason})`);
+      else {
+        const level = e.status === 'failed' || e.status === 'retrying' ? 'warn' : e.status === 'progress' ? 'debug' : 'info';
+        logger[level]({ resourceId: e.resourceId, runId: e.runId, step: e.step, stepType: e.stepType, status: e.status, error: e.error },
+          `step ${e.step} of ${e.application ?? '?'}/${e.resource ?? e.resourceId}: ${e.status}${e.message ? `: ${e.message}` : ''}`);
+      }
     });
 
     const metrics = createMetrics(hub, async () => {
