@@ -1,8 +1,12 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, resourceInState, startHost, type E2eHost } from './support/e2e-host';
+
+// The mock cluster serves from this process: kubectl must run asynchronously.
+const run = promisify(execFile);
 
 const spec = (app: string) => `apiVersion: score.dev/v1b1
 metadata:
@@ -65,11 +69,11 @@ describe('the reference host over HTTP: operator failures, retry, and kubectl', 
     writeFileSync(kubeconfig, server.kubeconfigText);
     const expected = ['flaky-app-db', 'steady-app-db'];
     if (existsSync('/usr/bin/kubectl')) {
-      const out = execFileSync('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, 'get', 'postgresqls.acid.zalan.do', '-A', '-o', 'json'], { encoding: 'utf8', timeout: 20_000 });
+      const out = (await run('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, 'get', 'postgresqls.acid.zalan.do', '-A', '-o', 'json'], { timeout: 20_000 })).stdout;
       const items = (JSON.parse(out) as { items: { metadata: { name: string }; status: { PostgresClusterStatus: string } }[] }).items;
       expect(items.map((i) => [i.metadata.name, i.status.PostgresClusterStatus]).sort()).toEqual(expected.map((n) => [n, 'Running']));
-      const secrets = execFileSync('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, 'get', 'secrets', '-n', 'steady-app', '-o', 'name'], { encoding: 'utf8', timeout: 20_000 });
-      expect(secrets).toContain('secret/steady-app-app.steady-app-db.credentials.postgresql.acid.zalan.do');
+      const secrets = (await run('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, 'get', 'secrets', '-n', 'steady-app', '-o', 'name'], { timeout: 20_000 })).stdout;
+      expect(secrets).toContain('secret/db-app.steady-app-db.credentials.postgresql.acid.zalan.do');
     } else {
       // Without kubectl, ask the API server the same question kubectl would.
       const res = await fetch(`${server.url}/apis/acid.zalan.do/v1/postgresqls`);
