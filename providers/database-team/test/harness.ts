@@ -1,0 +1,61 @@
+import { fileURLToPath } from 'node:url';
+import { reveal } from '@innominatus/core';
+import { loadProviderForTest, runWorkflow, type TestProvider, type WorkflowRun } from '@innominatus/provider-sdk/testing';
+import {
+  createMockCluster, zalandoPostgresOperator,
+  type MockCluster, type ZalandoOperator, type ZalandoOperatorOptions,
+} from '@innominatus/steps-kubernetes/testing';
+
+/** The provider folder (providers/database-team). */
+export const PROVIDER_DIR = fileURLToPath(new URL('..', import.meta.url));
+/** The repository root. */
+export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** The parameters most tests provision with. */
+export const BASE = { db_name: 'myapp-db', namespace: 'production', team_id: 'team' } as const;
+
+let provider: Promise<TestProvider> | undefined;
+
+/** The provider, loaded and validated once per test file. */
+export function databaseTeam(): Promise<TestProvider> {
+  return (provider ??= loadProviderForTest(PROVIDER_DIR));
+}
+
+/** A mock cluster with the Zalando operator simulator; `close()` it after the test. */
+export function operatorCluster(options: ZalandoOperatorOptions = {}): { cluster: MockCluster; operator: ZalandoOperator } {
+  const cluster = createMockCluster({ namespaces: ['default', 'production'] });
+  const operator = zalandoPostgresOperator(cluster, { pickupDelayMs: 5, createDelayMs: 20, updateDelayMs: 20, ...options });
+  return { cluster, operator };
+}
+
+/** Runs one of the provider's workflows against the cluster. */
+export async function run(cluster: MockCluster, workflow: string, parameters: Record<string, unknown>): Promise<WorkflowRun> {
+  return runWorkflow(await databaseTeam(), workflow, { parameters, cluster });
+}
+
+/** The `postgresql` object as the API server stores it. */
+export function postgresql(cluster: MockCluster, name: string, namespace = 'production') {
+  return cluster.get({ apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name, namespace });
+}
+
+/** A Secret's decoded `data.<key>`, or undefined when there is no such Secret. */
+export function secretValue(cluster: MockCluster, name: string, key: string, namespace = 'production'): string | undefined {
+  const secret = cluster.get({ apiVersion: 'v1', kind: 'Secret', name, namespace });
+  const raw = (secret?.data as Record<string, string> | undefined)?.[key];
+  return raw === undefined ? undefined : Buffer.from(raw, 'base64').toString('utf8');
+}
+
+/** Outputs with sensitive values revealed, for exact comparisons. */
+export function revealed(outputs: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, reveal(v)]));
+}
+
+/** Everything a run let out: events, log lines and the error (message, describe(), JSON). */
+export function capturedText(r: WorkflowRun): string {
+  const err = r.error;
+  return JSON.stringify({
+    events: r.events,
+    logs: r.logs,
+    error: err ? { message: err.message, describe: err.describe(), json: JSON.parse(JSON.stringify(err)), stack: err.stack } : null,
+  });
+}
