@@ -7,6 +7,8 @@ interface Row {
   states: string[];
   step?: string;
   detail?: string;
+  /** Steps that finished, with their outcome. */
+  finished: { step: string; status: string }[];
 }
 
 const STATE_COLOR: Record<string, (s: string) => string> = {
@@ -46,6 +48,7 @@ export class ProgressDisplay {
     const row = this.#row(id, name, type);
     row.step = step;
     row.detail = message ? `${status}: ${message}` : status;
+    if (status === 'succeeded' || status === 'failed' || status === 'skipped') row.finished.push({ step, status });
     if (!this.#live) this.#out.write(`${name}:   step ${step} ${row.detail}\n`);
   }
 
@@ -57,7 +60,7 @@ export class ProgressDisplay {
 
   #row(id: string, name: string, type: string): Row {
     let row = this.#rows.get(id);
-    if (!row) this.#rows.set(id, (row = { name, type, states: [] }));
+    if (!row) this.#rows.set(id, (row = { name, type, states: [], finished: [] }));
     return row;
   }
 
@@ -70,6 +73,10 @@ export class ProgressDisplay {
       const mark = busy ? pc.cyan(SPINNER[this.#frame]!) : current === 'failed' ? pc.red('✗') : pc.green('✓');
       const path = row.states.map((s) => (STATE_COLOR[s] ?? String)(s)).join(pc.dim(' → '));
       lines.push(`${mark} ${pc.bold(row.name)} ${pc.dim(`(${row.type})`)}  ${path}`);
+      if (row.finished.length) {
+        const mark = (s: string) => (s === 'succeeded' ? pc.green('✓') : s === 'failed' ? pc.red('✗') : pc.dim('-'));
+        lines.push(`    ${row.finished.map((f) => `${mark(f.status)} ${f.step}`).join('  ')}`);
+      }
       if (busy && row.step && !final) lines.push(pc.dim(`    step ${row.step}: ${row.detail ?? ''}`.slice(0, (this.#out.columns ?? 100) - 1)));
     }
     let text = this.#drawn ? `\x1b[${this.#drawn}A` : '';
