@@ -79,6 +79,7 @@ export async function loadProvider(path: string, options: LoadOptions): Promise<
   const workflows = new Map<string, LoadedWorkflow>();
   const refIndex = new Map<string, number>();
   const workflowDiagnostics: Diagnostic[] = [];
+  const unique: Array<{ i: number; name: string; file: unknown }> = [];
   for (const [i, ref] of refs.entries()) {
     if (typeof ref !== 'object' || ref === null || typeof ref.name !== 'string') continue;
     if (refIndex.has(ref.name)) {
@@ -86,19 +87,26 @@ export async function loadProvider(path: string, options: LoadOptions): Promise<
       continue;
     }
     refIndex.set(ref.name, i);
-    if (typeof ref.file !== 'string' || ref.file === '') continue;
-    const where = await resolveProviderFile(dir, ref.file);
-    if (!where.ok) {
-      sink.add(where.code, where.message, `/workflows/${i}/file`);
-      continue;
-    }
-    const wf = await loadWorkflowFile(where.path, options);
+    unique.push({ i, name: ref.name, file: ref.file });
+  }
+  // Read and validate the workflow files concurrently; report in document order.
+  const loadedRefs = await Promise.all(
+    unique.map(async ({ i, name, file }) => {
+      if (typeof file !== 'string' || file === '') return { i, name };
+      const where = await resolveProviderFile(dir, file);
+      if (!where.ok) return { i, name, where };
+      return { i, name, where, wf: await loadWorkflowFile(where.path, options) };
+    }),
+  );
+  for (const { i, name, where, wf } of loadedRefs) {
+    if (where && !where.ok) sink.add(where.code, where.message, `/workflows/${i}/file`);
+    if (!wf) continue;
     workflowDiagnostics.push(...wf.diagnostics);
     if (wf.workflow) {
-      if (wf.workflow.workflow.metadata.name !== ref.name) {
-        sink.warn('WORKFLOW_NAME_MISMATCH', `workflow '${ref.name}' points to a file whose metadata.name is '${wf.workflow.workflow.metadata.name}'`, `/workflows/${i}/file`);
+      if (wf.workflow.workflow.metadata.name !== name) {
+        sink.warn('WORKFLOW_NAME_MISMATCH', `workflow '${name}' points to a file whose metadata.name is '${wf.workflow.workflow.metadata.name}'`, `/workflows/${i}/file`);
       }
-      workflows.set(ref.name, wf.workflow);
+      workflows.set(name, wf.workflow);
     }
   }
   checkCapabilities(doc, refs as Provider['workflows'], refIndex, workflows, sink);

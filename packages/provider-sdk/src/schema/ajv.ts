@@ -27,4 +27,4 @@ export function compiled(schema: object): ValidateFunction {
   return v;
 }
 
-export type { ErrorObject };
+export type { ErrorObject, ValidateFunction };

@@ -1,7 +1,7 @@
 import { formatReference, isLongOutput, parseDuration, WORKFLOW_VARIABLES, type StepRegistry, type Workflow, type Reference, compileExpression, escapePointer } from '@innominatus/core';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic';
 import { didYouMean } from '../diagnostics/did-you-mean';
-import { sdkAjv } from '../schema/ajv';
+import { sdkAjv, type ValidateFunction } from '../schema/ajv';
 import { checkSchema, show } from '../schema/check-schema';
 import { workflowSchema } from '../schema/schemas';
 import type { YamlSourceMap } from '../yaml/yaml-source-map';
@@ -241,11 +241,25 @@ export function parameterSchema(p: Record<string, unknown>): Record<string, unkn
   return Object.fromEntries(Object.entries(p).filter(([k]) => !NOT_SCHEMA.has(k)));
 }
 
+const parameterValidators = new Map<string, ValidateFunction>();
+
+/** Parameter schemas repeat across workflows: compile each distinct one once (bounded cache). */
+function parameterValidator(schema: Record<string, unknown>): ValidateFunction {
+  const key = JSON.stringify(schema);
+  let v = parameterValidators.get(key);
+  if (!v) {
+    v = sdkAjv().compile(schema);
+    if (parameterValidators.size >= 1000) parameterValidators.clear();
+    parameterValidators.set(key, v);
+  }
+  return v;
+}
+
 function checkParameterDefault(p: Record<string, unknown>, i: number, sink: DiagnosticSink): void {
   let validate;
   try {
     const { default: _ignored, ...schema } = parameterSchema(p);
-    validate = sdkAjv().compile(schema);
+    validate = parameterValidator(schema);
   } catch (err) {
     sink.add('PARAMETER_SCHEMA_INVALID', `parameter '${String(p.name)}' has an invalid schema: ${messageOf(err)}`, `/parameters/${i}`);
     return;
