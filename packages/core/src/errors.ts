@@ -41,6 +41,8 @@ export type ErrorCode =
   | 'RUN_ABORTED'
   | 'RUN_NOT_FOUND'
   | 'RUN_COMPLETED'
+  | 'RUN_EXISTS'
+  | 'RUN_ACTIVE'
   | 'JOURNAL_ERROR'
   | 'DECRYPT_FAILED'
   | 'PROVIDER_CONFLICT'
@@ -158,7 +160,7 @@ export class RegistryError extends InnominatusError {
 
 /** Journal, store or encryption failures. */
 export class StoreError extends InnominatusError {
-  constructor(code: 'JOURNAL_ERROR' | 'STORE_ERROR' | 'DECRYPT_FAILED' | 'RUN_NOT_FOUND' | 'RUN_COMPLETED' | 'RESOURCE_NOT_FOUND' | 'INVALID_TRANSITION', message: string, options: ErrorOptions = {}) {
+  constructor(code: 'JOURNAL_ERROR' | 'STORE_ERROR' | 'DECRYPT_FAILED' | 'RUN_NOT_FOUND' | 'RUN_COMPLETED' | 'RUN_EXISTS' | 'RUN_ACTIVE' | 'RESOURCE_NOT_FOUND' | 'INVALID_TRANSITION', message: string, options: ErrorOptions = {}) {
     super(code, message, options);
   }
 }

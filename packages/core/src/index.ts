@@ -9,7 +9,7 @@ export { Type } from '@sinclair/typebox';
 export type { Static, TSchema } from '@sinclair/typebox';
 
 export {
-  Sensitive, sensitive, isSensitive, reveal, redact, revealAll, containsSensitive, sensitiveStrings, scrubText, REDACTED,
+  Sensitive, sensitive, isSensitive, reveal, redact, revealAll, containsSensitive, sensitiveStrings, scrubText, scrubValue, REDACTED, MAX_VALUE_DEPTH,
 } from './sensitive/sensitive';
 
 export type { Workflow, StepSpec, ParameterSpec, ParameterType, OutputSpec, SourceMap, LoadedWorkflow } from './model/workflow';

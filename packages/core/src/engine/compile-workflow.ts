@@ -4,7 +4,7 @@ import { Scope } from '../expressions/scope';
 import { compileTemplate, escapePointer, type Template } from '../expressions/template';
 import { hasTemplate } from '../expressions/template-scanner';
 import { isLongOutput, parseDuration, type ParameterSpec, type SourceMap, type StepSpec, type Workflow } from '../model/workflow';
-import { sensitive } from '../sensitive/sensitive';
+import { isSensitive, sensitive } from '../sensitive/sensitive';
 import type { StepDefinition } from '../steps/define-step';
 import type { StepRegistry } from '../steps/step-registry';
 import { parameterSchema, validateParameters } from './parameters';
@@ -129,7 +129,8 @@ export class CompiledWorkflow {
   renderOutputs(scope: Scope): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const o of this.outputs) {
-      const v = withPosition(this.source, () => o.template.render(scope));
+      // A copy, so that changing a result never changes the workflow or the journal.
+      const v = copyPlain(withPosition(this.source, () => o.template.render(scope)));
       out[o.name] = o.sensitive ? sensitive(v) : v;
     }
     return out;
@@ -215,12 +216,18 @@ function checkStepRefs(t: Template, earlier: Set<string>, self: string | undefin
   }
 }
 
+/** Longest timeout or backoff: what one timer can wait (about 24.8 days). */
+const MAX_DURATION_MS = 2 ** 31 - 1;
+
 function parseOr(value: string | number, path: string): number {
+  let ms: number;
   try {
-    return parseDuration(value);
+    ms = parseDuration(value);
   } catch (err) {
     throw new WorkflowError((err as Error).message, { path });
   }
+  if (ms > MAX_DURATION_MS) throw new WorkflowError(`duration ${JSON.stringify(value)} is longer than the maximum of 24 days`, { path });
+  return ms;
 }
 
 /** Adds the source position of an error's `path`, when a source map is known. */
@@ -234,4 +241,12 @@ export function withPosition<T>(source: SourceMap | undefined, fn: () => T): T {
     }
     throw err;
   }
+}
+
+function copyPlain(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null || isSensitive(v)) return v;
+  if (Array.isArray(v)) return v.map(copyPlain);
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: copyPlain(x), enumerable: true, writable: true, configurable: true });
+  return out;
 }

@@ -5,7 +5,7 @@ import { aesGcmEncrypter, ephemeralEncrypter, seal, unseal, type Encrypter } fro
 import { MemoryJournal } from '../journal/memory-journal';
 import type { JournaledError, RunJournal, RunRecord, StepRecord } from '../journal/types';
 import type { LoadedWorkflow, Workflow } from '../model/workflow';
-import { redact, reveal, sensitiveStrings, scrubText } from '../sensitive/sensitive';
+import { redact, reveal, sensitiveStrings, scrubText, scrubValue } from '../sensitive/sensitive';
 import type { StepDefinition } from '../steps/define-step';
 import { StepRegistry } from '../steps/step-registry';
 import { silentLogger, type Logger } from '../util/logger';
@@ -106,20 +106,44 @@ export function createEngine(options: EngineOptions): Engine {
     }
   };
 
-  async function execute(compiled: CompiledWorkflow, run: RunRecord, previous: StepRecord[], resumed: boolean, signal?: AbortSignal): Promise<RunResult> {
+  // A listener that throws must not break a run or hide its real error.
+  const emit = <K extends keyof EngineEvents>(name: K, payload: Parameters<EngineEvents[K]>[0]): void => {
+    if (!events.listenerCount(name)) return;
+    try {
+      (events.emit as (n: K, p: unknown) => boolean)(name, payload);
+    } catch (err) {
+      logger.error(`a listener of '${name}' threw`, { error: String((err as Error)?.message ?? err) });
+    }
+  };
+
+  // Runs in progress in this engine: a second run or resume of one is refused.
+  const active = new Set<string>();
+
+  interface Start {
+    compiled: CompiledWorkflow;
+    run: RunRecord;
+    /** Unsealed parameters and context when they are already at hand (a new run). */
+    values?: { parameters: Record<string, unknown>; context: RunContext };
+    previous: StepRecord[];
+    resumed: boolean;
+    signal?: AbortSignal;
+  }
+
+  async function execute({ compiled, run, values, previous, resumed, signal }: Start): Promise<RunResult> {
     const runId = run.runId;
     const wfName = compiled.workflow.metadata.name;
     const startedAt = Date.now();
-    const parameters = unseal(run.parameters, encrypter) as Record<string, unknown>;
-    const context = unseal(run.context, encrypter) as RunContext;
-    const scope = compiled.newScope(parameters, context, { id: runId, attempt: run.attempt });
-    // Secrets known so far, grown as vars and step outputs arrive (for scrubbing free text).
-    const known = sensitiveStrings(parameters, sensitiveStrings(context));
-    const secrets = (): Set<string> => known;
     const now = () => new Date().toISOString();
-    events.emit('run:started', { runId, workflow: wfName, at: now(), attempt: run.attempt, resumed });
-    let current: { name: string; index: number; type: string; started: number } | undefined;
+    const known = new Set<string>();
+    let current: { name: string; index: number; type: string; started: number; attempts: number } | undefined;
     try {
+      const parameters = values?.parameters ?? (unseal(run.parameters, encrypter, runId) as Record<string, unknown>);
+      const context = values?.context ?? (unseal(run.context, encrypter, runId) as RunContext);
+      const scope = compiled.newScope(parameters, context, { id: runId, attempt: run.attempt });
+      // Secrets known so far, grown as vars and step outputs arrive (for scrubbing free text).
+      sensitiveStrings(parameters, known);
+      sensitiveStrings(context, known);
+      emit('run:started', { runId, workflow: wfName, at: now(), attempt: run.attempt, resumed });
       compiled.evaluateVars(scope);
       sensitiveStrings(scope.get('vars'), known);
       const done = new Map(previous.map((s) => [s.index, s]));
@@ -128,7 +152,7 @@ export function createEngine(options: EngineOptions): Engine {
         const base = { runId, workflow: wfName, step: name, type: step.definition.type, index: step.index };
         const prior = done.get(step.index);
         if (prior?.status === 'succeeded') {
-          const restored = unseal(prior.outputs ?? {}, encrypter);
+          const restored = unseal(prior.outputs ?? {}, encrypter, runId);
           sensitiveStrings(restored, known);
           scope.setEntry('steps', name, { outputs: restored, skipped: false });
           continue;
@@ -148,16 +172,17 @@ export function createEngine(options: EngineOptions): Engine {
           if (!cond) {
             await write(`step '${name}'`, () => journal.putStep({ runId, index: step.index, name, type: step.definition.type, status: 'skipped', attempt: 0, startedAt: now(), endedAt: now() }));
             scope.setEntry('steps', name, { outputs: {}, skipped: true });
-            events.emit('step:skipped', { ...base, at: now(), reason: "'if' was false" });
+            emit('step:skipped', { ...base, at: now(), reason: "'if' was false" });
             continue;
           }
         }
         const input = withPosition(compiled.source, () => step.input.render(scope)) as Record<string, unknown>;
         const stepStarted = Date.now();
-        current = { name, index: step.index, type: step.definition.type, started: stepStarted };
+        const cur = { name, index: step.index, type: step.definition.type, started: stepStarted, attempts: 1 };
+        current = cur;
         const startedIso = now();
         await write(`step '${name}'`, () => journal.putStep({ runId, index: step.index, name, type: step.definition.type, status: 'started', attempt: 1, startedAt: startedIso }));
-        events.emit('step:started', { ...base, at: startedIso, attempt: 1 });
+        emit('step:started', { ...base, at: startedIso, attempt: 1 });
         const stepSecrets = sensitiveStrings(input, new Set(known));
         const outputs = await runStep({
           step,
@@ -167,7 +192,8 @@ export function createEngine(options: EngineOptions): Engine {
           logger: redactingLogger(logger, stepSecrets, { runId, step: name }),
           secrets: stepSecrets,
           onProgress: (p) => {
-            events.emit('step:progress', {
+            if (!events.listenerCount('step:progress')) return;
+            emit('step:progress', {
               ...base,
               at: now(),
               message: scrubText(String(p.message), stepSecrets),
@@ -175,46 +201,57 @@ export function createEngine(options: EngineOptions): Engine {
             });
           },
           onRetry: (attempt, delayMs, error) => {
-            events.emit('step:retrying', { ...base, at: now(), attempt, delayMs, error: journaled(error, name) });
+            cur.attempts = attempt;
+            emit('step:retrying', { ...base, at: now(), attempt, delayMs, error: journaled(error, name) });
           },
         });
         await write(`step '${name}'`, () =>
-          journal.putStep({ runId, index: step.index, name, type: step.definition.type, status: 'succeeded', attempt: 1, outputs: seal(outputs, encrypter), startedAt: startedIso, endedAt: now() }),
+          journal.putStep({ runId, index: step.index, name, type: step.definition.type, status: 'succeeded', attempt: cur.attempts, outputs: seal(outputs, encrypter, runId), startedAt: startedIso, endedAt: now() }),
         );
         sensitiveStrings(outputs, known);
         scope.setEntry('steps', name, { outputs, skipped: false });
         if (events.listenerCount('step:succeeded')) {
-          events.emit('step:succeeded', { ...base, at: now(), outputs: redact(outputs), durationMs: Date.now() - stepStarted });
+          emit('step:succeeded', { ...base, at: now(), outputs: redact(outputs), durationMs: Date.now() - stepStarted });
         }
         current = undefined;
       }
       const outputs = compiled.renderOutputs(scope);
-      await write('the run result', () => journal.updateRun(runId, { status: 'succeeded', outputs: seal(outputs, encrypter), updatedAt: now() }));
+      await write('the run result', () => journal.updateRun(runId, { status: 'succeeded', outputs: seal(outputs, encrypter, runId), updatedAt: now() }));
       if (events.listenerCount('run:succeeded')) {
-        events.emit('run:succeeded', { runId, workflow: wfName, at: now(), outputs: redact(outputs), durationMs: Date.now() - startedAt });
+        emit('run:succeeded', { runId, workflow: wfName, at: now(), outputs: redact(outputs), durationMs: Date.now() - startedAt });
       }
       return { runId, status: 'succeeded', outputs };
     } catch (raw) {
-      const err = normalize(raw, secrets());
+      const err = normalize(raw, known);
       Object.defineProperty(err, 'runId', { value: runId, enumerable: true, configurable: true });
       const record = journaled(err, current?.name);
       if (err.code !== 'JOURNAL_ERROR') {
         try {
           if (current) {
-            await journal.putStep({ runId, index: current.index, name: current.name, type: current.type, status: 'failed', attempt: 1, error: record, startedAt: new Date(current.started).toISOString(), endedAt: now() });
+            await journal.putStep({ runId, index: current.index, name: current.name, type: current.type, status: 'failed', attempt: current.attempts, error: record, startedAt: new Date(current.started).toISOString(), endedAt: now() });
           }
           await journal.updateRun(runId, { status: err.code === 'RUN_ABORTED' ? 'cancelled' : 'failed', error: record, updatedAt: now() });
         } catch (journalErr) {
-          logger.error('could not record the failure in the run journal', { runId, error: String((journalErr as Error)?.message ?? journalErr) });
+          logger.error('could not record the failure in the run journal', { runId, error: scrubText(String((journalErr as Error)?.message ?? journalErr), known) });
         }
       }
       if (current) {
-        events.emit('step:failed', { runId, workflow: wfName, step: current.name, type: current.type, index: current.index, at: now(), error: record, durationMs: Date.now() - current.started });
+        emit('step:failed', { runId, workflow: wfName, step: current.name, type: current.type, index: current.index, at: now(), error: record, durationMs: Date.now() - current.started });
       }
-      events.emit('run:failed', { runId, workflow: wfName, at: now(), error: record, durationMs: Date.now() - startedAt });
+      emit('run:failed', { runId, workflow: wfName, at: now(), error: record, durationMs: Date.now() - startedAt });
       throw err;
     }
   }
+
+  const exclusive = async (runId: string, fn: () => Promise<RunResult>): Promise<RunResult> => {
+    if (active.has(runId)) throw new StoreError('RUN_ACTIVE', `run '${runId}' is already running in this engine`);
+    active.add(runId);
+    try {
+      return await fn();
+    } finally {
+      active.delete(runId);
+    }
+  };
 
   return {
     events,
@@ -226,31 +263,36 @@ export function createEngine(options: EngineOptions): Engine {
       const compiled = compile(loaded);
       const parameters = compiled.validateParameters(opts.parameters ?? {});
       const runId = opts.runId ?? randomUUID();
-      const at = new Date().toISOString();
-      const record: RunRecord = {
-        runId,
-        workflow: loaded.workflow,
-        parameters: seal(parameters, encrypter),
-        context: seal(opts.context ?? {}, encrypter),
-        status: 'running',
-        attempt: 1,
-        createdAt: at,
-        updatedAt: at,
-      };
-      await write(`run '${runId}'`, () => journal.createRun(record));
-      return execute(compiled, record, [], false, opts.signal);
+      return exclusive(runId, async () => {
+        const at = new Date().toISOString();
+        const context = opts.context ?? {};
+        const record: RunRecord = {
+          runId,
+          workflow: loaded.workflow,
+          parameters: seal(parameters, encrypter, runId),
+          context: seal(context, encrypter, runId),
+          status: 'running',
+          attempt: 1,
+          createdAt: at,
+          updatedAt: at,
+        };
+        await write(`run '${runId}'`, () => journal.createRun(record));
+        return execute({ compiled, run: record, values: { parameters, context }, previous: [], resumed: false, ...(opts.signal ? { signal: opts.signal } : {}) });
+      });
     },
     async resume(runId, opts = {}) {
-      const run = await journal.getRun(runId);
-      if (!run) throw new StoreError('RUN_NOT_FOUND', `run '${runId}' is not in the journal`);
-      if (run.status === 'succeeded') {
-        return { runId, status: 'succeeded', outputs: unseal(run.outputs ?? {}, encrypter) as Record<string, unknown> };
-      }
-      const compiled = compile(run.workflow);
-      const previous = await journal.listSteps(runId);
-      const attempt = run.attempt + 1;
-      await write(`run '${runId}'`, () => journal.updateRun(runId, { status: 'running', attempt, updatedAt: new Date().toISOString() }));
-      return execute(compiled, { ...run, attempt }, previous, true, opts.signal);
+      return exclusive(runId, async () => {
+        const run = await journal.getRun(runId);
+        if (!run) throw new StoreError('RUN_NOT_FOUND', `run '${runId}' is not in the journal`);
+        if (run.status === 'succeeded') {
+          return { runId, status: 'succeeded', outputs: unseal(run.outputs ?? {}, encrypter, runId) as Record<string, unknown> };
+        }
+        const compiled = compile(run.workflow);
+        const previous = await journal.listSteps(runId);
+        const attempt = run.attempt + 1;
+        await write(`run '${runId}'`, () => journal.updateRun(runId, { status: 'running', attempt, updatedAt: new Date().toISOString() }));
+        return execute({ compiled, run: { ...run, attempt }, previous, resumed: true, ...(opts.signal ? { signal: opts.signal } : {}) });
+      });
     },
   };
 }
@@ -274,6 +316,6 @@ function journaled(err: InnominatusError, step: string | undefined): JournaledEr
 }
 
 function scrubData(data: Record<string, unknown>, secrets: Set<string>): Record<string, unknown> {
-  const text = JSON.stringify(redact(data));
-  return JSON.parse(scrubText(text, secrets)) as Record<string, unknown>;
+  const v = scrubValue(data, secrets);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : { value: v };
 }

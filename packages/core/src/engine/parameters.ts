@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { ParameterError, WorkflowError, type ParameterIssue } from '../errors';
 import type { ParameterSpec } from '../model/workflow';
-import { isSensitive, revealAll, sensitive } from '../sensitive/sensitive';
+import { containsSensitive, revealAll, sensitive } from '../sensitive/sensitive';
 import { validatorFor } from '../util/ajv';
 
 const SPEC_ONLY_KEYS = new Set(['name', 'required', 'sensitive']);
@@ -15,8 +15,10 @@ export function parameterSchema(params: readonly ParameterSpec[] = []): Record<s
     if (properties[p.name]) throw new WorkflowError(`parameter '${p.name}' is declared twice`, { path: `/parameters/${i}/name` });
     const schema: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(p)) if (!SPEC_ONLY_KEYS.has(k)) schema[k] = v;
+    // `required: [..]` is JSON Schema's (the fields an object parameter needs); `required: true` is ours.
+    if (Array.isArray(p.required)) schema.required = p.required;
     properties[p.name] = schema;
-    if (p.required) required.push(p.name);
+    if (p.required === true) required.push(p.name);
   });
   return { type: 'object', properties, required, additionalProperties: false };
 }
@@ -37,8 +39,14 @@ export function validateParameters(
     throw new ParameterError([{ parameter: '(all)', message: 'must be given as an object of name: value' }]);
   }
   const secret = new Set(specs.filter((s) => s.sensitive).map((s) => s.name));
-  for (const [k, v] of Object.entries(input)) if (isSensitive(v)) secret.add(k);
-  const values = structuredClone(revealAll(input)) as Record<string, unknown>;
+  // A parameter holding a sensitive value anywhere inside is sensitive as a whole.
+  for (const [k, v] of Object.entries(input)) if (containsSensitive(v)) secret.add(k);
+  let values: Record<string, unknown>;
+  try {
+    values = structuredClone(revealAll(input)) as Record<string, unknown>;
+  } catch {
+    throw new ParameterError([{ parameter: '(all)', message: 'must be plain data (strings, numbers, booleans, lists and maps)' }]);
+  }
   const validate = validatorFor(schema, true);
   if (!validate(values)) {
     throw new ParameterError(issuesFrom(validate.errors ?? [], values, secret));
@@ -53,16 +61,21 @@ function issuesFrom(errors: ErrorObject[], values: Record<string, unknown>, secr
   for (const e of errors) {
     let parameter: string;
     let message: string;
-    if (e.keyword === 'required') {
+    const [first, ...rest] = e.instancePath.split('/').slice(1);
+    const sub = rest.length ? ` at /${rest.join('/')}` : '';
+    if (e.keyword === 'required' && first === undefined) {
       parameter = (e.params as { missingProperty: string }).missingProperty;
       message = 'is required';
-    } else if (e.keyword === 'additionalProperties') {
+    } else if (e.keyword === 'additionalProperties' && first === undefined) {
       parameter = (e.params as { additionalProperty: string }).additionalProperty;
       message = 'is not declared by this workflow';
+    } else if (e.keyword === 'required' || e.keyword === 'additionalProperties') {
+      parameter = unescapePointer(first!);
+      message = e.keyword === 'required'
+        ? `is missing field '${(e.params as { missingProperty: string }).missingProperty}'${sub}`
+        : `has unknown field '${(e.params as { additionalProperty: string }).additionalProperty}'${sub}`;
     } else {
-      const [first, ...rest] = e.instancePath.split('/').slice(1);
-      parameter = decodeURIComponent(first ?? '(all)').replace(/~1/g, '/').replace(/~0/g, '~');
-      const sub = rest.length ? ` at /${rest.join('/')}` : '';
+      parameter = unescapePointer(first ?? '(all)');
       const value = secret.has(parameter) ? '' : ` (got ${JSON.stringify(pick(values, e.instancePath))})`;
       message = e.keyword === 'enum'
         ? `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}${sub}${value}`
@@ -75,6 +88,10 @@ function issuesFrom(errors: ErrorObject[], values: Record<string, unknown>, secr
     }
   }
   return issues;
+}
+
+function unescapePointer(part: string): string {
+  return part.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
 function pick(value: unknown, pointer: string): unknown {

@@ -1,4 +1,4 @@
-import { redact, scrubText } from '../sensitive/sensitive';
+import { scrubText, scrubValue } from '../sensitive/sensitive';
 import type { Logger } from '../util/logger';
 
 /**
@@ -7,12 +7,9 @@ import type { Logger } from '../util/logger';
  * and adds fixed fields (run and step) to every line.
  */
 export function redactingLogger(inner: Logger, secrets: Set<string>, fields: Record<string, unknown> = {}): Logger {
-  const clean = (data?: Record<string, unknown>): Record<string, unknown> => {
-    const merged = { ...fields, ...(data ? redact(data) : {}) };
-    if (secrets.size === 0) return merged;
-    return JSON.parse(scrubText(JSON.stringify(merged), secrets)) as Record<string, unknown>;
-  };
-  const msg = (m: string) => (secrets.size === 0 ? m : scrubText(String(m), secrets));
+  const clean = (data?: Record<string, unknown>): Record<string, unknown> =>
+    scrubValue({ ...fields, ...(data ?? {}) }, secrets) as Record<string, unknown>;
+  const msg = (m: unknown) => scrubText(String(m), secrets);
   return {
     debug: (m, d) => inner.debug(msg(m), clean(d)),
     info: (m, d) => inner.info(msg(m), clean(d)),

@@ -1,6 +1,6 @@
 import pRetry from 'p-retry';
 import { InnominatusError, StepError } from '../errors';
-import { isSensitive, revealAll, sensitive, scrubText } from '../sensitive/sensitive';
+import { isSensitive, MAX_VALUE_DEPTH, revealAll, sensitive, scrubText } from '../sensitive/sensitive';
 import type { StepContext, StepProgress } from '../steps/define-step';
 import { describeAjvErrors, validatorFor } from '../util/ajv';
 import type { Logger } from '../util/logger';
@@ -92,13 +92,34 @@ function checkOutputs(raw: unknown, step: CompiledStep, secrets: Set<string>): R
     const problems = typeof outputs !== 'object' || Array.isArray(outputs) ? ['outputs must be an object'] : describeAjvErrors(validate.errors, 'outputs');
     throw new StepError('STEP_OUTPUT_INVALID', name, `step '${name}' (${step.definition.type}) returned outputs that break its schema: ${problems.map((p) => scrubText(p, secrets)).join('; ')}`);
   }
-  return markSensitive(outputs, step.definition.output as Record<string, unknown>) as Record<string, unknown>;
+  const marked = markSensitive(outputs, step.definition.output as Record<string, unknown>);
+  return (secrets.size ? taintEchoes(marked, [...secrets].filter((s) => s.length >= 3)) : marked) as Record<string, unknown>;
 }
 
-/** Wraps values whose schema says `"x-sensitive": true`. */
+/** Marks any output string that contains a secret of the step's input as sensitive (a step echoing a secret). */
+function taintEchoes(value: unknown, secrets: string[], depth = 0): unknown {
+  if (isSensitive(value) || depth > MAX_VALUE_DEPTH) return value;
+  if (typeof value === 'string') return secrets.some((s) => value.includes(s)) ? sensitive(value) : value;
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => taintEchoes(v, secrets, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = taintEchoes(v, secrets, depth + 1);
+  return out;
+}
+
+/**
+ * Wraps values whose schema says `"x-sensitive": true`. Where the schema
+ * branches in ways this walk does not follow (`anyOf`, `oneOf`, `allOf`,
+ * `patternProperties`) and a branch holds a sensitive field, the whole value
+ * is treated as sensitive.
+ */
 export function markSensitive(value: unknown, schema: Record<string, unknown> | undefined, depth = 0): unknown {
-  if (!schema || depth > 32 || isSensitive(value)) return value;
+  if (!schema || isSensitive(value)) return value;
+  if (depth > MAX_VALUE_DEPTH) return hasSensitiveKeyword(schema) ? sensitive(value) : value;
   if (schema['x-sensitive'] === true) return sensitive(value);
+  for (const k of ['anyOf', 'oneOf', 'allOf', 'patternProperties', 'not', 'if', 'then', 'else']) {
+    if (schema[k] !== undefined && hasSensitiveKeyword(schema[k])) return sensitive(value);
+  }
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
     const items = schema.items as Record<string, unknown> | undefined;
@@ -113,7 +134,7 @@ export function markSensitive(value: unknown, schema: Record<string, unknown> | 
 }
 
 function hasSensitiveKeyword(schema: unknown, depth = 0): boolean {
-  if (typeof schema !== 'object' || schema === null || depth > 32) return false;
+  if (typeof schema !== 'object' || schema === null || depth > MAX_VALUE_DEPTH) return false;
   if ((schema as Record<string, unknown>)['x-sensitive'] === true) return true;
   return Object.values(schema).some((v) => hasSensitiveKeyword(v, depth + 1));
 }
@@ -125,6 +146,7 @@ function toStepError(err: unknown, step: string, secrets: Set<string>, signal: A
     return new StepError('RUN_ABORTED', step, `step '${step}' was cancelled`, { cause: undefined });
   }
   if (err instanceof StepError) return scrubError(err, secrets);
+  if (InnominatusError.is(err) && err.code === 'STEP_OUTPUT_INVALID') return err as StepError;
   const message = err instanceof Error ? err.message : String(err);
   const retryable = InnominatusError.is(err) ? err.retryable : false;
   const path = InnominatusError.is(err) ? err.path : undefined;
@@ -134,9 +156,9 @@ function toStepError(err: unknown, step: string, secrets: Set<string>, signal: A
   });
 }
 
+/** A fresh error with the message scrubbed and no `cause` (which could hold anything). */
 function scrubError(err: StepError, secrets: Set<string>): StepError {
   const scrubbed = scrubText(err.message, secrets);
-  if (scrubbed === err.message) return err;
   return new StepError(err.code as 'STEP_FAILED', err.step, scrubbed, { retryable: err.retryable, ...(err.path ? { path: err.path } : {}) });
 }
 

@@ -1,5 +1,5 @@
 import { ExpressionError } from '../errors';
-import { isSensitive, reveal } from '../sensitive/sensitive';
+import { isSensitive, MAX_VALUE_DEPTH, reveal } from '../sensitive/sensitive';
 
 /**
  * Converts a JS value for CEL: whole numbers become CEL ints (BigInt) unless
@@ -8,11 +8,11 @@ import { isSensitive, reveal } from '../sensitive/sensitive';
 export function toCel(value: unknown, wholeAsDouble = false, depth = 0): unknown {
   if (isSensitive(value)) return toCel(reveal(value), wholeAsDouble, depth);
   if (typeof value === 'number') return !wholeAsDouble && Number.isSafeInteger(value) ? BigInt(value) : value;
-  if (typeof value !== 'object' || value === null || depth > 100) return value;
+  if (typeof value !== 'object' || value === null || depth > MAX_VALUE_DEPTH) return value;
   if (Array.isArray(value)) return value.map((v) => toCel(v, wholeAsDouble, depth + 1));
   if (value instanceof Date || value instanceof Uint8Array) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = toCel(v, wholeAsDouble, depth + 1);
+  for (const [k, v] of Object.entries(value)) define(out, k, toCel(v, wholeAsDouble, depth + 1));
   return out;
 }
 
@@ -21,25 +21,36 @@ export function fromCel(value: unknown, source: string, depth = 0): unknown {
   if (typeof value === 'bigint') {
     const n = Number(value);
     if (!Number.isSafeInteger(n)) {
-      throw new ExpressionError(source, `expression '${source}' produced the integer ${value}, which is too large to use safely`);
+      throw new ExpressionError(source, `expression '${source}' produced an integer beyond ±2^53, which JSON numbers cannot hold exactly`);
     }
     return n;
   }
-  if (typeof value !== 'object' || value === null || depth > 100) return value;
+  if (typeof value !== 'object' || value === null || depth > MAX_VALUE_DEPTH) return value;
   if (Array.isArray(value)) return value.map((v) => fromCel(v, source, depth + 1));
   if (value instanceof Map) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of value) out[String(k)] = fromCel(v, source, depth + 1);
+    for (const [k, v] of value) define(out, String(k), fromCel(v, source, depth + 1));
     return out;
   }
   if (value instanceof Date) return value.toISOString();
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
   const proto = Object.getPrototypeOf(value);
+  const ctor = (proto as { constructor?: { name?: string } } | null)?.constructor?.name;
+  if (ctor === 'Optional') {
+    const opt = value as { hasValue?: () => boolean; value?: () => unknown };
+    return opt.hasValue?.() ? fromCel(opt.value?.(), source, depth + 1) : null;
+  }
+  if (ctor === 'UnsignedInt' || ctor === 'Uint') return fromCel(BigInt(String(value)), source, depth);
   if (proto !== Object.prototype && proto !== null) {
     // CEL duration, optional, type values and the like: show their text form.
     return String(value);
   }
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = fromCel(v, source, depth + 1);
+  for (const [k, v] of Object.entries(value)) define(out, k, fromCel(v, source, depth + 1));
   return out;
+}
+
+// Defines rather than assigns, so a `__proto__` key in data stays a key.
+function define(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }

@@ -42,7 +42,11 @@ export class CompiledExpression {
       throw celError(source, err, true);
     }
     this.#program = program;
-    this.references = Object.freeze(collectReferences(program.ast, new Set(variables)));
+    try {
+      this.references = Object.freeze(collectReferences(program.ast, new Set(variables)));
+    } catch {
+      throw new ExpressionError(source, `expression '${clip(source)}' is nested too deeply to analyse`, { syntax: true });
+    }
   }
 
   /**
@@ -54,6 +58,10 @@ export class CompiledExpression {
     try {
       result = fromCel(this.#program(scope.celContext()), this.source);
     } catch (err) {
+      // CEL messages can quote values (`No such key: <value>`): over secrets, say less.
+      if (this.readsSensitive(scope.rawContext())) {
+        throw new ExpressionError(this.source, `expression '${this.source}' failed on a sensitive value (details withheld)`, errorOffset(err) !== undefined ? { offset: errorOffset(err)! } : {});
+      }
       throw celError(this.source, err, false);
     }
     return this.readsSensitive(scope.rawContext()) ? sensitive(result) : result;
@@ -108,6 +116,10 @@ export function expressionReferences(source: string, variables: readonly string[
 export function errorOffset(err: unknown): number | undefined {
   const node = (err as { node?: { start?: number; pos?: number } })?.node;
   return node?.pos ?? node?.start;
+}
+
+function clip(source: string): string {
+  return source.length > 60 ? `${source.slice(0, 57)}...` : source;
 }
 
 function celError(source: string, err: unknown, syntax: boolean): ExpressionError {

@@ -42,7 +42,7 @@ function walk(node: unknown, guarded: boolean, shadowed: Set<string>, out: Refer
     return;
   }
   if (!isNode(node)) return;
-  if (node.op === 'id' || node.op === '.' || node.op === '.?' || node.op === '[]' || node.op === '[?]') {
+  if (CHAIN_OPS.has(node.op)) {
     const chain = toChain(node, guarded, shadowed, out, roots);
     if (chain) out.push(chain);
     return;
@@ -58,6 +58,8 @@ function walk(node: unknown, guarded: boolean, shadowed: Set<string>, out: Refer
   walk(node.args, guarded, shadowed, out, roots);
 }
 
+const CHAIN_OPS = new Set(['id', '.', '.?', '[]', '[?]']);
+
 function toChain(node: AstNode, guarded: boolean, shadowed: Set<string>, out: Reference[], roots: ReadonlySet<string>): Reference | undefined {
   if (node.op === 'id') {
     const name = node.args as string;
@@ -65,22 +67,26 @@ function toChain(node: AstNode, guarded: boolean, shadowed: Set<string>, out: Re
     return { root: name, path: [], complete: true, guarded, start: node.start ?? node.pos ?? 0, end: node.end ?? 0 };
   }
   const [target, key] = node.args as [unknown, unknown];
-  if (!isNode(target)) {
-    walk(node.args, guarded, shadowed, out, roots);
+  const isIndex = node.op === '[]' || node.op === '[?]';
+  // Only a chain of field and index accesses starting at a variable is a
+  // reference; anything else (a call, a list, a ternary) is walked as usual.
+  if (!isNode(target) || !CHAIN_OPS.has(target.op)) {
+    walk(target, guarded, shadowed, out, roots);
+    if (isIndex) walk(key, guarded, shadowed, out, roots);
     return undefined;
   }
   const optional = node.op === '.?' || node.op === '[?]';
   const base = toChain(target, guarded, shadowed, out, roots);
   if (!base) {
-    if (node.op === '[]' || node.op === '[?]') walk(key, guarded, shadowed, out, roots);
+    if (isIndex) walk(key, guarded, shadowed, out, roots);
     return undefined;
   }
   const end = node.end ?? base.end;
   if (!base.complete) {
-    if (node.op === '[]' || node.op === '[?]') walk(key, guarded, shadowed, out, roots);
+    if (isIndex) walk(key, guarded, shadowed, out, roots);
     return { ...base, end };
   }
-  if (node.op === '.' || node.op === '.?') {
+  if (!isIndex) {
     return { ...base, path: [...base.path, String(key)], guarded: base.guarded || optional, end };
   }
   if (isNode(key) && key.op === 'value' && (typeof key.args === 'string' || typeof key.args === 'bigint')) {

@@ -53,6 +53,8 @@ export function scanTemplate(text: string): TemplatePart[] {
 
 function findClose(text: string, from: number): number {
   let quote: string | undefined;
+  // Braces of CEL map literals inside the expression: `}}` closes only outside them.
+  let depth = 0;
   for (let i = from; i < text.length; i++) {
     const c = text[i]!;
     if (quote) {
@@ -66,6 +68,10 @@ function findClose(text: string, from: number): number {
     if (c === '"' || c === "'") {
       quote = text.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
       i += quote.length - 1;
+    } else if (c === '{') {
+      depth++;
+    } else if (c === '}' && depth > 0) {
+      depth--;
     } else if (text.startsWith(CLOSE, i)) {
       return i;
     }

@@ -1,14 +1,21 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { StoreError } from '../errors';
-import { isSensitive, mapSensitive, reveal, sensitive } from '../sensitive/sensitive';
+import { isSensitive, MAX_VALUE_DEPTH, reveal, sensitive } from '../sensitive/sensitive';
 
-/** Turns a sensitive value into ciphertext and back. */
+/**
+ * Turns a sensitive value into ciphertext and back. `context` is bound to the
+ * ciphertext (AES-GCM additional data): a value sealed for one run or
+ * resource cannot be decrypted in another's.
+ */
 export interface Encrypter {
-  encrypt(plaintext: string): string;
-  decrypt(ciphertext: string): string;
+  encrypt(plaintext: string, context?: string): string;
+  decrypt(ciphertext: string, context?: string): string;
 }
 
 const SEALED_KEY = '$sensitive';
+// Marks a plain object that happens to use one of our marker keys, so that
+// user data can never pass for a sealed value.
+const ESCAPE_KEY = '$plain';
 
 /**
  * AES-256-GCM with a caller-supplied 32-byte key (a Buffer, or 64 hex or 44
@@ -22,21 +29,23 @@ export function aesGcmEncrypter(key: Buffer | string): Encrypter {
   const k = typeof key === 'string' ? decodeKey(key) : key;
   if (k.length !== 32) throw new StoreError('DECRYPT_FAILED', `an AES-256-GCM key must be 32 bytes, got ${k.length}`);
   return {
-    encrypt(plaintext) {
+    encrypt(plaintext, context) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', k, iv);
+      if (context !== undefined) cipher.setAAD(Buffer.from(context, 'utf8'));
       const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
       return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join(':');
     },
-    decrypt(ciphertext) {
+    decrypt(ciphertext, context) {
       const [v, iv, tag, body] = ciphertext.split(':');
       if (v !== 'v1' || !iv || !tag || body === undefined) throw new StoreError('DECRYPT_FAILED', 'stored sensitive value is not in the expected format');
       try {
         const d = createDecipheriv('aes-256-gcm', k, Buffer.from(iv, 'base64url'));
         d.setAuthTag(Buffer.from(tag, 'base64url'));
+        if (context !== undefined) d.setAAD(Buffer.from(context, 'utf8'));
         return Buffer.concat([d.update(Buffer.from(body, 'base64url')), d.final()]).toString('utf8');
       } catch {
-        throw new StoreError('DECRYPT_FAILED', 'a stored sensitive value cannot be decrypted with this key (was the encryption key changed?)');
+        throw new StoreError('DECRYPT_FAILED', 'a stored sensitive value cannot be decrypted with this key for this record (was the encryption key changed, or the value copied from another record?)');
       }
     },
   };
@@ -52,20 +61,37 @@ function decodeKey(key: string): Buffer {
   return Buffer.from(key, 'base64');
 }
 
-/** Replaces every sensitive value inside with `{ "$sensitive": ciphertext }` (JSON-safe). */
-export function seal(value: unknown, encrypter: Encrypter): unknown {
-  return mapSensitive(value, (s) => ({ [SEALED_KEY]: encrypter.encrypt(JSON.stringify(reveal(s)) ?? 'null') }));
+/**
+ * Replaces every sensitive value inside with `{ "$sensitive": ciphertext }`
+ * (JSON-safe), bound to `context` (e.g. the run id). Plain objects that use
+ * the marker keys themselves are escaped, so they come back unchanged.
+ */
+export function seal(value: unknown, encrypter: Encrypter, context?: string, depth = 0): unknown {
+  if (isSensitive(value)) return { [SEALED_KEY]: encrypter.encrypt(JSON.stringify(reveal(value)) ?? 'null', context) };
+  if (typeof value !== 'object' || value === null || depth > MAX_VALUE_DEPTH) return value;
+  if (Array.isArray(value)) return value.map((v) => seal(v, encrypter, context, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) define(out, k, seal(v, encrypter, context, depth + 1));
+  return SEALED_KEY in out || ESCAPE_KEY in out ? { [ESCAPE_KEY]: out } : out;
 }
 
 /** The inverse of {@link seal}: sealed values come back as sensitive values. */
-export function unseal(value: unknown, encrypter: Encrypter, depth = 0): unknown {
-  if (typeof value !== 'object' || value === null || depth > 100 || isSensitive(value)) return value;
-  if (Array.isArray(value)) return value.map((v) => unseal(v, encrypter, depth + 1));
+export function unseal(value: unknown, encrypter: Encrypter, context?: string, depth = 0): unknown {
+  if (typeof value !== 'object' || value === null || depth > MAX_VALUE_DEPTH || isSensitive(value)) return value;
+  if (Array.isArray(value)) return value.map((v) => unseal(v, encrypter, context, depth + 1));
   const keys = Object.keys(value);
-  if (keys.length === 1 && keys[0] === SEALED_KEY && typeof (value as Record<string, unknown>)[SEALED_KEY] === 'string') {
-    return sensitive(JSON.parse(encrypter.decrypt((value as Record<string, string>)[SEALED_KEY]!)));
+  const record = value as Record<string, unknown>;
+  if (keys.length === 1 && keys[0] === SEALED_KEY && typeof record[SEALED_KEY] === 'string') {
+    return sensitive(JSON.parse(encrypter.decrypt(record[SEALED_KEY] as string, context)));
   }
+  const body = keys.length === 1 && keys[0] === ESCAPE_KEY && typeof record[ESCAPE_KEY] === 'object' && record[ESCAPE_KEY] !== null
+    ? (record[ESCAPE_KEY] as Record<string, unknown>)
+    : record;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = unseal(v, encrypter, depth + 1);
+  for (const [k, v] of Object.entries(body)) define(out, k, unseal(v, encrypter, context, depth + 1));
   return out;
+}
+
+function define(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }

@@ -12,7 +12,7 @@ export class MemoryJournal implements RunJournal {
   readonly #steps = new Map<string, Map<number, StepRecord>>();
 
   async createRun(run: RunRecord): Promise<void> {
-    if (this.#runs.has(run.runId)) throw new StoreError('JOURNAL_ERROR', `run '${run.runId}' already exists`);
+    if (this.#runs.has(run.runId)) throw new StoreError('RUN_EXISTS', `run '${run.runId}' already exists in the journal`);
     this.#runs.set(run.runId, { ...run });
     this.#steps.set(run.runId, new Map());
   }

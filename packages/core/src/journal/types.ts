@@ -62,7 +62,7 @@ export interface StepRecord {
  * Each call must be durable when its promise resolves.
  */
 export interface RunJournal {
-  /** Creates a run; rejects when `runId` exists. */
+  /** Creates a run; rejects with a `StoreError` coded `RUN_EXISTS` when `runId` exists. */
   createRun(run: RunRecord): Promise<void>;
   /** Updates status, outputs, error, attempt and updatedAt of an existing run. */
   updateRun(runId: string, patch: Partial<Pick<RunRecord, 'status' | 'outputs' | 'error' | 'attempt' | 'updatedAt'>>): Promise<void>;

@@ -1,6 +1,13 @@
 import { inspect } from 'node:util';
 
 const BRAND = Symbol.for('innominatus.sensitive');
+// The value lives under a registry symbol, not a private field, so that a
+// Sensitive made by another copy of this library (ESM and CJS builds, two
+// versions in one tree) can still be revealed and sealed.
+const VALUE = Symbol.for('innominatus.sensitive.value');
+
+/** How deep the helpers here walk into a value. */
+export const MAX_VALUE_DEPTH = 64;
 
 /** The text that stands in for a sensitive value wherever it would be shown. */
 export const REDACTED = '***';
@@ -16,15 +23,14 @@ export const REDACTED = '***';
  * reveal(password);     // 's3cret'
  */
 export class Sensitive<T = unknown> {
-  readonly #value: T;
   constructor(value: T) {
-    this.#value = value;
     Object.defineProperty(this, BRAND, { value: true });
+    Object.defineProperty(this, VALUE, { value });
     Object.freeze(this);
   }
   /** @internal use {@link reveal}. */
   static unwrap<T>(s: Sensitive<T>): T {
-    return s.#value;
+    return (s as unknown as Record<symbol, T>)[VALUE];
   }
   toString(): string {
     return REDACTED;
@@ -58,7 +64,7 @@ export function reveal<T>(value: Sensitive<T> | T): T {
 /** True when the value is sensitive or holds a sensitive value anywhere inside. */
 export function containsSensitive(value: unknown, depth = 0): boolean {
   if (isSensitive(value)) return true;
-  if (depth > 64 || typeof value !== 'object' || value === null) return false;
+  if (depth > MAX_VALUE_DEPTH || typeof value !== 'object' || value === null) return false;
   if (Array.isArray(value)) return value.some((v) => containsSensitive(v, depth + 1));
   for (const v of Object.values(value)) if (containsSensitive(v, depth + 1)) return true;
   return false;
@@ -77,7 +83,7 @@ export function revealAll<T>(value: T): T {
 /** Deep copy that replaces each sensitive value with `fn(value)`. Plain values are shared, not copied. */
 export function mapSensitive(value: unknown, fn: (s: Sensitive) => unknown, depth = 0): unknown {
   if (isSensitive(value)) return fn(value);
-  if (typeof value !== 'object' || value === null || depth > 64) return value;
+  if (typeof value !== 'object' || value === null || depth > MAX_VALUE_DEPTH) return value;
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
@@ -101,7 +107,7 @@ export function sensitiveStrings(value: unknown, into: Set<string> = new Set(), 
     collectStrings(reveal(value), into, 0);
     return into;
   }
-  if (typeof value !== 'object' || value === null || depth > 64) return into;
+  if (typeof value !== 'object' || value === null || depth > MAX_VALUE_DEPTH) return into;
   for (const v of Array.isArray(value) ? value : Object.values(value)) sensitiveStrings(v, into, depth + 1);
   return into;
 }
@@ -112,7 +118,7 @@ function collectStrings(value: unknown, into: Set<string>, depth: number): void 
   } else if (typeof value === 'number' || typeof value === 'bigint') {
     const s = String(value);
     if (s.length >= 3) into.add(s);
-  } else if (typeof value === 'object' && value !== null && depth < 64) {
+  } else if (typeof value === 'object' && value !== null && depth < MAX_VALUE_DEPTH) {
     for (const v of Array.isArray(value) ? value : Object.values(value)) collectStrings(v, into, depth + 1);
   }
 }
@@ -136,4 +142,39 @@ export function scrubText(text: string, secrets: Iterable<string>): string {
     if (out.includes(s)) out = out.split(s).join(REDACTED);
   }
   return out;
+}
+
+/**
+ * A copy of structured data that is safe to log or emit: sensitive values
+ * become `***`, and every string (keys included) has the given secrets
+ * scrubbed. Walks the structure rather than its JSON text, so secrets with
+ * quotes or newlines are found too. Errors become their scrubbed message;
+ * cycles, functions and BigInts are handled. Never throws.
+ */
+export function scrubValue(value: unknown, secrets: Iterable<string>): unknown {
+  const list = [...secrets];
+  const seen = new WeakSet<object>();
+  const walk = (v: unknown, depth: number): unknown => {
+    if (isSensitive(v)) return REDACTED;
+    if (typeof v === 'string') return list.length ? scrubText(v, list) : v;
+    if (typeof v === 'bigint') return scrubText(v.toString(), list);
+    if (typeof v === 'function' || typeof v === 'symbol') return undefined;
+    if (typeof v !== 'object' || v === null) return v;
+    if (depth > MAX_VALUE_DEPTH) return '[too deep]';
+    if (seen.has(v)) return '[circular]';
+    seen.add(v);
+    if (v instanceof Error) return scrubText(`${v.name}: ${v.message}`, list);
+    if (v instanceof Date) return v.toISOString();
+    if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      Object.defineProperty(out, list.length ? scrubText(k, list) : k, { value: walk(x, depth + 1), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  };
+  try {
+    return walk(value, 0);
+  } catch {
+    return '[unprintable]';
+  }
 }
