@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, USER_TOKEN, call, configText } from './support/e2e-host';
+import { spawnHost } from './support/host-process';
+
+const CLI = join(ROOT, 'examples/reference-host/src/cli.ts');
+
+/** Runs the CLI to its exit; resolves with its exit code and stderr. */
+function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+}
+
+describe('innominatus-host command line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'innominatus-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses a bad configuration with exit code 2, naming every field, position and source', async () => {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'server:\n  port: 99999\nkubernetes:\n  mode: cloud\n');
+    const { code, stderr } = await runCli(['--config', file], { INNOMINATUS_LOG_LEVEL: 'loud' });
+    expect(code).toBe(2);
+    expect(stderr).toContain(`invalid configuration in ${file}:`);
+    expect(stderr).toContain('server.port (line 2, col 9): must be <= 65535; got 99999');
+    expect(stderr).toContain("kubernetes.mode (line 4, col 9): must be one of 'kubeconfig', 'in-cluster', 'simulate'; got 'cloud'");
+    expect(stderr).toContain("logging.level (from INNOMINATUS_LOG_LEVEL): must be one of 'fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'; got 'loud'");
+    expect(stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+
+  it('refuses a bad flag with a usage message', async () => {
+    const { code, stderr } = await runCli(['--port', 'eighty']);
+    expect(code).toBe(1);
+    expect(stderr).toContain("option '-p, --port <n>' argument 'eighty' is invalid. 'eighty' is not a port number (0-65535)");
+  }, 60_000);
+
+  it('--simulate says so at start, serves, and stops on SIGTERM with exit code 0', async () => {
+    const file = join(dir, 'ok.yaml');
+    writeFileSync(file, configText({ store: 'memory', kubernetes: '{ mode: kubeconfig }' }));
+    const host = await spawnHost(file, ['--simulate', '--port', '0']);
+    try {
+      expect(host.stderr()).toMatch(/SIMULATION: Kubernetes is a mock API server at http:\/\/127\.0\.0\.1:\d+ with a simulated Zalando postgres-operator\./);
+      expect(host.stderr()).toContain('provider database-team:');
+      const health = await call(host.url, 'GET', '/healthz', { token: null });
+      expect(health.json).toEqual({ status: 'ok' });
+      const providers = await call(host.url, 'GET', '/api/providers', { token: USER_TOKEN });
+      expect(providers.json.providers.map((p: { name: string }) => p.name)).toEqual(['database-team']);
+    } finally {
+      expect(await host.stop('SIGTERM')).toBe(0);
+    }
+    expect(host.stdout()).toContain('SIMULATED cluster');
+  }, 60_000);
+});
