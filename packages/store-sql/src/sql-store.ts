@@ -67,7 +67,7 @@ export class SqlStore implements Store {
         [run.runId, json(run.workflow), json(run.parameters), json(run.context), run.status, jsonOrNull(run.outputs), jsonOrNull(run.error), run.attempt, run.createdAt, run.updatedAt],
       );
     } catch (error) {
-      if (constraintKind(error) === 'unique') throw new StoreError('JOURNAL_ERROR', `run '${run.runId}' already exists`);
+      if (constraintKind(error) === 'unique') throw new StoreError('RUN_EXISTS', `run '${run.runId}' already exists in the journal`);
       throw error;
     }
   }

@@ -203,7 +203,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
 
     it('round-trips run journals', async () => {
       await store.createRun(run('run-a'));
-      await expect(store.createRun(run('run-a'))).rejects.toMatchObject({ code: 'JOURNAL_ERROR' });
+      await expect(store.createRun(run('run-a'))).rejects.toMatchObject({ code: 'RUN_EXISTS', retryable: false });
       await store.updateRun('run-a', { status: 'succeeded', outputs: { host: 'h', pw: { $sensitive: 'v1:x' } }, attempt: 2, updatedAt: '2026-01-01T00:00:01.000Z' });
       await expect(store.updateRun('run-missing', { status: 'failed' })).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
       expect(await store.getRun('run-a')).toEqual({ ...run('run-a'), status: 'succeeded', outputs: { host: 'h', pw: { $sensitive: 'v1:x' } }, attempt: 2, updatedAt: '2026-01-01T00:00:01.000Z' });
