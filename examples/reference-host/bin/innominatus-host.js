@@ -1,8 +1,14 @@
 #!/usr/bin/env node
-// Runs the reference host from its TypeScript source through tsx (the host is
-// private and not built). Workspace packages resolve to their source too.
-import { register } from 'tsx/esm/api';
+// Runs the reference host from its TypeScript source (the host is private and
+// not built): a child Node with tsx and the `source` export condition, so the
+// workspace packages load from their source too. Signals are passed on, so
+// SIGTERM and SIGINT still stop the host gracefully.
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { fileURLToPath } from 'node:url';
 
-register();
-const { main } = await import('../src/cli.ts');
-await main(process.argv);
+const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+const tsx = import.meta.resolve('tsx');
+const child = spawn(process.execPath, ['--conditions=source', '--import', tsx, cli, ...process.argv.slice(2)], { stdio: 'inherit' });
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)));
