@@ -6,7 +6,7 @@ import { createHost, loadConfig, type Host } from '@innominatus/reference-host';
 import type { ZalandoOperatorOptions } from '@innominatus/steps-kubernetes/testing';
 
 export const ROOT = resolve(__dirname, '../..');
-export const PROVIDER_DIR = process.env.E2E_PROVIDER_DIR ?? join(ROOT, 'providers/database-team');
+export const PROVIDER_DIR = join(ROOT, 'providers/database-team');
 export const ADMIN_TOKEN = 'e2e-admin-token-5f0c2a9b7d1e4c38';
 export const USER_TOKEN = 'e2e-user-token-8a3e6d1f0b9c2e77';
 

@@ -14,6 +14,13 @@ const CLI = join(ROOT, 'examples/reference-host/src/cli.ts');
 const START_TIMEOUT_MS = 30_000;
 const PROVISION_TIMEOUT_MS = 45_000;
 
+interface ProviderInfo {
+  name: string;
+  status: string;
+  resourceTypes?: string[];
+  diagnostics: { file?: string; line?: number; col?: number; message: string; code?: string }[];
+}
+
 interface Resource {
   id: string;
   name: string;
@@ -93,8 +100,14 @@ async function demo(): Promise<void> {
     process.stdout.write(pc.dim(`host listening on ${host.url}\n`));
     const api = new ApiClient(host.url, userToken);
 
-    const providers = await api.call<{ providers: { name: string; status: string; resourceTypes?: string[] }[] }>('GET', '/api/providers');
-    for (const p of providers.providers) process.stdout.write(pc.dim(`provider ${p.name}: ${p.status} (${(p.resourceTypes ?? []).join(', ')})\n`));
+    const providers = await api.call<{ providers: ProviderInfo[] }>('GET', '/api/providers');
+    for (const p of providers.providers) {
+      if (p.status !== 'registered') {
+        const lines = p.diagnostics.map((d) => `  ${d.file ? `${d.file}:${d.line}:${d.col}: ` : ''}${d.message}${d.code ? ` [${d.code}]` : ''}`);
+        throw new Error(`provider ${p.name} is ${p.status}, so nothing can be provisioned:\n${lines.join('\n')}`);
+      }
+      process.stdout.write(pc.dim(`provider ${p.name}: ${p.status} (${(p.resourceTypes ?? []).join(', ')})\n`));
+    }
 
     const specText = readFileSync(SPEC_FILE, 'utf8');
     heading(`Submitting ${SPEC_FILE.slice(ROOT.length)}`);
