@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMockCluster, zalandoPostgresOperator, type MockCluster } from '@innominatus/steps-kubernetes/testing';
+import { until } from './harness';
 
 const run = promisify(execFile);
 const KUBECTL = '/usr/bin/kubectl';
@@ -20,11 +21,11 @@ describe('kubectl against cluster.listen()', () => {
 
   it('lists postgresqls in all namespaces, gets one by short name, and applies server-side', async () => {
     cluster = createMockCluster({ namespaces: ['apps', 'other'] });
-    zalandoPostgresOperator(cluster, { pickupDelayMs: 1, createDelayMs: 1 });
+    const op = zalandoPostgresOperator(cluster, { pickupDelayMs: 1, createDelayMs: 1 });
     for (const [ns, name] of [['apps', 'team-a'], ['other', 'team-b']]) {
       cluster.apply({ apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', metadata: { name, namespace: ns }, spec: { teamId: 'team', numberOfInstances: 1, postgresql: { version: '17' }, volume: { size: '1Gi' } } });
     }
-    await new Promise((r) => setTimeout(r, 30));
+    await until(() => op.transitions.filter((t) => t.status === 'Running').length === 2);
     const server = await cluster.listen();
     if (!existsSync(KUBECTL)) {
       for (const path of ['/version', '/api', '/apis', '/api/v1', '/apis/acid.zalan.do/v1']) expect((await fetch(server.url + path)).status).toBe(200);

@@ -72,7 +72,8 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
     cluster.apply(pg('team-db'));
     cluster.faults.dropWatchAfter({ verb: 'watch', path: PG_PATH, events: 0 });
     const waiting = waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING }, context());
-    setTimeout(() => cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'Running' }), 150);
+    await until(() => cluster.countRequests({ verb: 'watch', path: PG_PATH }) === 2);
+    cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'Running' });
     const out = await waiting;
     expect(out.status).toEqual({ PostgresClusterStatus: 'Running' });
     expect(cluster.countRequests({ verb: 'list', path: PG_PATH })).toBe(2);
@@ -85,7 +86,8 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
     cluster.apply(pg('team-db'));
     cluster.faults.goneOnWatch({ path: PG_PATH });
     const waiting = waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING }, context());
-    setTimeout(() => cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'Running' }), 150);
+    await until(() => cluster.countRequests({ verb: 'watch', path: PG_PATH }) === 2);
+    cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'Running' });
     await waiting;
     expect(cluster.countRequests({ verb: 'list', path: PG_PATH })).toBe(2);
     expect(cluster.countRequests({ verb: 'watch', path: PG_PATH })).toBe(2);
@@ -98,9 +100,8 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
       resource: { apiVersion: 'v1', kind: 'ConfigMap', name: `cm-${i}`, namespace: 'apps' },
       successWhen: "has(object.data) && object.data.ready == 'yes'",
     }, context()));
-    setTimeout(() => {
-      for (let i = 0; i < 100; i++) cluster.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: 'apps' }, data: { ready: 'yes' } });
-    }, 50);
+    await until(() => cluster.countRequests({ verb: 'watch' }) === 1);
+    for (let i = 0; i < 100; i++) cluster.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: 'apps' }, data: { ready: 'yes' } });
     const outs = await Promise.all(waits);
     expect(outs.map((o) => (o.object as MockObject).metadata.name)).toEqual(Array.from({ length: 100 }, (_, i) => `cm-${i}`));
     expect(cluster.countRequests({ verb: 'list', path: '/api/v1/namespaces/apps/configmaps' })).toBe(1);
@@ -154,9 +155,19 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
     const ctx = context();
     const waiting = waitForCondition({ client }).run({ resource: { apiVersion: 'v1', kind: 'ConfigMap', name: 'never', namespace: 'apps' }, successWhen: 'true' }, ctx);
-    setTimeout(() => ctx.abort(new Error('cancelled by test')), 50);
+    await until(() => cluster.countRequests({ verb: 'watch' }) === 1);
+    ctx.abort(new Error('cancelled by test'));
     const err = await rejection(waiting);
     expect(err.message).toBe('cancelled by test');
     expect(client.hub.stats()).toMatchObject({ watches: 0, listeners: 0 });
+  });
+
+  it('gives the cancellation reason when cancelled during discovery', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    cluster.faults.delay({ verb: 'discovery', ms: 200 });
+    const ctx = context();
+    const waiting = waitForCondition({ client }).run({ resource: { apiVersion: 'v1', kind: 'ConfigMap', name: 'x', namespace: 'apps' }, successWhen: 'true' }, ctx);
+    setTimeout(() => ctx.abort(new Error('cancelled by test')), 20);
+    expect((await rejection(waiting)).message).toBe('cancelled by test');
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { createMockCluster, zalandoPostgresOperator, type MockCluster, type MockObject } from '@innominatus/steps-kubernetes/testing';
+import { until } from './harness';
 
 const pg = (name: string, spec: Record<string, unknown> = {}): MockObject => ({
   apiVersion: 'acid.zalan.do/v1',
@@ -142,12 +143,12 @@ describe('zalandoPostgresOperator', () => {
 describe('zalandoPostgresOperator over HTTP', () => {
   it('serves the CRD to client-node with the status subresource', async () => {
     const cluster = createMockCluster({ namespaces: ['apps'] });
-    zalandoPostgresOperator(cluster, { pickupDelayMs: 5, createDelayMs: 20 });
+    const op = zalandoPostgresOperator(cluster, { pickupDelayMs: 5, createDelayMs: 20 });
     try {
       const { kubeConfig } = await cluster.listen();
       const api = kubeConfig.makeApiClient(CustomObjectsApi);
       await api.createNamespacedCustomObject({ group: 'acid.zalan.do', version: 'v1', namespace: 'apps', plural: 'postgresqls', body: pg('team-http') });
-      await new Promise((r) => setTimeout(r, 100));
+      await until(() => op.transitions.some((t) => t.status === 'Running'));
       const got = (await api.getNamespacedCustomObjectStatus({ group: 'acid.zalan.do', version: 'v1', namespace: 'apps', plural: 'postgresqls', name: 'team-http' })) as MockObject;
       expect(got.status).toEqual({ PostgresClusterStatus: 'Running' });
     } finally {

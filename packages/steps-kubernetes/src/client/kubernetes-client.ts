@@ -82,24 +82,28 @@ export class KubernetesClient {
     return (this.#hub ??= new WatchHub(this));
   }
 
-  /** Discovery: plural and scope of a kind (cached; concurrent callers share one request). 404 when the cluster does not serve it. */
+  /**
+   * Discovery: plural and scope of a kind (cached; concurrent callers share
+   * one request, so `signal` only ends this caller's wait). 404 when the
+   * cluster does not serve it.
+   */
   resource(apiVersion: string, kind: string, signal?: AbortSignal): Promise<ResourceInfo> {
     const key = `${apiVersion}|${kind}`;
     let p = this.#resources.get(key);
     if (!p) {
-      p = this.#discover(apiVersion, kind, signal);
+      p = this.#discover(apiVersion, kind);
       this.#resources.set(key, p);
       p.catch(() => this.#resources.delete(key));
     }
-    return p;
+    return signal ? untilAborted(p, signal) : p;
   }
 
-  async #discover(apiVersion: string, kind: string, signal?: AbortSignal): Promise<ResourceInfo> {
+  async #discover(apiVersion: string, kind: string): Promise<ResourceInfo> {
     const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
     const target: RequestTarget = { verb: 'get', resource: `discovery of ${apiVersion}` };
     let r: V1APIResource | undefined;
     try {
-      r = await withRetry(() => this.#objects.discover(apiVersion, kind), { ...this.retry, ...(signal ? { signal } : {}) });
+      r = await withRetry(() => this.#objects.discover(apiVersion, kind), this.retry);
     } catch (err) {
       if (statusOf(err) !== 404) throw toKubernetesError(err, target);
     }
@@ -189,6 +193,25 @@ export class KubernetesClient {
       throw toKubernetesError(err, target);
     }
   }
+}
+
+/** `promise`, or the abort reason of `signal` if that comes first. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }
 
 /**

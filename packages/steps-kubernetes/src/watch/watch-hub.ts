@@ -124,6 +124,8 @@ class SharedWatch {
         const obj = this.#cache.get(name);
         for (const l of [...set]) l.onObject(obj);
       }
+      // Every waiter may have been satisfied by the list alone.
+      if (this.#stopped || gen !== this.#generation) return;
       this.counters.watchesOpened++;
       const controller = await this.client.watch(
         this.#path,
