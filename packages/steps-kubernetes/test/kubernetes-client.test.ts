@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createKubernetesClient, KubernetesConfigError } from '@innominatus/steps-kubernetes';
+import { createKubernetesClient, KubernetesConfigError, kubernetesSteps } from '@innominatus/steps-kubernetes';
+import { createMockStepContext } from '@innominatus/core/testing';
 import { mockKubeConfig } from '@innominatus/steps-kubernetes/testing';
 import { retryAfterMs, toKubernetesError } from '../src/client/api-errors';
 
@@ -45,6 +46,15 @@ describe('createKubernetesClient', () => {
     } finally {
       if (saved !== undefined) process.env.KUBERNETES_SERVICE_HOST = saved;
     }
+  });
+});
+
+describe('kubernetesSteps', () => {
+  it('registers without a cluster and reports the configuration problem when a step runs', async () => {
+    const steps = kubernetesSteps({ kubeconfig: '/nonexistent/kubeconfig' });
+    expect(steps.map((s) => s.type)).toEqual(['kubernetes-apply', 'wait-for-condition', 'read-secret', 'kubernetes-delete']);
+    const read = steps.find((s) => s.type === 'read-secret')!;
+    await expect(read.run({ name: 'x' }, createMockStepContext())).rejects.toThrow("kubeconfig file '/nonexistent/kubeconfig' does not exist");
   });
 });
 

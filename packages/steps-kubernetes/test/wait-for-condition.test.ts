@@ -130,6 +130,15 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
     expect(err.message).toBe("forbidden: cannot list postgresqls.acid.zalan.do in namespace \"apps\": postgresqls.acid.zalan.do is forbidden. Grant the 'list' verb on 'postgresqls.acid.zalan.do' in namespace 'apps' to the identity in the kubeconfig");
   });
 
+  it('fails on a 403 of the shared watch, naming the watch verb', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    cluster.faults.failNext({ verb: 'watch', path: PG_PATH, status: 403, message: 'no watch for you' });
+    zalandoPostgresOperator(cluster);
+    const err = await rejection(waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING }, context()));
+    expect(err.kubernetesCode).toBe('K8S_FORBIDDEN');
+    expect(err.message).toMatch(/^forbidden: cannot watch postgresqls\.acid\.zalan\.do in namespace "apps": .*Grant the 'watch' verb on 'postgresqls\.acid\.zalan\.do' in namespace 'apps'/);
+  });
+
   it('retries a 500 on the list and goes on', async () => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
     zalandoPostgresOperator(cluster);
