@@ -103,6 +103,23 @@ describe('provision-postgres', () => {
     expect(revealed(r.outputs).username).toBe('orders_app');
   });
 
+  it('percent-encodes user and password in connection_string (a password changed by hand)', async () => {
+    const { cluster } = start();
+    await run(cluster, 'provision-postgres', { ...BASE });
+    const manual = 'p@ss:w/rd%?#x';
+    cluster.apply({
+      apiVersion: 'v1', kind: 'Secret',
+      metadata: { name: SECRET, namespace: 'production' },
+      data: { password: Buffer.from(manual).toString('base64') },
+    } as never);
+    expect(secretValue(cluster, SECRET, 'password')).toBe(manual);
+    const r = await run(cluster, 'provision-postgres', { ...BASE });
+    expect(r.status).toBe('succeeded');
+    expect(revealed(r.outputs).password).toBe(manual);
+    expect(revealed(r.outputs).connection_string)
+      .toBe('postgresql://myapp_db_app:p%40ss%3Aw%2Frd%25%3F%23x@team-myapp-db.production.svc.cluster.local:5432/myapp_db?sslmode=require');
+  });
+
   it('runs again without changing anything (server-side apply) and returns the same password', async () => {
     const { cluster, operator } = start();
     const first = await run(cluster, 'provision-postgres', { ...BASE });
