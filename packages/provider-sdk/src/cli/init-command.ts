@@ -11,9 +11,21 @@ export interface InitOptions {
 
 const SCHEMA_DIR = './node_modules/@innominatus/provider-sdk/schemas';
 
-/** The files of a new provider: provider.yaml, one create workflow, one delete workflow and a unit test. */
+/** The files of a new provider: provider.yaml, a create and a delete workflow, a unit test and a package.json to run it. */
 export function scaffoldFiles(name: string, type: string): Record<string, string> {
   return {
+    'package.json': `${JSON.stringify(
+      {
+        name: `${name}-provider`,
+        version: '0.1.0',
+        private: true,
+        type: 'module',
+        scripts: { validate: 'provider-sdk validate .', test: 'vitest run' },
+        devDependencies: { '@innominatus/provider-sdk': '^1.0.0', '@innominatus/steps-kubernetes': '^1.0.0', vitest: '^4.1.0' },
+      },
+      null,
+      2,
+    )}\n`,
     'provider.yaml': `# yaml-language-server: $schema=${SCHEMA_DIR}/provider.schema.json
 apiVersion: innominatus.io/v1
 kind: Provider
