@@ -24,7 +24,9 @@ export function databaseTeam(): Promise<TestProvider> {
 /** A mock cluster with the Zalando operator simulator; `close()` it after the test. */
 export function operatorCluster(options: ZalandoOperatorOptions = {}): { cluster: MockCluster; operator: ZalandoOperator } {
   const cluster = createMockCluster({ namespaces: ['default', 'production'] });
-  const operator = zalandoPostgresOperator(cluster, { pickupDelayMs: 5, createDelayMs: 20, updateDelayMs: 20, ...options });
+  // The pickup delay leaves update-postgres time to start watching before the
+  // operator answers a change (a real operator takes far longer).
+  const operator = zalandoPostgresOperator(cluster, { pickupDelayMs: 150, createDelayMs: 20, updateDelayMs: 20, ...options });
   return { cluster, operator };
 }
 

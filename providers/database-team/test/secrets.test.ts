@@ -24,10 +24,10 @@ it('no password appears in any event, log line or error of provision, update, de
   clusters.push(cluster);
   runs.push(await run(cluster, 'provision-postgres', { ...BASE }));
   runs.push(await run(cluster, 'provision-postgres', { ...BASE })); // again: reads the same Secret
-  runs.push(await run(cluster, 'update-postgres', { ...BASE, size: 'medium' }));
+  runs.push(await run(cluster, 'update-postgres', { ...BASE, size: 'medium', wait_timeout: '20s' }));
   runs.push(await run(cluster, 'provision-postgres', { ...BASE, db_name: 'broken-db' })); // CreateFailed, Secret kept
   runs.push(await run(cluster, 'provision-postgres', { ...BASE, db_name: 'stuck-db' }));
-  runs.push(await run(cluster, 'update-postgres', { ...BASE, db_name: 'stuck-db', replicas: 3 })); // UpdateFailed after reading nothing
+  runs.push(await run(cluster, 'update-postgres', { ...BASE, db_name: 'stuck-db', replicas: 3, wait_timeout: '20s' })); // UpdateFailed
   for (const p of passwords(cluster)) seen.add(p);
   runs.push(await run(cluster, 'delete-postgres', { ...BASE }));
 

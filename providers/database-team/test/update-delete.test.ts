@@ -24,7 +24,7 @@ describe('update-postgres', () => {
     expect(created.status).toBe('succeeded');
     const before = operator.transitions.length;
 
-    const r = await run(cluster, 'update-postgres', { ...BASE, size: 'medium', replicas: 3, version: '16' });
+    const r = await run(cluster, 'update-postgres', { ...BASE, size: 'medium', replicas: 3, version: '16', wait_timeout: '20s' });
     expect(r.error?.describe()).toBeUndefined();
     expect(r.status).toBe('succeeded');
     const spec = postgresql(cluster, 'team-myapp-db')!.spec as Record<string, any>;
@@ -53,7 +53,7 @@ describe('update-postgres', () => {
   it('fails on UpdateFailed, naming the cluster and the status', async () => {
     const { cluster } = start({ scripts: { 'team-myapp-db': { update: 'UpdateFailed' } } });
     await run(cluster, 'provision-postgres', { ...BASE });
-    const r = await run(cluster, 'update-postgres', { ...BASE, replicas: 4 });
+    const r = await run(cluster, 'update-postgres', { ...BASE, replicas: 4, wait_timeout: '20s' });
     expect(r.status).toBe('failed');
     expect((r.error as { step?: string }).step).toBe('wait-for-database');
     expect(r.error?.message).toContain('postgresql production/team-myapp-db');
