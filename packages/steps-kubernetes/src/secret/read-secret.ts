@@ -18,7 +18,7 @@ const output = Type.Object({
   name: Type.String(),
   namespace: Type.String(),
   keys: Type.Array(Type.String(), { description: 'the keys read (names are not secret)' }),
-  data: Type.Object({}, { additionalProperties: Type.Unknown({ 'x-sensitive': true }), description: 'decoded values, sensitive' }),
+  data: Type.Unsafe<Record<string, Sensitive<string>>>({ type: 'object', additionalProperties: { 'x-sensitive': true }, description: 'decoded values by key, sensitive' }),
 });
 
 /**

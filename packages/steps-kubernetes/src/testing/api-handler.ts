@@ -1,3 +1,4 @@
+import type { PassThrough } from 'node:stream';
 import { loadYaml } from '@kubernetes/client-node';
 import { ApiStatusError, reasonFor, statusBody } from './api-status';
 import { apiGroup, coreVersions, groupList, resourceList, versionInfo } from './discovery';
@@ -26,7 +27,7 @@ interface ResourcePath {
  * and HTTP transports both call {@link ApiHandler.handle}.
  */
 export class ApiHandler {
-  readonly #streams = new Set<import('node:stream').PassThrough>();
+  readonly #streams = new Set<PassThrough>();
 
   constructor(
     private readonly store: ObjectStore,
@@ -134,7 +135,7 @@ export class ApiHandler {
         };
         if (info.verb === 'watch') {
           const drop = this.faults.takeDrop(info);
-          let opened: import('node:stream').PassThrough | undefined;
+          let opened: PassThrough | undefined;
           const stream = openWatchStream(store, {
             kind, filter, resourceVersion: info.query.resourceVersion ?? '',
             ...(drop !== undefined ? { dropAfter: drop } : {}),
