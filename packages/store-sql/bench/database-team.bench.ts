@@ -69,6 +69,12 @@ async function run(label: string, raw: Store): Promise<void> {
   orchestrator.events.on('run:started', () => {
     if (++started === COUNT) allStartedAt = performance.now();
   });
+  const stepMs = new Map<string, number[]>();
+  orchestrator.events.on('step:succeeded', (e) => {
+    const list = stepMs.get(e.step) ?? [];
+    list.push(e.durationMs);
+    stepMs.set(e.step, list);
+  });
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   orchestrator.start();
@@ -93,6 +99,8 @@ async function run(label: string, raw: Store): Promise<void> {
     + `${failed} failed, API requests per resource ${(requests / COUNT).toFixed(2)}, store operations per resource ${(storeOps / COUNT).toFixed(1)}, `
     + `peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
   );
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  console.log(`  step durations (median / max): ${[...stepMs].map(([step, xs]) => `${step} ${median(xs)} / ${Math.max(...xs)} ms`).join(', ')}`);
 }
 
 async function main(): Promise<void> {

@@ -1,3 +1,6 @@
+/** The PostgreSQL LISTEN/NOTIFY channel that carries wake-ups between replicas. */
+export const WORK_CHANNEL = 'innominatus_work';
+
 /** A row as a driver returns it. */
 export type SqlRow = Record<string, unknown>;
 

@@ -11,4 +11,4 @@ export type { PostgresStoreOptions } from './create-postgres-store';
 export { SqlStoreError } from './errors';
 export type { SqlStoreErrorReason } from './errors';
 export { MIGRATIONS, SCHEMA_VERSION } from './migrations';
-export { WORK_CHANNEL } from './postgres-driver';
+export { WORK_CHANNEL } from './driver';

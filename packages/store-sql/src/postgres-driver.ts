@@ -1,10 +1,7 @@
 import pg from 'pg';
 import type { Logger } from '@innominatus/core';
-import type { SqlDriver, SqlExecutor, SqlRow } from './driver';
+import { WORK_CHANNEL, type SqlDriver, type SqlExecutor, type SqlRow } from './driver';
 import { SqlStoreError } from './errors';
-
-/** The LISTEN/NOTIFY channel that carries wake-ups between replicas. */
-export const WORK_CHANNEL = 'innominatus_work';
 
 /**
  * node-postgres behind the driver interface: a pool for statements and one

@@ -4,7 +4,7 @@ import {
   type Encrypter, type NewResource, type ResourceExpectation, type ResourceFilter, type ResourcePatch, type ResourceRecord,
   type ResourceState, type RunRecord, type StateChange, type StepRecord, type Store, type TransitionRecord, type Operation, type JournaledError,
 } from '@innominatus/core';
-import { constraintKind, type SqlDriver, type SqlExecutor, type SqlRow } from './driver';
+import { constraintKind, WORK_CHANNEL, type SqlDriver, type SqlExecutor, type SqlRow } from './driver';
 
 interface ResourceRow extends SqlRow {
   seq: number | string;
@@ -136,17 +136,26 @@ export class SqlStore implements Store {
     checkNewResource(resource);
     const id = resource.id ?? randomUUID();
     const now = this.#now();
+    const insert = `INSERT INTO resources (id, application, name, type, properties, state, pending_operation, generation, attempts, created_at, updated_at)
+      VALUES ($1, $2, $3, $4, $5, 'requested', 'create', 1, 0, $6, $6) RETURNING *`;
+    const params = [id, resource.application, resource.name, resource.type, this.#seal(resource.properties), now];
     try {
-      const row = await this.#db.transaction(async (tx) => {
-        const [created] = await tx.query<ResourceRow>(
-          `INSERT INTO resources (id, application, name, type, properties, state, pending_operation, generation, attempts, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, 'requested', 'create', 1, 0, $6, $6) RETURNING *`,
-          [id, resource.application, resource.name, resource.type, this.#seal(resource.properties), now],
-        );
-        await this.#history(tx, id, undefined, 'requested', now, 'create requested');
-        await this.#db.notify(tx);
-        return created!;
-      });
+      let row: ResourceRow;
+      if (this.#db.dialect === 'postgres') {
+        // One round trip: the row, its first history entry and the wake-up (sent on commit).
+        [row] = (await this.#db.query<ResourceRow>(
+          `WITH r AS (${insert}),
+           h AS (INSERT INTO resource_transitions (resource_id, from_state, to_state, at, reason) SELECT id, NULL, 'requested', $6, 'create requested' FROM r)
+           SELECT r.* FROM r CROSS JOIN (SELECT pg_notify('${WORK_CHANNEL}', '')) AS n`,
+          params,
+        )) as [ResourceRow];
+      } else {
+        row = await this.#db.transaction(async (tx) => {
+          const [created] = await tx.query<ResourceRow>(insert, params);
+          await this.#history(tx, id, undefined, 'requested', now, 'create requested');
+          return created!;
+        });
+      }
       this.#emit();
       return this.#record(row);
     } catch (error) {
@@ -191,28 +200,36 @@ export class SqlStore implements Store {
   async transition(id: string, change: StateChange): Promise<ResourceRecord | undefined> {
     this.#open();
     const now = this.#now();
-    const row = await this.#db.transaction(async (tx) => {
-      const updated = await this.#update(tx, id, { state: change.from, owner: change.owner }, change.set ?? {}, now, change.to);
-      if (!updated) return undefined;
-      await this.#history(tx, id, change.from, change.to, now, change.reason);
-      if (updated.pending_operation && change.to !== 'failed') await this.#db.notify(tx);
-      return updated;
-    });
+    const update = this.#updateStatement(id, { state: change.from, owner: change.owner }, change.set ?? {}, now, change.to);
+    let row: ResourceRow | undefined;
+    if (this.#db.dialect === 'postgres') {
+      // One round trip: the compare-and-set and the history entry in one statement.
+      const n = update.params.length;
+      [row] = await this.#db.query<ResourceRow>(
+        `WITH u AS (${update.sql}),
+         h AS (INSERT INTO resource_transitions (resource_id, from_state, to_state, at, reason) SELECT id, $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4} FROM u)
+         SELECT * FROM u`,
+        [...update.params, change.from, change.to, now, change.reason],
+      );
+    } else {
+      row = await this.#db.transaction(async (tx) => {
+        const [updated] = await tx.query<ResourceRow>(update.sql, update.params);
+        if (updated) await this.#history(tx, id, change.from, change.to, now, change.reason);
+        return updated;
+      });
+    }
     if (!row) return undefined;
-    if (row.pending_operation && change.to !== 'failed') this.#emit();
+    await this.#wakeIfClaimable(row, now);
     return this.#record(row);
   }
 
   async patchResource(id: string, expect: ResourceExpectation, set: ResourcePatch): Promise<ResourceRecord | undefined> {
     this.#open();
-    const wakes = Boolean(set.pendingOperation || set.releaseLease || set.nextAttemptAt === null);
-    const row = await this.#db.transaction(async (tx) => {
-      const updated = await this.#update(tx, id, expect, set, this.#now());
-      if (updated && wakes) await this.#db.notify(tx);
-      return updated;
-    });
+    const now = this.#now();
+    const update = this.#updateStatement(id, expect, set, now);
+    const [row] = await this.#db.query<ResourceRow>(update.sql, update.params);
     if (!row) return undefined;
-    if (wakes) this.#emit();
+    await this.#wakeIfClaimable(row, now);
     return this.#record(row);
   }
 
@@ -282,7 +299,17 @@ export class SqlStore implements Store {
 
   // ---- helpers -------------------------------------------------------------
 
-  async #update(tx: SqlExecutor, id: string, expect: ResourceExpectation, set: ResourcePatch, now: number, state?: ResourceState): Promise<ResourceRow | undefined> {
+  /** Wakes local listeners and other replicas when the written row can be claimed right now. */
+  async #wakeIfClaimable(row: ResourceRow, now: number): Promise<void> {
+    const claimable = row.pending_operation !== null && row.state !== 'failed' && row.lease_owner === null
+      && (row.next_attempt_at === null || Number(row.next_attempt_at) <= now);
+    if (!claimable) return;
+    await this.#db.notify(this.#db);
+    this.#emit();
+  }
+
+  /** The compare-and-set `UPDATE ... RETURNING *` for a patch (and a state when given). */
+  #updateStatement(id: string, expect: ResourceExpectation, set: ResourcePatch, now: number, state?: ResourceState): { sql: string; params: unknown[] } {
     const params: unknown[] = [id];
     const p = (v: unknown) => `$${params.push(v)}`;
     const sets: string[] = [];
@@ -307,8 +334,7 @@ export class SqlStore implements Store {
     }
     if (expect.owner !== undefined) where.push(`lease_owner = ${p(expect.owner)} AND lease_expires_at > ${p(now)}`);
     if (expect.idle) where.push('pending_operation IS NULL');
-    const [row] = await tx.query<ResourceRow>(`UPDATE resources SET ${sets.join(', ')} WHERE ${where.join(' AND ')} RETURNING *`, params);
-    return row;
+    return { sql: `UPDATE resources SET ${sets.join(', ')} WHERE ${where.join(' AND ')} RETURNING *`, params };
   }
 
   async #history(tx: SqlExecutor, id: string, from: ResourceState | undefined, to: ResourceState, at: number, reason: string): Promise<void> {

@@ -115,7 +115,7 @@ export class MemoryStore implements Store {
     this.#apply(row, change.set ?? {}, now);
     row.state = change.to;
     this.#history.get(id)!.push({ resourceId: id, from: change.from, to: change.to, at: iso(now), reason: change.reason });
-    if (row.pendingOperation && change.to !== 'failed') this.#wake();
+    this.#wakeIfClaimable(row, now);
     return this.#record(row);
   }
 
@@ -123,8 +123,9 @@ export class MemoryStore implements Store {
     this.#open();
     const row = this.#rows.get(id);
     if (!row || !this.#holds(row, expect)) return undefined;
-    this.#apply(row, set, this.#now());
-    if (set.pendingOperation || set.releaseLease || set.nextAttemptAt === null) this.#wake();
+    const now = this.#now();
+    this.#apply(row, set, now);
+    this.#wakeIfClaimable(row, now);
     return this.#record(row);
   }
 
@@ -237,6 +238,10 @@ export class MemoryStore implements Store {
     if (row.leaseOwner !== undefined) rec.leaseOwner = row.leaseOwner;
     if (row.leaseExpiresAt !== undefined) rec.leaseExpiresAt = iso(row.leaseExpiresAt);
     return rec;
+  }
+
+  #wakeIfClaimable(row: Row, now: number): void {
+    if (row.pendingOperation !== undefined && row.state !== 'failed' && row.leaseOwner === undefined && (row.nextAttemptAt === undefined || row.nextAttemptAt <= now)) this.#wake();
   }
 
   #wake(): void {
