@@ -45,6 +45,15 @@ describe.each(SERVE_MODES)('read-secret through %s', (mode) => {
     expect(JSON.stringify(err)).not.toMatch(/s3cr3t|czNjcjN0/);
   });
 
+  it('reads a Secret applied with stringData, which the API stores base64-encoded in data', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    cluster.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'plain', namespace: 'apps' }, data: { a: b64('1') }, stringData: { url: 'postgres://u:p@h/db' } });
+    expect(cluster.get({ apiVersion: 'v1', kind: 'Secret', name: 'plain', namespace: 'apps' })).toMatchObject({ data: { a: b64('1'), url: b64('postgres://u:p@h/db') } });
+    expect(cluster.get({ apiVersion: 'v1', kind: 'Secret', name: 'plain', namespace: 'apps' })?.stringData).toBeUndefined();
+    const out = await readSecret({ client }).run({ name: 'plain', namespace: 'apps', keys: ['url'] }, context());
+    expect(reveal(out.data.url)).toBe('postgres://u:p@h/db');
+  });
+
   it('fails on a missing Secret without wait', async () => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
     const err = await rejection(readSecret({ client }).run({ name: 'nope', namespace: 'apps' }, context()));

@@ -70,4 +70,28 @@ describe('the four steps in the engine', () => {
     expect(JSON.stringify(events)).not.toContain(password);
     expect(JSON.stringify(events)).toContain('{\\"PostgresClusterStatus\\":\\"Running\\"}');
   });
+
+  it('applies a Secret from a sensitive parameter without the value reaching events, journal or outputs', async () => {
+    const served = await servedCluster('nock', { namespaces: ['apps'] });
+    cluster = served.cluster;
+    const engine = createEngine({ steps: kubernetesSteps({ kubeconfig: served.kubeConfig, retry: FAST_RETRY }) });
+    const events: unknown[] = [];
+    for (const e of ['step:started', 'step:succeeded', 'step:failed', 'step:progress', 'run:succeeded', 'run:failed'] as const) engine.events.on(e, (p: unknown) => events.push(p));
+    const wf: Workflow = {
+      apiVersion: 'innominatus.io/v1', kind: 'Workflow', metadata: { name: 'secret' },
+      parameters: [{ name: 'password', type: 'string', sensitive: true }],
+      steps: [{
+        name: 'apply', type: 'kubernetes-apply',
+        with: { namespace: 'apps', manifests: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'app' }, stringData: { password: '${{ parameters.password }}' } }] },
+      }],
+      outputs: { rv: '${{ steps["apply"].outputs.objects[0].resourceVersion }}' },
+    };
+    const result = await engine.run(wf, { parameters: { password: 'Tr0ub4dor-and-3' } });
+    const stored = cluster.get({ apiVersion: 'v1', kind: 'Secret', name: 'app', namespace: 'apps' })!;
+    expect((stored.data as Record<string, string>).password).toBe(Buffer.from('Tr0ub4dor-and-3').toString('base64'));
+    const everything = JSON.stringify([events, await engine.journal.listSteps(result.runId), result.outputs]);
+    expect(everything).not.toContain('Tr0ub4dor');
+    expect(everything).not.toContain(Buffer.from('Tr0ub4dor-and-3').toString('base64'));
+    expect(result.outputs.rv).toBe(stored.metadata.resourceVersion);
+  });
 });

@@ -278,7 +278,7 @@ export class ObjectStore {
   }
 
   #create(kind: ResolvedKind, input: MockObject): MockObject {
-    const obj = clone(input);
+    const obj = normalizeSecret(kind, clone(input));
     obj.apiVersion = kind.apiVersion;
     obj.kind = kind.kind;
     if (kind.statusSubresource) delete obj.status;
@@ -295,6 +295,7 @@ export class ObjectStore {
   }
 
   #update(kind: ResolvedKind, existing: MockObject, next: MockObject): WriteResult {
+    normalizeSecret(kind, next);
     next.apiVersion = kind.apiVersion;
     next.kind = kind.kind;
     next.metadata.resourceVersion = existing.metadata.resourceVersion;
@@ -338,6 +339,16 @@ export class ObjectStore {
 export function splitApiVersion(apiVersion: string): [string, string] {
   const i = apiVersion.lastIndexOf('/');
   return i < 0 ? ['', apiVersion] : [apiVersion.slice(0, i), apiVersion.slice(i + 1)];
+}
+
+/** Like the API server: a Secret's write-only `stringData` is base64-encoded into `data`. */
+function normalizeSecret(kind: ResolvedKind, obj: MockObject): MockObject {
+  if (kind.group !== '' || kind.kind !== 'Secret' || !isPlainObject(obj.stringData)) return obj;
+  const data = isPlainObject(obj.data) ? { ...obj.data } : {};
+  for (const [k, v] of Object.entries(obj.stringData)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+  obj.data = data;
+  delete obj.stringData;
+  return obj;
 }
 
 function notFound(kind: ResolvedKind, name: string): ApiStatusError {
