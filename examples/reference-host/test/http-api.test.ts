@@ -89,7 +89,7 @@ describe('POST /api/specs', () => {
     const id = (await submit()).json().changes[0].id;
     const early = await submit(SPEC.replace('size: small', 'size: medium'));
     expect(early.statusCode).toBe(409);
-    expect(early.json().error).toEqual({ code: 'RESOURCE_CONFLICT', message: "resource 'db' is requested and cannot be updated until it is active" });
+    expect(early.json().error).toEqual({ code: 'RESOURCE_CONFLICT', message: "resource 'db' is requested with a create pending; try again when it is done" });
     await activate(id);
     const updated = await submit(SPEC.replace('size: small', 'size: medium'));
     expect(updated.json().changes).toEqual([{ action: 'update', name: 'db', type: 'postgres', id, state: 'active' }]);
