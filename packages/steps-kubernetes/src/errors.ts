@@ -44,8 +44,8 @@ export class KubernetesError extends StepFailure {
   /** HTTP status of the API answer, when there was one. */
   readonly status?: number;
   readonly target?: RequestTarget;
-  constructor(kubernetesCode: KubernetesErrorCode, message: string, options: { status?: number; target?: RequestTarget; retryable?: boolean; path?: string } = {}) {
-    super(message, { retryable: options.retryable ?? kubernetesCode === 'K8S_UNAVAILABLE', ...(options.path ? { path: options.path } : {}) });
+  constructor(kubernetesCode: KubernetesErrorCode, message: string, options: { status?: number; target?: RequestTarget; retryable?: boolean } = {}) {
+    super(message, { retryable: options.retryable ?? kubernetesCode === 'K8S_UNAVAILABLE' });
     this.kubernetesCode = kubernetesCode;
     if (options.status !== undefined) this.status = options.status;
     if (options.target) this.target = options.target;

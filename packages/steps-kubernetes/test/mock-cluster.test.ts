@@ -102,4 +102,13 @@ describe.each(SERVE_MODES)('mock cluster through %s', (mode) => {
     await cluster.close();
     expect(cluster.openWatches).toBe(0);
   });
+
+  it('serves a Namespace and its status subresource', async () => {
+    ({ cluster, kubeConfig: kc } = await servedCluster(mode));
+    const res = await cluster.handle({ method: 'PUT', url: '/api/v1/namespaces/default/status', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' }, status: { phase: 'Active' } }) });
+    expect('status' in res && res.status).toBe(200);
+    const ns = await kc.makeApiClient(CoreV1Api).readNamespace({ name: 'default' });
+    expect(ns.status?.phase).toBe('Active');
+    expect(cluster.requests.map((r) => `${r.verb} ${r.path}`)).toEqual(['update /api/v1/namespaces/default/status', 'get /api/v1/namespaces/default']);
+  });
 });

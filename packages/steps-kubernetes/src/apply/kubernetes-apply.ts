@@ -66,7 +66,7 @@ export function kubernetesApply(options: KubernetesStepOptions) {
         } catch (err) {
           if (err instanceof KubernetesError) {
             throw new KubernetesError(err.kubernetesCode, `manifests[${i}] (${describeObject(m.kind, namespace, m.metadata.name)}): ${err.message}`, {
-              ...(err.status !== undefined ? { status: err.status } : {}), ...(err.target ? { target: err.target } : {}), retryable: err.retryable, path: `/with/manifests/${i}`,
+              ...(err.status !== undefined ? { status: err.status } : {}), ...(err.target ? { target: err.target } : {}), retryable: err.retryable,
             });
           }
           throw err;

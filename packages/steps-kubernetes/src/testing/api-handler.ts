@@ -105,7 +105,7 @@ export class ApiHandler {
     else if (seg[0] === 'apis' && seg.length >= 4) [group, version, rest] = [seg[1]!, seg[2]!, seg.slice(3)];
     else return undefined;
     let namespace: string | undefined;
-    if (rest[0] === 'namespaces' && rest.length >= 3) {
+    if (rest[0] === 'namespaces' && rest.length >= 3 && !(rest.length === 3 && rest[2] === 'status')) {
       namespace = rest[1];
       rest = rest.slice(2);
     }
@@ -203,7 +203,8 @@ export function verbOf(method: string, path: string, query: Record<string, strin
     || (seg[0] === 'api' && seg.length === 2) || (seg[0] === 'apis' && seg.length <= 3);
   if (discovery) return 'discovery';
   const rest = seg[0] === 'api' ? seg.slice(2) : seg.slice(3);
-  const named = rest[0] === 'namespaces' && rest.length >= 3 ? rest.length >= 4 : rest.length >= 2;
+  const namespacedPath = rest[0] === 'namespaces' && rest.length >= 3 && !(rest.length === 3 && rest[2] === 'status');
+  const named = namespacedPath ? rest.length >= 4 : rest.length >= 2;
   switch (method) {
     case 'GET': return named ? 'get' : query.watch === 'true' || query.watch === '1' ? 'watch' : 'list';
     case 'POST': return 'create';

@@ -24,7 +24,7 @@ export function compileCondition(field: Condition['field'], source: string): Con
     }
     return { field, source, expression };
   } catch (err) {
-    throw new KubernetesError('K8S_EXPRESSION_INVALID', `${field}: ${(err as Error).message}`, { path: `/with/${field}` });
+    throw new KubernetesError('K8S_EXPRESSION_INVALID', `${field}: ${(err as Error).message}`);
   }
 }
 
@@ -41,7 +41,7 @@ export function evaluateCondition(c: Condition, object: unknown): { value: boole
     return { value: false, error: (err as Error).message };
   }
   if (typeof result !== 'boolean') {
-    throw new KubernetesError('K8S_EXPRESSION_INVALID', `${c.field} \`${c.source}\` must give true or false, but gave ${JSON.stringify(result)?.slice(0, 100)}`, { path: `/with/${c.field}` });
+    throw new KubernetesError('K8S_EXPRESSION_INVALID', `${c.field} \`${c.source}\` must give true or false, but gave ${JSON.stringify(result)?.slice(0, 100)}`);
   }
   return { value: result };
 }
