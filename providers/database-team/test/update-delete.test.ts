@@ -45,7 +45,7 @@ describe('update-postgres', () => {
     const before = operator.transitions.length;
     const r = await run(cluster, 'update-postgres', { ...BASE, size: 'large' });
     expect(r.status).toBe('succeeded');
-    expect(stepsThat(r, 'step:skipped')).toEqual(['wait-for-update-to-start']);
+    expect(stepsThat(r, 'step:skipped')).toEqual(['wait-for-update-to-start', 'wait-for-revalidation']);
     expect(operator.transitions.length).toBe(before);
     expect(postgresql(cluster, 'team-myapp-db')!.metadata.generation).toBe(1);
   });
@@ -58,6 +58,48 @@ describe('update-postgres', () => {
     expect((r.error as { step?: string }).step).toBe('wait-for-database');
     expect(r.error?.message).toContain('postgresql production/team-myapp-db');
     expect(r.error?.message).toContain('observed status: {"PostgresClusterStatus":"UpdateFailed"}');
+  });
+
+  it('updates a cluster whose last update failed, instead of failing on the stale UpdateFailed', async () => {
+    const { cluster, operator } = start({ scripts: { 'team-myapp-db': { update: 'UpdateFailed' } } });
+    await run(cluster, 'provision-postgres', { ...BASE });
+    const failed = await run(cluster, 'update-postgres', { ...BASE, replicas: 4, wait_timeout: '20s' });
+    expect(failed.status).toBe('failed');
+    expect(postgresql(cluster, 'team-myapp-db')!.status).toEqual({ PostgresClusterStatus: 'UpdateFailed' });
+
+    operator.script('team-myapp-db', { update: 'Running' });
+    const before = operator.transitions.length;
+    const r = await run(cluster, 'update-postgres', { ...BASE, replicas: 5, wait_timeout: '20s' });
+    expect(r.error?.describe()).toBeUndefined();
+    expect(operator.transitions.slice(before).map((t) => t.status)).toEqual(['Updating', 'Running']);
+    expect((postgresql(cluster, 'team-myapp-db')!.spec as Record<string, any>).numberOfInstances).toBe(5);
+  });
+
+  it('sets up a cluster the operator had refused (Invalid) once the changed spec is accepted', async () => {
+    const { cluster, operator } = start({ scripts: { 'team-myapp-db': { create: 'Invalid' } } });
+    const refused = await run(cluster, 'provision-postgres', { ...BASE });
+    expect(refused.error?.message).toContain('{"PostgresClusterStatus":"Invalid"}');
+
+    operator.script('team-myapp-db', { create: 'Running' });
+    const before = operator.transitions.length;
+    const r = await run(cluster, 'update-postgres', { ...BASE, size: 'medium', wait_timeout: '20s' });
+    expect(r.error?.describe()).toBeUndefined();
+    expect(stepsThat(r, 'step:skipped')).toEqual(['wait-for-update-to-start']);
+    expect(stepsThat(r, 'step:succeeded')).toContain('wait-for-revalidation');
+    expect(operator.transitions.slice(before).map((t) => t.status)).toEqual(['Creating', 'Running']);
+  });
+
+  it('fails at once when the changed spec is refused (Invalid)', async () => {
+    // An operator line that does not accept PostgreSQL 17 yet.
+    const { cluster, operator } = start({ acceptedVersions: ['14', '15', '16'] });
+    await run(cluster, 'provision-postgres', { ...BASE });
+    const before = operator.transitions.length;
+    const r = await run(cluster, 'update-postgres', { ...BASE, version: '17', wait_timeout: '20s' });
+    expect(r.status).toBe('failed');
+    expect((r.error as { step?: string }).step).toBe('wait-for-database');
+    expect(r.error?.message).toContain('postgresql production/team-myapp-db');
+    expect(r.error?.message).toContain('{"PostgresClusterStatus":"Invalid"}');
+    expect(operator.transitions.slice(before).map((t) => t.status)).toEqual(['Invalid']);
   });
 });
 
