@@ -130,6 +130,52 @@ describe('provider-sdk render', () => {
   });
 });
 
+describe('secrets stay out of diagnostics and render output', () => {
+  const SECRET = 'hunter2-secret-value';
+  const wf = (extra: string) => `apiVersion: innominatus.io/v1
+kind: Workflow
+metadata: { name: provision-postgres }
+parameters:
+  - { name: db_name, type: string, required: true }
+  - { name: namespace, type: string, required: true }
+  - { name: token, type: string, sensitive: true, pattern: '^tok-', ${extra} }
+vars:
+  auth: \${{ "Bearer " + parameters.token }}
+steps:
+  - name: a
+    type: test-credentials
+    with: { name: "\${{ vars.auth }}" }
+outputs:
+  auth: { value: "\${{ vars.auth }}", sensitive: true }
+`;
+
+  it('does not print a sensitive default that is invalid', async () => {
+    const dir = await writeProvider({ 'workflows/provision-postgres.yaml': wf(`default: ${SECRET}`) });
+    const r = await runCli(['validate', '.', '--format', 'json', ...steps], dir);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).diagnostics.map((d: { code: string; message: string }) => `${d.code}: ${d.message}`)).toEqual([
+      'PARAMETER_DEFAULT_INVALID: default of sensitive parameter \'token\' is invalid: value must match pattern "^tok-"',
+    ]);
+    expect(r.stdout + r.stderr).not.toContain(SECRET);
+  });
+
+  it('renders sensitive parameters and everything computed from them as <sensitive>, and keeps a bad one out of errors', async () => {
+    const dir = await writeProvider({ 'workflows/provision-postgres.yaml': wf('default: tok-abc') });
+    const ok = await runCli(['render', '.', '--workflow', 'provision-postgres', '--param', 'db_name=x', '--param', 'namespace=y', '--param', `token=tok-${SECRET}`, ...steps], dir);
+    expect(ok.code).toBe(0);
+    const doc = parse(ok.stdout);
+    expect(doc.parameters.token).toBe('<sensitive>');
+    expect(doc.vars.auth).toBe('<sensitive>');
+    expect(doc.steps[0].with.name).toBe('<sensitive>');
+    expect(doc.outputs.auth).toBe('<sensitive>');
+    expect(ok.stdout).not.toContain(SECRET);
+    const bad = await runCli(['render', '.', '--workflow', 'provision-postgres', '--param', 'db_name=x', '--param', 'namespace=y', '--param', `token=${SECRET}`, ...steps], dir);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("parameter 'token'");
+    expect(bad.stdout + bad.stderr).not.toContain(SECRET);
+  });
+});
+
 describe('provider-sdk schema and init', () => {
   it('prints the shipped schemas', async () => {
     const dir = await writeTree({});

@@ -94,6 +94,8 @@ describe('bad input never throws and gives a diagnostic', () => {
     { name: 'plain text', content: 'hello world', expect: 'provider.yaml:1:1: error: expected a YAML mapping at the top level, found a string [NOT_YAML]' },
     { name: 'a list', content: '- a\n- b\n', expect: 'provider.yaml:1:1: error: expected a YAML mapping at the top level, found a list [NOT_YAML]' },
     { name: 'broken YAML', content: 'a: [1, 2\n', expect: 'provider.yaml:2:1: error: Flow sequence in block collection must be sufficiently indented and end with a ] [YAML_SYNTAX]' },
+    { name: 'two documents', content: 'a: 1\n---\nb: 2\n', expect: 'provider.yaml:2:1: error: file holds more than one YAML document (---); put one document in each file [YAML_SYNTAX]' },
+    { name: 'many comment lines then text (no regex backtracking)', content: `${'#\n'.repeat(20000)} x`, expect: 'provider.yaml:1:1: error: expected a YAML mapping at the top level, found a string [NOT_YAML]' },
     { name: 'alias bomb', content: bomb, expect: 'provider.yaml:1:1: error: too many alias expansions (limit 100): a YAML alias bomb? [YAML_ALIAS_LIMIT]' },
     { name: 'over 1 MiB', content: `a: "${'x'.repeat(1024 * 1024)}"\n`, expect: 'provider.yaml:1:1: error: file is 1048582 bytes; the limit is 1048576 bytes [FILE_TOO_LARGE]' },
     { name: 'binary garbage', content: new Uint8Array([0xff, 0xfe, 0x00, 0x12, 0x80, 0x81, 0xc3, 0x28]), expect: 'provider.yaml:1:1: error: file is not UTF-8 text (binary content?) [NOT_YAML]' },

@@ -267,7 +267,9 @@ function checkParameterDefault(p: Record<string, unknown>, i: number, sink: Diag
   if (!('default' in p)) return;
   if (!validate(p.default)) {
     const why = (validate.errors ?? []).map((e) => `${e.instancePath || 'value'} ${e.message}`).join('; ');
-    sink.add('PARAMETER_DEFAULT_INVALID', `default ${show(p.default)} of parameter '${String(p.name)}' is invalid: ${why}`, `/parameters/${i}/default`);
+    // ajv messages name constraints, never the value, so they are safe for sensitive parameters too.
+    const shown = p.sensitive === true ? 'of sensitive' : `${show(p.default)} of`;
+    sink.add('PARAMETER_DEFAULT_INVALID', `default ${shown} parameter '${String(p.name)}' is invalid: ${why}`, `/parameters/${i}/default`);
   }
 }
 

@@ -70,7 +70,7 @@ export function parseYamlBytes(bytes: Uint8Array, file: string, maxBytes = MAX_F
 /** Parses YAML text (see {@link loadYamlFile}). */
 export function parseYamlText(text: string, file: string): ParsedYaml {
   const lines = new LineCounter();
-  if (text.trim() === '' || /^(\s*#[^\n]*\n?)*\s*$/.test(text)) {
+  if (onlyComments(text)) {
     return { value: undefined, source: new YamlSourceMap(file, text, lines), diagnostics: [{ code: 'EMPTY_FILE', severity: 'error', message: 'file is empty', file, line: 1, col: 1, pointer: '' }] };
   }
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true, stringKeys: true });
@@ -79,7 +79,9 @@ export function parseYamlText(text: string, file: string): ParsedYaml {
   for (const e of doc.errors) {
     const { line, col } = lines.linePos(e.pos[0]);
     const code: DiagnosticCode = e.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : 'YAML_SYNTAX';
-    const message = e.code === 'DUPLICATE_KEY' ? `duplicate key ${quoteKey(text, e.pos)}` : firstLine(e.message);
+    const message = e.code === 'DUPLICATE_KEY' ? `duplicate key ${quoteKey(text, e.pos)}`
+      : e.code === 'MULTIPLE_DOCS' ? 'file holds more than one YAML document (---); put one document in each file'
+      : firstLine(e.message);
     diagnostics.push({ code, severity: 'error', message, file, line, col, pointer: '' });
   }
   if (diagnostics.length > 0) return { value: undefined, source, diagnostics };
@@ -97,6 +99,15 @@ export function parseYamlText(text: string, file: string): ParsedYaml {
     return { value: undefined, source, diagnostics: [{ code: 'NOT_YAML', severity: 'error', message: `expected a YAML mapping at the top level, found ${what}`, file, line: 1, col: 1, pointer: '' }] };
   }
   return { value, source, diagnostics };
+}
+
+/** True for text with nothing but blank lines and comments (checked line by line: no regex backtracking). */
+function onlyComments(text: string): boolean {
+  for (const line of text.split('\n')) {
+    const t = line.trim();
+    if (t !== '' && !t.startsWith('#')) return false;
+  }
+  return true;
 }
 
 function firstLine(s: string): string {
