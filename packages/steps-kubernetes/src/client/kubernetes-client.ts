@@ -45,9 +45,11 @@ export interface KubernetesClientOptions extends KubeConfigSource {
 
 /** Answers the protected discovery helpers of client-node's generic object API. */
 class ObjectApi extends KubernetesObjectApi {
+  /** The APIResource of a kind from discovery (client-node caches it per apiVersion). */
   discover(apiVersion: string, kind: string): Promise<V1APIResource | undefined> {
     return this.resource(apiVersion, kind);
   }
+  /** The namespace of the kubeconfig context, else `default`. */
   contextNamespace(kc: KubeConfig): string {
     return this.setDefaultNamespace(kc);
   }

@@ -46,6 +46,7 @@ export class ApiHandler {
     this.#streams.clear();
   }
 
+  /** Answers one request: logs it, applies faults, then serves discovery or a resource verb. */
   async handle(req: MockRequest): Promise<MockResponse> {
     const url = new URL(req.url, 'http://mock');
     const path = url.pathname.replace(/\/+$/, '') || '/';

@@ -59,6 +59,7 @@ export class ObjectStore {
     return this.#resourceVersion;
   }
 
+  /** Serves a kind (like installing a CRD); registering it again with the same version replaces its options. */
   registerKind(spec: KindSpec): ResolvedKind {
     if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(spec.plural)) throw new TypeError(`kind ${spec.kind}: plural '${spec.plural}' must be lower-case`);
     const resolved: ResolvedKind = {
@@ -83,6 +84,7 @@ export class ObjectStore {
     return resolved;
   }
 
+  /** Every kind served. */
   kinds(): ResolvedKind[] {
     return [...this.#kinds.values()];
   }
@@ -107,6 +109,7 @@ export class ObjectStore {
     return undefined;
   }
 
+  /** A copy of the object, or undefined. `namespace` is ignored for cluster-scoped kinds. */
   get(kind: ResolvedKind, namespace: string | undefined, name: string): MockObject | undefined {
     const o = this.#bucket(kind).get(objectKey(kind.namespaced ? namespace : undefined, name));
     return o ? clone(o) : undefined;
@@ -119,6 +122,7 @@ export class ObjectStore {
     return o;
   }
 
+  /** Copies of the objects of a kind, sorted by namespace and name. */
   list(kind: ResolvedKind, filter: ListFilter = {}): MockObject[] {
     const out: MockObject[] = [];
     for (const o of this.#bucket(kind).values()) {

@@ -57,6 +57,7 @@ export class WatchHub {
     return w.add(listener);
   }
 
+  /** Open watches, listeners, and how many lists and watches were made. */
   stats(): WatchHubStats {
     let listeners = 0;
     for (const w of this.#watches.values()) listeners += w.size;

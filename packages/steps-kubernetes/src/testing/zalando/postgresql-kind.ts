@@ -1,7 +1,8 @@
 import type { KindSpec, MockObject } from '../types';
 
-/** The `postgresql` custom resource of the Zalando postgres-operator (`acid.zalan.do/v1`). */
+/** The API version of the Zalando postgres-operator's `postgresql` custom resource. */
 export const POSTGRESQL_API_VERSION = 'acid.zalan.do/v1';
+/** The kind name (lower case, as the operator defines it). */
 export const POSTGRESQL_KIND = 'postgresql';
 
 const QUANTITY = /^[+]?(\d+(\.\d+)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$/;
