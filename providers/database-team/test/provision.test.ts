@@ -197,7 +197,9 @@ describe('provision-postgres failures', () => {
     { field: 'db_name', value: 'd'.repeat(34), message: 'must NOT have more than 33 characters' },
     { field: 'namespace', value: 'Prod', message: 'must match pattern' },
     { field: 'wait_timeout', value: '1h', message: 'must match pattern' },
-  ])('rejects $field = $value', async ({ field, value, message }) => {
+    { field: 'version', value: 16, message: 'must be string (got 16)' },
+    { field: 'replicas', value: 2.5, message: 'must be integer (got 2.5)' },
+  ] as Array<{ field: string; value: unknown; message: string }>)('rejects $field = $value', async ({ field, value, message }) => {
     const { cluster } = start();
     const r = await run(cluster, 'provision-postgres', { ...BASE, [field]: value });
     expect(r.error?.code).toBe('PARAMETER_INVALID');
