@@ -41,7 +41,9 @@ export type DiagnosticCode =
   | 'VARS_CYCLE'
   | 'SENSITIVE_OUTPUT_NOT_MARKED'
   | 'PARAMETER_DEFAULT_INVALID'
-  | 'PARAMETER_SCHEMA_INVALID';
+  | 'PARAMETER_SCHEMA_INVALID'
+  // the engine refused what the rules above let through
+  | 'WORKFLOW_INVALID';
 
 /** How bad a problem is: errors make validation fail, warnings do not. */
 export type Severity = 'error' | 'warning';

@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import semver from 'semver';
 import {
-  CORE_VERSION, MAPPING_VARIABLES, PROVIDER_OPERATIONS, escapePointer,
+  CORE_VERSION, InnominatusError, MAPPING_VARIABLES, compileWorkflow, PROVIDER_OPERATIONS, escapePointer,
   type LoadedProvider, type LoadedWorkflow, type Provider, type ProviderOperation, type StepRegistry, type Workflow,
 } from '@innominatus/core';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic';
@@ -122,7 +122,17 @@ export async function loadWorkflowFile(path: string, options: LoadOptions): Prom
   const parsed = await loadYamlFile(path, shown);
   if (parsed.value === undefined) return { diagnostics: parsed.diagnostics };
   const v = validateWorkflow(parsed.value, parsed.source, options.steps);
-  return v.workflow ? { workflow: { workflow: v.workflow as Workflow, source: parsed.source }, diagnostics: v.diagnostics } : { diagnostics: v.diagnostics };
+  if (!v.workflow) return { diagnostics: v.diagnostics };
+  // Whatever validates must also compile in the engine; if a rule is missing here, say so with a position.
+  try {
+    compileWorkflow(v.workflow, options.steps, { source: parsed.source });
+  } catch (err) {
+    if (!InnominatusError.is(err)) throw err;
+    const pointer = err.path ?? '';
+    const pos = parsed.source.positionOf(pointer);
+    return { diagnostics: [...v.diagnostics, { code: 'WORKFLOW_INVALID', severity: 'error', message: err.message, file: parsed.source.file, line: pos.line, col: pos.col, pointer }] };
+  }
+  return { workflow: { workflow: v.workflow as Workflow, source: parsed.source }, diagnostics: v.diagnostics };
 }
 
 function single(file: string, code: Diagnostic['code'], message: string): ProviderLoadResult {

@@ -148,7 +148,12 @@ function checkReferences(site: ExpressionSite, ctx: Ctx, declared: Declared, ste
     const at = { offset: site.offset + ref.start };
     const text = formatReference(ref);
     const [first, second, ...rest] = ref.path;
-    if (first === undefined) continue;
+    if (first === undefined) {
+      if (ref.root === 'vars' && ctx.kind === 'vars') {
+        sink.add('UNKNOWN_REFERENCE', `var '${ctx.name}' reads all of 'vars'; name the var it needs (vars.NAME)`, site.pointer, at);
+      }
+      continue;
+    }
     switch (ref.root) {
       case 'parameters':
         if (!declared.parameters.has(first) && !ref.guarded) {
