@@ -9,6 +9,8 @@ export { loadProvider, loadWorkflowFile, PROVIDER_FILE_NAMES } from './load/load
 export type { LoadOptions, ProviderLoadResult, WorkflowLoadResult } from './load/load-provider';
 export { loadProviderSource, requireProvider } from './load/load-source';
 export type { ProviderSource, SourceOptions } from './load/load-source';
+export { loadRegistry } from './load/load-registry';
+export type { RegistryLoadResult } from './load/load-registry';
 export { checkoutGitSource } from './load/git-source';
 export type { GitSource, GitCheckout } from './load/git-source';
 export { resolveProviderFile } from './load/provider-files';

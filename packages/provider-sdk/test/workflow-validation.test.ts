@@ -121,6 +121,11 @@ describe('validateWorkflow', () => {
       code: 'FORWARD_STEP_REFERENCE', line: 6, col: 10, message: "var 'a' cannot read step outputs",
     },
     {
+      name: 'var reading all vars',
+      yaml: HEAD + 'vars:\n  a: ${{ vars }}\nsteps:\n  - { name: s, type: test-credentials, with: { name: x } }\n',
+      code: 'UNKNOWN_REFERENCE', line: 6, col: 10, message: "var 'a' reads all of 'vars'; name the var it needs (vars.NAME)",
+    },
+    {
       name: 'invalid duration',
       yaml: HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    timeout: 10 minutes\n    with: { name: x }\n',
       code: 'INVALID_DURATION', line: 8, col: 14, message: "invalid duration '10 minutes'",

@@ -43,7 +43,9 @@ export type DiagnosticCode =
   | 'PARAMETER_DEFAULT_INVALID'
   | 'PARAMETER_SCHEMA_INVALID'
   // the engine refused what the rules above let through
-  | 'WORKFLOW_INVALID';
+  | 'WORKFLOW_INVALID'
+  // registering many providers
+  | 'PROVIDER_CONFLICT';
 
 /** How bad a problem is: errors make validation fail, warnings do not. */
 export type Severity = 'error' | 'warning';
