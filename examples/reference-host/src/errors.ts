@@ -13,12 +13,10 @@ export type HostErrorCode =
   | 'PLACEHOLDER_UNKNOWN'
   | 'PLACEHOLDER_NOT_READY'
   | 'SPEC_NOT_FOUND'
-  | 'SPEC_CONFLICT'
   | 'RESOURCE_NOT_FOUND'
   | 'RESOURCE_CONFLICT'
   | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'PROVIDER_LOAD_FAILED';
+  | 'FORBIDDEN';
 
 /** One problem in a user's input: where it is and what is wrong. */
 export interface Issue {
@@ -87,7 +85,7 @@ export class NotFoundError extends HostError {
 
 /** The request conflicts with the current state (e.g. updating a resource still provisioning). */
 export class ConflictError extends HostError {
-  constructor(code: 'SPEC_CONFLICT' | 'RESOURCE_CONFLICT', message: string) {
+  constructor(code: 'RESOURCE_CONFLICT', message: string) {
     super(code, 409, message);
   }
 }
@@ -96,12 +94,5 @@ export class ConflictError extends HostError {
 export class AuthError extends HostError {
   constructor(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string) {
     super(code, code === 'UNAUTHENTICATED' ? 401 : 403, message);
-  }
-}
-
-/** A configured provider could not be loaded or failed validation. */
-export class ProviderLoadError extends HostError {
-  constructor(message: string, issues: Issue[] = []) {
-    super('PROVIDER_LOAD_FAILED', 500, message, issues);
   }
 }

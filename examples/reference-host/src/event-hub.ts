@@ -47,11 +47,7 @@ export class EventHub {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Number of current subscribers. */
-  get size(): number {
-    return this.#listeners.size;
-  }
-
+  /** Sends an event to every subscriber. */
   publish(event: HostEvent): void {
     for (const l of this.#listeners) {
       try {

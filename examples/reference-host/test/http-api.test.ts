@@ -76,6 +76,8 @@ describe('POST /api/specs', () => {
     const spec = await app.inject({ method: 'GET', url: '/api/specs/my-app', headers: user });
     expect(spec.json().spec.resources).toEqual({ db: { type: 'postgres', properties: { size: 'small' } } });
     expect(spec.json().resources.map((r: { name: string; state: string }) => [r.name, r.state])).toEqual([['db', 'requested']]);
+    const list = await app.inject({ method: 'GET', url: '/api/specs', headers: user });
+    expect(list.json()).toEqual({ specs: [{ name: 'my-app', submittedAt: expect.any(String), resources: ['db'] }] });
   });
 
   it('accepts JSON bodies', async () => {

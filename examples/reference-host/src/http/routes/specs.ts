@@ -12,12 +12,17 @@ const nameParams = {
   properties: { name: { type: 'string', pattern: '^[a-z]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 } },
 } as const;
 
-/** `POST /api/specs`, `GET|DELETE /api/specs/:name`, `GET /api/specs/:name/resolved`. */
+/** `POST|GET /api/specs`, `GET|DELETE /api/specs/:name`, `GET /api/specs/:name/resolved`. */
 export function specRoutes(app: FastifyInstance, services: HostServices): void {
   app.post('/api/specs', async (request, reply) => {
     const result = await applySpec(services, request.body);
     request.log.info({ application: result.application, changes: result.changes.map((c) => `${c.action} ${c.name}`) }, 'spec applied');
     return reply.code(202).send(result);
+  });
+
+  app.get('/api/specs', async () => {
+    const specs = await services.specs.list();
+    return { specs: specs.map((s) => ({ name: s.name, submittedAt: s.submittedAt, resources: Object.keys(s.spec.resources ?? {}) })) };
   });
 
   app.get<{ Params: { name: string } }>('/api/specs/:name', { schema: { params: nameParams } }, async (request) => {
