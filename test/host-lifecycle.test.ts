@@ -18,8 +18,9 @@ describe('the reference host over HTTP: a Score spec through its lifecycle', () 
     events = await collectEvents(e2e.url);
   });
   afterAll(async () => {
-    events?.stop();
+    // Closing with the event stream still open: the host must end it, not hang.
     await e2e?.close();
+    events?.stop();
   });
 
   it('submits the example spec and the database becomes active with outputs', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockCluster, zalandoPostgresOperator, type MockCluster, type MockClusterServer } from '@innominatus/steps-kubernetes/testing';
-import { call, configText, resourceInState, until } from './support/e2e-host';
+import { ADMIN_TOKEN, call, configText, resourceInState, until } from './support/e2e-host';
 import { spawnHost, type HostProcess } from './support/host-process';
 
 const SPEC = `apiVersion: score.dev/v1b1
@@ -12,6 +12,8 @@ metadata:
 containers:
   main:
     image: app:1
+    env:
+      DATABASE_URL: \${resources.db.connection_string}
 resources:
   db:
     type: postgres
@@ -60,6 +62,11 @@ describe('the reference host as a process: killed mid-provisioning, the next sta
     expect(r.history.map((h: { to: string }) => h.to)).toEqual(['requested', 'provisioning', 'active']);
     expect(r.outputs.password).toBe('***');
     expect(cluster.countRequests({ method: 'PATCH', path: /\/namespaces\/crash-app\/postgresqls\/crash-app-db$/ })).toBe(1);
+    // The key file beside the SQLite database let the new process decrypt what the old one stored.
+    const secret = cluster.get({ apiVersion: 'v1', kind: 'Secret', name: 'db-app.crash-app-db.credentials.postgresql.acid.zalan.do', namespace: 'crash-app' });
+    const password = Buffer.from((secret as unknown as { data: { password: string } }).data.password, 'base64').toString('utf8');
+    const revealed = await call(second.url, 'GET', '/api/specs/crash-app/resolved?reveal=true', { token: ADMIN_TOKEN });
+    expect(revealed.json.containers.main.env.DATABASE_URL).toBe(`postgresql://db_app:${password}@crash-app-db.crash-app.svc.cluster.local:5432/db?sslmode=require`);
     expect(r.run.steps.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([
       ['create-postgres-cluster', 'succeeded'], ['wait-for-database', 'succeeded'], ['get-credentials', 'succeeded'],
     ]);
