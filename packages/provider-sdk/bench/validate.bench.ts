@@ -96,7 +96,7 @@ async function main(): Promise<void> {
       await writeFile(join(dir, 'workflows/update-db.yaml'), applyWorkflow('update-db'));
       await writeFile(join(dir, 'workflows/delete-db.yaml'), deleteWorkflow);
     }
-    const steps = new StepRegistry(defaultSteps());
+    const steps = new StepRegistry(await defaultSteps());
     // Warm up (module loading, ajv compilation of the shared schemas).
     const first = await loadProvider(join(root, 'team-0'), { steps, displayRoot: root });
     if (hasErrors(first.diagnostics) || !first.provider) throw new Error(`generated provider is invalid: ${JSON.stringify(first.diagnostics)}`);

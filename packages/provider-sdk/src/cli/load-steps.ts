@@ -44,7 +44,7 @@ function isStep(v: unknown): v is StepDefinition {
 
 /** The registry the CLI validates and renders with: default steps plus each `--steps` module (later modules may not redefine a type). */
 export async function cliSteps(modules: readonly string[], cwd: string): Promise<StepRegistry> {
-  const registry = new StepRegistry(defaultSteps());
+  const registry = new StepRegistry(await defaultSteps());
   for (const m of modules) {
     for (const s of await loadStepsModule(m, cwd)) {
       if (registry.has(s.type)) throw new ProviderSdkError('STEPS_MODULE_INVALID', `steps module '${m}' defines step type '${s.type}', which is already loaded`);

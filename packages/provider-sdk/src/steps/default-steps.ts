@@ -1,12 +1,14 @@
 import type { StepDefinition } from '@innominatus/core';
-import { kubernetesSteps, type KubernetesStepsOptions } from '@innominatus/steps-kubernetes';
+import type { KubernetesStepsOptions } from '@innominatus/steps-kubernetes';
 
 /**
  * The step types available by default: the Kubernetes steps
  * (`kubernetes-apply`, `wait-for-condition`, `read-secret`,
  * `kubernetes-delete`). Their client is made on first use, so loading them
- * for validation never needs a cluster.
+ * for validation never needs a cluster. The package is imported on first call
+ * (it pulls in the Kubernetes client), so commands that need no steps start fast.
  */
-export function defaultSteps(options?: KubernetesStepsOptions): StepDefinition[] {
+export async function defaultSteps(options?: KubernetesStepsOptions): Promise<StepDefinition[]> {
+  const { kubernetesSteps } = await import('@innominatus/steps-kubernetes');
   return kubernetesSteps(options);
 }

@@ -23,7 +23,7 @@ export interface TestProvider extends LoadedProvider {
 export async function loadProviderForTest(dir: string | URL, options: { steps?: Iterable<StepDefinition> } = {}): Promise<TestProvider> {
   const path = dir instanceof URL ? fileURLToPath(dir) : dir;
   const extraSteps = [...(options.steps ?? [])];
-  const registry = new StepRegistry(defaultSteps());
+  const registry = new StepRegistry(await defaultSteps());
   for (const s of extraSteps) if (!registry.has(s.type)) registry.register(s);
   const result = await loadProvider(path, { steps: registry, displayRoot: path });
   if (!result.provider || hasErrors(result.diagnostics)) {

@@ -73,7 +73,7 @@ export async function runWorkflow(provider: LoadedProvider, name: string, option
   }
   const registry = new StepRegistry();
   const kubeconfig = options.cluster ? options.cluster.nock() : options.kubeconfig;
-  if (kubeconfig !== undefined || options.steps === undefined) registry.registerAll(defaultSteps(kubeconfig === undefined ? undefined : { kubeconfig }));
+  if (kubeconfig !== undefined || options.steps === undefined) registry.registerAll(await defaultSteps(kubeconfig === undefined ? undefined : { kubeconfig }));
   const extra = [...(options.steps ?? []), ...((provider as { extraSteps?: readonly StepDefinition[] }).extraSteps ?? [])];
   for (const s of extra) if (!registry.has(s.type)) registry.register(s);
 
