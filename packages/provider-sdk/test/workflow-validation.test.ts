@@ -121,6 +121,16 @@ describe('validateWorkflow', () => {
       code: 'FORWARD_STEP_REFERENCE', line: 6, col: 10, message: "var 'a' cannot read step outputs",
     },
     {
+      name: 'parameter declared twice',
+      yaml: HEAD + 'parameters:\n  - { name: a, type: string }\n  - { name: a, type: integer }\nsteps:\n  - { name: s, type: test-credentials, with: { name: x } }\n',
+      code: 'DUPLICATE_PARAMETER', line: 7, col: 13, message: "parameter 'a' is declared twice",
+    },
+    {
+      name: 'parameter schema that does not compile',
+      yaml: HEAD + 'parameters:\n  - { name: a, type: string, pattern: "([" }\nsteps:\n  - { name: s, type: test-credentials, with: { name: x } }\n',
+      code: 'PARAMETER_SCHEMA_INVALID', line: 6, col: 5, message: "parameter 'a' has an invalid schema",
+    },
+    {
       name: 'var reading all vars',
       yaml: HEAD + 'vars:\n  a: ${{ vars }}\nsteps:\n  - { name: s, type: test-credentials, with: { name: x } }\n',
       code: 'UNKNOWN_REFERENCE', line: 6, col: 10, message: "var 'a' reads all of 'vars'; name the var it needs (vars.NAME)",
