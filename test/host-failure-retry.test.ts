@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, resourceInState, startHost, type E2eHost } from './support/e2e-host';
+import { call, resourceInState, startHost, until, type E2eHost } from './support/e2e-host';
 
 // The mock cluster serves from this process: kubectl must run asynchronously.
 const run = promisify(execFile);
@@ -24,8 +24,8 @@ resources:
 describe('the reference host over HTTP: operator failures, retry, and kubectl', () => {
   let e2e: E2eHost;
   beforeAll(async () => {
-    // `flaky-app-db` fails to create; the operator's next sync (1.5 s later) makes it Running.
-    e2e = await startHost({ simulation: { syncDelayMs: 1500, scripts: { 'flaky-app-db': { create: 'CreateFailedThenRunning' } } } });
+    // `flaky-app-db` fails to create; the operator's next sync (4 s later) makes it Running.
+    e2e = await startHost({ simulation: { syncDelayMs: 4000, scripts: { 'flaky-app-db': { create: 'CreateFailedThenRunning' } } } });
   });
   afterAll(() => e2e?.close());
 
@@ -43,7 +43,7 @@ describe('the reference host over HTTP: operator failures, retry, and kubectl', 
     // Wait for the operator's sync to repair the cluster, then retry by hand.
     const cluster = e2e.host.simulation!.cluster;
     const ref = { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'flaky-app-db', namespace: 'flaky-app' };
-    for (let i = 0; i < 100 && (cluster.get(ref) as any)?.status?.PostgresClusterStatus !== 'Running'; i++) await new Promise((r) => setTimeout(r, 50));
+    await until('the operator to repair the cluster', async () => (cluster.get(ref) as any)?.status?.PostgresClusterStatus === 'Running');
     const applies = cluster.countRequests({ method: 'PATCH', path: /\/postgresqls\/flaky-app-db$/ });
     const retry = await call(e2e.url, 'POST', `/api/resources/${id}/retry`);
     expect(retry.status).toBe(202);
