@@ -59,6 +59,13 @@ describe('authentication', () => {
     expect((await app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
   });
 
+  it('authenticates by the matched route, however the path is spelled', async () => {
+    for (const url of ['/%61pi/resources', '/api/resources/', '/api/%72esources', '/%61pi/specs/my-app/resolved']) {
+      const res = await app.inject({ method: 'GET', url });
+      expect([url, res.statusCode]).toEqual([url, 401]);
+    }
+  });
+
   it('answers 403 when a user asks to reveal secrets', async () => {
     await submit();
     const res = await app.inject({ method: 'GET', url: '/api/specs/my-app/resolved?reveal=true', headers: user });

@@ -33,7 +33,8 @@ export function createServer(services: HostServices): FastifyInstance {
   app.addContentTypeParser(TEXT_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
   app.decorateRequest('principal', undefined);
   app.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/api/')) request.principal = services.authenticator.authenticate(request.headers.authorization);
+    // The matched route, not the raw URL: `/%61pi/...` routes to `/api/...` too.
+    if (request.routeOptions.url?.startsWith('/api/')) request.principal = services.authenticator.authenticate(request.headers.authorization);
   });
   installErrorHandler(app);
   healthRoutes(app, services);
