@@ -27,4 +27,5 @@ export function compiled(schema: object): ValidateFunction {
   return v;
 }
 
+/** ajv types used by the schema checks. */
 export type { ErrorObject, ValidateFunction };

@@ -1,3 +1,4 @@
+import { escapePointer } from '@innominatus/core';
 import type { Diagnostic, DiagnosticCode } from '../diagnostics/diagnostic';
 import { didYouMean } from '../diagnostics/did-you-mean';
 import type { YamlSourceMap } from '../yaml/yaml-source-map';
@@ -28,7 +29,7 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], value: unknown
     let d: Diagnostic;
     if (e.keyword === 'additionalProperties') {
       const key = String(e.params.additionalProperty);
-      const child = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      const child = `${pointer}/${escapePointer(key)}`;
       const known = Object.keys(((e.parentSchema as { properties?: object } | undefined)?.properties) ?? {});
       const where = field ? ` in ${field}` : '';
       d = at(source.keyPositionOf(child), 'UNKNOWN_KEY', `unknown key '${key}'${where}${didYouMean(key, known)}`, child, source);

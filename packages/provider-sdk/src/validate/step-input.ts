@@ -1,4 +1,4 @@
-import { formatReference, type Reference, type StepDefinition } from '@innominatus/core';
+import { escapePointer, formatReference, type Reference, type StepDefinition } from '@innominatus/core';
 import { compiled } from '../schema/ajv';
 import { schemaDiagnostics } from '../schema/check-schema';
 import type { DiagnosticSink } from './diagnostic-sink';
@@ -87,7 +87,7 @@ function withSamples(value: unknown, pointer: string, sites: ReadonlyMap<string,
   }
   if (Array.isArray(value)) return value.map((v, i) => withSamples(v, `${pointer}/${i}`, sites, typeOf));
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withSamples(v, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, sites, typeOf)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withSamples(v, `${pointer}/${escapePointer(k)}`, sites, typeOf)]));
   }
   return value;
 }

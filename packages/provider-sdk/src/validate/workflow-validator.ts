@@ -197,7 +197,8 @@ function checkReferences(site: ExpressionSite, ctx: Ctx, declared: Declared, ste
         }
         const def = typeof target.type === 'string' ? steps.find(target.type) : undefined;
         if (!def || ref.guarded) break;
-        const path = ref.complete ? rest : rest;
+        // For a computed index the path is a prefix: what is known of it must exist.
+        const path = rest;
         const found = lookupSchema(def.output, path);
         if (found.status === 'missing') {
           const prefix = formatReference({ root: 'steps', path: [first, 'outputs', ...path.slice(0, path.indexOf(found.missing!))] });

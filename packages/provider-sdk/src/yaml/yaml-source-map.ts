@@ -1,5 +1,5 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Scalar, type Document, type Node } from 'yaml';
-import type { SourceMap, SourcePosition } from '@innominatus/core';
+import { escapePointer, type SourceMap, type SourcePosition } from '@innominatus/core';
 
 interface Entry {
   /** Offset of the value's first character. */
@@ -81,7 +81,7 @@ export class YamlSourceMap implements SourceMap {
         if (!isPair(pair)) continue;
         const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
         const keyStart = (pair.key as Node | null)?.range?.[0];
-        const child = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+        const child = `${pointer}/${escapePointer(key)}`;
         if (pair.value && !isAlias(pair.value)) this.#walk(pair.value as Node, child, keyStart);
         else this.#entries.set(child, { value: (pair.value as Node | null)?.range?.[0] ?? keyStart ?? start, ...(keyStart === undefined ? {} : { key: keyStart }) });
       }
