@@ -58,6 +58,19 @@ describe('parseScore', () => {
     expect(err.message).toContain('metadata.name is required');
   });
 
+  it('rejects deep nesting, from YAML and from JSON, without exhausting the stack', () => {
+    const yaml = `apiVersion: score.dev/v1b1\nmetadata: {name: a}\ncontainers:\n  main:\n    image: x\n    files: ${'['.repeat(40)}${']'.repeat(40)}\n`;
+    expect(caught(() => parseScore(yaml)).issues).toEqual([{ field: '(document)', message: 'nests mappings and lists more than 32 levels deep' }]);
+    const json = { apiVersion: 'score.dev/v1b1', metadata: { name: 'a' }, containers: { main: { image: 'x', files: [] as unknown[] } } };
+    let cur = json.containers.main.files;
+    for (let i = 0; i < 50_000; i++) {
+      const next: unknown[] = [];
+      cur.push(next);
+      cur = next;
+    }
+    expect(caught(() => parseScore(json)).message).toBe('Score spec is nested too deeply');
+  });
+
   it('rejects a document that is not a mapping', () => {
     expect(caught(() => parseScore('- a\n- b\n')).issues).toEqual([
       { field: '(document)', message: 'must be a mapping with apiVersion, metadata and containers; got a list' },

@@ -2,10 +2,14 @@ import { Ajv } from 'ajv';
 import { ScoreError, type Issue } from '../errors';
 import { parseYamlSource, type YamlSource } from '../util/yaml-source';
 import { schemaIssues } from '../util/schema-issues';
+import { nestsDeeperThan } from '../util/nesting-depth';
 import { scoreSchema } from './score-schema';
 
 /** Largest Score spec accepted (the HTTP body limit applies first). */
 export const MAX_SCORE_BYTES = 512 * 1024;
+
+/** Deepest nesting of mappings and lists accepted in a Score spec. */
+export const MAX_SCORE_DEPTH = 32;
 
 /** One resource a workload asks for. */
 export interface ScoreResource {
@@ -55,6 +59,9 @@ export function parseScore(input: string | unknown): ParsedScore {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ScoreError('Score spec must be a YAML or JSON mapping', [{ field: '(document)', message: `must be a mapping with apiVersion, metadata and containers; got ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}` }]);
+  }
+  if (nestsDeeperThan(value, MAX_SCORE_DEPTH)) {
+    throw new ScoreError('Score spec is nested too deeply', [{ field: '(document)', message: `nests mappings and lists more than ${MAX_SCORE_DEPTH} levels deep` }]);
   }
   if (!validate(value)) {
     const issues = schemaIssues(validate.errors, value, source);

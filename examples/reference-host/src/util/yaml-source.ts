@@ -19,9 +19,10 @@ const MAX_ALIAS_COUNT = 100;
 export function parseYamlSource(text: string): { source?: YamlSource; issues: Issue[] } {
   const lineCounter = new LineCounter();
   const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const issues: Issue[] = doc.errors.map((e) => {
+  const issues: Issue[] = doc.errors.slice(0, 20).map((e) => {
     const pos = lineCounter.linePos(e.pos[0]);
-    return { field: '(document)', message: e.message.split('\n')[0], line: pos.line, col: pos.col };
+    const message = /call stack/i.test(e.message) ? 'is nested too deeply' : e.message.split('\n')[0]!;
+    return { field: '(document)', message, line: pos.line, col: pos.col };
   });
   if (issues.length) return { issues };
   let value: unknown;
