@@ -4,6 +4,7 @@ import { KubernetesClient, waitForCondition } from '@innominatus/steps-kubernete
 import { POSTGRESQL_KIND_SPEC, zalandoPostgresOperator, type MockCluster, type MockObject } from '@innominatus/steps-kubernetes/testing';
 import { context, harness, rejection, until } from './harness';
 import { SERVE_MODES } from './serve-modes';
+import { isNewerResourceVersion } from '../src/wait/resource-version';
 
 const pg = (name: string): MockObject => ({
   apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', metadata: { name, namespace: 'apps' },
@@ -110,6 +111,72 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
     expect(client.hub.stats().watches).toBe(0);
   });
 
+  it('with sinceResourceVersion, ignores the stale status of a changed object and succeeds on a newer observation', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    cluster.registerKind(POSTGRESQL_KIND_SPEC);
+    cluster.apply(pg('team-db'));
+    // The last update failed; then the spec changes: the status is still the old one.
+    cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'UpdateFailed' });
+    const since = cluster.apply({ ...pg('team-db'), spec: { ...pg('team-db').spec as object, numberOfInstances: 2 } }).metadata.resourceVersion!;
+    const ctx = context();
+    let settled = false;
+    const waiting = waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING, failureWhen: FAILED, sinceResourceVersion: since }, ctx);
+    void waiting.then(() => (settled = true), () => (settled = true));
+    await until(() => cluster.countRequests({ verb: 'watch', path: PG_PATH }) === 1);
+    // Neither the stale UpdateFailed (failureWhen) nor anything else decided yet.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(settled).toBe(false);
+    cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'Updating' });
+    const running = cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'Running' });
+    const out = await waiting;
+    expect(out.status).toEqual({ PostgresClusterStatus: 'Running' });
+    expect((out.object as MockObject).metadata.resourceVersion).toBe(running.metadata.resourceVersion);
+    expect(ctx.progressUpdates.map((p) => p.message)).toEqual([
+      `postgresql apps/team-db: {"PostgresClusterStatus":"UpdateFailed"} (resourceVersion ${since}, not newer than sinceResourceVersion ${since})`,
+      'postgresql apps/team-db: {"PostgresClusterStatus":"Updating"}',
+      'postgresql apps/team-db: {"PostgresClusterStatus":"Running"}',
+    ]);
+    expect(ctx.progressUpdates[0]!.data).toEqual({ status: { PostgresClusterStatus: 'UpdateFailed' }, exists: true, stale: true });
+    // A filter of this wait, not a watch of its own.
+    expect(cluster.countRequests({ verb: 'list', path: PG_PATH })).toBe(1);
+    expect(cluster.countRequests({ verb: 'watch', path: PG_PATH })).toBe(1);
+  });
+
+  it('with sinceResourceVersion, succeeds at once on an object that is already newer when the watch lists', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    cluster.registerKind(POSTGRESQL_KIND_SPEC);
+    const since = cluster.apply(pg('team-db')).metadata.resourceVersion!;
+    // The operator went through Updating to Running before anyone watched.
+    cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'Updating' });
+    cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'Running' });
+    const ctx = context();
+    const began = Date.now();
+    const out = await waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING, failureWhen: FAILED, sinceResourceVersion: since }, ctx);
+    expect(Date.now() - began).toBeLessThan(2000);
+    expect(out.status).toEqual({ PostgresClusterStatus: 'Running' });
+    expect(ctx.progressUpdates.map((p) => p.message)).toEqual(['postgresql apps/team-db: {"PostgresClusterStatus":"Running"}']);
+    expect(cluster.countRequests({ verb: 'list', path: PG_PATH })).toBe(1);
+  });
+
+  it('with sinceResourceVersion null, counts every observation', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    cluster.registerKind(POSTGRESQL_KIND_SPEC);
+    cluster.apply(pg('team-db'));
+    cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'Running' });
+    const out = await waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING, sinceResourceVersion: null }, context());
+    expect(out.status).toEqual({ PostgresClusterStatus: 'Running' });
+  });
+
+  it('with sinceResourceVersion, times out quoting the stale observation and its resourceVersion', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    cluster.registerKind(POSTGRESQL_KIND_SPEC);
+    cluster.apply(pg('team-db'));
+    const since = cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'Running' }).metadata.resourceVersion!;
+    const err = await rejection(waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING, sinceResourceVersion: since, timeout: '200ms' }, context()));
+    expect(err.kubernetesCode).toBe('K8S_WAIT_TIMEOUT');
+    expect(err.message).toBe(`postgresql apps/team-db: timed out after 200ms waiting for successWhen \`${RUNNING}\`; last observed status: {"PostgresClusterStatus":"Running"} (resourceVersion ${since}, not newer than sinceResourceVersion ${since})`);
+  });
+
   it('marks a waited-for Secret\'s data as sensitive in the output', async () => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
     cluster.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'apps' }, data: { password: 'aHVudGVyMg==' } });
@@ -178,5 +245,22 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
     const waiting = waitForCondition({ client }).run({ resource: { apiVersion: 'v1', kind: 'ConfigMap', name: 'x', namespace: 'apps' }, successWhen: 'true' }, ctx);
     setTimeout(() => ctx.abort(new Error('cancelled by test')), 20);
     expect((await rejection(waiting)).message).toBe('cancelled by test');
+  });
+});
+
+describe('isNewerResourceVersion', () => {
+  it('compares integers as integers, also beyond 2^53', () => {
+    expect(isNewerResourceVersion('10', '9')).toBe(true);
+    expect(isNewerResourceVersion('9', '10')).toBe(false);
+    expect(isNewerResourceVersion('10', '10')).toBe(false);
+    expect(isNewerResourceVersion('9007199254740993', '9007199254740992')).toBe(true);
+    expect(isNewerResourceVersion('9007199254740992', '9007199254740993')).toBe(false);
+  });
+
+  it('falls back to "different from" when either value is not an integer', () => {
+    expect(isNewerResourceVersion('abc', 'abc')).toBe(false);
+    expect(isNewerResourceVersion('abd', 'abc')).toBe(true);
+    expect(isNewerResourceVersion('5', 'abc')).toBe(true);
+    expect(isNewerResourceVersion(undefined, '5')).toBe(true);
   });
 });

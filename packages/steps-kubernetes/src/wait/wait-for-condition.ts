@@ -5,12 +5,17 @@ import { clientGetter, describeObject, DurationSchema, formatMs, ResourceRefSche
 import { observeObject } from '../watch/observe-object';
 import { compileCondition, evaluateCondition } from './condition';
 import { statusText } from './observed-status';
+import { isNewerResourceVersion } from './resource-version';
 
 const input = Type.Object({
   resource: ResourceRefSchema,
   successWhen: Type.String({ minLength: 1, maxLength: 4096, description: 'CEL over `object`; the wait succeeds when it is true' }),
   failureWhen: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'CEL over `object`; the wait fails when it is true' })),
   timeout: Type.Optional(DurationSchema),
+  sinceResourceVersion: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()], {
+    description: 'only observations with a newer metadata.resourceVersion count (compared as integers when both are, else "different from"); '
+      + 'e.g. the resourceVersion a kubernetes-apply output, so a status written before the change is not taken for the answer to it; null: every observation counts',
+  })),
 }, { additionalProperties: false });
 
 const output = Type.Object({
@@ -23,6 +28,14 @@ const output = Type.Object({
  * holds. All waits on the same (apiVersion, kind, namespace) share one watch.
  * A missing object is waiting, not failing. Progress reports the observed
  * status when it changes; failure and timeout quote the last one.
+ *
+ * With `sinceResourceVersion`, an observation whose `metadata.resourceVersion`
+ * is not newer than it (see {@link isNewerResourceVersion}) is "not yet":
+ * neither condition is evaluated on it. This is a filter of this wait only,
+ * on the same shared watch. An object already newer when the watch lists
+ * counts at once, so a controller that finished before the wait started is
+ * still seen. Use it for controllers without `observedGeneration` (the
+ * Zalando operator), whose status right after a change is the old one.
  *
  * @example
  * registry.register(waitForCondition({ client }));
@@ -57,6 +70,12 @@ export function waitForCondition(options: KubernetesStepOptions) {
       const info = await k8s.resource(resource.apiVersion, resource.kind, ctx.signal);
       const ns = k8s.namespaceFor(info, resource.namespace);
       const what = describeObject(resource.kind, ns, resource.name);
+      const since = inp.sinceResourceVersion ?? undefined;
+      /** Why an observation does not count yet ('' when it does). */
+      const staleness = (object: KubeObject | undefined) =>
+        object && since !== undefined && !isNewerResourceVersion(object.metadata.resourceVersion, since)
+          ? ` (resourceVersion ${object.metadata.resourceVersion ?? 'none'}, not newer than sinceResourceVersion ${since})`
+          : '';
       let last: KubeObject | undefined;
       let lastText: string | undefined;
       let lastError: string | undefined;
@@ -65,12 +84,13 @@ export function waitForCondition(options: KubernetesStepOptions) {
         timeoutMs: budget,
         decide(object) {
           last = object;
+          const stale = staleness(object);
           const text = statusText(object);
-          if (text !== lastText) {
-            lastText = text;
-            ctx.progress({ message: `${what}: ${text}`, data: { status: object?.status ?? null, exists: object !== undefined } });
+          if (text + stale !== lastText) {
+            lastText = text + stale;
+            ctx.progress({ message: `${what}: ${lastText}`, data: { status: object?.status ?? null, exists: object !== undefined, ...(stale ? { stale: true } : {}) } });
           }
-          if (!object) return undefined;
+          if (!object || stale) return undefined;
           if (failure) {
             const f = evaluateCondition(failure, object);
             if (f.value) {
@@ -83,8 +103,9 @@ export function waitForCondition(options: KubernetesStepOptions) {
         },
       });
       if ('timedOut' in result) {
-        const why = lastError && last ? `; successWhen could not be evaluated: ${lastError}` : '';
-        throw new KubernetesError('K8S_WAIT_TIMEOUT', `${what}: timed out after ${formatMs(budget)} waiting for successWhen \`${success.source}\`; last observed status: ${statusText(last)}${why}`);
+        const stale = staleness(last);
+        const why = lastError && last && !stale ? `; successWhen could not be evaluated: ${lastError}` : '';
+        throw new KubernetesError('K8S_WAIT_TIMEOUT', `${what}: timed out after ${formatMs(budget)} waiting for successWhen \`${success.source}\`; last observed status: ${statusText(last)}${stale}${why}`);
       }
       const object = result.done;
       return { object: protectSecretData(object), ...(object.status !== undefined ? { status: object.status } : {}) };
