@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { sensitive } from '@innominatus/core';
 import { createServer } from '../src/http/server';
+import { MAX_EVENT_STREAMS } from '../src/http/routes/events';
 import { ADMIN_TOKEN, USER_TOKEN, fakeServices } from './fake-services';
 
 const SPEC = `apiVersion: score.dev/v1b1
@@ -240,5 +241,16 @@ describe('providers, metrics, events', () => {
     const events = text.split('\n\n').filter((b) => b.includes('data: ')).map((b) => JSON.parse(b.split('data: ')[1]!));
     expect(events.map((e) => [e.kind, e.to])).toEqual([['resource', 'provisioning'], ['resource', 'active']]);
     expect(text).not.toContain(PASSWORD);
+  });
+
+  it('refuses event streams beyond the limit with 503', async () => {
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    const controller = new AbortController();
+    const streams = await Promise.all(Array.from({ length: MAX_EVENT_STREAMS }, () => fetch(`${address}/api/events`, { headers: user, signal: controller.signal })));
+    expect(streams.every((r) => r.status === 200)).toBe(true);
+    const refused = await fetch(`${address}/api/events`, { headers: user });
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toEqual({ error: { code: 'TOO_MANY_STREAMS', message: `${MAX_EVENT_STREAMS} event streams are open; try again later` } });
+    controller.abort();
   });
 });

@@ -2,8 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { HostEvent } from '../../event-hub';
 import type { HostServices } from '../../host-services';
 
-/** Open event streams, ended when the host closes. */
 const HEARTBEAT_MS = 15_000;
+/** Most event streams open at once; more get 503 so idle clients cannot pile up. */
+export const MAX_EVENT_STREAMS = 200;
 
 /**
  * `GET /api/events`: server-sent events of resource transitions (`event:
@@ -21,6 +22,10 @@ export function eventRoutes(app: FastifyInstance, services: HostServices): void 
     schema: { querystring: { type: 'object', additionalProperties: false, properties: { application: { type: 'string', maxLength: 63 } } } },
   }, (request, reply) => {
     const { application } = request.query;
+    if (open.size >= MAX_EVENT_STREAMS) {
+      void reply.code(503).header('retry-after', '10').send({ error: { code: 'TOO_MANY_STREAMS', message: `${MAX_EVENT_STREAMS} event streams are open; try again later` } });
+      return;
+    }
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
