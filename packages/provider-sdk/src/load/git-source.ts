@@ -45,7 +45,7 @@ export async function checkoutGitSource(source: GitSource, cacheDir: string): Pr
   } else {
     const tmp = `${repo}.tmp-${process.pid}-${Date.now()}`;
     await git(['clone', '--quiet', '--bare', '--', source.url, tmp], 'clone');
-    await rename(tmp, repo);
+    await settle(tmp, repo);
   }
   const commit = await resolveRef(repo, ref);
   const worktree = join(base, commit);
@@ -54,7 +54,7 @@ export async function checkoutGitSource(source: GitSource, cacheDir: string): Pr
     await mkdir(tmp, { recursive: true });
     try {
       await git(['--git-dir', repo, '--work-tree', tmp, 'checkout', '--quiet', '--force', commit, '--', '.'], 'checkout');
-      await rename(tmp, worktree);
+      await settle(tmp, worktree);
     } catch (err) {
       await rm(tmp, { recursive: true, force: true });
       throw err;
@@ -89,6 +89,16 @@ function git(args: string[], what: string): Promise<string> {
       },
     );
   });
+}
+
+/** Moves a finished temporary folder into place; another process may have put the same content there first. */
+async function settle(tmp: string, target: string): Promise<void> {
+  try {
+    await rename(tmp, target);
+  } catch (err) {
+    if (!(await exists(target))) throw err;
+    await rm(tmp, { recursive: true, force: true });
+  }
 }
 
 async function exists(p: string): Promise<boolean> {
