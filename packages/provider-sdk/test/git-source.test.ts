@@ -47,6 +47,14 @@ describe('git provider sources', () => {
     expect(byCommit.provider?.location).toBe(join(cacheDir, byCommit.provider!.location!.split('/').slice(-2, -1)[0]!, first));
   });
 
+  it('serves concurrent loads of one source from one cache entry', async () => {
+    const { repo, second } = await makeRepo();
+    const cacheDir = await mkdtemp(join(tmpdir(), 'provider-cache-'));
+    const results = await Promise.all([1, 2, 3].map(() => loadProviderSource({ git: { url: repo, ref: 'main' } }, { steps: testSteps(), cacheDir })));
+    expect(results.map((r) => r.provider?.commit)).toEqual([second, second, second]);
+    expect(results.map((r) => r.diagnostics)).toEqual([[], [], []]);
+  });
+
   it('says when a ref does not exist, and refuses option-like refs', async () => {
     const { repo } = await makeRepo();
     const cacheDir = await mkdtemp(join(tmpdir(), 'provider-cache-'));

@@ -188,6 +188,37 @@ describe('validateWorkflow', () => {
     expect(validate(yaml)).toEqual([]);
   });
 
+  it('survives every field of the wrong type with diagnostics, never an exception', () => {
+    const docs = [
+      'apiVersion: 1\nkind: 2\nmetadata: 3\nparameters: 4\nvars: 5\nsteps: 6\noutputs: 7\n',
+      HEAD + 'parameters: [1, "x", [2], { name: 3, type: 4, default: {} }]\nvars: [a]\nsteps: [1, "x", [], { name: [], type: {}, if: {}, timeout: [], retry: 5, with: 6 }]\noutputs: [1]\n',
+      HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    with: { name: { nested: "${{ parameters }}" } }\noutputs:\n  x: { value: { deep: [1, "${{ steps }}"] }, sensitive: "yes" }\n',
+    ];
+    for (const doc of docs) {
+      const ds = validate(doc);
+      expect(ds.length).toBeGreaterThan(0);
+      for (const d of ds) {
+        expect(d.severity).toBe('error');
+        expect(d.line).toBeGreaterThanOrEqual(1);
+      }
+    }
+    expect(validate(docs[2]!).map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`)).toEqual([
+      '8:19 STEP_INPUT_INVALID step input: steps[0].with.name must be string (got a mapping)',
+      '10:57 WORKFLOW_SCHEMA outputs.x.sensitive must be boolean (got "yes")',
+    ]);
+    expect(validate(docs[0]!).map((d) => `${d.line}:${d.col} ${d.message}`)).toEqual([
+      '1:13 apiVersion must be string (got 1)',
+      '1:13 apiVersion must be one of "innominatus.io/v1", "v1" (got 1)',
+      '2:7 kind must be string (got 2)',
+      '2:7 kind must be one of "Workflow" (got 2)',
+      '3:11 metadata must be object (got 3)',
+      '4:13 parameters must be array (got 4)',
+      '5:7 vars must be object (got 5)',
+      '6:8 steps must be array (got 6)',
+      '7:10 outputs must be object (got 7)',
+    ]);
+  });
+
   it('collects every problem, not the first only', () => {
     const yaml = HEAD + 'steps:\n  - name: a\n    type: nope\n    with: { name: "${{ vars.x }}" }\n  - name: a\n    type: test-credentials\n    with: { name: 1 }\n';
     expect(validate(yaml).map((d) => `${d.line}:${d.col} ${d.code}`).sort()).toEqual([

@@ -115,6 +115,12 @@ export function validateWorkflow(value: unknown, source: YamlSourceMap, steps: S
     const pointer = `/outputs/${escapePointer(name)}`;
     const sites = expressionsOf(long ? spec.value : spec, long ? `${pointer}/value` : pointer, sink);
     for (const site of sites) checkReferences(site, { kind: 'outputs' }, declared, steps, sink);
+    if (long && spec.sensitive !== undefined && typeof spec.sensitive !== 'boolean') {
+      sink.add('WORKFLOW_SCHEMA', `outputs.${name}.sensitive must be boolean (got ${show(spec.sensitive)})`, `${pointer}/sensitive`);
+    }
+    if (long && spec.description !== undefined && typeof spec.description !== 'string') {
+      sink.add('WORKFLOW_SCHEMA', `outputs.${name}.description must be string (got ${show(spec.description)})`, `${pointer}/description`);
+    }
     const marked = long && spec.sensitive === true;
     const source = sites.map((s) => sensitiveSource(s, declared, steps, taintedVars)).find((x) => x !== undefined);
     if (source && !marked) {
