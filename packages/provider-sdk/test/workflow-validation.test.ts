@@ -171,6 +171,13 @@ describe('validateWorkflow', () => {
     ]);
   });
 
+  it('reports an unknown input key whose value is an expression plainly', () => {
+    const yaml = HEAD + 'steps:\n  - name: a\n    type: test-apply\n    with:\n      manifest: { kind: x, metadata: { name: y } }\n      replics: ${{ 1 + 1 }}\n';
+    expect(validate(yaml).map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`)).toEqual([
+      "10:7 UNKNOWN_KEY step input: unknown key 'replics' in steps[0].with; did you mean 'replicas'?",
+    ]);
+  });
+
   it('reads a bare if: as CEL and checks it', () => {
     const yaml = HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    if: parameters.on == true\n    with: { name: x }\n';
     expect(validate(yaml).map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`)).toEqual([

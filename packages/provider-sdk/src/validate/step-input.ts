@@ -49,7 +49,7 @@ export function checkStepInput(
   });
   if (kept.length === 0) return;
   for (const d of schemaDiagnostics(kept, value, sink.source, 'STEP_INPUT_INVALID', pointer)) {
-    const site = byPointer.get(d.pointer);
+    const site = d.code === 'UNKNOWN_KEY' ? undefined : byPointer.get(d.pointer);
     const message = site ? `${d.message.replace(/ \(got .*\)$/, '')} (got \${{ ${site.expression.source} }}, of type ${typeOf(site)})` : d.message;
     sink.diagnostics.push({ ...d, code: d.code === 'UNKNOWN_KEY' ? 'UNKNOWN_KEY' : 'STEP_INPUT_INVALID', message: `step input: ${message}` });
   }
