@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import pc from 'picocolors';
 import { ApiClient } from './api-client';
 import { ProgressDisplay } from './progress-display';
@@ -44,7 +45,7 @@ function startHost(configFile: string, env: NodeJS.ProcessEnv, log: string[]): P
     child.stderr!.on('data', (d: Buffer) => {
       const text = d.toString();
       stderr += text;
-      for (const line of text.split('\n')) {
+      for (const line of stripVTControlCharacters(text).split('\n')) {
         if (line.startsWith('SIMULATION') || line.startsWith('            ')) process.stdout.write(`${pc.yellow(line)}\n`);
       }
       const m = /listening on (http:\/\/\S+)/.exec(stderr);
