@@ -53,6 +53,14 @@ describe('loadConfig', () => {
     expect(fromCli.store).toEqual({ kind: 'sqlite', filename: '/tmp/b.db' });
   });
 
+  it('lets --simulate replace the file\'s kubeconfig access', () => {
+    const text = 'kubernetes:\n  kubeconfig: /etc/kube/config\n  context: prod\n';
+    expect(loadConfig({ text, env: {}, overrides: { 'kubernetes.mode': 'simulate' } }).kubernetes).toEqual({ mode: 'simulate' });
+    expect(issuesOf(() => loadConfig({ text: `${text}  mode: in-cluster\n`, env: {} }))).toEqual([
+      { field: 'kubernetes.mode', message: "is 'in-cluster'; kubeconfig and context apply only to mode 'kubeconfig'", line: 4, col: 9 },
+    ]);
+  });
+
   it('reports every bad value with field, position and value', () => {
     const text = [
       'server:',

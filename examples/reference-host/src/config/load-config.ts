@@ -67,6 +67,12 @@ export function loadConfig(options: LoadConfigOptions = {}): HostConfig {
     origins.set(field, 'the command line');
   }
 
+  // `--simulate` (or INNOMINATUS_KUBE_MODE) replaces the file's cluster access as a whole.
+  const kube = raw.kubernetes as Record<string, unknown> | undefined;
+  if (origins.has('kubernetes.mode') && kube && kube.mode !== 'kubeconfig') {
+    delete kube.kubeconfig;
+    delete kube.context;
+  }
   if (!validate(raw)) {
     const issues = schemaIssues(validate.errors, raw, source).map((i) => describeIssue(i, origins, source));
     throw new ConfigError(file, issues);
