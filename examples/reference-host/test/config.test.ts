@@ -43,6 +43,10 @@ describe('loadConfig', () => {
     expect(reveal(config.secrets.encryptionKey)).toBe('ab'.repeat(32));
   });
 
+  it('treats a section with nothing under it as empty', () => {
+    expect(loadConfig({ text: 'secrets:\n  # nothing yet\nserver:\n', env: {} }).server.port).toBe(8081);
+  });
+
   it('lets the environment and then the command line override the file', () => {
     const text = 'server:\n  port: 9000\nstore:\n  url: sqlite:/tmp/a.db\n';
     const fromEnv = loadConfig({ text, env: { INNOMINATUS_PORT: '9100', INNOMINATUS_DATABASE_URL: 'postgres://u:p@db:5432/x', INNOMINATUS_ENCRYPTION_KEY: 'cd'.repeat(32) } });

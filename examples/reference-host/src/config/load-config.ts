@@ -52,6 +52,8 @@ export function loadConfig(options: LoadConfigOptions = {}): HostConfig {
       throw new ConfigError(file, [{ field: '(document)', message: 'must be a mapping of sections (server, store, kubernetes, auth, providers, ...)' }]);
     }
     raw = source.value as Record<string, unknown>;
+    // A section written with only comments under it (`secrets:`) is an empty section.
+    for (const [key, value] of Object.entries(raw)) if (value === null) delete raw[key];
   }
 
   const origins = new Map<string, string>();
