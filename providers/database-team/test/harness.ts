@@ -24,8 +24,9 @@ export function databaseTeam(): Promise<TestProvider> {
 /** A mock cluster with the Zalando operator simulator; `close()` it after the test. */
 export function operatorCluster(options: ZalandoOperatorOptions = {}): { cluster: MockCluster; operator: ZalandoOperator } {
   const cluster = createMockCluster({ namespaces: ['default', 'production'] });
-  // The pickup delay leaves update-postgres time to start watching before the
-  // operator answers a change (a real operator takes far longer).
+  // A pickup delay like a real operator's (which takes far longer), so tests
+  // see the stale status after a change; update-postgres does not rely on it
+  // (update-delete.test.ts also runs it with no delay).
   const operator = zalandoPostgresOperator(cluster, { pickupDelayMs: 150, createDelayMs: 20, updateDelayMs: 20, ...options });
   return { cluster, operator };
 }

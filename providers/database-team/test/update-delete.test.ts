@@ -17,6 +17,14 @@ function start(options: ZalandoOperatorOptions = {}) {
 const stepsThat = (r: { events: Array<{ event: string }> }, event: string) =>
   r.events.filter((e) => e.event === event).map((e) => (e as unknown as { step: string }).step);
 
+const PG_LIST = '/apis/acid.zalan.do/v1/namespaces/production/postgresqls';
+
+/** The progress messages of one step. */
+const progressOf = (r: { events: Array<{ event: string }> }, step: string) =>
+  r.events
+    .filter((e) => e.event === 'step:progress' && (e as unknown as { step: string }).step === step)
+    .map((e) => (e as unknown as { message: string }).message);
+
 describe('update-postgres', () => {
   it('changes size and replicas of a provisioned cluster and waits for Updating to end in Running', async () => {
     const { cluster, operator } = start();
@@ -32,22 +40,63 @@ describe('update-postgres', () => {
     expect(spec.postgresql).toEqual({ version: '16' });
     expect(spec.volume).toEqual({ size: '20Gi' });
     expect(spec.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2000m', memory: '2Gi' } });
-    // The run ended only after the operator had applied the change.
+    // The run ended only after the operator had applied the change (it
+    // picks it up 150ms after the apply, when the old Running is stale).
     expect(operator.transitions.slice(before).map((t) => t.status)).toEqual(['Updating', 'Running']);
-    expect(stepsThat(r, 'step:succeeded')).toEqual(['read-cluster', 'update-postgres-cluster', 'wait-for-update-to-start', 'wait-for-database', 'get-credentials']);
+    expect(stepsThat(r, 'step:succeeded')).toEqual(['read-cluster', 'update-postgres-cluster', 'wait-for-database', 'get-credentials']);
+    expect(stepsThat(r, 'step:skipped')).toEqual([]);
     // Same outputs as provision: same Secret, same password.
     expect(revealed(r.outputs)).toEqual(revealed(created.outputs));
+  });
+
+  it.each([
+    ['instantly (no pickup or update delay)', { pickupDelayMs: 0, updateDelayMs: 0 }],
+    ['with no pickup delay', { pickupDelayMs: 0, updateDelayMs: 20 }],
+  ])('succeeds when the operator finishes the update %s, before the wait starts watching', async (_, delays) => {
+    const { cluster, operator } = start(delays);
+    const created = await run(cluster, 'provision-postgres', { ...BASE });
+    expect(created.status).toBe('succeeded');
+    const before = operator.transitions.length;
+    // Every list of postgresqls answers 300ms late (with the state at that
+    // time), so the operator has finished before wait-for-database's list.
+    cluster.faults.delay({ verb: 'list', path: PG_LIST, ms: 300 });
+    const began = Date.now();
+    const r = await run(cluster, 'update-postgres', { ...BASE, replicas: 4, wait_timeout: '20s' });
+    expect(r.error?.describe()).toBeUndefined();
+    expect(Date.now() - began).toBeLessThan(10_000);
+    expect(operator.transitions.slice(before).map((t) => t.status)).toEqual(['Updating', 'Running']);
+    // The wait saw the operator's Running, written after the apply, in its first list.
+    expect(progressOf(r, 'wait-for-database')).toEqual(['postgresql production/team-myapp-db: {"PostgresClusterStatus":"Running"}']);
+    expect((postgresql(cluster, 'team-myapp-db')!.spec as Record<string, any>).numberOfInstances).toBe(4);
+    expect(revealed(r.outputs)).toEqual(revealed(created.outputs));
+  });
+
+  it('fails on an UpdateFailed written before the wait starts watching', async () => {
+    const { cluster } = start({ pickupDelayMs: 0, updateDelayMs: 0, scripts: { 'team-myapp-db': { update: 'UpdateFailed' } } });
+    await run(cluster, 'provision-postgres', { ...BASE });
+    cluster.faults.delay({ verb: 'list', path: PG_LIST, ms: 300 });
+    const r = await run(cluster, 'update-postgres', { ...BASE, replicas: 4, wait_timeout: '20s' });
+    expect(r.status).toBe('failed');
+    expect((r.error as { step?: string }).step).toBe('wait-for-database');
+    expect(r.error?.message).toContain('postgresql production/team-myapp-db');
+    expect(r.error?.message).toContain('observed status: {"PostgresClusterStatus":"UpdateFailed"}');
   });
 
   it('changes nothing and does not wait for an update when the spec is unchanged', async () => {
     const { cluster, operator } = start();
     await run(cluster, 'provision-postgres', { ...BASE, size: 'large' });
     const before = operator.transitions.length;
-    const r = await run(cluster, 'update-postgres', { ...BASE, size: 'large' });
-    expect(r.status).toBe('succeeded');
-    expect(stepsThat(r, 'step:skipped')).toEqual(['wait-for-update-to-start', 'wait-for-revalidation']);
+    const rv = postgresql(cluster, 'team-myapp-db')!.metadata.resourceVersion;
+    const began = Date.now();
+    const r = await run(cluster, 'update-postgres', { ...BASE, size: 'large', wait_timeout: '20s' });
+    expect(r.error?.describe()).toBeUndefined();
+    // No newer resourceVersion will come: the wait takes the current Running at once.
+    expect(Date.now() - began).toBeLessThan(10_000);
+    expect(stepsThat(r, 'step:skipped')).toEqual([]);
+    expect(progressOf(r, 'wait-for-database')).toEqual(['postgresql production/team-myapp-db: {"PostgresClusterStatus":"Running"}']);
     expect(operator.transitions.length).toBe(before);
     expect(postgresql(cluster, 'team-myapp-db')!.metadata.generation).toBe(1);
+    expect(postgresql(cluster, 'team-myapp-db')!.metadata.resourceVersion).toBe(rv);
   });
 
   it('fails on UpdateFailed, naming the cluster and the status', async () => {
@@ -58,6 +107,21 @@ describe('update-postgres', () => {
     expect((r.error as { step?: string }).step).toBe('wait-for-database');
     expect(r.error?.message).toContain('postgresql production/team-myapp-db');
     expect(r.error?.message).toContain('observed status: {"PostgresClusterStatus":"UpdateFailed"}');
+  });
+
+  it('fails at once on a failed cluster when the spec is unchanged, naming the state', async () => {
+    const { cluster, operator } = start({ scripts: { 'team-myapp-db': { update: 'UpdateFailed' } } });
+    await run(cluster, 'provision-postgres', { ...BASE });
+    const failed = await run(cluster, 'update-postgres', { ...BASE, replicas: 4, wait_timeout: '20s' });
+    expect(failed.status).toBe('failed');
+    const before = operator.transitions.length;
+    const began = Date.now();
+    const r = await run(cluster, 'update-postgres', { ...BASE, replicas: 4, wait_timeout: '20s' });
+    expect(r.status).toBe('failed');
+    expect(Date.now() - began).toBeLessThan(10_000);
+    expect((r.error as { step?: string }).step).toBe('wait-for-database');
+    expect(r.error?.message).toContain('observed status: {"PostgresClusterStatus":"UpdateFailed"}');
+    expect(operator.transitions.length).toBe(before);
   });
 
   it('updates a cluster whose last update failed, instead of failing on the stale UpdateFailed', async () => {
@@ -84,8 +148,7 @@ describe('update-postgres', () => {
     const before = operator.transitions.length;
     const r = await run(cluster, 'update-postgres', { ...BASE, size: 'medium', wait_timeout: '20s' });
     expect(r.error?.describe()).toBeUndefined();
-    expect(stepsThat(r, 'step:skipped')).toEqual(['wait-for-update-to-start']);
-    expect(stepsThat(r, 'step:succeeded')).toContain('wait-for-revalidation');
+    expect(stepsThat(r, 'step:succeeded')).toEqual(['read-cluster', 'update-postgres-cluster', 'wait-for-database', 'get-credentials']);
     expect(operator.transitions.slice(before).map((t) => t.status)).toEqual(['Creating', 'Running']);
   });
 
@@ -99,6 +162,24 @@ describe('update-postgres', () => {
     expect((r.error as { step?: string }).step).toBe('wait-for-database');
     expect(r.error?.message).toContain('postgresql production/team-myapp-db');
     expect(r.error?.message).toContain('{"PostgresClusterStatus":"Invalid"}');
+    expect(operator.transitions.slice(before).map((t) => t.status)).toEqual(['Invalid']);
+  });
+
+  it('times out quoting Invalid when a refused cluster gets a spec that is refused again', async () => {
+    // Writing the same status again changes nothing on the API server, so no
+    // newer resourceVersion comes to tell "not looked at yet" from "still refused".
+    const { cluster, operator } = start({ acceptedVersions: ['14', '15', '16'] });
+    const refused = await run(cluster, 'provision-postgres', { ...BASE, version: '17' });
+    expect(refused.error?.message).toContain('{"PostgresClusterStatus":"Invalid"}');
+    const before = operator.transitions.length;
+    const r = await run(cluster, 'update-postgres', { ...BASE, version: '17', replicas: 3, wait_timeout: '1s' });
+    expect(r.status).toBe('failed');
+    expect((r.error as { step?: string }).step).toBe('wait-for-database');
+    const rv = postgresql(cluster, 'team-myapp-db')!.metadata.resourceVersion;
+    expect(r.error?.message).toContain(
+      `postgresql production/team-myapp-db: timed out after 1s waiting for successWhen \`object.status.PostgresClusterStatus == "Running"\`; `
+      + `last observed status: {"PostgresClusterStatus":"Invalid"} (resourceVersion ${rv}, not newer than sinceResourceVersion ${rv})`,
+    );
     expect(operator.transitions.slice(before).map((t) => t.status)).toEqual(['Invalid']);
   });
 });
