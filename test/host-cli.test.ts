@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, USER_TOKEN, call, configText } from './support/e2e-host';
+import { ROOT, USER_TOKEN, call } from './support/e2e-host';
 import { spawnHost } from './support/host-process';
 
 const CLI = join(ROOT, 'examples/reference-host/src/cli.ts');
@@ -38,13 +38,15 @@ describe('innominatus-host command line', () => {
     expect(stderr).toContain("option '-p, --port <n>' argument 'eighty' is invalid. 'eighty' is not a port number (0-65535)");
   }, 60_000);
 
-  it('--simulate says so at start, serves, and stops on SIGTERM with exit code 0', async () => {
-    const file = join(dir, 'ok.yaml');
-    writeFileSync(file, configText({ store: 'memory', kubernetes: '{ mode: kubeconfig }' }));
-    const host = await spawnHost(file, ['--simulate', '--port', '0']);
+  it('runs the shipped example configuration with --simulate, says so at start, and stops on SIGTERM with exit code 0', async () => {
+    const file = join(ROOT, 'examples/reference-host/config.example.yaml');
+    const host = await spawnHost(file, ['--simulate', '--port', '0', '--store', `sqlite:${join(dir, 'example.db')}`], {
+      INNOMINATUS_ADMIN_TOKEN: 'example-admin-token-0123456789', INNOMINATUS_USER_TOKEN: USER_TOKEN,
+    });
     try {
       expect(host.stderr()).toMatch(/SIMULATION: Kubernetes is a mock API server at http:\/\/127\.0\.0\.1:\d+ with a simulated Zalando postgres-operator\./);
-      expect(host.stderr()).toContain('provider database-team:');
+      expect(host.stderr()).toContain('provider database-team: registered (serves postgres, postgresql)');
+      expect(host.stderr()).toContain(`sensitive outputs are encrypted with the key in ${join(dir, 'example.db')}.key`);
       const health = await call(host.url, 'GET', '/healthz', { token: null });
       expect(health.json).toEqual({ status: 'ok' });
       const providers = await call(host.url, 'GET', '/api/providers', { token: USER_TOKEN });
