@@ -18,7 +18,8 @@ export interface LoggerOptions {
  * as a last line of defence.
  */
 export function createLogger(options: LoggerOptions): Logger {
-  const destination = options.destination ?? pino.destination({ dest: 1, sync: false });
+  // Synchronous, so the last lines before an exit are not lost.
+  const destination = options.destination ?? pino.destination({ dest: 1, sync: true });
   const secrets = (options.secrets ?? []).filter((s) => s.length >= 8);
   const stream: DestinationStream = secrets.length === 0 ? destination : new Writable({
     write(chunk: Buffer | string, _encoding, callback) {
