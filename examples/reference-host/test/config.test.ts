@@ -43,6 +43,18 @@ describe('loadConfig', () => {
     expect(reveal(config.secrets.encryptionKey)).toBe('ab'.repeat(32));
   });
 
+  it('reads body limits in bytes or units, within bounds', () => {
+    expect(loadConfig({ text: 'server: { bodyLimit: 16KiB }', env: {} }).server.bodyLimit).toBe(16_384);
+    expect(loadConfig({ text: 'server: { bodyLimit: 2MB }', env: {} }).server.bodyLimit).toBe(2_000_000);
+    expect(loadConfig({ text: 'server: { bodyLimit: 4096 }', env: {} }).server.bodyLimit).toBe(4096);
+    expect(issuesOf(() => loadConfig({ text: 'server: { bodyLimit: 1GiB }', env: {} }))).toEqual([
+      { field: 'server.bodyLimit', message: "must be a size such as 65536, 512KiB or 1MiB; got '1GiB'", line: 1, col: 22 },
+    ]);
+    expect(issuesOf(() => loadConfig({ text: 'server: { bodyLimit: 100MiB }', env: {} }))).toEqual([
+      { field: 'server.bodyLimit', message: 'must be between 1KiB and 64MiB; got "100MiB" (104857600 bytes)', line: 1, col: 22 },
+    ]);
+  });
+
   it('treats a section with nothing under it as empty', () => {
     expect(loadConfig({ text: 'secrets:\n  # nothing yet\nserver:\n', env: {} }).server.port).toBe(8081);
   });
@@ -84,7 +96,7 @@ describe('loadConfig', () => {
       { field: 'server.colour', message: 'is not a known field', line: 3, col: 11 },
       { field: 'server.port', message: 'must be <= 65535; got 70000', line: 2, col: 9 },
       { field: 'kubernetes.mode', message: "must be one of 'kubeconfig', 'in-cluster', 'simulate'; got 'magic'", line: 5, col: 9 },
-      { field: 'providers.0.name', message: "must match ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$; got 'Bad_Name'", line: 7, col: 11 },
+      { field: 'providers.0.name', message: "must be a DNS label (lowercase letters, digits and -); got 'Bad_Name'", line: 7, col: 11 },
       { field: 'providers.1.ref', message: 'is required', line: 10, col: 5 },
     ]);
   });

@@ -12,7 +12,7 @@ const providerFilesystem = {
   additionalProperties: false,
   required: ['name', 'type', 'path'],
   properties: {
-    name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 },
+    name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63, 'x-hint': 'a DNS label (lowercase letters, digits and -)' },
     type: { const: 'filesystem' },
     path: { type: 'string', minLength: 1 },
     enabled: { type: 'boolean', default: true },
@@ -24,10 +24,10 @@ const providerGit = {
   additionalProperties: false,
   required: ['name', 'type', 'repository', 'ref'],
   properties: {
-    name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 },
+    name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63, 'x-hint': 'a DNS label (lowercase letters, digits and -)' },
     type: { const: 'git' },
     repository: { type: 'string', minLength: 1 },
-    ref: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9][-A-Za-z0-9._/]*$' },
+    ref: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9][-A-Za-z0-9._/]*$', 'x-hint': 'a tag, branch or commit' },
     path: { type: 'string', minLength: 1, description: 'Folder of the provider inside the repository' },
     enabled: { type: 'boolean', default: true },
   },
@@ -45,7 +45,7 @@ export const configSchema = {
       properties: {
         host: { type: 'string', minLength: 1, default: '127.0.0.1' },
         port: { type: 'integer', minimum: 0, maximum: 65535, default: 8081 },
-        bodyLimit: { type: ['integer', 'string'], minimum: 1024, pattern: SIZE, default: '1MiB' },
+        bodyLimit: { type: ['integer', 'string'], minimum: 1024, pattern: SIZE, 'x-hint': 'a size such as 65536, 512KiB or 1MiB', default: '1MiB' },
       },
     },
     store: {
@@ -53,7 +53,7 @@ export const configSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        url: { type: 'string', pattern: '^(sqlite:.+|postgres(ql)?://.+|memory)$', default: 'sqlite:./innominatus.db' },
+        url: { type: 'string', pattern: '^(sqlite:.+|postgres(ql)?://.+|memory)$', 'x-hint': 'sqlite:<file>, postgres://... or memory', default: 'sqlite:./innominatus.db' },
       },
     },
     kubernetes: {
@@ -83,7 +83,7 @@ export const configSchema = {
               name: { type: 'string', minLength: 1, maxLength: 100 },
               role: { enum: ['user', 'admin'] },
               token: { type: 'string', minLength: 16, maxLength: 4096 },
-              tokenEnv: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+              tokenEnv: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', 'x-hint': 'an environment variable name' },
             },
           },
         },
@@ -108,8 +108,8 @@ export const configSchema = {
       default: {},
       properties: {
         concurrency: { type: 'integer', minimum: 1, maximum: 10000, default: 16 },
-        pollInterval: { type: 'string', pattern: DURATION, default: '5s' },
-        lease: { type: 'string', pattern: DURATION, default: '30s' },
+        pollInterval: { type: 'string', pattern: DURATION, 'x-hint': 'a duration such as 500ms, 5s or 1m', default: '5s' },
+        lease: { type: 'string', pattern: DURATION, 'x-hint': 'a duration such as 10s, 30s or 2m', default: '30s' },
       },
     },
     secrets: {
@@ -117,8 +117,8 @@ export const configSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        encryptionKey: { type: 'string', pattern: '^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$' },
-        encryptionKeyEnv: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+        encryptionKey: { type: 'string', pattern: '^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$', 'x-hint': '32 bytes as 64 hex or 44 base64 characters' },
+        encryptionKeyEnv: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', 'x-hint': 'an environment variable name' },
       },
     },
     logging: {

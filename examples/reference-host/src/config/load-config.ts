@@ -12,6 +12,9 @@ import type { HostConfig, ProviderConfig, StoreConfig, TokenConfig } from './hos
 /** Largest configuration file read. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
+/** Largest request body limit that may be configured. */
+export const MAX_BODY_LIMIT = 64 * 1024 * 1024;
+
 /** What to load the configuration from. */
 export interface LoadConfigOptions {
   /** YAML file; without it the defaults apply. */
@@ -25,7 +28,7 @@ export interface LoadConfigOptions {
   overrides?: Partial<Record<'server.port' | 'server.host' | 'store.url' | 'kubernetes.mode' | 'logging.level', string | number>>;
 }
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
 const validate = ajv.compile(configSchema);
 
 /**
@@ -176,6 +179,10 @@ function finish(raw: RawConfig, ctx: FinishContext): HostConfig {
       at(['secrets', 'encryptionKeyEnv'], `environment variable ${raw.secrets.encryptionKeyEnv} must hold 32 bytes as 64 hex or 44 base64 characters`);
     }
   }
+  const bodyLimit = parseSize(raw.server.bodyLimit);
+  if (bodyLimit < 1024 || bodyLimit > MAX_BODY_LIMIT) {
+    at(['server', 'bodyLimit'], `must be between 1KiB and 64MiB; got ${JSON.stringify(raw.server.bodyLimit)} (${bodyLimit} bytes)`);
+  }
   const store = storeConfig(raw.store.url);
   if (store.kind === 'postgres' && !encryptionKey) {
     at(['secrets', 'encryptionKey'], 'is required with a PostgreSQL store, so that every replica can read the sensitive outputs the others stored');
@@ -187,7 +194,7 @@ function finish(raw: RawConfig, ctx: FinishContext): HostConfig {
 
   return {
     ...(ctx.file ? { file: ctx.file } : {}),
-    server: { host: raw.server.host, port: raw.server.port, bodyLimit: parseSize(raw.server.bodyLimit) },
+    server: { host: raw.server.host, port: raw.server.port, bodyLimit },
     store,
     kubernetes: {
       mode: raw.kubernetes.mode,

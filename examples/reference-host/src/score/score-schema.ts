@@ -20,7 +20,7 @@ export const scoreSchema = {
       type: 'object',
       required: ['name'],
       properties: {
-        name: { type: 'string', minLength: 1, maxLength: 63, pattern: DNS_LABEL },
+        name: { type: 'string', minLength: 1, maxLength: 63, pattern: DNS_LABEL, 'x-hint': 'a DNS label (lowercase letters, digits and -, starting with a letter)' },
         annotations: stringMap,
       },
     },
@@ -44,7 +44,7 @@ export const scoreSchema = {
     resources: {
       type: 'object',
       maxProperties: 100,
-      propertyNames: { maxLength: 63, pattern: DNS_LABEL },
+      propertyNames: { maxLength: 63, pattern: DNS_LABEL, 'x-hint': 'a DNS label (lowercase letters, digits and -, starting with a letter)' },
       additionalProperties: {
         type: 'object',
         required: ['type'],

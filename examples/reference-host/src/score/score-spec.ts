@@ -37,7 +37,7 @@ export interface ParsedScore {
   source?: YamlSource;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validate = ajv.compile(scoreSchema);
 
 /**

@@ -48,9 +48,12 @@ export function schemaIssues(errors: ErrorObject[] | null | undefined, root: unk
       case 'enum':
         message = `must be one of ${(e.params.allowedValues as unknown[]).map((v) => showValue(v)).join(', ')}; got ${showValue(value)}`;
         break;
-      case 'pattern':
-        message = `must match ${e.params.pattern}; got ${showValue(value)}`;
+      case 'pattern': {
+        // A schema can say in words what its pattern means (`x-hint`); ajv passes it with `verbose`.
+        const hint = (e.parentSchema as { 'x-hint'?: string } | undefined)?.['x-hint'];
+        message = `${hint ? `must be ${hint}` : `must match ${e.params.pattern}`}; got ${showValue(value)}`;
         break;
+      }
       case 'errorMessage':
         message = `${e.message}; got ${showValue(value)}`;
         break;
