@@ -38,7 +38,7 @@ describe('provider structure', () => {
 
   it('maps a Score resource request to workflow parameters the workflow accepts', async () => {
     const registry = new ProviderRegistry().register(await databaseTeam());
-    const engine = createEngine({ steps: defaultSteps() });
+    const engine = createEngine({ steps: await defaultSteps() });
     const resource = { name: 'db', type: 'postgresql', application: 'my-app', properties: { size: 'medium', replicas: 3, version: '15', unrelated: 'x' } };
     for (const operation of ['create', 'update'] as const) {
       const r = registry.resolve('postgresql', operation);
@@ -60,7 +60,7 @@ describe('provider structure', () => {
 
   it('provision and update apply the same postgresql resource for the same parameters', async () => {
     const provider = await databaseTeam();
-    const engine = createEngine({ steps: defaultSteps() });
+    const engine = createEngine({ steps: await defaultSteps() });
     const manifests = ['provision-postgres', 'update-postgres'].map((name) => {
       const wf = provider.workflows.get(name)!.workflow;
       const step = wf.steps.find((s) => s.type === 'kubernetes-apply')!;
@@ -84,7 +84,7 @@ describe('Score examples', () => {
     const spec = parsed.value as { apiVersion: string; metadata: { name: string }; resources: Record<string, { type: string; properties?: Record<string, unknown> }> };
     expect(spec.apiVersion).toBe('score.dev/v1b1');
     const registry = new ProviderRegistry().register(await databaseTeam());
-    const engine = createEngine({ steps: defaultSteps() });
+    const engine = createEngine({ steps: await defaultSteps() });
     const entries = Object.entries(spec.resources);
     expect(entries.length).toBeGreaterThan(0);
     for (const [name, res] of entries) {
