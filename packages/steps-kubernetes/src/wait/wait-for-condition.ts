@@ -14,7 +14,7 @@ const input = Type.Object({
   timeout: Type.Optional(DurationSchema),
   sinceResourceVersion: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()], {
     description: 'only observations with a newer metadata.resourceVersion count (compared as integers when both are, else "different from"); '
-      + 'e.g. the resourceVersion a kubernetes-apply output, so a status written before the change is not taken for the answer to it; null: every observation counts',
+      + 'e.g. the resourceVersion in a kubernetes-apply output, so a status written before the change is not taken for the answer to it; null: every observation counts',
   })),
 }, { additionalProperties: false });
 
