@@ -1,7 +1,8 @@
-import { KubernetesObjectApi, PatchStrategy, Watch, type KubeConfig, type KubernetesObject, type V1APIResource } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject, KubernetesObjectApi, V1APIResource, Watch } from '@kubernetes/client-node';
 import { KubernetesError, type RequestTarget } from '../errors';
 import { WatchHub } from '../watch/watch-hub';
 import { statusOf, toKubernetesError } from './api-errors';
+import { clientNode } from './client-node';
 import { loadKubeConfig, type KubeConfigSource } from './load-kubeconfig';
 import { withRetry, type RetryOptions } from './retry';
 
@@ -43,16 +44,26 @@ export interface KubernetesClientOptions extends KubeConfigSource {
   retry?: RetryOptions;
 }
 
-/** Answers the protected discovery helpers of client-node's generic object API. */
-class ObjectApi extends KubernetesObjectApi {
+/** client-node's generic object API, with its protected discovery helpers made callable. */
+interface ObjectApi extends KubernetesObjectApi {
   /** The APIResource of a kind from discovery (client-node caches it per apiVersion). */
-  discover(apiVersion: string, kind: string): Promise<V1APIResource | undefined> {
-    return this.resource(apiVersion, kind);
-  }
+  discover(apiVersion: string, kind: string): Promise<V1APIResource | undefined>;
   /** The namespace of the kubeconfig context, else `default`. */
-  contextNamespace(kc: KubeConfig): string {
-    return this.setDefaultNamespace(kc);
-  }
+  contextNamespace(kc: KubeConfig): string;
+}
+
+let objectApiClass: (new (...args: ConstructorParameters<typeof KubernetesObjectApi>) => ObjectApi) | undefined;
+
+/** The {@link ObjectApi} class, defined on first use (it extends a client-node class, which loads on demand). */
+function objectApi(): new (...args: ConstructorParameters<typeof KubernetesObjectApi>) => ObjectApi {
+  return (objectApiClass ??= class extends clientNode().KubernetesObjectApi implements ObjectApi {
+    discover(apiVersion: string, kind: string): Promise<V1APIResource | undefined> {
+      return this.resource(apiVersion, kind);
+    }
+    contextNamespace(kc: KubeConfig): string {
+      return this.setDefaultNamespace(kc);
+    }
+  });
 }
 
 /**
@@ -73,10 +84,10 @@ export class KubernetesClient {
 
   constructor(kubeConfig: KubeConfig, options: { namespace?: string; retry?: RetryOptions } = {}) {
     this.kubeConfig = kubeConfig;
-    this.#objects = kubeConfig.makeApiClient(ObjectApi);
+    this.#objects = kubeConfig.makeApiClient(objectApi());
     this.defaultNamespace = options.namespace ?? this.#objects.contextNamespace(kubeConfig);
     this.retry = options.retry ?? {};
-    this.#watch = new Watch(kubeConfig);
+    this.#watch = new (clientNode().Watch)(kubeConfig);
   }
 
   /** The shared watches of this client. */
@@ -134,7 +145,7 @@ export class KubernetesClient {
     if (ns) body.metadata.namespace = ns;
     else delete body.metadata.namespace;
     const target = { verb: 'patch', resource: info.resource, name: object.metadata.name, ...(ns ? { namespace: ns } : {}) };
-    return this.#call(target, options.signal, () => this.#objects.patch(body as KubernetesObject, undefined, undefined, FIELD_MANAGER, options.force ?? true, PatchStrategy.ServerSideApply));
+    return this.#call(target, options.signal, () => this.#objects.patch(body as KubernetesObject, undefined, undefined, FIELD_MANAGER, options.force ?? true, clientNode().PatchStrategy.ServerSideApply));
   }
 
   /** The object, or undefined when it does not exist. */

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { clientNode } from './client-node';
 import { KubernetesConfigError } from '../errors';
 
 /** Where the cluster configuration comes from. */
@@ -14,11 +15,12 @@ export interface KubeConfigSource {
 
 /** Loads a KubeConfig; throws {@link KubernetesConfigError} naming what is missing. */
 export function loadKubeConfig(source: KubeConfigSource = {}): KubeConfig {
+  const k8s = clientNode();
   let kc: KubeConfig;
-  if (source.kubeconfig instanceof KubeConfig) {
+  if (source.kubeconfig instanceof k8s.KubeConfig) {
     kc = source.kubeconfig;
   } else {
-    kc = new KubeConfig();
+    kc = new k8s.KubeConfig();
     try {
       if (source.inCluster) {
         if (!process.env.KUBERNETES_SERVICE_HOST) throw new KubernetesConfigError('inCluster: KUBERNETES_SERVICE_HOST is not set; this process is not running in a Kubernetes pod');

@@ -1,0 +1,23 @@
+import { createRequire } from 'node:module';
+
+/** The `@kubernetes/client-node` module. */
+export type ClientNode = typeof import('@kubernetes/client-node');
+
+let loaded: ClientNode | undefined;
+
+/**
+ * `@kubernetes/client-node`, loaded on first call. It takes most of a second
+ * to load, and nothing needs it until a client or a KubeConfig is made: step
+ * definitions (validation, schemas) import this package without it.
+ *
+ * Loaded with `require`, which on Node >= 20.19 loads ES modules synchronously
+ * and shares `import`'s module cache (same classes, so `instanceof` holds), so
+ * `createKubernetesClient` and `loadKubeConfig` stay synchronous.
+ */
+export function clientNode(): ClientNode {
+  if (!loaded) {
+    // import.meta is empty in the CommonJS build, where __filename is defined.
+    loaded = createRequire(import.meta.url ?? __filename)('@kubernetes/client-node') as ClientNode;
+  }
+  return loaded;
+}
