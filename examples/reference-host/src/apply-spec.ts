@@ -21,10 +21,13 @@ export interface ApplyResult {
   unchanged: string[];
 }
 
-const locks = new Map<string, Promise<unknown>>();
+/** Per host, the last change of each application, so changes to one application run one at a time. */
+const hostLocks = new WeakMap<HostServices, Map<string, Promise<unknown>>>();
 
-/** Runs `fn` after every earlier call for the same application has finished. */
-async function serialized<T>(application: string, fn: () => Promise<T>): Promise<T> {
+/** Runs `fn` after every earlier call of this host for the same application has finished. */
+async function serialized<T>(services: HostServices, application: string, fn: () => Promise<T>): Promise<T> {
+  let locks = hostLocks.get(services);
+  if (!locks) hostLocks.set(services, (locks = new Map()));
   const previous = locks.get(application) ?? Promise.resolve();
   const next = previous.catch(() => undefined).then(fn);
   locks.set(application, next);
@@ -66,7 +69,7 @@ export async function applySpec(services: HostServices, body: unknown): Promise<
   checkPlaceholders(spec, source, knownOutputs(services.registry));
   const application = spec.metadata.name;
 
-  return serialized(application, async () => {
+  return serialized(services, application, async () => {
     const existing = (await services.store.listResources({ application, limit: 10_000 })).filter((r) => r.state !== 'terminated');
     const plan = diffResources(spec, existing, source);
     const byId = new Map(existing.map((r) => [r.id, r]));
@@ -80,7 +83,7 @@ export async function applySpec(services: HostServices, body: unknown): Promise<
 
 /** Deletes every resource of an application and forgets its spec. */
 export async function deleteSpec(services: HostServices, application: string): Promise<ApplyResult> {
-  return serialized(application, async () => {
+  return serialized(services, application, async () => {
     const stored = await services.specs.get(application);
     const existing = (await services.store.listResources({ application, limit: 10_000 })).filter((r) => r.state !== 'terminated');
     if (!stored && existing.length === 0) throw new NotFoundError('SPEC_NOT_FOUND', `no spec named '${application}'`);
@@ -116,11 +119,23 @@ async function execute(services: HostServices, application: string, changes: Res
   const applied: AppliedChange[] = [];
   for (const c of changes) {
     let record: ResourceRecord;
-    if (c.action === 'create') record = await services.requests.submit({ application, name: c.name, type: c.type, properties: c.properties });
+    if (c.action === 'create') record = await submitNew(services, application, c);
     else if (c.action === 'update') record = await services.requests.update(c.id, c.properties);
     else record = await services.requests.delete(c.id);
     services.metrics.requested(record.id);
     applied.push({ action: c.action, name: c.name, type: c.type, id: record.id, state: record.state });
   }
   return applied;
+}
+
+/** Creates a resource; another replica creating the same one at the same moment is a conflict, not a failure. */
+async function submitNew(services: HostServices, application: string, c: Extract<ResourceChange, { action: 'create' }>): Promise<ResourceRecord> {
+  try {
+    return await services.requests.submit({ application, name: c.name, type: c.type, properties: c.properties });
+  } catch (err) {
+    if (await services.store.findResource(application, c.name)) {
+      throw new ConflictError('RESOURCE_CONFLICT', `resource '${c.name}' of application '${application}' was just created by another request; submit the spec again`);
+    }
+    throw err;
+  }
 }

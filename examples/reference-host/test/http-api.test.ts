@@ -88,6 +88,17 @@ describe('POST /api/specs', () => {
     expect(list.json()).toEqual({ specs: [{ name: 'my-app', submittedAt: expect.any(String), resources: ['db'] }] });
   });
 
+  it('answers 409 when another request created the same resource at the same moment', async () => {
+    const submitOriginal = env.services.requests.submit;
+    env.services.requests.submit = async (r) => {
+      await submitOriginal(r); // the other replica's request wins the race
+      return submitOriginal(r);
+    };
+    const res = await submit();
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error).toEqual({ code: 'RESOURCE_CONFLICT', message: "resource 'db' of application 'my-app' was just created by another request; submit the spec again" });
+  });
+
   it('accepts JSON bodies', async () => {
     const json = { apiVersion: 'score.dev/v1b1', metadata: { name: 'j-app' }, containers: { main: { image: 'x' } }, resources: { db: { type: 'postgresql' } } };
     const res = await app.inject({ method: 'POST', url: '/api/specs', headers: user, payload: json });
