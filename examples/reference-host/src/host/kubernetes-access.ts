@@ -32,7 +32,8 @@ export async function kubernetesAccess(config: HostConfig['kubernetes'], simulat
     const operator = zalandoPostgresOperator(cluster, simulation);
     const server = await cluster.listen({ host: '127.0.0.1' });
     return {
-      steps: [...kubernetesSteps({ kubeconfig: server.kubeConfig })],
+      // As text: a KubeConfig object would have to come from the very same copy of client-node.
+      steps: [...kubernetesSteps({ kubeconfig: server.kubeconfigText })],
       simulation: { cluster, server, operator },
       description: `SIMULATED cluster at ${server.url} (mock API server with the Zalando postgres-operator simulator; nothing real is provisioned)`,
       async close() {
