@@ -7,4 +7,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
+  // p-retry is ESM-only with a default export: bundling it keeps the CommonJS build working.
+  noExternal: ['p-retry', 'is-network-error'],
 });

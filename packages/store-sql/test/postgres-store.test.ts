@@ -1,5 +1,5 @@
 import { aesGcmEncrypter, type Store } from '@innominatus/core';
-import { describeStoreConformance } from '@innominatus/core/testing';
+import { describeStoreConformance } from '@innominatus/core/testing/store-conformance';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createPostgresStore, SCHEMA_VERSION } from '../src/index';

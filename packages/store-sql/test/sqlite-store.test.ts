@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { aesGcmEncrypter, type Store } from '@innominatus/core';
-import { describeStoreConformance } from '@innominatus/core/testing';
+import { describeStoreConformance } from '@innominatus/core/testing/store-conformance';
 import { describe, expect, it } from 'vitest';
 import { createSqliteStore, SCHEMA_VERSION } from '../src/index';
 

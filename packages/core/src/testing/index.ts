@@ -4,6 +4,6 @@
  */
 export { createMockStepContext } from './mock-step-context';
 export type { MockStepContext, CapturedLog } from './mock-step-context';
-export { describeStoreConformance } from './store-conformance';
-export type { StoreHarness, StoreConformanceOptions } from './store-conformance';
+// The store conformance suite is `@innominatus/core/testing/store-conformance`
+// (ESM only: it runs inside vitest, which cannot be loaded with require()).
 export { staticResolver } from '../orchestrator/static-resolver';

@@ -1,0 +1,59 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// The test command builds every package first (scripts/setup.sh). This checks
+// what a user would install: each entry of each exports map loads with
+// require() and with import in a plain Node process (no source condition, as
+// in a user's project), exposes the same names both ways, and ships types.
+const root = join(__dirname, '..');
+const packages = ['core', 'provider-sdk', 'steps-kubernetes', 'store-sql'];
+
+function node(code: string, cwd: string): string {
+  return execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+}
+
+interface Target {
+  import?: { types: string; default: string };
+  require?: { types: string; default: string };
+}
+
+describe.each(packages)('the built @innominatus/%s', (name) => {
+  const dir = join(root, 'packages', name);
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; exports: Record<string, Target | string> };
+  const entries = Object.entries(manifest.exports).filter(([, t]) => typeof t === 'object' && t.import);
+
+  it.each(entries.map(([e]) => e))('%s loads with import and require, with type declarations', (entry) => {
+    const target = manifest.exports[entry] as Target;
+    const specifier = `${manifest.name}${entry.slice(1)}`;
+    for (const file of [target.import!.types, target.import!.default, ...(target.require ? [target.require.types, target.require.default] : [])]) {
+      expect(existsSync(join(dir, file)), `${specifier}: ${file} exists`).toBe(true);
+    }
+    const esm = JSON.parse(node(`const m = await import(${JSON.stringify(specifier)}); console.log(JSON.stringify(Object.keys(m).sort()))`, dir)) as string[];
+    expect(esm.length).toBeGreaterThan(0);
+    if (target.require) {
+      const cjs = JSON.parse(
+        node(`import { createRequire } from 'node:module'; const m = createRequire(process.cwd() + '/package.json')(${JSON.stringify(specifier)}); console.log(JSON.stringify(Object.keys(m).sort()))`, dir),
+      ) as string[];
+      expect(cjs).toStrictEqual(esm.filter((k) => k !== 'default'));
+    }
+  });
+});
+
+describe('the built packages work together', () => {
+  it('runs a workflow with the CommonJS build of core', () => {
+    const out = node(
+      `import { createRequire } from 'node:module';
+       const core = createRequire(process.cwd() + '/package.json')('@innominatus/core');
+       const step = core.defineStep({ type: 'greet', description: 'greets', input: core.Type.Object({ name: core.Type.String() }),
+         output: core.Type.Object({ text: core.Type.String() }), timeout: '5s', async run(i) { return { text: 'hello ' + i.name }; } });
+       const r = await core.createEngine({ steps: [step] }).run({ apiVersion: 'innominatus.io/v1', kind: 'Workflow', metadata: { name: 'hi' },
+         parameters: [{ name: 'who', type: 'string' }], steps: [{ name: 'g', type: 'greet', with: { name: '\${{ parameters.who }}' } }],
+         outputs: { text: '\${{ steps["g"].outputs.text }}' } }, { parameters: { who: 'dist' } });
+       console.log(JSON.stringify(r.outputs));`,
+      join(root, 'packages/provider-sdk'),
+    );
+    expect(JSON.parse(out)).toStrictEqual({ text: 'hello dist' });
+  });
+});
