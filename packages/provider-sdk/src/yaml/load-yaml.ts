@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Diagnostic, DiagnosticCode } from '../diagnostics/diagnostic';
 import { YamlSourceMap } from './yaml-source-map';
@@ -28,19 +28,22 @@ export async function loadYamlFile(path: string, displayName: string = path, max
     const source = new YamlSourceMap(displayName, '', new LineCounter());
     return { value: undefined, source, diagnostics: [{ code, severity: 'error', message, file: displayName, line: 1, col: 1, pointer: '' }] };
   };
-  let size: number;
+  // Synchronous on purpose: the files are small (capped below) and parsing
+  // them blocks the event loop far longer than reading them does, while each
+  // async call is a thread-pool round trip (stat + open/fstat/read/close took
+  // ~15% of validating 500 providers one after another).
+  let s: Stats;
   try {
-    const s = await stat(path);
-    if (!s.isFile()) return fail('FILE_UNREADABLE', `'${displayName}' is not a file`);
-    size = s.size;
+    s = statSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return code === 'ENOENT' ? fail('FILE_NOT_FOUND', `file '${displayName}' does not exist`) : fail('FILE_UNREADABLE', `cannot read '${displayName}' (${code ?? 'error'})`);
   }
-  if (size > maxBytes) return fail('FILE_TOO_LARGE', `file is ${size} bytes; the limit is ${maxBytes} bytes`);
+  if (!s.isFile()) return fail('FILE_UNREADABLE', `'${displayName}' is not a file`);
+  if (s.size > maxBytes) return fail('FILE_TOO_LARGE', `file is ${s.size} bytes; the limit is ${maxBytes} bytes`);
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    bytes = readFileSync(path);
   } catch (err) {
     return fail('FILE_UNREADABLE', `cannot read '${displayName}' (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
