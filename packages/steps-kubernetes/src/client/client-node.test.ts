@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { StepRegistry } from '@innominatus/core';
 import { describe, expect, it, vi } from 'vitest';
 
@@ -32,5 +33,24 @@ describe('importing @innominatus/steps-kubernetes', () => {
     expect(client.defaultNamespace).toBe('team-a');
     expect(client.kubeConfig.getCurrentCluster()?.server).toBe('https://a.example');
     expect(() => createKubernetesClient({ kubeconfig: '/nonexistent/kubeconfig' })).toThrow(new KubernetesConfigError("kubeconfig file '/nonexistent/kubeconfig' does not exist"));
+  });
+
+  it('takes a KubeConfig from another copy of client-node (no instanceof), and refuses other objects', async () => {
+    const { createKubernetesClient, KubernetesConfigError } = await import('@innominatus/steps-kubernetes');
+    const { KubeConfig } = createRequire(import.meta.url)('@kubernetes/client-node') as typeof import('@kubernetes/client-node');
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'c', server: 'https://copy.example', skipTLSVerify: false }],
+      users: [{ name: 'u', token: 't' }],
+      contexts: [{ name: 'x', cluster: 'c', user: 'u', namespace: 'team-x' }],
+      currentContext: 'x',
+    });
+    // Another copy's class: same methods, different prototype chain.
+    const foreign = new Proxy(kc, { getPrototypeOf: () => Object.prototype });
+    expect(foreign instanceof KubeConfig).toBe(false);
+    const client = createKubernetesClient({ kubeconfig: foreign });
+    expect(client.kubeConfig).toBe(foreign);
+    expect(client.defaultNamespace).toBe('team-x');
+    expect(() => createKubernetesClient({ kubeconfig: {} as never })).toThrow(new KubernetesConfigError('kubeconfig must be a KubeConfig, a file path or kubeconfig text'));
   });
 });

@@ -15,12 +15,14 @@ export interface KubeConfigSource {
 
 /** Loads a KubeConfig; throws {@link KubernetesConfigError} naming what is missing. */
 export function loadKubeConfig(source: KubeConfigSource = {}): KubeConfig {
-  const k8s = clientNode();
   let kc: KubeConfig;
-  if (source.kubeconfig instanceof k8s.KubeConfig) {
+  if (typeof source.kubeconfig === 'object' && source.kubeconfig !== null) {
+    // Not `instanceof`: the caller's KubeConfig may come from another copy of
+    // client-node (tsx, for one, loads it once for import and once for require).
+    if (!isKubeConfig(source.kubeconfig)) throw new KubernetesConfigError('kubeconfig must be a KubeConfig, a file path or kubeconfig text');
     kc = source.kubeconfig;
   } else {
-    kc = new k8s.KubeConfig();
+    kc = new (clientNode().KubeConfig)();
     try {
       if (source.inCluster) {
         if (!process.env.KUBERNETES_SERVICE_HOST) throw new KubernetesConfigError('inCluster: KUBERNETES_SERVICE_HOST is not set; this process is not running in a Kubernetes pod');
@@ -49,4 +51,10 @@ export function loadKubeConfig(source: KubeConfigSource = {}): KubeConfig {
     throw new KubernetesConfigError('no Kubernetes cluster configured: set KUBECONFIG, create ~/.kube/config, run in a pod, or pass a kubeconfig');
   }
   return kc;
+}
+
+/** True for a client-node KubeConfig, from whichever copy of the package. */
+function isKubeConfig(v: object): v is KubeConfig {
+  const kc = v as Partial<Record<keyof KubeConfig, unknown>>;
+  return typeof kc.getCurrentCluster === 'function' && typeof kc.getContexts === 'function' && typeof kc.makeApiClient === 'function';
 }
