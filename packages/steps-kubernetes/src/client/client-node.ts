@@ -10,9 +10,10 @@ let loaded: ClientNode | undefined;
  * to load, and nothing needs it until a client or a KubeConfig is made: step
  * definitions (validation, schemas) import this package without it.
  *
- * Loaded with `require`, which on Node >= 20.19 loads ES modules synchronously
- * and shares `import`'s module cache (same classes, so `instanceof` holds), so
- * `createKubernetesClient` and `loadKubeConfig` stay synchronous.
+ * Loaded with `require`, which on Node >= 20.19 loads ES modules synchronously,
+ * so `createKubernetesClient` and `loadKubeConfig` stay synchronous. Plain Node
+ * shares the module with `import`; some loaders (tsx) give `require` its own
+ * copy, so nothing here relies on `instanceof` against a caller's objects.
  */
 export function clientNode(): ClientNode {
   if (!loaded) {
