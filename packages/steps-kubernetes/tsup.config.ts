@@ -7,6 +7,8 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
+  // import.meta.url in the CommonJS build (used to find client-node lazily).
+  shims: true,
   // p-retry is ESM-only with a default export: bundling it keeps the CommonJS build working.
   noExternal: ['p-retry', 'is-network-error'],
 });

@@ -43,7 +43,7 @@ export class CompiledExpression {
     }
     this.#program = program;
     try {
-      this.references = Object.freeze(collectReferences(program.ast, new Set(variables)));
+      this.references = Object.freeze(collectReferences(program.ast, new Set(variables)).map((r) => Object.freeze({ ...r, path: Object.freeze(r.path) as string[] })));
     } catch {
       throw new ExpressionError(source, `expression '${clip(source)}' is nested too deeply to analyse`, { syntax: true });
     }
@@ -104,8 +104,19 @@ export class CompiledExpression {
  * @throws ExpressionError with code `EXPRESSION_SYNTAX` and the offset inside the text.
  */
 export function compileExpression(source: string, variables: readonly string[] = WORKFLOW_VARIABLES): CompiledExpression {
-  return new CompiledExpression(source, variables);
+  // Compiled expressions are immutable: the validator and the engine share them.
+  const key = `${variables.join(',')}\u0000${source}`;
+  let compiled = compiledCache.get(key);
+  if (!compiled) {
+    compiled = new CompiledExpression(source, variables);
+    if (compiledCache.size >= MAX_CACHED_EXPRESSIONS) compiledCache.delete(compiledCache.keys().next().value!);
+    compiledCache.set(key, compiled);
+  }
+  return compiled;
 }
+
+const MAX_CACHED_EXPRESSIONS = 10_000;
+const compiledCache = new Map<string, CompiledExpression>();
 
 /** Every reference an expression makes, e.g. for a validator. Throws on a syntax error. */
 export function expressionReferences(source: string, variables: readonly string[] = WORKFLOW_VARIABLES): readonly Reference[] {
