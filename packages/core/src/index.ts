@@ -27,6 +27,7 @@ export { StepRegistry } from './steps/step-registry';
 
 export type { Logger, PinoLike } from './util/logger';
 export { silentLogger, fromPino } from './util/logger';
+export { abortable } from './util/abortable';
 
 export type { RunJournal, RunRecord, StepRecord, RunStatus, StepStatus, JournaledError, SealedValue } from './journal/types';
 export { MemoryJournal } from './journal/memory-journal';

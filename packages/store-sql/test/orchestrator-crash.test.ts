@@ -5,7 +5,7 @@ import { createMockCluster, type MockCluster, type MockClusterServer } from '@in
 import { afterEach, expect, it } from 'vitest';
 import { createPostgresStore } from '../src/index';
 import { clusterRegistry, clusterSteps, SHARED_KEY } from './fixtures/cluster-workflow';
-import { createTestDatabase, databaseUrl } from './pg-test-database';
+import { createTestDatabase, databaseUrl } from '@innominatus/store-sql/testing';
 
 databaseUrl();
 

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPostgresStore } from '../src/index';
 import { countingFixture } from './fixtures/counting-workflow';
-import { createTestDatabase, databaseUrl, rawPostgresText } from './pg-test-database';
+import { createTestDatabase, databaseUrl, rawPostgresText } from '@innominatus/store-sql/testing';
 
 databaseUrl();
 

@@ -3,7 +3,7 @@ import { describeStoreConformance } from '@innominatus/core/testing/store-confor
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createPostgresStore, SCHEMA_VERSION } from '../src/index';
-import { createTestDatabase, databaseUrl, rawPostgresText } from './pg-test-database';
+import { createTestDatabase, databaseUrl, rawPostgresText } from '@innominatus/store-sql/testing';
 
 databaseUrl();
 

@@ -4,6 +4,7 @@ import { isSensitive, MAX_VALUE_DEPTH, revealAll, sensitive, scrubText } from '.
 import type { StepContext, StepProgress } from '../steps/define-step';
 import { describeAjvErrors, validatorFor } from '../util/ajv';
 import type { Logger } from '../util/logger';
+import { abortable } from '../util/abortable';
 import type { CompiledStep } from './compile-workflow';
 
 /** What a single step execution needs from the engine. */
@@ -59,7 +60,7 @@ export async function runStep(r: StepRun): Promise<Record<string, unknown>> {
           attempt,
           remainingMs: () => Math.max(0, started + step.timeoutMs - Date.now()),
         };
-        return await untilAborted(step.definition.run(clonePlain(plainInput) as never, ctx), signal);
+        return await abortable(step.definition.run(clonePlain(plainInput) as never, ctx), signal);
       },
       {
         retries: step.retry.attempts - 1,
@@ -160,24 +161,6 @@ function toStepError(err: unknown, step: string, secrets: Set<string>, signal: A
 function scrubError(err: StepError, secrets: Set<string>): StepError {
   const scrubbed = scrubText(err.message, secrets);
   return new StepError(err.code as 'STEP_FAILED', err.step, scrubbed, { retryable: err.retryable, ...(err.path ? { path: err.path } : {}) });
-}
-
-function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }
 
 function clonePlain(v: unknown): unknown {

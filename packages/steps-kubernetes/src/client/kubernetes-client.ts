@@ -1,4 +1,5 @@
 import type { KubeConfig, KubernetesObject, KubernetesObjectApi, V1APIResource, Watch } from '@kubernetes/client-node';
+import { abortable } from '@innominatus/core';
 import { KubernetesError, type RequestTarget } from '../errors';
 import { WatchHub } from '../watch/watch-hub';
 import { statusOf, toKubernetesError } from './api-errors';
@@ -108,7 +109,7 @@ export class KubernetesClient {
       this.#resources.set(key, p);
       p.catch(() => this.#resources.delete(key));
     }
-    return signal ? untilAborted(p, signal) : p;
+    return signal ? abortable(p, signal) : p;
   }
 
   async #discover(apiVersion: string, kind: string): Promise<ResourceInfo> {
@@ -206,25 +207,6 @@ export class KubernetesClient {
       throw toKubernetesError(err, target);
     }
   }
-}
-
-/** `promise`, or the abort reason of `signal` if that comes first. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }
 
 /**

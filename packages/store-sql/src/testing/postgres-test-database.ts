@@ -10,10 +10,22 @@ export function databaseUrl(): string {
   return url;
 }
 
-/** A fresh database on the DATABASE_URL server, so test files run in parallel; `drop()` removes it. */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const base = databaseUrl();
-  const name = `test_${randomBytes(6).toString('hex')}`;
+/**
+ * A fresh database on the `DATABASE_URL` server (or `base`), so that test files
+ * can run in parallel; `drop()` removes it.
+ *
+ * @example
+ * const db = await createTestDatabase();
+ * const store = await createPostgresStore({ connectionString: db.url, encrypter });
+ * // ...
+ * await store.close();
+ * await db.drop();
+ */
+export async function createTestDatabase(options: { base?: string; prefix?: string } = {}): Promise<{ url: string; drop(): Promise<void> }> {
+  const base = options.base ?? databaseUrl();
+  const prefix = options.prefix ?? 'test';
+  if (!/^[a-z][a-z0-9_]{0,30}$/.test(prefix)) throw new Error(`prefix '${prefix}' must be a short lower-case SQL identifier`);
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
