@@ -26,6 +26,9 @@ const ESCAPE_KEY = '$plain';
  * const encrypter = aesGcmEncrypter(process.env.INNOMINATUS_KEY!);
  */
 export function aesGcmEncrypter(key: Buffer | string): Encrypter {
+  if (typeof key !== 'string' && !Buffer.isBuffer(key)) {
+    throw new StoreError('DECRYPT_FAILED', `an AES-256-GCM key is required: a Buffer of 32 bytes, or 64 hex or 44 base64 characters (got ${key === undefined ? 'nothing' : typeof key})`);
+  }
   const k = typeof key === 'string' ? decodeKey(key) : key;
   if (k.length !== 32) throw new StoreError('DECRYPT_FAILED', `an AES-256-GCM key must be 32 bytes, got ${k.length}`);
   return {
