@@ -115,6 +115,16 @@ describe('loadConfig', () => {
     expect(issues[1]!.message).toBe('must NOT have fewer than 16 characters (value not shown)');
   });
 
+  it('refuses a PostgreSQL URL that does not parse, naming store.url without its value', () => {
+    const key = 'ab'.repeat(32);
+    const issues = issuesOf(() => loadConfig({ overrides: { 'store.url': 'postgres://u:s3cr3tpw@127.0.0.1:99999/db' }, env: { INNOMINATUS_ENCRYPTION_KEY: key } }));
+    expect(issues).toEqual([{
+      field: 'store.url',
+      message: 'is not a valid URL (expected postgres://user:password@host:port/database, with a port from 1 to 65535 and special characters in the password percent-encoded)',
+    }]);
+    expect(JSON.stringify(issues)).not.toContain('s3cr3tpw');
+  });
+
   it('checks tokens from the environment, duplicates and the PostgreSQL key', () => {
     const text = [
       'store: { url: "postgres://db/x" }',

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Ajv } from 'ajv';
-import { parseDuration, sensitive } from '@innominatus/core';
+import { parseDuration, reveal, sensitive } from '@innominatus/core';
 import { ConfigError, type Issue } from '../errors';
 import { parseYamlSource, type YamlSource } from '../util/yaml-source';
 import { schemaIssues } from '../util/schema-issues';
@@ -184,6 +184,10 @@ function finish(raw: RawConfig, ctx: FinishContext): HostConfig {
     at(['server', 'bodyLimit'], `must be between 1KiB and 64MiB; got ${JSON.stringify(raw.server.bodyLimit)} (${bodyLimit} bytes)`);
   }
   const store = storeConfig(raw.store.url);
+  if (store.kind === 'postgres' && !URL.canParse(reveal(store.connectionString))) {
+    // The value is not echoed: it may hold a password.
+    at(['store', 'url'], 'is not a valid URL (expected postgres://user:password@host:port/database, with a port from 1 to 65535 and special characters in the password percent-encoded)');
+  }
   if (store.kind === 'postgres' && !encryptionKey) {
     at(['secrets', 'encryptionKey'], 'is required with a PostgreSQL store, so that every replica can read the sensitive outputs the others stored');
   }
