@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -35,4 +36,27 @@ export default defineConfig({
     const { stdout } = await promisify(execFile)(vitest, ['run', '--config', 'vitest.config.ts'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
     expect(stdout).toMatch(/Tests\s+1 passed \(1\)/);
   }, 120_000);
+});
+
+describe('provider-sdk init: where the SDK comes from', () => {
+  it('uses registry versions outside this repository, workspace links inside it', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'init-outside-'));
+    try {
+      expect((await runCli(['init', 'p', '--type', 'redis'], outside)).code).toBe(0);
+      expect(JSON.parse(await readFile(join(outside, 'p/package.json'), 'utf8')).devDependencies['@innominatus/provider-sdk']).toBe('^1.0.0');
+      // A pnpm workspace holding this SDK's source, like this repository.
+      await mkdir(join(outside, 'ws/packages/provider-sdk'), { recursive: true });
+      await writeFile(join(outside, 'ws/pnpm-workspace.yaml'), 'packages:\n  - packages/*\n  - providers/*\n');
+      await writeFile(join(outside, 'ws/packages/provider-sdk/package.json'), JSON.stringify({ name: '@innominatus/provider-sdk' }));
+      const run = await runCli(['init', 'ws/providers/q', '--type', 'redis'], outside);
+      expect(run.code).toBe(0);
+      expect(JSON.parse(await readFile(join(outside, 'ws/providers/q/package.json'), 'utf8')).devDependencies).toMatchObject({
+        '@innominatus/provider-sdk': 'workspace:*',
+        '@innominatus/steps-kubernetes': 'workspace:*',
+      });
+      expect(run.stdout).toContain('pnpm install');
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,5 +1,5 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
-import { basename, join, relative, resolve } from 'node:path';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { ProviderSdkError } from '../errors';
 import type { CliIo } from './cli-io';
 
@@ -11,8 +11,12 @@ export interface InitOptions {
 
 const SCHEMA_DIR = './node_modules/@innominatus/provider-sdk/schemas';
 
+/** Where the SDK and steps come from: the npm registry, or this project's pnpm workspace. */
+export type DependencySource = 'registry' | 'workspace';
+
 /** The files of a new provider: provider.yaml, a create and a delete workflow, a unit test and a package.json to run it. */
-export function scaffoldFiles(name: string, type: string): Record<string, string> {
+export function scaffoldFiles(name: string, type: string, deps: DependencySource = 'registry'): Record<string, string> {
+  const version = deps === 'workspace' ? 'workspace:*' : '^1.0.0';
   return {
     'package.json': `${JSON.stringify(
       {
@@ -21,7 +25,7 @@ export function scaffoldFiles(name: string, type: string): Record<string, string
         private: true,
         type: 'module',
         scripts: { validate: 'provider-sdk validate .', test: 'vitest run' },
-        devDependencies: { '@innominatus/provider-sdk': '^1.0.0', '@innominatus/steps-kubernetes': '^1.0.0', vitest: '^4.1.0' },
+        devDependencies: { '@innominatus/provider-sdk': version, '@innominatus/steps-kubernetes': version, vitest: '^4.1.0' },
       },
       null,
       2,
@@ -154,14 +158,40 @@ export async function initCommand(dir: string, options: InitOptions, io: CliIo):
   const type = options.type ?? 'example';
   if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) throw new ProviderSdkError('USAGE', `provider name '${name}' must be a DNS label (lowercase letters, digits, '-'); pass --name`);
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(type)) throw new ProviderSdkError('USAGE', `resource type '${type}' must be lowercase letters, digits and '-'`);
-  const files = scaffoldFiles(name, type);
+  const workspace = await findSdkWorkspace(target);
+  const files = scaffoldFiles(name, type, workspace ? 'workspace' : 'registry');
   for (const [rel, content] of Object.entries(files)) {
     await mkdir(join(target, rel, '..'), { recursive: true });
     await writeFile(join(target, rel), content, { flag: 'wx' });
   }
   const shown = relative(io.cwd, target) || '.';
-  io.stdout(`created provider '${name}' in ${shown}:\n${Object.keys(files).map((f) => `  ${f}`).join('\n')}\nnext: provider-sdk validate ${shown}\n`);
+  const next = workspace
+    ? `next: provider-sdk validate ${shown}\n      pnpm install   (links the workspace's SDK into it; the folder must match a glob of ${relative(io.cwd, join(workspace, 'pnpm-workspace.yaml')) || 'pnpm-workspace.yaml'})\n`
+    : `next: provider-sdk validate ${shown}\n`;
+  io.stdout(`created provider '${name}' in ${shown}:\n${Object.keys(files).map((f) => `  ${f}`).join('\n')}\n${next}`);
   return 0;
+}
+
+/**
+ * The root of the pnpm workspace that holds this SDK's own source, when the
+ * new provider is created inside it (then its dependencies are `workspace:*`,
+ * which pnpm links, instead of versions it would fetch from the registry).
+ */
+async function findSdkWorkspace(target: string): Promise<string | undefined> {
+  let dir = resolve(target, '..');
+  for (;;) {
+    const manifest = await readFile(join(dir, 'packages', 'provider-sdk', 'package.json'), 'utf8').catch(() => undefined);
+    if (manifest !== undefined && (await readFile(join(dir, 'pnpm-workspace.yaml'), 'utf8').catch(() => undefined)) !== undefined) {
+      try {
+        if ((JSON.parse(manifest) as { name?: string }).name === '@innominatus/provider-sdk') return dir;
+      } catch {
+        return undefined;
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
 }
 
 function dnsLabel(text: string): string {
