@@ -39,6 +39,7 @@ export type ErrorCode =
   | 'STEP_FAILED'
   | 'STEP_TIMEOUT'
   | 'RUN_ABORTED'
+  | 'RUN_PAUSED'
   | 'RUN_NOT_FOUND'
   | 'RUN_COMPLETED'
   | 'RUN_EXISTS'
@@ -128,7 +129,7 @@ export class WorkflowError extends InnominatusError {
 export class StepError extends InnominatusError {
   readonly step: string;
   constructor(
-    code: 'STEP_UNKNOWN' | 'STEP_INPUT_INVALID' | 'STEP_OUTPUT_INVALID' | 'STEP_FAILED' | 'STEP_TIMEOUT' | 'RUN_ABORTED',
+    code: 'STEP_UNKNOWN' | 'STEP_INPUT_INVALID' | 'STEP_OUTPUT_INVALID' | 'STEP_FAILED' | 'STEP_TIMEOUT' | 'RUN_ABORTED' | 'RUN_PAUSED',
     step: string,
     message: string,
     options: ErrorOptions = {},

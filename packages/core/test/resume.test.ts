@@ -130,3 +130,23 @@ describe('a run interrupted at any journal write resumes to the same outputs', (
     });
   });
 });
+
+describe('pausing', () => {
+  it('lets the running step finish, stops before the next, and resumes there', async () => {
+    const { step, calls } = counting();
+    const pause = new AbortController();
+    const engine = createEngine({ steps: [step] });
+    const paused: string[] = [];
+    engine.events.on('run:paused', (e) => paused.push(e.beforeStep));
+    engine.events.on('step:succeeded', (e) => {
+      if (e.step === 'a') pause.abort();
+    });
+    await expect(engine.run(wf, { runId: 'p', pause: pause.signal })).rejects.toMatchObject({ code: 'RUN_PAUSED', step: 'b', retryable: true });
+    expect(calls).toStrictEqual({ a: 1 });
+    expect(paused).toStrictEqual(['b']);
+    expect((await engine.journal.getRun('p'))?.status).toBe('running');
+    const result = await engine.resume('p');
+    expect(result.outputs.total).toBe(1110);
+    expect(calls).toStrictEqual({ a: 1, b: 1, c: 1 });
+  });
+});

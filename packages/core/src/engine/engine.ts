@@ -37,7 +37,14 @@ export interface RunOptions {
   context?: RunContext;
   /** Default: a random UUID. Give a stable id to make a run's journal idempotent. */
   runId?: string;
+  /** Aborting it cancels the run at once: the running step is aborted, the run is `cancelled`. */
   signal?: AbortSignal;
+  /**
+   * Aborting it stops the run before its next step, letting the running step
+   * finish: the run rejects with `RUN_PAUSED` (retryable) and stays resumable
+   * as it is. For graceful shutdown.
+   */
+  pause?: AbortSignal;
 }
 
 /** The result of a successful run. Sensitive outputs are {@link Sensitive} values. */
@@ -65,7 +72,7 @@ export interface Engine {
    * the first step that did not succeed runs next. A succeeded run returns its
    * stored result.
    */
-  resume(runId: string, options?: { signal?: AbortSignal }): Promise<RunResult>;
+  resume(runId: string, options?: { signal?: AbortSignal; pause?: AbortSignal }): Promise<RunResult>;
 }
 
 /**
@@ -127,9 +134,10 @@ export function createEngine(options: EngineOptions): Engine {
     previous: StepRecord[];
     resumed: boolean;
     signal?: AbortSignal;
+    pause?: AbortSignal;
   }
 
-  async function execute({ compiled, run, values, previous, resumed, signal }: Start): Promise<RunResult> {
+  async function execute({ compiled, run, values, previous, resumed, signal, pause }: Start): Promise<RunResult> {
     const runId = run.runId;
     const wfName = compiled.workflow.metadata.name;
     const startedAt = Date.now();
@@ -162,6 +170,7 @@ export function createEngine(options: EngineOptions): Engine {
           continue;
         }
         if (signal?.aborted) throw new StepError('RUN_ABORTED', name, `run '${runId}' was cancelled before step '${name}'`);
+        if (pause?.aborted) throw new StepError('RUN_PAUSED', name, `run '${runId}' was paused before step '${name}'; resume it to continue`, { retryable: true });
         if (step.condition) {
           const cond = reveal(withPosition(compiled.source, () => step.condition!.render(scope)));
           if (typeof cond !== 'boolean') {
@@ -225,7 +234,8 @@ export function createEngine(options: EngineOptions): Engine {
       const err = normalize(raw, known);
       Object.defineProperty(err, 'runId', { value: runId, enumerable: true, configurable: true });
       const record = journaled(err, current?.name);
-      if (err.code !== 'JOURNAL_ERROR') {
+      // A paused run stays as the journal has it, ready to resume.
+      if (err.code !== 'JOURNAL_ERROR' && err.code !== 'RUN_PAUSED') {
         try {
           if (current) {
             await journal.putStep({ runId, index: current.index, name: current.name, type: current.type, status: 'failed', attempt: current.attempts, error: record, startedAt: new Date(current.started).toISOString(), endedAt: now() });
@@ -238,7 +248,11 @@ export function createEngine(options: EngineOptions): Engine {
       if (current) {
         emit('step:failed', { runId, workflow: wfName, step: current.name, type: current.type, index: current.index, at: now(), error: record, durationMs: Date.now() - current.started });
       }
-      emit('run:failed', { runId, workflow: wfName, at: now(), error: record, durationMs: Date.now() - startedAt });
+      if (err.code === 'RUN_PAUSED') {
+        emit('run:paused', { runId, workflow: wfName, at: now(), beforeStep: (err as StepError).step, durationMs: Date.now() - startedAt });
+      } else {
+        emit('run:failed', { runId, workflow: wfName, at: now(), error: record, durationMs: Date.now() - startedAt });
+      }
       throw err;
     }
   }
@@ -277,7 +291,7 @@ export function createEngine(options: EngineOptions): Engine {
           updatedAt: at,
         };
         await write(`run '${runId}'`, () => journal.createRun(record));
-        return execute({ compiled, run: record, values: { parameters, context }, previous: [], resumed: false, ...(opts.signal ? { signal: opts.signal } : {}) });
+        return execute({ compiled, run: record, values: { parameters, context }, previous: [], resumed: false, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.pause ? { pause: opts.pause } : {}) });
       });
     },
     async resume(runId, opts = {}) {
@@ -291,7 +305,7 @@ export function createEngine(options: EngineOptions): Engine {
         const previous = await journal.listSteps(runId);
         const attempt = run.attempt + 1;
         await write(`run '${runId}'`, () => journal.updateRun(runId, { status: 'running', attempt, updatedAt: new Date().toISOString() }));
-        return execute({ compiled, run: { ...run, attempt }, previous, resumed: true, ...(opts.signal ? { signal: opts.signal } : {}) });
+        return execute({ compiled, run: { ...run, attempt }, previous, resumed: true, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.pause ? { pause: opts.pause } : {}) });
       });
     },
   };

@@ -23,6 +23,8 @@ export interface EngineEvents {
   'run:started': (e: RunEventBase & { attempt: number; resumed: boolean }) => void;
   'run:succeeded': (e: RunEventBase & { outputs: Record<string, unknown>; durationMs: number }) => void;
   'run:failed': (e: RunEventBase & { error: JournaledError; durationMs: number }) => void;
+  /** The run stopped before a step because its `pause` signal was aborted; it can be resumed. */
+  'run:paused': (e: RunEventBase & { beforeStep: string; durationMs: number }) => void;
   'step:started': (e: StepEventBase & { attempt: number }) => void;
   'step:progress': (e: StepEventBase & { message: string; data?: Record<string, unknown> }) => void;
   'step:retrying': (e: StepEventBase & { attempt: number; delayMs: number; error: JournaledError }) => void;
