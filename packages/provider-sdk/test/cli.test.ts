@@ -128,6 +128,31 @@ describe('provider-sdk render', () => {
     const op = await runCli(['render', '.', '--operation', 'update', '--type', 'postgres', '--resource-name', 'db', '--application', 'a', ...steps], dir);
     expect(op).toEqual({ code: 1, stdout: '', stderr: "error: provider 'database-team' has no workflow for operation 'update' of 'postgres' [OPERATION_NOT_SUPPORTED]\n" });
   });
+
+  it('gives file:line:col for an expression that fails while rendering', async () => {
+    const dir = await writeProvider({
+      'workflows/delete-postgres.yaml': `apiVersion: innominatus.io/v1
+kind: Workflow
+metadata:
+  name: delete-postgres
+parameters:
+  - name: db_name
+    type: string
+    required: true
+steps:
+  - name: remove
+    type: test-apply
+    with:
+      manifest: { kind: deletion, metadata: { name: "\${{ parameters.db_name * 2 }}" } }
+`,
+    });
+    const r = await runCli(['render', '.', '--workflow', 'delete-postgres', '--param', 'db_name=x', ...steps], dir);
+    expect(r).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: "error: workflows/delete-postgres.yaml:13:53: expression 'parameters.db_name * 2' failed at character 1: no such overload: dyn<string> * int [EXPRESSION_ERROR]\n",
+    });
+  });
 });
 
 describe('secrets stay out of diagnostics and render output', () => {

@@ -1,5 +1,5 @@
 import {
-  compileExpression, compileWorkflow, hasTemplate, isSensitive, scanTemplate, WORKFLOW_VARIABLES,
+  compileExpression, compileWorkflow, escapePointer, hasTemplate, InnominatusError, isSensitive, scanTemplate, WORKFLOW_VARIABLES,
   type CompiledExpression, type LoadedWorkflow, type Reference, type ResourceContext, type Scope, type StepRegistry,
 } from '@innominatus/core';
 import { lookupSchema } from '../validate/output-schema';
@@ -54,37 +54,62 @@ export function renderWorkflow(loaded: LoadedWorkflow, steps: StepRegistry, opti
     const type = found.status === 'ok' && typeof found.schema?.type === 'string' ? found.schema.type : 'unknown';
     return `<${['steps', ...ref.path].join('.')}: ${type}>`;
   };
+  // Errors name the field (JSON pointer) and, for a loaded file, its file:line:col.
+  const at = <T>(fallback: string, fn: () => T): T => {
+    try {
+      return fn();
+    } catch (err) {
+      if (InnominatusError.is(err)) {
+        const path = err.path ?? fallback;
+        if (err.path === undefined) Object.defineProperty(err, 'path', { value: path, enumerable: true, configurable: true });
+        const pos = err.position === undefined ? loaded.source?.positionOf(path) : undefined;
+        if (pos) Object.defineProperty(err, 'position', { value: { file: loaded.source?.file, ...pos }, enumerable: true, configurable: true });
+      }
+      throw err;
+    }
+  };
   const rendered: RenderedStep[] = compiled.steps.map((step) => {
     const deferred = new Set(Object.keys(step.definition.deferred));
     let runs: boolean | 'unknown' = true;
     if (step.spec.if !== undefined && step.spec.if !== true) {
       const cond = typeof step.spec.if === 'string' && !hasTemplate(step.spec.if) ? `\${{ ${step.spec.if} }}` : step.spec.if;
-      const v = renderValue(cond, scope, placeholder, new Set(), 0);
+      const v = at(`/steps/${step.index}/if`, () => renderValue(cond, scope, placeholder, new Set(), 0, `/steps/${step.index}/if`));
       runs = typeof v === 'boolean' ? v : 'unknown';
     }
-    return { name: step.spec.name, type: step.spec.type, runs, input: renderValue(step.spec.with ?? {}, scope, placeholder, deferred, 0) as Record<string, unknown> };
+    const base = `/steps/${step.index}/with`;
+    return { name: step.spec.name, type: step.spec.type, runs, input: at(base, () => renderValue(step.spec.with ?? {}, scope, placeholder, deferred, 0, base)) as Record<string, unknown> };
   });
   const outputs: Record<string, unknown> = {};
   for (const o of compiled.outputs) {
     const spec = loaded.workflow.outputs?.[o.name];
     const value = typeof spec === 'object' && spec !== null && 'value' in spec ? (spec as { value: unknown }).value : spec;
-    outputs[o.name] = o.sensitive ? SENSITIVE_PLACEHOLDER : renderValue(value, scope, placeholder, new Set(), 0);
+    const pointer = `/outputs/${escapePointer(o.name)}${value === spec ? '' : '/value'}`;
+    outputs[o.name] = o.sensitive ? SENSITIVE_PLACEHOLDER : at(pointer, () => renderValue(value, scope, placeholder, new Set(), 0, pointer));
   }
   const vars = Object.fromEntries(compiled.vars.order.map((name) => [name, hideSensitive((scope.get('vars') as Record<string, unknown>)[name])]));
   return { parameters: hideSensitive(parameters) as Record<string, unknown>, vars, steps: rendered, outputs };
 }
 
-function renderValue(value: unknown, scope: Scope, placeholder: (r: Reference) => string, skip: ReadonlySet<string>, depth: number): unknown {
+function renderValue(value: unknown, scope: Scope, placeholder: (r: Reference) => string, skip: ReadonlySet<string>, depth: number, pointer: string): unknown {
   if (typeof value === 'string') {
     if (!hasTemplate(value)) return value;
-    const parts = scanTemplate(value);
-    const values = parts.map((p) => (p.kind === 'text' ? p.text : evaluate(compileExpression(p.source, WORKFLOW_VARIABLES), scope, placeholder)));
+    let values: unknown[];
+    let parts: ReturnType<typeof scanTemplate>;
+    try {
+      parts = scanTemplate(value);
+      values = parts.map((p) => (p.kind === 'text' ? p.text : evaluate(compileExpression(p.source, WORKFLOW_VARIABLES), scope, placeholder)));
+    } catch (err) {
+      if (InnominatusError.is(err) && err.path === undefined) Object.defineProperty(err, 'path', { value: pointer, enumerable: true, configurable: true });
+      throw err;
+    }
     if (parts.length === 1 && parts[0]!.kind === 'expr') return values[0];
     return values.map((v) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : JSON.stringify(v))).join('');
   }
-  if (Array.isArray(value)) return value.map((v) => renderValue(v, scope, placeholder, new Set(), depth + 1));
+  if (Array.isArray(value)) return value.map((v, i) => renderValue(v, scope, placeholder, new Set(), depth + 1, `${pointer}/${i}`));
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, depth === 0 && skip.has(k) ? v : renderValue(v, scope, placeholder, new Set(), depth + 1)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, depth === 0 && skip.has(k) ? v : renderValue(v, scope, placeholder, new Set(), depth + 1, `${pointer}/${escapePointer(k)}`)]),
+    );
   }
   return value;
 }
