@@ -46,6 +46,7 @@ export type ErrorCode =
   | 'RUN_ACTIVE'
   | 'JOURNAL_ERROR'
   | 'DECRYPT_FAILED'
+  | 'KEY_MISMATCH'
   | 'PROVIDER_CONFLICT'
   | 'PROVIDER_NOT_FOUND'
   | 'OPERATION_NOT_SUPPORTED'
@@ -161,7 +162,7 @@ export class RegistryError extends InnominatusError {
 
 /** Journal, store or encryption failures. */
 export class StoreError extends InnominatusError {
-  constructor(code: 'JOURNAL_ERROR' | 'STORE_ERROR' | 'DECRYPT_FAILED' | 'RUN_NOT_FOUND' | 'RUN_COMPLETED' | 'RUN_EXISTS' | 'RUN_ACTIVE' | 'RESOURCE_NOT_FOUND' | 'INVALID_TRANSITION', message: string, options: ErrorOptions = {}) {
+  constructor(code: 'JOURNAL_ERROR' | 'STORE_ERROR' | 'DECRYPT_FAILED' | 'KEY_MISMATCH' | 'RUN_NOT_FOUND' | 'RUN_COMPLETED' | 'RUN_EXISTS' | 'RUN_ACTIVE' | 'RESOURCE_NOT_FOUND' | 'INVALID_TRANSITION', message: string, options: ErrorOptions = {}) {
     super(code, message, options);
   }
 }

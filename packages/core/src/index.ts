@@ -33,6 +33,7 @@ export type { RunJournal, RunRecord, StepRecord, RunStatus, StepStatus, Journale
 export { MemoryJournal } from './journal/memory-journal';
 export { aesGcmEncrypter, ephemeralEncrypter, seal, unseal } from './journal/encrypter';
 export type { Encrypter } from './journal/encrypter';
+export { verifyEncryptionKey, KEY_CHECK_RUN_ID } from './journal/key-check';
 
 export {
   ProviderRegistry, mapParameters, compileParameterMapping, MAPPING_VARIABLES, PROVIDER_OPERATIONS, CORE_VERSION,

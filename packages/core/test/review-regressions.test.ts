@@ -114,3 +114,16 @@ describe('engine hardening', () => {
     );
   });
 });
+
+describe('verifyEncryptionKey', () => {
+  it('records the key on first use and refuses another key later, saying so', async () => {
+    const { verifyEncryptionKey } = await import('../src/index');
+    const journal = new MemoryJournal();
+    await verifyEncryptionKey(journal, enc);
+    await verifyEncryptionKey(journal, enc);
+    await expect(verifyEncryptionKey(journal, aesGcmEncrypter('e'.repeat(64)))).rejects.toMatchObject({
+      code: 'KEY_MISMATCH',
+      message: expect.stringMatching(/^the encryption key does not match the one this store's secrets were sealed with/),
+    });
+  });
+});
