@@ -1,6 +1,7 @@
 import type { ProviderRegistry, ResourceRecord } from '@innominatus/core';
 import { ConflictError, NotFoundError, ScoreError, type Issue } from './errors';
 import type { HostServices } from './host-services';
+import { checkParameters } from './score/parameter-check';
 import { checkPlaceholders, type KnownOutputs } from './score/placeholders';
 import { diffResources, type ResourceChange } from './score/resource-diff';
 import { at, parseScore } from './score/score-spec';
@@ -14,28 +15,23 @@ export interface AppliedChange {
   state: string;
 }
 
+/** A resource the spec asks for unchanged that is `failed`: it needs a retry (or removal from the spec), not nothing. */
+export interface FailedResource {
+  name: string;
+  id: string;
+  /** The operation that failed. */
+  operation?: string;
+  error?: { code: string; message: string };
+}
+
 /** The answer to a submitted (or deleted) spec. */
 export interface ApplyResult {
   application: string;
   changes: AppliedChange[];
+  /** Resources the spec leaves as they are (not failed ones). */
   unchanged: string[];
-}
-
-/** Per host, the last change of each application, so changes to one application run one at a time. */
-const hostLocks = new WeakMap<HostServices, Map<string, Promise<unknown>>>();
-
-/** Runs `fn` after every earlier call of this host for the same application has finished. */
-async function serialized<T>(services: HostServices, application: string, fn: () => Promise<T>): Promise<T> {
-  let locks = hostLocks.get(services);
-  if (!locks) hostLocks.set(services, (locks = new Map()));
-  const previous = locks.get(application) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(fn);
-  locks.set(application, next);
-  try {
-    return await next;
-  } finally {
-    if (locks.get(application) === next) locks.delete(application);
-  }
+  /** Resources the spec leaves as they are that are `failed`. */
+  failed: FailedResource[];
 }
 
 /** Output names of a type's create workflow, when its provider declares them. */
@@ -53,8 +49,12 @@ export function knownOutputs(registry: ProviderRegistry): KnownOutputs {
 /**
  * Validates a Score spec and makes the application's resources match it:
  * new → create, changed properties → update, removed → delete. Nothing is
- * changed when any resource type is unserved, any placeholder unknown, or any
- * resource is in a state that cannot take the change.
+ * changed (and the spec is not stored) when any resource type is unserved,
+ * any placeholder unknown, any resource's properties do not make valid
+ * parameters for its provider's workflows, or any resource is in a state
+ * that cannot take the change. The spec is stored once every change was
+ * accepted, in the same critical section: the spec store's lock on the
+ * application serializes submissions across every host on a shared store.
  */
 export async function applySpec(services: HostServices, body: unknown): Promise<ApplyResult> {
   const { spec, source } = parseScore(body);
@@ -69,22 +69,31 @@ export async function applySpec(services: HostServices, body: unknown): Promise<
   checkPlaceholders(spec, source, knownOutputs(services.registry));
   const application = spec.metadata.name;
 
-  return serialized(services, application, async () => {
+  return services.specs.withLock(application, async (specs) => {
     const existing = (await services.store.listResources({ application, limit: 10_000 })).filter((r) => r.state !== 'terminated');
     const plan = diffResources(spec, existing, source);
     const byId = new Map(existing.map((r) => [r.id, r]));
+    const byName = new Map(existing.map((r) => [r.name, r]));
     const changes = plan.changes.filter((c) => !(c.action === 'delete' && byId.get(c.id)?.state === 'terminating'));
+    checkParameters(services.registry, application, changes, source);
     checkStates(changes, byId);
-    await services.specs.put({ name: application, spec, submittedAt: new Date().toISOString() });
     const applied = await execute(services, application, changes);
-    return { application, changes: applied, unchanged: plan.unchanged };
+    await specs.put({ name: application, spec, submittedAt: new Date().toISOString() });
+    const failed: FailedResource[] = [];
+    const unchanged: string[] = [];
+    for (const name of plan.unchanged) {
+      const r = byName.get(name)!;
+      if (r.state !== 'failed') unchanged.push(name);
+      else failed.push({ name, id: r.id, ...(r.pendingOperation ? { operation: r.pendingOperation } : {}), ...(r.error ? { error: { code: r.error.code, message: r.error.message } } : {}) });
+    }
+    return { application, changes: applied, unchanged, failed };
   });
 }
 
 /** Deletes every resource of an application and forgets its spec. */
 export async function deleteSpec(services: HostServices, application: string): Promise<ApplyResult> {
-  return serialized(services, application, async () => {
-    const stored = await services.specs.get(application);
+  return services.specs.withLock(application, async (specs) => {
+    const stored = await specs.get(application);
     const existing = (await services.store.listResources({ application, limit: 10_000 })).filter((r) => r.state !== 'terminated');
     if (!stored && existing.length === 0) throw new NotFoundError('SPEC_NOT_FOUND', `no spec named '${application}'`);
     const changes: ResourceChange[] = existing
@@ -92,8 +101,8 @@ export async function deleteSpec(services: HostServices, application: string): P
       .map((r) => ({ action: 'delete', id: r.id, name: r.name, type: r.type }));
     checkStates(changes, new Map(existing.map((r) => [r.id, r])));
     const applied = await execute(services, application, changes);
-    await services.specs.delete(application);
-    return { application, changes: applied, unchanged: [] };
+    await specs.delete(application);
+    return { application, changes: applied, unchanged: [], failed: [] };
   });
 }
 
@@ -109,7 +118,8 @@ function checkStates(changes: ResourceChange[], byId: Map<string, ResourceRecord
     if (pendingOperation && state !== 'failed') {
       problems.push(`resource '${c.name}' is ${state} with a ${pendingOperation} pending; try again when it is done`);
     } else if (!allowed.has(state)) {
-      problems.push(`resource '${c.name}' is ${state} and cannot be ${c.action === 'update' ? 'updated' : 'deleted'} until it is ${[...allowed].join(' or ')}`);
+      const hint = state === 'failed' ? `; retry it (POST /api/resources/${c.id}/retry) or remove it from the spec to delete it` : '';
+      problems.push(`resource '${c.name}' is ${state} and cannot be ${c.action === 'update' ? 'updated' : 'deleted'} until it is ${[...allowed].join(' or ')}${hint}`);
     }
   }
   if (problems.length) throw new ConflictError('RESOURCE_CONFLICT', problems.join('; '));

@@ -10,13 +10,15 @@ export type HostErrorCode =
   | 'CONFIG_READ_FAILED'
   | 'SCORE_INVALID'
   | 'SCORE_TYPE_UNSERVED'
+  | 'SCORE_PROPERTIES_INVALID'
   | 'PLACEHOLDER_UNKNOWN'
   | 'PLACEHOLDER_NOT_READY'
   | 'SPEC_NOT_FOUND'
   | 'RESOURCE_NOT_FOUND'
   | 'RESOURCE_CONFLICT'
   | 'UNAUTHENTICATED'
-  | 'FORBIDDEN';
+  | 'FORBIDDEN'
+  | 'STORE_UNAVAILABLE';
 
 /** One problem in a user's input: where it is and what is wrong. */
 export interface Issue {
@@ -64,7 +66,7 @@ export class ConfigError extends HostError {
 
 /** A submitted Score spec is malformed or asks for something no provider serves. */
 export class ScoreError extends HostError {
-  constructor(message: string, issues: Issue[], code: 'SCORE_INVALID' | 'SCORE_TYPE_UNSERVED' | 'PLACEHOLDER_UNKNOWN' = 'SCORE_INVALID') {
+  constructor(message: string, issues: Issue[], code: 'SCORE_INVALID' | 'SCORE_TYPE_UNSERVED' | 'SCORE_PROPERTIES_INVALID' | 'PLACEHOLDER_UNKNOWN' = 'SCORE_INVALID') {
     super(code, 422, message, issues);
   }
 }
@@ -94,5 +96,18 @@ export class ConflictError extends HostError {
 export class AuthError extends HostError {
   constructor(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string) {
     super(code, code === 'UNAUTHENTICATED' ? 401 : 403, message);
+  }
+}
+
+/**
+ * The database cannot be reached right now (down, restarting, connections
+ * cut). Answered 503 with `retry-after`; the message names no host or database.
+ */
+export class StoreUnavailableError extends HostError {
+  /** Seconds a client should wait before trying again. */
+  readonly retryAfterSeconds: number;
+  constructor(message = 'the store is unavailable; try again shortly', retryAfterSeconds = 5) {
+    super('STORE_UNAVAILABLE', 503, message);
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }

@@ -12,10 +12,11 @@ const WORKING = new Set(['provisioning', 'updating', 'terminating']);
 
 /**
  * Creates the metrics: runs by outcome, step durations by type and outcome,
- * queue depth (resources waiting for a worker, read at scrape time) and
- * detection latency (request → its workflow starting).
+ * queue depth (resources waiting for a worker, read once per scrape), whether the store answered that read (`innominatus_store_up`;
+ * a failed read is passed to `onStoreError` and the scrape still succeeds)
+ * and detection latency (request → its workflow starting).
  */
-export function createMetrics(hub: EventHub, queueDepth: () => Promise<number>): HostMetrics {
+export function createMetrics(hub: EventHub, queueDepth: () => Promise<number>, onStoreError: (error: unknown) => void = () => undefined): HostMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'innominatus_host_' });
   const runs = new Counter({ name: 'innominatus_runs_total', help: 'Workflow runs of resources by outcome', labelNames: ['outcome'], registers: [registry] });
@@ -28,10 +29,33 @@ export function createMetrics(hub: EventHub, queueDepth: () => Promise<number>):
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10], registers: [registry],
   });
   const transitions = new Counter({ name: 'innominatus_resource_transitions_total', help: 'Resource lifecycle transitions by target state', labelNames: ['to'], registers: [registry] });
+  // Both gauges of one scrape (collected together) share one read; the next scrape reads again.
+  let reading: Promise<number | undefined> | undefined;
+  const depthNow = () => {
+    if (!reading) {
+      const current: Promise<number | undefined> = queueDepth()
+        .catch((error: unknown) => {
+          onStoreError(error);
+          return undefined;
+        })
+        .finally(() => {
+          if (reading === current) reading = undefined;
+        });
+      reading = current;
+    }
+    return reading;
+  };
   new Gauge({
-    name: 'innominatus_queue_depth', help: 'Resources with requested work not yet taken by a worker', registers: [registry],
+    name: 'innominatus_queue_depth', help: 'Resources with requested work not yet taken by a worker (its last known value while the store does not answer)', registers: [registry],
     async collect() {
-      this.set(await queueDepth());
+      const depth = await depthNow();
+      if (depth !== undefined) this.set(depth);
+    },
+  });
+  new Gauge({
+    name: 'innominatus_store_up', help: '1 when the store answered the last read of the queue depth, else 0', registers: [registry],
+    async collect() {
+      this.set((await depthNow()) === undefined ? 0 : 1);
     },
   });
 

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScoreSpec } from './score/score-spec';
+import { KeyedLock } from './util/keyed-lock';
 
 /** A submitted Score spec as kept by the host. */
 export interface StoredSpec {
@@ -9,17 +10,32 @@ export interface StoredSpec {
   submittedAt: string;
 }
 
-/** Where the host keeps the last accepted Score spec of each application. */
-export interface SpecStore {
+/** Reads and writes of one application's spec while its lock is held. */
+export interface SpecTransaction {
   get(name: string): Promise<StoredSpec | undefined>;
   put(spec: StoredSpec): Promise<void>;
   delete(name: string): Promise<boolean>;
+}
+
+/** Where the host keeps the last accepted Score spec of each application. */
+export interface SpecStore extends SpecTransaction {
   list(): Promise<StoredSpec[]>;
+  /**
+   * Runs `fn` holding the application's lock: no other call for the same
+   * application (in this process, and for a shared store in any host on it)
+   * runs at the same time. Writes through `tx` take effect only when `fn`
+   * resolves (for a transactional store), and not at all when it throws.
+   */
+  withLock<T>(name: string, fn: (tx: SpecTransaction) => Promise<T>): Promise<T>;
 }
 
 /** Specs in memory: for tests and for hosts whose specs need not survive a restart. */
 export class MemorySpecStore implements SpecStore {
   readonly #specs = new Map<string, StoredSpec>();
+  readonly #lock = new KeyedLock();
+  withLock<T>(name: string, fn: (tx: SpecTransaction) => Promise<T>): Promise<T> {
+    return this.#lock.run(name, () => fn(this));
+  }
   async get(name: string) {
     return structuredClone(this.#specs.get(name));
   }
@@ -36,10 +52,15 @@ export class MemorySpecStore implements SpecStore {
 
 /**
  * Specs as JSON files in a folder (one per application, written atomically):
- * the companion of a SQLite store, beside its database file.
+ * the companion of a SQLite store, beside its database file. Its lock holds
+ * within one process (one host per SQLite file).
  */
 export class FileSpecStore implements SpecStore {
   readonly #dir: string;
+  readonly #lock = new KeyedLock();
+  withLock<T>(name: string, fn: (tx: SpecTransaction) => Promise<T>): Promise<T> {
+    return this.#lock.run(name, () => fn(this));
+  }
   constructor(dir: string) {
     this.#dir = dir;
     mkdirSync(dir, { recursive: true, mode: 0o700 });

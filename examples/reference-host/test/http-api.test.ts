@@ -80,7 +80,7 @@ describe('POST /api/specs', () => {
     const res = await submit();
     expect(res.statusCode).toBe(202);
     const body = res.json();
-    expect(body).toEqual({ application: 'my-app', changes: [{ action: 'create', name: 'db', type: 'postgres', id: expect.any(String), state: 'requested' }], unchanged: [] });
+    expect(body).toEqual({ application: 'my-app', changes: [{ action: 'create', name: 'db', type: 'postgres', id: expect.any(String), state: 'requested' }], unchanged: [], failed: [] });
     const spec = await app.inject({ method: 'GET', url: '/api/specs/my-app', headers: user });
     expect(spec.json().spec.resources).toEqual({ db: { type: 'postgres', properties: { size: 'small' } } });
     expect(spec.json().resources.map((r: { name: string; state: string }) => [r.name, r.state])).toEqual([['db', 'requested']]);
@@ -115,7 +115,7 @@ describe('POST /api/specs', () => {
     const updated = await submit(SPEC.replace('size: small', 'size: medium'));
     expect(updated.json().changes).toEqual([{ action: 'update', name: 'db', type: 'postgres', id, state: 'active' }]);
     expect((await env.store.getResource(id))!.pendingOperation).toBe('update');
-    expect((await submit(SPEC.replace('size: small', 'size: medium'))).json()).toEqual({ application: 'my-app', changes: [], unchanged: ['db'] });
+    expect((await submit(SPEC.replace('size: small', 'size: medium'))).json()).toEqual({ application: 'my-app', changes: [], unchanged: ['db'], failed: [] });
     const cleared = await env.store.patchResource(id, {}, { pendingOperation: null });
     expect(cleared?.pendingOperation).toBeUndefined();
     const without = SPEC.split('resources:')[0]!.replace(/\n {6}DATABASE_URL.*\n {6}DB_HOST.*/, '\n      A: b');

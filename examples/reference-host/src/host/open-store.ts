@@ -18,7 +18,15 @@ export async function openStores(config: StoreConfig, encrypter: Encrypter, logg
   }
   const connectionString = reveal(config.connectionString);
   const store = await createPostgresStore({ connectionString, encrypter, logger: fromPino(logger) });
-  const specs = await PostgresSpecStore.open(connectionString);
+  let specs: PostgresSpecStore;
+  try {
+    specs = await PostgresSpecStore.open(connectionString, {
+      onIdleError: (error) => logger.warn({ code: (error as { code?: string }).code }, `idle PostgreSQL connection of the spec store failed (it is replaced on next use): ${error.message}`),
+    });
+  } catch (err) {
+    await store.close().catch((closeError: Error) => logger.error({ err: closeError }, 'closing the resource store failed'));
+    throw err;
+  }
   const host = new URL(connectionString);
   return {
     store, specs, description: `PostgreSQL ${host.hostname}:${host.port || 5432}${host.pathname}`,

@@ -1,28 +1,58 @@
 import pg from 'pg';
-import type { SpecStore, StoredSpec } from '../spec-store';
+import { StoreUnavailableError } from '../errors';
+import type { SpecStore, SpecTransaction, StoredSpec } from '../spec-store';
+import { isStoreUnavailable } from '../util/connection-error';
+import { KeyedLock } from '../util/keyed-lock';
 
-const SCHEMA = `CREATE TABLE IF NOT EXISTS innominatus_host_specs (
+const TABLE = 'innominatus_host_specs';
+
+const SCHEMA = `CREATE TABLE IF NOT EXISTS ${TABLE} (
   name text PRIMARY KEY,
   spec jsonb NOT NULL,
   submitted_at timestamptz NOT NULL
 )`;
 
+/** Anything that runs a query: the pool, or the client of a transaction. */
+interface Queryable {
+  query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+interface SpecRow {
+  name: string;
+  spec: StoredSpec['spec'];
+  submitted_at: Date;
+}
+
+/** Options of {@link PostgresSpecStore.open}. */
+export interface PostgresSpecStoreOptions {
+  /** Told about errors of idle pooled connections (e.g. the server restarted); they are not fatal. */
+  onIdleError?: (error: Error) => void;
+}
+
 /**
  * Score specs in the same PostgreSQL database as the resources, so every
  * replica of the host sees the same specs. The table is the host's own
- * (`innominatus_host_specs`), made on start when missing.
+ * (`innominatus_host_specs`), made on start when missing. {@link withLock}
+ * holds a transaction-scoped advisory lock on the application, so replicas
+ * change one application one at a time.
  */
 export class PostgresSpecStore implements SpecStore {
   readonly #pool: pg.Pool;
+  readonly #local = new KeyedLock();
   private constructor(pool: pg.Pool) {
     this.#pool = pool;
   }
 
-  /** Connects (a small pool) and creates the table when missing. */
-  static async open(connectionString: string): Promise<PostgresSpecStore> {
-    const pool = new pg.Pool({ connectionString, max: 3 });
+  /** Connects (a small pool) and creates the table when missing (under a lock, so that hosts starting together do not collide). */
+  static async open(connectionString: string, options: PostgresSpecStoreOptions = {}): Promise<PostgresSpecStore> {
+    const pool = new pg.Pool({ connectionString, max: 4 });
+    // Without a listener, an idle client cut by the server (a restart: 57P01) would be an unhandled 'error' event and end the process.
+    pool.on('error', (error) => options.onIdleError?.(error));
     try {
-      await pool.query(SCHEMA);
+      await inTransaction(pool, async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [TABLE]);
+        await client.query(SCHEMA);
+      });
     } catch (err) {
       await pool.end();
       throw err;
@@ -30,25 +60,32 @@ export class PostgresSpecStore implements SpecStore {
     return new PostgresSpecStore(pool);
   }
 
-  async get(name: string): Promise<StoredSpec | undefined> {
-    const { rows } = await this.#pool.query('SELECT name, spec, submitted_at FROM innominatus_host_specs WHERE name = $1', [name]);
-    return rows[0] && toSpec(rows[0]);
+  get(name: string): Promise<StoredSpec | undefined> {
+    return guarded(() => getSpec(this.#pool, name));
   }
 
-  async put(spec: StoredSpec): Promise<void> {
-    await this.#pool.query(
-      `INSERT INTO innominatus_host_specs (name, spec, submitted_at) VALUES ($1, $2, $3)
-       ON CONFLICT (name) DO UPDATE SET spec = EXCLUDED.spec, submitted_at = EXCLUDED.submitted_at`,
-      [spec.name, JSON.stringify(spec.spec), spec.submittedAt],
-    );
+  put(spec: StoredSpec): Promise<void> {
+    return guarded(() => putSpec(this.#pool, spec));
   }
 
-  async delete(name: string): Promise<boolean> {
-    return ((await this.#pool.query('DELETE FROM innominatus_host_specs WHERE name = $1', [name])).rowCount ?? 0) > 0;
+  delete(name: string): Promise<boolean> {
+    return guarded(() => deleteSpec(this.#pool, name));
   }
 
-  async list(): Promise<StoredSpec[]> {
-    return (await this.#pool.query('SELECT name, spec, submitted_at FROM innominatus_host_specs ORDER BY name')).rows.map(toSpec);
+  list(): Promise<StoredSpec[]> {
+    return guarded(async () => (await this.#pool.query<SpecRow>(`SELECT name, spec, submitted_at FROM ${TABLE} ORDER BY name`)).rows.map(toSpec));
+  }
+
+  withLock<T>(name: string, fn: (tx: SpecTransaction) => Promise<T>): Promise<T> {
+    // Callers of this process queue here first, so that waiting for the advisory lock never takes more than one pooled connection per application.
+    return this.#local.run(name, () => guarded(() => inTransaction(this.#pool, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [TABLE, name]);
+      return fn({
+        get: (n) => getSpec(client, n),
+        put: (s) => putSpec(client, s),
+        delete: (n) => deleteSpec(client, n),
+      });
+    })));
   }
 
   close(): Promise<void> {
@@ -56,6 +93,53 @@ export class PostgresSpecStore implements SpecStore {
   }
 }
 
-function toSpec(row: { name: string; spec: StoredSpec['spec']; submitted_at: Date }): StoredSpec {
+async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  // A checked-out client has no listener of the pool's: a connection cut between two queries would otherwise be an unhandled 'error'.
+  const onError = (error: Error) => (broken = error);
+  client.on('error', onError);
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+    throw err;
+  } finally {
+    client.removeListener('error', onError);
+    client.release(broken);
+  }
+}
+
+/** Runs a database call; a cut or refused connection becomes a {@link StoreUnavailableError}. */
+async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (isStoreUnavailable(err)) throw new StoreUnavailableError();
+    throw err;
+  }
+}
+
+async function getSpec(db: Queryable, name: string): Promise<StoredSpec | undefined> {
+  const { rows } = await db.query<SpecRow>(`SELECT name, spec, submitted_at FROM ${TABLE} WHERE name = $1`, [name]);
+  return rows[0] && toSpec(rows[0]);
+}
+
+async function putSpec(db: Queryable, spec: StoredSpec): Promise<void> {
+  await db.query(
+    `INSERT INTO ${TABLE} (name, spec, submitted_at) VALUES ($1, $2, $3)
+     ON CONFLICT (name) DO UPDATE SET spec = EXCLUDED.spec, submitted_at = EXCLUDED.submitted_at`,
+    [spec.name, JSON.stringify(spec.spec), spec.submittedAt],
+  );
+}
+
+async function deleteSpec(db: Queryable, name: string): Promise<boolean> {
+  return ((await db.query(`DELETE FROM ${TABLE} WHERE name = $1`, [name])).rowCount ?? 0) > 0;
+}
+
+function toSpec(row: SpecRow): StoredSpec {
   return { name: row.name, spec: row.spec, submittedAt: row.submitted_at.toISOString() };
 }

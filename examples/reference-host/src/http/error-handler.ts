@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { InnominatusError } from '@innominatus/core';
-import { HostError, type Issue } from '../errors';
+import { HostError, StoreUnavailableError, type Issue } from '../errors';
+import { isStoreUnavailable } from '../util/connection-error';
 
 const CORE_STATUS: Record<string, number> = {
   RESOURCE_NOT_FOUND: 404,
@@ -24,13 +25,20 @@ function validationIssues(error: FastifyError): Issue[] {
 
 /**
  * Every error leaves as JSON `{ error: { code, message, issues? } }` with a
- * fitting status; unexpected errors are logged and answered 500 without detail.
+ * fitting status; a store that cannot be reached is 503 `STORE_UNAVAILABLE`
+ * with `retry-after`; unexpected errors are logged and answered 500 without detail.
  */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (!(error instanceof HostError) && isStoreUnavailable(error)) {
+      request.log.warn({ err: error }, 'store unavailable');
+      const unavailable = new StoreUnavailableError();
+      return reply.code(503).header('retry-after', String(unavailable.retryAfterSeconds)).send(unavailable.toJSON());
+    }
+    if (error instanceof StoreUnavailableError) void reply.header('retry-after', String(error.retryAfterSeconds));
     if (error instanceof HostError) {
       if (error.status === 401) void reply.header('www-authenticate', 'Bearer realm="innominatus"');
       return reply.code(error.status).send(error.toJSON());

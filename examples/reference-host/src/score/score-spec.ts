@@ -1,4 +1,5 @@
 import { Ajv } from 'ajv';
+import { MAX_PROPERTIES_BYTES } from '@innominatus/core';
 import { ScoreError, type Issue } from '../errors';
 import { parseYamlSource, type YamlSource } from '../util/yaml-source';
 import { schemaIssues } from '../util/schema-issues';
@@ -68,11 +69,19 @@ export function parseScore(input: string | unknown): ParsedScore {
     throw new ScoreError(`Score spec is invalid: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, issues);
   }
   const spec = value as unknown as ScoreSpec;
-  const both = Object.entries(spec.resources ?? {}).filter(([, r]) => r.properties && r.params);
-  if (both.length) {
-    const issues: Issue[] = both.map(([name]) => at(source, ['resources', name, 'params'], 'use either properties or params, not both'));
-    throw new ScoreError(`Score spec is invalid: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, issues);
+  const issues: Issue[] = [];
+  for (const [name, r] of Object.entries(spec.resources ?? {})) {
+    if (r.properties && r.params) {
+      issues.push(at(source, ['resources', name, 'params'], 'use either properties or params, not both'));
+      continue;
+    }
+    // The store's limit, checked here so that it is the user's 422 and not the store's error.
+    const size = Buffer.byteLength(JSON.stringify(resourceProperties(r)));
+    if (size > MAX_PROPERTIES_BYTES) {
+      issues.push(at(source, ['resources', name, r.params ? 'params' : 'properties'], `are ${size} bytes as JSON; the limit is ${MAX_PROPERTIES_BYTES}`));
+    }
   }
+  if (issues.length) throw new ScoreError(`Score spec is invalid: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, issues);
   return { spec, ...(source ? { source } : {}) };
 }
 

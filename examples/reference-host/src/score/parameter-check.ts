@@ -1,0 +1,101 @@
+import {
+  InnominatusError, ParameterError, mapParameters, parameterSchema, validateParameters,
+  type ProviderOperation, type ProviderRegistry, type Workflow,
+} from '@innominatus/core';
+import { ScoreError, type Issue } from '../errors';
+import type { YamlSource } from '../util/yaml-source';
+import type { ResourceChange } from './resource-diff';
+import { at } from './score-spec';
+
+/** Parameter schemas by workflow, built once per loaded workflow. */
+const schemas = new WeakMap<Workflow, Record<string, unknown>>();
+
+function schemaOf(workflow: Workflow): Record<string, unknown> {
+  let schema = schemas.get(workflow);
+  if (!schema) schemas.set(workflow, (schema = parameterSchema(workflow.parameters ?? [])));
+  return schema;
+}
+
+/**
+ * The operations a change must be able to run: a new resource must be
+ * creatable and later deletable, a changed one updatable and deletable. An
+ * operation the provider does not serve at all is left out for delete (it
+ * would fail the same for any properties) and reported for the others.
+ */
+function operationsOf(change: ResourceChange): ProviderOperation[] {
+  if (change.action === 'create') return ['create', 'delete'];
+  if (change.action === 'update') return ['update', 'delete'];
+  return [];
+}
+
+/**
+ * Dry-runs what the orchestrator will do with each created or updated
+ * resource: resolves type → provider → workflow, maps the properties to the
+ * workflow's parameters and validates them against the workflow's
+ * declaration. Throws one {@link ScoreError} (`SCORE_PROPERTIES_INVALID`)
+ * listing every problem, each at the spec field it comes from
+ * (`resources.<name>.properties.<property>`, `resources.<name>` for a value
+ * made from the resource name, `metadata.name` for one made from the
+ * application name), before anything is stored or run.
+ */
+export function checkParameters(registry: ProviderRegistry, application: string, changes: readonly ResourceChange[], source?: YamlSource): void {
+  const issues: Issue[] = [];
+  for (const change of changes) {
+    if (change.action === 'delete') continue;
+    for (const operation of operationsOf(change)) {
+      const found = checkOperation(registry, application, change, operation, source);
+      if (found === undefined) continue;
+      issues.push(...found);
+      break;
+    }
+  }
+  if (issues.length) {
+    throw new ScoreError(`Score spec asks for what its providers cannot do: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, issues, 'SCORE_PROPERTIES_INVALID');
+  }
+}
+
+/** The issues of one operation of one change, or `undefined` when it would run (or is not served and need not be). */
+function checkOperation(
+  registry: ProviderRegistry,
+  application: string,
+  change: Extract<ResourceChange, { action: 'create' | 'update' }>,
+  operation: ProviderOperation,
+  source: YamlSource | undefined,
+): Issue[] | undefined {
+  const here = (path: (string | number)[], message: string) => at(source, path, message);
+  let resolution: ReturnType<ProviderRegistry['resolve']>;
+  try {
+    resolution = registry.resolve(change.type, operation);
+  } catch (err) {
+    if (operation === 'delete' && InnominatusError.is(err) && err.code === 'OPERATION_NOT_SUPPORTED') return undefined;
+    return [here(['resources', change.name, 'type'], (err as Error).message)];
+  }
+  const workflow = resolution.workflow.workflow;
+  const what = `(${operation} workflow '${resolution.workflowName}' of provider '${resolution.providerName}')`;
+  let parameters: Record<string, unknown>;
+  try {
+    parameters = mapParameters(resolution, { name: change.name, type: change.type, application, properties: change.properties, operation });
+  } catch (err) {
+    return [here(['resources', change.name], `cannot be turned into workflow parameters ${what}: ${(err as Error).message}`)];
+  }
+  try {
+    validateParameters(schemaOf(workflow), workflow.parameters ?? [], parameters);
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof ParameterError)) throw err;
+    return err.issues.map((i) => here(fieldOf(resolution.mapping, change, i.parameter), `parameter '${i.parameter}' ${i.message} ${what}`));
+  }
+}
+
+/** The spec field a workflow parameter's value came from. */
+function fieldOf(mapping: ReturnType<ProviderRegistry['resolve']>['mapping'], change: { name: string; properties: Record<string, unknown> }, parameter: string): (string | number)[] {
+  const template = mapping.templates.get(parameter);
+  if (!template) {
+    return parameter in change.properties ? ['resources', change.name, 'properties', parameter] : ['resources', change.name];
+  }
+  const refs = template.expressions.flatMap((e) => e.expression.references).filter((r) => r.root === 'resource');
+  const [first, second] = refs[0]?.path ?? [];
+  if (refs.length === 1 && first === 'application') return ['metadata', 'name'];
+  if (refs.length === 1 && first === 'properties' && second !== undefined && second in change.properties) return ['resources', change.name, 'properties', second];
+  return ['resources', change.name];
+}
