@@ -16,6 +16,7 @@ import { bridgeOrchestratorEvents } from './event-bridge';
 import { kubernetesAccess, type Simulation } from './kubernetes-access';
 import { loadProviders } from './load-providers';
 import { openStores } from './open-store';
+import { credentialsOf } from '../util/url-credentials';
 
 /** Options of {@link createHost}. */
 export interface HostOptions {
@@ -58,7 +59,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const secrets = [
     ...config.auth.tokens.map((t) => reveal(t.token)),
     ...(config.secrets.encryptionKey ? [reveal(config.secrets.encryptionKey)] : []),
-    ...(config.store.kind === 'postgres' ? passwordOf(reveal(config.store.connectionString)) : []),
+    ...(config.store.kind === 'postgres' ? credentialsOf(reveal(config.store.connectionString)) : []),
+    ...config.providers.flatMap((p) => (p.source.type === 'git' ? credentialsOf(p.source.repository, { tokenAsUser: true }) : [])),
   ];
   const logger = createLogger({ level: config.logging.level, ...(options.logDestination ? { destination: options.logDestination } : {}), secrets });
   const notices: string[] = [];
@@ -149,14 +151,5 @@ export async function createHost(options: HostOptions): Promise<Host> {
   } catch (err) {
     await closeAll();
     throw err;
-  }
-}
-
-function passwordOf(url: string): string[] {
-  try {
-    const p = decodeURIComponent(new URL(url).password);
-    return p ? [p] : [];
-  } catch {
-    return [];
   }
 }

@@ -1,8 +1,9 @@
-import { ProviderRegistry, type StepRegistry } from '@innominatus/core';
+import { ProviderRegistry, scrubText, type StepRegistry } from '@innominatus/core';
 import { loadProviderSource, type Diagnostic } from '@innominatus/provider-sdk';
 import type { Logger } from 'pino';
 import type { ProviderConfig } from '../config/host-config';
 import type { ProviderDiagnostic, ProviderStatus } from '../host-services';
+import { credentialsOf, withoutCredentials } from '../util/url-credentials';
 
 /** Options of {@link loadProviders}. */
 export interface LoadProvidersOptions {
@@ -12,8 +13,16 @@ export interface LoadProvidersOptions {
   logger: Logger;
 }
 
-function toDiagnostic(d: Diagnostic): ProviderDiagnostic {
-  return { severity: d.severity, code: d.code, message: d.message, file: d.file, line: d.line, col: d.col };
+/** Replaces a repository URL (with its credentials) and any credential left over by their redacted forms. */
+function cleaner(repository: string | undefined): (text: string) => string {
+  if (repository === undefined) return (text) => text;
+  const display = withoutCredentials(repository);
+  const secrets = credentialsOf(repository, { tokenAsUser: true });
+  return (text) => scrubText(text.split(repository).join(display), secrets);
+}
+
+function toDiagnostic(d: Diagnostic, clean: (text: string) => string): ProviderDiagnostic {
+  return { severity: d.severity, code: d.code, message: clean(d.message), file: d.file, line: d.line, col: d.col };
 }
 
 /**
@@ -26,9 +35,11 @@ export async function loadProviders(configs: readonly ProviderConfig[], options:
   const registry = new ProviderRegistry();
   const statuses: ProviderStatus[] = [];
   for (const config of configs) {
+    // A repository URL may carry a deploy token: status, diagnostics and log lines get it without.
+    const clean = cleaner(config.source.type === 'git' ? config.source.repository : undefined);
     const source: ProviderStatus['source'] = config.source.type === 'filesystem'
       ? { type: 'filesystem', path: config.source.path }
-      : { type: 'git', repository: config.source.repository, ref: config.source.ref };
+      : { type: 'git', repository: withoutCredentials(config.source.repository), ref: config.source.ref };
     const status: ProviderStatus = { name: config.name, enabled: config.enabled, status: 'disabled', source, diagnostics: [] };
     statuses.push(status);
     if (!config.enabled) {
@@ -42,7 +53,7 @@ export async function loadProviders(configs: readonly ProviderConfig[], options:
           : { git: { url: config.source.repository, ref: config.source.ref, ...(config.source.path ? { path: config.source.path } : {}) } },
         { steps: options.steps, cacheDir: options.cacheDir, ...(config.source.type === 'filesystem' ? { displayRoot: config.source.path } : {}) },
       );
-      status.diagnostics = result.diagnostics.map(toDiagnostic);
+      status.diagnostics = result.diagnostics.map((d) => toDiagnostic(d, clean));
       const errors = result.diagnostics.filter((d) => d.severity === 'error');
       if (!result.provider || errors.length) throw new Error(`${errors.length} error(s) in the provider`);
       if (result.provider.provider.metadata.name !== config.name) {
@@ -54,8 +65,9 @@ export async function loadProviders(configs: readonly ProviderConfig[], options:
       options.logger.info({ provider: config.name, types: registry.types().filter((t) => registry.providerOf(t) === config.name) }, 'provider registered');
     } catch (err) {
       status.status = 'failed';
-      if (status.diagnostics.every((d) => d.severity !== 'error')) status.diagnostics.push({ severity: 'error', message: (err as Error).message });
-      options.logger.error({ provider: config.name, diagnostics: status.diagnostics }, `provider '${config.name}' not registered: ${(err as Error).message}`);
+      const message = clean((err as Error).message);
+      if (status.diagnostics.every((d) => d.severity !== 'error')) status.diagnostics.push({ severity: 'error', message });
+      options.logger.error({ provider: config.name, diagnostics: status.diagnostics }, `provider '${config.name}' not registered: ${message}`);
     }
   }
   return { registry, statuses };
