@@ -32,6 +32,14 @@ describe('innominatus-host command line', () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 
+  it('refuses a --store URL that does not parse, naming store.url without echoing it', async () => {
+    const { code, stderr } = await runCli(['--store', 'postgres://u:Pw0rd-not-shown@127.0.0.1:99999/db'], { INNOMINATUS_ENCRYPTION_KEY: 'ab'.repeat(32) });
+    expect(code).toBe(2);
+    expect(stderr).toContain('store.url: is not a valid URL (expected postgres://user:password@host:port/database');
+    expect(stderr).not.toContain('Pw0rd-not-shown');
+    expect(stderr).not.toContain('Invalid URL');
+  }, 60_000);
+
   it('refuses a bad flag with a usage message', async () => {
     const { code, stderr } = await runCli(['--port', 'eighty']);
     expect(code).toBe(1);

@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, configText, until } from './support/e2e-host';
+import { spawnHost, type HostProcess } from './support/host-process';
+import { freshDatabase } from './support/pg-database';
+
+const spec = `apiVersion: score.dev/v1b1
+metadata:
+  name: cut-app
+containers:
+  main:
+    image: app:1
+resources:
+  db:
+    type: postgres
+`;
+
+describe('a host on PostgreSQL when the server cuts its connections (a restart)', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let dir: string;
+  let host: HostProcess;
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    dir = mkdtempSync(join(tmpdir(), 'innominatus-pgcut-'));
+    const file = join(dir, 'config.yaml');
+    writeFileSync(file, configText({ store: db.url }));
+    host = await spawnHost(file, [], { INNOMINATUS_ENCRYPTION_KEY: randomBytes(32).toString('hex') });
+  }, 60_000);
+  afterAll(async () => {
+    await host?.stop('SIGKILL');
+    await db?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps running and serving after every backend of its database is terminated', async () => {
+    // Warm both pools (resources and specs) so that they hold idle connections.
+    expect((await call(host.url, 'POST', '/api/specs', { body: spec })).status).toBe(202);
+    expect((await call(host.url, 'GET', '/api/specs/cut-app')).status).toBe(200);
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+      expect(rows[0].n).toBeGreaterThan(0);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    } finally {
+      await admin.end();
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    expect(host.child.exitCode).toBeNull();
+    expect(host.child.signalCode).toBeNull();
+    const specs = await until('the spec list to be served again', async () => {
+      const res = await call(host.url, 'GET', '/api/specs');
+      return res.status === 200 ? res.json : undefined;
+    });
+    expect(specs.specs.map((s: { name: string }) => s.name)).toEqual(['cut-app']);
+    expect((await call(host.url, 'GET', '/healthz', { token: null })).json).toEqual({ status: 'ok' });
+    expect(host.stderr() + host.stdout()).toContain('idle PostgreSQL connection of the spec store failed');
+    expect(host.child.exitCode).toBeNull();
+  }, 60_000);
+});
