@@ -292,6 +292,68 @@ describe('orchestrator', () => {
     expect(t.logs.some((l) => l.startsWith('lease lost; aborting the run'))).toBe(true);
   });
 
+  it('treats its own lapsed lease coming back from a claim as a renewal, and aborts a run whose lease it cannot confirm in time', async () => {
+    const memory = new MemoryStore();
+    let slowUntil = Infinity;
+    let heartbeats = 0;
+    // For the first 900 ms, heartbeats hang for longer than the lease (a stuck connection).
+    const store = new Proxy(memory, {
+      get(target, p) {
+        if (p === 'heartbeat') {
+          return (...a: Parameters<MemoryStore['heartbeat']>) => {
+            heartbeats++;
+            return Date.now() < slowUntil ? sleep(900).then(() => target.heartbeat(...a)) : target.heartbeat(...a);
+          };
+        }
+        const v = Reflect.get(target, p, target);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    const t = setup({ store, leaseMs: 600, heartbeatMs: 100, pollIntervalMs: 50 });
+    t.holds.set('orders-db', 1_200);
+    slowUntil = Date.now() + 900;
+    t.o.start();
+    const { id } = await t.o.submit(request);
+    const r = await until('the resource to settle', async () => {
+      const x = await memory.getResource(id);
+      return x && (x.state === 'active' || x.state === 'failed') ? x : undefined;
+    });
+    expect(r.state).toBe('active');
+    expect((await memory.listTransitions(id)).map((h) => `${h.from ?? ''}>${h.to}`)).toEqual(['>requested', 'requested>provisioning', 'provisioning>active']);
+    // The aborted try and the one that finished; never two at once.
+    expect(t.calls).toEqual(['orders-db/create/first', 'orders-db/create/work', 'orders-db/create/work']);
+    expect(t.peak()).toBe(1);
+    expect(heartbeats).toBeGreaterThan(0);
+    expect(t.logs.filter((l) => l.startsWith('lease not confirmed within 480 ms; aborting the run')).length).toBe(1);
+    expect(t.logs.some((l) => l.includes('RUN_ACTIVE'))).toBe(false);
+    expect(t.o.running()).toEqual([]);
+  });
+
+  it('never fails a resource because its run is busy in the engine (RUN_ACTIVE): it tries again later', async () => {
+    const t = setup({ heartbeatMs: 50 });
+    t.holds.set('orders-db', 300);
+    const id = 'r-busy';
+    const runId = runIdFor(id, 'create', 1);
+    await t.store.createResource({ ...request, id });
+    const direct = t.engine.run(wf('db-create', 'create'), {
+      parameters: { size: 'M' }, runId,
+      context: { resource: { id, name: request.name, type: request.type, application: request.application, properties: request.properties, operation: 'create' } },
+    });
+    await until('the direct run to hold the step', async () => t.calls.length === 2);
+    t.o.start();
+    await direct;
+    const r = await until('the resource to settle', async () => {
+      const x = await t.store.getResource(id);
+      return x && !x.leaseOwner && (x.state === 'active' || x.state === 'failed') ? x : undefined;
+    });
+    expect(r.state).toBe('active');
+    expect(t.logs.filter((l) => l.startsWith('run busy (RUN_ACTIVE); trying again in 50 ms')).length).toBeGreaterThan(0);
+    expect(r.outputs?.size).toBe('M');
+    expect((await t.store.listTransitions(id)).map((h) => `${h.from ?? ''}>${h.to}`)).toEqual(['>requested', 'requested>provisioning', 'provisioning>active']);
+    // Resuming the finished run re-ran nothing.
+    expect(t.calls).toEqual(['orders-db/create/first', 'orders-db/create/work']);
+  });
+
   it('rejects an update whose properties are not an object', async () => {
     const t = setup();
     await expect(t.o.update('x', [] as unknown as Record<string, unknown>)).rejects.toMatchObject({

@@ -21,10 +21,17 @@ interface Work {
   controller: AbortController;
   /** Why the run is being aborted; the resource then keeps its state and its run is resumed later. */
   abortReason?: 'stop' | 'lease lost';
-  /** When the lease was last known to be held (claim or heartbeat), epoch ms. */
+  /** When the lease was last known to be held (claim or heartbeat), epoch ms: the time the store was asked, not when it answered. */
   confirmedAt: number;
+  /** Aborts the run when the lease is not confirmed again before it could have lapsed. */
+  watchdog?: NodeJS.Timeout;
+  /** A claim handed the resource back while this work ran (or was finishing): the lease is given up again when it ends. */
+  renewed?: boolean;
   done: Promise<void>;
 }
+
+/** Store errors that mean "this run is busy elsewhere right now", never a failure of the operation. */
+const CONTENDED = new Set(['RUN_ACTIVE', 'RUN_EXISTS']);
 
 /**
  * The deterministic run id of one operation on one resource: a replica that
@@ -59,6 +66,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const batchSize = positive('batchSize', options.batchSize ?? 25);
   const leaseMs = positive('leaseMs', options.leaseMs ?? 30_000);
   const heartbeatMs = positive('heartbeatMs', options.heartbeatMs ?? Math.max(1, Math.floor(leaseMs / 3)));
+  // A run stops this long before its lease could lapse unless a heartbeat confirmed it, so two replicas never both work on it.
+  const leaseMarginMs = Math.min(Math.max(1, Math.floor(leaseMs / 5)), 5_000);
+  const heartbeatTimeoutMs = Math.max(1, Math.min(heartbeatMs, leaseMs - leaseMarginMs));
   const pollIntervalMs = positive('pollIntervalMs', options.pollIntervalMs ?? 5_000);
   const maxTries = positive('retry.attempts', options.retry?.attempts ?? 3);
   const backoff = options.retry?.backoff ?? ((n: number) => Math.min(1_000 * 2 ** (n - 1), 60_000));
@@ -74,6 +84,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   let pumpAgain = false;
   let pollTimer: NodeJS.Timeout | undefined;
   let heartbeatTimer: NodeJS.Timeout | undefined;
+  let heartbeating = false;
   let unsubscribeStore: (() => void) | undefined;
   const engineHandlers: [keyof EngineEvents, (e: { runId: string }) => void][] = [];
 
@@ -113,8 +124,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         pumpAgain = false;
         while (running && inflight.size < concurrency) {
           const want = Math.min(batchSize, concurrency - inflight.size);
+          const asked = Date.now();
           const batch = await store.claim(owner, want, leaseMs);
-          for (const r of batch) begin(r);
+          for (const r of batch) begin(r, asked);
           if (batch.length < want) break;
         }
       } while (pumpAgain && running && inflight.size < concurrency);
@@ -125,18 +137,38 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     }
   }
 
-  function begin(r: ResourceRecord): void {
+  /** Records that the lease on `work` was held at `at` and re-arms its watchdog. */
+  function confirm(work: Work, at: number): void {
+    if (work.abortReason) return;
+    work.confirmedAt = Math.max(work.confirmedAt, at);
+    clearTimeout(work.watchdog);
+    work.watchdog = setTimeout(() => {
+      loseLease(work, `lease not confirmed within ${leaseMs - leaseMarginMs} ms; aborting the run so another replica can resume it`);
+    }, Math.max(0, work.confirmedAt + leaseMs - leaseMarginMs - Date.now()));
+  }
+
+  function begin(r: ResourceRecord, asked: number): void {
+    const current = inflight.get(r.id);
+    if (current) {
+      // Our own lease lapsed (a slow heartbeat), or the work released it and is finishing, and the claim gave it back: a renewal, not new work.
+      current.renewed = true;
+      confirm(current, asked);
+      return;
+    }
     if (!running) {
       void store.release(owner, [r.id]).catch((e) => fail(`releasing resource '${r.id}' failed`, e));
       return;
     }
-    const work: Work = { resourceId: r.id, controller: new AbortController(), confirmedAt: Date.now(), done: Promise.resolve() };
+    const work: Work = { resourceId: r.id, controller: new AbortController(), confirmedAt: asked, done: Promise.resolve() };
     inflight.set(r.id, work);
+    confirm(work, asked);
     work.done = serve(r, work)
       .catch((error) => fail(`serving resource '${r.id}' failed`, error))
-      .finally(() => {
+      .finally(async () => {
+        clearTimeout(work.watchdog);
         inflight.delete(r.id);
         if (work.runId) runToResource.delete(work.runId);
+        if (work.renewed) await store.release(owner, [r.id]).catch((e) => fail(`releasing resource '${r.id}' failed`, e));
         kick();
       });
   }
@@ -178,6 +210,19 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       logger.info(`operation interrupted (${work.abortReason}); its run resumes later`, { owner, resourceId: r.id });
       return;
     }
+    if (InnominatusError.is(error) && CONTENDED.has(error.code)) {
+      // The run is busy in this engine (or was just created by another replica): never a failure of the
+      // operation and no try counted. Not claimable for a while, so the claim loop does not spin on it.
+      const delayMs = heartbeatMs;
+      await store.patchResource(r.id, { owner, state: working }, { nextAttemptAt: new Date(Date.now() + delayMs).toISOString(), releaseLease: true });
+      logger.warn(`run busy (${error.code}); trying again in ${delayMs} ms`, { owner, resourceId: r.id });
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        kick();
+      }, delayMs);
+      timers.add(timer);
+      return;
+    }
     const record = journaled(error);
     const failedTries = r.attempts + 1;
     if (record.retryable && failedTries < maxTries) {
@@ -198,29 +243,39 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     await move(r.id, working, 'failed', reason, { owner, set: { attempts: failedTries, error: record, nextAttemptAt: null, releaseLease: true } });
   }
 
-  const loseLease = (work: Work) => {
+  const loseLease = (work: Work, message = 'lease lost; aborting the run so the new owner can resume it') => {
     if (work.abortReason) return;
     work.abortReason = 'lease lost';
-    logger.warn('lease lost; aborting the run so the new owner can resume it', { owner, resourceId: work.resourceId });
+    clearTimeout(work.watchdog);
+    logger.warn(message, { owner, resourceId: work.resourceId });
     work.controller.abort(new StoreError('STORE_ERROR', `lease on resource '${work.resourceId}' was lost`));
   };
 
   async function heartbeat(): Promise<void> {
     const ids = [...inflight.keys()];
-    if (ids.length === 0) return;
+    if (ids.length === 0 || heartbeating) return;
+    heartbeating = true;
     const asked = Date.now();
+    let timeout: NodeJS.Timeout | undefined;
     try {
-      const held = new Set(await store.heartbeat(owner, ids, leaseMs));
+      const held = new Set(await Promise.race([
+        store.heartbeat(owner, ids, leaseMs),
+        new Promise<never>((_, reject) => {
+          timeout = setTimeout(() => reject(new StoreError('STORE_ERROR', `no answer within ${heartbeatTimeoutMs} ms`)), heartbeatTimeoutMs);
+        }),
+      ]));
       for (const id of ids) {
         const work = inflight.get(id);
         if (!work) continue;
-        if (held.has(id)) work.confirmedAt = asked;
+        if (held.has(id)) confirm(work, asked);
         else loseLease(work);
       }
     } catch (error) {
+      // The watchdogs abort runs whose leases stay unconfirmed.
       fail('extending leases failed', error);
-      // Unconfirmed for a whole lease: another replica may own it now, so stop working on it.
-      for (const work of inflight.values()) if (work.confirmedAt + leaseMs <= Date.now()) loseLease(work);
+    } finally {
+      clearTimeout(timeout);
+      heartbeating = false;
     }
   }
 
