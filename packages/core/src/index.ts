@@ -51,7 +51,7 @@ export type {
 export { describeAjvErrors, validatorFor } from './util/ajv';
 
 export type {
-  Store, ResourceRecord, ResourceState, Operation, TransitionRecord, NewResource, ResourcePatch, ResourceExpectation, StateChange, ResourceFilter, MemoryStoreOptions,
+  Store, ResourceRecord, ResourceState, Operation, TransitionRecord, NewResource, ResourcePatch, ResourceExpectation, StateChange, ResourceFilter, ResourceCountFilter, MemoryStoreOptions,
 } from './store/index';
 export { RESOURCE_STATES, MemoryStore, checkNewResource, checkPropertiesSize, listLimit, MAX_NAME_LENGTH, MAX_PROPERTIES_BYTES, MAX_LIST_LIMIT } from './store/index';
 export { createOrchestrator, runIdFor, TRANSITIONS, WORKING_STATE, DONE_STATE, canTransition } from './orchestrator/index';

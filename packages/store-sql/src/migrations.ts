@@ -75,6 +75,17 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       ];
     },
   },
+  {
+    version: 2,
+    description: 'claim index without failed resources; index for listing by application',
+    // The claim query's predicate is exactly this index's, so PostgreSQL and SQLite use it;
+    // failed resources keep their pending operation but are never claimed, so they stay out.
+    sql: () => [
+      'DROP INDEX resources_pending',
+      `CREATE INDEX resources_claimable ON resources (seq) WHERE pending_operation IS NOT NULL AND state <> 'failed'`,
+      'CREATE INDEX resources_application ON resources (application, seq)',
+    ],
+  },
 ]);
 
 /** The newest schema version this code knows. */

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
   StoreError, checkNewResource, checkPropertiesSize, listLimit, seal, unseal,
-  type Encrypter, type NewResource, type ResourceExpectation, type ResourceFilter, type ResourcePatch, type ResourceRecord,
+  type Encrypter, type NewResource, type ResourceCountFilter, type ResourceExpectation, type ResourceFilter, type ResourcePatch, type ResourceRecord,
   type ResourceState, type RunRecord, type StateChange, type StepRecord, type Store, type TransitionRecord, type Operation, type JournaledError,
 } from '@innominatus/core';
 import { constraintKind, WORK_CHANNEL, type SqlDriver, type SqlExecutor, type SqlRow } from './driver';
+
+/** Work queued or in flight; the exact predicate of the partial index `resources_claimable` (migration 2). */
+const CLAIMABLE = "pending_operation IS NOT NULL AND state <> 'failed'";
 
 interface ResourceRow extends SqlRow {
   seq: number | string;
@@ -181,11 +184,15 @@ export class SqlStore implements Store {
 
   async listResources(filter: ResourceFilter = {}): Promise<ResourceRecord[]> {
     const limit = listLimit(filter.limit);
-    const rows = await this.#db.query<ResourceRow>(
-      'SELECT * FROM resources WHERE (CAST($1 AS TEXT) IS NULL OR application = $1) AND (CAST($2 AS TEXT) IS NULL OR state = $2) ORDER BY seq LIMIT $3',
-      [filter.application ?? null, filter.state ?? null, limit],
-    );
+    const { where, params } = filterClause(filter);
+    const rows = await this.#db.query<ResourceRow>(`SELECT * FROM resources${where} ORDER BY seq LIMIT $${params.length + 1}`, [...params, limit]);
     return rows.map((r) => this.#record(r));
+  }
+
+  async countResources(filter: ResourceCountFilter = {}): Promise<number> {
+    const { where, params } = filterClause(filter);
+    const [row] = await this.#db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM resources${where}`, params);
+    return Number(row?.n ?? 0);
   }
 
   async listTransitions(resourceId: string): Promise<TransitionRecord[]> {
@@ -242,7 +249,7 @@ export class SqlStore implements Store {
       `UPDATE resources SET lease_owner = $1, lease_expires_at = $2
        WHERE id IN (
          SELECT id FROM resources
-         WHERE pending_operation IS NOT NULL AND state <> 'failed'
+         WHERE ${CLAIMABLE}
            AND (lease_expires_at IS NULL OR lease_expires_at <= $3)
            AND (next_attempt_at IS NULL OR next_attempt_at <= $3)
          ORDER BY seq LIMIT $4 ${lock})
@@ -369,6 +376,22 @@ export class SqlStore implements Store {
   #emit(): void {
     for (const l of this.#listeners) queueMicrotask(l);
   }
+}
+
+/**
+ * The WHERE clause of a list or count with only the given filters, so each
+ * combination is a plain predicate the planner can match to an index.
+ * `pending` uses the claim predicate, the one the `resources_claimable` index covers.
+ */
+function filterClause(f: ResourceCountFilter): { where: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  if (f.application !== undefined) where.push(`application = $${params.push(f.application)}`);
+  if (f.type !== undefined) where.push(`type = $${params.push(f.type)}`);
+  if (f.state !== undefined) where.push(`state = $${params.push(f.state)}`);
+  if (f.pending === true) where.push(`${CLAIMABLE}`);
+  if (f.pending === false) where.push(`NOT (${CLAIMABLE})`);
+  return { where: where.length ? ` WHERE ${where.join(' AND ')}` : '', params };
 }
 
 function json(value: unknown): string {

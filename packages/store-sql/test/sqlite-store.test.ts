@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { aesGcmEncrypter, type Store } from '@innominatus/core';
 import { describeStoreConformance } from '@innominatus/core/testing/store-conformance';
 import { describe, expect, it } from 'vitest';
-import { createSqliteStore, SCHEMA_VERSION } from '../src/index';
+import { createSqliteStore, MIGRATIONS, SCHEMA_VERSION } from '../src/index';
 
 function rawSqliteText(file: string): string {
   const db = new Database(file, { readonly: true });
@@ -50,9 +50,47 @@ describe('sqlite store', () => {
       expect((await b.getResource(r.id))?.properties).toEqual({ size: 'M' });
       await b.close();
       const db = new Database(filename, { readonly: true });
-      expect(db.prepare('SELECT version FROM innominatus_schema').all()).toEqual([{ version: SCHEMA_VERSION }]);
+      expect(db.prepare('SELECT version FROM innominatus_schema ORDER BY version').all()).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('migrates a database created at version 1: the claim index leaves out failed resources, listing by application has an index', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'store-sqlite-'));
+    const filename = join(dir, 'store.db');
+    try {
+      const old = new Database(filename);
+      old.exec('CREATE TABLE innominatus_schema (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)');
+      for (const statement of MIGRATIONS[0]!.sql('sqlite')) old.exec(statement);
+      old.prepare("INSERT INTO innominatus_schema VALUES (1, 'v1', 'x')").run();
+      const insert = old.prepare(`INSERT INTO resources (id, application, name, type, properties, state, pending_operation, generation, created_at, updated_at)
+        VALUES (?, 'shop', ?, 'postgres', '{}', ?, 'create', 1, 1, 1)`);
+      insert.run('r-failed', 'a', 'failed');
+      insert.run('r-queued', 'b', 'requested');
+      old.close();
+      const store = await createSqliteStore({ filename });
+      expect((await store.claim('me', 10, 60_000)).map((r) => r.id)).toEqual(['r-queued']);
+      expect(await store.countResources({ pending: true })).toBe(1);
+      await store.close();
+      const db = new Database(filename, { readonly: true });
+      try {
+        expect(db.prepare('SELECT version FROM innominatus_schema ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }]);
+        const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'resources' AND sql IS NOT NULL ORDER BY name").all();
+        expect(indexes).toEqual([
+          { name: 'resources_application', sql: 'CREATE INDEX resources_application ON resources (application, seq)' },
+          { name: 'resources_claimable', sql: "CREATE INDEX resources_claimable ON resources (seq) WHERE pending_operation IS NOT NULL AND state <> 'failed'" },
+          { name: 'resources_live_name', sql: "CREATE UNIQUE INDEX resources_live_name ON resources (application, name) WHERE state <> 'terminated'" },
+        ]);
+        const plan = (sql: string) => JSON.stringify(db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all());
+        expect(plan("SELECT id FROM resources WHERE pending_operation IS NOT NULL AND state <> 'failed' AND (lease_expires_at IS NULL OR lease_expires_at <= 5) ORDER BY seq LIMIT 5"))
+          .toContain('USING INDEX resources_claimable');
+        expect(plan("SELECT * FROM resources WHERE application = 'shop' ORDER BY seq LIMIT 5")).toContain('USING INDEX resources_application');
+      } finally {
+        db.close();
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

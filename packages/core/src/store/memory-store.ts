@@ -4,7 +4,7 @@ import { ephemeralEncrypter, seal, unseal, type Encrypter } from '../journal/enc
 import { MemoryJournal } from '../journal/memory-journal';
 import type { JournaledError, RunRecord, StepRecord } from '../journal/types';
 import type {
-  NewResource, Operation, ResourceExpectation, ResourceFilter, ResourcePatch, ResourceRecord, ResourceState, StateChange, Store, TransitionRecord,
+  NewResource, Operation, ResourceCountFilter, ResourceExpectation, ResourceFilter, ResourcePatch, ResourceRecord, ResourceState, StateChange, Store, TransitionRecord,
 } from './types';
 import { checkNewResource, checkPropertiesSize, listLimit } from './validate';
 
@@ -96,11 +96,19 @@ export class MemoryStore implements Store {
 
   async listResources(filter: ResourceFilter = {}): Promise<ResourceRecord[]> {
     const limit = listLimit(filter.limit);
-    return [...this.#rows.values()]
-      .filter((r) => (filter.application === undefined || r.application === filter.application) && (filter.state === undefined || r.state === filter.state))
-      .sort((a, b) => a.seq - b.seq)
-      .slice(0, limit)
-      .map((r) => this.#record(r));
+    const out: Row[] = [];
+    // Rows are kept in creation order (a Map keeps insertion order); stop at the limit.
+    for (const r of this.#rows.values()) {
+      if (out.length >= limit) break;
+      if (matches(r, filter)) out.push(r);
+    }
+    return out.map((r) => this.#record(r));
+  }
+
+  async countResources(filter: ResourceCountFilter = {}): Promise<number> {
+    let n = 0;
+    for (const r of this.#rows.values()) if (matches(r, filter)) n++;
+    return n;
   }
 
   async listTransitions(resourceId: string): Promise<TransitionRecord[]> {
@@ -247,6 +255,13 @@ export class MemoryStore implements Store {
   #wake(): void {
     for (const l of this.#listeners) queueMicrotask(l);
   }
+}
+
+function matches(r: Row, f: ResourceCountFilter): boolean {
+  return (f.application === undefined || r.application === f.application)
+    && (f.type === undefined || r.type === f.type)
+    && (f.state === undefined || r.state === f.state)
+    && (f.pending === undefined || f.pending === (r.pendingOperation !== undefined && r.state !== 'failed'));
 }
 
 function iso(ms: number): string {

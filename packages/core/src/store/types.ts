@@ -96,12 +96,25 @@ export interface StateChange {
   set?: ResourcePatch;
 }
 
-/** Filter for {@link Store.listResources}. */
+/** Filter for {@link Store.listResources}; every given field must match. */
 export interface ResourceFilter {
   application?: string;
+  type?: string;
   state?: ResourceState;
   /** At most this many (default 1000, max 10000). */
   limit?: number;
+}
+
+/** Filter for {@link Store.countResources}; every given field must match. */
+export interface ResourceCountFilter {
+  application?: string;
+  type?: string;
+  state?: ResourceState;
+  /**
+   * `true`: only resources with work queued or in flight (a pending operation
+   * and not failed: the orchestrator's queue); `false`: only the others.
+   */
+  pending?: boolean;
 }
 
 /**
@@ -120,8 +133,10 @@ export interface Store extends RunJournal {
   getResource(id: string): Promise<ResourceRecord | undefined>;
   /** The resource of this application and name that is not terminated. */
   findResource(application: string, name: string): Promise<ResourceRecord | undefined>;
-  /** Resources ordered by creation time. */
+  /** Resources ordered by creation time; filtering and the limit happen in the store, not after loading. */
   listResources(filter?: ResourceFilter): Promise<ResourceRecord[]>;
+  /** How many resources match, without loading them (e.g. queue depth: `countResources({ pending: true })`). */
+  countResources(filter?: ResourceCountFilter): Promise<number>;
   /** Transition history, oldest first. */
   listTransitions(resourceId: string): Promise<TransitionRecord[]>;
   /**

@@ -95,6 +95,53 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.listResources({ state: 'active' })).toEqual([]);
     });
 
+    it('lists by every combination of application, type and state, with the limit applied in creation order', async () => {
+      await store.createResource({ ...newResource(0), type: 'redis' });
+      const b = await store.createResource(newResource(1));
+      const c = await store.createResource(newResource(2));
+      await store.createResource({ ...newResource(3), application: 'other' });
+      await store.transition(b.id, { from: 'requested', to: 'provisioning', reason: 'x' });
+      await store.transition(b.id, { from: 'provisioning', to: 'active', reason: 'x', set: { pendingOperation: null } });
+      await store.transition(c.id, { from: 'requested', to: 'failed', reason: 'boom' });
+      const names = async (f: Parameters<Store['listResources']>[0]) => (await store.listResources(f)).map((r) => r.name);
+      expect(await names({})).toEqual(['db-0', 'db-1', 'db-2', 'db-3']);
+      expect(await names({ type: 'postgres' })).toEqual(['db-1', 'db-2', 'db-3']);
+      expect(await names({ type: 'redis' })).toEqual(['db-0']);
+      expect(await names({ application: 'shop', type: 'postgres' })).toEqual(['db-1', 'db-2']);
+      expect(await names({ application: 'shop', type: 'postgres', state: 'failed' })).toEqual(['db-2']);
+      expect(await names({ application: 'other', state: 'requested' })).toEqual(['db-3']);
+      expect(await names({ type: 'postgres', state: 'requested' })).toEqual(['db-3']);
+      expect(await names({ state: 'requested', limit: 1 })).toEqual(['db-0']);
+      expect(await names({ application: 'shop', limit: 2 })).toEqual(['db-0', 'db-1']);
+      expect(await names({ type: 'mysql' })).toEqual([]);
+      await expect(store.listResources({ limit: 0 })).rejects.toMatchObject({ code: 'STORE_ERROR', message: 'list limit must be an integer from 1 to 10000, got 0' });
+    });
+
+    it('counts resources without loading them: by application, type, state and pending work (failed ones are not pending)', async () => {
+      expect(await store.countResources()).toBe(0);
+      const a = await store.createResource(newResource(0));
+      const b = await store.createResource(newResource(1));
+      const c = await store.createResource(newResource(2));
+      await store.createResource({ ...newResource(3), application: 'other', type: 'redis' });
+      await store.transition(b.id, { from: 'requested', to: 'provisioning', reason: 'x' });
+      await store.transition(b.id, { from: 'provisioning', to: 'active', reason: 'x', set: { pendingOperation: null } });
+      await store.transition(c.id, { from: 'requested', to: 'failed', reason: 'boom' });
+      await store.claim('owner-a', 1, 60_000);
+      expect((await store.getResource(a.id))?.leaseOwner).toBe('owner-a');
+      expect(await store.countResources()).toBe(4);
+      expect(await store.countResources({})).toBe(4);
+      // Queue depth: queued or in flight (a is leased, db-3 is waiting), not active, not failed.
+      expect(await store.countResources({ pending: true })).toBe(2);
+      expect(await store.countResources({ pending: false })).toBe(2);
+      expect(await store.countResources({ pending: true, application: 'shop' })).toBe(1);
+      expect(await store.countResources({ state: 'failed' })).toBe(1);
+      expect(await store.countResources({ state: 'failed', pending: true })).toBe(0);
+      expect(await store.countResources({ state: 'requested' })).toBe(2);
+      expect(await store.countResources({ application: 'shop' })).toBe(3);
+      expect(await store.countResources({ type: 'redis' })).toBe(1);
+      expect(await store.countResources({ application: 'shop', type: 'redis' })).toBe(0);
+    });
+
     it('changes state only from the expected state, keeping the history with reasons', async () => {
       const r = await store.createResource(newResource(1));
       expect(await store.transition(r.id, { from: 'active', to: 'updating', reason: 'x' })).toBeUndefined();
