@@ -174,11 +174,57 @@ describe('orchestrator', () => {
     expect((await t.store.listTransitions(id)).map((h) => h.to)).toEqual(['requested', 'provisioning', 'active', 'updating', 'active', 'terminating', 'terminated']);
   });
 
+  it('accepts an update of a failed create or update with corrected properties: a new run with the new properties', async () => {
+    const t = setup();
+    t.failures.set('orders-db', { left: 1, retryable: false });
+    t.o.start();
+    const { id } = await t.o.submit(request);
+    const failedCreate = await stateOf(t.store, id, 'failed');
+    expect(failedCreate).toMatchObject({ pendingOperation: 'create', generation: 1, runId: `${id}:create:1` });
+    const fixed = await t.o.update(id, { size: 'XL' });
+    expect(fixed).toMatchObject({ state: 'provisioning', pendingOperation: 'create', generation: 2, runId: `${id}:create:2`, properties: { size: 'XL' } });
+    expect(fixed.error).toBeUndefined();
+    const active = await stateOf(t.store, id, 'active');
+    expect(active.outputs?.size).toBe('XL');
+    expect((await t.store.getRun(`${id}:create:1`))?.status).toBe('failed');
+    expect((await t.store.getRun(`${id}:create:2`))?.status).toBe('succeeded');
+
+    t.failures.set('orders-db', { left: 1, retryable: false });
+    await t.o.update(id, { size: 'bad' });
+    const failedUpdate = await stateOf(t.store, id, 'failed');
+    expect(failedUpdate).toMatchObject({ pendingOperation: 'update', generation: 3 });
+    expect(await t.o.update(id, { size: 'M' })).toMatchObject({ state: 'updating', pendingOperation: 'update', generation: 4, runId: `${id}:update:4` });
+    const updated = await until('the corrected update', async () => {
+      const r = await t.store.getResource(id);
+      return r?.state === 'active' && !r.pendingOperation && !r.leaseOwner ? r : undefined;
+    });
+    expect(updated.outputs?.size).toBe('M');
+    const history = await t.store.listTransitions(id);
+    expect(history.map((h) => `${h.from ?? ''}>${h.to}`)).toEqual([
+      '>requested', 'requested>provisioning', 'provisioning>failed', 'failed>provisioning', 'provisioning>active',
+      'active>updating', 'updating>failed', 'failed>updating', 'updating>active',
+    ]);
+    expect([history[3]!.reason, history[7]!.reason]).toEqual(['create requested again with new properties', 'update requested again with new properties']);
+  });
+
+  it('refuses an update of a failed delete, saying what to do instead', async () => {
+    const t = setup();
+    t.o.start();
+    const { id } = await t.o.submit(request);
+    await stateOf(t.store, id, 'active');
+    t.failures.set('orders-db', { left: 1, retryable: false });
+    await t.o.delete(id);
+    await stateOf(t.store, id, 'failed');
+    await expect(t.o.update(id, { size: 'L' })).rejects.toMatchObject({
+      code: 'INVALID_TRANSITION', message: `resource 'orders-db' (${id}) is failed; a failed delete cannot be updated; retry or delete it`,
+    });
+  });
+
   it('rejects requests the lifecycle does not allow, naming the resource and its state', async () => {
     const t = setup();
     const { id } = await t.o.submit(request);
     await expect(t.o.update(id, { size: 'L' })).rejects.toMatchObject({
-      code: 'INVALID_TRANSITION', message: `resource 'orders-db' (${id}) is requested with a create pending; only an active resource with no pending work can be updated`,
+      code: 'INVALID_TRANSITION', message: `resource 'orders-db' (${id}) is requested with a create pending; only an active resource with no pending work, or a failed one, can be updated`,
     });
     await expect(t.o.delete(id)).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
     await expect(t.o.retry(id)).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });

@@ -304,10 +304,24 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         throw new StoreError('STORE_ERROR', `the properties of an update of resource '${id}' must be an object`);
       }
       const r = await load(id);
-      if (r.state !== 'active' || r.pendingOperation) throw busy(r, 'only an active resource with no pending work can be updated');
-      const updated = await store.patchResource(id, { state: 'active', idle: true }, {
-        properties, pendingOperation: 'update', generation: r.generation + 1, attempts: 0, error: null, nextAttemptAt: null,
-      });
+      let updated: ResourceRecord | undefined;
+      if (r.state === 'failed' && (r.pendingOperation === 'create' || r.pendingOperation === 'update')) {
+        // Correcting a failed create or update: the same operation again with the new properties, as a new run
+        // (new generation), so the failed run's old parameters are not resumed.
+        const op = r.pendingOperation;
+        const generation = r.generation + 1;
+        updated = await move(id, 'failed', WORKING_STATE[op], `${op} requested again with new properties`, {
+          set: { properties, generation, runId: runIdFor(id, op, generation), attempts: 0, error: null, nextAttemptAt: null },
+        });
+      } else if (r.state === 'failed') {
+        throw busy(r, 'a failed delete cannot be updated; retry or delete it');
+      } else if (r.state !== 'active' || r.pendingOperation) {
+        throw busy(r, 'only an active resource with no pending work, or a failed one, can be updated');
+      } else {
+        updated = await store.patchResource(id, { state: 'active', idle: true }, {
+          properties, pendingOperation: 'update', generation: r.generation + 1, attempts: 0, error: null, nextAttemptAt: null,
+        });
+      }
       if (!updated) throw busy(await load(id), 'it changed while the update was requested; try again');
       kick();
       return updated;

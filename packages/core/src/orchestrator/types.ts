@@ -105,7 +105,12 @@ export interface Orchestrator {
   readonly events: EventEmitter<OrchestratorEvents>;
   /** Requests a new resource (state `requested`) and wakes a worker at once. */
   submit(request: ResourceRequest): Promise<ResourceRecord>;
-  /** Requests an update of an active resource with new properties. */
+  /**
+   * Requests an update of an active resource with new properties. A failed
+   * create or update accepts one too, to correct a bad property: the same
+   * operation runs again with the new properties as a new run (new generation;
+   * `failed → provisioning` or `failed → updating`). A failed delete is refused.
+   */
   update(id: string, properties: Record<string, unknown>): Promise<ResourceRecord>;
   /** Requests deletion of an active or failed resource. */
   delete(id: string): Promise<ResourceRecord>;
