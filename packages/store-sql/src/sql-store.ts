@@ -184,13 +184,13 @@ export class SqlStore implements Store {
 
   async listResources(filter: ResourceFilter = {}): Promise<ResourceRecord[]> {
     const limit = listLimit(filter.limit);
-    const { where, params } = filterClause(filter);
+    const { where, params } = filterClause({ application: filter.application, type: filter.type, state: filter.state }, this.#now());
     const rows = await this.#db.query<ResourceRow>(`SELECT * FROM resources${where} ORDER BY seq LIMIT $${params.length + 1}`, [...params, limit]);
     return rows.map((r) => this.#record(r));
   }
 
   async countResources(filter: ResourceCountFilter = {}): Promise<number> {
-    const { where, params } = filterClause(filter);
+    const { where, params } = filterClause(filter, this.#now());
     const [row] = await this.#db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM resources${where}`, params);
     return Number(row?.n ?? 0);
   }
@@ -383,7 +383,7 @@ export class SqlStore implements Store {
  * combination is a plain predicate the planner can match to an index.
  * `pending` uses the claim predicate, the one the `resources_claimable` index covers.
  */
-function filterClause(f: ResourceCountFilter): { where: string; params: unknown[] } {
+function filterClause(f: ResourceCountFilter, now: number): { where: string; params: unknown[] } {
   const params: unknown[] = [];
   const where: string[] = [];
   if (f.application !== undefined) where.push(`application = $${params.push(f.application)}`);
@@ -391,6 +391,8 @@ function filterClause(f: ResourceCountFilter): { where: string; params: unknown[
   if (f.state !== undefined) where.push(`state = $${params.push(f.state)}`);
   if (f.pending === true) where.push(`${CLAIMABLE}`);
   if (f.pending === false) where.push(`NOT (${CLAIMABLE})`);
+  if (f.leased === true) where.push(`lease_owner IS NOT NULL AND lease_expires_at > $${params.push(now)}`);
+  if (f.leased === false) where.push(`(lease_owner IS NULL OR lease_expires_at <= $${params.push(now)})`);
   return { where: where.length ? ` WHERE ${where.join(' AND ')}` : '', params };
 }
 

@@ -106,8 +106,11 @@ export class MemoryStore implements Store {
   }
 
   async countResources(filter: ResourceCountFilter = {}): Promise<number> {
+    const now = this.#now();
     let n = 0;
-    for (const r of this.#rows.values()) if (matches(r, filter)) n++;
+    for (const r of this.#rows.values()) {
+      if (matches(r, filter) && (filter.leased === undefined || filter.leased === (r.leaseOwner !== undefined && (r.leaseExpiresAt ?? 0) > now))) n++;
+    }
     return n;
   }
 

@@ -115,6 +115,12 @@ export interface ResourceCountFilter {
    * and not failed: the orchestrator's queue); `false`: only the others.
    */
   pending?: boolean;
+  /**
+   * `true`: only resources whose lease is held now (being worked on);
+   * `false`: only those with no valid lease. With `pending: true`, `false`
+   * gives the work waiting for a worker.
+   */
+  leased?: boolean;
 }
 
 /**

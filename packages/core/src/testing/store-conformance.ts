@@ -140,6 +140,12 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.countResources({ application: 'shop' })).toBe(3);
       expect(await store.countResources({ type: 'redis' })).toBe(1);
       expect(await store.countResources({ application: 'shop', type: 'redis' })).toBe(0);
+      // Being worked on vs waiting for a worker.
+      expect(await store.countResources({ pending: true, leased: true })).toBe(1);
+      expect(await store.countResources({ pending: true, leased: false })).toBe(1);
+      expect(await store.countResources({ leased: false })).toBe(3);
+      await store.release('owner-a', [a.id]);
+      expect(await store.countResources({ pending: true, leased: false })).toBe(2);
     });
 
     it('changes state only from the expected state, keeping the history with reasons', async () => {
