@@ -75,8 +75,8 @@ export async function applySpec(services: HostServices, body: unknown): Promise<
     const byId = new Map(existing.map((r) => [r.id, r]));
     const byName = new Map(existing.map((r) => [r.name, r]));
     const changes = plan.changes.filter((c) => !(c.action === 'delete' && byId.get(c.id)?.state === 'terminating'));
-    checkParameters(services.registry, application, changes, source);
     checkStates(changes, byId);
+    checkParameters(services.registry, application, changes, source, updateOperations(changes, byId));
     const applied = await execute(services, application, changes);
     await specs.put({ name: application, spec, submittedAt: new Date().toISOString() });
     const failed: FailedResource[] = [];
@@ -106,23 +106,39 @@ export async function deleteSpec(services: HostServices, application: string): P
   });
 }
 
-const UPDATABLE = new Set(['active']);
-const DELETABLE = new Set(['active', 'failed']);
-
+/**
+ * Refuses changes the resource's state cannot take: anything while work is
+ * in flight; an update of a failed delete (a failed create or update takes
+ * an update: it runs again with the new properties); a delete of a resource
+ * neither active nor failed.
+ */
 function checkStates(changes: ResourceChange[], byId: Map<string, ResourceRecord>): void {
   const problems: string[] = [];
   for (const c of changes) {
     if (c.action === 'create') continue;
     const { state, pendingOperation } = byId.get(c.id)!;
-    const allowed = c.action === 'update' ? UPDATABLE : DELETABLE;
     if (pendingOperation && state !== 'failed') {
       problems.push(`resource '${c.name}' is ${state} with a ${pendingOperation} pending; try again when it is done`);
-    } else if (!allowed.has(state)) {
-      const hint = state === 'failed' ? `; retry it (POST /api/resources/${c.id}/retry) or remove it from the spec to delete it` : '';
-      problems.push(`resource '${c.name}' is ${state} and cannot be ${c.action === 'update' ? 'updated' : 'deleted'} until it is ${[...allowed].join(' or ')}${hint}`);
+    } else if (c.action === 'update' && state === 'failed' && pendingOperation === 'delete') {
+      problems.push(`resource '${c.name}' failed to be deleted and cannot be updated; retry the delete (POST /api/resources/${c.id}/retry), or remove the resource from the spec`);
+    } else if (c.action === 'update' && state !== 'active' && state !== 'failed') {
+      problems.push(`resource '${c.name}' is ${state} and cannot be updated until it is active or failed`);
+    } else if (c.action === 'delete' && state !== 'active' && state !== 'failed') {
+      problems.push(`resource '${c.name}' is ${state} and cannot be deleted until it is active or failed`);
     }
   }
   if (problems.length) throw new ConflictError('RESOURCE_CONFLICT', problems.join('; '));
+}
+
+/** The operation an update will run: a failed create is created again with the new properties. */
+function updateOperations(changes: ResourceChange[], byId: Map<string, ResourceRecord>): Map<string, 'create' | 'update'> {
+  const ops = new Map<string, 'create' | 'update'>();
+  for (const c of changes) {
+    if (c.action !== 'update') continue;
+    const r = byId.get(c.id)!;
+    ops.set(c.id, r.state === 'failed' && r.pendingOperation === 'create' ? 'create' : 'update');
+  }
+  return ops;
 }
 
 async function execute(services: HostServices, application: string, changes: ResourceChange[]): Promise<AppliedChange[]> {

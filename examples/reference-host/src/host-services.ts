@@ -12,7 +12,7 @@ import type { SpecStore } from './spec-store';
 export interface ResourceRequests {
   /** Creates a resource in `requested` and wakes the workers. */
   submit(resource: NewResource): Promise<ResourceRecord>;
-  /** Asks for an update of an active resource to these properties. */
+  /** Asks for an update of an active resource to these properties; a failed create or update runs again with them. */
   update(id: string, properties: Record<string, unknown>): Promise<ResourceRecord>;
   /** Asks for an active or failed resource to be deleted. */
   delete(id: string): Promise<ResourceRecord>;

@@ -115,16 +115,33 @@ describe('a submission is checked against the provider before anything is stored
     expect((await env.services.specs.get('shop'))!.spec.resources).toEqual({ db: { type: 'pg' } });
   });
 
-  it('lists a failed resource as failed, not as unchanged, and says how to get it going', async () => {
+  it('lists a failed resource as failed, not as unchanged, and runs a failed create again with corrected properties', async () => {
     const id = (await submit(spec('shop', '  db:\n    type: pg\n'))).json().changes[0].id;
     await env.move(id, 'requested', 'provisioning');
     await env.move(id, 'provisioning', 'failed', { error: { code: 'STEP_FAILED', message: 'the operator refused', retryable: false } });
     const again = await submit(spec('shop', '  db:\n    type: pg\n'));
     expect(again.statusCode).toBe(202);
     expect(again.json()).toEqual({ application: 'shop', changes: [], unchanged: [], failed: [{ name: 'db', id, operation: 'create', error: { code: 'STEP_FAILED', message: 'the operator refused' } }] });
-    const update = await submit(spec('shop', '  db:\n    type: pg\n    properties:\n      size: large\n'));
-    expect(update.statusCode).toBe(409);
-    expect(update.json().error.message).toBe(`resource 'db' is failed and cannot be updated until it is active; retry it (POST /api/resources/${id}/retry) or remove it from the spec to delete it`);
+    // The corrected properties are checked against the create workflow (the operation that runs again).
+    const bad = await submit(spec('shop', '  db:\n    type: pg\n    properties:\n      size: huge\n'));
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().error.issues[0].message).toBe(`parameter 'size' must be one of "small", "medium", "large" (got "huge") (create workflow 'provision' of provider 'checked')`);
+    const fixed = await submit(spec('shop', '  db:\n    type: pg\n    properties:\n      size: large\n'));
+    expect(fixed.statusCode).toBe(202);
+    expect(fixed.json()).toEqual({ application: 'shop', changes: [{ action: 'update', name: 'db', type: 'pg', id, state: 'provisioning' }], unchanged: [], failed: [] });
+    expect((await env.store.getResource(id))!.properties).toEqual({ size: 'large' });
+  });
+
+  it('refuses to update a resource whose delete failed, saying what to do', async () => {
+    const id = (await submit(spec('shop', '  db:\n    type: pg\n'))).json().changes[0].id;
+    await env.move(id, 'requested', 'provisioning');
+    await env.move(id, 'provisioning', 'active', { pendingOperation: null });
+    await env.store.patchResource(id, { state: 'active' }, { pendingOperation: 'delete' });
+    await env.move(id, 'active', 'terminating');
+    await env.move(id, 'terminating', 'failed', { error: { code: 'STEP_FAILED', message: 'stuck finalizer', retryable: false } });
+    const res = await submit(spec('shop', '  db:\n    type: pg\n    properties:\n      size: large\n'));
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.message).toBe(`resource 'db' failed to be deleted and cannot be updated; retry the delete (POST /api/resources/${id}/retry), or remove the resource from the spec`);
   });
 });
 

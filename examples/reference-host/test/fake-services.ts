@@ -50,6 +50,10 @@ function fakeRequests(store: MemoryStore): ResourceRequests {
     submit: (r) => store.createResource(r),
     update: async (id, properties) => {
       const r = (await store.getResource(id))!;
+      if (r.state === 'failed' && (r.pendingOperation === 'create' || r.pendingOperation === 'update')) {
+        const to = r.pendingOperation === 'create' ? 'provisioning' : 'updating';
+        return must(store.transition(id, { from: 'failed', to, reason: `${r.pendingOperation} requested again with new properties`, set: { properties, generation: r.generation + 1, error: null } }), 'update');
+      }
       return must(store.patchResource(id, { state: 'active', idle: true }, { properties, pendingOperation: 'update', generation: r.generation + 1 }), 'update');
     },
     delete: (id) => must(store.patchResource(id, { state: ['active', 'failed'] }, { pendingOperation: 'delete' }), 'delete'),

@@ -22,15 +22,15 @@ function schemaOf(workflow: Workflow): Record<string, unknown> {
  * operation the provider does not serve at all is left out for delete (it
  * would fail the same for any properties) and reported for the others.
  */
-function operationsOf(change: ResourceChange): ProviderOperation[] {
+function operationsOf(change: ResourceChange, updateRuns: ReadonlyMap<string, 'create' | 'update'>): ProviderOperation[] {
   if (change.action === 'create') return ['create', 'delete'];
-  if (change.action === 'update') return ['update', 'delete'];
+  if (change.action === 'update') return [updateRuns.get(change.id) ?? 'update', 'delete'];
   return [];
 }
 
 /**
  * Dry-runs what the orchestrator will do with each created or updated
- * resource: resolves type → provider → workflow, maps the properties to the
+ * resource (an update of a failed create runs the create workflow again): resolves type → provider → workflow, maps the properties to the
  * workflow's parameters and validates them against the workflow's
  * declaration. Throws one {@link ScoreError} (`SCORE_PROPERTIES_INVALID`)
  * listing every problem, each at the spec field it comes from
@@ -38,11 +38,18 @@ function operationsOf(change: ResourceChange): ProviderOperation[] {
  * made from the resource name, `metadata.name` for one made from the
  * application name), before anything is stored or run.
  */
-export function checkParameters(registry: ProviderRegistry, application: string, changes: readonly ResourceChange[], source?: YamlSource): void {
+export function checkParameters(
+  registry: ProviderRegistry,
+  application: string,
+  changes: readonly ResourceChange[],
+  source?: YamlSource,
+  /** For an update, the operation it runs when not `update` (a failed create is created again). */
+  updateRuns: ReadonlyMap<string, 'create' | 'update'> = new Map(),
+): void {
   const issues: Issue[] = [];
   for (const change of changes) {
     if (change.action === 'delete') continue;
-    for (const operation of operationsOf(change)) {
+    for (const operation of operationsOf(change, updateRuns)) {
       const found = checkOperation(registry, application, change, operation, source);
       if (found === undefined) continue;
       issues.push(...found);
