@@ -342,7 +342,7 @@ describe('orchestrator', () => {
     const memory = new MemoryStore();
     let slowUntil = Infinity;
     let heartbeats = 0;
-    // For the first 900 ms, heartbeats hang for longer than the lease (a stuck connection).
+    // For the first 500 ms, heartbeats hang for longer than the lease (a stuck connection).
     const store = new Proxy(memory, {
       get(target, p) {
         if (p === 'heartbeat') {
@@ -357,7 +357,7 @@ describe('orchestrator', () => {
     });
     const t = setup({ store, leaseMs: 600, heartbeatMs: 100, pollIntervalMs: 50 });
     t.holds.set('orders-db', 1_200);
-    slowUntil = Date.now() + 900;
+    slowUntil = Date.now() + 500;
     t.o.start();
     const { id } = await t.o.submit(request);
     const r = await until('the resource to settle', async () => {
