@@ -5,7 +5,9 @@ import type { NewResource, Operation, ResourcePatch, ResourceRecord, ResourceSta
  * The resource lifecycle, the one table of allowed state changes:
  * `requested → provisioning → active`, `active → updating → active`,
  * `active → terminating → terminated`, any of these → `failed`, and
- * `failed → provisioning | updating | terminating` on retry (or on delete).
+ * `failed → provisioning | updating | terminating` on retry, on delete
+ * (`→ terminating`) and on an update correcting a failed create
+ * (`→ provisioning`) or update (`→ updating`).
  */
 export const TRANSITIONS: Readonly<Record<ResourceState, readonly ResourceState[]>> = Object.freeze({
   requested: ['provisioning', 'failed'],
