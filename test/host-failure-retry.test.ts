@@ -25,7 +25,7 @@ describe('the reference host over HTTP: operator failures, retry, and kubectl', 
   let e2e: E2eHost;
   beforeAll(async () => {
     // `flaky-app-db` fails to create; the operator's next sync (4 s later) makes it Running.
-    e2e = await startHost({ simulation: { syncDelayMs: 4000, scripts: { 'flaky-app-db': { create: 'CreateFailedThenRunning' } } } });
+    e2e = await startHost({ simulation: { syncDelayMs: 4000, scripts: { 'flaky-app-db': { create: 'CreateFailedThenRunning' }, 'fix-app-db': { create: 'CreateFailedThenRunning' } } } });
   });
   afterAll(() => e2e?.close());
 
@@ -55,6 +55,29 @@ describe('the reference host over HTTP: operator failures, retry, and kubectl', 
     expect(resolved.json.containers.main.env).toEqual({ DB_HOST: 'flaky-app-db.flaky-app.svc.cluster.local' });
   });
 
+  it('a failed create is listed as failed, and a spec with corrected properties creates it again', async () => {
+    const first = await call(e2e.url, 'POST', '/api/specs', { body: `${spec('fix-app')}    properties:\n      size: small\n` });
+    const id = first.json.changes[0].id;
+    await resourceInState(e2e.url, id, 'failed');
+    const same = await call(e2e.url, 'POST', '/api/specs', { body: `${spec('fix-app')}    properties:\n      size: small\n` });
+    expect(same.status).toBe(202);
+    expect(same.json.unchanged).toEqual([]);
+    expect(same.json.failed).toEqual([{ name: 'db', id, operation: 'create', error: { code: 'STEP_FAILED', message: expect.stringContaining('CreateFailed') } }]);
+    const bad = await call(e2e.url, 'POST', '/api/specs', { body: `${spec('fix-app')}    properties:\n      size: huge\n` });
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.issues.map((i: { field: string }) => i.field)).toEqual(['resources.db.properties.size']);
+    // The operator's next sync repairs the cluster; the corrected create then applies the new size and finds it running.
+    const cluster = e2e.host.simulation!.cluster;
+    const ref = { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'fix-app-db', namespace: 'fix-app' };
+    await until('the operator to repair the cluster', async () => (cluster.get(ref) as any)?.status?.PostgresClusterStatus === 'Running');
+    const fixed = await call(e2e.url, 'POST', '/api/specs', { body: `${spec('fix-app')}    properties:\n      size: medium\n` });
+    expect(fixed.status).toBe(202);
+    expect(fixed.json.changes).toEqual([{ action: 'update', name: 'db', type: 'postgres', id, state: 'provisioning' }]);
+    const active = await resourceInState(e2e.url, id, 'active');
+    expect(active.properties).toEqual({ size: 'medium' });
+    expect(active.history.map((h: { to: string }) => h.to)).toEqual(['requested', 'provisioning', 'failed', 'provisioning', 'active']);
+  }, 30_000);
+
   it('retrying a resource that has not failed is a 409', async () => {
     const id = (await call(e2e.url, 'POST', '/api/specs', { body: spec('steady-app') })).json.changes[0].id;
     await resourceInState(e2e.url, id, 'active');
@@ -67,7 +90,7 @@ describe('the reference host over HTTP: operator failures, retry, and kubectl', 
     const server = e2e.host.simulation!.server;
     const kubeconfig = join(e2e.dir, 'kubeconfig');
     writeFileSync(kubeconfig, server.kubeconfigText);
-    const expected = ['flaky-app-db', 'steady-app-db'];
+    const expected = ['fix-app-db', 'flaky-app-db', 'steady-app-db'];
     if (existsSync('/usr/bin/kubectl')) {
       const out = (await run('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, 'get', 'postgresqls.acid.zalan.do', '-A', '-o', 'json'], { timeout: 20_000 })).stdout;
       const items = (JSON.parse(out) as { items: { metadata: { name: string }; status: { PostgresClusterStatus: string } }[] }).items;
