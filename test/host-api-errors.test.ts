@@ -84,6 +84,25 @@ describe('the reference host over HTTP: authentication, limits and bad Score spe
     expect((await call(e2e.url, 'GET', '/api/resources')).json).toEqual({ resources: [] });
   });
 
+  it('rejects properties and names the database-team workflows refuse, before anything is stored or run', async () => {
+    const badSize = await call(e2e.url, 'POST', '/api/specs', { body: `${SPEC}    properties:\n      size: huge\n` });
+    expect(badSize.status).toBe(422);
+    expect(badSize.json.error.code).toBe('SCORE_PROPERTIES_INVALID');
+    expect(badSize.json.error.issues).toEqual([{
+      field: 'resources.db.properties.size', line: 13, col: 13,
+      message: `parameter 'size' must be one of "small", "medium", "large" (got "huge") (create workflow 'provision-postgres' of provider 'database-team')`,
+    }]);
+    const longApp = 'an-application-name-of-30-char';
+    const longNames = await call(e2e.url, 'POST', '/api/specs', { body: SPEC.replace('name: err-app', `name: ${longApp}`).replace('  db:', `  ${'d'.repeat(34)}:`).replace('resources.db.', `resources.${'d'.repeat(34)}.`) });
+    expect(longNames.status).toBe(422);
+    expect(longNames.json.error.issues.map((i: { field: string; message: string }) => [i.field, i.message.split(' (got')[0]])).toEqual([
+      [`resources.${'d'.repeat(34)}`, "parameter 'db_name' must NOT have more than 33 characters"],
+      ['metadata.name', "parameter 'team_id' must NOT have more than 24 characters"],
+    ]);
+    expect((await call(e2e.url, 'GET', '/api/resources')).json).toEqual({ resources: [] });
+    expect((await call(e2e.url, 'GET', '/api/specs')).json).toEqual({ specs: [] });
+  });
+
   it('answers bad query parameters and unknown routes with JSON errors', async () => {
     const bad = await call(e2e.url, 'GET', '/api/resources?limit=0');
     expect(bad.status).toBe(400);
