@@ -301,6 +301,32 @@ describe('orchestrator', () => {
     expect((await t.store.getResource(later.id))?.state).toBe('requested');
   });
 
+  it('stops gracefully: the running step finishes, the next does not start, and another orchestrator resumes there', async () => {
+    const twoSteps: Workflow = {
+      apiVersion: 'innominatus.io/v1', kind: 'Workflow', metadata: { name: 'two-steps' },
+      parameters: [{ name: 'size', type: 'string', default: 'S' }],
+      steps: [
+        { name: 'work', type: 'test-work', with: { key: "${{ resource.name + '/create/work' }}", size: '${{ parameters.size }}' } },
+        { name: 'after', type: 'test-record', with: { key: "${{ resource.name + '/create/after' }}" } },
+      ],
+    };
+    const t = setup({ registry: staticResolver({ postgres: { create: twoSteps } }) });
+    t.holds.set('orders-db', 150);
+    t.o.start();
+    const { id } = await t.o.submit(request);
+    await until('work to start', async () => t.calls.length === 1);
+    await t.o.stop({ graceMs: 5_000 });
+    expect(t.calls).toEqual(['orders-db/create/work']);
+    const r = await t.store.getResource(id);
+    expect(r).toMatchObject({ state: 'provisioning', pendingOperation: 'create' });
+    expect(r?.leaseOwner).toBeUndefined();
+    const next = createOrchestrator({ store: t.store, engine: t.engine, registry: staticResolver({ postgres: { create: twoSteps } }), owner: 'second' });
+    orchestrators.push(next);
+    next.start();
+    await stateOf(t.store, id, 'active');
+    expect(t.calls).toEqual(['orders-db/create/work', 'orders-db/create/after']);
+  });
+
   it('stops gracefully: work past the grace period is aborted and released, and another orchestrator resumes it', async () => {
     const t = setup();
     t.holds.set('orders-db', 60_000);

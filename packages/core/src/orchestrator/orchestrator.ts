@@ -80,6 +80,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const runToResource = new Map<string, string>();
   const timers = new Set<NodeJS.Timeout>();
   let running = false;
+  // Aborted by stop(): runs finish the step they are in and pause before the next one.
+  let pausing = new AbortController();
   let pumping = false;
   let pumpAgain = false;
   let pollTimer: NodeJS.Timeout | undefined;
@@ -191,8 +193,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       const context: ResourceContext = { id: r.id, name: r.name, type: r.type, application: r.application, properties: r.properties, operation: op };
       const existing = await store.getRun(runId);
       const result = existing
-        ? await engine.resume(runId, { signal: work.controller.signal })
-        : await engine.run(resolution.workflow, { parameters: mapParameters(resolution, context), context: { resource: context }, runId, signal: work.controller.signal });
+        ? await engine.resume(runId, { signal: work.controller.signal, pause: pausing.signal })
+        : await engine.run(resolution.workflow, { parameters: mapParameters(resolution, context), context: { resource: context }, runId, signal: work.controller.signal, pause: pausing.signal });
       const done = DONE_STATE[op];
       const moved = await move(r.id, working, done, `${op} workflow '${resolution.workflowName}' of provider '${resolution.providerName}' succeeded`, {
         owner,
@@ -205,9 +207,10 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   }
 
   async function failed(r: ResourceRecord, op: Operation, working: ResourceState, work: Work, error: unknown): Promise<void> {
-    if (work.abortReason) {
+    const paused = InnominatusError.is(error) && error.code === 'RUN_PAUSED';
+    if (work.abortReason || paused) {
       await store.release(owner, [r.id]);
-      logger.info(`operation interrupted (${work.abortReason}); its run resumes later`, { owner, resourceId: r.id });
+      logger.info(`operation interrupted (${work.abortReason ?? 'stopping: paused between steps'}); its run resumes later`, { owner, resourceId: r.id });
       return;
     }
     if (InnominatusError.is(error) && CONTENDED.has(error.code)) {
@@ -355,6 +358,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     start() {
       if (running) return;
       running = true;
+      pausing = new AbortController();
       for (const name of ENGINE_EVENTS) {
         const handler = (e: { runId: string }) => {
           const resourceId = runToResource.get(e.runId);
@@ -372,6 +376,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     async stop({ graceMs = 10_000 } = {}) {
       if (!running) return;
       running = false;
+      // Running steps may finish within the grace period, but no run starts another step.
+      pausing.abort();
       unsubscribeStore?.();
       clearInterval(pollTimer);
       for (const t of timers) clearTimeout(t);
