@@ -96,8 +96,18 @@ describe('the reference host over HTTP: a Score spec through its lifecycle', () 
     expect(sse).not.toContain(password);
   });
 
-  it('counts runs and step durations in the metrics', async () => {
+  it('counts runs and step durations in the metrics, counting the queue in the store without loading resources', async () => {
+    const store = e2e.host.services.store;
+    const list = store.listResources.bind(store);
+    let listed = 0;
+    store.listResources = (filter) => {
+      listed++;
+      return list(filter);
+    };
     const text = (await call(e2e.url, 'GET', '/metrics', { token: null })).text;
+    store.listResources = list;
+    expect(listed).toBe(0);
+    expect(text).toContain('innominatus_store_up 1');
     expect(text).toContain('innominatus_runs_total{outcome="started"} 3');
     expect(text).toContain('innominatus_runs_total{outcome="succeeded"} 3');
     expect(text).toContain('innominatus_step_duration_seconds_count{type="kubernetes-apply",status="succeeded"} 2');

@@ -78,7 +78,7 @@ export function fakeServices(bodyLimit = 64 * 1024) {
     ],
     specs: new MemorySpecStore(),
     hub,
-    metrics: createMetrics(hub, async () => (await store.listResources()).filter((r) => r.pendingOperation && !r.leaseOwner).length),
+    metrics: createMetrics(hub, () => store.countResources({ pending: true, leased: false })),
     authenticator: createAuthenticator([
       { name: 'admin', role: 'admin', token: sensitive(ADMIN_TOKEN) },
       { name: 'dev', role: 'user', token: sensitive(USER_TOKEN) },
