@@ -171,6 +171,9 @@ describe('limits and store failures answer with the user\'s or the store\'s stat
       throw raw;
     };
     expect((await submit(spec('shop', '  db:\n    type: pg\n'))).statusCode).toBe(503);
+    env.store.countResources = async () => {
+      throw down;
+    };
     const metrics = await app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.statusCode).toBe(200);
     expect(metrics.body).toContain('innominatus_store_up 0');
