@@ -40,6 +40,20 @@ describe('innominatus-host command line', () => {
     expect(stderr).not.toContain('Invalid URL');
   }, 60_000);
 
+  it('refuses to start with a key other than the one its store was created with', async () => {
+    const file = join(ROOT, 'examples/reference-host/config.example.yaml');
+    const db = join(dir, 'keyed.db');
+    const env = { INNOMINATUS_ADMIN_TOKEN: 'example-admin-token-0123456789', INNOMINATUS_USER_TOKEN: USER_TOKEN };
+    const first = await spawnHost(file, ['--simulate', '--port', '0', '--store', `sqlite:${db}`], env);
+    expect(await first.stop('SIGTERM')).toBe(0);
+    const other = 'cd'.repeat(32);
+    const { code, stderr } = await runCli(['--config', file, '--simulate', '--port', '0', '--store', `sqlite:${db}`], { ...env, INNOMINATUS_ENCRYPTION_KEY: other });
+    expect(code).toBe(2);
+    expect(stderr).toContain('the configured key (secrets.encryptionKey or INNOMINATUS_ENCRYPTION_KEY) is not the key this store was created with');
+    expect(stderr).not.toContain(other);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+
   it('refuses a bad flag with a usage message', async () => {
     const { code, stderr } = await runCli(['--port', 'eighty']);
     expect(code).toBe(1);

@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
-import { createEngine, createOrchestrator, fromPino, reveal, StepRegistry, type Orchestrator } from '@innominatus/core';
+import { createEngine, createOrchestrator, fromPino, InnominatusError, reveal, StepRegistry, verifyEncryptionKey, type Orchestrator } from '@innominatus/core';
 import type { ZalandoOperatorOptions } from '@innominatus/steps-kubernetes/testing';
 import type { HostConfig } from '../config/host-config';
 import { EventHub } from '../event-hub';
@@ -79,6 +79,19 @@ export async function createHost(options: HostOptions): Promise<Host> {
     const stores = await openStores(config.store, encrypter, logger);
     closers.push(stores.close);
     notice(`store: ${stores.description}`);
+    if (config.store.kind !== 'memory') {
+      // A store remembers which key sealed its secrets: a different key stops the start here,
+      // not later as failed reads of every resource.
+      try {
+        await verifyEncryptionKey(stores.store, encrypter);
+      } catch (err) {
+        if (InnominatusError.is(err) && err.code === 'KEY_MISMATCH') {
+          const which = keyFile ? `the key in ${keyFile}` : 'the configured key (secrets.encryptionKey or INNOMINATUS_ENCRYPTION_KEY)';
+          throw new Error(`${which} is not the key this store was created with: ${err.message}`);
+        }
+        throw err;
+      }
+    }
 
     const kube = await kubernetesAccess(config.kubernetes, options.simulation);
     closers.push(kube.close);
