@@ -51,6 +51,17 @@ describe('zalandoPostgresOperator', () => {
     expect(op.transitions.map((t) => t.status)).toEqual(['Creating', 'Running']);
   });
 
+  it('readies each cluster after its own delay when createDelayMs is a function', async () => {
+    const op = zalandoPostgresOperator(cluster, { pickupDelayMs: 0, createDelayMs: (name) => (name === 'team-slow-db' ? 500 : 50) });
+    cluster.apply(pg('team-fast-db'));
+    cluster.apply(pg('team-slow-db'));
+    await vi.advanceTimersByTimeAsync(60);
+    expect([statusOf(cluster, 'team-fast-db'), statusOf(cluster, 'team-slow-db')]).toEqual(['Running', 'Creating']);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(statusOf(cluster, 'team-slow-db')).toBe('Running');
+    op.stop();
+  });
+
   it('writes the Secret exactly as the operator does', async () => {
     zalandoPostgresOperator(cluster, { pickupDelayMs: 1 });
     cluster.apply(pg('team-myapp-db'));

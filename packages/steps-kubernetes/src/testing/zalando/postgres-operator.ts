@@ -18,8 +18,11 @@ export interface ZalandoScript {
 export interface ZalandoOperatorOptions {
   /** From creation to the first status, `Creating` (default 20). */
   pickupDelayMs?: number;
-  /** From `Creating` to `Running`/`CreateFailed` (default 100). */
-  createDelayMs?: number;
+  /**
+   * From `Creating` to `Running`/`CreateFailed` (default 100); a function gets
+   * the cluster name, so each cluster can take its own time (e.g. random).
+   */
+  createDelayMs?: number | ((clusterName: string) => number);
   /** From `Updating` to `Running`/`UpdateFailed` (default 50). */
   updateDelayMs?: number;
   /** From `CreateFailed` to the sync that makes it `Running`, for `CreateFailedThenRunning` (default 300). */
@@ -70,7 +73,8 @@ const key = (ns: string | undefined, name: string) => `${ns ?? ''}/${name}`;
  */
 export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOperatorOptions = {}): ZalandoOperator {
   const pickup = options.pickupDelayMs ?? 20;
-  const createDelay = options.createDelayMs ?? 100;
+  const createDelayOption = options.createDelayMs ?? 100;
+  const createDelay = (name: string): number => (typeof createDelayOption === 'function' ? createDelayOption(name) : createDelayOption);
   const updateDelay = options.updateDelayMs ?? 50;
   const syncDelay = options.syncDelayMs ?? 300;
   const versions = new Set(options.acceptedVersions ?? ['14', '15', '16', '17', '18']);
@@ -108,7 +112,7 @@ export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOp
       setStatus(obj, 'Creating');
       const badRole = roleProblem(obj);
       if (!badRole) syncChildren(obj);
-      later(obj, createDelay, () => {
+      later(obj, createDelay(obj.metadata.name), () => {
         const now = current(obj)!;
         if (badRole) return setStatus(now, 'CreateFailed', badRole);
         switch (script) {
