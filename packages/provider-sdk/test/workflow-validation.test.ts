@@ -178,6 +178,25 @@ describe('validateWorkflow', () => {
     ]);
   });
 
+  it('suggests the step key an unknown key misspells, and does not also report the key as missing', () => {
+    const show = (yaml: string) => validate(HEAD + yaml).map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`);
+    expect(show('steps:\n  - name: a\n    type: test-credentials\n    wiht:\n      name: x\n')).toEqual([
+      "8:5 UNKNOWN_KEY unknown key 'wiht' in steps[0]; did you mean 'with'?",
+    ]);
+    expect(show('steps:\n  - nmae: a\n    type: test-credentials\n    with:\n      name: x\n')).toEqual([
+      "6:5 UNKNOWN_KEY unknown key 'nmae' in steps[0]; did you mean 'name'?",
+    ]);
+    // A required key missing with no close unknown key is still reported.
+    expect(show('steps:\n  - title: a\n    type: test-credentials\n    with:\n      name: x\n')).toEqual([
+      "6:5 WORKFLOW_SCHEMA steps[0]: missing required field 'name'",
+      "6:5 UNKNOWN_KEY unknown key 'title' in steps[0]",
+    ]);
+    // Without `with` and without a key that misspells it, the input is still checked.
+    expect(show('steps:\n  - name: a\n    type: test-credentials\n')).toEqual([
+      "6:5 STEP_INPUT_INVALID step input: steps[0].with: missing required field 'name'",
+    ]);
+  });
+
   it('reads a bare if: as CEL and checks it', () => {
     const yaml = HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    if: parameters.on == true\n    with: { name: x }\n';
     expect(validate(yaml).map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`)).toEqual([

@@ -9,6 +9,7 @@ export type DiagnosticCode =
   | 'YAML_SYNTAX'
   | 'YAML_ALIAS_LIMIT'
   | 'DUPLICATE_KEY'
+  | 'NON_STRING_KEY'
   | 'PROVIDER_FILE_MISSING'
   // schema
   | 'PROVIDER_SCHEMA'

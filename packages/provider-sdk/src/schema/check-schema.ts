@@ -1,6 +1,6 @@
 import { escapePointer } from '@innominatus/core';
 import type { Diagnostic, DiagnosticCode } from '../diagnostics/diagnostic';
-import { didYouMean } from '../diagnostics/did-you-mean';
+import { closest, didYouMean } from '../diagnostics/did-you-mean';
 import type { YamlSourceMap } from '../yaml/yaml-source-map';
 import { compiled, type ErrorObject } from './ajv';
 
@@ -21,6 +21,14 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], value: unknown
   const seen = new Set<string>();
   // A failed union is reported once, for the union, not once per branch.
   const unions = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`);
+  // An unknown key that is a likely typo of a missing required key (`nmae`
+  // for `name`) is reported once, as the typo, not again as the missing key.
+  const meant = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword !== 'additionalProperties') continue;
+    const c = closest(String(e.params.additionalProperty), knownKeys(e));
+    if (c !== undefined) meant.add(`${e.instancePath}|${c}`);
+  }
   for (const e of errors) {
     if (unions.some((u) => e.schemaPath.startsWith(u))) continue;
     if (e.keyword === 'if' || e.keyword === 'propertyNames') continue;
@@ -30,11 +38,11 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], value: unknown
     if (e.keyword === 'additionalProperties') {
       const key = String(e.params.additionalProperty);
       const child = `${pointer}/${escapePointer(key)}`;
-      const known = Object.keys(((e.parentSchema as { properties?: object } | undefined)?.properties) ?? {});
       const where = field ? ` in ${field}` : '';
-      d = at(source.keyPositionOf(child), 'UNKNOWN_KEY', `unknown key '${key}'${where}${didYouMean(key, known)}`, child, source);
+      d = at(source.keyPositionOf(child), 'UNKNOWN_KEY', `unknown key '${key}'${where}${didYouMean(key, knownKeys(e))}`, child, source);
     } else if (e.keyword === 'required') {
       const missing = String(e.params.missingProperty);
+      if (meant.has(`${e.instancePath}|${missing}`)) continue;
       d = at(source.positionOf(pointer), code, `${field ? `${field}: ` : ''}missing required field '${missing}'`, pointer, source);
     } else if (e.keyword === 'pattern' && e.instancePath.endsWith('/propertyNames')) {
       continue;
@@ -50,6 +58,11 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], value: unknown
     }
   }
   return out;
+}
+
+/** The keys an object schema declares (for an `additionalProperties` error). */
+function knownKeys(e: ErrorObject): string[] {
+  return Object.keys(((e.parentSchema as { properties?: object } | undefined)?.properties) ?? {});
 }
 
 function at(pos: { line: number; col: number }, code: DiagnosticCode, message: string, pointer: string, source: YamlSourceMap): Diagnostic {

@@ -1,6 +1,6 @@
 import { formatReference, isLongOutput, parseDuration, WORKFLOW_VARIABLES, type StepRegistry, type Workflow, type Reference, compileExpression, escapePointer } from '@innominatus/core';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic';
-import { didYouMean } from '../diagnostics/did-you-mean';
+import { closest, didYouMean } from '../diagnostics/did-you-mean';
 import { sdkAjv, type ValidateFunction } from '../schema/ajv';
 import { checkSchema, show } from '../schema/check-schema';
 import { workflowSchema } from '../schema/schemas';
@@ -105,7 +105,8 @@ export function validateWorkflow(value: unknown, source: YamlSourceMap, steps: S
         sink.add('EXPRESSION_SYNTAX', `${field}: ${messageOf(err)}`, pointer, { offset: offsetOf(err) ?? 0 });
       }
     }
-    if (def) checkStepInput(withValue, `${base}/with`, def, sites, declared.parameters, stepOutputType(declared, steps), sink);
+    // An input written under a misspelt `with` (`wiht:`) is reported as that unknown key, not again as an empty input.
+    if (def && !inputMisspelt(s)) checkStepInput(withValue, `${base}/with`, def, sites, declared.parameters, stepOutputType(declared, steps), sink);
   });
 
   // outputs
@@ -325,6 +326,14 @@ function sensitiveSource(site: ExpressionSite, declared: Declared, steps: StepRe
     }
   }
   return undefined;
+}
+
+/** The keys a step may have, from the workflow schema. */
+const STEP_KEYS = Object.keys(((workflowSchema.properties as Record<string, { items: { properties: object } }>).steps!.items.properties));
+
+/** True when a step has no `with` but has an unknown key that is a likely typo of it. */
+function inputMisspelt(step: Record<string, unknown>): boolean {
+  return step.with === undefined && Object.keys(step).some((k) => !STEP_KEYS.includes(k) && closest(k, STEP_KEYS) === 'with');
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

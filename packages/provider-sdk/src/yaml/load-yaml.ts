@@ -1,5 +1,5 @@
 import { readFileSync, statSync, type Stats } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic, DiagnosticCode } from '../diagnostics/diagnostic';
 import { YamlSourceMap } from './yaml-source-map';
 
@@ -79,11 +79,13 @@ export function parseYamlText(text: string, file: string): ParsedYaml {
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true, stringKeys: true });
   const source = new YamlSourceMap(file, text, lines, doc);
   const diagnostics: Diagnostic[] = [];
+  let keys: Node[] | undefined;
   for (const e of doc.errors) {
     const { line, col } = lines.linePos(e.pos[0]);
-    const code: DiagnosticCode = e.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : 'YAML_SYNTAX';
+    const code: DiagnosticCode = e.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : e.code === 'NON_STRING_KEY' ? 'NON_STRING_KEY' : 'YAML_SYNTAX';
     const message = e.code === 'DUPLICATE_KEY' ? `duplicate key ${quoteKey(text, e.pos)}`
       : e.code === 'MULTIPLE_DOCS' ? 'file holds more than one YAML document (---); put one document in each file'
+      : e.code === 'NON_STRING_KEY' ? `keys must be plain strings (got ${keyKind(doc, (keys ??= nonStringKeys(doc)), e.pos[0])})`
       : firstLine(e.message);
     diagnostics.push({ code, severity: 'error', message, file, line, col, pointer: '' });
   }
@@ -111,6 +113,38 @@ function onlyComments(text: string): boolean {
     if (t !== '' && !t.startsWith('#')) return false;
   }
   return true;
+}
+
+/** The map keys of a document that are not plain strings, in source order. */
+function nonStringKeys(doc: Document): Node[] {
+  const keys: Node[] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key;
+      if (isNode(key) && key.range && !(isScalar(key) && typeof key.value === 'string' && !key.tag)) keys.push(key);
+    },
+  });
+  return keys.sort((a, b) => a.range![0] - b.range![0]);
+}
+
+/**
+ * What the non-string key reported at `offset` is (`a list key`, `a mapping
+ * key`, ...): the first such key that starts there or, after a tag, just after it.
+ */
+function keyKind(doc: Document, keys: readonly Node[], offset: number): string {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (keys[mid]!.range![0] < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  const key = keys[lo];
+  if (isSeq(key)) return 'a list key';
+  if (isMap(key)) return 'a mapping key';
+  if (isAlias(key)) return `an alias key (*${key.source})`;
+  if (isScalar(key) && key.tag) return `a key tagged ${doc.directives?.tagString(key.tag) ?? key.tag}`;
+  return 'a key that is not a string';
 }
 
 function firstLine(s: string): string {
