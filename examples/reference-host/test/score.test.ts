@@ -71,6 +71,14 @@ describe('parseScore', () => {
     expect(caught(() => parseScore(json)).message).toBe('Score spec is nested too deeply');
   });
 
+  it('names the allowed value when apiVersion is wrong, and the allowed values of an enum', () => {
+    const err = caught(() => parseScore(SPEC.replace('score.dev/v1b1', 'score.dev/v1')));
+    expect(err.message).toBe("Score spec is invalid: apiVersion must be 'score.dev/v1b1'; got 'score.dev/v1'");
+    expect(err.issues).toEqual([{ field: 'apiVersion', message: "must be 'score.dev/v1b1'; got 'score.dev/v1'", line: 1, col: 13 }]);
+    const json = { apiVersion: 2, metadata: { name: 'a' }, containers: { main: { image: 'x' } } };
+    expect(caught(() => parseScore(json)).issues).toEqual([{ field: 'apiVersion', message: "must be 'score.dev/v1b1'; got 2" }]);
+  });
+
   it('rejects a document that is not a mapping', () => {
     expect(caught(() => parseScore('- a\n- b\n')).issues).toEqual([
       { field: '(document)', message: 'must be a mapping with apiVersion, metadata and containers; got a list' },

@@ -45,6 +45,9 @@ export function schemaIssues(errors: ErrorObject[] | null | undefined, root: unk
         segments = [...segments, String(e.params.additionalProperty)];
         message = 'is not a known field';
         break;
+      case 'const':
+        message = `must be ${showValue(e.params.allowedValue)}; got ${showValue(value)}`;
+        break;
       case 'enum':
         message = `must be one of ${(e.params.allowedValues as unknown[]).map((v) => showValue(v)).join(', ')}; got ${showValue(value)}`;
         break;
