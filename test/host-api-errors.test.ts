@@ -54,7 +54,10 @@ describe('the reference host over HTTP: authentication, limits and bad Score spe
     expect(res.json.error.issues[0].line).toBeGreaterThanOrEqual(2);
     const json = await call(e2e.url, 'POST', '/api/specs', { body: '{"apiVersion": ', contentType: 'application/json' });
     expect(json.status).toBe(400);
-    expect(json.json.error.code).toBe('FST_ERR_CTP_INVALID_JSON_BODY');
+    expect(json.json.error).toEqual({
+      code: 'BODY_INVALID', message: 'request body is not valid JSON (content-type is application/json): unexpected end of input at line 1, column 16',
+      issues: [{ field: '(body)', message: 'is not valid JSON: unexpected end of input', line: 1, col: 16 }],
+    });
   });
 
   it('rejects a spec without metadata.name, naming the field and its line', async () => {

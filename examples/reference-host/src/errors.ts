@@ -18,7 +18,9 @@ export type HostErrorCode =
   | 'RESOURCE_CONFLICT'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
-  | 'STORE_UNAVAILABLE';
+  | 'STORE_UNAVAILABLE'
+  | 'BODY_INVALID'
+  | 'BODY_UNSUPPORTED_TYPE';
 
 /** One problem in a user's input: where it is and what is wrong. */
 export interface Issue {
@@ -109,5 +111,15 @@ export class StoreUnavailableError extends HostError {
   constructor(message = 'the store is unavailable; try again shortly', retryAfterSeconds = 5) {
     super('STORE_UNAVAILABLE', 503, message);
     this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/**
+ * A request body the host cannot read: not valid JSON though sent as
+ * `application/json`, empty, cut short, or of a content type it does not take.
+ */
+export class BodyError extends HostError {
+  constructor(code: 'BODY_INVALID' | 'BODY_UNSUPPORTED_TYPE', status: number, message: string, issues: Issue[] = []) {
+    super(code, status, message, issues);
   }
 }

@@ -153,6 +153,35 @@ describe('POST /api/specs', () => {
     expect(res.statusCode).toBe(413);
     expect(res.json()).toEqual({ error: { code: 'BODY_TOO_LARGE', message: 'request body is larger than the limit of 65536 bytes' } });
   });
+
+  it('answers a body it cannot read with its own codes, saying where the JSON breaks', async () => {
+    const post = (body: string, contentType: string) => app.inject({ method: 'POST', url: '/api/specs', headers: { ...user, 'content-type': contentType }, payload: body });
+    const cut = await post('{"apiVersion": ', 'application/json');
+    expect(cut.statusCode).toBe(400);
+    expect(cut.json()).toEqual({ error: {
+      code: 'BODY_INVALID', message: 'request body is not valid JSON (content-type is application/json): unexpected end of input at line 1, column 16',
+      issues: [{ field: '(body)', message: 'is not valid JSON: unexpected end of input', line: 1, col: 16 }],
+    } });
+    const unquoted = await post('{\n  "apiVersion": "score.dev/v1b1",\n  "metadata": {name: "x"}\n}', 'application/json; charset=utf-8');
+    expect(unquoted.statusCode).toBe(400);
+    expect(unquoted.json().error.message).toBe("request body is not valid JSON (content-type is application/json): expected property name or '}' at line 3, column 16");
+    // V8 quotes the body in this message; the answer does not.
+    const bare = await post('{"token": SECRETVALUE-123}', 'application/json');
+    expect(bare.json()).toEqual({ error: {
+      code: 'BODY_INVALID', message: "request body is not valid JSON (content-type is application/json): unexpected token 'S'",
+      issues: [{ field: '(body)', message: "is not valid JSON: unexpected token 'S'" }],
+    } });
+    const empty = await post('', 'application/json');
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json()).toEqual({ error: { code: 'BODY_INVALID', message: 'request body is empty, but content-type is application/json', issues: [{ field: '(body)', message: 'is empty' }] } });
+    const poisoned = await post('{"__proto__": {"admin": true}}', 'application/json');
+    expect(poisoned.statusCode).toBe(400);
+    expect(poisoned.json().error.message).toBe("request body is refused: it holds a '__proto__' or 'constructor.prototype' key");
+    const xml = await post('<score/>', 'application/xml');
+    expect(xml.statusCode).toBe(415);
+    expect(xml.json()).toEqual({ error: { code: 'BODY_UNSUPPORTED_TYPE', message: "content-type 'application/xml' is not accepted; send YAML (application/yaml or text/plain) or JSON (application/json)" } });
+    expect(await env.store.listResources()).toEqual([]);
+  });
 });
 
 describe('resources and resolution', () => {

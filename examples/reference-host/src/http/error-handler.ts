@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { InnominatusError } from '@innominatus/core';
-import { HostError, StoreUnavailableError, type Issue } from '../errors';
+import { BodyError, HostError, StoreUnavailableError, type Issue } from '../errors';
 import { isStoreUnavailable } from '../util/connection-error';
 
 const CORE_STATUS: Record<string, number> = {
@@ -21,6 +21,36 @@ function validationIssues(error: FastifyError): Issue[] {
         : v.keyword === 'additionalProperties' ? `has an unknown field '${String(v.params.additionalProperty)}'` : v.message ?? 'is invalid';
     return { field, message };
   });
+}
+
+/** A short rendering of a header value a client sent. */
+function showHeader(value: string | undefined): string {
+  if (value === undefined) return 'none';
+  return `'${value.length > 80 ? `${value.slice(0, 77)}...` : value}'`;
+}
+
+/**
+ * The host's own error for fastify's content-type parser errors
+ * (`FST_ERR_CTP_*`): a body it cannot read, or a content type it does not take.
+ */
+function contentTypeParserError(error: FastifyError, contentType: string | undefined): BodyError | undefined {
+  if (!error.code?.startsWith('FST_ERR_CTP_')) return undefined;
+  const issue = (message: string): Issue[] => [{ field: '(body)', message }];
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new BodyError('BODY_INVALID', 400, 'request body is not valid JSON (content-type is application/json)', issue('is not valid JSON'));
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new BodyError('BODY_INVALID', 400, 'request body is empty, but content-type is application/json', issue('is empty'));
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new BodyError('BODY_INVALID', 400, 'request body is not as long as its content-length header says', issue('does not match content-length'));
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new BodyError('BODY_UNSUPPORTED_TYPE', 415, `content-type ${showHeader(contentType)} is not accepted; send YAML (application/yaml or text/plain) or JSON (application/json)`);
+    default:
+      if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+        return new BodyError('BODY_INVALID', error.statusCode, `request body cannot be read: ${error.message}`);
+      }
+      return undefined;
+  }
 }
 
 /**
@@ -50,6 +80,8 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return reply.code(413).send({ error: { code: 'BODY_TOO_LARGE', message: `request body is larger than the limit of ${request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit} bytes` } });
     }
+    const bodyError = contentTypeParserError(error, request.headers['content-type']);
+    if (bodyError) return reply.code(bodyError.status).send(bodyError.toJSON());
     if (InnominatusError.is(error) && CORE_STATUS[error.code]) {
       return reply.code(CORE_STATUS[error.code]!).send({ error: { code: error.code, message: error.message } });
     }

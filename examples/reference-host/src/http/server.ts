@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { HostServices } from '../host-services';
 import type { Principal } from './auth';
 import { installErrorHandler } from './error-handler';
+import { installJsonBodyParser } from './json-body';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { providerRoutes } from './routes/providers';
@@ -31,6 +32,7 @@ export function createServer(services: HostServices): FastifyInstance {
   });
   // YAML (and curl's default form type, as `curl --data-binary @spec.yaml` sends it) arrives as text.
   app.addContentTypeParser(TEXT_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  installJsonBodyParser(app);
   app.decorateRequest('principal', undefined);
   app.addHook('onRequest', async (request) => {
     // The matched route, not the raw URL: `/%61pi/...` routes to `/api/...` too.
