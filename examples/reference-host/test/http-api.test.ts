@@ -177,6 +177,9 @@ describe('POST /api/specs', () => {
     const poisoned = await post('{"__proto__": {"admin": true}}', 'application/json');
     expect(poisoned.statusCode).toBe(400);
     expect(poisoned.json().error.message).toBe("request body is refused: it holds a '__proto__' or 'constructor.prototype' key");
+    const short = await app.inject({ method: 'POST', url: '/api/specs', headers: { ...yaml, 'content-length': '200' }, payload: 'a: 1' });
+    expect(short.statusCode).toBe(400);
+    expect(short.json()).toEqual({ error: { code: 'BODY_INVALID', message: 'request body is not as long as its content-length header says', issues: [{ field: '(body)', message: 'does not match content-length' }] } });
     const xml = await post('<score/>', 'application/xml');
     expect(xml.statusCode).toBe(415);
     expect(xml.json()).toEqual({ error: { code: 'BODY_UNSUPPORTED_TYPE', message: "content-type 'application/xml' is not accepted; send YAML (application/yaml or text/plain) or JSON (application/json)" } });
