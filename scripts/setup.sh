@@ -20,5 +20,5 @@ echo "› pnpm install"
 pnpm install --frozen-lockfile --reporter=append-only 2>&1 | grep -vE '^\.\.\./|^Progress' || true
 test -d node_modules/.pnpm || { echo "pnpm install failed" >&2; exit 1; }
 
-echo "› building packages"
+echo "› building packages (tsup: ESM, CommonJS and types for each; about half a minute)"
 pnpm -r --filter './packages/*' --reporter-hide-prefix build >/tmp/innominatus-build.log 2>&1 || { cat /tmp/innominatus-build.log >&2; exit 1; }
