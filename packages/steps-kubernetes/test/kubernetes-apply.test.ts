@@ -20,8 +20,8 @@ describe.each(SERVE_MODES)('kubernetes-apply through %s', (mode) => {
     const ns = cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: 'apps' })!;
     expect(out).toEqual({
       objects: [
-        { apiVersion: 'v1', kind: 'Namespace', name: 'apps', uid: ns.metadata.uid, resourceVersion: ns.metadata.resourceVersion },
-        { apiVersion: 'v1', kind: 'ConfigMap', name: 'settings', namespace: 'apps', uid: cm.metadata.uid, resourceVersion: cm.metadata.resourceVersion },
+        { apiVersion: 'v1', kind: 'Namespace', name: 'apps', uid: ns.metadata.uid, resourceVersion: ns.metadata.resourceVersion, generation: 1 },
+        { apiVersion: 'v1', kind: 'ConfigMap', name: 'settings', namespace: 'apps', uid: cm.metadata.uid, resourceVersion: cm.metadata.resourceVersion, generation: 1 },
       ],
     });
     const patch = cluster.requests.find((r) => r.verb === 'patch' && r.path === '/api/v1/namespaces/apps/configmaps/settings')!;
@@ -36,6 +36,25 @@ describe.each(SERVE_MODES)('kubernetes-apply through %s', (mode) => {
     const second = await step.run({ manifests: [configMap], namespace: 'apps' }, context());
     expect(second).toEqual(first);
     expect(cluster.store.resourceVersion).toBe(rvBefore);
+  });
+
+  it('outputs a generation that stays on a label-only change and on status writes, and moves on a spec change', async () => {
+    ({ cluster, client } = await harness(mode));
+    zalandoPostgresOperator(cluster, { createDelayMs: 0, updateDelayMs: 0 });
+    const step = kubernetesApply({ client });
+    const pg = { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', metadata: { name: 'team-db' }, spec: { teamId: 'team', numberOfInstances: 1, postgresql: { version: '17' }, volume: { size: '1Gi' } } };
+    const ref = { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'team-db', namespace: 'apps' };
+    const created = (await step.run({ manifests: [pg], namespace: 'apps' }, context())).objects[0]!;
+    expect(created.generation).toBe(1);
+    await expect.poll(() => cluster.get(ref)!.status).toEqual({ PostgresClusterStatus: 'Running' });
+    expect(cluster.get(ref)!.metadata.generation).toBe(1);
+    const labelled = (await step.run({ manifests: [{ ...pg, metadata: { ...pg.metadata, labels: { tier: 'gold' } } }], namespace: 'apps' }, context())).objects[0]!;
+    expect(labelled.resourceVersion).not.toBe(created.resourceVersion);
+    expect(labelled.generation).toBe(1);
+    const resized = (await step.run({ manifests: [{ ...pg, spec: { ...pg.spec, numberOfInstances: 2 } }], namespace: 'apps' }, context())).objects[0]!;
+    expect(resized.generation).toBe(2);
+    await expect.poll(() => cluster.get(ref)!.status).toEqual({ PostgresClusterStatus: 'Running' });
+    expect(cluster.get(ref)!.metadata.generation).toBe(2);
   });
 
   it('uses the kubeconfig namespace when neither manifest nor step names one, and force: false is passed on', async () => {

@@ -43,6 +43,8 @@ describe('update-postgres', () => {
     // The run ended only after the operator had applied the change (it
     // picks it up 150ms after the apply, when the old Running is stale).
     expect(operator.transitions.slice(before).map((t) => t.status)).toEqual(['Updating', 'Running']);
+    // The spec change moved the generation, so the wait counted only the operator's later statuses.
+    expect(postgresql(cluster, 'team-myapp-db')!.metadata.generation).toBe(2);
     expect(stepsThat(r, 'step:succeeded')).toEqual(['read-cluster', 'update-postgres-cluster', 'wait-for-database', 'get-credentials']);
     expect(stepsThat(r, 'step:skipped')).toEqual([]);
     // Same outputs as provision: same Secret, same password.
@@ -97,6 +99,26 @@ describe('update-postgres', () => {
     expect(operator.transitions.length).toBe(before);
     expect(postgresql(cluster, 'team-myapp-db')!.metadata.generation).toBe(1);
     expect(postgresql(cluster, 'team-myapp-db')!.metadata.resourceVersion).toBe(rv);
+  });
+
+  it('does not wait for a new status when the apply changes only labels (same generation, newer resourceVersion)', async () => {
+    const { cluster, operator } = start();
+    await run(cluster, 'provision-postgres', { ...BASE });
+    // Someone removed a label by hand: the apply puts it back, a metadata-only change.
+    cluster.apply({ apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', metadata: { name: 'team-myapp-db', namespace: 'production', labels: { 'innominatus.io/provider': null } } } as never);
+    const edited = postgresql(cluster, 'team-myapp-db')!;
+    expect(edited.metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'innominatus' });
+    const before = operator.transitions.length;
+    const r = await run(cluster, 'update-postgres', { ...BASE, wait_timeout: '5s' });
+    expect(r.error?.describe()).toBeUndefined();
+    expect(r.status).toBe('succeeded');
+    const after = postgresql(cluster, 'team-myapp-db')!;
+    expect(after.metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'innominatus', 'innominatus.io/provider': 'database-team' });
+    expect(Number(after.metadata.resourceVersion)).toBeGreaterThan(Number(edited.metadata.resourceVersion));
+    expect(after.metadata.generation).toBe(1);
+    // No newer status will come from the operator: the wait takes the current Running at once.
+    expect(progressOf(r, 'wait-for-database')).toEqual(['postgresql production/team-myapp-db: {"PostgresClusterStatus":"Running"}']);
+    expect(operator.transitions.length).toBe(before);
   });
 
   it('fails on UpdateFailed, naming the cluster and the status', async () => {

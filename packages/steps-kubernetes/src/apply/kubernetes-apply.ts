@@ -28,6 +28,7 @@ const AppliedObject = Type.Object({
   namespace: Type.Optional(Type.String()),
   uid: Type.String(),
   resourceVersion: Type.String(),
+  generation: Type.Optional(Type.Integer({ description: 'metadata.generation: moves only when the spec (for custom resources: anything but metadata and status) changes; absent when the API returns none' })),
 });
 
 const output = Type.Object({ objects: Type.Array(AppliedObject) });
@@ -36,7 +37,9 @@ const output = Type.Object({ objects: Type.Array(AppliedObject) });
  * `kubernetes-apply`: server-side apply of one or more manifests with field
  * manager `innominatus`. Namespaced objects without a namespace get the
  * step's `namespace` (else the kubeconfig context's). Applying the same
- * manifests again changes nothing.
+ * manifests again changes nothing. Each applied object's `generation` is
+ * output when the API returns one: compare it with the generation read before
+ * the apply to tell a spec change from a metadata-only one.
  *
  * @example
  * registry.register(kubernetesApply({ client }));
@@ -80,6 +83,7 @@ export function kubernetesApply(options: KubernetesStepOptions) {
           ...(meta.namespace ? { namespace: meta.namespace } : {}),
           uid: String(meta.uid ?? ''),
           resourceVersion: String(meta.resourceVersion ?? ''),
+          ...(typeof meta.generation === 'number' && Number.isSafeInteger(meta.generation) ? { generation: meta.generation } : {}),
         });
       }
       return { objects };
