@@ -89,6 +89,31 @@ describe.each(SERVE_MODES)('mock cluster through %s', (mode) => {
     expect([stored.status, stored.spec, stored.metadata.generation]).toEqual([{ ready: true }, { size: 1 }, 1]);
   });
 
+  it('keeps metadata.generation like the API server: 1 on create, +1 only on spec changes', async () => {
+    ({ cluster, kubeConfig: kc } = await servedCluster(mode));
+    cluster.registerKind({ group: 'example.com', version: 'v1', kind: 'Widget', plural: 'widgets', namespaced: true });
+    const api = KubernetesObjectApi.makeApiClient(kc);
+    const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'default' }, spec: { size: 1 } };
+    const ssa = (o: KubernetesObject) => api.patch<KubernetesObject>(o, undefined, undefined, 'innominatus', true, PatchStrategy.ServerSideApply);
+    const seen: Array<[number | undefined, string | undefined]> = [];
+    const note = (o: KubernetesObject) => seen.push([o.metadata?.generation, o.metadata?.resourceVersion]);
+    note(await ssa(widget));
+    note(await ssa({ ...widget, metadata: { ...widget.metadata, labels: { tier: 'gold' } } }));
+    const statusRes = await cluster.handle({
+      method: 'PATCH', url: '/apis/example.com/v1/namespaces/default/widgets/w/status', headers: { 'content-type': 'application/merge-patch+json' }, body: JSON.stringify({ status: { ready: true } }),
+    });
+    expect('status' in statusRes && statusRes.status).toBe(200);
+    note(cluster.get({ apiVersion: 'example.com/v1', kind: 'Widget', name: 'w', namespace: 'default' })!);
+    note(await ssa({ ...widget, spec: { size: 2 } }));
+    const current = cluster.get({ apiVersion: 'example.com/v1', kind: 'Widget', name: 'w', namespace: 'default' })!;
+    note(await api.replace<KubernetesObject>({ ...current, metadata: { ...current.metadata, annotations: { note: 'x' } } } as KubernetesObject));
+    note(await api.patch<KubernetesObject>({ ...widget, spec: { size: 3 } }, undefined, undefined, undefined, undefined, PatchStrategy.MergePatch));
+    expect(seen.map(([g]) => g)).toEqual([1, 1, 1, 2, 2, 3]);
+    // Every one of those writes changed the object, so each has a newer resourceVersion.
+    const rvs = seen.map(([, rv]) => Number(rv));
+    expect(rvs.every((rv, i) => i === 0 || rv > rvs[i - 1]!)).toBe(true);
+  });
+
   it('sends a bookmark when allowed, delays responses, and ends watch streams on close', async () => {
     ({ cluster, kubeConfig: kc } = await servedCluster(mode));
     cluster.faults.delay({ verb: 'watch', ms: 100, times: 1 });
