@@ -18,8 +18,8 @@ import { aesGcmEncrypter, createEngine, createOrchestrator, ProviderRegistry, St
 import { loadProviderSource } from '@innominatus/provider-sdk';
 import { kubernetesSteps } from '@innominatus/steps-kubernetes';
 import { createMockCluster, zalandoPostgresOperator } from '@innominatus/steps-kubernetes/testing';
-import pg from 'pg';
 import { createPostgresStore, createSqliteStore } from '../src/index';
+import { createTestDatabase } from '../src/testing/index';
 
 const COUNT = Number(process.env.COUNT ?? 1_000);
 const READY_MAX_MS = Number(process.env.READY_MAX_MS ?? 5_000);
@@ -111,24 +111,17 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const url = process.env.DATABASE_URL;
-  if (!url) {
+  if (!process.env.DATABASE_URL) {
     console.log('postgres: skipped, DATABASE_URL is not set (scripts/bench.sh starts a server)');
     return;
   }
-  const name = `bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const dbUrl = new URL(url);
-  dbUrl.pathname = `/${name}`;
+  const db = await createTestDatabase({ prefix: 'bench' });
   try {
-    const store = await createPostgresStore({ connectionString: dbUrl.toString(), poolSize: 20, encrypter: key });
+    const store = await createPostgresStore({ connectionString: db.url, poolSize: 20, encrypter: key });
     await run('postgres', store);
     await store.close();
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await db.drop();
   }
 }
 

@@ -12,8 +12,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aesGcmEncrypter, createEngine, createOrchestrator, type Store } from '@innominatus/core';
-import pg from 'pg';
 import { createPostgresStore, createSqliteStore } from '../src/index';
+import { createTestDatabase } from '../src/testing/index';
 import { countingFixture } from '../test/fixtures/counting-workflow';
 
 const key = aesGcmEncrypter(randomBytes(32));
@@ -97,20 +97,14 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  const url = process.env.DATABASE_URL;
-  if (!url) {
+  if (!process.env.DATABASE_URL) {
     console.log('postgres: skipped, DATABASE_URL is not set (scripts/bench.sh starts a server)');
     return;
   }
-  const name = `bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const dbUrl = new URL(url);
-  dbUrl.pathname = `/${name}`;
+  const db = await createTestDatabase({ prefix: 'bench' });
   try {
-    const a = await createPostgresStore({ connectionString: dbUrl.toString(), poolSize: 10, encrypter: key });
-    const b = await createPostgresStore({ connectionString: dbUrl.toString(), poolSize: 10, encrypter: key });
+    const a = await createPostgresStore({ connectionString: db.url, poolSize: 10, encrypter: key });
+    const b = await createPostgresStore({ connectionString: db.url, poolSize: 10, encrypter: key });
     await detection('postgres', a, undefined);
     await detection('postgres cross-replica', a, b);
     await bulk('postgres', a);
@@ -118,8 +112,7 @@ async function main(): Promise<void> {
     await a.close();
     await b.close();
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await db.drop();
   }
 }
 
