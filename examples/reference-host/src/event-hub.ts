@@ -1,17 +1,7 @@
-import type { ResourceState } from '@innominatus/core';
+import type { ResourceTransitionEvent } from '@innominatus/core';
 
-/** A resource moved from one lifecycle state to another. */
-export interface ResourceEvent {
-  kind: 'resource';
-  resourceId: string;
-  application: string;
-  name: string;
-  type: string;
-  from?: ResourceState;
-  to: ResourceState;
-  reason: string;
-  at: string;
-}
+/** A resource moved from one lifecycle state to another (the orchestrator's event, without its error detail). */
+export type ResourceEvent = { kind: 'resource' } & Omit<ResourceTransitionEvent, 'error'>;
 
 /** A step of a resource's run started, progressed, retried, succeeded, failed or was skipped. */
 export interface StepEvent {
