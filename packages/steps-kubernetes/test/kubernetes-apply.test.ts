@@ -48,10 +48,12 @@ describe.each(SERVE_MODES)('kubernetes-apply through %s', (mode) => {
     expect(created.generation).toBe(1);
     await expect.poll(() => cluster.get(ref)!.status).toEqual({ PostgresClusterStatus: 'Running' });
     expect(cluster.get(ref)!.metadata.generation).toBe(1);
-    const labelled = (await step.run({ manifests: [{ ...pg, metadata: { ...pg.metadata, labels: { tier: 'gold' } } }], namespace: 'apps' }, context())).objects[0]!;
+    const goldPg = { ...pg, metadata: { ...pg.metadata, labels: { tier: 'gold' } } };
+    const labelled = (await step.run({ manifests: [goldPg], namespace: 'apps' }, context())).objects[0]!;
     expect(labelled.resourceVersion).not.toBe(created.resourceVersion);
     expect(labelled.generation).toBe(1);
-    const resized = (await step.run({ manifests: [{ ...pg, spec: { ...pg.spec, numberOfInstances: 2 } }], namespace: 'apps' }, context())).objects[0]!;
+    const twoInstancesPg = { ...pg, spec: { ...pg.spec, numberOfInstances: 2 } };
+    const resized = (await step.run({ manifests: [twoInstancesPg], namespace: 'apps' }, context())).objects[0]!;
     expect(resized.generation).toBe(2);
     await expect.poll(() => cluster.get(ref)!.status).toEqual({ PostgresClusterStatus: 'Running' });
     expect(cluster.get(ref)!.metadata.generation).toBe(2);

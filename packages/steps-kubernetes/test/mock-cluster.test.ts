@@ -94,9 +94,9 @@ describe.each(SERVE_MODES)('mock cluster through %s', (mode) => {
     cluster.registerKind({ group: 'example.com', version: 'v1', kind: 'Widget', plural: 'widgets', namespaced: true });
     const api = KubernetesObjectApi.makeApiClient(kc);
     const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'default' }, spec: { size: 1 } };
-    const ssa = (o: KubernetesObject) => api.patch<KubernetesObject>(o, undefined, undefined, 'innominatus', true, PatchStrategy.ServerSideApply);
+    const ssa = (o: KubernetesObject & { spec?: unknown }) => api.patch<KubernetesObject>(o, undefined, undefined, 'innominatus', true, PatchStrategy.ServerSideApply);
     const seen: Array<[number | undefined, string | undefined]> = [];
-    const note = (o: KubernetesObject) => seen.push([o.metadata?.generation, o.metadata?.resourceVersion]);
+    const note = (o: { metadata?: { generation?: number; resourceVersion?: string } }) => seen.push([o.metadata?.generation, o.metadata?.resourceVersion]);
     note(await ssa(widget));
     note(await ssa({ ...widget, metadata: { ...widget.metadata, labels: { tier: 'gold' } } }));
     const statusRes = await cluster.handle({
@@ -107,7 +107,8 @@ describe.each(SERVE_MODES)('mock cluster through %s', (mode) => {
     note(await ssa({ ...widget, spec: { size: 2 } }));
     const current = cluster.get({ apiVersion: 'example.com/v1', kind: 'Widget', name: 'w', namespace: 'default' })!;
     note(await api.replace<KubernetesObject>({ ...current, metadata: { ...current.metadata, annotations: { note: 'x' } } } as KubernetesObject));
-    note(await api.patch<KubernetesObject>({ ...widget, spec: { size: 3 } }, undefined, undefined, undefined, undefined, PatchStrategy.MergePatch));
+    const sizeThree = { ...widget, spec: { size: 3 } };
+    note(await api.patch<KubernetesObject>(sizeThree, undefined, undefined, undefined, undefined, PatchStrategy.MergePatch));
     expect(seen.map(([g]) => g)).toEqual([1, 1, 1, 2, 2, 3]);
     // Every one of those writes changed the object, so each has a newer resourceVersion.
     const rvs = seen.map(([, rv]) => Number(rv));

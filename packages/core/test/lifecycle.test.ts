@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStore } from '../store/memory-store';
-import { RESOURCE_STATES } from '../store/types';
-import { canTransition, transition } from './lifecycle';
+import { MemoryStore } from '../src/store/memory-store';
+import { RESOURCE_STATES } from '../src/store/types';
+import { canTransition, transition } from '../src/orchestrator/lifecycle';
 
 describe('resource lifecycle', () => {
   it('allows exactly the transitions of the architecture', () => {

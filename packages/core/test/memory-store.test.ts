@@ -1,5 +1,5 @@
-import { describeStoreConformance } from '../testing/store-conformance';
-import { MemoryStore } from './memory-store';
+import { describeStoreConformance } from '../src/testing/store-conformance';
+import { MemoryStore } from '../src/store/memory-store';
 
 describeStoreConformance('memory', async () => {
   const store = new MemoryStore();

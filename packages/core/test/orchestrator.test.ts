@@ -1,15 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEngine } from '../engine/engine';
-import { StepFailure } from '../errors';
-import type { Workflow } from '../model/workflow';
-import { isSensitive, reveal } from '../sensitive/sensitive';
-import { defineStep } from '../steps/define-step';
+import { createEngine } from '../src/engine/engine';
+import { StepFailure } from '../src/errors';
+import type { Workflow } from '../src/model/workflow';
+import { isSensitive, reveal } from '../src/sensitive/sensitive';
+import { defineStep } from '../src/steps/define-step';
 import { Type } from '@sinclair/typebox';
-import { MemoryStore } from '../store/memory-store';
-import type { Logger } from '../util/logger';
-import { createOrchestrator, runIdFor } from './orchestrator';
-import { staticResolver } from './static-resolver';
-import type { Orchestrator, OrchestratorOptions, ResourceTransitionEvent } from './types';
+import { MemoryStore } from '../src/store/memory-store';
+import type { Logger } from '../src/util/logger';
+import { createOrchestrator, runIdFor } from '../src/orchestrator/orchestrator';
+import { staticResolver } from '../src/orchestrator/static-resolver';
+import type { Orchestrator, OrchestratorOptions, ResourceTransitionEvent } from '../src/orchestrator/types';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { InnominatusError, ProviderError } from '../errors';
-import type { LoadedWorkflow, ParameterSpec } from '../model/workflow';
-import { CORE_VERSION } from './core-version';
-import { mapParameters } from './parameter-mapping';
-import type { LoadedProvider, Provider, ResourceTypeCapability } from './provider-model';
-import { ProviderRegistry } from './provider-registry';
+import { InnominatusError, ProviderError } from '../src/errors';
+import type { LoadedWorkflow, ParameterSpec } from '../src/model/workflow';
+import { CORE_VERSION } from '../src/providers/core-version';
+import { mapParameters } from '../src/providers/parameter-mapping';
+import type { LoadedProvider, Provider, ResourceTypeCapability } from '../src/providers/provider-model';
+import { ProviderRegistry } from '../src/providers/provider-registry';
 
 function workflow(name: string, parameters: ParameterSpec[] = []): LoadedWorkflow {
   return { workflow: { apiVersion: 'innominatus.io/v1', kind: 'Workflow', metadata: { name }, parameters, steps: [] } };
@@ -162,7 +162,7 @@ describe('mapParameters', () => {
 
 describe('CORE_VERSION', () => {
   it('is the version in core package.json', () => {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(CORE_VERSION).toBe(pkg.version);
   });
 });
