@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: {"index":"src/index.ts","testing/index":"src/testing/index.ts"},
+  entry: {"index":"src/index.ts","testing/index":"src/testing/index.ts","crd/index":"src/crd/index.ts"},
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
@@ -10,5 +10,5 @@ export default defineConfig({
   // import.meta.url in the CommonJS build (used to find client-node lazily).
   shims: true,
   // p-retry is ESM-only with a default export: bundling it keeps the CommonJS build working.
-  noExternal: ['p-retry', 'is-network-error'],
+  noExternal: ['p-retry', 'is-network-error', '@marcbachmann/cel-js'],
 });

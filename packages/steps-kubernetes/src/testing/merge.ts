@@ -1,7 +1,9 @@
+import { isObject } from '../crd/json-type';
+
+export { jsonEqual } from '../crd/json-equal';
+
 /** Plain JSON object test (arrays and null excluded). */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export const isPlainObject = isObject;
 
 /** Deep copy of a JSON value. */
 export function clone<T>(value: T): T {
@@ -20,16 +22,4 @@ export function mergeInto(target: Record<string, unknown>, patch: Record<string,
     else out[key] = clone(value);
   }
   return out;
-}
-
-/** Structural equality of two JSON values (key order ignored). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => jsonEqual(v, b[i]));
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
-    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
-    return ka.length === kb.length && ka.every((k) => jsonEqual(a[k], b[k]));
-  }
-  return false;
 }

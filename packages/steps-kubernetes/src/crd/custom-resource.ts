@@ -1,0 +1,95 @@
+import { invalid, notSupported, required } from './causes';
+import { formatPath } from './field-path';
+import { isObject } from './json-type';
+import { pruneAndDefault, pruneMetadata } from './prune';
+import type { CrdVersion, FieldCause, FieldPath, FieldValidation, LoadedCrd } from './types';
+import { validateValue } from './validate-value';
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const NAME_MESSAGE = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+
+/** Options of {@link validateCustomResource}. */
+export interface ValidateCustomResourceOptions {
+  /** What unknown fields are: `Strict` an error, `Warn` a warning, `Ignore` (default) silently pruned. */
+  fieldValidation?: FieldValidation;
+  /** The object stored before this update (enables CEL transition rules that read `oldSelf`). */
+  oldObject?: Record<string, unknown>;
+}
+
+/** What the API server would make of a custom resource: the object it stores, or why it refuses it. */
+export interface CustomResourceVerdict {
+  /** The object after pruning and defaulting (what would be stored). */
+  object: Record<string, unknown>;
+  /** Problems that make the API server answer 422 Invalid; empty when valid. */
+  causes: FieldCause[];
+  /** Paths of the fields that were pruned, e.g. `spec.foo`. */
+  unknownFields: string[];
+  /** Warnings the API server sends under `fieldValidation=Warn` (`unknown field "spec.foo"`). */
+  warnings: string[];
+  /** Under `fieldValidation=Strict` with unknown fields: the 400 BadRequest message. */
+  strictError?: string;
+}
+
+/**
+ * Validates a custom resource against its CRD as the API server does on
+ * create and update: the version must be served; unknown fields are pruned
+ * (listed, and an error under `Strict`); schema defaults are applied; then
+ * the structural schema (types, enum, pattern, format, bounds, required,
+ * int-or-string, preserve-unknown-fields) and `x-kubernetes-validations`
+ * CEL rules are checked, each problem a cause with its field path.
+ *
+ * @example
+ * const verdict = validateCustomResource(crd, manifest, { fieldValidation: 'Strict' });
+ * if (verdict.causes.length) console.log(invalidMessage('postgresql.acid.zalan.do', 'x', verdict.causes));
+ */
+export function validateCustomResource(crd: LoadedCrd, object: Record<string, unknown>, options: ValidateCustomResourceOptions = {}): CustomResourceVerdict {
+  const causes: FieldCause[] = [];
+  const version = servedVersion(crd, object, causes);
+  const unknown: FieldPath[] = [];
+  const { apiVersion, kind, metadata, ...body } = object;
+  const schema = version?.schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+  const content = pruneAndDefault({ ...schema, properties: withoutRootFields(schema.properties) }, body, [], unknown) as Record<string, unknown>;
+  const meta = isObject(metadata) ? pruneMetadata(metadata, ['metadata'], unknown) : {};
+  const pruned = { apiVersion, kind, metadata: meta, ...content };
+  if (causes.length === 0) {
+    causes.push(...metadataProblems(meta));
+    const { metadata: _m, apiVersion: _a, kind: _k, ...checked } = pruned;
+    const old = options.oldObject ? stripRoot(options.oldObject) : undefined;
+    validateValue({ ...schema, properties: withoutRootFields(schema.properties), required: (schema.required ?? []).filter((r) => !['apiVersion', 'kind', 'metadata'].includes(r)) }, checked, [], causes, old);
+  }
+  const unknownFields = unknown.map(formatPath);
+  const verdict: CustomResourceVerdict = {
+    object: pruned, causes, unknownFields,
+    warnings: options.fieldValidation === 'Warn' ? unknownFields.map((f) => `unknown field "${f}"`) : [],
+  };
+  if (options.fieldValidation === 'Strict' && unknownFields.length) {
+    verdict.strictError = `${crd.kind} in version "${version?.name ?? ''}" cannot be handled as a ${crd.kind}: strict decoding error: ${unknownFields.map((f) => `unknown field "${f}"`).join(', ')}`;
+  }
+  return verdict;
+}
+
+function servedVersion(crd: LoadedCrd, object: Record<string, unknown>, causes: FieldCause[]): CrdVersion | undefined {
+  const served = crd.versions.filter((v) => v.served);
+  const version = served.find((v) => object.apiVersion === `${crd.group}/${v.name}`);
+  if (!version) causes.push(notSupported(['apiVersion'], object.apiVersion ?? '', served.map((v) => `${crd.group}/${v.name}`)));
+  if (object.kind !== crd.kind) causes.push(notSupported(['kind'], object.kind ?? '', [crd.kind]));
+  return version;
+}
+
+function metadataProblems(meta: Record<string, unknown>): FieldCause[] {
+  const name = meta.name;
+  if (name === undefined || name === '') return meta.generateName ? [] : [required(['metadata', 'name'], 'name or generateName is required')];
+  if (typeof name !== 'string' || name.length > 253 || !DNS_SUBDOMAIN.test(name)) return [invalid(['metadata', 'name'], name, NAME_MESSAGE)];
+  return [];
+}
+
+function withoutRootFields(properties: CrdVersion['schema']['properties']): CrdVersion['schema']['properties'] {
+  if (!properties) return properties;
+  const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = properties;
+  return rest;
+}
+
+function stripRoot(o: Record<string, unknown>): Record<string, unknown> {
+  const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = o;
+  return rest;
+}

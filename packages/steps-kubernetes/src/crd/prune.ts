@@ -1,0 +1,53 @@
+import { isObject } from './json-type';
+import type { FieldPath, JSONSchemaProps } from './types';
+
+/** The fields of `metadata` (ObjectMeta) the API server keeps; others are unknown. */
+export const OBJECT_META_FIELDS = new Set([
+  'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
+  'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
+]);
+
+const EMBEDDED = ['apiVersion', 'kind', 'metadata'];
+
+/**
+ * A copy of `value` with what the schema does not declare removed (unless
+ * `x-kubernetes-preserve-unknown-fields`), non-nullable `null`s dropped and
+ * schema `default`s filled in, like the API server's pruning and defaulting.
+ * The paths of removed fields are appended to `unknown`.
+ */
+export function pruneAndDefault(schema: JSONSchemaProps, value: unknown, path: FieldPath, unknown: FieldPath[]): unknown {
+  if (Array.isArray(value)) {
+    return schema.items ? value.map((item, i) => pruneAndDefault(schema.items!, item, [...path, i], unknown)) : value;
+  }
+  if (!isObject(value)) return value;
+  const preserve = schema['x-kubernetes-preserve-unknown-fields'] === true;
+  const additional = isObject(schema.additionalProperties) ? schema.additionalProperties : undefined;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    const childSchema = schema.properties?.[key] ?? additional;
+    const keep = childSchema || preserve || schema.additionalProperties === true || (schema['x-kubernetes-embedded-resource'] && EMBEDDED.includes(key));
+    if (!keep) {
+      unknown.push([...path, key]);
+      continue;
+    }
+    if (child === null && !childSchema?.nullable && childSchema) continue;
+    out[key] = childSchema ? pruneAndDefault(childSchema, child, [...path, key], unknown) : child;
+  }
+  if (schema['x-kubernetes-embedded-resource'] && isObject(out.metadata)) out.metadata = pruneMetadata(out.metadata, [...path, 'metadata'], unknown);
+  for (const [key, childSchema] of Object.entries(schema.properties ?? {})) {
+    if (out[key] === undefined && childSchema.default !== undefined) {
+      out[key] = pruneAndDefault(childSchema, structuredClone(childSchema.default), [...path, key], []);
+    }
+  }
+  return out;
+}
+
+/** `metadata` with only ObjectMeta's fields; the others are appended to `unknown`. */
+export function pruneMetadata(metadata: Record<string, unknown>, path: FieldPath, unknown: FieldPath[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(metadata)) {
+    if (OBJECT_META_FIELDS.has(key)) out[key] = v;
+    else unknown.push([...path, key]);
+  }
+  return out;
+}

@@ -1,0 +1,161 @@
+import { duplicate, invalid, notSupported, required, tooLong, tooMany, typeInvalid } from './causes';
+import { checkRules } from './cel-rules';
+import { formatPath } from './field-path';
+import { formatHolds } from './formats';
+import { isObject, jsonTypeOf } from './json-type';
+import { jsonEqual } from './json-equal';
+import type { FieldCause, FieldPath, JSONSchemaProps } from './types';
+
+const patterns = new Map<string, RegExp>();
+function regex(pattern: string): RegExp {
+  let r = patterns.get(pattern);
+  if (!r) patterns.set(pattern, (r = new RegExp(pattern, 'u')));
+  return r;
+}
+
+/** No such value (absent, as opposed to `null`). */
+const ABSENT = undefined;
+
+/**
+ * Checks `value` against a structural schema like the API server does for
+ * custom resources, appending one {@link FieldCause} per problem: first the
+ * schema, then (unless a value has the wrong type, which blocks them, as on
+ * the API server) the `x-kubernetes-validations` CEL rules. `old` is the
+ * value stored before an update (for `oldSelf`).
+ */
+export function validateValue(schema: JSONSchemaProps, value: unknown, path: FieldPath, causes: FieldCause[], old: unknown = ABSENT): void {
+  const found: FieldCause[] = [];
+  walk(schema, value, path, found, old, false);
+  causes.push(...found);
+  if (!hasRules(schema)) return;
+  if (found.some((c) => c.reason === 'FieldValueTypeInvalid')) {
+    causes.push({ ...invalid([], null, 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation'), field: '' });
+    return;
+  }
+  walk(schema, value, path, causes, old, true);
+}
+
+function hasRules(s: JSONSchemaProps | undefined): boolean {
+  if (!s) return false;
+  if (s['x-kubernetes-validations']?.length) return true;
+  return Object.values(s.properties ?? {}).some(hasRules) || (isObject(s.additionalProperties) && hasRules(s.additionalProperties as JSONSchemaProps)) || hasRules(s.items);
+}
+
+/** One pass: the schema's checks, or (`rules`) only its CEL rules. */
+function walk(schema: JSONSchemaProps, value: unknown, path: FieldPath, causes: FieldCause[], old: unknown, rules: boolean): void {
+  if (value === null && schema.nullable) return;
+  if (rules) {
+    if (schema['x-kubernetes-validations']?.length) causes.push(...checkRules(schema, value, path, old));
+    if (Array.isArray(value)) checkArray(schema, value, path, causes, old, rules);
+    else if (isObject(value)) checkObject(schema, value, path, causes, old, rules);
+    return;
+  }
+  if (!typeHolds(schema, value, path, causes)) return;
+  if (schema.enum && !schema.enum.some((e) => jsonEqual(e, value))) causes.push(notSupported(path, value, schema.enum));
+  if (typeof value === 'string') checkString(schema, value, path, causes);
+  else if (typeof value === 'number') checkNumber(schema, value, path, causes);
+  else if (Array.isArray(value)) checkArray(schema, value, path, causes, old, rules);
+  else if (isObject(value)) checkObject(schema, value, path, causes, old, rules);
+  checkComposition(schema, value, path, causes, old);
+}
+
+function typeHolds(schema: JSONSchemaProps, value: unknown, path: FieldPath, causes: FieldCause[]): boolean {
+  const actual = jsonTypeOf(value);
+  const where = `${formatPath(path)} in body`;
+  if (schema['x-kubernetes-int-or-string']) {
+    if (actual === 'integer' || actual === 'string') return true;
+    causes.push(typeInvalid(path, actual, `${where} must be of type integer,string: "${actual}"`));
+    return false;
+  }
+  if (!schema.type || schema.type === actual || (schema.type === 'number' && actual === 'integer')) return true;
+  causes.push(typeInvalid(path, actual, `${where} must be of type ${schema.type}: "${actual}"`));
+  return false;
+}
+
+function checkString(s: JSONSchemaProps, v: string, path: FieldPath, causes: FieldCause[]): void {
+  const where = `${formatPath(path)} in body`;
+  const length = [...v].length;
+  if (s.maxLength !== undefined && length > s.maxLength) causes.push(tooLong(path, s.maxLength));
+  if (s.minLength !== undefined && length < s.minLength) causes.push(invalid(path, v, `${where} should be at least ${s.minLength} chars long`));
+  if (s.pattern !== undefined && !regex(s.pattern).test(v)) causes.push(invalid(path, v, `${where} should match '${s.pattern}'`));
+  if (s.format && !formatHolds(s.format, v)) causes.push(invalid(path, v, `${where} must be of type ${s.format}: ${JSON.stringify(v)}`));
+}
+
+function checkNumber(s: JSONSchemaProps, v: number, path: FieldPath, causes: FieldCause[]): void {
+  const where = `${formatPath(path)} in body`;
+  if (s.minimum !== undefined && (s.exclusiveMinimum ? v <= s.minimum : v < s.minimum)) {
+    causes.push(invalid(path, v, `${where} should be greater than ${s.exclusiveMinimum ? '' : 'or equal to '}${s.minimum}`));
+  }
+  if (s.maximum !== undefined && (s.exclusiveMaximum ? v >= s.maximum : v > s.maximum)) {
+    causes.push(invalid(path, v, `${where} should be less than ${s.exclusiveMaximum ? '' : 'or equal to '}${s.maximum}`));
+  }
+  if (s.multipleOf !== undefined && !Number.isInteger(v / s.multipleOf)) causes.push(invalid(path, v, `${where} should be a multiple of ${s.multipleOf}`));
+  if (s.format && !formatHolds(s.format, v)) causes.push(invalid(path, v, `${where} must be of type ${s.format}: ${JSON.stringify(v)}`));
+}
+
+function checkArray(s: JSONSchemaProps, v: unknown[], path: FieldPath, causes: FieldCause[], old: unknown, rules: boolean): void {
+  const where = `${formatPath(path)} in body`;
+  if (!rules) checkArrayBounds(s, v, path, causes, where);
+  if (!s.items) return;
+  const oldItems = Array.isArray(old) && s['x-kubernetes-list-type'] === 'map' ? old : [];
+  v.forEach((item, i) => {
+    const before = oldItems.find((o) => jsonEqual(listIdentity(s, o), listIdentity(s, item)));
+    walk(s.items!, item, [...path, i], causes, before, rules);
+  });
+}
+
+function listIdentity(s: JSONSchemaProps, item: unknown): unknown {
+  const keys = s['x-kubernetes-list-map-keys'] ?? [];
+  return s['x-kubernetes-list-type'] === 'map' && isObject(item) ? keys.map((k) => item[k]) : item;
+}
+
+function checkArrayBounds(s: JSONSchemaProps, v: unknown[], path: FieldPath, causes: FieldCause[], where: string): void {
+  if (s.maxItems !== undefined && v.length > s.maxItems) causes.push(tooMany(path, v.length, s.maxItems));
+  if (s.minItems !== undefined && v.length < s.minItems) causes.push(invalid(path, v, `${where} should have at least ${s.minItems} items`));
+  const listType = s['x-kubernetes-list-type'];
+  if (s.uniqueItems || listType === 'set' || listType === 'map') {
+    const seen: unknown[] = [];
+    v.forEach((item, i) => {
+      const id = listIdentity(s, item);
+      if (seen.some((earlier) => jsonEqual(earlier, id))) causes.push(duplicate([...path, i], id));
+      seen.push(id);
+    });
+  }
+}
+
+function checkObject(s: JSONSchemaProps, v: Record<string, unknown>, path: FieldPath, causes: FieldCause[], old: unknown, rules: boolean): void {
+  const where = `${formatPath(path)} in body`;
+  const before = isObject(old) ? old : {};
+  if (!rules) for (const key of s.required ?? []) if (v[key] === undefined) causes.push(required([...path, key]));
+  for (const [key, child] of Object.entries(s.properties ?? {})) {
+    if (v[key] !== undefined) walk(child, v[key], [...path, key], causes, before[key], rules);
+  }
+  if (isObject(s.additionalProperties)) {
+    for (const [key, child] of Object.entries(v)) walk(s.additionalProperties as JSONSchemaProps, child, [...path, key], causes, before[key], rules);
+  }
+  if (rules) return;
+  const count = Object.keys(v).length;
+  if (s.maxProperties !== undefined && count > s.maxProperties) causes.push(tooMany(path, count, s.maxProperties));
+  if (s.minProperties !== undefined && count < s.minProperties) causes.push(invalid(path, v, `${where} should have at least ${s.minProperties} properties`));
+}
+
+function checkComposition(s: JSONSchemaProps, v: unknown, path: FieldPath, causes: FieldCause[], old: unknown): void {
+  const where = `${formatPath(path)} in body`;
+  const run = (sub: JSONSchemaProps) => {
+    const found: FieldCause[] = [];
+    walk(sub, v, path, found, old, false);
+    return found;
+  };
+  for (const sub of s.allOf ?? []) causes.push(...run(sub));
+  if (s.anyOf?.length) {
+    const results = s.anyOf.map(run);
+    if (!results.some((r) => r.length === 0)) {
+      causes.push(invalid(path, v, `${where} must validate at least one schema (anyOf)`), ...results[0]!);
+    }
+  }
+  if (s.oneOf?.length) {
+    const passing = s.oneOf.map(run).filter((r) => r.length === 0).length;
+    if (passing !== 1) causes.push(invalid(path, v, `${where} must validate one and only one schema (oneOf)`));
+  }
+  if (s.not && run(s.not).length === 0) causes.push(invalid(path, v, `${where} must not validate the schema (not)`));
+}
