@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv';
 import { MAX_PROPERTIES_BYTES } from '@innominatus/core';
+import type { YamlExpansionLimits } from '@innominatus/provider-sdk';
 import { ScoreError, type Issue } from '../errors';
 import { parseYamlSource, type YamlSource } from '../util/yaml-source';
 import { schemaIssues } from '../util/schema-issues';
@@ -8,6 +9,13 @@ import { scoreSchema } from './score-schema';
 
 /** Largest Score spec accepted (the HTTP body limit applies first). */
 export const MAX_SCORE_BYTES = 512 * 1024;
+
+/**
+ * Bounds on a YAML Score spec after alias expansion, so a small spec cannot
+ * be stored (and read back) many times larger: twice the text limit in
+ * scalar text, and 50,000 values.
+ */
+export const SCORE_EXPANSION_LIMITS: YamlExpansionLimits = { maxBytes: 2 * MAX_SCORE_BYTES, maxNodes: 50_000 };
 
 /** Deepest nesting of mappings and lists accepted in a Score spec. */
 export const MAX_SCORE_DEPTH = 32;
@@ -53,8 +61,8 @@ export function parseScore(input: string | unknown): ParsedScore {
     if (Buffer.byteLength(input) > MAX_SCORE_BYTES) {
       throw new ScoreError('Score spec is too large', [{ field: '(document)', message: `is more than ${MAX_SCORE_BYTES} bytes` }]);
     }
-    const parsed = parseYamlSource(input);
-    if (!parsed.source) throw new ScoreError('Score spec is not valid YAML', parsed.issues);
+    const parsed = parseYamlSource(input, SCORE_EXPANSION_LIMITS);
+    if (!parsed.source) throw new ScoreError(parsed.tooLarge ? 'Score spec is too large after alias expansion' : 'Score spec is not valid YAML', parsed.issues);
     source = parsed.source;
     value = source.value;
   }

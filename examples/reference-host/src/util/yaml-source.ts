@@ -1,4 +1,5 @@
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { checkYamlExpansion, DEFAULT_EXPANSION_LIMITS, type YamlExpansionLimits } from '@innominatus/provider-sdk';
 import type { Issue } from '../errors';
 
 /** A parsed YAML (or JSON) document that can say where each field was written. */
@@ -14,9 +15,11 @@ const MAX_ALIAS_COUNT = 100;
 
 /**
  * Parses YAML text keeping source positions. Syntax errors come back as issues
- * with line and column instead of being thrown.
+ * with line and column instead of being thrown; so does a document that would
+ * be larger than `limits` once its aliases are expanded (the SDK's bound, checked
+ * before anything is built).
  */
-export function parseYamlSource(text: string): { source?: YamlSource; issues: Issue[] } {
+export function parseYamlSource(text: string, limits: YamlExpansionLimits = DEFAULT_EXPANSION_LIMITS): { source?: YamlSource; issues: Issue[]; tooLarge?: true } {
   const lineCounter = new LineCounter();
   const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const issues: Issue[] = doc.errors.slice(0, 20).map((e) => {
@@ -25,6 +28,11 @@ export function parseYamlSource(text: string): { source?: YamlSource; issues: Is
     return { field: '(document)', message, line: pos.line, col: pos.col };
   });
   if (issues.length) return { issues };
+  const excess = checkYamlExpansion(doc, limits);
+  if (excess) {
+    const pos = lineCounter.linePos(excess.offset);
+    return { issues: [{ field: '(document)', message: excess.message, line: pos.line, col: pos.col }], tooLarge: true };
+  }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });

@@ -8,6 +8,7 @@ export type DiagnosticCode =
   | 'NOT_YAML'
   | 'YAML_SYNTAX'
   | 'YAML_ALIAS_LIMIT'
+  | 'YAML_EXPANSION_LIMIT'
   | 'DUPLICATE_KEY'
   | 'NON_STRING_KEY'
   | 'PROVIDER_FILE_MISSING'

@@ -2,6 +2,7 @@ import { readFileSync, statSync, type Stats } from 'node:fs';
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic, DiagnosticCode } from '../diagnostics/diagnostic';
 import { YamlSourceMap } from './yaml-source-map';
+import { checkYamlExpansion, DEFAULT_EXPANSION_LIMITS, type YamlExpansionLimits } from './expansion-limit';
 
 /** Largest file read (1 MiB); larger files are refused before parsing. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -70,8 +71,13 @@ export function parseYamlBytes(bytes: Uint8Array, file: string, maxBytes = MAX_F
   return parseYamlText(text, file);
 }
 
-/** Parses YAML text (see {@link loadYamlFile}). */
-export function parseYamlText(text: string, file: string): ParsedYaml {
+/**
+ * Parses YAML text (see {@link loadYamlFile}). The document is also bounded
+ * after alias expansion (`limits`, by default {@link DEFAULT_EXPANSION_LIMITS}):
+ * a small text whose aliases would build a large value is refused
+ * (`YAML_EXPANSION_LIMIT`, at the alias that crossed the limit) before it is built.
+ */
+export function parseYamlText(text: string, file: string, limits: YamlExpansionLimits = DEFAULT_EXPANSION_LIMITS): ParsedYaml {
   const lines = new LineCounter();
   if (onlyComments(text)) {
     return { value: undefined, source: new YamlSourceMap(file, text, lines), diagnostics: [{ code: 'EMPTY_FILE', severity: 'error', message: 'file is empty', file, line: 1, col: 1, pointer: '' }] };
@@ -90,6 +96,11 @@ export function parseYamlText(text: string, file: string): ParsedYaml {
     diagnostics.push({ code, severity: 'error', message, file, line, col, pointer: '' });
   }
   if (diagnostics.length > 0) return { value: undefined, source, diagnostics };
+  const excess = checkYamlExpansion(doc, limits);
+  if (excess) {
+    const { line, col } = lines.linePos(excess.offset);
+    return { value: undefined, source, diagnostics: [{ code: 'YAML_EXPANSION_LIMIT', severity: 'error', message: excess.message, file, line, col, pointer: '' }] };
+  }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
