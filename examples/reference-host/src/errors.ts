@@ -20,6 +20,7 @@ export type HostErrorCode =
   | 'FORBIDDEN'
   | 'STORE_UNAVAILABLE'
   | 'BODY_INVALID'
+  | 'CURSOR_INVALID'
   | 'BODY_UNSUPPORTED_TYPE';
 
 /** One problem in a user's input: where it is and what is wrong. */
@@ -121,5 +122,12 @@ export class StoreUnavailableError extends HostError {
 export class BodyError extends HostError {
   constructor(code: 'BODY_INVALID' | 'BODY_UNSUPPORTED_TYPE', status: number, message: string, issues: Issue[] = []) {
     super(code, status, message, issues);
+  }
+}
+
+/** A list request's `cursor` is not one this host handed out (400). */
+export class CursorError extends HostError {
+  constructor(message: string) {
+    super('CURSOR_INVALID', 400, message, [{ field: 'query.cursor', message }]);
   }
 }

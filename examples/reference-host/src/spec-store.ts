@@ -10,6 +10,25 @@ export interface StoredSpec {
   submittedAt: string;
 }
 
+/** What a spec listing shows of one spec: never the spec itself. */
+export interface SpecSummary {
+  name: string;
+  submittedAt: string;
+  /** The names of the resources the spec asks for, sorted. */
+  resources: string[];
+}
+
+/** One page of a spec listing: names after `after` (exclusive), in name order. */
+export interface SpecPage {
+  after?: string;
+  limit: number;
+}
+
+/** The summary of a spec, as listings show it. */
+export function summarize(spec: StoredSpec): SpecSummary {
+  return { name: spec.name, submittedAt: spec.submittedAt, resources: Object.keys(spec.spec.resources ?? {}).sort() };
+}
+
 /** Reads and writes of one application's spec while its lock is held. */
 export interface SpecTransaction {
   get(name: string): Promise<StoredSpec | undefined>;
@@ -19,7 +38,8 @@ export interface SpecTransaction {
 
 /** Where the host keeps the last accepted Score spec of each application. */
 export interface SpecStore extends SpecTransaction {
-  list(): Promise<StoredSpec[]>;
+  /** Summaries of the specs in name order, one page at a time, without loading the specs. */
+  list(page: SpecPage): Promise<SpecSummary[]>;
   /**
    * Runs `fn` holding the application's lock: no other call for the same
    * application (in this process, and for a shared store in any host on it)
@@ -45,15 +65,17 @@ export class MemorySpecStore implements SpecStore {
   async delete(name: string) {
     return this.#specs.delete(name);
   }
-  async list() {
-    return [...this.#specs.values()].map((s) => structuredClone(s));
+  async list(page: SpecPage) {
+    const names = [...this.#specs.keys()].filter((n) => page.after === undefined || n > page.after).sort().slice(0, page.limit);
+    return names.map((n) => summarize(this.#specs.get(n)!));
   }
 }
 
 /**
  * Specs as JSON files in a folder (one per application, written atomically):
- * the companion of a SQLite store, beside its database file. Its lock holds
- * within one process (one host per SQLite file).
+ * the companion of a SQLite store, beside its database file. Beside each spec
+ * `<name>.json`, `<name>.summary` holds what listings show, so that listing
+ * reads no spec. Its lock holds within one process (one host per SQLite file).
  */
 export class FileSpecStore implements SpecStore {
   readonly #dir: string;
@@ -77,19 +99,57 @@ export class FileSpecStore implements SpecStore {
       throw err;
     }
   }
+  #summaryFile(name: string): string {
+    return join(this.#dir, `${name}.summary`);
+  }
   async put(spec: StoredSpec) {
-    const tmp = `${this.#file(spec.name)}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(spec), { mode: 0o600 });
-    renameSync(tmp, this.#file(spec.name));
+    // The summary first: a crash between the two leaves a summary of a spec not stored, which list() skips.
+    writeAtomically(this.#summaryFile(spec.name), JSON.stringify(summarize(spec)));
+    writeAtomically(this.#file(spec.name), JSON.stringify(spec));
   }
   async delete(name: string) {
-    const existed = (await this.get(name)) !== undefined;
-    rmSync(this.#file(name), { force: true });
+    let existed = true;
+    try {
+      rmSync(this.#file(name));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      existed = false;
+    }
+    rmSync(this.#summaryFile(name), { force: true });
     return existed;
   }
-  async list() {
-    const names = readdirSync(this.#dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
-    const specs = await Promise.all(names.map((n) => this.get(n)));
-    return specs.filter((s): s is StoredSpec => s !== undefined);
+  async list(page: SpecPage) {
+    const names = readdirSync(this.#dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5))
+      .filter((n) => page.after === undefined || n > page.after).sort().slice(0, page.limit);
+    const out: SpecSummary[] = [];
+    for (const name of names) {
+      const summary = this.#readSummary(name);
+      if (summary) out.push(summary);
+    }
+    return out;
   }
+  /** The summary of a stored spec; made from the spec for a folder written before summaries were kept. */
+  #readSummary(name: string): SpecSummary | undefined {
+    try {
+      return JSON.parse(readFileSync(this.#summaryFile(name), 'utf8')) as SpecSummary;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    let spec: StoredSpec;
+    try {
+      spec = JSON.parse(readFileSync(this.#file(name), 'utf8')) as StoredSpec;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+    const summary = summarize(spec);
+    writeAtomically(this.#summaryFile(name), JSON.stringify(summary));
+    return summary;
+  }
+}
+
+function writeAtomically(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text, { mode: 0o600 });
+  renameSync(tmp, file);
 }

@@ -74,7 +74,7 @@ describe('a submission is checked against the provider before anything is stored
       },
     });
     expect(await env.store.listResources()).toEqual([]);
-    expect(await env.services.specs.list()).toEqual([]);
+    expect(await env.services.specs.list({ limit: 10 })).toEqual([]);
   });
 
   it('names the resource for a mapped name too long, and metadata.name for an application name too long', async () => {

@@ -88,6 +88,21 @@ describe('POST /api/specs', () => {
     expect(list.json()).toEqual({ specs: [{ name: 'my-app', submittedAt: expect.any(String), resources: ['db'] }] });
   });
 
+  it('lists specs a page at a time with a cursor, and refuses a cursor it did not make', async () => {
+    for (const name of ['c-app', 'a-app', 'b-app']) expect((await submit(SPEC.replace('name: my-app', `name: ${name}`))).statusCode).toBe(202);
+    const first = (await app.inject({ method: 'GET', url: '/api/specs?limit=2', headers: user })).json();
+    expect(first.specs.map((s: { name: string }) => s.name)).toEqual(['a-app', 'b-app']);
+    const second = (await app.inject({ method: 'GET', url: `/api/specs?limit=2&cursor=${first.next}`, headers: user })).json();
+    expect(second).toEqual({ specs: [{ name: 'c-app', submittedAt: expect.any(String), resources: ['db'] }] });
+    const bad = await app.inject({ method: 'GET', url: '/api/specs?cursor=bm9wZQ', headers: user });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error).toEqual({
+      code: 'CURSOR_INVALID',
+      message: 'is not a cursor of this list; pass the `next` of the previous page unchanged',
+      issues: [{ field: 'query.cursor', message: 'is not a cursor of this list; pass the `next` of the previous page unchanged' }],
+    });
+  });
+
   it('answers 409 when another request created the same resource at the same moment', async () => {
     const submitOriginal = env.services.requests.submit;
     env.services.requests.submit = async (r) => {
@@ -121,6 +136,25 @@ describe('POST /api/specs', () => {
     const without = SPEC.split('resources:')[0]!.replace(/\n {6}DATABASE_URL.*\n {6}DB_HOST.*/, '\n      A: b');
     const removed = await submit(without);
     expect(removed.json().changes).toEqual([{ action: 'delete', name: 'db', type: 'postgres', id, state: 'active' }]);
+  });
+
+  it('refuses a spec that alias expansion would make many times larger, storing nothing', async () => {
+    // 480 KB of text aliased 99 times: under the text limit and the alias cap, 46 MB expanded.
+    const copies = Array.from({ length: 99 }, (_, i) => `      C${i}: *big`).join('\n');
+    const bomb = `apiVersion: score.dev/v1b1\nmetadata:\n  name: bomb\ncontainers:\n  main:\n    image: x\n    env:\n      BIG: &big "${'x'.repeat(480 * 1024)}"\n${copies}\n`;
+    env = fakeServices(1024 * 1024);
+    await app.close();
+    app = createServer(env.services);
+    const res = await submit(bomb);
+    expect(res.statusCode).toBe(422);
+    // The value and its first copy are 983,040 bytes; the second copy (line 10) crosses 1 MiB.
+    expect(res.json().error).toEqual({
+      code: 'SCORE_INVALID',
+      message: 'Score spec is too large after alias expansion',
+      issues: [{ field: '(document)', message: 'document expands to more than 1048576 bytes of text after alias expansion (at alias *big); the limit is 1048576', line: 10, col: 11 }],
+    });
+    expect((await app.inject({ method: 'GET', url: '/api/specs', headers: user })).json()).toEqual({ specs: [] });
+    expect(await env.store.listResources({ limit: 10 })).toEqual([]);
   });
 
   it('rejects bad specs with 422 naming what is wrong', async () => {

@@ -7,6 +7,7 @@ import { PostgresSpecStore } from '../src/host/postgres-spec-store';
 import { openStores } from '../src/host/open-store';
 import { createLogger } from '../src/logger';
 import type { StoredSpec } from '../src/spec-store';
+import { checkSpecListing } from './spec-listing';
 
 const dbs: { drop(): Promise<void> }[] = [];
 const stores: PostgresSpecStore[] = [];
@@ -45,6 +46,10 @@ const specOf = (name: string, image: string): StoredSpec => ({
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('PostgresSpecStore', () => {
+  it('lists summaries in name order, a page at a time, without selecting the specs', async () => {
+    await checkSpecListing(await open(await freshDatabase()));
+  });
+
   it('opens from several hosts at once on a fresh database', async () => {
     for (let round = 0; round < 3; round++) {
       const url = await freshDatabase();

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { StoreUnavailableError } from '../errors';
-import type { SpecStore, SpecTransaction, StoredSpec } from '../spec-store';
+import type { SpecPage, SpecStore, SpecSummary, SpecTransaction, StoredSpec } from '../spec-store';
 import { isStoreUnavailable } from '../util/connection-error';
 import { KeyedLock } from '../util/keyed-lock';
 
@@ -10,7 +10,8 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS ${TABLE} (
   name text PRIMARY KEY,
   spec jsonb NOT NULL,
   submitted_at timestamptz NOT NULL
-)`;
+);
+CREATE INDEX IF NOT EXISTS ${TABLE}_name_c ON ${TABLE} (name COLLATE "C")`;
 
 /** Anything that runs a query: the pool, or the client of a transaction. */
 interface Queryable {
@@ -72,8 +73,14 @@ export class PostgresSpecStore implements SpecStore {
     return guarded(() => deleteSpec(this.#pool, name));
   }
 
-  list(): Promise<StoredSpec[]> {
-    return guarded(async () => (await this.#pool.query<SpecRow>(`SELECT name, spec, submitted_at FROM ${TABLE} ORDER BY name`)).rows.map(toSpec));
+  list(page: SpecPage): Promise<SpecSummary[]> {
+    // Only the resource names leave the database, sorted there; the primary key gives the page.
+    return guarded(async () => (await this.#pool.query<{ name: string; submitted_at: Date; resources: string[] }>(
+      `SELECT name, submitted_at,
+              ARRAY(SELECT k FROM jsonb_object_keys(CASE WHEN jsonb_typeof(spec->'resources') = 'object' THEN spec->'resources' ELSE '{}'::jsonb END) AS k ORDER BY k COLLATE "C") AS resources
+       FROM ${TABLE} WHERE $1::text IS NULL OR name COLLATE "C" > $1 ORDER BY name COLLATE "C" LIMIT $2`,
+      [page.after ?? null, page.limit],
+    )).rows.map((r) => ({ name: r.name, submittedAt: r.submitted_at.toISOString(), resources: r.resources })));
   }
 
   withLock<T>(name: string, fn: (tx: SpecTransaction) => Promise<T>): Promise<T> {

@@ -5,11 +5,21 @@ import type { HostServices } from '../../host-services';
 import { resolvePlaceholders } from '../../score/placeholders';
 import { requireAdmin } from '../auth';
 import { resourceView } from '../views';
+import { decodeCursor, MAX_CURSOR_LENGTH, pageOf } from '../../util/page-cursor';
 
 const nameParams = {
   type: 'object',
   required: ['name'],
   properties: { name: { type: 'string', pattern: '^[a-z]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 } },
+} as const;
+
+const listQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 1000, default: 1000 },
+    cursor: { type: 'string', minLength: 1, maxLength: MAX_CURSOR_LENGTH },
+  },
 } as const;
 
 /** `POST|GET /api/specs`, `GET|DELETE /api/specs/:name`, `GET /api/specs/:name/resolved`. */
@@ -20,9 +30,13 @@ export function specRoutes(app: FastifyInstance, services: HostServices): void {
     return reply.code(202).send(result);
   });
 
-  app.get('/api/specs', async () => {
-    const specs = await services.specs.list();
-    return { specs: specs.map((s) => ({ name: s.name, submittedAt: s.submittedAt, resources: Object.keys(s.spec.resources ?? {}) })) };
+  app.get<{ Querystring: { limit: number; cursor?: string } }>('/api/specs', {
+    schema: { querystring: listQuery },
+  }, async (request) => {
+    const { limit, cursor } = request.query;
+    const after = cursor === undefined ? undefined : String(decodeCursor(cursor, ['string'])[0]);
+    const { items, next } = pageOf(await services.specs.list({ ...(after === undefined ? {} : { after }), limit: limit + 1 }), limit, (s) => [s.name]);
+    return { specs: items, ...(next ? { next } : {}) };
   });
 
   app.get<{ Params: { name: string } }>('/api/specs/:name', { schema: { params: nameParams } }, async (request) => {
