@@ -4,10 +4,12 @@ const common = {
   dts: true,
   sourcemap: true,
   target: 'node20',
-  // p-retry is ESM-only with a default export: bundling it keeps the CommonJS
-  // build working. TypeBox (200 small files) and cel-js are bundled for start-up
-  // time: a CLI that validates one provider loads ~50 ms faster.
-  noExternal: ['p-retry', 'is-network-error', '@sinclair/typebox', '@marcbachmann/cel-js'],
+  // Inlined (devDependencies, credited in THIRD_PARTY_NOTICES.md): p-retry is
+  // ESM-only with a default export, so bundling it keeps the CommonJS build
+  // working; cel-js is bundled for start-up time. TypeBox is not inlined: its
+  // types are part of the public API, so it is a peer dependency and a user's
+  // TypeBox and ours are one.
+  noExternal: ['p-retry', 'is-network-error', '@marcbachmann/cel-js'],
 } as const;
 
 // The two builds run in parallel, so neither cleans dist (the build script does).

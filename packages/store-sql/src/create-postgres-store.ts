@@ -1,6 +1,6 @@
 import { ephemeralEncrypter, silentLogger, type Encrypter, type Logger, type Store } from '@innominatus/core';
 import { migrate } from './migrations';
-import { PostgresDriver } from './postgres-driver';
+import { importPg, PostgresDriver } from './postgres-driver';
 import { SqlStore } from './sql-store';
 
 /** Options of {@link createPostgresStore}. */
@@ -23,12 +23,13 @@ export interface PostgresStoreOptions {
  * A {@link Store} on PostgreSQL for any number of replicas: claims use
  * `FOR UPDATE SKIP LOCKED`, wake-ups travel by LISTEN/NOTIFY on a dedicated
  * connection, statements share a pool. Runs schema migrations before returning.
+ * Needs the `pg` package (an optional peer dependency): without it, `DRIVER_MISSING`.
  *
  * @example
  * const store = await createPostgresStore({ connectionString: process.env.DATABASE_URL!, poolSize: 20, encrypter });
  */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
-  const driver = new PostgresDriver(options.connectionString, options.poolSize ?? 10, options.logger ?? silentLogger);
+  const driver = new PostgresDriver(await importPg(), options.connectionString, options.poolSize ?? 10, options.logger ?? silentLogger);
   try {
     await migrate(driver);
     const store = new SqlStore(driver, { encrypter: options.encrypter ?? ephemeralEncrypter(), now: options.now });

@@ -1,6 +1,6 @@
 import { ephemeralEncrypter, type Encrypter, type Store } from '@innominatus/core';
 import { migrate } from './migrations';
-import { SqliteDriver } from './sqlite-driver';
+import { importBetterSqlite3, SqliteDriver } from './sqlite-driver';
 import { SqlStore } from './sql-store';
 
 /** Options of {@link createSqliteStore}. */
@@ -23,13 +23,14 @@ export interface SqliteStoreOptions {
  * A {@link Store} in one SQLite file (better-sqlite3, WAL): the embedded
  * default, no server. Runs schema migrations before returning. Wake-ups reach
  * orchestrators in the same process at once; other processes sharing the
- * file see new work on their safety-net poll.
+ * file see new work on their safety-net poll. Needs the `better-sqlite3`
+ * package (an optional peer dependency): without it, `DRIVER_MISSING`.
  *
  * @example
  * const store = await createSqliteStore({ filename: 'innominatus.db', encrypter: aesGcmEncrypter(process.env.INNOMINATUS_KEY!) });
  */
 export async function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
-  const driver = new SqliteDriver(options.filename, options.busyTimeoutMs);
+  const driver = new SqliteDriver(await importBetterSqlite3(), options.filename, options.busyTimeoutMs);
   try {
     await migrate(driver);
   } catch (error) {

@@ -1,7 +1,12 @@
 import { StoreError } from '@innominatus/core';
 
 /** Why a SQL store failed, beyond core's store error codes. */
-export type SqlStoreErrorReason = 'CONNECT_FAILED' | 'MIGRATION_FAILED' | 'SCHEMA_TOO_NEW';
+export type SqlStoreErrorReason =
+  | 'CONNECT_FAILED'
+  | 'MIGRATION_FAILED'
+  | 'SCHEMA_TOO_NEW'
+  /** The store's database driver (`better-sqlite3` or `pg`, optional peer dependencies) is not installed or cannot load. */
+  | 'DRIVER_MISSING';
 
 /**
  * A database failure of a SQL store. `code` is core's `STORE_ERROR`;

@@ -1,7 +1,16 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from '@innominatus/core';
 import { WORK_CHANNEL, type SqlDriver, type SqlExecutor, type SqlRow } from './driver';
 import { SqlStoreError } from './errors';
+import { importDriver } from './optional-peer';
+
+/** node-postgres, imported on first use (an optional peer dependency). */
+export type NodePostgres = typeof pg;
+
+/** Imports pg, or throws `DRIVER_MISSING` saying to install it. */
+export function importPg(): Promise<NodePostgres> {
+  return importDriver<NodePostgres>('pg', 'createPostgresStore', () => import('pg'));
+}
 
 /**
  * node-postgres behind the driver interface: a pool for statements and one
@@ -9,6 +18,7 @@ import { SqlStoreError } from './errors';
  */
 export class PostgresDriver implements SqlDriver {
   readonly dialect = 'postgres' as const;
+  readonly #pg: NodePostgres;
   readonly #pool: pg.Pool;
   readonly #connectionString: string;
   readonly #logger: Logger;
@@ -16,10 +26,11 @@ export class PostgresDriver implements SqlDriver {
   #onNotify?: () => void;
   #closed = false;
 
-  constructor(connectionString: string, poolSize: number, logger: Logger) {
+  constructor(driver: NodePostgres, connectionString: string, poolSize: number, logger: Logger) {
+    this.#pg = driver;
     this.#connectionString = connectionString;
     this.#logger = logger;
-    this.#pool = new pg.Pool({ connectionString, max: poolSize });
+    this.#pool = new driver.Pool({ connectionString, max: poolSize });
     this.#pool.on('error', (error) => logger.warn('idle PostgreSQL connection failed', { error: error.message }));
   }
 
@@ -59,7 +70,7 @@ export class PostgresDriver implements SqlDriver {
   }
 
   async #connectListener(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.#connectionString });
+    const client = new this.#pg.Client({ connectionString: this.#connectionString });
     client.on('notification', () => this.#onNotify?.());
     client.on('error', (error) => {
       this.#logger.warn('PostgreSQL LISTEN connection failed; reconnecting', { error: error.message });

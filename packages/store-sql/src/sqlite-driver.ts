@@ -1,6 +1,15 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { SqlDriver, SqlExecutor, SqlRow } from './driver';
 import { SqlStoreError } from './errors';
+import { importDriver, nativeAddonError } from './optional-peer';
+
+/** better-sqlite3's `Database` class, imported on first use (an optional peer dependency). */
+export type BetterSqlite3 = typeof Database;
+
+/** Imports better-sqlite3, or throws `DRIVER_MISSING` saying to install it. */
+export function importBetterSqlite3(): Promise<BetterSqlite3> {
+  return importDriver<BetterSqlite3>('better-sqlite3', 'createSqliteStore', () => import('better-sqlite3'));
+}
 
 /**
  * better-sqlite3 behind the async driver interface. The connection is
@@ -15,14 +24,14 @@ export class SqliteDriver implements SqlDriver {
   readonly #statements = new Map<string, Database.Statement>();
   #tail: Promise<unknown> = Promise.resolve();
 
-  constructor(filename: string, busyTimeoutMs = 5_000) {
+  constructor(Sqlite: BetterSqlite3, filename: string, busyTimeoutMs = 5_000) {
     try {
-      this.#db = new Database(filename, { timeout: busyTimeoutMs });
+      this.#db = new Sqlite(filename, { timeout: busyTimeoutMs });
       this.#db.pragma('journal_mode = WAL');
       this.#db.pragma('synchronous = NORMAL');
       this.#db.pragma('foreign_keys = ON');
     } catch (cause) {
-      throw new SqlStoreError('CONNECT_FAILED', `cannot open SQLite database '${filename}': ${(cause as Error).message}`, { cause });
+      throw nativeAddonError(cause) ?? new SqlStoreError('CONNECT_FAILED', `cannot open SQLite database '${filename}': ${(cause as Error).message}`, { cause });
     }
   }
 

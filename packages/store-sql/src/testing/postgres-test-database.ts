@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { importPg } from '../postgres-driver';
 
 /** DATABASE_URL, or a clear failure: the test command always provides it. */
 export function databaseUrl(): string {
@@ -26,6 +26,7 @@ export async function createTestDatabase(options: { base?: string; prefix?: stri
   const prefix = options.prefix ?? 'test';
   if (!/^[a-z][a-z0-9_]{0,30}$/.test(prefix)) throw new Error(`prefix '${prefix}' must be a short lower-case SQL identifier`);
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const pg = await importPg();
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
@@ -45,6 +46,7 @@ export async function createTestDatabase(options: { base?: string; prefix?: stri
 
 /** Every row of the store's tables as text, read with a plain client. */
 export async function rawPostgresText(url: string): Promise<string> {
+  const pg = await importPg();
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
