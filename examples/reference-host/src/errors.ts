@@ -15,6 +15,8 @@ export type HostErrorCode =
   | 'PLACEHOLDER_NOT_READY'
   | 'SPEC_NOT_FOUND'
   | 'RESOURCE_NOT_FOUND'
+  | 'APPLICATION_NOT_FOUND'
+  | 'RUN_NOT_FOUND'
   | 'RESOURCE_CONFLICT'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
@@ -83,7 +85,7 @@ export class PlaceholderError extends HostError {
 
 /** Something asked for does not exist. */
 export class NotFoundError extends HostError {
-  constructor(code: 'SPEC_NOT_FOUND' | 'RESOURCE_NOT_FOUND', message: string) {
+  constructor(code: 'SPEC_NOT_FOUND' | 'RESOURCE_NOT_FOUND' | 'APPLICATION_NOT_FOUND' | 'RUN_NOT_FOUND', message: string) {
     super(code, 404, message);
   }
 }

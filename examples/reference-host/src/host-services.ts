@@ -3,6 +3,7 @@ import type { NewResource, ProviderRegistry, ResourceRecord, Store } from '@inno
 import type { Authenticator } from './http/auth';
 import type { EventHub } from './event-hub';
 import type { HostMetrics } from './metrics';
+import type { ReadinessProbe } from './readiness';
 import type { SpecStore } from './spec-store';
 
 /**
@@ -51,4 +52,6 @@ export interface HostServices {
   authenticator: Authenticator;
   logger: PinoLogger;
   bodyLimit: number;
+  /** Dependencies `/ready` checks besides the store (the host adds Kubernetes). */
+  readiness?: ReadinessProbe[];
 }

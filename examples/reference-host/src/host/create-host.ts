@@ -139,7 +139,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     const metrics = createMetrics(hub, () => stores.store.countResources({ pending: true, leased: false }), (err) => logger.warn({ err }, 'metrics: the store did not answer the queue depth read'));
     const services: HostServices = {
       store: stores.store, requests: orchestrator, registry, providers: statuses, specs: stores.specs, hub, metrics,
-      authenticator: createAuthenticator(config.auth.tokens), logger, bodyLimit: config.server.bodyLimit,
+      authenticator: createAuthenticator(config.auth.tokens), logger, bodyLimit: config.server.bodyLimit, readiness: [kube.probe],
     };
     const app = createServer(services);
     let stopped = false;

@@ -1,9 +1,10 @@
 import type { StepDefinition } from '@innominatus/core';
-import { kubernetesSteps, loadKubeConfig } from '@innominatus/steps-kubernetes';
+import { createKubernetesClient, kubernetesSteps, loadKubeConfig, type KubeConfigSource } from '@innominatus/steps-kubernetes';
 import {
   createMockCluster, zalandoPostgresOperator, type MockCluster, type MockClusterServer, type ZalandoOperator, type ZalandoOperatorOptions,
 } from '@innominatus/steps-kubernetes/testing';
 import type { HostConfig } from '../config/host-config';
+import type { ReadinessProbe } from '../readiness';
 
 /** The simulated cluster of `--simulate`: the mock API server on loopback with the Zalando operator simulator. */
 export interface Simulation {
@@ -18,7 +19,14 @@ export interface KubernetesAccess {
   simulation?: Simulation;
   /** Says where the steps reach, for the start-up log. */
   description: string;
+  /** `/ready`'s check that the cluster answers (a read of the `default` namespace, no retries). */
+  probe: ReadinessProbe;
   close(): Promise<void>;
+}
+
+function clusterProbe(source: KubeConfigSource): ReadinessProbe {
+  const client = createKubernetesClient({ ...source, retry: { retries: 0 } });
+  return { name: 'kubernetes', check: async (signal) => void (await client.get({ apiVersion: 'v1', kind: 'Namespace', name: 'default' }, signal)) };
 }
 
 /**
@@ -35,6 +43,7 @@ export async function kubernetesAccess(config: HostConfig['kubernetes'], simulat
       // As text: a KubeConfig object would have to come from the very same copy of client-node.
       steps: [...kubernetesSteps({ kubeconfig: server.kubeconfigText })],
       simulation: { cluster, server, operator },
+      probe: clusterProbe({ kubeconfig: server.kubeconfigText }),
       description: `SIMULATED cluster at ${server.url} (mock API server with the Zalando postgres-operator simulator; nothing real is provisioned)`,
       async close() {
         operator.stop();
@@ -49,6 +58,7 @@ export async function kubernetesAccess(config: HostConfig['kubernetes'], simulat
   const kubeConfig = loadKubeConfig(source);
   return {
     steps: [...kubernetesSteps({ kubeconfig: kubeConfig })],
+    probe: clusterProbe({ kubeconfig: kubeConfig }),
     description: config.mode === 'in-cluster'
       ? 'in-cluster service account'
       : `kubeconfig ${config.kubeconfig ?? '(KUBECONFIG or ~/.kube/config)'}, context ${kubeConfig.getCurrentContext()}, server ${kubeConfig.getCurrentCluster()?.server ?? '?'}`,

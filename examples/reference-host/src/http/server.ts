@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { HostServices } from '../host-services';
 import type { Principal } from './auth';
 import { installErrorHandler } from './error-handler';
 import { installJsonBodyParser } from './json-body';
+import { installOpenApi } from './openapi';
+import { operatorRoutes } from './operator-routes';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { providerRoutes } from './routes/providers';
@@ -15,6 +18,9 @@ declare module 'fastify' {
     principal?: Principal;
   }
 }
+
+/** The host's version (its package's), as `/openapi.json` names it. */
+const HOST_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const TEXT_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain', 'application/x-www-form-urlencoded'];
 
@@ -39,10 +45,15 @@ export function createServer(services: HostServices): FastifyInstance {
     if (request.routeOptions.url?.startsWith('/api/')) request.principal = services.authenticator.authenticate(request.headers.authorization);
   });
   installErrorHandler(app);
-  healthRoutes(app, services);
-  specRoutes(app, services);
-  resourceRoutes(app, services);
-  providerRoutes(app, services);
-  eventRoutes(app, services);
+  // In a plugin, after the OpenAPI collector: it documents every route registered after it.
+  app.register(async (api) => {
+    await installOpenApi(api, HOST_VERSION);
+    healthRoutes(api, services);
+    specRoutes(api, services);
+    resourceRoutes(api, services);
+    providerRoutes(api, services);
+    eventRoutes(api, services);
+    operatorRoutes(api, services);
+  });
   return app;
 }
