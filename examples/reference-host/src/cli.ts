@@ -70,8 +70,6 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  say(`innominatus-host listening on ${url}`);
-
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -90,6 +88,8 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // Only now say it listens: a supervisor that signals on this line must find the handlers installed.
+  say(`innominatus-host listening on ${url}`);
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) void main();
