@@ -1,14 +1,17 @@
 import type { ProviderRegistry, ResourceRecord, Store } from '@innominatus/core';
 import { parseRunId } from '../runs/run-history';
-import type { StoredSpec } from '../spec-store';
+import type { SpecStore, StoredSpec } from '../spec-store';
+import { allSpecSummaries } from '../util/spec-summaries';
 import type { GraphEdge, GraphNode, ResourceGraph } from './graph-model';
 
 /** What {@link buildGraph} reads. */
 export interface GraphSources {
   store: Store;
   registry: ProviderRegistry;
-  /** Every stored spec, for shared resources (the same `type` and `id` in another application). */
-  specs: StoredSpec[];
+  /** The application's stored spec, when it has one. */
+  spec?: StoredSpec;
+  /** The other specs are read only when the application declares a shared resource (the same `type` and `id` in another application). */
+  specs: SpecStore;
 }
 
 /**
@@ -23,7 +26,8 @@ export async function buildGraph(sources: GraphSources, application: string, res
   const add = (n: GraphNode) => nodes.has(n.id) || nodes.set(n.id, n);
   const appId = `application:${application}`;
   add({ id: appId, kind: 'application', label: application });
-  const spec = sources.specs.find((s) => s.name === application);
+  const spec = sources.spec;
+  const others = Object.values(spec?.spec.resources ?? {}).some((r) => r.id) ? await otherSpecs(sources.specs, application) : [];
   for (const r of resources) {
     const resId = `resource:${r.id}`;
     add({ id: resId, kind: 'resource', label: r.name, state: r.state, detail: r.type });
@@ -37,8 +41,7 @@ export async function buildGraph(sources: GraphSources, application: string, res
     }
     const sharedId = spec?.spec.resources?.[r.name]?.id;
     if (sharedId) {
-      for (const other of sources.specs) {
-        if (other.name === application) continue;
+      for (const other of others) {
         const declares = Object.values(other.spec.resources ?? {}).some((o) => o.id === sharedId && o.type === r.type);
         if (!declares) continue;
         const otherId = `application:${other.name}`;
@@ -48,6 +51,12 @@ export async function buildGraph(sources: GraphSources, application: string, res
     }
   }
   return { application, nodes: [...nodes.values()], edges };
+}
+
+async function otherSpecs(specs: SpecStore, application: string): Promise<StoredSpec[]> {
+  const names = (await allSpecSummaries(specs)).map((s) => s.name).filter((n) => n !== application);
+  const loaded = await Promise.all(names.map((n) => specs.get(n)));
+  return loaded.filter((s): s is StoredSpec => s !== undefined);
 }
 
 async function addWorkflow(sources: GraphSources, r: ResourceRecord, providerId: string, add: (n: GraphNode) => void, edges: GraphEdge[]): Promise<void> {

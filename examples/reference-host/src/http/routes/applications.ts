@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ResourceRecord } from '@innominatus/core';
 import type { HostServices } from '../../host-services';
+import { allSpecSummaries } from '../../util/spec-summaries';
 import { applicationSchema } from './operator-schemas';
 
 /** `GET /api/applications`: every Score application (stored spec) with its resources and how many are in each state. */
@@ -11,7 +12,7 @@ export function applicationRoutes(app: FastifyInstance, services: HostServices):
       response: { 200: { type: 'object', required: ['applications'], properties: { applications: { type: 'array', items: applicationSchema } } } },
     },
   }, async () => {
-    const [specs, resources] = await Promise.all([services.specs.list(), services.store.listResources({ limit: 10_000 })]);
+    const [specs, resources] = await Promise.all([allSpecSummaries(services.specs), services.store.listResources({ limit: 10_000 })]);
     const byApp = new Map<string, ResourceRecord[]>();
     for (const r of resources) {
       if (r.state === 'terminated') continue;

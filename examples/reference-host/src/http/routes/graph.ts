@@ -24,10 +24,10 @@ export function graphRoutes(app: FastifyInstance, services: HostServices): void 
     },
   }, async (request, reply) => {
     const name = request.params.app;
-    const [specs, all] = await Promise.all([services.specs.list(), services.store.listResources({ application: name, limit: 10_000 })]);
+    const [spec, all] = await Promise.all([services.specs.get(name), services.store.listResources({ application: name, limit: 10_000 })]);
     const resources = all.filter((r) => r.state !== 'terminated');
-    if (!specs.some((s) => s.name === name) && resources.length === 0) throw new NotFoundError('APPLICATION_NOT_FOUND', `no application named '${name}'`);
-    const graph = await buildGraph({ store: services.store, registry: services.registry, specs }, name, resources);
+    if (!spec && resources.length === 0) throw new NotFoundError('APPLICATION_NOT_FOUND', `no application named '${name}'`);
+    const graph = await buildGraph({ store: services.store, registry: services.registry, specs: services.specs, ...(spec ? { spec } : {}) }, name, resources);
     if (request.query.format === 'mermaid') return reply.type('text/vnd.mermaid; charset=utf-8').send(renderMermaid(graph));
     if (request.query.format === 'dot') return reply.type('text/vnd.graphviz; charset=utf-8').send(renderDot(graph));
     return graph;
