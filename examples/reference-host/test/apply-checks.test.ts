@@ -158,7 +158,7 @@ describe('limits and store failures answer with the user\'s or the store\'s stat
   });
 
   it('answers 503 STORE_UNAVAILABLE with retry-after when the store cannot be reached, and /metrics still serves', async () => {
-    const down = new SqlStoreError('CONNECT_FAILED', 'cannot reach PostgreSQL: connect ECONNREFUSED 10.1.2.3:5432', { retryable: true });
+    const down = new SqlStoreError('STORE_UNAVAILABLE', 'cannot reach PostgreSQL: connect ECONNREFUSED 10.1.2.3:5432', { retryable: true });
     env.store.listResources = async () => {
       throw down;
     };
@@ -179,7 +179,7 @@ describe('limits and store failures answer with the user\'s or the store\'s stat
     expect(metrics.body).toContain('innominatus_store_up 0');
     // A store error that is not about reaching it stays a 500 without detail.
     env.store.listResources = async () => {
-      throw new StoreError('STORE_ERROR', 'disk I/O error');
+      throw new SqlStoreError('STORE_QUERY_FAILED', 'SQLite refused a statement: disk I/O error');
     };
     const other = await app.inject({ method: 'GET', url: '/api/resources', headers });
     expect([other.statusCode, other.json().error.code]).toEqual([500, 'INTERNAL']);
@@ -187,7 +187,7 @@ describe('limits and store failures answer with the user\'s or the store\'s stat
 
   it('answers /healthz 503 without the store\'s detail and logs the detail', async () => {
     env.store.listResources = async () => {
-      throw new SqlStoreError('CONNECT_FAILED', 'cannot reach PostgreSQL: connect ECONNREFUSED db-prod-7.internal:5432', { retryable: true });
+      throw new SqlStoreError('STORE_UNAVAILABLE', 'cannot reach PostgreSQL: connect ECONNREFUSED db-prod-7.internal:5432', { retryable: true });
     };
     const res = await app.inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(503);

@@ -25,43 +25,70 @@ export interface ErrorOptions {
   cause?: unknown;
 }
 
-/** The stable error codes. */
+/**
+ * The stable error codes of `@innominatus/core`. Each names one kind of
+ * problem; other packages extend {@link InnominatusError} with codes of their
+ * own (`K8S_*`, the provider SDK's, the SQL stores').
+ */
 export type ErrorCode =
+  // workflows, expressions and parameters
   | 'EXPRESSION_ERROR'
   | 'EXPRESSION_SYNTAX'
   | 'PARAMETER_INVALID'
   | 'WORKFLOW_INVALID'
   | 'VARS_CYCLE'
+  | 'DURATION_INVALID'
+  // steps
+  | 'STEP_TYPE_INVALID'
   | 'STEP_UNKNOWN'
   | 'STEP_DUPLICATE'
   | 'STEP_INPUT_INVALID'
   | 'STEP_OUTPUT_INVALID'
   | 'STEP_FAILED'
   | 'STEP_TIMEOUT'
+  // runs and their journal
   | 'RUN_ABORTED'
   | 'RUN_PAUSED'
   | 'RUN_NOT_FOUND'
-  | 'RUN_COMPLETED'
   | 'RUN_EXISTS'
   | 'RUN_ACTIVE'
   | 'JOURNAL_ERROR'
+  // encryption
+  | 'KEY_INVALID'
   | 'DECRYPT_FAILED'
   | 'KEY_MISMATCH'
+  // providers
   | 'PROVIDER_CONFLICT'
   | 'PROVIDER_NOT_FOUND'
   | 'OPERATION_NOT_SUPPORTED'
+  // resources, leases and stores
   | 'RESOURCE_NOT_FOUND'
+  | 'RESOURCE_EXISTS'
+  | 'RESOURCE_INVALID'
   | 'INVALID_TRANSITION'
-  | 'STORE_ERROR';
+  | 'LEASE_LOST'
+  | 'STORE_CLOSED'
+  | 'STORE_UNAVAILABLE'
+  // options of a factory (createOrchestrator, a store, a list filter)
+  | 'OPTIONS_INVALID'
+  // the orchestrator stopped the run to hand it over
+  | 'ORCHESTRATOR_STOPPING'
+  // anything that is not one of these: a bug or an unexpected failure
+  | 'INTERNAL';
 
-/** Base class of all errors thrown by `@innominatus/core`. */
-export class InnominatusError extends Error {
-  readonly code: ErrorCode;
+/**
+ * Base class of every error the innominatus packages throw on purpose. The
+ * brand is a `Symbol.for` key, so {@link InnominatusError.is} recognises
+ * errors from another copy of the package too (two versions in one
+ * `node_modules`). `C` is the package's own code union.
+ */
+export class InnominatusError<C extends string = ErrorCode> extends Error {
+  readonly code: C;
   readonly retryable: boolean;
   readonly path?: string;
   readonly position?: SourcePosition;
 
-  constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
+  constructor(code: C, message: string, options: ErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -71,9 +98,19 @@ export class InnominatusError extends Error {
     Object.defineProperty(this, BRAND, { value: true });
   }
 
-  /** True for any error of this library, even from another copy of it. */
-  static is(value: unknown): value is InnominatusError {
+  /** True for any error of these packages, even from another copy of them. */
+  static is(value: unknown): value is InnominatusError<string> {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  /**
+   * `value` itself when it is an {@link InnominatusError}; anything else
+   * (a bug, a driver's own error) becomes `INTERNAL` with the original as
+   * `cause`, so every caller sees one model.
+   */
+  static from(value: unknown): InnominatusError<string> {
+    if (InnominatusError.is(value)) return value;
+    return new InnominatusError('INTERNAL', value instanceof Error ? value.message : String(value), { cause: value });
   }
 
   /** Message with the position prefix (`file:line:col: `) when known. */
@@ -155,14 +192,20 @@ export class StepFailure extends InnominatusError {
 
 /** A step type was registered twice, or a workflow names an unknown step type. */
 export class RegistryError extends InnominatusError {
-  constructor(code: 'STEP_DUPLICATE' | 'STEP_UNKNOWN', message: string) {
+  constructor(code: 'STEP_DUPLICATE' | 'STEP_UNKNOWN' | 'STEP_TYPE_INVALID', message: string) {
     super(code, message);
   }
 }
 
-/** Journal, store or encryption failures. */
+/** The codes of {@link StoreError}. */
+export type StoreErrorCode =
+  | 'JOURNAL_ERROR' | 'KEY_INVALID' | 'DECRYPT_FAILED' | 'KEY_MISMATCH' | 'RUN_NOT_FOUND' | 'RUN_EXISTS' | 'RUN_ACTIVE'
+  | 'RESOURCE_NOT_FOUND' | 'RESOURCE_EXISTS' | 'RESOURCE_INVALID' | 'INVALID_TRANSITION' | 'LEASE_LOST' | 'STORE_CLOSED' | 'STORE_UNAVAILABLE'
+  | 'OPTIONS_INVALID' | 'ORCHESTRATOR_STOPPING';
+
+/** Journal, store, lease, resource-request or encryption failures. */
 export class StoreError extends InnominatusError {
-  constructor(code: 'JOURNAL_ERROR' | 'STORE_ERROR' | 'DECRYPT_FAILED' | 'KEY_MISMATCH' | 'RUN_NOT_FOUND' | 'RUN_COMPLETED' | 'RUN_EXISTS' | 'RUN_ACTIVE' | 'RESOURCE_NOT_FOUND' | 'INVALID_TRANSITION', message: string, options: ErrorOptions = {}) {
+  constructor(code: StoreErrorCode, message: string, options: ErrorOptions = {}) {
     super(code, message, options);
   }
 }

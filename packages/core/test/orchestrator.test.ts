@@ -229,7 +229,7 @@ describe('orchestrator', () => {
     await expect(t.o.delete(id)).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
     await expect(t.o.retry(id)).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
     await expect(t.o.delete('nope')).rejects.toMatchObject({ code: 'RESOURCE_NOT_FOUND', message: "resource 'nope' not found" });
-    await expect(t.o.submit(request)).rejects.toMatchObject({ code: 'STORE_ERROR', message: "resource 'orders-db' of application 'shop' already exists" });
+    await expect(t.o.submit(request)).rejects.toMatchObject({ code: 'RESOURCE_EXISTS', message: "resource 'orders-db' of application 'shop' already exists" });
   });
 
   it('retries a transient failure with backoff, resuming the run so completed steps do not repeat', async () => {
@@ -263,6 +263,13 @@ describe('orchestrator', () => {
     expect(active.runId).toBe(`${id}:create:1`);
     expect(t.calls).toEqual(['orders-db/create/first', 'orders-db/create/work', 'orders-db/create/work', 'orders-db/create/work']);
     expect((await t.store.listTransitions(id)).map((h) => h.to)).toEqual(['requested', 'provisioning', 'failed', 'provisioning', 'active']);
+  });
+
+  it('fails a resource whose resolver throws a plain error with INTERNAL, never leaving it working', async () => {
+    const t = setup({ registry: { resolve: () => { throw new TypeError('resolver bug'); } } });
+    t.o.start();
+    const r = await t.o.submit(request);
+    expect((await stateOf(t.store, r.id, 'failed')).error).toEqual({ code: 'INTERNAL', message: 'resolver bug', retryable: false });
   });
 
   it('fails at once on a permanent error and on an unknown resource type', async () => {
@@ -429,13 +436,13 @@ describe('orchestrator', () => {
   it('rejects an update whose properties are not an object', async () => {
     const t = setup();
     await expect(t.o.update('x', [] as unknown as Record<string, unknown>)).rejects.toMatchObject({
-      code: 'STORE_ERROR', message: "the properties of an update of resource 'x' must be an object",
+      code: 'RESOURCE_INVALID', message: "the properties of an update of resource 'x' must be an object",
     });
   });
 
   it('refuses an engine whose journal is not the store, and bad options, with clear errors', () => {
     const t = setup();
-    expect(() => createOrchestrator({ store: new MemoryStore(), engine: t.engine, registry })).toThrow("the engine's journal must be the orchestrator's store");
-    expect(() => createOrchestrator({ store: t.store, engine: t.engine, registry, concurrency: 0 })).toThrow("orchestrator option 'concurrency' must be a positive number, got 0");
+    expect(() => createOrchestrator({ store: new MemoryStore(), engine: t.engine, registry })).toThrow(expect.objectContaining({ code: 'OPTIONS_INVALID', message: expect.stringContaining("the engine's journal must be the orchestrator's store") }));
+    expect(() => createOrchestrator({ store: t.store, engine: t.engine, registry, concurrency: 0 })).toThrow(expect.objectContaining({ code: 'OPTIONS_INVALID', message: "orchestrator option 'concurrency' must be a positive number, got 0" }));
   });
 });

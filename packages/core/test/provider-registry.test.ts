@@ -49,7 +49,7 @@ function databaseTeam(): LoadedProvider {
   );
 }
 
-function catchError(fn: () => unknown): InnominatusError {
+function catchError(fn: () => unknown): InnominatusError<string> {
   try {
     fn();
   } catch (err) {

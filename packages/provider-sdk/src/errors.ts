@@ -1,15 +1,17 @@
+import { InnominatusError } from '@innominatus/core';
 import type { Diagnostic } from './diagnostics/diagnostic';
 
 /** The stable codes of errors the SDK throws (problems in documents are {@link Diagnostic}s instead). */
 export type SdkErrorCode = 'GIT_FAILED' | 'GIT_REF_NOT_FOUND' | 'INVALID_SOURCE' | 'PROVIDER_INVALID' | 'STEPS_MODULE_INVALID' | 'RENDER_FAILED' | 'USAGE';
 
-/** An error of the provider SDK, with a stable `code`. */
-export class ProviderSdkError extends Error {
-  readonly code: SdkErrorCode;
-  constructor(code: SdkErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ProviderSdkError';
-    this.code = code;
+/**
+ * An error of the provider SDK: core's error model (branded, stable `code`,
+ * `retryable`, `cause`, `position` when a document said where) with the
+ * SDK's own codes.
+ */
+export class ProviderSdkError extends InnominatusError<SdkErrorCode> {
+  constructor(code: SdkErrorCode, message: string, options?: { cause?: unknown; position?: { file?: string; line: number; col: number } }) {
+    super(code, message, options);
   }
 }
 
@@ -20,7 +22,7 @@ export class ProviderInvalidError extends ProviderSdkError {
     const errors = diagnostics.filter((d) => d.severity === 'error');
     const first = errors[0];
     const where = first ? `: ${first.file}:${first.line}:${first.col}: ${first.message} [${first.code}]` : '';
-    super('PROVIDER_INVALID', `${what} has ${errors.length} error${errors.length === 1 ? '' : 's'}${where}`);
+    super('PROVIDER_INVALID', `${what} has ${errors.length} error${errors.length === 1 ? '' : 's'}${where}`, first ? { position: { file: first.file, line: first.line, col: first.col } } : {});
     this.diagnostics = diagnostics;
   }
 }

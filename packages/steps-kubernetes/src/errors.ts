@@ -1,4 +1,4 @@
-import { StepFailure } from '@innominatus/core';
+import { InnominatusError, StepFailure } from '@innominatus/core';
 
 /**
  * Stable codes of {@link KubernetesError}. The error's `code` is core's
@@ -56,11 +56,9 @@ export class KubernetesError extends StepFailure {
   }
 }
 
-/** No usable cluster configuration (no kubeconfig, unknown context, not in a cluster). */
-export class KubernetesConfigError extends Error {
-  readonly code = 'K8S_CONFIG_INVALID';
+/** No usable cluster configuration (no kubeconfig, unknown context, not in a cluster): core's error model, code `K8S_CONFIG_INVALID`. */
+export class KubernetesConfigError extends InnominatusError<'K8S_CONFIG_INVALID'> {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'KubernetesConfigError';
+    super('K8S_CONFIG_INVALID', message, options);
   }
 }

@@ -26,7 +26,9 @@ export interface SqlDriver extends SqlExecutor {
 
 /** The unique-violation or foreign-key-violation kind of a driver error, if it is one. */
 export function constraintKind(error: unknown): 'unique' | 'foreign-key' | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
+  // Drivers wrap their errors (SqlStoreError); the database's code is on the cause.
+  const raw = (error as { cause?: unknown } | null)?.cause ?? error;
+  const code = (raw as { code?: unknown } | null)?.code;
   if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return 'unique';
   if (code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return 'foreign-key';
   return undefined;

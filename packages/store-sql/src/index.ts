@@ -9,6 +9,6 @@ export type { SqliteStoreOptions } from './create-sqlite-store';
 export { createPostgresStore } from './create-postgres-store';
 export type { PostgresStoreOptions } from './create-postgres-store';
 export { SqlStoreError } from './errors';
-export type { SqlStoreErrorReason } from './errors';
+export type { SqlStoreErrorCode } from './errors';
 export { MIGRATIONS, SCHEMA_VERSION } from './migrations';
 export { WORK_CHANNEL } from './driver';

@@ -103,13 +103,13 @@ export async function migrate(driver: SqlDriver): Promise<number> {
     const [row] = await tx.query<{ version: number | null }>('SELECT MAX(version) AS version FROM innominatus_schema');
     const current = Number(row?.version ?? 0);
     if (current > SCHEMA_VERSION) {
-      throw new SqlStoreError('SCHEMA_TOO_NEW', `the database schema is version ${current}, newer than this code's ${SCHEMA_VERSION}; upgrade @innominatus/store-sql`);
+      throw new SqlStoreError('STORE_SCHEMA_TOO_NEW', `the database schema is version ${current}, newer than this code's ${SCHEMA_VERSION}; upgrade @innominatus/store-sql`);
     }
     for (const m of MIGRATIONS.filter((x) => x.version > current)) {
       try {
         for (const statement of m.sql(driver.dialect)) await tx.query(statement);
       } catch (cause) {
-        throw new SqlStoreError('MIGRATION_FAILED', `schema migration ${m.version} (${m.description}) failed: ${(cause as Error).message}`, { cause });
+        throw new SqlStoreError('STORE_MIGRATION_FAILED', `schema migration ${m.version} (${m.description}) failed: ${(cause as Error).message}`, { cause });
       }
       await tx.query('INSERT INTO innominatus_schema (version, description, applied_at) VALUES ($1, $2, $3)', [m.version, m.description, new Date().toISOString()]);
     }

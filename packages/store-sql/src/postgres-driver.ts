@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Logger } from '@innominatus/core';
 import { WORK_CHANNEL, type SqlDriver, type SqlExecutor, type SqlRow } from './driver';
-import { SqlStoreError } from './errors';
+import { wrapDriverError } from './errors';
 import { importDriver } from './optional-peer';
 
 /** node-postgres, imported on first use (an optional peer dependency). */
@@ -35,12 +35,12 @@ export class PostgresDriver implements SqlDriver {
   }
 
   async query<T extends SqlRow = SqlRow>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    const result = await this.#pool.query(sql, params as unknown[]).catch(connectionError);
+    const result = await this.#pool.query(sql, params as unknown[]).catch(failed);
     return result.rows as T[];
   }
 
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect().catch(connectionError);
+    const client = await this.#pool.connect().catch(failed);
     try {
       await client.query('BEGIN');
       const result = await fn({ query: async <R extends SqlRow>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rows as R[] });
@@ -48,7 +48,7 @@ export class PostgresDriver implements SqlDriver {
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      failed(error);
     } finally {
       client.release();
     }
@@ -78,8 +78,8 @@ export class PostgresDriver implements SqlDriver {
       client.end().catch(() => undefined);
       this.#reconnectLater();
     });
-    await client.connect().catch(connectionError);
-    await client.query(`LISTEN ${WORK_CHANNEL}`);
+    await client.connect().catch(failed);
+    await client.query(`LISTEN ${WORK_CHANNEL}`).catch(failed);
     if (this.#closed) {
       await client.end();
       return;
@@ -96,10 +96,6 @@ export class PostgresDriver implements SqlDriver {
   }
 }
 
-function connectionError(cause: unknown): never {
-  const code = (cause as { code?: string }).code;
-  if (code && /^(ECONN|ENOTFOUND|ETIMEDOUT|57P|08)/.test(code)) {
-    throw new SqlStoreError('CONNECT_FAILED', `cannot reach PostgreSQL: ${(cause as Error).message}`, { cause, retryable: true });
-  }
-  throw cause;
+function failed(cause: unknown): never {
+  throw wrapDriverError(cause, 'PostgreSQL');
 }

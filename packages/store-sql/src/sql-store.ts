@@ -164,9 +164,9 @@ export class SqlStore implements Store {
     } catch (error) {
       if (constraintKind(error) !== 'unique') throw error;
       if (await this.findResource(resource.application, resource.name)) {
-        throw new StoreError('STORE_ERROR', `resource '${resource.name}' of application '${resource.application}' already exists`);
+        throw new StoreError('RESOURCE_EXISTS', `resource '${resource.name}' of application '${resource.application}' already exists`);
       }
-      throw new StoreError('STORE_ERROR', `resource id '${id}' already exists`);
+      throw new StoreError('RESOURCE_EXISTS', `resource id '${id}' already exists`);
     }
   }
 
@@ -370,7 +370,7 @@ export class SqlStore implements Store {
   }
 
   #open(): void {
-    if (this.#closed) throw new StoreError('STORE_ERROR', 'the store is closed');
+    if (this.#closed) throw new StoreError('STORE_CLOSED', 'the store is closed');
   }
 
   #emit(): void {

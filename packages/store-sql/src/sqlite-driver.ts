@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { SqlDriver, SqlExecutor, SqlRow } from './driver';
-import { SqlStoreError } from './errors';
+import { SqlStoreError, wrapDriverError } from './errors';
 import { importDriver, nativeAddonError } from './optional-peer';
 
 /** better-sqlite3's `Database` class, imported on first use (an optional peer dependency). */
@@ -31,12 +31,12 @@ export class SqliteDriver implements SqlDriver {
       this.#db.pragma('synchronous = NORMAL');
       this.#db.pragma('foreign_keys = ON');
     } catch (cause) {
-      throw nativeAddonError(cause) ?? new SqlStoreError('CONNECT_FAILED', `cannot open SQLite database '${filename}': ${(cause as Error).message}`, { cause });
+      throw nativeAddonError(cause) ?? new SqlStoreError('STORE_UNAVAILABLE', `cannot open SQLite database '${filename}': ${(cause as Error).message}`, { cause });
     }
   }
 
   query<T extends SqlRow = SqlRow>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    return this.#serial(() => this.#run<T>(sql, params));
+    return this.#serial(() => this.#run<T>(sql, params)).catch(failed);
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
@@ -50,7 +50,7 @@ export class SqliteDriver implements SqlDriver {
         if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
         throw error;
       }
-    });
+    }).catch(failed);
   }
 
   async notify(): Promise<void> {}
@@ -79,6 +79,10 @@ export class SqliteDriver implements SqlDriver {
     stmt.run(...values);
     return [];
   }
+}
+
+function failed(cause: unknown): never {
+  throw wrapDriverError(cause, 'SQLite');
 }
 
 /** Rewrites `$n` placeholders to SQLite's `?`, ordering the values to match. */

@@ -7,8 +7,7 @@ describe('database drivers are optional peers, imported on first use', () => {
     const error = await importDriver('innominatus-absent-driver', 'createSqliteStore', () => import('innominatus-absent-driver' as string)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SqlStoreError);
     expect(error).toMatchObject({
-      code: 'STORE_ERROR',
-      reason: 'DRIVER_MISSING',
+      code: 'DRIVER_MISSING',
       message: "createSqliteStore() needs the package 'innominatus-absent-driver', which is not installed: run 'npm install innominatus-absent-driver'",
     });
   });
@@ -27,13 +26,13 @@ describe('database drivers are optional peers, imported on first use', () => {
   it('a native addon that cannot load says to rebuild better-sqlite3; other failures are left alone', () => {
     const bindings = new Error('Could not locate the bindings file. Tried:\n → /app/node_modules/better-sqlite3/build/better_sqlite3.node');
     const error = nativeAddonError(bindings);
-    expect(error?.reason).toBe('DRIVER_MISSING');
+    expect(error?.code).toBe('DRIVER_MISSING');
     expect(error?.message).toBe(
       `better-sqlite3 is installed but its native addon cannot be loaded on Node.js ${process.version}: run 'npm rebuild better-sqlite3' ` +
         '(it builds from source when no prebuilt binary can be downloaded, which needs python3, make and a C++ compiler)',
     );
     expect(error?.cause).toBe(bindings);
-    expect(nativeAddonError(Object.assign(new Error('was compiled against a different Node.js version using NODE_MODULE_VERSION 115'), { code: 'ERR_DLOPEN_FAILED' }))?.reason).toBe('DRIVER_MISSING');
+    expect(nativeAddonError(Object.assign(new Error('was compiled against a different Node.js version using NODE_MODULE_VERSION 115'), { code: 'ERR_DLOPEN_FAILED' }))?.code).toBe('DRIVER_MISSING');
     expect(nativeAddonError(new Error("unable to open database file"))).toBeUndefined();
   });
 });

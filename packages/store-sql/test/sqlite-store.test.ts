@@ -105,7 +105,7 @@ describe('sqlite store', () => {
       db.prepare("INSERT INTO innominatus_schema (version, description, applied_at) VALUES (99, 'future', 'x')").run();
       db.close();
       await expect(createSqliteStore({ filename })).rejects.toMatchObject({
-        code: 'STORE_ERROR', reason: 'SCHEMA_TOO_NEW',
+        code: 'STORE_SCHEMA_TOO_NEW', retryable: false,
         message: `the database schema is version 99, newer than this code's ${SCHEMA_VERSION}; upgrade @innominatus/store-sql`,
       });
     } finally {

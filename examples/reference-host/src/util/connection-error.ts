@@ -6,15 +6,12 @@ const CONNECTION_CODES = /^(ECONNREFUSED|ECONNRESET|ECONNABORTED|ENOTFOUND|ETIME
 /**
  * True for an error that says the store cannot be reached now and a later try
  * may work: a retryable store or journal error from core or a store package
- * (store-sql's `SqlStoreError` with reason `CONNECT_FAILED`), or a raw driver
+ * (store-sql's `SqlStoreError` `STORE_UNAVAILABLE`), or a raw driver
  * error of a failed or cut connection.
  */
 export function isStoreUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  if (InnominatusError.is(error)) {
-    if (error.retryable && (error.code === 'STORE_ERROR' || error.code === 'JOURNAL_ERROR')) return true;
-    return (error as { reason?: unknown }).reason === 'CONNECT_FAILED';
-  }
+  if (InnominatusError.is(error)) return error.code === 'STORE_UNAVAILABLE' || (error.retryable && (error.code.startsWith('STORE_') || error.code === 'JOURNAL_ERROR'));
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && CONNECTION_CODES.test(code)) return true;
   const message = (error as { message?: unknown }).message;

@@ -108,7 +108,7 @@ export function createEngine(options: EngineOptions): Engine {
     try {
       await fn();
     } catch (err) {
-      if (InnominatusError.is(err) && err.code !== 'JOURNAL_ERROR' && err.code !== 'STORE_ERROR') throw err;
+      if (InnominatusError.is(err) && !isJournalFailure(err.code)) throw err;
       throw new StoreError('JOURNAL_ERROR', `could not write ${what} to the run journal: ${err instanceof Error ? err.message : String(err)}`, { retryable: true });
     }
   };
@@ -311,17 +311,22 @@ export function createEngine(options: EngineOptions): Engine {
   };
 }
 
-function normalize(err: unknown, secrets: Set<string>): InnominatusError {
+/** A failure of the journal's store itself (any store package's `STORE_*` code), which a later try may not meet. */
+function isJournalFailure(code: string): boolean {
+  return code === 'JOURNAL_ERROR' || code.startsWith('STORE_');
+}
+
+function normalize(err: unknown, secrets: Set<string>): InnominatusError<string> {
   if (InnominatusError.is(err)) {
     const scrubbed = scrubText(err.message, secrets);
     if (scrubbed !== err.message) Object.defineProperty(err, 'message', { value: scrubbed, configurable: true, writable: true });
     return err;
   }
   const message = err instanceof Error ? err.message : String(err);
-  return new StoreError('STORE_ERROR', scrubText(message, secrets));
+  return new InnominatusError('INTERNAL', scrubText(message, secrets));
 }
 
-function journaled(err: InnominatusError, step: string | undefined): JournaledError {
+function journaled(err: InnominatusError<string>, step: string | undefined): JournaledError {
   const e: JournaledError = { code: err.code, message: err.message, retryable: err.retryable };
   const s = (err as { step?: string }).step ?? step;
   if (s) e.step = s;

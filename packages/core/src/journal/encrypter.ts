@@ -27,10 +27,10 @@ const ESCAPE_KEY = '$plain';
  */
 export function aesGcmEncrypter(key: Buffer | string): Encrypter {
   if (typeof key !== 'string' && !Buffer.isBuffer(key)) {
-    throw new StoreError('DECRYPT_FAILED', `an AES-256-GCM key is required: a Buffer of 32 bytes, or 64 hex or 44 base64 characters (got ${key === undefined ? 'nothing' : typeof key})`);
+    throw new StoreError('KEY_INVALID', `an AES-256-GCM key is required: a Buffer of 32 bytes, or 64 hex or 44 base64 characters (got ${key === undefined ? 'nothing' : typeof key})`);
   }
   const k = typeof key === 'string' ? decodeKey(key) : key;
-  if (k.length !== 32) throw new StoreError('DECRYPT_FAILED', `an AES-256-GCM key must be 32 bytes, got ${k.length}`);
+  if (k.length !== 32) throw new StoreError('KEY_INVALID', `an AES-256-GCM key must be 32 bytes, got ${k.length}`);
   return {
     encrypt(plaintext, context) {
       const iv = randomBytes(12);

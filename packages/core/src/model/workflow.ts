@@ -1,4 +1,4 @@
-import type { SourcePosition } from '../errors';
+import { InnominatusError, type SourcePosition } from '../errors';
 
 /** The JSON types a workflow parameter can have. */
 export type ParameterType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array';
@@ -68,7 +68,7 @@ export interface LoadedWorkflow {
 /** Parses a duration (`500ms`, `30s`, `10m`, `1h30m`, or a number of milliseconds) into milliseconds. */
 export function parseDuration(value: string | number): number {
   if (typeof value === 'number') {
-    if (!Number.isFinite(value) || value < 0) throw new RangeError(`invalid duration ${value}`);
+    if (!Number.isFinite(value) || value < 0) throw new InnominatusError('DURATION_INVALID', `invalid duration ${value}`);
     return value;
   }
   const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
@@ -82,7 +82,7 @@ export function parseDuration(value: string | number): number {
     matched = re.lastIndex;
   }
   if (matched === 0 || matched !== text.length) {
-    throw new RangeError(`invalid duration '${value}' (use e.g. 500ms, 30s, 10m, 1h30m)`);
+    throw new InnominatusError('DURATION_INVALID', `invalid duration '${value}' (use e.g. 500ms, 30s, 10m, 1h30m)`);
   }
   return total;
 }

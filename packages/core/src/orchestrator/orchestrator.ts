@@ -59,7 +59,7 @@ export function runIdFor(resourceId: string, operation: Operation, generation: n
 export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const { store, engine, registry } = options;
   if (engine.journal !== store) {
-    throw new StoreError('STORE_ERROR', "the engine's journal must be the orchestrator's store (createEngine({ journal: store })), or another replica could not resume its runs");
+    throw new StoreError('OPTIONS_INVALID', "the engine's journal must be the orchestrator's store (createEngine({ journal: store })), or another replica could not resume its runs");
   }
   const owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const concurrency = positive('concurrency', options.concurrency ?? 100);
@@ -251,7 +251,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     work.abortReason = 'lease lost';
     clearTimeout(work.watchdog);
     logger.warn(message, { owner, resourceId: work.resourceId });
-    work.controller.abort(new StoreError('STORE_ERROR', `lease on resource '${work.resourceId}' was lost`));
+    work.controller.abort(new StoreError('LEASE_LOST', `lease on resource '${work.resourceId}' was lost`));
   };
 
   async function heartbeat(): Promise<void> {
@@ -264,7 +264,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       const held = new Set(await Promise.race([
         store.heartbeat(owner, ids, leaseMs),
         new Promise<never>((_, reject) => {
-          timeout = setTimeout(() => reject(new StoreError('STORE_ERROR', `no answer within ${heartbeatTimeoutMs} ms`)), heartbeatTimeoutMs);
+          timeout = setTimeout(() => reject(new StoreError('STORE_UNAVAILABLE', `no answer within ${heartbeatTimeoutMs} ms`, { retryable: true })), heartbeatTimeoutMs);
         }),
       ]));
       for (const id of ids) {
@@ -304,7 +304,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
     async update(id, properties) {
       if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) {
-        throw new StoreError('STORE_ERROR', `the properties of an update of resource '${id}' must be an object`);
+        throw new StoreError('RESOURCE_INVALID', `the properties of an update of resource '${id}' must be an object`);
       }
       const r = await load(id);
       let updated: ResourceRecord | undefined;
@@ -388,7 +388,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       clearTimeout(graceTimer);
       for (const w of inflight.values()) {
         w.abortReason = 'stop';
-        w.controller.abort(new StoreError('STORE_ERROR', 'the orchestrator is stopping'));
+        w.controller.abort(new StoreError('ORCHESTRATOR_STOPPING', 'the orchestrator is stopping'));
       }
       await all();
       clearInterval(heartbeatTimer);
@@ -411,10 +411,10 @@ function journaled(error: unknown): JournaledError {
     if (error.path) e.path = error.path;
     return e;
   }
-  return { code: 'STORE_ERROR', message: error instanceof Error ? error.message : String(error), retryable: false };
+  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error), retryable: false };
 }
 
 function positive(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) throw new StoreError('STORE_ERROR', `orchestrator option '${name}' must be a positive number, got ${String(value)}`);
+  if (!Number.isFinite(value) || value <= 0) throw new StoreError('OPTIONS_INVALID', `orchestrator option '${name}' must be a positive number, got ${String(value)}`);
   return value;
 }

@@ -1,4 +1,5 @@
 import type { Static, TSchema } from '@sinclair/typebox';
+import { RegistryError } from '../errors';
 import type { Logger } from '../util/logger';
 
 /** What a step reports while it works (shown in events and progress displays). */
@@ -75,7 +76,7 @@ export type StepDefinitionInit<I extends TSchema, O extends TSchema> = Omit<Step
  */
 export function defineStep<I extends TSchema, O extends TSchema>(init: StepDefinitionInit<I, O>): StepDefinition<I, O> {
   if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(init.type)) {
-    throw new TypeError(`step type '${init.type}' must be kebab-case (e.g. 'kubernetes-apply')`);
+    throw new RegistryError('STEP_TYPE_INVALID', `step type '${init.type}' must be kebab-case (e.g. 'kubernetes-apply')`);
   }
   return Object.freeze({ ...init, deferred: Object.freeze({ ...(init.deferred ?? {}) }) });
 }

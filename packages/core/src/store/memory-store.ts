@@ -71,7 +71,7 @@ export class MemoryStore implements Store {
     );
     if (existing) throw duplicate(resource);
     const id = resource.id ?? randomUUID();
-    if (this.#rows.has(id)) throw new StoreError('STORE_ERROR', `resource id '${id}' already exists`);
+    if (this.#rows.has(id)) throw new StoreError('RESOURCE_EXISTS', `resource id '${id}' already exists`);
     const now = this.#now();
     const row: Row = {
       id, application: resource.application, name: resource.name, type: resource.type,
@@ -198,7 +198,7 @@ export class MemoryStore implements Store {
   }
 
   #open(): void {
-    if (this.#closed) throw new StoreError('STORE_ERROR', 'the store is closed');
+    if (this.#closed) throw new StoreError('STORE_CLOSED', 'the store is closed');
   }
 
   #holds(row: Row, expect: ResourceExpectation): boolean {
@@ -272,5 +272,5 @@ function iso(ms: number): string {
 }
 
 function duplicate(r: NewResource): StoreError {
-  return new StoreError('STORE_ERROR', `resource '${r.name}' of application '${r.application}' already exists`);
+  return new StoreError('RESOURCE_EXISTS', `resource '${r.name}' of application '${r.application}' already exists`);
 }

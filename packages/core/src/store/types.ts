@@ -132,7 +132,7 @@ export interface ResourceCountFilter {
 export interface Store extends RunJournal {
   /**
    * Creates a resource in state `requested` with `pendingOperation: 'create'`
-   * and wakes listeners. Rejects with `STORE_ERROR` when a resource of the
+   * and wakes listeners. Rejects with `RESOURCE_EXISTS` when a resource of the
    * same application and name exists and is not terminated.
    */
   createResource(resource: NewResource): Promise<ResourceRecord>;

@@ -13,7 +13,7 @@ export function checkNewResource(r: NewResource): void {
   for (const field of ['application', 'name', 'type'] as const) checkName(field, r[field]);
   if (r.id !== undefined) checkName('id', r.id);
   if (typeof r.properties !== 'object' || r.properties === null || Array.isArray(r.properties)) {
-    throw new StoreError('STORE_ERROR', `resource field 'properties' must be an object`);
+    throw new StoreError('RESOURCE_INVALID', `resource field 'properties' must be an object`);
   }
   checkPropertiesSize(r.properties);
 }
@@ -22,7 +22,7 @@ export function checkNewResource(r: NewResource): void {
 export function checkPropertiesSize(properties: Record<string, unknown>): void {
   const size = Buffer.byteLength(JSON.stringify(properties) ?? '');
   if (size > MAX_PROPERTIES_BYTES) {
-    throw new StoreError('STORE_ERROR', `resource field 'properties' is ${size} bytes; the limit is ${MAX_PROPERTIES_BYTES}`);
+    throw new StoreError('RESOURCE_INVALID', `resource field 'properties' is ${size} bytes; the limit is ${MAX_PROPERTIES_BYTES}`);
   }
 }
 
@@ -30,13 +30,13 @@ export function checkPropertiesSize(properties: Record<string, unknown>): void {
 export function listLimit(limit: number | undefined): number {
   if (limit === undefined) return 1000;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
-    throw new StoreError('STORE_ERROR', `list limit must be an integer from 1 to ${MAX_LIST_LIMIT}, got ${String(limit)}`);
+    throw new StoreError('OPTIONS_INVALID', `list limit must be an integer from 1 to ${MAX_LIST_LIMIT}, got ${String(limit)}`);
   }
   return limit;
 }
 
 function checkName(field: string, value: unknown): void {
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_NAME_LENGTH) {
-    throw new StoreError('STORE_ERROR', `resource field '${field}' must be a non-empty string of at most ${MAX_NAME_LENGTH} characters, got ${JSON.stringify(value)?.slice(0, 80)}`);
+    throw new StoreError('RESOURCE_INVALID', `resource field '${field}' must be a non-empty string of at most ${MAX_NAME_LENGTH} characters, got ${JSON.stringify(value)?.slice(0, 80)}`);
   }
 }

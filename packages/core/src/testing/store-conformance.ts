@@ -71,8 +71,8 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
 
     it('rejects a second live resource of the same application and name, naming it', async () => {
       await store.createResource(newResource(1));
-      await expect(store.createResource(newResource(1))).rejects.toMatchObject({ code: 'STORE_ERROR', message: "resource 'db-1' of application 'shop' already exists" });
-      await expect(store.createResource({ ...newResource(2), name: '' })).rejects.toMatchObject({ code: 'STORE_ERROR' });
+      await expect(store.createResource(newResource(1))).rejects.toMatchObject({ code: 'RESOURCE_EXISTS', message: "resource 'db-1' of application 'shop' already exists" });
+      await expect(store.createResource({ ...newResource(2), name: '' })).rejects.toMatchObject({ code: 'RESOURCE_INVALID', message: "resource field 'name' must be a non-empty string of at most 253 characters, got \"\"" });
     });
 
     it('allows the name again once the resource is terminated', async () => {
@@ -114,7 +114,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await names({ state: 'requested', limit: 1 })).toEqual(['db-0']);
       expect(await names({ application: 'shop', limit: 2 })).toEqual(['db-0', 'db-1']);
       expect(await names({ type: 'mysql' })).toEqual([]);
-      await expect(store.listResources({ limit: 0 })).rejects.toMatchObject({ code: 'STORE_ERROR', message: 'list limit must be an integer from 1 to 10000, got 0' });
+      await expect(store.listResources({ limit: 0 })).rejects.toMatchObject({ code: 'OPTIONS_INVALID', message: 'list limit must be an integer from 1 to 10000, got 0' });
     });
 
     it('counts resources without loading them: by application, type, state and pending work (failed ones are not pending)', async () => {

@@ -45,7 +45,7 @@ export interface WorkflowRun {
   /** The outputs (sensitive ones as `Sensitive`, use `reveal()`); empty when the run failed. */
   outputs: Record<string, unknown>;
   /** Why the run failed. */
-  error?: InnominatusError;
+  error?: InnominatusError<string>;
   /** Every engine event, in order. */
   events: CapturedEvent[];
   /** Every log line, in order. */
