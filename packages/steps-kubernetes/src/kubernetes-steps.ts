@@ -2,11 +2,14 @@ import type { StepDefinition } from '@innominatus/core';
 import { kubernetesApply } from './apply/kubernetes-apply';
 import { createKubernetesClient, type KubernetesClient, type KubernetesClientOptions } from './client/kubernetes-client';
 import { kubernetesDelete } from './delete/kubernetes-delete';
-import { readSecret } from './secret/read-secret';
+import { readSecret, type ReadSecretOptions } from './secret/read-secret';
 import { waitForCondition } from './wait/wait-for-condition';
 
-/** Options of {@link kubernetesSteps}: a client, or how to make one (on first use). */
-export type KubernetesStepsOptions = { client: KubernetesClient } | KubernetesClientOptions;
+/**
+ * Options of {@link kubernetesSteps}: a client, or how to make one (on first
+ * use); and how `read-secret` waits (see {@link ReadSecretOptions.secretWatch}).
+ */
+export type KubernetesStepsOptions = ({ client: KubernetesClient } | KubernetesClientOptions) & Pick<ReadSecretOptions, 'secretWatch'>;
 
 /**
  * All four Kubernetes steps (`kubernetes-apply`, `wait-for-condition`,
@@ -18,9 +21,15 @@ export type KubernetesStepsOptions = { client: KubernetesClient } | KubernetesCl
  * const registry = new StepRegistry().registerAll(kubernetesSteps({ context: 'prod' }));
  */
 export function kubernetesSteps(options: KubernetesStepsOptions = {}): StepDefinition<any, any>[] {
-  const client = 'client' in options ? options.client : () => createKubernetesClient(options);
+  const { secretWatch, ...rest } = options;
+  const client = 'client' in rest ? rest.client : () => createKubernetesClient(rest);
   const shared = typeof client === 'function' ? memo(client) : client;
-  return [kubernetesApply({ client: shared }), waitForCondition({ client: shared }), readSecret({ client: shared }), kubernetesDelete({ client: shared })];
+  return [
+    kubernetesApply({ client: shared }),
+    waitForCondition({ client: shared }),
+    readSecret({ client: shared, ...(secretWatch ? { secretWatch } : {}) }),
+    kubernetesDelete({ client: shared }),
+  ];
 }
 
 function memo<T>(fn: () => T): () => T {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isSensitive, reveal } from '@innominatus/core';
 import { KubernetesClient, readSecret } from '@innominatus/steps-kubernetes';
 import { zalandoPostgresOperator, type MockCluster } from '@innominatus/steps-kubernetes/testing';
-import { context, harness, rejection } from './harness';
+import { context, harness, rejection, until } from './harness';
 import { SERVE_MODES } from './serve-modes';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -73,7 +73,44 @@ describe.each(SERVE_MODES)('read-secret through %s', (mode) => {
     const out = await reading;
     expect(reveal(out.data.username)).toBe('myapp_app');
     expect(reveal(out.data.password)).toMatch(/^[a-zA-Z0-9]{64}$/);
-    expect(cluster.countRequests({ verb: 'watch', path: '/api/v1/namespaces/apps/secrets' })).toBe(1);
+    // One Secret by name: a get, then a watch of that name alone; never a list of the namespace's Secrets.
+    const secretRequests = cluster.requests.filter((r) => r.path.startsWith('/api/v1/namespaces/apps/secrets'));
+    expect(secretRequests.map((r) => [r.verb, r.path, r.query.fieldSelector])).toEqual([
+      ['get', `/api/v1/namespaces/apps/secrets/${name}`, undefined],
+      ['watch', '/api/v1/namespaces/apps/secrets', `metadata.name=${name}`],
+    ]);
+    expect(cluster.countRequests({ verb: 'list' })).toBe(0);
+  });
+
+  it('waits by name across a dropped watch and 410s, still without listing', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    cluster.faults.dropWatchAfter({ events: 0, times: 1 }).goneOnWatch({ times: 2 });
+    const reading = readSecret({ client }).run({ name: 'db', namespace: 'apps', keys: ['host'], wait: true, timeout: '5s' }, context());
+    await until(() => cluster.countRequests({ verb: 'watch' }) === 3);
+    cluster.apply(secret);
+    expect(reveal((await reading).data.host)).toBe('db.apps');
+    expect(cluster.requests.map((r) => r.verb).filter((v) => v !== 'discovery')).toEqual(['get', 'watch', 'get', 'watch', 'get', 'watch']);
+  });
+
+  it("sees no other Secret of the namespace while it waits", async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    cluster.apply({ ...secret, metadata: { name: 'postgres.superuser', namespace: 'apps' } });
+    const reading = readSecret({ client }).run({ name: 'db', namespace: 'apps', wait: true, timeout: '5s' }, context());
+    await until(() => cluster.countRequests({ verb: 'watch' }) === 1);
+    cluster.apply({ ...secret, metadata: { name: 'other', namespace: 'apps' } });
+    cluster.apply(secret);
+    await reading;
+    const watched = cluster.requests.filter((r) => r.verb === 'watch' || r.verb === 'get');
+    expect(watched.every((r) => r.path.endsWith('/secrets/db') || r.query.fieldSelector === 'metadata.name=db')).toBe(true);
+  });
+
+  it("uses the namespace's shared list + watch only when asked to (secretWatch: 'namespace')", async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    const reading = readSecret({ client, secretWatch: 'namespace' }).run({ name: 'db', namespace: 'apps', wait: true, timeout: '5s' }, context());
+    await until(() => cluster.countRequests({ verb: 'watch' }) === 1);
+    cluster.apply(secret);
+    await reading;
+    expect(cluster.countRequests({ verb: 'list', path: '/api/v1/namespaces/apps/secrets' })).toBe(1);
   });
 
   it('gives up waiting after the timeout', async () => {

@@ -3,6 +3,7 @@ import type { KubeObject } from '../client/kubernetes-client';
 import { KubernetesError } from '../errors';
 import { clientGetter, describeObject, DurationSchema, formatMs, NamespaceSchema, NameSchema, waitBudgetMs, type KubernetesStepOptions } from '../step-options';
 import { observeObject } from '../watch/observe-object';
+import { observeNamedObject } from '../watch/observe-named';
 
 const KEY = '^[-._a-zA-Z0-9]+$';
 
@@ -21,17 +22,32 @@ const output = Type.Object({
   data: Type.Unsafe<Record<string, Sensitive<string>>>({ type: 'object', additionalProperties: { 'x-sensitive': true }, description: 'decoded values by key, sensitive' }),
 });
 
+/** Options of {@link readSecret}. */
+export interface ReadSecretOptions extends KubernetesStepOptions {
+  /**
+   * How a step with `wait: true` waits for its Secret. `'name'` (default):
+   * a `get`, then a `watch` of that one name (RBAC: `get` and `watch` on
+   * secrets; the process holds that Secret only). `'namespace'`: the client's
+   * shared list + watch of every Secret in the namespace, one per namespace
+   * however many steps wait: fewer API requests for very large fleets, but
+   * RBAC must grant `list` on secrets and the host holds every Secret of the
+   * namespace (other applications' credentials too) in memory.
+   */
+  secretWatch?: 'name' | 'namespace';
+}
+
 /**
- * `read-secret`: reads a Secret (optionally waiting until it exists),
- * decodes base64 and outputs `data.<key>` as sensitive values. A missing key
- * fails listing the keys present, never values.
+ * `read-secret`: reads one Secret by name (optionally waiting until it
+ * exists), decodes base64 and outputs `data.<key>` as sensitive values. A
+ * missing key fails listing the keys present, never values.
  *
  * @example
  * registry.register(readSecret({ client }));
  * // with: { name: myapp-app.team-myapp-db.credentials.postgresql.acid.zalan.do, namespace: apps, keys: [username, password], wait: true, timeout: 5m }
  */
-export function readSecret(options: KubernetesStepOptions) {
+export function readSecret(options: ReadSecretOptions) {
   const client = clientGetter(options);
+  const observe = options.secretWatch === 'namespace' ? observeObject : observeNamedObject;
   return defineStep({
     type: 'read-secret',
     description: 'Reads a Kubernetes Secret (optionally waiting for it) and outputs its decoded values as sensitive data',
@@ -51,7 +67,7 @@ export function readSecret(options: KubernetesStepOptions) {
       if (inp.wait) {
         const budget = waitBudgetMs(inp.timeout, ctx);
         ctx.progress(`waiting for ${what} to exist`);
-        const r = await observeObject<KubeObject>(k8s, info, namespace, inp.name, {
+        const r = await observe<KubeObject>(k8s, info, namespace, inp.name, {
           signal: ctx.signal,
           timeoutMs: budget,
           decide: (o) => (o ? { done: o } : undefined),

@@ -3,19 +3,23 @@ import type { KubeObject, KubernetesClient, ResourceInfo } from '../client/kuber
 /** What {@link observeObject}'s `decide` answers: keep waiting (undefined), done with a value, or fail. */
 export type Decision<T> = undefined | { done: T } | { fail: Error };
 
+/** What a wait on one object is given: when to give up, and what counts as done. */
+export interface ObserveOptions<T> {
+  signal: AbortSignal;
+  timeoutMs: number;
+  decide(object: KubeObject | undefined): Decision<T>;
+}
+
+/** How a step waits on one object (through the shared watch, or by name alone): resolves `{ timedOut: true }` when the time is up. */
+export type Observer = <T>(client: KubernetesClient, info: ResourceInfo, namespace: string | undefined, name: string, options: ObserveOptions<T>) => Promise<{ done: T } | { timedOut: true }>;
+
 /**
  * Waits on one object through the client's shared watch until `decide`
  * says done or fail, the time is up (resolves `{ timedOut: true }`), or
  * `signal` aborts (rejects with its reason).
  */
-export function observeObject<T>(
-  client: KubernetesClient,
-  info: ResourceInfo,
-  namespace: string | undefined,
-  name: string,
-  options: { signal: AbortSignal; timeoutMs: number; decide(object: KubeObject | undefined): Decision<T> },
-): Promise<{ done: T } | { timedOut: true }> {
-  return new Promise((resolve, reject) => {
+export const observeObject: Observer = <T>(client: KubernetesClient, info: ResourceInfo, namespace: string | undefined, name: string, options: ObserveOptions<T>) => {
+  return new Promise<{ done: T } | { timedOut: true }>((resolve, reject) => {
     let finished = false;
     let unsubscribe: (() => void) | undefined;
     const finish = (fn: () => void) => {
@@ -49,4 +53,4 @@ export function observeObject<T>(
     });
     if (finished) unsubscribe();
   });
-}
+};
