@@ -7,7 +7,7 @@ metadata:
 containers:
   main:
     image: app:1
-    env:
+    variables:
       URL: \${resources.db.connection_string}
 resources:
   db:
@@ -82,17 +82,17 @@ describe('the reference host over HTTP: authentication, limits and bad Score spe
     expect(res.status).toBe(422);
     expect(res.json.error.code).toBe('PLACEHOLDER_UNKNOWN');
     expect(res.json.error.issues).toEqual([
-      { field: 'containers.main.env.URL', message: "unknown placeholder '${resources.cache.url}': the workload declares no resource 'cache'", line: 8, col: 12 },
+      { field: 'containers.main.variables.URL', message: "unknown placeholder '${resources.cache.url}': the workload declares no resource 'cache'", line: 8, col: 12 },
     ]);
     expect((await call(e2e.url, 'GET', '/api/resources')).json).toEqual({ resources: [] });
   });
 
-  it('rejects properties and names the database-team workflows refuse, before anything is stored or run', async () => {
-    const badSize = await call(e2e.url, 'POST', '/api/specs', { body: `${SPEC}    properties:\n      size: huge\n` });
+  it('rejects params and names the database-team workflows refuse, before anything is stored or run', async () => {
+    const badSize = await call(e2e.url, 'POST', '/api/specs', { body: `${SPEC}    params:\n      size: huge\n` });
     expect(badSize.status).toBe(422);
     expect(badSize.json.error.code).toBe('SCORE_PROPERTIES_INVALID');
     expect(badSize.json.error.issues).toEqual([{
-      field: 'resources.db.properties.size', line: 13, col: 13,
+      field: 'resources.db.params.size', line: 13, col: 13,
       message: `parameter 'size' must be one of "small", "medium", "large" (got "huge") (create workflow 'provision-postgres' of provider 'database-team')`,
     }]);
     const longApp = 'an-application-name-of-30-char';

@@ -14,7 +14,7 @@ metadata:
 containers:
   main:
     image: app:1
-    env:
+    variables:
       DB_HOST: \${resources.db.host}
 resources:
   db:
@@ -52,27 +52,27 @@ describe('the reference host over HTTP: operator failures, retry, and kubectl', 
     // The retry resumed at the failed step: the cluster object was not applied again.
     expect(cluster.countRequests({ method: 'PATCH', path: /\/postgresqls\/flaky-app-db$/ })).toBe(applies);
     const resolved = await call(e2e.url, 'GET', '/api/specs/flaky-app/resolved');
-    expect(resolved.json.containers.main.env).toEqual({ DB_HOST: 'flaky-app-db.flaky-app.svc.cluster.local' });
+    expect(resolved.json.containers.main.variables).toEqual({ DB_HOST: 'flaky-app-db.flaky-app.svc.cluster.local' });
   });
 
-  it('a failed create is listed as failed, and a spec with corrected properties creates it again', async () => {
-    const first = await call(e2e.url, 'POST', '/api/specs', { body: `${spec('fix-app')}    properties:\n      size: small\n` });
+  it('a failed create is listed as failed, and a spec with corrected params creates it again', async () => {
+    const first = await call(e2e.url, 'POST', '/api/specs', { body: `${spec('fix-app')}    params:\n      size: small\n` });
     const id = first.json.changes[0].id;
     await resourceInState(e2e.url, id, 'failed');
-    const same = await call(e2e.url, 'POST', '/api/specs', { body: `${spec('fix-app')}    properties:\n      size: small\n` });
+    const same = await call(e2e.url, 'POST', '/api/specs', { body: `${spec('fix-app')}    params:\n      size: small\n` });
     expect(same.status).toBe(202);
     expect(same.json.unchanged).toEqual([]);
     expect(same.json.failed).toEqual([{ name: 'db', id, operation: 'create', error: { code: 'STEP_FAILED', message: expect.stringContaining('CreateFailed') } }]);
-    const bad = await call(e2e.url, 'POST', '/api/specs', { body: `${spec('fix-app')}    properties:\n      size: huge\n` });
+    const bad = await call(e2e.url, 'POST', '/api/specs', { body: `${spec('fix-app')}    params:\n      size: huge\n` });
     expect(bad.status).toBe(422);
-    expect(bad.json.error.issues.map((i: { field: string }) => i.field)).toEqual(['resources.db.properties.size']);
+    expect(bad.json.error.issues.map((i: { field: string }) => i.field)).toEqual(['resources.db.params.size']);
     // The operator's next sync repairs the cluster; the corrected create then applies the new size and finds it running.
     const cluster = e2e.host.simulation!.cluster;
     const ref = { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'fix-app-db', namespace: 'fix-app' };
     await until('the operator to repair the cluster', async () => (cluster.get(ref) as any)?.status?.PostgresClusterStatus === 'Running');
-    const fixed = await call(e2e.url, 'POST', '/api/specs', { body: `${spec('fix-app')}    properties:\n      size: medium\n` });
+    const fixed = await call(e2e.url, 'POST', '/api/specs', { body: `${spec('fix-app')}    params:\n      size: medium\n` });
     expect(fixed.status).toBe(202);
-    expect(fixed.json.changes).toEqual([{ action: 'update', name: 'db', type: 'postgres', id, state: 'provisioning' }]);
+    expect(fixed.json.changes).toEqual([{ action: 'update', name: 'db', type: 'postgres', reason: 'params changed: size', id, state: 'provisioning' }]);
     const active = await resourceInState(e2e.url, id, 'active');
     expect(active.properties).toEqual({ size: 'medium' });
     expect(active.history.map((h: { to: string }) => h.to)).toEqual(['requested', 'provisioning', 'failed', 'provisioning', 'active']);

@@ -26,11 +26,16 @@ describe('the reference host over HTTP: a Score spec through its lifecycle', () 
   it('submits the example spec and the database becomes active with outputs', async () => {
     const res = await call(e2e.url, 'POST', '/api/specs', { body: SPEC });
     expect(res.status).toBe(202);
-    expect(res.json.changes).toEqual([{ action: 'create', name: 'db', type: 'postgres', id: expect.any(String), state: 'requested' }]);
+    expect(res.json.changes).toEqual([{ action: 'create', name: 'db', type: 'postgres', reason: 'new in the spec', id: expect.any(String), state: 'requested' }]);
+    // The example is written in innominatus' dialect (env:): read as Score's variables, with a warning.
+    expect(res.json.warnings).toEqual([{
+      field: 'containers.main.env', line: 12, col: 7,
+      message: "is innominatus' spelling, not Score: read as 'containers.main.variables'; write 'variables' to be portable to other Score tools",
+    }]);
     id = res.json.changes[0].id;
     const r = await resourceInState(e2e.url, id, 'active');
     expect(r.outputs).toEqual({
-      database_name: 'db', cluster_name: 'my-app-db', namespace: 'my-app', host: 'my-app-db.my-app.svc.cluster.local', port: 5432,
+      database_name: 'db', name: 'db', database: 'db', cluster_name: 'my-app-db', namespace: 'my-app', host: 'my-app-db.my-app.svc.cluster.local', port: 5432,
       credentials_secret: SECRET.name, username: 'db_app', password: '***', connection_string: '***',
     });
     expect(r.history.map((h: { to: string }) => h.to)).toEqual(['requested', 'provisioning', 'active']);
@@ -45,9 +50,9 @@ describe('the reference host over HTTP: a Score spec through its lifecycle', () 
   it('resolves the workload placeholders: secret references for users, the value for an admin who asks', async () => {
     const resolved = await call(e2e.url, 'GET', '/api/specs/my-app/resolved');
     expect(resolved.status).toBe(200);
-    expect(resolved.json.containers.main.env).toEqual({ DATABASE_URL: `secret://${id}/connection_string` });
+    expect(resolved.json.containers.main.variables).toEqual({ DATABASE_URL: `secret://${id}/connection_string` });
     const revealed = await call(e2e.url, 'GET', '/api/specs/my-app/resolved?reveal=true', { token: ADMIN_TOKEN });
-    expect(revealed.json.containers.main.env.DATABASE_URL).toBe(`postgresql://db_app:${password}@my-app-db.my-app.svc.cluster.local:5432/db?sslmode=require`);
+    expect(revealed.json.containers.main.variables.DATABASE_URL).toBe(`postgresql://db_app:${password}@my-app-db.my-app.svc.cluster.local:5432/db?sslmode=require`);
   });
 
   it('updates a changed property: updating, then active, and the cluster object changed', async () => {
@@ -55,7 +60,7 @@ describe('the reference host over HTTP: a Score spec through its lifecycle', () 
     const changed = SPEC.replace(/    type: postgres\n?$/, '    type: postgres\n    properties:\n      size: medium\n');
     expect(changed).toContain('size: medium');
     const res = await call(e2e.url, 'POST', '/api/specs', { body: changed });
-    expect(res.json.changes).toEqual([{ action: 'update', name: 'db', type: 'postgres', id, state: 'active' }]);
+    expect(res.json.changes).toEqual([{ action: 'update', name: 'db', type: 'postgres', reason: 'params changed: size', id, state: 'active' }]);
     await until('the update to finish', async () => {
       const r = await call(e2e.url, 'GET', `/api/resources/${id}`);
       return r.json.history.at(-1).to === 'active' && r.json.history.some((h: { to: string }) => h.to === 'updating') && r.json;
@@ -67,8 +72,10 @@ describe('the reference host over HTTP: a Score spec through its lifecycle', () 
 
   it('removes the resource: terminating, then terminated, and the cluster object is gone', async () => {
     const withoutDb = 'apiVersion: score.dev/v1b1\nmetadata:\n  name: my-app\ncontainers:\n  main:\n    image: myapp:latest\n';
-    const res = await call(e2e.url, 'POST', '/api/specs', { body: withoutDb });
-    expect(res.json.changes).toEqual([{ action: 'delete', name: 'db', type: 'postgres', id, state: 'active' }]);
+    const refused = await call(e2e.url, 'POST', '/api/specs', { body: withoutDb });
+    expect([refused.status, refused.json.error.code]).toEqual([409, 'SPEC_PRUNE_REQUIRED']);
+    const res = await call(e2e.url, 'POST', '/api/specs?prune=true', { body: withoutDb });
+    expect(res.json.changes).toEqual([{ action: 'delete', name: 'db', type: 'postgres', reason: 'no longer in the spec', id, state: 'active' }]);
     const r = await resourceInState(e2e.url, id, 'terminated');
     expect(r.history.slice(-2).map((h: { to: string }) => h.to)).toEqual(['terminating', 'terminated']);
     expect(e2e.host.simulation!.cluster.get(CLUSTER)).toBeUndefined();

@@ -15,7 +15,7 @@ metadata:
 containers:
   main:
     image: app:1
-    env:
+    variables:
       DB: \${resources.db.host}
 resources:
   db:
@@ -70,7 +70,7 @@ describe('two hosts on one PostgreSQL database share the work', () => {
     for (const app of apps) {
       expect(cluster.countRequests({ method: 'PATCH', path: new RegExp(`/namespaces/${app}/postgresqls/${app}-db$`) })).toBe(1);
       const resolved = await call(hosts[1]!.url, 'GET', `/api/specs/${app}/resolved`);
-      expect(resolved.json.containers.main.env).toEqual({ DB: `${app}-db.${app}.svc.cluster.local` });
+      expect(resolved.json.containers.main.variables).toEqual({ DB: `${app}-db.${app}.svc.cluster.local` });
     }
     const startedBy = hosts.map((h) => h.logs.join('').split('-> provisioning').length - 1);
     expect(startedBy[0]! + startedBy[1]!).toBe(apps.length);

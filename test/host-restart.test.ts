@@ -12,7 +12,7 @@ metadata:
 containers:
   main:
     image: app:1
-    env:
+    variables:
       DATABASE_URL: \${resources.db.connection_string}
 resources:
   db:
@@ -66,7 +66,7 @@ describe('the reference host as a process: killed mid-provisioning, the next sta
     const secret = cluster.get({ apiVersion: 'v1', kind: 'Secret', name: 'db-app.crash-app-db.credentials.postgresql.acid.zalan.do', namespace: 'crash-app' });
     const password = Buffer.from((secret as unknown as { data: { password: string } }).data.password, 'base64').toString('utf8');
     const revealed = await call(second.url, 'GET', '/api/specs/crash-app/resolved?reveal=true', { token: ADMIN_TOKEN });
-    expect(revealed.json.containers.main.env.DATABASE_URL).toBe(`postgresql://db_app:${password}@crash-app-db.crash-app.svc.cluster.local:5432/db?sslmode=require`);
+    expect(revealed.json.containers.main.variables.DATABASE_URL).toBe(`postgresql://db_app:${password}@crash-app-db.crash-app.svc.cluster.local:5432/db?sslmode=require`);
     expect(r.run.steps.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([
       ['create-postgres-cluster', 'succeeded'], ['wait-for-database', 'succeeded'], ['get-credentials', 'succeeded'],
     ]);

@@ -1,18 +1,27 @@
-import type { ProviderRegistry, ResourceRecord } from '@innominatus/core';
+import type { ResourceRecord } from '@innominatus/core';
 import { ConflictError, NotFoundError, ScoreError, type Issue } from './errors';
 import type { HostServices } from './host-services';
+import { desiredResources } from './score/desired-resources';
+import { at } from './score/issue-at';
 import { checkParameters } from './score/parameter-check';
-import { checkPlaceholders, type KnownOutputs } from './score/placeholders';
-import { diffResources, type ResourceChange } from './score/resource-diff';
-import { at, parseScore } from './score/score-spec';
+import { provisioningOrder } from './score/params-order';
+import { checkPlaceholders } from './score/placeholder-check';
+import { declaredOutputs } from './score/declared-outputs';
+import { planResources, type ResourceChange, type ResourcePlan, type WaitingResource } from './score/resource-plan';
+import { parseScore, type ScoreSpec } from './score/score-spec';
+import type { YamlSource } from './util/yaml-source';
 
-/** What a submission did to one resource. */
+/** What a submission did (or, in a dry run, would do) to one resource. */
 export interface AppliedChange {
   action: ResourceChange['action'];
   name: string;
   type: string;
-  id: string;
-  state: string;
+  /** Why: new in the spec, which params changed, why it is deleted. */
+  reason: string;
+  /** Absent in a dry run for a resource not created yet. */
+  id?: string;
+  /** The resource's state after the request; absent in a dry run. */
+  state?: string;
 }
 
 /** A resource the spec asks for unchanged that is `failed`: it needs a retry (or removal from the spec), not nothing. */
@@ -27,67 +36,119 @@ export interface FailedResource {
 /** The answer to a submitted (or deleted) spec. */
 export interface ApplyResult {
   application: string;
+  /** Set when nothing was changed: the answer is the plan. */
+  dryRun?: true;
   changes: AppliedChange[];
   /** Resources the spec leaves as they are (not failed ones). */
   unchanged: string[];
   /** Resources the spec leaves as they are that are `failed`. */
   failed: FailedResource[];
+  /** Resources created later, once the resources whose outputs their params read are active. */
+  waiting: WaitingResource[];
+  /** What the host read differently from the text (innominatus dialect, later YAML documents), each at its field. */
+  warnings: Issue[];
 }
 
-/** Output names of a type's create workflow, when its provider declares them. */
-export function knownOutputs(registry: ProviderRegistry): KnownOutputs {
-  return (type) => {
-    try {
-      const outputs = registry.resolve(type, 'create').workflow.workflow.outputs;
-      return outputs ? Object.keys(outputs) : undefined;
-    } catch {
-      return undefined;
-    }
-  };
+/** Options of {@link applySpec}. */
+export interface ApplyOptions {
+  /** Confirms that resources no longer in the spec (removed or renamed) are deleted, with their data. */
+  prune?: boolean;
+  /** Check everything and answer the plan; change nothing. */
+  dryRun?: boolean;
 }
 
 /**
  * Validates a Score spec and makes the application's resources match it:
- * new → create, changed properties → update, removed → delete. Nothing is
+ * new → create, changed params → update, no longer asked for → delete (only
+ * with `prune`: otherwise a 409 names what would be deleted). Nothing is
  * changed (and the spec is not stored) when any resource type is unserved,
- * any placeholder unknown, any resource's properties do not make valid
- * parameters for its provider's workflows, or any resource is in a state
- * that cannot take the change. The spec is stored once every change was
- * accepted, in the same critical section: the spec store's lock on the
- * application serializes submissions across every host on a shared store.
+ * any placeholder unknown, resource params read each other in a cycle, any
+ * resource's params do not make valid parameters for its provider's
+ * workflows, or any resource is in a state that cannot take the change. The
+ * spec is stored once every change was accepted, in the same critical
+ * section: the spec store's lock on the application serializes submissions
+ * across every host on a shared store.
  */
-export async function applySpec(services: HostServices, body: unknown): Promise<ApplyResult> {
-  const { spec, source } = parseScore(body);
-  const served = new Set(services.registry.types());
-  const unservedTypes = Object.entries(spec.resources ?? {}).filter(([, r]) => !served.has(r.type));
-  if (unservedTypes.length) {
-    const issues: Issue[] = unservedTypes.map(([name, r]) =>
-      at(source, ['resources', name, 'type'], `no provider serves resource type '${r.type}'; served types: ${[...served].join(', ') || 'none'}`));
-    const types = [...new Set(unservedTypes.map(([, r]) => `'${r.type}'`))].join(', ');
-    throw new ScoreError(`no provider serves resource type ${types}`, issues, 'SCORE_TYPE_UNSERVED');
-  }
-  checkPlaceholders(spec, source, knownOutputs(services.registry));
+export async function applySpec(services: HostServices, body: unknown, options: ApplyOptions = {}): Promise<ApplyResult> {
+  const { spec, source, warnings } = parseScore(body, { innominatusDialect: services.score?.innominatusDialect ?? true });
+  checkServed(services, spec, source);
+  const { dependsOn } = checkPlaceholders(spec, declaredOutputs(services.registry), source);
+  const order = provisioningOrder(Object.keys(spec.resources ?? {}), dependsOn, source);
   const application = spec.metadata.name;
 
   return services.specs.withLock(application, async (specs) => {
-    const existing = (await services.store.listResources({ application, limit: 10_000 })).filter((r) => r.state !== 'terminated');
-    const plan = diffResources(spec, existing, source);
+    const previous = (await specs.get(application))?.spec;
+    const { plan, existing } = await planFor(services, spec, order, dependsOn, previous, source);
     const byId = new Map(existing.map((r) => [r.id, r]));
-    const byName = new Map(existing.map((r) => [r.name, r]));
     const changes = plan.changes.filter((c) => !(c.action === 'delete' && byId.get(c.id)?.state === 'terminating'));
     checkStates(changes, byId);
     checkParameters(services.registry, application, changes, source, updateOperations(changes, byId));
-    const applied = await execute(services, application, changes);
-    await specs.put({ name: application, spec, submittedAt: new Date().toISOString() });
-    const failed: FailedResource[] = [];
-    const unchanged: string[] = [];
-    for (const name of plan.unchanged) {
-      const r = byName.get(name)!;
-      if (r.state !== 'failed') unchanged.push(name);
-      else failed.push({ name, id: r.id, ...(r.pendingOperation ? { operation: r.pendingOperation } : {}), ...(r.error ? { error: { code: r.error.code, message: r.error.message } } : {}) });
-    }
-    return { application, changes: applied, unchanged, failed };
+    const deletes = changes.filter((c) => c.action === 'delete');
+    if (deletes.length && !options.prune && !options.dryRun) throw pruneRequired(application, deletes);
+    const base = { application, unchanged: [] as string[], failed: [] as FailedResource[], waiting: plan.waiting, warnings };
+    const result = options.dryRun
+      ? { ...base, dryRun: true as const, changes: changes.map(({ action, name, type, reason, ...rest }) => ({ action, name, type, reason, ...('id' in rest ? { id: rest.id } : {}) })) }
+      : { ...base, changes: await execute(services, application, changes) };
+    if (!options.dryRun) await specs.put({ name: application, spec, submittedAt: new Date().toISOString() });
+    sortUnchanged(plan.unchanged, existing, result);
+    return result;
   });
+}
+
+/**
+ * Applies an application's stored spec again, so that resources waiting for
+ * others (their params read outputs not there yet) are created or updated
+ * once those are active. Deletes nothing. Returns `undefined` when the
+ * application has no stored spec.
+ */
+export async function reapplyStoredSpec(services: HostServices, application: string): Promise<AppliedChange[] | undefined> {
+  return services.specs.withLock(application, async (specs) => {
+    const stored = await specs.get(application);
+    if (!stored) return undefined;
+    const { spec } = stored;
+    const { dependsOn } = checkPlaceholders(spec, declaredOutputs(services.registry));
+    const order = provisioningOrder(Object.keys(spec.resources ?? {}), dependsOn);
+    const { plan, existing } = await planFor(services, spec, order, dependsOn, spec);
+    const byId = new Map(existing.map((r) => [r.id, r]));
+    const ready = plan.changes.filter((c) => c.action !== 'delete' && (c.action === 'create' || !byId.get(c.id)!.pendingOperation));
+    checkParameters(services.registry, application, ready, undefined, updateOperations(ready, byId));
+    return execute(services, application, ready);
+  });
+}
+
+async function planFor(
+  services: HostServices, spec: ScoreSpec, order: string[], dependsOn: ReadonlyMap<string, ReadonlySet<string>>, previous: ScoreSpec | undefined, source?: YamlSource,
+): Promise<{ plan: ResourcePlan; existing: ResourceRecord[] }> {
+  const existing = (await services.store.listResources({ application: spec.metadata.name, limit: 10_000 })).filter((r) => r.state !== 'terminated');
+  const byName = new Map(existing.map((r) => [r.name, r]));
+  const desired = desiredResources(spec, order, dependsOn, (name) => byName.get(name));
+  return { plan: planResources(spec, desired, existing, previous, source), existing };
+}
+
+function checkServed(services: HostServices, spec: ScoreSpec, source?: YamlSource): void {
+  const served = new Set(services.registry.types());
+  const unserved = Object.entries(spec.resources ?? {}).filter(([, r]) => !served.has(r.type));
+  if (!unserved.length) return;
+  const issues: Issue[] = unserved.map(([name, r]) =>
+    at(source, ['resources', name, 'type'], `no provider serves resource type '${r.type}'; served types: ${[...served].join(', ') || 'none'}`));
+  const types = [...new Set(unserved.map(([, r]) => `'${r.type}'`))].join(', ');
+  throw new ScoreError(`no provider serves resource type ${types}`, issues, 'SCORE_TYPE_UNSERVED');
+}
+
+function pruneRequired(application: string, deletes: ResourceChange[]): ConflictError {
+  const list = deletes.map((c) => `'${c.name}' (${c.type}): ${c.reason}`).join('; ');
+  const what = deletes.length === 1 ? 'a resource' : `${deletes.length} resources`;
+  return new ConflictError('SPEC_PRUNE_REQUIRED', `this spec would delete ${what} of application '${application}' with ${deletes.length === 1 ? 'its' : 'their'} data: ${list}. Submit again with ?prune=true to confirm, or ?dryRun=true to see the whole plan`);
+}
+
+/** Splits the plan's unchanged resources into unchanged and failed (which need a retry, not nothing). */
+function sortUnchanged(names: readonly string[], existing: readonly ResourceRecord[], result: { unchanged: string[]; failed: FailedResource[] }): void {
+  const byName = new Map(existing.map((r) => [r.name, r]));
+  for (const name of names) {
+    const r = byName.get(name)!;
+    if (r.state !== 'failed') result.unchanged.push(name);
+    else result.failed.push({ name, id: r.id, ...(r.pendingOperation ? { operation: r.pendingOperation } : {}), ...(r.error ? { error: { code: r.error.code, message: r.error.message } } : {}) });
+  }
 }
 
 /** Deletes every resource of an application and forgets its spec. */
@@ -98,11 +159,11 @@ export async function deleteSpec(services: HostServices, application: string): P
     if (!stored && existing.length === 0) throw new NotFoundError('SPEC_NOT_FOUND', `no spec named '${application}'`);
     const changes: ResourceChange[] = existing
       .filter((r) => r.state !== 'terminating')
-      .map((r) => ({ action: 'delete', id: r.id, name: r.name, type: r.type }));
+      .map((r) => ({ action: 'delete', id: r.id, name: r.name, type: r.type, reason: 'the spec was deleted' }));
     checkStates(changes, new Map(existing.map((r) => [r.id, r])));
     const applied = await execute(services, application, changes);
     await specs.delete(application);
-    return { application, changes: applied, unchanged: [], failed: [] };
+    return { application, changes: applied, unchanged: [], failed: [], waiting: [], warnings: [] };
   });
 }
 
@@ -149,7 +210,7 @@ async function execute(services: HostServices, application: string, changes: Res
     else if (c.action === 'update') record = await services.requests.update(c.id, c.properties);
     else record = await services.requests.delete(c.id);
     services.metrics.requested(record.id);
-    applied.push({ action: c.action, name: c.name, type: c.type, id: record.id, state: record.state });
+    applied.push({ action: c.action, name: c.name, type: c.type, reason: c.reason, id: record.id, state: record.state });
   }
   return applied;
 }

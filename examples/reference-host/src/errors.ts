@@ -13,6 +13,8 @@ export type HostErrorCode =
   | 'SCORE_PROPERTIES_INVALID'
   | 'PLACEHOLDER_UNKNOWN'
   | 'PLACEHOLDER_NOT_READY'
+  | 'PLACEHOLDER_CYCLE'
+  | 'SPEC_PRUNE_REQUIRED'
   | 'SPEC_NOT_FOUND'
   | 'RESOURCE_NOT_FOUND'
   | 'APPLICATION_NOT_FOUND'
@@ -71,7 +73,7 @@ export class ConfigError extends HostError {
 
 /** A submitted Score spec is malformed or asks for something no provider serves. */
 export class ScoreError extends HostError {
-  constructor(message: string, issues: Issue[], code: 'SCORE_INVALID' | 'SCORE_TYPE_UNSERVED' | 'SCORE_PROPERTIES_INVALID' | 'PLACEHOLDER_UNKNOWN' = 'SCORE_INVALID') {
+  constructor(message: string, issues: Issue[], code: 'SCORE_INVALID' | 'SCORE_TYPE_UNSERVED' | 'SCORE_PROPERTIES_INVALID' | 'PLACEHOLDER_UNKNOWN' | 'PLACEHOLDER_CYCLE' = 'SCORE_INVALID') {
     super(code, 422, message, issues);
   }
 }
@@ -90,9 +92,12 @@ export class NotFoundError extends HostError {
   }
 }
 
-/** The request conflicts with the current state (e.g. updating a resource still provisioning). */
+/**
+ * The request conflicts with the current state (e.g. updating a resource
+ * still provisioning), or would delete resources without being told to.
+ */
 export class ConflictError extends HostError {
-  constructor(code: 'RESOURCE_CONFLICT', message: string) {
+  constructor(code: 'RESOURCE_CONFLICT' | 'SPEC_PRUNE_REQUIRED', message: string) {
     super(code, 409, message);
   }
 }

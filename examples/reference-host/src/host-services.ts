@@ -54,4 +54,12 @@ export interface HostServices {
   bodyLimit: number;
   /** Dependencies `/ready` checks besides the store (the host adds Kubernetes). */
   readiness?: ReadinessProbe[];
+  /** How Score specs are read; absent: the defaults. */
+  score?: ScoreOptions;
+}
+
+/** How the host reads Score specs. */
+export interface ScoreOptions {
+  /** Read innominatus' `env:` and `properties:` as Score's `variables` and `params`, with a warning (default true). */
+  innominatusDialect: boolean;
 }

@@ -64,13 +64,13 @@ const submit = (body: string) => app.inject({ method: 'POST', url: '/api/specs',
 
 describe('a submission is checked against the provider before anything is stored or run', () => {
   it('answers 422 naming the property for a value the workflow refuses, and stores nothing', async () => {
-    const res = await submit(spec('shop', '  db:\n    type: pg\n    properties:\n      size: huge\n'));
+    const res = await submit(spec('shop', '  db:\n    type: pg\n    params:\n      size: huge\n'));
     expect(res.statusCode).toBe(422);
     expect(res.json()).toEqual({
       error: {
         code: 'SCORE_PROPERTIES_INVALID',
-        message: `Score spec asks for what its providers cannot do: resources.db.properties.size parameter 'size' must be one of "small", "medium", "large" (got "huge") (create workflow 'provision' of provider 'checked')`,
-        issues: [{ field: 'resources.db.properties.size', line: 11, col: 13, message: `parameter 'size' must be one of "small", "medium", "large" (got "huge") (create workflow 'provision' of provider 'checked')` }],
+        message: `Score spec asks for what its providers cannot do: resources.db.params.size parameter 'size' must be one of "small", "medium", "large" (got "huge") (create workflow 'provision' of provider 'checked')`,
+        issues: [{ field: 'resources.db.params.size', line: 11, col: 13, message: `parameter 'size' must be one of "small", "medium", "large" (got "huge") (create workflow 'provision' of provider 'checked')` }],
       },
     });
     expect(await env.store.listResources()).toEqual([]);
@@ -88,13 +88,13 @@ describe('a submission is checked against the provider before anything is stored
   });
 
   it('checks an update the same way and leaves the resource and the stored spec as they were', async () => {
-    const first = await submit(spec('shop', '  db:\n    type: pg\n    properties:\n      size: small\n'));
+    const first = await submit(spec('shop', '  db:\n    type: pg\n    params:\n      size: small\n'));
     expect(first.statusCode).toBe(202);
     const id = first.json().changes[0].id;
     await env.move(id, 'requested', 'provisioning');
     await env.move(id, 'provisioning', 'active', { pendingOperation: null });
     const before = (await env.services.specs.get('shop'))!;
-    const res = await submit(spec('shop', '  db:\n    type: pg\n    properties:\n      size: gigantic\n'));
+    const res = await submit(spec('shop', '  db:\n    type: pg\n    params:\n      size: gigantic\n'));
     expect(res.statusCode).toBe(422);
     expect(res.json().error.issues[0].message).toBe(`parameter 'size' must be one of "small", "medium", "large" (got "gigantic") (update workflow 'update' of provider 'checked')`);
     const r = (await env.store.getResource(id))!;
@@ -109,26 +109,26 @@ describe('a submission is checked against the provider before anything is stored
     env.services.requests.update = async () => {
       throw new StoreError('INVALID_TRANSITION', "resource 'db' is updating; only an active resource with no pending work can be updated");
     };
-    const refused = await submit(spec('shop', '  db:\n    type: pg\n    properties:\n      size: large\n'));
+    const refused = await submit(spec('shop', '  db:\n    type: pg\n    params:\n      size: large\n'));
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error).toEqual({ code: 'INVALID_TRANSITION', message: "resource 'db' is updating; only an active resource with no pending work can be updated" });
     expect((await env.services.specs.get('shop'))!.spec.resources).toEqual({ db: { type: 'pg' } });
   });
 
-  it('lists a failed resource as failed, not as unchanged, and runs a failed create again with corrected properties', async () => {
+  it('lists a failed resource as failed, not as unchanged, and runs a failed create again with corrected params', async () => {
     const id = (await submit(spec('shop', '  db:\n    type: pg\n'))).json().changes[0].id;
     await env.move(id, 'requested', 'provisioning');
     await env.move(id, 'provisioning', 'failed', { error: { code: 'STEP_FAILED', message: 'the operator refused', retryable: false } });
     const again = await submit(spec('shop', '  db:\n    type: pg\n'));
     expect(again.statusCode).toBe(202);
-    expect(again.json()).toEqual({ application: 'shop', changes: [], unchanged: [], failed: [{ name: 'db', id, operation: 'create', error: { code: 'STEP_FAILED', message: 'the operator refused' } }] });
-    // The corrected properties are checked against the create workflow (the operation that runs again).
-    const bad = await submit(spec('shop', '  db:\n    type: pg\n    properties:\n      size: huge\n'));
+    expect(again.json()).toEqual({ application: 'shop', changes: [], unchanged: [], failed: [{ name: 'db', id, operation: 'create', error: { code: 'STEP_FAILED', message: 'the operator refused' } }], waiting: [], warnings: [] });
+    // The corrected params are checked against the create workflow (the operation that runs again).
+    const bad = await submit(spec('shop', '  db:\n    type: pg\n    params:\n      size: huge\n'));
     expect(bad.statusCode).toBe(422);
     expect(bad.json().error.issues[0].message).toBe(`parameter 'size' must be one of "small", "medium", "large" (got "huge") (create workflow 'provision' of provider 'checked')`);
-    const fixed = await submit(spec('shop', '  db:\n    type: pg\n    properties:\n      size: large\n'));
+    const fixed = await submit(spec('shop', '  db:\n    type: pg\n    params:\n      size: large\n'));
     expect(fixed.statusCode).toBe(202);
-    expect(fixed.json()).toEqual({ application: 'shop', changes: [{ action: 'update', name: 'db', type: 'pg', id, state: 'provisioning' }], unchanged: [], failed: [] });
+    expect(fixed.json()).toEqual({ application: 'shop', changes: [{ action: 'update', name: 'db', type: 'pg', reason: 'params changed: size', id, state: 'provisioning' }], unchanged: [], failed: [], waiting: [], warnings: [] });
     expect((await env.store.getResource(id))!.properties).toEqual({ size: 'large' });
   });
 
@@ -139,21 +139,21 @@ describe('a submission is checked against the provider before anything is stored
     await env.store.patchResource(id, { state: 'active' }, { pendingOperation: 'delete' });
     await env.move(id, 'active', 'terminating');
     await env.move(id, 'terminating', 'failed', { error: { code: 'STEP_FAILED', message: 'stuck finalizer', retryable: false } });
-    const res = await submit(spec('shop', '  db:\n    type: pg\n    properties:\n      size: large\n'));
+    const res = await submit(spec('shop', '  db:\n    type: pg\n    params:\n      size: large\n'));
     expect(res.statusCode).toBe(409);
     expect(res.json().error.message).toBe(`resource 'db' failed to be deleted and cannot be updated; retry the delete (POST /api/resources/${id}/retry), or remove the resource from the spec`);
   });
 });
 
 describe('limits and store failures answer with the user\'s or the store\'s status, not 500', () => {
-  it('answers 422 at resources.<name>.properties for properties over the store limit', async () => {
+  it('answers 422 at resources.<name>.params for params over the store limit', async () => {
     const body = {
       apiVersion: 'score.dev/v1b1', metadata: { name: 'shop' }, containers: { main: { image: 'app:1' } },
-      resources: { db: { type: 'pg', properties: { blob: 'x'.repeat(MAX_PROPERTIES_BYTES) } } },
+      resources: { db: { type: 'pg', params: { blob: 'x'.repeat(MAX_PROPERTIES_BYTES) } } },
     };
     const res = await app.inject({ method: 'POST', url: '/api/specs', headers: { authorization: `Bearer ${USER_TOKEN}` }, payload: body });
     expect(res.statusCode).toBe(422);
-    expect(res.json().error.issues).toEqual([{ field: 'resources.db.properties', message: `are ${MAX_PROPERTIES_BYTES + '{"blob":""}'.length} bytes as JSON; the limit is ${MAX_PROPERTIES_BYTES}` }]);
+    expect(res.json().error.issues).toEqual([{ field: 'resources.db.params', message: `are ${MAX_PROPERTIES_BYTES + '{"blob":""}'.length} bytes as JSON; the limit is ${MAX_PROPERTIES_BYTES}` }]);
     expect(await env.store.listResources()).toEqual([]);
   });
 

@@ -33,7 +33,7 @@ export function postgresProvider(): LoadedProvider {
     },
     workflows: new Map([
       ['provision', { workflow: workflow('provision', { host: 'h', port: 5432, password: { value: 'p', sensitive: true }, connection_string: { value: 'c', sensitive: true } }) }],
-      ['update', { workflow: workflow('update') }],
+      ['update', { workflow: workflow('update', { host: 'h', port: 5432, password: { value: 'p', sensitive: true }, connection_string: { value: 'c', sensitive: true } }) }],
       ['delete', { workflow: workflow('delete') }],
     ]),
   };

@@ -11,13 +11,13 @@ metadata:
 containers:
   main:
     image: myapp:latest
-    env:
+    variables:
       DATABASE_URL: \${resources.db.connection_string}
       DB_HOST: \${resources.db.host}
 resources:
   db:
     type: postgres
-    properties:
+    params:
       size: small
 `;
 const PASSWORD = 'Zs8dGq2LkP0aW4xYv7bN';
@@ -80,9 +80,12 @@ describe('POST /api/specs', () => {
     const res = await submit();
     expect(res.statusCode).toBe(202);
     const body = res.json();
-    expect(body).toEqual({ application: 'my-app', changes: [{ action: 'create', name: 'db', type: 'postgres', id: expect.any(String), state: 'requested' }], unchanged: [], failed: [] });
+    expect(body).toEqual({
+      application: 'my-app', changes: [{ action: 'create', name: 'db', type: 'postgres', reason: 'new in the spec', id: expect.any(String), state: 'requested' }],
+      unchanged: [], failed: [], waiting: [], warnings: [],
+    });
     const spec = await app.inject({ method: 'GET', url: '/api/specs/my-app', headers: user });
-    expect(spec.json().spec.resources).toEqual({ db: { type: 'postgres', properties: { size: 'small' } } });
+    expect(spec.json().spec.resources).toEqual({ db: { type: 'postgres', params: { size: 'small' } } });
     expect(spec.json().resources.map((r: { name: string; state: string }) => [r.name, r.state])).toEqual([['db', 'requested']]);
     const list = await app.inject({ method: 'GET', url: '/api/specs', headers: user });
     expect(list.json()).toEqual({ specs: [{ name: 'my-app', submittedAt: expect.any(String), resources: ['db'] }] });
@@ -121,21 +124,28 @@ describe('POST /api/specs', () => {
     expect(res.json().changes[0]).toMatchObject({ action: 'create', name: 'db', type: 'postgresql' });
   });
 
-  it('updates changed properties and deletes removed resources', async () => {
+  it('updates changed params, and deletes removed resources only when told to', async () => {
     const id = (await submit()).json().changes[0].id;
     const early = await submit(SPEC.replace('size: small', 'size: medium'));
     expect(early.statusCode).toBe(409);
     expect(early.json().error).toEqual({ code: 'RESOURCE_CONFLICT', message: "resource 'db' is requested with a create pending; try again when it is done" });
     await activate(id);
     const updated = await submit(SPEC.replace('size: small', 'size: medium'));
-    expect(updated.json().changes).toEqual([{ action: 'update', name: 'db', type: 'postgres', id, state: 'active' }]);
+    expect(updated.json().changes).toEqual([{ action: 'update', name: 'db', type: 'postgres', reason: 'params changed: size', id, state: 'active' }]);
     expect((await env.store.getResource(id))!.pendingOperation).toBe('update');
-    expect((await submit(SPEC.replace('size: small', 'size: medium'))).json()).toEqual({ application: 'my-app', changes: [], unchanged: ['db'], failed: [] });
+    expect((await submit(SPEC.replace('size: small', 'size: medium'))).json()).toEqual({ application: 'my-app', changes: [], unchanged: ['db'], failed: [], waiting: [], warnings: [] });
     const cleared = await env.store.patchResource(id, {}, { pendingOperation: null });
     expect(cleared?.pendingOperation).toBeUndefined();
     const without = SPEC.split('resources:')[0]!.replace(/\n {6}DATABASE_URL.*\n {6}DB_HOST.*/, '\n      A: b');
-    const removed = await submit(without);
-    expect(removed.json().changes).toEqual([{ action: 'delete', name: 'db', type: 'postgres', id, state: 'active' }]);
+    const refused = await submit(without);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error).toEqual({
+      code: 'SPEC_PRUNE_REQUIRED',
+      message: "this spec would delete a resource of application 'my-app' with its data: 'db' (postgres): no longer in the spec. Submit again with ?prune=true to confirm, or ?dryRun=true to see the whole plan",
+    });
+    expect((await env.store.getResource(id))!.pendingOperation).toBeUndefined();
+    const removed = await app.inject({ method: 'POST', url: '/api/specs?prune=true', headers: yaml, payload: without });
+    expect(removed.json().changes).toEqual([{ action: 'delete', name: 'db', type: 'postgres', reason: 'no longer in the spec', id, state: 'active' }]);
   });
 
   it('refuses a spec that alias expansion would make many times larger, storing nothing', async () => {
@@ -178,7 +188,7 @@ describe('POST /api/specs', () => {
 
     const placeholder = await submit(SPEC.replace('${resources.db.host}', '${resources.db.hostname}'));
     expect(placeholder.json().error.code).toBe('PLACEHOLDER_UNKNOWN');
-    expect(placeholder.json().error.issues[0].message).toBe("unknown placeholder '${resources.db.hostname}': resource 'db' (type postgres) has no output 'hostname'; it has host, port, password, connection_string");
+    expect(placeholder.json().error.issues[0].message).toBe("unknown placeholder '${resources.db.hostname}': resource 'db' (type postgres) has no output 'hostname'; it has: host, port, password, connection_string");
     expect(await env.store.listResources()).toEqual([]);
   });
 
@@ -237,9 +247,9 @@ describe('resources and resolution', () => {
     expect(detail.json().history.map((h: { to: string }) => h.to)).toEqual(['requested', 'provisioning', 'active']);
 
     const resolved = await app.inject({ method: 'GET', url: '/api/specs/my-app/resolved', headers: user });
-    expect(resolved.json().containers.main.env).toEqual({ DATABASE_URL: `secret://${id}/connection_string`, DB_HOST: 'my-app-db.my-app.svc.cluster.local' });
+    expect(resolved.json().containers.main.variables).toEqual({ DATABASE_URL: `secret://${id}/connection_string`, DB_HOST: 'my-app-db.my-app.svc.cluster.local' });
     const revealed = await app.inject({ method: 'GET', url: '/api/specs/my-app/resolved?reveal=true', headers: admin });
-    expect(revealed.json().containers.main.env.DATABASE_URL).toBe(`postgresql://app:${PASSWORD}@h/db`);
+    expect(revealed.json().containers.main.variables.DATABASE_URL).toBe(`postgresql://app:${PASSWORD}@h/db`);
     expect(revealed.headers['cache-control']).toBe('no-store');
 
     const list = await app.inject({ method: 'GET', url: '/api/resources?application=my-app&type=postgres&state=active', headers: user });
@@ -275,7 +285,7 @@ describe('resources and resolution', () => {
     await activate(id);
     const res = await app.inject({ method: 'DELETE', url: '/api/specs/my-app', headers: user });
     expect(res.statusCode).toBe(202);
-    expect(res.json().changes).toEqual([{ action: 'delete', name: 'db', type: 'postgres', id, state: 'active' }]);
+    expect(res.json().changes).toEqual([{ action: 'delete', name: 'db', type: 'postgres', reason: 'the spec was deleted', id, state: 'active' }]);
     expect((await app.inject({ method: 'GET', url: '/api/specs/my-app', headers: user })).statusCode).toBe(404);
     expect((await app.inject({ method: 'DELETE', url: '/api/specs/other', headers: user })).statusCode).toBe(404);
   });

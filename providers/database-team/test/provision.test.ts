@@ -28,6 +28,8 @@ describe('provision-postgres', () => {
     expect(isSensitive(r.outputs.connection_string)).toBe(true);
     expect(revealed(r.outputs)).toEqual({
       database_name: 'myapp_db',
+      name: 'myapp_db',
+      database: 'myapp_db',
       cluster_name: 'team-myapp-db',
       namespace: 'production',
       host: 'team-myapp-db.production.svc.cluster.local',

@@ -108,7 +108,7 @@ describe('parameter declarations', () => {
       ['version', 'string', false, '15'],
       ['wait_timeout', 'string', false, '10m'],
     ]);
-    expect(Object.keys(wf.outputs!)).toEqual(['database_name', 'cluster_name', 'namespace', 'host', 'port', 'credentials_secret', 'username', 'password', 'connection_string']);
+    expect(Object.keys(wf.outputs!)).toEqual(['database_name', 'name', 'database', 'cluster_name', 'namespace', 'host', 'port', 'credentials_secret', 'username', 'password', 'connection_string']);
     expect(BASE.db_name).toBe('myapp-db');
   });
 });

@@ -121,6 +121,14 @@ export const configSchema = {
         encryptionKeyEnv: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', 'x-hint': 'an environment variable name' },
       },
     },
+    score: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        innominatusDialect: { type: 'boolean', default: true, description: "Read innominatus' env: and properties: as Score's variables and params, with a warning" },
+      },
+    },
     logging: {
       type: 'object',
       additionalProperties: false,

@@ -41,4 +41,6 @@ export interface HostConfig {
   orchestrator: { concurrency: number; pollIntervalMs: number; leaseMs: number };
   secrets: { encryptionKey?: Sensitive<string> };
   logging: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+  /** `innominatusDialect`: read `env:` and `properties:` as Score's `variables` and `params`, with a warning. */
+  score: { innominatusDialect: boolean };
 }

@@ -122,6 +122,7 @@ interface RawConfig {
   orchestrator: { concurrency: number; pollInterval: string; lease: string };
   secrets: { encryptionKey?: string; encryptionKeyEnv?: string };
   logging: HostConfig['logging'];
+  score: HostConfig['score'];
 }
 
 interface FinishContext {
@@ -210,6 +211,7 @@ function finish(raw: RawConfig, ctx: FinishContext): HostConfig {
     orchestrator: { concurrency: raw.orchestrator.concurrency, pollIntervalMs: parseDuration(raw.orchestrator.pollInterval), leaseMs: parseDuration(raw.orchestrator.lease) },
     secrets: encryptionKey ? { encryptionKey: sensitive(encryptionKey) } : {},
     logging: raw.logging,
+    score: raw.score,
   };
 }
 

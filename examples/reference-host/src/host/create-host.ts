@@ -8,6 +8,7 @@ import type { HostConfig } from '../config/host-config';
 import { EventHub } from '../event-hub';
 import { createAuthenticator } from '../http/auth';
 import { createServer } from '../http/server';
+import { createWaitingResources } from '../waiting-resources';
 import type { HostServices } from '../host-services';
 import { createLogger } from '../logger';
 import { createMetrics } from '../metrics';
@@ -139,8 +140,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
     const metrics = createMetrics(hub, () => stores.store.countResources({ pending: true, leased: false }), (err) => logger.warn({ err }, 'metrics: the store did not answer the queue depth read'));
     const services: HostServices = {
       store: stores.store, requests: orchestrator, registry, providers: statuses, specs: stores.specs, hub, metrics,
-      authenticator: createAuthenticator(config.auth.tokens), logger, bodyLimit: config.server.bodyLimit, readiness: [kube.probe],
+      authenticator: createAuthenticator(config.auth.tokens), logger, bodyLimit: config.server.bodyLimit, readiness: [kube.probe], score: config.score,
     };
+    const stopWaiting = createWaitingResources(services);
+    closers.push(async () => stopWaiting());
     const app = createServer(services);
     let stopped = false;
     return {

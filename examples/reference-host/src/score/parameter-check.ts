@@ -4,8 +4,8 @@ import {
 } from '@innominatus/core';
 import { ScoreError, type Issue } from '../errors';
 import type { YamlSource } from '../util/yaml-source';
-import type { ResourceChange } from './resource-diff';
-import { at } from './score-spec';
+import type { ResourceChange } from './resource-plan';
+import { at } from './issue-at';
 
 /** Parameter schemas by workflow, built once per loaded workflow. */
 const schemas = new WeakMap<Workflow, Record<string, unknown>>();
@@ -34,7 +34,7 @@ function operationsOf(change: ResourceChange, updateRuns: ReadonlyMap<string, 'c
  * workflow's parameters and validates them against the workflow's
  * declaration. Throws one {@link ScoreError} (`SCORE_PROPERTIES_INVALID`)
  * listing every problem, each at the spec field it comes from
- * (`resources.<name>.properties.<property>`, `resources.<name>` for a value
+ * (`resources.<name>.params.<param>`, `resources.<name>` for a value
  * made from the resource name, `metadata.name` for one made from the
  * application name), before anything is stored or run.
  */
@@ -98,11 +98,11 @@ function checkOperation(
 function fieldOf(mapping: ReturnType<ProviderRegistry['resolve']>['mapping'], change: { name: string; properties: Record<string, unknown> }, parameter: string): (string | number)[] {
   const template = mapping.templates.get(parameter);
   if (!template) {
-    return parameter in change.properties ? ['resources', change.name, 'properties', parameter] : ['resources', change.name];
+    return parameter in change.properties ? ['resources', change.name, 'params', parameter] : ['resources', change.name];
   }
   const refs = template.expressions.flatMap((e) => e.expression.references).filter((r) => r.root === 'resource');
   const [first, second] = refs[0]?.path ?? [];
   if (refs.length === 1 && first === 'application') return ['metadata', 'name'];
-  if (refs.length === 1 && first === 'properties' && second !== undefined && second in change.properties) return ['resources', change.name, 'properties', second];
+  if (refs.length === 1 && first === 'properties' && second !== undefined && second in change.properties) return ['resources', change.name, 'params', second];
   return ['resources', change.name];
 }

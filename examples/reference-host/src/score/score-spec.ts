@@ -5,7 +5,10 @@ import { ScoreError, type Issue } from '../errors';
 import { parseYamlSource, type YamlSource } from '../util/yaml-source';
 import { schemaIssues } from '../util/schema-issues';
 import { nestsDeeperThan } from '../util/nesting-depth';
+import { explainUnknownField, normaliseDialect } from './dialect';
+import { at } from './issue-at';
 import { scoreSchema } from './score-schema';
+import { shapeIssues } from './score-shape';
 
 /** Largest Score spec accepted (the HTTP body limit applies first). */
 export const MAX_SCORE_BYTES = 512 * 1024;
@@ -20,14 +23,52 @@ export const SCORE_EXPANSION_LIMITS: YamlExpansionLimits = { maxBytes: 2 * MAX_S
 /** Deepest nesting of mappings and lists accepted in a Score spec. */
 export const MAX_SCORE_DEPTH = 32;
 
+/** A file a container mounts (map form: keyed by target; list form: with `target`). */
+export interface ScoreFile {
+  target?: string;
+  mode?: string;
+  content?: string;
+  binaryContent?: string;
+  source?: string;
+  noExpand?: boolean;
+}
+
+/** A volume a container mounts (map form: keyed by target; list form: with `target`). */
+export interface ScoreVolume {
+  target?: string;
+  source: string;
+  path?: string;
+  readOnly?: boolean;
+}
+
+/** A container probe. */
+export interface ScoreProbe {
+  httpGet?: Record<string, unknown>;
+  exec?: { command: string[] };
+}
+
+/** A container of a workload. */
+export interface ScoreContainer {
+  image: string;
+  command?: string[];
+  args?: string[];
+  variables?: Record<string, string>;
+  files?: Record<string, ScoreFile> | ScoreFile[];
+  volumes?: Record<string, ScoreVolume> | ScoreVolume[];
+  before?: Record<string, { ready: string }>;
+  resources?: Record<string, Record<string, string>>;
+  livenessProbe?: ScoreProbe;
+  readinessProbe?: ScoreProbe;
+}
+
 /** One resource a workload asks for. */
 export interface ScoreResource {
   type: string;
   class?: string;
+  /** Set to share the resource: the same type, class and id in two workloads is one resource. */
   id?: string;
   metadata?: Record<string, unknown>;
-  /** Resource properties, passed to the provider (`params` is accepted as another name). */
-  properties?: Record<string, unknown>;
+  /** Passed to the provider (after placeholder substitution). */
   params?: Record<string, unknown>;
 }
 
@@ -35,36 +76,54 @@ export interface ScoreResource {
 export interface ScoreSpec {
   apiVersion: 'score.dev/v1b1';
   metadata: { name: string; annotations?: Record<string, string> } & Record<string, unknown>;
-  service?: Record<string, unknown>;
-  containers: Record<string, Record<string, unknown> & { image: string }>;
+  service?: { ports?: Record<string, { port: number; protocol?: 'TCP' | 'UDP'; targetPort?: number }> };
+  containers: Record<string, ScoreContainer>;
   resources?: Record<string, ScoreResource>;
 }
 
-/** A parsed spec and, for YAML input, where each field was written. */
+/** A parsed spec, where each field was written (for YAML input), and what the host had to say about it. */
 export interface ParsedScore {
   spec: ScoreSpec;
   source?: YamlSource;
+  /** Things the host read differently from the text, each at its field (innominatus dialect, later YAML documents). */
+  warnings: Issue[];
+}
+
+/** Options of {@link parseScore}. */
+export interface ParseScoreOptions {
+  /** Read innominatus' `env:` and `properties:` as Score's `variables` and `params` (with a warning). Default true. */
+  innominatusDialect?: boolean;
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validate = ajv.compile(scoreSchema);
 
+const invalid = (issues: Issue[]) => new ScoreError(`Score spec is invalid: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, issues);
+
 /**
  * Parses and validates a Score spec given as YAML/JSON text or as an already
- * parsed object. Throws a {@link ScoreError} (`SCORE_INVALID`) carrying every
- * issue, each naming the field and, for text, the line and column.
+ * parsed object. Of a YAML stream only the first document is read, as the
+ * Score tools do, with a warning naming where the next one starts. Throws a
+ * {@link ScoreError} (`SCORE_INVALID`) carrying every issue, each naming the
+ * field and, for text, the line and column.
  */
-export function parseScore(input: string | unknown): ParsedScore {
+export function parseScore(input: string | unknown, options: ParseScoreOptions = {}): ParsedScore {
+  const dialect = options.innominatusDialect ?? true;
+  const warnings: Issue[] = [];
   let source: YamlSource | undefined;
   let value: unknown = input;
   if (typeof input === 'string') {
     if (Buffer.byteLength(input) > MAX_SCORE_BYTES) {
       throw new ScoreError('Score spec is too large', [{ field: '(document)', message: `is more than ${MAX_SCORE_BYTES} bytes` }]);
     }
-    const parsed = parseYamlSource(input, SCORE_EXPANSION_LIMITS);
+    const parsed = parseYamlSource(input, SCORE_EXPANSION_LIMITS, { firstDocumentOnly: true });
     if (!parsed.source) throw new ScoreError(parsed.tooLarge ? 'Score spec is too large after alias expansion' : 'Score spec is not valid YAML', parsed.issues);
     source = parsed.source;
     value = source.value;
+    if (parsed.later) {
+      const { count, line, col } = parsed.later;
+      warnings.push({ field: '(document)', message: `is followed by ${count} more YAML document${count > 1 ? 's' : ''}, which ${count > 1 ? 'are' : 'is'} ignored: a Score file holds one workload (submit each separately)`, line, col });
+    }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ScoreError('Score spec must be a YAML or JSON mapping', [{ field: '(document)', message: `must be a mapping with apiVersion, metadata and containers; got ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}` }]);
@@ -72,34 +131,23 @@ export function parseScore(input: string | unknown): ParsedScore {
   if (nestsDeeperThan(value, MAX_SCORE_DEPTH)) {
     throw new ScoreError('Score spec is nested too deeply', [{ field: '(document)', message: `nests mappings and lists more than ${MAX_SCORE_DEPTH} levels deep` }]);
   }
+  // The dialect is rewritten in place: a parsed object is the caller's, so it is copied first.
+  if (typeof input !== 'string') value = structuredClone(value);
+  if (dialect) {
+    const normalised = normaliseDialect(value as Record<string, unknown>, source);
+    if (normalised.issues.length) throw invalid(normalised.issues);
+    warnings.push(...normalised.warnings);
+  }
   if (!validate(value)) {
-    const issues = schemaIssues(validate.errors, value, source);
-    throw new ScoreError(`Score spec is invalid: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, issues);
+    throw invalid(schemaIssues(validate.errors, value, source).map((i) => explainUnknownField(i, dialect)));
   }
   const spec = value as unknown as ScoreSpec;
-  const issues: Issue[] = [];
+  const issues = shapeIssues(spec, source);
   for (const [name, r] of Object.entries(spec.resources ?? {})) {
-    if (r.properties && r.params) {
-      issues.push(at(source, ['resources', name, 'params'], 'use either properties or params, not both'));
-      continue;
-    }
     // The store's limit, checked here so that it is the user's 422 and not the store's error.
-    const size = Buffer.byteLength(JSON.stringify(resourceProperties(r)));
-    if (size > MAX_PROPERTIES_BYTES) {
-      issues.push(at(source, ['resources', name, r.params ? 'params' : 'properties'], `are ${size} bytes as JSON; the limit is ${MAX_PROPERTIES_BYTES}`));
-    }
+    const size = Buffer.byteLength(JSON.stringify(r.params ?? {}));
+    if (size > MAX_PROPERTIES_BYTES) issues.push(at(source, ['resources', name, 'params'], `are ${size} bytes as JSON; the limit is ${MAX_PROPERTIES_BYTES}`));
   }
-  if (issues.length) throw new ScoreError(`Score spec is invalid: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, issues);
-  return { spec, ...(source ? { source } : {}) };
-}
-
-/** The properties a resource asks for (`properties`, or the older `params`). */
-export function resourceProperties(resource: ScoreResource): Record<string, unknown> {
-  return resource.properties ?? resource.params ?? {};
-}
-
-/** An issue at a field, with its position when known. */
-export function at(source: YamlSource | undefined, path: (string | number)[], message: string): Issue {
-  const pos = source?.positionOf(path);
-  return { field: path.join('.'), message, ...(pos ? { line: pos.line, col: pos.col } : {}) };
+  if (issues.length) throw invalid(issues);
+  return { spec, ...(source ? { source } : {}), warnings };
 }

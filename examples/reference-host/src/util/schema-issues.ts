@@ -32,10 +32,12 @@ export function schemaIssues(errors: ErrorObject[] | null | undefined, root: unk
   const issues: Issue[] = [];
   for (const e of errors ?? []) {
     // `if/then` and `oneOf` wrappers repeat what their branches already said.
-    if (e.keyword === 'if' || e.keyword === 'oneOf' || e.keyword === 'anyOf') continue;
+    // `propertyNames` wraps the error its key got, which is reported with the key.
+    if (e.keyword === 'if' || e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'propertyNames') continue;
     let segments = pointerSegments(e.instancePath);
     let message: string;
-    const value = valueAt(root, segments);
+    const keyName = e.propertyName;
+    const value = keyName === undefined ? valueAt(root, segments) : keyName;
     switch (e.keyword) {
       case 'required':
         segments = [...segments, String(e.params.missingProperty)];
@@ -63,6 +65,7 @@ export function schemaIssues(errors: ErrorObject[] | null | undefined, root: unk
       default:
         message = `${e.message}; got ${showValue(value)}`;
     }
+    if (keyName !== undefined) message = `key ${showValue(keyName)} ${message.replace(`; got ${showValue(keyName)}`, '')}`;
     const field = prefix + (segments.length ? segments.join('.') : '(document)');
     const key = `${field}\0${message}`;
     if (seen.has(key)) continue;

@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseAllDocuments, parseDocument, isNode, type Document } from 'yaml';
 import { checkYamlExpansion, DEFAULT_EXPANSION_LIMITS, type YamlExpansionLimits } from '@innominatus/provider-sdk';
 import type { Issue } from '../errors';
 
@@ -10,6 +10,15 @@ export interface YamlSource {
   positionOf(path: readonly (string | number)[]): { line: number; col: number } | undefined;
 }
 
+/** What {@link parseYamlSource} found beyond the first document, when asked to read only that one. */
+export interface LaterDocuments {
+  /** How many documents follow the first. */
+  count: number;
+  /** Where the second document starts (1-based). */
+  line: number;
+  col: number;
+}
+
 /** Largest YAML alias expansion accepted, so a "billion laughs" document is refused. */
 const MAX_ALIAS_COUNT = 100;
 
@@ -17,11 +26,29 @@ const MAX_ALIAS_COUNT = 100;
  * Parses YAML text keeping source positions. Syntax errors come back as issues
  * with line and column instead of being thrown; so does a document that would
  * be larger than `limits` once its aliases are expanded (the SDK's bound, checked
- * before anything is built).
+ * before anything is built). Text holding several documents is an error,
+ * unless `firstDocumentOnly` is set: then the first is read and `later` says
+ * how many follow and where.
  */
-export function parseYamlSource(text: string, limits: YamlExpansionLimits = DEFAULT_EXPANSION_LIMITS): { source?: YamlSource; issues: Issue[]; tooLarge?: true } {
+export function parseYamlSource(
+  text: string,
+  limits: YamlExpansionLimits = DEFAULT_EXPANSION_LIMITS,
+  options: { firstDocumentOnly?: boolean } = {},
+): { source?: YamlSource; issues: Issue[]; tooLarge?: true; later?: LaterDocuments } {
   const lineCounter = new LineCounter();
-  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const parseOptions = { lineCounter, prettyErrors: false, uniqueKeys: true };
+  let doc: Document;
+  let later: LaterDocuments | undefined;
+  const all = options.firstDocumentOnly ? parseAllDocuments(text, parseOptions) : [];
+  if (Array.isArray(all) && all.length > 0) {
+    doc = all[0]!;
+    if (all.length > 1) {
+      const start = lineCounter.linePos(all[1]!.range[0]);
+      later = { count: all.length - 1, line: start.line, col: start.col };
+    }
+  } else {
+    doc = parseDocument(text, parseOptions);
+  }
   const issues: Issue[] = doc.errors.slice(0, 20).map((e) => {
     const pos = lineCounter.linePos(e.pos[0]);
     const message = /call stack/i.test(e.message) ? 'is nested too deeply' : e.message.split('\n')[0]!;
@@ -49,5 +76,5 @@ export function parseYamlSource(text: string, limits: YamlExpansionLimits = DEFA
     }
     return undefined;
   };
-  return { source: { value, positionOf }, issues: [] };
+  return { source: { value, positionOf }, issues: [], ...(later ? { later } : {}) };
 }

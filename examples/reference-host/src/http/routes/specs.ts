@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { applySpec, deleteSpec } from '../../apply-spec';
 import { NotFoundError } from '../../errors';
 import type { HostServices } from '../../host-services';
-import { resolvePlaceholders } from '../../score/placeholders';
+import { resolveWorkload } from '../../score/placeholder-fill';
+import { SCORE_NAME } from '../../score/score-schema';
 import { requireAdmin } from '../auth';
 import { resourceView } from '../views';
 import { decodeCursor, MAX_CURSOR_LENGTH, pageOf } from '../../util/page-cursor';
@@ -10,7 +11,7 @@ import { decodeCursor, MAX_CURSOR_LENGTH, pageOf } from '../../util/page-cursor'
 const nameParams = {
   type: 'object',
   required: ['name'],
-  properties: { name: { type: 'string', pattern: '^[a-z]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 } },
+  properties: { name: { type: 'string', pattern: SCORE_NAME, maxLength: 63 } },
 } as const;
 
 const listQuery = {
@@ -24,10 +25,18 @@ const listQuery = {
 
 /** `POST|GET /api/specs`, `GET|DELETE /api/specs/:name`, `GET /api/specs/:name/resolved`. */
 export function specRoutes(app: FastifyInstance, services: HostServices): void {
-  app.post('/api/specs', async (request, reply) => {
-    const result = await applySpec(services, request.body);
-    request.log.info({ application: result.application, changes: result.changes.map((c) => `${c.action} ${c.name}`) }, 'spec applied');
-    return reply.code(202).send(result);
+  app.post<{ Querystring: { prune: boolean; dryRun: boolean } }>('/api/specs', {
+    schema: {
+      querystring: {
+        type: 'object', additionalProperties: false,
+        properties: { prune: { type: 'boolean', default: false }, dryRun: { type: 'boolean', default: false } },
+      },
+    },
+  }, async (request, reply) => {
+    const { prune, dryRun } = request.query;
+    const result = await applySpec(services, request.body, { prune, dryRun });
+    request.log.info({ application: result.application, dryRun, changes: result.changes.map((c) => `${c.action} ${c.name}`) }, dryRun ? 'spec planned (dry run)' : 'spec applied');
+    return reply.code(dryRun ? 200 : 202).send(result);
   });
 
   app.get<{ Querystring: { limit: number; cursor?: string } }>('/api/specs', {
@@ -57,11 +66,12 @@ export function specRoutes(app: FastifyInstance, services: HostServices): void {
     const stored = await services.specs.get(request.params.name);
     if (!stored) throw new NotFoundError('SPEC_NOT_FOUND', `no spec named '${request.params.name}'`);
     const resources = (await services.store.listResources({ application: stored.name, limit: 10_000 })).filter((r) => r.state !== 'terminated');
-    const containers = resolvePlaceholders(stored.spec, resources, { reveal: request.query.reveal === true });
+    const byName = new Map(resources.map((r) => [r.name, r]));
+    const resolved = resolveWorkload(stored.spec, (name) => byName.get(name), { reveal: request.query.reveal === true });
     if (request.query.reveal) {
       request.log.warn({ application: stored.name, principal: request.principal!.name }, 'sensitive values revealed');
       void reply.header('cache-control', 'no-store');
     }
-    return { ...stored.spec, containers };
+    return resolved;
   });
 }
