@@ -27,6 +27,14 @@ describe('loadConfig', () => {
     expect(config.orchestrator).toEqual({ concurrency: 16, pollIntervalMs: 5000, leaseMs: 30_000 });
     expect(config.auth.tokens).toEqual([]);
     expect(config.logging.level).toBe('info');
+    expect(config.score).toEqual({ innominatusDialect: true });
+  });
+
+  it('reads the Score switch, and refuses a value that is not a boolean', () => {
+    expect(loadConfig({ text: 'score: { innominatusDialect: false }', env: {} }).score).toEqual({ innominatusDialect: false });
+    expect(issuesOf(() => loadConfig({ text: 'score: { innominatusDialect: maybe }', env: {} }))).toEqual([
+      { field: 'score.innominatusDialect', message: "must be boolean; got 'maybe'", line: 1, col: 30 },
+    ]);
   });
 
   it('reads the example configuration with tokens from the environment', () => {
