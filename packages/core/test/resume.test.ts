@@ -40,6 +40,21 @@ function counting() {
   return { step, calls };
 }
 
+/** A `maybe` step that records each run's `id` and fails for `id` until `heal()`. */
+function failingAt(id: string, message: string) {
+  let fail = true;
+  const calls: string[] = [];
+  const step = defineStep({
+    type: 'maybe', description: 'fails while told to', input: Type.Object({ id: Type.String() }), output: Type.Object({}), timeout: '5s',
+    async run(input) {
+      calls.push(input.id);
+      if (input.id === id && fail) throw new Error(message);
+      return {};
+    },
+  });
+  return { step, calls, heal: () => (fail = false) };
+}
+
 const wf = workflow({
   parameters: [{ name: 'base', type: 'integer', default: 1 }],
   steps: [
@@ -101,23 +116,41 @@ describe('a run interrupted at any journal write resumes to the same outputs', (
   });
 
   it('resumes a failed run from its failed step', async () => {
-    let fail = true;
-    const calls: string[] = [];
-    const step = defineStep({
-      type: 'maybe', description: 'fails while told to', input: Type.Object({ id: Type.String() }), output: Type.Object({}), timeout: '5s',
-      async run(input) {
-        calls.push(input.id);
-        if (input.id === 'b' && fail) throw new Error('operator said no');
-        return {};
-      },
-    });
+    const { step, calls, heal } = failingAt('b', 'operator said no');
     const engine = createEngine({ steps: [step] });
     const w = workflow({ steps: ['a', 'b', 'c'].map((id) => ({ name: id, type: 'maybe', with: { id } })) });
     await expect(engine.run(w, { runId: 'f' })).rejects.toMatchObject({ code: 'STEP_FAILED', step: 'b', message: "step 'b' failed: operator said no" });
-    fail = false;
+    heal();
     await engine.resume('f');
     expect(calls).toStrictEqual(['a', 'b', 'b', 'c']);
     expect((await engine.journal.getRun('f'))?.attempt).toBe(2);
+  });
+
+  it('resumes from the step a failed step names in resumeFrom, running it and the ones after it again', async () => {
+    const { step, calls, heal } = failingAt('wait', 'the object was deleted');
+    const engine = createEngine({ steps: [step] });
+    const w = workflow({ steps: [
+      { name: 'read', type: 'maybe', with: { id: 'read' } },
+      { name: 'apply', type: 'maybe', with: { id: 'apply' } },
+      { name: 'wait', type: 'maybe', resumeFrom: 'apply', with: { id: 'wait' } },
+      { name: 'after', type: 'maybe', with: { id: 'after' } },
+    ] });
+    await expect(engine.run(w, { runId: 'rf' })).rejects.toMatchObject({ step: 'wait' });
+    heal();
+    await engine.resume('rf');
+    expect(calls).toStrictEqual(['read', 'apply', 'wait', 'apply', 'wait', 'after']);
+    expect((await engine.journal.listSteps('rf')).map((s) => `${s.name}:${s.status}`)).toStrictEqual(['read:succeeded', 'apply:succeeded', 'wait:succeeded', 'after:succeeded']);
+  });
+
+  it('refuses a resumeFrom that does not name an earlier step, at its field', () => {
+    const engine = createEngine({ steps: [counting().step] });
+    const steps = (resumeFrom: string) => workflow({ steps: [
+      { name: 'a', type: 'count', with: { id: 'a', add: 1 } },
+      { name: 'b', type: 'count', resumeFrom, with: { id: 'b', add: 1 } },
+      { name: 'c', type: 'count', with: { id: 'c', add: 1 } },
+    ] });
+    expect(() => engine.compile(steps('c'))).toThrow(expect.objectContaining({ code: 'WORKFLOW_INVALID', path: '/steps/1/resumeFrom', message: 'resumeFrom must name an earlier step: no earlier step is named "c"' }));
+    expect(() => engine.compile(steps('b'))).toThrow(expect.objectContaining({ path: '/steps/1/resumeFrom', message: 'resumeFrom must name an earlier step: a step resumes from itself without it' }));
   });
 
   it('refuses to read sealed values with another key', async () => {

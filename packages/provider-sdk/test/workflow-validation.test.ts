@@ -36,6 +36,16 @@ describe('validateWorkflow', () => {
       code: 'WORKFLOW_SCHEMA', line: 5, col: 8, message: 'steps must be array (got a mapping)',
     },
     {
+      name: 'resumeFrom naming a later step',
+      yaml: HEAD + 'steps:\n  - { name: a, type: test-credentials, resumeFrom: b, with: { name: x } }\n  - { name: b, type: test-credentials, with: { name: y } }\n',
+      code: 'RESUME_FROM_INVALID', line: 6, col: 52, message: "resumeFrom must name an earlier step: step 'b' comes after it",
+    },
+    {
+      name: 'resumeFrom naming no step',
+      yaml: HEAD + 'steps:\n  - { name: apply, type: test-credentials, with: { name: x } }\n  - { name: b, type: test-credentials, resumeFrom: aply, with: { name: y } }\n',
+      code: 'RESUME_FROM_INVALID', line: 7, col: 52, message: "resumeFrom must name an earlier step: no step is named 'aply'; did you mean 'apply'?",
+    },
+    {
       name: 'duplicate step',
       yaml: HEAD + 'steps:\n  - { name: a, type: test-credentials, with: { name: x } }\n  - { name: a, type: test-credentials, with: { name: y } }\n',
       code: 'DUPLICATE_STEP', line: 7, col: 13, message: "step name 'a' is already used by step 1",

@@ -17,6 +17,8 @@ export type KubernetesErrorCode =
   | 'K8S_UNAVAILABLE'
   /** `failureWhen` held. */
   | 'K8S_CONDITION_FAILED'
+  /** The object a wait watched was deleted (it had been seen, or `mustExist` said an earlier step created it). */
+  | 'K8S_OBJECT_DELETED'
   /** `successWhen` did not hold before the timeout. */
   | 'K8S_WAIT_TIMEOUT'
   /** A `successWhen`/`failureWhen` expression does not compile or does not give a boolean. */

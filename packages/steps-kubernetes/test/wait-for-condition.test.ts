@@ -59,6 +59,29 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
     expect(err.message).toBe(`postgresql apps/team-db: timed out after 300ms waiting for successWhen \`${RUNNING}\`; last observed status: {"PostgresClusterStatus":"Creating"}`);
   });
 
+  it('fails at once, naming the object, when an object it has seen is deleted', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    cluster.registerKind(POSTGRESQL_KIND_SPEC);
+    cluster.apply(pg('team-db'));
+    const ctx = context(600_000);
+    const waiting = waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING, timeout: '10m' }, ctx);
+    await until(() => ctx.progressUpdates.length === 1);
+    cluster.delete({ apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'team-db', namespace: 'apps' });
+    const err = await rejection(waiting);
+    expect(err.kubernetesCode).toBe('K8S_OBJECT_DELETED');
+    expect(err.retryable).toBe(false);
+    expect(err.message).toBe(`postgresql apps/team-db was deleted while waiting for successWhen \`${RUNNING}\``);
+    expect(ctx.progressUpdates.map((p) => p.message)).toEqual(['postgresql apps/team-db: no status yet', 'postgresql apps/team-db: the object does not exist']);
+  });
+
+  it('with mustExist, fails at once when the object is missing from the start', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    cluster.registerKind(POSTGRESQL_KIND_SPEC);
+    const err = await rejection(waitForCondition({ client }).run({ resource: resource('gone-db'), successWhen: RUNNING, mustExist: true, timeout: '10m' }, context(600_000)));
+    expect(err.kubernetesCode).toBe('K8S_OBJECT_DELETED');
+    expect(err.message).toBe(`postgresql apps/gone-db does not exist (mustExist: an earlier step created it, so it was deleted) while waiting for successWhen \`${RUNNING}\``);
+  });
+
   it('quotes why successWhen could not be evaluated when it reads a missing field', async () => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
     zalandoPostgresOperator(cluster, { pickupDelayMs: 10_000 });

@@ -30,6 +30,8 @@ export interface CompiledStep {
   deferred: Map<string, CompiledExpression>;
   timeoutMs: number;
   retry: RetryPolicy;
+  /** Index of the step a resume runs again from when this one failed (`resumeFrom`); undefined: this step. */
+  resumeFromIndex?: number;
 }
 
 /** A compiled output. */
@@ -198,8 +200,20 @@ function compileStep(spec: StepSpec, index: number, registry: StepRegistry, seen
   if (!Number.isInteger(retry.attempts) || retry.attempts < 1 || retry.attempts > 100) {
     throw new WorkflowError(`retry.attempts must be an integer from 1 to 100 (got ${JSON.stringify(retry.attempts)})`, { path: `${base}/retry/attempts` });
   }
+  const resumeFromIndex = resumeFrom(spec, seen, `${base}/resumeFrom`);
   seen.add(spec.name);
-  return { index, spec, definition, input, ...(condition ? { condition } : {}), deferred, timeoutMs, retry };
+  return { index, spec, definition, input, ...(condition ? { condition } : {}), deferred, timeoutMs, retry, ...(resumeFromIndex === undefined ? {} : { resumeFromIndex }) };
+}
+
+/** The index of the earlier step `resumeFrom` names (steps are indexed in the order `earlier` was filled). */
+function resumeFrom(spec: StepSpec, earlier: Set<string>, path: string): number | undefined {
+  if (spec.resumeFrom === undefined) return undefined;
+  const index = typeof spec.resumeFrom === 'string' ? [...earlier].indexOf(spec.resumeFrom) : -1;
+  if (index < 0) {
+    const why = spec.resumeFrom === spec.name ? 'a step resumes from itself without it' : `no earlier step is named ${JSON.stringify(spec.resumeFrom)}`;
+    throw new WorkflowError(`resumeFrom must name an earlier step: ${why}`, { path });
+  }
+  return index;
 }
 
 function checkStepRefs(t: Template, earlier: Set<string>, self: string | undefined): void {

@@ -9,6 +9,7 @@ import { redact, reveal, sensitiveStrings, scrubText, scrubValue } from '../sens
 import type { StepDefinition } from '../steps/define-step';
 import { StepRegistry } from '../steps/step-registry';
 import { silentLogger, type Logger } from '../util/logger';
+import { keptSteps } from './kept-steps';
 import { compileWorkflow, withPosition, type CompiledWorkflow, type CompileOptions, type RetryPolicy, type RunContext } from './compile-workflow';
 import type { EngineEvents } from './events';
 import { redactingLogger } from './redacting-logger';
@@ -154,7 +155,7 @@ export function createEngine(options: EngineOptions): Engine {
       emit('run:started', { runId, workflow: wfName, at: now(), attempt: run.attempt, resumed });
       compiled.evaluateVars(scope);
       sensitiveStrings(scope.get('vars'), known);
-      const done = new Map(previous.map((s) => [s.index, s]));
+      const done = keptSteps(compiled, previous);
       for (const step of compiled.steps) {
         const name = step.spec.name;
         const base = { runId, workflow: wfName, step: name, type: step.definition.type, index: step.index };

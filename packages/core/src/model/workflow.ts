@@ -36,6 +36,13 @@ export interface StepSpec {
   retry?: { attempts?: number; backoff?: string | number; maxBackoff?: string | number };
   /** The step's input, rendered and then checked against the step type's input schema. */
   with?: Record<string, unknown>;
+  /**
+   * The name of an earlier step: when this step failed, a resume of the run
+   * runs again from that step (it and every step after it), instead of from
+   * this one. For a wait on an object an earlier step created (the wait fails
+   * when the object is deleted): the resume re-creates it.
+   */
+  resumeFrom?: string;
 }
 
 /** An output: a template, or an object that says whether it is sensitive. */

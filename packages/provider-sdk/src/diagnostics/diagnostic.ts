@@ -32,6 +32,7 @@ export type DiagnosticCode =
   | 'REQUIRED_PARAMETER_UNMAPPED'
   // workflow rules
   | 'DUPLICATE_STEP'
+  | 'RESUME_FROM_INVALID'
   | 'DUPLICATE_PARAMETER'
   | 'UNKNOWN_STEP_TYPE'
   | 'STEP_INPUT_INVALID'

@@ -57,6 +57,13 @@ export function validateWorkflow(value: unknown, source: YamlSourceMap, steps: S
     if (first) sink.add('DUPLICATE_STEP', `step name '${s.name}' is already used by step ${first.index + 1}`, `/steps/${i}/name`);
     else declared.steps.set(s.name, { index: i, type: s.type });
   });
+  stepList.forEach((s, i) => {
+    if (!isObject(s) || typeof s.resumeFrom !== 'string') return;
+    const target = declared.steps.get(s.resumeFrom);
+    if (target && target.index < i) return;
+    const why = s.resumeFrom === s.name ? 'a step cannot resume from itself' : target ? `step '${s.resumeFrom}' comes after it` : `no step is named '${s.resumeFrom}'${didYouMean(s.resumeFrom, declared.steps.keys())}`;
+    sink.add('RESUME_FROM_INVALID', `resumeFrom must name an earlier step: ${why}`, `/steps/${i}/resumeFrom`);
+  });
 
   // vars: expressions, references, cycles, taint
   const varDeps = new Map<string, string[]>();

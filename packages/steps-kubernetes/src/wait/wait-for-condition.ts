@@ -12,6 +12,9 @@ const input = Type.Object({
   successWhen: Type.String({ minLength: 1, maxLength: 4096, description: 'CEL over `object`; the wait succeeds when it is true' }),
   failureWhen: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'CEL over `object`; the wait fails when it is true' })),
   timeout: Type.Optional(DurationSchema),
+  mustExist: Type.Optional(Type.Boolean({
+    description: 'the object exists already (an earlier step created it): when it is missing, it was deleted, and the wait fails at once (K8S_OBJECT_DELETED) instead of waiting for it to appear; default false',
+  })),
   sinceResourceVersion: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()], {
     description: 'only observations with a newer metadata.resourceVersion count (compared as integers when both are, else "different from"); '
       + 'e.g. the resourceVersion in a kubernetes-apply output, so a status written before the change is not taken for the answer to it; null: every observation counts',
@@ -26,7 +29,9 @@ const output = Type.Object({
 /**
  * `wait-for-condition`: waits until a CEL condition over the observed object
  * holds. All waits on the same (apiVersion, kind, namespace) share one watch.
- * A missing object is waiting, not failing. Progress reports the observed
+ * A missing object is waiting, not failing, until it has been seen (or with
+ * `mustExist`): an object that disappears fails the wait at once with
+ * `K8S_OBJECT_DELETED`, naming it. Progress reports the observed
  * status when it changes; failure and timeout quote the last one.
  *
  * With `sinceResourceVersion`, an observation whose `metadata.resourceVersion`
@@ -76,6 +81,7 @@ export function waitForCondition(options: KubernetesStepOptions) {
         object && since !== undefined && !isNewerResourceVersion(object.metadata.resourceVersion, since)
           ? ` (resourceVersion ${object.metadata.resourceVersion ?? 'none'}, not newer than sinceResourceVersion ${since})`
           : '';
+      let seen = false;
       let last: KubeObject | undefined;
       let lastText: string | undefined;
       let lastError: string | undefined;
@@ -90,6 +96,11 @@ export function waitForCondition(options: KubernetesStepOptions) {
             lastText = text + stale;
             ctx.progress({ message: `${what}: ${lastText}`, data: { status: object?.status ?? null, exists: object !== undefined, ...(stale ? { stale: true } : {}) } });
           }
+          if (!object && (seen || inp.mustExist)) {
+            const when = seen ? 'was deleted while waiting' : 'does not exist (mustExist: an earlier step created it, so it was deleted) while waiting';
+            return { fail: new KubernetesError('K8S_OBJECT_DELETED', `${what} ${when} for successWhen \`${success.source}\``) };
+          }
+          if (object) seen = true;
           if (!object || stale) return undefined;
           if (failure) {
             const f = evaluateCondition(failure, object);
