@@ -15,18 +15,13 @@ const common = {
   noExternal: ['p-retry', 'is-network-error', '@marcbachmann/cel-js', '@sinclair/typebox'],
 } as const;
 
-// The two builds run in parallel, so neither cleans dist (the build script does).
-export default defineConfig([
-  {
-    ...common,
-    entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
-    format: ['esm', 'cjs'],
-  },
-  {
-    ...common,
-    // Runs under the caller's vitest, which cannot be loaded with require(): ESM only.
-    entry: { 'testing/store-conformance': 'src/testing/store-conformance.ts' },
-    format: ['esm'],
-    external: ['vitest'],
-  },
-]);
+// The store conformance suite runs under the caller's vitest (a peer, never
+// bundled). Its CommonJS build exists so that `require` resolves with types;
+// vitest itself then refuses to load with require() and says to use import.
+export default defineConfig({
+  ...common,
+  clean: true,
+  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'testing/store-conformance': 'src/testing/store-conformance.ts' },
+  format: ['esm', 'cjs'],
+  external: ['vitest'],
+});

@@ -1,0 +1,157 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+
+/**
+ * What a user installs: the four packages packed with `pnpm pack` (as
+ * `pnpm publish` would), installed with npm into a project outside the
+ * workspace. Packing and installing take a while, so both are cached, keyed
+ * by a hash of everything that goes into the tarballs; test files running in
+ * parallel share one copy through a lock.
+ */
+
+export const ROOT = join(__dirname, '../..');
+export const PACKAGES = ['core', 'provider-sdk', 'steps-kubernetes', 'store-sql'] as const;
+export type PackageDir = (typeof PACKAGES)[number];
+export const CACHE = join(ROOT, 'node_modules/.cache/innominatus-release');
+
+/** The packed tarballs, by package folder name, and the hash they were keyed by. */
+export interface Tarballs {
+  hash: string;
+  files: Record<PackageDir, string>;
+}
+
+/** A fresh npm project with the tarballs installed. */
+export interface StrangerProject {
+  dir: string;
+  tarballs: Tarballs;
+  /** Seconds `npm install` took when the project was made (not when it came from the cache). */
+  installSeconds?: number;
+}
+
+/** Runs `fn` holding a lock folder, so parallel test files pack and install once. */
+function withLock<T>(name: string, fn: () => T): T {
+  mkdirSync(CACHE, { recursive: true });
+  const lock = join(CACHE, `${name}.lock`);
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock older than 10 minutes was left by a killed run.
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 10 * 60_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function hashTree(hash: ReturnType<typeof createHash>, dir: string, base: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (['node_modules', 'src', 'test', 'bench'].includes(entry.name)) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) hashTree(hash, path, base);
+    else if (entry.isFile()) hash.update(relative(base, path)).update(readFileSync(path));
+  }
+}
+
+/** The four packages packed (the build must have run: the test command builds first). */
+export function packTarballs(): Tarballs {
+  const hash = createHash('sha256');
+  hash.update(readFileSync(join(ROOT, '.pnpmfile.cjs')));
+  for (const name of PACKAGES) hashTree(hash, join(ROOT, 'packages', name), ROOT);
+  const key = hash.digest('hex').slice(0, 16);
+  const dir = join(CACHE, `tarballs-${key}`);
+  return withLock('pack', () => {
+    if (!existsSync(join(dir, 'done'))) {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      for (const name of PACKAGES) {
+        execFileSync('pnpm', ['pack', '--pack-destination', dir], { cwd: join(ROOT, 'packages', name), stdio: 'pipe' });
+      }
+      writeFileSync(join(dir, 'done'), '');
+    }
+    const files = Object.fromEntries(PACKAGES.map((name) => [name, join(dir, `innominatus-${name}-1.0.0.tgz`)])) as Record<PackageDir, string>;
+    return { hash: key, files };
+  });
+}
+
+/** The version of a package the workspace has installed (resolved from `from`). */
+export function workspaceVersion(name: string, from: PackageDir): string {
+  return workspacePackage(name, from).version;
+}
+
+function workspacePackage(name: string, from: PackageDir): { version: string; dir: string } {
+  const dir = join(ROOT, 'packages', from, 'node_modules', name);
+  return { version: (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version, dir };
+}
+
+/** Runs npm with a quiet, offline-first configuration. */
+export function npm(args: string[], cwd: string): string {
+  return execFileSync('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
+    cwd,
+    encoding: 'utf8',
+    stdio: 'pipe',
+    env: { ...process.env, npm_config_update_notifier: 'false', NODE_OPTIONS: '' },
+  });
+}
+
+/**
+ * A project in the system's temporary folder (outside the workspace, so
+ * nothing resolves from its node_modules) with the four tarballs installed
+ * by npm, plus nock (for the mock cluster) and better-sqlite3. better-sqlite3
+ * is installed without its install script, which would compile the native
+ * addon for minutes; `addSqliteAddon` copies in the one the workspace built.
+ */
+export function strangerProject(): StrangerProject {
+  const tarballs = packTarballs();
+  const dir = join(tmpdir(), `innominatus-stranger-${tarballs.hash}`);
+  return withLock('install', () => {
+    let installSeconds: number | undefined;
+    if (!existsSync(join(dir, 'installed'))) {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'stranger', version: '1.0.0', private: true }, null, 2)}\n`);
+      const started = process.hrtime.bigint();
+      npm(
+        [
+          'install',
+          '--ignore-scripts',
+          ...PACKAGES.map((name) => tarballs.files[name]),
+          `nock@${workspaceVersion('nock', 'steps-kubernetes')}`,
+          `better-sqlite3@${workspaceVersion('better-sqlite3', 'store-sql')}`,
+        ],
+        dir,
+      );
+      installSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+      writeFileSync(join(dir, 'install-seconds'), String(installSeconds));
+      cpSync(join(ROOT, 'providers/database-team'), join(dir, 'providers/database-team'), {
+        recursive: true,
+        filter: (source) => !/[/\\](node_modules|test)$/.test(source),
+      });
+      writeFileSync(join(dir, 'installed'), '');
+    }
+    return { dir, tarballs, installSeconds };
+  });
+}
+
+/** Copies the workspace's compiled better-sqlite3 addon (built for this Node) into the project. */
+export function addSqliteAddon(project: StrangerProject): void {
+  const addon = 'build/Release/better_sqlite3.node';
+  const target = join(project.dir, 'node_modules/better-sqlite3', addon);
+  mkdirSync(join(target, '..'), { recursive: true });
+  copyFileSync(join(workspacePackage('better-sqlite3', 'store-sql').dir, addon), target);
+}
+
+/** Removes the copied addon again, so the project is as npm left it. */
+export function removeSqliteAddon(project: StrangerProject): void {
+  rmSync(join(project.dir, 'node_modules/better-sqlite3/build'), { recursive: true, force: true });
+}
