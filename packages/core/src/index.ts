@@ -48,14 +48,17 @@ export type {
   Engine, EngineOptions, RunOptions, RunResult, CompiledStep, CompiledOutput, RetryPolicy, RunContext, ResourceContext, CompileOptions,
   EngineEvents, RunEventBase, StepEventBase,
 } from './engine/index';
+export { ENGINE_EVENT_NAMES } from './engine/index';
 export { describeAjvErrors, validatorFor } from './util/ajv';
 
 export type {
   Store, ResourceRecord, ResourceState, Operation, TransitionRecord, NewResource, ResourcePatch, ResourceExpectation, StateChange, ResourceFilter, ResourceCountFilter, MemoryStoreOptions,
 } from './store/index';
 export { RESOURCE_STATES, MemoryStore, checkNewResource, checkPropertiesSize, listLimit, MAX_NAME_LENGTH, MAX_PROPERTIES_BYTES, MAX_LIST_LIMIT } from './store/index';
-export { createOrchestrator, runIdFor, TRANSITIONS, WORKING_STATE, DONE_STATE, canTransition } from './orchestrator/index';
+export { createOrchestrator, runIdFor, planRequest, TRANSITIONS, WORKING_STATE, DONE_STATE, canTransition } from './orchestrator/index';
 export type {
   Orchestrator, OrchestratorOptions, OrchestratorEvents, OrchestratorRetry, OrchestratorResolution, ResourceResolver, ResourceRequest,
-  ResourceTransitionEvent, ResourceRetryingEvent, TransitionRequest,
+  ResourceTransitionEvent, ResourceRetryingEvent, ResourceOfRun, TransitionRequest, LifecycleRequest, RequestRefusal, AcceptedRequest, RefusedRequest,
 } from './orchestrator/index';
+export { systemClock } from './util/clock';
+export type { Clock, ClockTimer } from './util/clock';

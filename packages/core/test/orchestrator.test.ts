@@ -132,8 +132,8 @@ describe('orchestrator', () => {
     expect(t.transitions.map((e) => [e.resourceId, e.from, e.to])).toEqual([
       [r.id, undefined, 'requested'], [r.id, 'requested', 'provisioning'], [r.id, 'provisioning', 'active'],
     ]);
-    const stepEvents = t.allEvents.filter((x) => (x as { name: string }).name === 'step:succeeded') as { e: { resourceId: string; step: string } }[];
-    expect(stepEvents.map((x) => [x.e.resourceId, x.e.step])).toEqual([[r.id, 'first'], [r.id, 'work']]);
+    const stepEvents = t.allEvents.filter((x) => (x as { name: string }).name === 'step:succeeded') as { e: { resourceId: string; application: string; name: string; step: string } }[];
+    expect(stepEvents.map((x) => [x.e.resourceId, x.e.application, x.e.name, x.e.step])).toEqual([[r.id, 'shop', 'orders-db', 'first'], [r.id, 'shop', 'orders-db', 'work']]);
     expect((await t.store.getRun(r.runId!))?.status).toBe('succeeded');
     expect(JSON.stringify(t.allEvents) + t.logs.join('\n') + t.store.dump()).not.toContain('pw-SECRET-9431');
   });
@@ -357,7 +357,7 @@ describe('orchestrator', () => {
 
   it('aborts a run whose lease was lost, leaving the resource to the new owner', async () => {
     let offset = 0;
-    const store = new MemoryStore({ now: () => Date.now() + offset });
+    const store = new MemoryStore({ clock: { now: () => Date.now() + offset } });
     const t = setup({ store, leaseMs: 1_000, heartbeatMs: 30 });
     t.holds.set('orders-db', 60_000);
     t.o.start();

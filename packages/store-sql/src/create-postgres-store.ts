@@ -1,4 +1,4 @@
-import { ephemeralEncrypter, silentLogger, type Encrypter, type Logger, type Store } from '@innominatus/core';
+import { ephemeralEncrypter, silentLogger, type Clock, type Encrypter, type Logger, type Store } from '@innominatus/core';
 import { migrate } from './migrations';
 import { importPg, PostgresDriver } from './postgres-driver';
 import { SqlStore } from './sql-store';
@@ -15,8 +15,8 @@ export interface PostgresStoreOptions {
    */
   encrypter?: Encrypter;
   logger?: Logger;
-  /** The clock, in epoch milliseconds (default `Date.now`). Replicas' clocks should agree within a fraction of the lease. */
-  now?: () => number;
+  /** The clock that stamps rows and decides lease expiry (default the system clock; tests pass a fake clock). Replicas' clocks should agree within a fraction of the lease. */
+  clock?: Pick<Clock, 'now'>;
 }
 
 /**
@@ -32,7 +32,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const driver = new PostgresDriver(await importPg(), options.connectionString, options.poolSize ?? 10, options.logger ?? silentLogger);
   try {
     await migrate(driver);
-    const store = new SqlStore(driver, { encrypter: options.encrypter ?? ephemeralEncrypter(), now: options.now });
+    const store = new SqlStore(driver, { encrypter: options.encrypter ?? ephemeralEncrypter(), clock: options.clock });
     await store.listen();
     return store;
   } catch (error) {

@@ -1,4 +1,4 @@
-import { ephemeralEncrypter, type Encrypter, type Store } from '@innominatus/core';
+import { ephemeralEncrypter, type Clock, type Encrypter, type Store } from '@innominatus/core';
 import { migrate } from './migrations';
 import { importBetterSqlite3, SqliteDriver } from './sqlite-driver';
 import { SqlStore } from './sql-store';
@@ -15,8 +15,8 @@ export interface SqliteStoreOptions {
   encrypter?: Encrypter;
   /** How long a statement waits for another process's write lock (default 5000 ms). */
   busyTimeoutMs?: number;
-  /** The clock, in epoch milliseconds (default `Date.now`). */
-  now?: () => number;
+  /** The clock that stamps rows and decides lease expiry (default the system clock; tests pass a fake clock). */
+  clock?: Pick<Clock, 'now'>;
 }
 
 /**
@@ -37,5 +37,5 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     await driver.close();
     throw error;
   }
-  return new SqlStore(driver, { encrypter: options.encrypter ?? ephemeralEncrypter(), now: options.now });
+  return new SqlStore(driver, { encrypter: options.encrypter ?? ephemeralEncrypter(), clock: options.clock });
 }

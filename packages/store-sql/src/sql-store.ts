@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  systemClock, type Clock,
   StoreError, checkNewResource, checkPropertiesSize, listLimit, seal, unseal,
   type Encrypter, type NewResource, type ResourceCountFilter, type ResourceExpectation, type ResourceFilter, type ResourcePatch, type ResourceRecord,
   type ResourceState, type RunRecord, type StateChange, type StepRecord, type Store, type TransitionRecord, type Operation, type JournaledError,
@@ -34,8 +35,8 @@ interface ResourceRow extends SqlRow {
 export interface SqlStoreOptions {
   /** Seals sensitive properties and outputs (default: a random per-process key, so sealed values do not survive a restart). */
   encrypter: Encrypter;
-  /** The clock, in epoch milliseconds (default `Date.now`). */
-  now?: () => number;
+  /** The clock that stamps rows and decides lease expiry (default the system clock; tests pass a fake clock). */
+  clock?: Pick<Clock, 'now'>;
 }
 
 /**
@@ -53,7 +54,7 @@ export class SqlStore implements Store {
   constructor(driver: SqlDriver, options: SqlStoreOptions) {
     this.#db = driver;
     this.#encrypter = options.encrypter;
-    this.#now = options.now ?? Date.now;
+    this.#now = () => (options.clock ?? systemClock).now();
   }
 
   /** Subscribes to the driver's cross-process wake-ups. Called once by the factories. */

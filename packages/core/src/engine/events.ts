@@ -32,3 +32,16 @@ export interface EngineEvents {
   'step:skipped': (e: StepEventBase & { reason: string }) => void;
   'step:failed': (e: StepEventBase & { error: JournaledError; durationMs: number }) => void;
 }
+
+const NAMES = [
+  'run:started', 'run:succeeded', 'run:failed', 'run:paused',
+  'step:started', 'step:progress', 'step:retrying', 'step:succeeded', 'step:skipped', 'step:failed',
+] as const satisfies readonly (keyof EngineEvents)[];
+
+/** A compile error here means an event of {@link EngineEvents} is missing from the list. */
+type Unlisted = Exclude<keyof EngineEvents, (typeof NAMES)[number]>;
+const everyEventListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyEventListed;
+
+/** Every engine event name, in the order of a run's life: the one list the orchestrator and the test harnesses forward. */
+export const ENGINE_EVENT_NAMES: readonly (keyof EngineEvents)[] = Object.freeze([...NAMES]);

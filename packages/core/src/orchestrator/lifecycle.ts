@@ -1,5 +1,5 @@
 import { StoreError } from '../errors';
-import type { NewResource, Operation, ResourcePatch, ResourceRecord, ResourceState, Store } from '../store/types';
+import type { NewResource, Operation, ResourceExpectation, ResourcePatch, ResourceRecord, ResourceState, Store } from '../store/types';
 
 /**
  * The resource lifecycle, the one table of allowed state changes:
@@ -62,4 +62,90 @@ export async function transition(store: Store, id: string, change: TransitionReq
 /** Creates a resource in its initial state, `requested`. */
 export function createRequested(store: Store, resource: NewResource): Promise<ResourceRecord> {
   return store.createResource(resource);
+}
+
+/**
+ * The deterministic run id of one operation on one resource: a replica that
+ * takes over finds the run in the journal and resumes it instead of starting
+ * a second one.
+ */
+export function runIdFor(resourceId: string, operation: Operation, generation: number): string {
+  return `${resourceId}:${operation}:${generation}`;
+}
+
+/** A request on an existing resource. */
+export type LifecycleRequest =
+  | { action: 'update'; properties: Record<string, unknown> }
+  | { action: 'delete' }
+  | { action: 'retry' };
+
+/**
+ * Why a resource refuses a request: `busy` (work is queued or in flight),
+ * `failed-delete` (an update of a resource whose delete failed),
+ * `not-active` (an update or delete of a resource neither active nor
+ * failed), `not-failed` (a retry of a resource that has not failed).
+ */
+export type RequestRefusal = 'busy' | 'failed-delete' | 'not-active' | 'not-failed';
+
+/** How a resource takes an accepted request: one compare-and-set write, a state change or a patch. */
+export interface AcceptedRequest {
+  accepted: true;
+  /** The operation that will run. */
+  operation: Operation;
+  /** Set when the request moves the resource (e.g. `failed → terminating`); otherwise a patch of an idle active resource. */
+  transition?: { from: ResourceState; to: ResourceState; reason: string };
+  /** The patch's condition, when there is no transition. */
+  expect?: ResourceExpectation;
+  set: ResourcePatch;
+}
+
+/** A request the resource's state cannot take. */
+export interface RefusedRequest {
+  accepted: false;
+  refusal: RequestRefusal;
+}
+
+/**
+ * Which requests a resource in a given state takes, and how: the one rule
+ * the orchestrator applies and a host checks before it changes anything.
+ * An active resource with no pending work takes an update or a delete; a
+ * failed one takes a retry (its run resumes at the failed step), a delete, and
+ * an update when its create or update failed (the same operation runs again
+ * with the new properties, as a new generation). Pure: nothing is written.
+ */
+export function planRequest(r: ResourceRecord, request: LifecycleRequest): AcceptedRequest | RefusedRequest {
+  const generation = r.generation + 1;
+  const fresh = { attempts: 0, error: null, nextAttemptAt: null } as const;
+  const refuse = (refusal: RequestRefusal): RefusedRequest => ({ accepted: false, refusal });
+  const busy = r.pendingOperation !== undefined && r.state !== 'failed';
+  switch (request.action) {
+    case 'update': {
+      if (r.state === 'failed') {
+        const op = r.pendingOperation;
+        if (op !== 'create' && op !== 'update') return refuse('failed-delete');
+        // Correcting a failed create or update: a new run (new generation), so the failed run's old parameters are not resumed.
+        return {
+          accepted: true, operation: op,
+          transition: { from: 'failed', to: WORKING_STATE[op], reason: `${op} requested again with new properties` },
+          set: { properties: request.properties, generation, runId: runIdFor(r.id, op, generation), ...fresh },
+        };
+      }
+      if (busy) return refuse('busy');
+      if (r.state !== 'active') return refuse('not-active');
+      return { accepted: true, operation: 'update', expect: { state: 'active', idle: true }, set: { properties: request.properties, pendingOperation: 'update', generation, ...fresh } };
+    }
+    case 'delete': {
+      const set: ResourcePatch = { pendingOperation: 'delete', generation, ...fresh };
+      if (r.state === 'failed') {
+        return { accepted: true, operation: 'delete', transition: { from: 'failed', to: 'terminating', reason: 'delete requested' }, set: { ...set, runId: runIdFor(r.id, 'delete', generation) } };
+      }
+      if (busy) return refuse('busy');
+      if (r.state !== 'active') return refuse('not-active');
+      return { accepted: true, operation: 'delete', expect: { state: 'active', idle: true }, set };
+    }
+    case 'retry': {
+      if (r.state !== 'failed' || !r.pendingOperation) return refuse('not-failed');
+      return { accepted: true, operation: r.pendingOperation, transition: { from: 'failed', to: WORKING_STATE[r.pendingOperation], reason: 'retry requested' }, set: { ...fresh } };
+    }
+  }
 }

@@ -5,6 +5,7 @@ import type { JournaledError } from '../journal/types';
 import type { LoadedWorkflow } from '../model/workflow';
 import type { ParameterMapping } from '../providers/parameter-mapping';
 import type { Operation, ResourceRecord, ResourceState, Store } from '../store/types';
+import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
 
 /** What the orchestrator needs from a provider resolution (the provider registry's `Resolution` fits). */
@@ -48,6 +49,8 @@ export interface OrchestratorOptions {
   pollIntervalMs?: number;
   retry?: OrchestratorRetry;
   logger?: Logger;
+  /** Time and timers (default the system clock); tests pass `createFakeClock()` from `@innominatus/core/testing`. */
+  clock?: Clock;
 }
 
 /** A resource request. */
@@ -85,11 +88,19 @@ export interface ResourceRetryingEvent {
   error: JournaledError;
 }
 
-type WithResource<F> = F extends (e: infer E) => void ? (e: E & { resourceId: string }) => void : never;
+type WithResource<F> = F extends (e: infer E) => void ? (e: E & ResourceOfRun) => void : never;
+
+/** What the orchestrator adds to each engine event of a run it serves: the resource the run works on. */
+export interface ResourceOfRun {
+  resourceId: string;
+  application: string;
+  name: string;
+}
 
 /**
  * The orchestrator's typed events: resource transitions and retries, plus
- * every engine event of the runs it executes with the `resourceId` added.
+ * every engine event of the runs it executes with the resource's
+ * `resourceId`, `application` and `name` added.
  * Payloads are redacted: sensitive values appear as `***`.
  */
 export type OrchestratorEvents = {

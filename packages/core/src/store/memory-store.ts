@@ -3,6 +3,7 @@ import { StoreError } from '../errors';
 import { ephemeralEncrypter, seal, unseal, type Encrypter } from '../journal/encrypter';
 import { MemoryJournal } from '../journal/memory-journal';
 import type { JournaledError, RunRecord, StepRecord } from '../journal/types';
+import { systemClock, type Clock } from '../util/clock';
 import type {
   NewResource, Operation, ResourceCountFilter, ResourceExpectation, ResourceFilter, ResourcePatch, ResourceRecord, ResourceState, StateChange, Store, TransitionRecord,
 } from './types';
@@ -12,8 +13,8 @@ import { checkNewResource, checkPropertiesSize, listLimit } from './validate';
 export interface MemoryStoreOptions {
   /** Seals sensitive properties and outputs (default: a random per-process key). */
   encrypter?: Encrypter;
-  /** The clock, in epoch milliseconds (default `Date.now`). */
-  now?: () => number;
+  /** The clock that stamps rows and decides lease expiry (default the system clock; tests pass a fake clock). */
+  clock?: Pick<Clock, 'now'>;
 }
 
 interface Row {
@@ -54,7 +55,7 @@ export class MemoryStore implements Store {
 
   constructor(options: MemoryStoreOptions = {}) {
     this.#encrypter = options.encrypter ?? ephemeralEncrypter();
-    this.#now = options.now ?? Date.now;
+    this.#now = () => (options.clock ?? systemClock).now();
   }
 
   createRun(run: RunRecord): Promise<void> { return this.#journal.createRun(run); }

@@ -1,5 +1,5 @@
 import {
-  createEngine, InnominatusError, StepRegistry,
+  createEngine, ENGINE_EVENT_NAMES, InnominatusError, StepRegistry,
   type EngineEvents, type LoadedProvider, type ResourceContext, type StepDefinition,
 } from '@innominatus/core';
 import { ProviderSdkError } from '../errors';
@@ -52,9 +52,6 @@ export interface WorkflowRun {
   logs: CapturedRunLog[];
 }
 
-const EVENT_NAMES: ReadonlyArray<keyof EngineEvents> = [
-  'run:started', 'run:succeeded', 'run:failed', 'step:started', 'step:progress', 'step:retrying', 'step:succeeded', 'step:skipped', 'step:failed',
-];
 
 /**
  * Runs one workflow of a provider on the core engine and captures its
@@ -83,7 +80,7 @@ export async function runWorkflow(provider: LoadedProvider, name: string, option
   };
   const engine = createEngine({ steps: registry, logger: { debug: capture('debug'), info: capture('info'), warn: capture('warn'), error: capture('error') } });
   const events: CapturedEvent[] = [];
-  for (const event of EVENT_NAMES) {
+  for (const event of ENGINE_EVENT_NAMES) {
     engine.events.on(event, (payload: object) => events.push({ event, ...payload } as CapturedEvent));
   }
   try {

@@ -1,0 +1,94 @@
+import type { ResourceRecord, Store } from '../store/types';
+import { every, type ClockTimer } from '../util/clock';
+import type { OrchestratorSettings } from './settings';
+import type { ReportError } from './work';
+
+/**
+ * Claims work from the store while there is room: woken at once by a
+ * request (`kick`), by the store (another replica's request), by a retry
+ * timer (`wakeAfter`) or by the safety-net poll. One pump runs at a time; a
+ * wake-up during it makes it go round once more.
+ */
+export class ClaimLoop {
+  readonly #settings: OrchestratorSettings;
+  readonly #store: Store;
+  /** How many operations run now. */
+  readonly #load: () => number;
+  /** Takes a claimed resource; `askedAt` is when the store was asked (the lease holds from then). */
+  readonly #take: (r: ResourceRecord, askedAt: number) => void;
+  readonly #report: ReportError;
+  readonly #timers = new Set<ClockTimer>();
+  #running = false;
+  #pumping = false;
+  #pumpAgain = false;
+  #stopPoll?: () => void;
+  #unsubscribe?: () => void;
+
+  constructor(settings: OrchestratorSettings, store: Store, load: () => number, take: (r: ResourceRecord, askedAt: number) => void, report: ReportError) {
+    this.#settings = settings;
+    this.#store = store;
+    this.#load = load;
+    this.#take = take;
+    this.#report = report;
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  start(): void {
+    this.#running = true;
+    this.#unsubscribe = this.#store.onWork(this.kick);
+    this.#stopPoll = every(this.#settings.clock, this.#settings.pollIntervalMs, this.kick);
+    this.kick();
+  }
+
+  /** Stops claiming: no wake-up, poll or retry timer claims again. */
+  stop(): void {
+    this.#running = false;
+    this.#unsubscribe?.();
+    this.#stopPoll?.();
+    for (const t of this.#timers) this.#settings.clock.clearTimeout(t);
+    this.#timers.clear();
+  }
+
+  /** Claims now (or once more, when a claim is under way). */
+  readonly kick = (): void => {
+    if (!this.#running) return;
+    if (this.#pumping) {
+      this.#pumpAgain = true;
+      return;
+    }
+    void this.#pump();
+  };
+
+  /** Claims again after `delayMs`: a resource waiting for its next try becomes claimable then. */
+  wakeAfter(delayMs: number): void {
+    const timer = this.#settings.clock.setTimeout(() => {
+      this.#timers.delete(timer);
+      this.kick();
+    }, delayMs);
+    this.#timers.add(timer);
+  }
+
+  async #pump(): Promise<void> {
+    const { concurrency, batchSize, owner, leaseMs, clock } = this.#settings;
+    this.#pumping = true;
+    try {
+      do {
+        this.#pumpAgain = false;
+        while (this.#running && this.#load() < concurrency) {
+          const want = Math.min(batchSize, concurrency - this.#load());
+          const asked = clock.now();
+          const batch = await this.#store.claim(owner, want, leaseMs);
+          for (const r of batch) this.#take(r, asked);
+          if (batch.length < want) break;
+        }
+      } while (this.#pumpAgain && this.#running && this.#load() < concurrency);
+    } catch (error) {
+      this.#report('claiming work failed', error);
+    } finally {
+      this.#pumping = false;
+    }
+  }
+}

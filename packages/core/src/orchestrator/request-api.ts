@@ -1,0 +1,63 @@
+import { StoreError } from '../errors';
+import type { ResourceRecord, Store } from '../store/types';
+import { createRequested, planRequest, type LifecycleRequest, type RequestRefusal } from './lifecycle';
+import type { Transitions } from './transitions';
+import type { Orchestrator, ResourceRequest } from './types';
+
+/** The orchestrator's request methods: each writes one compare-and-set change and wakes the claim loop. */
+export type RequestApi = Pick<Orchestrator, 'submit' | 'update' | 'delete' | 'retry'>;
+
+/** What each request answers when refused, after the resource's state. */
+const REFUSED: Record<LifecycleRequest['action'], Partial<Record<RequestRefusal, string>> & { default: string }> = {
+  update: { 'failed-delete': 'a failed delete cannot be updated; retry or delete it', default: 'only an active resource with no pending work, or a failed one, can be updated' },
+  delete: { default: 'only an active or failed resource can be deleted' },
+  retry: { default: 'only a failed resource can be retried' },
+};
+
+/** What a request answers when the resource changed between reading it and writing the change. */
+const RACED: Record<LifecycleRequest['action'], string> = {
+  update: 'it changed while the update was requested; try again',
+  delete: 'it changed while the delete was requested; try again',
+  retry: 'it changed while the retry was requested',
+};
+
+/** Makes the request methods over `store`; `wake` is called after every accepted request. */
+export function createRequestApi(store: Store, transitions: Transitions, wake: () => void): RequestApi {
+  const load = async (id: string): Promise<ResourceRecord> => {
+    const r = await store.getResource(id);
+    if (!r) throw new StoreError('RESOURCE_NOT_FOUND', `resource '${id}' not found`);
+    return r;
+  };
+
+  const request = async (id: string, req: LifecycleRequest): Promise<ResourceRecord> => {
+    const r = await load(id);
+    const plan = planRequest(r, req);
+    if (!plan.accepted) throw busy(r, REFUSED[req.action][plan.refusal] ?? REFUSED[req.action].default);
+    const { transition: t, set } = plan;
+    const updated = t ? await transitions.move(id, t.from, t.to, t.reason, { set }) : await store.patchResource(id, plan.expect ?? {}, set);
+    if (!updated) throw busy(await load(id), RACED[req.action]);
+    wake();
+    return updated;
+  };
+
+  return {
+    async submit(req: ResourceRequest) {
+      const r = await createRequested(store, req);
+      transitions.announce(r, undefined, 'create requested');
+      wake();
+      return r;
+    },
+    update(id, properties) {
+      if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) {
+        return Promise.reject(new StoreError('RESOURCE_INVALID', `the properties of an update of resource '${id}' must be an object`));
+      }
+      return request(id, { action: 'update', properties });
+    },
+    delete: (id) => request(id, { action: 'delete' }),
+    retry: (id) => request(id, { action: 'retry' }),
+  };
+}
+
+function busy(r: ResourceRecord, wanted: string): StoreError {
+  return new StoreError('INVALID_TRANSITION', `resource '${r.name}' (${r.id}) is ${r.state}${r.pendingOperation && r.state !== 'failed' ? ` with a ${r.pendingOperation} pending` : ''}; ${wanted}`);
+}

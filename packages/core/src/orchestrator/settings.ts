@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { StoreError } from '../errors';
+import { systemClock, type Clock } from '../util/clock';
+import { silentLogger, type Logger } from '../util/logger';
+import type { OrchestratorOptions } from './types';
+
+/** {@link OrchestratorOptions} checked, with every default filled in. */
+export interface OrchestratorSettings {
+  owner: string;
+  concurrency: number;
+  batchSize: number;
+  leaseMs: number;
+  heartbeatMs: number;
+  /** A run stops this long before its lease could lapse unless a heartbeat confirmed it, so two replicas never both work on it. */
+  leaseMarginMs: number;
+  /** How long a heartbeat may take before the leases it covers count as unconfirmed. */
+  heartbeatTimeoutMs: number;
+  pollIntervalMs: number;
+  /** Tries of one operation, the first included. */
+  maxTries: number;
+  /** Delay before the next try after `failedTries` failed ones. */
+  delayFor(failedTries: number): number;
+  logger: Logger;
+  clock: Clock;
+}
+
+/** Checks the options (`OPTIONS_INVALID` naming the option and value) and fills in the defaults. */
+export function resolveSettings(options: OrchestratorOptions): OrchestratorSettings {
+  if (options.engine.journal !== options.store) {
+    throw new StoreError('OPTIONS_INVALID', "the engine's journal must be the orchestrator's store (createEngine({ journal: store })), or another replica could not resume its runs");
+  }
+  const leaseMs = positive('leaseMs', options.leaseMs ?? 30_000);
+  const heartbeatMs = positive('heartbeatMs', options.heartbeatMs ?? Math.max(1, Math.floor(leaseMs / 3)));
+  const leaseMarginMs = Math.min(Math.max(1, Math.floor(leaseMs / 5)), 5_000);
+  const backoff = options.retry?.backoff ?? ((n: number) => Math.min(1_000 * 2 ** (n - 1), 60_000));
+  return {
+    owner: options.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    concurrency: positive('concurrency', options.concurrency ?? 100),
+    batchSize: positive('batchSize', options.batchSize ?? 25),
+    leaseMs,
+    heartbeatMs,
+    leaseMarginMs,
+    heartbeatTimeoutMs: Math.max(1, Math.min(heartbeatMs, leaseMs - leaseMarginMs)),
+    pollIntervalMs: positive('pollIntervalMs', options.pollIntervalMs ?? 5_000),
+    maxTries: positive('retry.attempts', options.retry?.attempts ?? 3),
+    delayFor: (failedTries) => Math.max(0, typeof backoff === 'number' ? backoff : backoff(failedTries)),
+    logger: options.logger ?? silentLogger,
+    clock: options.clock ?? systemClock,
+  };
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new StoreError('OPTIONS_INVALID', `orchestrator option '${name}' must be a positive number, got ${String(value)}`);
+  return value;
+}

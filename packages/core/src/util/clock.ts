@@ -1,0 +1,42 @@
+/** A timer handle of a {@link Clock}; only the clock that made it can clear it. */
+export type ClockTimer = { readonly __clockTimer?: never } | object;
+
+/**
+ * Time as the orchestrator and the stores see it: the current time and
+ * one-shot timers. The default is {@link systemClock}; tests pass
+ * `createFakeClock()` from `@innominatus/core/testing` and move time
+ * themselves, so nothing depends on how fast the machine is.
+ */
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+  /** Calls `fn` once after `ms` milliseconds. */
+  setTimeout(fn: () => void, ms: number): ClockTimer;
+  /** Cancels a timer of this clock; `undefined` is ignored. */
+  clearTimeout(timer: ClockTimer | undefined): void;
+}
+
+/** The real clock: `Date.now` and Node's timers. */
+export const systemClock: Clock = Object.freeze({
+  now: () => Date.now(),
+  setTimeout: (fn: () => void, ms: number): ClockTimer => setTimeout(fn, ms),
+  clearTimeout: (timer: ClockTimer | undefined) => clearTimeout(timer as NodeJS.Timeout | undefined),
+});
+
+/** Calls `fn` every `ms` on `clock` until the returned function is called. */
+export function every(clock: Clock, ms: number, fn: () => void): () => void {
+  let timer: ClockTimer | undefined;
+  let stopped = false;
+  const arm = () => {
+    timer = clock.setTimeout(() => {
+      if (stopped) return;
+      arm();
+      fn();
+    }, ms);
+  };
+  arm();
+  return () => {
+    stopped = true;
+    clock.clearTimeout(timer);
+  };
+}
