@@ -86,6 +86,11 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       'CREATE INDEX resources_application ON resources (application, seq)',
     ],
   },
+  {
+    version: 3,
+    description: "steps' remembered values (sealed), kept until the step succeeds",
+    sql: () => ['ALTER TABLE run_steps ADD COLUMN memo TEXT'],
+  },
 ]);
 
 /** The newest schema version this code knows. */

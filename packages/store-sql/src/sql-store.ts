@@ -107,11 +107,11 @@ export class SqlStore implements Store {
   async putStep(step: StepRecord): Promise<void> {
     try {
       await this.#db.query(
-        `INSERT INTO run_steps (run_id, step_index, name, type, status, attempt, outputs, error, started_at, ended_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+        `INSERT INTO run_steps (run_id, step_index, name, type, status, attempt, outputs, memo, error, started_at, ended_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (run_id, step_index) DO UPDATE SET name = excluded.name, type = excluded.type, status = excluded.status,
-           attempt = excluded.attempt, outputs = excluded.outputs, error = excluded.error, started_at = excluded.started_at, ended_at = excluded.ended_at`,
-        [step.runId, step.index, step.name, step.type, step.status, step.attempt, jsonOrNull(step.outputs), jsonOrNull(step.error), step.startedAt, step.endedAt ?? null],
+           attempt = excluded.attempt, outputs = excluded.outputs, memo = excluded.memo, error = excluded.error, started_at = excluded.started_at, ended_at = excluded.ended_at`,
+        [step.runId, step.index, step.name, step.type, step.status, step.attempt, jsonOrNull(step.outputs), jsonOrNull(step.memo), jsonOrNull(step.error), step.startedAt, step.endedAt ?? null],
       );
     } catch (error) {
       if (constraintKind(error) === 'foreign-key') throw new StoreError('RUN_NOT_FOUND', `run '${step.runId}' not found`);
@@ -127,6 +127,7 @@ export class SqlStore implements Store {
         status: row.status as StepRecord['status'], attempt: Number(row.attempt), startedAt: row.started_at as string,
       };
       if (row.outputs !== null) step.outputs = JSON.parse(row.outputs as string);
+      if (row.memo !== null) step.memo = JSON.parse(row.memo as string);
       if (row.error !== null) step.error = JSON.parse(row.error as string);
       if (row.ended_at !== null) step.endedAt = row.ended_at as string;
       return step;

@@ -13,6 +13,7 @@ import { keptSteps } from './kept-steps';
 import { compileWorkflow, withPosition, type CompiledWorkflow, type CompileOptions, type RetryPolicy, type RunContext } from './compile-workflow';
 import type { EngineEvents } from './events';
 import { redactingLogger } from './redacting-logger';
+import { createStepMemo } from './step-memo';
 import { runStep } from './step-runner';
 
 /** Options of {@link createEngine}. */
@@ -145,6 +146,8 @@ export function createEngine(options: EngineOptions): Engine {
     const now = () => new Date().toISOString();
     const known = new Set<string>();
     let current: { name: string; index: number; type: string; started: number; attempts: number } | undefined;
+    // The running step's remembered values as journaled, kept in its failure record for a resume.
+    let memoSealed: unknown;
     try {
       const parameters = values?.parameters ?? (unseal(run.parameters, encrypter, runId) as Record<string, unknown>);
       const context = values?.context ?? (unseal(run.context, encrypter, runId) as RunContext);
@@ -191,9 +194,20 @@ export function createEngine(options: EngineOptions): Engine {
         const cur = { name, index: step.index, type: step.definition.type, started: stepStarted, attempts: 1 };
         current = cur;
         const startedIso = now();
-        await write(`step '${name}'`, () => journal.putStep({ runId, index: step.index, name, type: step.definition.type, status: 'started', attempt: 1, startedAt: startedIso }));
-        emit('step:started', { ...base, at: startedIso, attempt: 1 });
+        const started: StepRecord = { runId, index: step.index, name, type: step.definition.type, status: 'started', attempt: 1, startedAt: startedIso };
+        // What the step remembered in an earlier attempt of this run stays, so a resumed step sees the same values.
+        const remembered = prior?.memo === undefined ? {} : (unseal(prior.memo, encrypter, runId) as Record<string, unknown>);
         const stepSecrets = sensitiveStrings(input, new Set(known));
+        sensitiveStrings(remembered, stepSecrets);
+        const memo = createStepMemo(remembered, async (values) => {
+          sensitiveStrings(values, stepSecrets);
+          sensitiveStrings(values, known);
+          memoSealed = seal(values, encrypter, runId);
+          await write(`step '${name}'`, () => journal.putStep({ ...started, attempt: cur.attempts, memo: memoSealed }));
+        });
+        memoSealed = prior?.memo;
+        await write(`step '${name}'`, () => journal.putStep({ ...started, ...(memoSealed === undefined ? {} : { memo: memoSealed }) }));
+        emit('step:started', { ...base, at: startedIso, attempt: 1 });
         const outputs = await runStep({
           step,
           runId,
@@ -201,6 +215,7 @@ export function createEngine(options: EngineOptions): Engine {
           ...(signal ? { signal } : {}),
           logger: redactingLogger(logger, stepSecrets, { runId, step: name }),
           secrets: stepSecrets,
+          remember: memo.remember,
           onProgress: (p) => {
             if (!events.listenerCount('step:progress')) return;
             emit('step:progress', {
@@ -239,7 +254,10 @@ export function createEngine(options: EngineOptions): Engine {
       if (err.code !== 'JOURNAL_ERROR' && err.code !== 'RUN_PAUSED') {
         try {
           if (current) {
-            await journal.putStep({ runId, index: current.index, name: current.name, type: current.type, status: 'failed', attempt: current.attempts, error: record, startedAt: new Date(current.started).toISOString(), endedAt: now() });
+            await journal.putStep({
+              runId, index: current.index, name: current.name, type: current.type, status: 'failed', attempt: current.attempts, error: record,
+              ...(memoSealed === undefined ? {} : { memo: memoSealed }), startedAt: new Date(current.started).toISOString(), endedAt: now(),
+            });
           }
           await journal.updateRun(runId, { status: err.code === 'RUN_ABORTED' ? 'cancelled' : 'failed', error: record, updatedAt: now() });
         } catch (journalErr) {

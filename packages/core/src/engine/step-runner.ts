@@ -19,6 +19,8 @@ export interface StepRun {
   secrets: Set<string>;
   onProgress(p: StepProgress): void;
   onRetry(attempt: number, delayMs: number, error: InnominatusError): void;
+  /** Backs `StepContext.remember` (journaled by the engine). */
+  remember: StepContext['remember'];
 }
 
 /**
@@ -59,6 +61,7 @@ export async function runStep(r: StepRun): Promise<Record<string, unknown>> {
           stepName: name,
           attempt,
           remainingMs: () => Math.max(0, started + step.timeoutMs - Date.now()),
+          remember: r.remember,
         };
         return await abortable(step.definition.run(clonePlain(plainInput) as never, ctx), signal);
       },

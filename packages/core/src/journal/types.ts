@@ -51,6 +51,12 @@ export interface StepRecord {
   /** Try number within the current run attempt (1 = first try). */
   attempt: number;
   outputs?: SealedValue;
+  /**
+   * What the step remembered through `StepContext.remember`, by key, sealed.
+   * Kept while the step is started or failed, so its later tries and a
+   * resumed run see the same values; dropped once it succeeds.
+   */
+  memo?: SealedValue;
   error?: JournaledError;
   startedAt: string;
   endedAt?: string;

@@ -26,6 +26,14 @@ export interface StepContext {
   readonly attempt: number;
   /** Milliseconds left before the step's timeout. */
   remainingMs(): number;
+  /**
+   * Returns the value remembered under `key` for this step of this run, or
+   * calls `produce` once, journals its result (sealed: wrap secrets in
+   * `sensitive()`) before returning it, and returns that on every later try
+   * and after a resume, until the step succeeds. Use it for what must not
+   * change between tries, such as a generated password. Values must be JSON.
+   */
+  remember<T>(key: string, produce: () => T | Promise<T>): Promise<T>;
 }
 
 /** A step type: schemas, defaults and the function that does the work. Make one with {@link defineStep}. */

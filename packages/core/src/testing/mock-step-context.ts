@@ -12,6 +12,8 @@ export interface CapturedLog {
 export interface MockStepContext extends StepContext {
   readonly logs: CapturedLog[];
   readonly progressUpdates: StepProgress[];
+  /** What the step remembered through `remember`, by key (seed it with the `remembered` option to act as a resumed run). */
+  readonly remembered: Record<string, unknown>;
   /** Aborts `signal`. */
   abort(reason?: unknown): void;
 }
@@ -24,7 +26,9 @@ export interface MockStepContext extends StepContext {
  * const out = await myStep.run({ name: 'x' }, ctx);
  * expect(ctx.progressUpdates).toHaveLength(1);
  */
-export function createMockStepContext(options: { runId?: string; stepName?: string; attempt?: number; timeoutMs?: number; signal?: AbortSignal } = {}): MockStepContext {
+export function createMockStepContext(
+  options: { runId?: string; stepName?: string; attempt?: number; timeoutMs?: number; signal?: AbortSignal; remembered?: Record<string, unknown> } = {},
+): MockStepContext {
   const controller = new AbortController();
   const timeoutMs = options.timeoutMs ?? 30_000;
   const deadline = Date.now() + timeoutMs;
@@ -37,6 +41,7 @@ export function createMockStepContext(options: { runId?: string; stepName?: stri
   const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
   const runId = options.runId ?? 'test-run';
   const stepName = options.stepName ?? 'test-step';
+  const remembered: Record<string, unknown> = { ...(options.remembered ?? {}) };
   return {
     signal,
     logger,
@@ -48,6 +53,11 @@ export function createMockStepContext(options: { runId?: string; stepName?: stri
     stepName,
     attempt: options.attempt ?? 1,
     remainingMs: () => Math.max(0, deadline - Date.now()),
+    remembered,
+    async remember<T>(key: string, produce: () => T | Promise<T>): Promise<T> {
+      if (!Object.hasOwn(remembered, key)) remembered[key] = await produce();
+      return remembered[key] as T;
+    },
     abort: (reason) => controller.abort(reason),
   };
 }

@@ -270,6 +270,11 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(steps.map((s) => [s.index, s.name, s.status, s.attempt])).toEqual([[0, 'apply', 'succeeded', 1], [1, 'wait', 'failed', 2]]);
       expect(steps[0]).toEqual({ runId: 'run-a', index: 0, name: 'apply', type: 'test/apply', status: 'succeeded', attempt: 1, outputs: { uid: 'u1' }, startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:00.100Z' });
       expect(steps[1]!.error).toEqual({ code: 'STEP_FAILED', message: 'boom', step: 'wait', retryable: true });
+      expect(steps[1]!.memo).toBeUndefined();
+      await store.putStep({ ...step, memo: { password: { $sensitive: 'v1:y' }, round: 2 } });
+      expect((await store.listSteps('run-a'))[1]!.memo).toEqual({ password: { $sensitive: 'v1:y' }, round: 2 });
+      await store.putStep({ ...step, status: 'succeeded', outputs: { ok: true } });
+      expect((await store.listSteps('run-a'))[1]).toEqual({ ...step, status: 'succeeded', outputs: { ok: true } });
       expect(await store.listSteps('run-missing')).toEqual([]);
     });
 
