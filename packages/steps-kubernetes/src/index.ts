@@ -11,6 +11,8 @@ export { kubernetesApply, MAX_MANIFESTS } from './apply/kubernetes-apply';
 export { waitForCondition } from './wait/wait-for-condition';
 export { readSecret } from './secret/read-secret';
 export type { ReadSecretOptions } from './secret/read-secret';
+export { generateSecret, ALPHABETS } from './secret/generate-secret';
+export type { GenerateSecretOptions } from './secret/generate-secret';
 export { kubernetesDelete } from './delete/kubernetes-delete';
 export { kubernetesSteps } from './kubernetes-steps';
 export type { KubernetesStepsOptions } from './kubernetes-steps';

@@ -19,7 +19,7 @@ describe('step examples', () => {
       spec: { teamId: 'team', numberOfInstances: 1, postgresql: { version: '17' }, volume: { size: '1Gi' }, users: { myapp_app: [] } },
     });
     const steps = kubernetesSteps({ kubeconfig: served.kubeConfig, retry: FAST_RETRY }) as StepDefinition[];
-    const order = ['kubernetes-apply', 'wait-for-condition', 'read-secret', 'kubernetes-delete'];
+    const order = ['kubernetes-apply', 'wait-for-condition', 'read-secret', 'generate-secret', 'kubernetes-delete'];
     const ordered = order.map((t) => steps.find((s) => s.type === t)!);
     const wf: Workflow = {
       apiVersion: 'innominatus.io/v1', kind: 'Workflow', metadata: { name: 'examples' },
@@ -30,6 +30,6 @@ describe('step examples', () => {
     expect(result.status).toBe('succeeded');
     expect(cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'settings', namespace: 'apps' })?.data).toEqual({ LOG_LEVEL: 'info' });
     expect(cluster.get({ apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'team-myapp-db', namespace: 'apps' })).toBeUndefined();
-    expect(cluster.list('v1', 'Secret', { namespace: 'apps' })).toEqual([]);
+    expect(cluster.list('v1', 'Secret', { namespace: 'apps' }).map((s) => [s.metadata.name, Object.keys(s.data as object)])).toEqual([['cache-redis-password', ['password']]]);
   });
 });

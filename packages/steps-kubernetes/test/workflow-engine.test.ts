@@ -45,7 +45,7 @@ const workflow: Workflow = {
   },
 };
 
-describe('the four steps in the engine', () => {
+describe('the Kubernetes steps in the engine', () => {
   let cluster: MockCluster;
   afterEach(async () => cluster.close());
 
@@ -54,7 +54,7 @@ describe('the four steps in the engine', () => {
     cluster = served.cluster;
     zalandoPostgresOperator(cluster, { pickupDelayMs: 10, createDelayMs: 50 });
     const registry = new StepRegistry().registerAll(kubernetesSteps({ kubeconfig: served.kubeConfig, retry: FAST_RETRY }));
-    expect(registry.types()).toEqual(['kubernetes-apply', 'kubernetes-delete', 'read-secret', 'wait-for-condition']);
+    expect(registry.types()).toEqual(['generate-secret', 'kubernetes-apply', 'kubernetes-delete', 'read-secret', 'wait-for-condition']);
     const engine = createEngine({ steps: registry });
     const events: unknown[] = [];
     for (const e of ['step:started', 'step:succeeded', 'step:failed', 'step:progress', 'run:succeeded', 'run:failed'] as const) engine.events.on(e, (p: unknown) => events.push(p));

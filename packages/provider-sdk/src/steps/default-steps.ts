@@ -4,7 +4,7 @@ import type { KubernetesStepsOptions } from '@innominatus/steps-kubernetes';
 /**
  * The step types available by default: the Kubernetes steps
  * (`kubernetes-apply`, `wait-for-condition`, `read-secret`,
- * `kubernetes-delete`). Their client is made on first use, so loading them
+ * `generate-secret`, `kubernetes-delete`). Their client is made on first use, so loading them
  * for validation never needs a cluster. The package is imported on first call
  * (it pulls in the Kubernetes client), so commands that need no steps start fast.
  */

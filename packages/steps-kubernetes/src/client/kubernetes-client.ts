@@ -140,13 +140,19 @@ export class KubernetesClient {
 
   /** Server-side apply with field manager `innominatus`. Returns the object the API stored. */
   async apply(object: KubeObject, options: { force?: boolean; signal?: AbortSignal } = {}): Promise<KubeObject> {
-    const info = await this.resource(object.apiVersion, object.kind, options.signal);
-    const body = { ...object, metadata: { ...object.metadata } };
-    const ns = this.namespaceFor(info, object.metadata.namespace);
-    if (ns) body.metadata.namespace = ns;
-    else delete body.metadata.namespace;
+    const { info, body, ns } = await this.#placed(object, options.signal);
     const target = { verb: 'patch', resource: info.resource, name: object.metadata.name, ...(ns ? { namespace: ns } : {}) };
     return this.#call(target, options.signal, () => this.#objects.patch(body as KubernetesObject, undefined, undefined, FIELD_MANAGER, options.force ?? true, clientNode().PatchStrategy.ServerSideApply));
+  }
+
+  /**
+   * Creates an object (a POST with field manager `innominatus`); fails with
+   * status 409 when it exists. Returns the object the API stored.
+   */
+  async create(object: KubeObject, signal?: AbortSignal): Promise<KubeObject> {
+    const { info, body, ns } = await this.#placed(object, signal);
+    const target = { verb: 'create', resource: info.resource, name: object.metadata.name, ...(ns ? { namespace: ns } : {}) };
+    return this.#call(target, signal, () => this.#objects.create(body as KubernetesObject, undefined, undefined, FIELD_MANAGER));
   }
 
   /** The object, or undefined when it does not exist. */
@@ -196,6 +202,16 @@ export class KubernetesClient {
    */
   watch(path: string, query: Record<string, string | boolean>, onEvent: (type: string, object: KubeObject) => void, done: (err: unknown) => void): Promise<AbortController> {
     return this.#watch.watch(path, query, (type: string, obj: KubeObject) => onEvent(type, obj), done);
+  }
+
+  /** A copy of `object` with its namespace set as its kind needs (the default one, or none when cluster-scoped). */
+  async #placed(object: KubeObject, signal: AbortSignal | undefined): Promise<{ info: ResourceInfo; body: KubeObject; ns: string | undefined }> {
+    const info = await this.resource(object.apiVersion, object.kind, signal);
+    const body = { ...object, metadata: { ...object.metadata } };
+    const ns = this.namespaceFor(info, object.metadata.namespace);
+    if (ns) body.metadata.namespace = ns;
+    else delete body.metadata.namespace;
+    return { info, body, ns };
   }
 
   async #call(target: RequestTarget, signal: AbortSignal | undefined, fn: () => Promise<KubernetesObject>): Promise<KubeObject> {
