@@ -1,4 +1,4 @@
-import type { ResourceRecord } from '@innominatus/core';
+import { planRequest, type LifecycleRequest, type ResourceRecord } from '@innominatus/core';
 import { ConflictError, NotFoundError, ScoreError, type Issue } from './errors';
 import type { HostServices } from './host-services';
 import { desiredResources } from './score/desired-resources';
@@ -167,37 +167,40 @@ export async function deleteSpec(services: HostServices, application: string): P
   });
 }
 
+/** A spec change as the lifecycle request it makes of an existing resource. */
+function lifecycleRequest(c: Exclude<ResourceChange, { action: 'create' }>): LifecycleRequest {
+  return c.action === 'update' ? { action: 'update', properties: c.properties } : { action: 'delete' };
+}
+
 /**
- * Refuses changes the resource's state cannot take: anything while work is
- * in flight; an update of a failed delete (a failed create or update takes
- * an update: it runs again with the new properties); a delete of a resource
- * neither active nor failed.
+ * Refuses changes the resource's state cannot take (core's `planRequest`,
+ * the rule the orchestrator applies), every refusal in one answer.
  */
 function checkStates(changes: ResourceChange[], byId: Map<string, ResourceRecord>): void {
   const problems: string[] = [];
   for (const c of changes) {
     if (c.action === 'create') continue;
-    const { state, pendingOperation } = byId.get(c.id)!;
-    if (pendingOperation && state !== 'failed') {
-      problems.push(`resource '${c.name}' is ${state} with a ${pendingOperation} pending; try again when it is done`);
-    } else if (c.action === 'update' && state === 'failed' && pendingOperation === 'delete') {
+    const r = byId.get(c.id)!;
+    const plan = planRequest(r, lifecycleRequest(c));
+    if (plan.accepted) continue;
+    if (plan.refusal === 'busy') {
+      problems.push(`resource '${c.name}' is ${r.state} with a ${r.pendingOperation} pending; try again when it is done`);
+    } else if (plan.refusal === 'failed-delete') {
       problems.push(`resource '${c.name}' failed to be deleted and cannot be updated; retry the delete (POST /api/resources/${c.id}/retry), or remove the resource from the spec`);
-    } else if (c.action === 'update' && state !== 'active' && state !== 'failed') {
-      problems.push(`resource '${c.name}' is ${state} and cannot be updated until it is active or failed`);
-    } else if (c.action === 'delete' && state !== 'active' && state !== 'failed') {
-      problems.push(`resource '${c.name}' is ${state} and cannot be deleted until it is active or failed`);
+    } else {
+      problems.push(`resource '${c.name}' is ${r.state} and cannot be ${c.action === 'update' ? 'updated' : 'deleted'} until it is active or failed`);
     }
   }
   if (problems.length) throw new ConflictError('RESOURCE_CONFLICT', problems.join('; '));
 }
 
-/** The operation an update will run: a failed create is created again with the new properties. */
+/** The operation an update will run (`planRequest`'s): a failed create is created again with the new properties. */
 function updateOperations(changes: ResourceChange[], byId: Map<string, ResourceRecord>): Map<string, 'create' | 'update'> {
   const ops = new Map<string, 'create' | 'update'>();
   for (const c of changes) {
     if (c.action !== 'update') continue;
-    const r = byId.get(c.id)!;
-    ops.set(c.id, r.state === 'failed' && r.pendingOperation === 'create' ? 'create' : 'update');
+    const plan = planRequest(byId.get(c.id)!, lifecycleRequest(c));
+    ops.set(c.id, plan.accepted && plan.operation === 'create' ? 'create' : 'update');
   }
   return ops;
 }

@@ -1,5 +1,6 @@
 import type { Logger as PinoLogger } from 'pino';
-import type { NewResource, ProviderRegistry, ResourceRecord, Store } from '@innominatus/core';
+import type { Orchestrator, ProviderRegistry, Store } from '@innominatus/core';
+import type { Diagnostic } from '@innominatus/provider-sdk';
 import type { Authenticator } from './http/auth';
 import type { EventHub } from './event-hub';
 import type { HostMetrics } from './metrics';
@@ -7,29 +8,17 @@ import type { ReadinessProbe } from './readiness';
 import type { SpecStore } from './spec-store';
 
 /**
- * How the host asks for work on resources. `createOrchestrator` from
- * `@innominatus/core` has this shape; tests may pass a fake.
+ * How the host asks for work on resources: the orchestrator's request
+ * methods (`createOrchestrator` from `@innominatus/core`).
  */
-export interface ResourceRequests {
-  /** Creates a resource in `requested` and wakes the workers. */
-  submit(resource: NewResource): Promise<ResourceRecord>;
-  /** Asks for an update of an active resource to these properties; a failed create or update runs again with them. */
-  update(id: string, properties: Record<string, unknown>): Promise<ResourceRecord>;
-  /** Asks for an active or failed resource to be deleted. */
-  delete(id: string): Promise<ResourceRecord>;
-  /** Retries a failed resource from its failed step. */
-  retry(id: string): Promise<ResourceRecord>;
-}
+export type ResourceRequests = Pick<Orchestrator, 'submit' | 'update' | 'delete' | 'retry'>;
 
-/** One diagnostic of a provider that failed to load or validate. */
-export interface ProviderDiagnostic {
-  severity: 'error' | 'warning';
-  code?: string;
-  message: string;
-  file?: string;
-  line?: number;
-  col?: number;
-}
+/**
+ * One diagnostic of a provider that failed to load or validate: the SDK's
+ * `Diagnostic` without its pointer; a failure outside any document (an
+ * unreachable repository) has no code or position.
+ */
+export type ProviderDiagnostic = Pick<Diagnostic, 'severity' | 'message'> & Partial<Pick<Diagnostic, 'code' | 'file' | 'line' | 'col'>>;
 
 /** A configured provider and what became of it at start. */
 export interface ProviderStatus {

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
-import { MemoryStore, ProviderRegistry, sensitive, type LoadedProvider, type ResourceRecord, type StateChange, type Workflow } from '@innominatus/core';
+import { createEngine, createOrchestrator, MemoryStore, ProviderRegistry, sensitive, type LoadedProvider, type ResourceRecord, type StateChange, type Workflow } from '@innominatus/core';
 import { createAuthenticator } from '../src/http/auth';
 import { EventHub } from '../src/event-hub';
-import type { HostServices, ResourceRequests } from '../src/host-services';
+import type { HostServices } from '../src/host-services';
 import { createLogger } from '../src/logger';
 import { createMetrics } from '../src/metrics';
 import { MemorySpecStore } from '../src/spec-store';
@@ -39,28 +39,6 @@ export function postgresProvider(): LoadedProvider {
   };
 }
 
-/** Resource requests over a MemoryStore, like the orchestrator's, without running anything. */
-function fakeRequests(store: MemoryStore): ResourceRequests {
-  const must = async (r: Promise<ResourceRecord | undefined>, what: string) => {
-    const out = await r;
-    if (!out) throw new Error(`fake: ${what} refused`);
-    return out;
-  };
-  return {
-    submit: (r) => store.createResource(r),
-    update: async (id, properties) => {
-      const r = (await store.getResource(id))!;
-      if (r.state === 'failed' && (r.pendingOperation === 'create' || r.pendingOperation === 'update')) {
-        const to = r.pendingOperation === 'create' ? 'provisioning' : 'updating';
-        return must(store.transition(id, { from: 'failed', to, reason: `${r.pendingOperation} requested again with new properties`, set: { properties, generation: r.generation + 1, error: null } }), 'update');
-      }
-      return must(store.patchResource(id, { state: 'active', idle: true }, { properties, pendingOperation: 'update', generation: r.generation + 1 }), 'update');
-    },
-    delete: (id) => must(store.patchResource(id, { state: ['active', 'failed'] }, { pendingOperation: 'delete' }), 'delete'),
-    retry: (id) => must(store.patchResource(id, { state: 'failed' }, { nextAttemptAt: null }), 'retry'),
-  };
-}
-
 /** Host services over fakes, with every log line captured. */
 export function fakeServices(bodyLimit = 64 * 1024) {
   const store = new MemoryStore();
@@ -70,7 +48,8 @@ export function fakeServices(bodyLimit = 64 * 1024) {
   const registry = new ProviderRegistry().register(postgresProvider());
   const services: HostServices = {
     store,
-    requests: fakeRequests(store),
+    // A real orchestrator, never started: requests are written as in production, and nothing runs.
+    requests: createOrchestrator({ store, engine: createEngine({ steps: [], journal: store }), registry }),
     registry,
     providers: [
       { name: 'database-team', enabled: true, status: 'registered', source: { type: 'filesystem', path: '/p/database-team' }, diagnostics: [] },

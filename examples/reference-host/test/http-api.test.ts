@@ -273,7 +273,7 @@ describe('resources and resolution', () => {
     await env.move(id, 'provisioning', 'failed', { error: { code: 'STEP_FAILED', message: 'CreateFailed' } });
     const retried = await app.inject({ method: 'POST', url: `/api/resources/${id}/retry`, headers: user });
     expect(retried.statusCode).toBe(202);
-    expect(retried.json()).toMatchObject({ id, state: 'failed', pendingOperation: 'create' });
+    expect(retried.json()).toMatchObject({ id, state: 'provisioning', pendingOperation: 'create', attempts: 0 });
     const missing = await app.inject({ method: 'GET', url: '/api/resources/nope', headers: user });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toEqual({ error: { code: 'RESOURCE_NOT_FOUND', message: "no resource with id 'nope'" } });

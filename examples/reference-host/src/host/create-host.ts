@@ -124,7 +124,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       logger: fromPino(logger.child({ component: 'orchestrator' })),
     });
     const hub = new EventHub();
-    const detach = bridgeOrchestratorEvents(orchestrator.events, hub, stores.store);
+    const detach = bridgeOrchestratorEvents(orchestrator.events, hub);
     closers.push(async () => detach());
     orchestrator.events.on('orchestrator:error', (e) => logger.error({ code: e.code }, `orchestrator: ${e.message}`));
     hub.subscribe((e) => {
