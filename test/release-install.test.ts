@@ -1,0 +1,123 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addSqliteAddon, removeSqliteAddon, strangerProject, type StrangerProject } from './support/release';
+
+// A stranger's project: the four tarballs installed with npm into a folder
+// outside the workspace, then docs/service-author-guide.md's lines run there
+// as an ES module and as CommonJS, against the mock cluster, and the CLI
+// validates a copy of the database-team provider.
+
+/** The guide's lines, after the imports (the mock cluster's kubeconfig instead of a context; a temporary database). */
+const GUIDE_BODY = `
+  const cluster = createMockCluster();
+  zalandoPostgresOperator(cluster, { createDelayMs: 50 });
+  const server = await cluster.listen();
+  const log = [];
+  const encrypter = aesGcmEncrypter(randomBytes(32).toString('hex'));
+  const store = await createSqliteStore({ filename: join(mkdtempSync(join(tmpdir(), 'guide-')), 'innominatus.db'), encrypter });
+  const steps = new StepRegistry(kubernetesSteps({ kubeconfig: server.kubeConfig }));
+  const registry = new ProviderRegistry().register(await requireProvider('providers/database-team', { steps }));
+  const engine = createEngine({ steps, journal: store, encrypter });
+  const orchestrator = createOrchestrator({ store, engine, registry });
+  orchestrator.events.on('resource:transition', (e) => log.push(e.name + ': ' + (e.from ?? '-') + ' -> ' + e.to));
+  orchestrator.start();
+  const active = new Promise((resolve, reject) => orchestrator.events.on('resource:transition', (e) => {
+    if (e.to === 'active') resolve();
+    if (e.to === 'failed') reject(new Error(e.error?.code + ': ' + e.error?.message));
+  }));
+  const db = await orchestrator.submit({ application: 'my-app', name: 'db', type: 'postgres', properties: { size: 'small' } });
+  await active;
+  const record = await store.getResource(db.id);
+  const outputs = redact(record.outputs);
+  console.log(JSON.stringify({ log, host: outputs.host, password: outputs.password, revealed: /^[a-zA-Z0-9]{64}$/.test(reveal(record.outputs.password)) }));
+  await orchestrator.stop({ graceMs: 1000 });
+  await store.close();
+  await cluster.close();
+`;
+
+const ESM = `import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { aesGcmEncrypter, createEngine, createOrchestrator, ProviderRegistry, redact, reveal, StepRegistry } from '@innominatus/core';
+import { requireProvider } from '@innominatus/provider-sdk';
+import { kubernetesSteps } from '@innominatus/steps-kubernetes';
+import { createMockCluster, zalandoPostgresOperator } from '@innominatus/steps-kubernetes/testing';
+import { createSqliteStore } from '@innominatus/store-sql';
+${GUIDE_BODY}`;
+
+const CJS = `const { randomBytes } = require('node:crypto');
+const { mkdtempSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { aesGcmEncrypter, createEngine, createOrchestrator, ProviderRegistry, redact, reveal, StepRegistry } = require('@innominatus/core');
+const { requireProvider } = require('@innominatus/provider-sdk');
+const { kubernetesSteps } = require('@innominatus/steps-kubernetes');
+const { createMockCluster, zalandoPostgresOperator } = require('@innominatus/steps-kubernetes/testing');
+const { createSqliteStore } = require('@innominatus/store-sql');
+(async () => {${GUIDE_BODY}})().catch((error) => { console.error(error); process.exit(1); });
+`;
+
+const EXPECTED = {
+  log: ['db: - -> requested', 'db: requested -> provisioning', 'db: provisioning -> active'],
+  host: 'my-app-db.my-app.svc.cluster.local',
+  password: '***',
+  revealed: true,
+};
+
+/** Runs a script file of the project with this Node. */
+function run(project: StrangerProject, file: string, text: string): { status: number | null; stdout: string; stderr: string } {
+  writeFileSync(join(project.dir, file), text);
+  const r = spawnSync(process.execPath, [file], { cwd: project.dir, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+let project: StrangerProject;
+beforeAll(() => {
+  project = strangerProject();
+}, 600_000);
+
+describe('the four tarballs installed with npm into a fresh project', () => {
+  it('say what to install when a store driver is missing or its native addon is not built', () => {
+    removeSqliteAddon(project);
+    const script = `const { createSqliteStore, createPostgresStore } = require('@innominatus/store-sql');
+      (async () => {
+        for (const make of [() => createPostgresStore({ connectionString: 'postgres://127.0.0.1:1/x' }), () => createSqliteStore({ filename: ':memory:' })]) {
+          const e = await make().then(() => ({}), (e) => e);
+          console.log(JSON.stringify({ code: e.code, message: e.message }));
+        }
+      })();`;
+    const r = run(project, 'drivers.cjs', script);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l))).toStrictEqual([
+      { code: 'DRIVER_MISSING', message: "createPostgresStore() needs the package 'pg', which is not installed: run 'npm install pg'" },
+      {
+        code: 'DRIVER_MISSING',
+        message:
+          `better-sqlite3 is installed but its native addon cannot be loaded on Node.js ${process.version}: run 'npm rebuild better-sqlite3' ` +
+          '(it builds from source when no prebuilt binary can be downloaded, which needs python3, make and a C++ compiler)',
+      },
+    ]);
+  });
+
+  it.each([
+    ['an ES module', 'guide.mjs', ESM],
+    ['CommonJS', 'guide.cjs', CJS],
+  ])("run the service author's guide as %s", (_, file, text) => {
+    addSqliteAddon(project);
+    const r = run(project, file, text);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toStrictEqual(EXPECTED);
+  }, 90_000);
+
+  it('validate a copy of the database-team provider with npx provider-sdk', () => {
+    const out = execFileSync('npx', ['--no-install', 'provider-sdk', 'validate', 'providers/database-team'], {
+      cwd: project.dir,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', NODE_OPTIONS: '' },
+    });
+    expect(out.trim()).toMatch(/^✔ 1 provider valid \(\d+ workflows, 0 warnings\)$/);
+  });
+});
