@@ -49,8 +49,9 @@ describe('the reference host over HTTP: operator failures, retry, and kubectl', 
     expect(retry.status).toBe(202);
     const active = await resourceInState(e2e.url, id, 'active');
     expect(active.history.map((h: { to: string }) => h.to)).toEqual(['requested', 'provisioning', 'failed', 'provisioning', 'active']);
-    // The retry resumed at the failed step: the cluster object was not applied again.
-    expect(cluster.countRequests({ method: 'PATCH', path: /\/postgresqls\/flaky-app-db$/ })).toBe(applies);
+    // The failed wait names the apply in resumeFrom: the retry applied the cluster object once more (an unchanged apply: same generation) and waited again.
+    expect(cluster.countRequests({ method: 'PATCH', path: /\/postgresqls\/flaky-app-db$/ })).toBe(applies + 1);
+    expect((cluster.get(ref) as any).metadata.generation).toBe(1);
     const resolved = await call(e2e.url, 'GET', '/api/specs/flaky-app/resolved');
     expect(resolved.json.containers.main.variables).toEqual({ DB_HOST: 'flaky-app-db.flaky-app.svc.cluster.local' });
   });

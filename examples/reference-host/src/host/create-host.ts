@@ -94,7 +94,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
       }
     }
 
-    const kube = await kubernetesAccess(config.kubernetes, options.simulation);
+    // A simulated cluster lives beside a SQLite database, so that it survives a restart with the resources.
+    const simulationState = config.store.kind === 'sqlite' ? `${config.store.filename}.cluster.json` : undefined;
+    const kube = await kubernetesAccess(config.kubernetes, options.simulation, simulationState);
     closers.push(kube.close);
     notice(`kubernetes: ${kube.description}`);
 

@@ -5,6 +5,7 @@ import {
 } from '@innominatus/steps-kubernetes/testing';
 import type { HostConfig } from '../config/host-config';
 import type { ReadinessProbe } from '../readiness';
+import { keepSimulationState } from './simulation-state';
 
 /** The simulated cluster of `--simulate`: the mock API server on loopback with the Zalando operator simulator. */
 export interface Simulation {
@@ -32,21 +33,28 @@ function clusterProbe(source: KubeConfigSource): ReadinessProbe {
 /**
  * The Kubernetes steps for the configured access: a kubeconfig (file,
  * context), in-cluster service account, or `simulate`, which serves the mock
- * cluster with the Zalando postgres-operator simulator on 127.0.0.1.
+ * cluster with the Zalando postgres-operator simulator on 127.0.0.1 (its
+ * objects kept in `stateFile` across restarts, when given).
  */
-export async function kubernetesAccess(config: HostConfig['kubernetes'], simulation: ZalandoOperatorOptions = {}): Promise<KubernetesAccess> {
+export async function kubernetesAccess(config: HostConfig['kubernetes'], simulation: ZalandoOperatorOptions = {}, stateFile?: string): Promise<KubernetesAccess> {
   if (config.mode === 'simulate') {
     const cluster = createMockCluster();
     const operator = zalandoPostgresOperator(cluster, simulation);
+    // Restored after the operator is attached, so it takes the restored clusters up again.
+    const state = stateFile === undefined ? undefined : keepSimulationState(cluster, stateFile);
     const server = await cluster.listen({ host: '127.0.0.1' });
+    const kept = state
+      ? `its objects are kept in ${stateFile} across restarts (${state.restored} restored)`
+      : 'its objects are NOT kept across restarts (only with a SQLite store, beside the database file): a run resumed after a restart finds its objects gone, fails its wait at once, and a retry applies them again';
     return {
       // As text: a KubeConfig object would have to come from the very same copy of client-node.
       steps: [...kubernetesSteps({ kubeconfig: server.kubeconfigText })],
       simulation: { cluster, server, operator },
       probe: clusterProbe({ kubeconfig: server.kubeconfigText }),
-      description: `SIMULATED cluster at ${server.url} (mock API server with the Zalando postgres-operator simulator; nothing real is provisioned)`,
+      description: `SIMULATED cluster at ${server.url} (mock API server with the Zalando postgres-operator simulator; nothing real is provisioned); ${kept}`,
       async close() {
         operator.stop();
+        state?.close();
         await server.close();
       },
     };
