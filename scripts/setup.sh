@@ -22,3 +22,6 @@ test -d node_modules/.pnpm || { echo "pnpm install failed" >&2; exit 1; }
 
 echo "› building packages (tsup: ESM, CommonJS and types for each; about half a minute)"
 pnpm -r --filter './packages/*' --reporter-hide-prefix build >/tmp/innominatus-build.log 2>&1 || { cat /tmp/innominatus-build.log >&2; exit 1; }
+
+echo "› building the web UI (esbuild; under a second)"
+pnpm --filter @innominatus/reference-host-ui build >>/tmp/innominatus-build.log 2>&1 || { cat /tmp/innominatus-build.log >&2; exit 1; }

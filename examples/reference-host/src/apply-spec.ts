@@ -151,16 +151,23 @@ function sortUnchanged(names: readonly string[], existing: readonly ResourceReco
   }
 }
 
-/** Deletes every resource of an application and forgets its spec. */
-export async function deleteSpec(services: HostServices, application: string): Promise<ApplyResult> {
+/**
+ * Deletes every resource of an application and forgets its spec. With
+ * `dryRun`, checks the same and answers the plan (each resource in its
+ * current state) without changing anything.
+ */
+export async function deleteSpec(services: HostServices, application: string, options: { dryRun?: boolean } = {}): Promise<ApplyResult> {
   return services.specs.withLock(application, async (specs) => {
     const stored = await specs.get(application);
     const existing = (await services.store.listResources({ application, limit: 10_000 })).filter((r) => r.state !== 'terminated');
     if (!stored && existing.length === 0) throw new NotFoundError('SPEC_NOT_FOUND', `no spec named '${application}'`);
-    const changes: ResourceChange[] = existing
-      .filter((r) => r.state !== 'terminating')
-      .map((r) => ({ action: 'delete', id: r.id, name: r.name, type: r.type, reason: 'the spec was deleted' }));
+    const targets = existing.filter((r) => r.state !== 'terminating');
+    const changes: ResourceChange[] = targets.map((r) => ({ action: 'delete', id: r.id, name: r.name, type: r.type, reason: 'the spec was deleted' }));
     checkStates(changes, new Map(existing.map((r) => [r.id, r])));
+    if (options.dryRun) {
+      const plan = changes.map((c, i) => ({ action: c.action, name: c.name, type: c.type, reason: c.reason, id: targets[i]!.id, state: targets[i]!.state }));
+      return { application, dryRun: true, changes: plan, unchanged: [], failed: [], waiting: [], warnings: [] };
+    }
     const applied = await execute(services, application, changes);
     await specs.delete(application);
     return { application, changes: applied, unchanged: [], failed: [], waiting: [], warnings: [] };

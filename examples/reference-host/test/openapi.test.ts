@@ -26,8 +26,8 @@ describe('GET /openapi.json', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info).toMatchObject({ title: 'innominatus reference host', version: '1.0.0' });
     expect(Object.keys(doc.paths).sort()).toEqual([
-      '/api/applications', '/api/events', '/api/graph/{app}', '/api/providers', '/api/resources', '/api/resources/{id}', '/api/resources/{id}/retry',
-      '/api/resources/{id}/runs', '/api/specs', '/api/specs/{name}', '/api/specs/{name}/resolved', '/api/workflows', '/api/workflows/{id}', '/healthz', '/metrics', '/ready',
+      '/api/applications', '/api/events', '/api/graph/{app}', '/api/providers', '/api/resources', '/api/resources/{id}', '/api/resources/{id}/outputs', '/api/resources/{id}/retry',
+      '/api/resources/{id}/runs', '/api/specs', '/api/specs/{name}', '/api/specs/{name}/resolved', '/api/whoami', '/api/workflows', '/api/workflows/{id}', '/healthz', '/metrics', '/ready',
     ]);
     expect(doc.paths['/api/workflows'].get.security).toEqual([{ bearer: [] }]);
     expect(doc.paths['/ready'].get.security).toBeUndefined();
@@ -55,6 +55,8 @@ describe('GET /openapi.json', () => {
       ['GET', '/api/graph/my-app?format=mermaid', '/api/graph/{app}'],
       ['GET', '/api/graph/my-app?format=dot', '/api/graph/{app}'],
       ['GET', '/ready', '/ready'],
+      ['GET', '/api/whoami', '/api/whoami'],
+      ['GET', `/api/resources/${id}/outputs`, '/api/resources/{id}/outputs'],
     ];
     const problems: string[] = [];
     for (const [method, url, route] of calls) {

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { runIdFor, type Workflow } from '@innominatus/core';
+import { runIdFor, sensitive, type Workflow } from '@innominatus/core';
 import { createServer } from '../src/http/server';
-import { USER_TOKEN, fakeServices } from './fake-services';
+import { ADMIN_TOKEN, USER_TOKEN, fakeServices } from './fake-services';
 
 const SPEC = `apiVersion: score.dev/v1b1
 metadata:
@@ -181,5 +181,63 @@ describe('GET /ready', () => {
     expect(res.json()).toEqual({ status: 'unavailable', checks: { store: 'ok', kubernetes: 'unavailable' } });
     expect(res.body).not.toContain('ECONNREFUSED');
     expect(env.logs.join('')).toContain('readiness: kubernetes did not answer');
+  });
+});
+
+describe('signing in, revealing outputs, and the delete plan', () => {
+  const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+  const PASSWORD = 'Zs8dGq2LkP0aW4xYv7bN';
+
+  it('names the token and its role', async () => {
+    expect((await app.inject({ method: 'GET', url: '/api/whoami', headers: user })).json()).toEqual({ name: 'dev', role: 'user' });
+    expect((await app.inject({ method: 'GET', url: '/api/whoami', headers: admin })).json()).toEqual({ name: 'admin', role: 'admin' });
+    expect((await app.inject({ method: 'GET', url: '/api/whoami' })).statusCode).toBe(401);
+  });
+
+  it('shows outputs redacted, reveals them to an admin only, and logs the reveal without the value', async () => {
+    const id = await submit();
+    await env.move(id, 'requested', 'provisioning');
+    await env.move(id, 'provisioning', 'active', { pendingOperation: null, outputs: { host: 'h', password: sensitive(PASSWORD) } });
+    const redacted = await app.inject({ method: 'GET', url: `/api/resources/${id}/outputs`, headers: admin });
+    expect(redacted.json()).toEqual({ outputs: { host: 'h', password: '***' } });
+    const refused = await app.inject({ method: 'GET', url: `/api/resources/${id}/outputs?reveal=true`, headers: user });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).not.toContain(PASSWORD);
+    const revealed = await app.inject({ method: 'GET', url: `/api/resources/${id}/outputs?reveal=true`, headers: admin });
+    expect(revealed.json()).toEqual({ outputs: { host: 'h', password: PASSWORD } });
+    expect(revealed.headers['cache-control']).toBe('no-store');
+    const logs = env.logs.join('');
+    expect(logs).toContain('"msg":"sensitive outputs revealed"');
+    expect(logs).toContain('"principal":"admin"');
+    expect(logs).not.toContain(PASSWORD);
+  });
+
+  it('answers the delete plan with dryRun=true and changes nothing', async () => {
+    const id = await submit();
+    await env.move(id, 'requested', 'provisioning');
+    await env.move(id, 'provisioning', 'active', { pendingOperation: null });
+    const plan = await app.inject({ method: 'DELETE', url: '/api/specs/my-app?dryRun=true', headers: user });
+    expect(plan.statusCode).toBe(200);
+    expect(plan.json()).toEqual({ application: 'my-app', dryRun: true, changes: [{ action: 'delete', name: 'db', type: 'postgres', reason: 'the spec was deleted', id, state: 'active' }], unchanged: [], failed: [], waiting: [], warnings: [] });
+    expect((await env.store.getResource(id))).toMatchObject({ state: 'active' });
+    expect((await env.store.getResource(id))!.pendingOperation).toBeUndefined();
+    expect((await app.inject({ method: 'GET', url: '/api/specs/my-app', headers: user })).statusCode).toBe(200);
+  });
+});
+
+describe('the web UI', () => {
+  it('is served at / from this origin with a same-origin content security policy', async () => {
+    const { UI_DIST } = await import('../src/http/ui');
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(`${UI_DIST}index.html`)).toBe(true);
+    const page = await app.inject({ method: 'GET', url: '/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'; script-src 'self'");
+    expect(page.body).toContain('<script type="module" src="app.js"></script>');
+    expect(page.body).not.toMatch(/https?:\/\//);
+    const script = await app.inject({ method: 'GET', url: '/app.js' });
+    expect(script.statusCode).toBe(200);
+    expect(script.headers['content-type']).toBe('application/javascript; charset=utf-8');
   });
 });

@@ -53,7 +53,7 @@ export function createServer(services: HostServices): FastifyInstance {
     resourceRoutes(api, services);
     providerRoutes(api, services);
     eventRoutes(api, services);
-    operatorRoutes(api, services);
+    await operatorRoutes(api, services);
   });
   return app;
 }

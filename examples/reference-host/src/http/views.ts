@@ -8,6 +8,7 @@ export function resourceView(r: ResourceRecord): Record<string, unknown> {
     name: r.name,
     type: r.type,
     state: r.state,
+    generation: r.generation,
     properties: redact(r.properties),
     outputs: redact(r.outputs ?? {}),
     ...(r.pendingOperation ? { pendingOperation: r.pendingOperation } : {}),

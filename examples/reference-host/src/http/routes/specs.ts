@@ -55,7 +55,10 @@ export function specRoutes(app: FastifyInstance, services: HostServices): void {
     return { name: stored.name, submittedAt: stored.submittedAt, spec: stored.spec, resources: resources.map(resourceView) };
   });
 
-  app.delete<{ Params: { name: string } }>('/api/specs/:name', { schema: { params: nameParams } }, async (request, reply) => {
+  app.delete<{ Params: { name: string }; Querystring: { dryRun: boolean } }>('/api/specs/:name', {
+    schema: { params: nameParams, querystring: { type: 'object', additionalProperties: false, properties: { dryRun: { type: 'boolean', default: false } } } },
+  }, async (request, reply) => {
+    if (request.query.dryRun) return deleteSpec(services, request.params.name, { dryRun: true });
     return reply.code(202).send(await deleteSpec(services, request.params.name));
   });
 

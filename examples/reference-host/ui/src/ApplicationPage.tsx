@@ -1,0 +1,67 @@
+import { useState } from 'preact/hooks';
+import { api } from './api';
+import { ConfirmButton } from './Confirm';
+import { age } from './format';
+import { GraphView } from './Graph';
+import { useLive } from './live';
+import { href } from './router';
+import type { AppliedChange, Graph, Resource } from './types';
+
+interface SpecAnswer { name: string; submittedAt: string; spec: Record<string, unknown>; resources: Resource[] }
+
+/** One application: its resources, its graph, the Score spec, the resolved workload, and delete. */
+export function ApplicationPage({ name }: { name: string }) {
+  const mine = (e: { application?: string }) => e.application === name;
+  const spec = useLive<SpecAnswer>(`/api/specs/${encodeURIComponent(name)}`, mine);
+  const graph = useLive<Graph>(`/api/graph/${encodeURIComponent(name)}`, mine);
+  const resolved = useLive<{ containers: Record<string, unknown> }>(`/api/specs/${encodeURIComponent(name)}/resolved`, (e) => e.kind === 'resource' && mine(e));
+  const [plan, setPlan] = useState<AppliedChange[]>([]);
+  if (spec.error) return <p class="error" role="alert">{spec.error}</p>;
+  if (!spec.data) return <p class="muted">loading…</p>;
+  const { data } = spec;
+  return (
+    <section>
+      <h2>{data.name} <small class="muted">submitted {age(data.submittedAt)} ago</small></h2>
+      <table data-testid="resources">
+        <thead><tr><th>resource</th><th>type</th><th>provider</th><th>state</th><th>generation</th><th>age</th></tr></thead>
+        <tbody>
+          {data.resources.map((r) => (
+            <tr key={r.id} data-resource={r.name}>
+              <td><a href={href({ page: 'resource', id: r.id })}>{r.name}</a></td>
+              <td>{r.type}</td>
+              <td>{graph.data?.nodes.find((n) => n.kind === 'provider' && graph.data!.edges.some((e) => e.from === `resource:${r.id}` && e.to === n.id))?.label ?? '—'}</td>
+              <td><span class={`badge state-${r.state}`} data-testid={`state-${r.name}`}>{r.state}</span></td>
+              <td>{r.generation ?? '—'}</td>
+              <td>{age(r.createdAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3>Graph</h3>
+      <div class="graph-box">{graph.data ? <GraphView graph={graph.data} /> : <p class="muted">{graph.error ?? 'loading…'}</p>}</div>
+      <div class="columns">
+        <div>
+          <h3>Score spec</h3>
+          <pre data-testid="spec">{JSON.stringify(data.spec, null, 2)}</pre>
+        </div>
+        <div>
+          <h3>Resolved workload</h3>
+          <pre data-testid="resolved">{resolved.data ? JSON.stringify(resolved.data.containers, null, 2) : resolved.error ?? 'loading…'}</pre>
+        </div>
+      </div>
+      <ConfirmButton
+        testid="delete-app" label="Delete application" danger
+        onOpen={async () => setPlan((await api<{ changes: AppliedChange[] }>('DELETE', `/api/specs/${encodeURIComponent(name)}?dryRun=true`)).changes)}
+        question={<>
+          <p>Deleting <b>{name}</b> will:</p>
+          <ul data-testid="delete-plan">{plan.map((c) => <li key={c.id}>{c.action} {c.name} ({c.type}, {c.state})</li>)}</ul>
+          {plan.length === 0 && <p>forget the spec (no resource left to delete)</p>}
+        </>}
+        onConfirm={async () => {
+          await api('DELETE', `/api/specs/${encodeURIComponent(name)}`);
+          location.hash = href({ page: 'apps' });
+        }}
+      />
+    </section>
+  );
+}
