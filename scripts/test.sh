@@ -11,6 +11,10 @@ if [ -z "${DATABASE_URL:-}" ]; then
   trap postgres_stop EXIT
 fi
 
+# shellcheck source=scripts/chromium.sh
+source scripts/chromium.sh
+ensure_chromium
+
 report=$(mktemp)
 npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@"
 status=$?

@@ -14,7 +14,9 @@ export function ApplicationPage({ name }: { name: string }) {
   const mine = (e: { application?: string }) => e.application === name;
   const spec = useLive<SpecAnswer>(`/api/specs/${encodeURIComponent(name)}`, mine);
   const graph = useLive<Graph>(`/api/graph/${encodeURIComponent(name)}`, mine);
-  const resolved = useLive<{ containers: Record<string, unknown> }>(`/api/specs/${encodeURIComponent(name)}/resolved`, (e) => e.kind === 'resource' && mine(e));
+  // The workload resolves once every resource is active: ask only then.
+  const ready = spec.data !== undefined && spec.data.resources.every((r) => r.state === 'active');
+  const resolved = useLive<{ containers: Record<string, unknown> }>(ready ? `/api/specs/${encodeURIComponent(name)}/resolved` : null, (e) => e.kind === 'resource' && mine(e));
   const [plan, setPlan] = useState<AppliedChange[]>([]);
   if (spec.error) return <p class="error" role="alert">{spec.error}</p>;
   if (!spec.data) return <p class="muted">loading…</p>;
@@ -46,7 +48,7 @@ export function ApplicationPage({ name }: { name: string }) {
         </div>
         <div>
           <h3>Resolved workload</h3>
-          <pre data-testid="resolved">{resolved.data ? JSON.stringify(resolved.data.containers, null, 2) : resolved.error ?? 'loading…'}</pre>
+          <pre data-testid="resolved">{!ready ? 'resolves once every resource is active' : resolved.data ? JSON.stringify(resolved.data.containers, null, 2) : resolved.error ?? 'loading…'}</pre>
         </div>
       </div>
       <ConfirmButton

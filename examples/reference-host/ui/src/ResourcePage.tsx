@@ -31,6 +31,7 @@ export function ResourcePage({ id, who }: { id: string; who: Whoami }) {
         </div>
       )}
       <h3>Outputs</h3>
+      {Object.keys(r.outputs).length === 0 && <p class="muted">none yet: outputs appear once the resource is active</p>}
       <table data-testid="outputs">
         <tbody>
           {Object.entries(revealed ?? r.outputs).map(([k, v]) => <tr key={k}><th>{k}</th><td><code>{typeof v === 'string' ? v : JSON.stringify(v)}</code></td></tr>)}

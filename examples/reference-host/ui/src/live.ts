@@ -6,19 +6,20 @@ import { api, type HostEvent } from './api';
 export type Subscribe = (listener: (e: HostEvent) => void) => () => void;
 export const EventsContext = createContext<Subscribe>(() => () => undefined);
 
-/** Loads `path`, and loads it again after events that `matches` (coalesced, at most one load in flight). */
-export function useLive<T>(path: string, matches: (e: HostEvent) => boolean): { data?: T; error?: string; reload: () => void } {
+/** Loads `path` (nothing while it is `null`), and loads it again after events that `matches` (coalesced, at most one load in flight). */
+export function useLive<T>(path: string | null, matches: (e: HostEvent) => boolean): { data?: T; error?: string; reload: () => void } {
   const subscribe = useContext(EventsContext);
   const [state, setState] = useState<{ data?: T; error?: string }>({});
   const busy = useRef(false);
   const again = useRef(false);
   const load = useCallback(() => {
+    if (path === null) return;
     if (busy.current) {
       again.current = true;
       return;
     }
     busy.current = true;
-    api<T>('GET', path).then((data) => setState({ data }), (err: Error) => setState((s) => ({ ...s, error: err.message }))).finally(() => {
+    api<T>('GET', path!).then((data) => setState({ data }), (err: Error) => setState((s) => ({ ...s, error: err.message }))).finally(() => {
       busy.current = false;
       if (again.current) {
         again.current = false;
