@@ -35,7 +35,7 @@ describe('the web UI in a real browser', () => {
     await p.waitForSelector('[data-testid=who]');
   };
   /** Everything a person or a script could read from the page. */
-  const pageText = (p: Page) => p.evaluate(() => `${document.documentElement.outerHTML}\n${document.body.innerText}\n${location.href}`);
+  const pageText = (p: Page) => p.evaluate<string>('`${document.documentElement.outerHTML}\\n${document.body.innerText}\\n${location.href}`');
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run 'apt-get install chromium' (scripts/test.sh does it) or set CHROMIUM_PATH`);
@@ -64,8 +64,8 @@ describe('the web UI in a real browser', () => {
     await screenshot('sign-in-refused');
     await signIn(page, USER_TOKEN);
     expect(await page.textContent('[data-testid=who]')).toBe('e2e-user (user)');
-    expect(await page.evaluate(() => sessionStorage.getItem('innominatus.token'))).toBe(USER_TOKEN);
-    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+    expect(await page.evaluate<string | null>("sessionStorage.getItem('innominatus.token')")).toBe(USER_TOKEN);
+    expect(await page.evaluate<number>('localStorage.length')).toBe(0);
     expect(page.url()).not.toContain(USER_TOKEN);
     await page.waitForSelector('[data-testid=live].on');
     // A reload keeps the session.
@@ -84,7 +84,7 @@ describe('the web UI in a real browser', () => {
     // No reload: the event stream moves it on.
     await page.waitForSelector('[data-testid=state-db]:text("active")', { timeout: 20_000 });
     await page.waitForSelector('[data-testid=resolved]:has-text("secret://")');
-    expect(JSON.parse((await page.textContent('[data-testid=resolved]'))!).main.env).toEqual({ DATABASE_URL: `secret://${id}/connection_string` });
+    expect(JSON.parse((await page.textContent("[data-testid=resolved]"))!).main.variables).toEqual({ DATABASE_URL: `secret://${id}/connection_string` });
     await screenshot('demo-active');
 
     await page.click('[data-testid=resources] a:text("db")');
