@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEngine } from '../src/engine/engine';
 import { StepFailure } from '../src/errors';
 import type { Workflow } from '../src/model/workflow';
@@ -8,13 +8,13 @@ import { Type } from '@sinclair/typebox';
 import { MemoryStore } from '../src/store/memory-store';
 import type { Logger } from '../src/util/logger';
 import { createOrchestrator, runIdFor } from '../src/orchestrator/orchestrator';
+import { createFakeClock } from '../src/testing/fake-clock';
+import { systemClock, type Clock } from '../src/util/clock';
 import { staticResolver } from '../src/orchestrator/static-resolver';
 import type { Orchestrator, OrchestratorOptions, ResourceTransitionEvent } from '../src/orchestrator/types';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Per-test knobs of the fixture steps. */
-function fixture() {
+/** Per-test knobs of the fixture steps; holds run on `clock`. */
+function fixture(clock: Clock = systemClock) {
   const calls: string[] = [];
   const failures = new Map<string, { left: number; retryable: boolean }>();
   const holds = new Map<string, number>();
@@ -40,8 +40,8 @@ function fixture() {
         const ms = holds.get(input.key.split('/')[0]!) ?? 0;
         if (ms) {
           await new Promise<void>((resolve, reject) => {
-            const t = setTimeout(resolve, ms);
-            ctx.signal.addEventListener('abort', () => { clearTimeout(t); reject(ctx.signal.reason); }, { once: true });
+            const t = clock.setTimeout(resolve, ms);
+            ctx.signal.addEventListener('abort', () => { clock.clearTimeout(t); reject(ctx.signal.reason); }, { once: true });
           });
         }
         const f = failures.get(input.key.split('/')[0]!);
@@ -77,7 +77,7 @@ afterEach(async () => {
 });
 
 function setup(options: Partial<OrchestratorOptions> = {}) {
-  const f = fixture();
+  const f = fixture(options.clock);
   const logs: string[] = [];
   const logger: Logger = {
     debug: (m, d) => logs.push(m + JSON.stringify(d ?? {})), info: (m, d) => logs.push(m + JSON.stringify(d ?? {})),
@@ -96,17 +96,16 @@ function setup(options: Partial<OrchestratorOptions> = {}) {
   return { ...f, store, engine, o, transitions, allEvents, logs };
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
+/** Waits (vi.waitFor) until `read` gives a value. */
+function waitFor<T>(what: string, read: () => Promise<T | undefined | false>, timeout = 10_000): Promise<T> {
+  return vi.waitFor(async () => {
+    const v = await read();
+    if (!v) throw new Error(`still waiting for ${what}`);
+    return v;
+  }, { timeout, interval: 5 });
 }
 
-const stateOf = (store: MemoryStore, id: string, state: string) => until(`${id} to be ${state}`, async () => {
+const stateOf = (store: MemoryStore, id: string, state: string) => waitFor(`${id} to be ${state}`, async () => {
   const r = await store.getResource(id);
   return r?.state === state && !r.leaseOwner ? r : undefined;
 });
@@ -138,15 +137,14 @@ describe('orchestrator', () => {
     expect(JSON.stringify(t.allEvents) + t.logs.join('\n') + t.store.dump()).not.toContain('pw-SECRET-9431');
   });
 
-  it('starts the workflow within 100 ms of submit although the safety-net poll is 5 s', async () => {
-    const t = setup({ pollIntervalMs: 5_000 });
+  it('starts the workflow on submit, not on the safety-net poll: time never moves and it still runs', async () => {
+    const clock = createFakeClock();
+    const t = setup({ clock, store: new MemoryStore({ clock }), pollIntervalMs: 5_000 });
     t.o.start();
-    // Warm-up: the first run compiles the workflow; the measured request is about detection.
-    await stateOf(t.store, (await t.o.submit({ ...request, name: 'warm-up' })).id, 'active');
-    const started = new Promise<number>((resolve) => t.o.events.once('run:started', () => resolve(performance.now())));
-    const before = performance.now();
-    await t.o.submit(request);
-    expect((await started) - before).toBeLessThan(100);
+    const r = await t.o.submit(request);
+    await stateOf(t.store, r.id, 'active');
+    expect(clock.now()).toBe(Date.UTC(2026, 0, 1));
+    expect(t.calls).toEqual(['orders-db/create/first', 'orders-db/create/work']);
   });
 
   it('updates an active resource with new properties and deletes it', async () => {
@@ -156,7 +154,7 @@ describe('orchestrator', () => {
     await stateOf(t.store, id, 'active');
     const requested = await t.o.update(id, { size: 'L' });
     expect(requested).toMatchObject({ state: 'active', pendingOperation: 'update', generation: 2 });
-    const updated = await until('update', async () => {
+    const updated = await waitFor('update', async () => {
       const r = await t.store.getResource(id);
       return r?.state === 'active' && !r.pendingOperation ? r : undefined;
     });
@@ -194,7 +192,7 @@ describe('orchestrator', () => {
     const failedUpdate = await stateOf(t.store, id, 'failed');
     expect(failedUpdate).toMatchObject({ pendingOperation: 'update', generation: 3 });
     expect(await t.o.update(id, { size: 'M' })).toMatchObject({ state: 'updating', pendingOperation: 'update', generation: 4, runId: `${id}:update:4` });
-    const updated = await until('the corrected update', async () => {
+    const updated = await waitFor('the corrected update', async () => {
       const r = await t.store.getResource(id);
       return r?.state === 'active' && !r.pendingOperation && !r.leaseOwner ? r : undefined;
     });
@@ -296,15 +294,19 @@ describe('orchestrator', () => {
   });
 
   it('stops gracefully: running work finishes within the grace period', async () => {
-    const t = setup();
+    const clock = createFakeClock();
+    const t = setup({ clock, store: new MemoryStore({ clock }) });
     t.holds.set('orders-db', 150);
     t.o.start();
     const { id } = await t.o.submit(request);
-    await until('work to start', async () => t.calls.length === 2);
-    await t.o.stop({ graceMs: 5_000 });
+    await waitFor('work to start', async () => t.calls.length === 2);
+    const stopped = t.o.stop({ graceMs: 5_000 });
+    await clock.advance(150);
+    await stopped;
     expect((await t.store.getResource(id))?.state).toBe('active');
     const later = await t.o.submit({ ...request, name: 'after-stop' });
-    await sleep(100);
+    // Past the poll interval and any backoff: a stopped orchestrator claims nothing.
+    await clock.advance(60_000);
     expect((await t.store.getResource(later.id))?.state).toBe('requested');
   });
 
@@ -317,17 +319,20 @@ describe('orchestrator', () => {
         { name: 'after', type: 'test-record', with: { key: "${{ resource.name + '/create/after' }}" } },
       ],
     };
-    const t = setup({ registry: staticResolver({ postgres: { create: twoSteps } }) });
+    const clock = createFakeClock();
+    const t = setup({ clock, store: new MemoryStore({ clock }), registry: staticResolver({ postgres: { create: twoSteps } }) });
     t.holds.set('orders-db', 150);
     t.o.start();
     const { id } = await t.o.submit(request);
-    await until('work to start', async () => t.calls.length === 1);
-    await t.o.stop({ graceMs: 5_000 });
+    await waitFor('work to start', async () => t.calls.length === 1);
+    const stopped = t.o.stop({ graceMs: 5_000 });
+    await clock.advance(150);
+    await stopped;
     expect(t.calls).toEqual(['orders-db/create/work']);
     const r = await t.store.getResource(id);
     expect(r).toMatchObject({ state: 'provisioning', pendingOperation: 'create' });
     expect(r?.leaseOwner).toBeUndefined();
-    const next = createOrchestrator({ store: t.store, engine: t.engine, registry: staticResolver({ postgres: { create: twoSteps } }), owner: 'second' });
+    const next = createOrchestrator({ store: t.store, engine: t.engine, registry: staticResolver({ postgres: { create: twoSteps } }), owner: 'second', clock });
     orchestrators.push(next);
     next.start();
     await stateOf(t.store, id, 'active');
@@ -335,20 +340,25 @@ describe('orchestrator', () => {
   });
 
   it('stops gracefully: work past the grace period is aborted and released, and another orchestrator resumes it', async () => {
-    const t = setup();
+    const clock = createFakeClock();
+    const t = setup({ clock, store: new MemoryStore({ clock }) });
     t.holds.set('orders-db', 60_000);
     t.o.start();
     const { id } = await t.o.submit(request);
-    await until('work to start', async () => t.calls.length === 2);
-    const stopped = Date.now();
-    await t.o.stop({ graceMs: 100 });
-    expect(Date.now() - stopped).toBeLessThan(2_000);
+    await waitFor('work to start', async () => t.calls.length === 2);
+    let stopped = false;
+    const stopping = t.o.stop({ graceMs: 100 }).then(() => { stopped = true; });
+    await clock.advance(99);
+    expect(stopped).toBe(false);
+    await clock.advance(1);
+    await stopping;
+    expect(t.o.running()).toEqual([]);
     const r = await t.store.getResource(id);
     expect(r).toMatchObject({ state: 'provisioning', pendingOperation: 'create' });
     expect(r?.leaseOwner).toBeUndefined();
     expect((await t.store.getRun(`${id}:create:1`))?.status).toBe('cancelled');
     t.holds.set('orders-db', 0);
-    const next = createOrchestrator({ store: t.store, engine: t.engine, registry, owner: 'second' });
+    const next = createOrchestrator({ store: t.store, engine: t.engine, registry, owner: 'second', clock });
     orchestrators.push(next);
     next.start();
     await stateOf(t.store, id, 'active');
@@ -356,24 +366,29 @@ describe('orchestrator', () => {
   });
 
   it('aborts a run whose lease was lost, leaving the resource to the new owner', async () => {
-    let offset = 0;
-    const store = new MemoryStore({ clock: { now: () => Date.now() + offset } });
-    const t = setup({ store, leaseMs: 1_000, heartbeatMs: 30 });
+    // The store's time and the orchestrator's move apart: the store sees the lease expire, the orchestrator has not noticed yet.
+    const storeClock = createFakeClock();
+    const clock = createFakeClock();
+    const store = new MemoryStore({ clock: storeClock });
+    const t = setup({ store, clock, leaseMs: 1_000, heartbeatMs: 30 });
     t.holds.set('orders-db', 60_000);
     t.o.start();
     const { id } = await t.o.submit(request);
-    await until('work to start', async () => t.calls.length === 2);
-    offset = 5_000;
+    await waitFor('work to start', async () => t.calls.length === 2);
+    await storeClock.advance(5_000);
     expect((await store.claim('other-replica', 5, 60_000)).map((r) => r.id)).toEqual([id]);
-    await until('the run to be aborted', async () => t.o.running().length === 0);
+    expect(t.o.running()).toEqual([id]);
+    await clock.advance(30);
+    await waitFor('the run to be aborted', async () => t.o.running().length === 0);
     expect((await store.getRun(`${id}:create:1`))?.status).toBe('cancelled');
     expect(await store.getResource(id)).toMatchObject({ state: 'provisioning', leaseOwner: 'other-replica', pendingOperation: 'create' });
     expect(t.logs.some((l) => l.startsWith('lease lost; aborting the run'))).toBe(true);
   });
 
   it('treats its own lapsed lease coming back from a claim as a renewal, and aborts a run whose lease it cannot confirm in time', async () => {
-    const memory = new MemoryStore();
-    let slowUntil = Infinity;
+    const clock = createFakeClock();
+    const memory = new MemoryStore({ clock });
+    const slowUntil = clock.now() + 500;
     let heartbeats = 0;
     // For the first 500 ms, heartbeats hang for longer than the lease (a stuck connection).
     const store = new Proxy(memory, {
@@ -381,22 +396,26 @@ describe('orchestrator', () => {
         if (p === 'heartbeat') {
           return (...a: Parameters<MemoryStore['heartbeat']>) => {
             heartbeats++;
-            return Date.now() < slowUntil ? sleep(900).then(() => target.heartbeat(...a)) : target.heartbeat(...a);
+            if (clock.now() >= slowUntil) return target.heartbeat(...a);
+            return new Promise<void>((resolve) => clock.setTimeout(resolve, 900)).then(() => target.heartbeat(...a));
           };
         }
         const v = Reflect.get(target, p, target);
         return typeof v === 'function' ? v.bind(target) : v;
       },
     });
-    const t = setup({ store, leaseMs: 600, heartbeatMs: 100, pollIntervalMs: 50 });
+    const t = setup({ store, clock, leaseMs: 600, heartbeatMs: 100, pollIntervalMs: 50 });
     t.holds.set('orders-db', 1_200);
-    slowUntil = Date.now() + 500;
     t.o.start();
     const { id } = await t.o.submit(request);
-    const r = await until('the resource to settle', async () => {
+    await waitFor('work to start', async () => t.calls.length === 2);
+    const settled = async () => {
       const x = await memory.getResource(id);
       return x && (x.state === 'active' || x.state === 'failed') ? x : undefined;
-    });
+    };
+    // 10 ms at a time, so each timer fires at its own time.
+    for (let i = 0; i < 500 && !(await settled()); i++) await clock.advance(10);
+    const r = (await settled())!;
     expect(r.state).toBe('active');
     expect((await memory.listTransitions(id)).map((h) => `${h.from ?? ''}>${h.to}`)).toEqual(['>requested', 'requested>provisioning', 'provisioning>active']);
     // The aborted try and the one that finished; never two at once.
@@ -418,10 +437,10 @@ describe('orchestrator', () => {
       parameters: { size: 'M' }, runId,
       context: { resource: { id, name: request.name, type: request.type, application: request.application, properties: request.properties, operation: 'create' } },
     });
-    await until('the direct run to hold the step', async () => t.calls.length === 2);
+    await waitFor('the direct run to hold the step', async () => t.calls.length === 2);
     t.o.start();
     await direct;
-    const r = await until('the resource to settle', async () => {
+    const r = await waitFor('the resource to settle', async () => {
       const x = await t.store.getResource(id);
       return x && !x.leaseOwner && (x.state === 'active' || x.state === 'failed') ? x : undefined;
     });

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { aesGcmEncrypter, createEngine, createOrchestrator, type Orchestrator, type Store } from '@innominatus/core';
 import { createMockCluster, type MockCluster, type MockClusterServer } from '@innominatus/steps-kubernetes/testing';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
+import { createFakeClock } from '@innominatus/core/testing';
 import { createPostgresStore } from '../src/index';
 import { clusterRegistry, clusterSteps, SHARED_KEY } from './fixtures/cluster-workflow';
 import { createTestDatabase, databaseUrl } from '@innominatus/store-sql/testing';
@@ -17,14 +18,13 @@ afterEach(async () => {
   cleanups.length = 0;
 });
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** Waits (vi.waitFor) until `read` gives a value. */
+function waitFor<T>(what: string, read: () => Promise<T | undefined | false> | T | undefined | false, timeout = 20_000): Promise<T> {
+  return vi.waitFor(async () => {
+    const v = await read();
+    if (!v) throw new Error(`still waiting for ${what}`);
+    return v;
+  }, { timeout, interval: 20 });
 }
 
 it('a second orchestrator takes over from a SIGKILLed one after the lease expires, without repeating completed steps', async () => {
@@ -49,28 +49,35 @@ it('a second orchestrator takes over from a SIGKILLed one after the lease expire
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
   cleanups.push(() => { if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL'); });
 
-  await until(`the child to start waiting (output so far: ${output})`, () => output.includes('step:started wait'), 30_000);
-  await until('the child to poll the cluster', () => cluster.countRequests({ verb: 'get', path: /configmaps\/orders-db$/ }) > 0);
+  await waitFor(`the child to start waiting (output so far: ${output})`, () => output.includes('step:started wait'), 30_000);
+  await waitFor('the child to poll the cluster', () => cluster.countRequests({ verb: 'get', path: /configmaps\/orders-db$/ }) > 0);
   expect((await store.getResource(resource.id))).toMatchObject({ state: 'provisioning', leaseOwner: 'doomed-child' });
 
   // npx → tsx → node: kill the whole process group so no process of the worker survives.
   process.kill(-child.pid!, 'SIGKILL');
   expect(await exited).toBe('SIGKILL');
-  const killedAt = Date.now();
   cluster.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'orders-db', namespace: 'default' }, data: { size: 'M', ready: 'true' } });
 
-  const engine = createEngine({ steps: clusterSteps(server.url), journal: store, encrypter: SHARED_KEY, defaultRetry: { attempts: 1 } });
-  const survivor: Orchestrator = createOrchestrator({ store, engine, registry: clusterRegistry, owner: 'survivor', leaseMs: LEASE_MS, pollIntervalMs: 200 });
+  // The survivor's time is a fake clock starting now: it can take over only once that clock passes the dead child's lease.
+  const clock = createFakeClock(Date.now());
+  const survivorStore: Store = await createPostgresStore({ connectionString: db.url, poolSize: 4, encrypter: aesGcmEncrypter(SHARED_KEY), clock });
+  cleanups.push(() => survivorStore.close());
+  const engine = createEngine({ steps: clusterSteps(server.url), journal: survivorStore, encrypter: SHARED_KEY, defaultRetry: { attempts: 1 } });
+  const survivor: Orchestrator = createOrchestrator({ store: survivorStore, engine, registry: clusterRegistry, owner: 'survivor', leaseMs: LEASE_MS, pollIntervalMs: 200, clock });
   const resumed: boolean[] = [];
   survivor.events.on('run:started', (e) => resumed.push(e.resumed));
   survivor.start();
   cleanups.unshift(() => survivor.stop({ graceMs: 0 }));
 
-  const active = await until('the resource to become active', async () => {
+  // Polls while the lease still holds claim nothing.
+  for (let i = 0; i < 5; i++) await clock.advance(200);
+  expect(resumed).toEqual([]);
+  expect(await store.getResource(resource.id)).toMatchObject({ state: 'provisioning', leaseOwner: 'doomed-child' });
+  await clock.advance(LEASE_MS);
+  const active = await waitFor('the resource to become active', async () => {
     const r = await store.getResource(resource.id);
     return r?.state === 'active' ? r : undefined;
   });
-  expect(Date.now() - killedAt).toBeGreaterThanOrEqual(LEASE_MS - 500);
   expect(resumed).toEqual([true]);
   expect(cluster.countRequests({ verb: 'patch', path: '/api/v1/namespaces/default/configmaps/orders-db' })).toBe(1);
   expect(active.outputs?.uid).toBe(cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'orders-db', namespace: 'default' })?.metadata.uid);
