@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { clientNode } from './client-node';
 import { KubernetesConfigError } from '../errors';
@@ -33,7 +35,7 @@ export function loadKubeConfig(source: KubeConfigSource = {}): KubeConfig {
         else if (!existsSync(text)) throw new KubernetesConfigError(`kubeconfig file '${text}' does not exist`);
         else kc.loadFromFile(text);
       } else {
-        kc.loadFromDefault();
+        loadDefault(kc);
       }
     } catch (err) {
       if (err instanceof KubernetesConfigError) throw err;
@@ -48,9 +50,74 @@ export function loadKubeConfig(source: KubeConfigSource = {}): KubeConfig {
     kc.setCurrentContext(source.context);
   }
   if (!kc.getCurrentCluster()) {
-    throw new KubernetesConfigError('no Kubernetes cluster configured: set KUBECONFIG, create ~/.kube/config, run in a pod, or pass a kubeconfig');
+    throw new KubernetesConfigError(`the kubeconfig has no cluster for context '${kc.getCurrentContext() || '(none)'}'`);
   }
   return kc;
+}
+
+/** What {@link checkKubeConfig} found. */
+export interface KubeConfigCheck {
+  /** The context in use. */
+  context: string;
+  /** The API server's URL. */
+  server: string;
+}
+
+/**
+ * Loads the cluster configuration now, for a host to call at start: a
+ * missing kubeconfig, an unknown context or a context without a cluster
+ * throws {@link KubernetesConfigError} at once instead of at the first step.
+ *
+ * @example
+ * const { context, server } = checkKubeConfig({ context: 'prod' });
+ */
+export function checkKubeConfig(source: KubeConfigSource = {}): KubeConfigCheck {
+  const kc = loadKubeConfig(source);
+  return { context: kc.getCurrentContext(), server: kc.getCurrentCluster()?.server ?? '' };
+}
+
+const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/**
+ * kubectl's order — `KUBECONFIG` (files joined by the path delimiter),
+ * `~/.kube/config`, the pod's service account — without client-node's last
+ * resort of `http://localhost:8080`, so "no cluster configured" is an error
+ * naming every source tried.
+ */
+function loadDefault(kc: KubeConfig): void {
+  const tried: string[] = [];
+  const env = process.env.KUBECONFIG;
+  if (env) {
+    const files = env.split(delimiter).filter(Boolean);
+    const present = files.filter((f) => existsSync(f));
+    if (present.length) {
+      // Merged in order, the first file's values winning; missing files skipped (as kubectl does).
+      kc.loadFromFile(present[0]);
+      for (const file of present.slice(1)) {
+        const more = new (clientNode().KubeConfig)();
+        more.loadFromFile(file);
+        kc.mergeConfig(more, true);
+      }
+      return;
+    }
+    tried.push(`KUBECONFIG (${files.map((f) => `'${f}'`).join(', ')}: no such file)`);
+  } else {
+    tried.push('KUBECONFIG (not set)');
+  }
+  const home = join(homedir(), '.kube', 'config');
+  if (existsSync(home)) {
+    kc.loadFromFile(home);
+    return;
+  }
+  tried.push(`~/.kube/config ('${home}': no such file)`);
+  if (process.env.KUBERNETES_SERVICE_HOST && existsSync(SERVICE_ACCOUNT_TOKEN)) {
+    kc.loadFromCluster();
+    return;
+  }
+  tried.push(process.env.KUBERNETES_SERVICE_HOST ? `in-cluster ('${SERVICE_ACCOUNT_TOKEN}': no such file)` : 'in-cluster (KUBERNETES_SERVICE_HOST not set)');
+  throw new KubernetesConfigError(
+    `no Kubernetes cluster configured; tried ${tried.join(', ')}. Set KUBECONFIG to a kubeconfig file, create ~/.kube/config, run in a pod, or pass 'kubeconfig'`,
+  );
 }
 
 /** True for a client-node KubeConfig, from whichever copy of the package. */
