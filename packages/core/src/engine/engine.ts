@@ -85,7 +85,7 @@ export interface Engine {
  * const { outputs } = await engine.run(workflow, { parameters: { name: 'db' } });
  */
 export function createEngine(options: EngineOptions): Engine {
-  const steps = options.steps instanceof StepRegistry ? options.steps : new StepRegistry(options.steps);
+  const steps = StepRegistry.is(options.steps) ? options.steps : new StepRegistry(options.steps);
   const journal = options.journal ?? new MemoryJournal();
   const encrypter =
     options.encrypter === undefined ? ephemeralEncrypter()

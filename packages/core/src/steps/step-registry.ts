@@ -1,9 +1,16 @@
 import { RegistryError } from '../errors';
 import type { StepDefinition } from './define-step';
 
+/** The brand of every StepRegistry, shared by all copies of this package through the global symbol registry. */
+const BRAND = Symbol.for('innominatus.step-registry');
+
 /**
  * The step types a workflow may use. Registering a type twice is an error,
  * so two packages cannot silently replace each other's steps.
+ *
+ * Use {@link StepRegistry.is} rather than `instanceof`: a registry may come
+ * from another copy of `@innominatus/core` (its CommonJS and ESM builds, or
+ * two versions installed side by side).
  *
  * @example
  * const steps = new StepRegistry().register(echo).registerAll(kubernetesSteps());
@@ -11,7 +18,13 @@ import type { StepDefinition } from './define-step';
 export class StepRegistry {
   readonly #steps = new Map<string, StepDefinition>();
 
+  /** True for a StepRegistry made by any copy of `@innominatus/core`. */
+  static is(value: unknown): value is StepRegistry {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
   constructor(steps: Iterable<StepDefinition> = []) {
+    Object.defineProperty(this, BRAND, { value: true });
     this.registerAll(steps);
   }
 

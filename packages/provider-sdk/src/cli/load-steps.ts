@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -6,31 +7,55 @@ import { ProviderSdkError } from '../errors';
 import { defaultSteps } from '../steps/default-steps';
 
 /**
+ * Where a `--steps` module is: a path (starting with `.` or `/`, or naming a
+ * file that exists under `cwd`, so `steps/my-steps.js` is a path too), else
+ * a package name resolved from `cwd`.
+ */
+function stepsModuleUrl(specifier: string, cwd: string): string {
+  const path = resolve(cwd, specifier);
+  if (specifier.startsWith('.') || isAbsolute(specifier) || existsSync(path)) {
+    if (!existsSync(path)) throw new ProviderSdkError('STEPS_MODULE_INVALID', `cannot load steps module '${specifier}': no file '${path}'`);
+    return pathToFileURL(path).href;
+  }
+  try {
+    return pathToFileURL(createRequire(join(cwd, 'index.js')).resolve(specifier)).href;
+  } catch {
+    throw new ProviderSdkError('STEPS_MODULE_INVALID', `cannot find steps module '${specifier}': no file '${path}' and no package '${specifier}' installed for '${cwd}'`);
+  }
+}
+
+/** Why a module could not be imported, with how to fix a TypeScript module that this Node.js cannot run. */
+function importFailure(specifier: string, err: unknown): ProviderSdkError {
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  if (code === 'ERR_UNKNOWN_FILE_EXTENSION' && /\.[cm]?tsx?$/.test(specifier)) {
+    return new ProviderSdkError(
+      'STEPS_MODULE_INVALID',
+      `cannot load steps module '${specifier}': Node.js ${process.version} does not run TypeScript by itself. ` +
+        "Run the CLI with a TypeScript loader (npm install -D tsx, then NODE_OPTIONS='--import tsx' npx provider-sdk ...) or give --steps the compiled JavaScript",
+    );
+  }
+  return new ProviderSdkError('STEPS_MODULE_INVALID', `cannot load steps module '${specifier}': ${String(message ?? err).split('\n')[0]}`);
+}
+
+/**
  * Loads step types from a module (a path, or a package name resolved from
  * `cwd`). The module may export a default (an array, a function returning
  * one, or one step) and/or named step definitions or factories named `*Steps`.
  */
 export async function loadStepsModule(specifier: string, cwd: string): Promise<StepDefinition[]> {
-  let url: string;
-  try {
-    url = specifier.startsWith('.') || isAbsolute(specifier)
-      ? pathToFileURL(resolve(cwd, specifier)).href
-      : pathToFileURL(createRequire(join(cwd, 'index.js')).resolve(specifier)).href;
-  } catch {
-    throw new ProviderSdkError('STEPS_MODULE_INVALID', `cannot find steps module '${specifier}'`);
-  }
+  const url = stepsModuleUrl(specifier, cwd);
   let mod: Record<string, unknown>;
   try {
     mod = (await import(url)) as Record<string, unknown>;
   } catch (err) {
-    throw new ProviderSdkError('STEPS_MODULE_INVALID', `cannot load steps module '${specifier}': ${(err as Error).message.split('\n')[0]}`);
+    throw importFailure(specifier, err);
   }
   const found: StepDefinition[] = [];
   const take = (v: unknown, name: string): void => {
     if (isStep(v)) found.push(v);
     else if (Array.isArray(v)) v.forEach((x) => take(x, name));
     else if (typeof v === 'function' && (name === 'default' || /Steps$/.test(name)) && v.length === 0) take((v as () => unknown)(), '');
-    else if (v instanceof StepRegistry) found.push(...v.list());
+    else if (StepRegistry.is(v)) found.push(...v.list());
   };
   for (const [name, v] of Object.entries(mod)) take(v, name);
   const unique = [...new Map(found.map((s) => [s.type, s])).values()];

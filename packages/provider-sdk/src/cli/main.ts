@@ -1,6 +1,7 @@
 import { Argument, Command, CommanderError, Option } from 'commander';
-import { InnominatusError } from '@innominatus/core';
+import { CORE_VERSION, InnominatusError } from '@innominatus/core';
 import { ProviderSdkError } from '../errors';
+import { SDK_VERSION } from '../version';
 import { providerSchema, workflowSchema } from '../schema/schemas';
 import type { CliIo } from './cli-io';
 import { initCommand } from './init-command';
@@ -22,6 +23,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   let code: number = EXIT.ok;
   const program = new Command('provider-sdk')
     .description('Validate, render and scaffold innominatus providers')
+    .version(`${SDK_VERSION} (@innominatus/core ${CORE_VERSION})`, '-v, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showSuggestionAfterError(true);
