@@ -1,3 +1,4 @@
+import { vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -59,20 +60,13 @@ export async function call(base: string, method: string, path: string, options: 
   return { status: res.status, text, json, headers: res.headers };
 }
 
-/** Polls until `fn` returns a truthy value, or fails after `timeoutMs`. */
-export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Waits (vi.waitFor, every 50 ms) until `fn` returns a truthy value; fails after `timeoutMs` with the last error. */
+export function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  return vi.waitFor(async () => {
+    const v = await fn();
+    if (!v) throw new Error(`still waiting for ${what}`);
+    return v;
+  }, { timeout: timeoutMs, interval: 50 });
 }
 
 /** Waits until a resource is in `state` and returns it. */

@@ -93,10 +93,12 @@ describe('engine hardening', () => {
   });
 
   it('refuses a second run with the same id (not retryable) and a resume of a run in progress', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
     const slow = defineStep({
-      type: 'slow', description: 'waits', input: Type.Object({}), output: Type.Object({}), timeout: '5s',
+      type: 'slow', description: 'waits until the test releases it', input: Type.Object({}), output: Type.Object({}), timeout: '5s',
       async run() {
-        await new Promise((r) => setTimeout(r, 50));
+        await held;
         return {};
       },
     });
@@ -104,6 +106,7 @@ describe('engine hardening', () => {
     const wf = workflow({ steps: [{ name: 's', type: 'slow' }] });
     const first = engine.run(wf, { runId: 'same' });
     await expect(engine.resume('same')).rejects.toMatchObject({ code: 'RUN_ACTIVE' });
+    release();
     await first;
     await expect(engine.run(wf, { runId: 'same' })).rejects.toMatchObject({ code: 'RUN_EXISTS', retryable: false });
   });

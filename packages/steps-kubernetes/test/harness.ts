@@ -1,3 +1,4 @@
+import { vi } from 'vitest';
 import { createMockStepContext, type MockStepContext } from '@innominatus/core/testing';
 import { KubernetesClient } from '@innominatus/steps-kubernetes';
 import type { MockCluster } from '@innominatus/steps-kubernetes/testing';
@@ -28,11 +29,9 @@ export async function rejection(p: Promise<unknown>): Promise<Error & Record<str
   throw new Error('expected a rejection');
 }
 
-/** Resolves once `condition` holds (polled every 5 ms); fails after `timeoutMs`. */
+/** Resolves once `condition` holds (vi.waitFor, every 5 ms); fails after `timeoutMs`. */
 export async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await vi.waitFor(() => {
+    if (!condition()) throw new Error('condition not met in time');
+  }, { timeout: timeoutMs, interval: 5 });
 }
