@@ -4,6 +4,8 @@
 # the database being provisioned, its outputs (password redacted) and the
 # resolved workload, then stops the host. Run after scripts/setup.sh
 # (`npm run demo` does both). Exits non-zero with a message if anything fails.
+# With --serve (`npm run demo -- --serve`) it prints the web UI's URL and a
+# token first, and keeps the host up after the demo until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,4 +13,4 @@ if [ ! -d node_modules/.pnpm ]; then
   echo "demo: dependencies are not installed; run 'npm run demo' (or 'bash scripts/setup.sh' first)" >&2
   exit 1
 fi
-exec node --conditions=source --import tsx examples/reference-host/src/demo/run-demo.ts
+exec node --conditions=source --import tsx examples/reference-host/src/demo/run-demo.ts "$@"

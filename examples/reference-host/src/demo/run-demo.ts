@@ -31,12 +31,16 @@ interface Resource {
   error?: { code: string; message: string };
 }
 
+/** `--serve`: keep the host up after the demo, for the web UI, until Ctrl-C. */
+const SERVE = process.argv.slice(2).includes('--serve');
+
 const heading = (text: string) => process.stdout.write(`\n${pc.bold(pc.underline(text))}\n`);
 
 /** Starts the host as a child process and resolves with its URL once it listens. */
 function startHost(configFile: string, env: NodeJS.ProcessEnv, log: string[]): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, '--config', configFile, '--simulate', '--port', '0'], {
-    cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'],
+    // With --serve, Ctrl-C reaches the demo only (its own process group), which then stops the host once.
+    cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: SERVE,
   });
   child.stdout!.on('data', (d: Buffer) => log.push(d.toString()));
   return new Promise((resolve, reject) => {
@@ -72,6 +76,27 @@ async function stopHost(child: ChildProcess): Promise<number | null> {
   return code;
 }
 
+/** Says where the web UI is and how to sign in; on a terminal, waits for Enter before the spec is submitted. */
+async function introduceUi(url: string, adminToken: string): Promise<void> {
+  heading('The web UI');
+  process.stdout.write(`  open ${pc.bold(`${url}/`)} and sign in with the admin token ${pc.bold(adminToken)}\n`);
+  if (!process.stdin.isTTY) return;
+  process.stdout.write(pc.dim('  press Enter here to submit the spec, then follow it in the browser\n'));
+  await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
+  process.stdin.pause();
+}
+
+/** Keeps the host up until SIGINT or SIGTERM. */
+async function serveUntilStopped(url: string, adminToken: string, userToken: string): Promise<void> {
+  heading('The host keeps running');
+  process.stdout.write(`  web UI   ${pc.bold(`${url}/`)}\n  admin    ${adminToken}\n  user     ${userToken}\n`);
+  process.stdout.write(pc.dim('  press Ctrl-C to stop it\n'));
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
+
 async function demo(): Promise<void> {
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'innominatus-demo-'));
@@ -100,6 +125,7 @@ async function demo(): Promise<void> {
     child = host.child;
     process.stdout.write(pc.dim(`host listening on ${host.url}\n`));
     const api = new ApiClient(host.url, userToken);
+    if (SERVE) await introduceUi(host.url, adminToken);
 
     const providers = await api.call<{ providers: ProviderInfo[] }>('GET', '/api/providers');
     for (const p of providers.providers) {
@@ -184,6 +210,7 @@ async function demo(): Promise<void> {
     process.stdout.write(pc.dim('  secret:// references name a sensitive output; an admin can ask for ?reveal=true.\n'));
 
     events.abort();
+    if (SERVE) await serveUntilStopped(host.url, adminToken, userToken);
     const code = await stopHost(child);
     child = undefined;
     if (code !== 0) throw new Error(`the host exited with code ${code} on SIGTERM`);

@@ -1,0 +1,34 @@
+import { spawn } from 'node:child_process';
+import { stripVTControlCharacters } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ROOT, until } from './support/e2e-host';
+
+describe('npm run demo -- --serve', () => {
+  it('prints the web UI and a token, keeps the host up after the demo, and stops cleanly on SIGINT', async () => {
+    const child = spawn('bash', ['scripts/demo.sh', '--serve'], { cwd: ROOT, env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += stripVTControlCharacters(d.toString())));
+    child.stderr.on('data', (d: Buffer) => (out += stripVTControlCharacters(d.toString())));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      await until('the demo to keep the host running', async () => out.includes('press Ctrl-C to stop it'), 90_000);
+      expect(out).toMatch(/open http:\/\/127\.0\.0\.1:\d+\/ and sign in with the admin token [0-9a-f]{48}\n/);
+      expect(out).toContain('db (postgres): requested → provisioning → active');
+      const url = /web UI {3}(http:\/\/127\.0\.0\.1:\d+)\//.exec(out)![1]!;
+      const admin = /admin {4}([0-9a-f]{48})/.exec(out)![1]!;
+      const user = /user {5}([0-9a-f]{48})/.exec(out)![1]!;
+      expect(out.indexOf(admin)).toBeLessThan(out.indexOf('Submitting'));
+      const page = await fetch(`${url}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<div id="root"></div>');
+      const whoami = await fetch(`${url}/api/whoami`, { headers: { authorization: `Bearer ${admin}` } });
+      expect(await whoami.json()).toEqual({ name: 'demo-admin', role: 'admin' });
+      const apps = await fetch(`${url}/api/applications`, { headers: { authorization: `Bearer ${user}` } });
+      expect((await apps.json()).applications.map((a: { name: string; states: object }) => [a.name, a.states])).toEqual([['my-app', { active: 1 }]]);
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/demo finished in \d+\.\d s; the host stopped cleanly\./);
+  }, 120_000);
+});
