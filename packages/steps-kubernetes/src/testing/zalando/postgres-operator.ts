@@ -61,8 +61,8 @@ interface Tracked {
 const key = (ns: string | undefined, name: string) => `${ns ?? ''}/${name}`;
 
 /**
- * Simulates the Zalando postgres-operator (v2.0) on a mock cluster, per
- * ZALANDO.md: registers the `postgresql` CRD; a new cluster has no status,
+ * Simulates the Zalando postgres-operator (v2.0) on a mock cluster, as
+ * docs/zalando-operator.md describes it: registers the `postgresql` CRD; a new cluster has no status,
  * then `Creating` (Services, then credentials Secrets are created), then
  * `Running`; a spec change goes `Updating` → `Running`; deleting the cluster
  * removes its Secrets and Services. Failures are scriptable per cluster name.
