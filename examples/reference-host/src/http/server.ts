@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { HostServices } from '../host-services';
 import type { Principal } from './auth';
 import { installErrorHandler } from './error-handler';
+import { clientErrorHandler, frameworkErrors, installRequestLineCheck } from './framework-errors';
 import { installJsonBodyParser } from './json-body';
 import { installOpenApi } from './openapi';
 import { operatorRoutes } from './operator-routes';
@@ -35,7 +36,12 @@ export function createServer(services: HostServices): FastifyInstance {
     ajv: { customOptions: { coerceTypes: true, allErrors: true, removeAdditional: false } },
     return503OnClosing: true,
     forceCloseConnections: true,
+    // Errors before routing answer in the host's error shape too (framework-errors.ts).
+    clientErrorHandler,
+    frameworkErrors,
+    http: { requireHostHeader: false },
   });
+  installRequestLineCheck(app);
   // YAML (and curl's default form type, as `curl --data-binary @spec.yaml` sends it) arrives as text.
   app.addContentTypeParser(TEXT_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
   installJsonBodyParser(app);
