@@ -7,6 +7,7 @@ import { isLongOutput, parseDuration, type ParameterSpec, type SourceMap, type S
 import { isSensitive, sensitive } from '../sensitive/sensitive';
 import type { StepDefinition } from '../steps/define-step';
 import type { StepRegistry } from '../steps/step-registry';
+import type { Operation } from '../store/types';
 import { parameterSchema, validateParameters } from './parameters';
 import { compileVars, type CompiledVars } from './vars';
 
@@ -55,7 +56,7 @@ export interface ResourceContext {
   type: string;
   application: string;
   properties: Record<string, unknown>;
-  operation: 'create' | 'update' | 'delete';
+  operation: Operation;
 }
 
 /** Defaults applied while compiling. */

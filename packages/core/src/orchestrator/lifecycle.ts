@@ -1,5 +1,5 @@
 import { StoreError } from '../errors';
-import type { NewResource, Operation, ResourceExpectation, ResourcePatch, ResourceRecord, ResourceState, Store } from '../store/types';
+import type { NewResource, Operation, ResourceExpectation, ResourcePatch, ResourceRecord, ResourceState, StateChange, Store } from '../store/types';
 
 /**
  * The resource lifecycle, the one table of allowed state changes:
@@ -38,14 +38,8 @@ export function canTransition(from: ResourceState, to: ResourceState): boolean {
   return TRANSITIONS[from].includes(to);
 }
 
-/** A state change with its reason; `owner` makes it conditional on holding the lease. */
-export interface TransitionRequest {
-  from: ResourceState;
-  to: ResourceState;
-  reason: string;
-  owner?: string;
-  set?: ResourcePatch;
-}
+/** A state change with its reason; `owner` makes it conditional on holding the lease (the store's {@link StateChange}). */
+export type TransitionRequest = StateChange;
 
 /**
  * The only writer of resource states. Rejects a move the table does not

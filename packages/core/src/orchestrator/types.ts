@@ -4,7 +4,7 @@ import type { Engine } from '../engine/engine';
 import type { JournaledError } from '../journal/types';
 import type { LoadedWorkflow } from '../model/workflow';
 import type { ParameterMapping } from '../providers/parameter-mapping';
-import type { Operation, ResourceRecord, ResourceState, Store } from '../store/types';
+import type { NewResource, Operation, ResourceRecord, ResourceState, Store } from '../store/types';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
 
@@ -53,15 +53,8 @@ export interface OrchestratorOptions {
   clock?: Clock;
 }
 
-/** A resource request. */
-export interface ResourceRequest {
-  /** Default: a random UUID. */
-  id?: string;
-  application: string;
-  name: string;
-  type: string;
-  properties: Record<string, unknown>;
-}
+/** A resource request: what a new resource is made of (the store's {@link NewResource}). */
+export type ResourceRequest = NewResource;
 
 /** A resource moved from one state to another. */
 export interface ResourceTransitionEvent {

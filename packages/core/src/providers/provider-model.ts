@@ -1,7 +1,8 @@
 import type { LoadedWorkflow, SourceMap } from '../model/workflow';
+import type { Operation } from '../store/types';
 
-/** The operations a resource type capability can offer. */
-export type ProviderOperation = 'create' | 'read' | 'update' | 'delete';
+/** The operations a resource type capability can offer: the lifecycle's three and `read`. */
+export type ProviderOperation = Operation | 'read';
 
 /** Every operation name, in lifecycle order. */
 export const PROVIDER_OPERATIONS: readonly ProviderOperation[] = Object.freeze(['create', 'read', 'update', 'delete']);
