@@ -15,7 +15,7 @@ describe('importing @innominatus/steps-kubernetes', () => {
   it('loads neither the Kubernetes client nor nock: step definitions need no client', async () => {
     const mod = await import('@innominatus/steps-kubernetes');
     const registry = new StepRegistry(mod.kubernetesSteps({ context: 'unused' }));
-    expect(registry.types()).toEqual(['kubernetes-apply', 'kubernetes-delete', 'read-secret', 'wait-for-condition']);
+    expect(registry.types()).toEqual(['generate-secret', 'kubernetes-apply', 'kubernetes-delete', 'read-secret', 'wait-for-condition']);
     expect(registry.get('wait-for-condition').deferred).toEqual({ successWhen: ['object'], failureWhen: ['object'] });
   });
 

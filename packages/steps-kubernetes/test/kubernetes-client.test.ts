@@ -52,7 +52,7 @@ describe('createKubernetesClient', () => {
 describe('kubernetesSteps', () => {
   it('registers without a cluster and reports the configuration problem when a step runs', async () => {
     const steps = kubernetesSteps({ kubeconfig: '/nonexistent/kubeconfig' });
-    expect(steps.map((s) => s.type)).toEqual(['kubernetes-apply', 'wait-for-condition', 'read-secret', 'kubernetes-delete']);
+    expect(steps.map((s) => s.type)).toEqual(['kubernetes-apply', 'wait-for-condition', 'read-secret', 'generate-secret', 'kubernetes-delete']);
     const read = steps.find((s) => s.type === 'read-secret')!;
     await expect(read.run({ name: 'x' }, createMockStepContext())).rejects.toThrow("kubeconfig file '/nonexistent/kubeconfig' does not exist");
   });
