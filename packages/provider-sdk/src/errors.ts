@@ -2,7 +2,7 @@ import { InnominatusError } from '@innominatus/core';
 import type { Diagnostic } from './diagnostics/diagnostic';
 
 /** The stable codes of errors the SDK throws (problems in documents are {@link Diagnostic}s instead). */
-export type SdkErrorCode = 'GIT_FAILED' | 'GIT_REF_NOT_FOUND' | 'INVALID_SOURCE' | 'PROVIDER_INVALID' | 'STEPS_MODULE_INVALID' | 'RENDER_FAILED' | 'USAGE';
+export type SdkErrorCode = 'GIT_FAILED' | 'GIT_REF_NOT_FOUND' | 'INVALID_SOURCE' | 'PROVIDER_INVALID' | 'STEPS_MODULE_INVALID' | 'RENDER_FAILED' | 'RBAC_KIND_DYNAMIC' | 'DOCS_MARKERS_MISSING' | 'USAGE';
 
 /**
  * An error of the provider SDK: core's error model (branded, stable `code`,

@@ -32,6 +32,14 @@ export { closest, didYouMean, levenshtein } from './diagnostics/did-you-mean';
 export { renderWorkflow, hideSensitive, SENSITIVE_PLACEHOLDER } from './render/render-workflow';
 export type { RenderResult, RenderedStep, RenderOptions } from './render/render-workflow';
 
+export { providerDocs } from './docs/provider-docs';
+export type { ProviderDocsOptions } from './docs/provider-docs';
+export { readMarkedSection, replaceMarkedSection, sectionMarkers } from './docs/marked-section';
+export { deriveRbac } from './rbac/derive-rbac';
+export type { DeriveRbacOptions, RbacDerivation, RbacRule } from './rbac/derive-rbac';
+export { renderClusterRole } from './rbac/render-rbac';
+export type { ClusterRoleOptions } from './rbac/render-rbac';
+
 export { defaultSteps } from './steps/default-steps';
 export { loadStepsModule } from './cli/load-steps';
 export { main } from './cli/main';

@@ -15,6 +15,8 @@ export { generateSecret, ALPHABETS } from './secret/generate-secret';
 export type { GenerateSecretOptions } from './secret/generate-secret';
 export { kubernetesDelete } from './delete/kubernetes-delete';
 export { kubernetesSteps } from './kubernetes-steps';
+export { stepPermissions, permissionStepTypes, guessResource, RBAC_VERBS } from './rbac/step-permissions';
+export type { KindPermission, RbacVerb } from './rbac/step-permissions';
 export type { KubernetesStepsOptions } from './kubernetes-steps';
 export type { KubernetesStepOptions } from './step-options';
 export { createKubernetesClient, KubernetesClient, FIELD_MANAGER } from './client/kubernetes-client';

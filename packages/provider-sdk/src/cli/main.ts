@@ -4,8 +4,10 @@ import { ProviderSdkError } from '../errors';
 import { SDK_VERSION } from '../version';
 import { providerSchema, workflowSchema } from '../schema/schemas';
 import type { CliIo } from './cli-io';
+import { docsCommand } from './docs-command';
 import { initCommand } from './init-command';
 import { cliSteps } from './load-steps';
+import { rbacCommand } from './rbac-command';
 import { renderCommand } from './render-command';
 import { validateCommand } from './validate-command';
 
@@ -22,7 +24,7 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let code: number = EXIT.ok;
   const program = new Command('provider-sdk')
-    .description('Validate, render and scaffold innominatus providers')
+    .description('Validate, render, document and scaffold innominatus providers')
     .version(`${SDK_VERSION} (@innominatus/core ${CORE_VERSION})`, '-v, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
@@ -65,6 +67,32 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     });
 
   program
+    .command('docs')
+    .description("the provider's reference in Markdown: resource types, operations, each workflow's parameters, outputs and steps")
+    .argument('<provider-dir>', 'the provider folder')
+    .option('--heading-level <n>', 'the Markdown heading level of its top sections (2-5)', '2')
+    .option('--into <file>', "write it between the file's <!-- BEGIN provider-sdk docs --> and <!-- END provider-sdk docs --> lines")
+    .option('--check', 'with --into: exit 1 when that section is out of date, writing nothing')
+    .option('--steps <module>', 'load extra step types from a module (repeatable)', collect, [] as string[])
+    .action(async (dir: string, opts: { headingLevel: string; into?: string; check?: boolean; steps: string[] }) => {
+      code = await docsCommand(dir, { steps: await cliSteps(opts.steps, io.cwd), headingLevel: opts.headingLevel, ...generated(opts) }, io);
+    });
+
+  program
+    .command('rbac')
+    .description("the least-privilege ClusterRole the provider's steps need, as YAML for kubectl apply -f -")
+    .argument('<provider-dir>', 'the provider folder')
+    .option('--name <name>', 'the ClusterRole name (default: innominatus-<provider>)')
+    .option('--service-account <namespace/name>', 'also bind the role to this service account')
+    .option('--plural <Kind.group=plural>', "a kind's resource name where the guess (lower case + s) is wrong (repeatable)", collect, [] as string[])
+    .option('--into <file>', "write it between the file's <!-- BEGIN provider-sdk rbac --> and <!-- END provider-sdk rbac --> lines")
+    .option('--check', 'with --into: exit 1 when that section is out of date, writing nothing')
+    .option('--steps <module>', 'load extra step types from a module (repeatable)', collect, [] as string[])
+    .action(async (dir: string, opts: { name?: string; serviceAccount?: string; plural: string[]; into?: string; check?: boolean; steps: string[] }) => {
+      code = await rbacCommand(dir, { steps: await cliSteps(opts.steps, io.cwd), plural: opts.plural, ...pick(opts, ['name', 'serviceAccount']), ...generated(opts) }, io);
+    });
+
+  program
     .command('schema')
     .description('print the JSON Schema of provider.yaml or of a workflow file')
     .addArgument(new Argument('<kind>', 'provider or workflow').choices(['provider', 'workflow']))
@@ -92,7 +120,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     if (err instanceof ProviderSdkError) {
       io.stderr(`error: ${err.message}\n`);
-      return err.code === 'USAGE' || err.code === 'STEPS_MODULE_INVALID' ? EXIT.usage : EXIT.invalid;
+      return err.code === 'USAGE' || err.code === 'STEPS_MODULE_INVALID' || err.code === 'DOCS_MARKERS_MISSING' ? EXIT.usage : EXIT.invalid;
     }
     if (InnominatusError.is(err)) {
       io.stderr(`error: ${err.describe()}\n`);
@@ -100,6 +128,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     throw err;
   }
+}
+
+function generated(opts: { into?: string; check?: boolean }): { into?: string; check?: boolean } {
+  return { ...(opts.into ? { into: opts.into } : {}), ...(opts.check ? { check: true } : {}) };
 }
 
 function pick(o: Record<string, unknown>, keys: string[]): Record<string, string> {

@@ -3,13 +3,13 @@ import { parse as parseYamlScalar, stringify } from 'yaml';
 import {
   InnominatusError, ProviderRegistry, mapParameters, type LoadedWorkflow, type ParameterSpec, type ResourceContext, type StepRegistry,
 } from '@innominatus/core';
-import { formatDiagnostic, hasErrors } from '../diagnostics/diagnostic';
+import { formatDiagnostic } from '../diagnostics/diagnostic';
 import { didYouMean } from '../diagnostics/did-you-mean';
 import { ProviderSdkError } from '../errors';
-import { loadProvider } from '../load/load-provider';
 import { renderWorkflow } from '../render/render-workflow';
 import { loadYamlFile } from '../yaml/load-yaml';
 import type { CliIo } from './cli-io';
+import { loadValidProvider } from './valid-provider';
 
 /** Options of the `render` command. */
 export interface RenderCommandOptions {
@@ -26,13 +26,8 @@ export interface RenderCommandOptions {
 
 /** Dry-runs a workflow of a provider and prints each step's rendered input as YAML. Returns the exit code. */
 export async function renderCommand(dir: string, options: RenderCommandOptions, io: CliIo): Promise<number> {
-  const loaded = await loadProvider(resolve(io.cwd, dir), { steps: options.steps, displayRoot: io.cwd });
-  if (!loaded.provider || hasErrors(loaded.diagnostics)) {
-    for (const d of loaded.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
-    io.stderr('error: the provider does not validate; fix it before rendering\n');
-    return 1;
-  }
-  const provider = loaded.provider;
+  const provider = await loadValidProvider(dir, options.steps, io, 'rendering');
+  if (!provider) return 1;
   let workflow: LoadedWorkflow;
   let workflowName: string;
   let parameters: Record<string, unknown> = {};
