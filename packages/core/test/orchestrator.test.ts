@@ -112,6 +112,19 @@ const stateOf = (store: MemoryStore, id: string, state: string) => waitFor(`${id
 
 const request = { application: 'shop', name: 'orders-db', type: 'postgres', properties: { size: 'M' } };
 
+/** The store as a process sees it that can die: after `kill()`, no call it makes ever answers. */
+function deadAfterKill(store: MemoryStore): { store: MemoryStore; kill(): void } {
+  let dead = false;
+  const proxy = new Proxy(store, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => (dead ? new Promise(() => undefined) : (value as (...a: unknown[]) => unknown).apply(target, args));
+    },
+  });
+  return { store: proxy, kill: () => void (dead = true) };
+}
+
 describe('orchestrator', () => {
   it('provisions a requested resource: lifecycle, sealed outputs, deterministic run id, forwarded events', async () => {
     const t = setup();
@@ -363,6 +376,34 @@ describe('orchestrator', () => {
     next.start();
     await stateOf(t.store, id, 'active');
     expect(t.calls).toEqual(['orders-db/create/first', 'orders-db/create/work', 'orders-db/create/work']);
+  });
+
+  it('a restart under the same owner name takes back its leases at once, without waiting them out', async () => {
+    const clock = createFakeClock();
+    const store = new MemoryStore({ clock });
+    const f = fixture(clock);
+    f.holds.set('orders-db', 60_000);
+    // The first process: once dead, nothing it asks of the store ever answers (it is never stopped: a crash).
+    const first = deadAfterKill(store);
+    const engineA = createEngine({ steps: f.steps, journal: first.store, defaultRetry: { attempts: 1 } });
+    const a = createOrchestrator({ store: first.store, engine: engineA, registry, owner: 'host-a', leaseMs: 30_000, clock });
+    a.start();
+    const { id } = await a.submit(request);
+    await waitFor('work to start', async () => f.calls.length === 2);
+    expect((await store.getResource(id))?.leaseOwner).toBe('host-a');
+    first.kill();
+    f.holds.set('orders-db', 0);
+
+    const engineB = createEngine({ steps: f.steps, journal: store, defaultRetry: { attempts: 1 } });
+    const restarted = createOrchestrator({ store, engine: engineB, registry, owner: 'host-a', leaseMs: 30_000, clock });
+    orchestrators.push(restarted);
+    const startedAt = clock.now();
+    restarted.start();
+    const r = await stateOf(store, id, 'active');
+    // Not a millisecond of (fake) time passed: nothing waited for the 30 s lease.
+    expect(clock.now() - startedAt).toBe(0);
+    expect(r.outputs?.size).toBe('M');
+    expect(f.calls).toEqual(['orders-db/create/first', 'orders-db/create/work', 'orders-db/create/work']);
   });
 
   it('aborts a run whose lease was lost, leaving the resource to the new owner', async () => {

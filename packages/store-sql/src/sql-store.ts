@@ -294,6 +294,16 @@ export class SqlStore implements Store {
     if (released) this.#emit();
   }
 
+  async releaseAll(owner: string): Promise<number> {
+    const released = await this.#db.transaction(async (tx) => {
+      const rows = await tx.query('UPDATE resources SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = $1 RETURNING id', [owner]);
+      if (rows.length) await this.#db.notify(tx);
+      return rows.length;
+    });
+    if (released) this.#emit();
+    return released;
+  }
+
   onWork(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);

@@ -110,6 +110,7 @@ export const configSchema = {
         concurrency: { type: 'integer', minimum: 1, maximum: 10000, default: 16 },
         pollInterval: { type: 'string', pattern: DURATION, 'x-hint': 'a duration such as 500ms, 5s or 1m', default: '5s' },
         lease: { type: 'string', pattern: DURATION, 'x-hint': 'a duration such as 10s, 30s or 2m', default: '30s' },
+        instanceId: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9][A-Za-z0-9._:/-]*$', 'x-hint': 'a name such as host-1 or the pod name: letters, digits and . _ : / -' },
       },
     },
     secrets: {

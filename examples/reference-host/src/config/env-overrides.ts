@@ -13,6 +13,7 @@ export const ENV_OVERRIDES: Readonly<Record<string, { path: [string, string]; in
   INNOMINATUS_CONCURRENCY: { path: ['orchestrator', 'concurrency'], integer: true },
   INNOMINATUS_POLL_INTERVAL: { path: ['orchestrator', 'pollInterval'] },
   INNOMINATUS_LEASE: { path: ['orchestrator', 'lease'] },
+  INNOMINATUS_INSTANCE_ID: { path: ['orchestrator', 'instanceId'] },
   INNOMINATUS_ENCRYPTION_KEY: { path: ['secrets', 'encryptionKey'] },
   INNOMINATUS_LOG_LEVEL: { path: ['logging', 'level'] },
 };

@@ -38,7 +38,11 @@ export interface HostConfig {
   auth: { tokens: TokenConfig[] };
   providers: ProviderConfig[];
   /** `leaseMs`: how long claimed work stays with a host that stopped answering (crash) before another takes it. */
-  orchestrator: { concurrency: number; pollIntervalMs: number; leaseMs: number };
+  /**
+   * `instanceId`: this host's lease owner name, stable across its restarts
+   * and unique among running hosts (default: see `instanceIdFor`).
+   */
+  orchestrator: { concurrency: number; pollIntervalMs: number; leaseMs: number; instanceId?: string };
   secrets: { encryptionKey?: Sensitive<string> };
   logging: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   /** `innominatusDialect`: read `env:` and `properties:` as Score's `variables` and `params`, with a warning. */

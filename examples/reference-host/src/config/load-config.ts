@@ -119,7 +119,7 @@ interface RawConfig {
   kubernetes: HostConfig['kubernetes'];
   auth: { tokens: { name: string; role: 'user' | 'admin'; token?: string; tokenEnv?: string }[] };
   providers: ({ name: string; type: 'filesystem'; path: string; enabled: boolean } | { name: string; type: 'git'; repository: string; ref: string; path?: string; enabled: boolean })[];
-  orchestrator: { concurrency: number; pollInterval: string; lease: string };
+  orchestrator: { concurrency: number; pollInterval: string; lease: string; instanceId?: string };
   secrets: { encryptionKey?: string; encryptionKeyEnv?: string };
   logging: HostConfig['logging'];
   score: HostConfig['score'];
@@ -208,7 +208,10 @@ function finish(raw: RawConfig, ctx: FinishContext): HostConfig {
     },
     auth: { tokens },
     providers,
-    orchestrator: { concurrency: raw.orchestrator.concurrency, pollIntervalMs: parseDuration(raw.orchestrator.pollInterval), leaseMs: parseDuration(raw.orchestrator.lease) },
+    orchestrator: {
+      concurrency: raw.orchestrator.concurrency, pollIntervalMs: parseDuration(raw.orchestrator.pollInterval), leaseMs: parseDuration(raw.orchestrator.lease),
+      ...(raw.orchestrator.instanceId ? { instanceId: raw.orchestrator.instanceId } : {}),
+    },
     secrets: encryptionKey ? { encryptionKey: sensitive(encryptionKey) } : {},
     logging: raw.logging,
     score: raw.score,

@@ -17,6 +17,7 @@ import { bridgeOrchestratorEvents } from './event-bridge';
 import { kubernetesAccess, type Simulation } from './kubernetes-access';
 import { loadProviders } from './load-providers';
 import { openStores } from './open-store';
+import { instanceIdFor } from './instance-id';
 import { credentialsOf } from '../util/url-credentials';
 
 /** Options of {@link createHost}. */
@@ -118,13 +119,16 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
     const engineLogger = fromPino(logger.child({ component: 'engine' }));
     const engine = createEngine({ steps, journal: stores.store, encrypter, logger: engineLogger });
+    const owner = instanceIdFor(config);
     const orchestrator = createOrchestrator({
       store: stores.store, engine, registry,
+      ...(owner ? { owner } : {}),
       concurrency: config.orchestrator.concurrency,
       pollIntervalMs: config.orchestrator.pollIntervalMs,
       leaseMs: config.orchestrator.leaseMs,
       logger: fromPino(logger.child({ component: 'orchestrator' })),
     });
+    notice(owner ? `instance: ${orchestrator.owner} (stable across restarts: leases it held before a restart are taken back at once)` : `instance: ${orchestrator.owner} (new on every start; set orchestrator.instanceId to keep one)`);
     const hub = new EventHub();
     const detach = bridgeOrchestratorEvents(orchestrator.events, hub);
     closers.push(async () => detach());

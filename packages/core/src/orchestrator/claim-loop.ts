@@ -36,11 +36,15 @@ export class ClaimLoop {
     return this.#running;
   }
 
-  start(): void {
+  /** Starts claiming once `ready` has settled (e.g. the leases of this owner's previous life are released). */
+  start(ready: Promise<unknown> = Promise.resolve()): void {
     this.#running = true;
-    this.#unsubscribe = this.#store.onWork(this.kick);
-    this.#stopPoll = every(this.#settings.clock, this.#settings.pollIntervalMs, this.kick);
-    this.kick();
+    void ready.finally(() => {
+      if (!this.#running) return;
+      this.#unsubscribe = this.#store.onWork(this.kick);
+      this.#stopPoll = every(this.#settings.clock, this.#settings.pollIntervalMs, this.kick);
+      this.kick();
+    });
   }
 
   /** Stops claiming: no wake-up, poll or retry timer claims again. */

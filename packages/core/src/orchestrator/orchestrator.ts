@@ -57,7 +57,12 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       if (claims.running) return;
       pausing = new AbortController();
       unforward = forwardEngineEvents(engine.events, events, server);
-      claims.start();
+      // Leases held under this owner name are from this instance's previous life (a crash): take them back now instead of waiting them out.
+      const reclaimed = store.releaseAll(owner).then(
+        (n) => n && logger.info(`released ${n} lease(s) this instance held before it started; their work resumes now`, { owner }),
+        (err: unknown) => report('releasing the leases held before the start failed; their work resumes when the leases expire', err),
+      );
+      claims.start(reclaimed);
       leases.start();
     },
 

@@ -35,7 +35,13 @@ export interface OrchestratorOptions {
   /** The engine; its journal must be `store`, so another replica can resume its runs. */
   engine: Engine;
   registry: ResourceResolver;
-  /** This replica's lease owner name (default: host, pid and a random suffix). */
+  /**
+   * This instance's lease owner name (default: host, pid and a random
+   * suffix, new on every start). A stable name (the same across restarts of
+   * one instance, unique among running ones) lets a restarted instance take
+   * back the leases it held before a crash at once (`store.releaseAll`)
+   * instead of waiting `leaseMs` for them to expire.
+   */
   owner?: string;
   /** Most operations running at once (default 100). A step that waits holds no thread and no poll loop. */
   concurrency?: number;

@@ -183,6 +183,18 @@ export class MemoryStore implements Store {
     if (released) this.#wake();
   }
 
+  async releaseAll(owner: string): Promise<number> {
+    let released = 0;
+    for (const r of this.#rows.values()) {
+      if (r.leaseOwner !== owner) continue;
+      r.leaseOwner = undefined;
+      r.leaseExpiresAt = undefined;
+      released++;
+    }
+    if (released) this.#wake();
+    return released;
+  }
+
   onWork(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);

@@ -165,6 +165,14 @@ export interface Store extends RunJournal {
   /** Gives up the leases `owner` holds on `ids`, making them claimable at once. */
   release(owner: string, ids: readonly string[]): Promise<void>;
   /**
+   * Gives up every lease `owner` holds, expired or not, making the work
+   * claimable at once; returns how many. For an instance that starts again
+   * under the same stable owner name: the leases it held before a crash are
+   * its own, and waiting them out would only delay its work. The name must
+   * then be unique among running instances.
+   */
+  releaseAll(owner: string): Promise<number>;
+  /**
    * Calls `listener` when work may have become claimable (in-process for
    * every store; across processes for PostgreSQL through LISTEN/NOTIFY).
    * Returns the unsubscribe function.

@@ -148,6 +148,16 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.countResources({ pending: true, leased: false })).toBe(2);
     });
 
+    it("releases every lease of one owner at once (a restarted instance's own leases), and no other owner's", async () => {
+      const [a, b, c] = [await store.createResource(newResource(1)), await store.createResource(newResource(2)), await store.createResource(newResource(3))];
+      expect((await store.claim('host-1', 2, 60_000)).map((r) => r.id)).toEqual([a.id, b.id]);
+      expect((await store.claim('host-2', 1, 60_000)).map((r) => r.id)).toEqual([c.id]);
+      expect(await store.releaseAll('host-1')).toBe(2);
+      expect([(await store.getResource(a.id))?.leaseOwner, (await store.getResource(b.id))?.leaseOwner, (await store.getResource(c.id))?.leaseOwner]).toEqual([undefined, undefined, 'host-2']);
+      expect((await store.claim('host-1', 5, 60_000)).map((r) => r.id)).toEqual([a.id, b.id]);
+      expect(await store.releaseAll('nobody')).toBe(0);
+    });
+
     it('changes state only from the expected state, keeping the history with reasons', async () => {
       const r = await store.createResource(newResource(1));
       expect(await store.transition(r.id, { from: 'active', to: 'updating', reason: 'x' })).toBeUndefined();
