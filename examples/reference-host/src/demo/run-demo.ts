@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import pc from 'picocolors';
-import { ApiClient } from './api-client';
-import { ProgressDisplay } from './progress-display';
+import { ApiClient } from '../client/api-client';
+import { ProgressDisplay } from '../client/progress-display';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const SPEC_FILE = join(ROOT, 'examples/score-postgres-app.yaml');

@@ -28,9 +28,10 @@ export class ProgressDisplay {
   #frame = 0;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(out: NodeJS.WriteStream = process.stdout) {
+  /** `live` defaults to: `out` is a terminal and `CI` is not set. */
+  constructor(out: NodeJS.WriteStream = process.stdout, live = out.isTTY === true && !process.env.CI) {
     this.#out = out;
-    this.#live = out.isTTY === true && !process.env.CI;
+    this.#live = live;
     if (this.#live) this.#timer = setInterval(() => this.#draw(), 100);
   }
 
