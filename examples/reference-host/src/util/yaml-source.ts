@@ -1,5 +1,5 @@
 import { LineCounter, parseAllDocuments, parseDocument, isNode, type Document } from 'yaml';
-import { checkYamlExpansion, DEFAULT_EXPANSION_LIMITS, type YamlExpansionLimits } from '@innominatus/provider-sdk';
+import { checkYamlExpansion, DEFAULT_EXPANSION_LIMITS, MAX_ALIAS_COUNT, type YamlExpansionLimits } from '@innominatus/provider-sdk';
 import type { Issue } from '../errors';
 
 /** A parsed YAML (or JSON) document that can say where each field was written. */
@@ -18,9 +18,6 @@ export interface LaterDocuments {
   line: number;
   col: number;
 }
-
-/** Largest YAML alias expansion accepted, so a "billion laughs" document is refused. */
-const MAX_ALIAS_COUNT = 100;
 
 /**
  * Parses YAML text keeping source positions. Syntax errors come back as issues
