@@ -43,13 +43,12 @@ export type {
   Resolution, ResolveOptions, MappedResource, ParameterMapping,
 } from './providers/index';
 
-export { createEngine, compileWorkflow, CompiledWorkflow, parameterSchema, validateParameters, redactingLogger } from './engine/index';
+export { createEngine, compileWorkflow, CompiledWorkflow, parameterSchema, validateParameters } from './engine/index';
 export type {
   Engine, EngineOptions, RunOptions, RunResult, CompiledStep, CompiledOutput, RetryPolicy, RunContext, ResourceContext, CompileOptions,
   EngineEvents, RunEventBase, StepEventBase,
 } from './engine/index';
 export { ENGINE_EVENT_NAMES } from './engine/index';
-export { describeAjvErrors, validatorFor } from './util/ajv';
 
 export type {
   Store, ResourceRecord, ResourceState, Operation, TransitionRecord, NewResource, ResourcePatch, ResourceExpectation, StateChange, ResourceFilter, ResourceCountFilter, MemoryStoreOptions,

@@ -27,7 +27,7 @@ export { YamlSourceMap } from './yaml/yaml-source-map';
 export { providerSchema, workflowSchema } from './schema/schemas';
 export { formatDiagnostic, hasErrors, sortDiagnostics } from './diagnostics/diagnostic';
 export type { Diagnostic, DiagnosticCode, Severity } from './diagnostics/diagnostic';
-export { closest, didYouMean, levenshtein } from './diagnostics/did-you-mean';
+export { closest, didYouMean } from './diagnostics/did-you-mean';
 
 export { renderWorkflow, hideSensitive, SENSITIVE_PLACEHOLDER } from './render/render-workflow';
 export type { RenderResult, RenderedStep, RenderOptions } from './render/render-workflow';
@@ -42,8 +42,6 @@ export type { ClusterRoleOptions } from './rbac/render-rbac';
 
 export { defaultSteps } from './steps/default-steps';
 export { loadStepsModule } from './cli/load-steps';
-export { main } from './cli/main';
-export type { CliIo } from './cli/cli-io';
 
 export { ProviderSdkError, ProviderInvalidError } from './errors';
 export type { SdkErrorCode } from './errors';

@@ -23,9 +23,7 @@ export { createKubernetesClient, KubernetesClient, FIELD_MANAGER } from './clien
 export type { KubernetesClientOptions, KubeObject, ObjectReference, ResourceInfo } from './client/kubernetes-client';
 export { checkKubeConfig, loadKubeConfig } from './client/load-kubeconfig';
 export type { KubeConfigCheck, KubeConfigSource } from './client/load-kubeconfig';
-export { withRetry, DEFAULT_RETRY } from './client/retry';
 export type { RetryOptions } from './client/retry';
-export { WatchHub } from './watch/watch-hub';
 export type { WatchListener, WatchHubStats } from './watch/watch-hub';
 export { KubernetesError, KubernetesConfigError } from './errors';
 export type { KubernetesErrorCode, RequestTarget } from './errors';

@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngine, mapParameters, ProviderRegistry, type ProviderOperation } from '@innominatus/core';
-import { defaultSteps, main, parseYamlText, type CliIo } from '@innominatus/provider-sdk';
+import { defaultSteps, parseYamlText } from '@innominatus/provider-sdk';
+import { main, type CliIo } from '@innominatus/provider-sdk/testing';
 import { BASE, databaseTeam, PROVIDER_DIR, REPO_ROOT } from './harness';
 
 function capture(): CliIo & { out: string; err: string } {

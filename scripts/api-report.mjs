@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// API reports: for every entry of every package's exports map, Microsoft's
+// API Extractor reads the built declarations (dist/**/*.d.ts) and writes the
+// public API to packages/<package>/api/<entry>.api.md.
+//
+//   node scripts/api-report.mjs           check: fail when an API differs from its checked-in report
+//   node scripts/api-report.mjs --update  write the reports (pnpm api:update), after a build
+//
+// Run `pnpm build` first: the reports are made from the built declarations.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Extractor, ExtractorConfig } from '@microsoft/api-extractor';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const update = process.argv.includes('--update');
+const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const packages = ['core', 'provider-sdk', 'steps-kubernetes', 'store-sql'].filter((p) => only.length === 0 || only.includes(p));
+
+/** The report's file name for an exports entry: `.` → index, `./testing/store-conformance` → testing-store-conformance. */
+const reportName = (entry) => (entry === '.' ? 'index' : entry.slice(2).replaceAll('/', '-'));
+
+let failed = 0;
+for (const name of packages) {
+  const dir = join(root, 'packages', name);
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  for (const [entry, target] of Object.entries(manifest.exports)) {
+    const types = typeof target === 'object' ? target.import?.types : undefined;
+    if (!types) continue;
+    const report = reportName(entry);
+    mkdirSync(join(dir, 'api'), { recursive: true });
+    const config = ExtractorConfig.prepare({
+      configObjectFullPath: join(dir, 'api-extractor.json'),
+      packageJsonFullPath: join(dir, 'package.json'),
+      configObject: {
+        projectFolder: dir,
+        mainEntryPointFilePath: join(dir, types),
+        compiler: { overrideTsconfig: { compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'es2022', lib: ['es2023'], types: ['node'], skipLibCheck: true } } },
+        apiReport: { enabled: true, reportFileName: `${report}.api.md`, reportFolder: join(dir, 'api'), reportTempFolder: join(dir, 'node_modules/.cache/api-extractor') },
+        docModel: { enabled: false },
+        dtsRollup: { enabled: false },
+        tsdocMetadata: { enabled: false },
+        messages: {
+          compilerMessageReporting: { default: { logLevel: 'warning' } },
+          extractorMessageReporting: {
+            default: { logLevel: 'warning' },
+            'ae-missing-release-tag': { logLevel: 'none' },
+            'ae-unresolved-link': { logLevel: 'none' },
+            'ae-forgotten-export': { logLevel: 'none' },
+            'ae-internal-missing-underscore': { logLevel: 'none' },
+            'ae-undocumented': { logLevel: 'none', addToApiReportFile: false },
+          },
+          tsdocMessageReporting: { default: { logLevel: 'none' } },
+        },
+      },
+    });
+    if (!existsSync(config.mainEntryPointFilePath)) {
+      console.error(`✖ ${manifest.name}${entry.slice(1)}: ${types} is missing; run pnpm build first`);
+      failed++;
+      continue;
+    }
+    const result = Extractor.invoke(config, { localBuild: update, showVerboseMessages: false, messageCallback: (m) => { if (m.logLevel === 'warning' && m.category !== 'Extractor') m.handled = true; } });
+    const label = `${manifest.name}${entry.slice(1)} (packages/${name}/api/${report}.api.md)`;
+    if (result.apiReportChanged && !update) {
+      console.error(`✖ ${label}: the public API differs from its report; if the change is meant, run pnpm api:update and commit the report`);
+      failed++;
+    } else if (!result.succeeded && !update) {
+      console.error(`✖ ${label}: API Extractor failed (${result.errorCount} errors)`);
+      failed++;
+    } else {
+      console.log(`${update && result.apiReportChanged ? '✎' : '✔'} ${label}`);
+    }
+  }
+}
+process.exit(failed ? 1 : 0);
