@@ -91,6 +91,29 @@ describe('POST /api/specs', () => {
     expect(list.json()).toEqual({ specs: [{ name: 'my-app', submittedAt: expect.any(String), resources: ['db'] }] });
   });
 
+  it('lists resources a page at a time, filtered by type in the store, every one once across page boundaries', async () => {
+    for (let n = 0; n < 7; n++) await env.store.createResource({ application: `app-${n}`, name: 'db', type: n % 3 ? 'postgres' : 'redis', properties: {} });
+    const asked: unknown[] = [];
+    const list = env.store.listResources.bind(env.store);
+    env.store.listResources = async (filter) => (asked.push(filter), list(filter));
+    const walk = async (query: string) => {
+      const pages: string[][] = [];
+      let next: string | undefined;
+      do {
+        const body = (await app.inject({ method: 'GET', url: `/api/resources?${query}${next ? `&cursor=${next}` : ''}`, headers: user })).json();
+        pages.push(body.resources.map((r: { application: string }) => r.application));
+        next = body.next;
+      } while (next);
+      return pages;
+    };
+    expect(await walk('type=postgres&limit=2')).toEqual([['app-1', 'app-2'], ['app-4', 'app-5']]);
+    expect(await walk('type=redis&limit=2')).toEqual([['app-0', 'app-3'], ['app-6']]);
+    expect(await walk('limit=3')).toEqual([['app-0', 'app-1', 'app-2'], ['app-3', 'app-4', 'app-5'], ['app-6']]);
+    // One store call per page, asking for one more than the page holds and the type itself.
+    expect(asked[0]).toEqual({ type: 'postgres', limit: 3 });
+    expect(asked).toHaveLength(7);
+  });
+
   it('lists specs a page at a time with a cursor, and refuses a cursor it did not make', async () => {
     for (const name of ['c-app', 'a-app', 'b-app']) expect((await submit(SPEC.replace('name: my-app', `name: ${name}`))).statusCode).toBe(202);
     const first = (await app.inject({ method: 'GET', url: '/api/specs?limit=2', headers: user })).json();

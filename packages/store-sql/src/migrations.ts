@@ -91,6 +91,15 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
     description: "steps' remembered values (sealed), kept until the step succeeds",
     sql: () => ['ALTER TABLE run_steps ADD COLUMN memo TEXT'],
   },
+  {
+    version: 4,
+    description: 'indexes for listing by type and by state, a page at a time',
+    // Pages are ORDER BY seq LIMIT n after a cursor: with (column, seq) the database reads one page, not every match.
+    sql: () => [
+      'CREATE INDEX resources_type ON resources (type, seq)',
+      'CREATE INDEX resources_state ON resources (state, seq)',
+    ],
+  },
 ]);
 
 /** The newest schema version this code knows. */

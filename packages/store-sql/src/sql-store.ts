@@ -187,7 +187,9 @@ export class SqlStore implements Store {
   async listResources(filter: ResourceFilter = {}): Promise<ResourceRecord[]> {
     const limit = listLimit(filter.limit);
     const { where, params } = filterClause({ application: filter.application, type: filter.type, state: filter.state }, this.#now());
-    const rows = await this.#db.query<ResourceRow>(`SELECT * FROM resources${where} ORDER BY seq LIMIT $${params.length + 1}`, [...params, limit]);
+    // The cursor is the previous page's last id; its seq (the primary key order) is where this page starts.
+    const after = filter.after === undefined ? '' : `${where ? ' AND' : ' WHERE'} seq > COALESCE((SELECT seq FROM resources WHERE id = $${params.push(filter.after)}), ${Number.MAX_SAFE_INTEGER})`;
+    const rows = await this.#db.query<ResourceRow>(`SELECT * FROM resources${where}${after} ORDER BY seq LIMIT $${params.length + 1}`, [...params, limit]);
     return rows.map((r) => this.#record(r));
   }
 

@@ -59,15 +59,17 @@ describe('postgres store', () => {
       expect((await store.claim('me', 10, 60_000)).map((r) => r.id)).toEqual(['r-queued']);
       expect(await store.countResources({ pending: true })).toBe(1);
       await store.close();
-      expect((await c.query('SELECT version FROM innominatus_schema ORDER BY version')).rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+      expect((await c.query('SELECT version FROM innominatus_schema ORDER BY version')).rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
       const indexes = (await c.query("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'resources' ORDER BY indexname")).rows;
-      expect(indexes.map((i) => i.indexname)).toEqual(['resources_application', 'resources_claimable', 'resources_id_key', 'resources_live_name', 'resources_pkey']);
+      expect(indexes.map((i) => i.indexname)).toEqual(['resources_application', 'resources_claimable', 'resources_id_key', 'resources_live_name', 'resources_pkey', 'resources_state', 'resources_type']);
       expect(indexes[1].indexdef).toBe("CREATE INDEX resources_claimable ON public.resources USING btree (seq) WHERE ((pending_operation IS NOT NULL) AND (state <> 'failed'::text))");
       // With sequential scans priced out, the planner must be able to answer from the indexes.
       await c.query('SET enable_seqscan = off');
       const plan = async (sql: string) => JSON.stringify((await c.query(`EXPLAIN ${sql}`)).rows);
       expect(await plan("SELECT id FROM resources WHERE pending_operation IS NOT NULL AND state <> 'failed' AND (lease_expires_at IS NULL OR lease_expires_at <= 5) ORDER BY seq LIMIT 5 FOR UPDATE SKIP LOCKED"))
         .toContain('resources_claimable');
+      expect(await plan("SELECT * FROM resources WHERE type = 'postgres' AND seq > 10 ORDER BY seq LIMIT 50")).toContain('resources_type');
+      expect(await plan("SELECT * FROM resources WHERE state = 'active' AND seq > 10 ORDER BY seq LIMIT 50")).toContain('resources_state');
       expect(await plan("SELECT * FROM resources WHERE application = 'shop' ORDER BY seq LIMIT 5")).toContain('resources_application');
     } finally {
       await c.end();

@@ -77,17 +77,20 @@ describe('sqlite store', () => {
       await store.close();
       const db = new Database(filename, { readonly: true });
       try {
-        expect(db.prepare('SELECT version FROM innominatus_schema ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+        expect(db.prepare('SELECT version FROM innominatus_schema ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
         const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'resources' AND sql IS NOT NULL ORDER BY name").all();
         expect(indexes).toEqual([
           { name: 'resources_application', sql: 'CREATE INDEX resources_application ON resources (application, seq)' },
           { name: 'resources_claimable', sql: "CREATE INDEX resources_claimable ON resources (seq) WHERE pending_operation IS NOT NULL AND state <> 'failed'" },
           { name: 'resources_live_name', sql: "CREATE UNIQUE INDEX resources_live_name ON resources (application, name) WHERE state <> 'terminated'" },
+          { name: 'resources_state', sql: 'CREATE INDEX resources_state ON resources (state, seq)' },
+          { name: 'resources_type', sql: 'CREATE INDEX resources_type ON resources (type, seq)' },
         ]);
         const plan = (sql: string) => JSON.stringify(db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all());
         expect(plan("SELECT id FROM resources WHERE pending_operation IS NOT NULL AND state <> 'failed' AND (lease_expires_at IS NULL OR lease_expires_at <= 5) ORDER BY seq LIMIT 5"))
           .toContain('USING INDEX resources_claimable');
         expect(plan("SELECT * FROM resources WHERE application = 'shop' ORDER BY seq LIMIT 5")).toContain('USING INDEX resources_application');
+        expect(plan("SELECT * FROM resources WHERE type = 'postgres' AND seq > 10 ORDER BY seq LIMIT 50")).toContain('USING INDEX resources_type');
       } finally {
         db.close();
       }

@@ -98,9 +98,14 @@ export class MemoryStore implements Store {
   async listResources(filter: ResourceFilter = {}): Promise<ResourceRecord[]> {
     const limit = listLimit(filter.limit);
     const out: Row[] = [];
-    // Rows are kept in creation order (a Map keeps insertion order); stop at the limit.
+    // Rows are kept in creation order (a Map keeps insertion order); start after the cursor, stop at the limit.
+    let started = filter.after === undefined;
     for (const r of this.#rows.values()) {
       if (out.length >= limit) break;
+      if (!started) {
+        started = r.id === filter.after;
+        continue;
+      }
       if (matches(r, filter)) out.push(r);
     }
     return out.map((r) => this.#record(r));

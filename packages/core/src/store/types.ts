@@ -103,6 +103,13 @@ export interface ResourceFilter {
   state?: ResourceState;
   /** At most this many (default 1000, max 10000). */
   limit?: number;
+  /**
+   * The id of the last resource of the previous page: only the resources
+   * created after it, so pages follow one another in creation order without
+   * gaps or repeats, also while resources are created. An id the store does
+   * not have gives an empty page.
+   */
+  after?: string;
 }
 
 /** Filter for {@link Store.countResources}; every given field must match. */
@@ -139,7 +146,7 @@ export interface Store extends RunJournal {
   getResource(id: string): Promise<ResourceRecord | undefined>;
   /** The resource of this application and name that is not terminated. */
   findResource(application: string, name: string): Promise<ResourceRecord | undefined>;
-  /** Resources ordered by creation time; filtering and the limit happen in the store, not after loading. */
+  /** Resources ordered by creation time; filtering, the cursor (`after`) and the limit happen in the store, not after loading. */
   listResources(filter?: ResourceFilter): Promise<ResourceRecord[]>;
   /** How many resources match, without loading them (e.g. queue depth: `countResources({ pending: true })`). */
   countResources(filter?: ResourceCountFilter): Promise<number>;

@@ -117,6 +117,43 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       await expect(store.listResources({ limit: 0 })).rejects.toMatchObject({ code: 'OPTIONS_INVALID', message: 'list limit must be an integer from 1 to 10000, got 0' });
     });
 
+    it('pages with a cursor (the last id of a page): every resource once, in creation order, across page boundaries and with filters', async () => {
+      for (let n = 0; n < 7; n++) await store.createResource({ ...newResource(n), type: n % 2 ? 'redis' : 'postgres' });
+      const pages = async (filter: Parameters<Store['listResources']>[0], limit: number) => {
+        const out: string[][] = [];
+        let after: string | undefined;
+        for (;;) {
+          const page = await store.listResources({ ...filter, limit, ...(after ? { after } : {}) });
+          if (page.length === 0) return out;
+          out.push(page.map((r) => r.name));
+          after = page[page.length - 1]!.id;
+        }
+      };
+      expect(await pages({}, 3)).toEqual([['db-0', 'db-1', 'db-2'], ['db-3', 'db-4', 'db-5'], ['db-6']]);
+      expect(await pages({}, 7)).toEqual([['db-0', 'db-1', 'db-2', 'db-3', 'db-4', 'db-5', 'db-6']]);
+      expect(await pages({ type: 'postgres' }, 2)).toEqual([['db-0', 'db-2'], ['db-4', 'db-6']]);
+      expect(await pages({ type: 'redis', application: 'shop' }, 1)).toEqual([['db-1'], ['db-3'], ['db-5']]);
+      expect(await store.listResources({ after: 'no-such-id' })).toEqual([]);
+    });
+
+    it('pages while resources are created: none repeated, none that existed before skipped, the new ones at the end', async () => {
+      for (let n = 0; n < 5; n++) await store.createResource(newResource(n));
+      const seen: string[] = [];
+      let after: string | undefined;
+      let added = 5;
+      for (;;) {
+        const page = await store.listResources({ limit: 2, ...(after ? { after } : {}) });
+        if (page.length === 0) break;
+        seen.push(...page.map((r) => r.name));
+        after = page[page.length - 1]!.id;
+        // Others create resources between two page reads.
+        if (added < 9) await Promise.all([store.createResource(newResource(added++)), store.createResource(newResource(added++))]);
+      }
+      expect(seen.slice(0, 5)).toEqual(['db-0', 'db-1', 'db-2', 'db-3', 'db-4']);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect([...seen].sort()).toEqual(['db-0', 'db-1', 'db-2', 'db-3', 'db-4', 'db-5', 'db-6', 'db-7', 'db-8']);
+    });
+
     it('counts resources without loading them: by application, type, state and pending work (failed ones are not pending)', async () => {
       expect(await store.countResources()).toBe(0);
       const a = await store.createResource(newResource(0));

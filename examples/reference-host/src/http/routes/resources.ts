@@ -3,6 +3,7 @@ import { RESOURCE_STATES } from '@innominatus/core';
 import { NotFoundError } from '../../errors';
 import type { HostServices } from '../../host-services';
 import { resourceView, stepView, transitionView } from '../views';
+import { decodeCursor, MAX_CURSOR_LENGTH, pageOf } from '../../util/page-cursor';
 
 const idParams = {
   type: 'object',
@@ -15,6 +16,7 @@ interface ListQuery {
   type?: string;
   state?: (typeof RESOURCE_STATES)[number];
   limit: number;
+  cursor?: string;
 }
 
 /** `GET /api/resources`, `GET /api/resources/:id`, `POST /api/resources/:id/retry`. */
@@ -29,13 +31,17 @@ export function resourceRoutes(app: FastifyInstance, services: HostServices): vo
           type: { type: 'string', maxLength: 63 },
           state: { enum: [...RESOURCE_STATES] },
           limit: { type: 'integer', minimum: 1, maximum: 1000, default: 1000 },
+          cursor: { type: 'string', minLength: 1, maxLength: MAX_CURSOR_LENGTH },
         },
       },
     },
   }, async (request) => {
-    const { application, type, state, limit } = request.query;
-    const all = await services.store.listResources({ ...(application ? { application } : {}), ...(state ? { state } : {}), limit: 10_000 });
-    return { resources: all.filter((r) => !type || r.type === type).slice(0, limit).map(resourceView) };
+    const { application, type, state, limit, cursor } = request.query;
+    // Filtered and paged in the store (one more than asked for tells whether a next page exists); cost follows the page, not the total.
+    const after = cursor === undefined ? undefined : String(decodeCursor(cursor, ['string'])[0]);
+    const found = await services.store.listResources({ ...(application ? { application } : {}), ...(type ? { type } : {}), ...(state ? { state } : {}), ...(after ? { after } : {}), limit: limit + 1 });
+    const { items, next } = pageOf(found, limit, (r) => [r.id]);
+    return { resources: items.map(resourceView), ...(next ? { next } : {}) };
   });
 
   app.get<{ Params: { id: string } }>('/api/resources/:id', { schema: { params: idParams } }, async (request) => {
