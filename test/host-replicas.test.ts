@@ -32,7 +32,7 @@ describe('two hosts on one PostgreSQL database share the work', () => {
   beforeAll(async () => {
     db = await freshDatabase();
     dir = mkdtempSync(join(tmpdir(), 'innominatus-replicas-'));
-    cluster = createMockCluster();
+    cluster = createMockCluster({ autoCreateNamespaces: true });
     zalandoPostgresOperator(cluster, { pickupDelayMs: 20, createDelayMs: 200 });
     server = await cluster.listen();
     writeFileSync(join(dir, 'kubeconfig'), server.kubeconfigText);

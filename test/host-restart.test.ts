@@ -29,7 +29,7 @@ describe('the reference host as a process: killed mid-provisioning, the next sta
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'innominatus-restart-'));
     // The cluster outlives the host, as a real one would.
-    cluster = createMockCluster();
+    cluster = createMockCluster({ autoCreateNamespaces: true });
     zalandoPostgresOperator(cluster, { pickupDelayMs: 50, createDelayMs: 4000 });
     server = await cluster.listen();
     writeFileSync(join(dir, 'kubeconfig'), server.kubeconfigText);

@@ -12,7 +12,7 @@ import { PROVIDER_DIR } from './support/e2e-host';
 
 describe('docs/service-author-guide.md: embedding the engine and orchestrator', () => {
   const dir = mkdtempSync(join(tmpdir(), 'innominatus-guide-'));
-  const cluster = createMockCluster();
+  const cluster = createMockCluster({ autoCreateNamespaces: true });
   zalandoPostgresOperator(cluster, { createDelayMs: 50 });
   afterAll(async () => {
     await cluster.close();

@@ -11,7 +11,7 @@ describe('@innominatus/provider-sdk/testing', () => {
     const parent = await writeTree({});
     expect((await runCli(['init', 'cache-team', '--type', 'cache'], parent)).code).toBe(0);
     const provider = await loadProviderForTest(`${parent}/cache-team`);
-    const cluster = createMockCluster();
+    const cluster = createMockCluster({ namespaces: ['team-a'] });
     try {
       const run = await runWorkflow(provider, 'provision-cache', { parameters: { name: 'demo', namespace: 'team-a', size: 'large' }, cluster });
       expect(run.error).toBeUndefined();

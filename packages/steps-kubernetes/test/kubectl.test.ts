@@ -1,54 +1,125 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createMockCluster, zalandoPostgresOperator, type MockCluster } from '@innominatus/steps-kubernetes/testing';
-import { until } from './harness';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { postgresqlCrd, type MockObject } from '@innominatus/steps-kubernetes/testing';
+import { kubectlCluster, type KubectlCluster } from './kubectl-harness';
 
-const run = promisify(execFile);
-const KUBECTL = '/usr/bin/kubectl';
+const pg = (spec: Record<string, unknown> = {}, name = 'team-a'): MockObject => ({
+  apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', metadata: { name, namespace: 'apps' },
+  spec: { teamId: 'team', numberOfInstances: 1, postgresql: { version: '17' }, volume: { size: '1Gi' }, ...spec },
+});
+const ref = { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'team-a', namespace: 'apps' };
+const columns = (out: string) => out.trim().split('\n').map((l) => l.trim().split(/\s+/));
 
-/** kubectl against listen(); where kubectl is not installed, the same requests it makes are checked over plain HTTP instead. */
-describe('kubectl against cluster.listen()', () => {
-  let cluster: MockCluster;
-  let dir: string | undefined;
-  afterEach(async () => {
-    await cluster.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+/** kubectl with its default flags against the mock-cluster (HTTP): it must not tell it from a real API server. */
+describe('kubectl against mock-cluster', () => {
+  let k: KubectlCluster;
+  afterEach(async () => k.close());
+
+  it('applies client-side (created, unchanged, configured) and gets with the CRD printer columns', async () => {
+    k = await kubectlCluster(['--operator', 'zalando', '--namespace', 'apps', '--namespace', 'other']);
+    const file = k.file('pg.json', pg());
+    expect((await k.kubectl(['apply', '-f', file])).stdout.trim()).toBe('postgresql.acid.zalan.do/team-a created');
+    await vi.waitFor(() => expect(k.running.cluster.get(ref)?.status).toEqual({ PostgresClusterStatus: 'Running' }), { timeout: 5000 });
+    expect((await k.kubectl(['apply', '-f', file])).stdout.trim()).toBe('postgresql.acid.zalan.do/team-a unchanged');
+    expect((await k.kubectl(['apply', '-f', k.file('pg2.json', pg({ numberOfInstances: 2 }))])).stdout.trim()).toBe('postgresql.acid.zalan.do/team-a configured');
+    const table = columns((await k.kubectl(['get', 'pg', '-A'])).stdout);
+    expect(table[0]).toEqual(['NAMESPACE', 'NAME', 'TEAM', 'VERSION', 'PODS', 'VOLUME', 'CPU-REQUEST', 'MEMORY-REQUEST', 'AGE', 'STATUS']);
+    expect([table[1]!.slice(0, 6), table[1]!.slice(7)]).toEqual([['apps', 'team-a', 'team', '17', '2', '1Gi'], [expect.any(String)]]);
+    expect((await k.kubectl(['get', 'postgresql', 'team-a', '-n', 'apps', '-o', 'jsonpath={.spec.numberOfInstances}'])).stdout).toBe('2');
   });
 
-  it('lists postgresqls in all namespaces, gets one by short name, and applies server-side', async () => {
-    cluster = createMockCluster({ namespaces: ['apps', 'other'] });
-    const op = zalandoPostgresOperator(cluster, { pickupDelayMs: 1, createDelayMs: 1 });
-    for (const [ns, name] of [['apps', 'team-a'], ['other', 'team-b']]) {
-      cluster.apply({ apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', metadata: { name, namespace: ns }, spec: { teamId: 'team', numberOfInstances: 1, postgresql: { version: '17' }, volume: { size: '1Gi' } } });
-    }
-    await until(() => op.transitions.filter((t) => t.status === 'Running').length === 2);
-    const server = await cluster.listen();
-    if (!existsSync(KUBECTL)) {
-      for (const path of ['/version', '/api', '/apis', '/api/v1', '/apis/acid.zalan.do/v1']) expect((await fetch(server.url + path)).status).toBe(200);
-      const list = (await (await fetch(`${server.url}/apis/acid.zalan.do/v1/postgresqls`)).json()) as { items: { metadata: { name: string } }[] };
-      expect(list.items.map((i) => i.metadata.name)).toEqual(['team-a', 'team-b']);
-      return;
-    }
-    const all = await run(KUBECTL, ['--server', server.url, 'get', 'postgresqls', '-A']);
-    expect(all.stdout.trim().split('\n').map((l) => l.split(/\s+/).slice(0, 3).join(' '))).toEqual([
-      'NAMESPACE NAME STATUS', 'apps team-a Running', 'other team-b Running',
-    ]);
-    const one = await run(KUBECTL, ['--server', server.url, '-n', 'apps', 'get', 'pg', 'team-a', '-o', 'jsonpath={.status.PostgresClusterStatus}']);
-    expect(one.stdout).toBe('Running');
-    dir = mkdtempSync(join(tmpdir(), 'kubectl-'));
-    const kubeconfig = join(dir, 'config');
-    writeFileSync(kubeconfig, server.kubeconfigText);
-    writeFileSync(join(dir, 'cm.json'), JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'from-kubectl', namespace: 'apps' }, data: { a: 'b' } }));
-    const applied = await run(KUBECTL, ['--kubeconfig', kubeconfig, 'apply', '--server-side', '--validate=false', '-f', join(dir, 'cm.json')]);
-    expect(applied.stdout.trim()).toBe('configmap/from-kubectl serverside-applied');
-    expect(cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'from-kubectl', namespace: 'apps' })?.data).toEqual({ a: 'b' });
-    const secrets = await run(KUBECTL, ['--kubeconfig', kubeconfig, 'get', 'secrets', '-n', 'apps', '-l', 'cluster-name=team-a', '-o', 'name']);
-    expect(secrets.stdout.trim().split('\n').sort()).toEqual([
-      'secret/postgres.team-a.credentials.postgresql.acid.zalan.do', 'secret/standby.team-a.credentials.postgresql.acid.zalan.do',
-    ]);
+  it('shows the API server\'s 422 for a manifest outside the CRD schema, and prunes unknown fields with a warning', async () => {
+    k = await kubectlCluster(['--operator', 'zalando', '--namespace', 'apps']);
+    const bad = await k.kubectl(['apply', '-f', k.file('bad.json', pg({ postgresql: { version: '19' }, resources: { requests: { memory: '512m' } } }))]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('The postgresql "team-a" is invalid: \n* spec.postgresql.version: Unsupported value: "19": supported values: "14", "15", "16", "17", "18"\n* spec.resources.requests.memory: Invalid value: "512m": spec.resources.requests.memory in body should match');
+    const strict = await k.kubectl(['apply', '-f', k.file('extra.json', pg({ foo: 1 }))]);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain('strict decoding error: unknown field "spec.foo"');
+    const warned = await k.kubectl(['apply', '--validate=warn', '-f', k.file('extra.json', pg({ foo: 1 }))]);
+    expect(warned.stderr).toContain('Warning: unknown field "spec.foo"');
+    expect((k.running.cluster.get(ref)!.spec as Record<string, unknown>).foo).toBeUndefined();
+  });
+
+  it('applies server-side with field ownership: a dropped field is removed, another manager conflicts unless forced', async () => {
+    k = await kubectlCluster(['--namespace', 'apps']);
+    k.running.cluster.installCrds(postgresqlCrd());
+    const applied = await k.kubectl(['apply', '--server-side', '-f', k.file('pg.json', pg({ enableLogicalBackup: true }))]);
+    expect(applied.stdout.trim()).toBe('postgresql.acid.zalan.do/team-a serverside-applied');
+    await k.kubectl(['apply', '--server-side', '-f', k.file('pg.json', pg())]);
+    expect((k.running.cluster.get(ref)!.spec as Record<string, unknown>).enableLogicalBackup).toBeUndefined();
+    const other = k.file('other.json', pg({ numberOfInstances: 3 }));
+    const conflict = await k.kubectl(['apply', '--server-side', '--field-manager', 'someone-else', '-f', other]);
+    expect(conflict.code).toBe(1);
+    expect(conflict.stderr).toContain('Apply failed with 1 conflict: conflict with "kubectl" using acid.zalan.do/v1: .spec.numberOfInstances');
+    const forced = await k.kubectl(['apply', '--server-side', '--field-manager', 'someone-else', '--force-conflicts', '-f', other]);
+    expect(forced.code).toBe(0);
+    const managers = (k.running.cluster.get(ref)!.metadata.managedFields as Array<{ manager: string; operation: string }>).map((m) => `${m.manager}/${m.operation}`);
+    expect(managers).toEqual(['kubectl/Apply', 'someone-else/Apply']);
+    expect((k.running.cluster.get(ref)!.spec as Record<string, unknown>).numberOfInstances).toBe(3);
+  });
+
+  it('diffs and applies with --dry-run=server without storing anything or waking the operator', async () => {
+    k = await kubectlCluster(['--operator', 'zalando', '--namespace', 'apps']);
+    await k.kubectl(['apply', '-f', k.file('pg.json', pg())]);
+    await vi.waitFor(() => expect(k.running.cluster.get(ref)?.status).toEqual({ PostgresClusterStatus: 'Running' }), { timeout: 5000 });
+    const before = k.running.cluster.get(ref)!;
+    const rv = k.running.cluster.store.resourceVersion;
+    const changed = k.file('pg2.json', pg({ numberOfInstances: 2 }));
+    const diff = await k.kubectl(['diff', '-f', changed]);
+    expect(diff.code).toBe(1);
+    expect(diff.stdout).toContain('-  numberOfInstances: 1\n+  numberOfInstances: 2');
+    expect(diff.stdout).toContain('-  generation: 1\n+  generation: 2');
+    expect(diff.stdout).not.toMatch(/^[-+]\s+resourceVersion/m);
+    expect((await k.kubectl(['apply', '--dry-run=server', '-f', changed])).stdout.trim()).toBe('postgresql.acid.zalan.do/team-a configured (server dry run)');
+    expect((await k.kubectl(['apply', '--dry-run=server', '-f', k.file('new.json', pg({}, 'team-b'))])).stdout.trim()).toBe('postgresql.acid.zalan.do/team-b created (server dry run)');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(k.running.cluster.get(ref)).toEqual(before);
+    expect(k.running.cluster.get({ ...ref, name: 'team-b' })).toBeUndefined();
+    expect(k.running.cluster.store.resourceVersion).toBe(rv);
+  });
+
+  it('explains the CRD\'s fields and a built-in kind', async () => {
+    k = await kubectlCluster(['--namespace', 'apps']);
+    k.running.cluster.installCrds(postgresqlCrd());
+    const version = await k.kubectl(['explain', 'pg.spec.postgresql.version']);
+    expect(version.stdout).toContain('FIELD: version <string>');
+    expect(version.stdout).toContain('ENUM:\n    14\n    15\n    16\n    17\n    18');
+    const spec = await k.kubectl(['explain', 'postgresql.spec']);
+    expect(spec.stdout).toMatch(/numberOfInstances\t<integer> -required-/);
+    expect((await k.kubectl(['explain', 'configmap.data'])).stdout).toContain('FIELD: data <map[string]string>');
+  });
+
+  it('waits for a status, patches (json and merge) and the operator sees the merge patch', async () => {
+    k = await kubectlCluster(['--operator', 'zalando', '--namespace', 'apps']);
+    await k.kubectl(['apply', '-f', k.file('pg.json', pg())]);
+    const wait = await k.kubectl(['wait', '-n', 'apps', '--for=jsonpath={.status.PostgresClusterStatus}=Running', 'pg/team-a', '--timeout=10s']);
+    expect(wait.stdout.trim()).toBe('postgresql.acid.zalan.do/team-a condition met');
+    const json = await k.kubectl(['patch', '-n', 'apps', 'pg', 'team-a', '--type=json', '-p', '[{"op":"replace","path":"/spec/numberOfInstances","value":2}]']);
+    expect(json.stdout.trim()).toBe('postgresql.acid.zalan.do/team-a patched');
+    const merge = await k.kubectl(['patch', '-n', 'apps', 'pg', 'team-a', '--type=merge', '-p', '{"spec":{"numberOfInstances":3}}']);
+    expect(merge.stdout.trim()).toBe('postgresql.acid.zalan.do/team-a patched');
+    const stored = k.running.cluster.get(ref)!;
+    expect([(stored.spec as Record<string, unknown>).numberOfInstances, stored.metadata.generation]).toEqual([3, 3]);
+    await vi.waitFor(() => expect(k.running.cluster.get(ref)?.status).toEqual({ PostgresClusterStatus: 'Updating' }), { timeout: 5000 });
+    const strategic = await k.kubectl(['patch', '-n', 'apps', 'pg', 'team-a', '-p', '{"spec":{"numberOfInstances":4}}']);
+    expect(strategic.code).toBe(1);
+    expect(strategic.stderr).toContain('application/strategic-merge-patch+json is not supported by acid.zalan.do/v1, Kind=postgresql: the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
+  });
+
+  it('deletes with finalizers: the object stays Terminating until they are removed', async () => {
+    k = await kubectlCluster(['--namespace', 'apps']);
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'held', namespace: 'apps', finalizers: ['example.com/hold'] }, data: { a: 'b' } };
+    await k.kubectl(['apply', '-f', k.file('cm.json', cm)]);
+    const del = await k.kubectl(['delete', '-n', 'apps', 'configmap', 'held', '--wait=false']);
+    expect(del.stdout.trim()).toBe('configmap "held" deleted');
+    const held = k.running.cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'held', namespace: 'apps' })!;
+    expect(held.metadata.deletionTimestamp).toEqual(expect.any(String));
+    const waiting = k.kubectl(['delete', '-n', 'apps', 'configmap', 'held', '--timeout=15s']);
+    await new Promise((r) => setTimeout(r, 500));
+    await k.kubectl(['patch', '-n', 'apps', 'configmap', 'held', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
+    expect((await waiting).code).toBe(0);
+    expect(k.running.cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'held', namespace: 'apps' })).toBeUndefined();
+    const missingNs = await k.kubectl(['apply', '-f', k.file('elsewhere.json', { ...cm, metadata: { name: 'x', namespace: 'nowhere' } })]);
+    expect(missingNs.stderr).toContain('namespaces "nowhere" not found');
   });
 });

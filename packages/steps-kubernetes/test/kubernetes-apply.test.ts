@@ -6,6 +6,8 @@ import { SERVE_MODES } from './serve-modes';
 
 const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { LOG_LEVEL: 'info' } };
 const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } };
+/** Writes into a namespace that does not exist are 404, as on a real cluster. */
+const WITH_APPS = { namespaces: ['default', 'apps'] };
 
 describe.each(SERVE_MODES)('kubernetes-apply through %s', (mode) => {
   let cluster: MockCluster;
@@ -20,8 +22,8 @@ describe.each(SERVE_MODES)('kubernetes-apply through %s', (mode) => {
     const ns = cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: 'apps' })!;
     expect(out).toEqual({
       objects: [
-        { apiVersion: 'v1', kind: 'Namespace', name: 'apps', uid: ns.metadata.uid, resourceVersion: ns.metadata.resourceVersion, generation: 1 },
-        { apiVersion: 'v1', kind: 'ConfigMap', name: 'settings', namespace: 'apps', uid: cm.metadata.uid, resourceVersion: cm.metadata.resourceVersion, generation: 1 },
+        { apiVersion: 'v1', kind: 'Namespace', name: 'apps', uid: ns.metadata.uid, resourceVersion: ns.metadata.resourceVersion },
+        { apiVersion: 'v1', kind: 'ConfigMap', name: 'settings', namespace: 'apps', uid: cm.metadata.uid, resourceVersion: cm.metadata.resourceVersion },
       ],
     });
     const patch = cluster.requests.find((r) => r.verb === 'patch' && r.path === '/api/v1/namespaces/apps/configmaps/settings')!;
@@ -29,7 +31,7 @@ describe.each(SERVE_MODES)('kubernetes-apply through %s', (mode) => {
   });
 
   it('changes nothing when applied a second time', async () => {
-    ({ cluster, client } = await harness(mode));
+    ({ cluster, client } = await harness(mode, WITH_APPS));
     const step = kubernetesApply({ client });
     const first = await step.run({ manifests: [configMap], namespace: 'apps' }, context());
     const rvBefore = cluster.store.resourceVersion;
@@ -39,7 +41,7 @@ describe.each(SERVE_MODES)('kubernetes-apply through %s', (mode) => {
   });
 
   it('outputs a generation that stays on a label-only change and on status writes, and moves on a spec change', async () => {
-    ({ cluster, client } = await harness(mode));
+    ({ cluster, client } = await harness(mode, WITH_APPS));
     zalandoPostgresOperator(cluster, { createDelayMs: 0, updateDelayMs: 0 });
     const step = kubernetesApply({ client });
     const pg = { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', metadata: { name: 'team-db' }, spec: { teamId: 'team', numberOfInstances: 1, postgresql: { version: '17' }, volume: { size: '1Gi' } } };
@@ -60,25 +62,25 @@ describe.each(SERVE_MODES)('kubernetes-apply through %s', (mode) => {
   });
 
   it('uses the kubeconfig namespace when neither manifest nor step names one, and force: false is passed on', async () => {
-    ({ cluster, client } = await harness(mode));
+    ({ cluster, client } = await harness(mode, WITH_APPS));
     const out = await kubernetesApply({ client }).run({ manifests: [configMap], force: false }, context());
     expect(out.objects[0]!.namespace).toBe('default');
     expect(cluster.requests.find((r) => r.verb === 'patch')!.query.force).toBe('false');
   });
 
   it('fails at once with the API message on a 4xx such as 422', async () => {
-    ({ cluster, client } = await harness(mode));
+    ({ cluster, client } = await harness(mode, WITH_APPS));
     zalandoPostgresOperator(cluster);
     const bad = { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', metadata: { name: 'team-db' }, spec: { teamId: 'team', numberOfInstances: 1, postgresql: { version: '17' }, volume: { size: 'lots' } } };
     const err = await rejection(kubernetesApply({ client }).run({ manifests: [bad], namespace: 'apps' }, context()));
     expect(err.kubernetesCode).toBe('K8S_REJECTED');
     expect(err.retryable).toBe(false);
-    expect(err.message).toBe('manifests[0] (postgresql apps/team-db): patch postgresqls.acid.zalan.do "team-db" in namespace "apps" was rejected (HTTP 422): postgresql.acid.zalan.do "team-db" is invalid: spec.volume.size: Invalid value: "lots": must be a quantity such as "5Gi"');
+    expect(err.message).toBe('manifests[0] (postgresql apps/team-db): patch postgresqls.acid.zalan.do "team-db" in namespace "apps" was rejected (HTTP 422): postgresql.acid.zalan.do "team-db" is invalid: spec.volume.size: Invalid value: "lots": spec.volume.size in body should match \'^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$\'');
     expect(cluster.countRequests({ verb: 'patch' })).toBe(1);
   });
 
   it('retries 429 honouring Retry-After, then 500 and a connection reset, then succeeds', async () => {
-    ({ cluster, client } = await harness(mode));
+    ({ cluster, client } = await harness(mode, WITH_APPS));
     const path = '/api/v1/namespaces/apps/configmaps/settings';
     cluster.faults.failNext({ path, status: 429, retryAfter: 1 });
     cluster.faults.failNext({ path, status: 500 });
@@ -91,7 +93,7 @@ describe.each(SERVE_MODES)('kubernetes-apply through %s', (mode) => {
   });
 
   it('gives up on a lasting 503 with a retryable error', async () => {
-    ({ cluster, client } = await harness(mode));
+    ({ cluster, client } = await harness(mode, WITH_APPS));
     cluster.faults.failNext({ verb: 'patch', status: 503, times: 100 });
     const err = await rejection(kubernetesApply({ client }).run({ manifests: [configMap], namespace: 'apps' }, context()));
     expect(err.kubernetesCode).toBe('K8S_UNAVAILABLE');
@@ -101,7 +103,7 @@ describe.each(SERVE_MODES)('kubernetes-apply through %s', (mode) => {
   });
 
   it('names verb, resource and namespace on a 403', async () => {
-    ({ cluster, client } = await harness(mode));
+    ({ cluster, client } = await harness(mode, WITH_APPS));
     cluster.faults.failNext({ verb: 'patch', status: 403, message: 'configmaps "settings" is forbidden: User "ci" cannot patch resource "configmaps" in API group "" in the namespace "apps"' });
     const err = await rejection(kubernetesApply({ client }).run({ manifests: [configMap], namespace: 'apps' }, context()));
     expect(err.kubernetesCode).toBe('K8S_FORBIDDEN');
@@ -110,7 +112,7 @@ describe.each(SERVE_MODES)('kubernetes-apply through %s', (mode) => {
   });
 
   it('says when the cluster does not serve a kind', async () => {
-    ({ cluster, client } = await harness(mode));
+    ({ cluster, client } = await harness(mode, WITH_APPS));
     const err = await rejection(kubernetesApply({ client }).run({ manifests: [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }] }, context()));
     expect(err.kubernetesCode).toBe('K8S_NOT_FOUND');
     expect(err.message).toBe("the cluster does not serve kind 'Widget' in 'example.com/v1' (is its CustomResourceDefinition installed?)");

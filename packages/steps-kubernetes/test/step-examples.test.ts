@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEngine, type StepDefinition, type Workflow } from '@innominatus/core';
 import { kubernetesSteps } from '@innominatus/steps-kubernetes';
 import { zalandoPostgresOperator, type MockCluster } from '@innominatus/steps-kubernetes/testing';
@@ -30,6 +30,7 @@ describe('step examples', () => {
     expect(result.status).toBe('succeeded');
     expect(cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'settings', namespace: 'apps' })?.data).toEqual({ LOG_LEVEL: 'info' });
     expect(cluster.get({ apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'team-myapp-db', namespace: 'apps' })).toBeUndefined();
-    expect(cluster.list('v1', 'Secret', { namespace: 'apps' }).map((s) => [s.metadata.name, Object.keys(s.data as object)])).toEqual([['cache-redis-password', ['password']]]);
+    // The operator removes the cluster's Secrets after the cluster is gone, as the real one does.
+    await vi.waitFor(() => expect(cluster.list('v1', 'Secret', { namespace: 'apps' }).map((s) => [s.metadata.name, Object.keys(s.data as object)])).toEqual([['cache-redis-password', ['password']]]));
   });
 });

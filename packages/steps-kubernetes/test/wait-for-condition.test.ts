@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isSensitive, reveal } from '@innominatus/core';
 import { KubernetesClient, waitForCondition } from '@innominatus/steps-kubernetes';
-import { POSTGRESQL_KIND_SPEC, zalandoPostgresOperator, type MockCluster, type MockObject } from '@innominatus/steps-kubernetes/testing';
+import { postgresqlCrd, zalandoPostgresOperator, type MockCluster, type MockObject } from '@innominatus/steps-kubernetes/testing';
 import { context, harness, rejection, until } from './harness';
 import { SERVE_MODES } from './serve-modes';
 import { isNewerResourceVersion } from '../src/wait/resource-version';
@@ -92,7 +92,7 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
 
   it('re-lists after a dropped watch and still sees the change', async () => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
-    cluster.registerKind(POSTGRESQL_KIND_SPEC);
+    cluster.installCrds(postgresqlCrd());
     cluster.apply(pg('team-db'));
     cluster.faults.dropWatchAfter({ verb: 'watch', path: PG_PATH, events: 0 });
     const waiting = waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING }, context());
@@ -106,7 +106,7 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
 
   it('re-lists after 410 Gone and still sees the change', async () => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
-    cluster.registerKind(POSTGRESQL_KIND_SPEC);
+    cluster.installCrds(postgresqlCrd());
     cluster.apply(pg('team-db'));
     cluster.faults.goneOnWatch({ path: PG_PATH });
     const waiting = waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING }, context());
@@ -136,7 +136,7 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
 
   it('with sinceResourceVersion, ignores the stale status of a changed object and succeeds on a newer observation', async () => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
-    cluster.registerKind(POSTGRESQL_KIND_SPEC);
+    cluster.installCrds(postgresqlCrd());
     cluster.apply(pg('team-db'));
     // The last update failed; then the spec changes: the status is still the old one.
     cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'UpdateFailed' });
@@ -167,7 +167,7 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
 
   it('with sinceResourceVersion, succeeds at once on an object that is already newer when the watch lists', async () => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
-    cluster.registerKind(POSTGRESQL_KIND_SPEC);
+    cluster.installCrds(postgresqlCrd());
     const since = cluster.apply(pg('team-db')).metadata.resourceVersion!;
     // The operator went through Updating to Running before anyone watched.
     cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'Updating' });
@@ -183,7 +183,7 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
 
   it('with sinceResourceVersion null, counts every observation', async () => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
-    cluster.registerKind(POSTGRESQL_KIND_SPEC);
+    cluster.installCrds(postgresqlCrd());
     cluster.apply(pg('team-db'));
     cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'Running' });
     const out = await waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING, sinceResourceVersion: null }, context());
@@ -192,7 +192,7 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
 
   it('with sinceResourceVersion, times out quoting the stale observation and its resourceVersion', async () => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
-    cluster.registerKind(POSTGRESQL_KIND_SPEC);
+    cluster.installCrds(postgresqlCrd());
     cluster.apply(pg('team-db'));
     const since = cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'Running' }).metadata.resourceVersion!;
     const err = await rejection(waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING, sinceResourceVersion: since, timeout: '200ms' }, context()));

@@ -38,7 +38,8 @@ function clusterProbe(source: KubeConfigSource): ReadinessProbe {
  */
 export async function kubernetesAccess(config: HostConfig['kubernetes'], simulation: ZalandoOperatorOptions = {}, stateFile?: string): Promise<KubernetesAccess> {
   if (config.mode === 'simulate') {
-    const cluster = createMockCluster();
+    // A simulated cluster where the namespace of each application already exists, as on a prepared real one.
+    const cluster = createMockCluster({ autoCreateNamespaces: true });
     const operator = zalandoPostgresOperator(cluster, simulation);
     // Restored after the operator is attached, so it takes the restored clusters up again.
     const state = stateFile === undefined ? undefined : keepSimulationState(cluster, stateFile);

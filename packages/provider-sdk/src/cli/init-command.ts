@@ -132,7 +132,7 @@ import { createMockCluster } from '@innominatus/steps-kubernetes/testing';
 describe('${name}', () => {
   it('creates a ${type}', async () => {
     const provider = await loadProviderForTest(new URL('..', import.meta.url));
-    const cluster = await createMockCluster();
+    const cluster = await createMockCluster({ namespaces: ['team-a'] });
     try {
       const run = await runWorkflow(provider, 'provision-${type}', {
         parameters: { name: 'demo', namespace: 'team-a' },

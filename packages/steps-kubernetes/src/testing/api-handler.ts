@@ -1,10 +1,10 @@
 import type { PassThrough } from 'node:stream';
-import { loadYaml } from '@kubernetes/client-node';
 import { ApiStatusError, reasonFor, statusBody } from './api-status';
 import { apiGroup, coreVersions, groupList, resourceList, versionInfo } from './discovery';
 import type { FaultInjector, RequestInfo } from './fault-injector';
-import { isPlainObject } from './merge';
-import type { ObjectStore } from './object-store';
+import type { ListFilter, ObjectStore, WriteResult } from './object-store';
+import { openApiV2, openApiV3Document, openApiV3Root } from './openapi';
+import { deleteOptions, header, parseBody, patchTypeOf, writeOptions } from './request-options';
 import { toTable, wantsTable } from './table';
 import type { LoggedRequest, MockObject, MockRequest, MockResponse, ResolvedKind } from './types';
 import { openWatchStream } from './watch-stream';
@@ -87,6 +87,9 @@ export class ApiHandler {
     const seg = path.split('/').filter(Boolean).map(decodeURIComponent);
     if (method === 'GET') {
       if (path === '/version') return ok(versionInfo());
+      if (path === '/openapi/v2') return ok(openApiV2(this.store));
+      if (path === '/openapi/v3') return ok(openApiV3Root(this.store));
+      if (path.startsWith('/openapi/v3/')) return ok(found(openApiV3Document(this.store, path.slice('/openapi/v3/'.length))));
       if (path === '/api') return ok(coreVersions());
       if (path === '/apis') return ok(groupList(this.store));
       if (seg[0] === 'api' && seg.length === 2) return ok(found(resourceList(this.store, '', seg[1]!)));
@@ -119,81 +122,90 @@ export class ApiHandler {
   }
 
   #resource(req: MockRequest, info: RequestInfo, rp: ResourcePath): MockResponse {
-    const { kind, namespace, name, subresource } = rp;
-    const { store } = this;
-    const sub = subresource === 'status' ? { subresource: 'status' as const } : {};
-    const accept = header(req, 'accept');
     switch (info.method) {
-      case 'GET': {
-        if (name !== undefined) {
-          const o = store.require(kind, namespace, name);
-          return ok(wantsTable(accept) ? toTable([o], String(store.resourceVersion)) : o);
-        }
-        const filter = {
-          ...(namespace ? { namespace } : {}),
-          ...(info.query.labelSelector ? { labelSelector: info.query.labelSelector } : {}),
-          ...(info.query.fieldSelector ? { fieldSelector: info.query.fieldSelector } : {}),
-        };
-        if (info.verb === 'watch') {
-          const drop = this.faults.takeDrop(info);
-          let opened: PassThrough | undefined;
-          const stream = openWatchStream(store, {
-            kind, filter, resourceVersion: info.query.resourceVersion ?? '',
-            ...(drop !== undefined ? { dropAfter: drop } : {}),
-            gone: this.faults.takeGone(info),
-            ...(info.query.timeoutSeconds ? { timeoutSeconds: Number(info.query.timeoutSeconds) } : {}),
-            bookmarks: info.query.allowWatchBookmarks === 'true',
-            onClose: () => void (opened && this.#streams.delete(opened)),
-          });
-          if (!stream.writableEnded) this.#streams.add((opened = stream));
-          return { status: 200, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, stream };
-        }
-        const items = store.list(kind, filter);
-        const rv = String(store.resourceVersion);
-        if (wantsTable(accept)) return ok(toTable(items, rv));
-        return ok({ apiVersion: kind.apiVersion, kind: `${kind.kind}List`, metadata: { resourceVersion: rv }, items });
-      }
-      case 'POST': {
-        if (name !== undefined) throw new ApiStatusError(405, 'MethodNotAllowed', 'POST is not allowed on a named resource');
-        const body = parseBody(req);
-        withNamespace(body, kind, namespace);
-        return ok(store.create(kind, body), 201);
-      }
-      case 'PUT': {
-        if (name === undefined) throw new ApiStatusError(405, 'MethodNotAllowed', 'PUT needs a resource name');
-        const body = parseBody(req);
-        checkName(body, name);
-        withNamespace(body, kind, namespace);
-        const r = store.replace(kind, body, sub);
-        return ok(r.object, r.created ? 201 : 200);
-      }
-      case 'PATCH': {
-        if (name === undefined) throw new ApiStatusError(405, 'MethodNotAllowed', 'PATCH needs a resource name');
-        const type = (header(req, 'content-type') ?? '').split(';')[0]!.trim();
-        if (type === 'application/apply-patch+yaml' || type === 'application/apply-patch+json') {
-          if (!info.query.fieldManager) throw new ApiStatusError(400, 'BadRequest', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
-          const body = parseBody(req, true);
-          checkName(body, name);
-          if (body.apiVersion !== kind.apiVersion || body.kind !== kind.kind) {
-            throw new ApiStatusError(400, 'BadRequest', `the API version in the data (${String(body.apiVersion)}) and kind (${String(body.kind)}) do not match the request (${kind.apiVersion}, ${kind.kind})`);
-          }
-          withNamespace(body, kind, namespace);
-          const r = store.apply(kind, body, sub);
-          return ok(r.object, r.created ? 201 : 200);
-        }
-        if (type === 'application/merge-patch+json' || type === 'application/strategic-merge-patch+json') {
-          return ok(store.mergePatch(kind, namespace, name, parseBody(req, false, true), sub).object);
-        }
-        throw new ApiStatusError(415, 'UnsupportedMediaType', `the mock cluster does not support patch type '${type}'`);
-      }
-      case 'DELETE': {
-        if (name === undefined) throw new ApiStatusError(405, 'MethodNotAllowed', 'deleting a collection is not supported by the mock cluster');
-        const gone = store.delete(kind, namespace, name);
-        return ok(gone.metadata.deletionTimestamp && store.get(kind, namespace, name) ? gone : { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, group: kind.group, kind: kind.plural, uid: gone.metadata.uid } });
-      }
-      default:
-        throw new ApiStatusError(405, 'MethodNotAllowed', `method ${info.method} is not allowed`);
+      case 'GET': return this.#read(req, info, rp);
+      case 'POST': return this.#post(req, info, rp);
+      case 'PUT': return this.#put(req, info, rp);
+      case 'PATCH': return this.#patch(req, info, rp);
+      case 'DELETE': return this.#delete(req, info, rp);
+      default: throw new ApiStatusError(405, 'MethodNotAllowed', `method ${info.method} is not allowed`);
     }
+  }
+
+  #read(req: MockRequest, info: RequestInfo, rp: ResourcePath): MockResponse {
+    const { kind, namespace, name } = rp;
+    const table = wantsTable(header(req, 'accept'));
+    const includeObject = info.query.includeObject === 'Object';
+    if (name !== undefined) {
+      const o = this.store.require(kind, namespace, name);
+      return ok(table ? toTable(kind, [o], String(this.store.resourceVersion), includeObject) : o);
+    }
+    const filter = listFilter(info.query, namespace);
+    if (info.verb === 'watch') return this.#watch(info, kind, filter, table ? (o: MockObject) => toTable(kind, [o], o.metadata.resourceVersion ?? '', includeObject) : undefined);
+    const items = this.store.list(kind, filter);
+    const rv = String(this.store.resourceVersion);
+    if (table) return ok(toTable(kind, items, rv, includeObject));
+    return ok({ apiVersion: kind.apiVersion, kind: `${kind.kind}List`, metadata: { resourceVersion: rv }, items });
+  }
+
+  #watch(info: RequestInfo, kind: ResolvedKind, filter: ListFilter, transform: ((o: MockObject) => unknown) | undefined): MockResponse {
+    const drop = this.faults.takeDrop(info);
+    let opened: PassThrough | undefined;
+    const stream = openWatchStream(this.store, {
+      kind, filter, resourceVersion: info.query.resourceVersion ?? '',
+      ...(drop !== undefined ? { dropAfter: drop } : {}),
+      gone: this.faults.takeGone(info),
+      ...(info.query.timeoutSeconds ? { timeoutSeconds: Number(info.query.timeoutSeconds) } : {}),
+      bookmarks: info.query.allowWatchBookmarks === 'true',
+      ...(transform ? { transform } : {}),
+      onClose: () => void (opened && this.#streams.delete(opened)),
+    });
+    if (!stream.writableEnded) this.#streams.add((opened = stream));
+    return { status: 200, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, stream };
+  }
+
+  #post(req: MockRequest, info: RequestInfo, rp: ResourcePath): MockResponse {
+    if (rp.name !== undefined) throw new ApiStatusError(405, 'MethodNotAllowed', 'POST is not allowed on a named resource');
+    const body = parseBody(req);
+    withNamespace(body, rp.kind, rp.namespace);
+    return written(this.store.create(rp.kind, body, writeOptions(req, info.query, undefined)), 201);
+  }
+
+  #put(req: MockRequest, info: RequestInfo, rp: ResourcePath): MockResponse {
+    if (rp.name === undefined) throw new ApiStatusError(405, 'MethodNotAllowed', 'PUT needs a resource name');
+    const body = parseBody(req);
+    checkName(body, rp.name);
+    withNamespace(body, rp.kind, rp.namespace);
+    return written(this.store.replace(rp.kind, body, writeOptions(req, info.query, rp.subresource)));
+  }
+
+  #patch(req: MockRequest, info: RequestInfo, rp: ResourcePath): MockResponse {
+    const { kind, namespace, name } = rp;
+    if (name === undefined) throw new ApiStatusError(405, 'MethodNotAllowed', 'PATCH needs a resource name');
+    const type = patchTypeOf(header(req, 'content-type'));
+    const options = writeOptions(req, info.query, rp.subresource);
+    if (type !== 'apply') return written(this.store.patch(kind, namespace, name, type, parseBody(req, { anyJson: true }), options));
+    if (!info.query.fieldManager) throw new ApiStatusError(400, 'BadRequest', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+    const body = parseBody(req, { yaml: true });
+    checkName(body, name);
+    if (body.apiVersion !== kind.apiVersion || body.kind !== kind.kind) {
+      throw new ApiStatusError(400, 'BadRequest', `the API version in the data (${String(body.apiVersion)}) and kind (${String(body.kind)}) do not match the request (${kind.apiVersion}, ${kind.kind})`);
+    }
+    withNamespace(body, kind, namespace);
+    const r = this.store.apply(kind, body, options);
+    return written(r, r.created ? 201 : 200);
+  }
+
+  #delete(req: MockRequest, info: RequestInfo, rp: ResourcePath): MockResponse {
+    const { kind, namespace, name } = rp;
+    const options = deleteOptions(req, info.query);
+    if (name === undefined) {
+      const items = this.store.list(kind, listFilter(info.query, namespace)).map((o) => this.store.delete(kind, o.metadata.namespace, o.metadata.name, options));
+      return ok({ apiVersion: kind.apiVersion, kind: `${kind.kind}List`, metadata: { resourceVersion: String(this.store.resourceVersion) }, items });
+    }
+    const gone = this.store.delete(kind, namespace, name, options);
+    if (gone.metadata.deletionTimestamp && (options.dryRun || this.store.get(kind, namespace, name))) return ok(gone);
+    return ok({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, group: kind.group, kind: kind.plural, uid: gone.metadata.uid } });
   }
 }
 
@@ -220,26 +232,24 @@ function ok(body: unknown, status = 200): MockResponse {
   return { status, headers: JSON_HEADERS, body: JSON.stringify(body) };
 }
 
+/** A write's answer, with its warnings as `Warning: 299 - "..."` headers. */
+function written(result: WriteResult, status = 200): MockResponse {
+  const headers: Record<string, string> = { ...JSON_HEADERS };
+  if (result.warnings.length) headers.warning = result.warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ');
+  return { status, headers, body: JSON.stringify(result.object) };
+}
+
+function listFilter(query: Record<string, string>, namespace: string | undefined): ListFilter {
+  return {
+    ...(namespace ? { namespace } : {}),
+    ...(query.labelSelector ? { labelSelector: query.labelSelector } : {}),
+    ...(query.fieldSelector ? { fieldSelector: query.fieldSelector } : {}),
+  };
+}
+
 function found<T>(value: T | undefined): T {
   if (value === undefined) throw new ApiStatusError(404, 'NotFound', 'the server could not find the requested resource');
   return value;
-}
-
-function header(req: MockRequest, name: string): string | undefined {
-  const v = req.headers[name] ?? req.headers[name.toLowerCase()];
-  return Array.isArray(v) ? v.join(', ') : v;
-}
-
-function parseBody(req: MockRequest, yaml = false, anyObject = false): MockObject {
-  let value: unknown;
-  try {
-    value = yaml ? loadYaml(req.body) : JSON.parse(req.body);
-  } catch (err) {
-    throw new ApiStatusError(400, 'BadRequest', `the request body does not parse: ${(err as Error).message.split('\n')[0]}`);
-  }
-  if (!isPlainObject(value)) throw new ApiStatusError(400, 'BadRequest', 'the request body must be an object');
-  if (!anyObject && !isPlainObject(value.metadata)) throw new ApiStatusError(400, 'BadRequest', 'the object has no metadata');
-  return value as MockObject;
 }
 
 function checkName(body: MockObject, name: string): void {

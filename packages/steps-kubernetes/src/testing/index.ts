@@ -11,13 +11,20 @@ export type { MockClusterServer } from './http-transport';
 export { mockKubeConfig } from './kubeconfig';
 export { FaultInjector } from './fault-injector';
 export type { FailOptions, RequestMatch, RequestInfo } from './fault-injector';
-export { ObjectStore, splitApiVersion, DEFAULT_HISTORY_LIMIT } from './object-store';
-export type { ListFilter, WriteResult } from './object-store';
+export { ObjectStore, splitApiVersion, resourceName, DEFAULT_HISTORY_LIMIT, DEFAULT_FIELD_MANAGER } from './object-store';
+export type { ListFilter, WriteResult, WriteOptions, DeleteOptions, PatchType } from './object-store';
+export type { ManagedFieldsEntry } from './managed-fields';
+export { startMockClusterFromArgs, MockClusterUsageError, MOCK_CLUSTER_USAGE } from './cli/mock-cluster-cli';
+export type { MockClusterProcess } from './cli/mock-cluster-cli';
 export { ApiStatusError } from './api-status';
 export { BUILTIN_KINDS } from './builtin-kinds';
 export type { KindSpec, ResolvedKind, MockObject, MockObjectMeta, StoreEvent, LoggedRequest, MockRequest, MockResponse } from './types';
 export {
-  zalandoPostgresOperator, credentialsSecretName, generatePassword, ROLE_NAME,
-  POSTGRESQL_KIND_SPEC, POSTGRESQL_API_VERSION, POSTGRESQL_KIND, validatePostgresqlSchema,
+  zalandoPostgresOperator, POSTGRES_OPERATOR_FINALIZER, credentialsSecretName, generatePassword, ROLE_NAME,
+  POSTGRESQL_API_VERSION, POSTGRESQL_KIND, postgresqlCrd, postgresqlSchema, POSTGRES_VERSIONS_V2, QUANTITY_PATTERN, CPU_PATTERN, ROLE_FLAGS,
 } from './zalando/index';
+export { operatorSimulator } from './simulator/operator-simulator';
+export type { OperatorSimulator, OperatorSimulatorOptions, SimulatorContext } from './simulator/operator-simulator';
+export { recordEvent } from './simulator/events';
+export type { EventSpec } from './simulator/events';
 export type { ZalandoOperator, ZalandoOperatorOptions, ZalandoScript, ZalandoCreateOutcome, ZalandoUpdateOutcome, ZalandoTransition } from './zalando/index';

@@ -1,7 +1,9 @@
 import type { EventEmitter } from 'node:events';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ApiHandler } from './api-handler';
+import { loadCrds } from '../crd/index';
 import { BUILTIN_KINDS } from './builtin-kinds';
+import { startControllers } from './controllers';
 import { FaultInjector, matches, type RequestMatch } from './fault-injector';
 import { listenHttp, type MockClusterServer } from './http-transport';
 import { mockKubeConfig } from './kubeconfig';
@@ -11,10 +13,20 @@ import type { KindSpec, LoggedRequest, MockObject, MockRequest, MockResponse, Re
 
 /** Options of {@link createMockCluster}. */
 export interface MockClusterOptions {
-  /** Namespaces created at start (default `['default']`). Objects may use any namespace. */
+  /**
+   * Namespaces created at start (default `['default']`). Writes through the
+   * API into a namespace that does not exist answer 404, as on a real
+   * server; {@link MockCluster.apply} creates a missing namespace first.
+   */
   namespaces?: string[];
   /** Events kept for resuming watches before they answer 410 Gone (default 10,000). */
   historyLimit?: number;
+  /**
+   * Create a namespace on the first write into it instead of answering 404
+   * (default false): for simulations that stand for a cluster where every
+   * namespace a provider writes to already exists.
+   */
+  autoCreateNamespaces?: boolean;
 }
 
 /** Names one object: apiVersion, kind, name and (for namespaced kinds) namespace. */
@@ -53,9 +65,13 @@ export class MockCluster {
   readonly #cleanups: Array<() => void | Promise<void>> = [];
 
   constructor(options: MockClusterOptions = {}) {
-    this.store = new ObjectStore(options.historyLimit === undefined ? {} : { historyLimit: options.historyLimit });
+    this.store = new ObjectStore({
+      ...(options.historyLimit === undefined ? {} : { historyLimit: options.historyLimit }),
+      ...(options.autoCreateNamespaces ? { autoCreateNamespaces: true } : {}),
+    });
     this.events = this.store.emitter;
-    for (const k of BUILTIN_KINDS) this.store.registerKind(k);
+    for (const k of BUILTIN_KINDS) this.store.registerKind(k, { builtin: true });
+    startControllers(this.store);
     this.#handler = new ApiHandler(this.store, this.faults, this.requests);
     for (const ns of options.namespaces ?? ['default']) this.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   }
@@ -70,9 +86,37 @@ export class MockCluster {
     return this.store.registerKind(spec);
   }
 
-  /** Server-side applies an object directly (no request logged). */
+  /**
+   * Installs CustomResourceDefinitions (a YAML/JSON text with one or more, or
+   * one object) as `kubectl apply` would: each is validated, stored and
+   * served with its schema enforced. Returns the served kinds.
+   *
+   * @example
+   * cluster.installCrds(readFileSync('widgets.crd.yaml', 'utf8'));
+   */
+  installCrds(source: string | MockObject): ResolvedKind[] {
+    const objects = typeof source === 'string' ? loadCrds(source).map((c) => c.definition as MockObject) : [source];
+    const crdKind = this.store.requireKind('apiextensions.k8s.io/v1', 'CustomResourceDefinition');
+    return objects.map((o) => {
+      this.store.apply(crdKind, o, { fieldManager: 'mock-cluster', force: true });
+      const spec = o.spec as { group: string; names: { kind: string } };
+      return this.store.kinds().find((k) => k.group === spec.group && k.kind === spec.names.kind)!;
+    });
+  }
+
+  /**
+   * Applies an object directly (no request logged): creates it, or merges
+   * the given fields into it (`null` removes one). A missing namespace is
+   * created first.
+   */
   apply(object: MockObject): MockObject {
-    return this.#write(object, (kind) => this.store.apply(kind, object)).object;
+    return this.#write(object, (kind) => {
+      const ns = object.metadata?.namespace;
+      if (kind.namespaced && typeof ns === 'string' && !this.get({ apiVersion: 'v1', kind: 'Namespace', name: ns })) {
+        this.store.apply(this.store.requireKind('v1', 'Namespace'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+      }
+      return this.store.apply(kind, object);
+    }).object;
   }
 
   /** The object, or undefined. */
@@ -156,9 +200,10 @@ export class MockCluster {
 }
 
 /**
- * Creates an in-memory Kubernetes API server for tests, serving Namespace,
- * Secret, ConfigMap, Service and Deployment; register custom kinds with
- * {@link MockCluster.registerKind}.
+ * Creates an in-memory Kubernetes API server for tests, serving the
+ * built-in kinds of {@link BUILTIN_KINDS} and CustomResourceDefinitions
+ * (apply one through the API or {@link MockCluster.installCrds}; the
+ * shortcut {@link MockCluster.registerKind} serves a kind without a CRD).
  *
  * @example
  * const cluster = createMockCluster();

@@ -1,37 +1,77 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import type { FieldValidation, LoadedCrd } from '../crd/index';
+import { admit, normalizeSecret } from './admission';
 import { ApiStatusError } from './api-status';
-import { clone, isPlainObject, jsonEqual, mergeInto } from './merge';
+import { serverSideApply, trackUpdate } from './managed-fields';
+import { clone, isPlainObject, jsonEqual } from './merge';
+import { jsonPatch, mergePatch, strategicMerge } from './patches';
+import { fieldValue, parseSelector } from './selectors';
 import type { KindSpec, MockObject, ResolvedKind, StoreEvent } from './types';
+
+export { MAX_OBJECT_BYTES } from './admission';
 
 /** How many past events a watch can resume from before it gets `410 Gone`. */
 export const DEFAULT_HISTORY_LIMIT = 10_000;
-/** Largest object the store accepts (bytes of JSON), like etcd's request limit. */
-export const MAX_OBJECT_BYTES = 1_500_000;
+/** The field manager of writes that name none (direct calls and simulators). */
+export const DEFAULT_FIELD_MANAGER = 'mock-cluster';
 
 /** Selects objects in {@link ObjectStore.list}. */
 export interface ListFilter {
   namespace?: string;
   /** `key=value` pairs, comma separated (`=`, `==` and `!=` are understood). */
   labelSelector?: string;
-  /** `metadata.name=x` and `metadata.namespace=y` are understood. */
+  /** `metadata.name`, `metadata.namespace`, `involvedObject.*`, `type`, `reason` and any `a.b` path are understood. */
   fieldSelector?: string;
 }
 
-/** What {@link ObjectStore.apply} did. */
+/** How a write is done, like the query parameters of the API server. */
+export interface WriteOptions {
+  /** Write `.status` only (the status subresource). */
+  subresource?: 'status';
+  /** `dryRun=All`: validate and answer as if done, but store nothing and emit no event. */
+  dryRun?: boolean;
+  /** The field manager (server-side apply needs one; other writes default to `mock-cluster`). */
+  fieldManager?: string;
+  /** Server-side apply takes over fields other managers own instead of answering 409. */
+  force?: boolean;
+  /** Unknown fields of custom resources: `Strict` (400), `Warn` (warnings) or `Ignore` (default: pruned silently). */
+  fieldValidation?: FieldValidation;
+}
+
+/** How a delete is done. */
+export interface DeleteOptions {
+  /** Ignore finalizers: the object goes at once. */
+  immediate?: boolean;
+  dryRun?: boolean;
+  /** `Orphan` keeps dependents (their ownerReferences to it are removed); otherwise they are garbage-collected. */
+  propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+  /** 409 Conflict unless the object still has this uid / resourceVersion. */
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+/** What a write did. */
 export interface WriteResult {
   object: MockObject;
   created: boolean;
   changed: boolean;
+  /** Warnings for the client (the API server's `Warning` headers), e.g. `unknown field "spec.foo"`. */
+  warnings: string[];
 }
+
+/** Patch types the store applies. */
+export type PatchType = 'merge' | 'json' | 'strategic';
 
 const kindKey = (group: string, kind: string) => `${group}|${kind.toLowerCase()}`;
 const objectKey = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
+const timestamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+const IDENTITY = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'managedFields'];
 
 /**
  * The mock cluster's storage: registered kinds, objects with uid,
- * resourceVersion (one global counter) and generation, an event history for
- * resumable watches, and change events for simulators.
+ * resourceVersion (one global counter), generation (for kinds that have
+ * one) and managedFields, an event history for resumable watches, and
+ * change events for controllers and simulators.
  */
 export class ObjectStore {
   readonly #kinds = new Map<string, ResolvedKind>();
@@ -49,8 +89,11 @@ export class ObjectStore {
   readonly #pending: StoreEvent[] = [];
   #emitting = false;
 
-  constructor(options: { historyLimit?: number } = {}) {
+  readonly #autoCreateNamespaces: boolean;
+
+  constructor(options: { historyLimit?: number; autoCreateNamespaces?: boolean } = {}) {
     this.historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+    this.#autoCreateNamespaces = options.autoCreateNamespaces ?? false;
     this.emitter.setMaxListeners(0);
   }
 
@@ -60,19 +103,18 @@ export class ObjectStore {
   }
 
   /** Serves a kind (like installing a CRD); registering it again with the same version replaces its options. */
-  registerKind(spec: KindSpec): ResolvedKind {
+  registerKind(spec: KindSpec, origin: { crd?: LoadedCrd; builtin?: boolean } = {}): ResolvedKind {
     if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(spec.plural)) throw new TypeError(`kind ${spec.kind}: plural '${spec.plural}' must be lower-case`);
     const resolved: ResolvedKind = {
-      group: spec.group,
-      version: spec.version,
-      kind: spec.kind,
-      plural: spec.plural,
-      namespaced: spec.namespaced,
-      singular: spec.singular ?? spec.kind.toLowerCase(),
-      shortNames: spec.shortNames ?? [],
-      statusSubresource: spec.statusSubresource ?? true,
+      group: spec.group, version: spec.version, kind: spec.kind, plural: spec.plural, namespaced: spec.namespaced,
+      singular: spec.singular ?? spec.kind.toLowerCase(), shortNames: spec.shortNames ?? [], categories: spec.categories ?? [],
+      statusSubresource: spec.statusSubresource ?? true, generation: spec.generation ?? !origin.builtin,
+      printerColumns: spec.printerColumns ?? [],
       apiVersion: spec.group ? `${spec.group}/${spec.version}` : spec.version,
+      builtin: origin.builtin ?? false,
+      ...(spec.schema ? { schema: spec.schema } : {}),
       ...(spec.validate ? { validate: spec.validate } : {}),
+      ...(origin.crd ? { crd: origin.crd } : {}),
     };
     const key = kindKey(spec.group, spec.kind);
     const existing = this.#kinds.get(key);
@@ -81,7 +123,15 @@ export class ObjectStore {
     }
     this.#kinds.set(key, resolved);
     if (!this.#objects.has(key)) this.#objects.set(key, new Map());
+    // Stored events keep pointing at the kind they were made with; watches compare kinds by identity.
+    if (existing) for (const e of this.#history) if (e.kind === existing) e.kind = resolved;
     return resolved;
+  }
+
+  /** Stops serving a kind (its CRD was deleted): its objects are deleted. */
+  unregisterKind(kind: ResolvedKind): void {
+    for (const o of this.list(kind)) this.delete(kind, o.metadata.namespace, o.metadata.name, { immediate: true });
+    this.#kinds.delete(kindKey(kind.group, kind.kind));
   }
 
   /** Every kind served. */
@@ -140,102 +190,140 @@ export class ObjectStore {
   }
 
   /**
-   * Server-side apply without field ownership: creates the object or merges
-   * the applied fields into it. With a status subresource, `status` in the
-   * applied object is ignored. Nothing changes (same resourceVersion) when
-   * the merge gives the stored object back.
+   * Server-side apply. With a `fieldManager` it is the API server's: field
+   * ownership in `managedFields`, fields this manager stopped applying are
+   * removed, 409 on fields other managers own unless `force`. Without one
+   * (direct calls from tests and simulators) the applied fields are merged
+   * in (`null` removes), owned by `mock-cluster`. With a status subresource,
+   * `status` is ignored unless `subresource: 'status'`, which writes only it.
    */
-  apply(kind: ResolvedKind, input: MockObject, options: { subresource?: 'status' } = {}): WriteResult {
+  apply(kind: ResolvedKind, input: MockObject, options: WriteOptions = {}): WriteResult {
     const { namespace, name } = this.#identify(kind, input);
     const existing = this.#bucket(kind).get(objectKey(namespace, name));
-    if (!existing) {
-      if (options.subresource) throw notFound(kind, name);
-      return { object: this.#create(kind, input), created: true, changed: true };
+    if (!existing && options.subresource) throw notFound(kind, name);
+    const config = applyConfig(kind, input, options.subresource);
+    if (options.fieldManager) {
+      const next = serverSideApply(existing ? clone(existing) : undefined, config, {
+        manager: options.fieldManager, force: options.force ?? false, apiVersion: kind.apiVersion, ...(options.subresource ? { subresource: options.subresource } : {}),
+      });
+      return existing ? this.#update(kind, existing, next, options, 'tracked') : this.#create(kind, next, options, 'tracked');
     }
-    let patch = clone(input) as Record<string, unknown>;
-    if (options.subresource === 'status') patch = { status: patch.status ?? {} };
-    else if (kind.statusSubresource) delete patch.status;
-    delete patch.apiVersion;
-    delete patch.kind;
-    const meta = isPlainObject(patch.metadata) ? { ...patch.metadata } : {};
-    for (const k of ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'managedFields', 'name', 'namespace']) delete meta[k];
-    patch.metadata = meta;
-    const merged = mergeInto(existing as Record<string, unknown>, patch) as MockObject;
-    return this.#update(kind, existing, merged);
+    if (!existing) return this.#create(kind, config, options, DEFAULT_FIELD_MANAGER);
+    const { metadata, ...rest } = config;
+    const patch = { ...rest, metadata: withoutIdentity(metadata) };
+    return this.#update(kind, existing, mergePatch(existing, patch) as MockObject, options, DEFAULT_FIELD_MANAGER);
   }
 
-  /** Creates; 409 AlreadyExists when present. */
-  create(kind: ResolvedKind, input: MockObject): MockObject {
+  /** Creates (POST); 409 AlreadyExists when present, 404 when the namespace does not exist. */
+  create(kind: ResolvedKind, input: MockObject, options: WriteOptions = {}): WriteResult {
     const { namespace, name } = this.#identify(kind, input);
     if (this.#bucket(kind).has(objectKey(namespace, name))) {
-      throw new ApiStatusError(409, 'AlreadyExists', `${kind.plural}${kind.group ? `.${kind.group}` : ''} "${name}" already exists`, { name, kind: kind.plural });
+      throw new ApiStatusError(409, 'AlreadyExists', `${resourceName(kind)} "${name}" already exists`, { name, group: kind.group, kind: kind.plural });
     }
-    return this.#create(kind, input);
+    return this.#create(kind, clone(input), options, options.fieldManager ?? DEFAULT_FIELD_MANAGER);
   }
 
-  /** Replaces the object (PUT); a stale `metadata.resourceVersion` answers 409 Conflict. */
-  replace(kind: ResolvedKind, input: MockObject, options: { subresource?: 'status' } = {}): WriteResult {
+  /** Replaces the object (PUT); 404 when missing, 409 Conflict on a stale `metadata.resourceVersion`. */
+  replace(kind: ResolvedKind, input: MockObject, options: WriteOptions = {}): WriteResult {
     const { namespace, name } = this.#identify(kind, input);
     const existing = this.#bucket(kind).get(objectKey(namespace, name));
-    if (!existing) {
-      if (options.subresource) throw notFound(kind, name);
-      return { object: this.#create(kind, input), created: true, changed: true };
-    }
+    if (!existing) throw notFound(kind, name);
     const rv = input.metadata.resourceVersion;
-    if (rv && rv !== existing.metadata.resourceVersion) {
-      throw new ApiStatusError(409, 'Conflict', `Operation cannot be fulfilled on ${kind.plural} "${name}": the object has been modified; please apply your changes to the latest version and try again`);
-    }
-    let next: MockObject;
-    if (options.subresource === 'status') next = { ...clone(existing), status: clone(input.status) };
-    else {
-      next = { ...clone(input), metadata: { ...clone(input.metadata), uid: existing.metadata.uid, creationTimestamp: existing.metadata.creationTimestamp } };
-      if (kind.statusSubresource) {
-        if (existing.status === undefined) delete next.status;
-        else next.status = clone(existing.status);
-      }
-    }
-    return this.#update(kind, existing, next);
-  }
-
-  /** JSON merge patch (also used for strategic merge patches, which the mock treats alike). */
-  mergePatch(kind: ResolvedKind, namespace: string | undefined, name: string, patch: Record<string, unknown>, options: { subresource?: 'status' } = {}): WriteResult {
-    const existing = this.#bucket(kind).get(objectKey(kind.namespaced ? namespace : undefined, name));
-    if (!existing) throw notFound(kind, name);
-    let p = clone(patch);
-    if (options.subresource === 'status') p = { status: p.status ?? null };
-    else if (kind.statusSubresource) delete p.status;
-    if (isPlainObject(p.metadata)) for (const k of ['uid', 'name', 'namespace', 'creationTimestamp', 'generation']) delete p.metadata[k];
-    const merged = mergeInto(existing as Record<string, unknown>, p) as MockObject;
-    return this.#update(kind, existing, merged);
-  }
-
-  /** Sets `.status` directly (what an operator does). */
-  setStatus(kind: ResolvedKind, namespace: string | undefined, name: string, status: unknown): MockObject {
-    const existing = this.#bucket(kind).get(objectKey(kind.namespaced ? namespace : undefined, name));
-    if (!existing) throw notFound(kind, name);
-    const next = { ...clone(existing), status: clone(status) } as MockObject;
-    return this.#update(kind, existing, next).object;
+    if (rv && rv !== existing.metadata.resourceVersion) throw modifiedConflict(kind, name);
+    const next = clone(input);
+    delete next.metadata.managedFields;
+    if (existing.metadata.managedFields) next.metadata.managedFields = clone(existing.metadata.managedFields);
+    return this.#update(kind, existing, next, options, options.fieldManager ?? DEFAULT_FIELD_MANAGER);
   }
 
   /**
-   * Deletes. An object with finalizers only gets a deletionTimestamp and goes
-   * when its finalizers are removed; `immediate` ignores finalizers.
+   * Patches an object: `merge` (RFC 7386), `json` (RFC 6902) or `strategic`
+   * (built-in kinds only: 415 for custom resources, as on the API server).
    */
-  delete(kind: ResolvedKind, namespace: string | undefined, name: string, options: { immediate?: boolean } = {}): MockObject {
+  patch(kind: ResolvedKind, namespace: string | undefined, name: string, type: PatchType, body: unknown, options: WriteOptions = {}): WriteResult {
+    if (type === 'strategic' && !kind.builtin) {
+      throw new ApiStatusError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
+    }
+    const existing = this.#bucket(kind).get(objectKey(kind.namespaced ? namespace : undefined, name));
+    if (!existing) throw notFound(kind, name);
+    const base = clone(existing);
+    const patched = type === 'json' ? jsonPatch(base, body) : type === 'strategic' ? strategicMerge(base, body) : mergePatch(base, body);
+    if (!isPlainObject(patched) || !isPlainObject(patched.metadata)) throw new ApiStatusError(422, 'Invalid', `${kind.kind} "${name}" is invalid: metadata: Required value`);
+    const next = patched as MockObject;
+    if (next.metadata.resourceVersion && next.metadata.resourceVersion !== existing.metadata.resourceVersion) throw modifiedConflict(kind, name);
+    next.metadata.managedFields = clone(existing.metadata.managedFields);
+    if (next.metadata.managedFields === undefined) delete next.metadata.managedFields;
+    return this.#update(kind, existing, next, options, options.fieldManager ?? DEFAULT_FIELD_MANAGER);
+  }
+
+  /** JSON merge patch; see {@link patch}. */
+  mergePatch(kind: ResolvedKind, namespace: string | undefined, name: string, patch: Record<string, unknown>, options: WriteOptions = {}): WriteResult {
+    return this.patch(kind, namespace, name, 'merge', patch, options);
+  }
+
+  /** Sets `.status` (what an operator does through the status subresource). */
+  setStatus(kind: ResolvedKind, namespace: string | undefined, name: string, status: unknown, options: WriteOptions = {}): MockObject {
+    const existing = this.#bucket(kind).get(objectKey(kind.namespaced ? namespace : undefined, name));
+    if (!existing) throw notFound(kind, name);
+    const next = { ...clone(existing), status: clone(status) } as MockObject;
+    return this.#update(kind, existing, next, { ...options, subresource: 'status' }, options.fieldManager ?? DEFAULT_FIELD_MANAGER).object;
+  }
+
+  /**
+   * Deletes. An object with finalizers (a Namespace: `spec.finalizers`) only
+   * gets a `deletionTimestamp` and goes when they are removed; `immediate`
+   * ignores them. Returns the object as it was deleted (or marked).
+   */
+  delete(kind: ResolvedKind, namespace: string | undefined, name: string, options: DeleteOptions = {}): MockObject {
     const key = objectKey(kind.namespaced ? namespace : undefined, name);
     const existing = this.#bucket(kind).get(key);
     if (!existing) throw notFound(kind, name);
-    if (!options.immediate && existing.metadata.finalizers?.length) {
+    const pre = options.preconditions;
+    if (pre?.uid && pre.uid !== existing.metadata.uid) {
+      throw new ApiStatusError(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid}`);
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== existing.metadata.resourceVersion) {
+      throw new ApiStatusError(409, 'Conflict', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${existing.metadata.resourceVersion}`);
+    }
+    if (!options.immediate && hasFinalizers(existing)) {
       if (existing.metadata.deletionTimestamp) return clone(existing);
       const next = clone(existing);
-      next.metadata.deletionTimestamp = new Date().toISOString();
-      return this.#update(kind, existing, next).object;
+      next.metadata.deletionTimestamp = timestamp();
+      if (isNamespace(kind)) next.status = { ...(isPlainObject(next.status) ? next.status : {}), phase: 'Terminating' };
+      if (options.dryRun) return next;
+      next.metadata.resourceVersion = String(++this.#resourceVersion);
+      this.#bucket(kind).set(key, next);
+      this.#record({ type: 'MODIFIED', object: clone(next), previous: clone(existing), kind, resourceVersion: this.#resourceVersion });
+      return clone(next);
     }
-    this.#bucket(kind).delete(key);
     const gone = clone(existing);
+    if (options.dryRun) return gone;
+    this.#bucket(kind).delete(key);
     gone.metadata.resourceVersion = String(++this.#resourceVersion);
-    this.#record({ type: 'DELETED', object: gone, previous: clone(existing), kind, resourceVersion: this.#resourceVersion });
+    this.#record({ type: 'DELETED', object: gone, previous: clone(existing), kind, resourceVersion: this.#resourceVersion, ...(options.propagationPolicy ? { propagationPolicy: options.propagationPolicy } : {}) });
     return clone(gone);
+  }
+
+  /** Objects of every kind whose `ownerReferences` name `uid`. */
+  dependentsOf(uid: string): Array<{ kind: ResolvedKind; object: MockObject }> {
+    const out: Array<{ kind: ResolvedKind; object: MockObject }> = [];
+    for (const kind of this.#kinds.values()) {
+      for (const o of this.#bucket(kind).values()) {
+        const refs = o.metadata.ownerReferences;
+        if (Array.isArray(refs) && refs.some((r) => isPlainObject(r) && r.uid === uid)) out.push({ kind, object: clone(o) });
+      }
+    }
+    return out;
+  }
+
+  /** How many objects of any namespaced kind are in a namespace. */
+  countInNamespace(namespace: string): number {
+    let n = 0;
+    for (const kind of this.#kinds.values()) {
+      if (!kind.namespaced) continue;
+      for (const o of this.#bucket(kind).values()) if (o.metadata.namespace === namespace) n++;
+    }
+    return n;
   }
 
   /**
@@ -263,60 +351,90 @@ export class ObjectStore {
     if (!isPlainObject(input) || !isPlainObject(input.metadata)) throw new ApiStatusError(400, 'BadRequest', 'object has no metadata');
     const name = input.metadata.name;
     if (typeof name !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) || name.length > 253) {
-      throw new ApiStatusError(422, 'Invalid', `${kind.kind} "${String(name)}" is invalid: metadata.name: Invalid value: "${String(name)}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`);
+      throw new ApiStatusError(422, 'Invalid', `${kind.kind} "${String(name)}" is invalid: metadata.name: Invalid value: "${String(name)}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`, {
+        name: String(name), kind: kind.kind, causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: "${String(name)}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`, field: 'metadata.name' }],
+      });
     }
     const namespace = kind.namespaced ? input.metadata.namespace : undefined;
     if (kind.namespaced && !namespace) throw new ApiStatusError(400, 'BadRequest', `the namespace of the provided object does not match the namespace sent on the request`);
     return { namespace, name };
   }
 
-  #validate(kind: ResolvedKind, object: MockObject): void {
-    const bytes = JSON.stringify(object).length;
-    if (bytes > MAX_OBJECT_BYTES) throw new ApiStatusError(413, 'RequestEntityTooLarge', `object is ${bytes} bytes; the limit is ${MAX_OBJECT_BYTES}`);
-    const problems = kind.validate?.(object) ?? [];
-    if (problems.length) {
-      throw new ApiStatusError(422, 'Invalid', `${kind.kind}.${kind.group || 'core'} "${object.metadata.name}" is invalid: ${problems.join(', ')}`, {
-        name: object.metadata.name, kind: kind.kind, causes: problems.map((p) => ({ reason: 'FieldValueInvalid', message: p })),
-      });
+  #checkNamespace(kind: ResolvedKind, obj: MockObject, dryRun: boolean | undefined): void {
+    if (!kind.namespaced) return;
+    const ns = obj.metadata.namespace!;
+    const nsKind = this.#kinds.get(kindKey('', 'Namespace'));
+    let found = nsKind && this.#bucket(nsKind).get(objectKey(undefined, ns));
+    if (!found && nsKind && this.#autoCreateNamespaces && !dryRun) {
+      this.#create(nsKind, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, {}, DEFAULT_FIELD_MANAGER);
+      found = this.#bucket(nsKind).get(objectKey(undefined, ns));
+    }
+    if (!found && !(this.#autoCreateNamespaces && dryRun)) throw new ApiStatusError(404, 'NotFound', `namespaces "${ns}" not found`, { name: ns, kind: 'namespaces' });
+    if (found?.metadata.deletionTimestamp) {
+      throw new ApiStatusError(403, 'Forbidden', `${resourceName(kind)} "${obj.metadata.name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`, { name: obj.metadata.name, kind: kind.plural });
     }
   }
 
-  #create(kind: ResolvedKind, input: MockObject): MockObject {
-    const obj = normalizeSecret(kind, clone(input));
+  #create(kind: ResolvedKind, input: MockObject, options: WriteOptions, manager: string | 'tracked'): WriteResult {
+    let obj = normalizeSecret(kind, input);
     obj.apiVersion = kind.apiVersion;
     obj.kind = kind.kind;
-    if (kind.statusSubresource) delete obj.status;
+    if (kind.statusSubresource && !isNamespace(kind)) delete obj.status;
     if (!kind.namespaced) delete obj.metadata.namespace;
-    for (const k of ['managedFields', 'deletionTimestamp']) delete obj.metadata[k];
-    this.#validate(kind, obj);
+    for (const k of IDENTITY) if (k !== 'managedFields' || manager !== 'tracked') delete obj.metadata[k];
+    if (isNamespace(kind)) obj = namespaceDefaults(obj);
+    this.#checkNamespace(kind, obj, options.dryRun);
+    const admitted = admit(kind, obj, undefined, options.fieldValidation);
+    obj = admitted.object;
+    if (manager !== 'tracked') trackUpdate(undefined, obj, { manager, apiVersion: kind.apiVersion });
     obj.metadata.uid = randomUUID();
-    obj.metadata.generation = 1;
-    obj.metadata.creationTimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    if (kind.generation) obj.metadata.generation = 1;
+    obj.metadata.creationTimestamp = timestamp();
+    // A dry run writes nothing, so it hands out no resourceVersion.
+    if (options.dryRun) return { object: clone(obj), created: true, changed: true, warnings: admitted.warnings };
     obj.metadata.resourceVersion = String(++this.#resourceVersion);
     this.#bucket(kind).set(objectKey(obj.metadata.namespace, obj.metadata.name), obj);
     this.#record({ type: 'ADDED', object: clone(obj), kind, resourceVersion: this.#resourceVersion });
-    return clone(obj);
+    return { object: clone(obj), created: true, changed: true, warnings: admitted.warnings };
   }
 
-  #update(kind: ResolvedKind, existing: MockObject, next: MockObject): WriteResult {
+  #update(kind: ResolvedKind, existing: MockObject, candidate: MockObject, options: WriteOptions, manager: string | 'tracked'): WriteResult {
+    let next = candidate;
+    if (options.subresource === 'status') {
+      next = { ...clone(existing), status: clone(candidate.status) };
+      if (candidate.metadata.managedFields !== undefined) next.metadata.managedFields = clone(candidate.metadata.managedFields);
+      if (next.status === undefined) delete next.status;
+    } else if (kind.statusSubresource) {
+      if (existing.status === undefined) delete next.status;
+      else next.status = clone(existing.status);
+    }
     normalizeSecret(kind, next);
     next.apiVersion = kind.apiVersion;
     next.kind = kind.kind;
-    next.metadata.resourceVersion = existing.metadata.resourceVersion;
-    next.metadata.generation = existing.metadata.generation;
-    if (jsonEqual(existing, next)) return { object: clone(existing), created: false, changed: false };
-    this.#validate(kind, next);
-    if (!jsonEqual(specOf(existing), specOf(next))) next.metadata.generation = (existing.metadata.generation ?? 1) + 1;
+    next.metadata = { ...next.metadata, name: existing.metadata.name, ...(kind.namespaced ? { namespace: existing.metadata.namespace } : {}) };
+    for (const k of IDENTITY) {
+      if (k === 'managedFields') continue;
+      if (existing.metadata[k] === undefined) delete next.metadata[k];
+      else next.metadata[k] = existing.metadata[k];
+    }
+    const admitted = admit(kind, next, existing, options.fieldValidation);
+    next = admitted.object;
+    if (manager !== 'tracked') trackUpdate(existing, next, { manager, apiVersion: kind.apiVersion, ...(options.subresource ? { subresource: options.subresource } : {}) });
+    if (jsonEqual(existing, next)) return { object: clone(existing), created: false, changed: false, warnings: admitted.warnings };
+    if (kind.generation && !jsonEqual(specOf(existing), specOf(next))) next.metadata.generation = (existing.metadata.generation ?? 1) + 1;
+    // A dry run writes nothing: the answer keeps the stored resourceVersion.
+    if (options.dryRun) return { object: clone(next), created: false, changed: true, warnings: admitted.warnings };
     next.metadata.resourceVersion = String(++this.#resourceVersion);
+    const result = { object: clone(next), created: false, changed: true, warnings: admitted.warnings };
     const key = objectKey(next.metadata.namespace, next.metadata.name);
-    if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length) {
+    if (next.metadata.deletionTimestamp && !hasFinalizers(next)) {
       this.#bucket(kind).delete(key);
       this.#record({ type: 'DELETED', object: clone(next), previous: clone(existing), kind, resourceVersion: this.#resourceVersion });
-      return { object: clone(next), created: false, changed: true };
+      return result;
     }
     this.#bucket(kind).set(key, next);
     this.#record({ type: 'MODIFIED', object: clone(next), previous: clone(existing), kind, resourceVersion: this.#resourceVersion });
-    return { object: clone(next), created: false, changed: true };
+    return result;
   }
 
   #record(event: StoreEvent): void {
@@ -345,47 +463,53 @@ export function splitApiVersion(apiVersion: string): [string, string] {
   return i < 0 ? ['', apiVersion] : [apiVersion.slice(0, i), apiVersion.slice(i + 1)];
 }
 
-/** Like the API server: a Secret's write-only `stringData` is base64-encoded into `data`. */
-function normalizeSecret(kind: ResolvedKind, obj: MockObject): MockObject {
-  if (kind.group !== '' || kind.kind !== 'Secret' || !isPlainObject(obj.stringData)) return obj;
-  const data = isPlainObject(obj.data) ? { ...obj.data } : {};
-  for (const [k, v] of Object.entries(obj.stringData)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
-  obj.data = data;
-  delete obj.stringData;
-  return obj;
+/** `postgresqls.acid.zalan.do` or `secrets`: how the API server names a resource in messages. */
+export function resourceName(kind: ResolvedKind): string {
+  return kind.group ? `${kind.plural}.${kind.group}` : kind.plural;
+}
+
+function isNamespace(kind: ResolvedKind): boolean {
+  return kind.group === '' && kind.kind === 'Namespace';
+}
+
+/** A Namespace as the API server creates it: the `kubernetes` finalizer and phase Active. */
+function namespaceDefaults(obj: MockObject): MockObject {
+  const spec = isPlainObject(obj.spec) ? obj.spec : {};
+  return { ...obj, spec: { ...spec, finalizers: Array.isArray(spec.finalizers) ? spec.finalizers : ['kubernetes'] }, status: { phase: 'Active' } };
+}
+
+function hasFinalizers(o: MockObject): boolean {
+  if (o.metadata.finalizers?.length) return true;
+  const spec = o.spec as { finalizers?: unknown[] } | undefined;
+  return o.kind === 'Namespace' && o.apiVersion === 'v1' && Array.isArray(spec?.finalizers) && spec.finalizers.length > 0;
+}
+
+/** The applied configuration as server-side apply merges it: only `status` for the status subresource, no `status` otherwise (with a subresource). */
+function applyConfig(kind: ResolvedKind, input: MockObject, subresource: 'status' | undefined): MockObject {
+  const config = clone(input);
+  config.apiVersion = kind.apiVersion;
+  config.kind = kind.kind;
+  for (const k of ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'managedFields']) delete config.metadata[k];
+  if (subresource === 'status') return { apiVersion: kind.apiVersion, kind: kind.kind, metadata: { name: config.metadata.name, ...(config.metadata.namespace ? { namespace: config.metadata.namespace } : {}) }, status: config.status ?? {} };
+  if (kind.statusSubresource) delete config.status;
+  return config;
+}
+
+function withoutIdentity(metadata: MockObject['metadata']): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...metadata };
+  for (const k of [...IDENTITY, 'name', 'namespace']) delete out[k];
+  return out;
 }
 
 function notFound(kind: ResolvedKind, name: string): ApiStatusError {
-  const resource = kind.group ? `${kind.plural}.${kind.group}` : kind.plural;
-  return new ApiStatusError(404, 'NotFound', `${resource} "${name}" not found`, { name, group: kind.group, kind: kind.plural });
+  return new ApiStatusError(404, 'NotFound', `${resourceName(kind)} "${name}" not found`, { name, group: kind.group, kind: kind.plural });
+}
+
+function modifiedConflict(kind: ResolvedKind, name: string): ApiStatusError {
+  return new ApiStatusError(409, 'Conflict', `Operation cannot be fulfilled on ${resourceName(kind)} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, group: kind.group, kind: kind.plural });
 }
 
 function specOf(o: MockObject): Record<string, unknown> {
   const { metadata: _m, status: _s, ...rest } = o;
   return rest;
-}
-
-function fieldValue(o: MockObject, key: string): string | undefined {
-  if (key === 'metadata.name') return o.metadata.name;
-  if (key === 'metadata.namespace') return o.metadata.namespace;
-  return undefined;
-}
-
-interface SelectorTerm {
-  key: string;
-  test(value: string | undefined): boolean;
-}
-
-function parseSelector(selector: string | undefined): SelectorTerm[] {
-  if (!selector) return [];
-  return selector.split(',').filter(Boolean).map((term) => {
-    const m = /^\s*([^!=\s]+)\s*(==|=|!=)\s*([^\s]*)\s*$/.exec(term);
-    if (m) {
-      const [, key, op, value] = m;
-      return { key: key!, test: (v) => (op === '!=' ? v !== value : v === value) };
-    }
-    const exists = /^\s*(!?)([^!=\s]+)\s*$/.exec(term);
-    if (exists) return { key: exists[2]!, test: (v) => (exists[1] ? v === undefined : v !== undefined) };
-    throw new ApiStatusError(400, 'BadRequest', `unable to parse requirement: '${term}'`);
-  });
 }

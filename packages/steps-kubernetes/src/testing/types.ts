@@ -1,3 +1,5 @@
+import type { JSONSchemaProps, LoadedCrd, PrinterColumn } from '../crd/index';
+
 /** A Kubernetes object as the mock cluster stores it (plain JSON). */
 export interface MockObject {
   apiVersion: string;
@@ -35,6 +37,14 @@ export interface KindSpec {
   shortNames?: string[];
   /** Serve `status` as a separate subresource (default true for custom kinds). */
   statusSubresource?: boolean;
+  /** Categories for discovery (`kubectl get all` uses `all`). */
+  categories?: string[];
+  /** Whether objects have `metadata.generation` (default true for custom kinds; ConfigMaps, Secrets, Services... have none). */
+  generation?: boolean;
+  /** `kubectl get` columns after NAME (a CRD's `additionalPrinterColumns`); default AGE. */
+  printerColumns?: PrinterColumn[];
+  /** The OpenAPI schema of the kind, served in `/openapi/v2` and `/openapi/v3` (default: any object). */
+  schema?: JSONSchemaProps;
   /**
    * Validates an object before it is stored (like a CRD's OpenAPI schema).
    * Return the problems as `field: message` strings; any problem answers 422.
@@ -43,10 +53,16 @@ export interface KindSpec {
 }
 
 /** A registered kind with its defaults filled in. */
-export interface ResolvedKind extends Required<Omit<KindSpec, 'validate'>> {
+export interface ResolvedKind extends Required<Omit<KindSpec, 'validate' | 'schema'>> {
   validate?: (object: MockObject) => string[];
   /** `group/version`, or `version` for the core group. */
   apiVersion: string;
+  /** The OpenAPI schema served for the kind. */
+  schema?: JSONSchemaProps;
+  /** The CustomResourceDefinition that serves this kind (its schema is enforced), when it came from one. */
+  crd?: LoadedCrd;
+  /** A built-in kind (strategic merge patches are accepted). */
+  builtin: boolean;
 }
 
 /** What a watcher or hook sees when an object changes. */
@@ -57,6 +73,8 @@ export interface StoreEvent {
   previous?: MockObject;
   kind: ResolvedKind;
   resourceVersion: number;
+  /** For DELETED: how dependents are treated (`Orphan` keeps them). */
+  propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
 }
 
 /** One answered request in `cluster.requests`. */

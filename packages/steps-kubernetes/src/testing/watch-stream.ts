@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { statusBody } from './api-status';
 import type { ListFilter, ObjectStore } from './object-store';
-import type { ResolvedKind, StoreEvent } from './types';
+import type { MockObject, ResolvedKind, StoreEvent } from './types';
 
 /** Options of one watch stream. */
 export interface WatchStreamOptions {
@@ -24,6 +24,8 @@ export interface WatchStreamOptions {
   bookmarks?: boolean;
   /** Called when the stream ends, for whatever reason. */
   onClose?: () => void;
+  /** What each event carries instead of the object (kubectl asks for Table rows). */
+  transform?: (object: MockObject) => unknown;
 }
 
 const GONE = (message: string) => ({ type: 'ERROR', object: statusBody(410, 'Expired', message) });
@@ -57,8 +59,9 @@ export function openWatchStream(store: ObjectStore, options: WatchStreamOptions)
     if (options.kind.namespaced && options.filter.namespace && o.metadata.namespace !== options.filter.namespace) return false;
     return store.matches(o, options.filter);
   };
+  const view = (o: MockObject) => (options.transform ? options.transform(o) : o);
   function onEvent(e: StoreEvent): void {
-    if (matches(e)) write({ type: e.type, object: e.object });
+    if (matches(e)) write({ type: e.type, object: view(e.object) });
   }
   stream.on('close', close);
   stream.on('error', close);
@@ -77,9 +80,9 @@ export function openWatchStream(store: ObjectStore, options: WatchStreamOptions)
       close();
       return stream;
     }
-    for (const e of past) if (matches(e)) write({ type: e.type, object: e.object });
+    for (const e of past) if (matches(e)) write({ type: e.type, object: view(e.object) });
   } else {
-    for (const o of store.list(options.kind, options.filter)) write({ type: 'ADDED', object: o });
+    for (const o of store.list(options.kind, options.filter)) write({ type: 'ADDED', object: view(o) });
   }
   if (options.dropAfter === 0) close();
   if (closed) return stream;

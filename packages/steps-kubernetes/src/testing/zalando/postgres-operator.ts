@@ -1,11 +1,14 @@
 import type { MockCluster } from '../mock-cluster';
-import type { MockObject, StoreEvent } from '../types';
-import { credentialsSecretName, generatePassword, ROLE_NAME } from './credentials';
-import { POSTGRESQL_API_VERSION, POSTGRESQL_KIND, POSTGRESQL_KIND_SPEC } from './postgresql-kind';
+import { operatorSimulator, type SimulatorContext } from '../simulator/operator-simulator';
+import type { MockObject } from '../types';
+import { ensurePoolers, ensureSecrets, ensureServices, ensureWorkload, markReady, OPERATOR_MANAGER, removeChildren, type CredentialOptions } from './children';
+import { POSTGRES_VERSIONS_V2, postgresqlCrd } from './postgresql-crd';
+import { POSTGRESQL_API_VERSION, POSTGRESQL_KIND } from './postgresql-kind';
+import { badRoleName, databasesToCreate, teamPrefixProblem, unmarshalProblem } from './spec-checks';
 
 /** How creating a cluster ends: `NeverReady` stays `Creating`; `CreateFailedThenRunning` is fixed by the next periodic sync. */
 export type ZalandoCreateOutcome = 'Running' | 'CreateFailed' | 'Invalid' | 'NeverReady' | 'CreateFailedThenRunning';
-/** How a spec change ends. */
+/** How a spec or annotation change ends. */
 export type ZalandoUpdateOutcome = 'Running' | 'UpdateFailed';
 
 /** A scripted behaviour for one cluster name. */
@@ -16,21 +19,24 @@ export interface ZalandoScript {
 
 /** Options of {@link zalandoPostgresOperator}. Delays are milliseconds (setTimeout, so fake timers work). */
 export interface ZalandoOperatorOptions {
-  /** From creation to the first status, `Creating` (default 20). */
+  /** From a change to the operator's first reaction (default 20). */
   pickupDelayMs?: number;
-  /**
-   * From `Creating` to `Running`/`CreateFailed` (default 100); a function gets
-   * the cluster name, so each cluster can take its own time (e.g. random).
-   */
+  /** From `Creating` to `Running`/`CreateFailed` (default 100); a function gets the cluster name. */
   createDelayMs?: number | ((clusterName: string) => number);
   /** From `Updating` to `Running`/`UpdateFailed` (default 50). */
   updateDelayMs?: number;
-  /** From `CreateFailed` to the sync that makes it `Running`, for `CreateFailedThenRunning` (default 300). */
+  /** The periodic resync (the operator's `resync_period`, default 30 minutes): it syncs every cluster, fixing `CreateFailedThenRunning` and `Invalid` ones. */
   syncDelayMs?: number;
-  /** Accepted `spec.postgresql.version` values (default v2.0's "14".."18"; v1.15 accepts "13".."17"). Others give `Invalid`. */
+  /** From the delete to the removal of the cluster's objects (default 50). */
+  deleteDelayMs?: number;
+  /** The CRD's `spec.postgresql.version` enum (default v2.0's "14".."18"; v1.15 accepts "13".."17"): others are a 422 from the API server. */
   acceptedVersions?: string[];
-  /** The operator's `enable_team_id_clustername_prefix` (default false). */
+  /** The operator's `enable_team_id_clustername_prefix` (default false): a name without `<teamId>-` is `Invalid`. */
   enableTeamIdClusterPrefix?: boolean;
+  /** The operator's `enable_finalizers` (default false): it adds `postgres-operator.acid.zalan.do` and removes it after cleanup. */
+  enableFinalizers?: boolean;
+  /** The operator's password rotation: manifest users' Secrets get `<role><YYMMDD>` as username and a `nextRotation`. */
+  passwordRotation?: { now?: () => Date; intervalDays?: number };
   /** Scripted outcomes by cluster name (`metadata.name`). */
   scripts?: Record<string, ZalandoScript>;
 }
@@ -50,204 +56,190 @@ export interface ZalandoOperator {
   script(clusterName: string, script: ZalandoScript): void;
   /** Every status written, in order. */
   readonly transitions: readonly ZalandoTransition[];
+  /** What the operator logged (e.g. skipped databases), oldest first. */
+  readonly logs: readonly string[];
   /** Stops reacting and cancels pending timers (also done by `cluster.close()`). */
   stop(): void;
 }
 
-interface Tracked {
-  timers: Set<NodeJS.Timeout>;
-}
-
-const key = (ns: string | undefined, name: string) => `${ns ?? ''}/${name}`;
+/** The finalizer the operator adds with `enable_finalizers`. */
+export const POSTGRES_OPERATOR_FINALIZER = 'postgres-operator.acid.zalan.do';
+const statusOf = (o: MockObject | undefined) => (o?.status as { PostgresClusterStatus?: string } | undefined)?.PostgresClusterStatus;
 
 /**
  * Simulates the Zalando postgres-operator (v2.0) on a mock cluster, as
- * docs/zalando-operator.md describes it: registers the `postgresql` CRD; a new cluster has no status,
- * then `Creating` (Services, then credentials Secrets are created), then
- * `Running`; a spec change goes `Updating` → `Running`; deleting the cluster
- * removes its Secrets and Services. Failures are scriptable per cluster name.
+ * docs/zalando-operator.md describes it: installs
+ * its CRD (so the API server refuses what the real one refuses); a new
+ * cluster has no status, then `Creating`; Services, then credentials
+ * Secrets, PDB, StatefulSet, PVCs and Pods are created, then databases
+ * (bad ones skipped with a log line), then `Running`. A bad role name is
+ * `CreateFailed` (what was made stays), a spec the operator cannot unmarshal
+ * `CreateFailed`/`UpdateFailed`/`SyncFailed`, each with a Warning Event. A
+ * spec or annotation change goes `Updating` → `Running`. `Invalid` comes
+ * only from the team-prefix rule, left alone until the periodic sync.
+ * Deleting removes the cluster's objects asynchronously (after the
+ * finalizer, when enabled).
  *
  * @example
- * const cluster = createMockCluster();
  * const operator = zalandoPostgresOperator(cluster, { createDelayMs: 50, scripts: { 'team-bad-db': { create: 'CreateFailed' } } });
  */
 export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOperatorOptions = {}): ZalandoOperator {
   const pickup = options.pickupDelayMs ?? 20;
-  const createDelayOption = options.createDelayMs ?? 100;
-  const createDelay = (name: string): number => (typeof createDelayOption === 'function' ? createDelayOption(name) : createDelayOption);
+  const createDelay = (name: string) => (typeof options.createDelayMs === 'function' ? options.createDelayMs(name) : options.createDelayMs ?? 100);
   const updateDelay = options.updateDelayMs ?? 50;
-  const syncDelay = options.syncDelayMs ?? 300;
-  const versions = new Set(options.acceptedVersions ?? ['14', '15', '16', '17', '18']);
+  const syncPeriod = options.syncDelayMs ?? 30 * 60_000;
+  const deleteDelay = options.deleteDelayMs ?? 50;
   const scripts = new Map(Object.entries(options.scripts ?? {}));
-  const tracked = new Map<string, Tracked>();
+  const credentials: CredentialOptions = options.passwordRotation
+    ? { rotation: { now: options.passwordRotation.now ?? (() => new Date()), intervalDays: options.passwordRotation.intervalDays ?? 90 } }
+    : {};
   const transitions: ZalandoTransition[] = [];
-  let stopped = false;
+  const logs: string[] = [];
+  if (!cluster.store.findKind(POSTGRESQL_API_VERSION, POSTGRESQL_KIND)?.crd) cluster.installCrds(postgresqlCrd(options.acceptedVersions ?? POSTGRES_VERSIONS_V2));
 
-  const kind = cluster.store.findKind(POSTGRESQL_API_VERSION, POSTGRESQL_KIND) ?? cluster.registerKind(POSTGRESQL_KIND_SPEC);
-
-  const later = (o: MockObject, ms: number, fn: () => void) => {
-    const t = tracked.get(key(o.metadata.namespace, o.metadata.name));
-    if (!t) return;
-    const timer = setTimeout(() => {
-      t.timers.delete(timer);
-      if (!stopped && current(o)) fn();
-    }, ms);
-    t.timers.add(timer);
-  };
-  const current = (o: MockObject) => cluster.store.get(kind, o.metadata.namespace, o.metadata.name);
-  const setStatus = (o: MockObject, status: string, reason?: string) => {
-    const now = current(o);
-    if (!now) return;
-    cluster.store.setStatus(kind, o.metadata.namespace, o.metadata.name, { PostgresClusterStatus: status });
+  let ctx!: SimulatorContext;
+  const setStatus = (o: MockObject, status: string, reason?: string, eventReason?: string) => {
+    if (!ctx.current(o)) return;
+    ctx.setStatus(o, { PostgresClusterStatus: status });
     transitions.push({ namespace: o.metadata.namespace ?? '', name: o.metadata.name, status, ...(reason ? { reason } : {}) });
+    if (reason && eventReason) ctx.event(o, { type: 'Warning', reason: eventReason, message: reason });
   };
-  const statusOf = (o: MockObject | undefined) => (o?.status as { PostgresClusterStatus?: string } | undefined)?.PostgresClusterStatus;
+  const later = (o: MockObject, ms: number, fn: (now: MockObject) => void) => ctx.after(o, ms, () => {
+    const now = ctx.current(o);
+    if (now && !now.metadata.deletionTimestamp) fn(now);
+  });
+  const scheduleSync = (o: MockObject) => {
+    ctx.after(o, syncPeriod, () => {
+      const now = ctx.current(o);
+      if (now && !now.metadata.deletionTimestamp) sync(now);
+    });
+  };
+
+  /** Services → users → Secrets → PDB → StatefulSet; false (and CreateFailed/UpdateFailed/SyncFailed) when a role name is refused. */
+  function makeResources(o: MockObject, failure: string, eventReason: string): boolean {
+    ensureServices(cluster, o);
+    const bad = badRoleName(o);
+    if (bad) {
+      setStatus(o, failure, `could not ${eventReason === 'Create' ? 'create' : eventReason === 'Update' ? 'update' : 'sync'} cluster: invalid username: "${bad}"`, eventReason);
+      return false;
+    }
+    ensureSecrets(cluster, o, credentials);
+    ensureWorkload(cluster, o);
+    ensurePoolers(cluster, o);
+    return true;
+  }
+
+  function createDatabases(o: MockObject): void {
+    for (const line of databasesToCreate(o).skipped) logs.push(`${o.metadata.namespace}/${o.metadata.name}: ${line}`);
+  }
 
   function create(o: MockObject): void {
-    later(o, pickup, () => {
-      const obj = current(o)!;
-      const invalid = invalidReason(obj);
+    later(o, pickup, (obj) => {
       const script = scripts.get(obj.metadata.name)?.create ?? 'Running';
-      if (invalid || script === 'Invalid') return setStatus(obj, 'Invalid', invalid ?? 'scripted Invalid');
+      const unparsable = unmarshalProblem(obj);
+      if (unparsable) return setStatus(obj, 'CreateFailed', unparsable, 'Create');
+      const invalid = options.enableTeamIdClusterPrefix ? teamPrefixProblem(obj) : script === 'Invalid' ? 'scripted Invalid' : undefined;
+      if (invalid) {
+        setStatus(obj, 'Invalid', invalid);
+        return scheduleSync(obj);
+      }
+      if (options.enableFinalizers && !obj.metadata.finalizers?.includes(POSTGRES_OPERATOR_FINALIZER)) {
+        cluster.store.patch(cluster.store.requireKind(POSTGRESQL_API_VERSION, POSTGRESQL_KIND), obj.metadata.namespace, obj.metadata.name, 'merge', { metadata: { finalizers: [...(obj.metadata.finalizers ?? []), POSTGRES_OPERATOR_FINALIZER] } }, ctx.writeOptions);
+      }
       setStatus(obj, 'Creating');
-      const badRole = roleProblem(obj);
-      if (!badRole) syncChildren(obj);
-      later(obj, createDelay(obj.metadata.name), () => {
-        const now = current(obj)!;
-        if (badRole) return setStatus(now, 'CreateFailed', badRole);
-        switch (script) {
-          case 'NeverReady':
-            return;
-          case 'CreateFailed':
-            return setStatus(now, 'CreateFailed', 'scripted CreateFailed');
-          case 'CreateFailedThenRunning':
-            setStatus(now, 'CreateFailed', 'scripted CreateFailed (fixed by the next sync)');
-            return later(now, syncDelay, () => setStatus(current(now)!, 'Running'));
-          default:
-            return setStatus(now, 'Running');
+      ctx.event(obj, { type: 'Normal', reason: 'Create', message: 'Started creation of new cluster resources' });
+      if (!makeResources(obj, 'CreateFailed', 'Create')) return scheduleSync(obj);
+      later(obj, createDelay(obj.metadata.name), (now) => {
+        if (script === 'NeverReady') return;
+        markReady(cluster, now);
+        createDatabases(now);
+        if (script === 'CreateFailed' || script === 'CreateFailedThenRunning') setStatus(now, 'CreateFailed', 'could not create cluster: scripted failure', 'Create');
+        else {
+          setStatus(now, 'Running');
+          ctx.event(now, { type: 'Normal', reason: 'Create', message: `Created cluster ${now.metadata.namespace}/${now.metadata.name}` });
         }
+        scheduleSync(now);
       });
     });
   }
 
   function update(o: MockObject): void {
-    later(o, pickup, () => {
-      const obj = current(o)!;
-      const invalid = invalidReason(obj);
-      if (invalid) return setStatus(obj, 'Invalid', invalid);
+    ctx.cancel(o);
+    later(o, pickup, (obj) => {
+      const unparsable = unmarshalProblem(obj);
+      if (unparsable) return setStatus(obj, 'UpdateFailed', unparsable, 'Update');
       setStatus(obj, 'Updating');
-      const badRole = roleProblem(obj);
-      if (!badRole) syncChildren(obj);
-      later(obj, updateDelay, () => {
-        const now = current(obj)!;
-        if (badRole) return setStatus(now, 'UpdateFailed', badRole);
-        if (scripts.get(now.metadata.name)?.update === 'UpdateFailed') return setStatus(now, 'UpdateFailed', 'scripted UpdateFailed');
-        setStatus(now, 'Running');
+      ctx.event(obj, { type: 'Normal', reason: 'Update', message: 'Started update of cluster resources' });
+      if (!makeResources(obj, 'UpdateFailed', 'Update')) return scheduleSync(obj);
+      later(obj, updateDelay, (now) => {
+        markReady(cluster, now);
+        createDatabases(now);
+        if (scripts.get(now.metadata.name)?.update === 'UpdateFailed') setStatus(now, 'UpdateFailed', 'could not update cluster: scripted failure', 'Update');
+        else {
+          setStatus(now, 'Running');
+          ctx.event(now, { type: 'Normal', reason: 'Update', message: 'Cluster update has been completed' });
+        }
+        scheduleSync(now);
       });
     });
   }
 
-  function invalidReason(o: MockObject): string | undefined {
-    const spec = o.spec as Record<string, any>;
-    if (!versions.has(spec.postgresql.version)) return `unsupported PostgreSQL version "${spec.postgresql.version}" (accepted: ${[...versions].join(', ')})`;
-    if (options.enableTeamIdClusterPrefix) {
-      const name = o.metadata.name;
-      const prefix = `${String(spec.teamId).toLowerCase()}-`;
-      if (!name.startsWith(prefix)) return `cluster name "${name}" must start with "${prefix}"`;
-      if (name.length > 58) return `cluster name "${name}" is longer than 58 characters`;
-      if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name)) return `cluster name "${name}" must match ^[a-z]([-a-z0-9]*[a-z0-9])?$`;
-    }
-    return undefined;
+  /** The periodic sync: never `Creating`; makes what is missing and ends `Running` or `SyncFailed`. */
+  function sync(o: MockObject): void {
+    const status = statusOf(o);
+    const script = scripts.get(o.metadata.name) ?? {};
+    const fixes = status === 'Invalid' || (status === 'CreateFailed' && script.create === 'CreateFailedThenRunning') || (status === 'CreateFailed' && !unmarshalProblem(o) && !badRoleName(o) && script.create !== 'CreateFailed');
+    if (!fixes) return scheduleSync(o);
+    const unparsable = unmarshalProblem(o);
+    if (unparsable) return setStatus(o, 'SyncFailed', unparsable, 'Sync');
+    if (!makeResources(o, 'SyncFailed', 'Sync')) return scheduleSync(o);
+    markReady(cluster, o);
+    createDatabases(o);
+    setStatus(o, 'Running');
+    scheduleSync(o);
   }
 
-  function roleProblem(o: MockObject): string | undefined {
-    const spec = o.spec as Record<string, any>;
-    const users = Object.keys(spec.users ?? {});
-    const bad = users.find((u) => !ROLE_NAME.test(u));
-    if (bad) return `invalid username: "${bad}"`;
-    for (const [db, owner] of Object.entries(spec.databases ?? {})) {
-      if (!users.includes(String(owner))) return `database "${db}" has owner "${String(owner)}" that is not in spec.users`;
-    }
-    return undefined;
-  }
-
-  function syncChildren(o: MockObject): void {
-    const spec = o.spec as Record<string, any>;
-    const ns = o.metadata.namespace!;
-    const name = o.metadata.name;
-    const labels = { application: 'spilo', 'cluster-name': name, team: String(spec.teamId) };
-    for (const [svc, role] of [[name, 'master'], [`${name}-repl`, 'replica']] as const) {
-      cluster.store.apply(cluster.store.requireKind('v1', 'Service'), {
-        apiVersion: 'v1', kind: 'Service',
-        metadata: { name: svc, namespace: ns, labels: { ...labels, 'spilo-role': role } },
-        spec: { type: 'ClusterIP', ports: [{ name: 'postgresql', port: 5432, targetPort: 5432, protocol: 'TCP' }], ...(role === 'replica' ? { selector: { ...labels, 'spilo-role': role } } : {}) },
-      });
-    }
-    const secretKind = cluster.store.requireKind('v1', 'Secret');
-    const roles = ['postgres', 'standby', ...Object.entries(spec.users ?? {})
-      .filter(([, flags]) => !(Array.isArray(flags) && flags.some((f) => String(f).toLowerCase() === 'nologin')))
-      .map(([role]) => role)];
-    for (const role of roles) {
-      const secretName = credentialsSecretName(role, name);
-      if (cluster.store.get(secretKind, ns, secretName)) continue;
-      cluster.store.create(secretKind, {
-        apiVersion: 'v1', kind: 'Secret', type: 'Opaque',
-        metadata: { name: secretName, namespace: ns, labels },
-        data: { username: Buffer.from(role).toString('base64'), password: Buffer.from(generatePassword()).toString('base64') },
-      });
-    }
-  }
-
-  function removeChildren(o: MockObject): void {
-    const ns = o.metadata.namespace!;
-    const name = o.metadata.name;
-    for (const k of [cluster.store.requireKind('v1', 'Secret'), cluster.store.requireKind('v1', 'Service')]) {
-      for (const child of cluster.store.list(k, { namespace: ns, labelSelector: `application=spilo,cluster-name=${name}` })) {
-        cluster.store.delete(k, ns, child.metadata.name, { immediate: true });
+  function deleteLater(o: MockObject): void {
+    ctx.after(o, deleteDelay, () => {
+      removeChildren(cluster, o.metadata.namespace!, o.metadata.name);
+      const now = ctx.current(o);
+      // Only an operator configured with enable_finalizers removes its finalizer.
+      if (options.enableFinalizers && now?.metadata.finalizers?.includes(POSTGRES_OPERATOR_FINALIZER)) {
+        const rest = now.metadata.finalizers.filter((f) => f !== POSTGRES_OPERATOR_FINALIZER);
+        cluster.store.patch(cluster.store.requireKind(POSTGRESQL_API_VERSION, POSTGRESQL_KIND), o.metadata.namespace, o.metadata.name, 'merge', { metadata: { finalizers: rest.length ? rest : null } }, ctx.writeOptions);
       }
-    }
+    });
   }
 
-  const onChange = (e: StoreEvent) => {
-    if (stopped || e.kind !== kind) return;
-    const o = e.object;
-    const k = key(o.metadata.namespace, o.metadata.name);
-    if (e.type === 'ADDED') {
-      tracked.set(k, { timers: new Set() });
-      create(o);
-    } else if (e.type === 'MODIFIED') {
-      if (e.previous?.metadata.generation === o.metadata.generation) return;
-      const t = tracked.get(k);
-      if (!t) return;
-      for (const timer of t.timers) clearTimeout(timer);
-      t.timers.clear();
-      const st = statusOf(o);
-      if (st === undefined || st === 'Invalid') create(o);
-      else update(o);
-    } else {
-      const t = tracked.get(k);
-      if (t) for (const timer of t.timers) clearTimeout(timer);
-      tracked.delete(k);
-      removeChildren(o);
-    }
-  };
-  cluster.events.on('change', onChange);
-  // Clusters that already exist are picked up like new ones.
-  for (const o of cluster.store.list(kind)) {
-    if (statusOf(o) === undefined) onChange({ type: 'ADDED', object: o, kind, resourceVersion: Number(o.metadata.resourceVersion) });
-  }
-
-  const stop = () => {
-    if (stopped) return;
-    stopped = true;
-    cluster.events.off('change', onChange);
-    for (const t of tracked.values()) for (const timer of t.timers) clearTimeout(timer);
-    tracked.clear();
-  };
-  cluster.onClose(stop);
+  const sim = operatorSimulator(cluster, {
+    apiVersion: POSTGRESQL_API_VERSION, kind: POSTGRESQL_KIND, name: OPERATOR_MANAGER,
+    added: (o) => (statusOf(o) === undefined ? create(o) : scheduleSync(o)),
+    modified: (o, previous) => {
+      if (o.metadata.deletionTimestamp) {
+        if (!previous.metadata.deletionTimestamp) {
+          ctx.cancel(o);
+          ctx.event(o, { type: 'Normal', reason: 'Delete', message: 'Started deletion of cluster resources' });
+          deleteLater(o);
+        }
+        return;
+      }
+      const specChanged = previous.metadata.generation !== o.metadata.generation;
+      const annotationsChanged = JSON.stringify(previous.metadata.annotations ?? {}) !== JSON.stringify(o.metadata.annotations ?? {});
+      if (!specChanged && !annotationsChanged) return;
+      const status = statusOf(o);
+      if (status === 'Invalid') return; // left alone until the periodic sync
+      if (status === undefined) return create(o);
+      update(o);
+    },
+    deleted: (o) => {
+      if (!(options.enableFinalizers && o.metadata.finalizers?.includes(POSTGRES_OPERATOR_FINALIZER))) deleteLater(o);
+    },
+  });
+  ctx = sim.context;
   return {
     script: (name, script) => void scripts.set(name, { ...scripts.get(name), ...script }),
     transitions,
-    stop,
+    logs,
+    stop: sim.stop,
   };
 }

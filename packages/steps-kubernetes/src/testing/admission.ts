@@ -1,0 +1,71 @@
+import { CrdError, invalidMessage, loadCrd, validateCustomResource, type FieldValidation } from '../crd/index';
+import { ApiStatusError } from './api-status';
+import { isPlainObject } from './merge';
+import type { MockObject, ResolvedKind } from './types';
+
+/** Largest object the store accepts (bytes of JSON), like etcd's request limit. */
+export const MAX_OBJECT_BYTES = 1_500_000;
+
+/** What admission made of an object: the object to store and the warnings for the client. */
+export interface Admitted {
+  object: MockObject;
+  warnings: string[];
+}
+
+/** `postgresql.acid.zalan.do` or `ConfigMap`: the qualified kind the API server names in a 422. */
+export function qualifiedKind(kind: ResolvedKind): string {
+  return kind.group ? `${kind.kind}.${kind.group}` : kind.kind;
+}
+
+/**
+ * Validates an object about to be stored, like the API server: size; for a
+ * kind from a CRD, its schema (unknown fields pruned, or 400 under
+ * `fieldValidation=Strict`, defaults applied, 422 with causes); for a kind
+ * registered with `validate`, that function.
+ */
+export function admit(kind: ResolvedKind, object: MockObject, old: MockObject | undefined, fieldValidation: FieldValidation | undefined): Admitted {
+  const bytes = JSON.stringify(object).length;
+  if (bytes > MAX_OBJECT_BYTES) throw new ApiStatusError(413, 'RequestEntityTooLarge', `object is ${bytes} bytes; the limit is ${MAX_OBJECT_BYTES}`);
+  if (kind.group === 'apiextensions.k8s.io' && kind.kind === 'CustomResourceDefinition') checkCrd(object);
+  if (kind.crd) {
+    const verdict = validateCustomResource(kind.crd, object, { ...(fieldValidation ? { fieldValidation } : {}), ...(old ? { oldObject: old } : {}) });
+    if (verdict.strictError) throw new ApiStatusError(400, 'BadRequest', verdict.strictError);
+    if (verdict.causes.length) {
+      throw new ApiStatusError(422, 'Invalid', invalidMessage(qualifiedKind(kind), object.metadata.name, verdict.causes), {
+        name: object.metadata.name, group: kind.group, kind: kind.kind,
+        causes: verdict.causes.map((c) => ({ reason: c.reason, message: c.message, field: c.field })),
+      });
+    }
+    return { object: verdict.object as MockObject, warnings: verdict.warnings };
+  }
+  const problems = kind.validate?.(object) ?? [];
+  if (problems.length) {
+    throw new ApiStatusError(422, 'Invalid', `${kind.kind}.${kind.group || 'core'} "${object.metadata.name}" is invalid: ${problems.join(', ')}`, {
+      name: object.metadata.name, kind: kind.kind, causes: problems.map((p) => ({ reason: 'FieldValueInvalid', message: p })),
+    });
+  }
+  return { object, warnings: [] };
+}
+
+/** Like the API server: a Secret's write-only `stringData` is base64-encoded into `data`. */
+export function normalizeSecret(kind: ResolvedKind, obj: MockObject): MockObject {
+  if (kind.group !== '' || kind.kind !== 'Secret' || !isPlainObject(obj.stringData)) return obj;
+  const data = isPlainObject(obj.data) ? { ...obj.data } : {};
+  for (const [k, v] of Object.entries(obj.stringData)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+  obj.data = data;
+  delete obj.stringData;
+  return obj;
+}
+
+/** A CustomResourceDefinition is checked like the API server does (names, versions, structural schema); 422 with causes. */
+function checkCrd(object: MockObject): void {
+  try {
+    loadCrd(object);
+  } catch (err) {
+    if (!(err instanceof CrdError)) throw err;
+    const causes = err.causes.map((c) => ({ reason: c.reason, message: c.message, field: c.field }));
+    throw new ApiStatusError(422, 'Invalid', causes.length ? invalidMessage('CustomResourceDefinition.apiextensions.k8s.io', object.metadata.name, err.causes) : err.message, {
+      name: object.metadata.name, group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', causes,
+    });
+  }
+}

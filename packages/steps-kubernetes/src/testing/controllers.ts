@@ -1,0 +1,96 @@
+import { CrdError, loadCrd, type LoadedCrd } from '../crd/index';
+import { isPlainObject, jsonEqual } from './merge';
+import type { ObjectStore } from './object-store';
+import type { MockObject, ResolvedKind, StoreEvent } from './types';
+
+const timestamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+const CONTROLLER = { fieldManager: 'kube-controller-manager' };
+
+/**
+ * What a real control plane does besides the API server, run on every store
+ * change: CustomResourceDefinitions become served kinds (and are marked
+ * Established), deleting a CRD deletes its objects; the garbage collector
+ * deletes objects whose owner is gone (or orphans them); a deleted
+ * Namespace is emptied, then removed.
+ */
+export function startControllers(store: ObjectStore): void {
+  store.emitter.on('change', (e: StoreEvent) => {
+    if (e.kind.group === 'apiextensions.k8s.io' && e.kind.kind === 'CustomResourceDefinition') crdChanged(store, e);
+    if (e.type === 'DELETED') {
+      collectGarbage(store, e);
+      if (e.kind.namespaced && e.object.metadata.namespace) finalizeNamespaceIfEmpty(store, e.object.metadata.namespace);
+    }
+    if (e.type === 'MODIFIED' && e.kind.group === '' && e.kind.kind === 'Namespace' && e.object.metadata.deletionTimestamp && !e.previous?.metadata.deletionTimestamp) {
+      emptyNamespace(store, e.object.metadata.name);
+    }
+  });
+}
+
+function crdChanged(store: ObjectStore, e: StoreEvent): void {
+  let crd: LoadedCrd;
+  try {
+    crd = loadCrd(e.object);
+  } catch (err) {
+    if (err instanceof CrdError) return;
+    throw err;
+  }
+  const storage = crd.versions.find((v) => v.storage)!;
+  const existing = store.kinds().find((k) => k.group === crd.group && k.kind.toLowerCase() === crd.kind.toLowerCase());
+  if (e.type === 'DELETED') {
+    if (existing) store.unregisterKind(existing);
+    return;
+  }
+  if (existing && existing.version !== storage.name) store.unregisterKind(existing);
+  store.registerKind({
+    group: crd.group, version: storage.name, kind: crd.kind, plural: crd.plural, singular: crd.singular, namespaced: crd.namespaced,
+    shortNames: crd.shortNames, categories: crd.categories, statusSubresource: storage.statusSubresource, generation: true,
+    printerColumns: storage.printerColumns, schema: storage.schema,
+  }, { crd });
+  const status = establishedStatus(e.object, crd, storage.name);
+  if (!jsonEqual(status, e.object.status)) store.setStatus(e.kind, undefined, e.object.metadata.name, status, CONTROLLER);
+}
+
+function establishedStatus(object: MockObject, crd: LoadedCrd, storage: string): Record<string, unknown> {
+  const old = isPlainObject(object.status) && Array.isArray(object.status.conditions) ? object.status.conditions as Array<Record<string, unknown>> : [];
+  const since = (type: string) => old.find((c) => c.type === type)?.lastTransitionTime ?? timestamp();
+  const names = { plural: crd.plural, singular: crd.singular, kind: crd.kind, listKind: crd.listKind, ...(crd.shortNames.length ? { shortNames: crd.shortNames } : {}), ...(crd.categories.length ? { categories: crd.categories } : {}) };
+  return {
+    conditions: [
+      { type: 'NamesAccepted', status: 'True', lastTransitionTime: since('NamesAccepted'), reason: 'NoConflicts', message: 'no conflicts found' },
+      { type: 'Established', status: 'True', lastTransitionTime: since('Established'), reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' },
+    ],
+    acceptedNames: names,
+    storedVersions: [storage],
+  };
+}
+
+function collectGarbage(store: ObjectStore, e: StoreEvent): void {
+  const uid = e.object.metadata.uid;
+  if (!uid) return;
+  for (const { kind, object } of store.dependentsOf(uid)) {
+    if (e.propagationPolicy === 'Orphan') {
+      const refs = (object.metadata.ownerReferences as Array<Record<string, unknown>>).filter((r) => r.uid !== uid);
+      store.patch(kind, object.metadata.namespace, object.metadata.name, 'merge', { metadata: { ownerReferences: refs.length ? refs : null } }, { fieldManager: 'kube-controller-manager' });
+    } else if (!object.metadata.deletionTimestamp) {
+      store.delete(kind, object.metadata.namespace, object.metadata.name);
+    }
+  }
+}
+
+function namespaceKind(store: ObjectStore): ResolvedKind {
+  return store.requireKind('v1', 'Namespace');
+}
+
+function emptyNamespace(store: ObjectStore, namespace: string): void {
+  for (const kind of store.kinds()) {
+    if (!kind.namespaced) continue;
+    for (const o of store.list(kind, { namespace })) if (!o.metadata.deletionTimestamp) store.delete(kind, namespace, o.metadata.name);
+  }
+  finalizeNamespaceIfEmpty(store, namespace);
+}
+
+function finalizeNamespaceIfEmpty(store: ObjectStore, namespace: string): void {
+  const ns = store.get(namespaceKind(store), undefined, namespace);
+  if (!ns?.metadata.deletionTimestamp || store.countInNamespace(namespace) > 0) return;
+  store.patch(namespaceKind(store), undefined, namespace, 'merge', { spec: { finalizers: null } }, CONTROLLER);
+}

@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import type { JSONSchemaProps } from '../crd/index';
+import type { ObjectStore } from './object-store';
+import { kindSchema, OBJECT_META, OBJECT_META_SCHEMA, PATCH, schemaName } from './openapi-schemas';
+import type { ResolvedKind } from './types';
+
+/** `api/v1` or `apis/<group>/<version>`: how OpenAPI v3 names a group-version. */
+function gvPath(k: ResolvedKind): string {
+  return k.group ? `apis/${k.group}/${k.version}` : `api/${k.version}`;
+}
+
+const query = (name: string, description: string) => ({ name, in: 'query', description, schema: { type: 'string', uniqueItems: true } });
+const WRITE_PARAMS = [
+  query('dryRun', 'When present, indicates that modifications should not be persisted. Valid values are: - All: all dry run stages will be processed'),
+  query('fieldManager', 'fieldManager is a name associated with the actor or entity that is making these changes.'),
+  query('fieldValidation', 'fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields. Valid values are: Ignore, Warn, Strict.'),
+];
+const FORCE = { name: 'force', in: 'query', description: 'Force is going to "force" Apply requests.', schema: { type: 'boolean', uniqueItems: true } };
+
+/** `/openapi/v3`: where each group-version's document is, with a content hash in the URL. */
+export function openApiV3Root(store: ObjectStore): Record<string, unknown> {
+  const paths: Record<string, unknown> = {};
+  for (const gv of new Set(store.kinds().map(gvPath))) {
+    const doc = openApiV3Document(store, gv)!;
+    paths[gv] = { serverRelativeURL: `/openapi/v3/${gv}?hash=${hash(doc)}` };
+  }
+  return { paths };
+}
+
+/** `/openapi/v3/<gv>`: paths with their operations and the schemas of the group-version's kinds, or undefined. */
+export function openApiV3Document(store: ObjectStore, gv: string): Record<string, unknown> | undefined {
+  const kinds = store.kinds().filter((k) => gvPath(k) === gv);
+  if (!kinds.length) return undefined;
+  const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+  const schemas: Record<string, unknown> = {
+    [OBJECT_META]: OBJECT_META_SCHEMA,
+    [PATCH]: { type: 'object', description: 'Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.' },
+  };
+  const paths: Record<string, unknown> = {};
+  for (const k of kinds) {
+    const name = schemaName(k);
+    schemas[name] = { ...kindSchema(k, { allOf: [ref(OBJECT_META)], default: {}, description: 'Standard object\'s metadata.' }), 'x-kubernetes-group-version-kind': [gvk(k)] };
+    const body = { content: { 'application/json': { schema: ref(name) } }, required: true };
+    const answer = { 200: { description: 'OK', content: { 'application/json': { schema: ref(name) } } } };
+    const patchTypes = ['application/apply-patch+yaml', 'application/json-patch+json', 'application/merge-patch+json', ...(k.builtin ? ['application/strategic-merge-patch+json'] : [])];
+    const op = (action: string, extra: Record<string, unknown> = {}) => ({ operationId: `${action}${k.kind}`, responses: answer, 'x-kubernetes-action': action, 'x-kubernetes-group-version-kind': gvk(k), ...extra });
+    const named = `/${gv}/${k.namespaced ? 'namespaces/{namespace}/' : ''}${k.plural}/{name}`;
+    const collection = `/${gv}/${k.namespaced ? 'namespaces/{namespace}/' : ''}${k.plural}`;
+    const pathParams = [
+      { name: 'name', in: 'path', required: true, description: `name of the ${k.kind}`, schema: { type: 'string', uniqueItems: true } },
+      ...(k.namespaced ? [{ name: 'namespace', in: 'path', required: true, description: 'object name and auth scope', schema: { type: 'string', uniqueItems: true } }] : []),
+    ];
+    paths[named] = {
+      get: op('get'), put: op('put', { requestBody: body, parameters: WRITE_PARAMS }), delete: op('delete', { parameters: [WRITE_PARAMS[0]] }),
+      patch: op('patch', { requestBody: { content: Object.fromEntries(patchTypes.map((t) => [t, { schema: ref(PATCH) }])), required: true }, parameters: [...WRITE_PARAMS, FORCE] }),
+      parameters: pathParams,
+    };
+    paths[collection] = { get: op('list'), post: op('post', { requestBody: body, parameters: WRITE_PARAMS }), parameters: pathParams.slice(1) };
+  }
+  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.31.0' }, paths, components: { schemas } };
+}
+
+/** `/openapi/v2`: one Swagger 2.0 document for everything served. */
+export function openApiV2(store: ObjectStore): Record<string, unknown> {
+  const definitions: Record<string, unknown> = { [OBJECT_META]: toV2(OBJECT_META_SCHEMA), [PATCH]: { type: 'object' } };
+  const paths: Record<string, unknown> = {};
+  for (const k of store.kinds()) {
+    const name = schemaName(k);
+    definitions[name] = { ...toV2(kindSchema(k, { $ref: `#/definitions/${OBJECT_META}` })), 'x-kubernetes-group-version-kind': [gvk(k)] };
+    const patch = { consumes: ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml', ...(k.builtin ? ['application/strategic-merge-patch+json'] : [])], 'x-kubernetes-action': 'patch', 'x-kubernetes-group-version-kind': gvk(k), parameters: [{ name: 'body', in: 'body', required: true, schema: { $ref: `#/definitions/${PATCH}` } }, ...WRITE_PARAMS.map(({ schema, ...p }) => ({ ...p, type: schema.type })), { name: 'force', in: 'query', type: 'boolean' }], responses: { 200: { description: 'OK', schema: { $ref: `#/definitions/${name}` } } } };
+    paths[`/${gvPath(k)}/${k.namespaced ? 'namespaces/{namespace}/' : ''}${k.plural}/{name}`] = { patch };
+  }
+  return { swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.31.0' }, paths, definitions };
+}
+
+function gvk(k: ResolvedKind): Record<string, string> {
+  return { group: k.group, version: k.version, kind: k.kind };
+}
+
+/** Swagger 2.0 has no `nullable` and no anyOf/oneOf/not: they are dropped, as the API server does for v2. */
+function toV2(schema: JSONSchemaProps): JSONSchemaProps {
+  const { nullable: _n, anyOf: _a, oneOf: _o, not: _x, allOf, ...rest } = schema;
+  const out: JSONSchemaProps = { ...rest };
+  if (allOf) out.allOf = allOf.map(toV2);
+  if (rest.properties) out.properties = Object.fromEntries(Object.entries(rest.properties).map(([k, v]) => [k, toV2(v)]));
+  if (rest.items) out.items = toV2(rest.items);
+  if (rest.additionalProperties && typeof rest.additionalProperties === 'object') out.additionalProperties = toV2(rest.additionalProperties);
+  return out;
+}
+
+function hash(doc: unknown): string {
+  return createHash('sha512').update(JSON.stringify(doc)).digest('hex').slice(0, 128).toUpperCase();
+}

@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import type { ObjectStore } from '../object-store';
+import type { MockObject } from '../types';
+
+/** One Kubernetes Event about an object, as a controller records it. */
+export interface EventSpec {
+  type: 'Normal' | 'Warning';
+  /** Short, machine-readable: `Create`, `Update`, `Sync`, `Delete`... */
+  reason: string;
+  message: string;
+  /** What the event says was done (events.k8s.io `action`; default the reason). */
+  action?: string;
+}
+
+const timestamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+const micro = () => new Date().toISOString().replace(/Z$/, '000Z');
+
+/**
+ * Records an Event about `object` as a controller named `component` would:
+ * a core/v1 Event (what `kubectl describe` lists) and the same event as
+ * events.k8s.io/v1, in the object's namespace (`default` for cluster-scoped
+ * objects). Returns the core/v1 Event.
+ */
+export function recordEvent(store: ObjectStore, object: MockObject, component: string, event: EventSpec): MockObject {
+  const namespace = object.metadata.namespace ?? 'default';
+  const name = `${object.metadata.name}.${randomBytes(8).toString('hex')}`;
+  const now = timestamp();
+  const involved = {
+    apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name,
+    ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
+    ...(object.metadata.uid ? { uid: object.metadata.uid } : {}),
+    ...(object.metadata.resourceVersion ? { resourceVersion: object.metadata.resourceVersion } : {}),
+  };
+  const manager = { fieldManager: component };
+  const core = store.create(store.requireKind('v1', 'Event'), {
+    apiVersion: 'v1', kind: 'Event', metadata: { name, namespace },
+    involvedObject: involved, reason: event.reason, message: event.message, type: event.type,
+    source: { component }, firstTimestamp: now, lastTimestamp: now, count: 1,
+    reportingComponent: component, reportingInstance: component,
+  }, manager).object;
+  store.create(store.requireKind('events.k8s.io/v1', 'Event'), {
+    apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name, namespace },
+    regarding: involved, reason: event.reason, note: event.message, type: event.type, action: event.action ?? event.reason,
+    eventTime: micro(), reportingController: component, reportingInstance: component,
+  }, manager);
+  return core;
+}

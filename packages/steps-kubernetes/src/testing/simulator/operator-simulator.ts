@@ -1,0 +1,122 @@
+import type { MockCluster } from '../mock-cluster';
+import type { WriteOptions } from '../object-store';
+import type { MockObject, ResolvedKind, StoreEvent } from '../types';
+import { recordEvent, type EventSpec } from './events';
+
+/** What a simulator's handlers get: the object as stored now, and helpers bound to the simulator. */
+export interface SimulatorContext {
+  /** The object as it is stored now (undefined once deleted). */
+  current(object: MockObject): MockObject | undefined;
+  /** Replaces the object's `.status` through the status subresource. */
+  setStatus(object: MockObject, status: unknown): void;
+  /** Creates or merges a child object owned by `owner` (an ownerReference is added, `controller: true`). */
+  ensureChild(owner: MockObject, child: MockObject): MockObject;
+  /** Records a Normal or Warning Event about the object (`kubectl describe` shows it). */
+  event(object: MockObject, event: EventSpec): void;
+  /** Runs `fn` after `ms` (setTimeout, so fake timers control it) unless the object is deleted or {@link cancel} is called first. */
+  after(object: MockObject, ms: number, fn: () => void): void;
+  /** Cancels the pending {@link after} work of an object. */
+  cancel(object: MockObject): void;
+  /** The write options the simulator writes with (its field manager). */
+  readonly writeOptions: WriteOptions;
+}
+
+/** Options of {@link operatorSimulator}. */
+export interface OperatorSimulatorOptions {
+  apiVersion: string;
+  kind: string;
+  /** Field manager and event source of the simulated operator (default `<kind>-operator`). */
+  name?: string;
+  /** A new object (also one that existed when the simulator started). */
+  added?: (object: MockObject, ctx: SimulatorContext) => void;
+  /** A changed object, with what it was before. */
+  modified?: (object: MockObject, previous: MockObject, ctx: SimulatorContext) => void;
+  /** The object is gone from the API (its finalizers, if any, were removed). */
+  deleted?: (object: MockObject, ctx: SimulatorContext) => void;
+}
+
+/** A running simulator. */
+export interface OperatorSimulator {
+  readonly context: SimulatorContext;
+  /** Stops reacting and cancels pending work (also done by `cluster.close()`). */
+  stop(): void;
+}
+
+const key = (o: MockObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+/**
+ * A generic operator simulator: reacts to objects of one kind being added,
+ * modified and deleted, writes their status, creates owned children, emits
+ * Events and schedules delayed work. Simulate your own operator in a few lines.
+ *
+ * @example
+ * operatorSimulator(cluster, {
+ *   apiVersion: 'example.com/v1', kind: 'Widget',
+ *   added: (w, ctx) => {
+ *     ctx.setStatus(w, { phase: 'Pending' });
+ *     ctx.after(w, 50, () => {
+ *       ctx.ensureChild(w, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${w.metadata.name}-config`, namespace: w.metadata.namespace! }, data: {} });
+ *       ctx.setStatus(w, { phase: 'Ready' });
+ *       ctx.event(w, { type: 'Normal', reason: 'Ready', message: 'widget is ready' });
+ *     });
+ *   },
+ * });
+ */
+export function operatorSimulator(cluster: MockCluster, options: OperatorSimulatorOptions): OperatorSimulator {
+  const name = options.name ?? `${options.kind.toLowerCase()}-operator`;
+  const writeOptions: WriteOptions = { fieldManager: name };
+  const timers = new Map<string, Set<NodeJS.Timeout>>();
+  let stopped = false;
+  const kindNow = (): ResolvedKind => cluster.store.requireKind(options.apiVersion, options.kind);
+  const store = cluster.store;
+
+  const context: SimulatorContext = {
+    writeOptions,
+    current: (o) => store.get(kindNow(), o.metadata.namespace, o.metadata.name),
+    setStatus: (o, status) => {
+      if (context.current(o)) store.setStatus(kindNow(), o.metadata.namespace, o.metadata.name, status, writeOptions);
+    },
+    ensureChild: (owner, child) => {
+      const ref = { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid, controller: true, blockOwnerDeletion: true };
+      const withOwner = { ...child, metadata: { ...child.metadata, ownerReferences: [ref] } } as MockObject;
+      return store.apply(store.requireKind(child.apiVersion, child.kind), withOwner).object;
+    },
+    event: (o, event) => void recordEvent(store, context.current(o) ?? o, name, event),
+    after: (o, ms, fn) => {
+      const k = key(o);
+      const set = timers.get(k) ?? new Set<NodeJS.Timeout>();
+      timers.set(k, set);
+      const t = setTimeout(() => {
+        set.delete(t);
+        if (!stopped) fn();
+      }, ms);
+      set.add(t);
+    },
+    cancel: (o) => {
+      for (const t of timers.get(key(o)) ?? []) clearTimeout(t);
+      timers.delete(key(o));
+    },
+  };
+
+  const onChange = (e: StoreEvent) => {
+    if (stopped || e.kind.apiVersion !== options.apiVersion || e.kind.kind !== options.kind) return;
+    if (e.type === 'ADDED') options.added?.(e.object, context);
+    else if (e.type === 'MODIFIED') options.modified?.(e.object, e.previous!, context);
+    else {
+      context.cancel(e.object);
+      options.deleted?.(e.object, context);
+    }
+  };
+  cluster.events.on('change', onChange);
+  for (const o of store.list(kindNow())) options.added?.(o, context);
+
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    cluster.events.off('change', onChange);
+    for (const set of timers.values()) for (const t of set) clearTimeout(t);
+    timers.clear();
+  };
+  cluster.onClose(stop);
+  return { context, stop };
+}
