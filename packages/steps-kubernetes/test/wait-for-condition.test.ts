@@ -61,7 +61,7 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
 
   it('fails at once, naming the object, when an object it has seen is deleted', async () => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
-    cluster.registerKind(POSTGRESQL_KIND_SPEC);
+    cluster.installCrds(postgresqlCrd());
     cluster.apply(pg('team-db'));
     const ctx = context(600_000);
     const waiting = waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING, timeout: '10m' }, ctx);
@@ -76,7 +76,7 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
 
   it('with mustExist, fails at once when the object is missing from the start', async () => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
-    cluster.registerKind(POSTGRESQL_KIND_SPEC);
+    cluster.installCrds(postgresqlCrd());
     const err = await rejection(waitForCondition({ client }).run({ resource: resource('gone-db'), successWhen: RUNNING, mustExist: true, timeout: '10m' }, context(600_000)));
     expect(err.kubernetesCode).toBe('K8S_OBJECT_DELETED');
     expect(err.message).toBe(`postgresql apps/gone-db does not exist (mustExist: an earlier step created it, so it was deleted) while waiting for successWhen \`${RUNNING}\``);
