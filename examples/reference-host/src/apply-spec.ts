@@ -1,4 +1,4 @@
-import { planRequest, type LifecycleRequest, type ResourceRecord } from '@innominatus/core';
+import { DEFAULT_CLASS, planRequest, type LifecycleRequest, type ResourceRecord } from '@innominatus/core';
 import { ConflictError, NotFoundError, ScoreError, type Issue } from './errors';
 import type { HostServices } from './host-services';
 import { desiredResources } from './score/desired-resources';
@@ -85,7 +85,7 @@ export async function applySpec(services: HostServices, body: unknown, options: 
     checkParameters(services.registry, application, changes, source, updateOperations(changes, byId));
     const deletes = changes.filter((c) => c.action === 'delete');
     if (deletes.length && !options.prune && !options.dryRun) throw pruneRequired(application, deletes);
-    const base = { application, unchanged: [] as string[], failed: [] as FailedResource[], waiting: plan.waiting, warnings };
+    const base = { application, unchanged: [] as string[], failed: [] as FailedResource[], waiting: plan.waiting, warnings: [...warnings, ...plan.warnings] };
     const result = options.dryRun
       ? { ...base, dryRun: true as const, changes: changes.map(({ action, name, type, reason, ...rest }) => ({ action, name, type, reason, ...('id' in rest ? { id: rest.id } : {}) })) }
       : { ...base, changes: await execute(services, application, changes) };
@@ -126,12 +126,14 @@ async function planFor(
 }
 
 function checkServed(services: HostServices, spec: ScoreSpec, source?: YamlSource): void {
-  const served = new Set(services.registry.types());
-  const unserved = Object.entries(spec.resources ?? {}).filter(([, r]) => !served.has(r.type));
+  const { registry } = services;
+  const served = new Set(registry.types());
+  const unserved = Object.entries(spec.resources ?? {}).filter(([, r]) => !served.has(r.type) || !registry.classes(r.type).includes(r.class ?? DEFAULT_CLASS));
   if (!unserved.length) return;
-  const issues: Issue[] = unserved.map(([name, r]) =>
-    at(source, ['resources', name, 'type'], `no provider serves resource type '${r.type}'; served types: ${[...served].join(', ') || 'none'}`));
-  const types = [...new Set(unserved.map(([, r]) => `'${r.type}'`))].join(', ');
+  const issues: Issue[] = unserved.map(([name, r]) => (served.has(r.type)
+    ? at(source, ['resources', name, 'class'], `no provider serves class '${r.class}' of resource type '${r.type}'; its classes: ${registry.classes(r.type).join(', ')}`)
+    : at(source, ['resources', name, 'type'], `no provider serves resource type '${r.type}'; served types: ${[...served].join(', ') || 'none'}`)));
+  const types = [...new Set(unserved.map(([, r]) => (served.has(r.type) ? `'${r.type}' in class '${r.class}'` : `'${r.type}'`)))].join(', ');
   throw new ScoreError(`no provider serves resource type ${types}`, issues, 'SCORE_TYPE_UNSERVED');
 }
 
@@ -228,7 +230,10 @@ async function execute(services: HostServices, application: string, changes: Res
 /** Creates a resource; another replica creating the same one at the same moment is a conflict, not a failure. */
 async function submitNew(services: HostServices, application: string, c: Extract<ResourceChange, { action: 'create' }>): Promise<ResourceRecord> {
   try {
-    return await services.requests.submit({ application, name: c.name, type: c.type, properties: c.properties });
+    return await services.requests.submit({
+      application, name: c.name, type: c.type, properties: c.properties,
+      ...(c.class !== undefined ? { class: c.class } : {}), ...(c.metadata !== undefined ? { metadata: c.metadata } : {}),
+    });
   } catch (err) {
     if (await services.store.findResource(application, c.name)) {
       throw new ConflictError('RESOURCE_CONFLICT', `resource '${c.name}' of application '${application}' was just created by another request; submit the spec again`);

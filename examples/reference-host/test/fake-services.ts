@@ -21,7 +21,7 @@ export function postgresProvider(): LoadedProvider {
       apiVersion: 'v1', kind: 'Provider', metadata: { name: 'database-team', version: '1.0.0', description: 'PostgreSQL' },
       capabilities: {
         resourceTypeCapabilities: [
-          { type: 'postgres', operations: { create: { workflow: 'provision' }, update: { workflow: 'update' }, delete: { workflow: 'delete' } } },
+          { type: 'postgres', classes: ['default', 'large'], operations: { create: { workflow: 'provision' }, update: { workflow: 'update' }, delete: { workflow: 'delete' } } },
           { type: 'postgresql', aliasFor: 'postgres' },
         ],
       },

@@ -320,7 +320,7 @@ describe('providers, metrics, events', () => {
     const [db, broken] = res.json().providers;
     expect(db).toMatchObject({
       name: 'database-team', status: 'registered', version: '1.0.0', resourceTypes: ['postgres', 'postgresql'],
-      capabilities: [{ type: 'postgres', operations: { create: 'provision', update: 'update', delete: 'delete' } }, { type: 'postgresql', aliasFor: 'postgres', operations: {} }],
+      capabilities: [{ type: 'postgres', classes: ['default', 'large'], operations: { create: 'provision', update: 'update', delete: 'delete' } }, { type: 'postgresql', aliasFor: 'postgres', operations: {} }],
     });
     expect(db.workflows.map((w: { name: string }) => w.name)).toEqual(['provision', 'update', 'delete']);
     expect(broken).toEqual({ name: 'broken', enabled: true, status: 'failed', source: { type: 'filesystem', path: '/p/broken' }, diagnostics: [{ severity: 'error', code: 'X', message: 'bad', file: 'provider.yaml', line: 3, col: 1 }] });

@@ -108,6 +108,26 @@ describe('a spec that would delete resources', () => {
   });
 });
 
+describe('class and metadata', () => {
+  it('hands class and metadata to the request, refuses a class no provider serves, and warns that metadata changes reach no existing resource', async () => {
+    const res = await post(spec('  db:\n    type: postgres\n    class: large\n    metadata:\n      annotations:\n        example.com/tier: gold\n'));
+    expect(res.statusCode).toBe(202);
+    const db = (await env.store.findResource('shop', 'db'))!;
+    expect([db.class, db.metadata]).toEqual(['large', { annotations: { 'example.com/tier': 'gold' } }]);
+    await activate(db.id);
+    const changed = await post(spec('  db:\n    type: postgres\n    class: large\n    metadata:\n      annotations:\n        example.com/tier: silver\n'));
+    expect(changed.json()).toMatchObject({ changes: [], unchanged: ['db'] });
+    expect(changed.json().warnings).toEqual([{ field: 'resources.db.metadata', line: 15, col: 7, message: "changed, but a resource's metadata reaches its provider when it is created: the existing resource keeps the metadata it was created with" }]);
+
+    const huge = await post(spec('  db:\n    type: postgres\n    class: huge\n'));
+    expect(huge.statusCode).toBe(422);
+    expect(huge.json().error).toEqual({
+      code: 'SCORE_TYPE_UNSERVED', message: "no provider serves resource type 'postgres' in class 'huge'",
+      issues: [{ field: 'resources.db.class', line: 13, col: 12, message: "no provider serves class 'huge' of resource type 'postgres'; its classes: default, large" }],
+    });
+  });
+});
+
 describe('params with placeholders', () => {
   it('fills metadata at once, and creates a resource reading another one once that is active', async () => {
     const res = await post(spec('  db:\n    type: postgres\n    params:\n      version: ${metadata.pgversion}\n  app:\n    type: postgres\n    params:\n      primary: ${resources.db.host}:${resources.db.port}\n      secret: ${resources.db.password}\n'));

@@ -36,7 +36,7 @@ export type { Encrypter } from './journal/encrypter';
 export { verifyEncryptionKey, KEY_CHECK_RUN_ID } from './journal/key-check';
 
 export {
-  ProviderRegistry, mapParameters, compileParameterMapping, MAPPING_VARIABLES, PROVIDER_OPERATIONS, CORE_VERSION,
+  ProviderRegistry, DEFAULT_CLASS, mapParameters, compileParameterMapping, MAPPING_VARIABLES, PROVIDER_OPERATIONS, CORE_VERSION,
 } from './providers/index';
 export type {
   Provider, ProviderOperation, OperationSpec, WorkflowChoice, ResourceTypeCapability, ProviderWorkflowRef, LoadedProvider,

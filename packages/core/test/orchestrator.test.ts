@@ -150,6 +150,23 @@ describe('orchestrator', () => {
     expect(JSON.stringify(t.allEvents) + t.logs.join('\n') + t.store.dump()).not.toContain('pw-SECRET-9431');
   });
 
+  it("resolves the provider by the resource's class and gives the workflow its class and metadata", async () => {
+    const asked: Array<string | undefined> = [];
+    const byClass = { resolve: (type: string, op: 'create' | 'update' | 'delete', options?: { class?: string }) => (asked.push(options?.class), registry.resolve(type, op)) };
+    const t = setup({ registry: byClass });
+    t.o.start();
+    const metadata = { annotations: { 'example.com/tier': 'gold' } };
+    const submitted = await t.o.submit({ ...request, name: 'big', class: 'large', metadata });
+    await stateOf(t.store, submitted.id, 'active');
+    expect(asked).toEqual(['large']);
+    const run = (await t.store.getRun(submitted.runId ?? `${submitted.id}:create:1`))!;
+    expect(run.context).toMatchObject({ resource: { name: 'big', class: 'large', metadata } });
+    const plain = await t.o.submit(request);
+    await stateOf(t.store, plain.id, 'active');
+    expect(asked).toEqual(['large', undefined]);
+    expect((await t.store.getRun(`${plain.id}:create:1`))!.context).toMatchObject({ resource: { class: 'default', metadata: {} } });
+  });
+
   it('starts the workflow on submit, not on the safety-net poll: time never moves and it still runs', async () => {
     const clock = createFakeClock();
     const t = setup({ clock, store: new MemoryStore({ clock }), pollIntervalMs: 5_000 });

@@ -166,3 +166,32 @@ describe('CORE_VERSION', () => {
     expect(CORE_VERSION).toBe(pkg.version);
   });
 });
+
+describe('classes', () => {
+  const mapping = { db_name: '${{ resource.name + "-" + resource.class }}', namespace: '${{ resource.metadata.annotations["example.com/ns"] }}' };
+  const tiered = (name: string, classes: string[] | undefined, wf: string) =>
+    provider(name, [{ type: 'postgres', ...(classes ? { classes } : {}), operations: { create: { workflow: wf, parameters: mapping } } }], { [wf]: workflow(wf, pgParams) });
+
+  it('chooses the provider by type and class, the class default when none is asked for', () => {
+    const registry = new ProviderRegistry().register(tiered('small-team', undefined, 'pg-small')).register(tiered('big-team', ['large', 'xlarge'], 'pg-big'));
+    expect(registry.resolve('postgres', 'create').providerName).toBe('small-team');
+    expect(registry.resolve('postgres', 'create', { class: 'default' }).providerName).toBe('small-team');
+    expect(registry.resolve('postgres', 'create', { class: 'xlarge' }).workflowName).toBe('pg-big');
+    expect(registry.classes('postgres')).toEqual(['default', 'large', 'xlarge']);
+    expect([registry.providerOf('postgres'), registry.providerOf('postgres', 'large'), registry.providerOf('postgres', 'huge')]).toEqual(['small-team', 'big-team', undefined]);
+    expect(() => registry.resolve('postgres', 'create', { class: 'huge' })).toThrow("no provider serves class 'huge' of resource type 'postgres'; its classes: default, large, xlarge");
+  });
+
+  it('gives the mapping resource.class and resource.metadata', () => {
+    const registry = new ProviderRegistry().register(tiered('big-team', ['large'], 'pg-big'));
+    const r = registry.resolve('postgres', 'create', { class: 'large' });
+    const metadata = { annotations: { 'example.com/ns': 'team-a' } };
+    expect(mapParameters(r, { name: 'db', type: 'postgres', class: 'large', application: 'shop', metadata, properties: {}, operation: 'create' })).toEqual({ db_name: 'db-large', namespace: 'team-a' });
+  });
+
+  it('refuses two providers claiming one type in one class, naming both', () => {
+    const registry = new ProviderRegistry().register(tiered('big-team', ['large'], 'pg-big'));
+    expect(() => registry.register(tiered('other-team', ['medium', 'large'], 'pg-other'))).toThrow("class 'large' of resource type 'postgres' is claimed by providers 'big-team' and 'other-team'");
+    expect(registry.list().map((p) => p.provider.metadata.name)).toEqual(['big-team']);
+  });
+});

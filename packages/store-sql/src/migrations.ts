@@ -100,6 +100,11 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       'CREATE INDEX resources_state ON resources (state, seq)',
     ],
   },
+  {
+    version: 5,
+    description: "a resource's class and metadata",
+    sql: () => ['ALTER TABLE resources ADD COLUMN class TEXT', 'ALTER TABLE resources ADD COLUMN metadata TEXT'],
+  },
 ]);
 
 /** The newest schema version this code knows. */

@@ -16,6 +16,8 @@ interface ResourceRow extends SqlRow {
   application: string;
   name: string;
   type: string;
+  class: string | null;
+  metadata: string | null;
   properties: string;
   state: ResourceState;
   pending_operation: Operation | null;
@@ -141,9 +143,10 @@ export class SqlStore implements Store {
     checkNewResource(resource);
     const id = resource.id ?? randomUUID();
     const now = this.#now();
-    const insert = `INSERT INTO resources (id, application, name, type, properties, state, pending_operation, generation, attempts, created_at, updated_at)
-      VALUES ($1, $2, $3, $4, $5, 'requested', 'create', 1, 0, $6, $6) RETURNING *`;
-    const params = [id, resource.application, resource.name, resource.type, this.#seal(resource.properties), now];
+    const insert = `INSERT INTO resources (id, application, name, type, class, metadata, properties, state, pending_operation, generation, attempts, created_at, updated_at)
+      VALUES ($1, $2, $3, $4, $7, $8, $5, 'requested', 'create', 1, 0, $6, $6) RETURNING *`;
+    const metadata = resource.metadata === undefined ? null : JSON.stringify(resource.metadata);
+    const params = [id, resource.application, resource.name, resource.type, this.#seal(resource.properties), now, resource.class ?? null, metadata];
     try {
       let row: ResourceRow;
       if (this.#db.dialect === 'postgres') {
@@ -373,6 +376,8 @@ export class SqlStore implements Store {
       state: row.state, generation: Number(row.generation), attempts: Number(row.attempts),
       createdAt: iso(row.created_at), updatedAt: iso(row.updated_at),
     };
+    if (row.class !== null) rec.class = row.class;
+    if (row.metadata !== null) rec.metadata = JSON.parse(row.metadata) as Record<string, unknown>;
     if (row.pending_operation !== null) rec.pendingOperation = row.pending_operation;
     if (row.run_id !== null) rec.runId = row.run_id;
     if (row.outputs !== null) rec.outputs = unseal(JSON.parse(row.outputs), this.#encrypter) as Record<string, unknown>;

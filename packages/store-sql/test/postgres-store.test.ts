@@ -59,7 +59,7 @@ describe('postgres store', () => {
       expect((await store.claim('me', 10, 60_000)).map((r) => r.id)).toEqual(['r-queued']);
       expect(await store.countResources({ pending: true })).toBe(1);
       await store.close();
-      expect((await c.query('SELECT version FROM innominatus_schema ORDER BY version')).rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+      expect((await c.query('SELECT version FROM innominatus_schema ORDER BY version')).rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
       const indexes = (await c.query("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'resources' ORDER BY indexname")).rows;
       expect(indexes.map((i) => i.indexname)).toEqual(['resources_application', 'resources_claimable', 'resources_id_key', 'resources_live_name', 'resources_pkey', 'resources_state', 'resources_type']);
       expect(indexes[1].indexdef).toBe("CREATE INDEX resources_claimable ON public.resources USING btree (seq) WHERE ((pending_operation IS NOT NULL) AND (state <> 'failed'::text))");

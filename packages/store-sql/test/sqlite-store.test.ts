@@ -77,7 +77,7 @@ describe('sqlite store', () => {
       await store.close();
       const db = new Database(filename, { readonly: true });
       try {
-        expect(db.prepare('SELECT version FROM innominatus_schema ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+        expect(db.prepare('SELECT version FROM innominatus_schema ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
         const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'resources' AND sql IS NOT NULL ORDER BY name").all();
         expect(indexes).toEqual([
           { name: 'resources_application', sql: 'CREATE INDEX resources_application ON resources (application, seq)' },

@@ -32,7 +32,7 @@ export async function buildGraph(sources: GraphSources, application: string, res
     const resId = `resource:${r.id}`;
     add({ id: resId, kind: 'resource', label: r.name, state: r.state, detail: r.type });
     edges.push({ from: appId, to: resId, kind: 'has' });
-    const providerName = sources.registry.providerOf(r.type);
+    const providerName = sources.registry.providerOf(r.type, r.class);
     if (providerName) {
       const providerId = `provider:${providerName}`;
       add({ id: providerId, kind: 'provider', label: providerName });

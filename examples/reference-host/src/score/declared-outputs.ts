@@ -8,17 +8,17 @@ import type { DeclaredOutputs } from './placeholder-check';
  * update's). `undefined` for a type no provider serves.
  */
 export function declaredOutputs(registry: ProviderRegistry): DeclaredOutputs {
-  const outputsOf = (type: string, operation: ProviderOperation): Record<string, OutputSpec> | undefined => {
+  const outputsOf = (type: string, cls: string | undefined, operation: ProviderOperation): Record<string, OutputSpec> | undefined => {
     try {
-      return registry.resolve(type, operation).workflow.workflow.outputs ?? {};
+      return registry.resolve(type, operation, cls === undefined ? {} : { class: cls }).workflow.workflow.outputs ?? {};
     } catch {
       return undefined;
     }
   };
   return (resource) => {
-    const created = outputsOf(resource.type, 'create');
+    const created = outputsOf(resource.type, resource.class, 'create');
     if (!created) return undefined;
-    const updated = outputsOf(resource.type, 'update');
+    const updated = outputsOf(resource.type, resource.class, 'update');
     if (!updated) return created;
     return Object.fromEntries(Object.entries(created).filter(([k]) => Object.hasOwn(updated, k)));
   };

@@ -72,7 +72,7 @@ function checkOperation(
   const here = (path: (string | number)[], message: string) => at(source, path, message);
   let resolution: ReturnType<ProviderRegistry['resolve']>;
   try {
-    resolution = registry.resolve(change.type, operation);
+    resolution = registry.resolve(change.type, operation, change.class === undefined ? {} : { class: change.class });
   } catch (err) {
     if (operation === 'delete' && InnominatusError.is(err) && err.code === 'OPERATION_NOT_SUPPORTED') return undefined;
     return [here(['resources', change.name, 'type'], (err as Error).message)];
@@ -81,7 +81,10 @@ function checkOperation(
   const what = `(${operation} workflow '${resolution.workflowName}' of provider '${resolution.providerName}')`;
   let parameters: Record<string, unknown>;
   try {
-    parameters = mapParameters(resolution, { name: change.name, type: change.type, application, properties: change.properties, operation });
+    parameters = mapParameters(resolution, {
+      name: change.name, type: change.type, application, properties: change.properties, operation,
+      ...(change.class !== undefined ? { class: change.class } : {}), ...(change.metadata !== undefined ? { metadata: change.metadata } : {}),
+    });
   } catch (err) {
     return [here(['resources', change.name], `cannot be turned into workflow parameters ${what}: ${(err as Error).message}`)];
   }

@@ -3,7 +3,7 @@ import { ScoreError, type Issue } from '../errors';
 import type { YamlSource } from '../util/yaml-source';
 import { at } from './issue-at';
 import { resourceUid } from './resource-uid';
-import type { ScoreSpec } from './score-spec';
+import type { ScoreResource, ScoreSpec } from './score-spec';
 
 /** A resource the application has now (not terminated). */
 export interface ExistingResource {
@@ -11,13 +11,14 @@ export interface ExistingResource {
   name: string;
   type: string;
   state: string;
+  metadata?: Record<string, unknown>;
   properties: Record<string, unknown>;
 }
 
 /** One change that makes the application's resources match its spec, and why. */
 export type ResourceChange =
-  | { action: 'create'; name: string; type: string; properties: Record<string, unknown>; reason: string }
-  | { action: 'update'; id: string; name: string; type: string; properties: Record<string, unknown>; reason: string }
+  | { action: 'create'; name: string; type: string; class?: string; metadata?: Record<string, unknown>; properties: Record<string, unknown>; reason: string }
+  | { action: 'update'; id: string; name: string; type: string; class?: string; metadata?: Record<string, unknown>; properties: Record<string, unknown>; reason: string }
   | { action: 'delete'; id: string; name: string; type: string; reason: string };
 
 /** A resource whose params read outputs of resources not active yet: created once they are. */
@@ -34,6 +35,8 @@ export interface ResourcePlan {
   changes: ResourceChange[];
   unchanged: string[];
   waiting: WaitingResource[];
+  /** Changes the plan cannot carry out, said at their field (a resource's metadata is given to its provider at create only). */
+  warnings: Issue[];
 }
 
 /** What the planner knows about each resource the spec asks for. */
@@ -63,7 +66,7 @@ export function planResources(
   const app = spec.metadata.name;
   const wanted = spec.resources ?? {};
   const current = new Map(existing.filter((r) => r.state !== 'terminated').map((r) => [r.name, r]));
-  const plan: ResourcePlan = { changes: [], unchanged: [], waiting: [] };
+  const plan: ResourcePlan = { changes: [], unchanged: [], waiting: [], warnings: [] };
   const issues: Issue[] = [];
   const replaced = new Map<string, string>();
   for (const d of desired) {
@@ -79,13 +82,16 @@ export function planResources(
       plan.waiting.push({ name: d.name, type: w.type, on: [d.name] });
       continue;
     }
+    if (have && !isDeepStrictEqual(have.metadata, w.metadata)) {
+      plan.warnings.push(at(source, ['resources', d.name, 'metadata'], 'changed, but a resource\'s metadata reaches its provider when it is created: the existing resource keeps the metadata it was created with'));
+    }
     if (d.properties === undefined) {
       if (!have) plan.waiting.push({ name: d.name, type: w.type, on: d.waitsOn });
       else plan.unchanged.push(d.name);
     } else if (!have) {
-      plan.changes.push({ action: 'create', name: d.name, type: w.type, properties: d.properties, reason: 'new in the spec' });
+      plan.changes.push({ action: 'create', name: d.name, type: w.type, ...scoreFields(w), properties: d.properties, reason: 'new in the spec' });
     } else if (!isDeepStrictEqual(have.properties, d.properties)) {
-      plan.changes.push({ action: 'update', id: have.id, name: d.name, type: w.type, properties: d.properties, reason: `params changed: ${changedKeys(have.properties, d.properties).join(', ')}` });
+      plan.changes.push({ action: 'update', id: have.id, name: d.name, type: w.type, ...scoreFields(w), properties: d.properties, reason: `params changed: ${changedKeys(have.properties, d.properties).join(', ')}` });
     } else {
       plan.unchanged.push(d.name);
     }
@@ -96,6 +102,11 @@ export function planResources(
     if (reason) plan.changes.push({ action: 'delete', id: have.id, name, type: have.type, reason });
   }
   return plan;
+}
+
+/** The class and metadata a change carries to the provider, when the spec gives them. */
+function scoreFields(r: ScoreResource): { class?: string; metadata?: Record<string, unknown> } {
+  return { ...(r.class !== undefined ? { class: r.class } : {}), ...(r.metadata !== undefined ? { metadata: r.metadata } : {}) };
 }
 
 function removalReason(name: string, type: string, spec: ScoreSpec, current: ReadonlyMap<string, ExistingResource>): string {

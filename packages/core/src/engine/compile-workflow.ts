@@ -54,7 +54,11 @@ export interface ResourceContext {
   id: string;
   name: string;
   type: string;
+  /** The class asked for (`default` when none was). */
+  class?: string;
   application: string;
+  /** Metadata the request carries for its provider (`{}` when none). */
+  metadata?: Record<string, unknown>;
   properties: Record<string, unknown>;
   operation: Operation;
 }

@@ -12,6 +12,7 @@ import type { OrchestratorSettings } from './settings';
 import type { Transitions } from './transitions';
 import type { OrchestratorEvents, ResourceResolver } from './types';
 import type { ReportError, Work } from './work';
+import { DEFAULT_CLASS } from '../providers/default-class';
 
 /** Store errors that mean "this run is busy elsewhere right now", never a failure of the operation. */
 const CONTENDED = new Set(['RUN_ACTIVE', 'RUN_EXISTS']);
@@ -101,8 +102,10 @@ export class ResourceServer {
   /** Runs or resumes the operation's workflow and records its success. */
   async #run(r: ResourceRecord, op: Operation, runId: string, work: Work): Promise<void> {
     const { registry, store, engine, settings, transitions } = this.#p;
-    const resolution = registry.resolve(r.type, op);
-    const context: ResourceContext = { id: r.id, name: r.name, type: r.type, application: r.application, properties: r.properties, operation: op };
+    const resolution = registry.resolve(r.type, op, r.class === undefined ? {} : { class: r.class });
+    const context: ResourceContext = {
+      id: r.id, name: r.name, type: r.type, class: r.class ?? DEFAULT_CLASS, application: r.application, metadata: r.metadata ?? {}, properties: r.properties, operation: op,
+    };
     const signals = { signal: work.controller.signal, pause: this.#p.pause() };
     const result = (await store.getRun(runId))
       ? await engine.resume(runId, signals)

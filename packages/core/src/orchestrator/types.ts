@@ -18,7 +18,7 @@ export interface OrchestratorResolution {
 
 /** Resolves a resource type and operation to a provider's workflow (`ProviderRegistry` fits). */
 export interface ResourceResolver {
-  resolve(type: string, operation: Operation): OrchestratorResolution;
+  resolve(type: string, operation: Operation, options?: { class?: string }): OrchestratorResolution;
 }
 
 /** Retry policy for transient (retryable) failures of a whole operation. */

@@ -3,6 +3,7 @@ import { compileTemplate, escapePointer, type Template } from '../expressions/te
 import { Scope } from '../expressions/scope';
 import type { LoadedWorkflow } from '../model/workflow';
 import type { ProviderOperation } from './provider-model';
+import { DEFAULT_CLASS } from './default-class';
 
 /** The variables a capability's `parameters` map may use. */
 export const MAPPING_VARIABLES: readonly string[] = Object.freeze(['resource']);
@@ -12,7 +13,11 @@ export interface MappedResource {
   id?: string;
   name: string;
   type: string;
+  /** Default `default`. */
+  class?: string;
   application: string;
+  /** Default `{}`. */
+  metadata?: Record<string, unknown>;
   properties: Record<string, unknown>;
   operation: ProviderOperation;
 }
@@ -59,7 +64,7 @@ export function mapParameters(resolution: { mapping: ParameterMapping; providerN
   for (const [key, value] of Object.entries(resource.properties ?? {})) {
     if (mapping.declared.has(key)) out[key] = value;
   }
-  const scope = new Scope({ resource: { ...resource, id: resource.id ?? '', properties: resource.properties ?? {} } });
+  const scope = new Scope({ resource: { ...resource, id: resource.id ?? '', class: resource.class ?? DEFAULT_CLASS, metadata: resource.metadata ?? {}, properties: resource.properties ?? {} } });
   for (const [name, template] of mapping.templates) {
     if (!mapping.declared.has(name)) {
       throw new ProviderError('OPERATION_NOT_SUPPORTED', `parameter mapping names '${name}', which the workflow does not declare`);

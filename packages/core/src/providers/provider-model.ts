@@ -32,6 +32,12 @@ export interface OperationSpec {
 /** A resource type a provider serves, or an alias for one (`aliasFor`). */
 export interface ResourceTypeCapability {
   type: string;
+  /**
+   * The classes (Score's specialisations of a type, e.g. `large`) this
+   * capability serves; default `['default']`. Two providers may serve one
+   * type in different classes. An alias serves the classes of its target.
+   */
+  classes?: string[];
   description?: string;
   operations?: Partial<Record<ProviderOperation, OperationSpec>>;
   /** This type is another name for a type of the same provider. */

@@ -1,5 +1,6 @@
 import { ProviderError } from '../errors';
 import type { LoadedWorkflow } from '../model/workflow';
+import { DEFAULT_CLASS } from './default-class';
 import { compileParameterMapping, type ParameterMapping } from './parameter-mapping';
 import type { LoadedProvider, OperationSpec, ProviderOperation, ResourceTypeCapability } from './provider-model';
 
@@ -22,7 +23,10 @@ export interface Resolution {
 export interface ResolveOptions {
   /** With an operation offering several workflows: pick the first whose tags include all of these. */
   tags?: readonly string[];
+  /** The class of the type asked for (default {@link DEFAULT_CLASS}). */
+  class?: string;
 }
+
 
 interface Claim {
   provider: LoadedProvider;
@@ -46,7 +50,8 @@ interface Claim {
  */
 export class ProviderRegistry {
   readonly #providers = new Map<string, LoadedProvider>();
-  readonly #claims = new Map<string, Claim>();
+  /** Type → class → who serves it. */
+  readonly #claims = new Map<string, Map<string, Claim>>();
   readonly #mappings = new Map<string, ParameterMapping>();
 
   /**
@@ -61,43 +66,54 @@ export class ProviderRegistry {
       throw new ProviderError('PROVIDER_CONFLICT', `provider '${name}' is already registered`);
     }
     const claims = providerClaims(loaded);
-    for (const [type, claim] of claims) {
-      const other = this.#claims.get(type);
+    for (const [key, claim] of claims) {
+      const [type, cls] = JSON.parse(key) as [string, string];
+      const other = this.#claims.get(type)?.get(cls);
       if (other) {
         const how = (c: Claim, p: string) => (c.capability && c.capability.type !== type ? `'${p}' (alias for '${c.capability.type}')` : `'${p}'`);
-        throw new ProviderError(
-          'PROVIDER_CONFLICT',
-          `resource type '${type}' is claimed by providers ${how(other, other.provider.provider.metadata.name)} and ${how(claim, name)}`,
-        );
+        const what = cls === DEFAULT_CLASS ? `resource type '${type}'` : `class '${cls}' of resource type '${type}'`;
+        throw new ProviderError('PROVIDER_CONFLICT', `${what} is claimed by providers ${how(other, other.provider.provider.metadata.name)} and ${how(claim, name)}`);
       }
     }
     const mappings = new Map<string, ParameterMapping>();
-    for (const [type, claim] of claims) {
+    for (const [key, claim] of claims) {
+      const [type, cls] = JSON.parse(key) as [string, string];
       for (const [operation, spec] of Object.entries(claim.capability?.operations ?? {}) as Array<[ProviderOperation, OperationSpec]>) {
         for (const wf of operationWorkflows(spec)) {
           const workflow = loaded.workflows.get(wf);
           if (!workflow) {
             throw new ProviderError('OPERATION_NOT_SUPPORTED', `provider '${name}': operation '${operation}' of '${type}' names workflow '${wf}', which is not loaded`);
           }
-          mappings.set(mappingKey(name, claim.capability!.type, operation, wf), compileParameterMapping(spec.parameters, workflow));
+          mappings.set(mappingKey(name, claim.capability!.type, cls, operation, wf), compileParameterMapping(spec.parameters, workflow));
         }
       }
     }
     this.#providers.set(name, loaded);
-    for (const [type, claim] of claims) this.#claims.set(type, claim);
+    for (const [key, claim] of claims) {
+      const [type, cls] = JSON.parse(key) as [string, string];
+      let byClass = this.#claims.get(type);
+      if (!byClass) this.#claims.set(type, (byClass = new Map()));
+      byClass.set(cls, claim);
+    }
     for (const [k, m] of mappings) this.#mappings.set(k, m);
     return this;
   }
 
   /**
-   * Who serves `operation` of `type`.
+   * Who serves `operation` of `type` (in `options.class`, default `default`).
    *
-   * @throws ProviderError `PROVIDER_NOT_FOUND` (`no provider found for resource type 'x'`) or
+   * @throws ProviderError `PROVIDER_NOT_FOUND` (`no provider found for resource type 'x'`, or
+   *   for class 'c' of it, naming the classes served) or
    *   `OPERATION_NOT_SUPPORTED` (`provider 'p' has no workflow for operation 'delete' of 'x'`).
    */
   resolve(type: string, operation: ProviderOperation, options: ResolveOptions = {}): Resolution {
-    const claim = this.#claims.get(type);
-    if (!claim) throw new ProviderError('PROVIDER_NOT_FOUND', `no provider found for resource type '${type}'`);
+    const byClass = this.#claims.get(type);
+    if (!byClass) throw new ProviderError('PROVIDER_NOT_FOUND', `no provider found for resource type '${type}'`);
+    const cls = options.class ?? DEFAULT_CLASS;
+    const claim = byClass.get(cls);
+    if (!claim) {
+      throw new ProviderError('PROVIDER_NOT_FOUND', `no provider serves class '${cls}' of resource type '${type}'; its classes: ${[...byClass.keys()].sort().join(', ')}`);
+    }
     const loaded = claim.provider;
     const providerName = loaded.provider.metadata.name;
     const missing = () => new ProviderError('OPERATION_NOT_SUPPORTED', `provider '${providerName}' has no workflow for operation '${operation}' of '${type}'`);
@@ -106,7 +122,7 @@ export class ProviderRegistry {
     let mapping: ParameterMapping | undefined;
     if (spec) {
       workflowName = pickWorkflow(spec, options.tags);
-      if (workflowName) mapping = this.#mappings.get(mappingKey(providerName, claim.capability!.type, operation, workflowName));
+      if (workflowName) mapping = this.#mappings.get(mappingKey(providerName, claim.capability!.type, cls, operation, workflowName));
     } else if (claim.legacy && operation === 'create') {
       workflowName = legacyCreateWorkflow(loaded);
     }
@@ -140,31 +156,42 @@ export class ProviderRegistry {
     return [...this.#claims.keys()].sort();
   }
 
-  /** The name of the provider serving a type, or undefined. */
-  providerOf(type: string): string | undefined {
-    return this.#claims.get(type)?.provider.provider.metadata.name;
+  /** The classes a type is served in, sorted (empty for a type no provider serves). */
+  classes(type: string): string[] {
+    return [...(this.#claims.get(type)?.keys() ?? [])].sort();
+  }
+
+  /** The name of the provider serving a type (in a class, default `default`), or undefined. */
+  providerOf(type: string, cls: string = DEFAULT_CLASS): string | undefined {
+    return this.#claims.get(type)?.get(cls)?.provider.provider.metadata.name;
   }
 }
 
-/** The types a provider claims: its capabilities, their aliases, and legacy `resourceTypes`. */
+/** The (type, class) pairs a provider claims, keyed `JSON.stringify([type, class])`: its capabilities, their aliases, and legacy `resourceTypes`. */
 function providerClaims(loaded: LoadedProvider): Map<string, Claim> {
   const caps = loaded.provider.capabilities?.resourceTypeCapabilities ?? [];
-  const direct = new Map(caps.filter((c) => !c.aliasFor).map((c) => [c.type, c]));
+  const direct = caps.filter((c) => !c.aliasFor);
   const claims = new Map<string, Claim>();
   const name = loaded.provider.metadata.name;
+  const classesOf = (c: ResourceTypeCapability) => c.classes ?? [DEFAULT_CLASS];
   for (const cap of caps) {
-    let capability: ResourceTypeCapability | undefined = cap;
-    if (cap.aliasFor !== undefined) {
-      capability = direct.get(cap.aliasFor);
-      if (!capability) {
-        throw new ProviderError('PROVIDER_NOT_FOUND', `provider '${name}': '${cap.type}' is an alias for '${cap.aliasFor}', which the provider does not serve`);
+    const served = cap.aliasFor === undefined ? [cap] : direct.filter((d) => d.type === cap.aliasFor);
+    if (served.length === 0) {
+      throw new ProviderError('PROVIDER_NOT_FOUND', `provider '${name}': '${cap.type}' is an alias for '${cap.aliasFor}', which the provider does not serve`);
+    }
+    for (const capability of served) {
+      for (const cls of classesOf(capability)) {
+        const key = JSON.stringify([cap.type, cls]);
+        if (claims.has(key)) {
+          throw new ProviderError('PROVIDER_CONFLICT', `provider '${name}' lists ${cls === DEFAULT_CLASS ? '' : `class '${cls}' of `}resource type '${cap.type}' twice`);
+        }
+        claims.set(key, { provider: loaded, capability, legacy: false });
       }
     }
-    if (claims.has(cap.type)) throw new ProviderError('PROVIDER_CONFLICT', `provider '${name}' lists resource type '${cap.type}' twice`);
-    claims.set(cap.type, { provider: loaded, capability, legacy: false });
   }
   for (const type of loaded.provider.capabilities?.resourceTypes ?? []) {
-    if (!claims.has(type)) claims.set(type, { provider: loaded, legacy: true });
+    const key = JSON.stringify([type, DEFAULT_CLASS]);
+    if (!claims.has(key)) claims.set(key, { provider: loaded, legacy: true });
   }
   return claims;
 }
@@ -192,6 +219,6 @@ function legacyCreateWorkflow(loaded: LoadedProvider): string | undefined {
   return pick?.name;
 }
 
-function mappingKey(provider: string, type: string, operation: string, workflow: string): string {
-  return JSON.stringify([provider, type, operation, workflow]);
+function mappingKey(provider: string, type: string, cls: string, operation: string, workflow: string): string {
+  return JSON.stringify([provider, type, cls, operation, workflow]);
 }

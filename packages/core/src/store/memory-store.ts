@@ -22,6 +22,8 @@ interface Row {
   application: string;
   name: string;
   type: string;
+  class?: string;
+  metadata?: Record<string, unknown>;
   properties: unknown;
   state: ResourceState;
   pendingOperation?: Operation;
@@ -76,6 +78,8 @@ export class MemoryStore implements Store {
     const now = this.#now();
     const row: Row = {
       id, application: resource.application, name: resource.name, type: resource.type,
+      ...(resource.class !== undefined ? { class: resource.class } : {}),
+      ...(resource.metadata !== undefined ? { metadata: structuredClone(resource.metadata) } : {}),
       properties: this.#seal(resource.properties), state: 'requested', pendingOperation: 'create',
       generation: 1, attempts: 0, createdAt: now, updatedAt: now, seq: this.#seq++,
     };
@@ -259,6 +263,8 @@ export class MemoryStore implements Store {
       state: row.state, generation: row.generation, attempts: row.attempts,
       createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt),
     };
+    if (row.class !== undefined) rec.class = row.class;
+    if (row.metadata !== undefined) rec.metadata = structuredClone(row.metadata);
     if (row.pendingOperation) rec.pendingOperation = row.pendingOperation;
     if (row.runId) rec.runId = row.runId;
     if (row.outputs !== undefined) rec.outputs = unseal(structuredClone(row.outputs), this.#encrypter) as Record<string, unknown>;

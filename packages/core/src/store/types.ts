@@ -21,6 +21,10 @@ export interface ResourceRecord {
   application: string;
   name: string;
   type: string;
+  /** The specialisation of the type asked for; it takes part in choosing the provider. Absent: `default`. */
+  class?: string;
+  /** Metadata the request carries for its provider (`resource.metadata` in a parameter mapping), set at create. */
+  metadata?: Record<string, unknown>;
   properties: Record<string, unknown>;
   state: ResourceState;
   /** Work wanted on the resource (claimable when set and the resource is not failed); `undefined` when none. */
@@ -57,6 +61,10 @@ export interface NewResource {
   application: string;
   name: string;
   type: string;
+  /** Absent: the `default` class. */
+  class?: string;
+  /** Metadata for the provider (no sensitive values), set at create. */
+  metadata?: Record<string, unknown>;
   properties: Record<string, unknown>;
 }
 

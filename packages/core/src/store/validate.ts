@@ -12,17 +12,22 @@ export const MAX_LIST_LIMIT = 10_000;
 export function checkNewResource(r: NewResource): void {
   for (const field of ['application', 'name', 'type'] as const) checkName(field, r[field]);
   if (r.id !== undefined) checkName('id', r.id);
+  if (r.class !== undefined) checkName('class', r.class);
+  if (r.metadata !== undefined && (typeof r.metadata !== 'object' || r.metadata === null || Array.isArray(r.metadata))) {
+    throw new StoreError('RESOURCE_INVALID', `resource field 'metadata' must be an object`);
+  }
+  if (r.metadata !== undefined) checkPropertiesSize(r.metadata, 'metadata');
   if (typeof r.properties !== 'object' || r.properties === null || Array.isArray(r.properties)) {
     throw new StoreError('RESOURCE_INVALID', `resource field 'properties' must be an object`);
   }
   checkPropertiesSize(r.properties);
 }
 
-/** Rejects properties larger than {@link MAX_PROPERTIES_BYTES} once serialized. */
-export function checkPropertiesSize(properties: Record<string, unknown>): void {
+/** Rejects properties (or another JSON field, named by `field`) larger than {@link MAX_PROPERTIES_BYTES} once serialized. */
+export function checkPropertiesSize(properties: Record<string, unknown>, field = 'properties'): void {
   const size = Buffer.byteLength(JSON.stringify(properties) ?? '');
   if (size > MAX_PROPERTIES_BYTES) {
-    throw new StoreError('RESOURCE_INVALID', `resource field 'properties' is ${size} bytes; the limit is ${MAX_PROPERTIES_BYTES}`);
+    throw new StoreError('RESOURCE_INVALID', `resource field '${field}' is ${size} bytes; the limit is ${MAX_PROPERTIES_BYTES}`);
   }
 }
 

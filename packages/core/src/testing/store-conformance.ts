@@ -67,6 +67,18 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.getResource('missing')).toBeUndefined();
       const history = await store.listTransitions('res-1');
       expect(history.map((t) => [t.from, t.to])).toEqual([[undefined, 'requested']]);
+      expect([r.class, r.metadata, got?.class, got?.metadata]).toEqual([undefined, undefined, undefined, undefined]);
+    });
+
+    it("keeps a resource's class and metadata as given, and refuses metadata that is not an object", async () => {
+      const metadata = { annotations: { 'example.com/tier': 'gold' }, owner: 'team-a' };
+      const r = await store.createResource({ id: 'res-c', application: 'shop', name: 'big', type: 'postgres', class: 'large', metadata, properties: {} });
+      expect([r.class, r.metadata]).toEqual(['large', metadata]);
+      const got = (await store.getResource('res-c'))!;
+      expect([got.class, got.metadata]).toEqual(['large', metadata]);
+      expect((await store.listResources({ application: 'shop' })).map((x) => x.class)).toEqual(['large']);
+      await expect(store.createResource({ application: 'shop', name: 'x', type: 'postgres', metadata: [] as never, properties: {} })).rejects.toMatchObject({ code: 'RESOURCE_INVALID', message: "resource field 'metadata' must be an object" });
+      await expect(store.createResource({ application: 'shop', name: 'x', type: 'postgres', class: '', properties: {} })).rejects.toMatchObject({ code: 'RESOURCE_INVALID' });
     });
 
     it('rejects a second live resource of the same application and name, naming it', async () => {

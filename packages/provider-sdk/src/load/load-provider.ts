@@ -179,6 +179,7 @@ function checkCapabilities(
         sink.add('ALIAS_CHAIN', `'${cap.type}' is an alias for '${cap.aliasFor}', which is itself an alias (for '${target.aliasFor}'); point aliases at a real type`, `${base}/aliasFor`);
       }
       if (cap.operations !== undefined) sink.add('OPERATION_INVALID', `'${cap.type}' is an alias; it takes the operations of '${cap.aliasFor}' and cannot have its own`, `${base}/operations`, 'key');
+      if (cap.classes !== undefined) sink.add('OPERATION_INVALID', `'${cap.type}' is an alias; it serves the classes of '${cap.aliasFor}' and cannot list its own`, `${base}/classes`, 'key');
       return;
     }
     for (const op of PROVIDER_OPERATIONS) {

@@ -11,7 +11,7 @@ import { lookupSchema } from './output-schema';
 import { checkStepInput } from './step-input';
 
 /** Fields of `resource` an expression may read. */
-export const RESOURCE_FIELDS = ['id', 'name', 'type', 'application', 'properties', 'operation'] as const;
+export const RESOURCE_FIELDS = ['id', 'name', 'type', 'class', 'application', 'metadata', 'properties', 'operation'] as const;
 /** Fields of `run` an expression may read. */
 export const RUN_FIELDS = ['id', 'attempt'] as const;
 

@@ -14,10 +14,11 @@ export function providerRoutes(app: FastifyInstance, services: HostServices): vo
             version: p.metadata.version,
             ...(p.metadata.description ? { description: p.metadata.description } : {}),
             ...(p.metadata.category ? { category: p.metadata.category } : {}),
-            resourceTypes: services.registry.types().filter((t) => services.registry.providerOf(t) === status.name),
+            resourceTypes: services.registry.types().filter((t) => services.registry.classes(t).some((c) => services.registry.providerOf(t, c) === status.name)),
             capabilities: (p.capabilities?.resourceTypeCapabilities ?? []).map((c) => ({
               type: c.type,
               ...(c.aliasFor ? { aliasFor: c.aliasFor } : {}),
+              ...(c.classes ? { classes: c.classes } : {}),
               operations: Object.fromEntries(Object.entries(c.operations ?? {}).map(([op, spec]) => [op, spec?.workflow ?? spec?.workflows?.map((w) => w.name)])),
             })),
             workflows: p.workflows.map((w) => ({
