@@ -39,7 +39,7 @@ export {
   ProviderRegistry, DEFAULT_CLASS, mapParameters, compileParameterMapping, MAPPING_VARIABLES, PROVIDER_OPERATIONS, CORE_VERSION,
 } from './providers/index';
 export type {
-  Provider, ProviderOperation, OperationSpec, WorkflowChoice, ResourceTypeCapability, ProviderWorkflowRef, LoadedProvider,
+  Provider, ProviderOperation, OperationSpec, WorkflowChoice, ResourceTypeCapability, ProviderWorkflowRef, RequiredStep, LoadedProvider,
   Resolution, ResolveOptions, MappedResource, ParameterMapping,
 } from './providers/index';
 

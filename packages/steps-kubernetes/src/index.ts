@@ -15,6 +15,7 @@ export { generateSecret, ALPHABETS } from './secret/generate-secret';
 export type { GenerateSecretOptions } from './secret/generate-secret';
 export { kubernetesDelete } from './delete/kubernetes-delete';
 export { kubernetesSteps } from './kubernetes-steps';
+export { STEPS_KUBERNETES_VERSION } from './version';
 export { stepPermissions, permissionStepTypes, guessResource, RBAC_VERBS } from './rbac/step-permissions';
 export type { KindPermission, RbacVerb } from './rbac/step-permissions';
 export type { KubernetesStepsOptions } from './kubernetes-steps';

@@ -89,6 +89,13 @@ export const configSchema = {
         },
       },
     },
+    steps: {
+      type: 'array',
+      default: [],
+      maxItems: 50,
+      description: 'Step modules to load besides the Kubernetes steps: package names, or paths relative to this file',
+      items: { type: 'string', minLength: 1, maxLength: 1000 },
+    },
     providers: {
       type: 'array',
       default: [],

@@ -36,6 +36,8 @@ export interface HostConfig {
   store: StoreConfig;
   kubernetes: { mode: 'kubeconfig' | 'in-cluster' | 'simulate'; kubeconfig?: string; context?: string };
   auth: { tokens: TokenConfig[] };
+  /** Step modules to load besides the Kubernetes steps (`specifier` as written; paths and packages resolve from `baseDir`, the configuration file's folder). */
+  steps: { specifier: string; baseDir: string }[];
   providers: ProviderConfig[];
   /** `leaseMs`: how long claimed work stays with a host that stopped answering (crash) before another takes it. */
   /**

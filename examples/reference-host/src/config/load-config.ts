@@ -118,6 +118,7 @@ interface RawConfig {
   store: { url: string };
   kubernetes: HostConfig['kubernetes'];
   auth: { tokens: { name: string; role: 'user' | 'admin'; token?: string; tokenEnv?: string }[] };
+  steps: string[];
   providers: ({ name: string; type: 'filesystem'; path: string; enabled: boolean } | { name: string; type: 'git'; repository: string; ref: string; path?: string; enabled: boolean })[];
   orchestrator: { concurrency: number; pollInterval: string; lease: string; instanceId?: string };
   secrets: { encryptionKey?: string; encryptionKeyEnv?: string };
@@ -207,6 +208,7 @@ function finish(raw: RawConfig, ctx: FinishContext): HostConfig {
       ...(raw.kubernetes.context ? { context: raw.kubernetes.context } : {}),
     },
     auth: { tokens },
+    steps: raw.steps.map((specifier) => ({ specifier, baseDir: ctx.baseDir })),
     providers,
     orchestrator: {
       concurrency: raw.orchestrator.concurrency, pollIntervalMs: parseDuration(raw.orchestrator.pollInterval), leaseMs: parseDuration(raw.orchestrator.lease),

@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
-import { createEngine, createOrchestrator, fromPino, StepRegistry, type Encrypter, type Orchestrator, type ProviderRegistry, type Store } from '@innominatus/core';
+import { createEngine, createOrchestrator, fromPino, type Encrypter, type Orchestrator, type ProviderRegistry, type StepRegistry, type Store } from '@innominatus/core';
 import type { ZalandoOperatorOptions } from '@innominatus/steps-kubernetes/testing';
 import type { HostConfig } from '../config/host-config';
 import { EventHub } from '../event-hub';
@@ -17,6 +17,7 @@ import { configSecrets, logHostEvents, reportProviders } from './host-log';
 import { bridgeOrchestratorEvents } from './event-bridge';
 import { kubernetesAccess, type Simulation } from './kubernetes-access';
 import { loadProviders } from './load-providers';
+import { loadHostSteps } from './load-steps';
 import { openStores } from './open-store';
 import { instanceIdFor } from './instance-id';
 
@@ -83,7 +84,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     closers.push(kube.close);
     notice(`kubernetes: ${kube.description}`);
 
-    const steps = new StepRegistry(kube.steps);
+    const steps = await loadHostSteps(kube.steps, config.steps, notice);
     const { registry, statuses } = await loadProviders(config.providers, {
       steps, cacheDir: options.cacheDir ?? join(tmpdir(), 'innominatus-providers'), logger,
     });

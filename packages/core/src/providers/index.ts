@@ -1,5 +1,5 @@
 export type {
-  Provider, ProviderOperation, OperationSpec, WorkflowChoice, ResourceTypeCapability, ProviderWorkflowRef, LoadedProvider,
+  Provider, ProviderOperation, OperationSpec, WorkflowChoice, ResourceTypeCapability, ProviderWorkflowRef, RequiredStep, LoadedProvider,
 } from './provider-model';
 export { PROVIDER_OPERATIONS } from './provider-model';
 export { ProviderRegistry } from './provider-registry';

@@ -56,6 +56,15 @@ export interface ProviderWorkflowRef {
   tags?: string[];
 }
 
+/** A step type a provider needs (`requires.steps[]` of provider.yaml). */
+export interface RequiredStep {
+  type: string;
+  /** A semver range the registered step type's `version` must satisfy. */
+  version?: string;
+  /** Where to get it (a package name or URL), for the error when it is missing. */
+  from?: string;
+}
+
 /** A provider document (provider.yaml), a superset of the Go innominatus format. */
 export interface Provider {
   apiVersion: string;
@@ -70,6 +79,8 @@ export interface Provider {
     tags?: string[];
   };
   compatibility?: { minCoreVersion?: string; maxCoreVersion?: string };
+  /** What the provider needs from the host: step types (with a semver range, and where to get them). */
+  requires?: { steps?: RequiredStep[] };
   capabilities?: {
     resourceTypeCapabilities?: ResourceTypeCapability[];
     /** Legacy form: these types are served by the provider's create (provisioner) workflow. */

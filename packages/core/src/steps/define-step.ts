@@ -2,6 +2,8 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { RegistryError } from '../errors';
 import type { Logger } from '../util/logger';
 
+const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+
 /** What a step reports while it works (shown in events and progress displays). */
 export interface StepProgress {
   /** A short human-readable line, e.g. `status: Creating`. */
@@ -40,6 +42,11 @@ export interface StepContext {
 export interface StepDefinition<I extends TSchema = TSchema, O extends TSchema = TSchema> {
   /** The name workflows use in `type:`, kebab-case, e.g. `kubernetes-apply`. */
   readonly type: string;
+  /**
+   * The step type's version (semver, e.g. `1.2.0`), checked against the
+   * ranges providers declare under `requires.steps`. Optional.
+   */
+  readonly version?: string;
   readonly description: string;
   /** JSON Schema of `with` (after rendering). */
   readonly input: I;
@@ -85,6 +92,9 @@ export type StepDefinitionInit<I extends TSchema, O extends TSchema> = Omit<Step
 export function defineStep<I extends TSchema, O extends TSchema>(init: StepDefinitionInit<I, O>): StepDefinition<I, O> {
   if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(init.type)) {
     throw new RegistryError('STEP_TYPE_INVALID', `step type '${init.type}' must be kebab-case (e.g. 'kubernetes-apply')`);
+  }
+  if (init.version !== undefined && !SEMVER.test(init.version)) {
+    throw new RegistryError('STEP_TYPE_INVALID', `step type '${init.type}': version '${init.version}' is not a semantic version (e.g. '1.2.0')`);
   }
   return Object.freeze({ ...init, deferred: Object.freeze({ ...(init.deferred ?? {}) }) });
 }

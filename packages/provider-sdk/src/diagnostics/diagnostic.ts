@@ -18,6 +18,9 @@ export type DiagnosticCode =
   | 'UNKNOWN_KEY'
   | 'LEGACY_KIND'
   | 'CORE_VERSION_INCOMPATIBLE'
+  | 'STEP_TYPE_MISSING'
+  | 'STEP_VERSION_MISMATCH'
+  | 'STEP_VERSION_RANGE_INVALID'
   // provider.yaml rules
   | 'FILE_OUTSIDE_PROVIDER'
   | 'WORKFLOW_NOT_FOUND'

@@ -15,6 +15,7 @@ import { RESOURCE_FIELDS, validateWorkflow } from '../validate/workflow-validato
 import { loadYamlFile } from '../yaml/load-yaml';
 import type { YamlSourceMap } from '../yaml/yaml-source-map';
 import { resolveProviderFile } from './provider-files';
+import { checkRequiredSteps } from './required-steps';
 
 /** Names provider.yaml may have inside a provider folder. */
 export const PROVIDER_FILE_NAMES = ['provider.yaml', 'provider.yml'] as const;
@@ -74,6 +75,7 @@ export async function loadProvider(path: string, options: LoadOptions): Promise<
   const doc = parsed.value as Partial<Provider> & Record<string, unknown>;
   if (doc.kind === 'Platform') sink.warn('LEGACY_KIND', "kind 'Platform' is the legacy name; use 'Provider'", '/kind');
   checkCompatibility(doc, options.coreVersion ?? CORE_VERSION, sink);
+  checkRequiredSteps(doc, options.steps, sink);
 
   const refs = Array.isArray(doc.workflows) ? doc.workflows : [];
   const workflows = new Map<string, LoadedWorkflow>();

@@ -3,6 +3,7 @@ import { defineStep, sensitive, StepRegistry, Type } from '@innominatus/core';
 /** Applies a manifest (records it); returns the object's uid. */
 export const applyStep = defineStep({
   type: 'test-apply',
+  version: '1.4.2',
   description: 'Records a manifest',
   input: Type.Object({ manifest: Type.Object({ kind: Type.String(), metadata: Type.Object({ name: Type.String() }) }, { additionalProperties: true }), replicas: Type.Optional(Type.Integer()) }, { additionalProperties: false }),
   output: Type.Object({ uid: Type.String(), name: Type.String() }),

@@ -2,6 +2,7 @@ import { defineStep, Type } from '@innominatus/core';
 import type { KubeObject } from '../client/kubernetes-client';
 import { KubernetesError } from '../errors';
 import { clientGetter, describeObject, NamespaceSchema, type KubernetesStepOptions } from '../step-options';
+import { STEPS_KUBERNETES_VERSION } from '../version';
 
 /** Most manifests one step applies. */
 export const MAX_MANIFESTS = 100;
@@ -48,6 +49,7 @@ export function kubernetesApply(options: KubernetesStepOptions) {
   const client = clientGetter(options);
   return defineStep({
     type: 'kubernetes-apply',
+    version: STEPS_KUBERNETES_VERSION,
     description: 'Server-side applies Kubernetes manifests (field manager innominatus) and outputs what the API stored',
     input,
     output,

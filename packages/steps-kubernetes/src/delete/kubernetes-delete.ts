@@ -3,6 +3,7 @@ import { KubernetesError } from '../errors';
 import { clientGetter, describeObject, DurationSchema, formatMs, ResourceRefSchema, waitBudgetMs, type KubernetesStepOptions } from '../step-options';
 import { observeObject } from '../watch/observe-object';
 import { statusText } from '../wait/observed-status';
+import { STEPS_KUBERNETES_VERSION } from '../version';
 
 const input = Type.Object({
   resource: ResourceRefSchema,
@@ -27,6 +28,7 @@ export function kubernetesDelete(options: KubernetesStepOptions) {
   const client = clientGetter(options);
   return defineStep({
     type: 'kubernetes-delete',
+    version: STEPS_KUBERNETES_VERSION,
     description: 'Deletes a Kubernetes object (not found is success), optionally waiting until it is gone',
     input,
     output,

@@ -3,6 +3,7 @@ import { defineStep, reveal, sensitive, Type, type Sensitive } from '@innominatu
 import type { KubeObject } from '../client/kubernetes-client';
 import { KubernetesError } from '../errors';
 import { clientGetter, describeObject, NamespaceSchema, NameSchema, type KubernetesStepOptions } from '../step-options';
+import { STEPS_KUBERNETES_VERSION } from '../version';
 
 const KEY = '^[-._a-zA-Z0-9]+$';
 
@@ -66,6 +67,7 @@ export function generateSecret(options: GenerateSecretOptions) {
   const draw = options.randomInt ?? randomInt;
   return defineStep({
     type: 'generate-secret',
+    version: STEPS_KUBERNETES_VERSION,
     description: 'Creates a Secret with generated values unless it exists; an existing value is kept unless rotate is set. Outputs the values as sensitive data',
     input,
     output,

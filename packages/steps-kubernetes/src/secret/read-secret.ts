@@ -4,6 +4,7 @@ import { KubernetesError } from '../errors';
 import { clientGetter, describeObject, DurationSchema, formatMs, NamespaceSchema, NameSchema, waitBudgetMs, type KubernetesStepOptions } from '../step-options';
 import { observeObject } from '../watch/observe-object';
 import { observeNamedObject } from '../watch/observe-named';
+import { STEPS_KUBERNETES_VERSION } from '../version';
 
 const KEY = '^[-._a-zA-Z0-9]+$';
 
@@ -50,6 +51,7 @@ export function readSecret(options: ReadSecretOptions) {
   const observe = options.secretWatch === 'namespace' ? observeObject : observeNamedObject;
   return defineStep({
     type: 'read-secret',
+    version: STEPS_KUBERNETES_VERSION,
     description: 'Reads a Kubernetes Secret (optionally waiting for it) and outputs its decoded values as sensitive data',
     input,
     output,

@@ -6,6 +6,7 @@ import { observeObject } from '../watch/observe-object';
 import { compileCondition, evaluateCondition } from './condition';
 import { statusText } from './observed-status';
 import { isNewerResourceVersion } from './resource-version';
+import { STEPS_KUBERNETES_VERSION } from '../version';
 
 const input = Type.Object({
   resource: ResourceRefSchema,
@@ -52,6 +53,7 @@ export function waitForCondition(options: KubernetesStepOptions) {
   const client = clientGetter(options);
   return defineStep({
     type: 'wait-for-condition',
+    version: STEPS_KUBERNETES_VERSION,
     description: 'Waits until a CEL condition over a Kubernetes object holds (shared watch; fails on failureWhen or timeout, quoting the last status)',
     input,
     output,
