@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { main, type CliIo } from '@innominatus/provider-sdk';
+import { main, type CliIo } from '@innominatus/provider-sdk/testing';
 import { REPO_ROOT } from './harness';
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
