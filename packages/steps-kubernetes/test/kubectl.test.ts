@@ -106,6 +106,23 @@ describe('kubectl against mock-cluster', () => {
     expect(strategic.stderr).toContain('application/strategic-merge-patch+json is not supported by acid.zalan.do/v1, Kind=postgresql: the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
   });
 
+  it('describes a cluster with the operator\'s events, and lists events', async () => {
+    k = await kubectlCluster(['--operator', 'zalando', '--namespace', 'apps']);
+    await k.kubectl(['apply', '-f', k.file('pg.json', pg({ users: { 'Bad-Role': [] } }))]);
+    await vi.waitFor(() => expect(k.running.cluster.get(ref)?.status).toEqual({ PostgresClusterStatus: 'CreateFailed' }), { timeout: 5000 });
+    const described = await k.kubectl(['describe', '-n', 'apps', 'pg', 'team-a']);
+    expect(described.code).toBe(0);
+    expect(described.stdout).toMatch(/Status:\n\s+Postgres Cluster Status:\s+CreateFailed/);
+    const table = described.stdout.slice(described.stdout.indexOf('Events:'));
+    expect(table).toMatch(/^Events:\n\s+Type\s+Reason\s+Age\s+From\s+Message\n/);
+    // Both happened within the same second, so kubectl may list them in either order.
+    expect(table).toMatch(/\n\s+Normal\s+Create\s+\S+\s+postgres-operator\s+Started creation of new cluster resources\n/);
+    expect(table).toMatch(/\n\s+Warning\s+Create\s+\S+\s+postgres-operator\s+could not create cluster: invalid username: "Bad-Role"\n/);
+    const listed = columns((await k.kubectl(['get', 'events', '-n', 'apps', '--field-selector', 'type=Warning'])).stdout);
+    expect(listed[0]).toEqual(['LAST', 'SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
+    expect(listed[1]!.slice(1, 4)).toEqual(['Warning', 'Create', 'postgresql/team-a']);
+  });
+
   it('deletes with finalizers: the object stays Terminating until they are removed', async () => {
     k = await kubectlCluster(['--namespace', 'apps']);
     const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'held', namespace: 'apps', finalizers: ['example.com/hold'] }, data: { a: 'b' } };

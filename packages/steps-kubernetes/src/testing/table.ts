@@ -90,17 +90,16 @@ function printerColumn(c: PrinterColumn): Column {
  * PartialObjectMetadata rows (the whole object with `includeObject=Object`).
  */
 export function toTable(kind: ResolvedKind, objects: MockObject[], resourceVersion: string, includeObject = false): Record<string, unknown> {
-  const columns = columnsOf(kind);
+  const name: Column = { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', cell: (o) => o.metadata.name };
+  // Events print their name last, and only with -o wide, as the API server's printer does.
+  const columns = kind.kind === 'Event' && kind.builtin ? [...columnsOf(kind), { ...name, priority: 1 }] : [name, ...columnsOf(kind)];
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: { resourceVersion },
-    columnDefinitions: [
-      { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0 },
-      ...columns.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description ?? c.name, priority: c.priority ?? 0 })),
-    ],
+    columnDefinitions: columns.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description ?? c.name, priority: c.priority ?? 0 })),
     rows: objects.map((o) => ({
-      cells: [o.metadata.name, ...columns.map((c) => c.cell(o))],
+      cells: columns.map((c) => c.cell(o)),
       object: includeObject ? o : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
     })),
   };
