@@ -2,10 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { aesGcmEncrypter, createEngine, createOrchestrator, type Orchestrator, type Store } from '@innominatus/core';
 import { createMockCluster, type MockCluster, type MockClusterServer } from '@innominatus/steps-kubernetes/testing';
-import { afterEach, expect, it, vi } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { createFakeClock } from '@innominatus/core/testing';
 import { createPostgresStore } from '../src/index';
 import { clusterRegistry, clusterSteps, SHARED_KEY } from './fixtures/cluster-workflow';
+import { waitFor } from './fixtures/wait-for';
 import { createTestDatabase, databaseUrl } from '@innominatus/store-sql/testing';
 
 databaseUrl();
@@ -17,15 +18,6 @@ afterEach(async () => {
   for (const c of cleanups.reverse()) await c();
   cleanups.length = 0;
 });
-
-/** Waits (vi.waitFor) until `read` gives a value. */
-function waitFor<T>(what: string, read: () => Promise<T | undefined | false> | T | undefined | false, timeout = 20_000): Promise<T> {
-  return vi.waitFor(async () => {
-    const v = await read();
-    if (!v) throw new Error(`still waiting for ${what}`);
-    return v;
-  }, { timeout, interval: 20 });
-}
 
 it('a second orchestrator takes over from a SIGKILLed one after the lease expires, without repeating completed steps', async () => {
   const db = await createTestDatabase();

@@ -5,6 +5,7 @@ import { createFakeClock } from '@innominatus/core/testing';
 import type { Clock } from '@innominatus/core';
 import { createPostgresStore } from '../src/index';
 import { countingFixture } from './fixtures/counting-workflow';
+import { waitFor } from './fixtures/wait-for';
 import { createTestDatabase, databaseUrl, rawPostgresText } from '@innominatus/store-sql/testing';
 
 databaseUrl();
@@ -27,15 +28,6 @@ async function replica(url: string, fixture: ReturnType<typeof countingFixture>,
   return { store, o };
 }
 
-/** Waits (vi.waitFor) until `read` gives a value. */
-function waitFor<T>(what: string, read: () => Promise<T | undefined | false>, timeout = 60_000): Promise<T> {
-  return vi.waitFor(async () => {
-    const v = await read();
-    if (!v) throw new Error(`still waiting for ${what}`);
-    return v;
-  }, { timeout, interval: 25 });
-}
-
 describe('orchestrators on PostgreSQL', () => {
   it('two orchestrators serve 300 resources submitted at once: all active, exactly one run per resource and operation', async () => {
     const db = await createTestDatabase();
@@ -51,7 +43,7 @@ describe('orchestrators on PostgreSQL', () => {
     const submitted: ResourceRecord[] = await Promise.all(
       Array.from({ length: 300 }, (_, i) => (i % 2 ? a.o : b.o).submit({ application: 'shop', name: `db-${i}`, type: 'thing', properties: { size: `S${i}` } })),
     );
-    await waitFor('all 300 active', async () => (await a.store.listResources({ state: 'active', limit: 1000 })).length === 300);
+    await waitFor('all 300 active', async () => (await a.store.listResources({ state: 'active', limit: 1000 })).length === 300, 60_000);
 
     for (const r of await a.store.listResources({ limit: 1000 })) {
       expect(r.state).toBe('active');
