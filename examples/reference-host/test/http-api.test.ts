@@ -114,6 +114,17 @@ describe('POST /api/specs', () => {
     expect(asked).toHaveLength(7);
   });
 
+  it('shows a resource waiting out a retryable failure as retrying: next attempt, last error, since when', async () => {
+    const id = (await submit()).json().changes[0].id;
+    await env.move(id, 'requested', 'provisioning');
+    const error = { code: 'STEP_FAILED', message: "step 'apply' failed: connect ECONNREFUSED 127.0.0.1:6443", retryable: true, step: 'apply', since: '2026-12-01T10:00:00.000Z' };
+    await env.store.patchResource(id, {}, { attempts: 4, error, nextAttemptAt: '2026-12-01T10:00:15.000Z' });
+    const body = (await app.inject({ method: 'GET', url: `/api/resources/${id}`, headers: user })).json();
+    expect(body.retrying).toEqual({ attempts: 4, nextAttemptAt: '2026-12-01T10:00:15.000Z', since: '2026-12-01T10:00:00.000Z', lastError: { code: 'STEP_FAILED', message: error.message } });
+    await env.store.patchResource(id, {}, { error: { ...error, retryable: false } });
+    expect((await app.inject({ method: 'GET', url: `/api/resources/${id}`, headers: user })).json().retrying).toBeUndefined();
+  });
+
   it('lists specs a page at a time with a cursor, and refuses a cursor it did not make', async () => {
     for (const name of ['c-app', 'a-app', 'b-app']) expect((await submit(SPEC.replace('name: my-app', `name: ${name}`))).statusCode).toBe(202);
     const first = (await app.inject({ method: 'GET', url: '/api/specs?limit=2', headers: user })).json();

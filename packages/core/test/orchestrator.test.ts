@@ -282,7 +282,7 @@ describe('orchestrator', () => {
     const { id } = await t.o.submit(request);
     const failed = await stateOf(t.store, id, 'failed');
     expect(failed.attempts).toBe(2);
-    expect(failed.error).toEqual({ code: 'STEP_FAILED', message: "step 'work' failed: backend unavailable (0 left)", retryable: true, step: 'work' });
+    expect(failed.error).toEqual({ code: 'STEP_FAILED', message: "step 'work' failed: backend unavailable (0 left)", retryable: true, step: 'work', since: expect.any(String) });
     expect((await t.store.listTransitions(id)).at(-1)).toMatchObject({ from: 'provisioning', to: 'failed', reason: "create failed after 2 tries: step 'work' failed: backend unavailable (0 left)" });
     expect(t.transitions.at(-1)).toMatchObject({ to: 'failed', error: { code: 'STEP_FAILED' } });
     const retried = await t.o.retry(id);
@@ -393,6 +393,68 @@ describe('orchestrator', () => {
     next.start();
     await stateOf(t.store, id, 'active');
     expect(t.calls).toEqual(['orders-db/create/first', 'orders-db/create/work', 'orders-db/create/work']);
+  });
+
+  it('waits out a 3-minute outage: every resource retries with capped, jittered backoff and goes active, applied once each', async () => {
+    const clock = createFakeClock();
+    const store = new MemoryStore({ clock });
+    const downUntil = clock.now() + 180_000;
+    const applies = new Map<string, number>();
+    const apply = defineStep({
+      type: 'test-apply', description: 'Applies once (idempotent)', timeout: '5s', input: Type.Object({ key: Type.String() }), output: Type.Object({}),
+      async run(input) {
+        applies.set(input.key, (applies.get(input.key) ?? 0) + 1);
+        return {};
+      },
+    });
+    const wait = defineStep({
+      type: 'test-wait', description: 'Fails as a connection refused while the API is down', timeout: '5s', input: Type.Object({ key: Type.String() }), output: Type.Object({}),
+      async run() {
+        if (clock.now() < downUntil) throw new StepFailure('connect ECONNREFUSED 127.0.0.1:6443', { retryable: true });
+        return {};
+      },
+    });
+    const outageWf: Workflow = {
+      apiVersion: 'innominatus.io/v1', kind: 'Workflow', metadata: { name: 'outage' },
+      steps: [{ name: 'apply', type: 'test-apply', with: { key: '${{ resource.name }}' } }, { name: 'wait', type: 'test-wait', with: { key: '${{ resource.name }}' } }],
+    };
+    const engine = createEngine({ steps: [apply, wait], journal: store, defaultRetry: { attempts: 1 } });
+    const o = createOrchestrator({ store, engine, registry: staticResolver({ postgres: { create: outageWf } }), clock, retry: {} });
+    orchestrators.push(o);
+    const retrying: Array<{ resourceId: string; failedTries: number; delayMs: number; nextAttemptAt: string; error: { message: string; since?: string } }> = [];
+    o.events.on('resource:retrying', (e) => retrying.push(e));
+    o.start();
+    const ids: string[] = [];
+    for (let n = 0; n < 10; n++) ids.push((await o.submit({ ...request, name: `db-${n}` })).id);
+    await waitFor('every first try to fail', async () => new Set(retrying.map((e) => e.resourceId)).size === 10);
+    const first = await store.getResource(ids[0]!);
+    // Visible while it waits: still provisioning, with the last error, when it began, and the next attempt time.
+    expect(first).toMatchObject({ state: 'provisioning', pendingOperation: 'create', attempts: 1, error: { code: 'STEP_FAILED', retryable: true, since: new Date(downUntil - 180_000).toISOString() } });
+    expect(first?.nextAttemptAt).toBe(retrying.find((e) => e.resourceId === ids[0])!.nextAttemptAt);
+    for (let t = 0; t < 300; t++) await clock.advance(1_000);
+    for (const id of ids) await stateOf(store, id, 'active');
+    expect([...applies.values()]).toEqual(Array(10).fill(1));
+    // Capped exponential backoff with jitter: try n waits between half and all of min(1 s * 2^(n-1), 60 s).
+    for (const e of retrying) {
+      const step = Math.min(1_000 * 2 ** (e.failedTries - 1), 60_000);
+      expect(e.delayMs).toBeGreaterThanOrEqual(step / 2);
+      expect(e.delayMs).toBeLessThanOrEqual(step);
+    }
+    expect(Math.max(...retrying.map((e) => e.failedTries))).toBeGreaterThanOrEqual(6);
+    expect(new Set(retrying.filter((e) => e.failedTries === 3).map((e) => e.delayMs)).size).toBeGreaterThan(1);
+  });
+
+  it('ends a streak of retryable failures at the horizon, failing the resource', async () => {
+    const clock = createFakeClock();
+    const t = setup({ clock, store: new MemoryStore({ clock }), retry: { backoff: 10_000, horizonMs: 35_000 } });
+    t.failures.set('orders-db', { left: 100, retryable: true });
+    t.o.start();
+    const { id } = await t.o.submit(request);
+    for (let n = 0; n < 6; n++) await clock.advance(10_000);
+    const r = await stateOf(t.store, id, 'failed');
+    // Tries at 0, 10, 20 and 30 s; a fifth at 40 s would start past the 35 s horizon.
+    expect(r.attempts).toBe(4);
+    expect(r.error?.message).toContain('backend unavailable');
   });
 
   it('a restart under the same owner name takes back its leases at once, without waiting them out', async () => {

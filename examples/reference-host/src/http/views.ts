@@ -14,10 +14,20 @@ export function resourceView(r: ResourceRecord): Record<string, unknown> {
     ...(r.pendingOperation ? { pendingOperation: r.pendingOperation } : {}),
     ...(r.runId ? { runId: r.runId } : {}),
     ...(r.error ? { error: r.error } : {}),
+    ...retryingView(r),
     attempts: r.attempts,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   };
+}
+
+/**
+ * A resource waiting out a retryable failure (an API outage, say): when it
+ * tries next, the last error, and since when it has been failing.
+ */
+function retryingView(r: ResourceRecord): { retrying?: Record<string, unknown> } {
+  if (r.state === 'failed' || !r.pendingOperation || !r.nextAttemptAt || !r.error?.retryable) return {};
+  return { retrying: { attempts: r.attempts, nextAttemptAt: r.nextAttemptAt, ...(r.error.since ? { since: r.error.since } : {}), lastError: { code: r.error.code, message: r.error.message } } };
 }
 
 /** A history entry as the API shows it. */

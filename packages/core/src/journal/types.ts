@@ -20,6 +20,8 @@ export interface JournaledError {
   step?: string;
   path?: string;
   retryable?: boolean;
+  /** For a resource's retryable error: when its current streak of retryable failures began (ISO-8601). */
+  since?: string;
 }
 
 /** One run as stored in a journal. */

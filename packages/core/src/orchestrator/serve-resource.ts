@@ -138,13 +138,16 @@ export class ResourceServer {
     }
     const record = journaled(error);
     const failedTries = r.attempts + 1;
-    if (record.retryable && failedTries < settings.maxTries) {
-      const delayMs = settings.delayFor(failedTries);
-      const patched = await store.patchResource(r.id, { owner, state: working }, {
-        attempts: failedTries, error: record, nextAttemptAt: new Date(clock.now() + delayMs).toISOString(), releaseLease: true,
-      });
+    // The streak of retryable failures began at the first of them; the horizon counts from there.
+    const since = record.retryable ? (r.attempts > 0 && r.error?.since ? r.error.since : new Date(clock.now()).toISOString()) : undefined;
+    if (since) record.since = since;
+    const delayMs = record.retryable ? settings.delayFor(failedTries) : 0;
+    const withinHorizon = since !== undefined && clock.now() + delayMs - Date.parse(since) < settings.horizonMs;
+    if (record.retryable && failedTries < settings.maxTries && withinHorizon) {
+      const nextAttemptAt = new Date(clock.now() + delayMs).toISOString();
+      const patched = await store.patchResource(r.id, { owner, state: working }, { attempts: failedTries, error: record, nextAttemptAt, releaseLease: true });
       if (!patched) return;
-      events.emit('resource:retrying', { resourceId: r.id, operation: op, failedTries, delayMs, error: record });
+      events.emit('resource:retrying', { resourceId: r.id, operation: op, failedTries, delayMs, nextAttemptAt, error: record });
       claims.wakeAfter(delayMs);
       return;
     }

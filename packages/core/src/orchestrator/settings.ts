@@ -17,8 +17,10 @@ export interface OrchestratorSettings {
   /** How long a heartbeat may take before the leases it covers count as unconfirmed. */
   heartbeatTimeoutMs: number;
   pollIntervalMs: number;
-  /** Tries of one operation, the first included. */
+  /** Tries of one operation, the first included (Infinity: bounded by the horizon only). */
   maxTries: number;
+  /** How long a streak of retryable failures is waited out. */
+  horizonMs: number;
   /** Delay before the next try after `failedTries` failed ones. */
   delayFor(failedTries: number): number;
   logger: Logger;
@@ -33,7 +35,12 @@ export function resolveSettings(options: OrchestratorOptions): OrchestratorSetti
   const leaseMs = positive('leaseMs', options.leaseMs ?? 30_000);
   const heartbeatMs = positive('heartbeatMs', options.heartbeatMs ?? Math.max(1, Math.floor(leaseMs / 3)));
   const leaseMarginMs = Math.min(Math.max(1, Math.floor(leaseMs / 5)), 5_000);
-  const backoff = options.retry?.backoff ?? ((n: number) => Math.min(1_000 * 2 ** (n - 1), 60_000));
+  const maxBackoffMs = positive('retry.maxBackoffMs', options.retry?.maxBackoffMs ?? 60_000);
+  // Capped exponential, with jitter: between half and all of the step.
+  const backoff = options.retry?.backoff ?? ((n: number) => {
+    const step = Math.min(1_000 * 2 ** (n - 1), maxBackoffMs);
+    return step / 2 + Math.random() * (step / 2);
+  });
   return {
     owner: options.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
     concurrency: positive('concurrency', options.concurrency ?? 100),
@@ -43,7 +50,8 @@ export function resolveSettings(options: OrchestratorOptions): OrchestratorSetti
     leaseMarginMs,
     heartbeatTimeoutMs: Math.max(1, Math.min(heartbeatMs, leaseMs - leaseMarginMs)),
     pollIntervalMs: positive('pollIntervalMs', options.pollIntervalMs ?? 5_000),
-    maxTries: positive('retry.attempts', options.retry?.attempts ?? 3),
+    maxTries: options.retry?.attempts === undefined ? Number.POSITIVE_INFINITY : positive('retry.attempts', options.retry.attempts),
+    horizonMs: positive('retry.horizonMs', options.retry?.horizonMs ?? 3_600_000),
     delayFor: (failedTries) => Math.max(0, typeof backoff === 'number' ? backoff : backoff(failedTries)),
     logger: options.logger ?? silentLogger,
     clock: options.clock ?? systemClock,

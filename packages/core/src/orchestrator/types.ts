@@ -23,10 +23,24 @@ export interface ResourceResolver {
 
 /** Retry policy for transient (retryable) failures of a whole operation. */
 export interface OrchestratorRetry {
-  /** Total tries of one operation, the first included (default 3). */
-  attempts: number;
-  /** Delay before try `n + 1` after `n` failed tries, in ms (a number, or a function of `n`; default 1 s doubling up to 60 s). */
+  /** Most tries of one operation, the first included (default: no count; the horizon ends the retries). */
+  attempts?: number;
+  /**
+   * Delay before try `n + 1` after `n` failed tries, in ms (a number, or a
+   * function of `n`). Default: 1 s doubling up to `maxBackoffMs`, with jitter
+   * (a random delay between half and all of it, so resources failed by one
+   * outage do not all come back at the same instant).
+   */
   backoff?: number | ((failedTries: number) => number);
+  /** Longest default backoff (default 60 s). */
+  maxBackoffMs?: number;
+  /**
+   * How long a retryable failure (the API unreachable, 5xx, 429, timeouts)
+   * is waited out: tries go on while the first failure of the streak is less
+   * than this long ago (default 1 h). Only a non-retryable error, `attempts`
+   * or the horizon fail the resource.
+   */
+  horizonMs?: number;
 }
 
 /** Options of {@link createOrchestrator}. */
@@ -84,6 +98,9 @@ export interface ResourceRetryingEvent {
   /** Failed tries so far. */
   failedTries: number;
   delayMs: number;
+  /** When the next try may start (ISO-8601). */
+  nextAttemptAt: string;
+  /** The last error; its `since` is when the streak of retryable failures began. */
   error: JournaledError;
 }
 
