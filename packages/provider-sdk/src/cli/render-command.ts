@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parse as parseYamlScalar, stringify } from 'yaml';
 import {
-  InnominatusError, ProviderRegistry, mapParameters, type LoadedWorkflow, type ParameterSpec, type ResourceContext, type StepRegistry,
+  InnominatusError, ProviderRegistry, mapParameters, type LoadedProvider, type LoadedWorkflow, type ParameterSpec, type ResourceContext, type StepRegistry,
 } from '@innominatus/core';
 import { formatDiagnostic } from '../diagnostics/diagnostic';
 import { didYouMean } from '../diagnostics/did-you-mean';
@@ -28,40 +28,8 @@ export interface RenderCommandOptions {
 export async function renderCommand(dir: string, options: RenderCommandOptions, io: CliIo): Promise<number> {
   const provider = await loadValidProvider(dir, options.steps, io, 'rendering');
   if (!provider) return 1;
-  let workflow: LoadedWorkflow;
-  let workflowName: string;
-  let parameters: Record<string, unknown> = {};
-  let resource: ResourceContext | undefined;
-  if (options.operation !== undefined) {
-    const operation = options.operation;
-    if (operation !== 'create' && operation !== 'update' && operation !== 'delete') {
-      throw new ProviderSdkError('USAGE', `--operation must be create, update or delete (got '${operation}')`);
-    }
-    if (!options.type || !options.resourceName || !options.application) {
-      throw new ProviderSdkError('USAGE', '--operation needs --type, --resource-name and --application');
-    }
-    const registry = new ProviderRegistry().register(provider);
-    const resolution = registry.resolve(options.type, operation);
-    resource = {
-      id: 'dry-run',
-      name: options.resourceName,
-      type: options.type,
-      application: options.application,
-      properties: Object.fromEntries(options.property.map((p) => splitPair(p, '--property')).map(([k, v]) => [k, scalar(v)])),
-      operation,
-    };
-    parameters = mapParameters(resolution, resource);
-    workflow = resolution.workflow;
-    workflowName = resolution.workflowName;
-  } else {
-    if (!options.workflow) throw new ProviderSdkError('USAGE', 'render needs --workflow NAME, or --operation with --type');
-    const wf = provider.workflows.get(options.workflow);
-    if (!wf) {
-      throw new ProviderSdkError('USAGE', `provider '${provider.provider.metadata.name}' has no workflow '${options.workflow}'${didYouMean(options.workflow, provider.workflows.keys())} (workflows: ${[...provider.workflows.keys()].join(', ')})`);
-    }
-    workflow = wf;
-    workflowName = options.workflow;
-  }
+  const { workflow, workflowName, resource, mapped } = chooseWorkflow(provider, options);
+  let parameters: Record<string, unknown> = mapped;
   if (options.paramsFile) {
     const file = await loadYamlFile(resolve(io.cwd, options.paramsFile), options.paramsFile);
     if (file.value === undefined) {
@@ -95,6 +63,35 @@ export async function renderCommand(dir: string, options: RenderCommandOptions, 
   };
   io.stdout(stringify(doc, { lineWidth: 0 }));
   return 0;
+}
+
+/** What `render` runs: the workflow of `--operation` on `--type` (with the resource and its mapped parameters), or the one named by `--workflow`. */
+function chooseWorkflow(provider: LoadedProvider, options: RenderCommandOptions): { workflow: LoadedWorkflow; workflowName: string; resource?: ResourceContext; mapped: Record<string, unknown> } {
+  if (options.operation === undefined) {
+    if (!options.workflow) throw new ProviderSdkError('USAGE', 'render needs --workflow NAME, or --operation with --type');
+    const wf = provider.workflows.get(options.workflow);
+    if (!wf) {
+      throw new ProviderSdkError('USAGE', `provider '${provider.provider.metadata.name}' has no workflow '${options.workflow}'${didYouMean(options.workflow, provider.workflows.keys())} (workflows: ${[...provider.workflows.keys()].join(', ')})`);
+    }
+    return { workflow: wf, workflowName: options.workflow, mapped: {} };
+  }
+  const operation = options.operation;
+  if (operation !== 'create' && operation !== 'update' && operation !== 'delete') {
+    throw new ProviderSdkError('USAGE', `--operation must be create, update or delete (got '${operation}')`);
+  }
+  if (!options.type || !options.resourceName || !options.application) {
+    throw new ProviderSdkError('USAGE', '--operation needs --type, --resource-name and --application');
+  }
+  const resolution = new ProviderRegistry().register(provider).resolve(options.type, operation);
+  const resource: ResourceContext = {
+    id: 'dry-run',
+    name: options.resourceName,
+    type: options.type,
+    application: options.application,
+    properties: Object.fromEntries(options.property.map((p) => splitPair(p, '--property')).map(([k, v]) => [k, scalar(v)])),
+    operation,
+  };
+  return { workflow: resolution.workflow, workflowName: resolution.workflowName, resource, mapped: mapParameters(resolution, resource) };
 }
 
 function splitPair(text: string, flag: string): [string, string] {
