@@ -6,6 +6,8 @@ export interface HostMetrics {
   registry: Registry;
   /** Records when work was requested for a resource, to measure detection latency. */
   requested(resourceId: string): void;
+  /** Counts a try of an operation that failed retryably and is waited out (`innominatus_resource_retries_total{code}`). */
+  retried(code: string): void;
 }
 
 const WORKING = new Set(['provisioning', 'updating', 'terminating']);
@@ -59,6 +61,7 @@ export function createMetrics(hub: EventHub, queueDepth: () => Promise<number>, 
     },
   });
 
+  const retries = new Counter({ name: 'innominatus_resource_retries_total', help: 'Failed tries of resource operations that are tried again later (an outage waited out), by error code', labelNames: ['code'], registers: [registry] });
   const pending = new Map<string, number>();
   hub.subscribe((e) => {
     if (e.kind === 'resource') {
@@ -80,6 +83,9 @@ export function createMetrics(hub: EventHub, queueDepth: () => Promise<number>, 
     requested(resourceId) {
       pending.set(resourceId, performance.now());
       if (pending.size > 100_000) pending.delete(pending.keys().next().value!);
+    },
+    retried(code) {
+      retries.inc({ code });
     },
   };
 }

@@ -125,6 +125,13 @@ describe('POST /api/specs', () => {
     expect((await app.inject({ method: 'GET', url: `/api/resources/${id}`, headers: user })).json().retrying).toBeUndefined();
   });
 
+  it('counts retried tries by error code in /metrics', async () => {
+    env.services.metrics.retried('STEP_FAILED');
+    env.services.metrics.retried('STEP_FAILED');
+    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(text).toContain('innominatus_resource_retries_total{code="STEP_FAILED"} 2');
+  });
+
   it('lists specs a page at a time with a cursor, and refuses a cursor it did not make', async () => {
     for (const name of ['c-app', 'a-app', 'b-app']) expect((await submit(SPEC.replace('name: my-app', `name: ${name}`))).statusCode).toBe(202);
     const first = (await app.inject({ method: 'GET', url: '/api/specs?limit=2', headers: user })).json();

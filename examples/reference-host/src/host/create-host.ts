@@ -102,6 +102,11 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
     // Counted in the store (one indexed query), not by loading resources.
     const metrics = createMetrics(hub, () => stores.store.countResources({ pending: true, leased: false }), (err) => logger.warn({ err }, 'metrics: the store did not answer the queue depth read'));
+    orchestrator.events.on('resource:retrying', (e) => {
+      metrics.retried(e.error.code);
+      logger.warn({ resourceId: e.resourceId, operation: e.operation, failedTries: e.failedTries, nextAttemptAt: e.nextAttemptAt, since: e.error.since, code: e.error.code },
+        `resource ${e.resourceId}: ${e.operation} try ${e.failedTries} failed (${e.error.message}); retrying at ${e.nextAttemptAt}`);
+    });
     const services: HostServices = {
       store: stores.store, requests: orchestrator, registry, providers: statuses, specs: stores.specs, hub, metrics,
       authenticator: createAuthenticator(config.auth.tokens), logger, bodyLimit: config.server.bodyLimit, readiness: [kube.probe], score: config.score,
