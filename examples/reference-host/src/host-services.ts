@@ -5,6 +5,7 @@ import type { Authenticator } from './http/auth';
 import type { EventHub } from './event-hub';
 import type { HostMetrics } from './metrics';
 import type { ReadinessProbe } from './readiness';
+import type { HostTelemetry } from './host/telemetry';
 import type { SpecStore } from './spec-store';
 
 /**
@@ -45,6 +46,8 @@ export interface HostServices {
   readiness?: ReadinessProbe[];
   /** How Score specs are read; absent: the defaults. */
   score?: ScoreOptions;
+  /** Tracing of submissions (and, through core, of runs and steps); absent: submissions are not traced. */
+  telemetry?: HostTelemetry;
 }
 
 /** How the host reads Score specs. */

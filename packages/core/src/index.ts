@@ -54,6 +54,8 @@ export type {
   Store, ResourceRecord, ResourceState, Operation, TransitionRecord, NewResource, ResourcePatch, ResourceExpectation, StateChange, ResourceFilter, ResourceCountFilter, MemoryStoreOptions,
 } from './store/index';
 export { RESOURCE_STATES, MemoryStore, checkNewResource, checkPropertiesSize, listLimit, MAX_NAME_LENGTH, MAX_PROPERTIES_BYTES, MAX_LIST_LIMIT } from './store/index';
+export { traceRuns, TRACER_NAME, MAX_REMEMBERED_SUBMISSIONS } from './telemetry/trace-runs';
+export type { RunTracing, TraceRunsOptions } from './telemetry/trace-runs';
 export { createOrchestrator, runIdFor, planRequest, TRANSITIONS, WORKING_STATE, DONE_STATE, canTransition } from './orchestrator/index';
 export type {
   Orchestrator, OrchestratorOptions, OrchestratorEvents, OrchestratorRetry, OrchestratorResolution, ResourceResolver, ResourceRequest,

@@ -145,5 +145,14 @@ export const configSchema = {
         level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
       },
     },
+    telemetry: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        otlpEndpoint: { type: 'string', pattern: '^https?://[^\\s]+$', maxLength: 2048, description: 'Send OpenTelemetry traces over OTLP/HTTP to this URL (e.g. http://127.0.0.1:4318/v1/traces); none when unset' },
+        serviceName: { type: 'string', minLength: 1, maxLength: 100, default: 'innominatus-host' },
+      },
+    },
   },
 } as const;

@@ -16,6 +16,7 @@ export const ENV_OVERRIDES: Readonly<Record<string, { path: [string, string]; in
   INNOMINATUS_INSTANCE_ID: { path: ['orchestrator', 'instanceId'] },
   INNOMINATUS_ENCRYPTION_KEY: { path: ['secrets', 'encryptionKey'] },
   INNOMINATUS_LOG_LEVEL: { path: ['logging', 'level'] },
+  INNOMINATUS_OTLP_ENDPOINT: { path: ['telemetry', 'otlpEndpoint'] },
 };
 
 /** Fields whose values must never be quoted in an error. */

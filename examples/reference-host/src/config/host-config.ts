@@ -47,6 +47,8 @@ export interface HostConfig {
   orchestrator: { concurrency: number; pollIntervalMs: number; leaseMs: number; instanceId?: string };
   secrets: { encryptionKey?: Sensitive<string> };
   logging: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+  /** OpenTelemetry: spans of submissions, runs and steps go over OTLP/HTTP to `otlpEndpoint` when it is set. */
+  telemetry: { otlpEndpoint?: string; serviceName: string };
   /** `innominatusDialect`: read `env:` and `properties:` as Score's `variables` and `params`, with a warning. */
   score: { innominatusDialect: boolean };
 }

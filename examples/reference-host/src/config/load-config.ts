@@ -124,6 +124,7 @@ interface RawConfig {
   secrets: { encryptionKey?: string; encryptionKeyEnv?: string };
   logging: HostConfig['logging'];
   score: HostConfig['score'];
+  telemetry: HostConfig['telemetry'];
 }
 
 interface FinishContext {
@@ -217,6 +218,7 @@ function finish(raw: RawConfig, ctx: FinishContext): HostConfig {
     secrets: encryptionKey ? { encryptionKey: sensitive(encryptionKey) } : {},
     logging: raw.logging,
     score: raw.score,
+    telemetry: raw.telemetry,
   };
 }
 

@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { TracerProvider } from '@opentelemetry/api';
 import type { DestinationStream, Logger } from 'pino';
 import { createEngine, createOrchestrator, fromPino, type Encrypter, type Orchestrator, type ProviderRegistry, type StepRegistry, type Store } from '@innominatus/core';
 import type { ZalandoOperatorOptions } from '@innominatus/steps-kubernetes/testing';
@@ -15,6 +16,7 @@ import { createMetrics } from '../metrics';
 import { checkStoreKey, hostEncrypter } from './encryption';
 import { configSecrets, logHostEvents, reportProviders } from './host-log';
 import { bridgeOrchestratorEvents } from './event-bridge';
+import { startTelemetry } from './telemetry';
 import { kubernetesAccess, type Simulation } from './kubernetes-access';
 import { loadProviders } from './load-providers';
 import { loadHostSteps } from './load-steps';
@@ -30,6 +32,8 @@ export interface HostOptions {
   simulation?: ZalandoOperatorOptions;
   /** Where git providers are cloned (default `<tmp>/innominatus-providers`). */
   cacheDir?: string;
+  /** Spans go to this provider (tests: one with an in-memory exporter) instead of the configured OTLP exporter or the global provider. */
+  tracerProvider?: TracerProvider;
 }
 
 /** A running host. */
@@ -94,6 +98,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
     const owner = instanceIdFor(config);
     const orchestrator = hostOrchestrator(config, { store: stores.store, steps, encrypter, registry, owner }, logger);
     notice(owner ? `instance: ${orchestrator.owner} (stable across restarts: leases it held before a restart are taken back at once)` : `instance: ${orchestrator.owner} (new on every start; set orchestrator.instanceId to keep one)`);
+    const telemetry = startTelemetry(config.telemetry, orchestrator, registry, options.tracerProvider);
+    closers.push(() => telemetry.close());
+    if (config.telemetry.otlpEndpoint) notice(`traces: OTLP/HTTP to ${config.telemetry.otlpEndpoint}`);
     const hub = new EventHub();
     const detach = bridgeOrchestratorEvents(orchestrator.events, hub);
     closers.push(async () => detach());
@@ -109,7 +116,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     });
     const services: HostServices = {
       store: stores.store, requests: orchestrator, registry, providers: statuses, specs: stores.specs, hub, metrics,
-      authenticator: createAuthenticator(config.auth.tokens), logger, bodyLimit: config.server.bodyLimit, readiness: [kube.probe], score: config.score,
+      authenticator: createAuthenticator(config.auth.tokens), logger, bodyLimit: config.server.bodyLimit, readiness: [kube.probe], telemetry, score: config.score,
     };
     const stopWaiting = createWaitingResources(services);
     closers.push(async () => stopWaiting());

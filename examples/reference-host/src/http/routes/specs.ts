@@ -34,7 +34,8 @@ export function specRoutes(app: FastifyInstance, services: HostServices): void {
     },
   }, async (request, reply) => {
     const { prune, dryRun } = request.query;
-    const result = await applySpec(services, request.body, { prune, dryRun });
+    const apply = () => applySpec(services, request.body, { prune, dryRun });
+    const result = services.telemetry && !dryRun ? await services.telemetry.submission(request.headers, apply) : await apply();
     request.log.info({ application: result.application, dryRun, changes: result.changes.map((c) => `${c.action} ${c.name}`) }, dryRun ? 'spec planned (dry run)' : 'spec applied');
     return reply.code(dryRun ? 200 : 202).send(result);
   });
