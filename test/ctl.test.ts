@@ -25,7 +25,8 @@ describe('innominatus-ctl against a host on --simulate', () => {
   let dir: string;
   const files: Record<string, string> = {};
   beforeAll(async () => {
-    e2e = await startHost({ simulation: { scripts: { 'bad-app-db': { create: 'CreateFailed' } } } });
+    // tty-app's database takes 800 ms, so the terminal display redraws several times before it is active.
+    e2e = await startHost({ simulation: { createDelayMs: (name) => (name === 'tty-app-db' ? 800 : 150), scripts: { 'bad-app-db': { create: 'CreateFailed' } } } });
     dir = mkdtempSync(join(tmpdir(), 'innominatus-ctl-'));
     for (const app of ['plain-app', 'tty-app', 'bad-app', 'bin-app']) writeFileSync((files[app] = join(dir, `${app}.yaml`)), spec(app));
   });

@@ -3,7 +3,7 @@ import pc from 'picocolors';
 import type { ApiClient } from '../client/api-client';
 import { ProgressDisplay } from '../client/progress-display';
 import { CtlUsageError } from './ctl-config';
-import { waitForResources, type Awaited } from './wait-for-resources';
+import { followEvents, waitForResources, type Awaited } from './wait-for-resources';
 
 /** Where a command writes, and whether its output is a terminal. */
 export interface CtlOutput {
@@ -31,16 +31,26 @@ export async function apply(api: ApiClient, o: CtlOutput, file: string, options:
   } catch (err) {
     throw new CtlUsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
-  const result = await api.call<{ application: string; changes: Change[]; unchanged: string[]; failed: { name: string; error?: { code: string; message: string } }[] }>(
-    'POST', '/api/specs', { text, contentType: 'application/yaml' });
+  // With --wait the stream opens first: a fast resource's events come before the answer does.
+  const follower = options.wait ? await followEvents(api) : undefined;
+  let result: { application: string; changes: Change[]; unchanged: string[]; failed: { name: string; error?: { code: string; message: string } }[] };
+  try {
+    result = await api.call('POST', '/api/specs', { text, contentType: 'application/yaml' });
+  } catch (err) {
+    follower?.stop();
+    throw err;
+  }
   for (const c of result.changes) write(o, `${c.action} ${c.name} (${c.type})${c.reason ? pc.dim(`: ${c.reason}`) : ''}`);
   for (const n of result.unchanged) write(o, pc.dim(`unchanged ${n}`));
   for (const f of result.failed) write(o, pc.red(`failed ${f.name}${f.error ? `: ${f.error.code}: ${f.error.message}` : ''} (retry it, or correct the spec)`));
-  if (!options.wait) return 0;
+  if (!follower) return 0;
   const awaited: Awaited[] = result.changes.filter((c) => c.id).map((c) => ({ id: c.id!, name: c.name, type: c.type, goal: c.action === 'delete' ? 'terminated' : 'active', ...(c.state ? { state: c.state } : {}) }));
-  if (awaited.length === 0) return result.failed.length ? 1 : 0;
+  if (awaited.length === 0) {
+    follower.stop();
+    return result.failed.length ? 1 : 0;
+  }
   const display = new ProgressDisplay(o.out, o.live);
-  const states = await waitForResources(api, result.application, awaited, display, options.timeoutMs);
+  const states = await waitForResources(api, follower, awaited, display, options.timeoutMs);
   const unsettled = awaited.filter((r) => states.get(r.id) !== r.goal);
   for (const r of unsettled) {
     const state = states.get(r.id) ?? 'unknown';

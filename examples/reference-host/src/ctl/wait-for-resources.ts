@@ -13,14 +13,42 @@ export interface Awaited {
 }
 
 const POLL_MS = 1000;
+/** Events kept from before the resources are known. */
+const BUFFERED = 5000;
+
+type Handler = (kind: string, e: Record<string, unknown>) => void;
+
+/** The host's event stream, opened before a request so that none of its events is missed. */
+export interface EventFollower {
+  /** Calls `handler` with the events received so far, then with each later one. */
+  watch(handler: Handler): void;
+  stop(): void;
+}
+
+/** Opens `GET /api/events` and keeps its events until {@link EventFollower.watch} takes them. */
+export async function followEvents(api: ApiClient): Promise<EventFollower> {
+  const buffer: [string, Record<string, unknown>][] = [];
+  let handler: Handler | undefined;
+  const controller = new AbortController();
+  await api.events('', (kind, e) => {
+    if (handler) handler(kind, e);
+    else if (buffer.push([kind, e]) > BUFFERED) buffer.shift();
+  }, controller.signal);
+  return {
+    watch(h) {
+      for (const [kind, e] of buffer.splice(0)) h(kind, e);
+      handler = h;
+    },
+    stop: () => controller.abort(),
+  };
+}
 
 /**
- * Follows the application's events (and polls, in case an event came before
- * the stream opened) until every resource reached its goal or `failed`, or
- * `timeoutMs` passed. Shows states and steps on `display`. Resolves with each
- * resource's last state.
+ * Follows the events (and polls, for anything the stream missed) until
+ * every resource reached its goal or `failed`, or `timeoutMs` passed. Shows
+ * states and steps on `display`. Resolves with each resource's last state.
  */
-export async function waitForResources(api: ApiClient, application: string, resources: Awaited[], display: ProgressDisplay, timeoutMs: number): Promise<Map<string, string>> {
+export async function waitForResources(api: ApiClient, follower: EventFollower, resources: Awaited[], display: ProgressDisplay, timeoutMs: number): Promise<Map<string, string>> {
   const byId = new Map(resources.map((r) => [r.id, r]));
   const states = new Map<string, string>();
   let settle!: () => void;
@@ -34,15 +62,14 @@ export async function waitForResources(api: ApiClient, application: string, reso
     if (done()) settle();
   };
   for (const r of resources) if (r.state) seen(r.id, r.state);
-  const stop = new AbortController();
-  await api.events(`?application=${encodeURIComponent(application)}`, (kind, e) => {
+  follower.watch((kind, e) => {
     const id = String(e.resourceId);
     if (kind === 'resource') seen(id, String(e.to));
     else if (kind === 'step' && byId.has(id)) {
       const r = byId.get(id)!;
       display.step(id, r.name, r.type, String(e.step), String(e.status), e.message === undefined ? undefined : String(e.message));
     }
-  }, stop.signal);
+  });
   const poll = async () => {
     for (const r of resources) {
       const current = await api.call<{ state: string }>('GET', `/api/resources/${r.id}`).catch(() => undefined);
@@ -52,12 +79,11 @@ export async function waitForResources(api: ApiClient, application: string, reso
   const timer = setInterval(() => void poll(), POLL_MS);
   let timeout: NodeJS.Timeout | undefined;
   try {
-    await poll();
     if (!done()) await Promise.race([settled, new Promise<void>((resolve) => (timeout = setTimeout(resolve, timeoutMs)))]);
   } finally {
     clearInterval(timer);
     clearTimeout(timeout);
-    stop.abort();
+    follower.stop();
     display.finish();
   }
   return states;
