@@ -44,7 +44,8 @@ function counting(store: Store): { store: Store; calls: () => number } {
 }
 
 async function run(label: string, raw: Store): Promise<void> {
-  const cluster = createMockCluster();
+  // A cluster where the namespace each resource is provisioned into already exists.
+  const cluster = createMockCluster({ autoCreateNamespaces: true });
   const operator = zalandoPostgresOperator(cluster, { pickupDelayMs: 0, createDelayMs: () => Math.random() * READY_MAX_MS });
   const server = await cluster.listen({ host: '127.0.0.1' });
   const steps = new StepRegistry().registerAll(kubernetesSteps({ kubeconfig: server.kubeConfig }));

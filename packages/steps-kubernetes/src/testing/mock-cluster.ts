@@ -19,7 +19,7 @@ export interface MockClusterOptions {
    * server; {@link MockCluster.apply} creates a missing namespace first.
    */
   namespaces?: string[];
-  /** Events kept for resuming watches before they answer 410 Gone (default 10,000). */
+  /** Events kept per kind (like the API server's watch cache) for resuming watches before they answer 410 Gone (default 10,000). */
   historyLimit?: number;
   /**
    * Create a namespace on the first write into it instead of answering 404

@@ -76,7 +76,8 @@ const IDENTITY = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', '
 export class ObjectStore {
   readonly #kinds = new Map<string, ResolvedKind>();
   readonly #objects = new Map<string, Map<string, MockObject>>();
-  #history: StoreEvent[] = [];
+  /** Per kind, like the API server's watch cache: one busy kind does not push another's events out. */
+  readonly #history = new Map<string, { events: StoreEvent[]; compactedThrough: number }>();
   #compactedThrough = 0;
   #resourceVersion = 1;
   readonly historyLimit: number;
@@ -124,7 +125,7 @@ export class ObjectStore {
     this.#kinds.set(key, resolved);
     if (!this.#objects.has(key)) this.#objects.set(key, new Map());
     // Stored events keep pointing at the kind they were made with; watches compare kinds by identity.
-    if (existing) for (const e of this.#history) if (e.kind === existing) e.kind = resolved;
+    if (existing) for (const e of this.#history.get(key)?.events ?? []) if (e.kind === existing) e.kind = resolved;
     return resolved;
   }
 
@@ -175,9 +176,11 @@ export class ObjectStore {
   /** Copies of the objects of a kind, sorted by namespace and name. */
   list(kind: ResolvedKind, filter: ListFilter = {}): MockObject[] {
     const out: MockObject[] = [];
+    const labels = parseSelector(filter.labelSelector);
+    const fields = parseSelector(filter.fieldSelector);
     for (const o of this.#bucket(kind).values()) {
       if (kind.namespaced && filter.namespace && o.metadata.namespace !== filter.namespace) continue;
-      if (this.matches(o, filter)) out.push(clone(o));
+      if (labels.every((t) => t.test(o.metadata.labels?.[t.key])) && fields.every((t) => t.test(fieldValue(o, t.key)))) out.push(clone(o));
     }
     return out.sort((a, b) => objectKey(a.metadata.namespace, a.metadata.name).localeCompare(objectKey(b.metadata.namespace, b.metadata.name)));
   }
@@ -331,13 +334,14 @@ export class ObjectStore {
    * history no longer reaches back that far (the watch must re-list).
    */
   eventsSince(kind: ResolvedKind, resourceVersion: number): StoreEvent[] | 'gone' {
-    if (resourceVersion < this.#compactedThrough) return 'gone';
-    return this.#history.filter((e) => e.kind === kind && e.resourceVersion > resourceVersion);
+    const h = this.#history.get(kindKey(kind.group, kind.kind));
+    if (resourceVersion < Math.max(this.#compactedThrough, h?.compactedThrough ?? 0)) return 'gone';
+    return (h?.events ?? []).filter((e) => e.kind === kind && e.resourceVersion > resourceVersion);
   }
 
   /** Forgets the event history, so every resumed watch answers `410 Gone`. */
   compact(): void {
-    this.#history = [];
+    this.#history.clear();
     this.#compactedThrough = this.#resourceVersion;
   }
 
@@ -438,10 +442,13 @@ export class ObjectStore {
   }
 
   #record(event: StoreEvent): void {
-    this.#history.push(event);
-    if (this.#history.length > this.historyLimit) {
-      const dropped = this.#history.splice(0, this.#history.length - this.historyLimit);
-      this.#compactedThrough = dropped[dropped.length - 1]!.resourceVersion;
+    const key = kindKey(event.kind.group, event.kind.kind);
+    let h = this.#history.get(key);
+    if (!h) this.#history.set(key, (h = { events: [], compactedThrough: 0 }));
+    h.events.push(event);
+    if (h.events.length > this.historyLimit) {
+      const dropped = h.events.splice(0, h.events.length - this.historyLimit);
+      h.compactedThrough = dropped[dropped.length - 1]!.resourceVersion;
     }
     this.#pending.push(event);
     if (this.#emitting) return;

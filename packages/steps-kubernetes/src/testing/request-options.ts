@@ -86,15 +86,26 @@ function parseJson(text: string): unknown {
 /** The body of a write: JSON (or YAML for apply); 400 when it does not parse or is not an object with metadata. */
 export function parseBody(req: MockRequest, options: { yaml?: boolean; anyJson?: boolean } = {}): MockObject {
   let value: unknown;
-  if (options.yaml) {
-    try {
-      value = parseYaml(req.body, { maxAliasCount: 100 });
-    } catch (err) {
-      throw new ApiStatusError(400, 'BadRequest', `the request body does not parse: ${(err as Error).message.split('\n')[0]}`);
-    }
-  } else value = parseJson(req.body);
+  if (options.yaml) value = parseApplyBody(req.body);
+  else value = parseJson(req.body);
   if (options.anyJson) return value as MockObject;
   if (!isPlainObject(value)) throw new ApiStatusError(400, 'BadRequest', 'the request body must be an object');
   if (!isPlainObject(value.metadata)) throw new ApiStatusError(400, 'BadRequest', 'the object has no metadata');
   return value as MockObject;
+}
+
+/** An apply patch: YAML, usually sent as JSON (which is YAML), which JSON.parse reads far faster. */
+function parseApplyBody(text: string): unknown {
+  if (/^\s*[{[]/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // YAML flow style, not JSON: read it as YAML below.
+    }
+  }
+  try {
+    return parseYaml(text, { maxAliasCount: 100 });
+  } catch (err) {
+    throw new ApiStatusError(400, 'BadRequest', `the request body does not parse: ${(err as Error).message.split('\n')[0]}`);
+  }
 }
