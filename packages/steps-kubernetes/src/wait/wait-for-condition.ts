@@ -14,7 +14,7 @@ const input = Type.Object({
   failureWhen: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'CEL over `object`; the wait fails when it is true' })),
   timeout: Type.Optional(DurationSchema),
   mustExist: Type.Optional(Type.Boolean({
-    description: 'the object exists already (an earlier step created it): when it is missing, it was deleted, and the wait fails at once (K8S_OBJECT_DELETED) instead of waiting for it to appear; default false',
+    description: 'the object exists already (an earlier step created it): when the shared watch does not have it, one read checks, and if it is missing it was deleted and the wait fails at once (K8S_OBJECT_DELETED) instead of waiting for it to appear; default false',
   })),
   sinceResourceVersion: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()], {
     description: 'only observations with a newer metadata.resourceVersion count (compared as integers when both are, else "different from"); '
@@ -84,11 +84,24 @@ export function waitForCondition(options: KubernetesStepOptions) {
           ? ` (resourceVersion ${object.metadata.resourceVersion ?? 'none'}, not newer than sinceResourceVersion ${since})`
           : '';
       let seen = false;
+      // The shared watch's cache may not have caught up with the apply that created the object yet, so
+      // "missing" from it proves a deletion only after it has shown the object; otherwise one read decides.
+      const missing = new AbortController();
+      let confirming = false;
+      const confirmMissing = () => {
+        confirming = true;
+        k8s.get({ apiVersion: resource.apiVersion, kind: resource.kind, name: resource.name, ...(ns ? { namespace: ns } : {}) }, ctx.signal).then(
+          (found) => {
+            if (!found && !seen) missing.abort(new KubernetesError('K8S_OBJECT_DELETED', `${what} does not exist (mustExist: an earlier step created it, so it was deleted) while waiting for successWhen \`${success.source}\``));
+          },
+          (err: unknown) => missing.abort(err),
+        );
+      };
       let last: KubeObject | undefined;
       let lastText: string | undefined;
       let lastError: string | undefined;
       const result = await observeObject<KubeObject>(k8s, info, ns, resource.name, {
-        signal: ctx.signal,
+        signal: AbortSignal.any([ctx.signal, missing.signal]),
         timeoutMs: budget,
         decide(object) {
           last = object;
@@ -98,10 +111,10 @@ export function waitForCondition(options: KubernetesStepOptions) {
             lastText = text + stale;
             ctx.progress({ message: `${what}: ${lastText}`, data: { status: object?.status ?? null, exists: object !== undefined, ...(stale ? { stale: true } : {}) } });
           }
-          if (!object && (seen || inp.mustExist)) {
-            const when = seen ? 'was deleted while waiting' : 'does not exist (mustExist: an earlier step created it, so it was deleted) while waiting';
-            return { fail: new KubernetesError('K8S_OBJECT_DELETED', `${what} ${when} for successWhen \`${success.source}\``) };
+          if (!object && seen) {
+            return { fail: new KubernetesError('K8S_OBJECT_DELETED', `${what} was deleted while waiting for successWhen \`${success.source}\``) };
           }
+          if (!object && inp.mustExist && !confirming) confirmMissing();
           if (object) seen = true;
           if (!object || stale) return undefined;
           if (failure) {
