@@ -34,6 +34,9 @@ export type ErrorCode =
   // workflows, expressions and parameters
   | 'EXPRESSION_ERROR'
   | 'EXPRESSION_SYNTAX'
+  | 'EXPRESSION_TYPE'
+  | 'EXPRESSION_LIMIT'
+  | 'OUTPUT_INVALID'
   | 'PARAMETER_INVALID'
   | 'WORKFLOW_INVALID'
   | 'VARS_CYCLE'
@@ -60,6 +63,7 @@ export type ErrorCode =
   // providers
   | 'PROVIDER_CONFLICT'
   | 'PROVIDER_NOT_FOUND'
+  | 'PROVIDER_INVALID'
   | 'OPERATION_NOT_SUPPORTED'
   // resources, leases and stores
   | 'RESOURCE_NOT_FOUND'
@@ -156,10 +160,29 @@ export class ParameterError extends InnominatusError {
   }
 }
 
-/** The workflow document itself is malformed. */
+/** One problem the workflow analysis found (see `analyzeWorkflow`), as a WorkflowError carries it. */
+export interface WorkflowIssue {
+  code: string;
+  severity: 'error' | 'warning';
+  message: string;
+  /** JSON pointer of the field. */
+  pointer: string;
+  anchor: 'value' | 'key' | { offset: number };
+}
+
+/**
+ * The workflow document itself is malformed. Thrown by `compileWorkflow` with
+ * the code, message and path of the first error, and every issue found.
+ */
 export class WorkflowError extends InnominatusError {
-  constructor(message: string, options: ErrorOptions & { code?: 'WORKFLOW_INVALID' | 'VARS_CYCLE' } = {}) {
+  /** Every issue the analysis found (errors and warnings), when thrown by the analysis. */
+  readonly issues: readonly WorkflowIssue[];
+  constructor(
+    message: string,
+    options: ErrorOptions & { code?: 'WORKFLOW_INVALID' | 'VARS_CYCLE' | 'EXPRESSION_SYNTAX' | 'EXPRESSION_TYPE' | 'EXPRESSION_LIMIT' | 'STEP_UNKNOWN' | 'OUTPUT_INVALID' | ErrorCode; issues?: readonly WorkflowIssue[] } = {},
+  ) {
     super(options.code ?? 'WORKFLOW_INVALID', message, options);
+    this.issues = options.issues ?? [];
   }
 }
 
@@ -212,7 +235,7 @@ export class StoreError extends InnominatusError {
 
 /** Provider registration and resolution errors. */
 export class ProviderError extends InnominatusError {
-  constructor(code: 'PROVIDER_CONFLICT' | 'PROVIDER_NOT_FOUND' | 'OPERATION_NOT_SUPPORTED', message: string) {
+  constructor(code: 'PROVIDER_CONFLICT' | 'PROVIDER_NOT_FOUND' | 'PROVIDER_INVALID' | 'OPERATION_NOT_SUPPORTED', message: string) {
     super(code, message);
   }
 }

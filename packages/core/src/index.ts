@@ -13,13 +13,19 @@ export {
 } from './sensitive/sensitive';
 
 export type { Workflow, StepSpec, ParameterSpec, ParameterType, OutputSpec, SourceMap, LoadedWorkflow } from './model/workflow';
-export { parseDuration, isLongOutput } from './model/workflow';
+export type { LongOutput } from './model/workflow';
+export { parseDuration, isLongOutput, LONG_OUTPUT_FIELDS, STEP_FIELDS } from './model/workflow';
+
+export {
+  analyzeWorkflow, analyzeProvider, closest, didYouMean, checkAgainstSchema, lookupSchema, RESOURCE_FIELDS, RUN_FIELDS,
+} from './analysis/index';
+export type { AnalyzeOptions, ProviderAnalysisOptions, CompiledParts, WorkflowAnalysis, AnalysisIssue, IssueAnchor, IssueCode, IssueSeverity, SchemaIssue, SchemaLookup } from './analysis/index';
 
 export {
   compileExpression, expressionReferences, CompiledExpression, MAX_EXPRESSION_LENGTH, errorOffset,
   compileTemplate, Template, escapePointer, MAX_TEMPLATE_DEPTH, scanTemplate, hasTemplate, formatReference, Scope, WORKFLOW_VARIABLES,
 } from './expressions/index';
-export type { ExpressionScope, TemplateExpression, CompileTemplateOptions, TemplatePart, Reference } from './expressions/index';
+export type { ExpressionScope, TemplateExpression, CompileTemplateOptions, TemplateProblem, TemplatePart, Reference } from './expressions/index';
 
 export { defineStep } from './steps/define-step';
 export type { StepDefinition, StepDefinitionInit, StepContext, StepProgress } from './steps/define-step';

@@ -146,8 +146,9 @@ describe('steps', () => {
   });
 
   it('validates the rendered input before running', async () => {
-    const wf = workflow({ parameters: [{ name: 'ms', type: 'string' }], steps: [{ name: 's', type: 'sleep', with: { ms: '${{ parameters.ms }}' } }] });
-    await expect(createEngine({ steps: [sleeper] }).run(wf, { parameters: { ms: 'soon' } })).rejects.toMatchObject({
+    // An object parameter's fields are of no declared type: only the rendered value can be checked.
+    const wf = workflow({ parameters: [{ name: 'cfg', type: 'object' }], steps: [{ name: 's', type: 'sleep', with: { ms: '${{ parameters.cfg.ms }}' } }] });
+    await expect(createEngine({ steps: [sleeper] }).run(wf, { parameters: { cfg: { ms: 'soon' } } })).rejects.toMatchObject({
       code: 'STEP_INPUT_INVALID',
       path: '/steps/0/with',
       message: "step 's' (sleep): invalid input: /ms must be integer",

@@ -40,7 +40,7 @@ function databaseTeam(): LoadedProvider {
         type: 'postgres',
         operations: {
           create: { workflow: 'provision-postgres', parameters: { db_name: '${{ resource.name }}', namespace: '${{ resource.application }}', replicas: 2 } },
-          delete: { workflow: 'delete-postgres' },
+          delete: { workflow: 'delete-postgres', parameters: { db_name: '${{ resource.name }}', namespace: '${{ resource.application }}' } },
         },
       },
       { type: 'postgresql', aliasFor: 'postgres' },
@@ -111,7 +111,26 @@ describe('ProviderRegistry', () => {
   it('rejects an operation naming a workflow that is not loaded', () => {
     const p = provider('x', [{ type: 'redis', operations: { create: { workflow: 'missing' } } }], {});
     const e = catchError(() => new ProviderRegistry().register(p));
-    expect(e.message).toBe("provider 'x': operation 'create' of 'redis' names workflow 'missing', which is not loaded");
+    expect(e.code).toBe('OPERATION_NOT_SUPPORTED');
+    expect(e.message).toBe("provider 'x': operation 'create' of 'redis' names workflow 'missing', which is not in 'workflows'");
+    // listed in `workflows` but not loaded
+    p.provider.workflows.push({ name: 'missing', file: './workflows/missing.yaml' });
+    expect(catchError(() => new ProviderRegistry().register(p)).message).toBe("provider 'x': operation 'create' of 'redis' names workflow 'missing', which is not loaded");
+  });
+
+  it('refuses a mapping that does not fit its workflow, naming the provider', () => {
+    const params: ParameterSpec[] = [{ name: 'db_name', type: 'string', required: true }, { name: 'replicas', type: 'integer' }];
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ db_name: '${{ resource.name }}', colour: 'blue' }, "provider 'x': workflow 'w' has no parameter 'colour'"],
+      [{ replicas: 2 }, "provider 'x': required parameter 'db_name' of workflow 'w' is not mapped for 'create' of 'redis'; add it to 'parameters', or to 'fromProperties' if requests set it as a property"],
+      [{ db_name: '${{ resource.nmae }}' }, "provider 'x': 'resource.nmae': resource has no field 'nmae'; did you mean 'name'? (fields: id, name, type, application, properties, operation)"],
+      [{ db_name: '${{ resource.name }}', replicas: '${{ resource.name }}' }, "provider 'x': parameter 'replicas' of workflow 'w': capabilities.resourceTypeCapabilities[0].operations.create.parameters.replicas must be integer (got ${{ resource.name }}, of type string)"],
+    ];
+    for (const [parameters, message] of cases) {
+      const p = provider('x', [{ type: 'redis', operations: { create: { workflow: 'w', parameters } } }], { w: workflow('w', params) });
+      const e = catchError(() => new ProviderRegistry().register(p));
+      expect({ code: e.code, message: e.message }).toEqual({ code: 'PROVIDER_INVALID', message });
+    }
   });
 
   it('serves legacy resourceTypes with the create workflow only', () => {

@@ -149,8 +149,8 @@ describe('a run interrupted at any journal write resumes to the same outputs', (
       { name: 'b', type: 'count', resumeFrom, with: { id: 'b', add: 1 } },
       { name: 'c', type: 'count', with: { id: 'c', add: 1 } },
     ] });
-    expect(() => engine.compile(steps('c'))).toThrow(expect.objectContaining({ code: 'WORKFLOW_INVALID', path: '/steps/1/resumeFrom', message: 'resumeFrom must name an earlier step: no earlier step is named "c"' }));
-    expect(() => engine.compile(steps('b'))).toThrow(expect.objectContaining({ path: '/steps/1/resumeFrom', message: 'resumeFrom must name an earlier step: a step resumes from itself without it' }));
+    expect(() => engine.compile(steps('c'))).toThrow(expect.objectContaining({ code: 'WORKFLOW_INVALID', path: '/steps/1/resumeFrom', message: "resumeFrom must name an earlier step: step 'c' comes after it" }));
+    expect(() => engine.compile(steps('b'))).toThrow(expect.objectContaining({ path: '/steps/1/resumeFrom', message: 'resumeFrom must name an earlier step: a step cannot resume from itself' }));
   });
 
   it('refuses to read sealed values with another key', async () => {

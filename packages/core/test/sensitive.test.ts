@@ -77,7 +77,7 @@ describe('sensitive values never leave in clear text', () => {
         outputs: {
           username: '${{ steps["creds"].outputs.username }}',
           password: { value: '${{ steps["creds"].outputs.password }}', sensitive: true },
-          url: 'postgresql://${{ steps["creds"].outputs.username }}:${{ steps["creds"].outputs.password }}@h',
+          url: { value: 'postgresql://${{ steps["creds"].outputs.username }}:${{ steps["creds"].outputs.password }}@h', sensitive: true },
         },
       }),
     );

@@ -16,7 +16,8 @@ export type { GitSource, GitCheckout } from './load/git-source';
 export { resolveProviderFile } from './load/provider-files';
 export type { FileCheck } from './load/provider-files';
 
-export { validateWorkflow, RESOURCE_FIELDS, RUN_FIELDS } from './validate/workflow-validator';
+export { validateWorkflow } from './validate/workflow-validator';
+export { RESOURCE_FIELDS, RUN_FIELDS } from '@innominatus/core';
 export type { WorkflowValidation } from './validate/workflow-validator';
 export { loadYamlFile, parseYamlBytes, parseYamlText, MAX_FILE_BYTES, MAX_ALIAS_COUNT } from './yaml/load-yaml';
 export type { ParsedYaml } from './yaml/load-yaml';
@@ -27,7 +28,7 @@ export { YamlSourceMap } from './yaml/yaml-source-map';
 export { providerSchema, workflowSchema } from './schema/schemas';
 export { formatDiagnostic, hasErrors, sortDiagnostics } from './diagnostics/diagnostic';
 export type { Diagnostic, DiagnosticCode, Severity } from './diagnostics/diagnostic';
-export { closest, didYouMean } from './diagnostics/did-you-mean';
+export { closest, didYouMean } from '@innominatus/core';
 
 export { renderWorkflow, hideSensitive, SENSITIVE_PLACEHOLDER } from './render/render-workflow';
 export type { RenderResult, RenderedStep, RenderOptions } from './render/render-workflow';

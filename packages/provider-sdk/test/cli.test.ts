@@ -143,14 +143,14 @@ steps:
   - name: remove
     type: test-apply
     with:
-      manifest: { kind: deletion, metadata: { name: "\${{ parameters.db_name * 2 }}" } }
+      manifest: { kind: deletion, metadata: { name: "\${{ string(int(parameters.db_name) * 2) }}" } }
 `,
     });
     const r = await runCli(['render', '.', '--workflow', 'delete-postgres', '--param', 'db_name=x', ...steps], dir);
     expect(r).toEqual({
       code: 1,
       stdout: '',
-      stderr: "error: workflows/delete-postgres.yaml:13:53: expression 'parameters.db_name * 2' failed at character 1: no such overload: dyn<string> * int [EXPRESSION_ERROR]\n",
+      stderr: "error: workflows/delete-postgres.yaml:13:53: expression 'string(int(parameters.db_name) * 2)' failed at character 8: int() type error: cannot convert to int [EXPRESSION_ERROR]\n",
     });
   });
 });

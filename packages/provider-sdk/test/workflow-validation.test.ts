@@ -123,7 +123,7 @@ describe('validateWorkflow', () => {
     {
       name: 'vars cycle',
       yaml: HEAD + 'vars:\n  a: ${{ vars.b }}\n  b: ${{ vars.a }}\nsteps:\n  - { name: s, type: test-credentials, with: { name: x } }\n',
-      code: 'VARS_CYCLE', line: 6, col: 3, message: 'vars refer to each other in a cycle: a -> b -> a',
+      code: 'VARS_CYCLE', line: 6, col: 3, message: 'vars form a cycle: a -> b -> a',
     },
     {
       name: 'var reading a step',
@@ -240,7 +240,7 @@ describe('validateWorkflow', () => {
     }
     expect(validate(docs[2]!).map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`)).toEqual([
       '8:19 STEP_INPUT_INVALID step input: steps[0].with.name must be string (got a mapping)',
-      '10:57 WORKFLOW_SCHEMA outputs.x.sensitive must be boolean (got "yes")',
+      '10:57 OUTPUT_INVALID outputs.x.sensitive must be boolean (got "yes")',
     ]);
     expect(validate(docs[0]!).map((d) => `${d.line}:${d.col} ${d.message}`)).toEqual([
       '1:13 apiVersion must be string (got 1)',

@@ -1,15 +1,18 @@
-import { InnominatusError, WorkflowError } from '../errors';
-import { compileExpression, type CompiledExpression } from '../expressions/expression';
+import { analyzeWorkflow } from '../analysis/analyze-workflow';
+import type { CompiledVars } from '../analysis/analyze-vars';
+import type { AnalysisIssue } from '../analysis/issues';
+import { InnominatusError, WorkflowError, type ErrorCode } from '../errors';
+import type { CompiledExpression } from '../expressions/expression';
 import { Scope } from '../expressions/scope';
-import { compileTemplate, escapePointer, type Template } from '../expressions/template';
-import { hasTemplate } from '../expressions/template-scanner';
-import { isLongOutput, parseDuration, type ParameterSpec, type SourceMap, type StepSpec, type Workflow } from '../model/workflow';
-import { isSensitive, sensitive } from '../sensitive/sensitive';
+import type { Template } from '../expressions/template';
+import type { SourceMap, StepSpec, Workflow } from '../model/workflow';
+import { isSensitive, reveal, sensitive } from '../sensitive/sensitive';
 import type { StepDefinition } from '../steps/define-step';
 import type { StepRegistry } from '../steps/step-registry';
+import { describeAjvErrors, validatorFor } from '../util/ajv';
+import { escapePointer } from '../util/json-pointer';
+import { validateParameters } from './parameters';
 import type { Operation } from '../store/types';
-import { parameterSchema, validateParameters } from './parameters';
-import { compileVars, type CompiledVars } from './vars';
 
 /** Retry settings of a step, resolved. */
 export interface RetryPolicy {
@@ -40,6 +43,8 @@ export interface CompiledOutput {
   name: string;
   template: Template;
   sensitive: boolean;
+  /** The JSON Schema the rendered value must match, when the output declares a `type`. */
+  type?: Record<string, unknown>;
 }
 
 /** The context a run is started with. */
@@ -88,24 +93,13 @@ export class CompiledWorkflow {
   constructor(workflow: Workflow, registry: StepRegistry, options: CompileOptions = {}) {
     this.workflow = workflow;
     if (options.source) this.source = options.source;
-    const at = <T>(fn: () => T): T => withPosition(options.source, fn);
-    at(() => checkShape(workflow));
-    const params: ParameterSpec[] = workflow.parameters ?? [];
-    this.parameterSchema = at(() => parameterSchema(params));
-    this.#doubleParams = params.filter((p) => p.type === 'number').map((p) => p.name);
-    this.vars = at(() => compileVars(workflow.vars ?? {}));
-    const retry: RetryPolicy = { attempts: 3, backoffMs: 1000, maxBackoffMs: 30_000, ...options.defaultRetry };
-    const seen = new Set<string>();
-    this.steps = workflow.steps.map((spec, index) => at(() => compileStep(spec, index, registry, seen, retry)));
-    this.outputs = Object.entries(workflow.outputs ?? {}).map(([name, spec]) =>
-      at(() => {
-        const pointer = `/outputs/${escapePointer(name)}`;
-        const long = isLongOutput(spec);
-        const template = compileTemplate(long ? spec.value : spec, { pointer: long ? `${pointer}/value` : pointer });
-        checkStepRefs(template, seen, undefined);
-        return { name, template, sensitive: long ? spec.sensitive === true : false };
-      }),
-    );
+    const analysis = analyzeWorkflow(workflow, registry, options.defaultRetry ? { defaultRetry: options.defaultRetry } : {});
+    if (!analysis.compiled) throw withPosition(options.source, () => workflowError(analysis.issues));
+    this.parameterSchema = analysis.compiled.parameterSchema;
+    this.#doubleParams = analysis.compiled.doubleParameters;
+    this.vars = analysis.compiled.vars;
+    this.steps = analysis.compiled.steps;
+    this.outputs = analysis.compiled.outputs;
   }
 
   /** Validates parameter values (defaults applied). Throws `PARAMETER_INVALID` naming each bad parameter. */
@@ -138,6 +132,7 @@ export class CompiledWorkflow {
     for (const o of this.outputs) {
       // A copy, so that changing a result never changes the workflow or the journal.
       const v = copyPlain(withPosition(this.source, () => o.template.render(scope)));
+      if (o.type) withPosition(this.source, () => checkOutputType(o, v));
       out[o.name] = o.sensitive ? sensitive(v) : v;
     }
     return out;
@@ -154,99 +149,31 @@ export function compileWorkflow(workflow: Workflow, registry: StepRegistry, opti
   return new CompiledWorkflow(workflow, registry, options);
 }
 
-function checkShape(w: Workflow): void {
-  if (typeof w !== 'object' || w === null) throw new WorkflowError('a workflow must be an object');
-  if (w.kind !== 'Workflow') throw new WorkflowError(`kind must be 'Workflow' (got ${JSON.stringify(w.kind)})`, { path: '/kind' });
-  if (typeof w.metadata?.name !== 'string') throw new WorkflowError('metadata.name is required', { path: '/metadata/name' });
-  if (!Array.isArray(w.steps) || w.steps.length === 0) throw new WorkflowError('steps must be a non-empty list', { path: '/steps' });
-  if (w.parameters !== undefined && !Array.isArray(w.parameters)) throw new WorkflowError('parameters must be a list', { path: '/parameters' });
+/** Issue codes that keep a code of their own when the engine throws them. */
+const THROWN_CODES: Partial<Record<AnalysisIssue['code'], ErrorCode>> = {
+  EXPRESSION_SYNTAX: 'EXPRESSION_SYNTAX',
+  EXPRESSION_TYPE: 'EXPRESSION_TYPE',
+  EXPRESSION_COST: 'EXPRESSION_LIMIT',
+  VARS_CYCLE: 'VARS_CYCLE',
+  UNKNOWN_STEP_TYPE: 'STEP_UNKNOWN',
+  STEP_INPUT_INVALID: 'STEP_INPUT_INVALID',
+  OUTPUT_INVALID: 'OUTPUT_INVALID',
+};
+
+/** The error compileWorkflow throws: the first error's code, message and path; every issue attached. */
+function workflowError(issues: readonly AnalysisIssue[]): WorkflowError {
+  const errors = issues.filter((i) => i.severity === 'error');
+  const first = errors[0]!;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
+  return new WorkflowError(`${first.message}${more}`, { code: THROWN_CODES[first.code] ?? 'WORKFLOW_INVALID', path: first.pointer, issues });
 }
 
-function compileStep(spec: StepSpec, index: number, registry: StepRegistry, seen: Set<string>, defaults: RetryPolicy): CompiledStep {
-  const base = `/steps/${index}`;
-  if (typeof spec?.name !== 'string' || !spec.name) throw new WorkflowError(`step #${index + 1} has no name`, { path: base });
-  if (seen.has(spec.name)) throw new WorkflowError(`step name '${spec.name}' is used twice`, { path: `${base}/name` });
-  let definition: StepDefinition;
-  try {
-    definition = registry.get(spec.type);
-  } catch (err) {
-    throw Object.assign(err as InnominatusError, { path: `${base}/type` });
-  }
-  const withValue = spec.with ?? {};
-  const deferred = new Map<string, CompiledExpression>();
-  for (const [field, variables] of Object.entries(definition.deferred)) {
-    const text = withValue[field];
-    if (text === undefined) continue;
-    const pointer = `${base}/with/${escapePointer(field)}`;
-    if (typeof text !== 'string') throw new WorkflowError(`'${field}' must be a CEL expression string`, { path: pointer });
-    if (hasTemplate(text)) {
-      throw new WorkflowError(`'${field}' is evaluated later by the step: write the CEL expression without \${{ }}`, { path: pointer });
-    }
-    try {
-      deferred.set(field, compileExpression(text, variables));
-    } catch (err) {
-      throw Object.assign(err as InnominatusError, { path: pointer });
-    }
-  }
-  const input = compileTemplate(withValue, { pointer: `${base}/with`, literalKeys: Object.keys(definition.deferred) });
-  checkStepRefs(input, seen, spec.name);
-  let condition: Template | undefined;
-  if (spec.if !== undefined && spec.if !== true) {
-    const ifValue = typeof spec.if === 'string' && !hasTemplate(spec.if) ? `\${{ ${spec.if} }}` : spec.if;
-    condition = compileTemplate(ifValue, { pointer: `${base}/if` });
-    checkStepRefs(condition, seen, spec.name);
-  }
-  const timeoutMs = parseOr(spec.timeout ?? definition.timeout, `${base}/timeout`);
-  const retry: RetryPolicy = {
-    attempts: spec.retry?.attempts ?? defaults.attempts,
-    backoffMs: spec.retry?.backoff !== undefined ? parseOr(spec.retry.backoff, `${base}/retry/backoff`) : defaults.backoffMs,
-    maxBackoffMs: spec.retry?.maxBackoff !== undefined ? parseOr(spec.retry.maxBackoff, `${base}/retry/maxBackoff`) : defaults.maxBackoffMs,
-  };
-  if (!Number.isInteger(retry.attempts) || retry.attempts < 1 || retry.attempts > 100) {
-    throw new WorkflowError(`retry.attempts must be an integer from 1 to 100 (got ${JSON.stringify(retry.attempts)})`, { path: `${base}/retry/attempts` });
-  }
-  const resumeFromIndex = resumeFrom(spec, seen, `${base}/resumeFrom`);
-  seen.add(spec.name);
-  return { index, spec, definition, input, ...(condition ? { condition } : {}), deferred, timeoutMs, retry, ...(resumeFromIndex === undefined ? {} : { resumeFromIndex }) };
-}
-
-/** The index of the earlier step `resumeFrom` names (steps are indexed in the order `earlier` was filled). */
-function resumeFrom(spec: StepSpec, earlier: Set<string>, path: string): number | undefined {
-  if (spec.resumeFrom === undefined) return undefined;
-  const index = typeof spec.resumeFrom === 'string' ? [...earlier].indexOf(spec.resumeFrom) : -1;
-  if (index < 0) {
-    const why = spec.resumeFrom === spec.name ? 'a step resumes from itself without it' : `no earlier step is named ${JSON.stringify(spec.resumeFrom)}`;
-    throw new WorkflowError(`resumeFrom must name an earlier step: ${why}`, { path });
-  }
-  return index;
-}
-
-function checkStepRefs(t: Template, earlier: Set<string>, self: string | undefined): void {
-  for (const e of t.expressions) {
-    for (const r of e.expression.references) {
-      if (r.root !== 'steps') continue;
-      const target = r.path[0];
-      if (target === undefined) continue;
-      if (!earlier.has(target)) {
-        const why = target === self ? 'a step cannot read its own outputs' : `no earlier step is named '${target}'`;
-        throw new WorkflowError(`expression '${e.expression.source}' reads steps["${target}"]: ${why}`, { path: e.pointer });
-      }
-    }
-  }
-}
-
-/** Longest timeout or backoff: what one timer can wait (about 24.8 days). */
-const MAX_DURATION_MS = 2 ** 31 - 1;
-
-function parseOr(value: string | number, path: string): number {
-  let ms: number;
-  try {
-    ms = parseDuration(value);
-  } catch (err) {
-    throw new WorkflowError((err as Error).message, { path });
-  }
-  if (ms > MAX_DURATION_MS) throw new WorkflowError(`duration ${JSON.stringify(value)} is longer than the maximum of 24 days`, { path });
-  return ms;
+/** Checks a rendered output against its declared `type` (never quoting a sensitive value). */
+function checkOutputType(o: CompiledOutput, value: unknown): void {
+  const validate = validatorFor(o.type!);
+  if (validate(isSensitive(value) ? reveal(value) : value)) return;
+  const problems = o.sensitive || isSensitive(value) ? describeAjvErrors(validate.errors, 'value').map((p) => p.replace(/ \(got .*\)$/, '')) : describeAjvErrors(validate.errors, 'value');
+  throw new WorkflowError(`output '${o.name}' does not match its type: ${problems.join('; ')}`, { code: 'OUTPUT_INVALID', path: `/outputs/${escapePointer(o.name)}/value` });
 }
 
 /** Adds the source position of an error's `path`, when a source map is known. */

@@ -1,25 +1,36 @@
 import type { ErrorObject } from 'ajv';
-import { ParameterError, WorkflowError, type ParameterIssue } from '../errors';
+import { ParameterError, type ParameterIssue } from '../errors';
 import type { ParameterSpec } from '../model/workflow';
 import { containsSensitive, revealAll, sensitive } from '../sensitive/sensitive';
 import { validatorFor } from '../util/ajv';
+import { unescapePointer, valueAtPointer } from '../util/json-pointer';
 
 const SPEC_ONLY_KEYS = new Set(['name', 'required', 'sensitive']);
 
-/** The JSON Schema of a workflow's parameters list: one property each, unknown parameters rejected. */
+/**
+ * The JSON Schema of one declared parameter's value: the declaration without
+ * `name`, `sensitive` and our `required: true` (JSON Schema's `required: [..]`,
+ * the fields an object parameter needs, is kept).
+ */
+export function parameterValueSchema(p: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const schema: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(p)) if (!SPEC_ONLY_KEYS.has(k)) schema[k] = v;
+  if (Array.isArray(p.required)) schema.required = p.required;
+  return schema;
+}
+
+/**
+ * The JSON Schema of a workflow's parameters list: one property each, unknown
+ * parameters rejected. The list is taken as the workflow analysis accepted it
+ * (named, each name once).
+ */
 export function parameterSchema(params: readonly ParameterSpec[] = []): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
   const required: string[] = [];
-  params.forEach((p, i) => {
-    if (typeof p?.name !== 'string' || !p.name) throw new WorkflowError(`parameter #${i + 1} has no name`, { path: `/parameters/${i}` });
-    if (properties[p.name]) throw new WorkflowError(`parameter '${p.name}' is declared twice`, { path: `/parameters/${i}/name` });
-    const schema: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(p)) if (!SPEC_ONLY_KEYS.has(k)) schema[k] = v;
-    // `required: [..]` is JSON Schema's (the fields an object parameter needs); `required: true` is ours.
-    if (Array.isArray(p.required)) schema.required = p.required;
-    properties[p.name] = schema;
+  for (const p of params) {
+    properties[p.name] = parameterValueSchema(p);
     if (p.required === true) required.push(p.name);
-  });
+  }
   return { type: 'object', properties, required, additionalProperties: false };
 }
 
@@ -76,7 +87,7 @@ function issuesFrom(errors: ErrorObject[], values: Record<string, unknown>, secr
         : `has unknown field '${(e.params as { additionalProperty: string }).additionalProperty}'${sub}`;
     } else {
       parameter = unescapePointer(first ?? '(all)');
-      const value = secret.has(parameter) ? '' : ` (got ${JSON.stringify(pick(values, e.instancePath))})`;
+      const value = secret.has(parameter) ? '' : ` (got ${JSON.stringify(valueAtPointer(values, e.instancePath))})`;
       message = e.keyword === 'enum'
         ? `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}${sub}${value}`
         : `${e.message ?? 'is invalid'}${sub}${value}`;
@@ -90,15 +101,4 @@ function issuesFrom(errors: ErrorObject[], values: Record<string, unknown>, secr
   return issues;
 }
 
-function unescapePointer(part: string): string {
-  return part.replace(/~1/g, '/').replace(/~0/g, '~');
-}
 
-function pick(value: unknown, pointer: string): unknown {
-  let cur = value;
-  for (const part of pointer.split('/').slice(1)) {
-    if (typeof cur !== 'object' || cur === null) return undefined;
-    cur = (cur as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
-  }
-  return cur;
-}

@@ -15,16 +15,32 @@ export function celEnvironment(variables: readonly string[] = WORKFLOW_VARIABLES
   const key = variables.join(',');
   let env = environments.get(key);
   if (!env) {
-    env = new Environment({
-      homogeneousAggregateLiterals: false,
-      enableOptionalTypes: true,
-      limits: { maxAstNodes: 10_000, maxDepth: 100, maxListElements: 10_000, maxMapEntries: 10_000, maxCallArguments: 32 },
-    });
+    env = newLanguageEnvironment();
     for (const v of variables) env.registerVariable(v, 'dyn');
-    registerMixedArithmetic(env);
-    registerFunctions(env);
     environments.set(key, env);
   }
+  return env;
+}
+
+let checkingBase: Environment | undefined;
+
+/**
+ * The language's functions and operators with no variables, frozen: the type
+ * checker clones it and declares typed variables on the copy.
+ */
+export function celCheckingBase(): Environment {
+  checkingBase ??= newLanguageEnvironment();
+  return checkingBase;
+}
+
+function newLanguageEnvironment(): Environment {
+  const env = new Environment({
+    homogeneousAggregateLiterals: false,
+    enableOptionalTypes: true,
+    limits: { maxAstNodes: 10_000, maxDepth: 100, maxListElements: 10_000, maxMapEntries: 10_000, maxCallArguments: 32 },
+  });
+  registerMixedArithmetic(env);
+  registerFunctions(env);
   return env;
 }
 
@@ -36,8 +52,8 @@ function registerMixedArithmetic(env: Environment): void {
     ['/', (a, b) => a / b],
   ];
   for (const [op, fn] of ops) {
-    env.registerOperator(`int ${op} double`, (a: bigint, b: number) => fn(Number(a), b));
-    env.registerOperator(`double ${op} int`, (a: number, b: bigint) => fn(a, Number(b)));
+    env.registerOperator(`int ${op} double: double`, (a: bigint, b: number) => fn(Number(a), b));
+    env.registerOperator(`double ${op} int: double`, (a: number, b: bigint) => fn(a, Number(b)));
   }
 }
 

@@ -2,6 +2,7 @@ import { ExpressionError } from '../errors';
 import { isSensitive, sensitive, containsSensitive } from '../sensitive/sensitive';
 import { celEnvironment, WORKFLOW_VARIABLES } from './cel-environment';
 import { fromCel, toCel } from './cel-values';
+import { anchorOf, type CelNode } from './error-anchor';
 import { collectReferences, type Reference } from './references';
 
 /** Longest expression text accepted. */
@@ -123,9 +124,14 @@ export function expressionReferences(source: string, variables: readonly string[
   return compileExpression(source, variables).references;
 }
 
-/** Offset of an error inside the expression text, when CEL said where. */
+/**
+ * Offset of an error inside the expression text, when CEL said where: the
+ * operator of a failing operation, the name of a failing method, else the
+ * start of the failing node.
+ */
 export function errorOffset(err: unknown): number | undefined {
-  const node = (err as { node?: { start?: number; pos?: number } })?.node;
+  const node = (err as { node?: CelNode & { input?: unknown } })?.node;
+  if (node && typeof node.op === 'string' && typeof node.input === 'string') return anchorOf(node, node.input);
   return node?.pos ?? node?.start;
 }
 

@@ -1,7 +1,8 @@
 export { compileExpression, expressionReferences, CompiledExpression, MAX_EXPRESSION_LENGTH, errorOffset } from './expression';
 export type { ExpressionScope } from './expression';
-export { compileTemplate, Template, escapePointer, MAX_TEMPLATE_DEPTH } from './template';
-export type { TemplateExpression, CompileTemplateOptions } from './template';
+export { compileTemplate, Template, MAX_TEMPLATE_DEPTH } from './template';
+export { escapePointer } from '../util/json-pointer';
+export type { TemplateExpression, CompileTemplateOptions, TemplateProblem } from './template';
 export { scanTemplate, hasTemplate } from './template-scanner';
 export type { TemplatePart } from './template-scanner';
 export { formatReference } from './references';

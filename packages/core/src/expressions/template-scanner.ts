@@ -38,7 +38,7 @@ export function scanTemplate(text: string): TemplatePart[] {
     const start = i + OPEN.length;
     const end = findClose(text, start);
     if (end < 0) {
-      throw new ExpressionError(text.slice(i), `'\${{' at character ${i + 1} has no closing '}}'`, { syntax: true });
+      throw new ExpressionError(text.slice(i), `'\${{' at character ${i + 1} has no closing '}}'`, { syntax: true, offset: i });
     }
     if (buf) parts.push({ kind: 'text', text: buf });
     buf = '';

@@ -2,6 +2,7 @@ import { ExpressionError, InnominatusError } from '../errors';
 import { isSensitive, reveal, sensitive } from '../sensitive/sensitive';
 import { WORKFLOW_VARIABLES } from './cel-environment';
 import { compileExpression, type CompiledExpression, type ExpressionScope } from './expression';
+import { escapePointer } from '../util/json-pointer';
 import { hasTemplate, scanTemplate } from './template-scanner';
 
 /** Deepest nesting a template may have. */
@@ -33,6 +34,20 @@ export interface CompileTemplateOptions {
   variables?: readonly string[];
   /** Keys of the top-level object that are left as written (deferred expressions). */
   literalKeys?: ReadonlySet<string> | readonly string[];
+  /**
+   * Collect every expression that does not parse here instead of throwing at
+   * the first. A template compiled with problems must not be rendered.
+   */
+  problems?: TemplateProblem[];
+}
+
+/** An expression of a template that does not parse, with where the problem is inside its string. */
+export interface TemplateProblem {
+  /** JSON pointer of the string holding it. */
+  pointer: string;
+  /** Offset of the problem inside that string. */
+  offset: number;
+  error: ExpressionError;
 }
 
 /**
@@ -72,45 +87,65 @@ export function compileTemplate(value: unknown, options: CompileTemplateOptions 
   const expressions: TemplateExpression[] = [];
   const variables = options.variables ?? WORKFLOW_VARIABLES;
   const literal = new Set(options.literalKeys ?? []);
-  const root = compileNode(value, options.pointer ?? '', 0, variables, expressions, literal);
+  const ctx: CompileContext = { variables, out: expressions, ...(options.problems ? { problems: options.problems } : {}) };
+  const root = compileNode(value, options.pointer ?? '', 0, ctx, literal);
   return new Template(root, expressions);
 }
 
-function compileNode(
-  value: unknown,
-  pointer: string,
-  depth: number,
-  variables: readonly string[],
-  out: TemplateExpression[],
-  literalKeys: ReadonlySet<string>,
-): Node {
+interface CompileContext {
+  variables: readonly string[];
+  out: TemplateExpression[];
+  problems?: TemplateProblem[];
+}
+
+function compileNode(value: unknown, pointer: string, depth: number, ctx: CompileContext, literalKeys: ReadonlySet<string>): Node {
   if (depth > MAX_TEMPLATE_DEPTH) {
-    throw new ExpressionError('', `value is nested more than ${MAX_TEMPLATE_DEPTH} levels deep`, { path: pointer, syntax: true });
+    const err = new ExpressionError('', `value is nested more than ${MAX_TEMPLATE_DEPTH} levels deep`, { path: pointer, syntax: true });
+    if (!ctx.problems) throw err;
+    ctx.problems.push({ pointer, offset: 0, error: err });
+    return { k: 'lit', v: undefined };
   }
   if (typeof value === 'string') {
     if (!hasTemplate(value)) return { k: 'lit', v: value };
-    const parts = withPath(pointer, () => scanTemplate(value));
-    const compiled = parts.map((p) => (p.kind === 'text' ? p.text : withPath(pointer, () => compileExpression(p.source, variables))));
+    const parts = tolerant(ctx, pointer, (e) => e.offset ?? 0, () => scanTemplate(value));
+    if (!parts) return { k: 'lit', v: value };
+    const compiled = parts.map((p) =>
+      p.kind === 'text' ? p.text : tolerant(ctx, pointer, (e) => p.offset + (e.offset ?? 0), () => compileExpression(p.source, ctx.variables)),
+    );
+    if (compiled.some((c) => c === undefined)) return { k: 'lit', v: value };
     const whole = parts.length === 1 && parts[0]!.kind === 'expr';
     parts.forEach((p, i) => {
-      if (p.kind === 'expr') out.push({ pointer, offset: p.offset, whole, expression: compiled[i] as CompiledExpression });
+      if (p.kind === 'expr') ctx.out.push({ pointer, offset: p.offset, whole, expression: compiled[i] as CompiledExpression });
     });
     if (whole) return { k: 'expr', e: compiled[0] as CompiledExpression, pointer };
     if (compiled.every((c) => typeof c === 'string')) return { k: 'lit', v: compiled.join('') };
-    return { k: 'interp', parts: compiled, pointer };
+    return { k: 'interp', parts: compiled as Array<string | CompiledExpression>, pointer };
   }
   if (Array.isArray(value)) {
-    const items = value.map((v, i) => compileNode(v, `${pointer}/${i}`, depth + 1, variables, out, new Set()));
+    const items = value.map((v, i) => compileNode(v, `${pointer}/${i}`, depth + 1, ctx, NO_KEYS));
     return items.every((n) => n.k === 'lit') ? { k: 'lit', v: value } : { k: 'arr', items };
   }
   if (typeof value === 'object' && value !== null && !isSensitive(value)) {
     const entries: Array<[string, Node]> = Object.entries(value).map(([k, v]) => [
       k,
-      depth === 0 && literalKeys.has(k) ? { k: 'lit', v } : compileNode(v, `${pointer}/${escapePointer(k)}`, depth + 1, variables, out, new Set()),
+      depth === 0 && literalKeys.has(k) ? { k: 'lit', v } : compileNode(v, `${pointer}/${escapePointer(k)}`, depth + 1, ctx, NO_KEYS),
     ]);
     return entries.every(([, n]) => n.k === 'lit') ? { k: 'lit', v: value } : { k: 'obj', entries };
   }
   return { k: 'lit', v: value };
+}
+
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+/** Runs `fn`; in collecting mode a thrown ExpressionError becomes a problem (offset from `offsetOf`). */
+function tolerant<T>(ctx: CompileContext, pointer: string, offsetOf: (e: ExpressionError) => number, fn: () => T): T | undefined {
+  try {
+    return withPath(pointer, fn);
+  } catch (err) {
+    if (!ctx.problems || !(err instanceof ExpressionError)) throw err;
+    ctx.problems.push({ pointer, offset: offsetOf(err), error: err });
+    return undefined;
+  }
 }
 
 function renderNode(node: Node, scope: ExpressionScope): unknown {
@@ -157,9 +192,4 @@ function withPath<T>(pointer: string, fn: () => T): T {
     if (InnominatusError.is(err) && err.path === undefined) Object.defineProperty(err, 'path', { value: pointer, enumerable: true });
     throw err;
   }
-}
-
-/** Escapes a key for a JSON pointer (RFC 6901). */
-export function escapePointer(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }

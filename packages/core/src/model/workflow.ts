@@ -45,8 +45,26 @@ export interface StepSpec {
   resumeFrom?: string;
 }
 
-/** An output: a template, or an object that says whether it is sensitive. */
-export type OutputSpec = unknown | { value: unknown; sensitive?: boolean; description?: string };
+/**
+ * An output: a template, or the long form `{ value, sensitive, description, type }`
+ * where `type` is a JSON Schema the rendered value must match.
+ */
+export type OutputSpec = unknown | LongOutput;
+
+/** The long form of an output. */
+export interface LongOutput {
+  value: unknown;
+  sensitive?: boolean;
+  description?: string;
+  /** JSON Schema of the value, checked when the outputs are rendered and used by the type checker. */
+  type?: Record<string, unknown>;
+}
+
+/** The keys of an output's long form. */
+export const LONG_OUTPUT_FIELDS: readonly string[] = Object.freeze(['value', 'sensitive', 'description', 'type']);
+
+/** The keys a step may have. */
+export const STEP_FIELDS: readonly string[] = Object.freeze(['name', 'type', 'description', 'if', 'timeout', 'retry', 'resumeFrom', 'with']);
 
 /** A workflow document (kind: Workflow). */
 export interface Workflow {
@@ -94,8 +112,12 @@ export function parseDuration(value: string | number): number {
   return total;
 }
 
-/** True when the value is an output written in the long form `{ value, sensitive }`. */
-export function isLongOutput(spec: OutputSpec): spec is { value: unknown; sensitive?: boolean; description?: string } {
-  return typeof spec === 'object' && spec !== null && !Array.isArray(spec) && 'value' in spec &&
-    Object.keys(spec).every((k) => k === 'value' || k === 'sensitive' || k === 'description');
+/**
+ * True when the value is an output written in the long form: a map with a
+ * `value` key (any other key than those of {@link LONG_OUTPUT_FIELDS} is an
+ * error the analysis reports, so that a typo such as `sensitve` is not silently
+ * read as part of an object output).
+ */
+export function isLongOutput(spec: OutputSpec): spec is LongOutput {
+  return typeof spec === 'object' && spec !== null && !Array.isArray(spec) && Object.hasOwn(spec, 'value');
 }

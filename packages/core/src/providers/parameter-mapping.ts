@@ -1,5 +1,5 @@
-import { ProviderError } from '../errors';
-import { compileTemplate, escapePointer, type Template } from '../expressions/template';
+import { compileTemplate, type Template } from '../expressions/template';
+import { escapePointer } from '../util/json-pointer';
 import { Scope } from '../expressions/scope';
 import type { LoadedWorkflow } from '../model/workflow';
 import type { ProviderOperation } from './provider-model';
@@ -65,11 +65,7 @@ export function mapParameters(resolution: { mapping: ParameterMapping; providerN
     if (mapping.declared.has(key)) out[key] = value;
   }
   const scope = new Scope({ resource: { ...resource, id: resource.id ?? '', class: resource.class ?? DEFAULT_CLASS, metadata: resource.metadata ?? {}, properties: resource.properties ?? {} } });
-  for (const [name, template] of mapping.templates) {
-    if (!mapping.declared.has(name)) {
-      throw new ProviderError('OPERATION_NOT_SUPPORTED', `parameter mapping names '${name}', which the workflow does not declare`);
-    }
-    out[name] = template.render(scope);
-  }
+  // Registration refused any mapping of a parameter the workflow does not declare (analyzeProvider).
+  for (const [name, template] of mapping.templates) out[name] = template.render(scope);
   return out;
 }

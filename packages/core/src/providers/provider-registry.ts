@@ -1,3 +1,5 @@
+import { analyzeProvider } from '../analysis/analyze-provider';
+import type { AnalysisIssue } from '../analysis/issues';
 import { ProviderError } from '../errors';
 import type { LoadedWorkflow } from '../model/workflow';
 import { DEFAULT_CLASS } from './default-class';
@@ -58,13 +60,18 @@ export class ProviderRegistry {
    * Adds a provider. Nothing is registered when it throws.
    *
    * @throws ProviderError `PROVIDER_CONFLICT` for a name or type already taken,
-   *   `OPERATION_NOT_SUPPORTED` when an operation names a workflow that is not loaded.
+   *   and for any error of `analyzeProvider` (an operation naming a workflow
+   *   that is not loaded is `OPERATION_NOT_SUPPORTED`, a mapping that does not
+   *   fit its workflow `PROVIDER_INVALID`), naming the provider.
    */
   register(loaded: LoadedProvider): this {
     const name = loaded.provider.metadata.name;
     if (this.#providers.has(name)) {
       throw new ProviderError('PROVIDER_CONFLICT', `provider '${name}' is already registered`);
     }
+    const workflows = new Map([...loaded.workflows].map(([k, w]) => [k, w.workflow]));
+    const problem = analyzeProvider(loaded.provider, workflows, { requireLoaded: true }).find((i) => i.severity === 'error');
+    if (problem) throw new ProviderError(REGISTRY_CODES[problem.code] ?? 'PROVIDER_INVALID', `provider '${name}': ${problem.message}`);
     const claims = providerClaims(loaded);
     for (const [key, claim] of claims) {
       const [type, cls] = JSON.parse(key) as [string, string];
@@ -80,10 +87,7 @@ export class ProviderRegistry {
       const [type, cls] = JSON.parse(key) as [string, string];
       for (const [operation, spec] of Object.entries(claim.capability?.operations ?? {}) as Array<[ProviderOperation, OperationSpec]>) {
         for (const wf of operationWorkflows(spec)) {
-          const workflow = loaded.workflows.get(wf);
-          if (!workflow) {
-            throw new ProviderError('OPERATION_NOT_SUPPORTED', `provider '${name}': operation '${operation}' of '${type}' names workflow '${wf}', which is not loaded`);
-          }
+          const workflow = loaded.workflows.get(wf)!;
           mappings.set(mappingKey(name, claim.capability!.type, cls, operation, wf), compileParameterMapping(spec.parameters, workflow));
         }
       }
@@ -172,21 +176,12 @@ function providerClaims(loaded: LoadedProvider): Map<string, Claim> {
   const caps = loaded.provider.capabilities?.resourceTypeCapabilities ?? [];
   const direct = caps.filter((c) => !c.aliasFor);
   const claims = new Map<string, Claim>();
-  const name = loaded.provider.metadata.name;
   const classesOf = (c: ResourceTypeCapability) => c.classes ?? [DEFAULT_CLASS];
+  // The provider passed analyzeProvider: every alias names a served type, no (type, class) is listed twice.
   for (const cap of caps) {
     const served = cap.aliasFor === undefined ? [cap] : direct.filter((d) => d.type === cap.aliasFor);
-    if (served.length === 0) {
-      throw new ProviderError('PROVIDER_NOT_FOUND', `provider '${name}': '${cap.type}' is an alias for '${cap.aliasFor}', which the provider does not serve`);
-    }
     for (const capability of served) {
-      for (const cls of classesOf(capability)) {
-        const key = JSON.stringify([cap.type, cls]);
-        if (claims.has(key)) {
-          throw new ProviderError('PROVIDER_CONFLICT', `provider '${name}' lists ${cls === DEFAULT_CLASS ? '' : `class '${cls}' of `}resource type '${cap.type}' twice`);
-        }
-        claims.set(key, { provider: loaded, capability, legacy: false });
-      }
+      for (const cls of classesOf(capability)) claims.set(JSON.stringify([cap.type, cls]), { provider: loaded, capability, legacy: false });
     }
   }
   for (const type of loaded.provider.capabilities?.resourceTypes ?? []) {
@@ -195,6 +190,13 @@ function providerClaims(loaded: LoadedProvider): Map<string, Claim> {
   }
   return claims;
 }
+
+/** Codes of the registry's errors for the analysis's issues (others: `PROVIDER_INVALID`). */
+const REGISTRY_CODES: Partial<Record<AnalysisIssue['code'], 'PROVIDER_CONFLICT' | 'PROVIDER_NOT_FOUND' | 'OPERATION_NOT_SUPPORTED'>> = {
+  DUPLICATE_TYPE: 'PROVIDER_CONFLICT',
+  ALIAS_TARGET_MISSING: 'PROVIDER_NOT_FOUND',
+  WORKFLOW_NOT_FOUND: 'OPERATION_NOT_SUPPORTED',
+};
 
 function operationWorkflows(spec: OperationSpec): string[] {
   if (spec.workflow !== undefined) return [spec.workflow];

@@ -6,8 +6,8 @@ const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormat
 /** Annotation keywords our schemas may carry. */
 export const SCHEMA_KEYWORDS = ['x-sensitive', 'x-deferred', 'x-expression'] as const;
 
-function makeAjv(useDefaults: boolean): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults, allowUnionTypes: true });
+function makeAjv(useDefaults: boolean, verbose = false): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults, allowUnionTypes: true, verbose });
   addFormats(ajv);
   for (const k of SCHEMA_KEYWORDS) ajv.addKeyword({ keyword: k, schemaType: ['boolean', 'string', 'array', 'object'] });
   return ajv;
@@ -17,6 +17,8 @@ const withDefaults = makeAjv(true);
 const plain = makeAjv(false);
 const cache = new WeakMap<object, ValidateFunction>();
 const cachePlain = new WeakMap<object, ValidateFunction>();
+let checking: Ajv | undefined;
+const cacheChecking = new WeakMap<object, ValidateFunction>();
 
 /** A compiled validator for a schema, cached by schema identity. `defaults` fills in `default` values. */
 export function validatorFor(schema: object, defaults = false): ValidateFunction {
@@ -25,6 +27,21 @@ export function validatorFor(schema: object, defaults = false): ValidateFunction
   if (!v) {
     v = (defaults ? withDefaults : plain).compile(schema);
     map.set(schema, v);
+  }
+  return v;
+}
+
+/**
+ * A validator for static checks (validating documents, not run-time values):
+ * its errors carry the failing schema, which `schemaIssues` needs for "did
+ * you mean" and unions. Cached by schema identity.
+ */
+export function checkingValidatorFor(schema: object): ValidateFunction {
+  let v = cacheChecking.get(schema);
+  if (!v) {
+    checking ??= makeAjv(false, true);
+    v = checking.compile(schema);
+    cacheChecking.set(schema, v);
   }
   return v;
 }
@@ -38,4 +55,21 @@ export function describeAjvErrors(errors: ErrorObject[] | null | undefined, root
     if (e.keyword === 'enum') return `${where} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     return `${where} ${e.message ?? 'is invalid'}`;
   });
+}
+
+const interned = new Map<string, object>();
+
+/**
+ * One object per distinct schema (by its JSON text), so that schemas built
+ * afresh (a parameter's, per workflow) share one compiled validator.
+ */
+export function internSchema<T extends object>(schema: T): T {
+  const key = JSON.stringify(schema);
+  let o = interned.get(key);
+  if (!o) {
+    if (interned.size >= 2000) interned.clear();
+    o = schema;
+    interned.set(key, o);
+  }
+  return o as T;
 }

@@ -2,9 +2,9 @@ import { resolve } from 'node:path';
 import { parse as parseYamlScalar, stringify } from 'yaml';
 import {
   InnominatusError, ProviderRegistry, mapParameters, type LoadedProvider, type LoadedWorkflow, type ParameterSpec, type ResourceContext, type StepRegistry,
+  didYouMean,
 } from '@innominatus/core';
 import { formatDiagnostic } from '../diagnostics/diagnostic';
-import { didYouMean } from '../diagnostics/did-you-mean';
 import { ProviderSdkError } from '../errors';
 import { renderWorkflow } from '../render/render-workflow';
 import { loadYamlFile } from '../yaml/load-yaml';

@@ -1,3 +1,5 @@
+import type { IssueCode } from '@innominatus/core';
+
 /** The stable codes of every problem the SDK reports. */
 export type DiagnosticCode =
   // reading files
@@ -33,21 +35,8 @@ export type DiagnosticCode =
   | 'WORKFLOW_NAME_MISMATCH'
   | 'MAPPING_UNKNOWN_PARAMETER'
   | 'REQUIRED_PARAMETER_UNMAPPED'
-  // workflow rules
-  | 'DUPLICATE_STEP'
-  | 'RESUME_FROM_INVALID'
-  | 'DUPLICATE_PARAMETER'
-  | 'UNKNOWN_STEP_TYPE'
-  | 'STEP_INPUT_INVALID'
-  | 'INVALID_DURATION'
-  | 'EXPRESSION_SYNTAX'
-  | 'UNKNOWN_REFERENCE'
-  | 'FORWARD_STEP_REFERENCE'
-  | 'UNKNOWN_OUTPUT'
-  | 'VARS_CYCLE'
-  | 'SENSITIVE_OUTPUT_NOT_MARKED'
-  | 'PARAMETER_DEFAULT_INVALID'
-  | 'PARAMETER_SCHEMA_INVALID'
+  // workflow rules: core's analysis
+  | IssueCode
   // the engine refused what the rules above let through
   | 'WORKFLOW_INVALID'
   // registering many providers

@@ -1,8 +1,7 @@
 import {
-  compileExpression, compileWorkflow, escapePointer, hasTemplate, InnominatusError, isSensitive, scanTemplate, WORKFLOW_VARIABLES,
+  compileExpression, compileWorkflow, escapePointer, lookupSchema, hasTemplate, InnominatusError, isSensitive, scanTemplate, WORKFLOW_VARIABLES,
   type CompiledExpression, type LoadedWorkflow, type Reference, type ResourceContext, type Scope, type StepRegistry,
 } from '@innominatus/core';
-import { lookupSchema } from '../validate/output-schema';
 
 /** What a dry run shows for one step. */
 export interface RenderedStep {

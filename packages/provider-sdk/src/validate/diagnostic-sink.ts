@@ -1,8 +1,9 @@
+import type { AnalysisIssue, IssueAnchor } from '@innominatus/core';
 import type { Diagnostic, DiagnosticCode, Severity } from '../diagnostics/diagnostic';
 import type { YamlSourceMap } from '../yaml/yaml-source-map';
 
 /** Where in a field a diagnostic points: the value, the map key, or a character inside a string. */
-export type Anchor = 'value' | 'key' | { offset: number };
+export type Anchor = IssueAnchor;
 
 /** Collects diagnostics for one file, resolving pointers to positions. */
 export class DiagnosticSink {
@@ -21,5 +22,10 @@ export class DiagnosticSink {
   /** Records a warning at `pointer`. */
   warn(code: DiagnosticCode, message: string, pointer: string, anchor: Anchor = 'value'): void {
     this.add(code, message, pointer, anchor, 'warning');
+  }
+
+  /** Records an issue of core's analysis at its position in this file. */
+  addIssue(issue: AnalysisIssue): void {
+    this.add(issue.code, issue.message, issue.pointer, issue.anchor, issue.severity);
   }
 }

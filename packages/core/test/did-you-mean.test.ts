@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closest, didYouMean, levenshtein } from '../src/diagnostics/did-you-mean';
+import { closest, didYouMean, levenshtein } from '../src/analysis/did-you-mean';
 
 describe('did you mean', () => {
   it('counts a swap of two neighbouring characters as one edit', () => {

@@ -1,0 +1,59 @@
+import { WORKFLOW_VARIABLES } from '../expressions/cel-environment';
+import type { Template, TemplateExpression } from '../expressions/template';
+import { varPointer, type Declarations } from './declarations';
+import type { IssueList } from './issues';
+import { checkReferences } from './reference-check';
+import { taintedVariables } from './sensitivity';
+import { compileSites } from './template-sites';
+import { orderVars } from './var-order';
+import type { WorkflowTypes } from './workflow-types';
+
+/** The variables a var's expressions may use (no steps: vars are evaluated before the first step). */
+export const VAR_VARIABLES: readonly string[] = Object.freeze(['parameters', 'vars', 'resource', 'run']);
+
+/** The vars of a workflow, compiled and in an order where each comes after the vars it reads. */
+export interface CompiledVars {
+  order: string[];
+  templates: Map<string, Template>;
+}
+
+/** What the analysis of `vars` leaves for the phases after it. */
+export interface VarsAnalysis extends CompiledVars {
+  /** Vars computed from a sensitive value. */
+  tainted: Set<string>;
+}
+
+/**
+ * Compiles each var, checks what it reads, orders the vars by dependency
+ * (cycles reported) and infers each var's type in that order, so that a var
+ * reading another is checked against the type inferred for it.
+ */
+export function analyzeVars(declared: Declarations, types: WorkflowTypes, issues: IssueList): VarsAnalysis {
+  const templates = new Map<string, Template>();
+  const sites = new Map<string, readonly TemplateExpression[]>();
+  const deps = new Map<string, string[]>();
+  const checkable = new Set<string>();
+  for (const [name, value] of declared.vars) {
+    // Compiled over every root, so that a var reading `steps` is reported as such rather than as an unknown variable.
+    const { template, ok } = compileSites(value, { pointer: varPointer(name), variables: WORKFLOW_VARIABLES }, issues);
+    templates.set(name, template);
+    sites.set(name, template.expressions);
+    const read = new Set<string>();
+    let refsOk = true;
+    for (const site of template.expressions) {
+      const r = checkReferences(site, { kind: 'vars', name }, declared, issues);
+      r.vars.forEach((v) => read.add(v));
+      refsOk &&= r.ok;
+    }
+    deps.set(name, [...read]);
+    if (ok && refsOk) checkable.add(name);
+  }
+  const order = orderVars(deps, issues);
+  for (const name of order) {
+    const expressions = sites.get(name)!;
+    const typed = checkable.has(name) && types.checkAll(expressions, types.checker(VAR_VARIABLES, deps.get(name)), issues);
+    types.setVar(name, typed ? types.valueType(declared.vars.get(name), expressions) : 'dyn');
+  }
+  for (const name of declared.vars.keys()) if (!order.includes(name)) types.setVar(name, 'dyn');
+  return { order, templates, tainted: taintedVariables(sites, declared) };
+}

@@ -1,0 +1,65 @@
+import type { CompiledOutput, CompiledStep, RetryPolicy } from '../engine/compile-workflow';
+import { parameterSchema } from '../engine/parameters';
+import type { ParameterSpec, StepSpec } from '../model/workflow';
+import type { StepRegistry } from '../steps/step-registry';
+import { analyzeOutputs } from './analyze-outputs';
+import { analyzeStep } from './analyze-step';
+import { analyzeVars, type CompiledVars } from './analyze-vars';
+import { collectDeclarations, isObject } from './declarations';
+import { IssueList, type AnalysisIssue } from './issues';
+import { checkShape } from './workflow-shape';
+import { WorkflowTypes } from './workflow-types';
+
+/** Options of {@link analyzeWorkflow}. */
+export interface AnalyzeOptions {
+  /** Retry policy for steps that set none. Default: 3 tries, 1 s backoff doubling to 30 s. */
+  defaultRetry?: Partial<RetryPolicy>;
+}
+
+/** A workflow's parts, compiled (present only when the analysis found no error). */
+export interface CompiledParts {
+  parameterSchema: Record<string, unknown>;
+  /** Parameters declared `type: number`: their whole numbers stay doubles in CEL. */
+  doubleParameters: string[];
+  vars: CompiledVars;
+  steps: CompiledStep[];
+  outputs: CompiledOutput[];
+}
+
+/** The outcome of {@link analyzeWorkflow}: every issue, and the compiled parts when there is no error. */
+export interface WorkflowAnalysis {
+  issues: AnalysisIssue[];
+  compiled?: CompiledParts;
+}
+
+/**
+ * The one analysis of a workflow, in phases: shape; declarations (names
+ * used twice, parameter schemas and defaults); vars (references, cycles,
+ * inferred types in dependency order); each step (type, references, CEL types,
+ * input schema, deferred fields, durations); outputs. Every rule of the
+ * language lives here: the engine compiles with it and the SDK's validator
+ * reports its issues with file positions.
+ */
+export function analyzeWorkflow(value: unknown, registry: StepRegistry, options: AnalyzeOptions = {}): WorkflowAnalysis {
+  const issues = new IssueList();
+  if (!checkShape(value, issues)) return { issues: issues.items };
+  const doc = value as Record<string, unknown>;
+  const declared = collectDeclarations(doc, registry, issues);
+  const types = new WorkflowTypes(declared);
+  const vars = analyzeVars(declared, types, issues);
+  const retry: RetryPolicy = { attempts: 3, backoffMs: 1000, maxBackoffMs: 30_000, ...options.defaultRetry };
+  const steps = (doc.steps as StepSpec[]).map((spec, index) => analyzeStep(spec, index, { declared, types, registry, retry, issues }));
+  const outputs = analyzeOutputs(isObject(doc.outputs) ? doc.outputs : {}, declared, types, vars.tainted, issues);
+  if (issues.hasErrors) return { issues: issues.items };
+  const params = (doc.parameters ?? []) as ParameterSpec[];
+  return {
+    issues: issues.items,
+    compiled: {
+      parameterSchema: parameterSchema(params),
+      doubleParameters: params.filter((p) => p.type === 'number').map((p) => p.name),
+      vars: { order: vars.order, templates: vars.templates },
+      steps,
+      outputs,
+    },
+  };
+}

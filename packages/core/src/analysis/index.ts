@@ -1,0 +1,11 @@
+export { analyzeWorkflow } from './analyze-workflow';
+export type { AnalyzeOptions, CompiledParts, WorkflowAnalysis } from './analyze-workflow';
+export type { AnalysisIssue, IssueAnchor, IssueCode, IssueSeverity } from './issues';
+export { closest, didYouMean } from './did-you-mean';
+export { checkAgainstSchema } from './schema-issues';
+export type { SchemaIssue } from './schema-issues';
+export { lookupSchema } from './schema-lookup';
+export type { SchemaLookup } from './schema-lookup';
+export { RESOURCE_FIELDS, RUN_FIELDS } from './context-types';
+export { analyzeProvider } from './analyze-provider';
+export type { ProviderAnalysisOptions } from './analyze-provider';

@@ -1,0 +1,96 @@
+import type { Environment } from '@marcbachmann/cel-js';
+import { celCheckingBase } from '../expressions/cel-environment';
+import { anchorOf, type CelNode } from '../expressions/error-anchor';
+import type { CelType, MessageType } from './cel-types';
+
+/** The declared types of an expression's context: message types and the type of each variable. */
+export interface TypeDeclarations {
+  messages: readonly MessageType[];
+  variables: Readonly<Record<string, CelType>>;
+}
+
+/** What the checker says of one expression: its type, or the first type error and where it is. */
+export type TypeCheckOutcome =
+  | { ok: true; type: CelType }
+  | { ok: false; message: string; offset: number; hint: string };
+
+const MAX_ENVIRONMENTS = 200;
+const MAX_OUTCOMES = 20_000;
+const environments = new Map<string, Environment>();
+const outcomes = new Map<string, TypeCheckOutcome>();
+
+/**
+ * Type-checks CEL expressions with cel-js's checker against typed variables.
+ * Environments and outcomes are cached by the declarations' text, so many
+ * workflows with the same parameters and steps cost one check per expression.
+ */
+export class ExpressionTypeChecker {
+  readonly #key: string;
+  readonly #declarations: TypeDeclarations;
+
+  constructor(declarations: TypeDeclarations) {
+    this.#declarations = declarations;
+    this.#key = JSON.stringify([declarations.messages, declarations.variables]);
+  }
+
+  /** Checks one expression (which has already parsed in the evaluation environment). */
+  check(source: string): TypeCheckOutcome {
+    const key = `${this.#key}\u0000${source}`;
+    let outcome = outcomes.get(key);
+    if (!outcome) {
+      outcome = checkIn(this.#environment(), source);
+      if (outcomes.size >= MAX_OUTCOMES) outcomes.delete(outcomes.keys().next().value!);
+      outcomes.set(key, outcome);
+    }
+    return outcome;
+  }
+
+  #environment(): Environment {
+    let env = environments.get(this.#key);
+    if (!env) {
+      env = celCheckingBase().clone();
+      for (const m of this.#declarations.messages) env.registerType(m.name, { fields: m.fields });
+      // Maps at run time: `"key" in parameters` is fine there, so it must be here.
+      for (const m of this.#declarations.messages) env.registerOperator(`string in ${m.name}`, () => false);
+      for (const [name, type] of Object.entries(this.#declarations.variables)) env.registerVariable(name, type);
+      if (environments.size >= MAX_ENVIRONMENTS) environments.delete(environments.keys().next().value!);
+      environments.set(this.#key, env);
+    }
+    return env;
+  }
+}
+
+function checkIn(env: Environment, source: string): TypeCheckOutcome {
+  let result;
+  try {
+    result = env.check(source);
+  } catch (err) {
+    return { ok: false, message: firstLine(err), offset: 0, hint: '' };
+  }
+  if (result.valid) return { ok: true, type: result.type ?? 'dyn' };
+  const node = (result.error as { node?: CelNode } | undefined)?.node;
+  const message = firstLine(result.error);
+  return { ok: false, message, offset: node ? anchorOf(node, source) : 0, hint: hintFor(message) };
+}
+
+const NUMERIC = '(int|uint|double|bool)';
+
+/** A hint for the mistakes that have an obvious fix. */
+function hintFor(message: string): string {
+  if (new RegExp(`^no such overload: (string \\+ ${NUMERIC}|${NUMERIC} \\+ string)$`).test(message)) {
+    return 'convert the number with string(...) to join it to text';
+  }
+  if (new RegExp(`^no such overload: (string (==|!=) ${NUMERIC}|${NUMERIC} (==|!=) string)$`).test(message)) {
+    return 'compare values of one type: int(...) or string(...) converts';
+  }
+  const method = /^found no matching overload for '(int|uint|double|bool)\.(startsWith|endsWith|contains|matches|lowerAscii|upperAscii|split|size|trim)\(/.exec(message);
+  if (method) return `${method[2]}() works on strings: call it on string(...)`;
+  if (/^Ternary branches must have the same type, got .*'null'/.test(message)) return 'to allow null in one branch, wrap the other in dyn(...)';
+  if (/^Ternary branches must have the same type/.test(message)) return 'give both branches one type, or convert one with string(...)';
+  return '';
+}
+
+function firstLine(err: unknown): string {
+  const raw = err instanceof Error ? err.message : String(err);
+  return raw.split('\n')[0]!.trim();
+}

@@ -1,0 +1,97 @@
+import type { TemplateExpression } from '../expressions/template';
+import { CelTypeBuilder, jsonTypeOf, literalType, type CelType, type MessageType } from './cel-types';
+import { RESOURCE_FIELD_TYPES, RUN_FIELD_TYPES } from './context-types';
+import type { Declarations } from './declarations';
+import type { IssueList } from './issues';
+import { ExpressionTypeChecker } from './type-checker';
+
+/**
+ * The CEL types of a workflow's roots: `parameters` from the declarations,
+ * `steps["x"].outputs` from each step type's output schema, `resource` and
+ * `run` from their field tables, and `vars` as inferred (in dependency order).
+ */
+export class WorkflowTypes {
+  readonly #messages: MessageType[];
+  readonly #roots: Record<string, CelType>;
+  readonly #vars = new Map<string, CelType>();
+  readonly #types = new WeakMap<TemplateExpression, CelType>();
+
+  constructor(declared: Declarations) {
+    const b = new CelTypeBuilder();
+    const params: Record<string, CelType> = {};
+    for (const [name, spec] of declared.parameters) params[name] = b.fromSchema(spec, `Parameters.${name}`, { number: 'double', closedObjects: false });
+    const steps: Record<string, CelType> = {};
+    for (const [name, step] of declared.steps) {
+      const outputs = step.definition ? b.fromSchema(step.definition.output, `Steps.${name}.outputs`, { number: 'dyn', closedObjects: true }) : 'dyn';
+      steps[name] = b.message(`Steps.${name}`, { outputs, skipped: 'bool' });
+    }
+    this.#roots = {
+      parameters: b.message('Parameters', params),
+      steps: b.message('Steps', steps),
+      resource: b.message('Resource', { ...RESOURCE_FIELD_TYPES }),
+      run: b.message('Run', { ...RUN_FIELD_TYPES }),
+    };
+    this.#messages = b.messages;
+  }
+
+  /** Records the inferred type of a var (its whole value's type). */
+  setVar(name: string, type: CelType): void {
+    this.#vars.set(name, type);
+  }
+
+  /** A checker for expressions over `variables`; `vars` holds the vars inferred so far (or only `readVars`). */
+  checker(variables: readonly string[], readVars?: readonly string[]): ExpressionTypeChecker {
+    const vars: Record<string, CelType> = {};
+    for (const [name, type] of this.#vars) if (!readVars || readVars.includes(name)) vars[name] = type;
+    const messages = [...this.#messages, { name: 'Vars', fields: vars }];
+    const declared: Record<string, CelType> = {};
+    for (const v of variables) declared[v] = v === 'vars' ? 'Vars' : (this.#roots[v] ?? 'dyn');
+    return new ExpressionTypeChecker({ messages, variables: declared });
+  }
+
+  /**
+   * Type-checks every expression of a template, reporting each type error at
+   * the offending operator; remembers each expression's type.
+   */
+  checkAll(sites: readonly TemplateExpression[], checker: ExpressionTypeChecker, issues: IssueList): boolean {
+    let ok = true;
+    for (const site of sites) {
+      const outcome = checker.check(site.expression.source);
+      if (outcome.ok) {
+        this.#types.set(site, outcome.type);
+        continue;
+      }
+      ok = false;
+      const hint = outcome.hint ? `; ${outcome.hint}` : '';
+      issues.error(
+        'EXPRESSION_TYPE',
+        `expression '${clip(site.expression.source)}' does not type-check at character ${outcome.offset + 1}: ${outcome.message}${hint}`,
+        site.pointer,
+        { offset: site.offset + outcome.offset },
+      );
+    }
+    return ok;
+  }
+
+  /** The CEL type found for an expression by {@link checkAll}, when it checked. */
+  typeOf(site: TemplateExpression): CelType | undefined {
+    return this.#types.get(site);
+  }
+
+  /** The JSON type of an expression's value, when known. */
+  jsonTypeOf(site: TemplateExpression): string | undefined {
+    return jsonTypeOf(this.#types.get(site));
+  }
+
+  /** The CEL type of a whole template value: an expression's type, a string, a literal's type. */
+  valueType(value: unknown, sites: readonly TemplateExpression[]): CelType {
+    if (sites.length === 0) return literalType(value);
+    if (typeof value !== 'string') return Array.isArray(value) ? 'list<dyn>' : 'map<string, dyn>';
+    const site = sites[0]!;
+    return site.whole ? (this.#types.get(site) ?? 'dyn') : 'string';
+  }
+}
+
+function clip(source: string): string {
+  return source.length > 60 ? `${source.slice(0, 57)}...` : source;
+}
