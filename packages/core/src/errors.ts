@@ -198,6 +198,14 @@ export class StepError extends InnominatusError {
     super(code, message, options);
     this.step = step;
   }
+
+  /** With the step and the step's own error (a scrubbed chain of coded errors) as `cause`. */
+  override toJSON(): Record<string, unknown> {
+    const chain = (e: unknown): Record<string, unknown> | undefined =>
+      InnominatusError.is(e) ? { ...e.toJSON(), ...(InnominatusError.is(e.cause) ? { cause: chain(e.cause) } : {}) } : undefined;
+    const cause = chain(this.cause);
+    return { ...super.toJSON(), step: this.step, ...(cause ? { cause } : {}) };
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEngine, MemoryJournal, StepRegistry, type EngineEvents } from '../src/index';
+import { createEngine, defineStep, InnominatusError, MemoryJournal, StepRegistry, Type, type EngineEvents } from '../src/index';
 import { echo, flaky, liar, sleeper, workflow } from './helpers';
 
 const params = [
@@ -125,6 +125,35 @@ describe('steps', () => {
     const wf = workflow({ steps: [{ name: 'f', type: 'flaky', retry: { attempts: 5, backoff: '5ms' } }] });
     await expect(createEngine({ steps: [step] }).run(wf)).rejects.toMatchObject({ code: 'STEP_FAILED', retryable: false });
     expect(calls).toHaveLength(1);
+  });
+
+  it("keeps the step's own error code and its causes, scrubbed, in the run's error and journal", async () => {
+    class WaitTimeout extends InnominatusError<'K8S_WAIT_TIMEOUT'> {}
+    const failing = defineStep({
+      type: 'waits',
+      input: Type.Object({ password: Type.String() }),
+      output: Type.Object({}),
+      async run(input) {
+        const low = new Error(`socket closed while sending ${input.password}`);
+        throw new WaitTimeout('K8S_WAIT_TIMEOUT', 'timed out after 1s waiting for Running', { cause: low });
+      },
+    });
+    const journal = new MemoryJournal();
+    const wf = workflow({ parameters: [{ name: 'pw', type: 'string', sensitive: true }], steps: [{ name: 'w', type: 'waits', with: { password: '${{ parameters.pw }}' } }] });
+    const err = await createEngine({ steps: [failing], journal }).run(wf, { runId: 'c', parameters: { pw: 'hunter2-secret' } }).catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: 'STEP_FAILED',
+      step: 'w',
+      message: "step 'w' failed: timed out after 1s waiting for Running",
+      cause: { code: 'K8S_WAIT_TIMEOUT', message: 'timed out after 1s waiting for Running', cause: { code: 'INTERNAL', message: 'socket closed while sending ***' } },
+    });
+    const expected = {
+      code: 'STEP_FAILED', step: 'w', message: "step 'w' failed: timed out after 1s waiting for Running", retryable: false,
+      cause: { code: 'K8S_WAIT_TIMEOUT', message: 'timed out after 1s waiting for Running', retryable: false, cause: { code: 'INTERNAL', message: 'socket closed while sending ***', retryable: false } },
+    };
+    expect((await journal.getRun('c'))?.error).toStrictEqual(expected);
+    expect(JSON.stringify(err)).not.toContain('hunter2-secret');
+    expect(JSON.parse(JSON.stringify(err))).toMatchObject({ code: 'STEP_FAILED', step: 'w', cause: { code: 'K8S_WAIT_TIMEOUT', cause: { code: 'INTERNAL' } } });
   });
 
   it('cancels through the signal', async () => {

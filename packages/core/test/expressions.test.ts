@@ -64,7 +64,7 @@ describe('errors say what was wrong, with the expression text', () => {
   it('a type error', () => {
     const t = compileTemplate('${{ parameters.name + 1 }}');
     expect(() => t.render(scope({ parameters: { name: 'a' } }))).toThrowError(
-      "expression 'parameters.name + 1' failed at character 1: no such overload: dyn<string> + int",
+      "expression 'parameters.name + 1' failed at character 17: no such overload: dyn<string> + int",
     );
   });
 

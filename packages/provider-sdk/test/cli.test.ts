@@ -33,6 +33,20 @@ describe('provider-sdk validate', () => {
     );
   });
 
+  it('reports two providers claiming one resource type as the registry would', async () => {
+    const one = await writeProvider();
+    const two = await writeProvider({ 'provider.yaml': PROVIDER_YAML.replace('name: database-team', 'name: other-team') });
+    const r = await runCli(['validate', one, two, ...steps], one);
+    const rel = join('..', two.split('/').pop()!);
+    expect(r).toEqual({
+      code: 1,
+      stdout:
+        `${rel}/provider.yaml:4:9: error: resource type 'postgres' is claimed by providers 'database-team' and 'other-team' [PROVIDER_CONFLICT]\n` +
+        '✖ 1 error, 0 warnings in 2 providers\n',
+      stderr: '',
+    });
+  });
+
   it('validates single workflow files and provider.yaml files, and prints JSON', async () => {
     const dir = await writeProvider({ 'workflows/broken.yaml': 'apiVersion: innominatus.io/v1\nkind: Workflow\nmetadata: { name: broken }\nsteps:\n  - { name: a, type: test-credentials, with: { name: 1 } }\n' });
     const r = await runCli(['validate', 'provider.yaml', 'workflows/broken.yaml', '--format', 'json', ...steps], dir);

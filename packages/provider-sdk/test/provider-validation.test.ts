@@ -96,7 +96,7 @@ describe('bad input never throws and gives a diagnostic', () => {
     { name: 'only comments', content: '# nothing\n', expect: 'provider.yaml:1:1: error: file is empty [EMPTY_FILE]' },
     { name: 'plain text', content: 'hello world', expect: 'provider.yaml:1:1: error: expected a YAML mapping at the top level, found a string [NOT_YAML]' },
     { name: 'a list', content: '- a\n- b\n', expect: 'provider.yaml:1:1: error: expected a YAML mapping at the top level, found a list [NOT_YAML]' },
-    { name: 'broken YAML', content: 'a: [1, 2\n', expect: 'provider.yaml:2:1: error: Flow sequence in block collection must be sufficiently indented and end with a ] [YAML_SYNTAX]' },
+    { name: 'broken YAML', content: 'a: [1, 2\n', expect: "provider.yaml:2:1: error: Flow sequence in block collection must be sufficiently indented and end with a ]; the plain value of 'a' starts with '[', which YAML reads as a list; if it is text, quote it: a: '[1, 2' [YAML_SYNTAX]" },
     { name: 'a list as a key', content: 'a: 1\n? [a, b]\n: 1\n', expect: 'provider.yaml:2:3: error: keys must be plain strings (got a list key) [NON_STRING_KEY]' },
     { name: 'a list as a key in a flow mapping', content: 'x: { [1]: x }\n', expect: 'provider.yaml:1:6: error: keys must be plain strings (got a list key) [NON_STRING_KEY]' },
     { name: 'a mapping as a key', content: '? { a: 1 }\n: 2\n', expect: 'provider.yaml:1:3: error: keys must be plain strings (got a mapping key) [NON_STRING_KEY]' },

@@ -350,6 +350,8 @@ function journaled(err: InnominatusError<string>, step: string | undefined): Jou
   const s = (err as { step?: string }).step ?? step;
   if (s) e.step = s;
   if (err.path) e.path = err.path;
+  // StepErrors carry the step's own error as a scrubbed chain of coded errors (see causeChain).
+  if (InnominatusError.is(err.cause)) e.cause = journaled(err.cause, undefined);
   return e;
 }
 

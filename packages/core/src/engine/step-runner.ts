@@ -154,16 +154,38 @@ function toStepError(err: unknown, step: string, secrets: Set<string>, signal: A
   const message = err instanceof Error ? err.message : String(err);
   const retryable = InnominatusError.is(err) ? err.retryable : false;
   const path = InnominatusError.is(err) ? err.path : undefined;
+  // The step's own error (K8S_WAIT_TIMEOUT, ...) is the cause, so that callers can tell failures apart by code.
   return new StepError('STEP_FAILED', step, `step '${step}' failed: ${scrubText(message, secrets)}`, {
     retryable,
     ...(path ? { path } : {}),
+    cause: causeChain(err, secrets),
   });
 }
 
-/** A fresh error with the message scrubbed and no `cause` (which could hold anything). */
+/** How many causes deep a step's error is kept. */
+const MAX_CAUSE_DEPTH = 5;
+
+/**
+ * A copy of an error and its causes as coded errors with scrubbed messages
+ * and nothing else (a cause could hold anything: a response, a secret).
+ * A plain Error without a code becomes `INTERNAL`.
+ */
+export function causeChain(err: unknown, secrets: Set<string>, depth = 0): InnominatusError<string> | undefined {
+  if (err === undefined || err === null || depth >= MAX_CAUSE_DEPTH) return undefined;
+  const code = InnominatusError.is(err) ? err.code : 'INTERNAL';
+  const message = scrubText(err instanceof Error ? err.message : String(err), secrets);
+  const cause = causeChain((err as { cause?: unknown }).cause, secrets, depth + 1);
+  return new InnominatusError<string>(code, message, {
+    retryable: InnominatusError.is(err) ? err.retryable : false,
+    ...(cause ? { cause } : {}),
+  });
+}
+
+/** A fresh error with the message and the cause chain scrubbed. */
 function scrubError(err: StepError, secrets: Set<string>): StepError {
   const scrubbed = scrubText(err.message, secrets);
-  return new StepError(err.code as 'STEP_FAILED', err.step, scrubbed, { retryable: err.retryable, ...(err.path ? { path: err.path } : {}) });
+  const cause = causeChain(err.cause, secrets);
+  return new StepError(err.code as 'STEP_FAILED', err.step, scrubbed, { retryable: err.retryable, ...(err.path ? { path: err.path } : {}), ...(cause ? { cause } : {}) });
 }
 
 function clonePlain(v: unknown): unknown {

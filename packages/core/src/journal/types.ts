@@ -22,6 +22,8 @@ export interface JournaledError {
   retryable?: boolean;
   /** For a resource's retryable error: when its current streak of retryable failures began (ISO-8601). */
   since?: string;
+  /** What the error came from: for a failed step, the step's own error (`K8S_WAIT_TIMEOUT`, ...) and its causes. */
+  cause?: JournaledError;
 }
 
 /** One run as stored in a journal. */

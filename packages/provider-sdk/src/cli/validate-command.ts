@@ -1,9 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import pc from 'picocolors';
-import type { StepRegistry } from '@innominatus/core';
-import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic';
+import { ProviderRegistry, type StepRegistry } from '@innominatus/core';
+import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic';
 import { loadProvider, loadWorkflowFile, PROVIDER_FILE_NAMES } from '../load/load-provider';
+import { registerOrReport } from '../load/load-registry';
 import type { CliIo } from './cli-io';
 
 /** Options of the `validate` command. */
@@ -16,6 +17,8 @@ export interface ValidateCommandOptions {
 export async function validateCommand(paths: readonly string[], options: ValidateCommandOptions, io: CliIo): Promise<number> {
   const all: Diagnostic[] = [];
   const checked: Array<{ path: string; kind: 'provider' | 'workflow'; workflows: number; errors: number; warnings: number }> = [];
+  // Several providers are checked together as one registry would take them: a type claimed twice is an error.
+  const registry = new ProviderRegistry();
   for (const p of paths) {
     const abs = resolve(io.cwd, p);
     const isDir = await stat(abs).then((s) => s.isDirectory(), () => false);
@@ -27,6 +30,8 @@ export async function validateCommand(paths: readonly string[], options: Validat
       const r = await loadProvider(abs, loadOptions);
       diagnostics = r.diagnostics;
       workflows = r.provider?.workflows.size ?? 0;
+      const conflict = r.provider && !hasErrors(diagnostics) ? registerOrReport(registry, r.provider) : undefined;
+      if (conflict) diagnostics = [...diagnostics, conflict];
     } else {
       const r = await loadWorkflowFile(abs, loadOptions);
       diagnostics = r.diagnostics;

@@ -1,4 +1,4 @@
-import { InnominatusError, ProviderRegistry } from '@innominatus/core';
+import { InnominatusError, ProviderRegistry, type LoadedProvider } from '@innominatus/core';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic';
 import { loadProviderSource, type ProviderSource, type SourceOptions } from './load-source';
 
@@ -27,13 +27,24 @@ export async function loadRegistry(sources: readonly ProviderSource[], options: 
     diagnostics.push(...result.diagnostics);
     const loaded = result.provider;
     if (!loaded || hasErrors(result.diagnostics)) continue;
-    try {
-      registry.register(loaded);
-    } catch (err) {
-      if (!InnominatusError.is(err)) throw err;
-      const pos = loaded.source?.positionOf('/metadata/name') ?? { line: 1, col: 1 };
-      diagnostics.push({ code: 'PROVIDER_CONFLICT', severity: 'error', message: err.message, file: loaded.source?.file ?? '', line: pos.line, col: pos.col, pointer: '/metadata/name' });
-    }
+    const conflict = registerOrReport(registry, loaded);
+    if (conflict) diagnostics.push(conflict);
   }
   return { registry, diagnostics };
+}
+
+/**
+ * Registers a provider that validated; when the registry refuses it (a name
+ * or resource type another provider already has), returns that refusal as a
+ * `PROVIDER_CONFLICT` diagnostic at the provider's name, worded as the registry words it.
+ */
+export function registerOrReport(registry: ProviderRegistry, loaded: LoadedProvider): Diagnostic | undefined {
+  try {
+    registry.register(loaded);
+    return undefined;
+  } catch (err) {
+    if (!InnominatusError.is(err)) throw err;
+    const pos = loaded.source?.positionOf('/metadata/name') ?? { line: 1, col: 1 };
+    return { code: 'PROVIDER_CONFLICT', severity: 'error', message: err.message, file: loaded.source?.file ?? '', line: pos.line, col: pos.col, pointer: '/metadata/name' };
+  }
 }

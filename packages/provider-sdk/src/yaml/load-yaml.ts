@@ -1,6 +1,7 @@
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic, DiagnosticCode } from '../diagnostics/diagnostic';
+import { quotingHint } from './syntax-hint';
 import { YamlSourceMap } from './yaml-source-map';
 import { checkYamlExpansion, DEFAULT_EXPANSION_LIMITS, type YamlExpansionLimits } from './expansion-limit';
 
@@ -86,13 +87,18 @@ export function parseYamlText(text: string, file: string, limits: YamlExpansionL
   const source = new YamlSourceMap(file, text, lines, doc);
   const diagnostics: Diagnostic[] = [];
   let keys: Node[] | undefined;
+  let syntax = false;
   for (const e of doc.errors) {
+    const isSyntax = e.code !== 'DUPLICATE_KEY' && e.code !== 'NON_STRING_KEY' && e.code !== 'MULTIPLE_DOCS';
+    // Later syntax errors follow from the first (one unquoted value gives dozens): one per cause.
+    if (isSyntax && syntax) continue;
+    syntax ||= isSyntax;
     const { line, col } = lines.linePos(e.pos[0]);
     const code: DiagnosticCode = e.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : e.code === 'NON_STRING_KEY' ? 'NON_STRING_KEY' : 'YAML_SYNTAX';
     const message = e.code === 'DUPLICATE_KEY' ? `duplicate key ${quoteKey(text, e.pos)}`
       : e.code === 'MULTIPLE_DOCS' ? 'file holds more than one YAML document (---); put one document in each file'
       : e.code === 'NON_STRING_KEY' ? `keys must be plain strings (got ${keyKind(doc, (keys ??= nonStringKeys(doc)), e.pos[0])})`
-      : firstLine(e.message);
+      : withHint(firstLine(e.message), text, lines, line);
     diagnostics.push({ code, severity: 'error', message, file, line, col, pointer: '' });
   }
   if (diagnostics.length > 0) return { value: undefined, source, diagnostics };
@@ -115,6 +121,13 @@ export function parseYamlText(text: string, file: string, limits: YamlExpansionL
     return { value: undefined, source, diagnostics: [{ code: 'NOT_YAML', severity: 'error', message: `expected a YAML mapping at the top level, found ${what}`, file, line: 1, col: 1, pointer: '' }] };
   }
   return { value, source, diagnostics };
+}
+
+/** A syntax error's message, with the quoting hint when its line (or the one before) is an unquoted value YAML misreads. */
+function withHint(message: string, text: string, lines: LineCounter, line: number): string {
+  const lineText = (n: number) => (n >= 1 && n <= lines.lineStarts.length ? text.slice(lines.lineStarts[n - 1], lines.lineStarts[n] ?? text.length).replace(/\r?\n$/, '') : '');
+  const hint = quotingHint(lineText(line)) ?? quotingHint(lineText(line - 1));
+  return hint ? `${message}; ${hint}` : message;
 }
 
 /** True for text with nothing but blank lines and comments (checked line by line: no regex backtracking). */
