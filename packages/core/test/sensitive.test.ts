@@ -77,7 +77,8 @@ describe('sensitive values never leave in clear text', () => {
         outputs: {
           username: '${{ steps["creds"].outputs.username }}',
           password: { value: '${{ steps["creds"].outputs.password }}', sensitive: true },
-          url: { value: 'postgresql://${{ steps["creds"].outputs.username }}:${{ steps["creds"].outputs.password }}@h', sensitive: true },
+          // not marked: the analysis warns, and the engine marks it sensitive anyway
+          url: 'postgresql://${{ steps["creds"].outputs.username }}:${{ steps["creds"].outputs.password }}@h',
         },
       }),
     );

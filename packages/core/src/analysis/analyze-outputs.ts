@@ -43,8 +43,9 @@ export function analyzeOutputs(
     }
     const marked = long && spec.sensitive === true;
     const source = template.expressions.map((s) => sensitiveSource(s, declared, taintedVars)).find((x) => x !== undefined);
+    // A warning: the engine marks such an output sensitive anyway (its value is tainted); the declaration documents it.
     if (source && !marked) {
-      issues.error('SENSITIVE_OUTPUT_NOT_MARKED', `output '${name}' is computed from sensitive ${source} but is not marked 'sensitive: true'`, pointer, 'key');
+      issues.warn('SENSITIVE_OUTPUT_NOT_MARKED', `output '${name}' is computed from sensitive ${source} but is not marked 'sensitive: true'`, pointer, 'key');
     }
     return { name, template, sensitive: marked, ...(schema ? { type: schema } : {}) };
   });
