@@ -131,6 +131,8 @@ describe('steps', () => {
     class WaitTimeout extends InnominatusError<'K8S_WAIT_TIMEOUT'> {}
     const failing = defineStep({
       type: 'waits',
+      description: 'Times out, having lost its connection',
+      timeout: '5s',
       input: Type.Object({ password: Type.String() }),
       output: Type.Object({}),
       async run(input) {
