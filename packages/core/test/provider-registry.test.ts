@@ -123,7 +123,7 @@ describe('ProviderRegistry', () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ db_name: '${{ resource.name }}', colour: 'blue' }, "provider 'x': workflow 'w' has no parameter 'colour'"],
       [{ replicas: 2 }, "provider 'x': required parameter 'db_name' of workflow 'w' is not mapped for 'create' of 'redis'; add it to 'parameters', or to 'fromProperties' if requests set it as a property"],
-      [{ db_name: '${{ resource.nmae }}' }, "provider 'x': 'resource.nmae': resource has no field 'nmae'; did you mean 'name'? (fields: id, name, type, application, properties, operation)"],
+      [{ db_name: '${{ resource.nmae }}' }, "provider 'x': 'resource.nmae': resource has no field 'nmae'; did you mean 'name'? (fields: id, name, type, class, application, metadata, properties, operation)"],
       [{ db_name: '${{ resource.name }}', replicas: '${{ resource.name }}' }, "provider 'x': parameter 'replicas' of workflow 'w': capabilities.resourceTypeCapabilities[0].operations.create.parameters.replicas must be integer (got ${{ resource.name }}, of type string)"],
     ];
     for (const [parameters, message] of cases) {
