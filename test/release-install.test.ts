@@ -11,7 +11,7 @@ import { addSqliteAddon, removeSqliteAddon, strangerProject, type StrangerProjec
 
 /** The guide's lines, after the imports (the mock cluster's kubeconfig instead of a context; a temporary database). */
 const GUIDE_BODY = `
-  const cluster = createMockCluster({ autoCreateNamespaces: true });
+  const cluster = createMockCluster({ namespaces: ['my-app'] });
   zalandoPostgresOperator(cluster, { createDelayMs: 50 });
   const server = await cluster.listen();
   const log = [];
