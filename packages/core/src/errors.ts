@@ -35,7 +35,6 @@ export type ErrorCode =
   | 'EXPRESSION_ERROR'
   | 'EXPRESSION_SYNTAX'
   | 'EXPRESSION_TYPE'
-  | 'EXPRESSION_LIMIT'
   | 'OUTPUT_INVALID'
   | 'PARAMETER_INVALID'
   | 'WORKFLOW_INVALID'
@@ -179,7 +178,7 @@ export class WorkflowError extends InnominatusError {
   readonly issues: readonly WorkflowIssue[];
   constructor(
     message: string,
-    options: ErrorOptions & { code?: 'WORKFLOW_INVALID' | 'VARS_CYCLE' | 'EXPRESSION_SYNTAX' | 'EXPRESSION_TYPE' | 'EXPRESSION_LIMIT' | 'STEP_UNKNOWN' | 'OUTPUT_INVALID' | ErrorCode; issues?: readonly WorkflowIssue[] } = {},
+    options: ErrorOptions & { code?: 'WORKFLOW_INVALID' | 'VARS_CYCLE' | 'EXPRESSION_SYNTAX' | 'EXPRESSION_TYPE' | 'STEP_UNKNOWN' | 'OUTPUT_INVALID' | ErrorCode; issues?: readonly WorkflowIssue[] } = {},
   ) {
     super(options.code ?? 'WORKFLOW_INVALID', message, options);
     this.issues = options.issues ?? [];
