@@ -35,8 +35,17 @@ for (const name of packages) {
       configObject: {
         projectFolder: dir,
         mainEntryPointFilePath: join(dir, types),
-        compiler: { overrideTsconfig: { compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'es2022', lib: ['es2023'], types: ['node'], skipLibCheck: true } } },
-        apiReport: { enabled: true, reportFileName: `${report}.api.md`, reportFolder: join(dir, 'api'), reportTempFolder: join(dir, 'node_modules/.cache/api-extractor') },
+        compiler: {
+          overrideTsconfig: {
+            compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'es2022', lib: ['es2023'], types: ['node'], skipLibCheck: true },
+          },
+        },
+        apiReport: {
+          enabled: true,
+          reportFileName: `${report}.api.md`,
+          reportFolder: join(dir, 'api'),
+          reportTempFolder: join(dir, 'node_modules/.cache/api-extractor'),
+        },
         docModel: { enabled: false },
         dtsRollup: { enabled: false },
         tsdocMetadata: { enabled: false },
@@ -59,7 +68,13 @@ for (const name of packages) {
       failed++;
       continue;
     }
-    const result = Extractor.invoke(config, { localBuild: update, showVerboseMessages: false, messageCallback: (m) => { if (m.logLevel === 'warning' && m.category !== 'Extractor') m.handled = true; } });
+    const result = Extractor.invoke(config, {
+      localBuild: update,
+      showVerboseMessages: false,
+      messageCallback: (m) => {
+        if (m.logLevel === 'warning' && m.category !== 'Extractor') m.handled = true;
+      },
+    });
     const label = `${manifest.name}${entry.slice(1)} (packages/${name}/api/${report}.api.md)`;
     if (result.apiReportChanged && !update) {
       console.error(`✖ ${label}: the public API differs from its report; if the change is meant, run pnpm api:update and commit the report`);

@@ -20,9 +20,19 @@ describe('the public API of every package', () => {
     expect(failures).toStrictEqual([]);
     expect(result.code).toBe(0);
     const entries = ['core', 'provider-sdk', 'steps-kubernetes', 'store-sql'].flatMap((name) => {
-      const { name: pkg, exports } = JSON.parse(readFileSync(join(ROOT, 'packages', name, 'package.json'), 'utf8')) as { name: string; exports: Record<string, { import?: { types?: string } } | string> };
-      return Object.entries(exports).filter(([, t]) => typeof t === 'object' && t.import?.types).map(([entry]) => `${pkg}${entry.slice(1)}`);
+      const { name: pkg, exports } = JSON.parse(readFileSync(join(ROOT, 'packages', name, 'package.json'), 'utf8')) as {
+        name: string;
+        exports: Record<string, { import?: { types?: string } } | string>;
+      };
+      return Object.entries(exports)
+        .filter(([, t]) => typeof t === 'object' && t.import?.types)
+        .map(([entry]) => `${pkg}${entry.slice(1)}`);
     });
-    expect(result.stdout.split('\n').filter((line) => line.startsWith('✔')).map((line) => line.split(' ')[1])).toStrictEqual(entries);
+    expect(
+      result.stdout
+        .split('\n')
+        .filter((line) => line.startsWith('✔'))
+        .map((line) => line.split(' ')[1]),
+    ).toStrictEqual(entries);
   }, 300_000);
 });

@@ -10,12 +10,18 @@ import { runCtl } from '../examples/reference-host/src/ctl/main';
 import { ADMIN_TOKEN, ROOT, USER_TOKEN, startHost, type E2eHost } from './support/e2e-host';
 
 const run = promisify(execFile);
-const spec = (app: string) => `apiVersion: score.dev/v1b1\nmetadata:\n  name: ${app}\ncontainers:\n  main:\n    image: app:1\nresources:\n  db:\n    type: postgres\n`;
+const spec = (app: string) =>
+  `apiVersion: score.dev/v1b1\nmetadata:\n  name: ${app}\ncontainers:\n  main:\n    image: app:1\nresources:\n  db:\n    type: postgres\n`;
 
 /** A stream that keeps what is written, a terminal or not. */
 function sink(tty: boolean) {
   const chunks: string[] = [];
-  const stream = new Writable({ write(c, _e, cb) { chunks.push(c.toString()); cb(); } }) as unknown as NodeJS.WriteStream;
+  const stream = new Writable({
+    write(c, _e, cb) {
+      chunks.push(c.toString());
+      cb();
+    },
+  }) as unknown as NodeJS.WriteStream;
   Object.assign(stream, { isTTY: tty, columns: 100 });
   return { stream, raw: () => chunks.join(''), text: () => stripVTControlCharacters(chunks.join('')) };
 }
@@ -26,7 +32,9 @@ describe('innominatus-ctl against a host on --simulate', () => {
   const files: Record<string, string> = {};
   beforeAll(async () => {
     // tty-app's database takes 800 ms, so the terminal display redraws several times before it is active.
-    e2e = await startHost({ simulation: { createDelayMs: (name) => (name === 'tty-app-db' ? 800 : 150), scripts: { 'bad-app-db': { create: 'CreateFailed' } } } });
+    e2e = await startHost({
+      simulation: { createDelayMs: (name) => (name === 'tty-app-db' ? 800 : 150), scripts: { 'bad-app-db': { create: 'CreateFailed' } } },
+    });
     dir = mkdtempSync(join(tmpdir(), 'innominatus-ctl-'));
     for (const app of ['plain-app', 'tty-app', 'bad-app', 'bin-app']) writeFileSync((files[app] = join(dir, `${app}.yaml`)), spec(app));
   });
@@ -37,7 +45,11 @@ describe('innominatus-ctl against a host on --simulate', () => {
   const ctl = async (args: string[], options: { tty?: boolean; env?: NodeJS.ProcessEnv } = {}) => {
     const out = sink(options.tty === true);
     const err = sink(false);
-    const code = await runCtl(args, { stdout: out.stream, stderr: err.stream, env: options.env ?? { INNOMINATUS_SERVER: e2e.url, INNOMINATUS_TOKEN: USER_TOKEN } });
+    const code = await runCtl(args, {
+      stdout: out.stream,
+      stderr: err.stream,
+      env: options.env ?? { INNOMINATUS_SERVER: e2e.url, INNOMINATUS_TOKEN: USER_TOKEN },
+    });
     return { code, out: out.text(), raw: out.raw(), err: err.text() };
   };
 
@@ -71,7 +83,9 @@ describe('innominatus-ctl against a host on --simulate', () => {
     const described = await ctl(['describe', 'resource', resource.id]);
     expect(described.code).toBe(0);
     expect(described.out).toContain(`Name:         bad-app/db\nType:         postgres\nID:           ${resource.id}\nState:        failed\n`);
-    expect(described.out).toMatch(/ {2}succeeded {2}create-postgres-cluster \(kubernetes-apply\) \d+\.\d s\n {2}failed {5}wait-for-database \(wait-for-condition\)/);
+    expect(described.out).toMatch(
+      / {2}succeeded {2}create-postgres-cluster \(kubernetes-apply\) \d+\.\d s\n {2}failed {5}wait-for-database \(wait-for-condition\)/,
+    );
     expect(described.out).toContain('Reason:       STEP_FAILED: ');
     const retried = await ctl(['retry', resource.id]);
     expect([retried.code, retried.out]).toEqual([0, `retry requested for bad-app/db (${resource.id})\n`]);
@@ -93,7 +107,10 @@ describe('innominatus-ctl against a host on --simulate', () => {
 
   it('exit 2 for usage, a missing or refused token and an unreachable host; exit 1 for a refused spec, naming the field', async () => {
     const none = await ctl(['get', 'applications'], { env: { INNOMINATUS_SERVER: e2e.url, XDG_CONFIG_HOME: dir } });
-    expect([none.code, none.err]).toEqual([2, `innominatus-ctl: no API token: set INNOMINATUS_TOKEN, or put 'token: <token>' in ${join(dir, 'innominatus/ctl.yaml')}\n`]);
+    expect([none.code, none.err]).toEqual([
+      2,
+      `innominatus-ctl: no API token: set INNOMINATUS_TOKEN, or put 'token: <token>' in ${join(dir, 'innominatus/ctl.yaml')}\n`,
+    ]);
     const wrong = await ctl(['get', 'applications'], { env: { INNOMINATUS_SERVER: e2e.url, INNOMINATUS_TOKEN: 'nope-nope-nope' } });
     expect([wrong.code, wrong.err]).toEqual([2, 'innominatus-ctl: GET /api/applications: HTTP 401 UNAUTHENTICATED: unknown bearer token\n']);
     const closed = await new Promise<number>((resolve) => {
@@ -111,7 +128,9 @@ describe('innominatus-ctl against a host on --simulate', () => {
     writeFileSync(badFile, spec('bad-size').replace('type: postgres', 'type: postgres\n    properties:\n      size: huge'));
     const refused = await ctl(['apply', '-f', badFile]);
     expect(refused.code).toBe(1);
-    expect(refused.err).toMatch(/^innominatus-ctl: POST \/api\/specs: HTTP 422 SCORE_PROPERTIES_INVALID: .*\n {2}resources\.db\.params\.size \(line \d+, column \d+\): parameter 'size' must be one of "small", "medium", "large" \(got "huge"\)/);
+    expect(refused.err).toMatch(
+      /^innominatus-ctl: POST \/api\/specs: HTTP 422 SCORE_PROPERTIES_INVALID: .*\n {2}resources\.db\.params\.size \(line \d+, column \d+\): parameter 'size' must be one of "small", "medium", "large" \(got "huge"\)/,
+    );
     const missing = await ctl(['apply', '-f', join(dir, 'nope.yaml')]);
     expect([missing.code, missing.err]).toEqual([2, `innominatus-ctl: cannot read ${join(dir, 'nope.yaml')}: no such file\n`]);
   });
@@ -123,7 +142,9 @@ describe('innominatus-ctl against a host on --simulate', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).map((a: { name: string }) => a.name)).toContain('tty-app');
     writeFileSync(config, 'server: x\ntokn: y\n');
-    expect((await ctl(['--config', config, 'get', 'applications'], { env: {} })).err).toBe(`innominatus-ctl: config file ${config}: unknown field 'tokn' (known: server, token)\n`);
+    expect((await ctl(['--config', config, 'get', 'applications'], { env: {} })).err).toBe(
+      `innominatus-ctl: config file ${config}: unknown field 'tokn' (known: server, token)\n`,
+    );
   });
 
   it('runs as bin/innominatus-ctl.js on a real terminal (script) and without one', async () => {

@@ -24,7 +24,12 @@ describe('npm run demo -- --serve', () => {
       const whoami = await fetch(`${url}/api/whoami`, { headers: { authorization: `Bearer ${admin}` } });
       expect(await whoami.json()).toEqual({ name: 'demo-admin', role: 'admin' });
       const apps = await fetch(`${url}/api/applications`, { headers: { authorization: `Bearer ${user}` } });
-      expect(((await apps.json()) as { applications: { name: string; states: object }[] }).applications.map((a: { name: string; states: object }) => [a.name, a.states])).toEqual([['my-app', { active: 1 }]]);
+      expect(
+        ((await apps.json()) as { applications: { name: string; states: object }[] }).applications.map((a: { name: string; states: object }) => [
+          a.name,
+          a.states,
+        ]),
+      ).toEqual([['my-app', { active: 1 }]]);
     } finally {
       child.kill('SIGINT');
     }

@@ -3,7 +3,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './support/e2e-host';
 
-describe('scripts/demo.sh (the README\'s first Quick start command, after setup)', () => {
+describe("scripts/demo.sh (the README's first Quick start command, after setup)", () => {
   it('provisions the example database on the simulated cluster and exits 0', async () => {
     const child = spawn('bash', ['scripts/demo.sh'], { cwd: ROOT, env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

@@ -34,7 +34,9 @@ describe('the reference host over HTTP: authentication, limits and bad Score spe
   it('answers 403 with a JSON body when a user asks to reveal secrets, and lets an admin', async () => {
     const user = await call(e2e.url, 'GET', '/api/specs/err-app/resolved?reveal=true');
     expect(user.status).toBe(403);
-    expect(user.json).toEqual({ error: { code: 'FORBIDDEN', message: "revealing sensitive values (?reveal=true) needs the admin role; token 'e2e-user' has role 'user'" } });
+    expect(user.json).toEqual({
+      error: { code: 'FORBIDDEN', message: "revealing sensitive values (?reveal=true) needs the admin role; token 'e2e-user' has role 'user'" },
+    });
     const admin = await call(e2e.url, 'GET', '/api/specs/err-app/resolved?reveal=true', { token: ADMIN_TOKEN });
     expect(admin.status).toBe(404);
     expect(admin.json).toEqual({ error: { code: 'SPEC_NOT_FOUND', message: "no spec named 'err-app'" } });
@@ -55,7 +57,8 @@ describe('the reference host over HTTP: authentication, limits and bad Score spe
     const json = await call(e2e.url, 'POST', '/api/specs', { body: '{"apiVersion": ', contentType: 'application/json' });
     expect(json.status).toBe(400);
     expect(json.json.error).toEqual({
-      code: 'BODY_INVALID', message: 'request body is not valid JSON (content-type is application/json): unexpected end of input at line 1, column 16',
+      code: 'BODY_INVALID',
+      message: 'request body is not valid JSON (content-type is application/json): unexpected end of input at line 1, column 16',
       issues: [{ field: '(body)', message: 'is not valid JSON: unexpected end of input', line: 1, col: 16 }],
     });
   });
@@ -64,7 +67,8 @@ describe('the reference host over HTTP: authentication, limits and bad Score spe
     const res = await call(e2e.url, 'POST', '/api/specs', { body: SPEC.replace('  name: err-app\n', '  annotations: {}\n') });
     expect(res.status).toBe(422);
     expect(res.json.error).toEqual({
-      code: 'SCORE_INVALID', message: 'Score spec is invalid: metadata.name is required',
+      code: 'SCORE_INVALID',
+      message: 'Score spec is invalid: metadata.name is required',
       issues: [{ field: 'metadata.name', message: 'is required', line: 3, col: 3 }],
     });
   });
@@ -82,7 +86,12 @@ describe('the reference host over HTTP: authentication, limits and bad Score spe
     expect(res.status).toBe(422);
     expect(res.json.error.code).toBe('PLACEHOLDER_UNKNOWN');
     expect(res.json.error.issues).toEqual([
-      { field: 'containers.main.variables.URL', message: "unknown placeholder '${resources.cache.url}': the workload declares no resource 'cache'", line: 8, col: 12 },
+      {
+        field: 'containers.main.variables.URL',
+        message: "unknown placeholder '${resources.cache.url}': the workload declares no resource 'cache'",
+        line: 8,
+        col: 12,
+      },
     ]);
     expect((await call(e2e.url, 'GET', '/api/resources')).json).toEqual({ resources: [] });
   });
@@ -91,12 +100,20 @@ describe('the reference host over HTTP: authentication, limits and bad Score spe
     const badSize = await call(e2e.url, 'POST', '/api/specs', { body: `${SPEC}    params:\n      size: huge\n` });
     expect(badSize.status).toBe(422);
     expect(badSize.json.error.code).toBe('SCORE_PROPERTIES_INVALID');
-    expect(badSize.json.error.issues).toEqual([{
-      field: 'resources.db.params.size', line: 13, col: 13,
-      message: `parameter 'size' must be one of "small", "medium", "large" (got "huge") (create workflow 'provision-postgres' of provider 'database-team')`,
-    }]);
+    expect(badSize.json.error.issues).toEqual([
+      {
+        field: 'resources.db.params.size',
+        line: 13,
+        col: 13,
+        message: `parameter 'size' must be one of "small", "medium", "large" (got "huge") (create workflow 'provision-postgres' of provider 'database-team')`,
+      },
+    ]);
     const longApp = 'an-application-name-of-30-char';
-    const longNames = await call(e2e.url, 'POST', '/api/specs', { body: SPEC.replace('name: err-app', `name: ${longApp}`).replace('  db:', `  ${'d'.repeat(34)}:`).replace('resources.db.', `resources.${'d'.repeat(34)}.`) });
+    const longNames = await call(e2e.url, 'POST', '/api/specs', {
+      body: SPEC.replace('name: err-app', `name: ${longApp}`)
+        .replace('  db:', `  ${'d'.repeat(34)}:`)
+        .replace('resources.db.', `resources.${'d'.repeat(34)}.`),
+    });
     expect(longNames.status).toBe(422);
     expect(longNames.json.error.issues.map((i: { field: string; message: string }) => [i.field, i.message.split(' (got')[0]])).toEqual([
       [`resources.${'d'.repeat(34)}`, "parameter 'db_name' must NOT have more than 33 characters"],

@@ -10,7 +10,11 @@ const CLI = join(ROOT, 'examples/reference-host/src/cli.ts');
 
 /** Runs the CLI to its exit; resolves with its exit code and stderr. */
 function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
@@ -28,7 +32,9 @@ describe('innominatus-host command line', () => {
     expect(stderr).toContain(`invalid configuration in ${file}:`);
     expect(stderr).toContain('server.port (line 2, col 9): must be <= 65535; got 99999');
     expect(stderr).toContain("kubernetes.mode (line 4, col 9): must be one of 'kubeconfig', 'in-cluster', 'simulate'; got 'cloud'");
-    expect(stderr).toContain("logging.level (from INNOMINATUS_LOG_LEVEL): must be one of 'fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'; got 'loud'");
+    expect(stderr).toContain(
+      "logging.level (from INNOMINATUS_LOG_LEVEL): must be one of 'fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'; got 'loud'",
+    );
     expect(stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 
@@ -47,7 +53,10 @@ describe('innominatus-host command line', () => {
     const first = await spawnHost(file, ['--simulate', '--port', '0', '--store', `sqlite:${db}`], env);
     expect(await first.stop('SIGTERM')).toBe(0);
     const other = 'cd'.repeat(32);
-    const { code, stderr } = await runCli(['--config', file, '--simulate', '--port', '0', '--store', `sqlite:${db}`], { ...env, INNOMINATUS_ENCRYPTION_KEY: other });
+    const { code, stderr } = await runCli(['--config', file, '--simulate', '--port', '0', '--store', `sqlite:${db}`], {
+      ...env,
+      INNOMINATUS_ENCRYPTION_KEY: other,
+    });
     expect(code).toBe(2);
     expect(stderr).toContain('the configured key (secrets.encryptionKey or INNOMINATUS_ENCRYPTION_KEY) is not the key this store was created with');
     expect(stderr).not.toContain(other);
@@ -63,7 +72,8 @@ describe('innominatus-host command line', () => {
   it('runs the shipped example configuration with --simulate, says so at start, and stops on SIGTERM with exit code 0', async () => {
     const file = join(ROOT, 'examples/reference-host/config.example.yaml');
     const host = await spawnHost(file, ['--simulate', '--port', '0', '--store', `sqlite:${join(dir, 'example.db')}`], {
-      INNOMINATUS_ADMIN_TOKEN: 'example-admin-token-0123456789', INNOMINATUS_USER_TOKEN: USER_TOKEN,
+      INNOMINATUS_ADMIN_TOKEN: 'example-admin-token-0123456789',
+      INNOMINATUS_USER_TOKEN: USER_TOKEN,
     });
     try {
       expect(host.stderr()).toMatch(/SIMULATION: Kubernetes is a mock API server at http:\/\/127\.0\.0\.1:\d+ with a simulated Zalando postgres-operator\./);

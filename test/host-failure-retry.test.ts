@@ -25,7 +25,12 @@ describe('the reference host over HTTP: operator failures, retry, and kubectl', 
   let e2e: E2eHost;
   beforeAll(async () => {
     // `flaky-app-db` fails to create; the operator's next sync (4 s later) makes it Running.
-    e2e = await startHost({ simulation: { syncDelayMs: 4000, scripts: { 'flaky-app-db': { create: 'CreateFailedThenRunning' }, 'fix-app-db': { create: 'CreateFailedThenRunning' } } } });
+    e2e = await startHost({
+      simulation: {
+        syncDelayMs: 4000,
+        scripts: { 'flaky-app-db': { create: 'CreateFailedThenRunning' }, 'fix-app-db': { create: 'CreateFailedThenRunning' } },
+      },
+    });
   });
   afterAll(() => e2e?.close());
 
@@ -34,7 +39,8 @@ describe('the reference host over HTTP: operator failures, retry, and kubectl', 
     const failed = await resourceInState(e2e.url, id, 'failed');
     expect(failed.error.message).toContain('CreateFailed');
     expect(failed.run.steps.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([
-      ['create-postgres-cluster', 'succeeded'], ['wait-for-database', 'failed'],
+      ['create-postgres-cluster', 'succeeded'],
+      ['wait-for-database', 'failed'],
     ]);
     const unresolved = await call(e2e.url, 'GET', '/api/specs/flaky-app/resolved');
     expect(unresolved.status).toBe(409);
@@ -63,7 +69,9 @@ describe('the reference host over HTTP: operator failures, retry, and kubectl', 
     const same = await call(e2e.url, 'POST', '/api/specs', { body: `${spec('fix-app')}    params:\n      size: small\n` });
     expect(same.status).toBe(202);
     expect(same.json.unchanged).toEqual([]);
-    expect(same.json.failed).toEqual([{ name: 'db', id, operation: 'create', error: { code: 'STEP_FAILED', message: expect.stringContaining('CreateFailed') } }]);
+    expect(same.json.failed).toEqual([
+      { name: 'db', id, operation: 'create', error: { code: 'STEP_FAILED', message: expect.stringContaining('CreateFailed') } },
+    ]);
     const bad = await call(e2e.url, 'POST', '/api/specs', { body: `${spec('fix-app')}    params:\n      size: huge\n` });
     expect(bad.status).toBe(422);
     expect(bad.json.error.issues.map((i: { field: string }) => i.field)).toEqual(['resources.db.params.size']);
@@ -93,10 +101,12 @@ describe('the reference host over HTTP: operator failures, retry, and kubectl', 
     writeFileSync(kubeconfig, server.kubeconfigText);
     const expected = ['fix-app-db', 'flaky-app-db', 'steady-app-db'];
     if (existsSync('/usr/bin/kubectl')) {
-      const out = (await run('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, 'get', 'postgresqls.acid.zalan.do', '-A', '-o', 'json'], { timeout: 20_000 })).stdout;
+      const out = (await run('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, 'get', 'postgresqls.acid.zalan.do', '-A', '-o', 'json'], { timeout: 20_000 }))
+        .stdout;
       const items = (JSON.parse(out) as { items: { metadata: { name: string }; status: { PostgresClusterStatus: string } }[] }).items;
       expect(items.map((i) => [i.metadata.name, i.status.PostgresClusterStatus]).sort()).toEqual(expected.map((n) => [n, 'Running']));
-      const secrets = (await run('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, 'get', 'secrets', '-n', 'steady-app', '-o', 'name'], { timeout: 20_000 })).stdout;
+      const secrets = (await run('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, 'get', 'secrets', '-n', 'steady-app', '-o', 'name'], { timeout: 20_000 }))
+        .stdout;
       expect(secrets).toContain('secret/db-app.steady-app-db.credentials.postgresql.acid.zalan.do');
     } else {
       // Without kubectl, ask the API server the same question kubectl would.

@@ -26,22 +26,39 @@ describe('the reference host over HTTP: a Score spec through its lifecycle', () 
   it('submits the example spec and the database becomes active with outputs', async () => {
     const res = await call(e2e.url, 'POST', '/api/specs', { body: SPEC });
     expect(res.status).toBe(202);
-    expect(res.json.changes).toEqual([{ action: 'create', name: 'db', type: 'postgres', reason: 'new in the spec', id: expect.any(String), state: 'requested' }]);
+    expect(res.json.changes).toEqual([
+      { action: 'create', name: 'db', type: 'postgres', reason: 'new in the spec', id: expect.any(String), state: 'requested' },
+    ]);
     // The example is written in innominatus' dialect (env:): read as Score's variables, with a warning.
-    expect(res.json.warnings).toEqual([{
-      field: 'containers.main.env', line: 12, col: 7,
-      message: "is innominatus' spelling, not Score: read as 'containers.main.variables'; write 'variables' to be portable to other Score tools",
-    }]);
+    expect(res.json.warnings).toEqual([
+      {
+        field: 'containers.main.env',
+        line: 12,
+        col: 7,
+        message: "is innominatus' spelling, not Score: read as 'containers.main.variables'; write 'variables' to be portable to other Score tools",
+      },
+    ]);
     id = res.json.changes[0].id;
     const r = await resourceInState(e2e.url, id, 'active');
     expect(r.outputs).toEqual({
-      database_name: 'db', name: 'db', database: 'db', cluster_name: 'my-app-db', namespace: 'my-app', host: 'my-app-db.my-app.svc.cluster.local', port: 5432,
+      database_name: 'db',
+      name: 'db',
+      database: 'db',
+      cluster_name: 'my-app-db',
+      namespace: 'my-app',
+      host: 'my-app-db.my-app.svc.cluster.local',
+      port: 5432,
       // The username is read from the operator's Secret (right under password rotation), so it is sensitive too.
-      credentials_secret: SECRET.name, username: '***', password: '***', connection_string: '***',
+      credentials_secret: SECRET.name,
+      username: '***',
+      password: '***',
+      connection_string: '***',
     });
     expect(r.history.map((h: { to: string }) => h.to)).toEqual(['requested', 'provisioning', 'active']);
     expect(r.run.steps.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([
-      ['create-postgres-cluster', 'succeeded'], ['wait-for-database', 'succeeded'], ['get-credentials', 'succeeded'],
+      ['create-postgres-cluster', 'succeeded'],
+      ['wait-for-database', 'succeeded'],
+      ['get-credentials', 'succeeded'],
     ]);
     const secret = e2e.host.simulation!.cluster.get(SECRET)!;
     password = Buffer.from((secret as unknown as { data: Record<string, string> }).data.password!, 'base64').toString('utf8');
@@ -53,7 +70,9 @@ describe('the reference host over HTTP: a Score spec through its lifecycle', () 
     expect(resolved.status).toBe(200);
     expect(resolved.json.containers.main.variables).toEqual({ DATABASE_URL: `secret://${id}/connection_string` });
     const revealed = await call(e2e.url, 'GET', '/api/specs/my-app/resolved?reveal=true', { token: ADMIN_TOKEN });
-    expect(revealed.json.containers.main.variables.DATABASE_URL).toBe(`postgresql://db_app:${password}@my-app-db.my-app.svc.cluster.local:5432/db?sslmode=require`);
+    expect(revealed.json.containers.main.variables.DATABASE_URL).toBe(
+      `postgresql://db_app:${password}@my-app-db.my-app.svc.cluster.local:5432/db?sslmode=require`,
+    );
   });
 
   it('updates a changed property: updating, then active, and the cluster object changed', async () => {
@@ -87,8 +106,11 @@ describe('the reference host over HTTP: a Score spec through its lifecycle', () 
   it('never shows the password: not in responses without reveal, log lines or events', async () => {
     expect(password.length).toBe(64);
     const bodies = await Promise.all([
-      call(e2e.url, 'GET', '/api/resources'), call(e2e.url, 'GET', `/api/resources/${id}`), call(e2e.url, 'GET', '/api/specs/my-app'),
-      call(e2e.url, 'GET', '/api/resources', { token: ADMIN_TOKEN }), call(e2e.url, 'GET', `/api/resources/${id}`, { token: ADMIN_TOKEN }),
+      call(e2e.url, 'GET', '/api/resources'),
+      call(e2e.url, 'GET', `/api/resources/${id}`),
+      call(e2e.url, 'GET', '/api/specs/my-app'),
+      call(e2e.url, 'GET', '/api/resources', { token: ADMIN_TOKEN }),
+      call(e2e.url, 'GET', `/api/resources/${id}`, { token: ADMIN_TOKEN }),
       call(e2e.url, 'GET', '/metrics', { token: null }),
     ]);
     for (const b of bodies) expect(b.status).toBe(200);
@@ -98,9 +120,12 @@ describe('the reference host over HTTP: a Score spec through its lifecycle', () 
     expect(logs).not.toContain(password);
     expect(logs).not.toContain(ADMIN_TOKEN);
     const sse = events.text();
-    expect(events.events().filter((e) => e.kind === 'resource').map((e) => e.to)).toEqual([
-      'requested', 'provisioning', 'active', 'updating', 'active', 'terminating', 'terminated',
-    ]);
+    expect(
+      events
+        .events()
+        .filter((e) => e.kind === 'resource')
+        .map((e) => e.to),
+    ).toEqual(['requested', 'provisioning', 'active', 'updating', 'active', 'terminating', 'terminated']);
     expect(events.events().some((e) => e.kind === 'step' && e.step === 'wait-for-database' && e.status === 'progress')).toBe(true);
     expect(sse).not.toContain(password);
   });

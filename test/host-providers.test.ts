@@ -55,7 +55,12 @@ describe('providers at start: from a folder, from git at a ref, disabled, and br
     host = await createHost({
       config: loadConfig({ file: join(dir, 'config.yaml'), env: {} }),
       cacheDir: join(dir, 'cache'),
-      logDestination: new Writable({ write(c, _e, cb) { logs.push(c.toString()); cb(); } }),
+      logDestination: new Writable({
+        write(c, _e, cb) {
+          logs.push(c.toString());
+          cb();
+        },
+      }),
     });
     url = await host.listen();
   }, 60_000);
@@ -67,7 +72,10 @@ describe('providers at start: from a folder, from git at a ref, disabled, and br
   it('registers the good ones, reports the broken one with its diagnostics, and keeps serving', async () => {
     const { providers } = (await call(url, 'GET', '/api/providers', { token: ADMIN_TOKEN })).json;
     expect(providers.map((p: { name: string; status: string }) => [p.name, p.status])).toEqual([
-      ['database-team', 'registered'], ['git-team', 'registered'], ['broken', 'failed'], ['later', 'disabled'],
+      ['database-team', 'registered'],
+      ['git-team', 'registered'],
+      ['broken', 'failed'],
+      ['later', 'disabled'],
     ]);
     expect(providers[1].source).toEqual({ type: 'git', repository: join(dir, 'repo'), ref: 'v1.0.0', commit });
     expect(providers[1].resourceTypes).toEqual(['pg-git', 'pg-git-alias']);
@@ -80,7 +88,8 @@ describe('providers at start: from a folder, from git at a ref, disabled, and br
   });
 
   it('serves the types of every registered provider', async () => {
-    const spec = (type: string) => `apiVersion: score.dev/v1b1\nmetadata: { name: p-app }\ncontainers: { main: { image: x } }\nresources: { db: { type: ${type} } }\n`;
+    const spec = (type: string) =>
+      `apiVersion: score.dev/v1b1\nmetadata: { name: p-app }\ncontainers: { main: { image: x } }\nresources: { db: { type: ${type} } }\n`;
     const unserved = await call(url, 'POST', '/api/specs', { token: ADMIN_TOKEN, body: spec('redis') });
     expect(unserved.json.error.issues[0].message).toBe("no provider serves resource type 'redis'; served types: pg-git, pg-git-alias, postgres, postgresql");
     const served = await call(url, 'POST', '/api/specs', { token: ADMIN_TOKEN, body: spec('pg-git') });

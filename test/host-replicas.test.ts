@@ -43,7 +43,15 @@ describe('two hosts on one PostgreSQL database share the work', () => {
         text: configText({ store: db.url, kubernetes: `{ mode: kubeconfig, kubeconfig: "${join(dir, 'kubeconfig')}" }` }),
         env: { INNOMINATUS_ENCRYPTION_KEY: key },
       });
-      const host = await createHost({ config, logDestination: new Writable({ write(c, _e, cb) { logs.push(c.toString()); cb(); } }) });
+      const host = await createHost({
+        config,
+        logDestination: new Writable({
+          write(c, _e, cb) {
+            logs.push(c.toString());
+            cb();
+          },
+        }),
+      });
       hosts.push({ host, url: await host.listen(), logs });
     }
   });
@@ -56,11 +64,13 @@ describe('two hosts on one PostgreSQL database share the work', () => {
 
   it('specs submitted to either replica are provisioned once and visible from both', async () => {
     const apps = ['rep-a', 'rep-b', 'rep-c', 'rep-d', 'rep-e', 'rep-f'];
-    const ids = await Promise.all(apps.map(async (app, i) => {
-      const res = await call(hosts[i % 2]!.url, 'POST', '/api/specs', { body: spec(app) });
-      expect(res.status).toBe(202);
-      return res.json.changes[0].id as string;
-    }));
+    const ids = await Promise.all(
+      apps.map(async (app, i) => {
+        const res = await call(hosts[i % 2]!.url, 'POST', '/api/specs', { body: spec(app) });
+        expect(res.status).toBe(202);
+        return res.json.changes[0].id as string;
+      }),
+    );
     for (const [i, id] of ids.entries()) {
       // Each replica reads what the other stored, sensitive outputs included (same key).
       const r = await resourceInState(hosts[(i + 1) % 2]!.url, id, 'active');

@@ -34,12 +34,16 @@ describe('the reference host as a process: killed mid-provisioning, the next sta
     server = await cluster.listen();
     writeFileSync(join(dir, 'kubeconfig'), server.kubeconfigText);
     configFile = join(dir, 'config.yaml');
-    writeFileSync(configFile, configText({
-      store: `sqlite:${join(dir, 'host.db')}`,
-      kubernetes: `{ mode: kubeconfig, kubeconfig: "${join(dir, 'kubeconfig')}" }`,
-      // A lease far longer than the test: the restarted host (same instance id: same host name and database file) takes its own leases back at once.
-      lease: '10m', pollInterval: '500ms',
-    }));
+    writeFileSync(
+      configFile,
+      configText({
+        store: `sqlite:${join(dir, 'host.db')}`,
+        kubernetes: `{ mode: kubeconfig, kubeconfig: "${join(dir, 'kubeconfig')}" }`,
+        // A lease far longer than the test: the restarted host (same instance id: same host name and database file) takes its own leases back at once.
+        lease: '10m',
+        pollInterval: '500ms',
+      }),
+    );
   });
   afterAll(async () => {
     for (const h of hosts) await h.stop('SIGKILL');
@@ -67,9 +71,13 @@ describe('the reference host as a process: killed mid-provisioning, the next sta
     const secret = cluster.get({ apiVersion: 'v1', kind: 'Secret', name: 'db-app.crash-app-db.credentials.postgresql.acid.zalan.do', namespace: 'crash-app' });
     const password = Buffer.from((secret as unknown as { data: { password: string } }).data.password, 'base64').toString('utf8');
     const revealed = await call(second.url, 'GET', '/api/specs/crash-app/resolved?reveal=true', { token: ADMIN_TOKEN });
-    expect(revealed.json.containers.main.variables.DATABASE_URL).toBe(`postgresql://db_app:${password}@crash-app-db.crash-app.svc.cluster.local:5432/db?sslmode=require`);
+    expect(revealed.json.containers.main.variables.DATABASE_URL).toBe(
+      `postgresql://db_app:${password}@crash-app-db.crash-app.svc.cluster.local:5432/db?sslmode=require`,
+    );
     expect(r.run.steps.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([
-      ['create-postgres-cluster', 'succeeded'], ['wait-for-database', 'succeeded'], ['get-credentials', 'succeeded'],
+      ['create-postgres-cluster', 'succeeded'],
+      ['wait-for-database', 'succeeded'],
+      ['get-credentials', 'succeeded'],
     ]);
   }, 90_000);
 

@@ -58,7 +58,11 @@ describe('the reference host over HTTP: an official-style Score postgres workloa
       image: 'ghcr.io/example/app:1',
       args: ['--listen', '${PORT}'],
       variables: {
-        PGHOST: 'score-app-db.score-app.svc.cluster.local', PGPORT: '5432', PGDATABASE: 'db', PGNAME: 'db', PGUSER: 'db_app',
+        PGHOST: 'score-app-db.score-app.svc.cluster.local',
+        PGPORT: '5432',
+        PGDATABASE: 'db',
+        PGNAME: 'db',
+        PGUSER: 'db_app',
         PGPASSWORD: `secret://${id}/password`,
       },
       files: { '/etc/app/db.conf': { content: 'dbname=db team=blue' } },

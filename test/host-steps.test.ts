@@ -76,7 +76,11 @@ describe('step modules from the host configuration', () => {
     host = await createHost({
       config: loadConfig({ file: join(dir, 'config.yaml'), env: {} }),
       cacheDir: join(dir, 'cache'),
-      logDestination: new Writable({ write(_c, _e, cb) { cb(); } }),
+      logDestination: new Writable({
+        write(_c, _e, cb) {
+          cb();
+        },
+      }),
     });
     url = await host.listen();
   }, 60_000);
@@ -95,15 +99,21 @@ describe('step modules from the host configuration', () => {
 
   it('refuses a provider whose required step type is not loaded, saying where to get it', async () => {
     const { providers } = (await call(url, 'GET', '/api/providers', { token: ADMIN_TOKEN })).json;
-    expect(providers.map((p: { name: string; status: string }) => [p.name, p.status])).toEqual([['greeter', 'registered'], ['needy', 'failed']]);
-    expect(providers[1].diagnostics).toEqual([{
-      severity: 'error',
-      code: 'STEP_TYPE_MISSING',
-      message: "the provider needs step type 'redis-ping', which is not loaded; get it from '@acme/redis-steps': install it, then load it (provider-sdk --steps @acme/redis-steps; in the reference host, the configuration's steps: list)",
-      file: 'provider.yaml',
-      line: 6,
-      col: 15,
-    }]);
+    expect(providers.map((p: { name: string; status: string }) => [p.name, p.status])).toEqual([
+      ['greeter', 'registered'],
+      ['needy', 'failed'],
+    ]);
+    expect(providers[1].diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'STEP_TYPE_MISSING',
+        message:
+          "the provider needs step type 'redis-ping', which is not loaded; get it from '@acme/redis-steps': install it, then load it (provider-sdk --steps @acme/redis-steps; in the reference host, the configuration's steps: list)",
+        file: 'provider.yaml',
+        line: 6,
+        col: 15,
+      },
+    ]);
   });
 });
 
@@ -112,11 +122,16 @@ describe('a step module that cannot be loaded', () => {
     const dir = mkdtempSync(join(tmpdir(), 'innominatus-host-steps-'));
     try {
       write(join(dir, 'steps'), { 'again.mjs': STEP_MODULE.replace("type: 'greet'", "type: 'kubernetes-apply'") });
-      const start = (steps: string) => createHost({
-        config: loadConfig({ text: `store: { url: memory }\nkubernetes: { mode: simulate }\nsteps: [${steps}]\n`, baseDir: dir, env: {} }),
-        cacheDir: join(dir, 'cache'),
-        logDestination: new Writable({ write(_c, _e, cb) { cb(); } }),
-      });
+      const start = (steps: string) =>
+        createHost({
+          config: loadConfig({ text: `store: { url: memory }\nkubernetes: { mode: simulate }\nsteps: [${steps}]\n`, baseDir: dir, env: {} }),
+          cacheDir: join(dir, 'cache'),
+          logDestination: new Writable({
+            write(_c, _e, cb) {
+              cb();
+            },
+          }),
+        });
       await expect(start('./steps/missing.mjs')).rejects.toMatchObject({
         code: 'STEPS_MODULE_INVALID',
         message: `steps[0] ('./steps/missing.mjs'): cannot load steps module './steps/missing.mjs': no file '${join(dir, 'steps/missing.mjs')}'`,

@@ -26,8 +26,13 @@ async function start(extra: string, tracerProvider?: TracerProvider): Promise<st
   dir = mkdtempSync(join(tmpdir(), 'innominatus-trace-'));
   const config = loadConfig({ text: `${configText({ store: `sqlite:${join(dir, 'host.db')}` })}${extra}`, env: {} });
   host = await createHost({
-    config, simulation: { pickupDelayMs: 20, createDelayMs: 100 },
-    logDestination: new Writable({ write(_c, _e, cb) { cb(); } }),
+    config,
+    simulation: { pickupDelayMs: 20, createDelayMs: 100 },
+    logDestination: new Writable({
+      write(_c, _e, cb) {
+        cb();
+      },
+    }),
     ...(tracerProvider ? { tracerProvider } : {}),
   });
   return host.listen();
@@ -39,7 +44,8 @@ describe('OpenTelemetry spans of the host', () => {
     const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
     const url = await start('', provider);
     const res = await fetch(`${url}/api/specs`, {
-      method: 'POST', body: SPEC,
+      method: 'POST',
+      body: SPEC,
       headers: { authorization: `Bearer ${USER_TOKEN}`, 'content-type': 'application/yaml', traceparent: `00-${TRACE_ID}-${PARENT_ID}-01` },
     });
     expect(res.status).toBe(202);
@@ -59,10 +65,22 @@ describe('OpenTelemetry spans of the host', () => {
     expect(run.parentSpanContext?.spanId).toBe(submission.spanContext().spanId);
     expect(run.spanContext().traceId).toBe(TRACE_ID);
     expect(run.attributes).toMatchObject({
-      'innominatus.application': 'traced-app', 'innominatus.resource': 'db', 'innominatus.resource.type': 'postgres', 'innominatus.provider': 'database-team',
-      'innominatus.workflow': 'provision-postgres', 'innominatus.attempt': 1, 'innominatus.outcome': 'succeeded',
+      'innominatus.application': 'traced-app',
+      'innominatus.resource': 'db',
+      'innominatus.resource.type': 'postgres',
+      'innominatus.provider': 'database-team',
+      'innominatus.workflow': 'provision-postgres',
+      'innominatus.attempt': 1,
+      'innominatus.outcome': 'succeeded',
     });
-    expect(steps.map((s) => [s.attributes['innominatus.step'], s.attributes['innominatus.step.type'], s.attributes['innominatus.outcome'], s.parentSpanContext?.spanId])).toEqual([
+    expect(
+      steps.map((s) => [
+        s.attributes['innominatus.step'],
+        s.attributes['innominatus.step.type'],
+        s.attributes['innominatus.outcome'],
+        s.parentSpanContext?.spanId,
+      ]),
+    ).toEqual([
       ['create-postgres-cluster', 'kubernetes-apply', 'succeeded', run.spanContext().spanId],
       ['wait-for-database', 'wait-for-condition', 'succeeded', run.spanContext().spanId],
       ['get-credentials', 'read-secret', 'succeeded', run.spanContext().spanId],

@@ -34,12 +34,15 @@ describe.each(packages)('the built @innominatus/%s', (name) => {
     expect(esm.length).toBeGreaterThan(0);
     if (target.require && entry === './testing/store-conformance') {
       // It runs under the caller's vitest, which refuses require() and says to use import.
-      expect(() => node(`import { createRequire } from 'node:module'; createRequire(process.cwd() + '/package.json')(${JSON.stringify(specifier)})`, dir)).toThrow(
-        'Vitest cannot be imported in a CommonJS module using require(). Please use "import" instead.',
-      );
+      expect(() =>
+        node(`import { createRequire } from 'node:module'; createRequire(process.cwd() + '/package.json')(${JSON.stringify(specifier)})`, dir),
+      ).toThrow('Vitest cannot be imported in a CommonJS module using require(). Please use "import" instead.');
     } else if (target.require) {
       const cjs = JSON.parse(
-        node(`import { createRequire } from 'node:module'; const m = createRequire(process.cwd() + '/package.json')(${JSON.stringify(specifier)}); console.log(JSON.stringify(Object.keys(m).sort()))`, dir),
+        node(
+          `import { createRequire } from 'node:module'; const m = createRequire(process.cwd() + '/package.json')(${JSON.stringify(specifier)}); console.log(JSON.stringify(Object.keys(m).sort()))`,
+          dir,
+        ),
       ) as string[];
       expect(cjs).toStrictEqual(esm.filter((k) => k !== 'default'));
     }

@@ -91,7 +91,12 @@ describe('the four tarballs installed with npm into a fresh project', () => {
       })();`;
     const r = run(project, 'drivers.cjs', script);
     expect(r.stderr).toBe('');
-    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l))).toStrictEqual([
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toStrictEqual([
       { code: 'DRIVER_MISSING', message: "createPostgresStore() needs the package 'pg', which is not installed: run 'npm install pg'" },
       {
         code: 'DRIVER_MISSING',
@@ -105,12 +110,16 @@ describe('the four tarballs installed with npm into a fresh project', () => {
   it.each([
     ['an ES module', 'guide.mjs', ESM],
     ['CommonJS', 'guide.cjs', CJS],
-  ])("run the service author's guide as %s", (_, file, text) => {
-    addSqliteAddon(project);
-    const r = run(project, file, text);
-    expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toStrictEqual(EXPECTED);
-  }, 90_000);
+  ])(
+    "run the service author's guide as %s",
+    (_, file, text) => {
+      addSqliteAddon(project);
+      const r = run(project, file, text);
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toStrictEqual(EXPECTED);
+    },
+    90_000,
+  );
 
   it('validate a copy of the database-team provider with npx provider-sdk', () => {
     const out = execFileSync('npx', ['--no-install', 'provider-sdk', 'validate', 'providers/database-team'], {

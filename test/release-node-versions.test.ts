@@ -24,7 +24,10 @@ function nodeBinary(version: string): string {
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
-  const file = npm(['pack', `node-${process.platform}-${process.arch === 'x64' ? 'x64' : process.arch}@${version}`, '--pack-destination', tmp], tmp).trim().split('\n').pop()!;
+  const file = npm(['pack', `node-${process.platform}-${process.arch === 'x64' ? 'x64' : process.arch}@${version}`, '--pack-destination', tmp], tmp)
+    .trim()
+    .split('\n')
+    .pop()!;
   execFileSync('tar', ['xzf', join(tmp, file), '-C', tmp, 'package/bin/node']);
   mkdirSync(dir, { recursive: true });
   renameSync(join(tmp, 'package/bin/node'), binary);
@@ -35,7 +38,10 @@ function nodeBinary(version: string): string {
 /** Every `name/subpath` the installed packages export (types-bearing entries). */
 function entries(project: StrangerProject): string[] {
   return PACKAGES.flatMap((dir) => {
-    const manifest = JSON.parse(readFileSync(join(project.dir, 'node_modules/@innominatus', dir, 'package.json'), 'utf8')) as { name: string; exports: Record<string, unknown> };
+    const manifest = JSON.parse(readFileSync(join(project.dir, 'node_modules/@innominatus', dir, 'package.json'), 'utf8')) as {
+      name: string;
+      exports: Record<string, unknown>;
+    };
     return Object.entries(manifest.exports)
       .filter(([, target]) => typeof target === 'object')
       .map(([entry]) => `${manifest.name}${entry.slice(1)}`);
@@ -86,17 +92,24 @@ describe.each(VERSIONS)('the installed packages on Node.js %s', (version) => {
   it.each([
     ['import', 'smoke.mjs', smokeEsm],
     ['require', 'smoke.cjs', smokeCjs],
-  ])('%s every entry and run a Kubernetes step against the mock cluster', (_, file, script) => {
-    const specifiers = entries(project);
-    writeFileSync(join(project.dir, `${version}-${file}`), script(specifiers));
-    const r = spawnSync(node, [`${version}-${file}`], { cwd: project.dir, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 60_000 });
-    // Node.js 22 warns that punycode is deprecated when client-node's node-fetch 2 (whatwg-url 5) loads it; not ours to fix.
-    const stderr = r.stderr.replace(/^\(node:\d+\) \[DEP0040\] DeprecationWarning: The `punycode` module is deprecated.*\n\(Use `node --trace-deprecation \.\.\.` to show where the warning was created\)\n/, '');
-    expect(stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toStrictEqual({
-      loaded: specifiers.map((s) => `${s}:true`),
-      outputs: { kind: 'ConfigMap' },
-      data: { node: `v${version}` },
-    });
-  }, 90_000);
+  ])(
+    '%s every entry and run a Kubernetes step against the mock cluster',
+    (_, file, script) => {
+      const specifiers = entries(project);
+      writeFileSync(join(project.dir, `${version}-${file}`), script(specifiers));
+      const r = spawnSync(node, [`${version}-${file}`], { cwd: project.dir, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 60_000 });
+      // Node.js 22 warns that punycode is deprecated when client-node's node-fetch 2 (whatwg-url 5) loads it; not ours to fix.
+      const stderr = r.stderr.replace(
+        /^\(node:\d+\) \[DEP0040\] DeprecationWarning: The `punycode` module is deprecated.*\n\(Use `node --trace-deprecation \.\.\.` to show where the warning was created\)\n/,
+        '',
+      );
+      expect(stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toStrictEqual({
+        loaded: specifiers.map((s) => `${s}:true`),
+        outputs: { kind: 'ConfigMap' },
+        data: { node: `v${version}` },
+      });
+    },
+    90_000,
+  );
 });

@@ -19,7 +19,7 @@ describe('docs/service-author-guide.md: embedding the engine and orchestrator', 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('provisions a database with the guide\'s dozen lines', async () => {
+  it("provisions a database with the guide's dozen lines", async () => {
     const server = await cluster.listen();
     const log: string[] = [];
     // The guide's lines, with the mock cluster's kubeconfig for `{ context: 'prod' }` and a temporary file.

@@ -44,7 +44,14 @@ describe('the web UI in a real browser', () => {
     // The demo's database takes 2.5 s to come up, so its page shows it provisioning first;
     // flaky-app's fails with CreateFailed, and the operator's next sync repairs it.
     [e2e, browser] = await Promise.all([
-      startHost({ simulation: { pickupDelayMs: 100, createDelayMs: (name) => (name === 'my-app-db' ? 2500 : 150), syncDelayMs: 300, scripts: { 'flaky-app-db': { create: 'CreateFailedThenRunning' } } } }),
+      startHost({
+        simulation: {
+          pickupDelayMs: 100,
+          createDelayMs: (name) => (name === 'my-app-db' ? 2500 : 150),
+          syncDelayMs: 300,
+          scripts: { 'flaky-app-db': { create: 'CreateFailedThenRunning' } },
+        },
+      }),
       chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] }),
     ]);
     context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -84,15 +91,21 @@ describe('the web UI in a real browser', () => {
     // No reload: the event stream moves it on.
     await page.waitForSelector('[data-testid=state-db]:text("active")', { timeout: 20_000 });
     await page.waitForSelector('[data-testid=resolved]:has-text("secret://")');
-    expect(JSON.parse((await page.textContent("[data-testid=resolved]"))!).main.variables).toEqual({ DATABASE_URL: `secret://${id}/connection_string` });
+    expect(JSON.parse((await page.textContent('[data-testid=resolved]'))!).main.variables).toEqual({ DATABASE_URL: `secret://${id}/connection_string` });
     await screenshot('demo-active');
 
     await page.click('[data-testid=resources] a:text("db")');
     await page.waitForSelector('[data-testid=run] [data-step="get-credentials"][data-status=succeeded]');
     const steps = await page.$$eval('[data-testid=run] [data-step]', (els) => els.map((e) => [e.getAttribute('data-step'), e.getAttribute('data-status')]));
-    expect(steps).toEqual([['create-postgres-cluster', 'succeeded'], ['wait-for-database', 'succeeded'], ['get-credentials', 'succeeded']]);
+    expect(steps).toEqual([
+      ['create-postgres-cluster', 'succeeded'],
+      ['wait-for-database', 'succeeded'],
+      ['get-credentials', 'succeeded'],
+    ]);
     expect(await page.textContent('[data-testid=resource-state]')).toBe('active');
-    const outputs = await page.$$eval('[data-testid=outputs] tr', (rows) => Object.fromEntries(rows.map((r) => [r.querySelector('th')!.textContent, r.querySelector('td')!.textContent])));
+    const outputs = await page.$$eval('[data-testid=outputs] tr', (rows) =>
+      Object.fromEntries(rows.map((r) => [r.querySelector('th')!.textContent, r.querySelector('td')!.textContent])),
+    );
     expect(outputs.password).toBe('***');
     expect(outputs.connection_string).toBe('***');
     expect(outputs.host).toBe('my-app-db.my-app.svc.cluster.local');
@@ -110,7 +123,9 @@ describe('the web UI in a real browser', () => {
   it('draws the graph: application, resource, provider, workflow and its steps', async () => {
     await page.click('a:text("← my-app")');
     await page.waitForSelector('[data-testid=graph] [data-node^="step:"]');
-    const nodes = await page.$$eval('[data-testid=graph] [data-node]', (els) => els.map((e) => `${e.getAttribute('class')} ${e.querySelector('text')!.textContent}`));
+    const nodes = await page.$$eval('[data-testid=graph] [data-node]', (els) =>
+      els.map((e) => `${e.getAttribute('class')} ${e.querySelector('text')!.textContent}`),
+    );
     expect(nodes).toEqual([
       'node node-application state-none my-app',
       'node node-resource state-active db',
@@ -135,13 +150,24 @@ describe('the web UI in a real browser', () => {
     await screenshot('failed-resource');
 
     const cluster = e2e.host.simulation!.cluster;
-    await until('the operator to repair the cluster', async () => (cluster.get({ apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'flaky-app-db', namespace: 'flaky-app' }) as any)?.status?.PostgresClusterStatus === 'Running');
+    await until(
+      'the operator to repair the cluster',
+      async () =>
+        (cluster.get({ apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'flaky-app-db', namespace: 'flaky-app' }) as any)?.status
+          ?.PostgresClusterStatus === 'Running',
+    );
     await page.click('[data-testid=retry]');
     await page.waitForSelector('[data-testid=retry-dialog]');
     await page.click('[data-testid=retry-confirm]');
     await page.waitForSelector('[data-testid=resource-state]:text("active")', { timeout: 20_000 });
     expect(await page.$('[data-testid=failure]')).toBeNull();
-    expect((await resourceInState(e2e.url, id, 'active')).history.map((h: { to: string }) => h.to)).toEqual(['requested', 'provisioning', 'failed', 'provisioning', 'active']);
+    expect((await resourceInState(e2e.url, id, 'active')).history.map((h: { to: string }) => h.to)).toEqual([
+      'requested',
+      'provisioning',
+      'failed',
+      'provisioning',
+      'active',
+    ]);
     await screenshot('retried');
   });
 
@@ -172,7 +198,9 @@ describe('the web UI in a real browser', () => {
     await screenshot('delete-plan');
     await page.click('[data-testid=delete-app-confirm]');
     await page.waitForSelector('[data-testid=applications]');
-    await until('flaky-app to be gone', async () => (await call(e2e.url, 'GET', '/api/applications')).json.applications.every((a: { name: string }) => a.name !== 'flaky-app'));
+    await until('flaky-app to be gone', async () =>
+      (await call(e2e.url, 'GET', '/api/applications')).json.applications.every((a: { name: string }) => a.name !== 'flaky-app'),
+    );
   });
 
   it('logged no console error but the refused sign-in', () => {

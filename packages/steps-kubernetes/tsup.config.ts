@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: {"index":"src/index.ts","testing/index":"src/testing/index.ts","crd/index":"src/crd/index.ts","testing/cli/bin":"src/testing/cli/bin.ts"},
+  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'crd/index': 'src/crd/index.ts', 'testing/cli/bin': 'src/testing/cli/bin.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

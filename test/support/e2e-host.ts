@@ -38,7 +38,12 @@ export interface Answer {
 }
 
 /** Calls the host's API with a token (default: the user token). */
-export async function call(base: string, method: string, path: string, options: { token?: string | null; body?: string | object; contentType?: string } = {}): Promise<Answer> {
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  options: { token?: string | null; body?: string | object; contentType?: string } = {},
+): Promise<Answer> {
   const token = options.token === undefined ? USER_TOKEN : options.token;
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   let body: string | undefined;
@@ -62,20 +67,27 @@ export async function call(base: string, method: string, path: string, options: 
 
 /** Waits (vi.waitFor, every 50 ms) until `fn` returns a truthy value; fails after `timeoutMs` with the last error. */
 export function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  return vi.waitFor(async () => {
-    const v = await fn();
-    if (!v) throw new Error(`still waiting for ${what}`);
-    return v;
-  }, { timeout: timeoutMs, interval: 50 });
+  return vi.waitFor(
+    async () => {
+      const v = await fn();
+      if (!v) throw new Error(`still waiting for ${what}`);
+      return v;
+    },
+    { timeout: timeoutMs, interval: 50 },
+  );
 }
 
 /** Waits until a resource is in `state` and returns it. */
 export function resourceInState(base: string, id: string, state: string, timeoutMs?: number): Promise<any> {
-  return until(`resource ${id} to be ${state}`, async () => {
-    const r = await call(base, 'GET', `/api/resources/${id}`);
-    if (r.json?.state === 'failed' && state !== 'failed') throw new Error(`resource failed: ${JSON.stringify(r.json.error)}`);
-    return r.json?.state === state ? r.json : undefined;
-  }, timeoutMs);
+  return until(
+    `resource ${id} to be ${state}`,
+    async () => {
+      const r = await call(base, 'GET', `/api/resources/${id}`);
+      if (r.json?.state === 'failed' && state !== 'failed') throw new Error(`resource failed: ${JSON.stringify(r.json.error)}`);
+      return r.json?.state === state ? r.json : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 /** Collects the raw text of `GET /api/events` until stopped. */
@@ -97,7 +109,11 @@ export async function collectEvents(base: string, query = ''): Promise<{ text: (
   })();
   return {
     text: () => text,
-    events: () => text.split('\n\n').filter((b) => b.includes('\ndata: ')).map((b) => JSON.parse(b.slice(b.indexOf('\ndata: ') + 7))),
+    events: () =>
+      text
+        .split('\n\n')
+        .filter((b) => b.includes('\ndata: '))
+        .map((b) => JSON.parse(b.slice(b.indexOf('\ndata: ') + 7))),
     stop: () => controller.abort(),
   };
 }
@@ -115,15 +131,26 @@ export interface E2eHost {
 export async function startHost(options: { simulation?: ZalandoOperatorOptions; bodyLimit?: string } = {}): Promise<E2eHost> {
   const dir = mkdtempSync(join(tmpdir(), 'innominatus-e2e-'));
   const logs: string[] = [];
-  const config = loadConfig({ text: configText({ store: `sqlite:${join(dir, 'host.db')}`, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) }), env: {} });
+  const config = loadConfig({
+    text: configText({ store: `sqlite:${join(dir, 'host.db')}`, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) }),
+    env: {},
+  });
   const host = await createHost({
     config,
     simulation: { pickupDelayMs: 20, createDelayMs: 150, updateDelayMs: 100, ...options.simulation },
-    logDestination: new Writable({ write(chunk, _e, cb) { logs.push(chunk.toString()); cb(); } }),
+    logDestination: new Writable({
+      write(chunk, _e, cb) {
+        logs.push(chunk.toString());
+        cb();
+      },
+    }),
   });
   const url = await host.listen();
   return {
-    host, url, logs, dir,
+    host,
+    url,
+    logs,
+    dir,
     async close() {
       await host.close({ graceMs: 1000 });
       rmSync(dir, { recursive: true, force: true });

@@ -17,7 +17,9 @@ export interface HostProcess {
 /** Starts `innominatus-host --config <file> [...args]` from source and waits until it listens. */
 export function spawnHost(configFile: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<HostProcess> {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, '--config', configFile, ...args], {
-    cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
@@ -34,7 +36,10 @@ export function spawnHost(configFile: string, args: string[] = [], env: NodeJS.P
       if (m) {
         clearTimeout(timer);
         resolve({
-          child, url: m[1]!, stdout: () => stdout, stderr: () => stderr,
+          child,
+          url: m[1]!,
+          stdout: () => stdout,
+          stderr: () => stderr,
           stop: (signal) => {
             if (child.exitCode === null && child.signalCode === null) child.kill(signal);
             return exited;

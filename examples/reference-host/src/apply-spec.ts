@@ -87,7 +87,11 @@ export async function applySpec(services: HostServices, body: unknown, options: 
     if (deletes.length && !options.prune && !options.dryRun) throw pruneRequired(application, deletes);
     const base = { application, unchanged: [] as string[], failed: [] as FailedResource[], waiting: plan.waiting, warnings: [...warnings, ...plan.warnings] };
     const result = options.dryRun
-      ? { ...base, dryRun: true as const, changes: changes.map(({ action, name, type, reason, ...rest }) => ({ action, name, type, reason, ...('id' in rest ? { id: rest.id } : {}) })) }
+      ? {
+          ...base,
+          dryRun: true as const,
+          changes: changes.map(({ action, name, type, reason, ...rest }) => ({ action, name, type, reason, ...('id' in rest ? { id: rest.id } : {}) })),
+        }
       : { ...base, changes: await execute(services, application, changes) };
     if (!options.dryRun) await specs.put({ name: application, spec, submittedAt: new Date().toISOString() });
     sortUnchanged(plan.unchanged, existing, result);
@@ -117,7 +121,12 @@ export async function reapplyStoredSpec(services: HostServices, application: str
 }
 
 async function planFor(
-  services: HostServices, spec: ScoreSpec, order: string[], dependsOn: ReadonlyMap<string, ReadonlySet<string>>, previous: ScoreSpec | undefined, source?: YamlSource,
+  services: HostServices,
+  spec: ScoreSpec,
+  order: string[],
+  dependsOn: ReadonlyMap<string, ReadonlySet<string>>,
+  previous: ScoreSpec | undefined,
+  source?: YamlSource,
 ): Promise<{ plan: ResourcePlan; existing: ResourceRecord[] }> {
   const existing = (await services.store.listResources({ application: spec.metadata.name, limit: 10_000 })).filter((r) => r.state !== 'terminated');
   const byName = new Map(existing.map((r) => [r.name, r]));
@@ -130,9 +139,15 @@ function checkServed(services: HostServices, spec: ScoreSpec, source?: YamlSourc
   const served = new Set(registry.types());
   const unserved = Object.entries(spec.resources ?? {}).filter(([, r]) => !served.has(r.type) || !registry.classes(r.type).includes(r.class ?? DEFAULT_CLASS));
   if (!unserved.length) return;
-  const issues: Issue[] = unserved.map(([name, r]) => (served.has(r.type)
-    ? at(source, ['resources', name, 'class'], `no provider serves class '${r.class}' of resource type '${r.type}'; its classes: ${registry.classes(r.type).join(', ')}`)
-    : at(source, ['resources', name, 'type'], `no provider serves resource type '${r.type}'; served types: ${[...served].join(', ') || 'none'}`)));
+  const issues: Issue[] = unserved.map(([name, r]) =>
+    served.has(r.type)
+      ? at(
+          source,
+          ['resources', name, 'class'],
+          `no provider serves class '${r.class}' of resource type '${r.type}'; its classes: ${registry.classes(r.type).join(', ')}`,
+        )
+      : at(source, ['resources', name, 'type'], `no provider serves resource type '${r.type}'; served types: ${[...served].join(', ') || 'none'}`),
+  );
   const types = [...new Set(unserved.map(([, r]) => (served.has(r.type) ? `'${r.type}' in class '${r.class}'` : `'${r.type}'`)))].join(', ');
   throw new ScoreError(`no provider serves resource type ${types}`, issues, 'SCORE_TYPE_UNSERVED');
 }
@@ -140,7 +155,10 @@ function checkServed(services: HostServices, spec: ScoreSpec, source?: YamlSourc
 function pruneRequired(application: string, deletes: ResourceChange[]): ConflictError {
   const list = deletes.map((c) => `'${c.name}' (${c.type}): ${c.reason}`).join('; ');
   const what = deletes.length === 1 ? 'a resource' : `${deletes.length} resources`;
-  return new ConflictError('SPEC_PRUNE_REQUIRED', `this spec would delete ${what} of application '${application}' with ${deletes.length === 1 ? 'its' : 'their'} data: ${list}. Submit again with ?prune=true to confirm, or ?dryRun=true to see the whole plan`);
+  return new ConflictError(
+    'SPEC_PRUNE_REQUIRED',
+    `this spec would delete ${what} of application '${application}' with ${deletes.length === 1 ? 'its' : 'their'} data: ${list}. Submit again with ?prune=true to confirm, or ?dryRun=true to see the whole plan`,
+  );
 }
 
 /** Splits the plan's unchanged resources into unchanged and failed (which need a retry, not nothing). */
@@ -149,7 +167,13 @@ function sortUnchanged(names: readonly string[], existing: readonly ResourceReco
   for (const name of names) {
     const r = byName.get(name)!;
     if (r.state !== 'failed') result.unchanged.push(name);
-    else result.failed.push({ name, id: r.id, ...(r.pendingOperation ? { operation: r.pendingOperation } : {}), ...(r.error ? { error: { code: r.error.code, message: r.error.message } } : {}) });
+    else
+      result.failed.push({
+        name,
+        id: r.id,
+        ...(r.pendingOperation ? { operation: r.pendingOperation } : {}),
+        ...(r.error ? { error: { code: r.error.code, message: r.error.message } } : {}),
+      });
   }
 }
 
@@ -195,7 +219,9 @@ function checkStates(changes: ResourceChange[], byId: Map<string, ResourceRecord
     if (plan.refusal === 'busy') {
       problems.push(`resource '${c.name}' is ${r.state} with a ${r.pendingOperation} pending; try again when it is done`);
     } else if (plan.refusal === 'failed-delete') {
-      problems.push(`resource '${c.name}' failed to be deleted and cannot be updated; retry the delete (POST /api/resources/${c.id}/retry), or remove the resource from the spec`);
+      problems.push(
+        `resource '${c.name}' failed to be deleted and cannot be updated; retry the delete (POST /api/resources/${c.id}/retry), or remove the resource from the spec`,
+      );
     } else {
       problems.push(`resource '${c.name}' is ${r.state} and cannot be ${c.action === 'update' ? 'updated' : 'deleted'} until it is active or failed`);
     }
@@ -231,12 +257,19 @@ async function execute(services: HostServices, application: string, changes: Res
 async function submitNew(services: HostServices, application: string, c: Extract<ResourceChange, { action: 'create' }>): Promise<ResourceRecord> {
   try {
     return await services.requests.submit({
-      application, name: c.name, type: c.type, properties: c.properties,
-      ...(c.class !== undefined ? { class: c.class } : {}), ...(c.metadata !== undefined ? { metadata: c.metadata } : {}),
+      application,
+      name: c.name,
+      type: c.type,
+      properties: c.properties,
+      ...(c.class !== undefined ? { class: c.class } : {}),
+      ...(c.metadata !== undefined ? { metadata: c.metadata } : {}),
     });
   } catch (err) {
     if (await services.store.findResource(application, c.name)) {
-      throw new ConflictError('RESOURCE_CONFLICT', `resource '${c.name}' of application '${application}' was just created by another request; submit the spec again`);
+      throw new ConflictError(
+        'RESOURCE_CONFLICT',
+        `resource '${c.name}' of application '${application}' was just created by another request; submit the spec again`,
+      );
     }
     throw err;
   }

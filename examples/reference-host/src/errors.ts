@@ -74,7 +74,11 @@ export class ConfigError extends HostError {
 
 /** A submitted Score spec is malformed or asks for something no provider serves. */
 export class ScoreError extends HostError {
-  constructor(message: string, issues: Issue[], code: 'SCORE_INVALID' | 'SCORE_TYPE_UNSERVED' | 'SCORE_PROPERTIES_INVALID' | 'PLACEHOLDER_UNKNOWN' | 'PLACEHOLDER_CYCLE' = 'SCORE_INVALID') {
+  constructor(
+    message: string,
+    issues: Issue[],
+    code: 'SCORE_INVALID' | 'SCORE_TYPE_UNSERVED' | 'SCORE_PROPERTIES_INVALID' | 'PLACEHOLDER_UNKNOWN' | 'PLACEHOLDER_CYCLE' = 'SCORE_INVALID',
+  ) {
     super(code, 422, message, issues);
   }
 }

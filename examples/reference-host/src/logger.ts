@@ -21,18 +21,32 @@ export function createLogger(options: LoggerOptions): Logger {
   // Synchronous, so the last lines before an exit are not lost.
   const destination = options.destination ?? pino.destination({ dest: 1, sync: true });
   const secrets = (options.secrets ?? []).filter((s) => s.length >= 8);
-  const stream: DestinationStream = secrets.length === 0 ? destination : new Writable({
-    write(chunk: Buffer | string, _encoding, callback) {
-      destination.write(scrubText(chunk.toString(), secrets));
-      callback();
+  const stream: DestinationStream =
+    secrets.length === 0
+      ? destination
+      : new Writable({
+          write(chunk: Buffer | string, _encoding, callback) {
+            destination.write(scrubText(chunk.toString(), secrets));
+            callback();
+          },
+        });
+  return pino(
+    {
+      level: options.level,
+      base: { service: 'innominatus-host' },
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          '*.password',
+          '*.token',
+          '*.connectionString',
+          '*.connection_string',
+          'headers.authorization',
+        ],
+        censor: '***',
+      },
     },
-  });
-  return pino({
-    level: options.level,
-    base: { service: 'innominatus-host' },
-    redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token', '*.connectionString', '*.connection_string', 'headers.authorization'],
-      censor: '***',
-    },
-  }, stream);
+    stream,
+  );
 }

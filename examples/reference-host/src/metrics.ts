@@ -23,14 +23,24 @@ export function createMetrics(hub: EventHub, queueDepth: () => Promise<number>, 
   collectDefaultMetrics({ register: registry, prefix: 'innominatus_host_' });
   const runs = new Counter({ name: 'innominatus_runs_total', help: 'Workflow runs of resources by outcome', labelNames: ['outcome'], registers: [registry] });
   const steps = new Histogram({
-    name: 'innominatus_step_duration_seconds', help: 'Duration of workflow steps', labelNames: ['type', 'status'],
-    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 900], registers: [registry],
+    name: 'innominatus_step_duration_seconds',
+    help: 'Duration of workflow steps',
+    labelNames: ['type', 'status'],
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 900],
+    registers: [registry],
   });
   const detection = new Histogram({
-    name: 'innominatus_detection_latency_seconds', help: 'Time from a resource request to its workflow starting',
-    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10], registers: [registry],
+    name: 'innominatus_detection_latency_seconds',
+    help: 'Time from a resource request to its workflow starting',
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10],
+    registers: [registry],
   });
-  const transitions = new Counter({ name: 'innominatus_resource_transitions_total', help: 'Resource lifecycle transitions by target state', labelNames: ['to'], registers: [registry] });
+  const transitions = new Counter({
+    name: 'innominatus_resource_transitions_total',
+    help: 'Resource lifecycle transitions by target state',
+    labelNames: ['to'],
+    registers: [registry],
+  });
   // Both gauges of one scrape (collected together) share one read; the next scrape reads again.
   let reading: Promise<number | undefined> | undefined;
   const depthNow = () => {
@@ -48,20 +58,29 @@ export function createMetrics(hub: EventHub, queueDepth: () => Promise<number>, 
     return reading;
   };
   new Gauge({
-    name: 'innominatus_queue_depth', help: 'Resources with requested work not yet taken by a worker (its last known value while the store does not answer)', registers: [registry],
+    name: 'innominatus_queue_depth',
+    help: 'Resources with requested work not yet taken by a worker (its last known value while the store does not answer)',
+    registers: [registry],
     async collect() {
       const depth = await depthNow();
       if (depth !== undefined) this.set(depth);
     },
   });
   new Gauge({
-    name: 'innominatus_store_up', help: '1 when the store answered the last read of the queue depth, else 0', registers: [registry],
+    name: 'innominatus_store_up',
+    help: '1 when the store answered the last read of the queue depth, else 0',
+    registers: [registry],
     async collect() {
       this.set((await depthNow()) === undefined ? 0 : 1);
     },
   });
 
-  const retries = new Counter({ name: 'innominatus_resource_retries_total', help: 'Failed tries of resource operations that are tried again later (an outage waited out), by error code', labelNames: ['code'], registers: [registry] });
+  const retries = new Counter({
+    name: 'innominatus_resource_retries_total',
+    help: 'Failed tries of resource operations that are tried again later (an outage waited out), by error code',
+    labelNames: ['code'],
+    registers: [registry],
+  });
   const pending = new Map<string, number>();
   hub.subscribe((e) => {
     if (e.kind === 'resource') {

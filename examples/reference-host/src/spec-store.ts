@@ -66,7 +66,10 @@ export class MemorySpecStore implements SpecStore {
     return this.#specs.delete(name);
   }
   async list(page: SpecPage) {
-    const names = [...this.#specs.keys()].filter((n) => page.after === undefined || n > page.after).sort().slice(0, page.limit);
+    const names = [...this.#specs.keys()]
+      .filter((n) => page.after === undefined || n > page.after)
+      .sort()
+      .slice(0, page.limit);
     return names.map((n) => summarize(this.#specs.get(n)!));
   }
 }
@@ -119,8 +122,12 @@ export class FileSpecStore implements SpecStore {
     return existed;
   }
   async list(page: SpecPage) {
-    const names = readdirSync(this.#dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5))
-      .filter((n) => page.after === undefined || n > page.after).sort().slice(0, page.limit);
+    const names = readdirSync(this.#dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.slice(0, -5))
+      .filter((n) => page.after === undefined || n > page.after)
+      .sort()
+      .slice(0, page.limit);
     const out: SpecSummary[] = [];
     for (const name of names) {
       const summary = this.#readSummary(name);

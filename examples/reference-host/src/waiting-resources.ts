@@ -13,9 +13,17 @@ export function createWaitingResources(services: HostServices): () => void {
     if (e.kind !== 'resource' || (e.to !== 'active' && e.to !== 'terminated')) return;
     void reapplyStoredSpec(services, e.application).then(
       (applied) => {
-        for (const c of applied ?? []) services.logger.info({ application: e.application, resource: c.name, action: c.action }, `waiting resource ${e.application}/${c.name}: ${c.action} requested (${c.reason})`);
+        for (const c of applied ?? [])
+          services.logger.info(
+            { application: e.application, resource: c.name, action: c.action },
+            `waiting resource ${e.application}/${c.name}: ${c.action} requested (${c.reason})`,
+          );
       },
-      (err: Error) => services.logger.warn({ application: e.application, code: (err as { code?: string }).code }, `waiting resources of ${e.application} could not be applied: ${err.message}`),
+      (err: Error) =>
+        services.logger.warn(
+          { application: e.application, code: (err as { code?: string }).code },
+          `waiting resources of ${e.application} could not be applied: ${err.message}`,
+        ),
     );
   });
 }

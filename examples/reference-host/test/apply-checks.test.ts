@@ -8,7 +8,10 @@ import { USER_TOKEN, fakeServices } from './fake-services';
 /** A workflow declaring the database-team provider's parameters (names, size enum). */
 function workflow(name: string): Workflow {
   return {
-    apiVersion: 'innominatus.io/v1', kind: 'Workflow', metadata: { name }, steps: [],
+    apiVersion: 'innominatus.io/v1',
+    kind: 'Workflow',
+    metadata: { name },
+    steps: [],
     parameters: [
       { name: 'db_name', type: 'string', required: true, pattern: '^[a-z]([-a-z0-9]*[a-z0-9])?$', maxLength: 20 },
       { name: 'team_id', type: 'string', required: true, maxLength: 12 },
@@ -21,12 +24,20 @@ function checkedProvider(): LoadedProvider {
   const parameters = { db_name: '${{ resource.name }}', team_id: '${{ resource.application }}' };
   return {
     provider: {
-      apiVersion: 'v1', kind: 'Provider', metadata: { name: 'checked', version: '1.0.0' },
+      apiVersion: 'v1',
+      kind: 'Provider',
+      metadata: { name: 'checked', version: '1.0.0' },
       capabilities: {
-        resourceTypeCapabilities: [{
-          type: 'pg',
-          operations: { create: { workflow: 'provision', parameters }, update: { workflow: 'update', parameters }, delete: { workflow: 'delete', parameters } },
-        }],
+        resourceTypeCapabilities: [
+          {
+            type: 'pg',
+            operations: {
+              create: { workflow: 'provision', parameters },
+              update: { workflow: 'update', parameters },
+              delete: { workflow: 'delete', parameters },
+            },
+          },
+        ],
       },
       workflows: [
         { name: 'provision', file: 'p.yaml', operation: 'create' },
@@ -34,7 +45,11 @@ function checkedProvider(): LoadedProvider {
         { name: 'delete', file: 'd.yaml', operation: 'delete' },
       ],
     },
-    workflows: new Map([['provision', { workflow: workflow('provision') }], ['update', { workflow: workflow('update') }], ['delete', { workflow: workflow('delete') }]]),
+    workflows: new Map([
+      ['provision', { workflow: workflow('provision') }],
+      ['update', { workflow: workflow('update') }],
+      ['delete', { workflow: workflow('delete') }],
+    ]),
   };
 }
 
@@ -70,7 +85,14 @@ describe('a submission is checked against the provider before anything is stored
       error: {
         code: 'SCORE_PROPERTIES_INVALID',
         message: `Score spec asks for what its providers cannot do: resources.db.params.size parameter 'size' must be one of "small", "medium", "large" (got "huge") (create workflow 'provision' of provider 'checked')`,
-        issues: [{ field: 'resources.db.params.size', line: 11, col: 13, message: `parameter 'size' must be one of "small", "medium", "large" (got "huge") (create workflow 'provision' of provider 'checked')` }],
+        issues: [
+          {
+            field: 'resources.db.params.size',
+            line: 11,
+            col: 13,
+            message: `parameter 'size' must be one of "small", "medium", "large" (got "huge") (create workflow 'provision' of provider 'checked')`,
+          },
+        ],
       },
     });
     expect(await env.store.listResources()).toEqual([]);
@@ -81,8 +103,18 @@ describe('a submission is checked against the provider before anything is stored
     const res = await submit(spec('a-very-long-shop', '  a-very-long-database-name:\n    type: pg\n'));
     expect(res.statusCode).toBe(422);
     expect(res.json().error.issues).toEqual([
-      { field: 'resources.a-very-long-database-name', line: 9, col: 5, message: `parameter 'db_name' must NOT have more than 20 characters (got "a-very-long-database-name") (create workflow 'provision' of provider 'checked')` },
-      { field: 'metadata.name', line: 3, col: 9, message: `parameter 'team_id' must NOT have more than 12 characters (got "a-very-long-shop") (create workflow 'provision' of provider 'checked')` },
+      {
+        field: 'resources.a-very-long-database-name',
+        line: 9,
+        col: 5,
+        message: `parameter 'db_name' must NOT have more than 20 characters (got "a-very-long-database-name") (create workflow 'provision' of provider 'checked')`,
+      },
+      {
+        field: 'metadata.name',
+        line: 3,
+        col: 9,
+        message: `parameter 'team_id' must NOT have more than 12 characters (got "a-very-long-shop") (create workflow 'provision' of provider 'checked')`,
+      },
     ]);
     expect(await env.store.listResources()).toEqual([]);
   });
@@ -96,7 +128,9 @@ describe('a submission is checked against the provider before anything is stored
     const before = (await env.services.specs.get('shop'))!;
     const res = await submit(spec('shop', '  db:\n    type: pg\n    params:\n      size: gigantic\n'));
     expect(res.statusCode).toBe(422);
-    expect(res.json().error.issues[0].message).toBe(`parameter 'size' must be one of "small", "medium", "large" (got "gigantic") (update workflow 'update' of provider 'checked')`);
+    expect(res.json().error.issues[0].message).toBe(
+      `parameter 'size' must be one of "small", "medium", "large" (got "gigantic") (update workflow 'update' of provider 'checked')`,
+    );
     const r = (await env.store.getResource(id))!;
     expect([r.state, r.pendingOperation, r.properties]).toEqual(['active', undefined, { size: 'small' }]);
     expect(await env.services.specs.get('shop')).toEqual(before);
@@ -111,7 +145,10 @@ describe('a submission is checked against the provider before anything is stored
     };
     const refused = await submit(spec('shop', '  db:\n    type: pg\n    params:\n      size: large\n'));
     expect(refused.statusCode).toBe(409);
-    expect(refused.json().error).toEqual({ code: 'INVALID_TRANSITION', message: "resource 'db' is updating; only an active resource with no pending work can be updated" });
+    expect(refused.json().error).toEqual({
+      code: 'INVALID_TRANSITION',
+      message: "resource 'db' is updating; only an active resource with no pending work can be updated",
+    });
     expect((await env.services.specs.get('shop'))!.spec.resources).toEqual({ db: { type: 'pg' } });
   });
 
@@ -121,14 +158,30 @@ describe('a submission is checked against the provider before anything is stored
     await env.move(id, 'provisioning', 'failed', { error: { code: 'STEP_FAILED', message: 'the operator refused', retryable: false } });
     const again = await submit(spec('shop', '  db:\n    type: pg\n'));
     expect(again.statusCode).toBe(202);
-    expect(again.json()).toEqual({ application: 'shop', changes: [], unchanged: [], failed: [{ name: 'db', id, operation: 'create', error: { code: 'STEP_FAILED', message: 'the operator refused' } }], waiting: [], warnings: [] });
+    expect(again.json()).toEqual({
+      application: 'shop',
+      changes: [],
+      unchanged: [],
+      failed: [{ name: 'db', id, operation: 'create', error: { code: 'STEP_FAILED', message: 'the operator refused' } }],
+      waiting: [],
+      warnings: [],
+    });
     // The corrected params are checked against the create workflow (the operation that runs again).
     const bad = await submit(spec('shop', '  db:\n    type: pg\n    params:\n      size: huge\n'));
     expect(bad.statusCode).toBe(422);
-    expect(bad.json().error.issues[0].message).toBe(`parameter 'size' must be one of "small", "medium", "large" (got "huge") (create workflow 'provision' of provider 'checked')`);
+    expect(bad.json().error.issues[0].message).toBe(
+      `parameter 'size' must be one of "small", "medium", "large" (got "huge") (create workflow 'provision' of provider 'checked')`,
+    );
     const fixed = await submit(spec('shop', '  db:\n    type: pg\n    params:\n      size: large\n'));
     expect(fixed.statusCode).toBe(202);
-    expect(fixed.json()).toEqual({ application: 'shop', changes: [{ action: 'update', name: 'db', type: 'pg', reason: 'params changed: size', id, state: 'provisioning' }], unchanged: [], failed: [], waiting: [], warnings: [] });
+    expect(fixed.json()).toEqual({
+      application: 'shop',
+      changes: [{ action: 'update', name: 'db', type: 'pg', reason: 'params changed: size', id, state: 'provisioning' }],
+      unchanged: [],
+      failed: [],
+      waiting: [],
+      warnings: [],
+    });
     expect((await env.store.getResource(id))!.properties).toEqual({ size: 'large' });
   });
 
@@ -141,19 +194,25 @@ describe('a submission is checked against the provider before anything is stored
     await env.move(id, 'terminating', 'failed', { error: { code: 'STEP_FAILED', message: 'stuck finalizer', retryable: false } });
     const res = await submit(spec('shop', '  db:\n    type: pg\n    params:\n      size: large\n'));
     expect(res.statusCode).toBe(409);
-    expect(res.json().error.message).toBe(`resource 'db' failed to be deleted and cannot be updated; retry the delete (POST /api/resources/${id}/retry), or remove the resource from the spec`);
+    expect(res.json().error.message).toBe(
+      `resource 'db' failed to be deleted and cannot be updated; retry the delete (POST /api/resources/${id}/retry), or remove the resource from the spec`,
+    );
   });
 });
 
-describe('limits and store failures answer with the user\'s or the store\'s status, not 500', () => {
+describe("limits and store failures answer with the user's or the store's status, not 500", () => {
   it('answers 422 at resources.<name>.params for params over the store limit', async () => {
     const body = {
-      apiVersion: 'score.dev/v1b1', metadata: { name: 'shop' }, containers: { main: { image: 'app:1' } },
+      apiVersion: 'score.dev/v1b1',
+      metadata: { name: 'shop' },
+      containers: { main: { image: 'app:1' } },
       resources: { db: { type: 'pg', params: { blob: 'x'.repeat(MAX_PROPERTIES_BYTES) } } },
     };
     const res = await app.inject({ method: 'POST', url: '/api/specs', headers: { authorization: `Bearer ${USER_TOKEN}` }, payload: body });
     expect(res.statusCode).toBe(422);
-    expect(res.json().error.issues).toEqual([{ field: 'resources.db.params', message: `are ${MAX_PROPERTIES_BYTES + '{"blob":""}'.length} bytes as JSON; the limit is ${MAX_PROPERTIES_BYTES}` }]);
+    expect(res.json().error.issues).toEqual([
+      { field: 'resources.db.params', message: `are ${MAX_PROPERTIES_BYTES + '{"blob":""}'.length} bytes as JSON; the limit is ${MAX_PROPERTIES_BYTES}` },
+    ]);
     expect(await env.store.listResources()).toEqual([]);
   });
 
@@ -185,13 +244,16 @@ describe('limits and store failures answer with the user\'s or the store\'s stat
     expect([other.statusCode, other.json().error.code]).toEqual([500, 'INTERNAL']);
   });
 
-  it('answers /healthz 503 without the store\'s detail and logs the detail', async () => {
+  it("answers /healthz 503 without the store's detail and logs the detail", async () => {
     env.store.listResources = async () => {
       throw new SqlStoreError('STORE_UNAVAILABLE', 'cannot reach PostgreSQL: connect ECONNREFUSED db-prod-7.internal:5432', { retryable: true });
     };
     const res = await app.inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(503);
-    expect(res.json()).toEqual({ status: 'unavailable', error: { code: 'STORE_UNAVAILABLE', message: 'the store is unavailable; the host log has the details' } });
+    expect(res.json()).toEqual({
+      status: 'unavailable',
+      error: { code: 'STORE_UNAVAILABLE', message: 'the store is unavailable; the host log has the details' },
+    });
     expect(res.body).not.toContain('db-prod-7');
     expect(env.logs.join('')).toContain('db-prod-7.internal:5432');
   });

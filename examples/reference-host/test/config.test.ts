@@ -39,7 +39,10 @@ describe('loadConfig', () => {
 
   it('reads the example configuration with tokens from the environment', () => {
     const file = resolve(__dirname, '../config.example.yaml');
-    const config = loadConfig({ file, env: { INNOMINATUS_ADMIN_TOKEN: TOKEN, INNOMINATUS_USER_TOKEN: 'user-token-0123456789abcdef', INNOMINATUS_ENCRYPTION_KEY: 'ab'.repeat(32) } });
+    const config = loadConfig({
+      file,
+      env: { INNOMINATUS_ADMIN_TOKEN: TOKEN, INNOMINATUS_USER_TOKEN: 'user-token-0123456789abcdef', INNOMINATUS_ENCRYPTION_KEY: 'ab'.repeat(32) },
+    });
     expect(config.providers).toEqual([
       { name: 'database-team', enabled: true, source: { type: 'filesystem', path: resolve(__dirname, '../../../providers/database-team') } },
     ]);
@@ -69,7 +72,10 @@ describe('loadConfig', () => {
 
   it('lets the environment and then the command line override the file', () => {
     const text = 'server:\n  port: 9000\nstore:\n  url: sqlite:/tmp/a.db\n';
-    const fromEnv = loadConfig({ text, env: { INNOMINATUS_PORT: '9100', INNOMINATUS_DATABASE_URL: 'postgres://u:p@db:5432/x', INNOMINATUS_ENCRYPTION_KEY: 'cd'.repeat(32) } });
+    const fromEnv = loadConfig({
+      text,
+      env: { INNOMINATUS_PORT: '9100', INNOMINATUS_DATABASE_URL: 'postgres://u:p@db:5432/x', INNOMINATUS_ENCRYPTION_KEY: 'cd'.repeat(32) },
+    });
     expect(fromEnv.server.port).toBe(9100);
     expect(fromEnv.store.kind).toBe('postgres');
     const fromCli = loadConfig({ text, env: { INNOMINATUS_PORT: '9100' }, overrides: { 'server.port': 0, 'store.url': 'sqlite:/tmp/b.db' } });
@@ -77,7 +83,7 @@ describe('loadConfig', () => {
     expect(fromCli.store).toEqual({ kind: 'sqlite', filename: '/tmp/b.db' });
   });
 
-  it('lets --simulate replace the file\'s kubeconfig access', () => {
+  it("lets --simulate replace the file's kubeconfig access", () => {
     const text = 'kubernetes:\n  kubeconfig: /etc/kube/config\n  context: prod\n';
     expect(loadConfig({ text, env: {}, overrides: { 'kubernetes.mode': 'simulate' } }).kubernetes).toEqual({ mode: 'simulate' });
     expect(issuesOf(() => loadConfig({ text: `${text}  mode: in-cluster\n`, env: {} }))).toEqual([
@@ -125,11 +131,16 @@ describe('loadConfig', () => {
 
   it('refuses a PostgreSQL URL that does not parse, naming store.url without its value', () => {
     const key = 'ab'.repeat(32);
-    const issues = issuesOf(() => loadConfig({ overrides: { 'store.url': 'postgres://u:s3cr3tpw@127.0.0.1:99999/db' }, env: { INNOMINATUS_ENCRYPTION_KEY: key } }));
-    expect(issues).toEqual([{
-      field: 'store.url',
-      message: 'is not a valid URL (expected postgres://user:password@host:port/database, with a port from 1 to 65535 and special characters in the password percent-encoded)',
-    }]);
+    const issues = issuesOf(() =>
+      loadConfig({ overrides: { 'store.url': 'postgres://u:s3cr3tpw@127.0.0.1:99999/db' }, env: { INNOMINATUS_ENCRYPTION_KEY: key } }),
+    );
+    expect(issues).toEqual([
+      {
+        field: 'store.url',
+        message:
+          'is not a valid URL (expected postgres://user:password@host:port/database, with a port from 1 to 65535 and special characters in the password percent-encoded)',
+      },
+    ]);
     expect(JSON.stringify(issues)).not.toContain('s3cr3tpw');
   });
 
@@ -151,7 +162,12 @@ describe('loadConfig', () => {
       { field: 'auth.tokens.2', message: "token 'c' has the same value as an earlier token", line: 6, col: 7 },
       { field: 'auth.tokens.3', message: 'needs exactly one of `token` or `tokenEnv`', line: 7, col: 7 },
       { field: 'providers.1.name', message: "provider 'p' is configured twice", line: 10, col: 13 },
-      { field: 'secrets.encryptionKey', message: 'is required with a PostgreSQL store, so that every replica can read the sensitive outputs the others stored', line: 1, col: 1 },
+      {
+        field: 'secrets.encryptionKey',
+        message: 'is required with a PostgreSQL store, so that every replica can read the sensitive outputs the others stored',
+        line: 1,
+        col: 1,
+      },
     ]);
   });
 

@@ -1,5 +1,15 @@
 import { Writable } from 'node:stream';
-import { createEngine, createOrchestrator, MemoryStore, ProviderRegistry, sensitive, type LoadedProvider, type ResourceRecord, type StateChange, type Workflow } from '@innominatus/core';
+import {
+  createEngine,
+  createOrchestrator,
+  MemoryStore,
+  ProviderRegistry,
+  sensitive,
+  type LoadedProvider,
+  type ResourceRecord,
+  type StateChange,
+  type Workflow,
+} from '@innominatus/core';
 import { createAuthenticator } from '../src/http/auth';
 import { EventHub } from '../src/event-hub';
 import type { HostServices } from '../src/host-services';
@@ -18,10 +28,16 @@ function workflow(name: string, outputs: Record<string, unknown> = {}): Workflow
 export function postgresProvider(): LoadedProvider {
   return {
     provider: {
-      apiVersion: 'v1', kind: 'Provider', metadata: { name: 'database-team', version: '1.0.0', description: 'PostgreSQL' },
+      apiVersion: 'v1',
+      kind: 'Provider',
+      metadata: { name: 'database-team', version: '1.0.0', description: 'PostgreSQL' },
       capabilities: {
         resourceTypeCapabilities: [
-          { type: 'postgres', classes: ['default', 'large'], operations: { create: { workflow: 'provision' }, update: { workflow: 'update' }, delete: { workflow: 'delete' } } },
+          {
+            type: 'postgres',
+            classes: ['default', 'large'],
+            operations: { create: { workflow: 'provision' }, update: { workflow: 'update' }, delete: { workflow: 'delete' } },
+          },
           { type: 'postgresql', aliasFor: 'postgres' },
         ],
       },
@@ -32,8 +48,28 @@ export function postgresProvider(): LoadedProvider {
       ],
     },
     workflows: new Map([
-      ['provision', { workflow: workflow('provision', { host: 'h', port: 5432, password: { value: 'p', sensitive: true }, connection_string: { value: 'c', sensitive: true } }) }],
-      ['update', { workflow: workflow('update', { host: 'h', port: 5432, password: { value: 'p', sensitive: true }, connection_string: { value: 'c', sensitive: true } }) }],
+      [
+        'provision',
+        {
+          workflow: workflow('provision', {
+            host: 'h',
+            port: 5432,
+            password: { value: 'p', sensitive: true },
+            connection_string: { value: 'c', sensitive: true },
+          }),
+        },
+      ],
+      [
+        'update',
+        {
+          workflow: workflow('update', {
+            host: 'h',
+            port: 5432,
+            password: { value: 'p', sensitive: true },
+            connection_string: { value: 'c', sensitive: true },
+          }),
+        },
+      ],
       ['delete', { workflow: workflow('delete') }],
     ]),
   };
@@ -44,7 +80,12 @@ export function fakeServices(bodyLimit = 64 * 1024) {
   const store = new MemoryStore();
   const hub = new EventHub();
   const logs: string[] = [];
-  const destination = new Writable({ write(chunk, _e, cb) { logs.push(chunk.toString()); cb(); } });
+  const destination = new Writable({
+    write(chunk, _e, cb) {
+      logs.push(chunk.toString());
+      cb();
+    },
+  });
   const registry = new ProviderRegistry().register(postgresProvider());
   const services: HostServices = {
     store,
@@ -53,7 +94,13 @@ export function fakeServices(bodyLimit = 64 * 1024) {
     registry,
     providers: [
       { name: 'database-team', enabled: true, status: 'registered', source: { type: 'filesystem', path: '/p/database-team' }, diagnostics: [] },
-      { name: 'broken', enabled: true, status: 'failed', source: { type: 'filesystem', path: '/p/broken' }, diagnostics: [{ severity: 'error', code: 'X', message: 'bad', file: 'provider.yaml', line: 3, col: 1 }] },
+      {
+        name: 'broken',
+        enabled: true,
+        status: 'failed',
+        source: { type: 'filesystem', path: '/p/broken' },
+        diagnostics: [{ severity: 'error', code: 'X', message: 'bad', file: 'provider.yaml', line: 3, col: 1 }],
+      },
     ],
     specs: new MemorySpecStore(),
     hub,
@@ -69,7 +116,17 @@ export function fakeServices(bodyLimit = 64 * 1024) {
   const move = async (id: string, from: ResourceRecord['state'], to: ResourceRecord['state'], set: StateChange['set'] = {}) => {
     const r = await store.transition(id, { from, to, reason: `test: ${from} -> ${to}`, set });
     if (!r) throw new Error(`cannot move ${id} from ${from}`);
-    hub.publish({ kind: 'resource', resourceId: id, application: r.application, name: r.name, type: r.type, from, to, reason: 'test', at: new Date().toISOString() });
+    hub.publish({
+      kind: 'resource',
+      resourceId: id,
+      application: r.application,
+      name: r.name,
+      type: r.type,
+      from,
+      to,
+      reason: 'test',
+      at: new Date().toISOString(),
+    });
     return r;
   };
   return { services, store, hub, logs, move };

@@ -43,7 +43,12 @@ async function activate(id: string) {
   await env.move(id, 'requested', 'provisioning');
   await env.move(id, 'provisioning', 'active', {
     pendingOperation: null,
-    outputs: { host: 'my-app-db.my-app.svc.cluster.local', port: 5432, password: sensitive(PASSWORD), connection_string: sensitive(`postgresql://app:${PASSWORD}@h/db`) },
+    outputs: {
+      host: 'my-app-db.my-app.svc.cluster.local',
+      port: 5432,
+      password: sensitive(PASSWORD),
+      connection_string: sensitive(`postgresql://app:${PASSWORD}@h/db`),
+    },
   });
 }
 
@@ -71,7 +76,9 @@ describe('authentication', () => {
     await submit();
     const res = await app.inject({ method: 'GET', url: '/api/specs/my-app/resolved?reveal=true', headers: user });
     expect(res.statusCode).toBe(403);
-    expect(res.json()).toEqual({ error: { code: 'FORBIDDEN', message: "revealing sensitive values (?reveal=true) needs the admin role; token 'dev' has role 'user'" } });
+    expect(res.json()).toEqual({
+      error: { code: 'FORBIDDEN', message: "revealing sensitive values (?reveal=true) needs the admin role; token 'dev' has role 'user'" },
+    });
   });
 });
 
@@ -81,8 +88,12 @@ describe('POST /api/specs', () => {
     expect(res.statusCode).toBe(202);
     const body = res.json();
     expect(body).toEqual({
-      application: 'my-app', changes: [{ action: 'create', name: 'db', type: 'postgres', reason: 'new in the spec', id: expect.any(String), state: 'requested' }],
-      unchanged: [], failed: [], waiting: [], warnings: [],
+      application: 'my-app',
+      changes: [{ action: 'create', name: 'db', type: 'postgres', reason: 'new in the spec', id: expect.any(String), state: 'requested' }],
+      unchanged: [],
+      failed: [],
+      waiting: [],
+      warnings: [],
     });
     const spec = await app.inject({ method: 'GET', url: '/api/specs/my-app', headers: user });
     expect(spec.json().spec.resources).toEqual({ db: { type: 'postgres', params: { size: 'small' } } });
@@ -106,7 +117,10 @@ describe('POST /api/specs', () => {
       } while (next);
       return pages;
     };
-    expect(await walk('type=postgres&limit=2')).toEqual([['app-1', 'app-2'], ['app-4', 'app-5']]);
+    expect(await walk('type=postgres&limit=2')).toEqual([
+      ['app-1', 'app-2'],
+      ['app-4', 'app-5'],
+    ]);
     expect(await walk('type=redis&limit=2')).toEqual([['app-0', 'app-3'], ['app-6']]);
     expect(await walk('limit=3')).toEqual([['app-0', 'app-1', 'app-2'], ['app-3', 'app-4', 'app-5'], ['app-6']]);
     // One store call per page, asking for one more than the page holds and the type itself.
@@ -117,10 +131,21 @@ describe('POST /api/specs', () => {
   it('shows a resource waiting out a retryable failure as retrying: next attempt, last error, since when', async () => {
     const id = (await submit()).json().changes[0].id;
     await env.move(id, 'requested', 'provisioning');
-    const error = { code: 'STEP_FAILED', message: "step 'apply' failed: connect ECONNREFUSED 127.0.0.1:6443", retryable: true, step: 'apply', since: '2026-12-01T10:00:00.000Z' };
+    const error = {
+      code: 'STEP_FAILED',
+      message: "step 'apply' failed: connect ECONNREFUSED 127.0.0.1:6443",
+      retryable: true,
+      step: 'apply',
+      since: '2026-12-01T10:00:00.000Z',
+    };
     await env.store.patchResource(id, {}, { attempts: 4, error, nextAttemptAt: '2026-12-01T10:00:15.000Z' });
     const body = (await app.inject({ method: 'GET', url: `/api/resources/${id}`, headers: user })).json();
-    expect(body.retrying).toEqual({ attempts: 4, nextAttemptAt: '2026-12-01T10:00:15.000Z', since: '2026-12-01T10:00:00.000Z', lastError: { code: 'STEP_FAILED', message: error.message } });
+    expect(body.retrying).toEqual({
+      attempts: 4,
+      nextAttemptAt: '2026-12-01T10:00:15.000Z',
+      since: '2026-12-01T10:00:00.000Z',
+      lastError: { code: 'STEP_FAILED', message: error.message },
+    });
     await env.store.patchResource(id, {}, { error: { ...error, retryable: false } });
     expect((await app.inject({ method: 'GET', url: `/api/resources/${id}`, headers: user })).json().retrying).toBeUndefined();
   });
@@ -155,7 +180,10 @@ describe('POST /api/specs', () => {
     };
     const res = await submit();
     expect(res.statusCode).toBe(409);
-    expect(res.json().error).toEqual({ code: 'RESOURCE_CONFLICT', message: "resource 'db' of application 'my-app' was just created by another request; submit the spec again" });
+    expect(res.json().error).toEqual({
+      code: 'RESOURCE_CONFLICT',
+      message: "resource 'db' of application 'my-app' was just created by another request; submit the spec again",
+    });
   });
 
   it('accepts JSON bodies', async () => {
@@ -174,7 +202,14 @@ describe('POST /api/specs', () => {
     const updated = await submit(SPEC.replace('size: small', 'size: medium'));
     expect(updated.json().changes).toEqual([{ action: 'update', name: 'db', type: 'postgres', reason: 'params changed: size', id, state: 'active' }]);
     expect((await env.store.getResource(id))!.pendingOperation).toBe('update');
-    expect((await submit(SPEC.replace('size: small', 'size: medium'))).json()).toEqual({ application: 'my-app', changes: [], unchanged: ['db'], failed: [], waiting: [], warnings: [] });
+    expect((await submit(SPEC.replace('size: small', 'size: medium'))).json()).toEqual({
+      application: 'my-app',
+      changes: [],
+      unchanged: ['db'],
+      failed: [],
+      waiting: [],
+      warnings: [],
+    });
     const cleared = await env.store.patchResource(id, {}, { pendingOperation: null });
     expect(cleared?.pendingOperation).toBeUndefined();
     const without = SPEC.split('resources:')[0]!.replace(/\n {6}DATABASE_URL.*\n {6}DB_HOST.*/, '\n      A: b');
@@ -182,7 +217,8 @@ describe('POST /api/specs', () => {
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error).toEqual({
       code: 'SPEC_PRUNE_REQUIRED',
-      message: "this spec would delete a resource of application 'my-app' with its data: 'db' (postgres): no longer in the spec. Submit again with ?prune=true to confirm, or ?dryRun=true to see the whole plan",
+      message:
+        "this spec would delete a resource of application 'my-app' with its data: 'db' (postgres): no longer in the spec. Submit again with ?prune=true to confirm, or ?dryRun=true to see the whole plan",
     });
     expect((await env.store.getResource(id))!.pendingOperation).toBeUndefined();
     const removed = await app.inject({ method: 'POST', url: '/api/specs?prune=true', headers: yaml, payload: without });
@@ -202,7 +238,14 @@ describe('POST /api/specs', () => {
     expect(res.json().error).toEqual({
       code: 'SCORE_INVALID',
       message: 'Score spec is too large after alias expansion',
-      issues: [{ field: '(document)', message: 'document expands to more than 1048576 bytes of text after alias expansion (at alias *big); the limit is 1048576', line: 10, col: 11 }],
+      issues: [
+        {
+          field: '(document)',
+          message: 'document expands to more than 1048576 bytes of text after alias expansion (at alias *big); the limit is 1048576',
+          line: 10,
+          col: 11,
+        },
+      ],
     });
     expect((await app.inject({ method: 'GET', url: '/api/specs', headers: user })).json()).toEqual({ specs: [] });
     expect(await env.store.listResources({ limit: 10 })).toEqual([]);
@@ -216,20 +259,24 @@ describe('POST /api/specs', () => {
 
     const noName = await submit(SPEC.replace('  name: my-app\n', '  labels: {}\n'));
     expect(noName.json().error).toEqual({
-      code: 'SCORE_INVALID', message: 'Score spec is invalid: metadata.name is required',
+      code: 'SCORE_INVALID',
+      message: 'Score spec is invalid: metadata.name is required',
       issues: [{ field: 'metadata.name', message: 'is required', line: 3, col: 3 }],
     });
 
     const unserved = await submit(SPEC.replace('type: postgres', 'type: mongodb'));
     expect(unserved.statusCode).toBe(422);
     expect(unserved.json().error).toEqual({
-      code: 'SCORE_TYPE_UNSERVED', message: "no provider serves resource type 'mongodb'",
+      code: 'SCORE_TYPE_UNSERVED',
+      message: "no provider serves resource type 'mongodb'",
       issues: [{ field: 'resources.db.type', message: "no provider serves resource type 'mongodb'; served types: postgres, postgresql", line: 12, col: 11 }],
     });
 
     const placeholder = await submit(SPEC.replace('${resources.db.host}', '${resources.db.hostname}'));
     expect(placeholder.json().error.code).toBe('PLACEHOLDER_UNKNOWN');
-    expect(placeholder.json().error.issues[0].message).toBe("unknown placeholder '${resources.db.hostname}': resource 'db' (type postgres) has no output 'hostname'; it has: host, port, password, connection_string");
+    expect(placeholder.json().error.issues[0].message).toBe(
+      "unknown placeholder '${resources.db.hostname}': resource 'db' (type postgres) has no output 'hostname'; it has: host, port, password, connection_string",
+    );
     expect(await env.store.listResources()).toEqual([]);
   });
 
@@ -240,34 +287,60 @@ describe('POST /api/specs', () => {
   });
 
   it('answers a body it cannot read with its own codes, saying where the JSON breaks', async () => {
-    const post = (body: string, contentType: string) => app.inject({ method: 'POST', url: '/api/specs', headers: { ...user, 'content-type': contentType }, payload: body });
+    const post = (body: string, contentType: string) =>
+      app.inject({ method: 'POST', url: '/api/specs', headers: { ...user, 'content-type': contentType }, payload: body });
     const cut = await post('{"apiVersion": ', 'application/json');
     expect(cut.statusCode).toBe(400);
-    expect(cut.json()).toEqual({ error: {
-      code: 'BODY_INVALID', message: 'request body is not valid JSON (content-type is application/json): unexpected end of input at line 1, column 16',
-      issues: [{ field: '(body)', message: 'is not valid JSON: unexpected end of input', line: 1, col: 16 }],
-    } });
+    expect(cut.json()).toEqual({
+      error: {
+        code: 'BODY_INVALID',
+        message: 'request body is not valid JSON (content-type is application/json): unexpected end of input at line 1, column 16',
+        issues: [{ field: '(body)', message: 'is not valid JSON: unexpected end of input', line: 1, col: 16 }],
+      },
+    });
     const unquoted = await post('{\n  "apiVersion": "score.dev/v1b1",\n  "metadata": {name: "x"}\n}', 'application/json; charset=utf-8');
     expect(unquoted.statusCode).toBe(400);
-    expect(unquoted.json().error.message).toBe("request body is not valid JSON (content-type is application/json): expected property name or '}' at line 3, column 16");
+    expect(unquoted.json().error.message).toBe(
+      "request body is not valid JSON (content-type is application/json): expected property name or '}' at line 3, column 16",
+    );
     // V8 quotes the body in this message; the answer does not.
     const bare = await post('{"token": SECRETVALUE-123}', 'application/json');
-    expect(bare.json()).toEqual({ error: {
-      code: 'BODY_INVALID', message: "request body is not valid JSON (content-type is application/json): unexpected token 'S'",
-      issues: [{ field: '(body)', message: "is not valid JSON: unexpected token 'S'" }],
-    } });
+    expect(bare.json()).toEqual({
+      error: {
+        code: 'BODY_INVALID',
+        message: "request body is not valid JSON (content-type is application/json): unexpected token 'S'",
+        issues: [{ field: '(body)', message: "is not valid JSON: unexpected token 'S'" }],
+      },
+    });
     const empty = await post('', 'application/json');
     expect(empty.statusCode).toBe(400);
-    expect(empty.json()).toEqual({ error: { code: 'BODY_INVALID', message: 'request body is empty, but content-type is application/json', issues: [{ field: '(body)', message: 'is empty' }] } });
+    expect(empty.json()).toEqual({
+      error: {
+        code: 'BODY_INVALID',
+        message: 'request body is empty, but content-type is application/json',
+        issues: [{ field: '(body)', message: 'is empty' }],
+      },
+    });
     const poisoned = await post('{"__proto__": {"admin": true}}', 'application/json');
     expect(poisoned.statusCode).toBe(400);
     expect(poisoned.json().error.message).toBe("request body is refused: it holds a '__proto__' or 'constructor.prototype' key");
     const short = await app.inject({ method: 'POST', url: '/api/specs', headers: { ...yaml, 'content-length': '200' }, payload: 'a: 1' });
     expect(short.statusCode).toBe(400);
-    expect(short.json()).toEqual({ error: { code: 'BODY_INVALID', message: 'request body is not as long as its content-length header says', issues: [{ field: '(body)', message: 'does not match content-length' }] } });
+    expect(short.json()).toEqual({
+      error: {
+        code: 'BODY_INVALID',
+        message: 'request body is not as long as its content-length header says',
+        issues: [{ field: '(body)', message: 'does not match content-length' }],
+      },
+    });
     const xml = await post('<score/>', 'application/xml');
     expect(xml.statusCode).toBe(415);
-    expect(xml.json()).toEqual({ error: { code: 'BODY_UNSUPPORTED_TYPE', message: "content-type 'application/xml' is not accepted; send YAML (application/yaml or text/plain) or JSON (application/json)" } });
+    expect(xml.json()).toEqual({
+      error: {
+        code: 'BODY_UNSUPPORTED_TYPE',
+        message: "content-type 'application/xml' is not accepted; send YAML (application/yaml or text/plain) or JSON (application/json)",
+      },
+    });
     expect(await env.store.listResources()).toEqual([]);
   });
 });
@@ -282,13 +355,20 @@ describe('resources and resolution', () => {
 
     const detail = await app.inject({ method: 'GET', url: `/api/resources/${id}`, headers: user });
     expect(detail.json()).toMatchObject({
-      id, application: 'my-app', name: 'db', type: 'postgres', state: 'active',
+      id,
+      application: 'my-app',
+      name: 'db',
+      type: 'postgres',
+      state: 'active',
       outputs: { host: 'my-app-db.my-app.svc.cluster.local', port: 5432, password: '***', connection_string: '***' },
     });
     expect(detail.json().history.map((h: { to: string }) => h.to)).toEqual(['requested', 'provisioning', 'active']);
 
     const resolved = await app.inject({ method: 'GET', url: '/api/specs/my-app/resolved', headers: user });
-    expect(resolved.json().containers.main.variables).toEqual({ DATABASE_URL: `secret://${id}/connection_string`, DB_HOST: 'my-app-db.my-app.svc.cluster.local' });
+    expect(resolved.json().containers.main.variables).toEqual({
+      DATABASE_URL: `secret://${id}/connection_string`,
+      DB_HOST: 'my-app-db.my-app.svc.cluster.local',
+    });
     const revealed = await app.inject({ method: 'GET', url: '/api/specs/my-app/resolved?reveal=true', headers: admin });
     expect(revealed.json().containers.main.variables.DATABASE_URL).toBe(`postgresql://app:${PASSWORD}@h/db`);
     expect(revealed.headers['cache-control']).toBe('no-store');
@@ -298,7 +378,9 @@ describe('resources and resolution', () => {
     expect((await app.inject({ method: 'GET', url: '/api/resources?type=s3', headers: user })).json()).toEqual({ resources: [] });
     const badState = await app.inject({ method: 'GET', url: '/api/resources?state=sleeping', headers: user });
     expect(badState.statusCode).toBe(400);
-    expect(badState.json().error.issues).toEqual([{ field: 'query.state', message: 'must be one of requested, provisioning, active, updating, terminating, terminated, failed' }]);
+    expect(badState.json().error.issues).toEqual([
+      { field: 'query.state', message: 'must be one of requested, provisioning, active, updating, terminating, terminated, failed' },
+    ]);
 
     for (const url of ['/api/resources', `/api/resources/${id}`, '/api/specs/my-app', '/api/specs/my-app/resolved']) {
       const body = (await app.inject({ method: 'GET', url, headers: admin })).body;
@@ -318,7 +400,9 @@ describe('resources and resolution', () => {
     const missing = await app.inject({ method: 'GET', url: '/api/resources/nope', headers: user });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toEqual({ error: { code: 'RESOURCE_NOT_FOUND', message: "no resource with id 'nope'" } });
-    expect((await app.inject({ method: 'GET', url: '/api/nothing', headers: user })).json()).toEqual({ error: { code: 'NOT_FOUND', message: 'no route GET /api/nothing' } });
+    expect((await app.inject({ method: 'GET', url: '/api/nothing', headers: user })).json()).toEqual({
+      error: { code: 'NOT_FOUND', message: 'no route GET /api/nothing' },
+    });
   });
 
   it('deletes a spec: every resource, then the spec', async () => {
@@ -337,11 +421,23 @@ describe('providers, metrics, events', () => {
     const res = await app.inject({ method: 'GET', url: '/api/providers', headers: user });
     const [db, broken] = res.json().providers;
     expect(db).toMatchObject({
-      name: 'database-team', status: 'registered', version: '1.0.0', resourceTypes: ['postgres', 'postgresql'],
-      capabilities: [{ type: 'postgres', classes: ['default', 'large'], operations: { create: 'provision', update: 'update', delete: 'delete' } }, { type: 'postgresql', aliasFor: 'postgres', operations: {} }],
+      name: 'database-team',
+      status: 'registered',
+      version: '1.0.0',
+      resourceTypes: ['postgres', 'postgresql'],
+      capabilities: [
+        { type: 'postgres', classes: ['default', 'large'], operations: { create: 'provision', update: 'update', delete: 'delete' } },
+        { type: 'postgresql', aliasFor: 'postgres', operations: {} },
+      ],
     });
     expect(db.workflows.map((w: { name: string }) => w.name)).toEqual(['provision', 'update', 'delete']);
-    expect(broken).toEqual({ name: 'broken', enabled: true, status: 'failed', source: { type: 'filesystem', path: '/p/broken' }, diagnostics: [{ severity: 'error', code: 'X', message: 'bad', file: 'provider.yaml', line: 3, col: 1 }] });
+    expect(broken).toEqual({
+      name: 'broken',
+      enabled: true,
+      status: 'failed',
+      source: { type: 'filesystem', path: '/p/broken' },
+      diagnostics: [{ severity: 'error', code: 'X', message: 'bad', file: 'provider.yaml', line: 3, col: 1 }],
+    });
   });
 
   it('serves Prometheus metrics with queue depth and detection latency', async () => {
@@ -366,15 +462,23 @@ describe('providers, metrics, events', () => {
     let text = '';
     while (!text.includes('"to":"active"')) text += new TextDecoder().decode((await reader.read()).value);
     controller.abort();
-    const events = text.split('\n\n').filter((b) => b.includes('data: ')).map((b) => JSON.parse(b.split('data: ')[1]!));
-    expect(events.map((e) => [e.kind, e.to])).toEqual([['resource', 'provisioning'], ['resource', 'active']]);
+    const events = text
+      .split('\n\n')
+      .filter((b) => b.includes('data: '))
+      .map((b) => JSON.parse(b.split('data: ')[1]!));
+    expect(events.map((e) => [e.kind, e.to])).toEqual([
+      ['resource', 'provisioning'],
+      ['resource', 'active'],
+    ]);
     expect(text).not.toContain(PASSWORD);
   });
 
   it('refuses event streams beyond the limit with 503', async () => {
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     const controller = new AbortController();
-    const streams = await Promise.all(Array.from({ length: MAX_EVENT_STREAMS }, () => fetch(`${address}/api/events`, { headers: user, signal: controller.signal })));
+    const streams = await Promise.all(
+      Array.from({ length: MAX_EVENT_STREAMS }, () => fetch(`${address}/api/events`, { headers: user, signal: controller.signal })),
+    );
     expect(streams.every((r) => r.status === 200)).toBe(true);
     const refused = await fetch(`${address}/api/events`, { headers: user });
     expect(refused.status).toBe(503);

@@ -45,33 +45,49 @@ describe('errors answered before a route, in the documented shape', () => {
   it('refuses a request line without an HTTP version (HTTP/0.9), which Node lets through', async () => {
     expect(await send('GET /healthz\r\n\r\n')).toEqual({
       status: 400,
-      body: { error: { code: 'REQUEST_MALFORMED', message: "HTTP/0.9 is not accepted; send HTTP/1.1 (a request line ends with its version: 'GET /healthz HTTP/1.1')" } },
+      body: {
+        error: {
+          code: 'REQUEST_MALFORMED',
+          message: "HTTP/0.9 is not accepted; send HTTP/1.1 (a request line ends with its version: 'GET /healthz HTTP/1.1')",
+        },
+      },
     });
   });
 
   it('refuses HTTP/1.1 without a Host header', async () => {
-    expect(await send('GET /healthz HTTP/1.1\r\n\r\n')).toEqual({ status: 400, body: { error: { code: 'REQUEST_MALFORMED', message: 'an HTTP/1.1 request must have a Host header' } } });
+    expect(await send('GET /healthz HTTP/1.1\r\n\r\n')).toEqual({
+      status: 400,
+      body: { error: { code: 'REQUEST_MALFORMED', message: 'an HTTP/1.1 request must have a Host header' } },
+    });
   });
 
   it('answers 400 for bytes that are not an HTTP request', async () => {
-    expect(await send('BLAH\r\n\r\n')).toEqual({ status: 400, body: { error: { code: 'REQUEST_MALFORMED', message: 'the request is not valid HTTP/1.1 (HPE_INVALID_METHOD)' } } });
+    expect(await send('BLAH\r\n\r\n')).toEqual({
+      status: 400,
+      body: { error: { code: 'REQUEST_MALFORMED', message: 'the request is not valid HTTP/1.1 (HPE_INVALID_METHOD)' } },
+    });
   });
 
   it('answers 431 for headers over the limit', async () => {
     expect(await send(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)).toEqual({
-      status: 431, body: { error: { code: 'HEADERS_TOO_LARGE', message: 'the request headers are larger than the server accepts' } },
+      status: 431,
+      body: { error: { code: 'HEADERS_TOO_LARGE', message: 'the request headers are larger than the server accepts' } },
     });
   });
 
   it('answers 414 for a path parameter over the length limit', async () => {
     const path = `/api/resources/${'a'.repeat(200)}`;
     expect(await send(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`)).toEqual({
-      status: 414, body: { error: { code: 'URI_TOO_LONG', message: `a path segment of '${path.slice(0, 100)}...' is longer than the server accepts` } },
+      status: 414,
+      body: { error: { code: 'URI_TOO_LONG', message: `a path segment of '${path.slice(0, 100)}...' is longer than the server accepts` } },
     });
   });
 
   it('answers 400 for a URL that does not decode', async () => {
-    expect(await send('GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n')).toEqual({ status: 400, body: { error: { code: 'REQUEST_MALFORMED', message: "the URL '/%zz' does not decode (a bad %-escape?)" } } });
+    expect(await send('GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n')).toEqual({
+      status: 400,
+      body: { error: { code: 'REQUEST_MALFORMED', message: "the URL '/%zz' does not decode (a bad %-escape?)" } },
+    });
   });
 
   it('still answers a well-formed HTTP/1.0 and HTTP/1.1 request', async () => {

@@ -23,6 +23,8 @@ describe('the instance id (lease owner name)', () => {
 
   it('is read from orchestrator.instanceId or INNOMINATUS_INSTANCE_ID, and a bad one names the field', () => {
     expect(loadConfig({ env: { INNOMINATUS_INSTANCE_ID: 'host-1' } }).orchestrator.instanceId).toBe('host-1');
-    expect(() => loadConfig({ env: { INNOMINATUS_INSTANCE_ID: 'has space' } })).toThrow(/orchestrator\.instanceId.*must be a name such as host-1 or the pod name/);
+    expect(() => loadConfig({ env: { INNOMINATUS_INSTANCE_ID: 'has space' } })).toThrow(
+      /orchestrator\.instanceId.*must be a name such as host-1 or the pod name/,
+    );
   });
 });

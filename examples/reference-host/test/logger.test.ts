@@ -6,7 +6,12 @@ import { createLogger } from '../src/logger';
 describe('createLogger', () => {
   it('redacts sensitive values, secret-named fields, authorization headers and configured secrets', () => {
     const lines: string[] = [];
-    const destination = new Writable({ write(chunk, _e, cb) { lines.push(chunk.toString()); cb(); } });
+    const destination = new Writable({
+      write(chunk, _e, cb) {
+        lines.push(chunk.toString());
+        cb();
+      },
+    });
     const logger = createLogger({ level: 'info', destination, secrets: ['tok-0123456789abcdef'] });
     logger.info({ outputs: { host: 'h', password: sensitive('pw-s3cret-value') } }, 'outputs');
     logger.info({ config: { password: 'plain-password-1', token: 'plain-token-22' } }, 'fields');

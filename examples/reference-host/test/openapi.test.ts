@@ -26,16 +26,34 @@ describe('GET /openapi.json', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info).toMatchObject({ title: 'innominatus reference host', version: '1.0.0' });
     expect(Object.keys(doc.paths).sort()).toEqual([
-      '/api/applications', '/api/events', '/api/graph/{app}', '/api/providers', '/api/resources', '/api/resources/{id}', '/api/resources/{id}/outputs', '/api/resources/{id}/retry',
-      '/api/resources/{id}/runs', '/api/specs', '/api/specs/{name}', '/api/specs/{name}/resolved', '/api/whoami', '/api/workflows', '/api/workflows/{id}', '/healthz', '/metrics', '/ready',
+      '/api/applications',
+      '/api/events',
+      '/api/graph/{app}',
+      '/api/providers',
+      '/api/resources',
+      '/api/resources/{id}',
+      '/api/resources/{id}/outputs',
+      '/api/resources/{id}/retry',
+      '/api/resources/{id}/runs',
+      '/api/specs',
+      '/api/specs/{name}',
+      '/api/specs/{name}/resolved',
+      '/api/whoami',
+      '/api/workflows',
+      '/api/workflows/{id}',
+      '/healthz',
+      '/metrics',
+      '/ready',
     ]);
     expect(doc.paths['/api/workflows'].get.security).toEqual([{ bearer: [] }]);
     expect(doc.paths['/ready'].get.security).toBeUndefined();
     expect(doc.components.securitySchemes).toEqual({ bearer: { type: 'http', scheme: 'bearer' } });
-    expect(doc.paths['/api/graph/{app}'].get.parameters).toEqual(expect.arrayContaining([
-      { schema: { enum: ['json', 'mermaid', 'dot'], default: 'json' }, in: 'query', name: 'format', required: false },
-      { schema: { type: 'string', pattern: '^[a-z]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 }, in: 'path', name: 'app', required: true },
-    ]));
+    expect(doc.paths['/api/graph/{app}'].get.parameters).toEqual(
+      expect.arrayContaining([
+        { schema: { enum: ['json', 'mermaid', 'dot'], default: 'json' }, in: 'query', name: 'format', required: false },
+        { schema: { type: 'string', pattern: '^[a-z]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 }, in: 'path', name: 'app', required: true },
+      ]),
+    );
   });
 
   it('describes the answers of the operator routes as they are sent', async () => {
@@ -44,8 +62,31 @@ describe('GET /openapi.json', () => {
     const id = created.json().changes[0].id as string;
     const runId = runIdFor(id, 'create', 1);
     await env.move(id, 'requested', 'provisioning', { runId });
-    await env.store.createRun({ runId, workflow: { apiVersion: 'innominatus.io/v1', kind: 'Workflow', metadata: { name: 'provision' }, steps: [{ name: 'a', type: 'kubernetes-apply' }] } as never, parameters: {}, context: {}, status: 'running', attempt: 1, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
-    await env.store.putStep({ runId, index: 0, name: 'a', type: 'kubernetes-apply', status: 'succeeded', attempt: 1, startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:01.000Z' });
+    await env.store.createRun({
+      runId,
+      workflow: {
+        apiVersion: 'innominatus.io/v1',
+        kind: 'Workflow',
+        metadata: { name: 'provision' },
+        steps: [{ name: 'a', type: 'kubernetes-apply' }],
+      } as never,
+      parameters: {},
+      context: {},
+      status: 'running',
+      attempt: 1,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    });
+    await env.store.putStep({
+      runId,
+      index: 0,
+      name: 'a',
+      type: 'kubernetes-apply',
+      status: 'succeeded',
+      attempt: 1,
+      startedAt: '2026-01-01T00:00:00.000Z',
+      endedAt: '2026-01-01T00:00:01.000Z',
+    });
     const calls: [string, string, string][] = [
       ['GET', '/api/applications', '/api/applications'],
       ['GET', '/api/workflows', '/api/workflows'],

@@ -20,8 +20,14 @@ resources:
 const user = { authorization: `Bearer ${USER_TOKEN}` };
 
 const WORKFLOW: Workflow = {
-  apiVersion: 'innominatus.io/v1', kind: 'Workflow', metadata: { name: 'provision-postgres' },
-  steps: [{ name: 'create-cluster', type: 'kubernetes-apply' }, { name: 'wait-for-database', type: 'wait-for-condition' }, { name: 'get-credentials', type: 'read-secret' }],
+  apiVersion: 'innominatus.io/v1',
+  kind: 'Workflow',
+  metadata: { name: 'provision-postgres' },
+  steps: [
+    { name: 'create-cluster', type: 'kubernetes-apply' },
+    { name: 'wait-for-database', type: 'wait-for-condition' },
+    { name: 'get-credentials', type: 'read-secret' },
+  ],
 } as Workflow;
 
 let env: ReturnType<typeof fakeServices>;
@@ -44,10 +50,34 @@ async function submit(body = SPEC) {
 async function startRun(id: string, second: 'running' | 'failed' = 'running') {
   const runId = runIdFor(id, 'create', 1);
   await env.move(id, 'requested', 'provisioning', { runId });
-  await env.store.createRun({ runId, workflow: WORKFLOW, parameters: {}, context: {}, status: second === 'failed' ? 'failed' : 'running', attempt: 1, createdAt: '2026-01-01T10:00:00.000Z', updatedAt: '2026-01-01T10:00:03.000Z' });
-  await env.store.putStep({ runId, index: 0, name: 'create-cluster', type: 'kubernetes-apply', status: 'succeeded', attempt: 1, startedAt: '2026-01-01T10:00:00.000Z', endedAt: '2026-01-01T10:00:01.250Z' });
+  await env.store.createRun({
+    runId,
+    workflow: WORKFLOW,
+    parameters: {},
+    context: {},
+    status: second === 'failed' ? 'failed' : 'running',
+    attempt: 1,
+    createdAt: '2026-01-01T10:00:00.000Z',
+    updatedAt: '2026-01-01T10:00:03.000Z',
+  });
   await env.store.putStep({
-    runId, index: 1, name: 'wait-for-database', type: 'wait-for-condition', status: second, attempt: 2, startedAt: '2026-01-01T10:00:01.300Z',
+    runId,
+    index: 0,
+    name: 'create-cluster',
+    type: 'kubernetes-apply',
+    status: 'succeeded',
+    attempt: 1,
+    startedAt: '2026-01-01T10:00:00.000Z',
+    endedAt: '2026-01-01T10:00:01.250Z',
+  });
+  await env.store.putStep({
+    runId,
+    index: 1,
+    name: 'wait-for-database',
+    type: 'wait-for-condition',
+    status: second,
+    attempt: 2,
+    startedAt: '2026-01-01T10:00:01.300Z',
     ...(second === 'failed' ? { endedAt: '2026-01-01T10:00:03.000Z', error: { code: 'K8S_CONDITION_FAILED', message: 'observed status: CreateFailed' } } : {}),
   });
   return runId;
@@ -60,7 +90,12 @@ describe('GET /api/applications', () => {
     await env.move(id, 'requested', 'provisioning');
     const res = await app.inject({ method: 'GET', url: '/api/applications', headers: user });
     const [entry] = res.json().applications;
-    expect(entry).toEqual({ name: 'my-app', submittedAt: entry.submittedAt, resources: [{ id, name: 'db', type: 'postgres', state: 'provisioning' }], states: { provisioning: 1 } });
+    expect(entry).toEqual({
+      name: 'my-app',
+      submittedAt: entry.submittedAt,
+      resources: [{ id, name: 'db', type: 'postgres', state: 'provisioning' }],
+      states: { provisioning: 1 },
+    });
     expect(Number.isNaN(Date.parse(entry.submittedAt))).toBe(false);
     expect((await app.inject({ method: 'GET', url: '/api/applications' })).statusCode).toBe(401);
   });
@@ -70,15 +105,52 @@ describe('GET /api/workflows', () => {
   it('lists current runs with steps, durations and progress messages, and shows one by id', async () => {
     const id = await submit();
     const runId = await startRun(id);
-    env.hub.publish({ kind: 'step', runId, resourceId: id, step: 'wait-for-database', stepType: 'wait-for-condition', status: 'progress', message: 'PostgresClusterStatus: Creating', at: '2026-01-01T10:00:02.000Z' });
+    env.hub.publish({
+      kind: 'step',
+      runId,
+      resourceId: id,
+      step: 'wait-for-database',
+      stepType: 'wait-for-condition',
+      status: 'progress',
+      message: 'PostgresClusterStatus: Creating',
+      at: '2026-01-01T10:00:02.000Z',
+    });
     const list = await app.inject({ method: 'GET', url: '/api/workflows?application=my-app', headers: user });
     expect(list.statusCode).toBe(200);
     const run = {
-      id: runId, resourceId: id, application: 'my-app', resource: 'db', type: 'postgres', operation: 'create', generation: 1, workflow: 'provision-postgres',
-      status: 'running', attempt: 1, createdAt: '2026-01-01T10:00:00.000Z', updatedAt: '2026-01-01T10:00:03.000Z',
+      id: runId,
+      resourceId: id,
+      application: 'my-app',
+      resource: 'db',
+      type: 'postgres',
+      operation: 'create',
+      generation: 1,
+      workflow: 'provision-postgres',
+      status: 'running',
+      attempt: 1,
+      createdAt: '2026-01-01T10:00:00.000Z',
+      updatedAt: '2026-01-01T10:00:03.000Z',
       steps: [
-        { index: 0, name: 'create-cluster', type: 'kubernetes-apply', status: 'succeeded', attempt: 1, startedAt: '2026-01-01T10:00:00.000Z', endedAt: '2026-01-01T10:00:01.250Z', durationMs: 1250, progress: [] },
-        { index: 1, name: 'wait-for-database', type: 'wait-for-condition', status: 'running', attempt: 2, startedAt: '2026-01-01T10:00:01.300Z', progress: [{ at: '2026-01-01T10:00:02.000Z', message: 'PostgresClusterStatus: Creating' }] },
+        {
+          index: 0,
+          name: 'create-cluster',
+          type: 'kubernetes-apply',
+          status: 'succeeded',
+          attempt: 1,
+          startedAt: '2026-01-01T10:00:00.000Z',
+          endedAt: '2026-01-01T10:00:01.250Z',
+          durationMs: 1250,
+          progress: [],
+        },
+        {
+          index: 1,
+          name: 'wait-for-database',
+          type: 'wait-for-condition',
+          status: 'running',
+          attempt: 2,
+          startedAt: '2026-01-01T10:00:01.300Z',
+          progress: [{ at: '2026-01-01T10:00:02.000Z', message: 'PostgresClusterStatus: Creating' }],
+        },
       ],
     };
     expect(list.json()).toEqual({ workflows: [run] });
@@ -151,7 +223,13 @@ describe('GET /api/graph/:app', () => {
   it('shows the create workflow a resource will run before it has a run, and 404 for an unknown application', async () => {
     const id = await submit();
     const graph = (await app.inject({ method: 'GET', url: '/api/graph/my-app', headers: user })).json();
-    expect(graph.nodes.find((n: { id: string }) => n.id === `workflow:${id}`)).toEqual({ id: `workflow:${id}`, kind: 'workflow', label: 'provision (db)', state: 'pending', detail: 'create' });
+    expect(graph.nodes.find((n: { id: string }) => n.id === `workflow:${id}`)).toEqual({
+      id: `workflow:${id}`,
+      kind: 'workflow',
+      label: 'provision (db)',
+      state: 'pending',
+      detail: 'create',
+    });
     const missing = await app.inject({ method: 'GET', url: '/api/graph/nope', headers: user });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toEqual({ error: { code: 'APPLICATION_NOT_FOUND', message: "no application named 'nope'" } });
@@ -174,7 +252,14 @@ describe('GET /ready', () => {
     expect((await app.inject({ method: 'GET', url: '/ready' })).json()).toEqual({ status: 'ready', checks: { store: 'ok' } });
     await app.close();
     env = fakeServices();
-    env.services.readiness = [{ name: 'kubernetes', check: async () => { throw new Error('connect ECONNREFUSED 10.0.0.1:6443'); } }];
+    env.services.readiness = [
+      {
+        name: 'kubernetes',
+        check: async () => {
+          throw new Error('connect ECONNREFUSED 10.0.0.1:6443');
+        },
+      },
+    ];
     app = createServer(env.services);
     const res = await app.inject({ method: 'GET', url: '/ready' });
     expect(res.statusCode).toBe(503);
@@ -218,8 +303,16 @@ describe('signing in, revealing outputs, and the delete plan', () => {
     await env.move(id, 'provisioning', 'active', { pendingOperation: null });
     const plan = await app.inject({ method: 'DELETE', url: '/api/specs/my-app?dryRun=true', headers: user });
     expect(plan.statusCode).toBe(200);
-    expect(plan.json()).toEqual({ application: 'my-app', dryRun: true, changes: [{ action: 'delete', name: 'db', type: 'postgres', reason: 'the spec was deleted', id, state: 'active' }], unchanged: [], failed: [], waiting: [], warnings: [] });
-    expect((await env.store.getResource(id))).toMatchObject({ state: 'active' });
+    expect(plan.json()).toEqual({
+      application: 'my-app',
+      dryRun: true,
+      changes: [{ action: 'delete', name: 'db', type: 'postgres', reason: 'the spec was deleted', id, state: 'active' }],
+      unchanged: [],
+      failed: [],
+      waiting: [],
+      warnings: [],
+    });
+    expect(await env.store.getResource(id)).toMatchObject({ state: 'active' });
     expect((await env.store.getResource(id))!.pendingOperation).toBeUndefined();
     expect((await app.inject({ method: 'GET', url: '/api/specs/my-app', headers: user })).statusCode).toBe(200);
   });

@@ -39,7 +39,8 @@ async function sql<T extends pg.QueryResultRow>(url: string, text: string): Prom
 }
 
 const specOf = (name: string, image: string): StoredSpec => ({
-  name, submittedAt: '2026-01-01T00:00:00.000Z',
+  name,
+  submittedAt: '2026-01-01T00:00:00.000Z',
   spec: { apiVersion: 'score.dev/v1b1', metadata: { name }, containers: { main: { image } } },
 });
 
@@ -87,10 +88,12 @@ describe('PostgresSpecStore', () => {
   it('writes nothing from a section that throws', async () => {
     const url = await freshDatabase();
     const s = await open(url);
-    await expect(s.withLock('shop', async (tx) => {
-      await tx.put(specOf('shop', 'x'));
-      throw new Error('refused');
-    })).rejects.toThrow('refused');
+    await expect(
+      s.withLock('shop', async (tx) => {
+        await tx.put(specOf('shop', 'x'));
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
     expect(await s.get('shop')).toBeUndefined();
   });
 
@@ -110,12 +113,25 @@ describe('openStores', () => {
   it('closes the resource store when the spec store cannot open', async () => {
     const url = await freshDatabase();
     // An event trigger refuses the spec table only, so the resource store opens and the spec store does not.
-    await sql(url, `CREATE FUNCTION refuse_spec_table() RETURNS event_trigger LANGUAGE plpgsql AS $$
-      BEGIN IF current_query() LIKE '%innominatus_host_specs%' THEN RAISE EXCEPTION 'no innominatus_host_specs here'; END IF; END $$`);
+    await sql(
+      url,
+      `CREATE FUNCTION refuse_spec_table() RETURNS event_trigger LANGUAGE plpgsql AS $$
+      BEGIN IF current_query() LIKE '%innominatus_host_specs%' THEN RAISE EXCEPTION 'no innominatus_host_specs here'; END IF; END $$`,
+    );
     await sql(url, "CREATE EVENT TRIGGER refuse_spec_table ON ddl_command_start WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION refuse_spec_table()");
     const logs: string[] = [];
-    const logger = createLogger({ level: 'info', destination: new Writable({ write(c, _e, cb) { logs.push(c.toString()); cb(); } }) });
-    await expect(openStores({ kind: 'postgres', connectionString: sensitive(url) }, ephemeralEncrypter(), logger)).rejects.toThrow('no innominatus_host_specs here');
+    const logger = createLogger({
+      level: 'info',
+      destination: new Writable({
+        write(c, _e, cb) {
+          logs.push(c.toString());
+          cb();
+        },
+      }),
+    });
+    await expect(openStores({ kind: 'postgres', connectionString: sensitive(url) }, ephemeralEncrypter(), logger)).rejects.toThrow(
+      'no innominatus_host_specs here',
+    );
     let open: { n: number }[] = [];
     for (let i = 0; i < 50; i++) {
       open = await sql<{ n: number }>(url, 'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');

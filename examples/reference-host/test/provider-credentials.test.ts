@@ -26,8 +26,14 @@ describe('a git provider URL with credentials', () => {
       `  - { name: queue-team, type: git, repository: "https://${TOKEN}@127.0.0.1:1/org/queue.git", ref: main }`,
     ].join('\n');
     host = await createHost({
-      config: loadConfig({ text, env: {} }), cacheDir: dir,
-      logDestination: new Writable({ write(c, _e, cb) { logs.push(c.toString()); cb(); } }),
+      config: loadConfig({ text, env: {} }),
+      cacheDir: dir,
+      logDestination: new Writable({
+        write(c, _e, cb) {
+          logs.push(c.toString());
+          cb();
+        },
+      }),
     });
   }, 60_000);
   afterAll(async () => {

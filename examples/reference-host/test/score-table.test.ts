@@ -28,6 +28,9 @@ describe('Score files against the official v1b1 shape', () => {
     const byDefault = CASES.filter((c) => accepted(answer(c.spec, true)) === (c.scoreK8s === 'accepts'));
     expect([CASES.length, scoreOnly.length, byDefault.length]).toEqual([52, 52, 50]);
     // The two the default reads differently are innominatus' own spellings, accepted with a warning.
-    expect(CASES.filter((c) => !byDefault.includes(c)).map((c) => c.name)).toEqual(['env on a container (innominatus dialect)', 'properties on a resource (innominatus dialect)']);
+    expect(CASES.filter((c) => !byDefault.includes(c)).map((c) => c.name)).toEqual([
+      'env on a container (innominatus dialect)',
+      'properties on a resource (innominatus dialect)',
+    ]);
   });
 });

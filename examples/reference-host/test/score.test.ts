@@ -28,9 +28,20 @@ resources:
 `;
 
 /** Outputs as the database-team provider declares them. */
-const OUTPUTS: DeclaredOutputs = (r) => (r.type === 'postgres'
-  ? { host: '${{ vars.host }}', port: 5432, name: '${{ vars.database_name }}', database: '${{ vars.database_name }}', password: { value: '${{ x }}', sensitive: true }, connection_string: { value: '${{ x }}', sensitive: true }, tls: { mode: 'require', ca: '${{ x }}' } }
-  : r.type === 'volume' ? { source: { emptyDir: {} } } : undefined);
+const OUTPUTS: DeclaredOutputs = (r) =>
+  r.type === 'postgres'
+    ? {
+        host: '${{ vars.host }}',
+        port: 5432,
+        name: '${{ vars.database_name }}',
+        database: '${{ vars.database_name }}',
+        password: { value: '${{ x }}', sensitive: true },
+        connection_string: { value: '${{ x }}', sensitive: true },
+        tls: { mode: 'require', ca: '${{ x }}' },
+      }
+    : r.type === 'volume'
+      ? { source: { emptyDir: {} } }
+      : undefined;
 
 function caught(fn: () => unknown): ScoreError | PlaceholderError {
   try {
@@ -41,7 +52,13 @@ function caught(fn: () => unknown): ScoreError | PlaceholderError {
   throw new Error('expected an error');
 }
 
-const workload = (extra: Record<string, unknown>) => parseScore({ apiVersion: 'score.dev/v1b1', metadata: { name: 'web', pgversion: '16', annotations: { 'example.com/team': 'blue' } }, containers: { main: { image: 'x' } }, ...extra }).spec;
+const workload = (extra: Record<string, unknown>) =>
+  parseScore({
+    apiVersion: 'score.dev/v1b1',
+    metadata: { name: 'web', pgversion: '16', annotations: { 'example.com/team': 'blue' } },
+    containers: { main: { image: 'x' } },
+    ...extra,
+  }).spec;
 
 describe('parseScore', () => {
   it('accepts a valid YAML spec and JSON objects', () => {
@@ -55,11 +72,23 @@ describe('parseScore', () => {
   it('reads the first of several YAML documents, as the Score tools do, and warns where the next starts', () => {
     const { spec, warnings } = parseScore(`${SPEC}---\napiVersion: score.dev/v1b1\nmetadata: {name: other}\n---\nx: 1\n`);
     expect(spec.metadata.name).toBe('my-app');
-    expect(warnings).toEqual([{ field: '(document)', line: 17, col: 1, message: 'is followed by 2 more YAML documents, which are ignored: a Score file holds one workload (submit each separately)' }]);
+    expect(warnings).toEqual([
+      {
+        field: '(document)',
+        line: 17,
+        col: 1,
+        message: 'is followed by 2 more YAML documents, which are ignored: a Score file holds one workload (submit each separately)',
+      },
+    ]);
   });
 
-  it('reads innominatus\' env: and properties: as variables and params with a warning each, and leaves the caller\'s object as it was', () => {
-    const body = { apiVersion: 'score.dev/v1b1', metadata: { name: 'web' }, containers: { main: { image: 'x', env: { A: 'b' } } }, resources: { db: { type: 'postgres', properties: { size: 'small' } } } };
+  it("reads innominatus' env: and properties: as variables and params with a warning each, and leaves the caller's object as it was", () => {
+    const body = {
+      apiVersion: 'score.dev/v1b1',
+      metadata: { name: 'web' },
+      containers: { main: { image: 'x', env: { A: 'b' } } },
+      resources: { db: { type: 'postgres', properties: { size: 'small' } } },
+    };
     const { spec, warnings } = parseScore(body);
     expect(spec.containers.main).toEqual({ image: 'x', variables: { A: 'b' } });
     expect(spec.resources!.db).toEqual({ type: 'postgres', params: { size: 'small' } });
@@ -75,7 +104,9 @@ describe('parseScore', () => {
   });
 
   it('names every missing or bad field with its position', () => {
-    const err = caught(() => parseScore('apiVersion: score.dev/v1b1\nmetadata:\n  labels: {}\ncontainers:\n  main: {}\nresources:\n  db:\n    kind: postgres\n'));
+    const err = caught(() =>
+      parseScore('apiVersion: score.dev/v1b1\nmetadata:\n  labels: {}\ncontainers:\n  main: {}\nresources:\n  db:\n    kind: postgres\n'),
+    );
     expect(err.issues).toEqual([
       { field: 'metadata.name', message: 'is required', line: 3, col: 3 },
       { field: 'containers.main.image', message: 'is required', line: 5, col: 9 },
@@ -136,7 +167,9 @@ describe('where placeholders are expanded', () => {
     const spec = workload({
       containers: {
         main: {
-          image: 'img:${metadata.name}', command: ['sh', '-c'], args: ['echo ${HOME}'],
+          image: 'img:${metadata.name}',
+          command: ['sh', '-c'],
+          args: ['echo ${HOME}'],
           variables: { A: '${metadata.name}' },
           files: { '/a': { content: '${metadata.name}' }, '/b': { content: '${HOME}', noExpand: true }, '/c': { binaryContent: 'JHt4fQ==' } },
           volumes: { '/data': { source: '${resources.data}' } },
@@ -165,31 +198,80 @@ describe('placeholders checked at submit', () => {
       return (err as ScoreError).issues.map((i) => `${i.field}: ${i.message}`);
     }
   };
-  const vars = (variables: Record<string, string>, resources: Record<string, unknown> = { db: { type: 'postgres' } }) => ({ containers: { main: { image: 'x', variables } }, resources });
+  const vars = (variables: Record<string, string>, resources: Record<string, unknown> = { db: { type: 'postgres' } }) => ({
+    containers: { main: { image: 'x', variables } },
+    resources,
+  });
 
   it.each([
     ['the Score outputs of postgres', { A: '${resources.db.database}', B: '${resources.db.name}', C: '${resources.db.host}:${resources.db.port}' }, 'accepted'],
-    ['metadata fields, annotations with an escaped dot', { A: '${metadata.name}', B: '${metadata.annotations.example\\.com/team}', C: '${metadata.pgversion}' }, 'accepted'],
+    [
+      'metadata fields, annotations with an escaped dot',
+      { A: '${metadata.name}', B: '${metadata.annotations.example\\.com/team}', C: '${metadata.pgversion}' },
+      'accepted',
+    ],
     ['a key inside an output declared as a mapping', { A: '${resources.db.tls.mode}' }, 'accepted'],
     ['escaped and unclosed placeholders are text', { A: '$${resources.nope.x}', B: 'cost: $$5', C: '${unclosed' }, 'accepted'],
-    ['an undeclared output', { A: '${resources.db.hostname}' }, ["containers.main.variables.A: unknown placeholder '${resources.db.hostname}': resource 'db' (type postgres) has no output 'hostname'; it has: host, port, name, database, password, connection_string, tls"]],
-    ['a key below an output that is a single value', { A: '${resources.db.port.number}' }, ["containers.main.variables.A: unknown placeholder '${resources.db.port.number}': output 'port' of resource 'db' is not declared as a mapping, so it has no key 'number'"]],
-    ['a key an output mapping lacks', { A: '${resources.db.tls.cert}' }, ["containers.main.variables.A: unknown placeholder '${resources.db.tls.cert}': output 'tls' of resource 'db' has no key 'cert'"]],
-    ['Object.prototype names', { A: '${resources.constructor.x}', B: '${resources.db.toString}', C: '${metadata.__proto__}' }, [
-      "containers.main.variables.A: unknown placeholder '${resources.constructor.x}': the workload declares no resource 'constructor'",
-      "containers.main.variables.B: unknown placeholder '${resources.db.toString}': resource 'db' (type postgres) has no output 'toString'; it has: host, port, name, database, password, connection_string, tls",
-      "containers.main.variables.C: unknown placeholder '${metadata.__proto__}': metadata has no field '__proto__'",
-    ]],
-    ['spaces inside ${ } (nothing is trimmed)', { A: '${ metadata.name }' }, ["containers.main.variables.A: unknown placeholder '${ metadata.name }': a placeholder starts with 'metadata.' or 'resources.' (nothing inside ${...} is trimmed); write $$ for a literal $"]],
-    ['an unknown root', { A: '${secrets.x}' }, ["containers.main.variables.A: unknown placeholder '${secrets.x}': a placeholder starts with 'metadata.' or 'resources.'; write $$ for a literal $"]],
-    ['a resource itself outside a volume source', { A: '${resources.db}' }, ["containers.main.variables.A: unknown placeholder '${resources.db}': names resource 'db' but none of its outputs (only a volume source may name a resource itself); write '${resources.db.<output>}' with one of: host, port, name, database, password, connection_string, tls"]],
-    ['a metadata field the spec lacks', { A: '${metadata.labels.team}' }, ["containers.main.variables.A: unknown placeholder '${metadata.labels.team}': metadata has no field 'labels'"]],
+    [
+      'an undeclared output',
+      { A: '${resources.db.hostname}' },
+      [
+        "containers.main.variables.A: unknown placeholder '${resources.db.hostname}': resource 'db' (type postgres) has no output 'hostname'; it has: host, port, name, database, password, connection_string, tls",
+      ],
+    ],
+    [
+      'a key below an output that is a single value',
+      { A: '${resources.db.port.number}' },
+      [
+        "containers.main.variables.A: unknown placeholder '${resources.db.port.number}': output 'port' of resource 'db' is not declared as a mapping, so it has no key 'number'",
+      ],
+    ],
+    [
+      'a key an output mapping lacks',
+      { A: '${resources.db.tls.cert}' },
+      ["containers.main.variables.A: unknown placeholder '${resources.db.tls.cert}': output 'tls' of resource 'db' has no key 'cert'"],
+    ],
+    [
+      'Object.prototype names',
+      { A: '${resources.constructor.x}', B: '${resources.db.toString}', C: '${metadata.__proto__}' },
+      [
+        "containers.main.variables.A: unknown placeholder '${resources.constructor.x}': the workload declares no resource 'constructor'",
+        "containers.main.variables.B: unknown placeholder '${resources.db.toString}': resource 'db' (type postgres) has no output 'toString'; it has: host, port, name, database, password, connection_string, tls",
+        "containers.main.variables.C: unknown placeholder '${metadata.__proto__}': metadata has no field '__proto__'",
+      ],
+    ],
+    [
+      'spaces inside ${ } (nothing is trimmed)',
+      { A: '${ metadata.name }' },
+      [
+        "containers.main.variables.A: unknown placeholder '${ metadata.name }': a placeholder starts with 'metadata.' or 'resources.' (nothing inside ${...} is trimmed); write $$ for a literal $",
+      ],
+    ],
+    [
+      'an unknown root',
+      { A: '${secrets.x}' },
+      ["containers.main.variables.A: unknown placeholder '${secrets.x}': a placeholder starts with 'metadata.' or 'resources.'; write $$ for a literal $"],
+    ],
+    [
+      'a resource itself outside a volume source',
+      { A: '${resources.db}' },
+      [
+        "containers.main.variables.A: unknown placeholder '${resources.db}': names resource 'db' but none of its outputs (only a volume source may name a resource itself); write '${resources.db.<output>}' with one of: host, port, name, database, password, connection_string, tls",
+      ],
+    ],
+    [
+      'a metadata field the spec lacks',
+      { A: '${metadata.labels.team}' },
+      ["containers.main.variables.A: unknown placeholder '${metadata.labels.team}': metadata has no field 'labels'"],
+    ],
   ])('%s', (_name, variables, expected) => {
     expect(check(vars(variables))).toEqual(expected);
   });
 
   it('checks resource params, and finds which resources they read', () => {
-    const spec = workload({ resources: { db: { type: 'postgres' }, replica: { type: 'postgres', params: { primary: '${resources.db.host}', version: '${metadata.pgversion}' } } } });
+    const spec = workload({
+      resources: { db: { type: 'postgres' }, replica: { type: 'postgres', params: { primary: '${resources.db.host}', version: '${metadata.pgversion}' } } },
+    });
     expect(checkPlaceholders(spec, OUTPUTS).dependsOn).toEqual(new Map([['replica', new Set(['db'])]]));
     expect(check({ resources: { db: { type: 'postgres', params: { me: '${resources.db.host}' } } } })).toEqual([
       "resources.db.params.me: unknown placeholder '${resources.db.host}': resource 'db' cannot read its own outputs in its params",
@@ -203,18 +285,39 @@ describe('placeholders checked at submit', () => {
     const { spec, source } = parseScore(SPEC.replace('${resources.db.host}', '${resources.cache.host}'));
     const err = caught(() => checkPlaceholders(spec, OUTPUTS, source));
     expect(err.code).toBe('PLACEHOLDER_UNKNOWN');
-    expect(err.issues).toEqual([{ field: 'containers.main.variables.DB_HOST', message: "unknown placeholder '${resources.cache.host}': the workload declares no resource 'cache'", line: 9, col: 16 }]);
+    expect(err.issues).toEqual([
+      {
+        field: 'containers.main.variables.DB_HOST',
+        message: "unknown placeholder '${resources.cache.host}': the workload declares no resource 'cache'",
+        line: 9,
+        col: 16,
+      },
+    ]);
   });
 });
 
 describe('provisioning order of resources whose params read other resources', () => {
   it('puts each resource after the ones it reads, names sorted within a round', () => {
-    const deps = new Map([['app-db', new Set(['cluster'])], ['cache', new Set<string>()], ['report', new Set(['app-db', 'cache'])]]);
+    const deps = new Map([
+      ['app-db', new Set(['cluster'])],
+      ['cache', new Set<string>()],
+      ['report', new Set(['app-db', 'cache'])],
+    ]);
     expect(provisioningOrder(['report', 'app-db', 'cluster', 'cache'], deps)).toEqual(['cache', 'cluster', 'app-db', 'report']);
   });
 
   it('refuses a cycle with 422, naming the resources on it', () => {
-    const err = caught(() => provisioningOrder(['aa', 'bb', 'cc', 'dd'], new Map([['aa', new Set(['bb'])], ['bb', new Set(['cc'])], ['cc', new Set(['aa'])], ['dd', new Set(['aa'])]])));
+    const err = caught(() =>
+      provisioningOrder(
+        ['aa', 'bb', 'cc', 'dd'],
+        new Map([
+          ['aa', new Set(['bb'])],
+          ['bb', new Set(['cc'])],
+          ['cc', new Set(['aa'])],
+          ['dd', new Set(['aa'])],
+        ]),
+      ),
+    );
     expect([err.code, err.status]).toEqual(['PLACEHOLDER_CYCLE', 422]);
     expect(err.message).toBe("Score spec's resource params read each other's outputs in a cycle: aa → bb → cc → aa");
     expect(err.issues.map((i) => i.field)).toEqual(['resources.aa.params', 'resources.bb.params', 'resources.cc.params']);
@@ -230,8 +333,14 @@ describe('filling placeholders', () => {
     const spec = workload({
       containers: {
         main: {
-          image: 'x', args: ['echo ${HOME}'],
-          variables: { URL: 'postgres://${resources.db.host}:${resources.db.port}/${resources.db.database}', TLS: '${resources.db.tls}', TEAM: '${metadata.annotations.example\\.com/team}', LIT: '$${resources.db.host}' },
+          image: 'x',
+          args: ['echo ${HOME}'],
+          variables: {
+            URL: 'postgres://${resources.db.host}:${resources.db.port}/${resources.db.database}',
+            TLS: '${resources.db.tls}',
+            TEAM: '${metadata.annotations.example\\.com/team}',
+            LIT: '$${resources.db.host}',
+          },
           files: { '/etc/app.conf': { content: 'db=${resources.db.name}' }, '/etc/raw': { content: '${resources.db.host}', noExpand: true } },
           volumes: { '/data': { source: '${resources.data}' } },
         },
@@ -240,7 +349,8 @@ describe('filling placeholders', () => {
     });
     const resolved = resolveWorkload(spec, (n) => (n === 'db' ? db : n === 'data' ? active({ source: {} }, 'r-2') : undefined));
     expect(resolved.containers.main).toEqual({
-      image: 'x', args: ['echo ${HOME}'],
+      image: 'x',
+      args: ['echo ${HOME}'],
       variables: { URL: 'postgres://h.svc:5432/app', TLS: '{"mode":"require"}', TEAM: 'blue', LIT: '${resources.db.host}' },
       files: { '/etc/app.conf': { content: 'db=app' }, '/etc/raw': { content: '${resources.db.host}', noExpand: true } },
       volumes: { '/data': { source: 'volume.fast#web.data' } },
@@ -254,7 +364,12 @@ describe('filling placeholders', () => {
   });
 
   it('fills params from metadata and other resources, keeping a sensitive value sensitive', () => {
-    const spec = workload({ resources: { db: { type: 'postgres' }, app: { type: 'postgres', params: { version: '${metadata.pgversion}', dsn: '${resources.db.host}/${resources.db.password}', keep: 7 } } } });
+    const spec = workload({
+      resources: {
+        db: { type: 'postgres' },
+        app: { type: 'postgres', params: { version: '${metadata.pgversion}', dsn: '${resources.db.host}/${resources.db.password}', keep: 7 } },
+      },
+    });
     const params = resolveParams(spec, 'app', () => db);
     expect(params.version).toBe('16');
     expect(params.keep).toBe(7);
@@ -268,10 +383,15 @@ describe('filling placeholders', () => {
     const { spec } = parseScore(SPEC);
     const notReady = caught(() => resolveWorkload(spec, () => ({ id: 'r-1', state: 'provisioning' })));
     expect(notReady.code).toBe('PLACEHOLDER_NOT_READY');
-    expect(notReady.issues[0]).toEqual({ field: 'containers.main.variables.DATABASE_URL', message: "resource 'db' is provisioning; '${resources.db.connection_string}' is filled once it is active" });
+    expect(notReady.issues[0]).toEqual({
+      field: 'containers.main.variables.DATABASE_URL',
+      message: "resource 'db' is provisioning; '${resources.db.connection_string}' is filled once it is active",
+    });
     const missing = caught(() => resolveWorkload(spec, () => active({ host: 'h' })));
     expect(missing.code).toBe('PLACEHOLDER_UNKNOWN');
-    expect(missing.message).toBe("containers.main.variables.DATABASE_URL: unknown placeholder '${resources.db.connection_string}': resource 'db' has no output 'connection_string'; it has host");
+    expect(missing.message).toBe(
+      "containers.main.variables.DATABASE_URL: unknown placeholder '${resources.db.connection_string}': resource 'db' has no output 'connection_string'; it has host",
+    );
   });
 });
 

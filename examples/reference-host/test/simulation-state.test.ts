@@ -26,7 +26,11 @@ describe('the simulated cluster kept across restarts', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'sim-')), 'host.db.cluster.json');
     const first = simulated(file);
     expect(first.state.restored).toBe(0);
-    first.cluster.apply({ ...PG, metadata: { name: PG.name, namespace: PG.namespace }, spec: { teamId: 'shop', numberOfInstances: 1, postgresql: { version: '16' }, volume: { size: '1Gi' }, users: { shop_app: [] } } });
+    first.cluster.apply({
+      ...PG,
+      metadata: { name: PG.name, namespace: PG.namespace },
+      spec: { teamId: 'shop', numberOfInstances: 1, postgresql: { version: '16' }, volume: { size: '1Gi' }, users: { shop_app: [] } },
+    });
     await vi.waitFor(() => expect(first.cluster.get(PG)?.status).toEqual({ PostgresClusterStatus: 'Running' }));
     const password = first.cluster.get(SECRET)!.data;
     first.operator.stop();

@@ -39,7 +39,10 @@ const post = (body: string, query = '') => app.inject({ method: 'POST', url: `/a
 
 async function activate(id: string, host = 'db.svc') {
   await env.move(id, 'requested', 'provisioning');
-  await env.move(id, 'provisioning', 'active', { pendingOperation: null, outputs: { host, port: 5432, password: sensitive(PASSWORD), connection_string: sensitive('x') } });
+  await env.move(id, 'provisioning', 'active', {
+    pendingOperation: null,
+    outputs: { host, port: 5432, password: sensitive(PASSWORD), connection_string: sensitive('x') },
+  });
 }
 
 async function created(name: string) {
@@ -59,18 +62,29 @@ describe('a spec that would delete resources', () => {
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error).toEqual({
       code: 'SPEC_PRUNE_REQUIRED',
-      message: "this spec would delete a resource of application 'shop' with its data: 'db' (postgres): no longer in the spec (renamed to 'database'? a renamed resource is a new one; the old one and its data are deleted). Submit again with ?prune=true to confirm, or ?dryRun=true to see the whole plan",
+      message:
+        "this spec would delete a resource of application 'shop' with its data: 'db' (postgres): no longer in the spec (renamed to 'database'? a renamed resource is a new one; the old one and its data are deleted). Submit again with ?prune=true to confirm, or ?dryRun=true to see the whole plan",
     });
 
     const plan = await post(renamed, '?dryRun=true');
     expect(plan.statusCode).toBe(200);
     expect(plan.json()).toEqual({
-      application: 'shop', dryRun: true,
+      application: 'shop',
+      dryRun: true,
       changes: [
         { action: 'create', name: 'database', type: 'postgres', reason: 'new in the spec' },
-        { action: 'delete', name: 'db', type: 'postgres', id, reason: "no longer in the spec (renamed to 'database'? a renamed resource is a new one; the old one and its data are deleted)" },
+        {
+          action: 'delete',
+          name: 'db',
+          type: 'postgres',
+          id,
+          reason: "no longer in the spec (renamed to 'database'? a renamed resource is a new one; the old one and its data are deleted)",
+        },
       ],
-      unchanged: [], failed: [], waiting: [], warnings: [],
+      unchanged: [],
+      failed: [],
+      waiting: [],
+      warnings: [],
     });
     // Neither answer changed anything.
     expect((await env.store.listResources()).map((r) => [r.name, r.state, r.pendingOperation])).toEqual([['db', 'active', undefined]]);
@@ -84,7 +98,15 @@ describe('a spec that would delete resources', () => {
 
   it('answers a dry run of a new spec with the plan and stores nothing', async () => {
     const res = await post(spec('  db:\n    type: postgres\n    params:\n      size: small\n'), '?dryRun=true');
-    expect(res.json()).toEqual({ application: 'shop', dryRun: true, changes: [{ action: 'create', name: 'db', type: 'postgres', reason: 'new in the spec' }], unchanged: [], failed: [], waiting: [], warnings: [] });
+    expect(res.json()).toEqual({
+      application: 'shop',
+      dryRun: true,
+      changes: [{ action: 'create', name: 'db', type: 'postgres', reason: 'new in the spec' }],
+      unchanged: [],
+      failed: [],
+      waiting: [],
+      warnings: [],
+    });
     expect(await env.store.listResources()).toEqual([]);
     expect(await env.services.specs.get('shop')).toBeUndefined();
     const bad = await post(spec('  db:\n    type: postgres\n'), '?dryRun=maybe');
@@ -96,7 +118,9 @@ describe('a spec that would delete resources', () => {
     await activate(id);
     const large = spec('  db:\n    type: postgres\n    class: large\n');
     const refused = await post(large);
-    expect(refused.json().error.message).toContain("'db' (postgres): its identity changed from 'postgres.default#shop.db' to 'postgres.large#shop.db' (class or id)");
+    expect(refused.json().error.message).toContain(
+      "'db' (postgres): its identity changed from 'postgres.default#shop.db' to 'postgres.large#shop.db' (class or id)",
+    );
     const pruned = await post(large, '?prune=true');
     expect(pruned.json()).toMatchObject({ changes: [{ action: 'delete', name: 'db', id }], waiting: [{ name: 'db', type: 'postgres', on: ['db'] }] });
     await env.move(id, 'active', 'terminating');
@@ -117,20 +141,34 @@ describe('class and metadata', () => {
     await activate(db.id);
     const changed = await post(spec('  db:\n    type: postgres\n    class: large\n    metadata:\n      annotations:\n        example.com/tier: silver\n'));
     expect(changed.json()).toMatchObject({ changes: [], unchanged: ['db'] });
-    expect(changed.json().warnings).toEqual([{ field: 'resources.db.metadata', line: 15, col: 7, message: "changed, but a resource's metadata reaches its provider when it is created: the existing resource keeps the metadata it was created with" }]);
+    expect(changed.json().warnings).toEqual([
+      {
+        field: 'resources.db.metadata',
+        line: 15,
+        col: 7,
+        message: "changed, but a resource's metadata reaches its provider when it is created: the existing resource keeps the metadata it was created with",
+      },
+    ]);
 
     const huge = await post(spec('  db:\n    type: postgres\n    class: huge\n'));
     expect(huge.statusCode).toBe(422);
     expect(huge.json().error).toEqual({
-      code: 'SCORE_TYPE_UNSERVED', message: "no provider serves resource type 'postgres' in class 'huge'",
-      issues: [{ field: 'resources.db.class', line: 13, col: 12, message: "no provider serves class 'huge' of resource type 'postgres'; its classes: default, large" }],
+      code: 'SCORE_TYPE_UNSERVED',
+      message: "no provider serves resource type 'postgres' in class 'huge'",
+      issues: [
+        { field: 'resources.db.class', line: 13, col: 12, message: "no provider serves class 'huge' of resource type 'postgres'; its classes: default, large" },
+      ],
     });
   });
 });
 
 describe('params with placeholders', () => {
   it('fills metadata at once, and creates a resource reading another one once that is active', async () => {
-    const res = await post(spec('  db:\n    type: postgres\n    params:\n      version: ${metadata.pgversion}\n  app:\n    type: postgres\n    params:\n      primary: ${resources.db.host}:${resources.db.port}\n      secret: ${resources.db.password}\n'));
+    const res = await post(
+      spec(
+        '  db:\n    type: postgres\n    params:\n      version: ${metadata.pgversion}\n  app:\n    type: postgres\n    params:\n      primary: ${resources.db.host}:${resources.db.port}\n      secret: ${resources.db.password}\n',
+      ),
+    );
     expect(res.statusCode).toBe(202);
     expect(res.json()).toMatchObject({ changes: [{ action: 'create', name: 'db' }], waiting: [{ name: 'app', type: 'postgres', on: ['db'] }] });
     const db = (await env.store.findResource('shop', 'db'))!;
@@ -146,9 +184,14 @@ describe('params with placeholders', () => {
   });
 
   it('refuses params that read each other in a cycle, naming it', async () => {
-    const res = await post(spec('  aa:\n    type: postgres\n    params:\n      x: ${resources.bb.host}\n  bb:\n    type: postgres\n    params:\n      y: ${resources.aa.host}\n'));
+    const res = await post(
+      spec('  aa:\n    type: postgres\n    params:\n      x: ${resources.bb.host}\n  bb:\n    type: postgres\n    params:\n      y: ${resources.aa.host}\n'),
+    );
     expect(res.statusCode).toBe(422);
-    expect(res.json().error).toMatchObject({ code: 'PLACEHOLDER_CYCLE', message: "Score spec's resource params read each other's outputs in a cycle: aa → bb → aa" });
+    expect(res.json().error).toMatchObject({
+      code: 'PLACEHOLDER_CYCLE',
+      message: "Score spec's resource params read each other's outputs in a cycle: aa → bb → aa",
+    });
     expect(res.json().error.issues).toEqual([
       { field: 'resources.aa.params', line: 14, col: 7, message: "reads outputs of 'bb', which (through aa → bb → aa) reads this resource's outputs: a cycle" },
       { field: 'resources.bb.params', line: 18, col: 7, message: "reads outputs of 'aa', which (through aa → bb → aa) reads this resource's outputs: a cycle" },
@@ -163,7 +206,10 @@ describe('the innominatus dialect switch', () => {
   it('reads env: and properties: with a warning each by default', async () => {
     const res = await post(dialect);
     expect(res.statusCode).toBe(202);
-    expect(res.json().warnings.map((w: { field: string; line: number }) => [w.field, w.line])).toEqual([['containers.main.env', 9], ['resources.db.properties', 14]]);
+    expect(res.json().warnings.map((w: { field: string; line: number }) => [w.field, w.line])).toEqual([
+      ['containers.main.env', 9],
+      ['resources.db.properties', 14],
+    ]);
     expect((await env.services.specs.get('shop'))!.spec.resources!.db).toEqual({ type: 'postgres', params: { size: 'small' } });
   });
 
@@ -172,8 +218,18 @@ describe('the innominatus dialect switch', () => {
     const res = await post(dialect);
     expect(res.statusCode).toBe(422);
     expect(res.json().error.issues).toEqual([
-      { field: 'containers.main.env', line: 9, col: 7, message: "is innominatus' spelling of 'variables', which this host does not read (score.innominatusDialect is false); write 'variables'" },
-      { field: 'resources.db.properties', line: 14, col: 7, message: "is innominatus' spelling of 'params', which this host does not read (score.innominatusDialect is false); write 'params'" },
+      {
+        field: 'containers.main.env',
+        line: 9,
+        col: 7,
+        message: "is innominatus' spelling of 'variables', which this host does not read (score.innominatusDialect is false); write 'variables'",
+      },
+      {
+        field: 'resources.db.properties',
+        line: 14,
+        col: 7,
+        message: "is innominatus' spelling of 'params', which this host does not read (score.innominatusDialect is false); write 'params'",
+      },
     ]);
   });
 });

@@ -178,7 +178,10 @@ export class WorkflowError extends InnominatusError {
   readonly issues: readonly WorkflowIssue[];
   constructor(
     message: string,
-    options: ErrorOptions & { code?: 'WORKFLOW_INVALID' | 'VARS_CYCLE' | 'EXPRESSION_SYNTAX' | 'EXPRESSION_TYPE' | 'STEP_UNKNOWN' | 'OUTPUT_INVALID' | ErrorCode; issues?: readonly WorkflowIssue[] } = {},
+    options: ErrorOptions & {
+      code?: 'WORKFLOW_INVALID' | 'VARS_CYCLE' | 'EXPRESSION_SYNTAX' | 'EXPRESSION_TYPE' | 'STEP_UNKNOWN' | 'OUTPUT_INVALID' | ErrorCode;
+      issues?: readonly WorkflowIssue[];
+    } = {},
   ) {
     super(options.code ?? 'WORKFLOW_INVALID', message, options);
     this.issues = options.issues ?? [];
@@ -229,9 +232,22 @@ export class RegistryError extends InnominatusError {
 
 /** The codes of {@link StoreError}. */
 export type StoreErrorCode =
-  | 'JOURNAL_ERROR' | 'KEY_INVALID' | 'DECRYPT_FAILED' | 'KEY_MISMATCH' | 'RUN_NOT_FOUND' | 'RUN_EXISTS' | 'RUN_ACTIVE'
-  | 'RESOURCE_NOT_FOUND' | 'RESOURCE_EXISTS' | 'RESOURCE_INVALID' | 'INVALID_TRANSITION' | 'LEASE_LOST' | 'STORE_CLOSED' | 'STORE_UNAVAILABLE'
-  | 'OPTIONS_INVALID' | 'ORCHESTRATOR_STOPPING';
+  | 'JOURNAL_ERROR'
+  | 'KEY_INVALID'
+  | 'DECRYPT_FAILED'
+  | 'KEY_MISMATCH'
+  | 'RUN_NOT_FOUND'
+  | 'RUN_EXISTS'
+  | 'RUN_ACTIVE'
+  | 'RESOURCE_NOT_FOUND'
+  | 'RESOURCE_EXISTS'
+  | 'RESOURCE_INVALID'
+  | 'INVALID_TRANSITION'
+  | 'LEASE_LOST'
+  | 'STORE_CLOSED'
+  | 'STORE_UNAVAILABLE'
+  | 'OPTIONS_INVALID'
+  | 'ORCHESTRATOR_STOPPING';
 
 /** Journal, store, lease, resource-request or encryption failures. */
 export class StoreError extends InnominatusError {

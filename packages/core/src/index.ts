@@ -9,7 +9,18 @@ export { Type } from '@sinclair/typebox';
 export type { Static, TSchema } from '@sinclair/typebox';
 
 export {
-  Sensitive, sensitive, isSensitive, reveal, redact, revealAll, containsSensitive, sensitiveStrings, scrubText, scrubValue, REDACTED, MAX_VALUE_DEPTH,
+  Sensitive,
+  sensitive,
+  isSensitive,
+  reveal,
+  redact,
+  revealAll,
+  containsSensitive,
+  sensitiveStrings,
+  scrubText,
+  scrubValue,
+  REDACTED,
+  MAX_VALUE_DEPTH,
 } from './sensitive/sensitive';
 
 export type { Workflow, StepSpec, ParameterSpec, ParameterType, OutputSpec, SourceMap, LoadedWorkflow } from './model/workflow';
@@ -17,13 +28,43 @@ export type { LongOutput } from './model/workflow';
 export { parseDuration, isLongOutput, LONG_OUTPUT_FIELDS, STEP_FIELDS } from './model/workflow';
 
 export {
-  analyzeWorkflow, analyzeProvider, closest, didYouMean, checkAgainstSchema, lookupSchema, RESOURCE_FIELDS, RUN_FIELDS,
+  analyzeWorkflow,
+  analyzeProvider,
+  closest,
+  didYouMean,
+  checkAgainstSchema,
+  lookupSchema,
+  RESOURCE_FIELDS,
+  RUN_FIELDS,
 } from './analysis/index';
-export type { AnalyzeOptions, ProviderAnalysisOptions, CompiledParts, WorkflowAnalysis, AnalysisIssue, IssueAnchor, IssueCode, IssueSeverity, SchemaIssue, SchemaLookup } from './analysis/index';
+export type {
+  AnalyzeOptions,
+  ProviderAnalysisOptions,
+  CompiledParts,
+  WorkflowAnalysis,
+  AnalysisIssue,
+  IssueAnchor,
+  IssueCode,
+  IssueSeverity,
+  SchemaIssue,
+  SchemaLookup,
+} from './analysis/index';
 
 export {
-  compileExpression, expressionReferences, CompiledExpression, MAX_EXPRESSION_LENGTH, errorOffset,
-  compileTemplate, Template, escapePointer, MAX_TEMPLATE_DEPTH, scanTemplate, hasTemplate, formatReference, Scope, WORKFLOW_VARIABLES,
+  compileExpression,
+  expressionReferences,
+  CompiledExpression,
+  MAX_EXPRESSION_LENGTH,
+  errorOffset,
+  compileTemplate,
+  Template,
+  escapePointer,
+  MAX_TEMPLATE_DEPTH,
+  scanTemplate,
+  hasTemplate,
+  formatReference,
+  Scope,
+  WORKFLOW_VARIABLES,
 } from './expressions/index';
 export type { ExpressionScope, TemplateExpression, CompileTemplateOptions, TemplateProblem, TemplatePart, Reference } from './expressions/index';
 
@@ -42,30 +83,90 @@ export type { Encrypter } from './journal/encrypter';
 export { verifyEncryptionKey, KEY_CHECK_RUN_ID } from './journal/key-check';
 
 export {
-  ProviderRegistry, DEFAULT_CLASS, mapParameters, compileParameterMapping, MAPPING_VARIABLES, PROVIDER_OPERATIONS, CORE_VERSION,
+  ProviderRegistry,
+  DEFAULT_CLASS,
+  mapParameters,
+  compileParameterMapping,
+  MAPPING_VARIABLES,
+  PROVIDER_OPERATIONS,
+  CORE_VERSION,
 } from './providers/index';
 export type {
-  Provider, ProviderOperation, OperationSpec, WorkflowChoice, ResourceTypeCapability, ProviderWorkflowRef, RequiredStep, LoadedProvider,
-  Resolution, ResolveOptions, MappedResource, ParameterMapping,
+  Provider,
+  ProviderOperation,
+  OperationSpec,
+  WorkflowChoice,
+  ResourceTypeCapability,
+  ProviderWorkflowRef,
+  RequiredStep,
+  LoadedProvider,
+  Resolution,
+  ResolveOptions,
+  MappedResource,
+  ParameterMapping,
 } from './providers/index';
 
 export { createEngine, compileWorkflow, CompiledWorkflow, parameterSchema, validateParameters } from './engine/index';
 export type {
-  Engine, EngineOptions, RunOptions, RunResult, CompiledStep, CompiledOutput, RetryPolicy, RunContext, ResourceContext, CompileOptions,
-  EngineEvents, RunEventBase, StepEventBase,
+  Engine,
+  EngineOptions,
+  RunOptions,
+  RunResult,
+  CompiledStep,
+  CompiledOutput,
+  RetryPolicy,
+  RunContext,
+  ResourceContext,
+  CompileOptions,
+  EngineEvents,
+  RunEventBase,
+  StepEventBase,
 } from './engine/index';
 export { ENGINE_EVENT_NAMES } from './engine/index';
 
 export type {
-  Store, ResourceRecord, ResourceState, Operation, TransitionRecord, NewResource, ResourcePatch, ResourceExpectation, StateChange, ResourceFilter, ResourceCountFilter, MemoryStoreOptions,
+  Store,
+  ResourceRecord,
+  ResourceState,
+  Operation,
+  TransitionRecord,
+  NewResource,
+  ResourcePatch,
+  ResourceExpectation,
+  StateChange,
+  ResourceFilter,
+  ResourceCountFilter,
+  MemoryStoreOptions,
 } from './store/index';
-export { RESOURCE_STATES, MemoryStore, checkNewResource, checkPropertiesSize, listLimit, MAX_NAME_LENGTH, MAX_PROPERTIES_BYTES, MAX_LIST_LIMIT } from './store/index';
+export {
+  RESOURCE_STATES,
+  MemoryStore,
+  checkNewResource,
+  checkPropertiesSize,
+  listLimit,
+  MAX_NAME_LENGTH,
+  MAX_PROPERTIES_BYTES,
+  MAX_LIST_LIMIT,
+} from './store/index';
 export { traceRuns, TRACER_NAME, MAX_REMEMBERED_SUBMISSIONS } from './telemetry/trace-runs';
 export type { RunTracing, TraceRunsOptions } from './telemetry/trace-runs';
 export { createOrchestrator, runIdFor, planRequest, TRANSITIONS, WORKING_STATE, DONE_STATE, canTransition } from './orchestrator/index';
 export type {
-  Orchestrator, OrchestratorOptions, OrchestratorEvents, OrchestratorRetry, OrchestratorResolution, ResourceResolver, ResourceRequest,
-  ResourceTransitionEvent, ResourceRetryingEvent, ResourceOfRun, TransitionRequest, LifecycleRequest, RequestRefusal, AcceptedRequest, RefusedRequest,
+  Orchestrator,
+  OrchestratorOptions,
+  OrchestratorEvents,
+  OrchestratorRetry,
+  OrchestratorResolution,
+  ResourceResolver,
+  ResourceRequest,
+  ResourceTransitionEvent,
+  ResourceRetryingEvent,
+  ResourceOfRun,
+  TransitionRequest,
+  LifecycleRequest,
+  RequestRefusal,
+  AcceptedRequest,
+  RefusedRequest,
 } from './orchestrator/index';
 export { systemClock } from './util/clock';
 export type { Clock, ClockTimer } from './util/clock';

@@ -98,14 +98,14 @@ describe('steps', () => {
     const events: string[] = [];
     const engine = createEngine({ steps: [step] });
     engine.events.on('step:retrying', (e) => events.push(`retry ${e.attempt} after ${e.delayMs}ms: ${e.error.message}`));
-    const wf = workflow({ steps: [{ name: 'f', type: 'flaky', retry: { attempts: 3, backoff: '10ms' } }], outputs: { calls: '${{ steps["f"].outputs.calls }}' } });
+    const wf = workflow({
+      steps: [{ name: 'f', type: 'flaky', retry: { attempts: 3, backoff: '10ms' } }],
+      outputs: { calls: '${{ steps["f"].outputs.calls }}' },
+    });
     const r = await engine.run(wf);
     expect(r.outputs).toStrictEqual({ calls: 3 });
     expect(calls).toStrictEqual([1, 2, 3]);
-    expect(events).toStrictEqual([
-      "retry 2 after 10ms: step 'f' failed: transient failure 1",
-      "retry 3 after 20ms: step 'f' failed: transient failure 2",
-    ]);
+    expect(events).toStrictEqual(["retry 2 after 10ms: step 'f' failed: transient failure 1", "retry 3 after 20ms: step 'f' failed: transient failure 2"]);
   });
 
   it('fails after the retries are used up', async () => {
@@ -141,17 +141,34 @@ describe('steps', () => {
       },
     });
     const journal = new MemoryJournal();
-    const wf = workflow({ parameters: [{ name: 'pw', type: 'string', sensitive: true }], steps: [{ name: 'w', type: 'waits', with: { password: '${{ parameters.pw }}' } }] });
-    const err = await createEngine({ steps: [failing], journal }).run(wf, { runId: 'c', parameters: { pw: 'hunter2-secret' } }).catch((e: unknown) => e);
+    const wf = workflow({
+      parameters: [{ name: 'pw', type: 'string', sensitive: true }],
+      steps: [{ name: 'w', type: 'waits', with: { password: '${{ parameters.pw }}' } }],
+    });
+    const err = await createEngine({ steps: [failing], journal })
+      .run(wf, { runId: 'c', parameters: { pw: 'hunter2-secret' } })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({
       code: 'STEP_FAILED',
       step: 'w',
       message: "step 'w' failed: timed out after 1s waiting for Running",
-      cause: { code: 'K8S_WAIT_TIMEOUT', message: 'timed out after 1s waiting for Running', cause: { code: 'INTERNAL', message: 'socket closed while sending ***' } },
+      cause: {
+        code: 'K8S_WAIT_TIMEOUT',
+        message: 'timed out after 1s waiting for Running',
+        cause: { code: 'INTERNAL', message: 'socket closed while sending ***' },
+      },
     });
     const expected = {
-      code: 'STEP_FAILED', step: 'w', message: "step 'w' failed: timed out after 1s waiting for Running", retryable: false,
-      cause: { code: 'K8S_WAIT_TIMEOUT', message: 'timed out after 1s waiting for Running', retryable: false, cause: { code: 'INTERNAL', message: 'socket closed while sending ***', retryable: false } },
+      code: 'STEP_FAILED',
+      step: 'w',
+      message: "step 'w' failed: timed out after 1s waiting for Running",
+      retryable: false,
+      cause: {
+        code: 'K8S_WAIT_TIMEOUT',
+        message: 'timed out after 1s waiting for Running',
+        retryable: false,
+        cause: { code: 'INTERNAL', message: 'socket closed while sending ***', retryable: false },
+      },
     };
     expect((await journal.getRun('c'))?.error).toStrictEqual(expected);
     expect(JSON.stringify(err)).not.toContain('hunter2-secret');
@@ -192,7 +209,14 @@ describe('steps', () => {
       expect.objectContaining({ code: 'STEP_UNKNOWN', path: '/steps/0/type', message: "unknown step type 'nope' (known: echo)" }),
     );
     expect(() =>
-      engine.compile(workflow({ steps: [{ name: 'a', type: 'echo', with: { value: '${{ steps["b"].outputs.value }}' } }, { name: 'b', type: 'echo' }] })),
+      engine.compile(
+        workflow({
+          steps: [
+            { name: 'a', type: 'echo', with: { value: '${{ steps["b"].outputs.value }}' } },
+            { name: 'b', type: 'echo' },
+          ],
+        }),
+      ),
     ).toThrowError(expect.objectContaining({ code: 'WORKFLOW_INVALID', path: '/steps/0/with/value' }));
   });
 });
@@ -204,7 +228,14 @@ describe('events', () => {
     for (const name of ['run:started', 'run:succeeded', 'step:started', 'step:succeeded', 'step:skipped'] as Array<keyof EngineEvents>) {
       engine.events.on(name, ((e: { step?: string }) => seen.push(e.step ? `${name} ${e.step}` : name)) as never);
     }
-    await engine.run(workflow({ steps: [{ name: 'a', type: 'echo' }, { name: 'b', type: 'echo', if: false }] }));
+    await engine.run(
+      workflow({
+        steps: [
+          { name: 'a', type: 'echo' },
+          { name: 'b', type: 'echo', if: false },
+        ],
+      }),
+    );
     expect(seen).toStrictEqual(['run:started', 'step:started a', 'step:succeeded a', 'step:skipped b', 'run:succeeded']);
   });
 });

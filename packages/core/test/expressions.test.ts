@@ -57,7 +57,11 @@ describe('errors say what was wrong, with the expression text', () => {
   it('a missing key', () => {
     const t = compileTemplate({ spec: '${{ parameters.missing }}' });
     expect(() => t.render(scope({ parameters: {} }))).toThrowError(
-      expect.objectContaining({ code: 'EXPRESSION_ERROR', path: '/spec', message: "expression 'parameters.missing' failed at character 12: No such key: missing" }),
+      expect.objectContaining({
+        code: 'EXPRESSION_ERROR',
+        path: '/spec',
+        message: "expression 'parameters.missing' failed at character 12: No such key: missing",
+      }),
     );
   });
 

@@ -8,12 +8,20 @@ describe('resource lifecycle', () => {
   it('allows exactly the transitions of the architecture', () => {
     const allowed = RESOURCE_STATES.flatMap((from) => RESOURCE_STATES.filter((to) => canTransition(from, to)).map((to) => `${from}>${to}`));
     expect(allowed).toEqual([
-      'requested>provisioning', 'requested>failed',
-      'provisioning>active', 'provisioning>failed',
-      'active>updating', 'active>terminating', 'active>failed',
-      'updating>active', 'updating>failed',
-      'terminating>terminated', 'terminating>failed',
-      'failed>provisioning', 'failed>updating', 'failed>terminating',
+      'requested>provisioning',
+      'requested>failed',
+      'provisioning>active',
+      'provisioning>failed',
+      'active>updating',
+      'active>terminating',
+      'active>failed',
+      'updating>active',
+      'updating>failed',
+      'terminating>terminated',
+      'terminating>failed',
+      'failed>provisioning',
+      'failed>updating',
+      'failed>terminating',
     ]);
   });
 
@@ -21,7 +29,8 @@ describe('resource lifecycle', () => {
     const store = new MemoryStore();
     const r = await store.createResource({ application: 'shop', name: 'db', type: 'postgres', properties: {} });
     await expect(transition(store, r.id, { from: 'requested', to: 'active', reason: 'shortcut' })).rejects.toMatchObject({
-      code: 'INVALID_TRANSITION', message: `resource '${r.id}' cannot move from 'requested' to 'active'`,
+      code: 'INVALID_TRANSITION',
+      message: `resource '${r.id}' cannot move from 'requested' to 'active'`,
     });
     expect(await transition(store, r.id, { from: 'active', to: 'updating', reason: 'stale' })).toBeUndefined();
     expect((await transition(store, r.id, { from: 'requested', to: 'provisioning', reason: 'claimed' }))?.state).toBe('provisioning');
@@ -30,24 +39,41 @@ describe('resource lifecycle', () => {
 
   describe('planRequest: which requests a resource takes, and how', () => {
     const resource = (state: ResourceState, pendingOperation?: Operation): ResourceRecord => ({
-      id: 'r1', application: 'shop', name: 'db', type: 'postgres', properties: { size: 'S' }, state, generation: 3, attempts: 2,
-      createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', ...(pendingOperation ? { pendingOperation } : {}),
+      id: 'r1',
+      application: 'shop',
+      name: 'db',
+      type: 'postgres',
+      properties: { size: 'S' },
+      state,
+      generation: 3,
+      attempts: 2,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+      ...(pendingOperation ? { pendingOperation } : {}),
     });
     const update: LifecycleRequest = { action: 'update', properties: { size: 'M' } };
     const fresh = { attempts: 0, error: null, nextAttemptAt: null };
 
     it('takes an update or a delete of an idle active resource as a patch conditional on it staying idle', () => {
       expect(planRequest(resource('active'), update)).toEqual({
-        accepted: true, operation: 'update', expect: { state: 'active', idle: true }, set: { properties: { size: 'M' }, pendingOperation: 'update', generation: 4, ...fresh },
+        accepted: true,
+        operation: 'update',
+        expect: { state: 'active', idle: true },
+        set: { properties: { size: 'M' }, pendingOperation: 'update', generation: 4, ...fresh },
       });
       expect(planRequest(resource('active'), { action: 'delete' })).toEqual({
-        accepted: true, operation: 'delete', expect: { state: 'active', idle: true }, set: { pendingOperation: 'delete', generation: 4, ...fresh },
+        accepted: true,
+        operation: 'delete',
+        expect: { state: 'active', idle: true },
+        set: { pendingOperation: 'delete', generation: 4, ...fresh },
       });
     });
 
     it('runs a failed create or update again with new properties as a new generation; refuses an update of a failed delete', () => {
       expect(planRequest(resource('failed', 'create'), update)).toEqual({
-        accepted: true, operation: 'create', transition: { from: 'failed', to: 'provisioning', reason: 'create requested again with new properties' },
+        accepted: true,
+        operation: 'create',
+        transition: { from: 'failed', to: 'provisioning', reason: 'create requested again with new properties' },
         set: { properties: { size: 'M' }, generation: 4, runId: 'r1:create:4', ...fresh },
       });
       expect(planRequest(resource('failed', 'update'), update)).toMatchObject({ accepted: true, operation: 'update', transition: { to: 'updating' } });
@@ -57,7 +83,9 @@ describe('resource lifecycle', () => {
     it('deletes a failed resource whatever failed, as a new run', () => {
       for (const op of ['create', 'update', 'delete'] as const) {
         expect(planRequest(resource('failed', op), { action: 'delete' })).toEqual({
-          accepted: true, operation: 'delete', transition: { from: 'failed', to: 'terminating', reason: 'delete requested' },
+          accepted: true,
+          operation: 'delete',
+          transition: { from: 'failed', to: 'terminating', reason: 'delete requested' },
           set: { pendingOperation: 'delete', generation: 4, runId: 'r1:delete:4', ...fresh },
         });
       }
@@ -65,7 +93,10 @@ describe('resource lifecycle', () => {
 
     it('retries only a failed resource, resuming its operation', () => {
       expect(planRequest(resource('failed', 'update'), { action: 'retry' })).toEqual({
-        accepted: true, operation: 'update', transition: { from: 'failed', to: 'updating', reason: 'retry requested' }, set: fresh,
+        accepted: true,
+        operation: 'update',
+        transition: { from: 'failed', to: 'updating', reason: 'retry requested' },
+        set: fresh,
       });
       expect(planRequest(resource('active'), { action: 'retry' })).toEqual({ accepted: false, refusal: 'not-failed' });
       expect(planRequest(resource('provisioning', 'create'), { action: 'retry' })).toEqual({ accepted: false, refusal: 'not-failed' });

@@ -21,15 +21,20 @@ function fixture(clock: Clock = systemClock) {
   let active = 0;
   let peak = 0;
   const record = defineStep({
-    type: 'test-record', description: 'Records that it ran', timeout: '5s',
-    input: Type.Object({ key: Type.String() }), output: Type.Object({ ok: Type.Boolean() }),
+    type: 'test-record',
+    description: 'Records that it ran',
+    timeout: '5s',
+    input: Type.Object({ key: Type.String() }),
+    output: Type.Object({ ok: Type.Boolean() }),
     async run(input) {
       calls.push(input.key);
       return { ok: true };
     },
   });
   const work = defineStep({
-    type: 'test-work', description: 'Holds for a while, may fail as scripted', timeout: '10s',
+    type: 'test-work',
+    description: 'Holds for a while, may fail as scripted',
+    timeout: '10s',
     input: Type.Object({ key: Type.String(), size: Type.String() }),
     output: Type.Object({ size: Type.String(), password: Type.String({ 'x-sensitive': true }) }),
     async run(input, ctx) {
@@ -41,7 +46,14 @@ function fixture(clock: Clock = systemClock) {
         if (ms) {
           await new Promise<void>((resolve, reject) => {
             const t = clock.setTimeout(resolve, ms);
-            ctx.signal.addEventListener('abort', () => { clock.clearTimeout(t); reject(ctx.signal.reason); }, { once: true });
+            ctx.signal.addEventListener(
+              'abort',
+              () => {
+                clock.clearTimeout(t);
+                reject(ctx.signal.reason);
+              },
+              { once: true },
+            );
           });
         }
         const f = failures.get(input.key.split('/')[0]!);
@@ -59,7 +71,9 @@ function fixture(clock: Clock = systemClock) {
 }
 
 const wf = (name: string, op: string): Workflow => ({
-  apiVersion: 'innominatus.io/v1', kind: 'Workflow', metadata: { name },
+  apiVersion: 'innominatus.io/v1',
+  kind: 'Workflow',
+  metadata: { name },
   parameters: [{ name: 'size', type: 'string', default: 'S' }],
   steps: [
     { name: 'first', type: 'test-record', with: { key: `\${{ resource.name + '/${op}/first' }}` } },
@@ -80,8 +94,10 @@ function setup(options: Partial<OrchestratorOptions> = {}) {
   const f = fixture(options.clock);
   const logs: string[] = [];
   const logger: Logger = {
-    debug: (m, d) => logs.push(m + JSON.stringify(d ?? {})), info: (m, d) => logs.push(m + JSON.stringify(d ?? {})),
-    warn: (m, d) => logs.push(m + JSON.stringify(d ?? {})), error: (m, d) => logs.push(m + JSON.stringify(d ?? {})),
+    debug: (m, d) => logs.push(m + JSON.stringify(d ?? {})),
+    info: (m, d) => logs.push(m + JSON.stringify(d ?? {})),
+    warn: (m, d) => logs.push(m + JSON.stringify(d ?? {})),
+    error: (m, d) => logs.push(m + JSON.stringify(d ?? {})),
   };
   const store = (options.store as MemoryStore | undefined) ?? new MemoryStore();
   const engine = options.engine ?? createEngine({ steps: f.steps, journal: store, defaultRetry: { attempts: 1 }, logger });
@@ -90,7 +106,16 @@ function setup(options: Partial<OrchestratorOptions> = {}) {
   const transitions: ResourceTransitionEvent[] = [];
   const allEvents: unknown[] = [];
   o.events.on('resource:transition', (e) => transitions.push(e));
-  for (const name of ['resource:transition', 'resource:retrying', 'run:started', 'run:succeeded', 'run:failed', 'step:started', 'step:succeeded', 'step:failed'] as const) {
+  for (const name of [
+    'resource:transition',
+    'resource:retrying',
+    'run:started',
+    'run:succeeded',
+    'run:failed',
+    'step:started',
+    'step:succeeded',
+    'step:failed',
+  ] as const) {
     o.events.on(name, (e: unknown) => allEvents.push({ name, e }));
   }
   return { ...f, store, engine, o, transitions, allEvents, logs };
@@ -98,17 +123,21 @@ function setup(options: Partial<OrchestratorOptions> = {}) {
 
 /** Waits (vi.waitFor) until `read` gives a value. */
 function waitFor<T>(what: string, read: () => Promise<T | undefined | false>, timeout = 10_000): Promise<T> {
-  return vi.waitFor(async () => {
-    const v = await read();
-    if (!v) throw new Error(`still waiting for ${what}`);
-    return v;
-  }, { timeout, interval: 5 });
+  return vi.waitFor(
+    async () => {
+      const v = await read();
+      if (!v) throw new Error(`still waiting for ${what}`);
+      return v;
+    },
+    { timeout, interval: 5 },
+  );
 }
 
-const stateOf = (store: MemoryStore, id: string, state: string) => waitFor(`${id} to be ${state}`, async () => {
-  const r = await store.getResource(id);
-  return r?.state === state && !r.leaseOwner ? r : undefined;
-});
+const stateOf = (store: MemoryStore, id: string, state: string) =>
+  waitFor(`${id} to be ${state}`, async () => {
+    const r = await store.getResource(id);
+    return r?.state === state && !r.leaseOwner ? r : undefined;
+  });
 
 const request = { application: 'shop', name: 'orders-db', type: 'postgres', properties: { size: 'M' } };
 
@@ -142,17 +171,26 @@ describe('orchestrator', () => {
     expect(history.map((h) => `${h.from ?? ''}>${h.to}`)).toEqual(['>requested', 'requested>provisioning', 'provisioning>active']);
     expect(history[2]!.reason).toBe("create workflow 'db-create' of provider 'static' succeeded");
     expect(t.transitions.map((e) => [e.resourceId, e.from, e.to])).toEqual([
-      [r.id, undefined, 'requested'], [r.id, 'requested', 'provisioning'], [r.id, 'provisioning', 'active'],
+      [r.id, undefined, 'requested'],
+      [r.id, 'requested', 'provisioning'],
+      [r.id, 'provisioning', 'active'],
     ]);
-    const stepEvents = t.allEvents.filter((x) => (x as { name: string }).name === 'step:succeeded') as { e: { resourceId: string; application: string; name: string; step: string } }[];
-    expect(stepEvents.map((x) => [x.e.resourceId, x.e.application, x.e.name, x.e.step])).toEqual([[r.id, 'shop', 'orders-db', 'first'], [r.id, 'shop', 'orders-db', 'work']]);
+    const stepEvents = t.allEvents.filter((x) => (x as { name: string }).name === 'step:succeeded') as {
+      e: { resourceId: string; application: string; name: string; step: string };
+    }[];
+    expect(stepEvents.map((x) => [x.e.resourceId, x.e.application, x.e.name, x.e.step])).toEqual([
+      [r.id, 'shop', 'orders-db', 'first'],
+      [r.id, 'shop', 'orders-db', 'work'],
+    ]);
     expect((await t.store.getRun(r.runId!))?.status).toBe('succeeded');
     expect(JSON.stringify(t.allEvents) + t.logs.join('\n') + t.store.dump()).not.toContain('pw-SECRET-9431');
   });
 
   it("resolves the provider by the resource's class and gives the workflow its class and metadata", async () => {
     const asked: Array<string | undefined> = [];
-    const byClass = { resolve: (type: string, op: 'create' | 'update' | 'delete', options?: { class?: string }) => (asked.push(options?.class), registry.resolve(type, op)) };
+    const byClass = {
+      resolve: (type: string, op: 'create' | 'update' | 'delete', options?: { class?: string }) => (asked.push(options?.class), registry.resolve(type, op)),
+    };
     const t = setup({ registry: byClass });
     t.o.start();
     const metadata = { annotations: { 'example.com/tier': 'gold' } };
@@ -197,9 +235,22 @@ describe('orchestrator', () => {
     expect(gone.outputs).toBeUndefined();
     expect(await t.store.findResource('shop', 'orders-db')).toBeUndefined();
     expect(t.calls).toEqual([
-      'orders-db/create/first', 'orders-db/create/work', 'orders-db/update/first', 'orders-db/update/work', 'orders-db/delete/first', 'orders-db/delete/work',
+      'orders-db/create/first',
+      'orders-db/create/work',
+      'orders-db/update/first',
+      'orders-db/update/work',
+      'orders-db/delete/first',
+      'orders-db/delete/work',
     ]);
-    expect((await t.store.listTransitions(id)).map((h) => h.to)).toEqual(['requested', 'provisioning', 'active', 'updating', 'active', 'terminating', 'terminated']);
+    expect((await t.store.listTransitions(id)).map((h) => h.to)).toEqual([
+      'requested',
+      'provisioning',
+      'active',
+      'updating',
+      'active',
+      'terminating',
+      'terminated',
+    ]);
   });
 
   it('accepts an update of a failed create or update with corrected properties: a new run with the new properties', async () => {
@@ -229,8 +280,15 @@ describe('orchestrator', () => {
     expect(updated.outputs?.size).toBe('M');
     const history = await t.store.listTransitions(id);
     expect(history.map((h) => `${h.from ?? ''}>${h.to}`)).toEqual([
-      '>requested', 'requested>provisioning', 'provisioning>failed', 'failed>provisioning', 'provisioning>active',
-      'active>updating', 'updating>failed', 'failed>updating', 'updating>active',
+      '>requested',
+      'requested>provisioning',
+      'provisioning>failed',
+      'failed>provisioning',
+      'provisioning>active',
+      'active>updating',
+      'updating>failed',
+      'failed>updating',
+      'updating>active',
     ]);
     expect([history[3]!.reason, history[7]!.reason]).toEqual(['create requested again with new properties', 'update requested again with new properties']);
   });
@@ -244,7 +302,8 @@ describe('orchestrator', () => {
     await t.o.delete(id);
     await stateOf(t.store, id, 'failed');
     await expect(t.o.update(id, { size: 'L' })).rejects.toMatchObject({
-      code: 'INVALID_TRANSITION', message: `resource 'orders-db' (${id}) is failed; a failed delete cannot be updated; retry or delete it`,
+      code: 'INVALID_TRANSITION',
+      message: `resource 'orders-db' (${id}) is failed; a failed delete cannot be updated; retry or delete it`,
     });
   });
 
@@ -252,7 +311,8 @@ describe('orchestrator', () => {
     const t = setup();
     const { id } = await t.o.submit(request);
     await expect(t.o.update(id, { size: 'L' })).rejects.toMatchObject({
-      code: 'INVALID_TRANSITION', message: `resource 'orders-db' (${id}) is requested with a create pending; only an active resource with no pending work, or a failed one, can be updated`,
+      code: 'INVALID_TRANSITION',
+      message: `resource 'orders-db' (${id}) is requested with a create pending; only an active resource with no pending work, or a failed one, can be updated`,
     });
     await expect(t.o.delete(id)).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
     await expect(t.o.retry(id)).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
@@ -282,8 +342,18 @@ describe('orchestrator', () => {
     const { id } = await t.o.submit(request);
     const failed = await stateOf(t.store, id, 'failed');
     expect(failed.attempts).toBe(2);
-    expect(failed.error).toEqual({ code: 'STEP_FAILED', message: "step 'work' failed: backend unavailable (0 left)", retryable: true, step: 'work', since: expect.any(String) });
-    expect((await t.store.listTransitions(id)).at(-1)).toMatchObject({ from: 'provisioning', to: 'failed', reason: "create failed after 2 tries: step 'work' failed: backend unavailable (0 left)" });
+    expect(failed.error).toEqual({
+      code: 'STEP_FAILED',
+      message: "step 'work' failed: backend unavailable (0 left)",
+      retryable: true,
+      step: 'work',
+      since: expect.any(String),
+    });
+    expect((await t.store.listTransitions(id)).at(-1)).toMatchObject({
+      from: 'provisioning',
+      to: 'failed',
+      reason: "create failed after 2 tries: step 'work' failed: backend unavailable (0 left)",
+    });
     expect(t.transitions.at(-1)).toMatchObject({ to: 'failed', error: { code: 'STEP_FAILED' } });
     const retried = await t.o.retry(id);
     expect(retried).toMatchObject({ state: 'provisioning', attempts: 0 });
@@ -294,7 +364,13 @@ describe('orchestrator', () => {
   });
 
   it('fails a resource whose resolver throws a plain error with INTERNAL, never leaving it working', async () => {
-    const t = setup({ registry: { resolve: () => { throw new TypeError('resolver bug'); } } });
+    const t = setup({
+      registry: {
+        resolve: () => {
+          throw new TypeError('resolver bug');
+        },
+      },
+    });
     t.o.start();
     const r = await t.o.submit(request);
     expect((await stateOf(t.store, r.id, 'failed')).error).toEqual({ code: 'INTERNAL', message: 'resolver bug', retryable: false });
@@ -307,7 +383,11 @@ describe('orchestrator', () => {
     const a = await t.o.submit(request);
     const b = await t.o.submit({ ...request, name: 'cache', type: 'redis' });
     expect((await stateOf(t.store, a.id, 'failed')).attempts).toBe(1);
-    expect((await stateOf(t.store, b.id, 'failed')).error).toEqual({ code: 'PROVIDER_NOT_FOUND', message: "no provider offers resource type 'redis'", retryable: false });
+    expect((await stateOf(t.store, b.id, 'failed')).error).toEqual({
+      code: 'PROVIDER_NOT_FOUND',
+      message: "no provider offers resource type 'redis'",
+      retryable: false,
+    });
     const deleting = await t.o.delete(a.id);
     expect(deleting).toMatchObject({ state: 'terminating', pendingOperation: 'delete', runId: `${a.id}:delete:2` });
     await stateOf(t.store, a.id, 'terminated');
@@ -342,7 +422,9 @@ describe('orchestrator', () => {
 
   it('stops gracefully: the running step finishes, the next does not start, and another orchestrator resumes there', async () => {
     const twoSteps: Workflow = {
-      apiVersion: 'innominatus.io/v1', kind: 'Workflow', metadata: { name: 'two-steps' },
+      apiVersion: 'innominatus.io/v1',
+      kind: 'Workflow',
+      metadata: { name: 'two-steps' },
       parameters: [{ name: 'size', type: 'string', default: 'S' }],
       steps: [
         { name: 'work', type: 'test-work', with: { key: "${{ resource.name + '/create/work' }}", size: '${{ parameters.size }}' } },
@@ -377,7 +459,9 @@ describe('orchestrator', () => {
     const { id } = await t.o.submit(request);
     await waitFor('work to start', async () => t.calls.length === 2);
     let stopped = false;
-    const stopping = t.o.stop({ graceMs: 100 }).then(() => { stopped = true; });
+    const stopping = t.o.stop({ graceMs: 100 }).then(() => {
+      stopped = true;
+    });
     await clock.advance(99);
     expect(stopped).toBe(false);
     await clock.advance(1);
@@ -401,22 +485,35 @@ describe('orchestrator', () => {
     const downUntil = clock.now() + 180_000;
     const applies = new Map<string, number>();
     const apply = defineStep({
-      type: 'test-apply', description: 'Applies once (idempotent)', timeout: '5s', input: Type.Object({ key: Type.String() }), output: Type.Object({}),
+      type: 'test-apply',
+      description: 'Applies once (idempotent)',
+      timeout: '5s',
+      input: Type.Object({ key: Type.String() }),
+      output: Type.Object({}),
       async run(input) {
         applies.set(input.key, (applies.get(input.key) ?? 0) + 1);
         return {};
       },
     });
     const wait = defineStep({
-      type: 'test-wait', description: 'Fails as a connection refused while the API is down', timeout: '5s', input: Type.Object({ key: Type.String() }), output: Type.Object({}),
+      type: 'test-wait',
+      description: 'Fails as a connection refused while the API is down',
+      timeout: '5s',
+      input: Type.Object({ key: Type.String() }),
+      output: Type.Object({}),
       async run() {
         if (clock.now() < downUntil) throw new StepFailure('connect ECONNREFUSED 127.0.0.1:6443', { retryable: true });
         return {};
       },
     });
     const outageWf: Workflow = {
-      apiVersion: 'innominatus.io/v1', kind: 'Workflow', metadata: { name: 'outage' },
-      steps: [{ name: 'apply', type: 'test-apply', with: { key: '${{ resource.name }}' } }, { name: 'wait', type: 'test-wait', with: { key: '${{ resource.name }}' } }],
+      apiVersion: 'innominatus.io/v1',
+      kind: 'Workflow',
+      metadata: { name: 'outage' },
+      steps: [
+        { name: 'apply', type: 'test-apply', with: { key: '${{ resource.name }}' } },
+        { name: 'wait', type: 'test-wait', with: { key: '${{ resource.name }}' } },
+      ],
     };
     const engine = createEngine({ steps: [apply, wait], journal: store, defaultRetry: { attempts: 1 } });
     const o = createOrchestrator({ store, engine, registry: staticResolver({ postgres: { create: outageWf } }), clock, retry: {} });
@@ -429,7 +526,12 @@ describe('orchestrator', () => {
     await waitFor('every first try to fail', async () => new Set(retrying.map((e) => e.resourceId)).size === 10);
     const first = await store.getResource(ids[0]!);
     // Visible while it waits: still provisioning, with the last error, when it began, and the next attempt time.
-    expect(first).toMatchObject({ state: 'provisioning', pendingOperation: 'create', attempts: 1, error: { code: 'STEP_FAILED', retryable: true, since: new Date(downUntil - 180_000).toISOString() } });
+    expect(first).toMatchObject({
+      state: 'provisioning',
+      pendingOperation: 'create',
+      attempts: 1,
+      error: { code: 'STEP_FAILED', retryable: true, since: new Date(downUntil - 180_000).toISOString() },
+    });
     expect(first?.nextAttemptAt).toBe(retrying.find((e) => e.resourceId === ids[0])!.nextAttemptAt);
     for (let t = 0; t < 300; t++) await clock.advance(1_000);
     for (const id of ids) await stateOf(store, id, 'active');
@@ -554,8 +656,11 @@ describe('orchestrator', () => {
     const runId = runIdFor(id, 'create', 1);
     await t.store.createResource({ ...request, id });
     const direct = t.engine.run(wf('db-create', 'create'), {
-      parameters: { size: 'M' }, runId,
-      context: { resource: { id, name: request.name, type: request.type, application: request.application, properties: request.properties, operation: 'create' } },
+      parameters: { size: 'M' },
+      runId,
+      context: {
+        resource: { id, name: request.name, type: request.type, application: request.application, properties: request.properties, operation: 'create' },
+      },
     });
     await waitFor('the direct run to hold the step', async () => t.calls.length === 2);
     t.o.start();
@@ -575,13 +680,18 @@ describe('orchestrator', () => {
   it('rejects an update whose properties are not an object', async () => {
     const t = setup();
     await expect(t.o.update('x', [] as unknown as Record<string, unknown>)).rejects.toMatchObject({
-      code: 'RESOURCE_INVALID', message: "the properties of an update of resource 'x' must be an object",
+      code: 'RESOURCE_INVALID',
+      message: "the properties of an update of resource 'x' must be an object",
     });
   });
 
   it('refuses an engine whose journal is not the store, and bad options, with clear errors', () => {
     const t = setup();
-    expect(() => createOrchestrator({ store: new MemoryStore(), engine: t.engine, registry })).toThrow(expect.objectContaining({ code: 'OPTIONS_INVALID', message: expect.stringContaining("the engine's journal must be the orchestrator's store") }));
-    expect(() => createOrchestrator({ store: t.store, engine: t.engine, registry, concurrency: 0 })).toThrow(expect.objectContaining({ code: 'OPTIONS_INVALID', message: "orchestrator option 'concurrency' must be a positive number, got 0" }));
+    expect(() => createOrchestrator({ store: new MemoryStore(), engine: t.engine, registry })).toThrow(
+      expect.objectContaining({ code: 'OPTIONS_INVALID', message: expect.stringContaining("the engine's journal must be the orchestrator's store") }),
+    );
+    expect(() => createOrchestrator({ store: t.store, engine: t.engine, registry, concurrency: 0 })).toThrow(
+      expect.objectContaining({ code: 'OPTIONS_INVALID', message: "orchestrator option 'concurrency' must be a positive number, got 0" }),
+    );
   });
 });

@@ -90,10 +90,14 @@ describe('ProviderRegistry', () => {
     const e1 = catchError(() => reg.register(direct));
     expect(e1.code).toBe('PROVIDER_CONFLICT');
     expect(e1.message).toBe("resource type 'postgres' is claimed by providers 'database-team' and 'other-team'");
-    const viaAlias = provider('alias-team', [
-      { type: 'pg', operations: { create: { workflow: 'w' } } },
-      { type: 'postgresql', aliasFor: 'pg' },
-    ], { w: workflow('w') });
+    const viaAlias = provider(
+      'alias-team',
+      [
+        { type: 'pg', operations: { create: { workflow: 'w' } } },
+        { type: 'postgresql', aliasFor: 'pg' },
+      ],
+      { w: workflow('w') },
+    );
     const e2 = catchError(() => reg.register(viaAlias));
     expect(e2.message).toBe("resource type 'postgresql' is claimed by providers 'database-team' (alias for 'postgres') and 'alias-team' (alias for 'pg')");
     // nothing of a rejected provider is registered
@@ -115,16 +119,30 @@ describe('ProviderRegistry', () => {
     expect(e.message).toBe("provider 'x': operation 'create' of 'redis' names workflow 'missing', which is not in 'workflows'");
     // listed in `workflows` but not loaded
     p.provider.workflows.push({ name: 'missing', file: './workflows/missing.yaml' });
-    expect(catchError(() => new ProviderRegistry().register(p)).message).toBe("provider 'x': operation 'create' of 'redis' names workflow 'missing', which is not loaded");
+    expect(catchError(() => new ProviderRegistry().register(p)).message).toBe(
+      "provider 'x': operation 'create' of 'redis' names workflow 'missing', which is not loaded",
+    );
   });
 
   it('refuses a mapping that does not fit its workflow, naming the provider', () => {
-    const params: ParameterSpec[] = [{ name: 'db_name', type: 'string', required: true }, { name: 'replicas', type: 'integer' }];
+    const params: ParameterSpec[] = [
+      { name: 'db_name', type: 'string', required: true },
+      { name: 'replicas', type: 'integer' },
+    ];
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ db_name: '${{ resource.name }}', colour: 'blue' }, "provider 'x': workflow 'w' has no parameter 'colour'"],
-      [{ replicas: 2 }, "provider 'x': required parameter 'db_name' of workflow 'w' is not mapped for 'create' of 'redis'; add it to 'parameters', or to 'fromProperties' if requests set it as a property"],
-      [{ db_name: '${{ resource.nmae }}' }, "provider 'x': 'resource.nmae': resource has no field 'nmae'; did you mean 'name'? (fields: id, name, type, class, application, metadata, properties, operation)"],
-      [{ db_name: '${{ resource.name }}', replicas: '${{ resource.name }}' }, "provider 'x': parameter 'replicas' of workflow 'w': capabilities.resourceTypeCapabilities[0].operations.create.parameters.replicas must be integer (got ${{ resource.name }}, of type string)"],
+      [
+        { replicas: 2 },
+        "provider 'x': required parameter 'db_name' of workflow 'w' is not mapped for 'create' of 'redis'; add it to 'parameters', or to 'fromProperties' if requests set it as a property",
+      ],
+      [
+        { db_name: '${{ resource.nmae }}' },
+        "provider 'x': 'resource.nmae': resource has no field 'nmae'; did you mean 'name'? (fields: id, name, type, class, application, metadata, properties, operation)",
+      ],
+      [
+        { db_name: '${{ resource.name }}', replicas: '${{ resource.name }}' },
+        "provider 'x': parameter 'replicas' of workflow 'w': capabilities.resourceTypeCapabilities[0].operations.create.parameters.replicas must be integer (got ${{ resource.name }}, of type string)",
+      ],
     ];
     for (const [parameters, message] of cases) {
       const p = provider('x', [{ type: 'redis', operations: { create: { workflow: 'w', parameters } } }], { w: workflow('w', params) });
@@ -142,10 +160,24 @@ describe('ProviderRegistry', () => {
   });
 
   it('picks among several workflows by tags, else the default', () => {
-    const p = provider('multi', [{
-      type: 'queue',
-      operations: { create: { workflows: [{ name: 'small-q', tags: ['dev'] }, { name: 'ha-q', tags: ['prod', 'ha'] }], default: 'small-q' } },
-    }], { 'small-q': workflow('small-q'), 'ha-q': workflow('ha-q') });
+    const p = provider(
+      'multi',
+      [
+        {
+          type: 'queue',
+          operations: {
+            create: {
+              workflows: [
+                { name: 'small-q', tags: ['dev'] },
+                { name: 'ha-q', tags: ['prod', 'ha'] },
+              ],
+              default: 'small-q',
+            },
+          },
+        },
+      ],
+      { 'small-q': workflow('small-q'), 'ha-q': workflow('ha-q') },
+    );
     const reg = new ProviderRegistry().register(p);
     expect(reg.resolve('queue', 'create').workflowName).toBe('small-q');
     expect(reg.resolve('queue', 'create', { tags: ['ha'] }).workflowName).toBe('ha-q');
@@ -169,13 +201,28 @@ describe('mapParameters', () => {
   });
 
   it('evaluates expressions over the whole request', () => {
-    const p = provider('x', [{
-      type: 'bucket',
-      operations: { create: { workflow: 'w', parameters: { label: '${{ resource.application }}-${{ resource.properties.tier }}', op: '${{ resource.operation }}' } } },
-    }], { w: workflow('w', [{ name: 'label', type: 'string' }, { name: 'op', type: 'string' }]) });
+    const p = provider(
+      'x',
+      [
+        {
+          type: 'bucket',
+          operations: {
+            create: { workflow: 'w', parameters: { label: '${{ resource.application }}-${{ resource.properties.tier }}', op: '${{ resource.operation }}' } },
+          },
+        },
+      ],
+      {
+        w: workflow('w', [
+          { name: 'label', type: 'string' },
+          { name: 'op', type: 'string' },
+        ]),
+      },
+    );
     const r = new ProviderRegistry().register(p).resolve('bucket', 'create');
-    expect(mapParameters(r, { name: 'b', type: 'bucket', application: 'shop', operation: 'create', properties: { tier: 'gold' } }))
-      .toEqual({ label: 'shop-gold', op: 'create' });
+    expect(mapParameters(r, { name: 'b', type: 'bucket', application: 'shop', operation: 'create', properties: { tier: 'gold' } })).toEqual({
+      label: 'shop-gold',
+      op: 'create',
+    });
   });
 });
 
@@ -189,7 +236,9 @@ describe('CORE_VERSION', () => {
 describe('classes', () => {
   const mapping = { db_name: '${{ resource.name + "-" + resource.class }}', namespace: '${{ resource.metadata.annotations["example.com/ns"] }}' };
   const tiered = (name: string, classes: string[] | undefined, wf: string) =>
-    provider(name, [{ type: 'postgres', ...(classes ? { classes } : {}), operations: { create: { workflow: wf, parameters: mapping } } }], { [wf]: workflow(wf, pgParams) });
+    provider(name, [{ type: 'postgres', ...(classes ? { classes } : {}), operations: { create: { workflow: wf, parameters: mapping } } }], {
+      [wf]: workflow(wf, pgParams),
+    });
 
   it('chooses the provider by type and class, the class default when none is asked for', () => {
     const registry = new ProviderRegistry().register(tiered('small-team', undefined, 'pg-small')).register(tiered('big-team', ['large', 'xlarge'], 'pg-big'));
@@ -197,20 +246,31 @@ describe('classes', () => {
     expect(registry.resolve('postgres', 'create', { class: 'default' }).providerName).toBe('small-team');
     expect(registry.resolve('postgres', 'create', { class: 'xlarge' }).workflowName).toBe('pg-big');
     expect(registry.classes('postgres')).toEqual(['default', 'large', 'xlarge']);
-    expect([registry.providerOf('postgres'), registry.providerOf('postgres', 'large'), registry.providerOf('postgres', 'huge')]).toEqual(['small-team', 'big-team', undefined]);
-    expect(() => registry.resolve('postgres', 'create', { class: 'huge' })).toThrow("no provider serves class 'huge' of resource type 'postgres'; its classes: default, large, xlarge");
+    expect([registry.providerOf('postgres'), registry.providerOf('postgres', 'large'), registry.providerOf('postgres', 'huge')]).toEqual([
+      'small-team',
+      'big-team',
+      undefined,
+    ]);
+    expect(() => registry.resolve('postgres', 'create', { class: 'huge' })).toThrow(
+      "no provider serves class 'huge' of resource type 'postgres'; its classes: default, large, xlarge",
+    );
   });
 
   it('gives the mapping resource.class and resource.metadata', () => {
     const registry = new ProviderRegistry().register(tiered('big-team', ['large'], 'pg-big'));
     const r = registry.resolve('postgres', 'create', { class: 'large' });
     const metadata = { annotations: { 'example.com/ns': 'team-a' } };
-    expect(mapParameters(r, { name: 'db', type: 'postgres', class: 'large', application: 'shop', metadata, properties: {}, operation: 'create' })).toEqual({ db_name: 'db-large', namespace: 'team-a' });
+    expect(mapParameters(r, { name: 'db', type: 'postgres', class: 'large', application: 'shop', metadata, properties: {}, operation: 'create' })).toEqual({
+      db_name: 'db-large',
+      namespace: 'team-a',
+    });
   });
 
   it('refuses two providers claiming one type in one class, naming both', () => {
     const registry = new ProviderRegistry().register(tiered('big-team', ['large'], 'pg-big'));
-    expect(() => registry.register(tiered('other-team', ['medium', 'large'], 'pg-other'))).toThrow("class 'large' of resource type 'postgres' is claimed by providers 'big-team' and 'other-team'");
+    expect(() => registry.register(tiered('other-team', ['medium', 'large'], 'pg-other'))).toThrow(
+      "class 'large' of resource type 'postgres' is claimed by providers 'big-team' and 'other-team'",
+    );
     expect(registry.list().map((p) => p.provider.metadata.name)).toEqual(['big-team']);
   });
 });

@@ -23,10 +23,17 @@ describe('rendering (property)', () => {
 
   it('changes only the templated strings inside a tree', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string().filter((k) => k !== '__proto__' && !k.includes('${{')), plainValue, { maxKeys: 5 }), (obj) => {
-        const tree = { ...obj, injected: '${{ parameters.name }}' };
-        expect(compileTemplate(tree).render(scope)).toStrictEqual({ ...obj, injected: 'x' });
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.string().filter((k) => k !== '__proto__' && !k.includes('${{')),
+          plainValue,
+          { maxKeys: 5 },
+        ),
+        (obj) => {
+          const tree = { ...obj, injected: '${{ parameters.name }}' };
+          expect(compileTemplate(tree).render(scope)).toStrictEqual({ ...obj, injected: 'x' });
+        },
+      ),
     );
   });
 

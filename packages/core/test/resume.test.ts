@@ -45,7 +45,11 @@ function failingAt(id: string, message: string) {
   let fail = true;
   const calls: string[] = [];
   const step = defineStep({
-    type: 'maybe', description: 'fails while told to', input: Type.Object({ id: Type.String() }), output: Type.Object({}), timeout: '5s',
+    type: 'maybe',
+    description: 'fails while told to',
+    input: Type.Object({ id: Type.String() }),
+    output: Type.Object({}),
+    timeout: '5s',
     async run(input) {
       calls.push(input.id);
       if (input.id === id && fail) throw new Error(message);
@@ -85,9 +89,12 @@ describe('a run interrupted at any journal write resumes to the same outputs', (
       await expect(createEngine({ steps: [step], journal, encrypter: key }).run(wf, { runId: 'r1' })).rejects.toThrow(`simulated crash at write ${failAt}`);
       // A new engine (a new process) with the same journal and key picks the run up.
       const engine = createEngine({ steps: [step], journal, encrypter: key });
-      const result = failAt === 1
-        ? await expect(engine.resume('r1')).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' }).then(() => engine.run(wf, { runId: 'r1' }))
-        : await engine.resume('r1');
+      const result =
+        failAt === 1
+          ? await expect(engine.resume('r1'))
+              .rejects.toMatchObject({ code: 'RUN_NOT_FOUND' })
+              .then(() => engine.run(wf, { runId: 'r1' }))
+          : await engine.resume('r1');
       expect({ total: result.outputs.total, secret: reveal(result.outputs.secret) }).toStrictEqual(expected);
       // A step whose success was journaled never runs again; one interrupted before that runs at most twice.
       for (const id of ['a', 'b', 'c']) expect(calls[id]).toBeLessThanOrEqual(2);
@@ -129,28 +136,46 @@ describe('a run interrupted at any journal write resumes to the same outputs', (
   it('resumes from the step a failed step names in resumeFrom, running it and the ones after it again', async () => {
     const { step, calls, heal } = failingAt('wait', 'the object was deleted');
     const engine = createEngine({ steps: [step] });
-    const w = workflow({ steps: [
-      { name: 'read', type: 'maybe', with: { id: 'read' } },
-      { name: 'apply', type: 'maybe', with: { id: 'apply' } },
-      { name: 'wait', type: 'maybe', resumeFrom: 'apply', with: { id: 'wait' } },
-      { name: 'after', type: 'maybe', with: { id: 'after' } },
-    ] });
+    const w = workflow({
+      steps: [
+        { name: 'read', type: 'maybe', with: { id: 'read' } },
+        { name: 'apply', type: 'maybe', with: { id: 'apply' } },
+        { name: 'wait', type: 'maybe', resumeFrom: 'apply', with: { id: 'wait' } },
+        { name: 'after', type: 'maybe', with: { id: 'after' } },
+      ],
+    });
     await expect(engine.run(w, { runId: 'rf' })).rejects.toMatchObject({ step: 'wait' });
     heal();
     await engine.resume('rf');
     expect(calls).toStrictEqual(['read', 'apply', 'wait', 'apply', 'wait', 'after']);
-    expect((await engine.journal.listSteps('rf')).map((s) => `${s.name}:${s.status}`)).toStrictEqual(['read:succeeded', 'apply:succeeded', 'wait:succeeded', 'after:succeeded']);
+    expect((await engine.journal.listSteps('rf')).map((s) => `${s.name}:${s.status}`)).toStrictEqual([
+      'read:succeeded',
+      'apply:succeeded',
+      'wait:succeeded',
+      'after:succeeded',
+    ]);
   });
 
   it('refuses a resumeFrom that does not name an earlier step, at its field', () => {
     const engine = createEngine({ steps: [counting().step] });
-    const steps = (resumeFrom: string) => workflow({ steps: [
-      { name: 'a', type: 'count', with: { id: 'a', add: 1 } },
-      { name: 'b', type: 'count', resumeFrom, with: { id: 'b', add: 1 } },
-      { name: 'c', type: 'count', with: { id: 'c', add: 1 } },
-    ] });
-    expect(() => engine.compile(steps('c'))).toThrow(expect.objectContaining({ code: 'WORKFLOW_INVALID', path: '/steps/1/resumeFrom', message: "resumeFrom must name an earlier step: step 'c' comes after it" }));
-    expect(() => engine.compile(steps('b'))).toThrow(expect.objectContaining({ path: '/steps/1/resumeFrom', message: 'resumeFrom must name an earlier step: a step cannot resume from itself' }));
+    const steps = (resumeFrom: string) =>
+      workflow({
+        steps: [
+          { name: 'a', type: 'count', with: { id: 'a', add: 1 } },
+          { name: 'b', type: 'count', resumeFrom, with: { id: 'b', add: 1 } },
+          { name: 'c', type: 'count', with: { id: 'c', add: 1 } },
+        ],
+      });
+    expect(() => engine.compile(steps('c'))).toThrow(
+      expect.objectContaining({
+        code: 'WORKFLOW_INVALID',
+        path: '/steps/1/resumeFrom',
+        message: "resumeFrom must name an earlier step: step 'c' comes after it",
+      }),
+    );
+    expect(() => engine.compile(steps('b'))).toThrow(
+      expect.objectContaining({ path: '/steps/1/resumeFrom', message: 'resumeFrom must name an earlier step: a step cannot resume from itself' }),
+    );
   });
 
   it('refuses to read sealed values with another key', async () => {

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import {
-  aesGcmEncrypter, compileTemplate, createEngine, defineStep, expressionReferences, isSensitive, MemoryJournal, reveal, Scope, seal, sensitive, Type, unseal,
+  aesGcmEncrypter,
+  compileTemplate,
+  createEngine,
+  defineStep,
+  expressionReferences,
+  isSensitive,
+  MemoryJournal,
+  reveal,
+  Scope,
+  seal,
+  sensitive,
+  Type,
+  unseal,
   type Logger,
 } from '../src/index';
 import { echo, workflow } from './helpers';
@@ -22,10 +34,15 @@ describe('sealing', () => {
   });
 
   it('reveals a Sensitive made by another copy of the library', () => {
-    const foreign = Object.freeze(Object.defineProperties({}, {
-      [Symbol.for('innominatus.sensitive')]: { value: true },
-      [Symbol.for('innominatus.sensitive.value')]: { value: 'from-elsewhere' },
-    }));
+    const foreign = Object.freeze(
+      Object.defineProperties(
+        {},
+        {
+          [Symbol.for('innominatus.sensitive')]: { value: true },
+          [Symbol.for('innominatus.sensitive.value')]: { value: 'from-elsewhere' },
+        },
+      ),
+    );
     expect(isSensitive(foreign)).toBe(true);
     expect(reveal(foreign)).toBe('from-elsewhere');
   });
@@ -33,20 +50,27 @@ describe('sealing', () => {
 
 describe('taint follows every operand', () => {
   const s = new Scope({ parameters: { flag: false, name: 'n', pw: sensitive('hunter2-tern') } });
-  it.each(['${{ [parameters.flag ? "" : parameters.pw][0] }}', '${{ [parameters.name, "x", parameters.pw][2] }}', '${{ (parameters.flag ? parameters : parameters).pw }}'])('%s', (t) => {
+  it.each([
+    '${{ [parameters.flag ? "" : parameters.pw][0] }}',
+    '${{ [parameters.name, "x", parameters.pw][2] }}',
+    '${{ (parameters.flag ? parameters : parameters).pw }}',
+  ])('%s', (t) => {
     const v = compileTemplate(t).render(s);
     expect(isSensitive(v)).toBe(true);
     expect(reveal(v)).toBe('hunter2-tern');
   });
 
   it('lists the references of every operand', () => {
-    expect(expressionReferences('[parameters.name, "x", parameters.pw][2]').map((r) => `${r.root}.${r.path.join('.')}`)).toStrictEqual(['parameters.name', 'parameters.pw']);
+    expect(expressionReferences('[parameters.name, "x", parameters.pw][2]').map((r) => `${r.root}.${r.path.join('.')}`)).toStrictEqual([
+      'parameters.name',
+      'parameters.pw',
+    ]);
     expect(expressionReferences('(steps["db"].outputs.host + ".svc").size()').map((r) => r.path)).toStrictEqual([['db', 'outputs', 'host']]);
   });
 
   it('withholds CEL error details when an expression reads a secret', () => {
     const t = compileTemplate('${{ {"a": 1}[parameters.pw] }}');
-    expect(() => t.render(s)).toThrowError("expression '{\"a\": 1}[parameters.pw]' failed on a sensitive value (details withheld)");
+    expect(() => t.render(s)).toThrowError('expression \'{"a": 1}[parameters.pw]\' failed on a sensitive value (details withheld)');
   });
 
   it('a map literal inside ${{ }} does not end the template early', () => {
@@ -59,7 +83,11 @@ describe('engine hardening', () => {
     const journal = new MemoryJournal();
     const engine = createEngine({ steps: [echo], journal, encrypter: enc });
     const r = await engine.run(
-      workflow({ parameters: [{ name: 'cfg', type: 'object' }], steps: [{ name: 'e', type: 'echo', with: { value: '${{ parameters.cfg.user }}' } }], outputs: { user: '${{ parameters.cfg.user }}' } }),
+      workflow({
+        parameters: [{ name: 'cfg', type: 'object' }],
+        steps: [{ name: 'e', type: 'echo', with: { value: '${{ parameters.cfg.user }}' } }],
+        outputs: { user: '${{ parameters.cfg.user }}' },
+      }),
       { parameters: { cfg: { user: 'u', password: sensitive('hunter2-nested') } }, runId: 'n' },
     );
     expect(isSensitive(r.outputs.user)).toBe(true);
@@ -71,7 +99,11 @@ describe('engine hardening', () => {
     const lines: unknown[] = [];
     const logger: Logger = { debug() {}, info: (m, d) => lines.push([m, d]), warn() {}, error() {} };
     const logit = defineStep({
-      type: 'logit', description: 'logs its key', input: Type.Object({ key: Type.String() }), output: Type.Object({}), timeout: '5s',
+      type: 'logit',
+      description: 'logs its key',
+      input: Type.Object({ key: Type.String() }),
+      output: Type.Object({}),
+      timeout: '5s',
       async run(i, ctx) {
         ctx.logger.info('using key', { key: i.key, nested: { again: [i.key] }, count: 1234 });
         return {};
@@ -86,7 +118,11 @@ describe('engine hardening', () => {
 
   it('an output that echoes a secret from the input is sensitive', async () => {
     const r = await createEngine({ steps: [echo] }).run(
-      workflow({ parameters: [{ name: 'pw', type: 'string', sensitive: true }], steps: [{ name: 'e', type: 'echo', with: { value: 'dsn://u:${{ parameters.pw }}@h' } }], outputs: { v: '${{ steps["e"].outputs.value }}' } }),
+      workflow({
+        parameters: [{ name: 'pw', type: 'string', sensitive: true }],
+        steps: [{ name: 'e', type: 'echo', with: { value: 'dsn://u:${{ parameters.pw }}@h' } }],
+        outputs: { v: '${{ steps["e"].outputs.value }}' },
+      }),
       { parameters: { pw: 'hunter2-echo' } },
     );
     expect(isSensitive(r.outputs.v)).toBe(true);
@@ -96,7 +132,11 @@ describe('engine hardening', () => {
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
     const slow = defineStep({
-      type: 'slow', description: 'waits until the test releases it', input: Type.Object({}), output: Type.Object({}), timeout: '5s',
+      type: 'slow',
+      description: 'waits until the test releases it',
+      input: Type.Object({}),
+      output: Type.Object({}),
+      timeout: '5s',
       async run() {
         await held;
         return {};

@@ -34,7 +34,17 @@ describe('sensitive values never leave in clear text', () => {
     const journal = new MemoryJournal();
     const engine = createEngine({ steps: [secretStep, failing], journal, logger, encrypter: 'c'.repeat(64) });
     const events: unknown[] = [];
-    for (const name of ['run:started', 'run:succeeded', 'run:failed', 'step:started', 'step:progress', 'step:succeeded', 'step:failed', 'step:retrying', 'step:skipped'] as Array<keyof EngineEvents>) {
+    for (const name of [
+      'run:started',
+      'run:succeeded',
+      'run:failed',
+      'step:started',
+      'step:progress',
+      'step:succeeded',
+      'step:failed',
+      'step:retrying',
+      'step:skipped',
+    ] as Array<keyof EngineEvents>) {
       engine.events.on(name, ((e: unknown) => events.push({ name, e })) as never);
     }
     const wf = workflow({
@@ -90,7 +100,11 @@ describe('sensitive values never leave in clear text', () => {
   it('a parameter passed in as sensitive stays sensitive', async () => {
     const engine = createEngine({ steps: [secretStep] });
     const r = await engine.run(
-      workflow({ parameters: [{ name: 'token', type: 'string' }], steps: [{ name: 's', type: 'secret', with: { password: 'x' } }], outputs: { t: '${{ parameters.token }}' } }),
+      workflow({
+        parameters: [{ name: 'token', type: 'string' }],
+        steps: [{ name: 's', type: 'secret', with: { password: 'x' } }],
+        outputs: { t: '${{ parameters.token }}' },
+      }),
       { parameters: { token: sensitive('tok-123') } },
     );
     expect(String(r.outputs.t)).toBe('***');

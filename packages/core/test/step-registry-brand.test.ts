@@ -8,9 +8,14 @@ const other = createRequire(import.meta.url)(join(__dirname, '../dist/index.cjs'
 
 describe('StepRegistry.is: a brand that holds across copies of core', () => {
   const step = other.defineStep({
-    type: 'greet', description: 'greets', timeout: '5s',
-    input: other.Type.Object({ name: other.Type.String() }), output: other.Type.Object({ text: other.Type.String() }),
-    async run(input) { return { text: `hello ${input.name}` }; },
+    type: 'greet',
+    description: 'greets',
+    timeout: '5s',
+    input: other.Type.Object({ name: other.Type.String() }),
+    output: other.Type.Object({ text: other.Type.String() }),
+    async run(input) {
+      return { text: `hello ${input.name}` };
+    },
   });
   const foreign = new other.StepRegistry([step]);
 
@@ -26,17 +31,31 @@ describe('StepRegistry.is: a brand that holds across copies of core', () => {
   it('an engine takes a registry of another copy as it is', async () => {
     const engine = createEngine({ steps: foreign });
     expect(engine.steps).toBe(foreign);
-    const result = await engine.run({
-      apiVersion: 'innominatus.io/v1', kind: 'Workflow', metadata: { name: 'hi' },
-      parameters: [{ name: 'who', type: 'string' }],
-      steps: [{ name: 'g', type: 'greet', with: { name: '${{ parameters.who }}' } }],
-      outputs: { text: '${{ steps["g"].outputs.text }}' },
-    }, { parameters: { who: 'copy' } });
+    const result = await engine.run(
+      {
+        apiVersion: 'innominatus.io/v1',
+        kind: 'Workflow',
+        metadata: { name: 'hi' },
+        parameters: [{ name: 'who', type: 'string' }],
+        steps: [{ name: 'g', type: 'greet', with: { name: '${{ parameters.who }}' } }],
+        outputs: { text: '${{ steps["g"].outputs.text }}' },
+      },
+      { parameters: { who: 'copy' } },
+    );
     expect(result.outputs).toStrictEqual({ text: 'hello copy' });
   });
 
   it("another copy's registry takes this copy's steps", () => {
-    const local = defineStep({ type: 'local', description: 'd', timeout: '1s', input: Type.Object({}), output: Type.Object({}), async run() { return {}; } });
+    const local = defineStep({
+      type: 'local',
+      description: 'd',
+      timeout: '1s',
+      input: Type.Object({}),
+      output: Type.Object({}),
+      async run() {
+        return {};
+      },
+    });
     expect(new other.StepRegistry([local]).types()).toStrictEqual(['local']);
   });
 });

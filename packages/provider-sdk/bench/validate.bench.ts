@@ -108,15 +108,19 @@ async function main(): Promise<void> {
       workflows += r.provider.workflows.size;
     }
     const ms = performance.now() - started;
-    console.log(`validate ${PROVIDERS} providers (${workflows} workflows), one at a time: ${ms.toFixed(0)} ms (${(ms / PROVIDERS).toFixed(2)} ms per provider; aim < 2000 ms)`);
+    console.log(
+      `validate ${PROVIDERS} providers (${workflows} workflows), one at a time: ${ms.toFixed(0)} ms (${(ms / PROVIDERS).toFixed(2)} ms per provider; aim < 2000 ms)`,
+    );
     const concurrent = performance.now();
     let next = 0;
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      while (next < PROVIDERS) {
-        const r = await loadProvider(join(root, `team-${next++}`), { steps, displayRoot: root });
-        if (!r.provider) throw new Error('invalid provider');
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < PROVIDERS) {
+          const r = await loadProvider(join(root, `team-${next++}`), { steps, displayRoot: root });
+          if (!r.provider) throw new Error('invalid provider');
+        }
+      }),
+    );
     console.log(`validate ${PROVIDERS} providers, 8 at a time: ${(performance.now() - concurrent).toFixed(0)} ms`);
 
     const here = fileURLToPath(new URL('.', import.meta.url));
@@ -127,7 +131,10 @@ async function main(): Promise<void> {
     const target = join(root, 'team-0');
     const how = built ? 'node bin/provider-sdk.js (dist)' : 'tsx from source, no dist';
     // `schema provider` loads no steps: the difference is what loading the steps and validating cost.
-    for (const [what, args, aim] of [['validate one provider', ['validate', target], ' (aim < 400 ms)'], ['schema provider (no steps)', ['schema', 'provider'], '']] as const) {
+    for (const [what, args, aim] of [
+      ['validate one provider', ['validate', target], ' (aim < 400 ms)'],
+      ['schema provider (no steps)', ['schema', 'provider'], ''],
+    ] as const) {
       execFileSync(command[0]!, [...command.slice(1), ...args]);
       const times: number[] = [];
       for (let i = 0; i < COLD_RUNS; i++) {
@@ -138,7 +145,9 @@ async function main(): Promise<void> {
       }
       times.sort((a, b) => a - b);
       const median = times[Math.floor(times.length / 2)]!;
-      console.log(`CLI cold start, ${what} (${how}), ${COLD_RUNS} runs: median ${median.toFixed(0)} ms, min ${times[0]!.toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms${aim}`);
+      console.log(
+        `CLI cold start, ${what} (${how}), ${COLD_RUNS} runs: median ${median.toFixed(0)} ms, min ${times[0]!.toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms${aim}`,
+      );
     }
   } finally {
     await rm(root, { recursive: true, force: true });

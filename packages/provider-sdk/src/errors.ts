@@ -2,7 +2,16 @@ import { InnominatusError } from '@innominatus/core';
 import type { Diagnostic } from './diagnostics/diagnostic';
 
 /** The stable codes of errors the SDK throws (problems in documents are {@link Diagnostic}s instead). */
-export type SdkErrorCode = 'GIT_FAILED' | 'GIT_REF_NOT_FOUND' | 'INVALID_SOURCE' | 'PROVIDER_INVALID' | 'STEPS_MODULE_INVALID' | 'RENDER_FAILED' | 'RBAC_KIND_DYNAMIC' | 'DOCS_MARKERS_MISSING' | 'USAGE';
+export type SdkErrorCode =
+  | 'GIT_FAILED'
+  | 'GIT_REF_NOT_FOUND'
+  | 'INVALID_SOURCE'
+  | 'PROVIDER_INVALID'
+  | 'STEPS_MODULE_INVALID'
+  | 'RENDER_FAILED'
+  | 'RBAC_KIND_DYNAMIC'
+  | 'DOCS_MARKERS_MISSING'
+  | 'USAGE';
 
 /**
  * An error of the provider SDK: core's error model (branded, stable `code`,
@@ -22,7 +31,11 @@ export class ProviderInvalidError extends ProviderSdkError {
     const errors = diagnostics.filter((d) => d.severity === 'error');
     const first = errors[0];
     const where = first ? `: ${first.file}:${first.line}:${first.col}: ${first.message} [${first.code}]` : '';
-    super('PROVIDER_INVALID', `${what} has ${errors.length} error${errors.length === 1 ? '' : 's'}${where}`, first ? { position: { file: first.file, line: first.line, col: first.col } } : {});
+    super(
+      'PROVIDER_INVALID',
+      `${what} has ${errors.length} error${errors.length === 1 ? '' : 's'}${where}`,
+      first ? { position: { file: first.file, line: first.line, col: first.col } } : {},
+    );
     this.diagnostics = diagnostics;
   }
 }

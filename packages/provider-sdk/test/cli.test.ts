@@ -22,7 +22,9 @@ describe('provider-sdk validate', () => {
     await writeProvider({
       'provider.yaml': PROVIDER_YAML.replace('kind: Provider', 'kind: Platform').replace('aliasFor: postgres', 'aliasFor: postgre'),
     }).then((d) => writeTree({}, d));
-    const dir = await writeProvider({ 'provider.yaml': PROVIDER_YAML.replace('kind: Provider', 'kind: Platform').replace('aliasFor: postgres', 'aliasFor: postgre') });
+    const dir = await writeProvider({
+      'provider.yaml': PROVIDER_YAML.replace('kind: Provider', 'kind: Platform').replace('aliasFor: postgres', 'aliasFor: postgre'),
+    });
     const r = await runCli(['validate', dir, ...steps], parent);
     const rel = join('..', dir.split('/').pop()!);
     expect(r.code).toBe(1);
@@ -48,7 +50,10 @@ describe('provider-sdk validate', () => {
   });
 
   it('validates single workflow files and provider.yaml files, and prints JSON', async () => {
-    const dir = await writeProvider({ 'workflows/broken.yaml': 'apiVersion: innominatus.io/v1\nkind: Workflow\nmetadata: { name: broken }\nsteps:\n  - { name: a, type: test-credentials, with: { name: 1 } }\n' });
+    const dir = await writeProvider({
+      'workflows/broken.yaml':
+        'apiVersion: innominatus.io/v1\nkind: Workflow\nmetadata: { name: broken }\nsteps:\n  - { name: a, type: test-credentials, with: { name: 1 } }\n',
+    });
     const r = await runCli(['validate', 'provider.yaml', 'workflows/broken.yaml', '--format', 'json', ...steps], dir);
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
@@ -56,7 +61,15 @@ describe('provider-sdk validate', () => {
     expect(out.errors).toBe(1);
     expect(out.checked.map((c: { kind: string; errors: number }) => `${c.kind}:${c.errors}`)).toEqual(['provider:0', 'workflow:1']);
     expect(out.diagnostics).toEqual([
-      { code: 'STEP_INPUT_INVALID', severity: 'error', message: 'step input: steps[0].with.name must be string (got 1)', file: 'workflows/broken.yaml', line: 5, col: 54, pointer: '/steps/0/with/name' },
+      {
+        code: 'STEP_INPUT_INVALID',
+        severity: 'error',
+        message: 'step input: steps[0].with.name must be string (got 1)',
+        file: 'workflows/broken.yaml',
+        line: 5,
+        col: 54,
+        pointer: '/steps/0/with/name',
+      },
     ]);
   });
 
@@ -96,7 +109,10 @@ describe('provider-sdk validate', () => {
 describe('provider-sdk render', () => {
   it('prints rendered inputs with typed placeholders and hides sensitive values', async () => {
     const dir = await writeProvider();
-    const r = await runCli(['render', '.', '--workflow', 'provision-postgres', '--param', 'db_name=orders', '--param', 'namespace=shop', '--param', 'replicas=3', ...steps], dir);
+    const r = await runCli(
+      ['render', '.', '--workflow', 'provision-postgres', '--param', 'db_name=orders', '--param', 'namespace=shop', '--param', 'replicas=3', ...steps],
+      dir,
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const doc = parse(r.stdout);
@@ -118,7 +134,24 @@ describe('provider-sdk render', () => {
 
   it('renders a resource request through the capability mapping (alias too)', async () => {
     const dir = await writeProvider();
-    const r = await runCli(['render', '.', '--operation', 'create', '--type', 'postgresql', '--resource-name', 'db', '--application', 'my-app', '--property', 'size=large', ...steps], dir);
+    const r = await runCli(
+      [
+        'render',
+        '.',
+        '--operation',
+        'create',
+        '--type',
+        'postgresql',
+        '--resource-name',
+        'db',
+        '--application',
+        'my-app',
+        '--property',
+        'size=large',
+        ...steps,
+      ],
+      dir,
+    );
     expect(r.code).toBe(0);
     const doc = parse(r.stdout);
     expect(doc.workflow).toBe('provision-postgres');
@@ -138,9 +171,18 @@ describe('provider-sdk render', () => {
   it('names the problem for an unknown workflow or type', async () => {
     const dir = await writeProvider();
     const wf = await runCli(['render', '.', '--workflow', 'provision-postgress', ...steps], dir);
-    expect(wf).toEqual({ code: 2, stdout: '', stderr: "error: provider 'database-team' has no workflow 'provision-postgress'; did you mean 'provision-postgres'? (workflows: provision-postgres, delete-postgres)\n" });
+    expect(wf).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        "error: provider 'database-team' has no workflow 'provision-postgress'; did you mean 'provision-postgres'? (workflows: provision-postgres, delete-postgres)\n",
+    });
     const op = await runCli(['render', '.', '--operation', 'update', '--type', 'postgres', '--resource-name', 'db', '--application', 'a', ...steps], dir);
-    expect(op).toEqual({ code: 1, stdout: '', stderr: "error: provider 'database-team' has no workflow for operation 'update' of 'postgres' [OPERATION_NOT_SUPPORTED]\n" });
+    expect(op).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: "error: provider 'database-team' has no workflow for operation 'update' of 'postgres' [OPERATION_NOT_SUPPORTED]\n",
+    });
   });
 
   it('gives file:line:col for an expression that fails while rendering', async () => {
@@ -164,7 +206,8 @@ steps:
     expect(r).toEqual({
       code: 1,
       stdout: '',
-      stderr: "error: workflows/delete-postgres.yaml:13:53: expression 'string(int(parameters.db_name) * 2)' failed at character 8: int() type error: cannot convert to int [EXPRESSION_ERROR]\n",
+      stderr:
+        "error: workflows/delete-postgres.yaml:13:53: expression 'string(int(parameters.db_name) * 2)' failed at character 8: int() type error: cannot convert to int [EXPRESSION_ERROR]\n",
     });
   });
 });
@@ -200,7 +243,10 @@ outputs:
 
   it('renders sensitive parameters and everything computed from them as <sensitive>, and keeps a bad one out of errors', async () => {
     const dir = await writeProvider({ 'workflows/provision-postgres.yaml': wf('default: tok-abc') });
-    const ok = await runCli(['render', '.', '--workflow', 'provision-postgres', '--param', 'db_name=x', '--param', 'namespace=y', '--param', `token=tok-${SECRET}`, ...steps], dir);
+    const ok = await runCli(
+      ['render', '.', '--workflow', 'provision-postgres', '--param', 'db_name=x', '--param', 'namespace=y', '--param', `token=tok-${SECRET}`, ...steps],
+      dir,
+    );
     expect(ok.code).toBe(0);
     const doc = parse(ok.stdout);
     expect(doc.parameters.token).toBe('<sensitive>');
@@ -208,7 +254,10 @@ outputs:
     expect(doc.steps[0].with.name).toBe('<sensitive>');
     expect(doc.outputs.auth).toBe('<sensitive>');
     expect(ok.stdout).not.toContain(SECRET);
-    const bad = await runCli(['render', '.', '--workflow', 'provision-postgres', '--param', 'db_name=x', '--param', 'namespace=y', '--param', `token=${SECRET}`, ...steps], dir);
+    const bad = await runCli(
+      ['render', '.', '--workflow', 'provision-postgres', '--param', 'db_name=x', '--param', 'namespace=y', '--param', `token=${SECRET}`, ...steps],
+      dir,
+    );
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("parameter 'token'");
     expect(bad.stdout + bad.stderr).not.toContain(SECRET);
@@ -243,7 +292,9 @@ describe('the real process', () => {
     const cli = new URL('../src/cli.ts', import.meta.url).pathname;
     const run = promisify(execFile);
     const tsx = new URL('../../../node_modules/.bin/tsx', import.meta.url).pathname;
-    const err = await run(tsx, ['--conditions=source', cli, 'validate', '.', ...steps], { cwd: dir }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+    const err = await run(tsx, ['--conditions=source', cli, 'validate', '.', ...steps], { cwd: dir }).catch(
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
     expect((err as { code: number }).code).toBe(1);
     expect((err as { stdout: string }).stdout).toContain('provider.yaml:5:12: error: metadata.version must match');
     expect((err as { stderr: string }).stderr).toBe('');

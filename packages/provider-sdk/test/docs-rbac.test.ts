@@ -29,30 +29,52 @@ describe('provider-sdk docs', () => {
     expect(again.stderr).toBe('README.md: generated docs section already up to date\n');
     expect((await runCli(['docs', FIXTURE, '--heading-level', '3', '--into', readme, '--check'], dir)).code).toBe(0);
     const stale = await runCli(['docs', FIXTURE, '--into', readme, '--check'], dir);
-    expect([stale.code, stale.stderr]).toEqual([1, 'README.md: the generated docs section is out of date; run the same command without --check to update it\n']);
+    expect([stale.code, stale.stderr]).toEqual([
+      1,
+      'README.md: the generated docs section is out of date; run the same command without --check to update it\n',
+    ]);
     expect(await readFile(readme, 'utf8')).toBe(text);
   });
 
   it('refuses a file without the markers, a bad heading level and --check without --into (usage, exit 2)', async () => {
     const dir = await writeTree({ 'README.md': '# Cache\n<!-- END provider-sdk docs -->\n' });
     const r = await runCli(['docs', FIXTURE, '--into', 'README.md'], dir);
-    expect([r.code, r.stderr]).toEqual([2, "error: README.md needs the lines '<!-- BEGIN provider-sdk docs -->' and, after it, '<!-- END provider-sdk docs -->' exactly once around the generated docs section\n"]);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      "error: README.md needs the lines '<!-- BEGIN provider-sdk docs -->' and, after it, '<!-- END provider-sdk docs -->' exactly once around the generated docs section\n",
+    ]);
     expect((await runCli(['docs', FIXTURE, '--heading-level', '7'], dir)).stderr).toBe("error: --heading-level must be 2, 3, 4 or 5 (got '7')\n");
     expect((await runCli(['docs', FIXTURE, '--check'], dir)).stderr).toBe('error: --check needs --into FILE\n');
   });
 
   it('prints the diagnostics of a provider that does not validate, and nothing else (exit 1)', async () => {
-    const dir = await writeProvider({ 'workflows/delete-postgres.yaml': 'apiVersion: innominatus.io/v1\nkind: Workflow\nmetadata: { name: delete-postgres }\nsteps: []\n' });
+    const dir = await writeProvider({
+      'workflows/delete-postgres.yaml': 'apiVersion: innominatus.io/v1\nkind: Workflow\nmetadata: { name: delete-postgres }\nsteps: []\n',
+    });
     const r = await runCli(['docs', dir, '--steps', TEST_STEPS], dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^workflows\/delete-postgres\.yaml:\d+:\d+: error: .*\nerror: the provider does not validate; fix it before generating its reference\n$/s);
+    expect(r.stderr).toMatch(
+      /^workflows\/delete-postgres\.yaml:\d+:\d+: error: .*\nerror: the provider does not validate; fix it before generating its reference\n$/s,
+    );
   });
 });
 
 describe('provider-sdk rbac', () => {
   it('derives the least-privilege ClusterRole, plural overrides and a binding (golden file)', async () => {
-    const r = await runCli(['rbac', 'fixtures/cache-docs', '--plural', 'Redis.redis.redis.opstreelabs.in=redis', '--service-account', 'platform/innominatus', '--name', 'cache-steps'], ROOT);
+    const r = await runCli(
+      [
+        'rbac',
+        'fixtures/cache-docs',
+        '--plural',
+        'Redis.redis.redis.opstreelabs.in=redis',
+        '--service-account',
+        'platform/innominatus',
+        '--name',
+        'cache-steps',
+      ],
+      ROOT,
+    );
     expect([r.code, r.stderr]).toEqual([0, '']);
     await expect(r.stdout).toMatchFileSnapshot('__golden__/cache-docs.rbac.yaml');
   });
@@ -61,19 +83,21 @@ describe('provider-sdk rbac', () => {
     const dir = await writeProvider();
     const r = await runCli(['rbac', dir, '--steps', TEST_STEPS], dir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe([
-      '# The permissions the steps of provider database-team need (provider-sdk rbac).',
-      '# not covered (a step type of another package; grant what it needs yourself): provision-postgres/create-cluster (test-apply)',
-      '# not covered (a step type of another package; grant what it needs yourself): provision-postgres/wait (test-wait)',
-      '# not covered (a step type of another package; grant what it needs yourself): provision-postgres/get-credentials (test-credentials)',
-      '# not covered (a step type of another package; grant what it needs yourself): delete-postgres/remove (test-apply)',
-      'apiVersion: rbac.authorization.k8s.io/v1',
-      'kind: ClusterRole',
-      'metadata:',
-      '  name: "innominatus-database-team"',
-      'rules: []',
-      '',
-    ].join('\n'));
+    expect(r.stdout).toBe(
+      [
+        '# The permissions the steps of provider database-team need (provider-sdk rbac).',
+        '# not covered (a step type of another package; grant what it needs yourself): provision-postgres/create-cluster (test-apply)',
+        '# not covered (a step type of another package; grant what it needs yourself): provision-postgres/wait (test-wait)',
+        '# not covered (a step type of another package; grant what it needs yourself): provision-postgres/get-credentials (test-credentials)',
+        '# not covered (a step type of another package; grant what it needs yourself): delete-postgres/remove (test-apply)',
+        'apiVersion: rbac.authorization.k8s.io/v1',
+        'kind: ClusterRole',
+        'metadata:',
+        '  name: "innominatus-database-team"',
+        'rules: []',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('refuses a kind written as an expression, naming file, line and column', async () => {
@@ -86,11 +110,15 @@ describe('provider-sdk rbac', () => {
     await writeFile(ha, (await readFile(ha, 'utf8')).replace('kind: RedisReplication', 'kind: ${{ parameters.memory }}'));
     const r = await runCli(['rbac', dir], dir);
     expect([r.code, r.stdout]).toEqual([1, '']);
-    expect(r.stderr).toBe("error: workflows/create-cache-ha.yaml:18:11: create-cache-ha/apply (kubernetes-apply): apiVersion and kind must be written as plain text to derive RBAC (got 'redis.redis.opstreelabs.in/v1beta2' and '${{ parameters.memory }}')\n");
+    expect(r.stderr).toBe(
+      "error: workflows/create-cache-ha.yaml:18:11: create-cache-ha/apply (kubernetes-apply): apiVersion and kind must be written as plain text to derive RBAC (got 'redis.redis.opstreelabs.in/v1beta2' and '${{ parameters.memory }}')\n",
+    );
   });
 
   it('checks --service-account and --plural (usage, exit 2)', async () => {
-    expect((await runCli(['rbac', FIXTURE, '--service-account', 'nobody'], ROOT)).stderr).toBe("error: --service-account must be NAMESPACE/NAME (got 'nobody')\n");
+    expect((await runCli(['rbac', FIXTURE, '--service-account', 'nobody'], ROOT)).stderr).toBe(
+      "error: --service-account must be NAMESPACE/NAME (got 'nobody')\n",
+    );
     const r = await runCli(['rbac', FIXTURE, '--plural', 'Redis=Redis'], ROOT);
     expect([r.code, r.stderr]).toEqual([2, "error: --plural must be Kind.group=plural, e.g. Redis.redis.redis.opstreelabs.in=redis (got 'Redis=Redis')\n"]);
   });

@@ -58,7 +58,10 @@ describe('git provider sources', () => {
   it('says when a ref does not exist, and refuses option-like refs', async () => {
     const { repo } = await makeRepo();
     const cacheDir = await mkdtemp(join(tmpdir(), 'provider-cache-'));
-    await expect(loadProviderSource({ git: { url: repo, ref: 'v9' } }, { steps: testSteps(), cacheDir })).rejects.toMatchObject({ code: 'GIT_REF_NOT_FOUND', message: "git ref 'v9' was not found" });
+    await expect(loadProviderSource({ git: { url: repo, ref: 'v9' } }, { steps: testSteps(), cacheDir })).rejects.toMatchObject({
+      code: 'GIT_REF_NOT_FOUND',
+      message: "git ref 'v9' was not found",
+    });
     await expect(loadProviderSource({ git: { url: repo, ref: '--upload-pack=x' } }, { steps: testSteps(), cacheDir })).rejects.toBeInstanceOf(ProviderSdkError);
     await expect(loadProviderSource({ git: { url: join(repo, 'nope') } }, { steps: testSteps(), cacheDir })).rejects.toMatchObject({ code: 'GIT_FAILED' });
   });

@@ -9,7 +9,11 @@ describe('loadRegistry', () => {
   it('registers valid providers, reports conflicts at the second provider, and resolves requests', async () => {
     const root = await writeTree({});
     const first = await writeProvider();
-    const second = await writeProvider({ 'provider.yaml': PROVIDER_YAML.replace('name: database-team', 'name: other-team').replace('    - type: postgres\n', '    - type: pg\n').replace('aliasFor: postgres', 'aliasFor: pg') });
+    const second = await writeProvider({
+      'provider.yaml': PROVIDER_YAML.replace('name: database-team', 'name: other-team')
+        .replace('    - type: postgres\n', '    - type: pg\n')
+        .replace('aliasFor: postgres', 'aliasFor: pg'),
+    });
     const { registry, diagnostics } = await loadRegistry([first, second], { steps: testSteps(), displayRoot: root });
     const rel = second.split('/').pop();
     expect(diagnostics.map(formatDiagnostic)).toEqual([
@@ -17,7 +21,10 @@ describe('loadRegistry', () => {
     ]);
     expect(registry.types()).toEqual(['postgres', 'postgresql']);
     const r = registry.resolve('postgresql', 'create');
-    expect(mapParameters(r, { name: 'orders', type: 'postgresql', application: 'shop', properties: { size: 'large' }, operation: 'create' }))
-      .toEqual({ size: 'large', db_name: 'orders', namespace: 'shop' });
+    expect(mapParameters(r, { name: 'orders', type: 'postgresql', application: 'shop', properties: { size: 'large' }, operation: 'create' })).toEqual({
+      size: 'large',
+      db_name: 'orders',
+      namespace: 'shop',
+    });
   });
 });

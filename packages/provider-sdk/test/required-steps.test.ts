@@ -11,7 +11,9 @@ function requiring(block: string): string {
 describe('provider.yaml requires.steps', () => {
   it('passes when every required step type is loaded in a version the range accepts', async () => {
     const dir = await writeProvider({
-      'provider.yaml': requiring('    - { type: test-apply, version: "^1.4.0", from: "@acme/test-steps" }\n    - { type: kubernetes-apply, version: ">=1.0.0 <2.0.0" }\n'),
+      'provider.yaml': requiring(
+        '    - { type: test-apply, version: "^1.4.0", from: "@acme/test-steps" }\n    - { type: kubernetes-apply, version: ">=1.0.0 <2.0.0" }\n',
+      ),
     });
     const r = await runCli(['validate', dir, '--steps', TEST_STEPS], dir);
     expect([r.code, r.stderr]).toEqual([0, '']);
@@ -25,7 +27,8 @@ describe('provider.yaml requires.steps', () => {
     expect(diagnostics.find((d) => d.code === 'STEP_TYPE_MISSING')).toEqual({
       code: 'STEP_TYPE_MISSING',
       severity: 'error',
-      message: "the provider needs step type 'test-apply', which is not loaded; get it from '@acme/test-steps': install it, then load it (provider-sdk --steps @acme/test-steps; in the reference host, the configuration's steps: list)",
+      message:
+        "the provider needs step type 'test-apply', which is not loaded; get it from '@acme/test-steps': install it, then load it (provider-sdk --steps @acme/test-steps; in the reference host, the configuration's steps: list)",
       file: 'provider.yaml',
       line: 12,
       col: 13,
@@ -37,17 +40,21 @@ describe('provider.yaml requires.steps', () => {
     const dir = await writeProvider({ 'provider.yaml': requiring('    - type: redis-ping\n') });
     const r = await runCli(['validate', dir, '--steps', TEST_STEPS], dir);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("provider.yaml:12:13: error: the provider needs step type 'redis-ping', which is not loaded; provider.yaml does not say where to get it (add from: to this entry) [STEP_TYPE_MISSING]");
+    expect(r.stdout).toContain(
+      "provider.yaml:12:13: error: the provider needs step type 'redis-ping', which is not loaded; provider.yaml does not say where to get it (add from: to this entry) [STEP_TYPE_MISSING]",
+    );
   });
 
   it('refuses a loaded version outside the range, a step without a version, and a range that does not parse', async () => {
     const dir = await writeProvider({
-      'provider.yaml': requiring([
-        '    - { type: test-apply, version: "^2.0.0", from: "@acme/test-steps" }',
-        '    - { type: test-wait, version: "^1.0.0" }',
-        '    - { type: test-credentials, version: "one point oh" }',
-        '',
-      ].join('\n')),
+      'provider.yaml': requiring(
+        [
+          '    - { type: test-apply, version: "^2.0.0", from: "@acme/test-steps" }',
+          '    - { type: test-wait, version: "^1.0.0" }',
+          '    - { type: test-credentials, version: "one point oh" }',
+          '',
+        ].join('\n'),
+      ),
     });
     const r = await runCli(['validate', dir, '--steps', TEST_STEPS], dir);
     expect(r.code).toBe(1);
@@ -60,7 +67,8 @@ describe('provider.yaml requires.steps', () => {
   });
 
   it('defineStep refuses a version that is not semver', () => {
-    expect(() => defineStep({ type: 'x', version: '1.0', description: '', input: Type.Object({}), output: Type.Object({}), timeout: '1s', run: async () => ({}) }))
-      .toThrow("step type 'x': version '1.0' is not a semantic version (e.g. '1.2.0')");
+    expect(() =>
+      defineStep({ type: 'x', version: '1.0', description: '', input: Type.Object({}), output: Type.Object({}), timeout: '1s', run: async () => ({}) }),
+    ).toThrow("step type 'x': version '1.0' is not a semantic version (e.g. '1.2.0')");
   });
 });

@@ -18,7 +18,12 @@ describe('@innominatus/provider-sdk/testing', () => {
       expect(run.status).toBe('succeeded');
       expect(run.outputs).toEqual({ name: 'demo-cache', namespace: 'team-a' });
       expect(cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'demo-cache', namespace: 'team-a' })?.data).toEqual({ size: 'large' });
-      expect(run.events.filter((e) => e.event !== 'step:progress').map((e) => e.event)).toEqual(['run:started', 'step:started', 'step:succeeded', 'run:succeeded']);
+      expect(run.events.filter((e) => e.event !== 'step:progress').map((e) => e.event)).toEqual([
+        'run:started',
+        'step:started',
+        'step:succeeded',
+        'run:succeeded',
+      ]);
       const deleted = await runWorkflow(provider, 'delete-cache', { parameters: { name: 'demo', namespace: 'team-a' }, cluster });
       expect(deleted.status).toBe('succeeded');
       expect(cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'demo-cache', namespace: 'team-a' })).toBeUndefined();
@@ -46,7 +51,10 @@ describe('@innominatus/provider-sdk/testing', () => {
   });
 
   it('throws with every diagnostic when the provider does not validate', async () => {
-    const dir = await writeProvider({ 'workflows/delete-postgres.yaml': 'apiVersion: innominatus.io/v1\nkind: Workflow\nmetadata: { name: delete-postgres }\nsteps:\n  - { name: a, type: nope }\n' });
+    const dir = await writeProvider({
+      'workflows/delete-postgres.yaml':
+        'apiVersion: innominatus.io/v1\nkind: Workflow\nmetadata: { name: delete-postgres }\nsteps:\n  - { name: a, type: nope }\n',
+    });
     await expect(loadProviderForTest(dir, { steps: [applyStep, credentialsStep, waitStep] })).rejects.toThrow(
       /has 1 error: workflows\/delete-postgres\.yaml:5:22: unknown step type 'nope'/,
     );

@@ -23,142 +23,240 @@ describe('validateWorkflow', () => {
     {
       name: 'unknown key with a suggestion',
       yaml: HEAD + 'parameters:\n  - name: a\n    type: string\n    requried: true\nsteps:\n  - { name: s, type: test-credentials, with: { name: x } }\n',
-      code: 'UNKNOWN_KEY', line: 8, col: 5, message: "unknown key 'requried' in parameters[0]; did you mean 'required'?",
+      code: 'UNKNOWN_KEY',
+      line: 8,
+      col: 5,
+      message: "unknown key 'requried' in parameters[0]; did you mean 'required'?",
     },
     {
       name: 'missing required field',
       yaml: HEAD + 'steps:\n  - name: a\n    with: {}\n',
-      code: 'WORKFLOW_SCHEMA', line: 6, col: 5, message: "steps[0]: missing required field 'type'",
+      code: 'WORKFLOW_SCHEMA',
+      line: 6,
+      col: 5,
+      message: "steps[0]: missing required field 'type'",
     },
     {
       name: 'wrong type',
       yaml: HEAD + 'steps: {}\n',
-      code: 'WORKFLOW_SCHEMA', line: 5, col: 8, message: 'steps must be array (got a mapping)',
+      code: 'WORKFLOW_SCHEMA',
+      line: 5,
+      col: 8,
+      message: 'steps must be array (got a mapping)',
     },
     {
       name: 'resumeFrom naming a later step',
-      yaml: HEAD + 'steps:\n  - { name: a, type: test-credentials, resumeFrom: b, with: { name: x } }\n  - { name: b, type: test-credentials, with: { name: y } }\n',
-      code: 'RESUME_FROM_INVALID', line: 6, col: 52, message: "resumeFrom must name an earlier step: step 'b' comes after it",
+      yaml:
+        HEAD +
+        'steps:\n  - { name: a, type: test-credentials, resumeFrom: b, with: { name: x } }\n  - { name: b, type: test-credentials, with: { name: y } }\n',
+      code: 'RESUME_FROM_INVALID',
+      line: 6,
+      col: 52,
+      message: "resumeFrom must name an earlier step: step 'b' comes after it",
     },
     {
       name: 'resumeFrom naming no step',
-      yaml: HEAD + 'steps:\n  - { name: apply, type: test-credentials, with: { name: x } }\n  - { name: b, type: test-credentials, resumeFrom: aply, with: { name: y } }\n',
-      code: 'RESUME_FROM_INVALID', line: 7, col: 52, message: "resumeFrom must name an earlier step: no step is named 'aply'; did you mean 'apply'?",
+      yaml:
+        HEAD +
+        'steps:\n  - { name: apply, type: test-credentials, with: { name: x } }\n  - { name: b, type: test-credentials, resumeFrom: aply, with: { name: y } }\n',
+      code: 'RESUME_FROM_INVALID',
+      line: 7,
+      col: 52,
+      message: "resumeFrom must name an earlier step: no step is named 'aply'; did you mean 'apply'?",
     },
     {
       name: 'duplicate step',
       yaml: HEAD + 'steps:\n  - { name: a, type: test-credentials, with: { name: x } }\n  - { name: a, type: test-credentials, with: { name: y } }\n',
-      code: 'DUPLICATE_STEP', line: 7, col: 13, message: "step name 'a' is already used by step 1",
+      code: 'DUPLICATE_STEP',
+      line: 7,
+      col: 13,
+      message: "step name 'a' is already used by step 1",
     },
     {
       name: 'unknown step type',
       yaml: HEAD + 'steps:\n  - name: a\n    type: test-aply\n',
-      code: 'UNKNOWN_STEP_TYPE', line: 7, col: 11, message: "unknown step type 'test-aply'; did you mean 'test-apply'?",
+      code: 'UNKNOWN_STEP_TYPE',
+      line: 7,
+      col: 11,
+      message: "unknown step type 'test-aply'; did you mean 'test-apply'?",
     },
     {
       name: 'step input of the wrong type',
       yaml: HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    with:\n      name: 42\n',
-      code: 'STEP_INPUT_INVALID', line: 9, col: 13, message: 'step input: steps[0].with.name must be string (got 42)',
+      code: 'STEP_INPUT_INVALID',
+      line: 9,
+      col: 13,
+      message: 'step input: steps[0].with.name must be string (got 42)',
     },
     {
       name: 'step input expression whose static type is wrong',
       yaml: HEAD + 'parameters:\n  - { name: n, type: integer }\nsteps:\n  - name: a\n    type: test-credentials\n    with:\n      name: ${{ parameters.n }}\n',
-      code: 'STEP_INPUT_INVALID', line: 11, col: 13, message: 'step input: steps[0].with.name must be string (got ${{ parameters.n }}, of type integer)',
+      code: 'STEP_INPUT_INVALID',
+      line: 11,
+      col: 13,
+      message: 'step input: steps[0].with.name must be string (got ${{ parameters.n }}, of type integer)',
     },
     {
       name: 'deferred expression that does not parse',
       yaml: HEAD + 'steps:\n  - name: a\n    type: test-wait\n    with:\n      name: x\n      successWhen: object.status ==\n',
-      code: 'EXPRESSION_SYNTAX', line: 10, col: 36, message: "successWhen: expression 'object.status ==' does not parse at character 17",
+      code: 'EXPRESSION_SYNTAX',
+      line: 10,
+      col: 36,
+      message: "successWhen: expression 'object.status ==' does not parse at character 17",
     },
     {
       name: 'expression syntax error inside a double-quoted string',
       yaml: HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    with:\n      name: "db-${{ parameters.x + }}"\n',
-      code: 'EXPRESSION_SYNTAX', line: 9, col: 35, message: "expression 'parameters.x +' does not parse at character 15",
+      code: 'EXPRESSION_SYNTAX',
+      line: 9,
+      col: 35,
+      message: "expression 'parameters.x +' does not parse at character 15",
     },
     {
       name: 'unclosed expression',
       yaml: HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    with:\n      name: db-${{ vars.x\n',
-      code: 'EXPRESSION_SYNTAX', line: 9, col: 16, message: "has no closing '}}'",
+      code: 'EXPRESSION_SYNTAX',
+      line: 9,
+      col: 16,
+      message: "has no closing '}}'",
     },
     {
       name: 'undeclared parameter',
-      yaml: HEAD + 'parameters:\n  - { name: db_name, type: string }\nsteps:\n  - name: a\n    type: test-credentials\n    with:\n      name: x-${{ parameters.db_nmae }}\n',
-      code: 'UNKNOWN_REFERENCE', line: 11, col: 19, message: "'parameters.db_nmae' reads parameter 'db_nmae', which is not declared; did you mean 'db_name'?",
+      yaml:
+        HEAD +
+        'parameters:\n  - { name: db_name, type: string }\nsteps:\n  - name: a\n    type: test-credentials\n    with:\n      name: x-${{ parameters.db_nmae }}\n',
+      code: 'UNKNOWN_REFERENCE',
+      line: 11,
+      col: 19,
+      message: "'parameters.db_nmae' reads parameter 'db_nmae', which is not declared; did you mean 'db_name'?",
     },
     {
       name: 'undeclared var',
       yaml: HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    with:\n      name: ${{ vars.nope }}\n',
-      code: 'UNKNOWN_REFERENCE', line: 9, col: 17, message: "'vars.nope' reads var 'nope', which is not declared",
+      code: 'UNKNOWN_REFERENCE',
+      line: 9,
+      col: 17,
+      message: "'vars.nope' reads var 'nope', which is not declared",
     },
     {
       name: 'reference to a later step',
-      yaml: HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    with:\n      name: ${{ steps["b"].outputs.data.username }}\n  - name: b\n    type: test-credentials\n    with: { name: x }\n',
-      code: 'FORWARD_STEP_REFERENCE', line: 9, col: 17, message: `'steps["b"].outputs.data.username' reads step 'b', which runs later; a step can only read earlier steps`,
+      yaml:
+        HEAD +
+        'steps:\n  - name: a\n    type: test-credentials\n    with:\n      name: ${{ steps["b"].outputs.data.username }}\n  - name: b\n    type: test-credentials\n    with: { name: x }\n',
+      code: 'FORWARD_STEP_REFERENCE',
+      line: 9,
+      col: 17,
+      message: `'steps["b"].outputs.data.username' reads step 'b', which runs later; a step can only read earlier steps`,
     },
     {
       name: 'reference to a missing step',
       yaml: HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    with:\n      name: ${{ steps.b.outputs.x }}\n',
-      code: 'UNKNOWN_REFERENCE', line: 9, col: 17, message: `'steps["b"].outputs.x' reads step 'b', which does not exist`,
+      code: 'UNKNOWN_REFERENCE',
+      line: 9,
+      col: 17,
+      message: `'steps["b"].outputs.x' reads step 'b', which does not exist`,
     },
     {
       name: 'output missing from the step output schema',
       yaml: HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    with: { name: x }\noutputs:\n  user: ${{ steps["a"].outputs.data.usr }}\n',
-      code: 'UNKNOWN_OUTPUT', line: 10, col: 13, message: `'steps["a"].outputs.data.usr': step type 'test-credentials' has no output 'usr' under steps["a"].outputs.data`,
+      code: 'UNKNOWN_OUTPUT',
+      line: 10,
+      col: 13,
+      message: `'steps["a"].outputs.data.usr': step type 'test-credentials' has no output 'usr' under steps["a"].outputs.data`,
     },
     {
       name: 'sensitive output not marked',
       yaml: HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    with: { name: x }\noutputs:\n  url: "pg://u:${{ steps.a.outputs.data.password }}@h"\n',
-      code: 'SENSITIVE_OUTPUT_NOT_MARKED', line: 10, col: 3, message: `output 'url' is computed from sensitive step output 'steps["a"].outputs.data.password' but is not marked 'sensitive: true'`,
+      code: 'SENSITIVE_OUTPUT_NOT_MARKED',
+      line: 10,
+      col: 3,
+      message: `output 'url' is computed from sensitive step output 'steps["a"].outputs.data.password' but is not marked 'sensitive: true'`,
     },
     {
       name: 'sensitive parameter through a var',
-      yaml: HEAD + 'parameters:\n  - { name: token, type: string, sensitive: true }\nvars:\n  auth: ${{ "Bearer " + parameters.token }}\nsteps:\n  - { name: s, type: test-credentials, with: { name: x } }\noutputs:\n  header: ${{ vars.auth }}\n',
-      code: 'SENSITIVE_OUTPUT_NOT_MARKED', line: 12, col: 3, message: "output 'header' is computed from sensitive var 'auth'",
+      yaml:
+        HEAD +
+        'parameters:\n  - { name: token, type: string, sensitive: true }\nvars:\n  auth: ${{ "Bearer " + parameters.token }}\nsteps:\n  - { name: s, type: test-credentials, with: { name: x } }\noutputs:\n  header: ${{ vars.auth }}\n',
+      code: 'SENSITIVE_OUTPUT_NOT_MARKED',
+      line: 12,
+      col: 3,
+      message: "output 'header' is computed from sensitive var 'auth'",
     },
     {
       name: 'invalid parameter default',
-      yaml: HEAD + 'parameters:\n  - name: size\n    type: string\n    enum: [small, large]\n    default: huge\nsteps:\n  - { name: s, type: test-credentials, with: { name: x } }\n',
-      code: 'PARAMETER_DEFAULT_INVALID', line: 9, col: 14, message: `default "huge" of parameter 'size' is invalid: value must be equal to one of the allowed values`,
+      yaml:
+        HEAD +
+        'parameters:\n  - name: size\n    type: string\n    enum: [small, large]\n    default: huge\nsteps:\n  - { name: s, type: test-credentials, with: { name: x } }\n',
+      code: 'PARAMETER_DEFAULT_INVALID',
+      line: 9,
+      col: 14,
+      message: `default "huge" of parameter 'size' is invalid: value must be equal to one of the allowed values`,
     },
     {
       name: 'vars cycle',
       yaml: HEAD + 'vars:\n  a: ${{ vars.b }}\n  b: ${{ vars.a }}\nsteps:\n  - { name: s, type: test-credentials, with: { name: x } }\n',
-      code: 'VARS_CYCLE', line: 6, col: 3, message: 'vars form a cycle: a -> b -> a',
+      code: 'VARS_CYCLE',
+      line: 6,
+      col: 3,
+      message: 'vars form a cycle: a -> b -> a',
     },
     {
       name: 'var reading a step',
       yaml: HEAD + 'vars:\n  a: ${{ steps.s.outputs.data }}\nsteps:\n  - { name: s, type: test-credentials, with: { name: x } }\n',
-      code: 'FORWARD_STEP_REFERENCE', line: 6, col: 10, message: "var 'a' cannot read step outputs",
+      code: 'FORWARD_STEP_REFERENCE',
+      line: 6,
+      col: 10,
+      message: "var 'a' cannot read step outputs",
     },
     {
       name: 'parameter declared twice',
-      yaml: HEAD + 'parameters:\n  - { name: a, type: string }\n  - { name: a, type: integer }\nsteps:\n  - { name: s, type: test-credentials, with: { name: x } }\n',
-      code: 'DUPLICATE_PARAMETER', line: 7, col: 13, message: "parameter 'a' is declared twice",
+      yaml:
+        HEAD +
+        'parameters:\n  - { name: a, type: string }\n  - { name: a, type: integer }\nsteps:\n  - { name: s, type: test-credentials, with: { name: x } }\n',
+      code: 'DUPLICATE_PARAMETER',
+      line: 7,
+      col: 13,
+      message: "parameter 'a' is declared twice",
     },
     {
       name: 'parameter schema that does not compile',
       yaml: HEAD + 'parameters:\n  - { name: a, type: string, pattern: "([" }\nsteps:\n  - { name: s, type: test-credentials, with: { name: x } }\n',
-      code: 'PARAMETER_SCHEMA_INVALID', line: 6, col: 5, message: "parameter 'a' has an invalid schema",
+      code: 'PARAMETER_SCHEMA_INVALID',
+      line: 6,
+      col: 5,
+      message: "parameter 'a' has an invalid schema",
     },
     {
       name: 'var reading all vars',
       yaml: HEAD + 'vars:\n  a: ${{ vars }}\nsteps:\n  - { name: s, type: test-credentials, with: { name: x } }\n',
-      code: 'UNKNOWN_REFERENCE', line: 6, col: 10, message: "var 'a' reads all of 'vars'; name the var it needs (vars.NAME)",
+      code: 'UNKNOWN_REFERENCE',
+      line: 6,
+      col: 10,
+      message: "var 'a' reads all of 'vars'; name the var it needs (vars.NAME)",
     },
     {
       name: 'invalid duration',
       yaml: HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    timeout: 10 minutes\n    with: { name: x }\n',
-      code: 'INVALID_DURATION', line: 8, col: 14, message: "invalid duration '10 minutes'",
+      code: 'INVALID_DURATION',
+      line: 8,
+      col: 14,
+      message: "invalid duration '10 minutes'",
     },
     {
       name: 'unknown resource field',
       yaml: HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    with: { name: "${{ resource.app }}" }\n',
-      code: 'UNKNOWN_REFERENCE', line: 8, col: 24, message: "'resource.app': resource has no field 'app'",
+      code: 'UNKNOWN_REFERENCE',
+      line: 8,
+      col: 24,
+      message: "'resource.app': resource has no field 'app'",
     },
     {
       name: 'duplicate YAML key',
       yaml: HEAD + 'steps: []\nsteps: []\n',
-      code: 'DUPLICATE_KEY', line: 6, col: 1, message: "duplicate key 'steps'",
+      code: 'DUPLICATE_KEY',
+      line: 6,
+      col: 1,
+      message: "duplicate key 'steps'",
     },
   ];
 
@@ -173,7 +271,9 @@ describe('validateWorkflow', () => {
   }
 
   it('checks an expression against a union by its static type', () => {
-    const wf = (t: string) => HEAD + `parameters:\n  - { name: t, type: ${t} }\nsteps:\n  - name: a\n    type: test-wait\n    with:\n      name: x\n      successWhen: "true"\n      timeout: \${{ parameters.t }}\n`;
+    const wf = (t: string) =>
+      HEAD +
+      `parameters:\n  - { name: t, type: ${t} }\nsteps:\n  - name: a\n    type: test-wait\n    with:\n      name: x\n      successWhen: "true"\n      timeout: \${{ parameters.t }}\n`;
     expect(validate(wf('string'))).toEqual([]);
     expect(validate(wf('integer'))).toEqual([]);
     expect(validate(wf('boolean')).map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`)).toEqual([
@@ -182,7 +282,8 @@ describe('validateWorkflow', () => {
   });
 
   it('reports an unknown input key whose value is an expression plainly', () => {
-    const yaml = HEAD + 'steps:\n  - name: a\n    type: test-apply\n    with:\n      manifest: { kind: x, metadata: { name: y } }\n      replics: ${{ 1 + 1 }}\n';
+    const yaml =
+      HEAD + 'steps:\n  - name: a\n    type: test-apply\n    with:\n      manifest: { kind: x, metadata: { name: y } }\n      replics: ${{ 1 + 1 }}\n';
     expect(validate(yaml).map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`)).toEqual([
       "10:7 UNKNOWN_KEY step input: unknown key 'replics' in steps[0].with; did you mean 'replicas'?",
     ]);
@@ -220,15 +321,19 @@ describe('validateWorkflow', () => {
   });
 
   it('accepts guarded references and expressions of unknown type', () => {
-    const yaml = HEAD + 'parameters:\n  - { name: n, type: integer }\nsteps:\n  - name: a\n    type: test-credentials\n    with: { name: x }\n  - name: b\n    type: test-apply\n    with:\n      manifest: \'\${{ parameters.n > 1 ? {"kind": "x"} : {"kind": "y"} }}\'\n      replicas: ${{ parameters.n }}\noutputs:\n  maybe: \'\${{ has(steps.a.outputs.data.extra) ? "yes" : "no" }}\'\n';
+    const yaml =
+      HEAD +
+      'parameters:\n  - { name: n, type: integer }\nsteps:\n  - name: a\n    type: test-credentials\n    with: { name: x }\n  - name: b\n    type: test-apply\n    with:\n      manifest: \'\${{ parameters.n > 1 ? {"kind": "x"} : {"kind": "y"} }}\'\n      replicas: ${{ parameters.n }}\noutputs:\n  maybe: \'\${{ has(steps.a.outputs.data.extra) ? "yes" : "no" }}\'\n';
     expect(validate(yaml)).toEqual([]);
   });
 
   it('survives every field of the wrong type with diagnostics, never an exception', () => {
     const docs = [
       'apiVersion: 1\nkind: 2\nmetadata: 3\nparameters: 4\nvars: 5\nsteps: 6\noutputs: 7\n',
-      HEAD + 'parameters: [1, "x", [2], { name: 3, type: 4, default: {} }]\nvars: [a]\nsteps: [1, "x", [], { name: [], type: {}, if: {}, timeout: [], retry: 5, with: 6 }]\noutputs: [1]\n',
-      HEAD + 'steps:\n  - name: a\n    type: test-credentials\n    with: { name: { nested: "${{ parameters }}" } }\noutputs:\n  x: { value: { deep: [1, "${{ steps }}"] }, sensitive: "yes" }\n',
+      HEAD +
+        'parameters: [1, "x", [2], { name: 3, type: 4, default: {} }]\nvars: [a]\nsteps: [1, "x", [], { name: [], type: {}, if: {}, timeout: [], retry: 5, with: 6 }]\noutputs: [1]\n',
+      HEAD +
+        'steps:\n  - name: a\n    type: test-credentials\n    with: { name: { nested: "${{ parameters }}" } }\noutputs:\n  x: { value: { deep: [1, "${{ steps }}"] }, sensitive: "yes" }\n',
     ];
     for (const doc of docs) {
       const ds = validate(doc);
@@ -256,12 +361,12 @@ describe('validateWorkflow', () => {
   });
 
   it('collects every problem, not the first only', () => {
-    const yaml = HEAD + 'steps:\n  - name: a\n    type: nope\n    with: { name: "${{ vars.x }}" }\n  - name: a\n    type: test-credentials\n    with: { name: 1 }\n';
-    expect(validate(yaml).map((d) => `${d.line}:${d.col} ${d.code}`).sort()).toEqual([
-      '11:19 STEP_INPUT_INVALID',
-      '7:11 UNKNOWN_STEP_TYPE',
-      '8:24 UNKNOWN_REFERENCE',
-      '9:11 DUPLICATE_STEP',
-    ]);
+    const yaml =
+      HEAD + 'steps:\n  - name: a\n    type: nope\n    with: { name: "${{ vars.x }}" }\n  - name: a\n    type: test-credentials\n    with: { name: 1 }\n';
+    expect(
+      validate(yaml)
+        .map((d) => `${d.line}:${d.col} ${d.code}`)
+        .sort(),
+    ).toEqual(['11:19 STEP_INPUT_INVALID', '7:11 UNKNOWN_STEP_TYPE', '8:24 UNKNOWN_REFERENCE', '9:11 DUPLICATE_STEP']);
   });
 });

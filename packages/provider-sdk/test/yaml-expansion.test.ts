@@ -43,7 +43,12 @@ describe('YAML bounded after alias expansion', () => {
 
   it('measures without expanding: a billion-laughs document is refused quickly with a bounded count', () => {
     const levels = ['l0: &l0 [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 12; i++) levels.push(`l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]`);
+    for (let i = 1; i < 12; i++)
+      levels.push(
+        `l${i}: &l${i} [${Array(10)
+          .fill(`*l${i - 1}`)
+          .join(', ')}]`,
+      );
     const excess = checkYamlExpansion(parseDocument(levels.join('\n')));
     expect(excess?.limit).toBe('nodes');
   });

@@ -17,7 +17,10 @@ const TEXT = [
 describe('YamlSourceMap', () => {
   const { source, value } = parseYamlText(TEXT, 'f.yaml');
   const at = (pointer: string, text: string) => {
-    const v = pointer.split('/').slice(1).reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], value) as string;
+    const v = pointer
+      .split('/')
+      .slice(1)
+      .reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], value) as string;
     return source.stringPositionOf(pointer, v.indexOf(text));
   };
 

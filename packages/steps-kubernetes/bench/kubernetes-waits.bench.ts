@@ -11,7 +11,9 @@ import { createMockStepContext } from '@innominatus/core/testing';
 import { KubernetesClient, waitForCondition } from '@innominatus/steps-kubernetes';
 import { createMockCluster } from '@innominatus/steps-kubernetes/testing';
 
-const { values } = parseArgs({ options: { waits: { type: 'string', default: '1000' }, window: { type: 'string', default: '5000' }, nock: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { waits: { type: 'string', default: '1000' }, window: { type: 'string', default: '5000' }, nock: { type: 'boolean', default: false } },
+});
 const N = Number(values.waits);
 const WINDOW_MS = Number(values.window);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -22,14 +24,19 @@ const kubeConfig = values.nock ? cluster.nock() : (await cluster.listen()).kubeC
 const client = new KubernetesClient(kubeConfig);
 const step = waitForCondition({ client });
 const ref = (i: number) => ({ apiVersion: 'bench.innominatus.io/v1', kind: 'Widget', name: `w-${i}`, namespace: 'bench' });
-for (let i = 0; i < N; i++) cluster.apply({ apiVersion: 'bench.innominatus.io/v1', kind: 'Widget', metadata: { name: `w-${i}`, namespace: 'bench' }, spec: { n: i } });
+for (let i = 0; i < N; i++)
+  cluster.apply({ apiVersion: 'bench.innominatus.io/v1', kind: 'Widget', metadata: { name: `w-${i}`, namespace: 'bench' }, spec: { n: i } });
 
 gc?.();
 const heapBefore = process.memoryUsage().heapUsed;
 const started = performance.now();
 const doneAt: number[] = [];
 const waits = Array.from({ length: N }, (_, i) =>
-  step.run({ resource: ref(i), successWhen: 'has(object.status) && object.status.ready == true', timeout: `${WINDOW_MS + 30_000}ms` }, createMockStepContext({ timeoutMs: WINDOW_MS + 60_000 }))
+  step
+    .run(
+      { resource: ref(i), successWhen: 'has(object.status) && object.status.ready == true', timeout: `${WINDOW_MS + 30_000}ms` },
+      createMockStepContext({ timeoutMs: WINDOW_MS + 60_000 }),
+    )
     .then(() => void (doneAt[i] = performance.now())),
 );
 // Let every wait subscribe to the shared watch before measuring what waiting costs.
@@ -37,13 +44,17 @@ while (client.hub.stats().listeners < N) await new Promise((r) => setTimeout(r, 
 const heapWaiting = process.memoryUsage().heapUsed;
 
 let lastReady = 0;
-const readyTimers = Array.from({ length: N }, (_, i) => new Promise<void>((resolve) => {
-  setTimeout(() => {
-    cluster.setStatus(ref(i), { ready: true });
-    lastReady = performance.now();
-    resolve();
-  }, Math.random() * WINDOW_MS);
-}));
+const readyTimers = Array.from(
+  { length: N },
+  (_, i) =>
+    new Promise<void>((resolve) => {
+      setTimeout(() => {
+        cluster.setStatus(ref(i), { ready: true });
+        lastReady = performance.now();
+        resolve();
+      }, Math.random() * WINDOW_MS);
+    }),
+);
 await Promise.all(readyTimers);
 await Promise.all(waits);
 const allDone = Math.max(...doneAt);

@@ -16,25 +16,36 @@ zalandoPostgresOperator(cluster, { pickupDelayMs: 3_600_000 });
 const server = await cluster.listen();
 const api = KubernetesObjectApi.makeApiClient(server.kubeConfig);
 
-const manifest = (i: number, instances: number): KubernetesObject => ({
-  apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', metadata: { name: `team-db-${i}`, namespace: 'bench', labels: { app: `db-${i}` } },
-  spec: {
-    teamId: 'team', numberOfInstances: instances, postgresql: { version: '17' }, volume: { size: '5Gi' },
-    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
-    users: { [`db_${i}_owner`]: ['createdb'], [`db_${i}_app`]: [] }, databases: { [`db_${i}`]: `db_${i}_owner` },
-  },
-} as KubernetesObject);
+const manifest = (i: number, instances: number): KubernetesObject =>
+  ({
+    apiVersion: 'acid.zalan.do/v1',
+    kind: 'postgresql',
+    metadata: { name: `team-db-${i}`, namespace: 'bench', labels: { app: `db-${i}` } },
+    spec: {
+      teamId: 'team',
+      numberOfInstances: instances,
+      postgresql: { version: '17' },
+      volume: { size: '5Gi' },
+      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+      users: { [`db_${i}_owner`]: ['createdb'], [`db_${i}_app`]: [] },
+      databases: { [`db_${i}`]: `db_${i}_owner` },
+    },
+  }) as KubernetesObject;
 
 async function round(instances: number): Promise<number> {
   const started = performance.now();
   let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    for (let i = next++; i < N; i = next++) await api.patch(manifest(i, instances), undefined, undefined, 'bench', true, PatchStrategy.ServerSideApply);
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let i = next++; i < N; i = next++) await api.patch(manifest(i, instances), undefined, undefined, 'bench', true, PatchStrategy.ServerSideApply);
+    }),
+  );
   return N / ((performance.now() - started) / 1000);
 }
 
 const creates = await round(1);
 const updates = await round(2);
-console.log(`server-side apply over HTTP, ${N} objects, ${CONCURRENCY} in flight: creates ${creates.toFixed(0)} applies/s, updates ${updates.toFixed(0)} applies/s`);
+console.log(
+  `server-side apply over HTTP, ${N} objects, ${CONCURRENCY} in flight: creates ${creates.toFixed(0)} applies/s, updates ${updates.toFixed(0)} applies/s`,
+);
 await cluster.close();

@@ -10,7 +10,9 @@ import { waitForCondition } from './wait/wait-for-condition';
  * Options of {@link kubernetesSteps}: a client, or how to make one (on first
  * use); and how `read-secret` waits (see {@link ReadSecretOptions.secretWatch}).
  */
-export type KubernetesStepsOptions = ({ client: KubernetesClient } | KubernetesClientOptions) & Pick<ReadSecretOptions, 'secretWatch'> & Pick<GenerateSecretOptions, 'randomInt'>;
+export type KubernetesStepsOptions = ({ client: KubernetesClient } | KubernetesClientOptions) &
+  Pick<ReadSecretOptions, 'secretWatch'> &
+  Pick<GenerateSecretOptions, 'randomInt'>;
 
 /**
  * All five Kubernetes steps (`kubernetes-apply`, `wait-for-condition`,

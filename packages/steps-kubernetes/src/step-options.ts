@@ -18,17 +18,27 @@ export function clientGetter(options: KubernetesStepOptions): () => KubernetesCl
 /** A Kubernetes object name (RFC 1123 subdomain, as the API checks it). */
 export const NameSchema = Type.String({ minLength: 1, maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', description: 'object name' });
 /** A namespace name. */
-export const NamespaceSchema = Type.String({ minLength: 1, maxLength: 63, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', description: 'namespace (default: the step default, else the kubeconfig context)' });
+export const NamespaceSchema = Type.String({
+  minLength: 1,
+  maxLength: 63,
+  pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+  description: 'namespace (default: the step default, else the kubeconfig context)',
+});
 /** A duration such as `30s`, `10m` or milliseconds. */
-export const DurationSchema = Type.Union([Type.String({ minLength: 1, maxLength: 32 }), Type.Integer({ minimum: 0 })], { description: 'duration, e.g. 30s, 10m, 1h' });
+export const DurationSchema = Type.Union([Type.String({ minLength: 1, maxLength: 32 }), Type.Integer({ minimum: 0 })], {
+  description: 'duration, e.g. 30s, 10m, 1h',
+});
 
 /** Reference to one object. */
-export const ResourceRefSchema = Type.Object({
-  apiVersion: Type.String({ minLength: 1, maxLength: 253 }),
-  kind: Type.String({ minLength: 1, maxLength: 63 }),
-  name: NameSchema,
-  namespace: Type.Optional(NamespaceSchema),
-}, { additionalProperties: false });
+export const ResourceRefSchema = Type.Object(
+  {
+    apiVersion: Type.String({ minLength: 1, maxLength: 253 }),
+    kind: Type.String({ minLength: 1, maxLength: 63 }),
+    name: NameSchema,
+    namespace: Type.Optional(NamespaceSchema),
+  },
+  { additionalProperties: false },
+);
 
 /**
  * How long a wait may last: the input's `timeout` when given, but always a

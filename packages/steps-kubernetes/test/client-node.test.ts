@@ -32,7 +32,9 @@ describe('importing @innominatus/steps-kubernetes', () => {
     const client = createKubernetesClient({ kubeconfig });
     expect(client.defaultNamespace).toBe('team-a');
     expect(client.kubeConfig.getCurrentCluster()?.server).toBe('https://a.example');
-    expect(() => createKubernetesClient({ kubeconfig: '/nonexistent/kubeconfig' })).toThrow(new KubernetesConfigError("kubeconfig file '/nonexistent/kubeconfig' does not exist"));
+    expect(() => createKubernetesClient({ kubeconfig: '/nonexistent/kubeconfig' })).toThrow(
+      new KubernetesConfigError("kubeconfig file '/nonexistent/kubeconfig' does not exist"),
+    );
   });
 
   it('takes a KubeConfig from another copy of client-node (no instanceof), and refuses other objects', async () => {
@@ -51,6 +53,8 @@ describe('importing @innominatus/steps-kubernetes', () => {
     const client = createKubernetesClient({ kubeconfig: foreign });
     expect(client.kubeConfig).toBe(foreign);
     expect(client.defaultNamespace).toBe('team-x');
-    expect(() => createKubernetesClient({ kubeconfig: {} as never })).toThrow(new KubernetesConfigError('kubeconfig must be a KubeConfig, a file path or kubeconfig text'));
+    expect(() => createKubernetesClient({ kubeconfig: {} as never })).toThrow(
+      new KubernetesConfigError('kubeconfig must be a KubeConfig, a file path or kubeconfig text'),
+    );
   });
 });

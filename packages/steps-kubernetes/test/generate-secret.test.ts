@@ -35,14 +35,26 @@ describe.each(SERVE_MODES)('generate-secret through %s', (mode) => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
     const random = counter();
     const ctx = context();
-    const out = await generateSecret({ client, randomInt: random.source }).run({
-      name: 'cache-pw', namespace: 'apps', labels: { app: 'cache' },
-      generate: { password: { length: 6 }, token: { length: 4, alphabet: 'hex' }, pin: { length: 3, characters: 'xyz' } },
-    }, ctx);
+    const out = await generateSecret({ client, randomInt: random.source }).run(
+      {
+        name: 'cache-pw',
+        namespace: 'apps',
+        labels: { app: 'cache' },
+        generate: { password: { length: 6 }, token: { length: 4, alphabet: 'hex' }, pin: { length: 3, characters: 'xyz' } },
+      },
+      ctx,
+    );
     expect(secretData(cluster)).toEqual({ password: 'ABCDEF', token: '6789', pin: 'yzx' });
     expect(cluster.get(ref)).toMatchObject({ type: 'Opaque', metadata: { labels: { app: 'cache' } } });
     expect(random.draws()).toBe(13);
-    expect({ ...out, data: undefined }).toEqual({ name: 'cache-pw', namespace: 'apps', keys: ['password', 'token', 'pin'], created: true, changed: ['password', 'token', 'pin'], data: undefined });
+    expect({ ...out, data: undefined }).toEqual({
+      name: 'cache-pw',
+      namespace: 'apps',
+      keys: ['password', 'token', 'pin'],
+      created: true,
+      changed: ['password', 'token', 'pin'],
+      data: undefined,
+    });
     expect(Object.values(out.data).every(isSensitive)).toBe(true);
     expect(Object.fromEntries(Object.entries(out.data).map(([k, v]) => [k, reveal(v)]))).toEqual({ password: 'ABCDEF', token: '6789', pin: 'yzx' });
     expect(ctx.remembered).toEqual({ generated: sensitive({ password: 'ABCDEF', token: '6789', pin: 'yzx' }) });
@@ -57,7 +69,10 @@ describe.each(SERVE_MODES)('generate-secret through %s', (mode) => {
     cluster.apply({ ...ref, metadata: { name: 'cache-pw', namespace: 'apps' }, data: { password: b64('kept-value') } });
     const random = counter();
     const ctx = context();
-    const out = await generateSecret({ client, randomInt: random.source }).run({ name: 'cache-pw', namespace: 'apps', generate: { password: { length: 8 } } }, ctx);
+    const out = await generateSecret({ client, randomInt: random.source }).run(
+      { name: 'cache-pw', namespace: 'apps', generate: { password: { length: 8 } } },
+      ctx,
+    );
     expect(reveal(out.data.password)).toBe('kept-value');
     expect([out.created, out.changed]).toEqual([false, []]);
     expect(random.draws()).toBe(0);
@@ -69,7 +84,10 @@ describe.each(SERVE_MODES)('generate-secret through %s', (mode) => {
   it('adds only the keys an existing Secret lacks, keeping the others and its foreign keys', async () => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
     cluster.apply({ ...ref, metadata: { name: 'cache-pw', namespace: 'apps' }, data: { password: b64('kept-value'), other: b64('theirs') } });
-    const out = await generateSecret({ client, randomInt: counter().source }).run({ name: 'cache-pw', namespace: 'apps', generate: { password: { length: 8 }, token: { length: 3 } } }, context());
+    const out = await generateSecret({ client, randomInt: counter().source }).run(
+      { name: 'cache-pw', namespace: 'apps', generate: { password: { length: 8 }, token: { length: 3 } } },
+      context(),
+    );
     expect(secretData(cluster)).toEqual({ password: 'kept-value', other: 'theirs', token: 'IJK' });
     expect([out.created, out.changed, reveal(out.data.password), reveal(out.data.token)]).toEqual([false, ['token'], 'kept-value', 'IJK']);
     expect(Object.keys(out.data)).toEqual(['password', 'token']);
@@ -80,7 +98,10 @@ describe.each(SERVE_MODES)('generate-secret through %s', (mode) => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
     cluster.apply({ ...ref, metadata: { name: 'cache-pw', namespace: 'apps' }, data: { password: b64('old-value'), other: b64('theirs') } });
     const ctx = context();
-    const out = await generateSecret({ client, randomInt: counter().source }).run({ name: 'cache-pw', namespace: 'apps', rotate: true, generate: { password: { length: 5, alphabet: 'lowercase' } } }, ctx);
+    const out = await generateSecret({ client, randomInt: counter().source }).run(
+      { name: 'cache-pw', namespace: 'apps', rotate: true, generate: { password: { length: 5, alphabet: 'lowercase' } } },
+      ctx,
+    );
     expect(secretData(cluster)).toEqual({ password: 'abcde', other: 'theirs' });
     expect([out.created, out.changed, reveal(out.data.password)]).toEqual([false, ['password'], 'abcde']);
     expect(ctx.progressUpdates.map((p) => p.message)).toEqual(['rotated password in Secret apps/cache-pw']);
@@ -97,7 +118,10 @@ describe.each(SERVE_MODES)('generate-secret through %s', (mode) => {
         return true;
       },
     });
-    const out = await generateSecret({ client, randomInt: counter().source }).run({ name: 'cache-pw', namespace: 'apps', generate: { password: { length: 8 } } }, context());
+    const out = await generateSecret({ client, randomInt: counter().source }).run(
+      { name: 'cache-pw', namespace: 'apps', generate: { password: { length: 8 } } },
+      context(),
+    );
     expect([out.created, out.changed, reveal(out.data.password)]).toEqual([false, [], 'won-the-race']);
     expect(secretData(cluster)).toEqual({ password: 'won-the-race' });
   });
@@ -107,7 +131,10 @@ describe.each(SERVE_MODES)('generate-secret through %s', (mode) => {
     const random = counter();
     const ctx = context();
     Object.assign(ctx.remembered, { generated: sensitive({ password: 'from-first-try' }) });
-    const out = await generateSecret({ client, randomInt: random.source }).run({ name: 'cache-pw', namespace: 'apps', generate: { password: { length: 14 } } }, ctx);
+    const out = await generateSecret({ client, randomInt: random.source }).run(
+      { name: 'cache-pw', namespace: 'apps', generate: { password: { length: 14 } } },
+      ctx,
+    );
     expect(random.draws()).toBe(0);
     expect(secretData(cluster)).toEqual({ password: 'from-first-try' });
     expect(reveal(out.data.password)).toBe('from-first-try');
@@ -117,8 +144,13 @@ describe.each(SERVE_MODES)('generate-secret through %s', (mode) => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
     const step = generateSecret({ client });
     const repeated = await rejection(step.run({ name: 'cache-pw', namespace: 'apps', generate: { pin: { length: 4, characters: 'abca' } } }, context()));
-    expect([repeated.kubernetesCode, repeated.message]).toEqual(['K8S_INPUT_INVALID', 'generate.pin.characters: each character may appear once (a repeated one would be drawn more often)']);
-    const both = await rejection(step.run({ name: 'cache-pw', namespace: 'apps', generate: { pin: { length: 4, alphabet: 'hex', characters: 'ab' } } }, context()));
+    expect([repeated.kubernetesCode, repeated.message]).toEqual([
+      'K8S_INPUT_INVALID',
+      'generate.pin.characters: each character may appear once (a repeated one would be drawn more often)',
+    ]);
+    const both = await rejection(
+      step.run({ name: 'cache-pw', namespace: 'apps', generate: { pin: { length: 4, alphabet: 'hex', characters: 'ab' } } }, context()),
+    );
     expect(both.message).toBe('generate.pin: give either alphabet or characters, not both');
     expect(cluster.requests.filter((r) => r.path.includes('/secrets'))).toEqual([]);
   });
@@ -142,17 +174,20 @@ describe('generate-secret in the engine', () => {
     const random = counter();
     const journal = new MemoryJournal();
     const key = 'c'.repeat(64);
-    const engine = () => createEngine({ steps: kubernetesSteps({ kubeconfig: served.kubeConfig, retry: FAST_RETRY, randomInt: random.source }), journal, encrypter: key });
+    const engine = () =>
+      createEngine({ steps: kubernetesSteps({ kubeconfig: served.kubeConfig, retry: FAST_RETRY, randomInt: random.source }), journal, encrypter: key });
     const events: unknown[] = [];
     const first = engine();
-    for (const e of ['step:started', 'step:succeeded', 'step:failed', 'step:progress', 'run:succeeded', 'run:failed'] as const) first.events.on(e, (p: unknown) => events.push(p));
+    for (const e of ['step:started', 'step:succeeded', 'step:failed', 'step:progress', 'run:succeeded', 'run:failed'] as const)
+      first.events.on(e, (p: unknown) => events.push(p));
     cluster.faults.failNext({ verb: 'create', status: 403, message: 'secrets is forbidden' });
     await expect(first.run(wf, { runId: 'cache-1' })).rejects.toMatchObject({ code: 'STEP_FAILED' });
     expect(cluster.get(ref)).toBeUndefined();
     expect(random.draws()).toBe(10);
 
     const second = engine();
-    for (const e of ['step:started', 'step:succeeded', 'step:failed', 'step:progress', 'run:succeeded', 'run:failed'] as const) second.events.on(e, (p: unknown) => events.push(p));
+    for (const e of ['step:started', 'step:succeeded', 'step:failed', 'step:progress', 'run:succeeded', 'run:failed'] as const)
+      second.events.on(e, (p: unknown) => events.push(p));
     const result = await second.resume('cache-1');
     expect(random.draws()).toBe(10);
     expect(secretData(cluster)).toEqual({ password: 'ABCDEFGHIJ' });

@@ -31,7 +31,10 @@ export async function rejection(p: Promise<unknown>): Promise<Error & Record<str
 
 /** Resolves once `condition` holds (vi.waitFor, every 5 ms); fails after `timeoutMs`. */
 export async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  await vi.waitFor(() => {
-    if (!condition()) throw new Error('condition not met in time');
-  }, { timeout: timeoutMs, interval: 5 });
+  await vi.waitFor(
+    () => {
+      if (!condition()) throw new Error('condition not met in time');
+    },
+    { timeout: timeoutMs, interval: 5 },
+  );
 }

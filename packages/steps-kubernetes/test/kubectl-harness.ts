@@ -29,14 +29,22 @@ export async function kubectlCluster(args: string[] = []): Promise<KubectlCluste
   const dir = mkdtempSync(join(tmpdir(), 'kubectl-'));
   const kubeconfig = join(dir, 'config');
   const running = await startMockClusterFromArgs(['--kubeconfig', kubeconfig, ...args]);
-  const kubectl = (argv: string[], input?: string) => new Promise<KubectlResult>((resolve) => {
-    const child = execFile(KUBECTL, argv, { env: { PATH: process.env.PATH ?? '', HOME: dir, KUBECONFIG: kubeconfig }, cwd: dir, timeout: 20_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+  const kubectl = (argv: string[], input?: string) =>
+    new Promise<KubectlResult>((resolve) => {
+      const child = execFile(
+        KUBECTL,
+        argv,
+        { env: { PATH: process.env.PATH ?? '', HOME: dir, KUBECONFIG: kubeconfig }, cwd: dir, timeout: 20_000 },
+        (err, stdout, stderr) => {
+          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+        },
+      );
+      if (input !== undefined) child.stdin!.end(input);
     });
-    if (input !== undefined) child.stdin!.end(input);
-  });
   return {
-    running, dir, kubectl,
+    running,
+    dir,
+    kubectl,
     file: (name, content) => {
       const path = join(dir, name);
       writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));

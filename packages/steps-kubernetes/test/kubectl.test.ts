@@ -3,11 +3,17 @@ import { postgresqlCrd, type MockObject } from '@innominatus/steps-kubernetes/te
 import { kubectlCluster, type KubectlCluster } from './kubectl-harness';
 
 const pg = (spec: Record<string, unknown> = {}, name = 'team-a'): MockObject => ({
-  apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', metadata: { name, namespace: 'apps' },
+  apiVersion: 'acid.zalan.do/v1',
+  kind: 'postgresql',
+  metadata: { name, namespace: 'apps' },
   spec: { teamId: 'team', numberOfInstances: 1, postgresql: { version: '17' }, volume: { size: '1Gi' }, ...spec },
 });
 const ref = { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'team-a', namespace: 'apps' };
-const columns = (out: string) => out.trim().split('\n').map((l) => l.trim().split(/\s+/));
+const columns = (out: string) =>
+  out
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/));
 
 /** kubectl with its default flags against the mock-cluster (HTTP): it must not tell it from a real API server. */
 describe('kubectl against mock-cluster', () => {
@@ -20,18 +26,22 @@ describe('kubectl against mock-cluster', () => {
     expect((await k.kubectl(['apply', '-f', file])).stdout.trim()).toBe('postgresql.acid.zalan.do/team-a created');
     await vi.waitFor(() => expect(k.running.cluster.get(ref)?.status).toEqual({ PostgresClusterStatus: 'Running' }), { timeout: 5000 });
     expect((await k.kubectl(['apply', '-f', file])).stdout.trim()).toBe('postgresql.acid.zalan.do/team-a unchanged');
-    expect((await k.kubectl(['apply', '-f', k.file('pg2.json', pg({ numberOfInstances: 2 }))])).stdout.trim()).toBe('postgresql.acid.zalan.do/team-a configured');
+    expect((await k.kubectl(['apply', '-f', k.file('pg2.json', pg({ numberOfInstances: 2 }))])).stdout.trim()).toBe(
+      'postgresql.acid.zalan.do/team-a configured',
+    );
     const table = columns((await k.kubectl(['get', 'pg', '-A'])).stdout);
     expect(table[0]).toEqual(['NAMESPACE', 'NAME', 'TEAM', 'VERSION', 'PODS', 'VOLUME', 'CPU-REQUEST', 'MEMORY-REQUEST', 'AGE', 'STATUS']);
     expect([table[1]!.slice(0, 6), table[1]!.slice(7)]).toEqual([['apps', 'team-a', 'team', '17', '2', '1Gi'], [expect.any(String)]]);
     expect((await k.kubectl(['get', 'postgresql', 'team-a', '-n', 'apps', '-o', 'jsonpath={.spec.numberOfInstances}'])).stdout).toBe('2');
   });
 
-  it('shows the API server\'s 422 for a manifest outside the CRD schema, and prunes unknown fields with a warning', async () => {
+  it("shows the API server's 422 for a manifest outside the CRD schema, and prunes unknown fields with a warning", async () => {
     k = await kubectlCluster(['--operator', 'zalando', '--namespace', 'apps']);
     const bad = await k.kubectl(['apply', '-f', k.file('bad.json', pg({ postgresql: { version: '19' }, resources: { requests: { memory: '512m' } } }))]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('The postgresql "team-a" is invalid: \n* spec.postgresql.version: Unsupported value: "19": supported values: "14", "15", "16", "17", "18"\n* spec.resources.requests.memory: Invalid value: "512m": spec.resources.requests.memory in body should match');
+    expect(bad.stderr).toContain(
+      'The postgresql "team-a" is invalid: \n* spec.postgresql.version: Unsupported value: "19": supported values: "14", "15", "16", "17", "18"\n* spec.resources.requests.memory: Invalid value: "512m": spec.resources.requests.memory in body should match',
+    );
     const strict = await k.kubectl(['apply', '-f', k.file('extra.json', pg({ foo: 1 }))]);
     expect(strict.code).toBe(1);
     expect(strict.stderr).toContain('strict decoding error: unknown field "spec.foo"');
@@ -53,7 +63,9 @@ describe('kubectl against mock-cluster', () => {
     expect(conflict.stderr).toContain('Apply failed with 1 conflict: conflict with "kubectl" using acid.zalan.do/v1: .spec.numberOfInstances');
     const forced = await k.kubectl(['apply', '--server-side', '--field-manager', 'someone-else', '--force-conflicts', '-f', other]);
     expect(forced.code).toBe(0);
-    const managers = (k.running.cluster.get(ref)!.metadata.managedFields as Array<{ manager: string; operation: string }>).map((m) => `${m.manager}/${m.operation}`);
+    const managers = (k.running.cluster.get(ref)!.metadata.managedFields as Array<{ manager: string; operation: string }>).map(
+      (m) => `${m.manager}/${m.operation}`,
+    );
     expect(managers).toEqual(['kubectl/Apply', 'someone-else/Apply']);
     expect((k.running.cluster.get(ref)!.spec as Record<string, unknown>).numberOfInstances).toBe(3);
   });
@@ -71,14 +83,16 @@ describe('kubectl against mock-cluster', () => {
     expect(diff.stdout).toContain('-  generation: 1\n+  generation: 2');
     expect(diff.stdout).not.toMatch(/^[-+]\s+resourceVersion/m);
     expect((await k.kubectl(['apply', '--dry-run=server', '-f', changed])).stdout.trim()).toBe('postgresql.acid.zalan.do/team-a configured (server dry run)');
-    expect((await k.kubectl(['apply', '--dry-run=server', '-f', k.file('new.json', pg({}, 'team-b'))])).stdout.trim()).toBe('postgresql.acid.zalan.do/team-b created (server dry run)');
+    expect((await k.kubectl(['apply', '--dry-run=server', '-f', k.file('new.json', pg({}, 'team-b'))])).stdout.trim()).toBe(
+      'postgresql.acid.zalan.do/team-b created (server dry run)',
+    );
     await new Promise((r) => setTimeout(r, 300));
     expect(k.running.cluster.get(ref)).toEqual(before);
     expect(k.running.cluster.get({ ...ref, name: 'team-b' })).toBeUndefined();
     expect(k.running.cluster.store.resourceVersion).toBe(rv);
   });
 
-  it('explains the CRD\'s fields and a built-in kind', async () => {
+  it("explains the CRD's fields and a built-in kind", async () => {
     k = await kubectlCluster(['--namespace', 'apps']);
     k.running.cluster.installCrds(postgresqlCrd());
     const version = await k.kubectl(['explain', 'pg.spec.postgresql.version']);
@@ -103,10 +117,12 @@ describe('kubectl against mock-cluster', () => {
     await vi.waitFor(() => expect(k.running.cluster.get(ref)?.status).toEqual({ PostgresClusterStatus: 'Updating' }), { timeout: 5000 });
     const strategic = await k.kubectl(['patch', '-n', 'apps', 'pg', 'team-a', '-p', '{"spec":{"numberOfInstances":4}}']);
     expect(strategic.code).toBe(1);
-    expect(strategic.stderr).toContain('application/strategic-merge-patch+json is not supported by acid.zalan.do/v1, Kind=postgresql: the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
+    expect(strategic.stderr).toContain(
+      'application/strategic-merge-patch+json is not supported by acid.zalan.do/v1, Kind=postgresql: the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
+    );
   });
 
-  it('describes a cluster with the operator\'s events, and lists events', async () => {
+  it("describes a cluster with the operator's events, and lists events", async () => {
     k = await kubectlCluster(['--operator', 'zalando', '--namespace', 'apps']);
     await k.kubectl(['apply', '-f', k.file('pg.json', pg({ users: { 'Bad-Role': [] } }))]);
     await vi.waitFor(() => expect(k.running.cluster.get(ref)?.status).toEqual({ PostgresClusterStatus: 'CreateFailed' }), { timeout: 5000 });

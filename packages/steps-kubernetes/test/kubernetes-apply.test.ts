@@ -44,7 +44,12 @@ describe.each(SERVE_MODES)('kubernetes-apply through %s', (mode) => {
     ({ cluster, client } = await harness(mode, WITH_APPS));
     zalandoPostgresOperator(cluster, { createDelayMs: 0, updateDelayMs: 0 });
     const step = kubernetesApply({ client });
-    const pg = { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', metadata: { name: 'team-db' }, spec: { teamId: 'team', numberOfInstances: 1, postgresql: { version: '17' }, volume: { size: '1Gi' } } };
+    const pg = {
+      apiVersion: 'acid.zalan.do/v1',
+      kind: 'postgresql',
+      metadata: { name: 'team-db' },
+      spec: { teamId: 'team', numberOfInstances: 1, postgresql: { version: '17' }, volume: { size: '1Gi' } },
+    };
     const ref = { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'team-db', namespace: 'apps' };
     const created = (await step.run({ manifests: [pg], namespace: 'apps' }, context())).objects[0]!;
     expect(created.generation).toBe(1);
@@ -71,11 +76,18 @@ describe.each(SERVE_MODES)('kubernetes-apply through %s', (mode) => {
   it('fails at once with the API message on a 4xx such as 422', async () => {
     ({ cluster, client } = await harness(mode, WITH_APPS));
     zalandoPostgresOperator(cluster);
-    const bad = { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', metadata: { name: 'team-db' }, spec: { teamId: 'team', numberOfInstances: 1, postgresql: { version: '17' }, volume: { size: 'lots' } } };
+    const bad = {
+      apiVersion: 'acid.zalan.do/v1',
+      kind: 'postgresql',
+      metadata: { name: 'team-db' },
+      spec: { teamId: 'team', numberOfInstances: 1, postgresql: { version: '17' }, volume: { size: 'lots' } },
+    };
     const err = await rejection(kubernetesApply({ client }).run({ manifests: [bad], namespace: 'apps' }, context()));
     expect(err.kubernetesCode).toBe('K8S_REJECTED');
     expect(err.retryable).toBe(false);
-    expect(err.message).toBe('manifests[0] (postgresql apps/team-db): patch postgresqls.acid.zalan.do "team-db" in namespace "apps" was rejected (HTTP 422): postgresql.acid.zalan.do "team-db" is invalid: spec.volume.size: Invalid value: "lots": spec.volume.size in body should match \'^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$\'');
+    expect(err.message).toBe(
+      'manifests[0] (postgresql apps/team-db): patch postgresqls.acid.zalan.do "team-db" in namespace "apps" was rejected (HTTP 422): postgresql.acid.zalan.do "team-db" is invalid: spec.volume.size: Invalid value: "lots": spec.volume.size in body should match \'^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$\'',
+    );
     expect(cluster.countRequests({ verb: 'patch' })).toBe(1);
   });
 
@@ -104,16 +116,24 @@ describe.each(SERVE_MODES)('kubernetes-apply through %s', (mode) => {
 
   it('names verb, resource and namespace on a 403', async () => {
     ({ cluster, client } = await harness(mode, WITH_APPS));
-    cluster.faults.failNext({ verb: 'patch', status: 403, message: 'configmaps "settings" is forbidden: User "ci" cannot patch resource "configmaps" in API group "" in the namespace "apps"' });
+    cluster.faults.failNext({
+      verb: 'patch',
+      status: 403,
+      message: 'configmaps "settings" is forbidden: User "ci" cannot patch resource "configmaps" in API group "" in the namespace "apps"',
+    });
     const err = await rejection(kubernetesApply({ client }).run({ manifests: [configMap], namespace: 'apps' }, context()));
     expect(err.kubernetesCode).toBe('K8S_FORBIDDEN');
-    expect(err.message).toBe('manifests[0] (ConfigMap apps/settings): forbidden: cannot patch configmaps "settings" in namespace "apps": configmaps "settings" is forbidden: User "ci" cannot patch resource "configmaps" in API group "" in the namespace "apps". Grant the \'patch\' verb on \'configmaps\' in namespace \'apps\' to the identity in the kubeconfig');
+    expect(err.message).toBe(
+      'manifests[0] (ConfigMap apps/settings): forbidden: cannot patch configmaps "settings" in namespace "apps": configmaps "settings" is forbidden: User "ci" cannot patch resource "configmaps" in API group "" in the namespace "apps". Grant the \'patch\' verb on \'configmaps\' in namespace \'apps\' to the identity in the kubeconfig',
+    );
     expect(cluster.countRequests({ verb: 'patch' })).toBe(1);
   });
 
   it('says when the cluster does not serve a kind', async () => {
     ({ cluster, client } = await harness(mode, WITH_APPS));
-    const err = await rejection(kubernetesApply({ client }).run({ manifests: [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }] }, context()));
+    const err = await rejection(
+      kubernetesApply({ client }).run({ manifests: [{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }] }, context()),
+    );
     expect(err.kubernetesCode).toBe('K8S_NOT_FOUND');
     expect(err.message).toBe("the cluster does not serve kind 'Widget' in 'example.com/v1' (is its CustomResourceDefinition installed?)");
   });

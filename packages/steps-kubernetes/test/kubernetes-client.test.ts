@@ -22,7 +22,9 @@ describe('createKubernetesClient', () => {
   });
 
   it('names the unknown context and the known ones', () => {
-    expect(() => createKubernetesClient({ kubeconfig: two(), context: 'prod' })).toThrow(new KubernetesConfigError("kubeconfig has no context 'prod' (known: mock, b)"));
+    expect(() => createKubernetesClient({ kubeconfig: two(), context: 'prod' })).toThrow(
+      new KubernetesConfigError("kubeconfig has no context 'prod' (known: mock, b)"),
+    );
   });
 
   it('loads a kubeconfig file path or text', () => {
@@ -42,7 +44,9 @@ describe('createKubernetesClient', () => {
     const saved = process.env.KUBERNETES_SERVICE_HOST;
     delete process.env.KUBERNETES_SERVICE_HOST;
     try {
-      expect(() => createKubernetesClient({ inCluster: true })).toThrow('inCluster: KUBERNETES_SERVICE_HOST is not set; this process is not running in a Kubernetes pod');
+      expect(() => createKubernetesClient({ inCluster: true })).toThrow(
+        'inCluster: KUBERNETES_SERVICE_HOST is not set; this process is not running in a Kubernetes pod',
+      );
     } finally {
       if (saved !== undefined) process.env.KUBERNETES_SERVICE_HOST = saved;
     }
@@ -68,9 +72,17 @@ describe('API error mapping', () => {
   });
 
   it('treats connection resets as retryable and keeps the API message of a 409', () => {
-    const reset = toKubernetesError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), { verb: 'get', resource: 'secrets', name: 'x', namespace: 'n' });
+    const reset = toKubernetesError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), {
+      verb: 'get',
+      resource: 'secrets',
+      name: 'x',
+      namespace: 'n',
+    });
     expect([reset.kubernetesCode, reset.retryable]).toEqual(['K8S_UNAVAILABLE', true]);
-    const conflict = toKubernetesError({ code: 409, body: JSON.stringify({ message: 'Apply failed with 1 conflict' }) }, { verb: 'patch', resource: 'configmaps', name: 'c', namespace: 'n' });
+    const conflict = toKubernetesError(
+      { code: 409, body: JSON.stringify({ message: 'Apply failed with 1 conflict' }) },
+      { verb: 'patch', resource: 'configmaps', name: 'c', namespace: 'n' },
+    );
     expect(conflict.message).toBe('patch configmaps "c" in namespace "n" was rejected (HTTP 409): Apply failed with 1 conflict');
     expect(conflict.retryable).toBe(false);
   });

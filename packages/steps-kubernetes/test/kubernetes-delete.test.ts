@@ -52,6 +52,8 @@ describe.each(SERVE_MODES)('kubernetes-delete through %s', (mode) => {
     expect(await kubernetesDelete({ client }).run({ resource: ref }, context())).toEqual({ deleted: true, gone: false });
     cluster.faults.failNext({ verb: 'delete', status: 403, message: 'no' });
     const err = await rejection(kubernetesDelete({ client }).run({ resource: ref }, context()));
-    expect(err.message).toBe("forbidden: cannot delete configmaps \"cm\" in namespace \"apps\": no. Grant the 'delete' verb on 'configmaps' in namespace 'apps' to the identity in the kubeconfig");
+    expect(err.message).toBe(
+      "forbidden: cannot delete configmaps \"cm\" in namespace \"apps\": no. Grant the 'delete' verb on 'configmaps' in namespace 'apps' to the identity in the kubeconfig",
+    );
   });
 });

@@ -65,7 +65,14 @@ describe('loading the cluster configuration from the default sources', () => {
   });
 
   it('a context without a cluster is an error, not a request to nowhere', () => {
-    const text = ['apiVersion: v1', 'kind: Config', 'current-context: lost', 'clusters: []', 'users: []', 'contexts: [{ name: lost, context: { cluster: gone, user: u } }]'].join('\n');
+    const text = [
+      'apiVersion: v1',
+      'kind: Config',
+      'current-context: lost',
+      'clusters: []',
+      'users: []',
+      'contexts: [{ name: lost, context: { cluster: gone, user: u } }]',
+    ].join('\n');
     expect(() => loadKubeConfig({ kubeconfig: text })).toThrow(new KubernetesConfigError("the kubeconfig has no cluster for context 'lost'"));
   });
 });

@@ -4,7 +4,11 @@ import type { MockCluster } from '@innominatus/steps-kubernetes/testing';
 import { SERVE_MODES, servedCluster } from './serve-modes';
 
 const secret = (name: string, data: Record<string, string> = {}) => ({
-  apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'default', labels: { app: 'x' } }, type: 'Opaque', data,
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name, namespace: 'default', labels: { app: 'x' } },
+  type: 'Opaque',
+  data,
 });
 
 describe.each(SERVE_MODES)('mock cluster through %s', (mode) => {
@@ -34,7 +38,10 @@ describe.each(SERVE_MODES)('mock cluster through %s', (mode) => {
     expect(list.items.map((s) => s.metadata?.name)).toEqual(['b']);
     await core.deleteNamespacedSecret({ name: 'a', namespace: 'default' });
     expect(cluster.get({ apiVersion: 'v1', kind: 'Secret', name: 'a', namespace: 'default' })).toBeUndefined();
-    const err = await core.readNamespacedSecret({ name: 'a', namespace: 'default' }).then(() => ({ code: 0, body: '' }), (e: { code: number; body: string }) => e);
+    const err = await core.readNamespacedSecret({ name: 'a', namespace: 'default' }).then(
+      () => ({ code: 0, body: '' }),
+      (e: { code: number; body: string }) => e,
+    );
     expect(err.code).toBe(404);
     expect(JSON.parse(err.body as string).message).toBe('secrets "a" not found');
   });
@@ -46,17 +53,29 @@ describe.each(SERVE_MODES)('mock cluster through %s', (mode) => {
     cluster.apply(secret('w1', { k: 'dg==' }));
     const events: string[] = [];
     const done = new Promise<void>((resolve) => {
-      void new Watch(kc).watch('/api/v1/namespaces/default/secrets', { resourceVersion: rv }, (type, obj) => {
-        events.push(`${type} ${obj.metadata.name} ${Object.keys(obj.data ?? {}).join(',')}`);
-        if (events.length === 2) resolve();
-      }, () => undefined).then((ctl) => done.then(() => ctl.abort()));
+      void new Watch(kc)
+        .watch(
+          '/api/v1/namespaces/default/secrets',
+          { resourceVersion: rv },
+          (type, obj) => {
+            events.push(`${type} ${obj.metadata.name} ${Object.keys(obj.data ?? {}).join(',')}`);
+            if (events.length === 2) resolve();
+          },
+          () => undefined,
+        )
+        .then((ctl) => done.then(() => ctl.abort()));
       setTimeout(() => cluster.apply(secret('w2')), 50);
     });
     await done;
     expect(events).toEqual(['MODIFIED w1 k', 'ADDED w2 ']);
     cluster.store.compact();
     const gone = await new Promise<{ type: string; code: number }>((resolve) => {
-      void new Watch(kc).watch('/api/v1/namespaces/default/secrets', { resourceVersion: rv }, (type, obj) => resolve({ type, code: obj.code }), () => undefined);
+      void new Watch(kc).watch(
+        '/api/v1/namespaces/default/secrets',
+        { resourceVersion: rv },
+        (type, obj) => resolve({ type, code: obj.code }),
+        () => undefined,
+      );
     });
     expect(gone).toEqual({ type: 'ERROR', code: 410 });
   });
@@ -65,10 +84,16 @@ describe.each(SERVE_MODES)('mock cluster through %s', (mode) => {
     ({ cluster, kubeConfig: kc } = await servedCluster(mode));
     cluster.faults.failNext({ path: '/api/v1/namespaces/default/secrets/x', status: 429, retryAfter: 2, times: 1 });
     const core = kc.makeApiClient(CoreV1Api);
-    const err = await core.readNamespacedSecret({ name: 'x', namespace: 'default' }).then(() => ({ code: 0, headers: {} as Record<string, string> }), (e: { code: number; headers: Record<string, string> }) => e);
+    const err = await core.readNamespacedSecret({ name: 'x', namespace: 'default' }).then(
+      () => ({ code: 0, headers: {} as Record<string, string> }),
+      (e: { code: number; headers: Record<string, string> }) => e,
+    );
     expect(err.code).toBe(429);
     expect(err.headers['retry-after']).toBe('2');
-    const second = await core.readNamespacedSecret({ name: 'x', namespace: 'default' }).then(() => ({ code: 0 }), (e: { code: number }) => e);
+    const second = await core.readNamespacedSecret({ name: 'x', namespace: 'default' }).then(
+      () => ({ code: 0 }),
+      (e: { code: number }) => e,
+    );
     expect(second.code).toBe(404);
     expect(cluster.countRequests({ verb: 'get', path: '/api/v1/namespaces/default/secrets/x' })).toBe(2);
     expect(cluster.countRequests({ status: 429 })).toBe(1);
@@ -82,7 +107,10 @@ describe.each(SERVE_MODES)('mock cluster through %s', (mode) => {
     await api.patch(widget, undefined, undefined, 'innominatus', true, PatchStrategy.ServerSideApply);
     expect(cluster.get({ apiVersion: 'example.com/v1', kind: 'Widget', name: 'w', namespace: 'default' })?.status).toBeUndefined();
     const res = await cluster.handle({
-      method: 'PATCH', url: '/apis/example.com/v1/namespaces/default/widgets/w/status', headers: { 'content-type': 'application/merge-patch+json' }, body: JSON.stringify({ status: { ready: true }, spec: { size: 99 } }),
+      method: 'PATCH',
+      url: '/apis/example.com/v1/namespaces/default/widgets/w/status',
+      headers: { 'content-type': 'application/merge-patch+json' },
+      body: JSON.stringify({ status: { ready: true }, spec: { size: 99 } }),
     });
     expect('status' in res && res.status).toBe(200);
     const stored = cluster.get({ apiVersion: 'example.com/v1', kind: 'Widget', name: 'w', namespace: 'default' })!;
@@ -94,13 +122,17 @@ describe.each(SERVE_MODES)('mock cluster through %s', (mode) => {
     cluster.registerKind({ group: 'example.com', version: 'v1', kind: 'Widget', plural: 'widgets', namespaced: true });
     const api = KubernetesObjectApi.makeApiClient(kc);
     const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'default' }, spec: { size: 1 } };
-    const ssa = (o: KubernetesObject & { spec?: unknown }) => api.patch<KubernetesObject>(o, undefined, undefined, 'innominatus', true, PatchStrategy.ServerSideApply);
+    const ssa = (o: KubernetesObject & { spec?: unknown }) =>
+      api.patch<KubernetesObject>(o, undefined, undefined, 'innominatus', true, PatchStrategy.ServerSideApply);
     const seen: Array<[number | undefined, string | undefined]> = [];
     const note = (o: { metadata?: { generation?: number; resourceVersion?: string } }) => seen.push([o.metadata?.generation, o.metadata?.resourceVersion]);
     note(await ssa(widget));
     note(await ssa({ ...widget, metadata: { ...widget.metadata, labels: { tier: 'gold' } } }));
     const statusRes = await cluster.handle({
-      method: 'PATCH', url: '/apis/example.com/v1/namespaces/default/widgets/w/status', headers: { 'content-type': 'application/merge-patch+json' }, body: JSON.stringify({ status: { ready: true } }),
+      method: 'PATCH',
+      url: '/apis/example.com/v1/namespaces/default/widgets/w/status',
+      headers: { 'content-type': 'application/merge-patch+json' },
+      body: JSON.stringify({ status: { ready: true } }),
     });
     expect('status' in statusRes && statusRes.status).toBe(200);
     note(cluster.get({ apiVersion: 'example.com/v1', kind: 'Widget', name: 'w', namespace: 'default' })!);
@@ -120,7 +152,12 @@ describe.each(SERVE_MODES)('mock cluster through %s', (mode) => {
     cluster.faults.delay({ verb: 'watch', ms: 100, times: 1 });
     const started = Date.now();
     const first = await new Promise<{ type: string; rv: string }>((resolve) => {
-      void new Watch(kc).watch('/api/v1/namespaces/default/configmaps', { allowWatchBookmarks: true, resourceVersion: '1' }, (type, obj) => resolve({ type, rv: obj.metadata.resourceVersion }), () => undefined);
+      void new Watch(kc).watch(
+        '/api/v1/namespaces/default/configmaps',
+        { allowWatchBookmarks: true, resourceVersion: '1' },
+        (type, obj) => resolve({ type, rv: obj.metadata.resourceVersion }),
+        () => undefined,
+      );
     });
     expect(Date.now() - started).toBeGreaterThanOrEqual(95);
     expect(first).toEqual({ type: 'BOOKMARK', rv: String(cluster.store.resourceVersion) });
@@ -131,7 +168,12 @@ describe.each(SERVE_MODES)('mock cluster through %s', (mode) => {
 
   it('serves a Namespace and its status subresource', async () => {
     ({ cluster, kubeConfig: kc } = await servedCluster(mode));
-    const res = await cluster.handle({ method: 'PUT', url: '/api/v1/namespaces/default/status', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' }, status: { phase: 'Active' } }) });
+    const res = await cluster.handle({
+      method: 'PUT',
+      url: '/api/v1/namespaces/default/status',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' }, status: { phase: 'Active' } }),
+    });
     expect('status' in res && res.status).toBe(200);
     const ns = await kc.makeApiClient(CoreV1Api).readNamespace({ name: 'default' });
     expect(ns.status?.phase).toBe('Active');

@@ -6,7 +6,13 @@ import { context, harness, rejection, until } from './harness';
 import { SERVE_MODES } from './serve-modes';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
-const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'apps' }, type: 'Opaque', data: { username: b64('myapp_app'), password: b64('s3cr3t-Value'), host: b64('db.apps') } };
+const secret = {
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name: 'db', namespace: 'apps' },
+  type: 'Opaque',
+  data: { username: b64('myapp_app'), password: b64('s3cr3t-Value'), host: b64('db.apps') },
+};
 
 describe.each(SERVE_MODES)('read-secret through %s', (mode) => {
   let cluster: MockCluster;
@@ -47,8 +53,16 @@ describe.each(SERVE_MODES)('read-secret through %s', (mode) => {
 
   it('reads a Secret applied with stringData, which the API stores base64-encoded in data', async () => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
-    cluster.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'plain', namespace: 'apps' }, data: { a: b64('1') }, stringData: { url: 'postgres://u:p@h/db' } });
-    expect(cluster.get({ apiVersion: 'v1', kind: 'Secret', name: 'plain', namespace: 'apps' })).toMatchObject({ data: { a: b64('1'), url: b64('postgres://u:p@h/db') } });
+    cluster.apply({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'plain', namespace: 'apps' },
+      data: { a: b64('1') },
+      stringData: { url: 'postgres://u:p@h/db' },
+    });
+    expect(cluster.get({ apiVersion: 'v1', kind: 'Secret', name: 'plain', namespace: 'apps' })).toMatchObject({
+      data: { a: b64('1'), url: b64('postgres://u:p@h/db') },
+    });
     expect(cluster.get({ apiVersion: 'v1', kind: 'Secret', name: 'plain', namespace: 'apps' })?.stringData).toBeUndefined();
     const out = await readSecret({ client }).run({ name: 'plain', namespace: 'apps', keys: ['url'] }, context());
     expect(reveal(out.data.url)).toBe('postgres://u:p@h/db');
@@ -67,7 +81,9 @@ describe.each(SERVE_MODES)('read-secret through %s', (mode) => {
     const name = 'myapp-app.team-myapp-db.credentials.postgresql.acid.zalan.do';
     const reading = readSecret({ client }).run({ name, namespace: 'apps', keys: ['username', 'password'], wait: true, timeout: '5s' }, context());
     cluster.apply({
-      apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', metadata: { name: 'team-myapp-db', namespace: 'apps' },
+      apiVersion: 'acid.zalan.do/v1',
+      kind: 'postgresql',
+      metadata: { name: 'team-myapp-db', namespace: 'apps' },
       spec: { teamId: 'team', numberOfInstances: 1, postgresql: { version: '17' }, volume: { size: '1Gi' }, users: { myapp_app: [] } },
     });
     const out = await reading;
@@ -92,7 +108,7 @@ describe.each(SERVE_MODES)('read-secret through %s', (mode) => {
     expect(cluster.requests.map((r) => r.verb).filter((v) => v !== 'discovery')).toEqual(['get', 'watch', 'get', 'watch', 'get', 'watch']);
   });
 
-  it("sees no other Secret of the namespace while it waits", async () => {
+  it('sees no other Secret of the namespace while it waits', async () => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
     cluster.apply({ ...secret, metadata: { name: 'postgres.superuser', namespace: 'apps' } });
     const reading = readSecret({ client }).run({ name: 'db', namespace: 'apps', wait: true, timeout: '5s' }, context());
@@ -133,6 +149,8 @@ describe.each(SERVE_MODES)('read-secret through %s', (mode) => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
     cluster.faults.failNext({ verb: 'get', status: 403, message: 'secrets "db" is forbidden' });
     const err = await rejection(readSecret({ client }).run({ name: 'db', namespace: 'apps' }, context()));
-    expect(err.message).toBe("forbidden: cannot get secrets \"db\" in namespace \"apps\": secrets \"db\" is forbidden. Grant the 'get' verb on 'secrets' in namespace 'apps' to the identity in the kubeconfig");
+    expect(err.message).toBe(
+      'forbidden: cannot get secrets "db" in namespace "apps": secrets "db" is forbidden. Grant the \'get\' verb on \'secrets\' in namespace \'apps\' to the identity in the kubeconfig',
+    );
   });
 });

@@ -28,12 +28,19 @@ describe('stepPermissions', () => {
       cluster = served.cluster;
       zalandoPostgresOperator(cluster, { pickupDelayMs: 5, createDelayMs: 20 });
       cluster.apply({
-        apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', metadata: { name: 'team-myapp-db', namespace: 'apps' },
+        apiVersion: 'acid.zalan.do/v1',
+        kind: 'postgresql',
+        metadata: { name: 'team-myapp-db', namespace: 'apps' },
         spec: { teamId: 'team', numberOfInstances: 1, postgresql: { version: '17' }, volume: { size: '1Gi' }, users: { myapp_app: [] } },
       });
       const steps = kubernetesSteps({ kubeconfig: served.kubeConfig, retry: FAST_RETRY }) as StepDefinition[];
       const example = steps.find((s) => s.type === type)!.examples![0]!;
-      const result = await createEngine({ steps }).run({ apiVersion: 'innominatus.io/v1', kind: 'Workflow', metadata: { name: type }, steps: [{ name: 's', type, with: example.with }] });
+      const result = await createEngine({ steps }).run({
+        apiVersion: 'innominatus.io/v1',
+        kind: 'Workflow',
+        metadata: { name: type },
+        steps: [{ name: 's', type, with: example.with }],
+      });
       expect(result.status).toBe('succeeded');
       for (const p of stepPermissions(type, example.with)!) {
         const { group, resource } = guessResource(p.apiVersion as string, p.kind as string);

@@ -7,7 +7,11 @@ describe('STEPS_KUBERNETES_VERSION', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(STEPS_KUBERNETES_VERSION).toBe(pkg.version);
     expect(kubernetesSteps().map((s) => [s.type, s.version])).toEqual([
-      ['kubernetes-apply', pkg.version], ['wait-for-condition', pkg.version], ['read-secret', pkg.version], ['generate-secret', pkg.version], ['kubernetes-delete', pkg.version],
+      ['kubernetes-apply', pkg.version],
+      ['wait-for-condition', pkg.version],
+      ['read-secret', pkg.version],
+      ['generate-secret', pkg.version],
+      ['kubernetes-delete', pkg.version],
     ]);
   });
 });

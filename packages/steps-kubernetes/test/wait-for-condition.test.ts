@@ -7,7 +7,9 @@ import { SERVE_MODES } from './serve-modes';
 import { isNewerResourceVersion } from '../src/wait/resource-version';
 
 const pg = (name: string): MockObject => ({
-  apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', metadata: { name, namespace: 'apps' },
+  apiVersion: 'acid.zalan.do/v1',
+  kind: 'postgresql',
+  metadata: { name, namespace: 'apps' },
   spec: { teamId: 'team', numberOfInstances: 1, postgresql: { version: '17' }, volume: { size: '1Gi' }, users: { myapp_app: [] } },
 });
 const resource = (name: string) => ({ apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name, namespace: 'apps' });
@@ -54,9 +56,13 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
     zalandoPostgresOperator(cluster, { pickupDelayMs: 5, scripts: { 'team-db': { create: 'NeverReady' } } });
     cluster.apply(pg('team-db'));
-    const err = await rejection(waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING, failureWhen: FAILED, timeout: '300ms' }, context()));
+    const err = await rejection(
+      waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING, failureWhen: FAILED, timeout: '300ms' }, context()),
+    );
     expect(err.kubernetesCode).toBe('K8S_WAIT_TIMEOUT');
-    expect(err.message).toBe(`postgresql apps/team-db: timed out after 300ms waiting for successWhen \`${RUNNING}\`; last observed status: {"PostgresClusterStatus":"Creating"}`);
+    expect(err.message).toBe(
+      `postgresql apps/team-db: timed out after 300ms waiting for successWhen \`${RUNNING}\`; last observed status: {"PostgresClusterStatus":"Creating"}`,
+    );
   });
 
   it('fails at once, naming the object, when an object it has seen is deleted', async () => {
@@ -77,9 +83,13 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
   it('with mustExist, fails at once when the object is missing from the start', async () => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
     cluster.installCrds(postgresqlCrd());
-    const err = await rejection(waitForCondition({ client }).run({ resource: resource('gone-db'), successWhen: RUNNING, mustExist: true, timeout: '10m' }, context(600_000)));
+    const err = await rejection(
+      waitForCondition({ client }).run({ resource: resource('gone-db'), successWhen: RUNNING, mustExist: true, timeout: '10m' }, context(600_000)),
+    );
     expect(err.kubernetesCode).toBe('K8S_OBJECT_DELETED');
-    expect(err.message).toBe(`postgresql apps/gone-db does not exist (mustExist: an earlier step created it, so it was deleted) while waiting for successWhen \`${RUNNING}\``);
+    expect(err.message).toBe(
+      `postgresql apps/gone-db does not exist (mustExist: an earlier step created it, so it was deleted) while waiting for successWhen \`${RUNNING}\``,
+    );
   });
 
   it('with mustExist, reads the object once instead of failing when the shared watch has not caught up with it yet', async () => {
@@ -106,7 +116,12 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
     zalandoPostgresOperator(cluster, { pickupDelayMs: 10_000 });
     cluster.apply(pg('team-db'));
-    const err = await rejection(waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: "object.status.PostgresClusterStatus == 'Running'", timeout: 200 }, context()));
+    const err = await rejection(
+      waitForCondition({ client }).run(
+        { resource: resource('team-db'), successWhen: "object.status.PostgresClusterStatus == 'Running'", timeout: 200 },
+        context(),
+      ),
+    );
     expect(err.message).toMatch(/last observed status: no status yet; successWhen could not be evaluated: .*status/);
   });
 
@@ -140,12 +155,18 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
   it('shares one list and one watch among 100 concurrent waits on one kind and namespace', async () => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
     const step = waitForCondition({ client });
-    const waits = Array.from({ length: 100 }, (_, i) => step.run({
-      resource: { apiVersion: 'v1', kind: 'ConfigMap', name: `cm-${i}`, namespace: 'apps' },
-      successWhen: "has(object.data) && object.data.ready == 'yes'",
-    }, context()));
+    const waits = Array.from({ length: 100 }, (_, i) =>
+      step.run(
+        {
+          resource: { apiVersion: 'v1', kind: 'ConfigMap', name: `cm-${i}`, namespace: 'apps' },
+          successWhen: "has(object.data) && object.data.ready == 'yes'",
+        },
+        context(),
+      ),
+    );
     await until(() => cluster.countRequests({ verb: 'watch' }) === 1);
-    for (let i = 0; i < 100; i++) cluster.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: 'apps' }, data: { ready: 'yes' } });
+    for (let i = 0; i < 100; i++)
+      cluster.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: 'apps' }, data: { ready: 'yes' } });
     const outs = await Promise.all(waits);
     expect(outs.map((o) => (o.object as MockObject).metadata.name)).toEqual(Array.from({ length: 100 }, (_, i) => `cm-${i}`));
     expect(cluster.countRequests({ verb: 'list', path: '/api/v1/namespaces/apps/configmaps' })).toBe(1);
@@ -160,11 +181,17 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
     cluster.apply(pg('team-db'));
     // The last update failed; then the spec changes: the status is still the old one.
     cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'UpdateFailed' });
-    const since = cluster.apply({ ...pg('team-db'), spec: { ...pg('team-db').spec as object, numberOfInstances: 2 } }).metadata.resourceVersion!;
+    const since = cluster.apply({ ...pg('team-db'), spec: { ...(pg('team-db').spec as object), numberOfInstances: 2 } }).metadata.resourceVersion!;
     const ctx = context();
     let settled = false;
-    const waiting = waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING, failureWhen: FAILED, sinceResourceVersion: since }, ctx);
-    void waiting.then(() => (settled = true), () => (settled = true));
+    const waiting = waitForCondition({ client }).run(
+      { resource: resource('team-db'), successWhen: RUNNING, failureWhen: FAILED, sinceResourceVersion: since },
+      ctx,
+    );
+    void waiting.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     await until(() => cluster.countRequests({ verb: 'watch', path: PG_PATH }) === 1);
     // Neither the stale UpdateFailed (failureWhen) nor anything else decided yet.
     await new Promise((r) => setTimeout(r, 50));
@@ -194,7 +221,10 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
     cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'Running' });
     const ctx = context();
     const began = Date.now();
-    const out = await waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING, failureWhen: FAILED, sinceResourceVersion: since }, ctx);
+    const out = await waitForCondition({ client }).run(
+      { resource: resource('team-db'), successWhen: RUNNING, failureWhen: FAILED, sinceResourceVersion: since },
+      ctx,
+    );
     expect(Date.now() - began).toBeLessThan(2000);
     expect(out.status).toEqual({ PostgresClusterStatus: 'Running' });
     expect(ctx.progressUpdates.map((p) => p.message)).toEqual(['postgresql apps/team-db: {"PostgresClusterStatus":"Running"}']);
@@ -215,16 +245,23 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
     cluster.installCrds(postgresqlCrd());
     cluster.apply(pg('team-db'));
     const since = cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'Running' }).metadata.resourceVersion!;
-    const err = await rejection(waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING, sinceResourceVersion: since, timeout: '200ms' }, context()));
+    const err = await rejection(
+      waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING, sinceResourceVersion: since, timeout: '200ms' }, context()),
+    );
     expect(err.kubernetesCode).toBe('K8S_WAIT_TIMEOUT');
-    expect(err.message).toBe(`postgresql apps/team-db: timed out after 200ms waiting for successWhen \`${RUNNING}\`; last observed status: {"PostgresClusterStatus":"Running"} (resourceVersion ${since}, not newer than sinceResourceVersion ${since})`);
+    expect(err.message).toBe(
+      `postgresql apps/team-db: timed out after 200ms waiting for successWhen \`${RUNNING}\`; last observed status: {"PostgresClusterStatus":"Running"} (resourceVersion ${since}, not newer than sinceResourceVersion ${since})`,
+    );
   });
 
-  it('marks a waited-for Secret\'s data as sensitive in the output', async () => {
+  it("marks a waited-for Secret's data as sensitive in the output", async () => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
     cluster.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'apps' }, data: { password: 'aHVudGVyMg==' } });
     const ctx = context();
-    const out = await waitForCondition({ client }).run({ resource: { apiVersion: 'v1', kind: 'Secret', name: 's', namespace: 'apps' }, successWhen: 'has(object.data.password)' }, ctx);
+    const out = await waitForCondition({ client }).run(
+      { resource: { apiVersion: 'v1', kind: 'Secret', name: 's', namespace: 'apps' }, successWhen: 'has(object.data.password)' },
+      ctx,
+    );
     const data = (out.object as { data: Record<string, unknown> }).data;
     expect(isSensitive(data.password)).toBe(true);
     expect(reveal(data.password)).toBe('aHVudGVyMg==');
@@ -237,7 +274,9 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
     zalandoPostgresOperator(cluster);
     const err = await rejection(waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING }, context()));
     expect(err.kubernetesCode).toBe('K8S_FORBIDDEN');
-    expect(err.message).toBe("forbidden: cannot list postgresqls.acid.zalan.do in namespace \"apps\": postgresqls.acid.zalan.do is forbidden. Grant the 'list' verb on 'postgresqls.acid.zalan.do' in namespace 'apps' to the identity in the kubeconfig");
+    expect(err.message).toBe(
+      "forbidden: cannot list postgresqls.acid.zalan.do in namespace \"apps\": postgresqls.acid.zalan.do is forbidden. Grant the 'list' verb on 'postgresqls.acid.zalan.do' in namespace 'apps' to the identity in the kubeconfig",
+    );
   });
 
   it('fails on a 403 of the shared watch, naming the watch verb', async () => {
@@ -246,7 +285,9 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
     zalandoPostgresOperator(cluster);
     const err = await rejection(waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING }, context()));
     expect(err.kubernetesCode).toBe('K8S_FORBIDDEN');
-    expect(err.message).toMatch(/^forbidden: cannot watch postgresqls\.acid\.zalan\.do in namespace "apps": .*Grant the 'watch' verb on 'postgresqls\.acid\.zalan\.do' in namespace 'apps'/);
+    expect(err.message).toMatch(
+      /^forbidden: cannot watch postgresqls\.acid\.zalan\.do in namespace "apps": .*Grant the 'watch' verb on 'postgresqls\.acid\.zalan\.do' in namespace 'apps'/,
+    );
   });
 
   it('retries a 500 on the list and goes on', async () => {
@@ -263,17 +304,24 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
     cluster.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'apps' }, data: {} });
     const step = waitForCondition({ client });
-    const syntax = await rejection(step.run({ resource: { apiVersion: 'v1', kind: 'ConfigMap', name: 'c', namespace: 'apps' }, successWhen: 'object.data ==' }, context()));
+    const syntax = await rejection(
+      step.run({ resource: { apiVersion: 'v1', kind: 'ConfigMap', name: 'c', namespace: 'apps' }, successWhen: 'object.data ==' }, context()),
+    );
     expect(syntax.kubernetesCode).toBe('K8S_EXPRESSION_INVALID');
     expect(syntax.message).toMatch(/^successWhen: expression 'object.data ==' does not parse/);
-    const notBool = await rejection(step.run({ resource: { apiVersion: 'v1', kind: 'ConfigMap', name: 'c', namespace: 'apps' }, successWhen: 'object.metadata.name' }, context()));
+    const notBool = await rejection(
+      step.run({ resource: { apiVersion: 'v1', kind: 'ConfigMap', name: 'c', namespace: 'apps' }, successWhen: 'object.metadata.name' }, context()),
+    );
     expect(notBool.message).toBe('successWhen `object.metadata.name` must give true or false, but gave "c"');
   });
 
   it('stops waiting when the step is cancelled, and closes the shared watch', async () => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
     const ctx = context();
-    const waiting = waitForCondition({ client }).run({ resource: { apiVersion: 'v1', kind: 'ConfigMap', name: 'never', namespace: 'apps' }, successWhen: 'true' }, ctx);
+    const waiting = waitForCondition({ client }).run(
+      { resource: { apiVersion: 'v1', kind: 'ConfigMap', name: 'never', namespace: 'apps' }, successWhen: 'true' },
+      ctx,
+    );
     await until(() => cluster.countRequests({ verb: 'watch' }) === 1);
     ctx.abort(new Error('cancelled by test'));
     const err = await rejection(waiting);
@@ -285,7 +333,10 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
     cluster.faults.delay({ verb: 'discovery', ms: 200 });
     const ctx = context();
-    const waiting = waitForCondition({ client }).run({ resource: { apiVersion: 'v1', kind: 'ConfigMap', name: 'x', namespace: 'apps' }, successWhen: 'true' }, ctx);
+    const waiting = waitForCondition({ client }).run(
+      { resource: { apiVersion: 'v1', kind: 'ConfigMap', name: 'x', namespace: 'apps' }, successWhen: 'true' },
+      ctx,
+    );
     setTimeout(() => ctx.abort(new Error('cancelled by test')), 20);
     expect((await rejection(waiting)).message).toBe('cancelled by test');
   });

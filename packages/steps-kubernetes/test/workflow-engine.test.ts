@@ -16,10 +16,14 @@ const workflow: Workflow = {
       type: 'kubernetes-apply',
       with: {
         namespace: 'apps',
-        manifests: [{
-          apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', metadata: { name: '${{ parameters.name }}' },
-          spec: { teamId: 'team', numberOfInstances: 1, postgresql: { version: '17' }, volume: { size: '1Gi' }, users: { myapp_app: [] } },
-        }],
+        manifests: [
+          {
+            apiVersion: 'acid.zalan.do/v1',
+            kind: 'postgresql',
+            metadata: { name: '${{ parameters.name }}' },
+            spec: { teamId: 'team', numberOfInstances: 1, postgresql: { version: '17' }, volume: { size: '1Gi' }, users: { myapp_app: [] } },
+          },
+        ],
       },
     },
     {
@@ -57,7 +61,8 @@ describe('the Kubernetes steps in the engine', () => {
     expect(registry.types()).toEqual(['generate-secret', 'kubernetes-apply', 'kubernetes-delete', 'read-secret', 'wait-for-condition']);
     const engine = createEngine({ steps: registry });
     const events: unknown[] = [];
-    for (const e of ['step:started', 'step:succeeded', 'step:failed', 'step:progress', 'run:succeeded', 'run:failed'] as const) engine.events.on(e, (p: unknown) => events.push(p));
+    for (const e of ['step:started', 'step:succeeded', 'step:failed', 'step:progress', 'run:succeeded', 'run:failed'] as const)
+      engine.events.on(e, (p: unknown) => events.push(p));
     const result = await engine.run(workflow, { parameters: { name: 'team-db' } });
     const secret = cluster.get({ apiVersion: 'v1', kind: 'Secret', name: 'myapp-app.team-db.credentials.postgresql.acid.zalan.do', namespace: 'apps' })!;
     const password = Buffer.from((secret.data as Record<string, string>).password!, 'base64').toString();
@@ -76,14 +81,23 @@ describe('the Kubernetes steps in the engine', () => {
     cluster = served.cluster;
     const engine = createEngine({ steps: kubernetesSteps({ kubeconfig: served.kubeConfig, retry: FAST_RETRY }) });
     const events: unknown[] = [];
-    for (const e of ['step:started', 'step:succeeded', 'step:failed', 'step:progress', 'run:succeeded', 'run:failed'] as const) engine.events.on(e, (p: unknown) => events.push(p));
+    for (const e of ['step:started', 'step:succeeded', 'step:failed', 'step:progress', 'run:succeeded', 'run:failed'] as const)
+      engine.events.on(e, (p: unknown) => events.push(p));
     const wf: Workflow = {
-      apiVersion: 'innominatus.io/v1', kind: 'Workflow', metadata: { name: 'secret' },
+      apiVersion: 'innominatus.io/v1',
+      kind: 'Workflow',
+      metadata: { name: 'secret' },
       parameters: [{ name: 'password', type: 'string', sensitive: true }],
-      steps: [{
-        name: 'apply', type: 'kubernetes-apply',
-        with: { namespace: 'apps', manifests: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'app' }, stringData: { password: '${{ parameters.password }}' } }] },
-      }],
+      steps: [
+        {
+          name: 'apply',
+          type: 'kubernetes-apply',
+          with: {
+            namespace: 'apps',
+            manifests: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'app' }, stringData: { password: '${{ parameters.password }}' } }],
+          },
+        },
+      ],
       outputs: { rv: '${{ steps["apply"].outputs.objects[0].resourceVersion }}' },
     };
     const result = await engine.run(wf, { parameters: { password: 'Tr0ub4dor-and-3' } });

@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CustomObjectsApi } from '@kubernetes/client-node';
-import { createMockCluster, zalandoPostgresOperator, POSTGRES_OPERATOR_FINALIZER, type MockCluster, type MockObject } from '@innominatus/steps-kubernetes/testing';
+import {
+  createMockCluster,
+  zalandoPostgresOperator,
+  POSTGRES_OPERATOR_FINALIZER,
+  type MockCluster,
+  type MockObject,
+} from '@innominatus/steps-kubernetes/testing';
 import { until } from './harness';
 
 const pg = (name: string, spec: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}): MockObject => ({
@@ -8,7 +14,10 @@ const pg = (name: string, spec: Record<string, unknown> = {}, metadata: Record<s
   kind: 'postgresql',
   metadata: { name, namespace: 'apps', ...metadata },
   spec: {
-    teamId: 'team', numberOfInstances: 2, postgresql: { version: '17' }, volume: { size: '5Gi' },
+    teamId: 'team',
+    numberOfInstances: 2,
+    postgresql: { version: '17' },
+    volume: { size: '5Gi' },
     users: { myapp_app: [], myapp_owner: ['superuser', 'createdb'], reader: ['nologin'] },
     databases: { myapp: 'myapp_owner' },
     ...spec,
@@ -16,10 +25,15 @@ const pg = (name: string, spec: Record<string, unknown> = {}, metadata: Record<s
 });
 const ref = (name: string) => ({ apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name, namespace: 'apps' });
 const statusOf = (c: MockCluster, name: string) => (c.get(ref(name))?.status as { PostgresClusterStatus?: string } | undefined)?.PostgresClusterStatus;
-const names = (c: MockCluster, apiVersion: string, kind: string, labelSelector?: string) => c.list(apiVersion, kind, { namespace: 'apps', ...(labelSelector ? { labelSelector } : {}) }).map((s) => s.metadata.name);
+const names = (c: MockCluster, apiVersion: string, kind: string, labelSelector?: string) =>
+  c.list(apiVersion, kind, { namespace: 'apps', ...(labelSelector ? { labelSelector } : {}) }).map((s) => s.metadata.name);
 const secretNames = (c: MockCluster) => names(c, 'v1', 'Secret');
 const byAge = (a: MockObject, b: MockObject) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion);
-const events = (c: MockCluster, name: string) => c.list('v1', 'Event', { namespace: 'apps', fieldSelector: `involvedObject.name=${name}` }).sort(byAge).map((e) => `${String(e.type)} ${String(e.reason)}: ${String(e.message)}`);
+const events = (c: MockCluster, name: string) =>
+  c
+    .list('v1', 'Event', { namespace: 'apps', fieldSelector: `involvedObject.name=${name}` })
+    .sort(byAge)
+    .map((e) => `${String(e.type)} ${String(e.reason)}: ${String(e.message)}`);
 const decoded = (s: MockObject | undefined, key: string) => Buffer.from((s!.data as Record<string, string>)[key]!, 'base64').toString();
 
 describe('zalandoPostgresOperator', () => {
@@ -48,7 +62,8 @@ describe('zalandoPostgresOperator', () => {
     ]);
     const services = cluster.list('v1', 'Service', { namespace: 'apps' });
     expect(services.map((s) => [s.metadata.name, (s.spec as any).ports[0].port, (s.spec as any).selector])).toEqual([
-      ['team-myapp-db', 5432, undefined], ['team-myapp-db-repl', 5432, { application: 'spilo', 'cluster-name': 'team-myapp-db', 'spilo-role': 'replica' }],
+      ['team-myapp-db', 5432, undefined],
+      ['team-myapp-db-repl', 5432, { application: 'spilo', 'cluster-name': 'team-myapp-db', 'spilo-role': 'replica' }],
     ]);
     expect(names(cluster, 'apps/v1', 'StatefulSet')).toEqual(['team-myapp-db']);
     expect(names(cluster, 'policy/v1', 'PodDisruptionBudget')).toEqual(['postgres-team-myapp-db-pdb']);
@@ -60,8 +75,16 @@ describe('zalandoPostgresOperator', () => {
     expect(statusOf(cluster, 'team-myapp-db')).toBe('Running');
     expect(op.transitions.map((t) => t.status)).toEqual(['Creating', 'Running']);
     expect(cluster.list('v1', 'Pod', { namespace: 'apps' }).map((p) => (p.status as { phase: string }).phase)).toEqual(['Running', 'Running']);
-    expect(events(cluster, 'team-myapp-db')).toEqual(['Normal Create: Started creation of new cluster resources', 'Normal Create: Created cluster apps/team-myapp-db']);
-    expect(cluster.list('events.k8s.io/v1', 'Event', { namespace: 'apps' }).sort(byAge).map((e) => e.note)).toEqual(['Started creation of new cluster resources', 'Created cluster apps/team-myapp-db']);
+    expect(events(cluster, 'team-myapp-db')).toEqual([
+      'Normal Create: Started creation of new cluster resources',
+      'Normal Create: Created cluster apps/team-myapp-db',
+    ]);
+    expect(
+      cluster
+        .list('events.k8s.io/v1', 'Event', { namespace: 'apps' })
+        .sort(byAge)
+        .map((e) => e.note),
+    ).toEqual(['Started creation of new cluster resources', 'Created cluster apps/team-myapp-db']);
   });
 
   it('readies each cluster after its own delay when createDelayMs is a function', async () => {
@@ -90,7 +113,12 @@ describe('zalandoPostgresOperator', () => {
       await vi.advanceTimersByTimeAsync(1);
       const app = rotating.get({ apiVersion: 'v1', kind: 'Secret', name: 'myapp-app.team-rot-db.credentials.postgresql.acid.zalan.do', namespace: 'apps' });
       expect([decoded(app, 'username'), decoded(app, 'nextRotation')]).toEqual(['myapp_app261201', '2027-03-01T08:00:00Z']);
-      const superuser = rotating.get({ apiVersion: 'v1', kind: 'Secret', name: 'postgres.team-rot-db.credentials.postgresql.acid.zalan.do', namespace: 'apps' });
+      const superuser = rotating.get({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        name: 'postgres.team-rot-db.credentials.postgresql.acid.zalan.do',
+        namespace: 'apps',
+      });
       expect([decoded(superuser, 'username'), (superuser!.data as Record<string, string>).nextRotation]).toEqual(['postgres', undefined]);
     } finally {
       await rotating.close();
@@ -113,7 +141,9 @@ describe('zalandoPostgresOperator', () => {
     cluster.apply(pg('team-db'));
     await vi.advanceTimersByTimeAsync(10);
     expect([statusOf(cluster, 'other-db'), statusOf(cluster, 'team-db')]).toEqual(['Invalid', 'Running']);
-    expect(op.transitions.find((t) => t.name === 'other-db')?.reason).toBe('name must match {TEAM}-{NAME} format: cluster name "other-db" must start with "team-"');
+    expect(op.transitions.find((t) => t.name === 'other-db')?.reason).toBe(
+      'name must match {TEAM}-{NAME} format: cluster name "other-db" must start with "team-"',
+    );
     expect(secretNames(cluster).filter((n) => n.includes('.other-db.'))).toEqual([]);
     cluster.apply(pg('other-db', { numberOfInstances: 3 }));
     await vi.advanceTimersByTimeAsync(100);
@@ -139,7 +169,10 @@ describe('zalandoPostgresOperator', () => {
     cluster.apply(pg('team-db', { databases: { myapp: 'myapp_owner', orphan: 'nobody', 'bad-name': 'myapp_owner' } }));
     await vi.advanceTimersByTimeAsync(5);
     expect(statusOf(cluster, 'team-db')).toBe('Running');
-    expect(op.logs).toEqual(['apps/team-db: database "orphan": owner role "nobody" is not defined: skipped', 'apps/team-db: database "bad-name" has invalid name: skipped']);
+    expect(op.logs).toEqual([
+      'apps/team-db: database "orphan": owner role "nobody" is not defined: skipped',
+      'apps/team-db: database "bad-name" has invalid name: skipped',
+    ]);
   });
 
   it('gives CreateFailed, then UpdateFailed, with a Warning event for a spec it cannot unmarshal', async () => {
@@ -147,7 +180,9 @@ describe('zalandoPostgresOperator', () => {
     cluster.apply(pg('team-db', { patroni: { ttl: 'thirty' } }));
     await vi.advanceTimersByTimeAsync(5);
     expect(statusOf(cluster, 'team-db')).toBe('CreateFailed');
-    expect(events(cluster, 'team-db')).toEqual(['Warning Create: could not unmarshal spec.patroni.ttl: cannot unmarshal string into Go struct field Patroni.ttl of type uint32']);
+    expect(events(cluster, 'team-db')).toEqual([
+      'Warning Create: could not unmarshal spec.patroni.ttl: cannot unmarshal string into Go struct field Patroni.ttl of type uint32',
+    ]);
     cluster.apply(pg('team-ok', {}));
     await vi.advanceTimersByTimeAsync(5);
     cluster.apply(pg('team-ok', { patroni: { synchronous_mode: 'yes' } }));
@@ -179,7 +214,11 @@ describe('zalandoPostgresOperator', () => {
     expect(names(cluster, 'v1', 'Pod')).toEqual(['team-u-0', 'team-u-1', 'team-u-2']);
     await vi.advanceTimersByTimeAsync(20);
     expect(statusOf(cluster, 'team-u')).toBe('Running');
-    const meta = (extra: Record<string, unknown>) => ({ apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', metadata: { name: 'team-u', namespace: 'apps', ...extra } });
+    const meta = (extra: Record<string, unknown>) => ({
+      apiVersion: 'acid.zalan.do/v1',
+      kind: 'postgresql',
+      metadata: { name: 'team-u', namespace: 'apps', ...extra },
+    });
     cluster.apply(meta({ labels: { tier: 'gold' } }));
     await vi.advanceTimersByTimeAsync(30);
     cluster.apply(meta({ annotations: { note: 'restart' } }));
@@ -191,7 +230,7 @@ describe('zalandoPostgresOperator', () => {
     expect(op.transitions.map((t) => t.status)).toEqual(['Creating', 'Running', 'Updating', 'Running', 'Updating', 'Running', 'Updating', 'UpdateFailed']);
   });
 
-  it('removes the cluster\'s objects asynchronously after the delete (PVCs too), and leaves others alone', async () => {
+  it("removes the cluster's objects asynchronously after the delete (PVCs too), and leaves others alone", async () => {
     zalandoPostgresOperator(cluster, { pickupDelayMs: 1, createDelayMs: 1, deleteDelayMs: 50 });
     cluster.apply(pg('team-a'));
     cluster.apply(pg('team-b'));
@@ -202,7 +241,14 @@ describe('zalandoPostgresOperator', () => {
     expect(cluster.get(ref('team-a'))).toBeUndefined();
     expect(names(cluster, 'v1', 'PersistentVolumeClaim', 'cluster-name=team-a')).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(50);
-    for (const [v, k] of [['v1', 'Secret'], ['v1', 'Service'], ['v1', 'Pod'], ['v1', 'PersistentVolumeClaim'], ['apps/v1', 'StatefulSet'], ['policy/v1', 'PodDisruptionBudget']] as const) {
+    for (const [v, k] of [
+      ['v1', 'Secret'],
+      ['v1', 'Service'],
+      ['v1', 'Pod'],
+      ['v1', 'PersistentVolumeClaim'],
+      ['apps/v1', 'StatefulSet'],
+      ['policy/v1', 'PodDisruptionBudget'],
+    ] as const) {
       expect(names(cluster, v, k, 'cluster-name=team-a')).toEqual([]);
     }
     expect(secretNames(cluster)).toHaveLength(6);
@@ -246,7 +292,13 @@ describe('zalandoPostgresOperator over HTTP', () => {
       const api = kubeConfig.makeApiClient(CustomObjectsApi);
       await api.createNamespacedCustomObject({ group: 'acid.zalan.do', version: 'v1', namespace: 'apps', plural: 'postgresqls', body: pg('team-http') });
       await until(() => op.transitions.some((t) => t.status === 'Running'));
-      const got = (await api.getNamespacedCustomObjectStatus({ group: 'acid.zalan.do', version: 'v1', namespace: 'apps', plural: 'postgresqls', name: 'team-http' })) as MockObject;
+      const got = (await api.getNamespacedCustomObjectStatus({
+        group: 'acid.zalan.do',
+        version: 'v1',
+        namespace: 'apps',
+        plural: 'postgresqls',
+        name: 'team-http',
+      })) as MockObject;
       expect(got.status).toEqual({ PostgresClusterStatus: 'Running' });
     } finally {
       await cluster.close();

@@ -80,8 +80,9 @@ async function run(label: string, raw: Store): Promise<void> {
   orchestrator.start();
   cluster.clearRequests();
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: COUNT }, (_, i) =>
-    orchestrator.submit({ application: 'shop', name: `db-${i}`, type: 'postgres', properties: { size: 'small' } })));
+  await Promise.all(
+    Array.from({ length: COUNT }, (_, i) => orchestrator.submit({ application: 'shop', name: `db-${i}`, type: 'postgres', properties: { size: 'small' } })),
+  );
   for (;;) {
     const done = (await raw.listResources({ application: 'shop', state: 'active', limit: 10_000 })).length;
     if (done + failed >= COUNT) break;
@@ -95,9 +96,9 @@ async function run(label: string, raw: Store): Promise<void> {
   operator.stop();
   await server.close();
   console.log(
-    `database-team ${label.padEnd(8)} ${COUNT} resources (readiness random 0–${READY_MAX_MS} ms): all runs started after ${((allStartedAt - t0) / 1000).toFixed(2)} s, all settled in ${(wall / 1000).toFixed(2)} s, `
-    + `${failed} failed, API requests per resource ${(requests / COUNT).toFixed(2)}, store operations per resource ${(storeOps / COUNT).toFixed(1)}, `
-    + `peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
+    `database-team ${label.padEnd(8)} ${COUNT} resources (readiness random 0–${READY_MAX_MS} ms): all runs started after ${((allStartedAt - t0) / 1000).toFixed(2)} s, all settled in ${(wall / 1000).toFixed(2)} s, ` +
+      `${failed} failed, API requests per resource ${(requests / COUNT).toFixed(2)}, store operations per resource ${(storeOps / COUNT).toFixed(1)}, ` +
+      `peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
   );
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(`  step durations (median / max): ${[...stepMs].map(([step, xs]) => `${step} ${median(xs)} / ${Math.max(...xs)} ms`).join(', ')}`);

@@ -58,23 +58,35 @@ async function detection(label: string, store: Store, requester: Store | undefin
   }
   await o.stop({ graceMs: 5_000 });
   latencies.sort((a, b) => a - b);
-  console.log(`detection ${label.padEnd(22)} n=${DETECTIONS} p50=${percentile(latencies, 50).toFixed(2)} ms p95=${percentile(latencies, 95).toFixed(2)} ms max=${latencies.at(-1)!.toFixed(2)} ms (poll 5000 ms)`);
+  console.log(
+    `detection ${label.padEnd(22)} n=${DETECTIONS} p50=${percentile(latencies, 50).toFixed(2)} ms p95=${percentile(latencies, 95).toFixed(2)} ms max=${latencies.at(-1)!.toFixed(2)} ms (poll 5000 ms)`,
+  );
 }
 
 async function bulk(label: string, raw: Store, replicas = 1, extra?: Store): Promise<void> {
   const f = countingFixture();
   const handles = [raw, ...(extra ? [extra] : [])].slice(0, replicas);
   const counted = handles.map((h) => counting(h));
-  const orchestrators = counted.map((c, i) => createOrchestrator({
-    store: c.store, engine: createEngine({ steps: f.steps, journal: c.store, encrypter: key, defaultRetry: { attempts: 1 } }),
-    registry: f.registry, owner: `bench-${i}`, pollIntervalMs: 5_000, concurrency: 100, batchSize: 50,
-  }));
+  const orchestrators = counted.map((c, i) =>
+    createOrchestrator({
+      store: c.store,
+      engine: createEngine({ steps: f.steps, journal: c.store, encrypter: key, defaultRetry: { attempts: 1 } }),
+      registry: f.registry,
+      owner: `bench-${i}`,
+      pollIntervalMs: 5_000,
+      concurrency: 100,
+      batchSize: 50,
+    }),
+  );
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
   for (const o of orchestrators) o.start();
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: BULK }, (_, i) =>
-    orchestrators[i % orchestrators.length]!.submit({ application: `bulk-${label}`, name: `${label}-${i}`, type: 'thing', properties: { size: 'S' } })));
+  await Promise.all(
+    Array.from({ length: BULK }, (_, i) =>
+      orchestrators[i % orchestrators.length]!.submit({ application: `bulk-${label}`, name: `${label}-${i}`, type: 'thing', properties: { size: 'S' } }),
+    ),
+  );
   for (;;) {
     if ((await raw.listResources({ application: `bulk-${label}`, state: 'active', limit: 10_000 })).length === BULK) break;
     await new Promise((r) => setTimeout(r, 20));
@@ -83,7 +95,9 @@ async function bulk(label: string, raw: Store, replicas = 1, extra?: Store): Pro
   clearInterval(sampler);
   for (const o of orchestrators) await o.stop({ graceMs: 5_000 });
   const ops = counted.reduce((n, c) => n + c.calls(), 0);
-  console.log(`bulk ${label.padEnd(27)} ${BULK} resources, ${replicas} replica(s): all active in ${(wall / 1000).toFixed(2)} s (${(BULK / (wall / 1000)).toFixed(0)}/s), store operations per resource ${(ops / BULK).toFixed(1)}, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+  console.log(
+    `bulk ${label.padEnd(27)} ${BULK} resources, ${replicas} replica(s): all active in ${(wall / 1000).toFixed(2)} s (${(BULK / (wall / 1000)).toFixed(0)}/s), store operations per resource ${(ops / BULK).toFixed(1)}, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
+  );
 }
 
 async function main(): Promise<void> {

@@ -40,5 +40,8 @@ export function wrapDriverError(cause: unknown, database: string): InnominatusEr
   if ((typeof code === 'string' && CONNECTION_CODES.test(code)) || CONNECTION_MESSAGES.test(message)) {
     return new SqlStoreError('STORE_UNAVAILABLE', `cannot reach ${database}: ${message}`, { cause, retryable: true });
   }
-  return new SqlStoreError('STORE_QUERY_FAILED', `${database} refused a statement: ${message}`, { cause, retryable: typeof code === 'string' && TRANSIENT_CODES.test(code) });
+  return new SqlStoreError('STORE_QUERY_FAILED', `${database} refused a statement: ${message}`, {
+    cause,
+    retryable: typeof code === 'string' && TRANSIENT_CODES.test(code),
+  });
 }

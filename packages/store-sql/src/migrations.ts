@@ -95,10 +95,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
     version: 4,
     description: 'indexes for listing by type and by state, a page at a time',
     // Pages are ORDER BY seq LIMIT n after a cursor: with (column, seq) the database reads one page, not every match.
-    sql: () => [
-      'CREATE INDEX resources_type ON resources (type, seq)',
-      'CREATE INDEX resources_state ON resources (state, seq)',
-    ],
+    sql: () => ['CREATE INDEX resources_type ON resources (type, seq)', 'CREATE INDEX resources_state ON resources (state, seq)'],
   },
   {
     version: 5,
@@ -122,7 +119,10 @@ export async function migrate(driver: SqlDriver): Promise<number> {
     const [row] = await tx.query<{ version: number | null }>('SELECT MAX(version) AS version FROM innominatus_schema');
     const current = Number(row?.version ?? 0);
     if (current > SCHEMA_VERSION) {
-      throw new SqlStoreError('STORE_SCHEMA_TOO_NEW', `the database schema is version ${current}, newer than this code's ${SCHEMA_VERSION}; upgrade @innominatus/store-sql`);
+      throw new SqlStoreError(
+        'STORE_SCHEMA_TOO_NEW',
+        `the database schema is version ${current}, newer than this code's ${SCHEMA_VERSION}; upgrade @innominatus/store-sql`,
+      );
     }
     for (const m of MIGRATIONS.filter((x) => x.version > current)) {
       try {
@@ -130,7 +130,11 @@ export async function migrate(driver: SqlDriver): Promise<number> {
       } catch (cause) {
         throw new SqlStoreError('STORE_MIGRATION_FAILED', `schema migration ${m.version} (${m.description}) failed: ${(cause as Error).message}`, { cause });
       }
-      await tx.query('INSERT INTO innominatus_schema (version, description, applied_at) VALUES ($1, $2, $3)', [m.version, m.description, new Date().toISOString()]);
+      await tx.query('INSERT INTO innominatus_schema (version, description, applied_at) VALUES ($1, $2, $3)', [
+        m.version,
+        m.description,
+        new Date().toISOString(),
+      ]);
     }
     return SCHEMA_VERSION;
   });

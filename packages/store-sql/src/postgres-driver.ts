@@ -43,7 +43,9 @@ export class PostgresDriver implements SqlDriver {
     const client = await this.#pool.connect().catch(failed);
     try {
       await client.query('BEGIN');
-      const result = await fn({ query: async <R extends SqlRow>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rows as R[] });
+      const result = await fn({
+        query: async <R extends SqlRow>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rows as R[],
+      });
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -91,7 +93,10 @@ export class PostgresDriver implements SqlDriver {
     if (this.#closed) return;
     setTimeout(() => {
       if (this.#closed) return;
-      this.#connectListener().then(() => this.#onNotify?.(), () => this.#reconnectLater());
+      this.#connectListener().then(
+        () => this.#onNotify?.(),
+        () => this.#reconnectLater(),
+      );
     }, 1_000).unref();
   }
 }

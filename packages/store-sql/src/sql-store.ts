@@ -1,9 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import {
-  systemClock, type Clock,
-  StoreError, checkNewResource, checkPropertiesSize, listLimit, seal, unseal,
-  type Encrypter, type NewResource, type ResourceCountFilter, type ResourceExpectation, type ResourceFilter, type ResourcePatch, type ResourceRecord,
-  type ResourceState, type RunRecord, type StateChange, type StepRecord, type Store, type TransitionRecord, type Operation, type JournaledError,
+  systemClock,
+  type Clock,
+  StoreError,
+  checkNewResource,
+  checkPropertiesSize,
+  listLimit,
+  seal,
+  unseal,
+  type Encrypter,
+  type NewResource,
+  type ResourceCountFilter,
+  type ResourceExpectation,
+  type ResourceFilter,
+  type ResourcePatch,
+  type ResourceRecord,
+  type ResourceState,
+  type RunRecord,
+  type StateChange,
+  type StepRecord,
+  type Store,
+  type TransitionRecord,
+  type Operation,
+  type JournaledError,
 } from '@innominatus/core';
 import { constraintKind, WORK_CHANNEL, type SqlDriver, type SqlExecutor, type SqlRow } from './driver';
 
@@ -70,7 +89,18 @@ export class SqlStore implements Store {
     try {
       await this.#db.query(
         'INSERT INTO runs (run_id, workflow, parameters, context, status, outputs, error, attempt, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
-        [run.runId, json(run.workflow), json(run.parameters), json(run.context), run.status, jsonOrNull(run.outputs), jsonOrNull(run.error), run.attempt, run.createdAt, run.updatedAt],
+        [
+          run.runId,
+          json(run.workflow),
+          json(run.parameters),
+          json(run.context),
+          run.status,
+          jsonOrNull(run.outputs),
+          jsonOrNull(run.error),
+          run.attempt,
+          run.createdAt,
+          run.updatedAt,
+        ],
       );
     } catch (error) {
       if (constraintKind(error) === 'unique') throw new StoreError('RUN_EXISTS', `run '${run.runId}' already exists in the journal`);
@@ -86,10 +116,10 @@ export class SqlStore implements Store {
     if (patch.attempt !== undefined) columns.push(['attempt', patch.attempt]);
     if (patch.updatedAt !== undefined) columns.push(['updated_at', patch.updatedAt]);
     const sets = columns.map(([c], i) => `${c} = $${i + 2}`);
-    const rows = await this.#db.query(
-      `UPDATE runs SET ${sets.length ? sets.join(', ') : 'run_id = run_id'} WHERE run_id = $1 RETURNING run_id`,
-      [runId, ...columns.map(([, v]) => v)],
-    );
+    const rows = await this.#db.query(`UPDATE runs SET ${sets.length ? sets.join(', ') : 'run_id = run_id'} WHERE run_id = $1 RETURNING run_id`, [
+      runId,
+      ...columns.map(([, v]) => v),
+    ]);
     if (rows.length === 0) throw new StoreError('RUN_NOT_FOUND', `run '${runId}' not found`);
   }
 
@@ -97,9 +127,14 @@ export class SqlStore implements Store {
     const [row] = await this.#db.query('SELECT * FROM runs WHERE run_id = $1', [runId]);
     if (!row) return undefined;
     const run: RunRecord = {
-      runId: row.run_id as string, workflow: JSON.parse(row.workflow as string), parameters: JSON.parse(row.parameters as string),
-      context: JSON.parse(row.context as string), status: row.status as RunRecord['status'], attempt: Number(row.attempt),
-      createdAt: row.created_at as string, updatedAt: row.updated_at as string,
+      runId: row.run_id as string,
+      workflow: JSON.parse(row.workflow as string),
+      parameters: JSON.parse(row.parameters as string),
+      context: JSON.parse(row.context as string),
+      status: row.status as RunRecord['status'],
+      attempt: Number(row.attempt),
+      createdAt: row.created_at as string,
+      updatedAt: row.updated_at as string,
     };
     if (row.outputs !== null) run.outputs = JSON.parse(row.outputs as string);
     if (row.error !== null) run.error = JSON.parse(row.error as string);
@@ -113,7 +148,19 @@ export class SqlStore implements Store {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (run_id, step_index) DO UPDATE SET name = excluded.name, type = excluded.type, status = excluded.status,
            attempt = excluded.attempt, outputs = excluded.outputs, memo = excluded.memo, error = excluded.error, started_at = excluded.started_at, ended_at = excluded.ended_at`,
-        [step.runId, step.index, step.name, step.type, step.status, step.attempt, jsonOrNull(step.outputs), jsonOrNull(step.memo), jsonOrNull(step.error), step.startedAt, step.endedAt ?? null],
+        [
+          step.runId,
+          step.index,
+          step.name,
+          step.type,
+          step.status,
+          step.attempt,
+          jsonOrNull(step.outputs),
+          jsonOrNull(step.memo),
+          jsonOrNull(step.error),
+          step.startedAt,
+          step.endedAt ?? null,
+        ],
       );
     } catch (error) {
       if (constraintKind(error) === 'foreign-key') throw new StoreError('RUN_NOT_FOUND', `run '${step.runId}' not found`);
@@ -125,8 +172,13 @@ export class SqlStore implements Store {
     const rows = await this.#db.query('SELECT * FROM run_steps WHERE run_id = $1 ORDER BY step_index', [runId]);
     return rows.map((row) => {
       const step: StepRecord = {
-        runId: row.run_id as string, index: Number(row.step_index), name: row.name as string, type: row.type as string,
-        status: row.status as StepRecord['status'], attempt: Number(row.attempt), startedAt: row.started_at as string,
+        runId: row.run_id as string,
+        index: Number(row.step_index),
+        name: row.name as string,
+        type: row.type as string,
+        status: row.status as StepRecord['status'],
+        attempt: Number(row.attempt),
+        startedAt: row.started_at as string,
       };
       if (row.outputs !== null) step.outputs = JSON.parse(row.outputs as string);
       if (row.memo !== null) step.memo = JSON.parse(row.memo as string);
@@ -181,9 +233,10 @@ export class SqlStore implements Store {
   }
 
   async findResource(application: string, name: string): Promise<ResourceRecord | undefined> {
-    const [row] = await this.#db.query<ResourceRow>(
-      "SELECT * FROM resources WHERE application = $1 AND name = $2 AND state <> 'terminated'", [application, name],
-    );
+    const [row] = await this.#db.query<ResourceRow>("SELECT * FROM resources WHERE application = $1 AND name = $2 AND state <> 'terminated'", [
+      application,
+      name,
+    ]);
     return row && this.#record(row);
   }
 
@@ -191,7 +244,10 @@ export class SqlStore implements Store {
     const limit = listLimit(filter.limit);
     const { where, params } = filterClause({ application: filter.application, type: filter.type, state: filter.state }, this.#now());
     // The cursor is the previous page's last id; its seq (the primary key order) is where this page starts.
-    const after = filter.after === undefined ? '' : `${where ? ' AND' : ' WHERE'} seq > COALESCE((SELECT seq FROM resources WHERE id = $${params.push(filter.after)}), ${Number.MAX_SAFE_INTEGER})`;
+    const after =
+      filter.after === undefined
+        ? ''
+        : `${where ? ' AND' : ' WHERE'} seq > COALESCE((SELECT seq FROM resources WHERE id = $${params.push(filter.after)}), ${Number.MAX_SAFE_INTEGER})`;
     const rows = await this.#db.query<ResourceRow>(`SELECT * FROM resources${where}${after} ORDER BY seq LIMIT $${params.length + 1}`, [...params, limit]);
     return rows.map((r) => this.#record(r));
   }
@@ -325,8 +381,11 @@ export class SqlStore implements Store {
 
   /** Wakes local listeners and other replicas when the written row can be claimed right now. */
   async #wakeIfClaimable(row: ResourceRow, now: number): Promise<void> {
-    const claimable = row.pending_operation !== null && row.state !== 'failed' && row.lease_owner === null
-      && (row.next_attempt_at === null || Number(row.next_attempt_at) <= now);
+    const claimable =
+      row.pending_operation !== null &&
+      row.state !== 'failed' &&
+      row.lease_owner === null &&
+      (row.next_attempt_at === null || Number(row.next_attempt_at) <= now);
     if (!claimable) return;
     await this.#db.notify(this.#db);
     this.#emit();
@@ -362,7 +421,13 @@ export class SqlStore implements Store {
   }
 
   async #history(tx: SqlExecutor, id: string, from: ResourceState | undefined, to: ResourceState, at: number, reason: string): Promise<void> {
-    await tx.query('INSERT INTO resource_transitions (resource_id, from_state, to_state, at, reason) VALUES ($1, $2, $3, $4, $5)', [id, from ?? null, to, at, reason]);
+    await tx.query('INSERT INTO resource_transitions (resource_id, from_state, to_state, at, reason) VALUES ($1, $2, $3, $4, $5)', [
+      id,
+      from ?? null,
+      to,
+      at,
+      reason,
+    ]);
   }
 
   #seal(value: unknown): string {
@@ -371,10 +436,16 @@ export class SqlStore implements Store {
 
   #record(row: ResourceRow): ResourceRecord {
     const rec: ResourceRecord = {
-      id: row.id, application: row.application, name: row.name, type: row.type,
+      id: row.id,
+      application: row.application,
+      name: row.name,
+      type: row.type,
       properties: unseal(JSON.parse(row.properties), this.#encrypter) as Record<string, unknown>,
-      state: row.state, generation: Number(row.generation), attempts: Number(row.attempts),
-      createdAt: iso(row.created_at), updatedAt: iso(row.updated_at),
+      state: row.state,
+      generation: Number(row.generation),
+      attempts: Number(row.attempts),
+      createdAt: iso(row.created_at),
+      updatedAt: iso(row.updated_at),
     };
     if (row.class !== null) rec.class = row.class;
     if (row.metadata !== null) rec.metadata = JSON.parse(row.metadata) as Record<string, unknown>;

@@ -31,7 +31,9 @@ export class SqliteDriver implements SqlDriver {
       this.#db.pragma('synchronous = NORMAL');
       this.#db.pragma('foreign_keys = ON');
     } catch (cause) {
-      throw nativeAddonError(cause) ?? new SqlStoreError('STORE_UNAVAILABLE', `cannot open SQLite database '${filename}': ${(cause as Error).message}`, { cause });
+      throw (
+        nativeAddonError(cause) ?? new SqlStoreError('STORE_UNAVAILABLE', `cannot open SQLite database '${filename}': ${(cause as Error).message}`, { cause })
+      );
     }
   }
 

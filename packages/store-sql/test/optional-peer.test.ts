@@ -4,7 +4,9 @@ import { importDriver, nativeAddonError } from '../src/optional-peer';
 
 describe('database drivers are optional peers, imported on first use', () => {
   it('a driver that is not installed is DRIVER_MISSING, saying what to install', async () => {
-    const error = await importDriver('innominatus-absent-driver', 'createSqliteStore', () => import('innominatus-absent-driver' as string)).catch((e: unknown) => e);
+    const error = await importDriver('innominatus-absent-driver', 'createSqliteStore', () => import('innominatus-absent-driver' as string)).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(SqlStoreError);
     expect(error).toMatchObject({
       code: 'DRIVER_MISSING',
@@ -32,7 +34,11 @@ describe('database drivers are optional peers, imported on first use', () => {
         '(it builds from source when no prebuilt binary can be downloaded, which needs python3, make and a C++ compiler)',
     );
     expect(error?.cause).toBe(bindings);
-    expect(nativeAddonError(Object.assign(new Error('was compiled against a different Node.js version using NODE_MODULE_VERSION 115'), { code: 'ERR_DLOPEN_FAILED' }))?.code).toBe('DRIVER_MISSING');
-    expect(nativeAddonError(new Error("unable to open database file"))).toBeUndefined();
+    expect(
+      nativeAddonError(
+        Object.assign(new Error('was compiled against a different Node.js version using NODE_MODULE_VERSION 115'), { code: 'ERR_DLOPEN_FAILED' }),
+      )?.code,
+    ).toBe('DRIVER_MISSING');
+    expect(nativeAddonError(new Error('unable to open database file'))).toBeUndefined();
   });
 });

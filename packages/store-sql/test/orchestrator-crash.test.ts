@@ -39,11 +39,13 @@ it('a second orchestrator takes over from a SIGKILLed one after the lease expire
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-  cleanups.push(() => { if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL'); });
+  cleanups.push(() => {
+    if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+  });
 
   await waitFor(`the child to start waiting (output so far: ${output})`, () => output.includes('step:started wait'), 30_000);
   await waitFor('the child to poll the cluster', () => cluster.countRequests({ verb: 'get', path: /configmaps\/orders-db$/ }) > 0);
-  expect((await store.getResource(resource.id))).toMatchObject({ state: 'provisioning', leaseOwner: 'doomed-child' });
+  expect(await store.getResource(resource.id)).toMatchObject({ state: 'provisioning', leaseOwner: 'doomed-child' });
 
   // npx → tsx → node: kill the whole process group so no process of the worker survives.
   process.kill(-child.pid!, 'SIGKILL');
@@ -55,7 +57,15 @@ it('a second orchestrator takes over from a SIGKILLed one after the lease expire
   const survivorStore: Store = await createPostgresStore({ connectionString: db.url, poolSize: 4, encrypter: aesGcmEncrypter(SHARED_KEY), clock });
   cleanups.push(() => survivorStore.close());
   const engine = createEngine({ steps: clusterSteps(server.url), journal: survivorStore, encrypter: SHARED_KEY, defaultRetry: { attempts: 1 } });
-  const survivor: Orchestrator = createOrchestrator({ store: survivorStore, engine, registry: clusterRegistry, owner: 'survivor', leaseMs: LEASE_MS, pollIntervalMs: 200, clock });
+  const survivor: Orchestrator = createOrchestrator({
+    store: survivorStore,
+    engine,
+    registry: clusterRegistry,
+    owner: 'survivor',
+    leaseMs: LEASE_MS,
+    pollIntervalMs: 200,
+    clock,
+  });
   const resumed: boolean[] = [];
   survivor.events.on('run:started', (e) => resumed.push(e.resumed));
   survivor.start();
@@ -75,6 +85,9 @@ it('a second orchestrator takes over from a SIGKILLed one after the lease expire
   expect(active.outputs?.uid).toBe(cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'orders-db', namespace: 'default' })?.metadata.uid);
   const run = await store.getRun(`${resource.id}:create:1`);
   expect(run).toMatchObject({ status: 'succeeded', attempt: 2 });
-  expect((await store.listSteps(`${resource.id}:create:1`)).map((s) => [s.name, s.status])).toEqual([['apply', 'succeeded'], ['wait', 'succeeded']]);
+  expect((await store.listSteps(`${resource.id}:create:1`)).map((s) => [s.name, s.status])).toEqual([
+    ['apply', 'succeeded'],
+    ['wait', 'succeeded'],
+  ]);
   expect((await store.listTransitions(resource.id)).map((t) => t.to)).toEqual(['requested', 'provisioning', 'active']);
 }, 60_000);

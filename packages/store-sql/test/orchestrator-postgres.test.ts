@@ -17,10 +17,26 @@ afterEach(async () => {
   cleanups.length = 0;
 });
 
-async function replica(url: string, fixture: ReturnType<typeof countingFixture>, owner: string, poolSize = 10, clock?: Clock): Promise<{ store: Store; o: Orchestrator }> {
+async function replica(
+  url: string,
+  fixture: ReturnType<typeof countingFixture>,
+  owner: string,
+  poolSize = 10,
+  clock?: Clock,
+): Promise<{ store: Store; o: Orchestrator }> {
   const store = await createPostgresStore({ connectionString: url, poolSize, encrypter: key });
   const engine = createEngine({ steps: fixture.steps, journal: store, encrypter: key, defaultRetry: { attempts: 1 } });
-  const o = createOrchestrator({ store, engine, registry: fixture.registry, owner, pollIntervalMs: 5_000, leaseMs: 30_000, concurrency: 50, batchSize: 25, ...(clock ? { clock } : {}) });
+  const o = createOrchestrator({
+    store,
+    engine,
+    registry: fixture.registry,
+    owner,
+    pollIntervalMs: 5_000,
+    leaseMs: 30_000,
+    concurrency: 50,
+    batchSize: 25,
+    ...(clock ? { clock } : {}),
+  });
   cleanups.push(async () => {
     await o.stop({ graceMs: 0 });
     await store.close();
@@ -54,7 +70,9 @@ describe('orchestrators on PostgreSQL', () => {
     const runs = (await c.query('SELECT run_id, status, attempt FROM runs ORDER BY run_id')).rows;
     const steps = (await c.query("SELECT count(*)::int AS n FROM run_steps WHERE status = 'succeeded'")).rows[0].n;
     await c.end();
-    expect(runs).toEqual(submitted.map((r) => ({ run_id: `${r.id}:create:1`, status: 'succeeded', attempt: 1 })).sort((x, y) => (x.run_id < y.run_id ? -1 : 1)));
+    expect(runs).toEqual(
+      submitted.map((r) => ({ run_id: `${r.id}:create:1`, status: 'succeeded', attempt: 1 })).sort((x, y) => (x.run_id < y.run_id ? -1 : 1)),
+    );
     expect(steps).toBe(600);
     expect(fixture.executions.size).toBe(600);
     expect([...fixture.executions.values()].every((n) => n === 1)).toBe(true);
@@ -92,19 +110,32 @@ describe('orchestrators on PostgreSQL', () => {
     const { store, o } = await replica(db.url, fixture, 'solo');
     o.start();
     const { id } = await o.submit({ application: 'shop', name: 'db', type: 'thing', properties: { size: 'S' } });
-    const settled = (state: string) => waitFor(`${state}`, async () => {
-      const r = await store.getResource(id);
-      return r?.state === state && !r.pendingOperation ? r : undefined;
-    });
+    const settled = (state: string) =>
+      waitFor(`${state}`, async () => {
+        const r = await store.getResource(id);
+        return r?.state === state && !r.pendingOperation ? r : undefined;
+      });
     await settled('active');
     await o.update(id, { size: 'XL' });
     expect((await settled('active')).outputs?.size).toBe('XL');
     await o.delete(id);
     await settled('terminated');
-    expect((await store.listTransitions(id)).map((t) => t.to)).toEqual(['requested', 'provisioning', 'active', 'updating', 'active', 'terminating', 'terminated']);
+    expect((await store.listTransitions(id)).map((t) => t.to)).toEqual([
+      'requested',
+      'provisioning',
+      'active',
+      'updating',
+      'active',
+      'terminating',
+      'terminated',
+    ]);
     const c = new pg.Client({ connectionString: db.url });
     await c.connect();
-    expect((await c.query('SELECT run_id FROM runs ORDER BY created_at')).rows.map((r) => r.run_id)).toEqual([`${id}:create:1`, `${id}:update:2`, `${id}:delete:3`]);
+    expect((await c.query('SELECT run_id FROM runs ORDER BY created_at')).rows.map((r) => r.run_id)).toEqual([
+      `${id}:create:1`,
+      `${id}:update:2`,
+      `${id}:delete:3`,
+    ]);
     await c.end();
     expect(await rawPostgresText(db.url)).not.toContain('tok-SECRET');
   });

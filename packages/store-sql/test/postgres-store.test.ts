@@ -7,25 +7,29 @@ import { createTestDatabase, databaseUrl, rawPostgresText } from '@innominatus/s
 
 databaseUrl();
 
-describeStoreConformance('postgres', async () => {
-  const db = await createTestDatabase();
-  const encrypter = aesGcmEncrypter(Buffer.alloc(32, 3));
-  const store = await createPostgresStore({ connectionString: db.url, poolSize: 4, encrypter });
-  const peers: Store[] = [];
-  return {
-    store,
-    peer: async () => {
-      const p = await createPostgresStore({ connectionString: db.url, poolSize: 4, encrypter });
-      peers.push(p);
-      return p;
-    },
-    rawText: () => rawPostgresText(db.url),
-    close: async () => {
-      for (const p of [store, ...peers]) await p.close();
-      await db.drop();
-    },
-  };
-}, { crossInstanceWake: true });
+describeStoreConformance(
+  'postgres',
+  async () => {
+    const db = await createTestDatabase();
+    const encrypter = aesGcmEncrypter(Buffer.alloc(32, 3));
+    const store = await createPostgresStore({ connectionString: db.url, poolSize: 4, encrypter });
+    const peers: Store[] = [];
+    return {
+      store,
+      peer: async () => {
+        const p = await createPostgresStore({ connectionString: db.url, poolSize: 4, encrypter });
+        peers.push(p);
+        return p;
+      },
+      rawText: () => rawPostgresText(db.url),
+      close: async () => {
+        for (const p of [store, ...peers]) await p.close();
+        await db.drop();
+      },
+    };
+  },
+  { crossInstanceWake: true },
+);
 
 describe('postgres store', () => {
   it('migrates once even when two replicas start together', async () => {
@@ -59,15 +63,34 @@ describe('postgres store', () => {
       expect((await store.claim('me', 10, 60_000)).map((r) => r.id)).toEqual(['r-queued']);
       expect(await store.countResources({ pending: true })).toBe(1);
       await store.close();
-      expect((await c.query('SELECT version FROM innominatus_schema ORDER BY version')).rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
+      expect((await c.query('SELECT version FROM innominatus_schema ORDER BY version')).rows).toEqual([
+        { version: 1 },
+        { version: 2 },
+        { version: 3 },
+        { version: 4 },
+        { version: 5 },
+      ]);
       const indexes = (await c.query("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'resources' ORDER BY indexname")).rows;
-      expect(indexes.map((i) => i.indexname)).toEqual(['resources_application', 'resources_claimable', 'resources_id_key', 'resources_live_name', 'resources_pkey', 'resources_state', 'resources_type']);
-      expect(indexes[1].indexdef).toBe("CREATE INDEX resources_claimable ON public.resources USING btree (seq) WHERE ((pending_operation IS NOT NULL) AND (state <> 'failed'::text))");
+      expect(indexes.map((i) => i.indexname)).toEqual([
+        'resources_application',
+        'resources_claimable',
+        'resources_id_key',
+        'resources_live_name',
+        'resources_pkey',
+        'resources_state',
+        'resources_type',
+      ]);
+      expect(indexes[1].indexdef).toBe(
+        "CREATE INDEX resources_claimable ON public.resources USING btree (seq) WHERE ((pending_operation IS NOT NULL) AND (state <> 'failed'::text))",
+      );
       // With sequential scans priced out, the planner must be able to answer from the indexes.
       await c.query('SET enable_seqscan = off');
       const plan = async (sql: string) => JSON.stringify((await c.query(`EXPLAIN ${sql}`)).rows);
-      expect(await plan("SELECT id FROM resources WHERE pending_operation IS NOT NULL AND state <> 'failed' AND (lease_expires_at IS NULL OR lease_expires_at <= 5) ORDER BY seq LIMIT 5 FOR UPDATE SKIP LOCKED"))
-        .toContain('resources_claimable');
+      expect(
+        await plan(
+          "SELECT id FROM resources WHERE pending_operation IS NOT NULL AND state <> 'failed' AND (lease_expires_at IS NULL OR lease_expires_at <= 5) ORDER BY seq LIMIT 5 FOR UPDATE SKIP LOCKED",
+        ),
+      ).toContain('resources_claimable');
       expect(await plan("SELECT * FROM resources WHERE type = 'postgres' AND seq > 10 ORDER BY seq LIMIT 50")).toContain('resources_type');
       expect(await plan("SELECT * FROM resources WHERE state = 'active' AND seq > 10 ORDER BY seq LIMIT 50")).toContain('resources_state');
       expect(await plan("SELECT * FROM resources WHERE application = 'shop' ORDER BY seq LIMIT 5")).toContain('resources_application');

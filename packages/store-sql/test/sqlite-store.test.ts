@@ -77,8 +77,16 @@ describe('sqlite store', () => {
       await store.close();
       const db = new Database(filename, { readonly: true });
       try {
-        expect(db.prepare('SELECT version FROM innominatus_schema ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
-        const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'resources' AND sql IS NOT NULL ORDER BY name").all();
+        expect(db.prepare('SELECT version FROM innominatus_schema ORDER BY version').all()).toEqual([
+          { version: 1 },
+          { version: 2 },
+          { version: 3 },
+          { version: 4 },
+          { version: 5 },
+        ]);
+        const indexes = db
+          .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'resources' AND sql IS NOT NULL ORDER BY name")
+          .all();
         expect(indexes).toEqual([
           { name: 'resources_application', sql: 'CREATE INDEX resources_application ON resources (application, seq)' },
           { name: 'resources_claimable', sql: "CREATE INDEX resources_claimable ON resources (seq) WHERE pending_operation IS NOT NULL AND state <> 'failed'" },
@@ -87,8 +95,11 @@ describe('sqlite store', () => {
           { name: 'resources_type', sql: 'CREATE INDEX resources_type ON resources (type, seq)' },
         ]);
         const plan = (sql: string) => JSON.stringify(db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all());
-        expect(plan("SELECT id FROM resources WHERE pending_operation IS NOT NULL AND state <> 'failed' AND (lease_expires_at IS NULL OR lease_expires_at <= 5) ORDER BY seq LIMIT 5"))
-          .toContain('USING INDEX resources_claimable');
+        expect(
+          plan(
+            "SELECT id FROM resources WHERE pending_operation IS NOT NULL AND state <> 'failed' AND (lease_expires_at IS NULL OR lease_expires_at <= 5) ORDER BY seq LIMIT 5",
+          ),
+        ).toContain('USING INDEX resources_claimable');
         expect(plan("SELECT * FROM resources WHERE application = 'shop' ORDER BY seq LIMIT 5")).toContain('USING INDEX resources_application');
         expect(plan("SELECT * FROM resources WHERE type = 'postgres' AND seq > 10 ORDER BY seq LIMIT 50")).toContain('USING INDEX resources_type');
       } finally {
@@ -108,7 +119,8 @@ describe('sqlite store', () => {
       db.prepare("INSERT INTO innominatus_schema (version, description, applied_at) VALUES (99, 'future', 'x')").run();
       db.close();
       await expect(createSqliteStore({ filename })).rejects.toMatchObject({
-        code: 'STORE_SCHEMA_TOO_NEW', retryable: false,
+        code: 'STORE_SCHEMA_TOO_NEW',
+        retryable: false,
         message: `the database schema is version 99, newer than this code's ${SCHEMA_VERSION}; upgrade @innominatus/store-sql`,
       });
     } finally {

@@ -24,13 +24,17 @@ describe('a cluster deleted while provision-postgres waits for it', () => {
       if (e.step === 'create-postgres-cluster' && applied() === 1) cluster!.delete(REF, { immediate: true });
     });
     const workflow = provider.workflows.get('provision-postgres')!;
-    const failure = await engine.run(workflow, { runId: 'deleted', parameters: { ...BASE } }).then(() => undefined, (err: unknown) => err);
+    const failure = await engine.run(workflow, { runId: 'deleted', parameters: { ...BASE } }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(InnominatusError.is(failure)).toBe(true);
     expect(failure).toMatchObject({
       code: 'STEP_FAILED',
       step: 'wait-for-database',
       retryable: false,
-      message: "step 'wait-for-database' failed: postgresql production/team-myapp-db does not exist (mustExist: an earlier step created it, so it was deleted) while waiting for successWhen `object.status.PostgresClusterStatus == \"Running\"`",
+      message:
+        'step \'wait-for-database\' failed: postgresql production/team-myapp-db does not exist (mustExist: an earlier step created it, so it was deleted) while waiting for successWhen `object.status.PostgresClusterStatus == "Running"`',
     });
     expect(postgresql(cluster, 'team-myapp-db')).toBeUndefined();
 
@@ -39,7 +43,9 @@ describe('a cluster deleted while provision-postgres waits for it', () => {
     expect(applied()).toBe(2);
     expect(postgresql(cluster, 'team-myapp-db')?.status).toEqual({ PostgresClusterStatus: 'Running' });
     expect((await engine.journal.listSteps('deleted')).map((s) => `${s.name}:${s.status}`)).toEqual([
-      'create-postgres-cluster:succeeded', 'wait-for-database:succeeded', 'get-credentials:succeeded',
+      'create-postgres-cluster:succeeded',
+      'wait-for-database:succeeded',
+      'get-credentials:succeeded',
     ]);
   });
 });

@@ -2,8 +2,11 @@ import { fileURLToPath } from 'node:url';
 import { reveal } from '@innominatus/core';
 import { loadProviderForTest, runWorkflow, type TestProvider, type WorkflowRun } from '@innominatus/provider-sdk/testing';
 import {
-  createMockCluster, zalandoPostgresOperator,
-  type MockCluster, type ZalandoOperator, type ZalandoOperatorOptions,
+  createMockCluster,
+  zalandoPostgresOperator,
+  type MockCluster,
+  type ZalandoOperator,
+  type ZalandoOperatorOptions,
 } from '@innominatus/steps-kubernetes/testing';
 
 /** The provider folder (providers/database-team). */

@@ -59,8 +59,11 @@ describe('provision-postgres', () => {
       databases: { myapp_db: 'myapp_db_owner' },
     });
     expect(operator.transitions.map((t) => t.status)).toEqual(['Creating', 'Running']);
-    expect(r.events.filter((e) => e.event === 'step:succeeded').map((e) => (e as { step: string }).step))
-      .toEqual(['create-postgres-cluster', 'wait-for-database', 'get-credentials']);
+    expect(r.events.filter((e) => e.event === 'step:succeeded').map((e) => (e as { step: string }).step)).toEqual([
+      'create-postgres-cluster',
+      'wait-for-database',
+      'get-credentials',
+    ]);
   });
 
   it.each([
@@ -110,7 +113,8 @@ describe('provision-postgres', () => {
     await run(cluster, 'provision-postgres', { ...BASE });
     const manual = 'p@ss:w/rd%?#x';
     cluster.apply({
-      apiVersion: 'v1', kind: 'Secret',
+      apiVersion: 'v1',
+      kind: 'Secret',
       metadata: { name: SECRET, namespace: 'production' },
       data: { password: Buffer.from(manual).toString('base64') },
     } as never);
@@ -118,8 +122,9 @@ describe('provision-postgres', () => {
     const r = await run(cluster, 'provision-postgres', { ...BASE });
     expect(r.status).toBe('succeeded');
     expect(revealed(r.outputs).password).toBe(manual);
-    expect(revealed(r.outputs).connection_string)
-      .toBe('postgresql://myapp_db_app:p%40ss%3Aw%2Frd%25%3F%23x@team-myapp-db.production.svc.cluster.local:5432/myapp_db?sslmode=require');
+    expect(revealed(r.outputs).connection_string).toBe(
+      'postgresql://myapp_db_app:p%40ss%3Aw%2Frd%25%3F%23x@team-myapp-db.production.svc.cluster.local:5432/myapp_db?sslmode=require',
+    );
   });
 
   it('runs again without changing anything (server-side apply) and returns the same password', async () => {
@@ -183,7 +188,14 @@ describe('provision-postgres failures', () => {
 
   it('rejects bad parameters before touching the cluster, naming each parameter and value', async () => {
     const { cluster } = start();
-    const r = await run(cluster, 'provision-postgres', { db_name: 'My_DB', namespace: 'production', team_id: 'team', version: '12', replicas: 0, size: 'huge' });
+    const r = await run(cluster, 'provision-postgres', {
+      db_name: 'My_DB',
+      namespace: 'production',
+      team_id: 'team',
+      version: '12',
+      replicas: 0,
+      size: 'huge',
+    });
     expect(r.status).toBe('failed');
     expect(r.error?.code).toBe('PARAMETER_INVALID');
     const text = r.error!.message;

@@ -13,10 +13,24 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 // Update them with the same commands without --check.
 describe('README.md', () => {
   it('holds the reference provider-sdk docs generates', async () => {
-    expect(await cli(['docs', 'providers/database-team', '--heading-level', '3', '--into', 'providers/database-team/README.md', '--check'])).toEqual({ code: 0, out: '', err: '' });
+    expect(await cli(['docs', 'providers/database-team', '--heading-level', '3', '--into', 'providers/database-team/README.md', '--check'])).toEqual({
+      code: 0,
+      out: '',
+      err: '',
+    });
   });
 
   it('holds the ClusterRole provider-sdk rbac derives', async () => {
-    expect(await cli(['rbac', 'providers/database-team', '--service-account', 'innominatus-system/innominatus', '--into', 'providers/database-team/README.md', '--check'])).toEqual({ code: 0, out: '', err: '' });
+    expect(
+      await cli([
+        'rbac',
+        'providers/database-team',
+        '--service-account',
+        'innominatus-system/innominatus',
+        '--into',
+        'providers/database-team/README.md',
+        '--check',
+      ]),
+    ).toEqual({ code: 0, out: '', err: '' });
   });
 });

@@ -11,7 +11,14 @@ async function render(args: string[]): Promise<{ code: number; out: string; err:
 }
 
 const request = (operation: string, ...properties: string[]) => [
-  '--operation', operation, '--type', 'postgres', '--resource-name', 'db', '--application', 'my-app',
+  '--operation',
+  operation,
+  '--type',
+  'postgres',
+  '--resource-name',
+  'db',
+  '--application',
+  'my-app',
   ...properties.flatMap((p) => ['--property', p]),
 ];
 

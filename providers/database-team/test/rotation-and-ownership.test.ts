@@ -40,7 +40,10 @@ describe('update-postgres and field ownership (server-side apply)', () => {
     const stored = postgresql(cluster, 'team-myapp-db')!;
     const { managedFields: _mf, ...metadata } = stored.metadata;
     // An older version of the provider (same field manager) also applied enableLogicalBackup.
-    cluster.store.apply(kind, { ...stored, metadata, status: undefined, spec: { ...(stored.spec as object), enableLogicalBackup: true } } as never, { fieldManager: 'innominatus', force: true });
+    cluster.store.apply(kind, { ...stored, metadata, status: undefined, spec: { ...(stored.spec as object), enableLogicalBackup: true } } as never, {
+      fieldManager: 'innominatus',
+      force: true,
+    });
     // Someone else (kubectl edit) set enableShmVolume.
     cluster.store.patch(kind, REF.namespace, REF.name, 'merge', { spec: { enableShmVolume: true } }, { fieldManager: 'kubectl-edit' });
     expect(postgresql(cluster, 'team-myapp-db')!.spec).toMatchObject({ enableLogicalBackup: true, enableShmVolume: true });
@@ -51,7 +54,9 @@ describe('update-postgres and field ownership (server-side apply)', () => {
     expect(spec.enableLogicalBackup).toBeUndefined();
     expect(spec.enableShmVolume).toBe(true);
     expect(spec.volume).toEqual({ size: '20Gi' });
-    const managers = (postgresql(cluster, 'team-myapp-db')!.metadata.managedFields as Array<{ manager: string; operation: string }>).map((m) => `${m.manager}/${m.operation}`);
+    const managers = (postgresql(cluster, 'team-myapp-db')!.metadata.managedFields as Array<{ manager: string; operation: string }>).map(
+      (m) => `${m.manager}/${m.operation}`,
+    );
     expect(managers).toEqual(expect.arrayContaining(['innominatus/Apply', 'kubectl-edit/Update']));
   });
 });

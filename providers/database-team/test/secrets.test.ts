@@ -12,7 +12,8 @@ afterEach(async () => {
 
 /** Every password the operator simulator put into a Secret. */
 function passwords(cluster: MockCluster): string[] {
-  return cluster.list('v1', 'Secret', { labelSelector: 'application=spilo' })
+  return cluster
+    .list('v1', 'Secret', { labelSelector: 'application=spilo' })
     .map((s) => Buffer.from(String((s.data as Record<string, string>).password), 'base64').toString('utf8'));
 }
 

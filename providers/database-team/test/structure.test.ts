@@ -82,7 +82,11 @@ describe('Score examples', () => {
   it.each(files)('%s: every resource resolves to this provider with parameters the workflow accepts', async (file) => {
     const parsed = parseYamlText(readFileSync(join(dir, file), 'utf8'), file);
     expect(parsed.diagnostics).toEqual([]);
-    const spec = parsed.value as { apiVersion: string; metadata: { name: string }; resources: Record<string, { type: string; properties?: Record<string, unknown> }> };
+    const spec = parsed.value as {
+      apiVersion: string;
+      metadata: { name: string };
+      resources: Record<string, { type: string; properties?: Record<string, unknown> }>;
+    };
     expect(spec.apiVersion).toBe('score.dev/v1b1');
     const registry = new ProviderRegistry().register(await databaseTeam());
     const engine = createEngine({ steps: await defaultSteps() });
@@ -109,7 +113,19 @@ describe('parameter declarations', () => {
       ['version', 'string', false, '15'],
       ['wait_timeout', 'string', false, '10m'],
     ]);
-    expect(Object.keys(wf.outputs!)).toEqual(['database_name', 'name', 'database', 'cluster_name', 'namespace', 'host', 'port', 'credentials_secret', 'username', 'password', 'connection_string']);
+    expect(Object.keys(wf.outputs!)).toEqual([
+      'database_name',
+      'name',
+      'database',
+      'cluster_name',
+      'namespace',
+      'host',
+      'port',
+      'credentials_secret',
+      'username',
+      'password',
+      'connection_string',
+    ]);
     expect(BASE.db_name).toBe('myapp-db');
   });
 });

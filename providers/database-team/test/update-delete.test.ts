@@ -105,7 +105,11 @@ describe('update-postgres', () => {
     const { cluster, operator } = start();
     await run(cluster, 'provision-postgres', { ...BASE });
     // Someone removed a label by hand: the apply puts it back, a metadata-only change.
-    cluster.apply({ apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', metadata: { name: 'team-myapp-db', namespace: 'production', labels: { 'innominatus.io/provider': null } } } as never);
+    cluster.apply({
+      apiVersion: 'acid.zalan.do/v1',
+      kind: 'postgresql',
+      metadata: { name: 'team-myapp-db', namespace: 'production', labels: { 'innominatus.io/provider': null } },
+    } as never);
     const edited = postgresql(cluster, 'team-myapp-db')!;
     expect(edited.metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'innominatus' });
     const before = operator.transitions.length;
@@ -174,7 +178,7 @@ describe('update-postgres', () => {
     expect(operator.transitions.slice(before).map((t) => t.status)).toEqual(['Running']);
   });
 
-  it('fails at the apply, with the API server\'s 422, when the changed spec is outside the CRD (a version the operator line does not accept)', async () => {
+  it("fails at the apply, with the API server's 422, when the changed spec is outside the CRD (a version the operator line does not accept)", async () => {
     // An operator line whose CRD does not accept PostgreSQL 17 yet: the API server refuses the
     // object, the operator never sees it, and the stored cluster is left as it was.
     const { cluster, operator } = start({ acceptedVersions: ['14', '15', '16'] });
@@ -184,7 +188,9 @@ describe('update-postgres', () => {
     const r = await run(cluster, 'update-postgres', { ...BASE, version: '17', wait_timeout: '20s' });
     expect(r.status).toBe('failed');
     expect((r.error as { step?: string }).step).toBe('update-postgres-cluster');
-    expect(r.error?.message).toContain('(HTTP 422): postgresql.acid.zalan.do "team-myapp-db" is invalid: spec.postgresql.version: Unsupported value: "17": supported values: "14", "15", "16"');
+    expect(r.error?.message).toContain(
+      '(HTTP 422): postgresql.acid.zalan.do "team-myapp-db" is invalid: spec.postgresql.version: Unsupported value: "17": supported values: "14", "15", "16"',
+    );
     expect(operator.transitions.length).toBe(before);
     expect(postgresql(cluster, 'team-myapp-db')!.metadata.resourceVersion).toBe(stored.metadata.resourceVersion);
   });

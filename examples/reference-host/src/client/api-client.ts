@@ -1,6 +1,11 @@
 /** An error answer of the host's API: its HTTP status and stable code. */
 export class ApiCallError extends Error {
-  constructor(message: string, readonly status: number, readonly code: string, readonly issues: ApiIssue[] = []) {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+    readonly issues: ApiIssue[] = [],
+  ) {
     super(message);
   }
 }
@@ -15,7 +20,10 @@ export interface ApiIssue {
 
 /** A tiny client of the host's HTTP API (the demo and `innominatus-ctl`). */
 export class ApiClient {
-  constructor(readonly baseUrl: string, readonly token: string) {}
+  constructor(
+    readonly baseUrl: string,
+    readonly token: string,
+  ) {}
 
   /** Sends a request and returns the JSON body; throws with the API's error message otherwise. */
   async call<T = Record<string, unknown>>(method: string, path: string, body?: { text: string; contentType: string }): Promise<T> {
@@ -40,7 +48,12 @@ export class ApiClient {
     }
     if (!res.ok) {
       const e = (json as { error?: { code?: string; message?: string; issues?: ApiIssue[] } }).error;
-      throw new ApiCallError(`${method} ${path}: HTTP ${res.status} ${e?.code ?? ''}: ${e?.message ?? text.slice(0, 200)}`, res.status, e?.code ?? `HTTP_${res.status}`, e?.issues ?? []);
+      throw new ApiCallError(
+        `${method} ${path}: HTTP ${res.status} ${e?.code ?? ''}: ${e?.message ?? text.slice(0, 200)}`,
+        res.status,
+        e?.code ?? `HTTP_${res.status}`,
+        e?.issues ?? [],
+      );
     }
     return text;
   }

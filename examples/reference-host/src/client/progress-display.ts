@@ -12,7 +12,13 @@ interface Row {
 }
 
 const STATE_COLOR: Record<string, (s: string) => string> = {
-  requested: pc.dim, provisioning: pc.cyan, updating: pc.cyan, terminating: pc.cyan, active: pc.green, terminated: pc.dim, failed: pc.red,
+  requested: pc.dim,
+  provisioning: pc.cyan,
+  updating: pc.cyan,
+  terminating: pc.cyan,
+  active: pc.green,
+  terminated: pc.dim,
+  failed: pc.red,
 };
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 

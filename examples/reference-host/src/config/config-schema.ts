@@ -53,7 +53,12 @@ export const configSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        url: { type: 'string', pattern: '^(sqlite:.+|postgres(ql)?://.+|memory)$', 'x-hint': 'sqlite:<file>, postgres://... or memory', default: 'sqlite:./innominatus.db' },
+        url: {
+          type: 'string',
+          pattern: '^(sqlite:.+|postgres(ql)?://.+|memory)$',
+          'x-hint': 'sqlite:<file>, postgres://... or memory',
+          default: 'sqlite:./innominatus.db',
+        },
       },
     },
     kubernetes: {
@@ -117,7 +122,13 @@ export const configSchema = {
         concurrency: { type: 'integer', minimum: 1, maximum: 10000, default: 16 },
         pollInterval: { type: 'string', pattern: DURATION, 'x-hint': 'a duration such as 500ms, 5s or 1m', default: '5s' },
         lease: { type: 'string', pattern: DURATION, 'x-hint': 'a duration such as 10s, 30s or 2m', default: '30s' },
-        instanceId: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9][A-Za-z0-9._:/-]*$', 'x-hint': 'a name such as host-1 or the pod name: letters, digits and . _ : / -' },
+        instanceId: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 200,
+          pattern: '^[A-Za-z0-9][A-Za-z0-9._:/-]*$',
+          'x-hint': 'a name such as host-1 or the pod name: letters, digits and . _ : / -',
+        },
       },
     },
     secrets: {
@@ -134,7 +145,11 @@ export const configSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        innominatusDialect: { type: 'boolean', default: true, description: "Read innominatus' env: and properties: as Score's variables and params, with a warning" },
+        innominatusDialect: {
+          type: 'boolean',
+          default: true,
+          description: "Read innominatus' env: and properties: as Score's variables and params, with a warning",
+        },
       },
     },
     logging: {
@@ -150,7 +165,12 @@ export const configSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        otlpEndpoint: { type: 'string', pattern: '^https?://[^\\s]+$', maxLength: 2048, description: 'Send OpenTelemetry traces over OTLP/HTTP to this URL (e.g. http://127.0.0.1:4318/v1/traces); none when unset' },
+        otlpEndpoint: {
+          type: 'string',
+          pattern: '^https?://[^\\s]+$',
+          maxLength: 2048,
+          description: 'Send OpenTelemetry traces over OTLP/HTTP to this URL (e.g. http://127.0.0.1:4318/v1/traces); none when unset',
+        },
         serviceName: { type: 'string', minLength: 1, maxLength: 100, default: 'innominatus-host' },
       },
     },

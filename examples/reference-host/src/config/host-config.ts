@@ -1,9 +1,7 @@
 import type { Sensitive } from '@innominatus/core';
 
 /** Where a provider comes from. */
-export type ProviderSource =
-  | { type: 'filesystem'; path: string }
-  | { type: 'git'; repository: string; ref: string; path?: string };
+export type ProviderSource = { type: 'filesystem'; path: string } | { type: 'git'; repository: string; ref: string; path?: string };
 
 /** One configured provider. */
 export interface ProviderConfig {
@@ -23,10 +21,7 @@ export interface TokenConfig {
 }
 
 /** Where resources and runs are stored. */
-export type StoreConfig =
-  | { kind: 'sqlite'; filename: string }
-  | { kind: 'postgres'; connectionString: Sensitive<string> }
-  | { kind: 'memory' };
+export type StoreConfig = { kind: 'sqlite'; filename: string } | { kind: 'postgres'; connectionString: Sensitive<string> } | { kind: 'memory' };
 
 /** The validated configuration of a host, with defaults applied and secrets wrapped. */
 export interface HostConfig {

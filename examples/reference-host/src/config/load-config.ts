@@ -94,7 +94,11 @@ function readConfigFile(file: string): string {
     return readFileSync(file, 'utf8');
   } catch (err) {
     if (err instanceof ConfigError) throw err;
-    throw new ConfigError(file, [{ field: '(file)', message: `cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }], 'CONFIG_READ_FAILED');
+    throw new ConfigError(
+      file,
+      [{ field: '(file)', message: `cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }],
+      'CONFIG_READ_FAILED',
+    );
   }
 }
 
@@ -119,7 +123,10 @@ interface RawConfig {
   kubernetes: HostConfig['kubernetes'];
   auth: { tokens: { name: string; role: 'user' | 'admin'; token?: string; tokenEnv?: string }[] };
   steps: string[];
-  providers: ({ name: string; type: 'filesystem'; path: string; enabled: boolean } | { name: string; type: 'git'; repository: string; ref: string; path?: string; enabled: boolean })[];
+  providers: (
+    | { name: string; type: 'filesystem'; path: string; enabled: boolean }
+    | { name: string; type: 'git'; repository: string; ref: string; path?: string; enabled: boolean }
+  )[];
   orchestrator: { concurrency: number; pollInterval: string; lease: string; instanceId?: string };
   secrets: { encryptionKey?: string; encryptionKeyEnv?: string };
   logging: HostConfig['logging'];
@@ -168,9 +175,10 @@ function finish(raw: RawConfig, ctx: FinishContext): HostConfig {
     providers.push({
       name: p.name,
       enabled: p.enabled,
-      source: p.type === 'filesystem'
-        ? { type: 'filesystem', path: absolute(p.path, ctx.baseDir) }
-        : { type: 'git', repository: p.repository, ref: p.ref, ...(p.path ? { path: p.path } : {}) },
+      source:
+        p.type === 'filesystem'
+          ? { type: 'filesystem', path: absolute(p.path, ctx.baseDir) }
+          : { type: 'git', repository: p.repository, ref: p.ref, ...(p.path ? { path: p.path } : {}) },
     });
   });
 
@@ -189,7 +197,10 @@ function finish(raw: RawConfig, ctx: FinishContext): HostConfig {
   const store = storeConfig(raw.store.url);
   if (store.kind === 'postgres' && !URL.canParse(reveal(store.connectionString))) {
     // The value is not echoed: it may hold a password.
-    at(['store', 'url'], 'is not a valid URL (expected postgres://user:password@host:port/database, with a port from 1 to 65535 and special characters in the password percent-encoded)');
+    at(
+      ['store', 'url'],
+      'is not a valid URL (expected postgres://user:password@host:port/database, with a port from 1 to 65535 and special characters in the password percent-encoded)',
+    );
   }
   if (store.kind === 'postgres' && !encryptionKey) {
     at(['secrets', 'encryptionKey'], 'is required with a PostgreSQL store, so that every replica can read the sensitive outputs the others stored');
@@ -212,7 +223,9 @@ function finish(raw: RawConfig, ctx: FinishContext): HostConfig {
     steps: raw.steps.map((specifier) => ({ specifier, baseDir: ctx.baseDir })),
     providers,
     orchestrator: {
-      concurrency: raw.orchestrator.concurrency, pollIntervalMs: parseDuration(raw.orchestrator.pollInterval), leaseMs: parseDuration(raw.orchestrator.lease),
+      concurrency: raw.orchestrator.concurrency,
+      pollIntervalMs: parseDuration(raw.orchestrator.pollInterval),
+      leaseMs: parseDuration(raw.orchestrator.lease),
       ...(raw.orchestrator.instanceId ? { instanceId: raw.orchestrator.instanceId } : {}),
     },
     secrets: encryptionKey ? { encryptionKey: sensitive(encryptionKey) } : {},

@@ -12,8 +12,24 @@ export interface CtlOutput {
   live: boolean;
 }
 
-interface Change { action: string; name: string; type: string; id?: string; state?: string; reason?: string }
-interface ResourceRow { id: string; application: string; name: string; type: string; state: string; generation?: number; createdAt: string; error?: { code: string; message: string } }
+interface Change {
+  action: string;
+  name: string;
+  type: string;
+  id?: string;
+  state?: string;
+  reason?: string;
+}
+interface ResourceRow {
+  id: string;
+  application: string;
+  name: string;
+  type: string;
+  state: string;
+  generation?: number;
+  createdAt: string;
+  error?: { code: string; message: string };
+}
 
 const write = (o: CtlOutput, text = '') => o.out.write(`${text}\n`);
 
@@ -44,7 +60,9 @@ export async function apply(api: ApiClient, o: CtlOutput, file: string, options:
   for (const n of result.unchanged) write(o, pc.dim(`unchanged ${n}`));
   for (const f of result.failed) write(o, pc.red(`failed ${f.name}${f.error ? `: ${f.error.code}: ${f.error.message}` : ''} (retry it, or correct the spec)`));
   if (!follower) return 0;
-  const awaited: Awaited[] = result.changes.filter((c) => c.id).map((c) => ({ id: c.id!, name: c.name, type: c.type, goal: c.action === 'delete' ? 'terminated' : 'active', ...(c.state ? { state: c.state } : {}) }));
+  const awaited: Awaited[] = result.changes
+    .filter((c) => c.id)
+    .map((c) => ({ id: c.id!, name: c.name, type: c.type, goal: c.action === 'delete' ? 'terminated' : 'active', ...(c.state ? { state: c.state } : {}) }));
   if (awaited.length === 0) {
     follower.stop();
     return result.failed.length ? 1 : 0;
@@ -66,16 +84,39 @@ export async function apply(api: ApiClient, o: CtlOutput, file: string, options:
 /** `get applications|resources [-a APP] [-o json]`. */
 export async function get(api: ApiClient, o: CtlOutput, what: string, options: { application?: string; output: string }): Promise<number> {
   if (what === 'applications' || what === 'apps') {
-    const { applications } = await api.call<{ applications: { name: string; resources: unknown[]; states: Record<string, number> }[] }>('GET', '/api/applications');
+    const { applications } = await api.call<{ applications: { name: string; resources: unknown[]; states: Record<string, number> }[] }>(
+      'GET',
+      '/api/applications',
+    );
     if (options.output === 'json') write(o, JSON.stringify(applications, null, 2));
-    else write(o, table(['NAME', 'RESOURCES', 'STATES'], applications.map((a) => [a.name, String(a.resources.length), Object.entries(a.states).map(([s, n]) => `${n} ${s}`).join(', ')])));
+    else
+      write(
+        o,
+        table(
+          ['NAME', 'RESOURCES', 'STATES'],
+          applications.map((a) => [
+            a.name,
+            String(a.resources.length),
+            Object.entries(a.states)
+              .map(([s, n]) => `${n} ${s}`)
+              .join(', '),
+          ]),
+        ),
+      );
     return 0;
   }
   if (what === 'resources') {
     const query = options.application ? `?application=${encodeURIComponent(options.application)}` : '';
     const { resources } = await api.call<{ resources: ResourceRow[] }>('GET', `/api/resources${query}`);
     if (options.output === 'json') write(o, JSON.stringify(resources, null, 2));
-    else write(o, table(['APPLICATION', 'NAME', 'TYPE', 'STATE', 'GENERATION', 'ID'], resources.map((r) => [r.application, r.name, r.type, r.state, String(r.generation ?? ''), r.id])));
+    else
+      write(
+        o,
+        table(
+          ['APPLICATION', 'NAME', 'TYPE', 'STATE', 'GENERATION', 'ID'],
+          resources.map((r) => [r.application, r.name, r.type, r.state, String(r.generation ?? ''), r.id]),
+        ),
+      );
     return 0;
   }
   throw new CtlUsageError(`cannot get '${what}': use 'applications' or 'resources'`);
@@ -83,9 +124,20 @@ export async function get(api: ApiClient, o: CtlOutput, what: string, options: {
 
 /** `describe resource ID`: state, why it failed, outputs (redacted), the current run's steps, history. */
 export async function describeResource(api: ApiClient, o: CtlOutput, id: string): Promise<number> {
-  const r = await api.call<ResourceRow & { outputs: Record<string, unknown>; history: { from?: string; to: string; at: string; reason: string }[] }>('GET', `/api/resources/${encodeURIComponent(id)}`);
-  const { workflows } = await api.call<{ workflows: { id: string; workflow?: string; operation: string; status: string; attempt: number; steps: { name: string; type: string; status: string; attempt: number; durationMs?: number; error?: { code: string; message: string } }[] }[] }>(
-    'GET', `/api/resources/${encodeURIComponent(id)}/runs`);
+  const r = await api.call<ResourceRow & { outputs: Record<string, unknown>; history: { from?: string; to: string; at: string; reason: string }[] }>(
+    'GET',
+    `/api/resources/${encodeURIComponent(id)}`,
+  );
+  const { workflows } = await api.call<{
+    workflows: {
+      id: string;
+      workflow?: string;
+      operation: string;
+      status: string;
+      attempt: number;
+      steps: { name: string; type: string; status: string; attempt: number; durationMs?: number; error?: { code: string; message: string } }[];
+    }[];
+  }>('GET', `/api/resources/${encodeURIComponent(id)}/runs`);
   write(o, `Name:         ${r.application}/${r.name}`);
   write(o, `Type:         ${r.type}`);
   write(o, `ID:           ${r.id}`);
@@ -98,7 +150,10 @@ export async function describeResource(api: ApiClient, o: CtlOutput, id: string)
   if (run) {
     write(o, `Run:          ${run.workflow ?? ''} (${run.operation}, ${run.status}, attempt ${run.attempt}) ${run.id}`);
     for (const s of run.steps) {
-      write(o, `  ${s.status.padEnd(10)} ${s.name} (${s.type})${s.durationMs !== undefined ? ` ${(s.durationMs / 1000).toFixed(1)} s` : ''}${s.attempt > 1 ? ` try ${s.attempt}` : ''}`);
+      write(
+        o,
+        `  ${s.status.padEnd(10)} ${s.name} (${s.type})${s.durationMs !== undefined ? ` ${(s.durationMs / 1000).toFixed(1)} s` : ''}${s.attempt > 1 ? ` try ${s.attempt}` : ''}`,
+      );
       if (s.error) write(o, `             ${s.error.code}: ${s.error.message}`);
     }
   }

@@ -29,7 +29,8 @@ export function resolveTarget(options: { server?: string; config?: string }, env
   const file = options.config ?? env.INNOMINATUS_CONFIG ?? defaultConfigFile(env);
   const fromFile = readConfigFile(file, options.config !== undefined || env.INNOMINATUS_CONFIG !== undefined);
   const server = (options.server ?? env.INNOMINATUS_SERVER ?? fromFile.server ?? DEFAULT_SERVER).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/\s]+$/.test(server)) throw new CtlUsageError(`the server must be an http(s) URL without a path, like ${DEFAULT_SERVER}; got '${server}'`);
+  if (!/^https?:\/\/[^/\s]+$/.test(server))
+    throw new CtlUsageError(`the server must be an http(s) URL without a path, like ${DEFAULT_SERVER}; got '${server}'`);
   const token = env.INNOMINATUS_TOKEN ?? fromFile.token;
   if (!token) throw new CtlUsageError(`no API token: set INNOMINATUS_TOKEN, or put 'token: <token>' in ${file}`);
   return { server, token };

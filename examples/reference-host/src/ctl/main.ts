@@ -42,31 +42,56 @@ export async function runCtl(argv: string[], io: CtlIo = { stdout: process.stdou
     const target = resolveTarget(program.opts<{ server?: string; config?: string }>(), io.env);
     return new ApiClient(target.server, target.token);
   };
-  const action = (fn: (...args: any[]) => Promise<number>) => async (...args: unknown[]) => {
-    code = await fn(...args);
-  };
+  const action =
+    (fn: (...args: any[]) => Promise<number>) =>
+    async (...args: unknown[]) => {
+      code = await fn(...args);
+    };
 
-  program.command('apply').description('submit a Score spec')
+  program
+    .command('apply')
+    .description('submit a Score spec')
     .requiredOption('-f, --filename <file>', 'the Score spec (YAML or JSON; - for standard input)')
     .option('-w, --wait', 'follow the changed resources until they are active (or failed)')
     .option('--timeout <duration>', 'how long --wait waits', durationMs, 600_000)
-    .action(action((opts: { filename: string; wait?: boolean; timeout: number }) => commands.apply(client(), output, opts.filename, { wait: opts.wait === true, timeoutMs: opts.timeout })));
-  program.command('get').description('list applications or resources').argument('<what>', 'applications | resources')
+    .action(
+      action((opts: { filename: string; wait?: boolean; timeout: number }) =>
+        commands.apply(client(), output, opts.filename, { wait: opts.wait === true, timeoutMs: opts.timeout }),
+      ),
+    );
+  program
+    .command('get')
+    .description('list applications or resources')
+    .argument('<what>', 'applications | resources')
     .option('-a, --application <name>', 'only the resources of this application')
     .option('-o, --output <format>', 'table or json', 'table')
     .action(action((what: string, opts: { application?: string; output: string }) => commands.get(client(), output, what, opts)));
-  program.command('describe').description('show a resource: state, why it failed, outputs (redacted), steps, history')
-    .argument('<kind>', 'resource').argument('<id>', 'the resource id')
-    .action(action(async (kind: string, id: string) => {
-      if (kind !== 'resource') throw new CtlUsageError(`cannot describe '${kind}': use 'describe resource <id>'`);
-      return commands.describeResource(client(), output, id);
-    }));
-  program.command('retry').description('retry a failed resource from its failed step').argument('<id>', 'the resource id')
+  program
+    .command('describe')
+    .description('show a resource: state, why it failed, outputs (redacted), steps, history')
+    .argument('<kind>', 'resource')
+    .argument('<id>', 'the resource id')
+    .action(
+      action(async (kind: string, id: string) => {
+        if (kind !== 'resource') throw new CtlUsageError(`cannot describe '${kind}': use 'describe resource <id>'`);
+        return commands.describeResource(client(), output, id);
+      }),
+    );
+  program
+    .command('retry')
+    .description('retry a failed resource from its failed step')
+    .argument('<id>', 'the resource id')
     .action(action((id: string) => commands.retry(client(), output, id)));
-  program.command('delete').description("delete an application's resources and its spec").argument('<application>')
+  program
+    .command('delete')
+    .description("delete an application's resources and its spec")
+    .argument('<application>')
     .option('--dry-run', 'show what would be deleted; change nothing')
     .action(action((name: string, opts: { dryRun?: boolean }) => commands.deleteApplication(client(), output, name, { dryRun: opts.dryRun === true })));
-  program.command('graph').description("print an application's resource graph").argument('<application>')
+  program
+    .command('graph')
+    .description("print an application's resource graph")
+    .argument('<application>')
     .option('--format <format>', 'mermaid, dot or json', 'mermaid')
     .action(action((name: string, opts: { format: string }) => commands.graph(client(), output, name, opts.format)));
 

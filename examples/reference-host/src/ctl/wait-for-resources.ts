@@ -30,10 +30,14 @@ export async function followEvents(api: ApiClient): Promise<EventFollower> {
   const buffer: [string, Record<string, unknown>][] = [];
   let handler: Handler | undefined;
   const controller = new AbortController();
-  await api.events('', (kind, e) => {
-    if (handler) handler(kind, e);
-    else if (buffer.push([kind, e]) > BUFFERED) buffer.shift();
-  }, controller.signal);
+  await api.events(
+    '',
+    (kind, e) => {
+      if (handler) handler(kind, e);
+      else if (buffer.push([kind, e]) > BUFFERED) buffer.shift();
+    },
+    controller.signal,
+  );
   return {
     watch(h) {
       for (const [kind, e] of buffer.splice(0)) h(kind, e);
@@ -48,7 +52,13 @@ export async function followEvents(api: ApiClient): Promise<EventFollower> {
  * every resource reached its goal or `failed`, or `timeoutMs` passed. Shows
  * states and steps on `display`. Resolves with each resource's last state.
  */
-export async function waitForResources(api: ApiClient, follower: EventFollower, resources: Awaited[], display: ProgressDisplay, timeoutMs: number): Promise<Map<string, string>> {
+export async function waitForResources(
+  api: ApiClient,
+  follower: EventFollower,
+  resources: Awaited[],
+  display: ProgressDisplay,
+  timeoutMs: number,
+): Promise<Map<string, string>> {
   const byId = new Map(resources.map((r) => [r.id, r]));
   const states = new Map<string, string>();
   let settle!: () => void;

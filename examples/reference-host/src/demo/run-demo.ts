@@ -40,7 +40,10 @@ const heading = (text: string) => process.stdout.write(`\n${pc.bold(pc.underline
 function startHost(configFile: string, env: NodeJS.ProcessEnv, log: string[]): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, '--config', configFile, '--simulate', '--port', '0'], {
     // With --serve, Ctrl-C reaches the demo only (its own process group), which then stops the host once.
-    cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: SERVE,
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: SERVE,
   });
   child.stdout!.on('data', (d: Buffer) => log.push(d.toString()));
   return new Promise((resolve, reject) => {
@@ -103,25 +106,32 @@ async function demo(): Promise<void> {
   const adminToken = randomBytes(24).toString('hex');
   const userToken = randomBytes(24).toString('hex');
   const configFile = join(dir, 'config.yaml');
-  writeFileSync(configFile, [
-    `store: { url: "sqlite:${join(dir, 'demo.db')}" }`,
-    'kubernetes: { mode: simulate }',
-    'auth:',
-    '  tokens:',
-    '    - { name: demo-admin, role: admin, tokenEnv: DEMO_ADMIN_TOKEN }',
-    '    - { name: demo-user, role: user, tokenEnv: DEMO_USER_TOKEN }',
-    'providers:',
-    `  - { name: database-team, type: filesystem, path: "${join(ROOT, 'providers/database-team')}" }`,
-    'logging: { level: info }',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    configFile,
+    [
+      `store: { url: "sqlite:${join(dir, 'demo.db')}" }`,
+      'kubernetes: { mode: simulate }',
+      'auth:',
+      '  tokens:',
+      '    - { name: demo-admin, role: admin, tokenEnv: DEMO_ADMIN_TOKEN }',
+      '    - { name: demo-user, role: user, tokenEnv: DEMO_USER_TOKEN }',
+      'providers:',
+      `  - { name: database-team, type: filesystem, path: "${join(ROOT, 'providers/database-team')}" }`,
+      'logging: { level: info }',
+      '',
+    ].join('\n'),
+  );
   const hostLog: string[] = [];
   let child: ChildProcess | undefined;
   const events = new AbortController();
   try {
     process.stdout.write(`${pc.bold('innominatus demo')}: a Score spec in, a PostgreSQL database out\n`);
     process.stdout.write(pc.dim(`starting the reference host (SQLite in ${dir}) ...\n`));
-    const host = await startHost(configFile, { ...process.env, DEMO_ADMIN_TOKEN: adminToken, DEMO_USER_TOKEN: userToken, INNOMINATUS_LOG_LEVEL: 'info' }, hostLog);
+    const host = await startHost(
+      configFile,
+      { ...process.env, DEMO_ADMIN_TOKEN: adminToken, DEMO_USER_TOKEN: userToken, INNOMINATUS_LOG_LEVEL: 'info' },
+      hostLog,
+    );
     child = host.child;
     process.stdout.write(pc.dim(`host listening on ${host.url}\n`));
     const api = new ApiClient(host.url, userToken);
@@ -146,20 +156,27 @@ async function demo(): Promise<void> {
     const check = () => {
       if (names.size > 0 && [...names.keys()].every((id) => ['active', 'failed'].includes(states.get(id) ?? ''))) settle!();
     };
-    await api.events('?application=my-app', (kind, e) => {
-      const id = String(e.resourceId);
-      if (kind === 'resource') {
-        names.set(id, { name: String(e.name), type: String(e.type) });
-        states.set(id, String(e.to));
-        display.state(id, String(e.name), String(e.type), String(e.to));
-        check();
-      } else if (kind === 'step') {
-        const n = names.get(id) ?? { name: String(e.resource ?? id), type: '' };
-        display.step(id, n.name, n.type, String(e.step), String(e.status), e.message === undefined ? undefined : String(e.message));
-      }
-    }, events.signal);
+    await api.events(
+      '?application=my-app',
+      (kind, e) => {
+        const id = String(e.resourceId);
+        if (kind === 'resource') {
+          names.set(id, { name: String(e.name), type: String(e.type) });
+          states.set(id, String(e.to));
+          display.state(id, String(e.name), String(e.type), String(e.to));
+          check();
+        } else if (kind === 'step') {
+          const n = names.get(id) ?? { name: String(e.resource ?? id), type: '' };
+          display.step(id, n.name, n.type, String(e.step), String(e.status), e.message === undefined ? undefined : String(e.message));
+        }
+      },
+      events.signal,
+    );
 
-    const result = await api.call<{ changes: { action: string; id: string; name: string; type: string; state: string }[] }>('POST', '/api/specs', { text: specText, contentType: 'application/yaml' });
+    const result = await api.call<{ changes: { action: string; id: string; name: string; type: string; state: string }[] }>('POST', '/api/specs', {
+      text: specText,
+      contentType: 'application/yaml',
+    });
     for (const c of result.changes) {
       if (!names.has(c.id)) {
         names.set(c.id, { name: c.name, type: c.type });
@@ -172,17 +189,22 @@ async function demo(): Promise<void> {
     if (result.changes.length === 0) throw new Error('the spec asked for no resources');
     // The resources may have settled before the event stream named them: ask the API too.
     const poll = setInterval(() => {
-      void Promise.all([...names.keys()].map((id) => api.call<Resource>('GET', `/api/resources/${id}`))).then((rs) => {
-        for (const r of rs) {
-          if (states.get(r.id) !== r.state && ['active', 'failed'].includes(r.state)) {
-            states.set(r.id, r.state);
-            display.state(r.id, r.name, r.type, r.state);
+      void Promise.all([...names.keys()].map((id) => api.call<Resource>('GET', `/api/resources/${id}`))).then(
+        (rs) => {
+          for (const r of rs) {
+            if (states.get(r.id) !== r.state && ['active', 'failed'].includes(r.state)) {
+              states.set(r.id, r.state);
+              display.state(r.id, r.name, r.type, r.state);
+            }
           }
-        }
-        check();
-      }, () => undefined);
+          check();
+        },
+        () => undefined,
+      );
     }, 2000);
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`resources not active after ${PROVISION_TIMEOUT_MS / 1000} s`)), PROVISION_TIMEOUT_MS).unref());
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`resources not active after ${PROVISION_TIMEOUT_MS / 1000} s`)), PROVISION_TIMEOUT_MS).unref(),
+    );
     try {
       await Promise.race([settled, timeout]);
     } finally {
@@ -192,17 +214,22 @@ async function demo(): Promise<void> {
 
     const resources = await Promise.all([...names.keys()].map((id) => api.call<Resource>('GET', `/api/resources/${id}`)));
     const failed = resources.filter((r) => r.state !== 'active');
-    if (failed.length) throw new Error(failed.map((r) => `resource ${r.name} is ${r.state}${r.error ? `: ${r.error.code}: ${r.error.message}` : ''}`).join('\n'));
+    if (failed.length)
+      throw new Error(failed.map((r) => `resource ${r.name} is ${r.state}${r.error ? `: ${r.error.code}: ${r.error.message}` : ''}`).join('\n'));
 
     for (const r of resources) {
       heading(`Outputs of ${r.name} (${r.type}, ${r.id})`);
       const width = Math.max(...Object.keys(r.outputs).map((k) => k.length));
-      for (const [k, v] of Object.entries(r.outputs)) process.stdout.write(`  ${k.padEnd(width)}  ${v === '***' ? pc.yellow('*** (sensitive, redacted)') : String(v)}\n`);
+      for (const [k, v] of Object.entries(r.outputs))
+        process.stdout.write(`  ${k.padEnd(width)}  ${v === '***' ? pc.yellow('*** (sensitive, redacted)') : String(v)}\n`);
       if (r.outputs.password !== undefined && r.outputs.password !== '***') throw new Error('the password output was not redacted');
     }
 
     heading('Resolved workload (GET /api/specs/my-app/resolved)');
-    const resolved = await api.call<{ containers: Record<string, { image: string; env?: Record<string, string>; variables?: Record<string, string> }> }>('GET', '/api/specs/my-app/resolved');
+    const resolved = await api.call<{ containers: Record<string, { image: string; env?: Record<string, string>; variables?: Record<string, string> }> }>(
+      'GET',
+      '/api/specs/my-app/resolved',
+    );
     for (const [name, c] of Object.entries(resolved.containers)) {
       process.stdout.write(`  container ${pc.bold(name)} (${c.image})\n`);
       for (const [k, v] of Object.entries({ ...c.variables, ...c.env })) process.stdout.write(`    ${k}=${v.startsWith('secret://') ? pc.yellow(v) : v}\n`);

@@ -66,7 +66,13 @@ async function addWorkflow(sources: GraphSources, r: ResourceRecord, providerId:
   if (run) {
     const journaled = new Map((await sources.store.listSteps(run.runId)).map((s) => [s.index, s]));
     steps = (run.workflow.steps ?? []).map((s, i) => ({ name: s.name, type: s.type, status: journaled.get(i)?.status ?? 'pending' }));
-    add({ id: workflowId, kind: 'workflow', label: `${run.workflow.metadata?.name ?? 'workflow'} (${r.name})`, state: run.status, detail: parseRunId(run.runId)?.operation });
+    add({
+      id: workflowId,
+      kind: 'workflow',
+      label: `${run.workflow.metadata?.name ?? 'workflow'} (${r.name})`,
+      state: run.status,
+      detail: parseRunId(run.runId)?.operation,
+    });
   } else {
     const resolved = createWorkflow(sources.registry, r.type);
     if (!resolved) return;

@@ -1,9 +1,21 @@
 import type { GraphNode, ResourceGraph } from './graph-model';
 
 const SHAPES: Record<GraphNode['kind'], string> = {
-  application: 'folder', resource: 'cylinder', provider: 'hexagon', workflow: 'box', step: 'box',
+  application: 'folder',
+  resource: 'cylinder',
+  provider: 'hexagon',
+  workflow: 'box',
+  step: 'box',
 };
-const STATE_COLORS: Record<string, string> = { active: '#1a7f37', succeeded: '#1a7f37', failed: '#cf222e', provisioning: '#0969da', updating: '#0969da', terminating: '#0969da', running: '#0969da' };
+const STATE_COLORS: Record<string, string> = {
+  active: '#1a7f37',
+  succeeded: '#1a7f37',
+  failed: '#cf222e',
+  provisioning: '#0969da',
+  updating: '#0969da',
+  terminating: '#0969da',
+  running: '#0969da',
+};
 
 /** A DOT string literal. */
 function quote(text: string): string {

@@ -3,7 +3,16 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { TracerProvider } from '@opentelemetry/api';
 import type { DestinationStream, Logger } from 'pino';
-import { createEngine, createOrchestrator, fromPino, type Encrypter, type Orchestrator, type ProviderRegistry, type StepRegistry, type Store } from '@innominatus/core';
+import {
+  createEngine,
+  createOrchestrator,
+  fromPino,
+  type Encrypter,
+  type Orchestrator,
+  type ProviderRegistry,
+  type StepRegistry,
+  type Store,
+} from '@innominatus/core';
 import type { ZalandoOperatorOptions } from '@innominatus/steps-kubernetes/testing';
 import type { HostConfig } from '../config/host-config';
 import { EventHub } from '../event-hub';
@@ -63,7 +72,11 @@ export interface Host {
  */
 export async function createHost(options: HostOptions): Promise<Host> {
   const { config } = options;
-  const logger = createLogger({ level: config.logging.level, ...(options.logDestination ? { destination: options.logDestination } : {}), secrets: configSecrets(config) });
+  const logger = createLogger({
+    level: config.logging.level,
+    ...(options.logDestination ? { destination: options.logDestination } : {}),
+    secrets: configSecrets(config),
+  });
   const notices: string[] = [];
   const notice = (text: string) => {
     notices.push(text);
@@ -90,14 +103,20 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
     const steps = await loadHostSteps(kube.steps, config.steps, notice);
     const { registry, statuses } = await loadProviders(config.providers, {
-      steps, cacheDir: options.cacheDir ?? join(tmpdir(), 'innominatus-providers'), logger,
+      steps,
+      cacheDir: options.cacheDir ?? join(tmpdir(), 'innominatus-providers'),
+      logger,
     });
     reportProviders(statuses, registry, notice);
     if (config.auth.tokens.length === 0) logger.warn('no API tokens are configured: every /api request will be refused with 401');
 
     const owner = instanceIdFor(config);
     const orchestrator = hostOrchestrator(config, { store: stores.store, steps, encrypter, registry, owner }, logger);
-    notice(owner ? `instance: ${orchestrator.owner} (stable across restarts: leases it held before a restart are taken back at once)` : `instance: ${orchestrator.owner} (new on every start; set orchestrator.instanceId to keep one)`);
+    notice(
+      owner
+        ? `instance: ${orchestrator.owner} (stable across restarts: leases it held before a restart are taken back at once)`
+        : `instance: ${orchestrator.owner} (new on every start; set orchestrator.instanceId to keep one)`,
+    );
     const telemetry = startTelemetry(config.telemetry, orchestrator, registry, options.tracerProvider);
     closers.push(() => telemetry.close());
     if (config.telemetry.otlpEndpoint) notice(`traces: OTLP/HTTP to ${config.telemetry.otlpEndpoint}`);
@@ -108,22 +127,51 @@ export async function createHost(options: HostOptions): Promise<Host> {
     logHostEvents(hub, logger);
 
     // Counted in the store (one indexed query), not by loading resources.
-    const metrics = createMetrics(hub, () => stores.store.countResources({ pending: true, leased: false }), (err) => logger.warn({ err }, 'metrics: the store did not answer the queue depth read'));
+    const metrics = createMetrics(
+      hub,
+      () => stores.store.countResources({ pending: true, leased: false }),
+      (err) => logger.warn({ err }, 'metrics: the store did not answer the queue depth read'),
+    );
     orchestrator.events.on('resource:retrying', (e) => {
       metrics.retried(e.error.code);
-      logger.warn({ resourceId: e.resourceId, operation: e.operation, failedTries: e.failedTries, nextAttemptAt: e.nextAttemptAt, since: e.error.since, code: e.error.code },
-        `resource ${e.resourceId}: ${e.operation} try ${e.failedTries} failed (${e.error.message}); retrying at ${e.nextAttemptAt}`);
+      logger.warn(
+        {
+          resourceId: e.resourceId,
+          operation: e.operation,
+          failedTries: e.failedTries,
+          nextAttemptAt: e.nextAttemptAt,
+          since: e.error.since,
+          code: e.error.code,
+        },
+        `resource ${e.resourceId}: ${e.operation} try ${e.failedTries} failed (${e.error.message}); retrying at ${e.nextAttemptAt}`,
+      );
     });
     const services: HostServices = {
-      store: stores.store, requests: orchestrator, registry, providers: statuses, specs: stores.specs, hub, metrics,
-      authenticator: createAuthenticator(config.auth.tokens), logger, bodyLimit: config.server.bodyLimit, readiness: [kube.probe], telemetry, score: config.score,
+      store: stores.store,
+      requests: orchestrator,
+      registry,
+      providers: statuses,
+      specs: stores.specs,
+      hub,
+      metrics,
+      authenticator: createAuthenticator(config.auth.tokens),
+      logger,
+      bodyLimit: config.server.bodyLimit,
+      readiness: [kube.probe],
+      telemetry,
+      score: config.score,
     };
     const stopWaiting = createWaitingResources(services);
     closers.push(async () => stopWaiting());
     const app = createServer(services);
     let stopped = false;
     return {
-      app, services, orchestrator, logger, notices, ...(kube.simulation ? { simulation: kube.simulation } : {}),
+      app,
+      services,
+      orchestrator,
+      logger,
+      notices,
+      ...(kube.simulation ? { simulation: kube.simulation } : {}),
       async listen() {
         const url = await app.listen({ host: config.server.host, port: config.server.port });
         orchestrator.start();
@@ -145,11 +193,20 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
 /** The engine and orchestrator over the host's store, with the instance id and the configured concurrency, poll and lease, each logging as its own component. */
 function hostOrchestrator(
-  config: HostConfig, parts: { store: Store; steps: StepRegistry; encrypter: Encrypter; registry: ProviderRegistry; owner: string | undefined }, logger: Logger,
+  config: HostConfig,
+  parts: { store: Store; steps: StepRegistry; encrypter: Encrypter; registry: ProviderRegistry; owner: string | undefined },
+  logger: Logger,
 ): Orchestrator {
-  const engine = createEngine({ steps: parts.steps, journal: parts.store, encrypter: parts.encrypter, logger: fromPino(logger.child({ component: 'engine' })) });
+  const engine = createEngine({
+    steps: parts.steps,
+    journal: parts.store,
+    encrypter: parts.encrypter,
+    logger: fromPino(logger.child({ component: 'engine' })),
+  });
   return createOrchestrator({
-    store: parts.store, engine, registry: parts.registry,
+    store: parts.store,
+    engine,
+    registry: parts.registry,
     ...(parts.owner ? { owner: parts.owner } : {}),
     concurrency: config.orchestrator.concurrency,
     pollIntervalMs: config.orchestrator.pollIntervalMs,

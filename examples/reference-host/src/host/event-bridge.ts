@@ -37,14 +37,27 @@ interface AnyStepEvent {
 export function bridgeOrchestratorEvents(events: Orchestrator['events'], hub: EventHub): () => void {
   const onTransition: OrchestratorEvents['resource:transition'] = (e) => {
     hub.publish({
-      kind: 'resource', resourceId: e.resourceId, application: e.application, name: e.name, type: e.type,
-      ...(e.from ? { from: e.from } : {}), to: e.to, reason: e.reason, at: e.at,
+      kind: 'resource',
+      resourceId: e.resourceId,
+      application: e.application,
+      name: e.name,
+      type: e.type,
+      ...(e.from ? { from: e.from } : {}),
+      to: e.to,
+      reason: e.reason,
+      at: e.at,
     });
   };
   const stepListener = (status: StepStatus) => (e: AnyStepEvent) => {
     hub.publish({
-      kind: 'step', runId: e.runId, resourceId: e.resourceId, application: e.application, resource: e.name,
-      step: e.step, stepType: e.type, status,
+      kind: 'step',
+      runId: e.runId,
+      resourceId: e.resourceId,
+      application: e.application,
+      resource: e.name,
+      step: e.step,
+      stepType: e.type,
+      status,
       ...(e.attempt !== undefined ? { attempt: e.attempt } : {}),
       ...(e.message !== undefined ? { message: e.message } : e.reason !== undefined ? { message: e.reason } : {}),
       ...(e.durationMs !== undefined ? { durationMs: e.durationMs } : {}),

@@ -18,7 +18,13 @@ export function configSecrets(config: HostConfig): string[] {
 /** Tells the operator what became of each provider: the types it serves, or its first ten errors. */
 export function reportProviders(statuses: readonly ProviderStatus[], registry: ProviderRegistry, notice: (text: string) => void): void {
   for (const s of statuses) {
-    if (s.status === 'registered') notice(`provider ${s.name}: registered (serves ${registry.types().filter((t) => registry.providerOf(t) === s.name).join(', ')})`);
+    if (s.status === 'registered')
+      notice(
+        `provider ${s.name}: registered (serves ${registry
+          .types()
+          .filter((t) => registry.providerOf(t) === s.name)
+          .join(', ')})`,
+      );
     else if (s.status === 'disabled') notice(`provider ${s.name}: disabled`);
     else {
       const errors = s.diagnostics.filter((d) => d.severity === 'error');
@@ -32,11 +38,17 @@ export function reportProviders(statuses: readonly ProviderStatus[], registry: P
 /** Logs every host event: resource moves at info, step events at their level (failures and retries warn, progress is debug). */
 export function logHostEvents(hub: EventHub, logger: Logger): () => void {
   return hub.subscribe((e) => {
-    if (e.kind === 'resource') logger.info({ resourceId: e.resourceId, application: e.application, resource: e.name, from: e.from, to: e.to }, `resource ${e.application}/${e.name}: ${e.from ?? '-'} -> ${e.to} (${e.reason})`);
+    if (e.kind === 'resource')
+      logger.info(
+        { resourceId: e.resourceId, application: e.application, resource: e.name, from: e.from, to: e.to },
+        `resource ${e.application}/${e.name}: ${e.from ?? '-'} -> ${e.to} (${e.reason})`,
+      );
     else {
       const level = e.status === 'failed' || e.status === 'retrying' ? 'warn' : e.status === 'progress' ? 'debug' : 'info';
-      logger[level]({ resourceId: e.resourceId, runId: e.runId, step: e.step, stepType: e.stepType, status: e.status, error: e.error },
-        `step ${e.step} of ${e.application ?? '?'}/${e.resource ?? e.resourceId}: ${e.status}${e.message ? `: ${e.message}` : ''}`);
+      logger[level](
+        { resourceId: e.resourceId, runId: e.runId, step: e.step, stepType: e.stepType, status: e.status, error: e.error },
+        `step ${e.step} of ${e.application ?? '?'}/${e.resource ?? e.resourceId}: ${e.status}${e.message ? `: ${e.message}` : ''}`,
+      );
     }
   });
 }

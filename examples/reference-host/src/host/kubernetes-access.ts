@@ -1,7 +1,12 @@
 import type { StepDefinition } from '@innominatus/core';
 import { createKubernetesClient, kubernetesSteps, loadKubeConfig, type KubeConfigSource } from '@innominatus/steps-kubernetes';
 import {
-  createMockCluster, zalandoPostgresOperator, type MockCluster, type MockClusterServer, type ZalandoOperator, type ZalandoOperatorOptions,
+  createMockCluster,
+  zalandoPostgresOperator,
+  type MockCluster,
+  type MockClusterServer,
+  type ZalandoOperator,
+  type ZalandoOperatorOptions,
 } from '@innominatus/steps-kubernetes/testing';
 import type { HostConfig } from '../config/host-config';
 import type { ReadinessProbe } from '../readiness';
@@ -36,7 +41,11 @@ function clusterProbe(source: KubeConfigSource): ReadinessProbe {
  * cluster with the Zalando postgres-operator simulator on 127.0.0.1 (its
  * objects kept in `stateFile` across restarts, when given).
  */
-export async function kubernetesAccess(config: HostConfig['kubernetes'], simulation: ZalandoOperatorOptions = {}, stateFile?: string): Promise<KubernetesAccess> {
+export async function kubernetesAccess(
+  config: HostConfig['kubernetes'],
+  simulation: ZalandoOperatorOptions = {},
+  stateFile?: string,
+): Promise<KubernetesAccess> {
   if (config.mode === 'simulate') {
     // A simulated cluster where the namespace of each application already exists, as on a prepared real one.
     const cluster = createMockCluster({ autoCreateNamespaces: true });
@@ -60,17 +69,19 @@ export async function kubernetesAccess(config: HostConfig['kubernetes'], simulat
       },
     };
   }
-  const source = config.mode === 'in-cluster'
-    ? { inCluster: true }
-    : { ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}), ...(config.context ? { context: config.context } : {}) };
+  const source =
+    config.mode === 'in-cluster'
+      ? { inCluster: true }
+      : { ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}), ...(config.context ? { context: config.context } : {}) };
   // Load now so a missing file or unknown context stops the start with a clear message.
   const kubeConfig = loadKubeConfig(source);
   return {
     steps: [...kubernetesSteps({ kubeconfig: kubeConfig })],
     probe: clusterProbe({ kubeconfig: kubeConfig }),
-    description: config.mode === 'in-cluster'
-      ? 'in-cluster service account'
-      : `kubeconfig ${config.kubeconfig ?? '(KUBECONFIG or ~/.kube/config)'}, context ${kubeConfig.getCurrentContext()}, server ${kubeConfig.getCurrentCluster()?.server ?? '?'}`,
+    description:
+      config.mode === 'in-cluster'
+        ? 'in-cluster service account'
+        : `kubeconfig ${config.kubeconfig ?? '(KUBECONFIG or ~/.kube/config)'}, context ${kubeConfig.getCurrentContext()}, server ${kubeConfig.getCurrentCluster()?.server ?? '?'}`,
     async close() {},
   };
 }

@@ -31,15 +31,19 @@ function toDiagnostic(d: Diagnostic, clean: (text: string) => string): ProviderD
  * provider already serves, an unreachable repository) is logged with its
  * diagnostics and left out; the others still serve.
  */
-export async function loadProviders(configs: readonly ProviderConfig[], options: LoadProvidersOptions): Promise<{ registry: ProviderRegistry; statuses: ProviderStatus[] }> {
+export async function loadProviders(
+  configs: readonly ProviderConfig[],
+  options: LoadProvidersOptions,
+): Promise<{ registry: ProviderRegistry; statuses: ProviderStatus[] }> {
   const registry = new ProviderRegistry();
   const statuses: ProviderStatus[] = [];
   for (const config of configs) {
     // A repository URL may carry a deploy token: status, diagnostics and log lines get it without.
     const clean = cleaner(config.source.type === 'git' ? config.source.repository : undefined);
-    const source: ProviderStatus['source'] = config.source.type === 'filesystem'
-      ? { type: 'filesystem', path: config.source.path }
-      : { type: 'git', repository: withoutCredentials(config.source.repository), ref: config.source.ref };
+    const source: ProviderStatus['source'] =
+      config.source.type === 'filesystem'
+        ? { type: 'filesystem', path: config.source.path }
+        : { type: 'git', repository: withoutCredentials(config.source.repository), ref: config.source.ref };
     const status: ProviderStatus = { name: config.name, enabled: config.enabled, status: 'disabled', source, diagnostics: [] };
     statuses.push(status);
     if (!config.enabled) {

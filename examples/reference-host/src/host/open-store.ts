@@ -7,7 +7,11 @@ import { FileSpecStore, MemorySpecStore, type SpecStore } from '../spec-store';
 import { PostgresSpecStore } from './postgres-spec-store';
 
 /** The resource store and the spec store of a configured backend. */
-export async function openStores(config: StoreConfig, encrypter: Encrypter, logger: Logger): Promise<{ store: Store; specs: SpecStore; description: string; close(): Promise<void> }> {
+export async function openStores(
+  config: StoreConfig,
+  encrypter: Encrypter,
+  logger: Logger,
+): Promise<{ store: Store; specs: SpecStore; description: string; close(): Promise<void> }> {
   if (config.kind === 'memory') {
     const store = new MemoryStore({ encrypter });
     return { store, specs: new MemorySpecStore(), description: 'in memory (nothing survives a restart)', close: () => store.close() };
@@ -21,7 +25,11 @@ export async function openStores(config: StoreConfig, encrypter: Encrypter, logg
   let specs: PostgresSpecStore;
   try {
     specs = await PostgresSpecStore.open(connectionString, {
-      onIdleError: (error) => logger.warn({ code: (error as { code?: string }).code }, `idle PostgreSQL connection of the spec store failed (it is replaced on next use): ${error.message}`),
+      onIdleError: (error) =>
+        logger.warn(
+          { code: (error as { code?: string }).code },
+          `idle PostgreSQL connection of the spec store failed (it is replaced on next use): ${error.message}`,
+        ),
     });
   } catch (err) {
     await store.close().catch((closeError: Error) => logger.error({ err: closeError }, 'closing the resource store failed'));
@@ -29,7 +37,9 @@ export async function openStores(config: StoreConfig, encrypter: Encrypter, logg
   }
   const host = new URL(connectionString);
   return {
-    store, specs, description: `PostgreSQL ${host.hostname}:${host.port || 5432}${host.pathname}`,
+    store,
+    specs,
+    description: `PostgreSQL ${host.hostname}:${host.port || 5432}${host.pathname}`,
     async close() {
       await specs.close();
       await store.close();

@@ -75,24 +75,32 @@ export class PostgresSpecStore implements SpecStore {
 
   list(page: SpecPage): Promise<SpecSummary[]> {
     // Only the resource names leave the database, sorted there; the primary key gives the page.
-    return guarded(async () => (await this.#pool.query<{ name: string; submitted_at: Date; resources: string[] }>(
-      `SELECT name, submitted_at,
+    return guarded(async () =>
+      (
+        await this.#pool.query<{ name: string; submitted_at: Date; resources: string[] }>(
+          `SELECT name, submitted_at,
               ARRAY(SELECT k FROM jsonb_object_keys(CASE WHEN jsonb_typeof(spec->'resources') = 'object' THEN spec->'resources' ELSE '{}'::jsonb END) AS k ORDER BY k COLLATE "C") AS resources
        FROM ${TABLE} WHERE $1::text IS NULL OR name COLLATE "C" > $1 ORDER BY name COLLATE "C" LIMIT $2`,
-      [page.after ?? null, page.limit],
-    )).rows.map((r) => ({ name: r.name, submittedAt: r.submitted_at.toISOString(), resources: r.resources })));
+          [page.after ?? null, page.limit],
+        )
+      ).rows.map((r) => ({ name: r.name, submittedAt: r.submitted_at.toISOString(), resources: r.resources })),
+    );
   }
 
   withLock<T>(name: string, fn: (tx: SpecTransaction) => Promise<T>): Promise<T> {
     // Callers of this process queue here first, so that waiting for the advisory lock never takes more than one pooled connection per application.
-    return this.#local.run(name, () => guarded(() => inTransaction(this.#pool, async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [TABLE, name]);
-      return fn({
-        get: (n) => getSpec(client, n),
-        put: (s) => putSpec(client, s),
-        delete: (n) => deleteSpec(client, n),
-      });
-    })));
+    return this.#local.run(name, () =>
+      guarded(() =>
+        inTransaction(this.#pool, async (client) => {
+          await client.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [TABLE, name]);
+          return fn({
+            get: (n) => getSpec(client, n),
+            put: (s) => putSpec(client, s),
+            delete: (n) => deleteSpec(client, n),
+          });
+        }),
+      ),
+    );
   }
 
   close(): Promise<void> {

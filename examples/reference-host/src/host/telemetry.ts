@@ -19,7 +19,10 @@ export interface HostTelemetry {
    * `traceparent` when it has one, and makes the runs of the resources it
    * changed children of that span.
    */
-  submission<T extends { application: string; changes: { id?: string }[] }>(headers: Record<string, string | string[] | undefined>, fn: () => Promise<T>): Promise<T>;
+  submission<T extends { application: string; changes: { id?: string }[] }>(
+    headers: Record<string, string | string[] | undefined>,
+    fn: () => Promise<T>,
+  ): Promise<T>;
   /** Stops tracing and flushes what the exporter still holds. */
   close(): Promise<void>;
 }
@@ -30,7 +33,12 @@ export interface HostTelemetry {
  * configured; otherwise the global provider, a no-op unless the process
  * registered an SDK.
  */
-export function startTelemetry(config: HostConfig['telemetry'], orchestrator: Orchestrator, registry: ProviderRegistry, provider?: ApiTracerProvider): HostTelemetry {
+export function startTelemetry(
+  config: HostConfig['telemetry'],
+  orchestrator: Orchestrator,
+  registry: ProviderRegistry,
+  provider?: ApiTracerProvider,
+): HostTelemetry {
   let owned: TracerProvider | undefined;
   if (!provider && config.otlpEndpoint) {
     owned = new TracerProvider({
@@ -49,7 +57,10 @@ export function startTelemetry(config: HostConfig['telemetry'], orchestrator: Or
         const result = await fn();
         span.setAttributes({ 'innominatus.application': result.application, 'innominatus.changes': result.changes.length, 'innominatus.outcome': 'accepted' });
         span.setStatus({ code: SpanStatusCode.OK });
-        tracing.submitted(result.changes.flatMap((c) => (c.id ? [c.id] : [])), trace.setSpan(parent, span));
+        tracing.submitted(
+          result.changes.flatMap((c) => (c.id ? [c.id] : [])),
+          trace.setSpan(parent, span),
+        );
         return result;
       } catch (err) {
         const code = (err as { code?: unknown }).code;

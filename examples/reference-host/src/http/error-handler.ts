@@ -13,12 +13,17 @@ const CORE_STATUS: Record<string, number> = {
 
 /** Turns fastify's request validation errors into issues naming the field. */
 function validationIssues(error: FastifyError): Issue[] {
-  const where = error.validationContext === 'querystring' ? 'query' : error.validationContext ?? 'request';
+  const where = error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'request');
   return (error.validation ?? []).map((v) => {
     const field = [where, ...v.instancePath.split('/').filter(Boolean), ...(v.keyword === 'required' ? [String(v.params.missingProperty)] : [])].join('.');
-    const message = v.keyword === 'required' ? 'is required'
-      : v.keyword === 'enum' ? `must be one of ${(v.params.allowedValues as unknown[]).join(', ')}`
-        : v.keyword === 'additionalProperties' ? `has an unknown field '${String(v.params.additionalProperty)}'` : v.message ?? 'is invalid';
+    const message =
+      v.keyword === 'required'
+        ? 'is required'
+        : v.keyword === 'enum'
+          ? `must be one of ${(v.params.allowedValues as unknown[]).join(', ')}`
+          : v.keyword === 'additionalProperties'
+            ? `has an unknown field '${String(v.params.additionalProperty)}'`
+            : (v.message ?? 'is invalid');
     return { field, message };
   });
 }
@@ -44,7 +49,11 @@ function contentTypeParserError(error: FastifyError, contentType: string | undef
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new BodyError('BODY_INVALID', 400, 'request body is not as long as its content-length header says', issue('does not match content-length'));
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new BodyError('BODY_UNSUPPORTED_TYPE', 415, `content-type ${showHeader(contentType)} is not accepted; send YAML (application/yaml or text/plain) or JSON (application/json)`);
+      return new BodyError(
+        'BODY_UNSUPPORTED_TYPE',
+        415,
+        `content-type ${showHeader(contentType)} is not accepted; send YAML (application/yaml or text/plain) or JSON (application/json)`,
+      );
     default:
       if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
         return new BodyError('BODY_INVALID', error.statusCode, `request body cannot be read: ${error.message}`);
@@ -78,7 +87,14 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.code(400).send({ error: { code: 'REQUEST_INVALID', message: issues.map((i) => `${i.field} ${i.message}`).join('; '), issues } });
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.code(413).send({ error: { code: 'BODY_TOO_LARGE', message: `request body is larger than the limit of ${request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit} bytes` } });
+      return reply
+        .code(413)
+        .send({
+          error: {
+            code: 'BODY_TOO_LARGE',
+            message: `request body is larger than the limit of ${request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit} bytes`,
+          },
+        });
     }
     const bodyError = contentTypeParserError(error, request.headers['content-type']);
     if (bodyError) return reply.code(bodyError.status).send(bodyError.toJSON());

@@ -36,7 +36,10 @@ function invalidJson(text: string): BodyError {
   const offset = stated ? Number(stated[1]) : /^Unexpected end of JSON input/.test(reason) ? text.length : undefined;
   // V8 quotes the body in some messages (`Unexpected token 'x', "..." is not valid JSON`,
   // `..., ..."...x..."... is not valid JSON`): keep only the reason.
-  reason = reason.replace(/, (?:\.\.\.)?".*$/s, '').replace(/ in JSON at position \d+.*$/s, '').replace(/ of JSON input$/, ' of input');
+  reason = reason
+    .replace(/, (?:\.\.\.)?".*$/s, '')
+    .replace(/ in JSON at position \d+.*$/s, '')
+    .replace(/ of JSON input$/, ' of input');
   reason = reason.charAt(0).toLowerCase() + reason.slice(1);
   const pos = offset === undefined ? undefined : lineAndColumn(text, offset);
   const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';

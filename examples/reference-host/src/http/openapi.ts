@@ -11,7 +11,11 @@ export async function installOpenApi(app: FastifyInstance, version: string): Pro
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'innominatus reference host', version, description: 'Score specs in, provisioned resources out. Every /api route takes `Authorization: Bearer <token>`.' },
+      info: {
+        title: 'innominatus reference host',
+        version,
+        description: 'Score specs in, provisioned resources out. Every /api route takes `Authorization: Bearer <token>`.',
+      },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
         schemas: { Error: errorSchema as unknown as Record<string, unknown> },

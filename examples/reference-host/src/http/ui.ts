@@ -7,7 +7,8 @@ import type { FastifyInstance } from 'fastify';
 export const UI_DIST = fileURLToPath(new URL('../../ui/dist/', import.meta.url));
 
 /** Only this origin: no CDN, no inline script, no framing. */
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /**
  * Serves the built web UI at `/` (same origin as the API, so the token never
@@ -16,8 +17,13 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 export async function installUi(app: FastifyInstance, dir = UI_DIST): Promise<void> {
   const security = { 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
   if (!existsSync(`${dir}index.html`)) {
-    app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.code(503).headers(security).type('text/plain; charset=utf-8')
-      .send('The web UI is not built: run `npm run setup` (or `pnpm --filter @innominatus/reference-host-ui build`).\n'));
+    app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+      reply
+        .code(503)
+        .headers(security)
+        .type('text/plain; charset=utf-8')
+        .send('The web UI is not built: run `npm run setup` (or `pnpm --filter @innominatus/reference-host-ui build`).\n'),
+    );
     return;
   }
   await app.register(fastifyStatic, {

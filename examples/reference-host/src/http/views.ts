@@ -27,7 +27,14 @@ export function resourceView(r: ResourceRecord): Record<string, unknown> {
  */
 function retryingView(r: ResourceRecord): { retrying?: Record<string, unknown> } {
   if (r.state === 'failed' || !r.pendingOperation || !r.nextAttemptAt || !r.error?.retryable) return {};
-  return { retrying: { attempts: r.attempts, nextAttemptAt: r.nextAttemptAt, ...(r.error.since ? { since: r.error.since } : {}), lastError: { code: r.error.code, message: r.error.message } } };
+  return {
+    retrying: {
+      attempts: r.attempts,
+      nextAttemptAt: r.nextAttemptAt,
+      ...(r.error.since ? { since: r.error.since } : {}),
+      lastError: { code: r.error.code, message: r.error.message },
+    },
+  };
 }
 
 /** A history entry as the API shows it. */
@@ -38,7 +45,12 @@ export function transitionView(t: TransitionRecord): Record<string, unknown> {
 /** A journaled step as the API shows it: status and timing, never its (sealed) outputs. */
 export function stepView(s: StepRecord): Record<string, unknown> {
   return {
-    index: s.index, name: s.name, type: s.type, status: s.status, attempt: s.attempt, startedAt: s.startedAt,
+    index: s.index,
+    name: s.name,
+    type: s.type,
+    status: s.status,
+    attempt: s.attempt,
+    startedAt: s.startedAt,
     ...(s.endedAt ? { endedAt: s.endedAt } : {}),
     ...(s.error ? { error: s.error } : {}),
   };

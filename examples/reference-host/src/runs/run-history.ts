@@ -43,10 +43,18 @@ export async function runView(store: Store, run: RunRecord, resource: ResourceRe
     progress: [...(progress.get(s.name) ?? [])],
   }));
   return {
-    id: run.runId, resourceId: resource.id, application: resource.application, resource: resource.name, type: resource.type,
-    operation: parsed?.operation ?? resource.pendingOperation ?? 'create', generation: parsed?.generation ?? resource.generation,
+    id: run.runId,
+    resourceId: resource.id,
+    application: resource.application,
+    resource: resource.name,
+    type: resource.type,
+    operation: parsed?.operation ?? resource.pendingOperation ?? 'create',
+    generation: parsed?.generation ?? resource.generation,
     ...(run.workflow.metadata?.name ? { workflow: run.workflow.metadata.name } : {}),
-    status: run.status, attempt: run.attempt, createdAt: run.createdAt, updatedAt: run.updatedAt,
+    status: run.status,
+    attempt: run.attempt,
+    createdAt: run.createdAt,
+    updatedAt: run.updatedAt,
     ...(run.error ? { error: { code: run.error.code, message: run.error.message } } : {}),
     steps,
   };

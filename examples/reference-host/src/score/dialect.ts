@@ -52,7 +52,13 @@ export function normaliseDialect(value: Mapping, source?: YamlSource): { warning
         issues.push(at(source, path, `is innominatus' spelling of '${score}', and '${score}' is written too; keep only '${score}'`));
         continue;
       }
-      warnings.push(at(source, path, `is innominatus' spelling, not Score: read as '${[under, name, score].join('.')}'; write '${score}' to be portable to other Score tools`));
+      warnings.push(
+        at(
+          source,
+          path,
+          `is innominatus' spelling, not Score: read as '${[under, name, score].join('.')}'; write '${score}' to be portable to other Score tools`,
+        ),
+      );
       const rewritten: Mapping = {};
       for (const [k, v] of Object.entries(item)) rewritten[k === field ? score : k] = v;
       group[name] = rewritten;
@@ -72,7 +78,10 @@ export function explainUnknownField(issue: Issue, dialectAccepted: boolean): Iss
   if (rest.length || (under !== 'containers' && under !== 'resources') || field === undefined) return issue;
   const spelling = DIALECT.find((d) => d.under === under && d.field === field);
   if (spelling && !dialectAccepted) {
-    return { ...issue, message: `is innominatus' spelling of '${spelling.score}', which this host does not read (score.innominatusDialect is false); write '${spelling.score}'` };
+    return {
+      ...issue,
+      message: `is innominatus' spelling of '${spelling.score}', which this host does not read (score.innominatusDialect is false); write '${spelling.score}'`,
+    };
   }
   const hint = NOT_SCORE[`${under}.${field}`];
   return hint ? { ...issue, message: `is not a Score field: ${hint}` } : issue;

@@ -8,7 +8,10 @@ export const isMapping = (value: unknown): value is Record<string, unknown> => t
  * `constructor` or `__proto__` is never found on a plain object), looking
  * inside sensitive wrappers. `found: false` names the first key missing.
  */
-export function ownLookup(value: unknown, keys: readonly string[]): { found: true; value: unknown; sensitive: boolean } | { found: false; missing: string; depth: number } {
+export function ownLookup(
+  value: unknown,
+  keys: readonly string[],
+): { found: true; value: unknown; sensitive: boolean } | { found: false; missing: string; depth: number } {
   let v = value;
   let secret = isSensitive(v);
   for (const [depth, key] of keys.entries()) {

@@ -1,6 +1,12 @@
 import {
-  InnominatusError, ParameterError, mapParameters, parameterSchema, validateParameters,
-  type ProviderOperation, type ProviderRegistry, type Workflow,
+  InnominatusError,
+  ParameterError,
+  mapParameters,
+  parameterSchema,
+  validateParameters,
+  type ProviderOperation,
+  type ProviderRegistry,
+  type Workflow,
 } from '@innominatus/core';
 import { ScoreError, type Issue } from '../errors';
 import type { YamlSource } from '../util/yaml-source';
@@ -57,7 +63,11 @@ export function checkParameters(
     }
   }
   if (issues.length) {
-    throw new ScoreError(`Score spec asks for what its providers cannot do: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, issues, 'SCORE_PROPERTIES_INVALID');
+    throw new ScoreError(
+      `Score spec asks for what its providers cannot do: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`,
+      issues,
+      'SCORE_PROPERTIES_INVALID',
+    );
   }
 }
 
@@ -82,8 +92,13 @@ function checkOperation(
   let parameters: Record<string, unknown>;
   try {
     parameters = mapParameters(resolution, {
-      name: change.name, type: change.type, application, properties: change.properties, operation,
-      ...(change.class !== undefined ? { class: change.class } : {}), ...(change.metadata !== undefined ? { metadata: change.metadata } : {}),
+      name: change.name,
+      type: change.type,
+      application,
+      properties: change.properties,
+      operation,
+      ...(change.class !== undefined ? { class: change.class } : {}),
+      ...(change.metadata !== undefined ? { metadata: change.metadata } : {}),
     });
   } catch (err) {
     return [here(['resources', change.name], `cannot be turned into workflow parameters ${what}: ${(err as Error).message}`)];
@@ -98,7 +113,11 @@ function checkOperation(
 }
 
 /** The spec field a workflow parameter's value came from. */
-function fieldOf(mapping: ReturnType<ProviderRegistry['resolve']>['mapping'], change: { name: string; properties: Record<string, unknown> }, parameter: string): (string | number)[] {
+function fieldOf(
+  mapping: ReturnType<ProviderRegistry['resolve']>['mapping'],
+  change: { name: string; properties: Record<string, unknown> },
+  parameter: string,
+): (string | number)[] {
   const template = mapping.templates.get(parameter);
   if (!template) {
     return parameter in change.properties ? ['resources', change.name, 'params', parameter] : ['resources', change.name];

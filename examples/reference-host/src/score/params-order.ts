@@ -12,7 +12,10 @@ export function provisioningOrder(names: readonly string[], dependsOn: ReadonlyM
   const waiting = new Map(names.map((n) => [n, new Set(dependsOn.get(n) ?? [])]));
   const order: string[] = [];
   for (;;) {
-    const ready = [...waiting].filter(([, deps]) => deps.size === 0).map(([n]) => n).sort();
+    const ready = [...waiting]
+      .filter(([, deps]) => deps.size === 0)
+      .map(([n]) => n)
+      .sort();
     if (ready.length === 0) break;
     for (const n of ready) {
       waiting.delete(n);
@@ -23,7 +26,13 @@ export function provisioningOrder(names: readonly string[], dependsOn: ReadonlyM
   if (waiting.size === 0) return order;
   const cycle = findCycle(waiting);
   const text = [...cycle, cycle[0]].join(' → ');
-  const issues = cycle.map((n, i) => at(source, ['resources', n, 'params'], `reads outputs of '${cycle[(i + 1) % cycle.length]}', which (through ${text}) reads this resource's outputs: a cycle`));
+  const issues = cycle.map((n, i) =>
+    at(
+      source,
+      ['resources', n, 'params'],
+      `reads outputs of '${cycle[(i + 1) % cycle.length]}', which (through ${text}) reads this resource's outputs: a cycle`,
+    ),
+  );
   throw new ScoreError(`Score spec's resource params read each other's outputs in a cycle: ${text}`, issues, 'PLACEHOLDER_CYCLE');
 }
 

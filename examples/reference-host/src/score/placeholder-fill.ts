@@ -41,35 +41,38 @@ function fillSite(site: Site, ctx: FillContext): Filled {
   let notReady = false;
   let secret = false;
   const field = site.path.join('.');
-  const text = splitTemplate(site.value).map((part) => {
-    if ('text' in part) return part.text;
-    const [root, ...keys] = refKeys(part.ref);
-    const unknown = (why: string) => {
-      issues.push({ field, message: `unknown placeholder '\${${part.ref}}': ${why}` });
-      return '';
-    };
-    if (root === 'metadata') {
-      const found = ownLookup(ctx.spec.metadata, keys);
-      return keys.length && found.found ? asText(found.value) : unknown('metadata has no such field');
-    }
-    if (root !== 'resources' || keys.length === 0) return unknown("a placeholder starts with 'metadata.' or 'resources.'");
-    const [name, ...outputKeys] = keys as [string, ...string[]];
-    const declared = Object.hasOwn(ctx.spec.resources ?? {}, name) ? ctx.spec.resources![name] : undefined;
-    if (outputKeys.length === 0 && site.kind === 'volume' && declared) return resourceUid(ctx.spec.metadata.name, name, declared);
-    const r = ctx.resource(name);
-    if (!r || r.state !== 'active') {
-      notReady = true;
-      issues.push({ field, message: `resource '${name}' is ${r ? r.state : 'not created yet'}; '\${${part.ref}}' is filled once it is active` });
-      return '';
-    }
-    if (outputKeys.length === 0) return unknown(`names resource '${name}' but none of its outputs`);
-    const found = ownLookup(r.outputs ?? {}, outputKeys);
-    if (!found.found) return unknown(`resource '${name}' has no output '${outputKeys.join('.')}'; it has ${Object.keys(r.outputs ?? {}).join(', ') || 'none'}`);
-    if (!found.sensitive) return asText(found.value);
-    if (ctx.secrets === 'reference') return `secret://${r.id}/${outputKeys.join('.')}`;
-    secret = true;
-    return asText(reveal(found.value));
-  }).join('');
+  const text = splitTemplate(site.value)
+    .map((part) => {
+      if ('text' in part) return part.text;
+      const [root, ...keys] = refKeys(part.ref);
+      const unknown = (why: string) => {
+        issues.push({ field, message: `unknown placeholder '\${${part.ref}}': ${why}` });
+        return '';
+      };
+      if (root === 'metadata') {
+        const found = ownLookup(ctx.spec.metadata, keys);
+        return keys.length && found.found ? asText(found.value) : unknown('metadata has no such field');
+      }
+      if (root !== 'resources' || keys.length === 0) return unknown("a placeholder starts with 'metadata.' or 'resources.'");
+      const [name, ...outputKeys] = keys as [string, ...string[]];
+      const declared = Object.hasOwn(ctx.spec.resources ?? {}, name) ? ctx.spec.resources![name] : undefined;
+      if (outputKeys.length === 0 && site.kind === 'volume' && declared) return resourceUid(ctx.spec.metadata.name, name, declared);
+      const r = ctx.resource(name);
+      if (!r || r.state !== 'active') {
+        notReady = true;
+        issues.push({ field, message: `resource '${name}' is ${r ? r.state : 'not created yet'}; '\${${part.ref}}' is filled once it is active` });
+        return '';
+      }
+      if (outputKeys.length === 0) return unknown(`names resource '${name}' but none of its outputs`);
+      const found = ownLookup(r.outputs ?? {}, outputKeys);
+      if (!found.found)
+        return unknown(`resource '${name}' has no output '${outputKeys.join('.')}'; it has ${Object.keys(r.outputs ?? {}).join(', ') || 'none'}`);
+      if (!found.sensitive) return asText(found.value);
+      if (ctx.secrets === 'reference') return `secret://${r.id}/${outputKeys.join('.')}`;
+      secret = true;
+      return asText(reveal(found.value));
+    })
+    .join('');
   return { value: secret && ctx.secrets === 'wrap' ? sensitive(text) : text, issues, notReady };
 }
 

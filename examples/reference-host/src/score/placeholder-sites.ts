@@ -26,9 +26,11 @@ export function expandedSites(spec: ScoreSpec): Site[] {
   for (const [name, c] of Object.entries(spec.containers)) {
     for (const [key, value] of Object.entries(c.variables ?? {})) sites.push({ kind: 'variable', path: ['containers', name, 'variables', key], value });
     for (const [target, file] of targetEntries(c.files)) {
-      if (typeof file.content === 'string' && file.noExpand !== true) sites.push({ kind: 'file', path: ['containers', name, 'files', target, 'content'], value: file.content });
+      if (typeof file.content === 'string' && file.noExpand !== true)
+        sites.push({ kind: 'file', path: ['containers', name, 'files', target, 'content'], value: file.content });
     }
-    for (const [target, volume] of targetEntries(c.volumes)) sites.push({ kind: 'volume', path: ['containers', name, 'volumes', target, 'source'], value: volume.source });
+    for (const [target, volume] of targetEntries(c.volumes))
+      sites.push({ kind: 'volume', path: ['containers', name, 'volumes', target, 'source'], value: volume.source });
   }
   for (const [name, r] of Object.entries(spec.resources ?? {})) {
     paramStrings(r.params ?? {}, ['resources', name, 'params'], (value, path) => sites.push({ kind: 'param', path, value, resource: name }));

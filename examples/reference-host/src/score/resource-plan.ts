@@ -18,7 +18,16 @@ export interface ExistingResource {
 /** One change that makes the application's resources match its spec, and why. */
 export type ResourceChange =
   | { action: 'create'; name: string; type: string; class?: string; metadata?: Record<string, unknown>; properties: Record<string, unknown>; reason: string }
-  | { action: 'update'; id: string; name: string; type: string; class?: string; metadata?: Record<string, unknown>; properties: Record<string, unknown>; reason: string }
+  | {
+      action: 'update';
+      id: string;
+      name: string;
+      type: string;
+      class?: string;
+      metadata?: Record<string, unknown>;
+      properties: Record<string, unknown>;
+      reason: string;
+    }
   | { action: 'delete'; id: string; name: string; type: string; reason: string };
 
 /** A resource whose params read outputs of resources not active yet: created once they are. */
@@ -74,16 +83,31 @@ export function planResources(
     const have = current.get(d.name);
     const before = previous?.resources?.[d.name];
     if (have && have.type !== w.type) {
-      issues.push(at(source, ['resources', d.name, 'type'], `cannot change from '${have.type}' to '${w.type}': remove the resource from the spec first, then add it back`));
+      issues.push(
+        at(
+          source,
+          ['resources', d.name, 'type'],
+          `cannot change from '${have.type}' to '${w.type}': remove the resource from the spec first, then add it back`,
+        ),
+      );
       continue;
     }
     if (have && before && resourceUid(app, d.name, before) !== resourceUid(app, d.name, w)) {
-      replaced.set(d.name, `its identity changed from '${resourceUid(app, d.name, before)}' to '${resourceUid(app, d.name, w)}' (class or id): it is deleted, and the new one is created once it is gone`);
+      replaced.set(
+        d.name,
+        `its identity changed from '${resourceUid(app, d.name, before)}' to '${resourceUid(app, d.name, w)}' (class or id): it is deleted, and the new one is created once it is gone`,
+      );
       plan.waiting.push({ name: d.name, type: w.type, on: [d.name] });
       continue;
     }
     if (have && !isDeepStrictEqual(have.metadata, w.metadata)) {
-      plan.warnings.push(at(source, ['resources', d.name, 'metadata'], 'changed, but a resource\'s metadata reaches its provider when it is created: the existing resource keeps the metadata it was created with'));
+      plan.warnings.push(
+        at(
+          source,
+          ['resources', d.name, 'metadata'],
+          "changed, but a resource's metadata reaches its provider when it is created: the existing resource keeps the metadata it was created with",
+        ),
+      );
     }
     if (d.properties === undefined) {
       if (!have) plan.waiting.push({ name: d.name, type: w.type, on: d.waitsOn });
@@ -91,7 +115,15 @@ export function planResources(
     } else if (!have) {
       plan.changes.push({ action: 'create', name: d.name, type: w.type, ...scoreFields(w), properties: d.properties, reason: 'new in the spec' });
     } else if (!isDeepStrictEqual(have.properties, d.properties)) {
-      plan.changes.push({ action: 'update', id: have.id, name: d.name, type: w.type, ...scoreFields(w), properties: d.properties, reason: `params changed: ${changedKeys(have.properties, d.properties).join(', ')}` });
+      plan.changes.push({
+        action: 'update',
+        id: have.id,
+        name: d.name,
+        type: w.type,
+        ...scoreFields(w),
+        properties: d.properties,
+        reason: `params changed: ${changedKeys(have.properties, d.properties).join(', ')}`,
+      });
     } else {
       plan.unchanged.push(d.name);
     }
@@ -110,8 +142,12 @@ function scoreFields(r: ScoreResource): { class?: string; metadata?: Record<stri
 }
 
 function removalReason(name: string, type: string, spec: ScoreSpec, current: ReadonlyMap<string, ExistingResource>): string {
-  const added = Object.entries(spec.resources ?? {}).filter(([n, r]) => r.type === type && !current.has(n)).map(([n]) => n);
-  return added.length === 1 ? `no longer in the spec (renamed to '${added[0]}'? a renamed resource is a new one; the old one and its data are deleted)` : 'no longer in the spec';
+  const added = Object.entries(spec.resources ?? {})
+    .filter(([n, r]) => r.type === type && !current.has(n))
+    .map(([n]) => n);
+  return added.length === 1
+    ? `no longer in the spec (renamed to '${added[0]}'? a renamed resource is a new one; the old one and its data are deleted)`
+    : 'no longer in the spec';
 }
 
 function changedKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {

@@ -36,7 +36,11 @@ const quantities = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    memory: { type: 'string', pattern: '^(0\\.\\d+|[1-9]\\d*(\\.\\d+)?)(K|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$', 'x-hint': 'bytes with an optional unit, such as 128Mi or 1.5G' },
+    memory: {
+      type: 'string',
+      pattern: '^(0\\.\\d+|[1-9]\\d*(\\.\\d+)?)(K|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$',
+      'x-hint': 'bytes with an optional unit, such as 128Mi or 1.5G',
+    },
     cpu: { type: 'string', pattern: '^\\d+(?:m|\\.\\d+)?$', 'x-hint': 'whole or fractional CPUs, or millicpus, such as 2, 0.5 or 250m' },
   },
 };
@@ -59,7 +63,10 @@ const volumeFields = {
 const targetMap = (fields: Record<string, unknown>, required: string[] = []) => ({
   type: ['object', 'array'],
   if: { type: 'array' },
-  then: { maxItems: 500, items: { type: 'object', additionalProperties: false, required, properties: { target: { type: 'string', minLength: 1 }, ...fields } } },
+  then: {
+    maxItems: 500,
+    items: { type: 'object', additionalProperties: false, required, properties: { target: { type: 'string', minLength: 1 }, ...fields } },
+  },
   else: { maxProperties: 500, additionalProperties: { type: 'object', additionalProperties: false, required, properties: fields } },
 });
 
@@ -110,7 +117,12 @@ const container = {
     before: {
       type: 'object',
       propertyNames: name(),
-      additionalProperties: { type: 'object', additionalProperties: false, required: ['ready'], properties: { ready: { enum: ['started', 'healthy', 'complete'] } } },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['ready'],
+        properties: { ready: { enum: ['started', 'healthy', 'complete'] } },
+      },
     },
     resources: { type: 'object', additionalProperties: false, properties: { limits: quantities, requests: quantities } },
     livenessProbe: probe,
@@ -125,7 +137,13 @@ const resource = {
   properties: {
     type: { type: 'string', pattern: TYPE_NAME, 'x-hint': `a resource type of ${TYPE_HINT}` },
     class: { type: 'string', pattern: TYPE_NAME, 'x-hint': `a resource class of ${TYPE_HINT}` },
-    id: { type: 'string', minLength: 2, maxLength: 63, pattern: RESOURCE_ID, 'x-hint': 'an id of dot-separated labels of lowercase letters, digits and inner -' },
+    id: {
+      type: 'string',
+      minLength: 2,
+      maxLength: 63,
+      pattern: RESOURCE_ID,
+      'x-hint': 'an id of dot-separated labels of lowercase letters, digits and inner -',
+    },
     metadata: { type: 'object', properties: { annotations } },
     params: { type: 'object' },
   },

@@ -22,7 +22,13 @@ export function shapeIssues(spec: ScoreSpec, source?: YamlSource): Issue[] {
     for (const [target, file] of targetEntries(container.files)) {
       const given = FILE_BODIES.filter((k) => Object.hasOwn(file, k));
       if (given.length !== 1) {
-        issues.push(at(source, ['containers', name, 'files', target], `must have exactly one of content, binaryContent or source; got ${given.length ? given.join(' and ') : 'none'}`));
+        issues.push(
+          at(
+            source,
+            ['containers', name, 'files', target],
+            `must have exactly one of content, binaryContent or source; got ${given.length ? given.join(' and ') : 'none'}`,
+          ),
+        );
       }
     }
     for (const probe of ['livenessProbe', 'readinessProbe'] as const) {

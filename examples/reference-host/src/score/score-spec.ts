@@ -122,14 +122,26 @@ export function parseScore(input: string | unknown, options: ParseScoreOptions =
     value = source.value;
     if (parsed.later) {
       const { count, line, col } = parsed.later;
-      warnings.push({ field: '(document)', message: `is followed by ${count} more YAML document${count > 1 ? 's' : ''}, which ${count > 1 ? 'are' : 'is'} ignored: a Score file holds one workload (submit each separately)`, line, col });
+      warnings.push({
+        field: '(document)',
+        message: `is followed by ${count} more YAML document${count > 1 ? 's' : ''}, which ${count > 1 ? 'are' : 'is'} ignored: a Score file holds one workload (submit each separately)`,
+        line,
+        col,
+      });
     }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ScoreError('Score spec must be a YAML or JSON mapping', [{ field: '(document)', message: `must be a mapping with apiVersion, metadata and containers; got ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}` }]);
+    throw new ScoreError('Score spec must be a YAML or JSON mapping', [
+      {
+        field: '(document)',
+        message: `must be a mapping with apiVersion, metadata and containers; got ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}`,
+      },
+    ]);
   }
   if (nestsDeeperThan(value, MAX_SCORE_DEPTH)) {
-    throw new ScoreError('Score spec is nested too deeply', [{ field: '(document)', message: `nests mappings and lists more than ${MAX_SCORE_DEPTH} levels deep` }]);
+    throw new ScoreError('Score spec is nested too deeply', [
+      { field: '(document)', message: `nests mappings and lists more than ${MAX_SCORE_DEPTH} levels deep` },
+    ]);
   }
   // The dialect is rewritten in place: a parsed object is the caller's, so it is copied first.
   if (typeof input !== 'string') value = structuredClone(value);

@@ -11,9 +11,12 @@ const CONNECTION_CODES = /^(ECONNREFUSED|ECONNRESET|ECONNABORTED|ENOTFOUND|ETIME
  */
 export function isStoreUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  if (InnominatusError.is(error)) return error.code === 'STORE_UNAVAILABLE' || (error.retryable && (error.code.startsWith('STORE_') || error.code === 'JOURNAL_ERROR'));
+  if (InnominatusError.is(error))
+    return error.code === 'STORE_UNAVAILABLE' || (error.retryable && (error.code.startsWith('STORE_') || error.code === 'JOURNAL_ERROR'));
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && CONNECTION_CODES.test(code)) return true;
   const message = (error as { message?: unknown }).message;
-  return typeof message === 'string' && /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/.test(message);
+  return (
+    typeof message === 'string' && /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/.test(message)
+  );
 }

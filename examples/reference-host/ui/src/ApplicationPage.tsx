@@ -7,7 +7,12 @@ import { useLive } from './live';
 import { href } from './router';
 import type { AppliedChange, Graph, Resource } from './types';
 
-interface SpecAnswer { name: string; submittedAt: string; spec: Record<string, unknown>; resources: Resource[] }
+interface SpecAnswer {
+  name: string;
+  submittedAt: string;
+  spec: Record<string, unknown>;
+  resources: Resource[];
+}
 
 /** One application: its resources, its graph, the Score spec, the resolved workload, and delete. */
 export function ApplicationPage({ name }: { name: string }) {
@@ -16,23 +21,51 @@ export function ApplicationPage({ name }: { name: string }) {
   const graph = useLive<Graph>(`/api/graph/${encodeURIComponent(name)}`, mine);
   // The workload resolves once every resource is active: ask only then.
   const ready = spec.data !== undefined && spec.data.resources.every((r) => r.state === 'active');
-  const resolved = useLive<{ containers: Record<string, unknown> }>(ready ? `/api/specs/${encodeURIComponent(name)}/resolved` : null, (e) => e.kind === 'resource' && mine(e));
+  const resolved = useLive<{ containers: Record<string, unknown> }>(
+    ready ? `/api/specs/${encodeURIComponent(name)}/resolved` : null,
+    (e) => e.kind === 'resource' && mine(e),
+  );
   const [plan, setPlan] = useState<AppliedChange[]>([]);
-  if (spec.error) return <p class="error" role="alert">{spec.error}</p>;
+  if (spec.error)
+    return (
+      <p class="error" role="alert">
+        {spec.error}
+      </p>
+    );
   if (!spec.data) return <p class="muted">loading…</p>;
   const { data } = spec;
   return (
     <section>
-      <h2>{data.name} <small class="muted">submitted {age(data.submittedAt)} ago</small></h2>
+      <h2>
+        {data.name} <small class="muted">submitted {age(data.submittedAt)} ago</small>
+      </h2>
       <table data-testid="resources">
-        <thead><tr><th>resource</th><th>type</th><th>provider</th><th>state</th><th>generation</th><th>age</th></tr></thead>
+        <thead>
+          <tr>
+            <th>resource</th>
+            <th>type</th>
+            <th>provider</th>
+            <th>state</th>
+            <th>generation</th>
+            <th>age</th>
+          </tr>
+        </thead>
         <tbody>
           {data.resources.map((r) => (
             <tr key={r.id} data-resource={r.name}>
-              <td><a href={href({ page: 'resource', id: r.id })}>{r.name}</a></td>
+              <td>
+                <a href={href({ page: 'resource', id: r.id })}>{r.name}</a>
+              </td>
               <td>{r.type}</td>
-              <td>{graph.data?.nodes.find((n) => n.kind === 'provider' && graph.data!.edges.some((e) => e.from === `resource:${r.id}` && e.to === n.id))?.label ?? '—'}</td>
-              <td><span class={`badge state-${r.state}`} data-testid={`state-${r.name}`}>{r.state}</span></td>
+              <td>
+                {graph.data?.nodes.find((n) => n.kind === 'provider' && graph.data!.edges.some((e) => e.from === `resource:${r.id}` && e.to === n.id))?.label ??
+                  '—'}
+              </td>
+              <td>
+                <span class={`badge state-${r.state}`} data-testid={`state-${r.name}`}>
+                  {r.state}
+                </span>
+              </td>
               <td>{r.generation ?? '—'}</td>
               <td>{age(r.createdAt)}</td>
             </tr>
@@ -48,17 +81,35 @@ export function ApplicationPage({ name }: { name: string }) {
         </div>
         <div>
           <h3>Resolved workload</h3>
-          <pre data-testid="resolved">{!ready ? 'resolves once every resource is active' : resolved.data ? JSON.stringify(resolved.data.containers, null, 2) : resolved.error ?? 'loading…'}</pre>
+          <pre data-testid="resolved">
+            {!ready
+              ? 'resolves once every resource is active'
+              : resolved.data
+                ? JSON.stringify(resolved.data.containers, null, 2)
+                : (resolved.error ?? 'loading…')}
+          </pre>
         </div>
       </div>
       <ConfirmButton
-        testid="delete-app" label="Delete application" danger
+        testid="delete-app"
+        label="Delete application"
+        danger
         onOpen={async () => setPlan((await api<{ changes: AppliedChange[] }>('DELETE', `/api/specs/${encodeURIComponent(name)}?dryRun=true`)).changes)}
-        question={<>
-          <p>Deleting <b>{name}</b> will:</p>
-          <ul data-testid="delete-plan">{plan.map((c) => <li key={c.id}>{c.action} {c.name} ({c.type}, {c.state})</li>)}</ul>
-          {plan.length === 0 && <p>forget the spec (no resource left to delete)</p>}
-        </>}
+        question={
+          <>
+            <p>
+              Deleting <b>{name}</b> will:
+            </p>
+            <ul data-testid="delete-plan">
+              {plan.map((c) => (
+                <li key={c.id}>
+                  {c.action} {c.name} ({c.type}, {c.state})
+                </li>
+              ))}
+            </ul>
+            {plan.length === 0 && <p>forget the spec (no resource left to delete)</p>}
+          </>
+        }
         onConfirm={async () => {
           await api('DELETE', `/api/specs/${encodeURIComponent(name)}`);
           location.hash = href({ page: 'apps' });

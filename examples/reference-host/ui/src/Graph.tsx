@@ -7,7 +7,15 @@ const clip = (text: string, n: number) => (text.length > n ? `${text.slice(0, n 
 export function GraphView({ graph }: { graph: Graph }) {
   const { placed, width, height } = layout(graph);
   return (
-    <svg class="graph" data-testid="graph" viewBox={`0 0 ${width} ${height}`} width={width} height={height} role="img" aria-label={`graph of ${graph.application}`}>
+    <svg
+      class="graph"
+      data-testid="graph"
+      viewBox={`0 0 ${width} ${height}`}
+      width={width}
+      height={height}
+      role="img"
+      aria-label={`graph of ${graph.application}`}
+    >
       {graph.edges.map((e) => {
         const a = placed.get(e.from);
         const b = placed.get(e.to);
@@ -23,8 +31,12 @@ export function GraphView({ graph }: { graph: Graph }) {
         <g key={node.id} class={`node node-${node.kind} state-${node.state ?? 'none'}`} data-node={node.id} transform={`translate(${x},${y})`}>
           <title>{[node.kind, node.label, node.detail, node.state].filter(Boolean).join(' · ')}</title>
           <rect width={NODE_W} height={NODE_H} rx={node.kind === 'step' ? 14 : 4} />
-          <text x={10} y={19} class="label">{clip(node.label, 24)}</text>
-          <text x={10} y={36} class="sub">{clip([node.kind === 'step' || node.kind === 'resource' ? node.detail : node.kind, node.state].filter(Boolean).join(' · '), 28)}</text>
+          <text x={10} y={19} class="label">
+            {clip(node.label, 24)}
+          </text>
+          <text x={10} y={36} class="sub">
+            {clip([node.kind === 'step' || node.kind === 'resource' ? node.detail : node.kind, node.state].filter(Boolean).join(' · '), 28)}
+          </text>
         </g>
       ))}
     </svg>

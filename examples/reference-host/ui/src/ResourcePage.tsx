@@ -12,39 +12,103 @@ export function ResourcePage({ id, who }: { id: string; who: Whoami }) {
   const resource = useLive<Resource>(`/api/resources/${encodeURIComponent(id)}`, mine);
   const runs = useLive<{ workflows: Run[] }>(`/api/resources/${encodeURIComponent(id)}/runs`, mine);
   const [revealed, setRevealed] = useState<Record<string, unknown>>();
-  if (resource.error) return <p class="error" role="alert">{resource.error}</p>;
+  if (resource.error)
+    return (
+      <p class="error" role="alert">
+        {resource.error}
+      </p>
+    );
   const r = resource.data;
   if (!r) return <p class="muted">loading…</p>;
   const failedStep = runs.data?.workflows[0]?.steps.find((s) => s.status === 'failed');
   return (
     <section>
-      <p><a href={href({ page: 'app', name: r.application })}>← {r.application}</a></p>
-      <h2>{r.name} <small class="muted">{r.type} · {r.id}</small></h2>
-      <p>State <span class={`badge state-${r.state}`} data-testid="resource-state">{r.state}</span>{r.pendingOperation ? ` · ${r.pendingOperation} pending` : ''} · updated {age(r.updatedAt)} ago</p>
+      <p>
+        <a href={href({ page: 'app', name: r.application })}>← {r.application}</a>
+      </p>
+      <h2>
+        {r.name}{' '}
+        <small class="muted">
+          {r.type} · {r.id}
+        </small>
+      </h2>
+      <p>
+        State{' '}
+        <span class={`badge state-${r.state}`} data-testid="resource-state">
+          {r.state}
+        </span>
+        {r.pendingOperation ? ` · ${r.pendingOperation} pending` : ''} · updated {age(r.updatedAt)} ago
+      </p>
       {r.state === 'failed' && (
         <div class="failure" data-testid="failure">
           <h3>Why it is not ready</h3>
-          <p><code>{r.error?.code ?? 'FAILED'}</code> {r.error?.message}</p>
-          {failedStep?.error && failedStep.error.message !== r.error?.message && <p>step <b>{failedStep.name}</b>: {failedStep.error.message}</p>}
-          <ConfirmButton testid="retry" label="Retry" question={<p>Retry <b>{r.name}</b> from its failed step?</p>}
-            onConfirm={async () => { await api('POST', `/api/resources/${encodeURIComponent(id)}/retry`); resource.reload(); runs.reload(); }} />
+          <p>
+            <code>{r.error?.code ?? 'FAILED'}</code> {r.error?.message}
+          </p>
+          {failedStep?.error && failedStep.error.message !== r.error?.message && (
+            <p>
+              step <b>{failedStep.name}</b>: {failedStep.error.message}
+            </p>
+          )}
+          <ConfirmButton
+            testid="retry"
+            label="Retry"
+            question={
+              <p>
+                Retry <b>{r.name}</b> from its failed step?
+              </p>
+            }
+            onConfirm={async () => {
+              await api('POST', `/api/resources/${encodeURIComponent(id)}/retry`);
+              resource.reload();
+              runs.reload();
+            }}
+          />
         </div>
       )}
       <h3>Outputs</h3>
       {Object.keys(r.outputs).length === 0 && <p class="muted">none yet: outputs appear once the resource is active</p>}
       <table data-testid="outputs">
         <tbody>
-          {Object.entries(revealed ?? r.outputs).map(([k, v]) => <tr key={k}><th>{k}</th><td><code>{typeof v === 'string' ? v : JSON.stringify(v)}</code></td></tr>)}
+          {Object.entries(revealed ?? r.outputs).map(([k, v]) => (
+            <tr key={k}>
+              <th>{k}</th>
+              <td>
+                <code>{typeof v === 'string' ? v : JSON.stringify(v)}</code>
+              </td>
+            </tr>
+          ))}
         </tbody>
       </table>
       {who.role === 'admin' && !revealed && Object.values(r.outputs).includes('***') && (
-        <ConfirmButton testid="reveal" label="Reveal sensitive outputs" question={<p>Show the sensitive outputs of <b>{r.name}</b> in clear text? This is logged.</p>}
-          onConfirm={async () => setRevealed((await api<{ outputs: Record<string, unknown> }>('GET', `/api/resources/${encodeURIComponent(id)}/outputs?reveal=true`)).outputs)} />
+        <ConfirmButton
+          testid="reveal"
+          label="Reveal sensitive outputs"
+          question={
+            <p>
+              Show the sensitive outputs of <b>{r.name}</b> in clear text? This is logged.
+            </p>
+          }
+          onConfirm={async () =>
+            setRevealed((await api<{ outputs: Record<string, unknown> }>('GET', `/api/resources/${encodeURIComponent(id)}/outputs?reveal=true`)).outputs)
+          }
+        />
       )}
       <h3>Runs</h3>
-      {(runs.data?.workflows ?? []).map((run) => <RunTimeline key={run.id} run={run} />)}
+      {(runs.data?.workflows ?? []).map((run) => (
+        <RunTimeline key={run.id} run={run} />
+      ))}
       <h3>History</h3>
-      <ol class="history">{(r.history ?? []).map((h, i) => <li key={i}>{h.from ?? '·'} → <b>{h.to}</b> <span class="muted">{age(h.at)} ago: {h.reason}</span></li>)}</ol>
+      <ol class="history">
+        {(r.history ?? []).map((h, i) => (
+          <li key={i}>
+            {h.from ?? '·'} → <b>{h.to}</b>{' '}
+            <span class="muted">
+              {age(h.at)} ago: {h.reason}
+            </span>
+          </li>
+        ))}
+      </ol>
     </section>
   );
 }
@@ -52,15 +116,33 @@ export function ResourcePage({ id, who }: { id: string; who: Whoami }) {
 function RunTimeline({ run }: { run: Run }) {
   return (
     <div class="run" data-testid="run" data-run={run.id}>
-      <p><b>{run.workflow ?? 'workflow'}</b> · {run.operation} · generation {run.generation} · <span class={`badge state-${run.status}`}>{run.status}</span> · attempt {run.attempt} · {age(run.createdAt)} ago</p>
-      {run.error && <p class="error">{run.error.code}: {run.error.message}</p>}
+      <p>
+        <b>{run.workflow ?? 'workflow'}</b> · {run.operation} · generation {run.generation} · <span class={`badge state-${run.status}`}>{run.status}</span> ·
+        attempt {run.attempt} · {age(run.createdAt)} ago
+      </p>
+      {run.error && (
+        <p class="error">
+          {run.error.code}: {run.error.message}
+        </p>
+      )}
       <ol class="steps">
         {run.steps.map((s) => (
           <li key={s.index} class={`step state-${s.status}`} data-step={s.name} data-status={s.status}>
             <b>{s.name}</b> <span class="muted">{s.type}</span> · <span data-testid="step-status">{s.status}</span>
-            {s.durationMs !== undefined && ` · ${duration(s.durationMs)}`}{s.attempt > 1 && ` · try ${s.attempt}`}
-            {s.error && <div class="error">{s.error.code}: {s.error.message}</div>}
-            {s.progress.length > 0 && <ul class="progress">{s.progress.slice(-3).map((p, i) => <li key={i}>{p.message}</li>)}</ul>}
+            {s.durationMs !== undefined && ` · ${duration(s.durationMs)}`}
+            {s.attempt > 1 && ` · try ${s.attempt}`}
+            {s.error && (
+              <div class="error">
+                {s.error.code}: {s.error.message}
+              </div>
+            )}
+            {s.progress.length > 0 && (
+              <ul class="progress">
+                {s.progress.slice(-3).map((p, i) => (
+                  <li key={i}>{p.message}</li>
+                ))}
+              </ul>
+            )}
           </li>
         ))}
       </ol>

@@ -20,9 +20,15 @@ export function SignIn({ onSignedIn }: { onSignedIn: (who: Whoami) => void }) {
   return (
     <form class="signin" onSubmit={submit} data-testid="signin">
       <h1>innominatus</h1>
-      <label>API token <input name="token" type="password" autocomplete="off" required /></label>
+      <label>
+        API token <input name="token" type="password" autocomplete="off" required />
+      </label>
       <button type="submit">Sign in</button>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
     </form>
   );
 }

@@ -12,7 +12,11 @@ export function setToken(token: string | null): void {
 
 /** An error answer of the API, with its stable code. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }

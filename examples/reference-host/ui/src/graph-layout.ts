@@ -7,7 +7,11 @@ const GAP_Y = 18;
 const BASE_COLUMN: Record<GraphNode['kind'], number> = { application: 0, resource: 1, provider: 2, workflow: 3, step: 4 };
 
 /** Where a node is drawn. */
-export interface Placed { node: GraphNode; x: number; y: number }
+export interface Placed {
+  node: GraphNode;
+  x: number;
+  y: number;
+}
 
 /**
  * A layered layout, left to right: applications, resources, providers,

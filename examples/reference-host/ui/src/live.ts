@@ -19,13 +19,18 @@ export function useLive<T>(path: string | null, matches: (e: HostEvent) => boole
       return;
     }
     busy.current = true;
-    api<T>('GET', path!).then((data) => setState({ data }), (err: Error) => setState((s) => ({ ...s, error: err.message }))).finally(() => {
-      busy.current = false;
-      if (again.current) {
-        again.current = false;
-        load();
-      }
-    });
+    api<T>('GET', path!)
+      .then(
+        (data) => setState({ data }),
+        (err: Error) => setState((s) => ({ ...s, error: err.message })),
+      )
+      .finally(() => {
+        busy.current = false;
+        if (again.current) {
+          again.current = false;
+          load();
+        }
+      });
   }, [path]);
   useEffect(() => {
     setState({});

@@ -14,24 +14,39 @@ function Shell({ who, onSignOut }: { who: Whoami; onSignOut: () => void }) {
   const route = useRoute();
   const [live, setLive] = useState(false);
   const listeners = useMemo(() => new Set<(e: HostEvent) => void>(), []);
-  const subscribe = useMemo<Subscribe>(() => (l) => {
-    listeners.add(l);
-    return () => listeners.delete(l);
-  }, [listeners]);
+  const subscribe = useMemo<Subscribe>(
+    () => (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    [listeners],
+  );
   useEffect(() => {
     const stop = new AbortController();
-    followEvents((e) => {
-      for (const l of listeners) l(e);
-    }, stop.signal, () => setLive(true));
+    followEvents(
+      (e) => {
+        for (const l of listeners) l(e);
+      },
+      stop.signal,
+      () => setLive(true),
+    );
     return () => stop.abort();
   }, []);
   return (
     <EventsContext.Provider value={subscribe}>
       <header>
-        <a class="brand" href={href({ page: 'apps' })}>innominatus</a>
-        <span class={`live ${live ? 'on' : ''}`} data-testid="live">{live ? 'live' : 'connecting…'}</span>
-        <span class="who" data-testid="who">{who.name} ({who.role})</span>
-        <button type="button" onClick={onSignOut}>Sign out</button>
+        <a class="brand" href={href({ page: 'apps' })}>
+          innominatus
+        </a>
+        <span class={`live ${live ? 'on' : ''}`} data-testid="live">
+          {live ? 'live' : 'connecting…'}
+        </span>
+        <span class="who" data-testid="who">
+          {who.name} ({who.role})
+        </span>
+        <button type="button" onClick={onSignOut}>
+          Sign out
+        </button>
       </header>
       <main>
         {route.page === 'apps' && <Applications />}
@@ -46,7 +61,10 @@ function App() {
   const [who, setWho] = useState<Whoami | null>(null);
   const [checking, setChecking] = useState(getToken() !== null);
   useEffect(() => {
-    if (getToken()) api<Whoami>('GET', '/api/whoami').then(setWho, () => setToken(null)).finally(() => setChecking(false));
+    if (getToken())
+      api<Whoami>('GET', '/api/whoami')
+        .then(setWho, () => setToken(null))
+        .finally(() => setChecking(false));
     const out = () => {
       setToken(null);
       setWho(null);

@@ -1,6 +1,9 @@
 /** Shapes of the host's answers, as the UI reads them. */
 
-export interface Whoami { name: string; role: 'user' | 'admin' }
+export interface Whoami {
+  name: string;
+  role: 'user' | 'admin';
+}
 
 export interface ApplicationSummary {
   name: string;
@@ -51,7 +54,23 @@ export interface Run {
   steps: Step[];
 }
 
-export interface GraphNode { id: string; kind: 'application' | 'resource' | 'provider' | 'workflow' | 'step'; label: string; state?: string; detail?: string }
-export interface Graph { application: string; nodes: GraphNode[]; edges: { from: string; to: string; kind: string }[] }
+export interface GraphNode {
+  id: string;
+  kind: 'application' | 'resource' | 'provider' | 'workflow' | 'step';
+  label: string;
+  state?: string;
+  detail?: string;
+}
+export interface Graph {
+  application: string;
+  nodes: GraphNode[];
+  edges: { from: string; to: string; kind: string }[];
+}
 
-export interface AppliedChange { action: string; name: string; type: string; id: string; state: string }
+export interface AppliedChange {
+  action: string;
+  name: string;
+  type: string;
+  id: string;
+  state: string;
+}

@@ -39,18 +39,27 @@ export function analyzeMapping(spec: OperationSpec, workflow: Workflow, place: M
     const at = `${place.pointer}/parameters/${escapePointer(name)}`;
     mapped.add(name);
     const param = declared.get(name);
-    if (!param) issues.error('MAPPING_UNKNOWN_PARAMETER', `workflow '${place.workflowName}' has no parameter '${name}'${didYouMean(name, declared.keys())}`, at, 'key');
+    if (!param)
+      issues.error('MAPPING_UNKNOWN_PARAMETER', `workflow '${place.workflowName}' has no parameter '${name}'${didYouMean(name, declared.keys())}`, at, 'key');
     const { template, ok } = compileSites(value, { pointer: at, variables: MAPPING_VARIABLES }, issues);
     const refsOk = template.expressions.map((site) => checkReferences(site, { kind: 'mapping' }, NO_DECLARATIONS, issues).ok).every(Boolean);
     if (!ok || !refsOk || !types.checkAll(template.expressions, checker, issues) || !param) continue;
-    const target = { schema: internSchema(parameterValueSchema(param)), code: 'MAPPING_INVALID' as const, label: `parameter '${name}' of workflow '${place.workflowName}'` };
+    const target = {
+      schema: internSchema(parameterValueSchema(param)),
+      code: 'MAPPING_INVALID' as const,
+      label: `parameter '${name}' of workflow '${place.workflowName}'`,
+    };
     checkTemplateAgainstSchema(value, at, target, template.expressions, (s) => types.jsonTypeOf(s), issues);
   }
   (Array.isArray(spec.fromProperties) ? spec.fromProperties : []).forEach((name, j) => {
     if (typeof name !== 'string') return;
     mapped.add(name);
     if (!declared.has(name)) {
-      issues.error('MAPPING_UNKNOWN_PARAMETER', `workflow '${place.workflowName}' has no parameter '${name}'${didYouMean(name, declared.keys())}`, `${place.pointer}/fromProperties/${j}`);
+      issues.error(
+        'MAPPING_UNKNOWN_PARAMETER',
+        `workflow '${place.workflowName}' has no parameter '${name}'${didYouMean(name, declared.keys())}`,
+        `${place.pointer}/fromProperties/${j}`,
+      );
     }
   });
   for (const p of workflow.parameters ?? []) {

@@ -55,7 +55,12 @@ function checkLongForm(name: string, spec: Record<string, unknown>, pointer: str
   for (const key of Object.keys(spec)) {
     if (LONG_OUTPUT_FIELDS.includes(key)) continue;
     const known = LONG_OUTPUT_FIELDS.filter((k) => k !== 'value');
-    issues.error('UNKNOWN_KEY', `unknown key '${key}' in outputs.${name}${didYouMean(key, known)} (an output's long form has ${LONG_OUTPUT_FIELDS.join(', ')})`, `${pointer}/${escapePointer(key)}`, 'key');
+    issues.error(
+      'UNKNOWN_KEY',
+      `unknown key '${key}' in outputs.${name}${didYouMean(key, known)} (an output's long form has ${LONG_OUTPUT_FIELDS.join(', ')})`,
+      `${pointer}/${escapePointer(key)}`,
+      'key',
+    );
   }
   if (spec.sensitive !== undefined && typeof spec.sensitive !== 'boolean') {
     issues.error('OUTPUT_INVALID', `outputs.${name}.sensitive must be boolean (got ${show(spec.sensitive)})`, `${pointer}/sensitive`);

@@ -36,7 +36,8 @@ export function analyzeProvider(doc: Partial<Provider>, workflows: ReadonlyMap<s
     if (!byType.has(cap.type)) byType.set(cap.type, i);
     const classes = cap.aliasFor !== undefined ? ['*'] : Array.isArray(cap.classes) ? cap.classes : [DEFAULT_CLASS];
     for (const cls of classes) {
-      const first = listed.get(JSON.stringify([cap.type, cls])) ?? listed.get(JSON.stringify([cap.type, '*'])) ?? (cls === '*' ? byType.get(cap.type) : undefined);
+      const first =
+        listed.get(JSON.stringify([cap.type, cls])) ?? listed.get(JSON.stringify([cap.type, '*'])) ?? (cls === '*' ? byType.get(cap.type) : undefined);
       if (first !== undefined && first !== i) {
         const what = cls === DEFAULT_CLASS || cls === '*' ? `resource type '${cap.type}'` : `class '${cls}' of resource type '${cap.type}'`;
         issues.error('DUPLICATE_TYPE', `${what} is already listed at resourceTypeCapabilities[${first}]`, `/capabilities/resourceTypeCapabilities/${i}/type`);
@@ -49,7 +50,8 @@ export function analyzeProvider(doc: Partial<Provider>, workflows: ReadonlyMap<s
   caps.forEach((cap, i) => {
     if (typeof cap !== 'object' || cap === null) return;
     const base = `/capabilities/resourceTypeCapabilities/${i}`;
-    if (typeof cap.aliasFor === 'string') checkAlias(cap, byType.has(cap.aliasFor) ? caps[byType.get(cap.aliasFor)!] : undefined, [...byType.keys()], base, issues);
+    if (typeof cap.aliasFor === 'string')
+      checkAlias(cap, byType.has(cap.aliasFor) ? caps[byType.get(cap.aliasFor)!] : undefined, [...byType.keys()], base, issues);
     else for (const op of PROVIDER_OPERATIONS) checkOperation(cap, op, `${base}/operations/${op}`, ctx);
   });
   const legacy = doc.capabilities?.resourceTypes;
@@ -70,15 +72,33 @@ interface CapabilityContext {
 
 function checkAlias(cap: ResourceTypeCapability, target: ResourceTypeCapability | undefined, types: string[], base: string, issues: IssueList): void {
   if (!target) {
-    issues.error('ALIAS_TARGET_MISSING', `'${cap.type}' is an alias for '${cap.aliasFor}', which this provider does not serve${didYouMean(cap.aliasFor!, types)}`, `${base}/aliasFor`);
+    issues.error(
+      'ALIAS_TARGET_MISSING',
+      `'${cap.type}' is an alias for '${cap.aliasFor}', which this provider does not serve${didYouMean(cap.aliasFor!, types)}`,
+      `${base}/aliasFor`,
+    );
   } else if (typeof target.aliasFor === 'string') {
-    issues.error('ALIAS_CHAIN', `'${cap.type}' is an alias for '${cap.aliasFor}', which is itself an alias (for '${target.aliasFor}'); point aliases at a real type`, `${base}/aliasFor`);
+    issues.error(
+      'ALIAS_CHAIN',
+      `'${cap.type}' is an alias for '${cap.aliasFor}', which is itself an alias (for '${target.aliasFor}'); point aliases at a real type`,
+      `${base}/aliasFor`,
+    );
   }
   if (cap.operations !== undefined) {
-    issues.error('OPERATION_INVALID', `'${cap.type}' is an alias; it takes the operations of '${cap.aliasFor}' and cannot have its own`, `${base}/operations`, 'key');
+    issues.error(
+      'OPERATION_INVALID',
+      `'${cap.type}' is an alias; it takes the operations of '${cap.aliasFor}' and cannot have its own`,
+      `${base}/operations`,
+      'key',
+    );
   }
   if (cap.classes !== undefined) {
-    issues.error('OPERATION_INVALID', `'${cap.type}' is an alias; it serves the classes of '${cap.aliasFor}' and cannot list its own`, `${base}/classes`, 'key');
+    issues.error(
+      'OPERATION_INVALID',
+      `'${cap.type}' is an alias; it serves the classes of '${cap.aliasFor}' and cannot list its own`,
+      `${base}/classes`,
+      'key',
+    );
   }
 }
 
@@ -87,8 +107,10 @@ function checkOperation(cap: ResourceTypeCapability, op: (typeof PROVIDER_OPERAT
   if (typeof spec !== 'object' || spec === null) return;
   const { issues } = ctx;
   const names: Array<[string, string]> = [];
-  if (spec.workflow !== undefined && spec.workflows !== undefined) issues.error('OPERATION_INVALID', `operation '${op}' has both 'workflow' and 'workflows'; use one`, p, 'key');
-  else if (spec.workflow === undefined && spec.workflows === undefined) issues.error('OPERATION_INVALID', `operation '${op}' names no workflow ('workflow' or 'workflows')`, p, 'key');
+  if (spec.workflow !== undefined && spec.workflows !== undefined)
+    issues.error('OPERATION_INVALID', `operation '${op}' has both 'workflow' and 'workflows'; use one`, p, 'key');
+  else if (spec.workflow === undefined && spec.workflows === undefined)
+    issues.error('OPERATION_INVALID', `operation '${op}' names no workflow ('workflow' or 'workflows')`, p, 'key');
   if (typeof spec.workflow === 'string') names.push([spec.workflow, `${p}/workflow`]);
   if (Array.isArray(spec.workflows)) spec.workflows.forEach((w, j) => typeof w?.name === 'string' && names.push([w.name, `${p}/workflows/${j}/name`]));
   if (typeof spec.default === 'string' && !(Array.isArray(spec.workflows) && spec.workflows.some((w) => w?.name === spec.default))) {
@@ -97,7 +119,11 @@ function checkOperation(cap: ResourceTypeCapability, op: (typeof PROVIDER_OPERAT
   for (const [name, pointer] of names) {
     const idx = ctx.refIndex.get(name);
     if (idx === undefined) {
-      issues.error('WORKFLOW_NOT_FOUND', `operation '${op}' of '${cap.type}' names workflow '${name}', which is not in 'workflows'${didYouMean(name, ctx.refIndex.keys())}`, pointer);
+      issues.error(
+        'WORKFLOW_NOT_FOUND',
+        `operation '${op}' of '${cap.type}' names workflow '${name}', which is not in 'workflows'${didYouMean(name, ctx.refIndex.keys())}`,
+        pointer,
+      );
       continue;
     }
     const declaredOp = ctx.refs[idx]?.operation;

@@ -61,7 +61,14 @@ export function analyzeStep(spec: StepSpec, index: number, scope: StepScope): Co
   }
   const resumeFromIndex = resumeFrom(spec, index, scope);
   return {
-    index, spec, definition: definition!, input, ...(condition ? { condition } : {}), deferred, timeoutMs, retry,
+    index,
+    spec,
+    definition: definition!,
+    input,
+    ...(condition ? { condition } : {}),
+    deferred,
+    timeoutMs,
+    retry,
     ...(resumeFromIndex === undefined ? {} : { resumeFromIndex }),
   };
 }
@@ -71,9 +78,12 @@ function resumeFrom(spec: StepSpec, index: number, scope: StepScope): number | u
   if (typeof spec.resumeFrom !== 'string') return undefined;
   const target = scope.declared.steps.get(spec.resumeFrom);
   if (target && target.index < index) return target.index;
-  const why = spec.resumeFrom === spec.name ? 'a step cannot resume from itself'
-    : target ? `step '${spec.resumeFrom}' comes after it`
-    : `no step is named '${spec.resumeFrom}'${didYouMean(spec.resumeFrom, scope.declared.steps.keys())}`;
+  const why =
+    spec.resumeFrom === spec.name
+      ? 'a step cannot resume from itself'
+      : target
+        ? `step '${spec.resumeFrom}' comes after it`
+        : `no step is named '${spec.resumeFrom}'${didYouMean(spec.resumeFrom, scope.declared.steps.keys())}`;
   scope.issues.error('RESUME_FROM_INVALID', `resumeFrom must name an earlier step: ${why}`, `/steps/${index}/resumeFrom`);
   return undefined;
 }

@@ -23,7 +23,8 @@ export function checkReferences(site: TemplateExpression, place: ExpressionPlace
     const text = formatReference(ref);
     const [first, second, ...rest] = ref.path;
     if (first === undefined) {
-      if (ref.root === 'vars' && place.kind === 'vars') report('UNKNOWN_REFERENCE', `var '${place.name}' reads all of 'vars'; name the var it needs (vars.NAME)`, ref.start);
+      if (ref.root === 'vars' && place.kind === 'vars')
+        report('UNKNOWN_REFERENCE', `var '${place.name}' reads all of 'vars'; name the var it needs (vars.NAME)`, ref.start);
       continue;
     }
     switch (ref.root) {
@@ -34,12 +35,17 @@ export function checkReferences(site: TemplateExpression, place: ExpressionPlace
         break;
       case 'vars':
         if (!declared.vars.has(first)) {
-          if (!ref.guarded) report('UNKNOWN_REFERENCE', `'${text}' reads var '${first}', which is not declared${didYouMean(first, declared.vars.keys())}`, ref.start);
+          if (!ref.guarded)
+            report('UNKNOWN_REFERENCE', `'${text}' reads var '${first}', which is not declared${didYouMean(first, declared.vars.keys())}`, ref.start);
         } else vars.push(first);
         break;
       case 'resource':
         if (!RESOURCE_FIELDS.includes(first)) {
-          report('UNKNOWN_REFERENCE', `'${text}': resource has no field '${first}'${didYouMean(first, RESOURCE_FIELDS)} (fields: ${RESOURCE_FIELDS.join(', ')})`, ref.start);
+          report(
+            'UNKNOWN_REFERENCE',
+            `'${text}': resource has no field '${first}'${didYouMean(first, RESOURCE_FIELDS)} (fields: ${RESOURCE_FIELDS.join(', ')})`,
+            ref.start,
+          );
         }
         break;
       case 'run':

@@ -73,7 +73,7 @@ export function schemaIssues<C extends string>(errors: readonly ErrorObject[], v
 
 /** The keys an object schema declares (for an `additionalProperties` error). */
 function knownKeys(e: ErrorObject): string[] {
-  return Object.keys(((e.parentSchema as { properties?: object } | undefined)?.properties) ?? {});
+  return Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
 }
 
 function describe(e: ErrorObject): string {

@@ -67,7 +67,12 @@ function typeAccepts(expected: string | string[], actual: string): boolean {
 
 const SAMPLES: Record<string, unknown> = { string: '', integer: 0, number: 0.5, boolean: false, object: {}, array: [], null: null };
 
-function withSamples(value: unknown, pointer: string, sites: ReadonlyMap<string, TemplateExpression>, typeOf: (s: TemplateExpression) => string | undefined): unknown {
+function withSamples(
+  value: unknown,
+  pointer: string,
+  sites: ReadonlyMap<string, TemplateExpression>,
+  typeOf: (s: TemplateExpression) => string | undefined,
+): unknown {
   const site = sites.get(pointer);
   if (site) {
     const t = typeOf(site);

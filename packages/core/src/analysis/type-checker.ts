@@ -10,9 +10,7 @@ export interface TypeDeclarations {
 }
 
 /** What the checker says of one expression: its type, or the first type error and where it is. */
-export type TypeCheckOutcome =
-  | { ok: true; type: CelType }
-  | { ok: false; message: string; offset: number; hint: string };
+export type TypeCheckOutcome = { ok: true; type: CelType } | { ok: false; message: string; offset: number; hint: string };
 
 const MAX_ENVIRONMENTS = 200;
 const MAX_OUTCOMES = 20_000;
@@ -83,7 +81,9 @@ function hintFor(message: string): string {
   if (new RegExp(`^no such overload: (string (==|!=) ${NUMERIC}|${NUMERIC} (==|!=) string)$`).test(message)) {
     return 'compare values of one type: int(...) or string(...) converts';
   }
-  const method = /^found no matching overload for '(int|uint|double|bool)\.(startsWith|endsWith|contains|matches|lowerAscii|upperAscii|split|size|trim)\(/.exec(message);
+  const method = /^found no matching overload for '(int|uint|double|bool)\.(startsWith|endsWith|contains|matches|lowerAscii|upperAscii|split|size|trim)\(/.exec(
+    message,
+  );
   if (method) return `${method[2]}() works on strings: call it on string(...)`;
   if (/^Ternary branches must have the same type, got .*'null'/.test(message)) return 'to allow null in one branch, wrap the other in dyn(...)';
   if (/^Ternary branches must have the same type/.test(message)) return 'give both branches one type, or convert one with string(...)';

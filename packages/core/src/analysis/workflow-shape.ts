@@ -21,7 +21,8 @@ export function checkShape(w: unknown, issues: IssueList): boolean {
   if (doc.parameters !== undefined && !Array.isArray(doc.parameters)) issues.error('WORKFLOW_SCHEMA', 'parameters must be a list', '/parameters');
   for (const key of ['vars', 'outputs'] as const) {
     const v = doc[key];
-    if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v))) issues.error('WORKFLOW_SCHEMA', `${key} must be a map of name: value`, `/${key}`);
+    if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v)))
+      issues.error('WORKFLOW_SCHEMA', `${key} must be a map of name: value`, `/${key}`);
   }
   (Array.isArray(doc.parameters) ? doc.parameters : []).forEach((p: unknown, i) => {
     if (typeof (p as { name?: unknown } | null)?.name !== 'string') issues.error('WORKFLOW_SCHEMA', `parameter #${i + 1} has no name`, `/parameters/${i}`);

@@ -171,8 +171,14 @@ function workflowError(issues: readonly AnalysisIssue[]): WorkflowError {
 function checkOutputType(o: CompiledOutput, value: unknown): void {
   const validate = validatorFor(o.type!);
   if (validate(isSensitive(value) ? reveal(value) : value)) return;
-  const problems = o.sensitive || isSensitive(value) ? describeAjvErrors(validate.errors, 'value').map((p) => p.replace(/ \(got .*\)$/, '')) : describeAjvErrors(validate.errors, 'value');
-  throw new WorkflowError(`output '${o.name}' does not match its type: ${problems.join('; ')}`, { code: 'OUTPUT_INVALID', path: `/outputs/${escapePointer(o.name)}/value` });
+  const problems =
+    o.sensitive || isSensitive(value)
+      ? describeAjvErrors(validate.errors, 'value').map((p) => p.replace(/ \(got .*\)$/, ''))
+      : describeAjvErrors(validate.errors, 'value');
+  throw new WorkflowError(`output '${o.name}' does not match its type: ${problems.join('; ')}`, {
+    code: 'OUTPUT_INVALID',
+    path: `/outputs/${escapePointer(o.name)}/value`,
+  });
 }
 
 /** Adds the source position of an error's `path`, when a source map is known. */

@@ -88,8 +88,10 @@ export function createEngine(options: EngineOptions): Engine {
   const steps = StepRegistry.is(options.steps) ? options.steps : new StepRegistry(options.steps);
   const journal = options.journal ?? new MemoryJournal();
   const encrypter =
-    options.encrypter === undefined ? ephemeralEncrypter()
-      : typeof options.encrypter === 'string' || Buffer.isBuffer(options.encrypter) ? aesGcmEncrypter(options.encrypter)
+    options.encrypter === undefined
+      ? ephemeralEncrypter()
+      : typeof options.encrypter === 'string' || Buffer.isBuffer(options.encrypter)
+        ? aesGcmEncrypter(options.encrypter)
         : options.encrypter;
   const logger = options.logger ?? silentLogger;
   const events = new EventEmitter<EngineEvents>();
@@ -111,7 +113,9 @@ export function createEngine(options: EngineOptions): Engine {
       await fn();
     } catch (err) {
       if (InnominatusError.is(err) && !isJournalFailure(err.code)) throw err;
-      throw new StoreError('JOURNAL_ERROR', `could not write ${what} to the run journal: ${err instanceof Error ? err.message : String(err)}`, { retryable: true });
+      throw new StoreError('JOURNAL_ERROR', `could not write ${what} to the run journal: ${err instanceof Error ? err.message : String(err)}`, {
+        retryable: true,
+      });
     }
   };
 
@@ -174,16 +178,21 @@ export function createEngine(options: EngineOptions): Engine {
           continue;
         }
         if (signal?.aborted) throw new StepError('RUN_ABORTED', name, `run '${runId}' was cancelled before step '${name}'`);
-        if (pause?.aborted) throw new StepError('RUN_PAUSED', name, `run '${runId}' was paused before step '${name}'; resume it to continue`, { retryable: true });
+        if (pause?.aborted)
+          throw new StepError('RUN_PAUSED', name, `run '${runId}' was paused before step '${name}'; resume it to continue`, { retryable: true });
         if (step.condition) {
           const cond = reveal(withPosition(compiled.source, () => step.condition!.render(scope)));
           if (typeof cond !== 'boolean') {
             throw withPosition(compiled.source, () => {
-              throw new StepError('STEP_INPUT_INVALID', name, `step '${name}': 'if' must give true or false (got ${typeof cond})`, { path: `/steps/${step.index}/if` });
+              throw new StepError('STEP_INPUT_INVALID', name, `step '${name}': 'if' must give true or false (got ${typeof cond})`, {
+                path: `/steps/${step.index}/if`,
+              });
             });
           }
           if (!cond) {
-            await write(`step '${name}'`, () => journal.putStep({ runId, index: step.index, name, type: step.definition.type, status: 'skipped', attempt: 0, startedAt: now(), endedAt: now() }));
+            await write(`step '${name}'`, () =>
+              journal.putStep({ runId, index: step.index, name, type: step.definition.type, status: 'skipped', attempt: 0, startedAt: now(), endedAt: now() }),
+            );
             scope.setEntry('steps', name, { outputs: {}, skipped: true });
             emit('step:skipped', { ...base, at: now(), reason: "'if' was false" });
             continue;
@@ -231,7 +240,17 @@ export function createEngine(options: EngineOptions): Engine {
           },
         });
         await write(`step '${name}'`, () =>
-          journal.putStep({ runId, index: step.index, name, type: step.definition.type, status: 'succeeded', attempt: cur.attempts, outputs: seal(outputs, encrypter, runId), startedAt: startedIso, endedAt: now() }),
+          journal.putStep({
+            runId,
+            index: step.index,
+            name,
+            type: step.definition.type,
+            status: 'succeeded',
+            attempt: cur.attempts,
+            outputs: seal(outputs, encrypter, runId),
+            startedAt: startedIso,
+            endedAt: now(),
+          }),
         );
         sensitiveStrings(outputs, known);
         scope.setEntry('steps', name, { outputs, skipped: false });
@@ -255,17 +274,37 @@ export function createEngine(options: EngineOptions): Engine {
         try {
           if (current) {
             await journal.putStep({
-              runId, index: current.index, name: current.name, type: current.type, status: 'failed', attempt: current.attempts, error: record,
-              ...(memoSealed === undefined ? {} : { memo: memoSealed }), startedAt: new Date(current.started).toISOString(), endedAt: now(),
+              runId,
+              index: current.index,
+              name: current.name,
+              type: current.type,
+              status: 'failed',
+              attempt: current.attempts,
+              error: record,
+              ...(memoSealed === undefined ? {} : { memo: memoSealed }),
+              startedAt: new Date(current.started).toISOString(),
+              endedAt: now(),
             });
           }
           await journal.updateRun(runId, { status: err.code === 'RUN_ABORTED' ? 'cancelled' : 'failed', error: record, updatedAt: now() });
         } catch (journalErr) {
-          logger.error('could not record the failure in the run journal', { runId, error: scrubText(String((journalErr as Error)?.message ?? journalErr), known) });
+          logger.error('could not record the failure in the run journal', {
+            runId,
+            error: scrubText(String((journalErr as Error)?.message ?? journalErr), known),
+          });
         }
       }
       if (current) {
-        emit('step:failed', { runId, workflow: wfName, step: current.name, type: current.type, index: current.index, at: now(), error: record, durationMs: Date.now() - current.started });
+        emit('step:failed', {
+          runId,
+          workflow: wfName,
+          step: current.name,
+          type: current.type,
+          index: current.index,
+          at: now(),
+          error: record,
+          durationMs: Date.now() - current.started,
+        });
       }
       if (err.code === 'RUN_PAUSED') {
         emit('run:paused', { runId, workflow: wfName, at: now(), beforeStep: (err as StepError).step, durationMs: Date.now() - startedAt });
@@ -310,7 +349,15 @@ export function createEngine(options: EngineOptions): Engine {
           updatedAt: at,
         };
         await write(`run '${runId}'`, () => journal.createRun(record));
-        return execute({ compiled, run: record, values: { parameters, context }, previous: [], resumed: false, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.pause ? { pause: opts.pause } : {}) });
+        return execute({
+          compiled,
+          run: record,
+          values: { parameters, context },
+          previous: [],
+          resumed: false,
+          ...(opts.signal ? { signal: opts.signal } : {}),
+          ...(opts.pause ? { pause: opts.pause } : {}),
+        });
       });
     },
     async resume(runId, opts = {}) {
@@ -324,7 +371,14 @@ export function createEngine(options: EngineOptions): Engine {
         const previous = await journal.listSteps(runId);
         const attempt = run.attempt + 1;
         await write(`run '${runId}'`, () => journal.updateRun(runId, { status: 'running', attempt, updatedAt: new Date().toISOString() }));
-        return execute({ compiled, run: { ...run, attempt }, previous, resumed: true, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.pause ? { pause: opts.pause } : {}) });
+        return execute({
+          compiled,
+          run: { ...run, attempt },
+          previous,
+          resumed: true,
+          ...(opts.signal ? { signal: opts.signal } : {}),
+          ...(opts.pause ? { pause: opts.pause } : {}),
+        });
       });
     },
   };

@@ -34,8 +34,16 @@ export interface EngineEvents {
 }
 
 const NAMES = [
-  'run:started', 'run:succeeded', 'run:failed', 'run:paused',
-  'step:started', 'step:progress', 'step:retrying', 'step:succeeded', 'step:skipped', 'step:failed',
+  'run:started',
+  'run:succeeded',
+  'run:failed',
+  'run:paused',
+  'step:started',
+  'step:progress',
+  'step:retrying',
+  'step:succeeded',
+  'step:skipped',
+  'step:failed',
 ] as const satisfies readonly (keyof EngineEvents)[];
 
 /** A compile error here means an event of {@link EngineEvents} is missing from the list. */

@@ -82,15 +82,17 @@ function issuesFrom(errors: ErrorObject[], values: Record<string, unknown>, secr
       message = 'is not declared by this workflow';
     } else if (e.keyword === 'required' || e.keyword === 'additionalProperties') {
       parameter = unescapePointer(first!);
-      message = e.keyword === 'required'
-        ? `is missing field '${(e.params as { missingProperty: string }).missingProperty}'${sub}`
-        : `has unknown field '${(e.params as { additionalProperty: string }).additionalProperty}'${sub}`;
+      message =
+        e.keyword === 'required'
+          ? `is missing field '${(e.params as { missingProperty: string }).missingProperty}'${sub}`
+          : `has unknown field '${(e.params as { additionalProperty: string }).additionalProperty}'${sub}`;
     } else {
       parameter = unescapePointer(first ?? '(all)');
       const value = secret.has(parameter) ? '' : ` (got ${JSON.stringify(valueAtPointer(values, e.instancePath))})`;
-      message = e.keyword === 'enum'
-        ? `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}${sub}${value}`
-        : `${e.message ?? 'is invalid'}${sub}${value}`;
+      message =
+        e.keyword === 'enum'
+          ? `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}${sub}${value}`
+          : `${e.message ?? 'is invalid'}${sub}${value}`;
     }
     const key = `${parameter}\u0000${message}`;
     if (!seen.has(key)) {
@@ -100,5 +102,3 @@ function issuesFrom(errors: ErrorObject[], values: Record<string, unknown>, secr
   }
   return issues;
 }
-
-

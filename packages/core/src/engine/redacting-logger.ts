@@ -7,8 +7,7 @@ import type { Logger } from '../util/logger';
  * and adds fixed fields (run and step) to every line.
  */
 export function redactingLogger(inner: Logger, secrets: Set<string>, fields: Record<string, unknown> = {}): Logger {
-  const clean = (data?: Record<string, unknown>): Record<string, unknown> =>
-    scrubValue({ ...fields, ...(data ?? {}) }, secrets) as Record<string, unknown>;
+  const clean = (data?: Record<string, unknown>): Record<string, unknown> => scrubValue({ ...fields, ...(data ?? {}) }, secrets) as Record<string, unknown>;
   const msg = (m: unknown) => scrubText(String(m), secrets);
   return {
     debug: (m, d) => inner.debug(msg(m), clean(d)),

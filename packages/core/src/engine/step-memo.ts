@@ -34,13 +34,17 @@ export function createStepMemo(initial: Record<string, unknown>, persist: (value
           const value = await produce();
           const next = { ...values, [key]: value };
           const bytes = jsonBytes(next, key);
-          if (bytes > MAX_MEMO_BYTES) throw new Error(`remember('${key}'): the step's remembered values would take ${bytes} bytes, over the limit of ${MAX_MEMO_BYTES}`);
+          if (bytes > MAX_MEMO_BYTES)
+            throw new Error(`remember('${key}'): the step's remembered values would take ${bytes} bytes, over the limit of ${MAX_MEMO_BYTES}`);
           await persist(next);
           values[key] = value;
           return value;
         })();
         pending.set(key, p);
-        p.then(() => pending.delete(key), () => pending.delete(key));
+        p.then(
+          () => pending.delete(key),
+          () => pending.delete(key),
+        );
       }
       return (await p) as T;
     },

@@ -94,10 +94,21 @@ function checkOutputs(raw: unknown, step: CompiledStep, secrets: Set<string>): R
   const validate = validatorFor(step.definition.output, false);
   if (typeof outputs !== 'object' || Array.isArray(outputs) || !validate(clonePlain(revealAll(outputs)))) {
     const problems = typeof outputs !== 'object' || Array.isArray(outputs) ? ['outputs must be an object'] : describeAjvErrors(validate.errors, 'outputs');
-    throw new StepError('STEP_OUTPUT_INVALID', name, `step '${name}' (${step.definition.type}) returned outputs that break its schema: ${problems.map((p) => scrubText(p, secrets)).join('; ')}`);
+    throw new StepError(
+      'STEP_OUTPUT_INVALID',
+      name,
+      `step '${name}' (${step.definition.type}) returned outputs that break its schema: ${problems.map((p) => scrubText(p, secrets)).join('; ')}`,
+    );
   }
   const marked = markSensitive(outputs, step.definition.output as Record<string, unknown>);
-  return (secrets.size ? taintEchoes(marked, [...secrets].filter((s) => s.length >= 3)) : marked) as Record<string, unknown>;
+  return (
+    secrets.size
+      ? taintEchoes(
+          marked,
+          [...secrets].filter((s) => s.length >= 3),
+        )
+      : marked
+  ) as Record<string, unknown>;
 }
 
 /** Marks any output string that contains a secret of the step's input as sensitive (a step echoing a secret). */
@@ -185,7 +196,11 @@ export function causeChain(err: unknown, secrets: Set<string>, depth = 0): Innom
 function scrubError(err: StepError, secrets: Set<string>): StepError {
   const scrubbed = scrubText(err.message, secrets);
   const cause = causeChain(err.cause, secrets);
-  return new StepError(err.code as 'STEP_FAILED', err.step, scrubbed, { retryable: err.retryable, ...(err.path ? { path: err.path } : {}), ...(cause ? { cause } : {}) });
+  return new StepError(err.code as 'STEP_FAILED', err.step, scrubbed, {
+    retryable: err.retryable,
+    ...(err.path ? { path: err.path } : {}),
+    ...(cause ? { cause } : {}),
+  });
 }
 
 function clonePlain(v: unknown): unknown {
@@ -201,4 +216,3 @@ function formatMs(ms: number): string {
   if (ms % 1000 === 0) return `${ms / 1000}s`;
   return `${ms}ms`;
 }
-

@@ -40,4 +40,3 @@ export function anchorOf(node: CelNode, source: string): number {
   }
   return start;
 }
-

@@ -33,7 +33,9 @@ export class CompiledExpression {
     this.source = source;
     this.variables = variables;
     if (source.length > MAX_EXPRESSION_LENGTH) {
-      throw new ExpressionError(source.slice(0, 40) + '...', `expression is ${source.length} characters long; the limit is ${MAX_EXPRESSION_LENGTH}`, { syntax: true });
+      throw new ExpressionError(source.slice(0, 40) + '...', `expression is ${source.length} characters long; the limit is ${MAX_EXPRESSION_LENGTH}`, {
+        syntax: true,
+      });
     }
     if (source.trim() === '') throw new ExpressionError(source, 'empty expression', { syntax: true });
     let program: ((ctx: Record<string, unknown>) => unknown) & { ast?: unknown; check?: () => { valid: boolean; error?: Error } };
@@ -44,7 +46,9 @@ export class CompiledExpression {
     }
     this.#program = program;
     try {
-      this.references = Object.freeze(collectReferences(program.ast, new Set(variables)).map((r) => Object.freeze({ ...r, path: Object.freeze(r.path) as string[] })));
+      this.references = Object.freeze(
+        collectReferences(program.ast, new Set(variables)).map((r) => Object.freeze({ ...r, path: Object.freeze(r.path) as string[] })),
+      );
     } catch {
       throw new ExpressionError(source, `expression '${clip(source)}' is nested too deeply to analyse`, { syntax: true });
     }
@@ -61,7 +65,11 @@ export class CompiledExpression {
     } catch (err) {
       // CEL messages can quote values (`No such key: <value>`): over secrets, say less.
       if (this.readsSensitive(scope.rawContext())) {
-        throw new ExpressionError(this.source, `expression '${this.source}' failed on a sensitive value (details withheld)`, errorOffset(err) !== undefined ? { offset: errorOffset(err)! } : {});
+        throw new ExpressionError(
+          this.source,
+          `expression '${this.source}' failed on a sensitive value (details withheld)`,
+          errorOffset(err) !== undefined ? { offset: errorOffset(err)! } : {},
+        );
       }
       throw celError(this.source, err, false);
     }

@@ -107,10 +107,22 @@ function compileNode(value: unknown, pointer: string, depth: number, ctx: Compil
   }
   if (typeof value === 'string') {
     if (!hasTemplate(value)) return { k: 'lit', v: value };
-    const parts = tolerant(ctx, pointer, (e) => e.offset ?? 0, () => scanTemplate(value));
+    const parts = tolerant(
+      ctx,
+      pointer,
+      (e) => e.offset ?? 0,
+      () => scanTemplate(value),
+    );
     if (!parts) return { k: 'lit', v: value };
     const compiled = parts.map((p) =>
-      p.kind === 'text' ? p.text : tolerant(ctx, pointer, (e) => p.offset + (e.offset ?? 0), () => compileExpression(p.source, ctx.variables)),
+      p.kind === 'text'
+        ? p.text
+        : tolerant(
+            ctx,
+            pointer,
+            (e) => p.offset + (e.offset ?? 0),
+            () => compileExpression(p.source, ctx.variables),
+          ),
     );
     if (compiled.some((c) => c === undefined)) return { k: 'lit', v: value };
     const whole = parts.length === 1 && parts[0]!.kind === 'expr';

@@ -27,7 +27,10 @@ const ESCAPE_KEY = '$plain';
  */
 export function aesGcmEncrypter(key: Buffer | string): Encrypter {
   if (typeof key !== 'string' && !Buffer.isBuffer(key)) {
-    throw new StoreError('KEY_INVALID', `an AES-256-GCM key is required: a Buffer of 32 bytes, or 64 hex or 44 base64 characters (got ${key === undefined ? 'nothing' : typeof key})`);
+    throw new StoreError(
+      'KEY_INVALID',
+      `an AES-256-GCM key is required: a Buffer of 32 bytes, or 64 hex or 44 base64 characters (got ${key === undefined ? 'nothing' : typeof key})`,
+    );
   }
   const k = typeof key === 'string' ? decodeKey(key) : key;
   if (k.length !== 32) throw new StoreError('KEY_INVALID', `an AES-256-GCM key must be 32 bytes, got ${k.length}`);
@@ -48,7 +51,10 @@ export function aesGcmEncrypter(key: Buffer | string): Encrypter {
         if (context !== undefined) d.setAAD(Buffer.from(context, 'utf8'));
         return Buffer.concat([d.update(Buffer.from(body, 'base64url')), d.final()]).toString('utf8');
       } catch {
-        throw new StoreError('DECRYPT_FAILED', 'a stored sensitive value cannot be decrypted with this key for this record (was the encryption key changed, or the value copied from another record?)');
+        throw new StoreError(
+          'DECRYPT_FAILED',
+          'a stored sensitive value cannot be decrypted with this key for this record (was the encryption key changed, or the value copied from another record?)',
+        );
       }
     },
   };
@@ -87,9 +93,10 @@ export function unseal(value: unknown, encrypter: Encrypter, context?: string, d
   if (keys.length === 1 && keys[0] === SEALED_KEY && typeof record[SEALED_KEY] === 'string') {
     return sensitive(JSON.parse(encrypter.decrypt(record[SEALED_KEY] as string, context)));
   }
-  const body = keys.length === 1 && keys[0] === ESCAPE_KEY && typeof record[ESCAPE_KEY] === 'object' && record[ESCAPE_KEY] !== null
-    ? (record[ESCAPE_KEY] as Record<string, unknown>)
-    : record;
+  const body =
+    keys.length === 1 && keys[0] === ESCAPE_KEY && typeof record[ESCAPE_KEY] === 'object' && record[ESCAPE_KEY] !== null
+      ? (record[ESCAPE_KEY] as Record<string, unknown>)
+      : record;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(body)) define(out, k, unseal(v, encrypter, context, depth + 1));
   return out;

@@ -1,8 +1,16 @@
 export { createOrchestrator } from './orchestrator';
 export { staticResolver } from './static-resolver';
 export type {
-  Orchestrator, OrchestratorOptions, OrchestratorEvents, OrchestratorRetry, OrchestratorResolution, ResourceResolver, ResourceRequest,
-  ResourceTransitionEvent, ResourceRetryingEvent, ResourceOfRun,
+  Orchestrator,
+  OrchestratorOptions,
+  OrchestratorEvents,
+  OrchestratorRetry,
+  OrchestratorResolution,
+  ResourceResolver,
+  ResourceRequest,
+  ResourceTransitionEvent,
+  ResourceRetryingEvent,
+  ResourceOfRun,
 } from './types';
 export { TRANSITIONS, WORKING_STATE, DONE_STATE, canTransition, transition, planRequest, runIdFor } from './lifecycle';
 export type { TransitionRequest, LifecycleRequest, RequestRefusal, AcceptedRequest, RefusedRequest } from './lifecycle';

@@ -31,9 +31,12 @@ export class LeaseKeeper {
     const { clock, leaseMs, leaseMarginMs } = this.#settings;
     work.confirmedAt = Math.max(work.confirmedAt, at);
     clock.clearTimeout(work.watchdog);
-    work.watchdog = clock.setTimeout(() => {
-      this.lose(work, `lease not confirmed within ${leaseMs - leaseMarginMs} ms; aborting the run so another replica can resume it`);
-    }, Math.max(0, work.confirmedAt + leaseMs - leaseMarginMs - clock.now()));
+    work.watchdog = clock.setTimeout(
+      () => {
+        this.lose(work, `lease not confirmed within ${leaseMs - leaseMarginMs} ms; aborting the run so another replica can resume it`);
+      },
+      Math.max(0, work.confirmedAt + leaseMs - leaseMarginMs - clock.now()),
+    );
   }
 
   /** Aborts the run of `work` because its lease is (or may be) another replica's now. */
@@ -69,12 +72,17 @@ export class LeaseKeeper {
     const asked = clock.now();
     let timeout: ReturnType<typeof clock.setTimeout> | undefined;
     try {
-      const held = new Set(await Promise.race([
-        this.#store.heartbeat(owner, ids, leaseMs),
-        new Promise<never>((_, reject) => {
-          timeout = clock.setTimeout(() => reject(new StoreError('STORE_UNAVAILABLE', `no answer within ${heartbeatTimeoutMs} ms`, { retryable: true })), heartbeatTimeoutMs);
-        }),
-      ]));
+      const held = new Set(
+        await Promise.race([
+          this.#store.heartbeat(owner, ids, leaseMs),
+          new Promise<never>((_, reject) => {
+            timeout = clock.setTimeout(
+              () => reject(new StoreError('STORE_UNAVAILABLE', `no answer within ${heartbeatTimeoutMs} ms`, { retryable: true })),
+              heartbeatTimeoutMs,
+            );
+          }),
+        ]),
+      );
       for (const id of ids) {
         const work = this.#inflight.get(id);
         if (!work) continue;

@@ -68,10 +68,7 @@ export function runIdFor(resourceId: string, operation: Operation, generation: n
 }
 
 /** A request on an existing resource. */
-export type LifecycleRequest =
-  | { action: 'update'; properties: Record<string, unknown> }
-  | { action: 'delete' }
-  | { action: 'retry' };
+export type LifecycleRequest = { action: 'update'; properties: Record<string, unknown> } | { action: 'delete' } | { action: 'retry' };
 
 /**
  * Why a resource refuses a request: `busy` (work is queued or in flight),
@@ -119,19 +116,30 @@ export function planRequest(r: ResourceRecord, request: LifecycleRequest): Accep
         if (op !== 'create' && op !== 'update') return refuse('failed-delete');
         // Correcting a failed create or update: a new run (new generation), so the failed run's old parameters are not resumed.
         return {
-          accepted: true, operation: op,
+          accepted: true,
+          operation: op,
           transition: { from: 'failed', to: WORKING_STATE[op], reason: `${op} requested again with new properties` },
           set: { properties: request.properties, generation, runId: runIdFor(r.id, op, generation), ...fresh },
         };
       }
       if (busy) return refuse('busy');
       if (r.state !== 'active') return refuse('not-active');
-      return { accepted: true, operation: 'update', expect: { state: 'active', idle: true }, set: { properties: request.properties, pendingOperation: 'update', generation, ...fresh } };
+      return {
+        accepted: true,
+        operation: 'update',
+        expect: { state: 'active', idle: true },
+        set: { properties: request.properties, pendingOperation: 'update', generation, ...fresh },
+      };
     }
     case 'delete': {
       const set: ResourcePatch = { pendingOperation: 'delete', generation, ...fresh };
       if (r.state === 'failed') {
-        return { accepted: true, operation: 'delete', transition: { from: 'failed', to: 'terminating', reason: 'delete requested' }, set: { ...set, runId: runIdFor(r.id, 'delete', generation) } };
+        return {
+          accepted: true,
+          operation: 'delete',
+          transition: { from: 'failed', to: 'terminating', reason: 'delete requested' },
+          set: { ...set, runId: runIdFor(r.id, 'delete', generation) },
+        };
       }
       if (busy) return refuse('busy');
       if (r.state !== 'active') return refuse('not-active');
@@ -139,7 +147,12 @@ export function planRequest(r: ResourceRecord, request: LifecycleRequest): Accep
     }
     case 'retry': {
       if (r.state !== 'failed' || !r.pendingOperation) return refuse('not-failed');
-      return { accepted: true, operation: r.pendingOperation, transition: { from: 'failed', to: WORKING_STATE[r.pendingOperation], reason: 'retry requested' }, set: { ...fresh } };
+      return {
+        accepted: true,
+        operation: r.pendingOperation,
+        transition: { from: 'failed', to: WORKING_STATE[r.pendingOperation], reason: 'retry requested' },
+        set: { ...fresh },
+      };
     }
   }
 }

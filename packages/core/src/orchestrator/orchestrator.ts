@@ -42,9 +42,25 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const transitions = new Transitions(store, events);
   const inflight = new Map<string, Work>();
   const leases = new LeaseKeeper(settings, store, inflight, report);
-  const claims = new ClaimLoop(settings, store, () => inflight.size, (r, at) => server.take(r, at), report);
+  const claims = new ClaimLoop(
+    settings,
+    store,
+    () => inflight.size,
+    (r, at) => server.take(r, at),
+    report,
+  );
   const server = new ResourceServer({
-    settings, store, engine, registry: options.registry, events, transitions, report, pause: () => pausing.signal, inflight, leases, claims,
+    settings,
+    store,
+    engine,
+    registry: options.registry,
+    events,
+    transitions,
+    report,
+    pause: () => pausing.signal,
+    inflight,
+    leases,
+    claims,
   });
   let unforward: (() => void) | undefined;
 
@@ -73,7 +89,12 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       pausing.abort();
       const all = () => Promise.all([...inflight.values()].map((w) => w.done));
       let graceTimer: ReturnType<typeof clock.setTimeout> | undefined;
-      await Promise.race([all(), new Promise((resolve) => { graceTimer = clock.setTimeout(() => resolve(undefined), graceMs); })]);
+      await Promise.race([
+        all(),
+        new Promise((resolve) => {
+          graceTimer = clock.setTimeout(() => resolve(undefined), graceMs);
+        }),
+      ]);
       clock.clearTimeout(graceTimer);
       for (const w of inflight.values()) {
         w.abortReason = 'stop';
@@ -96,7 +117,8 @@ function forwardEngineEvents(source: EventEmitter<EngineEvents>, target: EventEm
   const handlers = ENGINE_EVENT_NAMES.map((name) => {
     const handler = (e: { runId: string }) => {
       const work = server.byRun.get(e.runId);
-      if (work) (target.emit as (n: string, p: unknown) => boolean)(name, { ...e, resourceId: work.resourceId, application: work.application, name: work.name });
+      if (work)
+        (target.emit as (n: string, p: unknown) => boolean)(name, { ...e, resourceId: work.resourceId, application: work.application, name: work.name });
     };
     source.on(name, handler as never);
     return [name, handler] as const;

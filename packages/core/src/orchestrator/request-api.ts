@@ -9,7 +9,10 @@ export type RequestApi = Pick<Orchestrator, 'submit' | 'update' | 'delete' | 're
 
 /** What each request answers when refused, after the resource's state. */
 const REFUSED: Record<LifecycleRequest['action'], Partial<Record<RequestRefusal, string>> & { default: string }> = {
-  update: { 'failed-delete': 'a failed delete cannot be updated; retry or delete it', default: 'only an active resource with no pending work, or a failed one, can be updated' },
+  update: {
+    'failed-delete': 'a failed delete cannot be updated; retry or delete it',
+    default: 'only an active resource with no pending work, or a failed one, can be updated',
+  },
   delete: { default: 'only an active or failed resource can be deleted' },
   retry: { default: 'only a failed resource can be retried' },
 };
@@ -59,5 +62,8 @@ export function createRequestApi(store: Store, transitions: Transitions, wake: (
 }
 
 function busy(r: ResourceRecord, wanted: string): StoreError {
-  return new StoreError('INVALID_TRANSITION', `resource '${r.name}' (${r.id}) is ${r.state}${r.pendingOperation && r.state !== 'failed' ? ` with a ${r.pendingOperation} pending` : ''}; ${wanted}`);
+  return new StoreError(
+    'INVALID_TRANSITION',
+    `resource '${r.name}' (${r.id}) is ${r.state}${r.pendingOperation && r.state !== 'failed' ? ` with a ${r.pendingOperation} pending` : ''}; ${wanted}`,
+  );
 }

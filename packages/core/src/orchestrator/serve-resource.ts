@@ -64,7 +64,14 @@ export class ResourceServer {
       void store.release(settings.owner, [r.id]).catch((e) => report(`releasing resource '${r.id}' failed`, e));
       return;
     }
-    const work: Work = { resourceId: r.id, application: r.application, name: r.name, controller: new AbortController(), confirmedAt: askedAt, done: Promise.resolve() };
+    const work: Work = {
+      resourceId: r.id,
+      application: r.application,
+      name: r.name,
+      controller: new AbortController(),
+      confirmedAt: askedAt,
+      done: Promise.resolve(),
+    };
     this.inflight.set(r.id, work);
     leases.confirm(work, askedAt);
     work.done = this.#serve(r, work)
@@ -104,17 +111,35 @@ export class ResourceServer {
     const { registry, store, engine, settings, transitions } = this.#p;
     const resolution = registry.resolve(r.type, op, r.class === undefined ? {} : { class: r.class });
     const context: ResourceContext = {
-      id: r.id, name: r.name, type: r.type, class: r.class ?? DEFAULT_CLASS, application: r.application, metadata: r.metadata ?? {}, properties: r.properties, operation: op,
+      id: r.id,
+      name: r.name,
+      type: r.type,
+      class: r.class ?? DEFAULT_CLASS,
+      application: r.application,
+      metadata: r.metadata ?? {},
+      properties: r.properties,
+      operation: op,
     };
     const signals = { signal: work.controller.signal, pause: this.#p.pause() };
     const result = (await store.getRun(runId))
       ? await engine.resume(runId, signals)
       : await engine.run(resolution.workflow, { parameters: mapParameters(resolution, context), context: { resource: context }, runId, ...signals });
-    const moved = await transitions.move(r.id, WORKING_STATE[op], DONE_STATE[op], `${op} workflow '${resolution.workflowName}' of provider '${resolution.providerName}' succeeded`, {
-      owner: settings.owner,
-      set: { pendingOperation: null, outputs: op === 'delete' ? null : result.outputs, error: null, attempts: 0, nextAttemptAt: null, releaseLease: true },
-    });
-    if (!moved) settings.logger.warn('lease lost before the result could be stored; the next owner resumes the finished run', { owner: settings.owner, resourceId: r.id, runId });
+    const moved = await transitions.move(
+      r.id,
+      WORKING_STATE[op],
+      DONE_STATE[op],
+      `${op} workflow '${resolution.workflowName}' of provider '${resolution.providerName}' succeeded`,
+      {
+        owner: settings.owner,
+        set: { pendingOperation: null, outputs: op === 'delete' ? null : result.outputs, error: null, attempts: 0, nextAttemptAt: null, releaseLease: true },
+      },
+    );
+    if (!moved)
+      settings.logger.warn('lease lost before the result could be stored; the next owner resumes the finished run', {
+        owner: settings.owner,
+        resourceId: r.id,
+        runId,
+      });
   }
 
   /** Decides what a failed run means: interrupted (resume later), contended, a retry after backoff, or the resource failed. */

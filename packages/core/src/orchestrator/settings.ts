@@ -30,17 +30,22 @@ export interface OrchestratorSettings {
 /** Checks the options (`OPTIONS_INVALID` naming the option and value) and fills in the defaults. */
 export function resolveSettings(options: OrchestratorOptions): OrchestratorSettings {
   if (options.engine.journal !== options.store) {
-    throw new StoreError('OPTIONS_INVALID', "the engine's journal must be the orchestrator's store (createEngine({ journal: store })), or another replica could not resume its runs");
+    throw new StoreError(
+      'OPTIONS_INVALID',
+      "the engine's journal must be the orchestrator's store (createEngine({ journal: store })), or another replica could not resume its runs",
+    );
   }
   const leaseMs = positive('leaseMs', options.leaseMs ?? 30_000);
   const heartbeatMs = positive('heartbeatMs', options.heartbeatMs ?? Math.max(1, Math.floor(leaseMs / 3)));
   const leaseMarginMs = Math.min(Math.max(1, Math.floor(leaseMs / 5)), 5_000);
   const maxBackoffMs = positive('retry.maxBackoffMs', options.retry?.maxBackoffMs ?? 60_000);
   // Capped exponential, with jitter: between half and all of the step.
-  const backoff = options.retry?.backoff ?? ((n: number) => {
-    const step = Math.min(1_000 * 2 ** (n - 1), maxBackoffMs);
-    return step / 2 + Math.random() * (step / 2);
-  });
+  const backoff =
+    options.retry?.backoff ??
+    ((n: number) => {
+      const step = Math.min(1_000 * 2 ** (n - 1), maxBackoffMs);
+      return step / 2 + Math.random() * (step / 2);
+    });
   return {
     owner: options.owner ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
     concurrency: positive('concurrency', options.concurrency ?? 100),
@@ -59,6 +64,7 @@ export function resolveSettings(options: OrchestratorOptions): OrchestratorSetti
 }
 
 function positive(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) throw new StoreError('OPTIONS_INVALID', `orchestrator option '${name}' must be a positive number, got ${String(value)}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new StoreError('OPTIONS_INVALID', `orchestrator option '${name}' must be a positive number, got ${String(value)}`);
   return value;
 }

@@ -30,7 +30,9 @@ export function staticResolver(
       }
       const workflow: LoadedWorkflow = 'kind' in found ? { workflow: found } : found;
       const resolution: OrchestratorResolution = {
-        providerName: 'static', workflowName: workflow.workflow.metadata.name, workflow,
+        providerName: 'static',
+        workflowName: workflow.workflow.metadata.name,
+        workflow,
         mapping: compileParameterMapping(parameters[type], workflow),
       };
       cache.set(key, resolution);

@@ -16,13 +16,26 @@ export class Transitions {
   /** Emits the `resource:transition` event of a move already stored (`from` undefined for a new resource). */
   announce(r: ResourceRecord, from: ResourceState | undefined, reason: string): void {
     this.#events.emit('resource:transition', {
-      resourceId: r.id, application: r.application, name: r.name, type: r.type, ...(from ? { from } : {}),
-      to: r.state, reason, at: r.updatedAt, ...(r.state === 'failed' && r.error ? { error: r.error } : {}),
+      resourceId: r.id,
+      application: r.application,
+      name: r.name,
+      type: r.type,
+      ...(from ? { from } : {}),
+      to: r.state,
+      reason,
+      at: r.updatedAt,
+      ...(r.state === 'failed' && r.error ? { error: r.error } : {}),
     });
   }
 
   /** Moves `id` from `from` to `to` (see `transition`) and announces it; `undefined` when it was no longer in `from`. */
-  async move(id: string, from: ResourceState, to: ResourceState, reason: string, extra: { owner?: string; set?: ResourcePatch } = {}): Promise<ResourceRecord | undefined> {
+  async move(
+    id: string,
+    from: ResourceState,
+    to: ResourceState,
+    reason: string,
+    extra: { owner?: string; set?: ResourcePatch } = {},
+  ): Promise<ResourceRecord | undefined> {
     const moved = await transition(this.#store, id, { from, to, reason, ...extra });
     if (moved) this.announce(moved, from, reason);
     return moved;

@@ -1,5 +1,12 @@
 export type {
-  Provider, ProviderOperation, OperationSpec, WorkflowChoice, ResourceTypeCapability, ProviderWorkflowRef, RequiredStep, LoadedProvider,
+  Provider,
+  ProviderOperation,
+  OperationSpec,
+  WorkflowChoice,
+  ResourceTypeCapability,
+  ProviderWorkflowRef,
+  RequiredStep,
+  LoadedProvider,
 } from './provider-model';
 export { PROVIDER_OPERATIONS } from './provider-model';
 export { ProviderRegistry } from './provider-registry';

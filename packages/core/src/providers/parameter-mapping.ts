@@ -36,11 +36,7 @@ export interface ParameterMapping {
  * @param pointer JSON pointer of the map inside provider.yaml, for error paths.
  * @throws ExpressionError for an expression that does not parse.
  */
-export function compileParameterMapping(
-  map: Record<string, unknown> | undefined,
-  workflow: LoadedWorkflow,
-  pointer = '',
-): ParameterMapping {
+export function compileParameterMapping(map: Record<string, unknown> | undefined, workflow: LoadedWorkflow, pointer = ''): ParameterMapping {
   const templates = new Map<string, Template>();
   for (const [name, value] of Object.entries(map ?? {})) {
     templates.set(name, compileTemplate(value, { pointer: `${pointer}/${escapePointer(name)}`, variables: MAPPING_VARIABLES }));
@@ -64,7 +60,15 @@ export function mapParameters(resolution: { mapping: ParameterMapping; providerN
   for (const [key, value] of Object.entries(resource.properties ?? {})) {
     if (mapping.declared.has(key)) out[key] = value;
   }
-  const scope = new Scope({ resource: { ...resource, id: resource.id ?? '', class: resource.class ?? DEFAULT_CLASS, metadata: resource.metadata ?? {}, properties: resource.properties ?? {} } });
+  const scope = new Scope({
+    resource: {
+      ...resource,
+      id: resource.id ?? '',
+      class: resource.class ?? DEFAULT_CLASS,
+      metadata: resource.metadata ?? {},
+      properties: resource.properties ?? {},
+    },
+  });
   // Registration refused any mapping of a parameter the workflow does not declare (analyzeProvider).
   for (const [name, template] of mapping.templates) out[name] = template.render(scope);
   return out;

@@ -29,7 +29,6 @@ export interface ResolveOptions {
   class?: string;
 }
 
-
 interface Claim {
   provider: LoadedProvider;
   /** The capability that serves the type (the alias target's for an alias). */
@@ -79,7 +78,10 @@ export class ProviderRegistry {
       if (other) {
         const how = (c: Claim, p: string) => (c.capability && c.capability.type !== type ? `'${p}' (alias for '${c.capability.type}')` : `'${p}'`);
         const what = cls === DEFAULT_CLASS ? `resource type '${type}'` : `class '${cls}' of resource type '${type}'`;
-        throw new ProviderError('PROVIDER_CONFLICT', `${what} is claimed by providers ${how(other, other.provider.provider.metadata.name)} and ${how(claim, name)}`);
+        throw new ProviderError(
+          'PROVIDER_CONFLICT',
+          `${what} is claimed by providers ${how(other, other.provider.provider.metadata.name)} and ${how(claim, name)}`,
+        );
       }
     }
     const mappings = new Map<string, ParameterMapping>();
@@ -116,7 +118,10 @@ export class ProviderRegistry {
     const cls = options.class ?? DEFAULT_CLASS;
     const claim = byClass.get(cls);
     if (!claim) {
-      throw new ProviderError('PROVIDER_NOT_FOUND', `no provider serves class '${cls}' of resource type '${type}'; its classes: ${[...byClass.keys()].sort().join(', ')}`);
+      throw new ProviderError(
+        'PROVIDER_NOT_FOUND',
+        `no provider serves class '${cls}' of resource type '${type}'; its classes: ${[...byClass.keys()].sort().join(', ')}`,
+      );
     }
     const loaded = claim.provider;
     const providerName = loaded.provider.metadata.name;
@@ -216,8 +221,7 @@ function pickWorkflow(spec: OperationSpec, tags: readonly string[] | undefined):
 /** The workflow legacy `resourceTypes` use: the first provisioner whose operation is create (or unset). */
 function legacyCreateWorkflow(loaded: LoadedProvider): string | undefined {
   const refs = loaded.provider.workflows ?? [];
-  const pick =
-    refs.find((w) => (w.category ?? 'provisioner') === 'provisioner' && (w.operation ?? 'create') === 'create') ?? undefined;
+  const pick = refs.find((w) => (w.category ?? 'provisioner') === 'provisioner' && (w.operation ?? 'create') === 'create') ?? undefined;
   return pick?.name;
 }
 

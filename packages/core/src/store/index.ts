@@ -1,5 +1,15 @@
 export type {
-  Store, ResourceRecord, ResourceState, Operation, TransitionRecord, NewResource, ResourcePatch, ResourceExpectation, StateChange, ResourceFilter, ResourceCountFilter,
+  Store,
+  ResourceRecord,
+  ResourceState,
+  Operation,
+  TransitionRecord,
+  NewResource,
+  ResourcePatch,
+  ResourceExpectation,
+  StateChange,
+  ResourceFilter,
+  ResourceCountFilter,
 } from './types';
 export { RESOURCE_STATES } from './types';
 export { MemoryStore } from './memory-store';

@@ -5,7 +5,17 @@ import { MemoryJournal } from '../journal/memory-journal';
 import type { JournaledError, RunRecord, StepRecord } from '../journal/types';
 import { systemClock, type Clock } from '../util/clock';
 import type {
-  NewResource, Operation, ResourceCountFilter, ResourceExpectation, ResourceFilter, ResourcePatch, ResourceRecord, ResourceState, StateChange, Store, TransitionRecord,
+  NewResource,
+  Operation,
+  ResourceCountFilter,
+  ResourceExpectation,
+  ResourceFilter,
+  ResourcePatch,
+  ResourceRecord,
+  ResourceState,
+  StateChange,
+  Store,
+  TransitionRecord,
 } from './types';
 import { checkNewResource, checkPropertiesSize, listLimit } from './validate';
 
@@ -60,28 +70,45 @@ export class MemoryStore implements Store {
     this.#now = () => (options.clock ?? systemClock).now();
   }
 
-  createRun(run: RunRecord): Promise<void> { return this.#journal.createRun(run); }
-  updateRun(runId: string, patch: Parameters<MemoryJournal['updateRun']>[1]): Promise<void> { return this.#journal.updateRun(runId, patch); }
-  getRun(runId: string): Promise<RunRecord | undefined> { return this.#journal.getRun(runId); }
-  putStep(step: StepRecord): Promise<void> { return this.#journal.putStep(step); }
-  listSteps(runId: string): Promise<StepRecord[]> { return this.#journal.listSteps(runId); }
+  createRun(run: RunRecord): Promise<void> {
+    return this.#journal.createRun(run);
+  }
+  updateRun(runId: string, patch: Parameters<MemoryJournal['updateRun']>[1]): Promise<void> {
+    return this.#journal.updateRun(runId, patch);
+  }
+  getRun(runId: string): Promise<RunRecord | undefined> {
+    return this.#journal.getRun(runId);
+  }
+  putStep(step: StepRecord): Promise<void> {
+    return this.#journal.putStep(step);
+  }
+  listSteps(runId: string): Promise<StepRecord[]> {
+    return this.#journal.listSteps(runId);
+  }
 
   async createResource(resource: NewResource): Promise<ResourceRecord> {
     this.#open();
     checkNewResource(resource);
-    const existing = [...this.#rows.values()].find(
-      (r) => r.application === resource.application && r.name === resource.name && r.state !== 'terminated',
-    );
+    const existing = [...this.#rows.values()].find((r) => r.application === resource.application && r.name === resource.name && r.state !== 'terminated');
     if (existing) throw duplicate(resource);
     const id = resource.id ?? randomUUID();
     if (this.#rows.has(id)) throw new StoreError('RESOURCE_EXISTS', `resource id '${id}' already exists`);
     const now = this.#now();
     const row: Row = {
-      id, application: resource.application, name: resource.name, type: resource.type,
+      id,
+      application: resource.application,
+      name: resource.name,
+      type: resource.type,
       ...(resource.class !== undefined ? { class: resource.class } : {}),
       ...(resource.metadata !== undefined ? { metadata: structuredClone(resource.metadata) } : {}),
-      properties: this.#seal(resource.properties), state: 'requested', pendingOperation: 'create',
-      generation: 1, attempts: 0, createdAt: now, updatedAt: now, seq: this.#seq++,
+      properties: this.#seal(resource.properties),
+      state: 'requested',
+      pendingOperation: 'create',
+      generation: 1,
+      attempts: 0,
+      createdAt: now,
+      updatedAt: now,
+      seq: this.#seq++,
     };
     this.#rows.set(id, row);
     this.#history.set(id, [{ resourceId: id, to: 'requested', at: iso(now), reason: 'create requested' }]);
@@ -154,9 +181,13 @@ export class MemoryStore implements Store {
     this.#open();
     const now = this.#now();
     const claimed = [...this.#rows.values()]
-      .filter((r) => r.pendingOperation !== undefined && r.state !== 'failed'
-        && (r.leaseExpiresAt === undefined || r.leaseExpiresAt <= now)
-        && (r.nextAttemptAt === undefined || r.nextAttemptAt <= now))
+      .filter(
+        (r) =>
+          r.pendingOperation !== undefined &&
+          r.state !== 'failed' &&
+          (r.leaseExpiresAt === undefined || r.leaseExpiresAt <= now) &&
+          (r.nextAttemptAt === undefined || r.nextAttemptAt <= now),
+      )
       .sort((a, b) => a.seq - b.seq)
       .slice(0, Math.max(0, limit));
     for (const r of claimed) {
@@ -258,10 +289,16 @@ export class MemoryStore implements Store {
 
   #record(row: Row): ResourceRecord {
     const rec: ResourceRecord = {
-      id: row.id, application: row.application, name: row.name, type: row.type,
+      id: row.id,
+      application: row.application,
+      name: row.name,
+      type: row.type,
       properties: unseal(structuredClone(row.properties), this.#encrypter) as Record<string, unknown>,
-      state: row.state, generation: row.generation, attempts: row.attempts,
-      createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt),
+      state: row.state,
+      generation: row.generation,
+      attempts: row.attempts,
+      createdAt: iso(row.createdAt),
+      updatedAt: iso(row.updatedAt),
     };
     if (row.class !== undefined) rec.class = row.class;
     if (row.metadata !== undefined) rec.metadata = structuredClone(row.metadata);
@@ -276,7 +313,13 @@ export class MemoryStore implements Store {
   }
 
   #wakeIfClaimable(row: Row, now: number): void {
-    if (row.pendingOperation !== undefined && row.state !== 'failed' && row.leaseOwner === undefined && (row.nextAttemptAt === undefined || row.nextAttemptAt <= now)) this.#wake();
+    if (
+      row.pendingOperation !== undefined &&
+      row.state !== 'failed' &&
+      row.leaseOwner === undefined &&
+      (row.nextAttemptAt === undefined || row.nextAttemptAt <= now)
+    )
+      this.#wake();
   }
 
   #wake(): void {
@@ -285,10 +328,12 @@ export class MemoryStore implements Store {
 }
 
 function matches(r: Row, f: ResourceCountFilter): boolean {
-  return (f.application === undefined || r.application === f.application)
-    && (f.type === undefined || r.type === f.type)
-    && (f.state === undefined || r.state === f.state)
-    && (f.pending === undefined || f.pending === (r.pendingOperation !== undefined && r.state !== 'failed'));
+  return (
+    (f.application === undefined || r.application === f.application) &&
+    (f.type === undefined || r.type === f.type) &&
+    (f.state === undefined || r.state === f.state) &&
+    (f.pending === undefined || f.pending === (r.pendingOperation !== undefined && r.state !== 'failed'))
+  );
 }
 
 function iso(ms: number): string {

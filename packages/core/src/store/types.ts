@@ -5,7 +5,13 @@ export type ResourceState = 'requested' | 'provisioning' | 'active' | 'updating'
 
 /** Every resource state, in lifecycle order. */
 export const RESOURCE_STATES: readonly ResourceState[] = Object.freeze([
-  'requested', 'provisioning', 'active', 'updating', 'terminating', 'terminated', 'failed',
+  'requested',
+  'provisioning',
+  'active',
+  'updating',
+  'terminating',
+  'terminated',
+  'failed',
 ]);
 
 /** What a provider's workflow is asked to do to a resource. */

@@ -42,6 +42,9 @@ export function listLimit(limit: number | undefined): number {
 
 function checkName(field: string, value: unknown): void {
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_NAME_LENGTH) {
-    throw new StoreError('RESOURCE_INVALID', `resource field '${field}' must be a non-empty string of at most ${MAX_NAME_LENGTH} characters, got ${JSON.stringify(value)?.slice(0, 80)}`);
+    throw new StoreError(
+      'RESOURCE_INVALID',
+      `resource field '${field}' must be a non-empty string of at most ${MAX_NAME_LENGTH} characters, got ${JSON.stringify(value)?.slice(0, 80)}`,
+    );
   }
 }

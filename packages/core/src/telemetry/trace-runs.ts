@@ -55,14 +55,25 @@ export function traceRuns(events: EventEmitter<OrchestratorEvents>, options: Tra
       const type = types.get(e.resourceId);
       const provider = type ? options.providerOf?.(type) : undefined;
       const parent = parents.get(e.resourceId) ?? ROOT_CONTEXT;
-      const span = tracer.startSpan('innominatus.run', {
-        kind: SpanKind.INTERNAL, startTime: at(e.at),
-        attributes: {
-          'innominatus.application': e.application, 'innominatus.resource': e.name, 'innominatus.resource.id': e.resourceId,
-          ...(type ? { 'innominatus.resource.type': type } : {}), ...(provider ? { 'innominatus.provider': provider } : {}),
-          'innominatus.workflow': e.workflow, 'innominatus.run.id': e.runId, 'innominatus.attempt': e.attempt, 'innominatus.resumed': e.resumed,
+      const span = tracer.startSpan(
+        'innominatus.run',
+        {
+          kind: SpanKind.INTERNAL,
+          startTime: at(e.at),
+          attributes: {
+            'innominatus.application': e.application,
+            'innominatus.resource': e.name,
+            'innominatus.resource.id': e.resourceId,
+            ...(type ? { 'innominatus.resource.type': type } : {}),
+            ...(provider ? { 'innominatus.provider': provider } : {}),
+            'innominatus.workflow': e.workflow,
+            'innominatus.run.id': e.runId,
+            'innominatus.attempt': e.attempt,
+            'innominatus.resumed': e.resumed,
+          },
         },
-      }, parent);
+        parent,
+      );
       runs.set(e.runId, { span, context: trace.setSpan(parent, span), steps: new Map() });
     },
     'run:succeeded': (e) => endRun(e.runId, 'succeeded', e.at),
@@ -71,22 +82,46 @@ export function traceRuns(events: EventEmitter<OrchestratorEvents>, options: Tra
     'step:started': (e) => {
       const run = runs.get(e.runId);
       if (!run) return;
-      run.steps.set(e.index, tracer.startSpan('innominatus.step', {
-        kind: SpanKind.INTERNAL, startTime: at(e.at),
-        attributes: { 'innominatus.step': e.step, 'innominatus.step.type': e.type, 'innominatus.step.index': e.index, 'innominatus.attempt': e.attempt, 'innominatus.workflow': e.workflow },
-      }, run.context));
+      run.steps.set(
+        e.index,
+        tracer.startSpan(
+          'innominatus.step',
+          {
+            kind: SpanKind.INTERNAL,
+            startTime: at(e.at),
+            attributes: {
+              'innominatus.step': e.step,
+              'innominatus.step.type': e.type,
+              'innominatus.step.index': e.index,
+              'innominatus.attempt': e.attempt,
+              'innominatus.workflow': e.workflow,
+            },
+          },
+          run.context,
+        ),
+      );
     },
     'step:retrying': (e) => {
-      runs.get(e.runId)?.steps.get(e.index)?.addEvent('retry', { 'innominatus.attempt': e.attempt, 'innominatus.delay_ms': e.delayMs, 'innominatus.error.code': e.error.code }, at(e.at));
+      runs
+        .get(e.runId)
+        ?.steps.get(e.index)
+        ?.addEvent('retry', { 'innominatus.attempt': e.attempt, 'innominatus.delay_ms': e.delayMs, 'innominatus.error.code': e.error.code }, at(e.at));
     },
     'step:succeeded': (e) => endStep(e.runId, e.index, 'succeeded', e.at),
     'step:failed': (e) => endStep(e.runId, e.index, 'failed', e.at, e.error.code),
     'step:skipped': (e) => {
       const run = runs.get(e.runId);
       if (!run) return;
-      tracer.startSpan('innominatus.step', {
-        startTime: at(e.at), attributes: { 'innominatus.step': e.step, 'innominatus.step.type': e.type, 'innominatus.step.index': e.index, 'innominatus.outcome': 'skipped' },
-      }, run.context).end(at(e.at));
+      tracer
+        .startSpan(
+          'innominatus.step',
+          {
+            startTime: at(e.at),
+            attributes: { 'innominatus.step': e.step, 'innominatus.step.type': e.type, 'innominatus.step.index': e.index, 'innominatus.outcome': 'skipped' },
+          },
+          run.context,
+        )
+        .end(at(e.at));
     },
   };
 

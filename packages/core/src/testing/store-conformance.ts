@@ -25,8 +25,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function run(runId: string): RunRecord {
   const at = '2026-01-01T00:00:00.000Z';
   return {
-    runId, workflow: { name: 'wf', steps: [] } as unknown as RunRecord['workflow'], parameters: { size: 1, secret: { $sensitive: 'v1:abc' } },
-    context: { resource: { id: 'r1' } }, status: 'running', attempt: 1, createdAt: at, updatedAt: at,
+    runId,
+    workflow: { name: 'wf', steps: [] } as unknown as RunRecord['workflow'],
+    parameters: { size: 1, secret: { $sensitive: 'v1:abc' } },
+    context: { resource: { id: 'r1' } },
+    status: 'running',
+    attempt: 1,
+    createdAt: at,
+    updatedAt: at,
   };
 }
 
@@ -58,7 +64,16 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
 
     it('creates a resource in state requested with a create pending and one history entry', async () => {
       const r = await store.createResource({ id: 'res-1', application: 'shop', name: 'db', type: 'postgres', properties: { size: 'S', tags: ['a'] } });
-      expect(r).toMatchObject({ id: 'res-1', application: 'shop', name: 'db', type: 'postgres', state: 'requested', pendingOperation: 'create', generation: 1, attempts: 0 });
+      expect(r).toMatchObject({
+        id: 'res-1',
+        application: 'shop',
+        name: 'db',
+        type: 'postgres',
+        state: 'requested',
+        pendingOperation: 'create',
+        generation: 1,
+        attempts: 0,
+      });
       expect(r.leaseOwner).toBeUndefined();
       const got = await store.getResource('res-1');
       expect(got?.properties).toEqual({ size: 'S', tags: ['a'] });
@@ -77,14 +92,25 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       const got = (await store.getResource('res-c'))!;
       expect([got.class, got.metadata]).toEqual(['large', metadata]);
       expect((await store.listResources({ application: 'shop' })).map((x) => x.class)).toEqual(['large']);
-      await expect(store.createResource({ application: 'shop', name: 'x', type: 'postgres', metadata: [] as never, properties: {} })).rejects.toMatchObject({ code: 'RESOURCE_INVALID', message: "resource field 'metadata' must be an object" });
-      await expect(store.createResource({ application: 'shop', name: 'x', type: 'postgres', class: '', properties: {} })).rejects.toMatchObject({ code: 'RESOURCE_INVALID' });
+      await expect(store.createResource({ application: 'shop', name: 'x', type: 'postgres', metadata: [] as never, properties: {} })).rejects.toMatchObject({
+        code: 'RESOURCE_INVALID',
+        message: "resource field 'metadata' must be an object",
+      });
+      await expect(store.createResource({ application: 'shop', name: 'x', type: 'postgres', class: '', properties: {} })).rejects.toMatchObject({
+        code: 'RESOURCE_INVALID',
+      });
     });
 
     it('rejects a second live resource of the same application and name, naming it', async () => {
       await store.createResource(newResource(1));
-      await expect(store.createResource(newResource(1))).rejects.toMatchObject({ code: 'RESOURCE_EXISTS', message: "resource 'db-1' of application 'shop' already exists" });
-      await expect(store.createResource({ ...newResource(2), name: '' })).rejects.toMatchObject({ code: 'RESOURCE_INVALID', message: "resource field 'name' must be a non-empty string of at most 253 characters, got \"\"" });
+      await expect(store.createResource(newResource(1))).rejects.toMatchObject({
+        code: 'RESOURCE_EXISTS',
+        message: "resource 'db-1' of application 'shop' already exists",
+      });
+      await expect(store.createResource({ ...newResource(2), name: '' })).rejects.toMatchObject({
+        code: 'RESOURCE_INVALID',
+        message: 'resource field \'name\' must be a non-empty string of at most 253 characters, got ""',
+      });
     });
 
     it('allows the name again once the resource is terminated', async () => {
@@ -126,7 +152,10 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await names({ state: 'requested', limit: 1 })).toEqual(['db-0']);
       expect(await names({ application: 'shop', limit: 2 })).toEqual(['db-0', 'db-1']);
       expect(await names({ type: 'mysql' })).toEqual([]);
-      await expect(store.listResources({ limit: 0 })).rejects.toMatchObject({ code: 'OPTIONS_INVALID', message: 'list limit must be an integer from 1 to 10000, got 0' });
+      await expect(store.listResources({ limit: 0 })).rejects.toMatchObject({
+        code: 'OPTIONS_INVALID',
+        message: 'list limit must be an integer from 1 to 10000, got 0',
+      });
     });
 
     it('pages with a cursor (the last id of a page): every resource once, in creation order, across page boundaries and with filters', async () => {
@@ -143,7 +172,10 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       };
       expect(await pages({}, 3)).toEqual([['db-0', 'db-1', 'db-2'], ['db-3', 'db-4', 'db-5'], ['db-6']]);
       expect(await pages({}, 7)).toEqual([['db-0', 'db-1', 'db-2', 'db-3', 'db-4', 'db-5', 'db-6']]);
-      expect(await pages({ type: 'postgres' }, 2)).toEqual([['db-0', 'db-2'], ['db-4', 'db-6']]);
+      expect(await pages({ type: 'postgres' }, 2)).toEqual([
+        ['db-0', 'db-2'],
+        ['db-4', 'db-6'],
+      ]);
       expect(await pages({ type: 'redis', application: 'shop' }, 1)).toEqual([['db-1'], ['db-3'], ['db-5']]);
       expect(await store.listResources({ after: 'no-such-id' })).toEqual([]);
     });
@@ -202,7 +234,11 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect((await store.claim('host-1', 2, 60_000)).map((r) => r.id)).toEqual([a.id, b.id]);
       expect((await store.claim('host-2', 1, 60_000)).map((r) => r.id)).toEqual([c.id]);
       expect(await store.releaseAll('host-1')).toBe(2);
-      expect([(await store.getResource(a.id))?.leaseOwner, (await store.getResource(b.id))?.leaseOwner, (await store.getResource(c.id))?.leaseOwner]).toEqual([undefined, undefined, 'host-2']);
+      expect([(await store.getResource(a.id))?.leaseOwner, (await store.getResource(b.id))?.leaseOwner, (await store.getResource(c.id))?.leaseOwner]).toEqual([
+        undefined,
+        undefined,
+        'host-2',
+      ]);
       expect((await store.claim('host-1', 5, 60_000)).map((r) => r.id)).toEqual([a.id, b.id]);
       expect(await store.releaseAll('nobody')).toBe(0);
     });
@@ -215,7 +251,11 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       const done = await store.transition(r.id, { from: 'provisioning', to: 'active', reason: 'workflow succeeded', set: { pendingOperation: null } });
       expect(done?.pendingOperation).toBeUndefined();
       const history = await store.listTransitions(r.id);
-      expect(history.map((t) => `${t.from ?? '-'}>${t.to}:${t.reason}`)).toEqual(['->requested:create requested', 'requested>provisioning:claimed by a', 'provisioning>active:workflow succeeded']);
+      expect(history.map((t) => `${t.from ?? '-'}>${t.to}:${t.reason}`)).toEqual([
+        '->requested:create requested',
+        'requested>provisioning:claimed by a',
+        'provisioning>active:workflow succeeded',
+      ]);
       expect(Number.isNaN(Date.parse(history[2]!.at))).toBe(false);
     });
 
@@ -245,13 +285,15 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       for (let i = 0; i < 60; i++) await store.createResource(newResource(i));
       const handles = [store, await peer(), await peer()];
       const got: string[][] = [[], [], [], [], [], []];
-      await Promise.all(got.map(async (mine, k) => {
-        for (;;) {
-          const batch = await handles[k % handles.length]!.claim(`owner-${k}`, 4, 60_000);
-          if (batch.length === 0) return;
-          mine.push(...batch.map((r) => r.id));
-        }
-      }));
+      await Promise.all(
+        got.map(async (mine, k) => {
+          for (;;) {
+            const batch = await handles[k % handles.length]!.claim(`owner-${k}`, 4, 60_000);
+            if (batch.length === 0) return;
+            mine.push(...batch.map((r) => r.id));
+          }
+        }),
+      );
       const all = got.flat();
       expect(all.length).toBe(60);
       expect(new Set(all).size).toBe(60);
@@ -300,7 +342,11 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
 
     it('seals sensitive outputs and properties: readable through the store, ciphertext in the raw rows', async () => {
       const r = await store.createResource({ ...newResource(1), properties: { size: 'S', token: sensitive('prop-secret-4711') } });
-      await store.patchResource(r.id, {}, { outputs: { host: 'db.local', password: sensitive('out-secret-0815'), nested: { list: [sensitive({ k: 'deep-secret-42' })] } } });
+      await store.patchResource(
+        r.id,
+        {},
+        { outputs: { host: 'db.local', password: sensitive('out-secret-0815'), nested: { list: [sensitive({ k: 'deep-secret-42' })] } } },
+      );
       const got = await store.getResource(r.id);
       expect(got?.outputs?.host).toBe('db.local');
       expect(isSensitive(got?.outputs?.password)).toBe(true);
@@ -316,18 +362,58 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
     it('round-trips run journals', async () => {
       await store.createRun(run('run-a'));
       await expect(store.createRun(run('run-a'))).rejects.toMatchObject({ code: 'RUN_EXISTS', retryable: false });
-      await store.updateRun('run-a', { status: 'succeeded', outputs: { host: 'h', pw: { $sensitive: 'v1:x' } }, attempt: 2, updatedAt: '2026-01-01T00:00:01.000Z' });
+      await store.updateRun('run-a', {
+        status: 'succeeded',
+        outputs: { host: 'h', pw: { $sensitive: 'v1:x' } },
+        attempt: 2,
+        updatedAt: '2026-01-01T00:00:01.000Z',
+      });
       await expect(store.updateRun('run-missing', { status: 'failed' })).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
-      expect(await store.getRun('run-a')).toEqual({ ...run('run-a'), status: 'succeeded', outputs: { host: 'h', pw: { $sensitive: 'v1:x' } }, attempt: 2, updatedAt: '2026-01-01T00:00:01.000Z' });
+      expect(await store.getRun('run-a')).toEqual({
+        ...run('run-a'),
+        status: 'succeeded',
+        outputs: { host: 'h', pw: { $sensitive: 'v1:x' } },
+        attempt: 2,
+        updatedAt: '2026-01-01T00:00:01.000Z',
+      });
       expect(await store.getRun('run-missing')).toBeUndefined();
       const step = { runId: 'run-a', index: 1, name: 'wait', type: 'test/wait', status: 'started' as const, attempt: 1, startedAt: '2026-01-01T00:00:00.500Z' };
-      await store.putStep({ runId: 'run-a', index: 0, name: 'apply', type: 'test/apply', status: 'succeeded', attempt: 1, outputs: { uid: 'u1' }, startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:00.100Z' });
+      await store.putStep({
+        runId: 'run-a',
+        index: 0,
+        name: 'apply',
+        type: 'test/apply',
+        status: 'succeeded',
+        attempt: 1,
+        outputs: { uid: 'u1' },
+        startedAt: '2026-01-01T00:00:00.000Z',
+        endedAt: '2026-01-01T00:00:00.100Z',
+      });
       await store.putStep(step);
-      await store.putStep({ ...step, status: 'failed', attempt: 2, error: { code: 'STEP_FAILED', message: 'boom', step: 'wait', retryable: true }, endedAt: '2026-01-01T00:00:00.900Z' });
+      await store.putStep({
+        ...step,
+        status: 'failed',
+        attempt: 2,
+        error: { code: 'STEP_FAILED', message: 'boom', step: 'wait', retryable: true },
+        endedAt: '2026-01-01T00:00:00.900Z',
+      });
       await expect(store.putStep({ ...step, runId: 'run-missing' })).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
       const steps = await store.listSteps('run-a');
-      expect(steps.map((s) => [s.index, s.name, s.status, s.attempt])).toEqual([[0, 'apply', 'succeeded', 1], [1, 'wait', 'failed', 2]]);
-      expect(steps[0]).toEqual({ runId: 'run-a', index: 0, name: 'apply', type: 'test/apply', status: 'succeeded', attempt: 1, outputs: { uid: 'u1' }, startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:00.100Z' });
+      expect(steps.map((s) => [s.index, s.name, s.status, s.attempt])).toEqual([
+        [0, 'apply', 'succeeded', 1],
+        [1, 'wait', 'failed', 2],
+      ]);
+      expect(steps[0]).toEqual({
+        runId: 'run-a',
+        index: 0,
+        name: 'apply',
+        type: 'test/apply',
+        status: 'succeeded',
+        attempt: 1,
+        outputs: { uid: 'u1' },
+        startedAt: '2026-01-01T00:00:00.000Z',
+        endedAt: '2026-01-01T00:00:00.100Z',
+      });
       expect(steps[1]!.error).toEqual({ code: 'STEP_FAILED', message: 'boom', step: 'wait', retryable: true });
       expect(steps[1]!.memo).toBeUndefined();
       await store.putStep({ ...step, memo: { password: { $sensitive: 'v1:y' }, round: 2 } });
@@ -355,7 +441,10 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         const other = await peer();
         const woken = new Promise<number>((resolve) => {
           const started = Date.now();
-          const off = other.onWork(() => { off(); resolve(Date.now() - started); });
+          const off = other.onWork(() => {
+            off();
+            resolve(Date.now() - started);
+          });
         });
         await sleep(100);
         await store.createResource(newResource(1));

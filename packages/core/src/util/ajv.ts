@@ -50,9 +50,12 @@ export function checkingValidatorFor(schema: object): ValidateFunction {
 export function describeAjvErrors(errors: ErrorObject[] | null | undefined, root = 'input'): string[] {
   return (errors ?? []).map((e) => {
     const where = e.instancePath || `/`;
-    if (e.keyword === 'additionalProperties') return `${where === '/' ? root : where} has unknown field '${(e.params as { additionalProperty: string }).additionalProperty}'`;
-    if (e.keyword === 'required') return `${where === '/' ? root : where} is missing required field '${(e.params as { missingProperty: string }).missingProperty}'`;
-    if (e.keyword === 'enum') return `${where} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    if (e.keyword === 'additionalProperties')
+      return `${where === '/' ? root : where} has unknown field '${(e.params as { additionalProperty: string }).additionalProperty}'`;
+    if (e.keyword === 'required')
+      return `${where === '/' ? root : where} is missing required field '${(e.params as { missingProperty: string }).missingProperty}'`;
+    if (e.keyword === 'enum')
+      return `${where} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     return `${where} ${e.message ?? 'is invalid'}`;
   });
 }

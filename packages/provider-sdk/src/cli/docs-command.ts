@@ -15,7 +15,8 @@ export interface DocsCommandOptions extends GeneratedOutputOptions {
 /** Prints (or writes into a README's marked section) the provider's Markdown reference. Returns the exit code. */
 export async function docsCommand(dir: string, options: DocsCommandOptions, io: CliIo): Promise<number> {
   const level = options.headingLevel === undefined ? 2 : Number(options.headingLevel);
-  if (!Number.isInteger(level) || level < 2 || level > 5) throw new ProviderSdkError('USAGE', `--heading-level must be 2, 3, 4 or 5 (got '${options.headingLevel}')`);
+  if (!Number.isInteger(level) || level < 2 || level > 5)
+    throw new ProviderSdkError('USAGE', `--heading-level must be 2, 3, 4 or 5 (got '${options.headingLevel}')`);
   const provider = await loadValidProvider(dir, options.steps, io, 'generating its reference');
   if (!provider) return 1;
   const markdown = providerDocs(provider, { title: !options.into, headingLevel: level });

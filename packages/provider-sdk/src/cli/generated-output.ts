@@ -15,7 +15,13 @@ export interface GeneratedOutputOptions {
  * the `--into` file, or (with `--check`) exits 1 when that section differs.
  * `fenced` is what the section holds around the content (e.g. a code fence).
  */
-export async function writeGenerated(name: string, content: string, fenced: (c: string) => string, options: GeneratedOutputOptions, io: CliIo): Promise<number> {
+export async function writeGenerated(
+  name: string,
+  content: string,
+  fenced: (c: string) => string,
+  options: GeneratedOutputOptions,
+  io: CliIo,
+): Promise<number> {
   if (!options.into) {
     if (options.check) throw new ProviderSdkError('USAGE', '--check needs --into FILE');
     io.stdout(content);

@@ -156,7 +156,8 @@ export async function initCommand(dir: string, options: InitOptions, io: CliIo):
   if (existing.length > 0) throw new ProviderSdkError('USAGE', `'${dir}' is not empty; init writes into a new or empty folder`);
   const name = options.name ?? dnsLabel(basename(target));
   const type = options.type ?? 'example';
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) throw new ProviderSdkError('USAGE', `provider name '${name}' must be a DNS label (lowercase letters, digits, '-'); pass --name`);
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name))
+    throw new ProviderSdkError('USAGE', `provider name '${name}' must be a DNS label (lowercase letters, digits, '-'); pass --name`);
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(type)) throw new ProviderSdkError('USAGE', `resource type '${type}' must be lowercase letters, digits and '-'`);
   const workspace = await findSdkWorkspace(target);
   const files = scaffoldFiles(name, type, workspace ? 'workspace' : 'registry');
@@ -168,7 +169,11 @@ export async function initCommand(dir: string, options: InitOptions, io: CliIo):
   const next = workspace
     ? `next: provider-sdk validate ${shown}\n      pnpm install   (links the workspace's SDK into it; the folder must match a glob of ${relative(io.cwd, join(workspace, 'pnpm-workspace.yaml')) || 'pnpm-workspace.yaml'})\n`
     : `next: provider-sdk validate ${shown}\n`;
-  io.stdout(`created provider '${name}' in ${shown}:\n${Object.keys(files).map((f) => `  ${f}`).join('\n')}\n${next}`);
+  io.stdout(
+    `created provider '${name}' in ${shown}:\n${Object.keys(files)
+      .map((f) => `  ${f}`)
+      .join('\n')}\n${next}`,
+  );
   return 0;
 }
 
@@ -195,5 +200,11 @@ async function findSdkWorkspace(target: string): Promise<string | undefined> {
 }
 
 function dnsLabel(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) || 'my-provider';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 63) || 'my-provider'
+  );
 }

@@ -20,7 +20,10 @@ function stepsModuleUrl(specifier: string, cwd: string): string {
   try {
     return pathToFileURL(createRequire(join(cwd, 'index.js')).resolve(specifier)).href;
   } catch {
-    throw new ProviderSdkError('STEPS_MODULE_INVALID', `cannot find steps module '${specifier}': no file '${path}' and no package '${specifier}' installed for '${cwd}'`);
+    throw new ProviderSdkError(
+      'STEPS_MODULE_INVALID',
+      `cannot find steps module '${specifier}': no file '${path}' and no package '${specifier}' installed for '${cwd}'`,
+    );
   }
 }
 
@@ -64,7 +67,13 @@ export async function loadStepsModule(specifier: string, cwd: string): Promise<S
 }
 
 function isStep(v: unknown): v is StepDefinition {
-  return typeof v === 'object' && v !== null && typeof (v as StepDefinition).type === 'string' && typeof (v as StepDefinition).run === 'function' && typeof (v as StepDefinition).input === 'object';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as StepDefinition).type === 'string' &&
+    typeof (v as StepDefinition).run === 'function' &&
+    typeof (v as StepDefinition).input === 'object'
+  );
 }
 
 /** The registry the CLI validates and renders with: default steps plus each `--steps` module (later modules may not redefine a type). */
@@ -72,7 +81,8 @@ export async function cliSteps(modules: readonly string[], cwd: string): Promise
   const registry = new StepRegistry(await defaultSteps());
   for (const m of modules) {
     for (const s of await loadStepsModule(m, cwd)) {
-      if (registry.has(s.type)) throw new ProviderSdkError('STEPS_MODULE_INVALID', `steps module '${m}' defines step type '${s.type}', which is already loaded`);
+      if (registry.has(s.type))
+        throw new ProviderSdkError('STEPS_MODULE_INVALID', `steps module '${m}' defines step type '${s.type}', which is already loaded`);
       registry.register(s);
     }
   }

@@ -89,7 +89,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--check', 'with --into: exit 1 when that section is out of date, writing nothing')
     .option('--steps <module>', 'load extra step types from a module (repeatable)', collect, [] as string[])
     .action(async (dir: string, opts: { name?: string; serviceAccount?: string; plural: string[]; into?: string; check?: boolean; steps: string[] }) => {
-      code = await rbacCommand(dir, { steps: await cliSteps(opts.steps, io.cwd), plural: opts.plural, ...pick(opts, ['name', 'serviceAccount']), ...generated(opts) }, io);
+      code = await rbacCommand(
+        dir,
+        { steps: await cliSteps(opts.steps, io.cwd), plural: opts.plural, ...pick(opts, ['name', 'serviceAccount']), ...generated(opts) },
+        io,
+      );
     });
 
   program

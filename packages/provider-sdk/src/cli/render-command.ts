@@ -1,7 +1,14 @@
 import { resolve } from 'node:path';
 import { parse as parseYamlScalar, stringify } from 'yaml';
 import {
-  InnominatusError, ProviderRegistry, mapParameters, type LoadedProvider, type LoadedWorkflow, type ParameterSpec, type ResourceContext, type StepRegistry,
+  InnominatusError,
+  ProviderRegistry,
+  mapParameters,
+  type LoadedProvider,
+  type LoadedWorkflow,
+  type ParameterSpec,
+  type ResourceContext,
+  type StepRegistry,
   didYouMean,
 } from '@innominatus/core';
 import { formatDiagnostic } from '../diagnostics/diagnostic';
@@ -66,12 +73,18 @@ export async function renderCommand(dir: string, options: RenderCommandOptions, 
 }
 
 /** What `render` runs: the workflow of `--operation` on `--type` (with the resource and its mapped parameters), or the one named by `--workflow`. */
-function chooseWorkflow(provider: LoadedProvider, options: RenderCommandOptions): { workflow: LoadedWorkflow; workflowName: string; resource?: ResourceContext; mapped: Record<string, unknown> } {
+function chooseWorkflow(
+  provider: LoadedProvider,
+  options: RenderCommandOptions,
+): { workflow: LoadedWorkflow; workflowName: string; resource?: ResourceContext; mapped: Record<string, unknown> } {
   if (options.operation === undefined) {
     if (!options.workflow) throw new ProviderSdkError('USAGE', 'render needs --workflow NAME, or --operation with --type');
     const wf = provider.workflows.get(options.workflow);
     if (!wf) {
-      throw new ProviderSdkError('USAGE', `provider '${provider.provider.metadata.name}' has no workflow '${options.workflow}'${didYouMean(options.workflow, provider.workflows.keys())} (workflows: ${[...provider.workflows.keys()].join(', ')})`);
+      throw new ProviderSdkError(
+        'USAGE',
+        `provider '${provider.provider.metadata.name}' has no workflow '${options.workflow}'${didYouMean(options.workflow, provider.workflows.keys())} (workflows: ${[...provider.workflows.keys()].join(', ')})`,
+      );
     }
     return { workflow: wf, workflowName: options.workflow, mapped: {} };
   }

@@ -21,7 +21,10 @@ export async function validateCommand(paths: readonly string[], options: Validat
   const registry = new ProviderRegistry();
   for (const p of paths) {
     const abs = resolve(io.cwd, p);
-    const isDir = await stat(abs).then((s) => s.isDirectory(), () => false);
+    const isDir = await stat(abs).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
     const asProvider = isDir || (PROVIDER_FILE_NAMES as readonly string[]).includes(basename(abs));
     const loadOptions = { steps: options.steps, displayRoot: io.cwd };
     let diagnostics: Diagnostic[];
@@ -62,9 +65,15 @@ export async function validateCommand(paths: readonly string[], options: Validat
   const providers = checked.filter((x) => x.kind === 'provider').length;
   const files = checked.length - providers;
   const what = [providers > 0 ? plural(providers, 'provider') : '', files > 0 ? plural(files, 'workflow file') : ''].filter(Boolean).join(' and ');
-  const summary = errors > 0
-    ? c.red(`✖ ${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${what}`)
-    : c.green(`✔ ${what} valid (${plural(checked.reduce((n, x) => n + x.workflows, 0), 'workflow')}, ${plural(warnings, 'warning')})`);
+  const summary =
+    errors > 0
+      ? c.red(`✖ ${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${what}`)
+      : c.green(
+          `✔ ${what} valid (${plural(
+            checked.reduce((n, x) => n + x.workflows, 0),
+            'workflow',
+          )}, ${plural(warnings, 'warning')})`,
+        );
   io.stdout(`${summary}\n`);
   return errors > 0 ? 1 : 0;
 }

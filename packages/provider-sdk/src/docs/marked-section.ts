@@ -22,7 +22,10 @@ function locate(text: string, name: string, file: string): { start: number; stop
   const b = text.indexOf(begin);
   const e = text.indexOf(end);
   if (b < 0 || e < b || text.indexOf(begin, b + 1) >= 0) {
-    throw new ProviderSdkError('DOCS_MARKERS_MISSING', `${file} needs the lines '${begin}' and, after it, '${end}' exactly once around the generated ${name} section`);
+    throw new ProviderSdkError(
+      'DOCS_MARKERS_MISSING',
+      `${file} needs the lines '${begin}' and, after it, '${end}' exactly once around the generated ${name} section`,
+    );
   }
   return { start: b + begin.length, stop: e };
 }

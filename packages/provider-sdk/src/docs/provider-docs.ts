@@ -1,5 +1,12 @@
 import {
-  isLongOutput, PROVIDER_OPERATIONS, type LoadedProvider, type OperationSpec, type ParameterSpec, type ProviderWorkflowRef, type ResourceTypeCapability, type Workflow,
+  isLongOutput,
+  PROVIDER_OPERATIONS,
+  type LoadedProvider,
+  type OperationSpec,
+  type ParameterSpec,
+  type ProviderWorkflowRef,
+  type ResourceTypeCapability,
+  type Workflow,
 } from '@innominatus/core';
 
 /** Options of {@link providerDocs}. */
@@ -27,13 +34,21 @@ export function providerDocs(provider: LoadedProvider, options: ProviderDocsOpti
     out.push(`# ${p.metadata.name} ${p.metadata.version}`, '');
     if (p.metadata.description) out.push(text(p.metadata.description), '');
   }
-  out.push(`${h(0)} Resource types`, '', ...resourceTypes(p.capabilities?.resourceTypeCapabilities ?? [], p.capabilities?.resourceTypes ?? [], p.workflows), '');
+  out.push(
+    `${h(0)} Resource types`,
+    '',
+    ...resourceTypes(p.capabilities?.resourceTypeCapabilities ?? [], p.capabilities?.resourceTypes ?? [], p.workflows),
+    '',
+  );
   out.push(`${h(0)} Workflows`, '');
   for (const ref of p.workflows) {
     const loaded = provider.workflows.get(ref.name);
     if (loaded) out.push(...workflowSection(ref, loaded.workflow, h(1)));
   }
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
 function resourceTypes(caps: ResourceTypeCapability[], legacy: string[], refs: ProviderWorkflowRef[]): string[] {
@@ -56,7 +71,9 @@ function resourceTypes(caps: ResourceTypeCapability[], legacy: string[], refs: P
 function workflowsOf(spec: OperationSpec): string {
   if (spec.workflow) return link(spec.workflow);
   const def = spec.default ?? spec.workflows?.[0]?.name;
-  return (spec.workflows ?? []).map((w) => `${link(w.name)}${w.tags?.length ? ` (tags: ${w.tags.join(', ')})` : ''}${w.name === def ? ' (default)' : ''}`).join('<br>');
+  return (spec.workflows ?? [])
+    .map((w) => `${link(w.name)}${w.tags?.length ? ` (tags: ${w.tags.join(', ')})` : ''}${w.name === def ? ' (default)' : ''}`)
+    .join('<br>');
 }
 
 function mapping(spec: OperationSpec): string {
@@ -72,7 +89,7 @@ function workflowSection(ref: ProviderWorkflowRef, wf: Workflow, heading: string
   const facts = [
     ref.operation ? `Operation: ${ref.operation}` : undefined,
     ref.category ? `category: ${ref.category}` : undefined,
-    ref.version ?? wf.metadata.version ? `version: ${ref.version ?? wf.metadata.version}` : undefined,
+    (ref.version ?? wf.metadata.version) ? `version: ${ref.version ?? wf.metadata.version}` : undefined,
     ref.tags?.length ? `tags: ${ref.tags.join(', ')}` : undefined,
     `file: ${code(ref.file)}`,
   ].filter(Boolean);
@@ -82,7 +99,9 @@ function workflowSection(ref: ProviderWorkflowRef, wf: Workflow, heading: string
     out.push('| Parameter | Type | Required | Default | Accepted values | Description |', '|---|---|---|---|---|---|');
     for (const prm of params) {
       const type = `${prm.type}${prm.sensitive ? ' (sensitive)' : ''}`;
-      out.push(`| ${code(prm.name)} | ${type} | ${prm.required ? 'yes' : 'no'} | ${prm.default === undefined ? '-' : value(prm.default)} | ${accepted(prm) || '-'} | ${text(prm.description ?? '')} |`);
+      out.push(
+        `| ${code(prm.name)} | ${type} | ${prm.required ? 'yes' : 'no'} | ${prm.default === undefined ? '-' : value(prm.default)} | ${accepted(prm) || '-'} | ${text(prm.description ?? '')} |`,
+      );
     }
   } else out.push('No parameters.');
   out.push('');
@@ -128,7 +147,10 @@ function value(v: unknown): string {
 }
 
 function link(workflow: string): string {
-  return `[${code(workflow)}](#${workflow.toLowerCase().replace(/[^a-z0-9 _-]/g, '').replace(/ /g, '-')})`;
+  return `[${code(workflow)}](#${workflow
+    .toLowerCase()
+    .replace(/[^a-z0-9 _-]/g, '')
+    .replace(/ /g, '-')})`;
 }
 
 /** Inline code for a table cell (pipes escaped, as GitHub tables need inside code too). */
@@ -139,5 +161,10 @@ function code(s: string): string {
 
 /** Prose for a table cell: one line, pipes and angle brackets escaped. */
 function text(s: string): string {
-  return s.trim().replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return s
+    .trim()
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }

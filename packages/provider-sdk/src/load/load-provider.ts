@@ -101,7 +101,11 @@ export async function loadProvider(path: string, options: LoadOptions): Promise<
     workflowDiagnostics.push(...wf.diagnostics);
     if (wf.workflow) {
       if (wf.workflow.workflow.metadata.name !== name) {
-        sink.warn('WORKFLOW_NAME_MISMATCH', `workflow '${name}' points to a file whose metadata.name is '${wf.workflow.workflow.metadata.name}'`, `/workflows/${i}/file`);
+        sink.warn(
+          'WORKFLOW_NAME_MISMATCH',
+          `workflow '${name}' points to a file whose metadata.name is '${wf.workflow.workflow.metadata.name}'`,
+          `/workflows/${i}/file`,
+        );
       }
       workflows.set(name, wf.workflow);
     }

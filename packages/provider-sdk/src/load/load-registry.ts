@@ -45,6 +45,14 @@ export function registerOrReport(registry: ProviderRegistry, loaded: LoadedProvi
   } catch (err) {
     if (!InnominatusError.is(err)) throw err;
     const pos = loaded.source?.positionOf('/metadata/name') ?? { line: 1, col: 1 };
-    return { code: 'PROVIDER_CONFLICT', severity: 'error', message: err.message, file: loaded.source?.file ?? '', line: pos.line, col: pos.col, pointer: '/metadata/name' };
+    return {
+      code: 'PROVIDER_CONFLICT',
+      severity: 'error',
+      message: err.message,
+      file: loaded.source?.file ?? '',
+      line: pos.line,
+      col: pos.col,
+      pointer: '/metadata/name',
+    };
   }
 }

@@ -34,6 +34,7 @@ export async function loadProviderSource(source: ProviderSource, options: Source
  */
 export async function requireProvider(source: ProviderSource, options: SourceOptions): Promise<LoadedProvider> {
   const result = await loadProviderSource(source, options);
-  if (!result.provider || hasErrors(result.diagnostics)) throw new ProviderInvalidError(`provider ${typeof source === 'string' ? `'${source}'` : ''}`.trim(), result.diagnostics);
+  if (!result.provider || hasErrors(result.diagnostics))
+    throw new ProviderInvalidError(`provider ${typeof source === 'string' ? `'${source}'` : ''}`.trim(), result.diagnostics);
   return result.provider;
 }

@@ -2,9 +2,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 
 /** Where a `file:` of provider.yaml points, or why it may not be used. */
-export type FileCheck =
-  | { ok: true; path: string }
-  | { ok: false; code: 'FILE_OUTSIDE_PROVIDER' | 'FILE_NOT_FOUND'; message: string };
+export type FileCheck = { ok: true; path: string } | { ok: false; code: 'FILE_OUTSIDE_PROVIDER' | 'FILE_NOT_FOUND'; message: string };
 
 /**
  * Resolves a workflow `file:` inside the provider folder: no absolute path,

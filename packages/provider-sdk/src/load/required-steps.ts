@@ -21,9 +21,10 @@ export function checkRequiredSteps(doc: Partial<Provider>, steps: StepRegistry, 
     }
     const step = steps.find(r.type);
     if (!step) {
-      const where = typeof r.from === 'string'
-        ? `get it from '${r.from}': install it, then load it (provider-sdk --steps ${r.from}; in the reference host, the configuration's steps: list)`
-        : 'provider.yaml does not say where to get it (add from: to this entry)';
+      const where =
+        typeof r.from === 'string'
+          ? `get it from '${r.from}': install it, then load it (provider-sdk --steps ${r.from}; in the reference host, the configuration's steps: list)`
+          : 'provider.yaml does not say where to get it (add from: to this entry)';
       sink.add('STEP_TYPE_MISSING', `the provider needs step type '${r.type}', which is not loaded; ${where}`, `${at}/type`);
       return;
     }
@@ -31,7 +32,11 @@ export function checkRequiredSteps(doc: Partial<Provider>, steps: StepRegistry, 
     if (step.version === undefined) {
       sink.add('STEP_VERSION_MISMATCH', `the provider needs step type '${r.type}' ${r.version}${from}; the loaded one declares no version`, `${at}/version`);
     } else if (!semver.satisfies(step.version, r.version, { includePrerelease: true })) {
-      sink.add('STEP_VERSION_MISMATCH', `the provider needs step type '${r.type}' ${r.version}${from}; the loaded one is version ${step.version}`, `${at}/version`);
+      sink.add(
+        'STEP_VERSION_MISMATCH',
+        `the provider needs step type '${r.type}' ${r.version}${from}; the loaded one is version ${step.version}`,
+        `${at}/version`,
+      );
     }
   });
 }

@@ -54,7 +54,12 @@ export async function deriveRbac(provider: LoadedProvider, options: DeriveRbacOp
       const byRule = new Map<RbacRule, Set<string>>();
       for (const p of perms) {
         const at = `/steps/${index}/with${p.pointer}`;
-        if (!isLiteral(p.apiVersion) || !isLiteral(p.kind)) dynamic(loaded, at, `${label}: apiVersion and kind must be written as plain text to derive RBAC (got ${describe(p.apiVersion)} and ${describe(p.kind)})`);
+        if (!isLiteral(p.apiVersion) || !isLiteral(p.kind))
+          dynamic(
+            loaded,
+            at,
+            `${label}: apiVersion and kind must be written as plain text to derive RBAC (got ${describe(p.apiVersion)} and ${describe(p.kind)})`,
+          );
         const guessed = k8s.guessResource(p.apiVersion as string, p.kind as string);
         const { group } = guessed;
         const resource = options.plurals?.[group ? `${p.kind as string}.${group}` : (p.kind as string)] ?? guessed.resource;
@@ -85,7 +90,11 @@ function ordered(verbs: string[], order: readonly string[]): string[] {
   return [...new Set(verbs)].sort((a, b) => order.indexOf(a) - order.indexOf(b));
 }
 
-function dynamic(loaded: { source?: { file?: string; positionOf(p: string): { line: number; col: number } | undefined } }, pointer: string, message: string): never {
+function dynamic(
+  loaded: { source?: { file?: string; positionOf(p: string): { line: number; col: number } | undefined } },
+  pointer: string,
+  message: string,
+): never {
   const pos = loaded.source?.positionOf(pointer);
   const file = loaded.source?.file;
   const where = pos ? `${file ? `${file}:` : ''}${pos.line}:${pos.col}: ` : '';

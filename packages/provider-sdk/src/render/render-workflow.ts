@@ -1,6 +1,19 @@
 import {
-  compileExpression, compileWorkflow, escapePointer, lookupSchema, hasTemplate, InnominatusError, isSensitive, scanTemplate, WORKFLOW_VARIABLES,
-  type CompiledExpression, type LoadedWorkflow, type Reference, type ResourceContext, type Scope, type StepRegistry,
+  compileExpression,
+  compileWorkflow,
+  escapePointer,
+  lookupSchema,
+  hasTemplate,
+  InnominatusError,
+  isSensitive,
+  scanTemplate,
+  WORKFLOW_VARIABLES,
+  type CompiledExpression,
+  type LoadedWorkflow,
+  type Reference,
+  type ResourceContext,
+  type Scope,
+  type StepRegistry,
 } from '@innominatus/core';
 
 /** What a dry run shows for one step. */
@@ -76,7 +89,12 @@ export function renderWorkflow(loaded: LoadedWorkflow, steps: StepRegistry, opti
       runs = typeof v === 'boolean' ? v : 'unknown';
     }
     const base = `/steps/${step.index}/with`;
-    return { name: step.spec.name, type: step.spec.type, runs, input: at(base, () => renderValue(step.spec.with ?? {}, scope, placeholder, deferred, 0, base)) as Record<string, unknown> };
+    return {
+      name: step.spec.name,
+      type: step.spec.type,
+      runs,
+      input: at(base, () => renderValue(step.spec.with ?? {}, scope, placeholder, deferred, 0, base)) as Record<string, unknown>,
+    };
   });
   const outputs: Record<string, unknown> = {};
   for (const o of compiled.outputs) {
@@ -107,7 +125,10 @@ function renderValue(value: unknown, scope: Scope, placeholder: (r: Reference) =
   if (Array.isArray(value)) return value.map((v, i) => renderValue(v, scope, placeholder, new Set(), depth + 1, `${pointer}/${i}`));
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, depth === 0 && skip.has(k) ? v : renderValue(v, scope, placeholder, new Set(), depth + 1, `${pointer}/${escapePointer(k)}`)]),
+      Object.entries(value).map(([k, v]) => [
+        k,
+        depth === 0 && skip.has(k) ? v : renderValue(v, scope, placeholder, new Set(), depth + 1, `${pointer}/${escapePointer(k)}`),
+      ]),
     );
   }
   return value;

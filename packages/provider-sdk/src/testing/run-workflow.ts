@@ -1,6 +1,12 @@
 import {
-  createEngine, ENGINE_EVENT_NAMES, InnominatusError, StepRegistry,
-  type EngineEvents, type LoadedProvider, type ResourceContext, type StepDefinition,
+  createEngine,
+  ENGINE_EVENT_NAMES,
+  InnominatusError,
+  StepRegistry,
+  type EngineEvents,
+  type LoadedProvider,
+  type ResourceContext,
+  type StepDefinition,
 } from '@innominatus/core';
 import { ProviderSdkError } from '../errors';
 import type { KubeConfigSource } from '@innominatus/steps-kubernetes';
@@ -52,7 +58,6 @@ export interface WorkflowRun {
   logs: CapturedRunLog[];
 }
 
-
 /**
  * Runs one workflow of a provider on the core engine and captures its
  * events and logs. Resolves for failed runs too (`status: 'failed'`, `error`),
@@ -66,7 +71,10 @@ export interface WorkflowRun {
 export async function runWorkflow(provider: LoadedProvider, name: string, options: RunWorkflowOptions = {}): Promise<WorkflowRun> {
   const workflow = provider.workflows.get(name);
   if (!workflow) {
-    throw new ProviderSdkError('USAGE', `provider '${provider.provider.metadata.name}' has no workflow '${name}' (workflows: ${[...provider.workflows.keys()].join(', ')})`);
+    throw new ProviderSdkError(
+      'USAGE',
+      `provider '${provider.provider.metadata.name}' has no workflow '${name}' (workflows: ${[...provider.workflows.keys()].join(', ')})`,
+    );
   }
   const registry = new StepRegistry();
   const kubeconfig = options.cluster ? options.cluster.nock() : options.kubeconfig;

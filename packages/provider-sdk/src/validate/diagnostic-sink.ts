@@ -13,9 +13,11 @@ export class DiagnosticSink {
   /** Records a problem at `pointer`. */
   add(code: DiagnosticCode, message: string, pointer: string, anchor: Anchor = 'value', severity: Severity = 'error'): void {
     const pos =
-      anchor === 'value' ? this.source.positionOf(pointer)
-      : anchor === 'key' ? this.source.keyPositionOf(pointer)
-      : this.source.stringPositionOf(pointer, anchor.offset);
+      anchor === 'value'
+        ? this.source.positionOf(pointer)
+        : anchor === 'key'
+          ? this.source.keyPositionOf(pointer)
+          : this.source.stringPositionOf(pointer, anchor.offset);
     this.diagnostics.push({ code, severity, message, file: this.source.file, line: pos.line, col: pos.col, pointer });
   }
 

@@ -56,10 +56,18 @@ export function checkYamlExpansion(doc: Document, limits: YamlExpansionLimits = 
     total.bytes += size.bytes;
     const via = alias === undefined ? '' : ` (at alias *${alias})`;
     if (total.nodes > limits.maxNodes) {
-      throw new Excess({ limit: 'nodes', offset, message: `document expands to more than ${limits.maxNodes} values after alias expansion${via}; the limit is ${limits.maxNodes}` });
+      throw new Excess({
+        limit: 'nodes',
+        offset,
+        message: `document expands to more than ${limits.maxNodes} values after alias expansion${via}; the limit is ${limits.maxNodes}`,
+      });
     }
     if (total.bytes > limits.maxBytes) {
-      throw new Excess({ limit: 'bytes', offset, message: `document expands to more than ${limits.maxBytes} bytes of text after alias expansion${via}; the limit is ${limits.maxBytes}` });
+      throw new Excess({
+        limit: 'bytes',
+        offset,
+        message: `document expands to more than ${limits.maxBytes} bytes of text after alias expansion${via}; the limit is ${limits.maxBytes}`,
+      });
     }
   };
 

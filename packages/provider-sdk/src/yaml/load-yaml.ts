@@ -39,7 +39,9 @@ export async function loadYamlFile(path: string, displayName: string = path, max
     s = statSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? fail('FILE_NOT_FOUND', `file '${displayName}' does not exist`) : fail('FILE_UNREADABLE', `cannot read '${displayName}' (${code ?? 'error'})`);
+    return code === 'ENOENT'
+      ? fail('FILE_NOT_FOUND', `file '${displayName}' does not exist`)
+      : fail('FILE_UNREADABLE', `cannot read '${displayName}' (${code ?? 'error'})`);
   }
   if (!s.isFile()) return fail('FILE_UNREADABLE', `'${displayName}' is not a file`);
   if (s.size > maxBytes) return fail('FILE_TOO_LARGE', `file is ${s.size} bytes; the limit is ${maxBytes} bytes`);
@@ -81,7 +83,11 @@ export function parseYamlBytes(bytes: Uint8Array, file: string, maxBytes = MAX_F
 export function parseYamlText(text: string, file: string, limits: YamlExpansionLimits = DEFAULT_EXPANSION_LIMITS): ParsedYaml {
   const lines = new LineCounter();
   if (onlyComments(text)) {
-    return { value: undefined, source: new YamlSourceMap(file, text, lines), diagnostics: [{ code: 'EMPTY_FILE', severity: 'error', message: 'file is empty', file, line: 1, col: 1, pointer: '' }] };
+    return {
+      value: undefined,
+      source: new YamlSourceMap(file, text, lines),
+      diagnostics: [{ code: 'EMPTY_FILE', severity: 'error', message: 'file is empty', file, line: 1, col: 1, pointer: '' }],
+    };
   }
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true, stringKeys: true });
   const source = new YamlSourceMap(file, text, lines, doc);
@@ -95,37 +101,53 @@ export function parseYamlText(text: string, file: string, limits: YamlExpansionL
     syntax ||= isSyntax;
     const { line, col } = lines.linePos(e.pos[0]);
     const code: DiagnosticCode = e.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : e.code === 'NON_STRING_KEY' ? 'NON_STRING_KEY' : 'YAML_SYNTAX';
-    const message = e.code === 'DUPLICATE_KEY' ? `duplicate key ${quoteKey(text, e.pos)}`
-      : e.code === 'MULTIPLE_DOCS' ? 'file holds more than one YAML document (---); put one document in each file'
-      : e.code === 'NON_STRING_KEY' ? `keys must be plain strings (got ${keyKind(doc, (keys ??= nonStringKeys(doc)), e.pos[0])})`
-      : withHint(firstLine(e.message), text, lines, line);
+    const message =
+      e.code === 'DUPLICATE_KEY'
+        ? `duplicate key ${quoteKey(text, e.pos)}`
+        : e.code === 'MULTIPLE_DOCS'
+          ? 'file holds more than one YAML document (---); put one document in each file'
+          : e.code === 'NON_STRING_KEY'
+            ? `keys must be plain strings (got ${keyKind(doc, (keys ??= nonStringKeys(doc)), e.pos[0])})`
+            : withHint(firstLine(e.message), text, lines, line);
     diagnostics.push({ code, severity: 'error', message, file, line, col, pointer: '' });
   }
   if (diagnostics.length > 0) return { value: undefined, source, diagnostics };
   const excess = checkYamlExpansion(doc, limits);
   if (excess) {
     const { line, col } = lines.linePos(excess.offset);
-    return { value: undefined, source, diagnostics: [{ code: 'YAML_EXPANSION_LIMIT', severity: 'error', message: excess.message, file, line, col, pointer: '' }] };
+    return {
+      value: undefined,
+      source,
+      diagnostics: [{ code: 'YAML_EXPANSION_LIMIT', severity: 'error', message: excess.message, file, line, col, pointer: '' }],
+    };
   }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
-    const message = err instanceof ReferenceError && /alias/i.test(err.message)
-      ? `too many alias expansions (limit ${MAX_ALIAS_COUNT}): a YAML alias bomb?`
-      : `cannot read the document: ${firstLine(String((err as Error).message ?? err))}`;
+    const message =
+      err instanceof ReferenceError && /alias/i.test(err.message)
+        ? `too many alias expansions (limit ${MAX_ALIAS_COUNT}): a YAML alias bomb?`
+        : `cannot read the document: ${firstLine(String((err as Error).message ?? err))}`;
     return { value: undefined, source, diagnostics: [{ code: 'YAML_ALIAS_LIMIT', severity: 'error', message, file, line: 1, col: 1, pointer: '' }] };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const what = Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`;
-    return { value: undefined, source, diagnostics: [{ code: 'NOT_YAML', severity: 'error', message: `expected a YAML mapping at the top level, found ${what}`, file, line: 1, col: 1, pointer: '' }] };
+    return {
+      value: undefined,
+      source,
+      diagnostics: [
+        { code: 'NOT_YAML', severity: 'error', message: `expected a YAML mapping at the top level, found ${what}`, file, line: 1, col: 1, pointer: '' },
+      ],
+    };
   }
   return { value, source, diagnostics };
 }
 
 /** A syntax error's message, with the quoting hint when its line (or the one before) is an unquoted value YAML misreads. */
 function withHint(message: string, text: string, lines: LineCounter, line: number): string {
-  const lineText = (n: number) => (n >= 1 && n <= lines.lineStarts.length ? text.slice(lines.lineStarts[n - 1], lines.lineStarts[n] ?? text.length).replace(/\r?\n$/, '') : '');
+  const lineText = (n: number) =>
+    n >= 1 && n <= lines.lineStarts.length ? text.slice(lines.lineStarts[n - 1], lines.lineStarts[n] ?? text.length).replace(/\r?\n$/, '') : '';
   const hint = quotingHint(lineText(line)) ?? quotingHint(lineText(line - 1));
   return hint ? `${message}; ${hint}` : message;
 }
@@ -172,10 +194,18 @@ function keyKind(doc: Document, keys: readonly Node[], offset: number): string {
 }
 
 function firstLine(s: string): string {
-  return s.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim();
+  return s
+    .split('\n')[0]!
+    .replace(/ at line \d+, column \d+:?$/, '')
+    .trim();
 }
 
 function quoteKey(text: string, pos: [number, number]): string {
-  const raw = text.slice(pos[0], pos[0] + 200).split('\n')[0]!.replace(/:(\s.*)?$/, '').trim().slice(0, 60);
+  const raw = text
+    .slice(pos[0], pos[0] + 200)
+    .split('\n')[0]!
+    .replace(/:(\s.*)?$/, '')
+    .trim()
+    .slice(0, 60);
   return raw ? `'${raw}'` : '';
 }

@@ -83,7 +83,11 @@ export class YamlSourceMap implements SourceMap {
         const keyStart = (pair.key as Node | null)?.range?.[0];
         const child = `${pointer}/${escapePointer(key)}`;
         if (pair.value && !isAlias(pair.value)) this.#walk(pair.value as Node, child, keyStart);
-        else this.#entries.set(child, { value: (pair.value as Node | null)?.range?.[0] ?? keyStart ?? start, ...(keyStart === undefined ? {} : { key: keyStart }) });
+        else
+          this.#entries.set(child, {
+            value: (pair.value as Node | null)?.range?.[0] ?? keyStart ?? start,
+            ...(keyStart === undefined ? {} : { key: keyStart }),
+          });
       }
     } else if (isSeq(node)) {
       node.items.forEach((item, i) => {

@@ -5,7 +5,13 @@ export const applyStep = defineStep({
   type: 'test-apply',
   version: '1.4.2',
   description: 'Records a manifest',
-  input: Type.Object({ manifest: Type.Object({ kind: Type.String(), metadata: Type.Object({ name: Type.String() }) }, { additionalProperties: true }), replicas: Type.Optional(Type.Integer()) }, { additionalProperties: false }),
+  input: Type.Object(
+    {
+      manifest: Type.Object({ kind: Type.String(), metadata: Type.Object({ name: Type.String() }) }, { additionalProperties: true }),
+      replicas: Type.Optional(Type.Integer()),
+    },
+    { additionalProperties: false },
+  ),
   output: Type.Object({ uid: Type.String(), name: Type.String() }),
   timeout: '5s',
   async run(input, ctx) {
@@ -30,7 +36,12 @@ export const credentialsStep = defineStep({
 export const waitStep = defineStep({
   type: 'test-wait',
   description: 'Evaluates successWhen over a fixed object',
-  input: Type.Object({ name: Type.String(), successWhen: Type.String(), failureWhen: Type.Optional(Type.String()), timeout: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Integer()])) }),
+  input: Type.Object({
+    name: Type.String(),
+    successWhen: Type.String(),
+    failureWhen: Type.Optional(Type.String()),
+    timeout: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Integer()])),
+  }),
   output: Type.Object({ ready: Type.Boolean() }),
   deferred: { successWhen: ['object'], failureWhen: ['object'] },
   timeout: '5s',

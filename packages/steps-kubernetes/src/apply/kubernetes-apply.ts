@@ -7,20 +7,29 @@ import { STEPS_KUBERNETES_VERSION } from '../version';
 /** Most manifests one step applies. */
 export const MAX_MANIFESTS = 100;
 
-const Manifest = Type.Object({
-  apiVersion: Type.String({ minLength: 1, maxLength: 253 }),
-  kind: Type.String({ minLength: 1, maxLength: 63 }),
-  metadata: Type.Object({
-    name: Type.String({ minLength: 1, maxLength: 253 }),
-    namespace: Type.Optional(Type.String({ minLength: 1, maxLength: 63 })),
-  }, { additionalProperties: true }),
-}, { additionalProperties: true });
+const Manifest = Type.Object(
+  {
+    apiVersion: Type.String({ minLength: 1, maxLength: 253 }),
+    kind: Type.String({ minLength: 1, maxLength: 63 }),
+    metadata: Type.Object(
+      {
+        name: Type.String({ minLength: 1, maxLength: 253 }),
+        namespace: Type.Optional(Type.String({ minLength: 1, maxLength: 63 })),
+      },
+      { additionalProperties: true },
+    ),
+  },
+  { additionalProperties: true },
+);
 
-const input = Type.Object({
-  manifests: Type.Array(Manifest, { minItems: 1, maxItems: MAX_MANIFESTS, description: 'objects to apply, in order' }),
-  namespace: Type.Optional(NamespaceSchema),
-  force: Type.Optional(Type.Boolean({ description: 'take over fields owned by other field managers (default true)' })),
-}, { additionalProperties: false });
+const input = Type.Object(
+  {
+    manifests: Type.Array(Manifest, { minItems: 1, maxItems: MAX_MANIFESTS, description: 'objects to apply, in order' }),
+    namespace: Type.Optional(NamespaceSchema),
+    force: Type.Optional(Type.Boolean({ description: 'take over fields owned by other field managers (default true)' })),
+  },
+  { additionalProperties: false },
+);
 
 const AppliedObject = Type.Object({
   apiVersion: Type.String(),
@@ -29,7 +38,12 @@ const AppliedObject = Type.Object({
   namespace: Type.Optional(Type.String()),
   uid: Type.String(),
   resourceVersion: Type.String(),
-  generation: Type.Optional(Type.Integer({ description: 'metadata.generation: moves only when the spec (for custom resources: anything but metadata and status) changes; absent when the API returns none' })),
+  generation: Type.Optional(
+    Type.Integer({
+      description:
+        'metadata.generation: moves only when the spec (for custom resources: anything but metadata and status) changes; absent when the API returns none',
+    }),
+  ),
 });
 
 const output = Type.Object({ objects: Type.Array(AppliedObject) });
@@ -54,24 +68,31 @@ export function kubernetesApply(options: KubernetesStepOptions) {
     input,
     output,
     timeout: '2m',
-    examples: [{
-      description: 'a ConfigMap in the application namespace',
-      with: { namespace: 'apps', manifests: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { LOG_LEVEL: 'info' } }] },
-    }],
+    examples: [
+      {
+        description: 'a ConfigMap in the application namespace',
+        with: { namespace: 'apps', manifests: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { LOG_LEVEL: 'info' } }] },
+      },
+    ],
     async run(inp, ctx) {
       const k8s = client();
       const objects = [];
       for (const [i, manifest] of inp.manifests.entries()) {
         const m = manifest as KubeObject;
         const info = await k8s.resource(m.apiVersion, m.kind, ctx.signal);
-        const namespace = info.namespaced ? m.metadata.namespace ?? inp.namespace ?? k8s.defaultNamespace : undefined;
+        const namespace = info.namespaced ? (m.metadata.namespace ?? inp.namespace ?? k8s.defaultNamespace) : undefined;
         let stored: KubeObject;
         try {
-          stored = await k8s.apply({ ...m, metadata: { ...m.metadata, ...(namespace ? { namespace } : {}) } }, { force: inp.force ?? true, signal: ctx.signal });
+          stored = await k8s.apply(
+            { ...m, metadata: { ...m.metadata, ...(namespace ? { namespace } : {}) } },
+            { force: inp.force ?? true, signal: ctx.signal },
+          );
         } catch (err) {
           if (err instanceof KubernetesError) {
             throw new KubernetesError(err.kubernetesCode, `manifests[${i}] (${describeObject(m.kind, namespace, m.metadata.name)}): ${err.message}`, {
-              ...(err.status !== undefined ? { status: err.status } : {}), ...(err.target ? { target: err.target } : {}), retryable: err.retryable,
+              ...(err.status !== undefined ? { status: err.status } : {}),
+              ...(err.target ? { target: err.target } : {}),
+              retryable: err.retryable,
             });
           }
           throw err;

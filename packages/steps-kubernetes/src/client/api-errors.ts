@@ -75,9 +75,14 @@ export function toKubernetesError(err: unknown, target: RequestTarget): Kubernet
   const msg = apiMessage(err);
   const opts = { target, ...(status !== undefined ? { status } : {}) };
   if (status === 403) {
-    return new KubernetesError('K8S_FORBIDDEN', `forbidden: cannot ${target.verb} ${what}: ${msg}. Grant the '${target.verb}' verb on '${target.resource}'${target.namespace ? ` in namespace '${target.namespace}'` : ''} to the identity in the kubeconfig`, opts);
+    return new KubernetesError(
+      'K8S_FORBIDDEN',
+      `forbidden: cannot ${target.verb} ${what}: ${msg}. Grant the '${target.verb}' verb on '${target.resource}'${target.namespace ? ` in namespace '${target.namespace}'` : ''} to the identity in the kubeconfig`,
+      opts,
+    );
   }
-  if (status === 401) return new KubernetesError('K8S_UNAUTHORIZED', `unauthorized: cannot ${target.verb} ${what}: ${msg} (check the kubeconfig credentials)`, opts);
+  if (status === 401)
+    return new KubernetesError('K8S_UNAUTHORIZED', `unauthorized: cannot ${target.verb} ${what}: ${msg} (check the kubeconfig credentials)`, opts);
   if (status === 404) return new KubernetesError('K8S_NOT_FOUND', `${target.verb} ${what}: ${msg}`, opts);
   if (isTransient(err)) {
     const why = status !== undefined ? `HTTP ${status}: ${msg}` : `connection failed: ${msg}`;

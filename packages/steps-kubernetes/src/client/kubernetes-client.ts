@@ -122,7 +122,10 @@ export class KubernetesClient {
       if (statusOf(err) !== 404) throw toKubernetesError(err, target);
     }
     if (!r) {
-      throw new KubernetesError('K8S_NOT_FOUND', `the cluster does not serve kind '${kind}' in '${apiVersion}' (is its CustomResourceDefinition installed?)`, { status: 404, target });
+      throw new KubernetesError('K8S_NOT_FOUND', `the cluster does not serve kind '${kind}' in '${apiVersion}' (is its CustomResourceDefinition installed?)`, {
+        status: 404,
+        target,
+      });
     }
     return { apiVersion, kind, plural: r.name, namespaced: r.namespaced, resource: group ? `${r.name}.${group}` : r.name };
   }
@@ -142,7 +145,9 @@ export class KubernetesClient {
   async apply(object: KubeObject, options: { force?: boolean; signal?: AbortSignal } = {}): Promise<KubeObject> {
     const { info, body, ns } = await this.#placed(object, options.signal);
     const target = { verb: 'patch', resource: info.resource, name: object.metadata.name, ...(ns ? { namespace: ns } : {}) };
-    return this.#call(target, options.signal, () => this.#objects.patch(body as KubernetesObject, undefined, undefined, FIELD_MANAGER, options.force ?? true, clientNode().PatchStrategy.ServerSideApply));
+    return this.#call(target, options.signal, () =>
+      this.#objects.patch(body as KubernetesObject, undefined, undefined, FIELD_MANAGER, options.force ?? true, clientNode().PatchStrategy.ServerSideApply),
+    );
   }
 
   /**
@@ -161,7 +166,9 @@ export class KubernetesClient {
     const ns = this.namespaceFor(info, ref.namespace);
     const target = { verb: 'get', resource: info.resource, name: ref.name, ...(ns ? { namespace: ns } : {}) };
     try {
-      return await this.#call(target, signal, () => this.#objects.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ns ? { namespace: ns } : {}) } }));
+      return await this.#call(target, signal, () =>
+        this.#objects.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ns ? { namespace: ns } : {}) } }),
+      );
     } catch (err) {
       if (err instanceof KubernetesError && err.kubernetesCode === 'K8S_NOT_FOUND') return undefined;
       throw err;
@@ -186,7 +193,14 @@ export class KubernetesClient {
     const target = { verb: 'delete', resource: info.resource, name: ref.name, ...(ns ? { namespace: ns } : {}) };
     try {
       await this.#call(target, options.signal, async () => {
-        await this.#objects.delete({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ns ? { namespace: ns } : {}) } }, undefined, undefined, undefined, undefined, options.propagationPolicy);
+        await this.#objects.delete(
+          { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ns ? { namespace: ns } : {}) } },
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          options.propagationPolicy,
+        );
         return { apiVersion: 'v1', kind: 'Status', metadata: { name: ref.name } };
       });
       return true;
@@ -200,7 +214,12 @@ export class KubernetesClient {
    * Opens a raw watch (newline-delimited JSON events). `done` gets `null`
    * when the server ended the stream, or the error. Returns the abort handle.
    */
-  watch(path: string, query: Record<string, string | boolean>, onEvent: (type: string, object: KubeObject) => void, done: (err: unknown) => void): Promise<AbortController> {
+  watch(
+    path: string,
+    query: Record<string, string | boolean>,
+    onEvent: (type: string, object: KubeObject) => void,
+    done: (err: unknown) => void,
+  ): Promise<AbortController> {
     return this.#watch.watch(path, query, (type: string, obj: KubeObject) => onEvent(type, obj), done);
   }
 

@@ -27,7 +27,8 @@ export function loadKubeConfig(source: KubeConfigSource = {}): KubeConfig {
     kc = new (clientNode().KubeConfig)();
     try {
       if (source.inCluster) {
-        if (!process.env.KUBERNETES_SERVICE_HOST) throw new KubernetesConfigError('inCluster: KUBERNETES_SERVICE_HOST is not set; this process is not running in a Kubernetes pod');
+        if (!process.env.KUBERNETES_SERVICE_HOST)
+          throw new KubernetesConfigError('inCluster: KUBERNETES_SERVICE_HOST is not set; this process is not running in a Kubernetes pod');
         kc.loadFromCluster();
       } else if (typeof source.kubeconfig === 'string') {
         const text = source.kubeconfig;
@@ -44,7 +45,11 @@ export function loadKubeConfig(source: KubeConfigSource = {}): KubeConfig {
   }
   if (source.context !== undefined) {
     if (!kc.getContexts().some((c) => c.name === source.context)) {
-      const known = kc.getContexts().map((c) => c.name).join(', ') || 'none';
+      const known =
+        kc
+          .getContexts()
+          .map((c) => c.name)
+          .join(', ') || 'none';
       throw new KubernetesConfigError(`kubeconfig has no context '${source.context}' (known: ${known})`);
     }
     kc.setCurrentContext(source.context);

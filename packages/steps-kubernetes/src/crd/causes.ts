@@ -12,18 +12,22 @@ export function showValue(value: unknown): string {
 const cause = (reason: FieldCause['reason'], path: FieldPath, message: string): FieldCause => ({ reason, message, field: formatPath(path), path });
 
 /** `Required value`. */
-export const required = (path: FieldPath, detail?: string): FieldCause => cause('FieldValueRequired', path, detail ? `Required value: ${detail}` : 'Required value');
+export const required = (path: FieldPath, detail?: string): FieldCause =>
+  cause('FieldValueRequired', path, detail ? `Required value: ${detail}` : 'Required value');
 /** `Invalid value: <value>: <detail>`. */
-export const invalid = (path: FieldPath, value: unknown, detail: string): FieldCause => cause('FieldValueInvalid', path, `Invalid value: ${showValue(value)}: ${detail}`);
+export const invalid = (path: FieldPath, value: unknown, detail: string): FieldCause =>
+  cause('FieldValueInvalid', path, `Invalid value: ${showValue(value)}: ${detail}`);
 /** A wrong JSON type: `Invalid value: "string": spec.x in body must be of type integer: "string"`. */
-export const typeInvalid = (path: FieldPath, actualType: string, detail: string): FieldCause => cause('FieldValueTypeInvalid', path, `Invalid value: ${showValue(actualType)}: ${detail}`);
+export const typeInvalid = (path: FieldPath, actualType: string, detail: string): FieldCause =>
+  cause('FieldValueTypeInvalid', path, `Invalid value: ${showValue(actualType)}: ${detail}`);
 /** `Unsupported value: "x": supported values: "a", "b"`. */
 export const notSupported = (path: FieldPath, value: unknown, supported: unknown[]): FieldCause =>
   cause('FieldValueNotSupported', path, `Unsupported value: ${showValue(value)}: supported values: ${supported.map(showValue).join(', ')}`);
 /** `Too long: may not be longer than <max>`. */
 export const tooLong = (path: FieldPath, max: number): FieldCause => cause('FieldValueTooLong', path, `Too long: may not be longer than ${max}`);
 /** `Too many: <n>: must have at most <max> items`. */
-export const tooMany = (path: FieldPath, actual: number, max: number): FieldCause => cause('FieldValueTooMany', path, `Too many: ${actual}: must have at most ${max} items`);
+export const tooMany = (path: FieldPath, actual: number, max: number): FieldCause =>
+  cause('FieldValueTooMany', path, `Too many: ${actual}: must have at most ${max} items`);
 /** `Duplicate value: <value>`. */
 export const duplicate = (path: FieldPath, value: unknown): FieldCause => cause('FieldValueDuplicate', path, `Duplicate value: ${showValue(value)}`);
 /** `Forbidden: <detail>`. */

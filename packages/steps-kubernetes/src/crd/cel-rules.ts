@@ -72,10 +72,14 @@ function messageOf(rule: ValidationRule, context: Record<string, unknown>): stri
 
 function ruleCause(rule: ValidationRule, path: FieldPath, type: string, message: string): FieldCause {
   switch (rule.reason) {
-    case 'FieldValueForbidden': return forbidden(path, message);
-    case 'FieldValueRequired': return required(path, message);
-    case 'FieldValueDuplicate': return { ...duplicate(path, type), message: `Duplicate value: ${JSON.stringify(type)}: ${message}` };
-    default: return invalid(path, type, message);
+    case 'FieldValueForbidden':
+      return forbidden(path, message);
+    case 'FieldValueRequired':
+      return required(path, message);
+    case 'FieldValueDuplicate':
+      return { ...duplicate(path, type), message: `Duplicate value: ${JSON.stringify(type)}: ${message}` };
+    default:
+      return invalid(path, type, message);
   }
 }
 

@@ -6,7 +6,8 @@ import type { CrdVersion, FieldCause, FieldPath, FieldValidation, LoadedCrd } fr
 import { validateValue } from './validate-value';
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const NAME_MESSAGE = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+const NAME_MESSAGE =
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 
 /** Options of {@link validateCustomResource}. */
 export interface ValidateCustomResourceOptions {
@@ -55,11 +56,23 @@ export function validateCustomResource(crd: LoadedCrd, object: Record<string, un
     causes.push(...metadataProblems(meta));
     const { metadata: _m, apiVersion: _a, kind: _k, ...checked } = pruned;
     const old = options.oldObject ? stripRoot(options.oldObject) : undefined;
-    validateValue({ ...schema, properties: withoutRootFields(schema.properties), required: (schema.required ?? []).filter((r) => !['apiVersion', 'kind', 'metadata'].includes(r)) }, checked, [], causes, old);
+    validateValue(
+      {
+        ...schema,
+        properties: withoutRootFields(schema.properties),
+        required: (schema.required ?? []).filter((r) => !['apiVersion', 'kind', 'metadata'].includes(r)),
+      },
+      checked,
+      [],
+      causes,
+      old,
+    );
   }
   const unknownFields = unknown.map(formatPath);
   const verdict: CustomResourceVerdict = {
-    object: pruned, causes, unknownFields,
+    object: pruned,
+    causes,
+    unknownFields,
     warnings: options.fieldValidation === 'Warn' ? unknownFields.map((f) => `unknown field "${f}"`) : [],
   };
   if (options.fieldValidation === 'Strict' && unknownFields.length) {
@@ -71,7 +84,14 @@ export function validateCustomResource(crd: LoadedCrd, object: Record<string, un
 function servedVersion(crd: LoadedCrd, object: Record<string, unknown>, causes: FieldCause[]): CrdVersion | undefined {
   const served = crd.versions.filter((v) => v.served);
   const version = served.find((v) => object.apiVersion === `${crd.group}/${v.name}`);
-  if (!version) causes.push(notSupported(['apiVersion'], object.apiVersion ?? '', served.map((v) => `${crd.group}/${v.name}`)));
+  if (!version)
+    causes.push(
+      notSupported(
+        ['apiVersion'],
+        object.apiVersion ?? '',
+        served.map((v) => `${crd.group}/${v.name}`),
+      ),
+    );
   if (object.kind !== crd.kind) causes.push(notSupported(['kind'], object.kind ?? '', [crd.kind]));
   return version;
 }

@@ -14,5 +14,13 @@ export type { CrdErrorCode } from './crd-error';
 export { invalidMessage, causeText } from './causes';
 export { formatPath } from './field-path';
 export type {
-  LoadedCrd, CrdVersion, JSONSchemaProps, ValidationRule, PrinterColumn, FieldCause, FieldPath, CauseReason, FieldValidation,
+  LoadedCrd,
+  CrdVersion,
+  JSONSchemaProps,
+  ValidationRule,
+  PrinterColumn,
+  FieldCause,
+  FieldPath,
+  CauseReason,
+  FieldValidation,
 } from './types';

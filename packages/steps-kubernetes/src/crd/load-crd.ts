@@ -21,7 +21,8 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
  */
 export function loadCrds(text: string, options: { file?: string } = {}): LoadedCrd[] {
   const file = options.file ?? '<input>';
-  if (Buffer.byteLength(text) > MAX_CRD_BYTES) throw new CrdError('CRD_UNREADABLE', `the text is ${Buffer.byteLength(text)} bytes; the limit is ${MAX_CRD_BYTES}`, { file });
+  if (Buffer.byteLength(text) > MAX_CRD_BYTES)
+    throw new CrdError('CRD_UNREADABLE', `the text is ${Buffer.byteLength(text)} bytes; the limit is ${MAX_CRD_BYTES}`, { file });
   let docs: unknown[];
   const parsed = parseAllDocuments(text);
   const documents = Array.isArray(parsed) ? parsed : [];
@@ -62,10 +63,17 @@ export function loadCrd(definition: unknown, options: { file?: string } = {}): L
     throw new CrdError('CRD_INVALID', `CustomResourceDefinition.apiextensions.k8s.io "${String(metaName ?? '')}" is invalid`, { causes: shown, ...options });
   }
   return {
-    name: `${plural}.${group}`, group, kind, plural, singular,
+    name: `${plural}.${group}`,
+    group,
+    kind,
+    plural,
+    singular,
     listKind: typeof names.listKind === 'string' ? names.listKind : `${kind}List`,
-    shortNames: stringList(names.shortNames), categories: stringList(names.categories),
-    namespaced: spec.scope === 'Namespaced', versions, definition,
+    shortNames: stringList(names.shortNames),
+    categories: stringList(names.categories),
+    namespaced: spec.scope === 'Namespaced',
+    versions,
+    definition,
   };
 }
 
@@ -85,12 +93,22 @@ function loadVersions(raw: unknown, causes: FieldCause[]): CrdVersion[] {
     else causes.push(...structuralProblems(schema, schemaPath));
     const sub = isObject(v.subresources) ? v.subresources : {};
     versions.push({
-      name, served: v.served === true, storage: v.storage === true,
+      name,
+      served: v.served === true,
+      storage: v.storage === true,
       schema: (schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }) as JSONSchemaProps,
-      statusSubresource: isObject(sub.status), printerColumns: printerColumns(v.additionalPrinterColumns, [...at, 'additionalPrinterColumns'], causes),
+      statusSubresource: isObject(sub.status),
+      printerColumns: printerColumns(v.additionalPrinterColumns, [...at, 'additionalPrinterColumns'], causes),
     });
   });
-  if (versions.filter((v) => v.storage).length !== 1) causes.push(invalid(['spec', 'versions'], versions.map((v) => v.name), 'must have exactly one version marked as storage version'));
+  if (versions.filter((v) => v.storage).length !== 1)
+    causes.push(
+      invalid(
+        ['spec', 'versions'],
+        versions.map((v) => v.name),
+        'must have exactly one version marked as storage version',
+      ),
+    );
   return versions;
 }
 

@@ -6,7 +6,16 @@ import type { FieldCause, FieldPath, JSONSchemaProps } from './types';
 import { validateValue } from './validate-value';
 
 const UNSUPPORTED = ['$ref', '$schema', 'id', 'definitions', 'dependencies', 'patternProperties', 'additionalItems'];
-const NOT_IN_JUNCTORS = ['type', 'default', 'additionalProperties', 'nullable', 'description', 'title', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-embedded-resource'];
+const NOT_IN_JUNCTORS = [
+  'type',
+  'default',
+  'additionalProperties',
+  'nullable',
+  'description',
+  'title',
+  'x-kubernetes-preserve-unknown-fields',
+  'x-kubernetes-embedded-resource',
+];
 
 /**
  * The API server's structural-schema rules for a version's `openAPIV3Schema`
@@ -27,7 +36,8 @@ function walk(s: JSONSchemaProps, path: FieldPath, causes: FieldCause[], inJunct
   for (const k of UNSUPPORTED) if (s[k] !== undefined) causes.push(forbidden([...path, k], `${k} is not supported`));
   if (inJunctor) {
     for (const k of NOT_IN_JUNCTORS) {
-      if (s[k] !== undefined && !(k === 'type' && isIntOrStringBranch(s))) causes.push(forbidden([...path, k], 'must not be specified inside logical junctors'));
+      if (s[k] !== undefined && !(k === 'type' && isIntOrStringBranch(s)))
+        causes.push(forbidden([...path, k], 'must not be specified inside logical junctors'));
     }
   } else if (!s.type && !s['x-kubernetes-int-or-string'] && !s['x-kubernetes-preserve-unknown-fields']) {
     causes.push(required([...path, 'type'], 'must not be empty for specified object fields'));

@@ -29,7 +29,10 @@ export function validateValue(schema: JSONSchemaProps, value: unknown, path: Fie
   causes.push(...found);
   if (!hasRules(schema)) return;
   if (found.some((c) => c.reason === 'FieldValueTypeInvalid')) {
-    causes.push({ ...invalid([], null, 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation'), field: '' });
+    causes.push({
+      ...invalid([], null, 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation'),
+      field: '',
+    });
     return;
   }
   walk(schema, value, path, causes, old, true);
@@ -38,7 +41,11 @@ export function validateValue(schema: JSONSchemaProps, value: unknown, path: Fie
 function hasRules(s: JSONSchemaProps | undefined): boolean {
   if (!s) return false;
   if (s['x-kubernetes-validations']?.length) return true;
-  return Object.values(s.properties ?? {}).some(hasRules) || (isObject(s.additionalProperties) && hasRules(s.additionalProperties as JSONSchemaProps)) || hasRules(s.items);
+  return (
+    Object.values(s.properties ?? {}).some(hasRules) ||
+    (isObject(s.additionalProperties) && hasRules(s.additionalProperties as JSONSchemaProps)) ||
+    hasRules(s.items)
+  );
 }
 
 /** One pass: the schema's checks, or (`rules`) only its CEL rules. */

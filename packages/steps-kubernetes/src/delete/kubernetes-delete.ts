@@ -5,12 +5,15 @@ import { observeObject } from '../watch/observe-object';
 import { statusText } from '../wait/observed-status';
 import { STEPS_KUBERNETES_VERSION } from '../version';
 
-const input = Type.Object({
-  resource: ResourceRefSchema,
-  wait: Type.Optional(Type.Boolean({ description: 'wait until the object is gone (finalizers done); default false' })),
-  timeout: Type.Optional(DurationSchema),
-  propagationPolicy: Type.Optional(Type.Union([Type.Literal('Foreground'), Type.Literal('Background'), Type.Literal('Orphan')])),
-}, { additionalProperties: false });
+const input = Type.Object(
+  {
+    resource: ResourceRefSchema,
+    wait: Type.Optional(Type.Boolean({ description: 'wait until the object is gone (finalizers done); default false' })),
+    timeout: Type.Optional(DurationSchema),
+    propagationPolicy: Type.Optional(Type.Union([Type.Literal('Foreground'), Type.Literal('Background'), Type.Literal('Orphan')])),
+  },
+  { additionalProperties: false },
+);
 
 const output = Type.Object({
   deleted: Type.Boolean({ description: 'false when the object did not exist' }),
@@ -33,17 +36,22 @@ export function kubernetesDelete(options: KubernetesStepOptions) {
     input,
     output,
     timeout: '5m',
-    examples: [{
-      description: 'remove a postgres cluster and wait until it is gone',
-      with: { resource: { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'team-myapp-db', namespace: 'apps' }, wait: true, timeout: '10m' },
-    }],
+    examples: [
+      {
+        description: 'remove a postgres cluster and wait until it is gone',
+        with: { resource: { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'team-myapp-db', namespace: 'apps' }, wait: true, timeout: '10m' },
+      },
+    ],
     async run(inp, ctx) {
       const k8s = client();
       const { resource } = inp;
       const info = await k8s.resource(resource.apiVersion, resource.kind, ctx.signal);
       const namespace = k8s.namespaceFor(info, resource.namespace);
       const what = describeObject(resource.kind, namespace, resource.name);
-      const deleted = await k8s.delete({ ...resource, ...(namespace ? { namespace } : {}) }, { signal: ctx.signal, ...(inp.propagationPolicy ? { propagationPolicy: inp.propagationPolicy } : {}) });
+      const deleted = await k8s.delete(
+        { ...resource, ...(namespace ? { namespace } : {}) },
+        { signal: ctx.signal, ...(inp.propagationPolicy ? { propagationPolicy: inp.propagationPolicy } : {}) },
+      );
       ctx.progress(deleted ? `deleted ${what}` : `${what} does not exist`);
       if (!deleted) return { deleted: false, gone: true };
       if (!inp.wait) return { deleted: true, gone: false };
@@ -59,7 +67,10 @@ export function kubernetesDelete(options: KubernetesStepOptions) {
       });
       if ('timedOut' in r) {
         const finalizers = (last as { metadata?: { finalizers?: string[] } } | undefined)?.metadata?.finalizers ?? [];
-        throw new KubernetesError('K8S_WAIT_TIMEOUT', `${what} was still there after ${formatMs(budget)}${finalizers.length ? ` (finalizers: ${finalizers.join(', ')})` : ''}; last observed status: ${statusText(last as never)}`);
+        throw new KubernetesError(
+          'K8S_WAIT_TIMEOUT',
+          `${what} was still there after ${formatMs(budget)}${finalizers.length ? ` (finalizers: ${finalizers.join(', ')})` : ''}; last observed status: ${statusText(last as never)}`,
+        );
       }
       ctx.progress(`${what} is gone`);
       return { deleted: true, gone: true };

@@ -24,9 +24,8 @@ const maybe = (v: unknown) => v !== undefined && v !== false;
 
 const RULES: Record<string, (w: RawInput) => KindPermission[] | undefined> = {
   // Server-side apply: `patch`, and `create` when the object does not exist yet.
-  'kubernetes-apply': (w) => Array.isArray(w.manifests)
-    ? w.manifests.map((m, i) => ({ ...kindOf(m), verbs: ['create', 'patch'], pointer: `/manifests/${i}` }))
-    : undefined,
+  'kubernetes-apply': (w) =>
+    Array.isArray(w.manifests) ? w.manifests.map((m, i) => ({ ...kindOf(m), verbs: ['create', 'patch'], pointer: `/manifests/${i}` })) : undefined,
   // One shared list + watch per kind and namespace.
   'wait-for-condition': (w) => [{ ...kindOf(w.resource), verbs: ['list', 'watch'], pointer: '/resource' }],
   'kubernetes-delete': (w) => [{ ...kindOf(w.resource), verbs: maybe(w.wait) ? ['delete', 'list', 'watch'] : ['delete'], pointer: '/resource' }],

@@ -15,30 +15,51 @@ export const ALPHABETS = Object.freeze({
   base64url: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_',
 });
 
-const ValueSpec = Type.Object({
-  length: Type.Integer({ minimum: 1, maximum: 1024, description: 'characters to generate' }),
-  alphabet: Type.Optional(Type.Union(Object.keys(ALPHABETS).map((a) => Type.Literal(a)), { description: 'a named alphabet (default alphanumeric)' })),
-  characters: Type.Optional(Type.String({ minLength: 2, maxLength: 256, description: 'the characters to draw from, instead of a named alphabet' })),
-}, { additionalProperties: false });
+const ValueSpec = Type.Object(
+  {
+    length: Type.Integer({ minimum: 1, maximum: 1024, description: 'characters to generate' }),
+    alphabet: Type.Optional(
+      Type.Union(
+        Object.keys(ALPHABETS).map((a) => Type.Literal(a)),
+        { description: 'a named alphabet (default alphanumeric)' },
+      ),
+    ),
+    characters: Type.Optional(Type.String({ minLength: 2, maxLength: 256, description: 'the characters to draw from, instead of a named alphabet' })),
+  },
+  { additionalProperties: false },
+);
 
-const input = Type.Object({
-  name: NameSchema,
-  namespace: Type.Optional(NamespaceSchema),
-  generate: Type.Record(Type.String({ minLength: 1, maxLength: 253, pattern: KEY }), ValueSpec, {
-    minProperties: 1, maxProperties: 50, description: 'the keys to generate, each with its length and alphabet',
-  }),
-  rotate: Type.Optional(Type.Boolean({ description: 'replace the generated keys of an existing Secret with new values (default false: an existing value is never changed)' })),
-  type: Type.Optional(Type.String({ minLength: 1, maxLength: 253, description: 'the Secret type of a new Secret (default Opaque)' })),
-  labels: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 317 }), Type.String({ maxLength: 63 }), { maxProperties: 64 })),
-}, { additionalProperties: false });
+const input = Type.Object(
+  {
+    name: NameSchema,
+    namespace: Type.Optional(NamespaceSchema),
+    generate: Type.Record(Type.String({ minLength: 1, maxLength: 253, pattern: KEY }), ValueSpec, {
+      minProperties: 1,
+      maxProperties: 50,
+      description: 'the keys to generate, each with its length and alphabet',
+    }),
+    rotate: Type.Optional(
+      Type.Boolean({ description: 'replace the generated keys of an existing Secret with new values (default false: an existing value is never changed)' }),
+    ),
+    type: Type.Optional(Type.String({ minLength: 1, maxLength: 253, description: 'the Secret type of a new Secret (default Opaque)' })),
+    labels: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 317 }), Type.String({ maxLength: 63 }), { maxProperties: 64 })),
+  },
+  { additionalProperties: false },
+);
 
 const output = Type.Object({
   name: Type.String(),
   namespace: Type.String(),
   keys: Type.Array(Type.String(), { description: 'the generated keys (names are not secret)' }),
   created: Type.Boolean({ description: 'this step created the Secret' }),
-  changed: Type.Array(Type.String(), { description: 'keys this step wrote: all of them when it created or rotated, the missing ones when it added to an existing Secret' }),
-  data: Type.Unsafe<Record<string, Sensitive<string>>>({ type: 'object', additionalProperties: { 'x-sensitive': true }, description: 'the values by key, sensitive' }),
+  changed: Type.Array(Type.String(), {
+    description: 'keys this step wrote: all of them when it created or rotated, the missing ones when it added to an existing Secret',
+  }),
+  data: Type.Unsafe<Record<string, Sensitive<string>>>({
+    type: 'object',
+    additionalProperties: { 'x-sensitive': true },
+    description: 'the values by key, sensitive',
+  }),
 });
 
 /** Options of {@link generateSecret}. */
@@ -68,14 +89,17 @@ export function generateSecret(options: GenerateSecretOptions) {
   return defineStep({
     type: 'generate-secret',
     version: STEPS_KUBERNETES_VERSION,
-    description: 'Creates a Secret with generated values unless it exists; an existing value is kept unless rotate is set. Outputs the values as sensitive data',
+    description:
+      'Creates a Secret with generated values unless it exists; an existing value is kept unless rotate is set. Outputs the values as sensitive data',
     input,
     output,
     timeout: '1m',
-    examples: [{
-      description: 'a Redis password, generated on the first run and kept afterwards',
-      with: { name: 'cache-redis-password', namespace: 'apps', generate: { password: { length: 32 } } },
-    }],
+    examples: [
+      {
+        description: 'a Redis password, generated on the first run and kept afterwards',
+        with: { name: 'cache-redis-password', namespace: 'apps', generate: { password: { length: 32 } } },
+      },
+    ],
     async run(inp, ctx) {
       const k8s = client();
       const info = await k8s.resource('v1', 'Secret', ctx.signal);
@@ -92,7 +116,8 @@ export function generateSecret(options: GenerateSecretOptions) {
       if (!existing) {
         const values = await fresh();
         const secret: KubeObject = {
-          apiVersion: 'v1', kind: 'Secret',
+          apiVersion: 'v1',
+          kind: 'Secret',
           metadata: { name: inp.name, namespace, ...(inp.labels ? { labels: inp.labels } : {}) },
           type: inp.type ?? 'Opaque',
           data: encode(values),

@@ -8,19 +8,33 @@ import { STEPS_KUBERNETES_VERSION } from '../version';
 
 const KEY = '^[-._a-zA-Z0-9]+$';
 
-const input = Type.Object({
-  name: NameSchema,
-  namespace: Type.Optional(NamespaceSchema),
-  keys: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 253, pattern: KEY }), { minItems: 1, maxItems: 100, uniqueItems: true, description: 'keys to read (default: all)' })),
-  wait: Type.Optional(Type.Boolean({ description: 'wait until the Secret exists (default false)' })),
-  timeout: Type.Optional(DurationSchema),
-}, { additionalProperties: false });
+const input = Type.Object(
+  {
+    name: NameSchema,
+    namespace: Type.Optional(NamespaceSchema),
+    keys: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 253, pattern: KEY }), {
+        minItems: 1,
+        maxItems: 100,
+        uniqueItems: true,
+        description: 'keys to read (default: all)',
+      }),
+    ),
+    wait: Type.Optional(Type.Boolean({ description: 'wait until the Secret exists (default false)' })),
+    timeout: Type.Optional(DurationSchema),
+  },
+  { additionalProperties: false },
+);
 
 const output = Type.Object({
   name: Type.String(),
   namespace: Type.String(),
   keys: Type.Array(Type.String(), { description: 'the keys read (names are not secret)' }),
-  data: Type.Unsafe<Record<string, Sensitive<string>>>({ type: 'object', additionalProperties: { 'x-sensitive': true }, description: 'decoded values by key, sensitive' }),
+  data: Type.Unsafe<Record<string, Sensitive<string>>>({
+    type: 'object',
+    additionalProperties: { 'x-sensitive': true },
+    description: 'decoded values by key, sensitive',
+  }),
 });
 
 /** Options of {@link readSecret}. */
@@ -56,10 +70,18 @@ export function readSecret(options: ReadSecretOptions) {
     input,
     output,
     timeout: '5m',
-    examples: [{
-      description: 'database credentials created by the postgres operator',
-      with: { name: 'myapp-app.team-myapp-db.credentials.postgresql.acid.zalan.do', namespace: 'apps', keys: ['username', 'password'], wait: true, timeout: '10m' },
-    }],
+    examples: [
+      {
+        description: 'database credentials created by the postgres operator',
+        with: {
+          name: 'myapp-app.team-myapp-db.credentials.postgresql.acid.zalan.do',
+          namespace: 'apps',
+          keys: ['username', 'password'],
+          wait: true,
+          timeout: '10m',
+        },
+      },
+    ],
     async run(inp, ctx) {
       const k8s = client();
       const info = await k8s.resource('v1', 'Secret', ctx.signal);

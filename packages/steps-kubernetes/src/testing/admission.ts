@@ -32,7 +32,9 @@ export function admit(kind: ResolvedKind, object: MockObject, old: MockObject | 
     if (verdict.strictError) throw new ApiStatusError(400, 'BadRequest', verdict.strictError);
     if (verdict.causes.length) {
       throw new ApiStatusError(422, 'Invalid', invalidMessage(qualifiedKind(kind), object.metadata.name, verdict.causes), {
-        name: object.metadata.name, group: kind.group, kind: kind.kind,
+        name: object.metadata.name,
+        group: kind.group,
+        kind: kind.kind,
         causes: verdict.causes.map((c) => ({ reason: c.reason, message: c.message, field: c.field })),
       });
     }
@@ -41,7 +43,9 @@ export function admit(kind: ResolvedKind, object: MockObject, old: MockObject | 
   const problems = kind.validate?.(object) ?? [];
   if (problems.length) {
     throw new ApiStatusError(422, 'Invalid', `${kind.kind}.${kind.group || 'core'} "${object.metadata.name}" is invalid: ${problems.join(', ')}`, {
-      name: object.metadata.name, kind: kind.kind, causes: problems.map((p) => ({ reason: 'FieldValueInvalid', message: p })),
+      name: object.metadata.name,
+      kind: kind.kind,
+      causes: problems.map((p) => ({ reason: 'FieldValueInvalid', message: p })),
     });
   }
   return { object, warnings: [] };
@@ -64,8 +68,16 @@ function checkCrd(object: MockObject): void {
   } catch (err) {
     if (!(err instanceof CrdError)) throw err;
     const causes = err.causes.map((c) => ({ reason: c.reason, message: c.message, field: c.field }));
-    throw new ApiStatusError(422, 'Invalid', causes.length ? invalidMessage('CustomResourceDefinition.apiextensions.k8s.io', object.metadata.name, err.causes) : err.message, {
-      name: object.metadata.name, group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', causes,
-    });
+    throw new ApiStatusError(
+      422,
+      'Invalid',
+      causes.length ? invalidMessage('CustomResourceDefinition.apiextensions.k8s.io', object.metadata.name, err.causes) : err.message,
+      {
+        name: object.metadata.name,
+        group: 'apiextensions.k8s.io',
+        kind: 'CustomResourceDefinition',
+        causes,
+      },
+    );
   }
 }

@@ -83,7 +83,8 @@ export class ApiHandler {
 
   #route(req: MockRequest, info: RequestInfo): MockResponse {
     const { path, method } = info;
-    if (req.body.length > MAX_REQUEST_BYTES) throw new ApiStatusError(413, 'RequestEntityTooLarge', `request body is ${req.body.length} bytes; the limit is ${MAX_REQUEST_BYTES}`);
+    if (req.body.length > MAX_REQUEST_BYTES)
+      throw new ApiStatusError(413, 'RequestEntityTooLarge', `request body is ${req.body.length} bytes; the limit is ${MAX_REQUEST_BYTES}`);
     const seg = path.split('/').filter(Boolean).map(decodeURIComponent);
     if (method === 'GET') {
       if (path === '/version') return ok(versionInfo());
@@ -118,17 +119,28 @@ export class ApiHandler {
     if (!kind) return undefined;
     if (rest[2] !== undefined && !(rest[2] === 'status' && kind.statusSubresource)) return undefined;
     if (namespace !== undefined && !kind.namespaced) return undefined;
-    return { kind, ...(namespace !== undefined ? { namespace } : {}), ...(rest[1] !== undefined ? { name: rest[1] } : {}), ...(rest[2] ? { subresource: rest[2] } : {}) };
+    return {
+      kind,
+      ...(namespace !== undefined ? { namespace } : {}),
+      ...(rest[1] !== undefined ? { name: rest[1] } : {}),
+      ...(rest[2] ? { subresource: rest[2] } : {}),
+    };
   }
 
   #resource(req: MockRequest, info: RequestInfo, rp: ResourcePath): MockResponse {
     switch (info.method) {
-      case 'GET': return this.#read(req, info, rp);
-      case 'POST': return this.#post(req, info, rp);
-      case 'PUT': return this.#put(req, info, rp);
-      case 'PATCH': return this.#patch(req, info, rp);
-      case 'DELETE': return this.#delete(req, info, rp);
-      default: throw new ApiStatusError(405, 'MethodNotAllowed', `method ${info.method} is not allowed`);
+      case 'GET':
+        return this.#read(req, info, rp);
+      case 'POST':
+        return this.#post(req, info, rp);
+      case 'PUT':
+        return this.#put(req, info, rp);
+      case 'PATCH':
+        return this.#patch(req, info, rp);
+      case 'DELETE':
+        return this.#delete(req, info, rp);
+      default:
+        throw new ApiStatusError(405, 'MethodNotAllowed', `method ${info.method} is not allowed`);
     }
   }
 
@@ -141,7 +153,8 @@ export class ApiHandler {
       return ok(table ? toTable(kind, [o], String(this.store.resourceVersion), includeObject) : o);
     }
     const filter = listFilter(info.query, namespace);
-    if (info.verb === 'watch') return this.#watch(info, kind, filter, table ? (o: MockObject) => toTable(kind, [o], o.metadata.resourceVersion ?? '', includeObject) : undefined);
+    if (info.verb === 'watch')
+      return this.#watch(info, kind, filter, table ? (o: MockObject) => toTable(kind, [o], o.metadata.resourceVersion ?? '', includeObject) : undefined);
     const items = this.store.list(kind, filter);
     const rv = String(this.store.resourceVersion);
     if (table) return ok(toTable(kind, items, rv, includeObject));
@@ -152,7 +165,9 @@ export class ApiHandler {
     const drop = this.faults.takeDrop(info);
     let opened: PassThrough | undefined;
     const stream = openWatchStream(this.store, {
-      kind, filter, resourceVersion: info.query.resourceVersion ?? '',
+      kind,
+      filter,
+      resourceVersion: info.query.resourceVersion ?? '',
       ...(drop !== undefined ? { dropAfter: drop } : {}),
       gone: this.faults.takeGone(info),
       ...(info.query.timeoutSeconds ? { timeoutSeconds: Number(info.query.timeoutSeconds) } : {}),
@@ -185,11 +200,16 @@ export class ApiHandler {
     const type = patchTypeOf(header(req, 'content-type'));
     const options = writeOptions(req, info.query, rp.subresource);
     if (type !== 'apply') return written(this.store.patch(kind, namespace, name, type, parseBody(req, { anyJson: true }), options));
-    if (!info.query.fieldManager) throw new ApiStatusError(400, 'BadRequest', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+    if (!info.query.fieldManager)
+      throw new ApiStatusError(400, 'BadRequest', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
     const body = parseBody(req, { yaml: true });
     checkName(body, name);
     if (body.apiVersion !== kind.apiVersion || body.kind !== kind.kind) {
-      throw new ApiStatusError(400, 'BadRequest', `the API version in the data (${String(body.apiVersion)}) and kind (${String(body.kind)}) do not match the request (${kind.apiVersion}, ${kind.kind})`);
+      throw new ApiStatusError(
+        400,
+        'BadRequest',
+        `the API version in the data (${String(body.apiVersion)}) and kind (${String(body.kind)}) do not match the request (${kind.apiVersion}, ${kind.kind})`,
+      );
     }
     withNamespace(body, kind, namespace);
     const r = this.store.apply(kind, body, options);
@@ -200,31 +220,50 @@ export class ApiHandler {
     const { kind, namespace, name } = rp;
     const options = deleteOptions(req, info.query);
     if (name === undefined) {
-      const items = this.store.list(kind, listFilter(info.query, namespace)).map((o) => this.store.delete(kind, o.metadata.namespace, o.metadata.name, options));
+      const items = this.store
+        .list(kind, listFilter(info.query, namespace))
+        .map((o) => this.store.delete(kind, o.metadata.namespace, o.metadata.name, options));
       return ok({ apiVersion: kind.apiVersion, kind: `${kind.kind}List`, metadata: { resourceVersion: String(this.store.resourceVersion) }, items });
     }
     const gone = this.store.delete(kind, namespace, name, options);
     if (gone.metadata.deletionTimestamp && (options.dryRun || this.store.get(kind, namespace, name))) return ok(gone);
-    return ok({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, group: kind.group, kind: kind.plural, uid: gone.metadata.uid } });
+    return ok({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Success',
+      details: { name, group: kind.group, kind: kind.plural, uid: gone.metadata.uid },
+    });
   }
 }
 
 /** The Kubernetes verb of a request (as RBAC would name it). */
 export function verbOf(method: string, path: string, query: Record<string, string>): string {
   const seg = path.split('/').filter(Boolean);
-  const discovery = path === '/version' || path === '/api' || path === '/apis' || path.startsWith('/openapi')
-    || (seg[0] === 'api' && seg.length === 2) || (seg[0] === 'apis' && seg.length <= 3);
+  const discovery =
+    path === '/version' ||
+    path === '/api' ||
+    path === '/apis' ||
+    path.startsWith('/openapi') ||
+    (seg[0] === 'api' && seg.length === 2) ||
+    (seg[0] === 'apis' && seg.length <= 3);
   if (discovery) return 'discovery';
   const rest = seg[0] === 'api' ? seg.slice(2) : seg.slice(3);
   const namespacedPath = rest[0] === 'namespaces' && rest.length >= 3 && !(rest.length === 3 && rest[2] === 'status');
   const named = namespacedPath ? rest.length >= 4 : rest.length >= 2;
   switch (method) {
-    case 'GET': return named ? 'get' : query.watch === 'true' || query.watch === '1' ? 'watch' : 'list';
-    case 'POST': return 'create';
-    case 'PUT': return 'update';
-    case 'PATCH': return 'patch';
-    case 'DELETE': return named ? 'delete' : 'deletecollection';
-    default: return 'unknown';
+    case 'GET':
+      return named ? 'get' : query.watch === 'true' || query.watch === '1' ? 'watch' : 'list';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return named ? 'delete' : 'deletecollection';
+    default:
+      return 'unknown';
   }
 }
 
@@ -254,7 +293,8 @@ function found<T>(value: T | undefined): T {
 
 function checkName(body: MockObject, name: string): void {
   if (body.metadata.name === undefined) body.metadata.name = name;
-  if (body.metadata.name !== name) throw new ApiStatusError(400, 'BadRequest', `the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
+  if (body.metadata.name !== name)
+    throw new ApiStatusError(400, 'BadRequest', `the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
 }
 
 function withNamespace(body: MockObject, kind: ResolvedKind, namespace: string | undefined): void {

@@ -20,7 +20,13 @@ export function startControllers(store: ObjectStore): void {
       collectGarbage(store, e);
       if (e.kind.namespaced && e.object.metadata.namespace) finalizeNamespaceIfEmpty(store, e.object.metadata.namespace);
     }
-    if (e.type === 'MODIFIED' && e.kind.group === '' && e.kind.kind === 'Namespace' && e.object.metadata.deletionTimestamp && !e.previous?.metadata.deletionTimestamp) {
+    if (
+      e.type === 'MODIFIED' &&
+      e.kind.group === '' &&
+      e.kind.kind === 'Namespace' &&
+      e.object.metadata.deletionTimestamp &&
+      !e.previous?.metadata.deletionTimestamp
+    ) {
       emptyNamespace(store, e.object.metadata.name);
     }
   });
@@ -41,23 +47,48 @@ function crdChanged(store: ObjectStore, e: StoreEvent): void {
     return;
   }
   if (existing && existing.version !== storage.name) store.unregisterKind(existing);
-  store.registerKind({
-    group: crd.group, version: storage.name, kind: crd.kind, plural: crd.plural, singular: crd.singular, namespaced: crd.namespaced,
-    shortNames: crd.shortNames, categories: crd.categories, statusSubresource: storage.statusSubresource, generation: true,
-    printerColumns: storage.printerColumns, schema: storage.schema,
-  }, { crd });
+  store.registerKind(
+    {
+      group: crd.group,
+      version: storage.name,
+      kind: crd.kind,
+      plural: crd.plural,
+      singular: crd.singular,
+      namespaced: crd.namespaced,
+      shortNames: crd.shortNames,
+      categories: crd.categories,
+      statusSubresource: storage.statusSubresource,
+      generation: true,
+      printerColumns: storage.printerColumns,
+      schema: storage.schema,
+    },
+    { crd },
+  );
   const status = establishedStatus(e.object, crd, storage.name);
   if (!jsonEqual(status, e.object.status)) store.setStatus(e.kind, undefined, e.object.metadata.name, status, CONTROLLER);
 }
 
 function establishedStatus(object: MockObject, crd: LoadedCrd, storage: string): Record<string, unknown> {
-  const old = isPlainObject(object.status) && Array.isArray(object.status.conditions) ? object.status.conditions as Array<Record<string, unknown>> : [];
+  const old = isPlainObject(object.status) && Array.isArray(object.status.conditions) ? (object.status.conditions as Array<Record<string, unknown>>) : [];
   const since = (type: string) => old.find((c) => c.type === type)?.lastTransitionTime ?? timestamp();
-  const names = { plural: crd.plural, singular: crd.singular, kind: crd.kind, listKind: crd.listKind, ...(crd.shortNames.length ? { shortNames: crd.shortNames } : {}), ...(crd.categories.length ? { categories: crd.categories } : {}) };
+  const names = {
+    plural: crd.plural,
+    singular: crd.singular,
+    kind: crd.kind,
+    listKind: crd.listKind,
+    ...(crd.shortNames.length ? { shortNames: crd.shortNames } : {}),
+    ...(crd.categories.length ? { categories: crd.categories } : {}),
+  };
   return {
     conditions: [
       { type: 'NamesAccepted', status: 'True', lastTransitionTime: since('NamesAccepted'), reason: 'NoConflicts', message: 'no conflicts found' },
-      { type: 'Established', status: 'True', lastTransitionTime: since('Established'), reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' },
+      {
+        type: 'Established',
+        status: 'True',
+        lastTransitionTime: since('Established'),
+        reason: 'InitialNamesAccepted',
+        message: 'the initial names have been accepted',
+      },
     ],
     acceptedNames: names,
     storedVersions: [storage],
@@ -70,7 +101,14 @@ function collectGarbage(store: ObjectStore, e: StoreEvent): void {
   for (const { kind, object } of store.dependentsOf(uid)) {
     if (e.propagationPolicy === 'Orphan') {
       const refs = (object.metadata.ownerReferences as Array<Record<string, unknown>>).filter((r) => r.uid !== uid);
-      store.patch(kind, object.metadata.namespace, object.metadata.name, 'merge', { metadata: { ownerReferences: refs.length ? refs : null } }, { fieldManager: 'kube-controller-manager' });
+      store.patch(
+        kind,
+        object.metadata.namespace,
+        object.metadata.name,
+        'merge',
+        { metadata: { ownerReferences: refs.length ? refs : null } },
+        { fieldManager: 'kube-controller-manager' },
+      );
     } else if (!object.metadata.deletionTimestamp) {
       store.delete(kind, object.metadata.namespace, object.metadata.name);
     }

@@ -6,8 +6,15 @@ const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
 /** `/version`. */
 export function versionInfo(): Record<string, unknown> {
   return {
-    major: '1', minor: '31', gitVersion: 'v1.31.0-innominatus-mock', gitCommit: 'mock', gitTreeState: 'clean',
-    buildDate: '2026-01-01T00:00:00Z', goVersion: 'go1.22', compiler: 'gc', platform: 'linux/amd64',
+    major: '1',
+    minor: '31',
+    gitVersion: 'v1.31.0-innominatus-mock',
+    gitCommit: 'mock',
+    gitTreeState: 'clean',
+    buildDate: '2026-01-01T00:00:00Z',
+    goVersion: 'go1.22',
+    compiler: 'gc',
+    platform: 'linux/amd64',
   };
 }
 
@@ -23,7 +30,14 @@ export function groupList(store: ObjectStore): Record<string, unknown> {
 
 /** `/apis/<group>`, or undefined when no kind is in that group. */
 export function apiGroup(store: ObjectStore, group: string): Record<string, unknown> | undefined {
-  const versions = [...new Set(store.kinds().filter((k) => k.group === group).map((k) => k.version))];
+  const versions = [
+    ...new Set(
+      store
+        .kinds()
+        .filter((k) => k.group === group)
+        .map((k) => k.version),
+    ),
+  ];
   if (!versions.length) return undefined;
   const v = versions.map((version) => ({ groupVersion: `${group}/${version}`, version }));
   return { kind: 'APIGroup', apiVersion: 'v1', name: group, versions: v, preferredVersion: v[0] };
@@ -43,7 +57,11 @@ export function resourceList(store: ObjectStore, group: string, version: string)
 
 function resourceEntries(k: ResolvedKind): Record<string, unknown>[] {
   const main = {
-    name: k.plural, singularName: k.singular, namespaced: k.namespaced, kind: k.kind, verbs: VERBS,
+    name: k.plural,
+    singularName: k.singular,
+    namespaced: k.namespaced,
+    kind: k.kind,
+    verbs: VERBS,
     ...(k.shortNames.length ? { shortNames: k.shortNames } : {}),
     storageVersionHash: 'mock',
   };
@@ -52,5 +70,12 @@ function resourceEntries(k: ResolvedKind): Record<string, unknown>[] {
 }
 
 function groups(store: ObjectStore): string[] {
-  return [...new Set(store.kinds().map((k) => k.group).filter((g) => g !== ''))].sort();
+  return [
+    ...new Set(
+      store
+        .kinds()
+        .map((k) => k.group)
+        .filter((g) => g !== ''),
+    ),
+  ].sort();
 }

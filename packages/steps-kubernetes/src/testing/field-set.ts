@@ -3,7 +3,18 @@ import { clone, isPlainObject, jsonEqual } from './merge';
 /** A path to one owned field: object keys; lists are atomic, so a path never enters one. */
 export type FieldPathKey = string;
 
-const SERVER_METADATA = new Set(['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink']);
+const SERVER_METADATA = new Set([
+  'name',
+  'namespace',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'managedFields',
+  'selfLink',
+]);
 
 /** Which part of an object a write may touch: everything but `status`, or only `status`. */
 export type FieldScope = 'main' | 'status' | 'all';

@@ -58,10 +58,11 @@ export async function listenHttp(handler: ApiHandler, options: { host?: string; 
     port,
     kubeConfig,
     kubeconfigText: kubeConfig.exportConfig(),
-    close: () => (closing ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    })),
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      })),
   };
 }
 

@@ -20,8 +20,19 @@ export { ApiStatusError } from './api-status';
 export { BUILTIN_KINDS } from './builtin-kinds';
 export type { KindSpec, ResolvedKind, MockObject, MockObjectMeta, StoreEvent, LoggedRequest, MockRequest, MockResponse } from './types';
 export {
-  zalandoPostgresOperator, POSTGRES_OPERATOR_FINALIZER, credentialsSecretName, generatePassword, ROLE_NAME,
-  POSTGRESQL_API_VERSION, POSTGRESQL_KIND, postgresqlCrd, postgresqlSchema, POSTGRES_VERSIONS_V2, QUANTITY_PATTERN, CPU_PATTERN, ROLE_FLAGS,
+  zalandoPostgresOperator,
+  POSTGRES_OPERATOR_FINALIZER,
+  credentialsSecretName,
+  generatePassword,
+  ROLE_NAME,
+  POSTGRESQL_API_VERSION,
+  POSTGRESQL_KIND,
+  postgresqlCrd,
+  postgresqlSchema,
+  POSTGRES_VERSIONS_V2,
+  QUANTITY_PATTERN,
+  CPU_PATTERN,
+  ROLE_FLAGS,
 } from './zalando/index';
 export { operatorSimulator } from './simulator/operator-simulator';
 export type { OperatorSimulator, OperatorSimulatorOptions, SimulatorContext } from './simulator/operator-simulator';

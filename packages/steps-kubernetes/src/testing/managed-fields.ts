@@ -33,11 +33,13 @@ function sameSubresource(e: ManagedFieldsEntry, subresource: string | undefined)
 
 function write(object: MockObject, list: Owner[], previous: MockObject | undefined): void {
   const before = new Map(owners(previous).map((o) => [`${o.entry.manager}|${o.entry.operation}|${o.entry.subresource ?? ''}`, o]));
-  const entries = list.filter((o) => o.fields.size > 0).map((o) => {
-    const old = before.get(`${o.entry.manager}|${o.entry.operation}|${o.entry.subresource ?? ''}`);
-    const unchanged = old && old.fields.size === o.fields.size && [...o.fields].every((f) => old.fields.has(f));
-    return { ...o.entry, time: unchanged ? old.entry.time : now(), fieldsV1: toFieldsV1(o.fields) };
-  });
+  const entries = list
+    .filter((o) => o.fields.size > 0)
+    .map((o) => {
+      const old = before.get(`${o.entry.manager}|${o.entry.operation}|${o.entry.subresource ?? ''}`);
+      const unchanged = old && old.fields.size === o.fields.size && [...o.fields].every((f) => old.fields.has(f));
+      return { ...o.entry, time: unchanged ? old.entry.time : now(), fieldsV1: toFieldsV1(o.fields) };
+    });
   if (entries.length) object.metadata.managedFields = entries;
   else delete object.metadata.managedFields;
 }
@@ -79,7 +81,12 @@ export function serverSideApply(live: MockObject | undefined, config: MockObject
   }
   if (request.force) for (const other of others) for (const f of conflicts.get(other.entry.manager) ?? []) other.fields.delete(f);
   const entry: ManagedFieldsEntry = {
-    manager: request.manager, operation: 'Apply', apiVersion: request.apiVersion, time: now(), fieldsType: 'FieldsV1', fieldsV1: {},
+    manager: request.manager,
+    operation: 'Apply',
+    apiVersion: request.apiVersion,
+    time: now(),
+    fieldsType: 'FieldsV1',
+    fieldsV1: {},
     ...(request.subresource ? { subresource: request.subresource } : {}),
   };
   const updated = mine ? list.map((o) => (o === mine ? { entry: mine.entry, fields: applied } : o)) : [...list, { entry, fields: applied }];
@@ -92,7 +99,11 @@ export function serverSideApply(live: MockObject | undefined, config: MockObject
  * patch): the manager takes every field it set or changed; other managers
  * lose the fields that changed. Sets `next.metadata.managedFields`.
  */
-export function trackUpdate(previous: MockObject | undefined, next: MockObject, request: { manager: string; subresource?: 'status'; apiVersion: string }): void {
+export function trackUpdate(
+  previous: MockObject | undefined,
+  next: MockObject,
+  request: { manager: string; subresource?: 'status'; apiVersion: string },
+): void {
   const scope: FieldScope = request.subresource === 'status' ? 'status' : 'main';
   const after = fieldSet(next, scope);
   const before = previous ? fieldSet(previous, scope) : new Set<FieldPathKey>();
@@ -103,7 +114,15 @@ export function trackUpdate(previous: MockObject | undefined, next: MockObject, 
   let mine = list.find((o) => o.entry.manager === request.manager && o.entry.operation === 'Update' && sameSubresource(o.entry, request.subresource));
   if (!mine) {
     mine = {
-      entry: { manager: request.manager, operation: 'Update', apiVersion: request.apiVersion, time: now(), fieldsType: 'FieldsV1', fieldsV1: {}, ...(request.subresource ? { subresource: request.subresource } : {}) },
+      entry: {
+        manager: request.manager,
+        operation: 'Update',
+        apiVersion: request.apiVersion,
+        time: now(),
+        fieldsType: 'FieldsV1',
+        fieldsV1: {},
+        ...(request.subresource ? { subresource: request.subresource } : {}),
+      },
       fields: new Set(),
     };
     list.push(mine);
@@ -120,9 +139,13 @@ function scopeHas(scope: FieldScope, key: FieldPathKey): boolean {
 
 function conflictError(conflicts: Map<string, string[]>, apiVersion: string): ApiStatusError {
   const count = [...conflicts.values()].reduce((n, f) => n + f.length, 0);
-  const parts = [...conflicts.entries()].map(([manager, fields]) => (fields.length === 1
-    ? `conflict with "${manager}" using ${apiVersion}: ${conflictPath(fields[0]!)}`
-    : `conflicts with "${manager}" using ${apiVersion}:\n${fields.map((f) => `- ${conflictPath(f)}`).join('\n')}`));
-  const causes = [...conflicts.entries()].flatMap(([manager, fields]) => fields.map((f) => ({ reason: 'FieldManagerConflict', message: `conflict with "${manager}" using ${apiVersion}`, field: conflictPath(f) })));
+  const parts = [...conflicts.entries()].map(([manager, fields]) =>
+    fields.length === 1
+      ? `conflict with "${manager}" using ${apiVersion}: ${conflictPath(fields[0]!)}`
+      : `conflicts with "${manager}" using ${apiVersion}:\n${fields.map((f) => `- ${conflictPath(f)}`).join('\n')}`,
+  );
+  const causes = [...conflicts.entries()].flatMap(([manager, fields]) =>
+    fields.map((f) => ({ reason: 'FieldManagerConflict', message: `conflict with "${manager}" using ${apiVersion}`, field: conflictPath(f) })),
+  );
   return new ApiStatusError(409, 'Conflict', `Apply failed with ${count} conflict${count === 1 ? '' : 's'}: ${parts.join('\n')}`, { causes });
 }

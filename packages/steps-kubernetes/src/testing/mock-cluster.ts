@@ -144,9 +144,12 @@ export class MockCluster {
 
   /** Counts logged requests meeting every given condition, e.g. `{ verb: 'watch', path: '/api/v1/namespaces/default/secrets' }`. */
   countRequests(query: RequestQuery = {}): number {
-    return this.requests.filter((r) => (query.method === undefined || r.method === query.method.toUpperCase())
-      && (query.status === undefined || r.status === query.status)
-      && matches(query, r)).length;
+    return this.requests.filter(
+      (r) =>
+        (query.method === undefined || r.method === query.method.toUpperCase()) &&
+        (query.status === undefined || r.status === query.status) &&
+        matches(query, r),
+    ).length;
   }
 
   /** Empties the request log. */

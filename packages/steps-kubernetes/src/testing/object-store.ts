@@ -107,9 +107,16 @@ export class ObjectStore {
   registerKind(spec: KindSpec, origin: { crd?: LoadedCrd; builtin?: boolean } = {}): ResolvedKind {
     if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(spec.plural)) throw new TypeError(`kind ${spec.kind}: plural '${spec.plural}' must be lower-case`);
     const resolved: ResolvedKind = {
-      group: spec.group, version: spec.version, kind: spec.kind, plural: spec.plural, namespaced: spec.namespaced,
-      singular: spec.singular ?? spec.kind.toLowerCase(), shortNames: spec.shortNames ?? [], categories: spec.categories ?? [],
-      statusSubresource: spec.statusSubresource ?? true, generation: spec.generation ?? !origin.builtin,
+      group: spec.group,
+      version: spec.version,
+      kind: spec.kind,
+      plural: spec.plural,
+      namespaced: spec.namespaced,
+      singular: spec.singular ?? spec.kind.toLowerCase(),
+      shortNames: spec.shortNames ?? [],
+      categories: spec.categories ?? [],
+      statusSubresource: spec.statusSubresource ?? true,
+      generation: spec.generation ?? !origin.builtin,
       printerColumns: spec.printerColumns ?? [],
       apiVersion: spec.group ? `${spec.group}/${spec.version}` : spec.version,
       builtin: origin.builtin ?? false,
@@ -207,7 +214,10 @@ export class ObjectStore {
     const config = applyConfig(kind, input, options.subresource);
     if (options.fieldManager) {
       const next = serverSideApply(existing ? clone(existing) : undefined, config, {
-        manager: options.fieldManager, force: options.force ?? false, apiVersion: kind.apiVersion, ...(options.subresource ? { subresource: options.subresource } : {}),
+        manager: options.fieldManager,
+        force: options.force ?? false,
+        apiVersion: kind.apiVersion,
+        ...(options.subresource ? { subresource: options.subresource } : {}),
       });
       return existing ? this.#update(kind, existing, next, options, 'tracked') : this.#create(kind, next, options, 'tracked');
     }
@@ -245,13 +255,18 @@ export class ObjectStore {
    */
   patch(kind: ResolvedKind, namespace: string | undefined, name: string, type: PatchType, body: unknown, options: WriteOptions = {}): WriteResult {
     if (type === 'strategic' && !kind.builtin) {
-      throw new ApiStatusError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
+      throw new ApiStatusError(
+        415,
+        'UnsupportedMediaType',
+        'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
+      );
     }
     const existing = this.#bucket(kind).get(objectKey(kind.namespaced ? namespace : undefined, name));
     if (!existing) throw notFound(kind, name);
     const base = clone(existing);
     const patched = type === 'json' ? jsonPatch(base, body) : type === 'strategic' ? strategicMerge(base, body) : mergePatch(base, body);
-    if (!isPlainObject(patched) || !isPlainObject(patched.metadata)) throw new ApiStatusError(422, 'Invalid', `${kind.kind} "${name}" is invalid: metadata: Required value`);
+    if (!isPlainObject(patched) || !isPlainObject(patched.metadata))
+      throw new ApiStatusError(422, 'Invalid', `${kind.kind} "${name}" is invalid: metadata: Required value`);
     const next = patched as MockObject;
     if (next.metadata.resourceVersion && next.metadata.resourceVersion !== existing.metadata.resourceVersion) throw modifiedConflict(kind, name);
     next.metadata.managedFields = clone(existing.metadata.managedFields);
@@ -286,7 +301,11 @@ export class ObjectStore {
       throw new ApiStatusError(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid}`);
     }
     if (pre?.resourceVersion && pre.resourceVersion !== existing.metadata.resourceVersion) {
-      throw new ApiStatusError(409, 'Conflict', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${existing.metadata.resourceVersion}`);
+      throw new ApiStatusError(
+        409,
+        'Conflict',
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${existing.metadata.resourceVersion}`,
+      );
     }
     if (!options.immediate && hasFinalizers(existing)) {
       if (existing.metadata.deletionTimestamp) return clone(existing);
@@ -303,7 +322,14 @@ export class ObjectStore {
     if (options.dryRun) return gone;
     this.#bucket(kind).delete(key);
     gone.metadata.resourceVersion = String(++this.#resourceVersion);
-    this.#record({ type: 'DELETED', object: gone, previous: clone(existing), kind, resourceVersion: this.#resourceVersion, ...(options.propagationPolicy ? { propagationPolicy: options.propagationPolicy } : {}) });
+    this.#record({
+      type: 'DELETED',
+      object: gone,
+      previous: clone(existing),
+      kind,
+      resourceVersion: this.#resourceVersion,
+      ...(options.propagationPolicy ? { propagationPolicy: options.propagationPolicy } : {}),
+    });
     return clone(gone);
   }
 
@@ -355,12 +381,26 @@ export class ObjectStore {
     if (!isPlainObject(input) || !isPlainObject(input.metadata)) throw new ApiStatusError(400, 'BadRequest', 'object has no metadata');
     const name = input.metadata.name;
     if (typeof name !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) || name.length > 253) {
-      throw new ApiStatusError(422, 'Invalid', `${kind.kind} "${String(name)}" is invalid: metadata.name: Invalid value: "${String(name)}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`, {
-        name: String(name), kind: kind.kind, causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: "${String(name)}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`, field: 'metadata.name' }],
-      });
+      throw new ApiStatusError(
+        422,
+        'Invalid',
+        `${kind.kind} "${String(name)}" is invalid: metadata.name: Invalid value: "${String(name)}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+        {
+          name: String(name),
+          kind: kind.kind,
+          causes: [
+            {
+              reason: 'FieldValueInvalid',
+              message: `Invalid value: "${String(name)}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`,
+              field: 'metadata.name',
+            },
+          ],
+        },
+      );
     }
     const namespace = kind.namespaced ? input.metadata.namespace : undefined;
-    if (kind.namespaced && !namespace) throw new ApiStatusError(400, 'BadRequest', `the namespace of the provided object does not match the namespace sent on the request`);
+    if (kind.namespaced && !namespace)
+      throw new ApiStatusError(400, 'BadRequest', `the namespace of the provided object does not match the namespace sent on the request`);
     return { namespace, name };
   }
 
@@ -373,9 +413,15 @@ export class ObjectStore {
       this.#create(nsKind, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, {}, DEFAULT_FIELD_MANAGER);
       found = this.#bucket(nsKind).get(objectKey(undefined, ns));
     }
-    if (!found && !(this.#autoCreateNamespaces && dryRun)) throw new ApiStatusError(404, 'NotFound', `namespaces "${ns}" not found`, { name: ns, kind: 'namespaces' });
+    if (!found && !(this.#autoCreateNamespaces && dryRun))
+      throw new ApiStatusError(404, 'NotFound', `namespaces "${ns}" not found`, { name: ns, kind: 'namespaces' });
     if (found?.metadata.deletionTimestamp) {
-      throw new ApiStatusError(403, 'Forbidden', `${resourceName(kind)} "${obj.metadata.name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`, { name: obj.metadata.name, kind: kind.plural });
+      throw new ApiStatusError(
+        403,
+        'Forbidden',
+        `${resourceName(kind)} "${obj.metadata.name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
+        { name: obj.metadata.name, kind: kind.plural },
+      );
     }
   }
 
@@ -423,7 +469,8 @@ export class ObjectStore {
     }
     const admitted = admit(kind, next, existing, options.fieldValidation);
     next = admitted.object;
-    if (manager !== 'tracked') trackUpdate(existing, next, { manager, apiVersion: kind.apiVersion, ...(options.subresource ? { subresource: options.subresource } : {}) });
+    if (manager !== 'tracked')
+      trackUpdate(existing, next, { manager, apiVersion: kind.apiVersion, ...(options.subresource ? { subresource: options.subresource } : {}) });
     if (jsonEqual(existing, next)) return { object: clone(existing), created: false, changed: false, warnings: admitted.warnings };
     if (kind.generation && !jsonEqual(specOf(existing), specOf(next))) next.metadata.generation = (existing.metadata.generation ?? 1) + 1;
     // A dry run writes nothing: the answer keeps the stored resourceVersion.
@@ -497,7 +544,13 @@ function applyConfig(kind: ResolvedKind, input: MockObject, subresource: 'status
   config.apiVersion = kind.apiVersion;
   config.kind = kind.kind;
   for (const k of ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'managedFields']) delete config.metadata[k];
-  if (subresource === 'status') return { apiVersion: kind.apiVersion, kind: kind.kind, metadata: { name: config.metadata.name, ...(config.metadata.namespace ? { namespace: config.metadata.namespace } : {}) }, status: config.status ?? {} };
+  if (subresource === 'status')
+    return {
+      apiVersion: kind.apiVersion,
+      kind: kind.kind,
+      metadata: { name: config.metadata.name, ...(config.metadata.namespace ? { namespace: config.metadata.namespace } : {}) },
+      status: config.status ?? {},
+    };
   if (kind.statusSubresource) delete config.status;
   return config;
 }
@@ -513,7 +566,12 @@ function notFound(kind: ResolvedKind, name: string): ApiStatusError {
 }
 
 function modifiedConflict(kind: ResolvedKind, name: string): ApiStatusError {
-  return new ApiStatusError(409, 'Conflict', `Operation cannot be fulfilled on ${resourceName(kind)} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, group: kind.group, kind: kind.plural });
+  return new ApiStatusError(
+    409,
+    'Conflict',
+    `Operation cannot be fulfilled on ${resourceName(kind)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+    { name, group: kind.group, kind: kind.plural },
+  );
 }
 
 function specOf(o: MockObject): Record<string, unknown> {

@@ -13,7 +13,10 @@ const query = (name: string, description: string) => ({ name, in: 'query', descr
 const WRITE_PARAMS = [
   query('dryRun', 'When present, indicates that modifications should not be persisted. Valid values are: - All: all dry run stages will be processed'),
   query('fieldManager', 'fieldManager is a name associated with the actor or entity that is making these changes.'),
-  query('fieldValidation', 'fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields. Valid values are: Ignore, Warn, Strict.'),
+  query(
+    'fieldValidation',
+    'fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields. Valid values are: Ignore, Warn, Strict.',
+  ),
 ];
 const FORCE = { name: 'force', in: 'query', description: 'Force is going to "force" Apply requests.', schema: { type: 'boolean', uniqueItems: true } };
 
@@ -39,20 +42,41 @@ export function openApiV3Document(store: ObjectStore, gv: string): Record<string
   const paths: Record<string, unknown> = {};
   for (const k of kinds) {
     const name = schemaName(k);
-    schemas[name] = { ...kindSchema(k, { allOf: [ref(OBJECT_META)], default: {}, description: 'Standard object\'s metadata.' }), 'x-kubernetes-group-version-kind': [gvk(k)] };
+    schemas[name] = {
+      ...kindSchema(k, { allOf: [ref(OBJECT_META)], default: {}, description: "Standard object's metadata." }),
+      'x-kubernetes-group-version-kind': [gvk(k)],
+    };
     const body = { content: { 'application/json': { schema: ref(name) } }, required: true };
     const answer = { 200: { description: 'OK', content: { 'application/json': { schema: ref(name) } } } };
-    const patchTypes = ['application/apply-patch+yaml', 'application/json-patch+json', 'application/merge-patch+json', ...(k.builtin ? ['application/strategic-merge-patch+json'] : [])];
-    const op = (action: string, extra: Record<string, unknown> = {}) => ({ operationId: `${action}${k.kind}`, responses: answer, 'x-kubernetes-action': action, 'x-kubernetes-group-version-kind': gvk(k), ...extra });
+    const patchTypes = [
+      'application/apply-patch+yaml',
+      'application/json-patch+json',
+      'application/merge-patch+json',
+      ...(k.builtin ? ['application/strategic-merge-patch+json'] : []),
+    ];
+    const op = (action: string, extra: Record<string, unknown> = {}) => ({
+      operationId: `${action}${k.kind}`,
+      responses: answer,
+      'x-kubernetes-action': action,
+      'x-kubernetes-group-version-kind': gvk(k),
+      ...extra,
+    });
     const named = `/${gv}/${k.namespaced ? 'namespaces/{namespace}/' : ''}${k.plural}/{name}`;
     const collection = `/${gv}/${k.namespaced ? 'namespaces/{namespace}/' : ''}${k.plural}`;
     const pathParams = [
       { name: 'name', in: 'path', required: true, description: `name of the ${k.kind}`, schema: { type: 'string', uniqueItems: true } },
-      ...(k.namespaced ? [{ name: 'namespace', in: 'path', required: true, description: 'object name and auth scope', schema: { type: 'string', uniqueItems: true } }] : []),
+      ...(k.namespaced
+        ? [{ name: 'namespace', in: 'path', required: true, description: 'object name and auth scope', schema: { type: 'string', uniqueItems: true } }]
+        : []),
     ];
     paths[named] = {
-      get: op('get'), put: op('put', { requestBody: body, parameters: WRITE_PARAMS }), delete: op('delete', { parameters: [WRITE_PARAMS[0]] }),
-      patch: op('patch', { requestBody: { content: Object.fromEntries(patchTypes.map((t) => [t, { schema: ref(PATCH) }])), required: true }, parameters: [...WRITE_PARAMS, FORCE] }),
+      get: op('get'),
+      put: op('put', { requestBody: body, parameters: WRITE_PARAMS }),
+      delete: op('delete', { parameters: [WRITE_PARAMS[0]] }),
+      patch: op('patch', {
+        requestBody: { content: Object.fromEntries(patchTypes.map((t) => [t, { schema: ref(PATCH) }])), required: true },
+        parameters: [...WRITE_PARAMS, FORCE],
+      }),
       parameters: pathParams,
     };
     paths[collection] = { get: op('list'), post: op('post', { requestBody: body, parameters: WRITE_PARAMS }), parameters: pathParams.slice(1) };
@@ -67,7 +91,22 @@ export function openApiV2(store: ObjectStore): Record<string, unknown> {
   for (const k of store.kinds()) {
     const name = schemaName(k);
     definitions[name] = { ...toV2(kindSchema(k, { $ref: `#/definitions/${OBJECT_META}` })), 'x-kubernetes-group-version-kind': [gvk(k)] };
-    const patch = { consumes: ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml', ...(k.builtin ? ['application/strategic-merge-patch+json'] : [])], 'x-kubernetes-action': 'patch', 'x-kubernetes-group-version-kind': gvk(k), parameters: [{ name: 'body', in: 'body', required: true, schema: { $ref: `#/definitions/${PATCH}` } }, ...WRITE_PARAMS.map(({ schema, ...p }) => ({ ...p, type: schema.type })), { name: 'force', in: 'query', type: 'boolean' }], responses: { 200: { description: 'OK', schema: { $ref: `#/definitions/${name}` } } } };
+    const patch = {
+      consumes: [
+        'application/json-patch+json',
+        'application/merge-patch+json',
+        'application/apply-patch+yaml',
+        ...(k.builtin ? ['application/strategic-merge-patch+json'] : []),
+      ],
+      'x-kubernetes-action': 'patch',
+      'x-kubernetes-group-version-kind': gvk(k),
+      parameters: [
+        { name: 'body', in: 'body', required: true, schema: { $ref: `#/definitions/${PATCH}` } },
+        ...WRITE_PARAMS.map(({ schema, ...p }) => ({ ...p, type: schema.type })),
+        { name: 'force', in: 'query', type: 'boolean' },
+      ],
+      responses: { 200: { description: 'OK', schema: { $ref: `#/definitions/${name}` } } },
+    };
     paths[`/${gvPath(k)}/${k.namespaced ? 'namespaces/{namespace}/' : ''}${k.plural}/{name}`] = { patch };
   }
   return { swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.31.0' }, paths, definitions };

@@ -25,7 +25,8 @@ function dryRunOf(value: unknown): boolean {
  */
 export function writeOptions(req: MockRequest, query: Record<string, string>, subresource: string | undefined): WriteOptions {
   const fv = query.fieldValidation ?? 'Warn';
-  if (!['Strict', 'Warn', 'Ignore'].includes(fv)) throw new ApiStatusError(400, 'BadRequest', `fieldValidation must be one of Strict, Warn, Ignore, not ${JSON.stringify(fv)}`);
+  if (!['Strict', 'Warn', 'Ignore'].includes(fv))
+    throw new ApiStatusError(400, 'BadRequest', `fieldValidation must be one of Strict, Warn, Ignore, not ${JSON.stringify(fv)}`);
   const agent = header(req, 'user-agent')?.split('/')[0]?.trim();
   const manager = query.fieldManager || agent || 'unknown';
   if (manager.length > 128) throw new ApiStatusError(422, 'Invalid', `fieldManager: Too long: may not be longer than 128`);
@@ -52,7 +53,11 @@ export function patchTypeOf(contentType: string | undefined): PatchType | 'apply
     case 'application/strategic-merge-patch+json':
       return 'strategic';
     default:
-      throw new ApiStatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
+      throw new ApiStatusError(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
+      );
   }
 }
 
@@ -65,13 +70,20 @@ export function deleteOptions(req: MockRequest, query: Record<string, string>): 
   }
   const policy = (query.propagationPolicy ?? body.propagationPolicy) as DeleteOptions['propagationPolicy'];
   if (policy !== undefined && !['Background', 'Foreground', 'Orphan'].includes(policy)) {
-    throw new ApiStatusError(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${String(policy)}": supported values: "Foreground", "Background", "Orphan"`);
+    throw new ApiStatusError(
+      422,
+      'Invalid',
+      `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${String(policy)}": supported values: "Foreground", "Background", "Orphan"`,
+    );
   }
   const pre = isPlainObject(body.preconditions) ? body.preconditions : {};
   return {
     dryRun: dryRunOf(query.dryRun ?? body.dryRun),
     ...(policy ? { propagationPolicy: policy } : {}),
-    preconditions: { ...(typeof pre.uid === 'string' ? { uid: pre.uid } : {}), ...(typeof pre.resourceVersion === 'string' ? { resourceVersion: pre.resourceVersion } : {}) },
+    preconditions: {
+      ...(typeof pre.uid === 'string' ? { uid: pre.uid } : {}),
+      ...(typeof pre.resourceVersion === 'string' ? { resourceVersion: pre.resourceVersion } : {}),
+    },
   };
 }
 

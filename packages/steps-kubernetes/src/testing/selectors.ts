@@ -21,14 +21,17 @@ export function fieldValue(o: MockObject, key: string): string | undefined {
 /** Parses `a=b,c!=d,e,!f` (labels) or `metadata.name=x` (fields); 400 on a term it cannot read. */
 export function parseSelector(selector: string | undefined): SelectorTerm[] {
   if (!selector) return [];
-  return selector.split(',').filter(Boolean).map((term) => {
-    const m = /^\s*([^!=\s]+)\s*(==|=|!=)\s*([^\s]*)\s*$/.exec(term);
-    if (m) {
-      const [, key, op, value] = m;
-      return { key: key!, test: (v) => (op === '!=' ? v !== value : v === value) };
-    }
-    const exists = /^\s*(!?)([^!=\s]+)\s*$/.exec(term);
-    if (exists) return { key: exists[2]!, test: (v) => (exists[1] ? v === undefined : v !== undefined) };
-    throw new ApiStatusError(400, 'BadRequest', `unable to parse requirement: '${term}'`);
-  });
+  return selector
+    .split(',')
+    .filter(Boolean)
+    .map((term) => {
+      const m = /^\s*([^!=\s]+)\s*(==|=|!=)\s*([^\s]*)\s*$/.exec(term);
+      if (m) {
+        const [, key, op, value] = m;
+        return { key: key!, test: (v) => (op === '!=' ? v !== value : v === value) };
+      }
+      const exists = /^\s*(!?)([^!=\s]+)\s*$/.exec(term);
+      if (exists) return { key: exists[2]!, test: (v) => (exists[1] ? v === undefined : v !== undefined) };
+      throw new ApiStatusError(400, 'BadRequest', `unable to parse requirement: '${term}'`);
+    });
 }

@@ -20,7 +20,12 @@ interface Column {
 const str = (v: unknown) => (v === undefined || v === null ? '<none>' : String(v));
 const count = (v: unknown) => (isPlainObject(v) ? Object.keys(v).length : 0);
 const at = (o: MockObject, path: string): unknown => path.split('.').reduce<unknown>((v, k) => (isPlainObject(v) ? v[k] : undefined), o);
-const age: Column = { name: 'Age', type: 'string', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.', cell: (o) => ageOf(o.metadata.creationTimestamp) };
+const age: Column = {
+  name: 'Age',
+  type: 'string',
+  description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
+  cell: (o) => ageOf(o.metadata.creationTimestamp),
+};
 
 /** The columns the API server prints for built-in kinds (after Name), as `kubectl get` shows them. */
 const BUILTIN_COLUMNS: Record<string, Column[]> = {
@@ -44,7 +49,11 @@ const BUILTIN_COLUMNS: Record<string, Column[]> = {
     { name: 'Status', type: 'string', cell: (o) => str(at(o, 'status.phase') ?? 'Pending') },
     { name: 'Volume', type: 'string', cell: (o) => str(at(o, 'spec.volumeName') ?? '') },
     { name: 'Capacity', type: 'string', cell: (o) => str(at(o, 'status.capacity.storage') ?? '') },
-    { name: 'Access Modes', type: 'string', cell: (o) => (Array.isArray(at(o, 'spec.accessModes')) ? (at(o, 'spec.accessModes') as string[]).map((m) => m.replace(/[a-z]/g, '')).join(',') : '') },
+    {
+      name: 'Access Modes',
+      type: 'string',
+      cell: (o) => (Array.isArray(at(o, 'spec.accessModes')) ? (at(o, 'spec.accessModes') as string[]).map((m) => m.replace(/[a-z]/g, '')).join(',') : ''),
+    },
     { name: 'StorageClass', type: 'string', cell: (o) => str(at(o, 'spec.storageClassName') ?? '<unset>') },
     age,
   ],
@@ -52,7 +61,11 @@ const BUILTIN_COLUMNS: Record<string, Column[]> = {
     { name: 'Last Seen', type: 'string', cell: (o) => ageOf(str(o.lastTimestamp ?? o.eventTime ?? o.metadata.creationTimestamp)) },
     { name: 'Type', type: 'string', cell: (o) => str(o.type) },
     { name: 'Reason', type: 'string', cell: (o) => str(o.reason) },
-    { name: 'Object', type: 'string', cell: (o) => `${String(at(o, 'involvedObject.kind') ?? '').toLowerCase()}/${String(at(o, 'involvedObject.name') ?? '')}` },
+    {
+      name: 'Object',
+      type: 'string',
+      cell: (o) => `${String(at(o, 'involvedObject.kind') ?? '').toLowerCase()}/${String(at(o, 'involvedObject.name') ?? '')}`,
+    },
     { name: 'Message', type: 'string', cell: (o) => str(o.message) },
   ],
   'apps/Deployment': [
@@ -61,7 +74,10 @@ const BUILTIN_COLUMNS: Record<string, Column[]> = {
     { name: 'Available', type: 'integer', cell: (o) => Number(at(o, 'status.availableReplicas') ?? 0) },
     age,
   ],
-  'apps/StatefulSet': [{ name: 'Ready', type: 'string', cell: (o) => `${Number(at(o, 'status.readyReplicas') ?? 0)}/${Number(at(o, 'spec.replicas') ?? 1)}` }, age],
+  'apps/StatefulSet': [
+    { name: 'Ready', type: 'string', cell: (o) => `${Number(at(o, 'status.readyReplicas') ?? 0)}/${Number(at(o, 'spec.replicas') ?? 1)}` },
+    age,
+  ],
   'apiextensions.k8s.io/CustomResourceDefinition': [{ name: 'Created At', type: 'date', cell: (o) => str(o.metadata.creationTimestamp) }],
 };
 
@@ -73,7 +89,11 @@ function columnsOf(kind: ResolvedKind): Column[] {
 /** A CRD `additionalPrinterColumns` entry: its JSONPath read from each object (dates shown as an age, like kubectl). */
 function printerColumn(c: PrinterColumn): Column {
   return {
-    name: c.name, type: c.type, ...(c.format ? { format: c.format } : {}), ...(c.priority ? { priority: c.priority } : {}), ...(c.description ? { description: c.description } : {}),
+    name: c.name,
+    type: c.type,
+    ...(c.format ? { format: c.format } : {}),
+    ...(c.priority ? { priority: c.priority } : {}),
+    ...(c.description ? { description: c.description } : {}),
     cell: (o) => {
       const found = JSONPath({ path: `$${c.jsonPath.startsWith('.') ? '' : '.'}${c.jsonPath}`, json: o as object, wrap: true }) as unknown[];
       const v = found[0];
@@ -97,7 +117,13 @@ export function toTable(kind: ResolvedKind, objects: MockObject[], resourceVersi
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: { resourceVersion },
-    columnDefinitions: columns.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description ?? c.name, priority: c.priority ?? 0 })),
+    columnDefinitions: columns.map((c) => ({
+      name: c.name,
+      type: c.type,
+      format: c.format ?? '',
+      description: c.description ?? c.name,
+      priority: c.priority ?? 0,
+    })),
     rows: objects.map((o) => ({
       cells: columns.map((c) => c.cell(o)),
       object: includeObject ? o : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },

@@ -88,7 +88,12 @@ export function openWatchStream(store: ObjectStore, options: WatchStreamOptions)
   if (closed) return stream;
   if (options.bookmarks) {
     const [group, version] = options.kind.group ? [options.kind.group + '/', options.kind.version] : ['', options.kind.version];
-    stream.write(JSON.stringify({ type: 'BOOKMARK', object: { apiVersion: group + version, kind: options.kind.kind, metadata: { resourceVersion: String(store.resourceVersion) } } }) + '\n');
+    stream.write(
+      JSON.stringify({
+        type: 'BOOKMARK',
+        object: { apiVersion: group + version, kind: options.kind.kind, metadata: { resourceVersion: String(store.resourceVersion) } },
+      }) + '\n',
+    );
   }
   store.emitter.on('change', onEvent);
   if (options.timeoutSeconds && options.timeoutSeconds > 0) {

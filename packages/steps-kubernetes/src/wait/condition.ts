@@ -41,7 +41,10 @@ export function evaluateCondition(c: Condition, object: unknown): { value: boole
     return { value: false, error: (err as Error).message };
   }
   if (typeof result !== 'boolean') {
-    throw new KubernetesError('K8S_EXPRESSION_INVALID', `${c.field} \`${c.source}\` must give true or false, but gave ${JSON.stringify(result)?.slice(0, 100)}`);
+    throw new KubernetesError(
+      'K8S_EXPRESSION_INVALID',
+      `${c.field} \`${c.source}\` must give true or false, but gave ${JSON.stringify(result)?.slice(0, 100)}`,
+    );
   }
   return { value: result };
 }

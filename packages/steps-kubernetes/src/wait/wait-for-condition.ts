@@ -8,22 +8,31 @@ import { statusText } from './observed-status';
 import { isNewerResourceVersion } from './resource-version';
 import { STEPS_KUBERNETES_VERSION } from '../version';
 
-const input = Type.Object({
-  resource: ResourceRefSchema,
-  successWhen: Type.String({ minLength: 1, maxLength: 4096, description: 'CEL over `object`; the wait succeeds when it is true' }),
-  failureWhen: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'CEL over `object`; the wait fails when it is true' })),
-  timeout: Type.Optional(DurationSchema),
-  mustExist: Type.Optional(Type.Boolean({
-    description: 'the object exists already (an earlier step created it): when the shared watch does not have it, one read checks, and if it is missing it was deleted and the wait fails at once (K8S_OBJECT_DELETED) instead of waiting for it to appear; default false',
-  })),
-  sinceResourceVersion: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()], {
-    description: 'only observations with a newer metadata.resourceVersion count (compared as integers when both are, else "different from"); '
-      + 'e.g. the resourceVersion in a kubernetes-apply output, so a status written before the change is not taken for the answer to it; null: every observation counts',
-  })),
-}, { additionalProperties: false });
+const input = Type.Object(
+  {
+    resource: ResourceRefSchema,
+    successWhen: Type.String({ minLength: 1, maxLength: 4096, description: 'CEL over `object`; the wait succeeds when it is true' }),
+    failureWhen: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'CEL over `object`; the wait fails when it is true' })),
+    timeout: Type.Optional(DurationSchema),
+    mustExist: Type.Optional(
+      Type.Boolean({
+        description:
+          'the object exists already (an earlier step created it): when the shared watch does not have it, one read checks, and if it is missing it was deleted and the wait fails at once (K8S_OBJECT_DELETED) instead of waiting for it to appear; default false',
+      }),
+    ),
+    sinceResourceVersion: Type.Optional(
+      Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()], {
+        description:
+          'only observations with a newer metadata.resourceVersion count (compared as integers when both are, else "different from"); ' +
+          'e.g. the resourceVersion in a kubernetes-apply output, so a status written before the change is not taken for the answer to it; null: every observation counts',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 const output = Type.Object({
-  object: Type.Record(Type.String(), Type.Unknown(), { description: 'the object when successWhen held (a Secret\'s data values are sensitive)' }),
+  object: Type.Record(Type.String(), Type.Unknown(), { description: "the object when successWhen held (a Secret's data values are sensitive)" }),
   status: Type.Optional(Type.Unknown()),
 });
 
@@ -59,15 +68,17 @@ export function waitForCondition(options: KubernetesStepOptions) {
     output,
     deferred: { successWhen: ['object'], failureWhen: ['object'] },
     timeout: '10m',
-    examples: [{
-      description: 'wait for a Zalando postgres cluster',
-      with: {
-        resource: { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'team-myapp-db', namespace: 'apps' },
-        successWhen: "has(object.status) && object.status.PostgresClusterStatus == 'Running'",
-        failureWhen: "has(object.status) && object.status.PostgresClusterStatus in ['CreateFailed', 'UpdateFailed', 'SyncFailed', 'Invalid']",
-        timeout: '15m',
+    examples: [
+      {
+        description: 'wait for a Zalando postgres cluster',
+        with: {
+          resource: { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'team-myapp-db', namespace: 'apps' },
+          successWhen: "has(object.status) && object.status.PostgresClusterStatus == 'Running'",
+          failureWhen: "has(object.status) && object.status.PostgresClusterStatus in ['CreateFailed', 'UpdateFailed', 'SyncFailed', 'Invalid']",
+          timeout: '15m',
+        },
       },
-    }],
+    ],
     async run(inp, ctx) {
       const success = compileCondition('successWhen', inp.successWhen);
       const failure = inp.failureWhen === undefined ? undefined : compileCondition('failureWhen', inp.failureWhen);
@@ -92,7 +103,13 @@ export function waitForCondition(options: KubernetesStepOptions) {
         confirming = true;
         k8s.get({ apiVersion: resource.apiVersion, kind: resource.kind, name: resource.name, ...(ns ? { namespace: ns } : {}) }, ctx.signal).then(
           (found) => {
-            if (!found && !seen) missing.abort(new KubernetesError('K8S_OBJECT_DELETED', `${what} does not exist (mustExist: an earlier step created it, so it was deleted) while waiting for successWhen \`${success.source}\``));
+            if (!found && !seen)
+              missing.abort(
+                new KubernetesError(
+                  'K8S_OBJECT_DELETED',
+                  `${what} does not exist (mustExist: an earlier step created it, so it was deleted) while waiting for successWhen \`${success.source}\``,
+                ),
+              );
           },
           (err: unknown) => missing.abort(err),
         );
@@ -109,7 +126,10 @@ export function waitForCondition(options: KubernetesStepOptions) {
           const text = statusText(object);
           if (text + stale !== lastText) {
             lastText = text + stale;
-            ctx.progress({ message: `${what}: ${lastText}`, data: { status: object?.status ?? null, exists: object !== undefined, ...(stale ? { stale: true } : {}) } });
+            ctx.progress({
+              message: `${what}: ${lastText}`,
+              data: { status: object?.status ?? null, exists: object !== undefined, ...(stale ? { stale: true } : {}) },
+            });
           }
           if (!object && seen) {
             return { fail: new KubernetesError('K8S_OBJECT_DELETED', `${what} was deleted while waiting for successWhen \`${success.source}\``) };
@@ -131,7 +151,10 @@ export function waitForCondition(options: KubernetesStepOptions) {
       if ('timedOut' in result) {
         const stale = staleness(last);
         const why = lastError && last && !stale ? `; successWhen could not be evaluated: ${lastError}` : '';
-        throw new KubernetesError('K8S_WAIT_TIMEOUT', `${what}: timed out after ${formatMs(budget)} waiting for successWhen \`${success.source}\`; last observed status: ${statusText(last)}${stale}${why}`);
+        throw new KubernetesError(
+          'K8S_WAIT_TIMEOUT',
+          `${what}: timed out after ${formatMs(budget)} waiting for successWhen \`${success.source}\`; last observed status: ${statusText(last)}${stale}${why}`,
+        );
       }
       const object = result.done;
       return { object: protectSecretData(object), ...(object.status !== undefined ? { status: object.status } : {}) };

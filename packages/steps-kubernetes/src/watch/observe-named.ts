@@ -14,7 +14,13 @@ const MAX_REOPEN_DELAY_MS = 5000;
  * needs is `get` and `watch` on the kind, never `list`, and the process holds
  * no object but this one.
  */
-export const observeNamedObject: Observer = <T>(client: KubernetesClient, info: ResourceInfo, namespace: string | undefined, name: string, options: ObserveOptions<T>) => {
+export const observeNamedObject: Observer = <T>(
+  client: KubernetesClient,
+  info: ResourceInfo,
+  namespace: string | undefined,
+  name: string,
+  options: ObserveOptions<T>,
+) => {
   const stop = new AbortController();
   const onAbort = () => stop.abort(options.signal.reason);
   if (options.signal.aborted) onAbort();
@@ -52,10 +58,16 @@ async function watchUntilDecided<T>(
     if (first) return first;
     // Without a resourceVersion the watch starts with the object as it is now (ADDED), so nothing between the get and the watch is missed.
     const rv = current?.metadata.resourceVersion;
-    const outcome = await watchOnce(client, path, { fieldSelector: `metadata.name=${name}`, allowWatchBookmarks: true, ...(rv ? { resourceVersion: rv } : {}) }, (type, obj) => {
-      if (type === 'BOOKMARK' || obj?.metadata?.name !== name) return undefined;
-      return settle(decide, type === 'DELETED' ? undefined : { ...obj, apiVersion: obj.apiVersion ?? info.apiVersion, kind: obj.kind ?? info.kind });
-    }, signal);
+    const outcome = await watchOnce(
+      client,
+      path,
+      { fieldSelector: `metadata.name=${name}`, allowWatchBookmarks: true, ...(rv ? { resourceVersion: rv } : {}) },
+      (type, obj) => {
+        if (type === 'BOOKMARK' || obj?.metadata?.name !== name) return undefined;
+        return settle(decide, type === 'DELETED' ? undefined : { ...obj, apiVersion: obj.apiVersion ?? info.apiVersion, kind: obj.kind ?? info.kind });
+      },
+      signal,
+    );
     if (outcome.decided) return outcome.decided;
     if (outcome.error) throw toKubernetesError(outcome.error, { verb: 'watch', resource: info.resource, ...(namespace ? { namespace } : {}) });
     if (outcome.progressed) reopened = 0;
@@ -98,26 +110,34 @@ function watchOnce<T>(
     };
     const onAbort = () => finish(() => reject(signal.reason ?? new Error('aborted')));
     signal.addEventListener('abort', onAbort, { once: true });
-    const ended = (err: unknown) => finish(() => {
-      // 410 Gone, a drop or a server-side timeout: the caller gets the object again and reopens.
-      const status = (err as { statusCode?: number } | null)?.statusCode;
-      if (err && !isTransient(err) && status !== 410 && (err as { name?: string }).name !== 'AbortError') resolve({ error: err, progressed });
-      else resolve({ progressed });
-    });
-    client.watch(path, query, (type, obj) => {
-      if (finished) return;
-      if (type === 'ERROR') return ended(null);
-      progressed = true;
-      try {
-        const decided = onEvent(type, obj);
-        if (decided) finish(() => resolve({ decided, progressed }));
-      } catch (err) {
-        finish(() => reject(err));
-      }
-    }, ended).then((c) => {
-      controller = c;
-      if (finished) c.abort();
-    }, ended);
+    const ended = (err: unknown) =>
+      finish(() => {
+        // 410 Gone, a drop or a server-side timeout: the caller gets the object again and reopens.
+        const status = (err as { statusCode?: number } | null)?.statusCode;
+        if (err && !isTransient(err) && status !== 410 && (err as { name?: string }).name !== 'AbortError') resolve({ error: err, progressed });
+        else resolve({ progressed });
+      });
+    client
+      .watch(
+        path,
+        query,
+        (type, obj) => {
+          if (finished) return;
+          if (type === 'ERROR') return ended(null);
+          progressed = true;
+          try {
+            const decided = onEvent(type, obj);
+            if (decided) finish(() => resolve({ decided, progressed }));
+          } catch (err) {
+            finish(() => reject(err));
+          }
+        },
+        ended,
+      )
+      .then((c) => {
+        controller = c;
+        if (finished) c.abort();
+      }, ended);
   });
 }
 

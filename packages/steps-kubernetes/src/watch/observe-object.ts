@@ -11,14 +11,26 @@ export interface ObserveOptions<T> {
 }
 
 /** How a step waits on one object (through the shared watch, or by name alone): resolves `{ timedOut: true }` when the time is up. */
-export type Observer = <T>(client: KubernetesClient, info: ResourceInfo, namespace: string | undefined, name: string, options: ObserveOptions<T>) => Promise<{ done: T } | { timedOut: true }>;
+export type Observer = <T>(
+  client: KubernetesClient,
+  info: ResourceInfo,
+  namespace: string | undefined,
+  name: string,
+  options: ObserveOptions<T>,
+) => Promise<{ done: T } | { timedOut: true }>;
 
 /**
  * Waits on one object through the client's shared watch until `decide`
  * says done or fail, the time is up (resolves `{ timedOut: true }`), or
  * `signal` aborts (rejects with its reason).
  */
-export const observeObject: Observer = <T>(client: KubernetesClient, info: ResourceInfo, namespace: string | undefined, name: string, options: ObserveOptions<T>) => {
+export const observeObject: Observer = <T>(
+  client: KubernetesClient,
+  info: ResourceInfo,
+  namespace: string | undefined,
+  name: string,
+  options: ObserveOptions<T>,
+) => {
   return new Promise<{ done: T } | { timedOut: true }>((resolve, reject) => {
     let finished = false;
     let unsubscribe: (() => void) | undefined;

@@ -161,7 +161,11 @@ class SharedWatch {
   #onDone(gen: number, err: unknown): void {
     if (this.#stopped || gen !== this.#generation) return;
     if (err && !isTransient(err) && (err as { statusCode?: number }).statusCode !== 410 && !isAbort(err)) {
-      const e = toKubernetesError(err, { verb: (err as { statusCode?: number }).statusCode ? 'watch' : 'list', resource: this.info.resource, ...(this.namespace ? { namespace: this.namespace } : {}) });
+      const e = toKubernetesError(err, {
+        verb: (err as { statusCode?: number }).statusCode ? 'watch' : 'list',
+        resource: this.info.resource,
+        ...(this.namespace ? { namespace: this.namespace } : {}),
+      });
       for (const set of this.#listeners.values()) for (const l of [...set]) l.onError(e);
       this.#stop();
       return;

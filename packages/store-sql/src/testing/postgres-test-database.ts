@@ -5,7 +5,9 @@ import { importPg } from '../postgres-driver';
 export function databaseUrl(): string {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    throw new Error('DATABASE_URL is not set: the PostgreSQL tests need a server. Run them through `pnpm test` (scripts/test.sh starts one), or `source scripts/postgres.sh && postgres_start` first.');
+    throw new Error(
+      'DATABASE_URL is not set: the PostgreSQL tests need a server. Run them through `pnpm test` (scripts/test.sh starts one), or `source scripts/postgres.sh && postgres_start` first.',
+    );
   }
   return url;
 }

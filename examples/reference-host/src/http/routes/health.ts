@@ -10,7 +10,10 @@ export function healthRoutes(app: FastifyInstance, services: HostServices): void
     } catch (err) {
       // The detail (host, port, database) is for the operator's log, not for anyone who can reach /healthz.
       services.logger.warn({ err }, 'health check: the store did not answer');
-      return reply.code(503).header('retry-after', '5').send({ status: 'unavailable', error: { code: 'STORE_UNAVAILABLE', message: 'the store is unavailable; the host log has the details' } });
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .send({ status: 'unavailable', error: { code: 'STORE_UNAVAILABLE', message: 'the store is unavailable; the host log has the details' } });
     }
   });
   app.get('/metrics', async (_request, reply) => {

@@ -4,19 +4,26 @@
  */
 
 const errorBody = {
-  type: 'object', required: ['code', 'message'],
+  type: 'object',
+  required: ['code', 'message'],
   properties: { code: { type: 'string' }, message: { type: 'string' } },
 } as const;
 
 /** `{ error: { code, message, issues? } }`, every error answer. */
 export const errorSchema = {
-  type: 'object', required: ['error'],
+  type: 'object',
+  required: ['error'],
   properties: {
     error: {
-      type: 'object', required: ['code', 'message'],
+      type: 'object',
+      required: ['code', 'message'],
       properties: {
-        code: { type: 'string' }, message: { type: 'string' },
-        issues: { type: 'array', items: { type: 'object', additionalProperties: true, properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+        code: { type: 'string' },
+        message: { type: 'string' },
+        issues: {
+          type: 'array',
+          items: { type: 'object', additionalProperties: true, properties: { field: { type: 'string' }, message: { type: 'string' } } },
+        },
       },
     },
   },
@@ -24,23 +31,29 @@ export const errorSchema = {
 
 /** A node and an edge of the resource graph. */
 export const graphSchema = {
-  type: 'object', required: ['application', 'nodes', 'edges'],
+  type: 'object',
+  required: ['application', 'nodes', 'edges'],
   properties: {
     application: { type: 'string' },
     nodes: {
       type: 'array',
       items: {
-        type: 'object', required: ['id', 'kind', 'label'],
+        type: 'object',
+        required: ['id', 'kind', 'label'],
         properties: {
-          id: { type: 'string' }, kind: { enum: ['application', 'resource', 'provider', 'workflow', 'step'] }, label: { type: 'string' },
-          state: { type: 'string' }, detail: { type: 'string' },
+          id: { type: 'string' },
+          kind: { enum: ['application', 'resource', 'provider', 'workflow', 'step'] },
+          label: { type: 'string' },
+          state: { type: 'string' },
+          detail: { type: 'string' },
         },
       },
     },
     edges: {
       type: 'array',
       items: {
-        type: 'object', required: ['from', 'to', 'kind'],
+        type: 'object',
+        required: ['from', 'to', 'kind'],
         properties: { from: { type: 'string' }, to: { type: 'string' }, kind: { enum: ['has', 'served-by', 'runs', 'step', 'next', 'shares'] } },
       },
     },
@@ -49,10 +62,17 @@ export const graphSchema = {
 
 /** One step of a run: status, timing, try number, recent progress messages. */
 export const stepSchema = {
-  type: 'object', required: ['index', 'name', 'type', 'status', 'attempt', 'startedAt', 'progress'],
+  type: 'object',
+  required: ['index', 'name', 'type', 'status', 'attempt', 'startedAt', 'progress'],
   properties: {
-    index: { type: 'integer' }, name: { type: 'string' }, type: { type: 'string' }, status: { type: 'string' }, attempt: { type: 'integer' },
-    startedAt: { type: 'string', format: 'date-time' }, endedAt: { type: 'string', format: 'date-time' }, durationMs: { type: 'integer' },
+    index: { type: 'integer' },
+    name: { type: 'string' },
+    type: { type: 'string' },
+    status: { type: 'string' },
+    attempt: { type: 'integer' },
+    startedAt: { type: 'string', format: 'date-time' },
+    endedAt: { type: 'string', format: 'date-time' },
+    durationMs: { type: 'integer' },
     error: errorBody,
     progress: { type: 'array', items: { type: 'object', required: ['at', 'message'], properties: { at: { type: 'string' }, message: { type: 'string' } } } },
   },
@@ -63,9 +83,18 @@ export const runSchema = {
   type: 'object',
   required: ['id', 'resourceId', 'application', 'resource', 'type', 'operation', 'generation', 'status', 'attempt', 'createdAt', 'updatedAt', 'steps'],
   properties: {
-    id: { type: 'string' }, resourceId: { type: 'string' }, application: { type: 'string' }, resource: { type: 'string' }, type: { type: 'string' },
-    operation: { enum: ['create', 'update', 'delete'] }, generation: { type: 'integer' }, workflow: { type: 'string' },
-    status: { type: 'string' }, attempt: { type: 'integer' }, createdAt: { type: 'string' }, updatedAt: { type: 'string' },
+    id: { type: 'string' },
+    resourceId: { type: 'string' },
+    application: { type: 'string' },
+    resource: { type: 'string' },
+    type: { type: 'string' },
+    operation: { enum: ['create', 'update', 'delete'] },
+    generation: { type: 'integer' },
+    workflow: { type: 'string' },
+    status: { type: 'string' },
+    attempt: { type: 'integer' },
+    createdAt: { type: 'string' },
+    updatedAt: { type: 'string' },
     error: errorBody,
     steps: { type: 'array', items: stepSchema },
   },
@@ -73,13 +102,18 @@ export const runSchema = {
 
 /** One Score application with a summary of its resources. */
 export const applicationSchema = {
-  type: 'object', required: ['name', 'resources', 'states'],
+  type: 'object',
+  required: ['name', 'resources', 'states'],
   properties: {
     name: { type: 'string' },
     submittedAt: { type: 'string' },
     resources: {
       type: 'array',
-      items: { type: 'object', required: ['id', 'name', 'type', 'state'], properties: { id: { type: 'string' }, name: { type: 'string' }, type: { type: 'string' }, state: { type: 'string' } } },
+      items: {
+        type: 'object',
+        required: ['id', 'name', 'type', 'state'],
+        properties: { id: { type: 'string' }, name: { type: 'string' }, type: { type: 'string' }, state: { type: 'string' } },
+      },
     },
     /** How many resources are in each state. */
     states: { type: 'object', additionalProperties: { type: 'integer' } },
@@ -88,7 +122,8 @@ export const applicationSchema = {
 
 /** The answer of `/ready`. */
 export const readySchema = {
-  type: 'object', required: ['status', 'checks'],
+  type: 'object',
+  required: ['status', 'checks'],
   properties: {
     status: { enum: ['ready', 'unavailable'] },
     checks: { type: 'object', additionalProperties: { enum: ['ok', 'unavailable'] } },

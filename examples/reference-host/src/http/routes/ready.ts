@@ -13,21 +13,27 @@ export function readyRoutes(app: FastifyInstance, services: HostServices): void 
     { name: 'store', check: async () => void (await services.store.listResources({ limit: 1 })) },
     ...(services.readiness ?? []),
   ];
-  app.get('/ready', {
-    schema: { summary: 'Readiness: the store and Kubernetes are reachable', response: { 200: readySchema, 503: readySchema } },
-  }, async (_request, reply) => {
-    const results = await Promise.all(probes.map(async (p) => {
-      try {
-        await withTimeout(p.check, PROBE_TIMEOUT_MS);
-        return [p.name, 'ok'] as const;
-      } catch (err) {
-        services.logger.warn({ err, check: p.name }, `readiness: ${p.name} did not answer`);
-        return [p.name, 'unavailable'] as const;
-      }
-    }));
-    const ready = results.every(([, r]) => r === 'ok');
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks: Object.fromEntries(results) });
-  });
+  app.get(
+    '/ready',
+    {
+      schema: { summary: 'Readiness: the store and Kubernetes are reachable', response: { 200: readySchema, 503: readySchema } },
+    },
+    async (_request, reply) => {
+      const results = await Promise.all(
+        probes.map(async (p) => {
+          try {
+            await withTimeout(p.check, PROBE_TIMEOUT_MS);
+            return [p.name, 'ok'] as const;
+          } catch (err) {
+            services.logger.warn({ err, check: p.name }, `readiness: ${p.name} did not answer`);
+            return [p.name, 'unavailable'] as const;
+          }
+        }),
+      );
+      const ready = results.every(([, r]) => r === 'ok');
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks: Object.fromEntries(results) });
+    },
+  );
 }
 
 async function withTimeout(check: ReadinessProbe['check'], ms: number): Promise<void> {

@@ -21,28 +21,38 @@ interface ListQuery {
 
 /** `GET /api/resources`, `GET /api/resources/:id`, `POST /api/resources/:id/retry`. */
 export function resourceRoutes(app: FastifyInstance, services: HostServices): void {
-  app.get<{ Querystring: ListQuery }>('/api/resources', {
-    schema: {
-      querystring: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          application: { type: 'string', maxLength: 63 },
-          type: { type: 'string', maxLength: 63 },
-          state: { enum: [...RESOURCE_STATES] },
-          limit: { type: 'integer', minimum: 1, maximum: 1000, default: 1000 },
-          cursor: { type: 'string', minLength: 1, maxLength: MAX_CURSOR_LENGTH },
+  app.get<{ Querystring: ListQuery }>(
+    '/api/resources',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            application: { type: 'string', maxLength: 63 },
+            type: { type: 'string', maxLength: 63 },
+            state: { enum: [...RESOURCE_STATES] },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 1000 },
+            cursor: { type: 'string', minLength: 1, maxLength: MAX_CURSOR_LENGTH },
+          },
         },
       },
     },
-  }, async (request) => {
-    const { application, type, state, limit, cursor } = request.query;
-    // Filtered and paged in the store (one more than asked for tells whether a next page exists); cost follows the page, not the total.
-    const after = cursor === undefined ? undefined : String(decodeCursor(cursor, ['string'])[0]);
-    const found = await services.store.listResources({ ...(application ? { application } : {}), ...(type ? { type } : {}), ...(state ? { state } : {}), ...(after ? { after } : {}), limit: limit + 1 });
-    const { items, next } = pageOf(found, limit, (r) => [r.id]);
-    return { resources: items.map(resourceView), ...(next ? { next } : {}) };
-  });
+    async (request) => {
+      const { application, type, state, limit, cursor } = request.query;
+      // Filtered and paged in the store (one more than asked for tells whether a next page exists); cost follows the page, not the total.
+      const after = cursor === undefined ? undefined : String(decodeCursor(cursor, ['string'])[0]);
+      const found = await services.store.listResources({
+        ...(application ? { application } : {}),
+        ...(type ? { type } : {}),
+        ...(state ? { state } : {}),
+        ...(after ? { after } : {}),
+        limit: limit + 1,
+      });
+      const { items, next } = pageOf(found, limit, (r) => [r.id]);
+      return { resources: items.map(resourceView), ...(next ? { next } : {}) };
+    },
+  );
 
   app.get<{ Params: { id: string } }>('/api/resources/:id', { schema: { params: idParams } }, async (request) => {
     const r = await services.store.getResource(request.params.id);
@@ -54,7 +64,16 @@ export function resourceRoutes(app: FastifyInstance, services: HostServices): vo
       ...resourceView(r),
       history: history.map(transitionView),
       ...(run
-        ? { run: { id: run.runId, workflow: run.workflow.metadata?.name, status: run.status, attempt: run.attempt, ...(run.error ? { error: run.error } : {}), steps: steps.map(stepView) } }
+        ? {
+            run: {
+              id: run.runId,
+              workflow: run.workflow.metadata?.name,
+              status: run.status,
+              attempt: run.attempt,
+              ...(run.error ? { error: run.error } : {}),
+              steps: steps.map(stepView),
+            },
+          }
         : {}),
     };
   });

@@ -25,29 +25,41 @@ const listQuery = {
 
 /** `POST|GET /api/specs`, `GET|DELETE /api/specs/:name`, `GET /api/specs/:name/resolved`. */
 export function specRoutes(app: FastifyInstance, services: HostServices): void {
-  app.post<{ Querystring: { prune: boolean; dryRun: boolean } }>('/api/specs', {
-    schema: {
-      querystring: {
-        type: 'object', additionalProperties: false,
-        properties: { prune: { type: 'boolean', default: false }, dryRun: { type: 'boolean', default: false } },
+  app.post<{ Querystring: { prune: boolean; dryRun: boolean } }>(
+    '/api/specs',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { prune: { type: 'boolean', default: false }, dryRun: { type: 'boolean', default: false } },
+        },
       },
     },
-  }, async (request, reply) => {
-    const { prune, dryRun } = request.query;
-    const apply = () => applySpec(services, request.body, { prune, dryRun });
-    const result = services.telemetry && !dryRun ? await services.telemetry.submission(request.headers, apply) : await apply();
-    request.log.info({ application: result.application, dryRun, changes: result.changes.map((c) => `${c.action} ${c.name}`) }, dryRun ? 'spec planned (dry run)' : 'spec applied');
-    return reply.code(dryRun ? 200 : 202).send(result);
-  });
+    async (request, reply) => {
+      const { prune, dryRun } = request.query;
+      const apply = () => applySpec(services, request.body, { prune, dryRun });
+      const result = services.telemetry && !dryRun ? await services.telemetry.submission(request.headers, apply) : await apply();
+      request.log.info(
+        { application: result.application, dryRun, changes: result.changes.map((c) => `${c.action} ${c.name}`) },
+        dryRun ? 'spec planned (dry run)' : 'spec applied',
+      );
+      return reply.code(dryRun ? 200 : 202).send(result);
+    },
+  );
 
-  app.get<{ Querystring: { limit: number; cursor?: string } }>('/api/specs', {
-    schema: { querystring: listQuery },
-  }, async (request) => {
-    const { limit, cursor } = request.query;
-    const after = cursor === undefined ? undefined : String(decodeCursor(cursor, ['string'])[0]);
-    const { items, next } = pageOf(await services.specs.list({ ...(after === undefined ? {} : { after }), limit: limit + 1 }), limit, (s) => [s.name]);
-    return { specs: items, ...(next ? { next } : {}) };
-  });
+  app.get<{ Querystring: { limit: number; cursor?: string } }>(
+    '/api/specs',
+    {
+      schema: { querystring: listQuery },
+    },
+    async (request) => {
+      const { limit, cursor } = request.query;
+      const after = cursor === undefined ? undefined : String(decodeCursor(cursor, ['string'])[0]);
+      const { items, next } = pageOf(await services.specs.list({ ...(after === undefined ? {} : { after }), limit: limit + 1 }), limit, (s) => [s.name]);
+      return { specs: items, ...(next ? { next } : {}) };
+    },
+  );
 
   app.get<{ Params: { name: string } }>('/api/specs/:name', { schema: { params: nameParams } }, async (request) => {
     const stored = await services.specs.get(request.params.name);
@@ -56,26 +68,34 @@ export function specRoutes(app: FastifyInstance, services: HostServices): void {
     return { name: stored.name, submittedAt: stored.submittedAt, spec: stored.spec, resources: resources.map(resourceView) };
   });
 
-  app.delete<{ Params: { name: string }; Querystring: { dryRun: boolean } }>('/api/specs/:name', {
-    schema: { params: nameParams, querystring: { type: 'object', additionalProperties: false, properties: { dryRun: { type: 'boolean', default: false } } } },
-  }, async (request, reply) => {
-    if (request.query.dryRun) return deleteSpec(services, request.params.name, { dryRun: true });
-    return reply.code(202).send(await deleteSpec(services, request.params.name));
-  });
+  app.delete<{ Params: { name: string }; Querystring: { dryRun: boolean } }>(
+    '/api/specs/:name',
+    {
+      schema: { params: nameParams, querystring: { type: 'object', additionalProperties: false, properties: { dryRun: { type: 'boolean', default: false } } } },
+    },
+    async (request, reply) => {
+      if (request.query.dryRun) return deleteSpec(services, request.params.name, { dryRun: true });
+      return reply.code(202).send(await deleteSpec(services, request.params.name));
+    },
+  );
 
-  app.get<{ Params: { name: string }; Querystring: { reveal?: boolean } }>('/api/specs/:name/resolved', {
-    schema: { params: nameParams, querystring: { type: 'object', additionalProperties: false, properties: { reveal: { type: 'boolean', default: false } } } },
-  }, async (request, reply) => {
-    if (request.query.reveal) requireAdmin(request.principal!, 'revealing sensitive values (?reveal=true)');
-    const stored = await services.specs.get(request.params.name);
-    if (!stored) throw new NotFoundError('SPEC_NOT_FOUND', `no spec named '${request.params.name}'`);
-    const resources = (await services.store.listResources({ application: stored.name, limit: 10_000 })).filter((r) => r.state !== 'terminated');
-    const byName = new Map(resources.map((r) => [r.name, r]));
-    const resolved = resolveWorkload(stored.spec, (name) => byName.get(name), { reveal: request.query.reveal === true });
-    if (request.query.reveal) {
-      request.log.warn({ application: stored.name, principal: request.principal!.name }, 'sensitive values revealed');
-      void reply.header('cache-control', 'no-store');
-    }
-    return resolved;
-  });
+  app.get<{ Params: { name: string }; Querystring: { reveal?: boolean } }>(
+    '/api/specs/:name/resolved',
+    {
+      schema: { params: nameParams, querystring: { type: 'object', additionalProperties: false, properties: { reveal: { type: 'boolean', default: false } } } },
+    },
+    async (request, reply) => {
+      if (request.query.reveal) requireAdmin(request.principal!, 'revealing sensitive values (?reveal=true)');
+      const stored = await services.specs.get(request.params.name);
+      if (!stored) throw new NotFoundError('SPEC_NOT_FOUND', `no spec named '${request.params.name}'`);
+      const resources = (await services.store.listResources({ application: stored.name, limit: 10_000 })).filter((r) => r.state !== 'terminated');
+      const byName = new Map(resources.map((r) => [r.name, r]));
+      const resolved = resolveWorkload(stored.spec, (name) => byName.get(name), { reveal: request.query.reveal === true });
+      if (request.query.reveal) {
+        request.log.warn({ application: stored.name, principal: request.principal!.name }, 'sensitive values revealed');
+        void reply.header('cache-control', 'no-store');
+      }
+      return resolved;
+    },
+  );
 }

@@ -7,7 +7,8 @@ import { parseRunId, resourceRuns, runView } from '../../runs/run-history';
 import { runSchema } from './operator-schemas';
 
 const runsAnswer = { type: 'object', required: ['workflows'], properties: { workflows: { type: 'array', items: runSchema } } } as const;
-const idParams = (pattern: string) => ({ type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 160, pattern } } }) as const;
+const idParams = (pattern: string) =>
+  ({ type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 160, pattern } } }) as const;
 
 /**
  * `GET /api/workflows` (the current run of each resource, newest first),
@@ -15,42 +16,61 @@ const idParams = (pattern: string) => ({ type: 'object', required: ['id'], prope
  * `GET /api/resources/:id/runs` (every run of a resource, newest first).
  */
 export function workflowRoutes(app: FastifyInstance, services: HostServices, progress: ProgressLog): void {
-  app.get<{ Querystring: { application?: string; status?: string; limit: number } }>('/api/workflows', {
-    schema: {
-      summary: 'Workflow runs: the current run of each resource, newest first',
-      querystring: {
-        type: 'object', additionalProperties: false,
-        properties: { application: { type: 'string', maxLength: 63 }, status: { type: 'string', maxLength: 20 }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+  app.get<{ Querystring: { application?: string; status?: string; limit: number } }>(
+    '/api/workflows',
+    {
+      schema: {
+        summary: 'Workflow runs: the current run of each resource, newest first',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            application: { type: 'string', maxLength: 63 },
+            status: { type: 'string', maxLength: 20 },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+          },
+        },
+        response: { 200: runsAnswer },
       },
-      response: { 200: runsAnswer },
     },
-  }, async (request) => {
-    const { application, status, limit } = request.query;
-    const resources = (await services.store.listResources({ ...(application ? { application } : {}), limit: 10_000 })).filter((r) => r.runId);
-    const runs = await Promise.all(resources.map(async (r) => {
-      const run = await services.store.getRun(r.runId!);
-      return run ? runView(services.store, run, r, progress.of(run.runId)) : undefined;
-    }));
-    const found = runs.filter((r) => r !== undefined && (!status || r.status === status));
-    found.sort((a, b) => b!.createdAt.localeCompare(a!.createdAt));
-    return { workflows: found.slice(0, limit) };
-  });
+    async (request) => {
+      const { application, status, limit } = request.query;
+      const resources = (await services.store.listResources({ ...(application ? { application } : {}), limit: 10_000 })).filter((r) => r.runId);
+      const runs = await Promise.all(
+        resources.map(async (r) => {
+          const run = await services.store.getRun(r.runId!);
+          return run ? runView(services.store, run, r, progress.of(run.runId)) : undefined;
+        }),
+      );
+      const found = runs.filter((r) => r !== undefined && (!status || r.status === status));
+      found.sort((a, b) => b!.createdAt.localeCompare(a!.createdAt));
+      return { workflows: found.slice(0, limit) };
+    },
+  );
 
-  app.get<{ Params: { id: string } }>('/api/workflows/:id', {
-    schema: { summary: 'One workflow run with its steps', params: idParams('^[A-Za-z0-9._-]+:(create|update|delete):[0-9]+$'), response: { 200: runSchema } },
-  }, async (request) => {
-    const { id } = request.params;
-    const parsed = parseRunId(id)!;
-    const [run, resource] = await Promise.all([services.store.getRun(id), services.store.getResource(parsed.resourceId)]);
-    if (!run || !resource) throw new NotFoundError('RUN_NOT_FOUND', `no workflow run with id '${id}'`);
-    return runView(services.store, run, resource, progress.of(id));
-  });
+  app.get<{ Params: { id: string } }>(
+    '/api/workflows/:id',
+    {
+      schema: { summary: 'One workflow run with its steps', params: idParams('^[A-Za-z0-9._-]+:(create|update|delete):[0-9]+$'), response: { 200: runSchema } },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const parsed = parseRunId(id)!;
+      const [run, resource] = await Promise.all([services.store.getRun(id), services.store.getResource(parsed.resourceId)]);
+      if (!run || !resource) throw new NotFoundError('RUN_NOT_FOUND', `no workflow run with id '${id}'`);
+      return runView(services.store, run, resource, progress.of(id));
+    },
+  );
 
-  app.get<{ Params: { id: string } }>('/api/resources/:id/runs', {
-    schema: { summary: 'Every run of a resource, newest first', params: idParams('^[A-Za-z0-9._-]+$'), response: { 200: runsAnswer } },
-  }, async (request) => {
-    const resource: ResourceRecord | undefined = await services.store.getResource(request.params.id);
-    if (!resource) throw new NotFoundError('RESOURCE_NOT_FOUND', `no resource with id '${request.params.id}'`);
-    return { workflows: await resourceRuns(services.store, resource, (runId) => progress.of(runId)) };
-  });
+  app.get<{ Params: { id: string } }>(
+    '/api/resources/:id/runs',
+    {
+      schema: { summary: 'Every run of a resource, newest first', params: idParams('^[A-Za-z0-9._-]+$'), response: { 200: runsAnswer } },
+    },
+    async (request) => {
+      const resource: ResourceRecord | undefined = await services.store.getResource(request.params.id);
+      if (!resource) throw new NotFoundError('RESOURCE_NOT_FOUND', `no resource with id '${request.params.id}'`);
+      return { workflows: await resourceRuns(services.store, resource, (runId) => progress.of(runId)) };
+    },
+  );
 }

@@ -41,7 +41,8 @@ export async function startMockClusterFromArgs(argv: string[]): Promise<MockClus
   }
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new MockClusterUsageError(`--port: not a port number: ${String(values.port)}`);
-  if (values.operator !== undefined && values.operator !== 'zalando') throw new MockClusterUsageError(`--operator: unknown operator '${values.operator}' (known: zalando)`);
+  if (values.operator !== undefined && values.operator !== 'zalando')
+    throw new MockClusterUsageError(`--operator: unknown operator '${values.operator}' (known: zalando)`);
   const namespaces = values.namespace?.length ? values.namespace : ['default'];
   const cluster = createMockCluster({ namespaces: namespaces.includes('default') ? namespaces : ['default', ...namespaces] });
   try {
@@ -61,8 +62,12 @@ function parse(argv: string[]) {
     args: argv,
     strict: true,
     options: {
-      port: { type: 'string' }, host: { type: 'string' }, kubeconfig: { type: 'string' },
-      crd: { type: 'string', multiple: true }, operator: { type: 'string' }, namespace: { type: 'string', multiple: true },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      kubeconfig: { type: 'string' },
+      crd: { type: 'string', multiple: true },
+      operator: { type: 'string' },
+      namespace: { type: 'string', multiple: true },
     },
   });
 }

@@ -26,22 +26,49 @@ export function recordEvent(store: ObjectStore, object: MockObject, component: s
   const name = `${object.metadata.name}.${randomBytes(8).toString('hex')}`;
   const now = timestamp();
   const involved = {
-    apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name,
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    name: object.metadata.name,
     ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
     ...(object.metadata.uid ? { uid: object.metadata.uid } : {}),
     ...(object.metadata.resourceVersion ? { resourceVersion: object.metadata.resourceVersion } : {}),
   };
   const manager = { fieldManager: component };
-  const core = store.create(store.requireKind('v1', 'Event'), {
-    apiVersion: 'v1', kind: 'Event', metadata: { name, namespace },
-    involvedObject: involved, reason: event.reason, message: event.message, type: event.type,
-    source: { component }, firstTimestamp: now, lastTimestamp: now, count: 1,
-    reportingComponent: component, reportingInstance: component,
-  }, manager).object;
-  store.create(store.requireKind('events.k8s.io/v1', 'Event'), {
-    apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name, namespace },
-    regarding: involved, reason: event.reason, note: event.message, type: event.type, action: event.action ?? event.reason,
-    eventTime: micro(), reportingController: component, reportingInstance: component,
-  }, manager);
+  const core = store.create(
+    store.requireKind('v1', 'Event'),
+    {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace },
+      involvedObject: involved,
+      reason: event.reason,
+      message: event.message,
+      type: event.type,
+      source: { component },
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
+      reportingComponent: component,
+      reportingInstance: component,
+    },
+    manager,
+  ).object;
+  store.create(
+    store.requireKind('events.k8s.io/v1', 'Event'),
+    {
+      apiVersion: 'events.k8s.io/v1',
+      kind: 'Event',
+      metadata: { name, namespace },
+      regarding: involved,
+      reason: event.reason,
+      note: event.message,
+      type: event.type,
+      action: event.action ?? event.reason,
+      eventTime: micro(),
+      reportingController: component,
+      reportingInstance: component,
+    },
+    manager,
+  );
   return core;
 }

@@ -77,7 +77,14 @@ export function operatorSimulator(cluster: MockCluster, options: OperatorSimulat
       if (context.current(o)) store.setStatus(kindNow(), o.metadata.namespace, o.metadata.name, status, writeOptions);
     },
     ensureChild: (owner, child) => {
-      const ref = { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid, controller: true, blockOwnerDeletion: true };
+      const ref = {
+        apiVersion: owner.apiVersion,
+        kind: owner.kind,
+        name: owner.metadata.name,
+        uid: owner.metadata.uid,
+        controller: true,
+        blockOwnerDeletion: true,
+      };
       const withOwner = { ...child, metadata: { ...child.metadata, ownerReferences: [ref] } } as MockObject;
       return store.apply(store.requireKind(child.apiVersion, child.kind), withOwner).object;
     },

@@ -8,8 +8,13 @@ export const OPERATOR_MANAGER = 'postgres-operator';
 
 /** Kinds of the objects the operator makes for a cluster (all labelled `cluster-name=<cluster>`). */
 export const CHILD_KINDS: ReadonlyArray<[string, string]> = [
-  ['v1', 'Service'], ['v1', 'Secret'], ['v1', 'Pod'], ['v1', 'PersistentVolumeClaim'],
-  ['apps/v1', 'StatefulSet'], ['apps/v1', 'Deployment'], ['policy/v1', 'PodDisruptionBudget'],
+  ['v1', 'Service'],
+  ['v1', 'Secret'],
+  ['v1', 'Pod'],
+  ['v1', 'PersistentVolumeClaim'],
+  ['apps/v1', 'StatefulSet'],
+  ['apps/v1', 'Deployment'],
+  ['policy/v1', 'PodDisruptionBudget'],
 ];
 
 /** How credentials Secrets are written. */
@@ -34,9 +39,16 @@ export function ensureServices(cluster: MockCluster, o: MockObject): void {
   const ns = o.metadata.namespace!;
   const name = o.metadata.name;
   const port = [{ name: 'postgresql', port: 5432, targetPort: 5432, protocol: 'TCP' }];
-  put(cluster, { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns, labels: { ...labelsOf(o), 'spilo-role': 'master' } }, spec: { type: 'ClusterIP', ports: port } });
   put(cluster, {
-    apiVersion: 'v1', kind: 'Service', metadata: { name: `${name}-repl`, namespace: ns, labels: { ...labelsOf(o), 'spilo-role': 'replica' } },
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: ns, labels: { ...labelsOf(o), 'spilo-role': 'master' } },
+    spec: { type: 'ClusterIP', ports: port },
+  });
+  put(cluster, {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: `${name}-repl`, namespace: ns, labels: { ...labelsOf(o), 'spilo-role': 'replica' } },
     spec: { type: 'ClusterIP', ports: port, selector: { application: 'spilo', 'cluster-name': name, 'spilo-role': 'replica' } },
   });
 }
@@ -52,7 +64,11 @@ export function ensureSecrets(cluster: MockCluster, o: MockObject, options: Cred
     const now = options.rotation?.now();
     const data: Record<string, string> = { username: b64(rotate ? `${role}${yymmdd(now!)}` : role), password: b64(generatePassword()) };
     if (rotate) data.nextRotation = b64(new Date(now!.getTime() + options.rotation!.intervalDays * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z'));
-    cluster.store.create(kind, { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name, namespace: o.metadata.namespace!, labels: labelsOf(o) }, data }, { fieldManager: OPERATOR_MANAGER });
+    cluster.store.create(
+      kind,
+      { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name, namespace: o.metadata.namespace!, labels: labelsOf(o) }, data },
+      { fieldManager: OPERATOR_MANAGER },
+    );
   }
 }
 
@@ -62,19 +78,47 @@ export function ensureWorkload(cluster: MockCluster, o: MockObject): void {
   const name = o.metadata.name;
   const spec = o.spec as { numberOfInstances: number; volume: { size: string; storageClass?: string } };
   const labels = labelsOf(o);
-  put(cluster, { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: `postgres-${name}-pdb`, namespace: ns, labels }, spec: { minAvailable: spec.numberOfInstances > 0 ? 1 : 0, selector: { matchLabels: { 'cluster-name': name, 'spilo-role': 'master' } } } });
   put(cluster, {
-    apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name, namespace: ns, labels },
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name: `postgres-${name}-pdb`, namespace: ns, labels },
+    spec: { minAvailable: spec.numberOfInstances > 0 ? 1 : 0, selector: { matchLabels: { 'cluster-name': name, 'spilo-role': 'master' } } },
+  });
+  put(cluster, {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name, namespace: ns, labels },
     spec: {
-      replicas: spec.numberOfInstances, serviceName: name, selector: { matchLabels: { application: 'spilo', 'cluster-name': name } },
+      replicas: spec.numberOfInstances,
+      serviceName: name,
+      selector: { matchLabels: { application: 'spilo', 'cluster-name': name } },
       template: { metadata: { labels }, spec: { containers: [{ name: 'postgres', image: 'spilo', ports: [{ containerPort: 5432 }] }] } },
-      volumeClaimTemplates: [{ metadata: { name: 'pgdata' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: spec.volume.size } }, ...(spec.volume.storageClass ? { storageClassName: spec.volume.storageClass } : {}) } }],
+      volumeClaimTemplates: [
+        {
+          metadata: { name: 'pgdata' },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            resources: { requests: { storage: spec.volume.size } },
+            ...(spec.volume.storageClass ? { storageClassName: spec.volume.storageClass } : {}),
+          },
+        },
+      ],
     },
   });
   const pods = cluster.store.requireKind('v1', 'Pod');
   for (let i = 0; i < spec.numberOfInstances; i++) {
-    put(cluster, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: `pgdata-${name}-${i}`, namespace: ns, labels }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: spec.volume.size } } } });
-    put(cluster, { apiVersion: 'v1', kind: 'Pod', metadata: { name: `${name}-${i}`, namespace: ns, labels: { ...labels, 'spilo-role': i === 0 ? 'master' : 'replica' } }, spec: { containers: [{ name: 'postgres', image: 'spilo' }] } });
+    put(cluster, {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: `pgdata-${name}-${i}`, namespace: ns, labels },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: spec.volume.size } } },
+    });
+    put(cluster, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `${name}-${i}`, namespace: ns, labels: { ...labels, 'spilo-role': i === 0 ? 'master' : 'replica' } },
+      spec: { containers: [{ name: 'postgres', image: 'spilo' }] },
+    });
   }
   for (const pod of cluster.store.list(pods, { namespace: ns, labelSelector: `cluster-name=${name}` })) {
     if (Number(pod.metadata.name.slice(name.length + 1)) >= spec.numberOfInstances) cluster.store.delete(pods, ns, pod.metadata.name);
@@ -87,14 +131,33 @@ export function markReady(cluster: MockCluster, o: MockObject): void {
   const selector = { namespace: ns, labelSelector: `application=spilo,cluster-name=${o.metadata.name}` };
   const manager = { fieldManager: 'kubelet' };
   for (const pvc of cluster.list('v1', 'PersistentVolumeClaim', selector)) {
-    cluster.store.setStatus(cluster.store.requireKind('v1', 'PersistentVolumeClaim'), ns, pvc.metadata.name, { phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: (o.spec as { volume: { size: string } }).volume.size } }, manager);
+    cluster.store.setStatus(
+      cluster.store.requireKind('v1', 'PersistentVolumeClaim'),
+      ns,
+      pvc.metadata.name,
+      { phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: (o.spec as { volume: { size: string } }).volume.size } },
+      manager,
+    );
   }
   for (const pod of cluster.list('v1', 'Pod', selector)) {
-    cluster.store.setStatus(cluster.store.requireKind('v1', 'Pod'), ns, pod.metadata.name, { phase: 'Running', containerStatuses: [{ name: 'postgres', ready: true, restartCount: 0 }] }, manager);
+    cluster.store.setStatus(
+      cluster.store.requireKind('v1', 'Pod'),
+      ns,
+      pod.metadata.name,
+      { phase: 'Running', containerStatuses: [{ name: 'postgres', ready: true, restartCount: 0 }] },
+      manager,
+    );
   }
   const n = specOf(o).numberOfInstances;
   const sts = cluster.store.requireKind('apps/v1', 'StatefulSet');
-  if (cluster.store.get(sts, ns, o.metadata.name)) cluster.store.setStatus(sts, ns, o.metadata.name, { replicas: n, readyReplicas: n, currentReplicas: n, updatedReplicas: n }, { fieldManager: 'kube-controller-manager' });
+  if (cluster.store.get(sts, ns, o.metadata.name))
+    cluster.store.setStatus(
+      sts,
+      ns,
+      o.metadata.name,
+      { replicas: n, readyReplicas: n, currentReplicas: n, updatedReplicas: n },
+      { fieldManager: 'kube-controller-manager' },
+    );
 }
 
 /** The connection pooler Deployments and Services (`<cluster>-pooler`, `<cluster>-pooler-repl`) when enabled; removed when not. */
@@ -102,19 +165,43 @@ export function ensurePoolers(cluster: MockCluster, o: MockObject): void {
   const ns = o.metadata.namespace!;
   const name = o.metadata.name;
   const spec = specOf(o);
-  for (const [suffix, enabled, role] of [['-pooler', spec.enableConnectionPooler, 'master'], ['-pooler-repl', spec.enableReplicaConnectionPooler, 'replica']] as const) {
+  for (const [suffix, enabled, role] of [
+    ['-pooler', spec.enableConnectionPooler, 'master'],
+    ['-pooler-repl', spec.enableReplicaConnectionPooler, 'replica'],
+  ] as const) {
     const poolerName = `${name}${suffix}`;
     const labels = { application: 'db-connection-pooler', 'connection-pooler': poolerName, 'cluster-name': name, 'spilo-role': role };
     if (!enabled) {
-      for (const [v, k] of [['apps/v1', 'Deployment'], ['v1', 'Service']] as const) {
+      for (const [v, k] of [
+        ['apps/v1', 'Deployment'],
+        ['v1', 'Service'],
+      ] as const) {
         const kind = cluster.store.requireKind(v, k);
         if (cluster.store.get(kind, ns, poolerName)) cluster.store.delete(kind, ns, poolerName);
       }
       continue;
     }
     const replicas = spec.connectionPooler?.numberOfInstances ?? 2;
-    put(cluster, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: poolerName, namespace: ns, labels }, spec: { replicas, selector: { matchLabels: { 'connection-pooler': poolerName } }, template: { metadata: { labels }, spec: { containers: [{ name: 'connection-pooler', image: 'pgbouncer', ports: [{ containerPort: 5432 }] }] } } } });
-    put(cluster, { apiVersion: 'v1', kind: 'Service', metadata: { name: poolerName, namespace: ns, labels }, spec: { type: 'ClusterIP', ports: [{ name: 'postgresql', port: 5432, targetPort: 5432, protocol: 'TCP' }], selector: { 'connection-pooler': poolerName } } });
+    put(cluster, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: poolerName, namespace: ns, labels },
+      spec: {
+        replicas,
+        selector: { matchLabels: { 'connection-pooler': poolerName } },
+        template: { metadata: { labels }, spec: { containers: [{ name: 'connection-pooler', image: 'pgbouncer', ports: [{ containerPort: 5432 }] }] } },
+      },
+    });
+    put(cluster, {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: poolerName, namespace: ns, labels },
+      spec: {
+        type: 'ClusterIP',
+        ports: [{ name: 'postgresql', port: 5432, targetPort: 5432, protocol: 'TCP' }],
+        selector: { 'connection-pooler': poolerName },
+      },
+    });
   }
 }
 

@@ -85,7 +85,7 @@ const statusOf = (o: MockObject | undefined) => (o?.status as { PostgresClusterS
  */
 export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOperatorOptions = {}): ZalandoOperator {
   const pickup = options.pickupDelayMs ?? 20;
-  const createDelay = (name: string) => (typeof options.createDelayMs === 'function' ? options.createDelayMs(name) : options.createDelayMs ?? 100);
+  const createDelay = (name: string) => (typeof options.createDelayMs === 'function' ? options.createDelayMs(name) : (options.createDelayMs ?? 100));
   const updateDelay = options.updateDelayMs ?? 50;
   const syncPeriod = options.syncDelayMs ?? 30 * 60_000;
   const deleteDelay = options.deleteDelayMs ?? 50;
@@ -95,7 +95,8 @@ export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOp
     : {};
   const transitions: ZalandoTransition[] = [];
   const logs: string[] = [];
-  if (!cluster.store.findKind(POSTGRESQL_API_VERSION, POSTGRESQL_KIND)?.crd) cluster.installCrds(postgresqlCrd(options.acceptedVersions ?? POSTGRES_VERSIONS_V2));
+  if (!cluster.store.findKind(POSTGRESQL_API_VERSION, POSTGRESQL_KIND)?.crd)
+    cluster.installCrds(postgresqlCrd(options.acceptedVersions ?? POSTGRES_VERSIONS_V2));
 
   let ctx!: SimulatorContext;
   const setStatus = (o: MockObject, status: string, reason?: string, eventReason?: string) => {
@@ -104,10 +105,11 @@ export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOp
     transitions.push({ namespace: o.metadata.namespace ?? '', name: o.metadata.name, status, ...(reason ? { reason } : {}) });
     if (reason && eventReason) ctx.event(o, { type: 'Warning', reason: eventReason, message: reason });
   };
-  const later = (o: MockObject, ms: number, fn: (now: MockObject) => void) => ctx.after(o, ms, () => {
-    const now = ctx.current(o);
-    if (now && !now.metadata.deletionTimestamp) fn(now);
-  });
+  const later = (o: MockObject, ms: number, fn: (now: MockObject) => void) =>
+    ctx.after(o, ms, () => {
+      const now = ctx.current(o);
+      if (now && !now.metadata.deletionTimestamp) fn(now);
+    });
   const scheduleSync = (o: MockObject) => {
     ctx.after(o, syncPeriod, () => {
       const now = ctx.current(o);
@@ -120,7 +122,12 @@ export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOp
     ensureServices(cluster, o);
     const bad = badRoleName(o);
     if (bad) {
-      setStatus(o, failure, `could not ${eventReason === 'Create' ? 'create' : eventReason === 'Update' ? 'update' : 'sync'} cluster: invalid username: "${bad}"`, eventReason);
+      setStatus(
+        o,
+        failure,
+        `could not ${eventReason === 'Create' ? 'create' : eventReason === 'Update' ? 'update' : 'sync'} cluster: invalid username: "${bad}"`,
+        eventReason,
+      );
       return false;
     }
     ensureSecrets(cluster, o, credentials);
@@ -144,7 +151,14 @@ export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOp
         return scheduleSync(obj);
       }
       if (options.enableFinalizers && !obj.metadata.finalizers?.includes(POSTGRES_OPERATOR_FINALIZER)) {
-        cluster.store.patch(cluster.store.requireKind(POSTGRESQL_API_VERSION, POSTGRESQL_KIND), obj.metadata.namespace, obj.metadata.name, 'merge', { metadata: { finalizers: [...(obj.metadata.finalizers ?? []), POSTGRES_OPERATOR_FINALIZER] } }, ctx.writeOptions);
+        cluster.store.patch(
+          cluster.store.requireKind(POSTGRESQL_API_VERSION, POSTGRESQL_KIND),
+          obj.metadata.namespace,
+          obj.metadata.name,
+          'merge',
+          { metadata: { finalizers: [...(obj.metadata.finalizers ?? []), POSTGRES_OPERATOR_FINALIZER] } },
+          ctx.writeOptions,
+        );
       }
       setStatus(obj, 'Creating');
       ctx.event(obj, { type: 'Normal', reason: 'Create', message: 'Started creation of new cluster resources' });
@@ -153,7 +167,8 @@ export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOp
         if (script === 'NeverReady') return;
         markReady(cluster, now);
         createDatabases(now);
-        if (script === 'CreateFailed' || script === 'CreateFailedThenRunning') setStatus(now, 'CreateFailed', 'could not create cluster: scripted failure', 'Create');
+        if (script === 'CreateFailed' || script === 'CreateFailedThenRunning')
+          setStatus(now, 'CreateFailed', 'could not create cluster: scripted failure', 'Create');
         else {
           setStatus(now, 'Running');
           ctx.event(now, { type: 'Normal', reason: 'Create', message: `Created cluster ${now.metadata.namespace}/${now.metadata.name}` });
@@ -188,7 +203,10 @@ export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOp
   function sync(o: MockObject): void {
     const status = statusOf(o);
     const script = scripts.get(o.metadata.name) ?? {};
-    const fixes = status === 'Invalid' || (status === 'CreateFailed' && script.create === 'CreateFailedThenRunning') || (status === 'CreateFailed' && !unmarshalProblem(o) && !badRoleName(o) && script.create !== 'CreateFailed');
+    const fixes =
+      status === 'Invalid' ||
+      (status === 'CreateFailed' && script.create === 'CreateFailedThenRunning') ||
+      (status === 'CreateFailed' && !unmarshalProblem(o) && !badRoleName(o) && script.create !== 'CreateFailed');
     if (!fixes) return scheduleSync(o);
     const unparsable = unmarshalProblem(o);
     if (unparsable) return setStatus(o, 'SyncFailed', unparsable, 'Sync');
@@ -206,13 +224,22 @@ export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOp
       // Only an operator configured with enable_finalizers removes its finalizer.
       if (options.enableFinalizers && now?.metadata.finalizers?.includes(POSTGRES_OPERATOR_FINALIZER)) {
         const rest = now.metadata.finalizers.filter((f) => f !== POSTGRES_OPERATOR_FINALIZER);
-        cluster.store.patch(cluster.store.requireKind(POSTGRESQL_API_VERSION, POSTGRESQL_KIND), o.metadata.namespace, o.metadata.name, 'merge', { metadata: { finalizers: rest.length ? rest : null } }, ctx.writeOptions);
+        cluster.store.patch(
+          cluster.store.requireKind(POSTGRESQL_API_VERSION, POSTGRESQL_KIND),
+          o.metadata.namespace,
+          o.metadata.name,
+          'merge',
+          { metadata: { finalizers: rest.length ? rest : null } },
+          ctx.writeOptions,
+        );
       }
     });
   }
 
   const sim = operatorSimulator(cluster, {
-    apiVersion: POSTGRESQL_API_VERSION, kind: POSTGRESQL_KIND, name: OPERATOR_MANAGER,
+    apiVersion: POSTGRESQL_API_VERSION,
+    kind: POSTGRESQL_KIND,
+    name: OPERATOR_MANAGER,
     added: (o) => (statusOf(o) === undefined ? create(o) : scheduleSync(o)),
     modified: (o, previous) => {
       if (o.metadata.deletionTimestamp) {

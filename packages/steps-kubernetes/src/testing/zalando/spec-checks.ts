@@ -34,10 +34,12 @@ export function unmarshalProblem(o: MockObject): string | undefined {
   const patroni = specOf(o).patroni;
   if (!isPlainObject(patroni)) return undefined;
   for (const f of PATRONI_INTEGERS) {
-    if (patroni[f] !== undefined && !Number.isInteger(patroni[f])) return `could not unmarshal spec.patroni.${f}: cannot unmarshal ${typeof patroni[f]} into Go struct field Patroni.${f} of type uint32`;
+    if (patroni[f] !== undefined && !Number.isInteger(patroni[f]))
+      return `could not unmarshal spec.patroni.${f}: cannot unmarshal ${typeof patroni[f]} into Go struct field Patroni.${f} of type uint32`;
   }
   for (const f of PATRONI_BOOLEANS) {
-    if (patroni[f] !== undefined && typeof patroni[f] !== 'boolean') return `could not unmarshal spec.patroni.${f}: cannot unmarshal ${typeof patroni[f]} into Go struct field Patroni.${f} of type bool`;
+    if (patroni[f] !== undefined && typeof patroni[f] !== 'boolean')
+      return `could not unmarshal spec.patroni.${f}: cannot unmarshal ${typeof patroni[f]} into Go struct field Patroni.${f} of type bool`;
   }
   return undefined;
 }
