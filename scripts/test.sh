@@ -15,6 +15,13 @@ fi
 source scripts/chromium.sh
 ensure_chromium
 
+# Lint and format (Biome, configured in biome.json): a finding fails the run
+# like a failed test. Warnings are shown by `pnpm lint`, not here.
+checks_failed=0
+echo "› biome: lint and format check"
+npx biome lint . --diagnostic-level=error || checks_failed=$((checks_failed + 1))
+npx biome format . >/dev/null 2>&1 || { npx biome format . 2>&1 | tail -20; echo "formatting differs: run 'pnpm format'"; checks_failed=$((checks_failed + 1)); }
+
 report=$(mktemp)
 npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@"
 status=$?
@@ -22,7 +29,9 @@ status=$?
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   const skipped = r.numPendingTests + r.numTodoTests;
-  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
-' "$report" || echo "0 passed, 1 failed"
+  const checks = Number(process.argv[2]);
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests + checks} failed` + (skipped ? `, ${skipped} skipped` : ""));
+' "$report" "$checks_failed" || echo "0 passed, 1 failed"
 rm -f "$report"
+[ "$checks_failed" -eq 0 ] || status=1
 exit $status

@@ -36,7 +36,10 @@ describe('innominatus-ctl against a host on --simulate', () => {
       simulation: { createDelayMs: (name) => (name === 'tty-app-db' ? 800 : 150), scripts: { 'bad-app-db': { create: 'CreateFailed' } } },
     });
     dir = mkdtempSync(join(tmpdir(), 'innominatus-ctl-'));
-    for (const app of ['plain-app', 'tty-app', 'bad-app', 'bin-app']) writeFileSync((files[app] = join(dir, `${app}.yaml`)), spec(app));
+    for (const app of ['plain-app', 'tty-app', 'bad-app', 'bin-app']) {
+      files[app] = join(dir, `${app}.yaml`);
+      writeFileSync(files[app], spec(app));
+    }
   });
   afterAll(async () => {
     await e2e?.close();
@@ -61,12 +64,14 @@ describe('innominatus-ctl against a host on --simulate', () => {
     expect(lines[0]).toMatch(/^create db \(postgres\)/);
     expect(lines).toContain('db:   step wait-for-database succeeded');
     expect(lines.at(-1)).toBe('db (postgres): requested → provisioning → active');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matches ANSI escape sequences
     expect(r.raw).not.toMatch(/\x1b\[\d*A/);
   });
 
   it('apply --wait on a terminal: a redrawn progress block, exit 0 once active', async () => {
     const r = await ctl(['apply', '-f', files['tty-app']!, '--wait'], { tty: true });
     expect(r.code).toBe(0);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matches ANSI escape sequences
     expect(r.raw).toMatch(/\x1b\[\d+A/);
     expect(r.out).toContain('✓ db (postgres)  requested → provisioning → active');
     expect(r.out).toContain('✓ create-postgres-cluster  ✓ wait-for-database  ✓ get-credentials');
@@ -151,6 +156,7 @@ describe('innominatus-ctl against a host on --simulate', () => {
     const env = { ...process.env, INNOMINATUS_SERVER: e2e.url, INNOMINATUS_TOKEN: USER_TOKEN, TERM: 'xterm' };
     const bin = join(ROOT, 'examples/reference-host/bin/innominatus-ctl.js');
     const tty = await run('script', ['-qec', `node ${bin} apply -f ${files['bin-app']} --wait`, '/dev/null'], { env, timeout: 60_000 });
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matches ANSI escape sequences
     expect(tty.stdout).toMatch(/\x1b\[\d+A/);
     expect(stripVTControlCharacters(tty.stdout)).toContain('✓ db (postgres)  requested → provisioning → active');
     const plain = await run('node', [bin, 'graph', 'bin-app', '--format', 'dot'], { env, timeout: 60_000 });

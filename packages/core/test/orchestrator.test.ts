@@ -151,7 +151,12 @@ function deadAfterKill(store: MemoryStore): { store: MemoryStore; kill(): void }
       return (...args: unknown[]) => (dead ? new Promise(() => undefined) : (value as (...a: unknown[]) => unknown).apply(target, args));
     },
   });
-  return { store: proxy, kill: () => void (dead = true) };
+  return {
+    store: proxy,
+    kill: () => {
+      dead = true;
+    },
+  };
 }
 
 describe('orchestrator', () => {

@@ -37,7 +37,9 @@ const waits = Array.from({ length: N }, (_, i) =>
       { resource: ref(i), successWhen: 'has(object.status) && object.status.ready == true', timeout: `${WINDOW_MS + 30_000}ms` },
       createMockStepContext({ timeoutMs: WINDOW_MS + 60_000 }),
     )
-    .then(() => void (doneAt[i] = performance.now())),
+    .then(() => {
+      doneAt[i] = performance.now();
+    }),
 );
 // Let every wait subscribe to the shared watch before measuring what waiting costs.
 while (client.hub.stats().listeners < N) await new Promise((r) => setTimeout(r, 5));

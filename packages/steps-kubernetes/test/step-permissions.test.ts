@@ -44,10 +44,15 @@ describe('stepPermissions', () => {
       expect(result.status).toBe('succeeded');
       for (const p of stepPermissions(type, example.with)!) {
         const { group, resource } = guessResource(p.apiVersion as string, p.kind as string);
-        (granted[type] ??= {})[`${group}/${resource}`] = p.verbs;
+        const byResource = granted[type] ?? {};
+        granted[type] = byResource;
+        byResource[`${group}/${resource}`] = p.verbs;
       }
       for (const r of cluster.requests.filter((x) => x.verb !== 'discovery')) {
-        const verbs = ((seen[type] ??= {})[resourceOf(r.path)] ??= []);
+        const byResource = seen[type] ?? {};
+        seen[type] = byResource;
+        const verbs = byResource[resourceOf(r.path)] ?? [];
+        byResource[resourceOf(r.path)] = verbs;
         if (!verbs.includes(r.verb)) verbs.push(r.verb);
       }
       await cluster.close();

@@ -21,7 +21,8 @@ let provider: Promise<TestProvider> | undefined;
 
 /** The provider, loaded and validated once per test file. */
 export function databaseTeam(): Promise<TestProvider> {
-  return (provider ??= loadProviderForTest(PROVIDER_DIR));
+  provider ??= loadProviderForTest(PROVIDER_DIR);
+  return provider;
 }
 
 /** A mock cluster with the Zalando operator simulator; `close()` it after the test. */

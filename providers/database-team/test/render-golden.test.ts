@@ -5,7 +5,16 @@ import { REPO_ROOT } from './harness';
 async function render(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const io: CliIo = { cwd: REPO_ROOT, color: false, stdout: (t) => void (out += t), stderr: (t) => void (err += t) };
+  const io: CliIo = {
+    cwd: REPO_ROOT,
+    color: false,
+    stdout: (t) => {
+      out += t;
+    },
+    stderr: (t) => {
+      err += t;
+    },
+  };
   const code = await main(['render', 'providers/database-team', ...args], io);
   return { code, out, err };
 }

@@ -7,7 +7,18 @@ import { main, type CliIo } from '@innominatus/provider-sdk/testing';
 import { BASE, databaseTeam, PROVIDER_DIR, REPO_ROOT } from './harness';
 
 function capture(): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', cwd: REPO_ROOT, color: false, stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
+  const io = {
+    out: '',
+    err: '',
+    cwd: REPO_ROOT,
+    color: false,
+    stdout: (t: string) => {
+      io.out += t;
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+  };
   return io;
 }
 

@@ -74,8 +74,7 @@ export class ApiClient {
           const { value, done } = await reader.read();
           if (done) return;
           buffer += decoder.decode(value, { stream: true });
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
+          for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
             const block = buffer.slice(0, end);
             buffer = buffer.slice(end + 2);
             const kind = /^event: (.*)$/m.exec(block)?.[1];

@@ -67,7 +67,10 @@ export class ProgressDisplay {
 
   #row(id: string, name: string, type: string): Row {
     let row = this.#rows.get(id);
-    if (!row) this.#rows.set(id, (row = { name, type, states: [], finished: [] }));
+    if (!row) {
+      row = { name, type, states: [], finished: [] };
+      this.#rows.set(id, row);
+    }
     return row;
   }
 

@@ -110,6 +110,7 @@ export const configSchema = {
         required: ['type'],
         properties: { type: { enum: ['filesystem', 'git'] } },
         if: { properties: { type: { const: 'git' } } },
+        // biome-ignore lint/suspicious/noThenProperty: JSON Schema if/then keyword
         then: providerGit,
         else: providerFilesystem,
       },

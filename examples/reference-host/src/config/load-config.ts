@@ -159,10 +159,19 @@ function finish(raw: RawConfig, ctx: FinishContext): HostConfig {
     let value = t.token;
     if (t.tokenEnv !== undefined) {
       value = ctx.env[t.tokenEnv];
-      if (value === undefined || value === '') return at(['auth', 'tokens', i, 'tokenEnv'], `environment variable ${t.tokenEnv} is not set`);
-      if (value.length < 16) return at(['auth', 'tokens', i, 'tokenEnv'], `environment variable ${t.tokenEnv} holds a token shorter than 16 characters`);
+      if (value === undefined || value === '') {
+        at(['auth', 'tokens', i, 'tokenEnv'], `environment variable ${t.tokenEnv} is not set`);
+        return;
+      }
+      if (value.length < 16) {
+        at(['auth', 'tokens', i, 'tokenEnv'], `environment variable ${t.tokenEnv} holds a token shorter than 16 characters`);
+        return;
+      }
     }
-    if (seenTokens.has(value!)) return at(['auth', 'tokens', i], `token '${t.name}' has the same value as an earlier token`);
+    if (seenTokens.has(value!)) {
+      at(['auth', 'tokens', i], `token '${t.name}' has the same value as an earlier token`);
+      return;
+    }
     seenTokens.add(value!);
     tokens.push({ name: t.name, role: t.role, token: sensitive(value!) });
   });
@@ -170,7 +179,10 @@ function finish(raw: RawConfig, ctx: FinishContext): HostConfig {
   const providers: ProviderConfig[] = [];
   const seenProviders = new Set<string>();
   raw.providers.forEach((p, i) => {
-    if (seenProviders.has(p.name)) return at(['providers', i, 'name'], `provider '${p.name}' is configured twice`);
+    if (seenProviders.has(p.name)) {
+      at(['providers', i, 'name'], `provider '${p.name}' is configured twice`);
+      return;
+    }
     seenProviders.add(p.name);
     providers.push({
       name: p.name,

@@ -87,14 +87,12 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.code(400).send({ error: { code: 'REQUEST_INVALID', message: issues.map((i) => `${i.field} ${i.message}`).join('; '), issues } });
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply
-        .code(413)
-        .send({
-          error: {
-            code: 'BODY_TOO_LARGE',
-            message: `request body is larger than the limit of ${request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit} bytes`,
-          },
-        });
+      return reply.code(413).send({
+        error: {
+          code: 'BODY_TOO_LARGE',
+          message: `request body is larger than the limit of ${request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit} bytes`,
+        },
+      });
     }
     const bodyError = contentTypeParserError(error, request.headers['content-type']);
     if (bodyError) return reply.code(bodyError.status).send(bodyError.toJSON());

@@ -40,11 +40,15 @@ export class ProgressLog {
   #add(e: StepEvent): void {
     let steps = this.#runs.get(e.runId);
     if (!steps) {
-      this.#runs.set(e.runId, (steps = new Map()));
+      steps = new Map();
+      this.#runs.set(e.runId, steps);
       if (this.#runs.size > PROGRESS_RUNS) this.#runs.delete(this.#runs.keys().next().value!);
     }
     let entries = steps.get(e.step);
-    if (!entries) steps.set(e.step, (entries = []));
+    if (!entries) {
+      entries = [];
+      steps.set(e.step, entries);
+    }
     entries.push({ at: e.at, message: e.message! });
     if (entries.length > PROGRESS_PER_STEP) entries.shift();
   }

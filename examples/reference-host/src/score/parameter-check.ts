@@ -18,7 +18,10 @@ const schemas = new WeakMap<Workflow, Record<string, unknown>>();
 
 function schemaOf(workflow: Workflow): Record<string, unknown> {
   let schema = schemas.get(workflow);
-  if (!schema) schemas.set(workflow, (schema = parameterSchema(workflow.parameters ?? [])));
+  if (!schema) {
+    schema = parameterSchema(workflow.parameters ?? []);
+    schemas.set(workflow, schema);
+  }
   return schema;
 }
 

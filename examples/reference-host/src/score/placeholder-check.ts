@@ -41,7 +41,10 @@ export function checkPlaceholders(spec: ScoreSpec, declaredOutputs: DeclaredOutp
       const [root, name] = refKeys(ref);
       if (site.kind === 'param' && root === 'resources') {
         let deps = dependsOn.get(site.resource!);
-        if (!deps) dependsOn.set(site.resource!, (deps = new Set()));
+        if (!deps) {
+          deps = new Set();
+          dependsOn.set(site.resource!, deps);
+        }
         deps.add(name!);
       }
     }

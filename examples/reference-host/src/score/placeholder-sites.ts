@@ -40,7 +40,10 @@ export function expandedSites(spec: ScoreSpec): Site[] {
 
 function paramStrings(value: unknown, path: string[], fn: (value: string, path: string[]) => void): void {
   if (typeof value === 'string') fn(value, path);
-  else if (Array.isArray(value)) value.forEach((v, i) => paramStrings(v, [...path, String(i)], fn));
+  else if (Array.isArray(value))
+    value.forEach((v, i) => {
+      paramStrings(v, [...path, String(i)], fn);
+    });
   else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) paramStrings(v, [...path, k], fn);
 }
 

@@ -63,6 +63,7 @@ const volumeFields = {
 const targetMap = (fields: Record<string, unknown>, required: string[] = []) => ({
   type: ['object', 'array'],
   if: { type: 'array' },
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema if/then keyword
   then: {
     maxItems: 500,
     items: { type: 'object', additionalProperties: false, required, properties: { target: { type: 'string', minLength: 1 }, ...fields } },

@@ -26,7 +26,9 @@ export function analyzeProvider(doc: Partial<Provider>, workflows: ReadonlyMap<s
   const issues = new IssueList();
   const refs = Array.isArray(doc.workflows) ? doc.workflows : [];
   const refIndex = new Map<string, number>();
-  refs.forEach((r, i) => typeof r?.name === 'string' && !refIndex.has(r.name) && refIndex.set(r.name, i));
+  refs.forEach((r, i) => {
+    if (typeof r?.name === 'string' && !refIndex.has(r.name)) refIndex.set(r.name, i);
+  });
   const caps = Array.isArray(doc.capabilities?.resourceTypeCapabilities) ? doc.capabilities!.resourceTypeCapabilities! : [];
   const byType = new Map<string, number>();
   // A type may be listed once per class it serves; an alias's type only once.
@@ -112,7 +114,11 @@ function checkOperation(cap: ResourceTypeCapability, op: (typeof PROVIDER_OPERAT
   else if (spec.workflow === undefined && spec.workflows === undefined)
     issues.error('OPERATION_INVALID', `operation '${op}' names no workflow ('workflow' or 'workflows')`, p, 'key');
   if (typeof spec.workflow === 'string') names.push([spec.workflow, `${p}/workflow`]);
-  if (Array.isArray(spec.workflows)) spec.workflows.forEach((w, j) => typeof w?.name === 'string' && names.push([w.name, `${p}/workflows/${j}/name`]));
+  if (Array.isArray(spec.workflows)) {
+    spec.workflows.forEach((w, j) => {
+      if (typeof w?.name === 'string') names.push([w.name, `${p}/workflows/${j}/name`]);
+    });
+  }
   if (typeof spec.default === 'string' && !(Array.isArray(spec.workflows) && spec.workflows.some((w) => w?.name === spec.default))) {
     issues.error('WORKFLOW_NOT_FOUND', `default '${spec.default}' is not one of the operation's workflows`, `${p}/default`);
   }

@@ -42,7 +42,7 @@ export function analyzeVars(declared: Declarations, types: WorkflowTypes, issues
     let refsOk = true;
     for (const site of template.expressions) {
       const r = checkReferences(site, { kind: 'vars', name }, declared, issues);
-      r.vars.forEach((v) => read.add(v));
+      for (const v of r.vars) read.add(v);
       refsOk &&= r.ok;
     }
     deps.set(name, [...read]);

@@ -48,7 +48,7 @@ export function collectDeclarations(doc: Record<string, unknown>, registry: Step
 }
 
 function checkParameter(p: Record<string, unknown>, i: number, issues: IssueList): void {
-  let validate;
+  let validate: ReturnType<typeof checkingValidatorFor>;
   try {
     const { default: _ignored, ...schema } = parameterValueSchema(p);
     validate = checkingValidatorFor(internSchema(schema));

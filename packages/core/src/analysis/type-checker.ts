@@ -59,7 +59,7 @@ export class ExpressionTypeChecker {
 }
 
 function checkIn(env: Environment, source: string): TypeCheckOutcome {
-  let result;
+  let result: ReturnType<Environment['check']>;
   try {
     result = env.check(source);
   } catch (err) {

@@ -28,9 +28,17 @@ export class Scope implements ExpressionScope {
 
   /** Sets one entry of an object root, e.g. `vars.cluster_name` or `steps["db"]`. */
   setEntry(root: string, key: string, value: unknown): void {
-    const raw = ((this.#raw[root] as Record<string, unknown> | undefined) ??= {});
+    let raw = this.#raw[root] as Record<string, unknown> | undefined;
+    if (raw == null) {
+      raw = {};
+      this.#raw[root] = raw;
+    }
     raw[key] = value;
-    const cel = ((this.#cel[root] as Record<string, unknown> | undefined) ??= {});
+    let cel = this.#cel[root] as Record<string, unknown> | undefined;
+    if (cel == null) {
+      cel = {};
+      this.#cel[root] = cel;
+    }
     cel[key] = this.#wholeAsDouble.get(root)?.has(key) ? toCel(value, true) : toCel(value);
   }
 

@@ -101,8 +101,7 @@ export function parseDuration(value: string | number): number {
   let total = 0;
   let matched = 0;
   const text = value.trim();
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) !== null) {
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     total += Number(m[1]) * units[m[2]!]!;
     matched = re.lastIndex;
   }

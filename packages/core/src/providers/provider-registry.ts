@@ -98,7 +98,10 @@ export class ProviderRegistry {
     for (const [key, claim] of claims) {
       const [type, cls] = JSON.parse(key) as [string, string];
       let byClass = this.#claims.get(type);
-      if (!byClass) this.#claims.set(type, (byClass = new Map()));
+      if (!byClass) {
+        byClass = new Map();
+        this.#claims.set(type, byClass);
+      }
       byClass.set(cls, claim);
     }
     for (const [k, m] of mappings) this.#mappings.set(k, m);

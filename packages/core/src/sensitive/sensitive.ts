@@ -88,7 +88,10 @@ export function mapSensitive(value: unknown, fn: (s: Sensitive) => unknown, dept
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const v = mapSensitive(value[i], fn, depth + 1);
-      if (v !== value[i]) (out ??= value.slice())[i] = v;
+      if (v !== value[i]) {
+        out ??= value.slice();
+        out[i] = v;
+      }
     }
     return out ?? value;
   }
@@ -96,7 +99,10 @@ export function mapSensitive(value: unknown, fn: (s: Sensitive) => unknown, dept
   let out: Record<string, unknown> | undefined;
   for (const [k, v] of Object.entries(value)) {
     const m = mapSensitive(v, fn, depth + 1);
-    if (m !== v) (out ??= { ...(value as Record<string, unknown>) })[k] = m;
+    if (m !== v) {
+      out ??= { ...(value as Record<string, unknown>) };
+      out[k] = m;
+    }
   }
   return out ?? value;
 }

@@ -351,7 +351,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(got?.outputs?.host).toBe('db.local');
       expect(isSensitive(got?.outputs?.password)).toBe(true);
       expect(reveal(got?.outputs?.password)).toBe('out-secret-0815');
-      expect(reveal((got?.outputs?.nested as { list: unknown[] }).list[0])).toEqual({ k: 'deep-secret-42' });
+      expect(reveal((got!.outputs!.nested as { list: unknown[] }).list[0])).toEqual({ k: 'deep-secret-42' });
       expect(reveal(got?.properties.token)).toBe('prop-secret-4711');
       const raw = await h.rawText();
       expect(raw).toContain('db.local');

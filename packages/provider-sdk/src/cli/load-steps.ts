@@ -56,7 +56,7 @@ export async function loadStepsModule(specifier: string, cwd: string): Promise<S
   const found: StepDefinition[] = [];
   const take = (v: unknown, name: string): void => {
     if (isStep(v)) found.push(v);
-    else if (Array.isArray(v)) v.forEach((x) => take(x, name));
+    else if (Array.isArray(v)) for (const x of v) take(x, name);
     else if (typeof v === 'function' && (name === 'default' || /Steps$/.test(name)) && v.length === 0) take((v as () => unknown)(), '');
     else if (StepRegistry.is(v)) found.push(...v.list());
   };

@@ -50,7 +50,7 @@ export async function renderCommand(dir: string, options: RenderCommandOptions, 
     const [k, v] = splitPair(p, '--param');
     parameters[k] = coerce(v, specs.get(k));
   }
-  let result;
+  let result: ReturnType<typeof renderWorkflow>;
   try {
     result = renderWorkflow(workflow, options.steps, { parameters, ...(resource ? { resource } : {}) });
   } catch (err) {

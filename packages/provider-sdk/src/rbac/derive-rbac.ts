@@ -65,7 +65,10 @@ export async function deriveRbac(provider: LoadedProvider, options: DeriveRbacOp
         const resource = options.plurals?.[group ? `${p.kind as string}.${group}` : (p.kind as string)] ?? guessed.resource;
         const key = `${group}|${resource}`;
         let rule = byResource.get(key);
-        if (!rule) byResource.set(key, (rule = { group, resource, verbs: [], neededBy: [] }));
+        if (!rule) {
+          rule = { group, resource, verbs: [], neededBy: [] };
+          byResource.set(key, rule);
+        }
         rule.verbs = ordered([...rule.verbs, ...p.verbs], k8s.RBAC_VERBS);
         const mine = byRule.get(rule) ?? new Set<string>();
         for (const v of p.verbs) mine.add(v);

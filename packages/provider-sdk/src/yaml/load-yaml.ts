@@ -101,13 +101,14 @@ export function parseYamlText(text: string, file: string, limits: YamlExpansionL
     syntax ||= isSyntax;
     const { line, col } = lines.linePos(e.pos[0]);
     const code: DiagnosticCode = e.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : e.code === 'NON_STRING_KEY' ? 'NON_STRING_KEY' : 'YAML_SYNTAX';
+    if (e.code === 'NON_STRING_KEY') keys ??= nonStringKeys(doc);
     const message =
       e.code === 'DUPLICATE_KEY'
         ? `duplicate key ${quoteKey(text, e.pos)}`
         : e.code === 'MULTIPLE_DOCS'
           ? 'file holds more than one YAML document (---); put one document in each file'
           : e.code === 'NON_STRING_KEY'
-            ? `keys must be plain strings (got ${keyKind(doc, (keys ??= nonStringKeys(doc)), e.pos[0])})`
+            ? `keys must be plain strings (got ${keyKind(doc, keys!, e.pos[0])})`
             : withHint(firstLine(e.message), text, lines, line);
     diagnostics.push({ code, severity: 'error', message, file, line, col, pointer: '' });
   }

@@ -4,7 +4,16 @@ import { main } from '../../src/cli/main';
 export async function runCli(args: string[], cwd: string, color = false): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await main(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd, color });
+  const code = await main(args, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    cwd,
+    color,
+  });
   return { code, stdout, stderr };
 }
 

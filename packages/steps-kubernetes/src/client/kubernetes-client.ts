@@ -57,14 +57,15 @@ let objectApiClass: (new (...args: ConstructorParameters<typeof KubernetesObject
 
 /** The {@link ObjectApi} class, defined on first use (it extends a client-node class, which loads on demand). */
 function objectApi(): new (...args: ConstructorParameters<typeof KubernetesObjectApi>) => ObjectApi {
-  return (objectApiClass ??= class extends clientNode().KubernetesObjectApi implements ObjectApi {
+  objectApiClass ??= class extends clientNode().KubernetesObjectApi implements ObjectApi {
     discover(apiVersion: string, kind: string): Promise<V1APIResource | undefined> {
       return this.resource(apiVersion, kind);
     }
     contextNamespace(kc: KubeConfig): string {
       return this.setDefaultNamespace(kc);
     }
-  });
+  };
+  return objectApiClass;
 }
 
 /**
@@ -93,7 +94,8 @@ export class KubernetesClient {
 
   /** The shared watches of this client. */
   get hub(): WatchHub {
-    return (this.#hub ??= new WatchHub(this));
+    this.#hub ??= new WatchHub(this);
+    return this.#hub;
   }
 
   /**

@@ -85,7 +85,10 @@ function loadVersions(raw: unknown, causes: FieldCause[]): CrdVersion[] {
   const versions: CrdVersion[] = [];
   raw.forEach((v: unknown, i) => {
     const at: FieldPath = ['spec', 'versions', i];
-    if (!isObject(v)) return void causes.push(invalid(at, v, 'must be an object'));
+    if (!isObject(v)) {
+      causes.push(invalid(at, v, 'must be an object'));
+      return;
+    }
     const name = stringAt(v, 'name', [...at, 'name'], causes, DNS_LABEL);
     const schemaPath = [...at, 'schema', 'openAPIV3Schema'];
     const schema = isObject(v.schema) ? v.schema.openAPIV3Schema : undefined;

@@ -9,7 +9,10 @@ import type { FieldCause, FieldPath, JSONSchemaProps } from './types';
 const patterns = new Map<string, RegExp>();
 function regex(pattern: string): RegExp {
   let r = patterns.get(pattern);
-  if (!r) patterns.set(pattern, (r = new RegExp(pattern, 'u')));
+  if (!r) {
+    r = new RegExp(pattern, 'u');
+    patterns.set(pattern, r);
+  }
   return r;
 }
 

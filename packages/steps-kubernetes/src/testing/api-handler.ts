@@ -175,7 +175,10 @@ export class ApiHandler {
       ...(transform ? { transform } : {}),
       onClose: () => void (opened && this.#streams.delete(opened)),
     });
-    if (!stream.writableEnded) this.#streams.add((opened = stream));
+    if (!stream.writableEnded) {
+      opened = stream;
+      this.#streams.add(opened);
+    }
     return { status: 200, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, stream };
   }
 

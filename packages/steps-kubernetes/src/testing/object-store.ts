@@ -373,7 +373,10 @@ export class ObjectStore {
 
   #bucket(kind: ResolvedKind): Map<string, MockObject> {
     let b = this.#objects.get(kindKey(kind.group, kind.kind));
-    if (!b) this.#objects.set(kindKey(kind.group, kind.kind), (b = new Map()));
+    if (!b) {
+      b = new Map();
+      this.#objects.set(kindKey(kind.group, kind.kind), b);
+    }
     return b;
   }
 
@@ -491,7 +494,10 @@ export class ObjectStore {
   #record(event: StoreEvent): void {
     const key = kindKey(event.kind.group, event.kind.kind);
     let h = this.#history.get(key);
-    if (!h) this.#history.set(key, (h = { events: [], compactedThrough: 0 }));
+    if (!h) {
+      h = { events: [], compactedThrough: 0 };
+      this.#history.set(key, h);
+    }
     h.events.push(event);
     if (h.events.length > this.historyLimit) {
       const dropped = h.events.splice(0, h.events.length - this.historyLimit);

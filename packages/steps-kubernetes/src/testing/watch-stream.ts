@@ -49,7 +49,10 @@ export function openWatchStream(store: ObjectStore, options: WatchStreamOptions)
   };
   const write = (line: unknown): void => {
     if (closed) return;
-    if (stream.destroyed || stream.writableEnded) return close();
+    if (stream.destroyed || stream.writableEnded) {
+      close();
+      return;
+    }
     stream.write(JSON.stringify(line) + '\n');
     if (options.dropAfter !== undefined && ++sent >= options.dropAfter) close();
   };

@@ -95,7 +95,10 @@ class SharedWatch {
 
   add(listener: WatchListener): () => void {
     let set = this.#listeners.get(listener.name);
-    if (!set) this.#listeners.set(listener.name, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(listener.name, set);
+    }
     set.add(listener);
     this.#size++;
     if (this.#synced) {

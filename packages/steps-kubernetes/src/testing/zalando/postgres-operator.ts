@@ -207,10 +207,19 @@ export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOp
       status === 'Invalid' ||
       (status === 'CreateFailed' && script.create === 'CreateFailedThenRunning') ||
       (status === 'CreateFailed' && !unmarshalProblem(o) && !badRoleName(o) && script.create !== 'CreateFailed');
-    if (!fixes) return scheduleSync(o);
+    if (!fixes) {
+      scheduleSync(o);
+      return;
+    }
     const unparsable = unmarshalProblem(o);
-    if (unparsable) return setStatus(o, 'SyncFailed', unparsable, 'Sync');
-    if (!makeResources(o, 'SyncFailed', 'Sync')) return scheduleSync(o);
+    if (unparsable) {
+      setStatus(o, 'SyncFailed', unparsable, 'Sync');
+      return;
+    }
+    if (!makeResources(o, 'SyncFailed', 'Sync')) {
+      scheduleSync(o);
+      return;
+    }
     markReady(cluster, o);
     createDatabases(o);
     setStatus(o, 'Running');
