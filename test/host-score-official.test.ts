@@ -62,7 +62,8 @@ describe('the reference host over HTTP: an official-style Score postgres workloa
         PGPORT: '5432',
         PGDATABASE: 'db',
         PGNAME: 'db',
-        PGUSER: 'db_app',
+        // read from the credentials Secret (right under password rotation), so a secret reference like the password
+        PGUSER: `secret://${id}/username`,
         PGPASSWORD: `secret://${id}/password`,
       },
       files: { '/etc/app/db.conf': { content: 'dbname=db team=blue' } },
@@ -71,5 +72,6 @@ describe('the reference host over HTTP: an official-style Score postgres workloa
     expect(resolved.json.resources).toEqual({ db: { type: 'postgres', params: { version: '16' } } });
     const revealed = await call(e2e.url, 'GET', '/api/specs/score-app/resolved?reveal=true', { token: ADMIN_TOKEN });
     expect(revealed.json.containers.app.variables.PGPASSWORD).toMatch(/^[a-zA-Z0-9]{64}$/);
+    expect(revealed.json.containers.app.variables.PGUSER).toBe('db_app');
   });
 });

@@ -3,7 +3,12 @@ import { ExpressionError } from '../errors';
 /** A piece of a template string: literal text, or the text of one `${{ }}` expression. */
 export type TemplatePart =
   | { kind: 'text'; text: string }
-  | { kind: 'expr'; source: string /** offset of the expression text inside the string */; offset: number };
+  | {
+      kind: 'expr';
+      source: string;
+      /** offset of the expression text inside the string */
+      offset: number;
+    };
 
 const OPEN = '${{';
 const CLOSE = '}}';
