@@ -7,7 +7,7 @@
  * resource and peak RSS. PostgreSQL needs DATABASE_URL (scripts/bench.sh starts one).
  *
  * Each cluster becomes ready after its own random delay, uniform in
- * 0..READY_MAX_MS (default 5000 ms, as the issue says).
+ * 0..READY_MAX_MS (default 5000 ms: operators take seconds, not a fixed time, to ready a cluster).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
