@@ -6,7 +6,14 @@ import { describe, expect, it } from 'vitest';
 // The repository speaks for itself: no file points at notes outside it or at
 // work items by number. What the project needs lives in its own docs/.
 const ROOT = join(__dirname, '..');
-const OUTSIDE = [/\.\.\/shared\//, /\b(ARCHITECTURE|K8S-API|SCORE|STYLE|TOOLCHAIN|ZALANDO)\.md\b/, /\bdesign\/[A-Z][A-Z0-9-]*\.md\b/, /\(issues? #?\d+\)/i, /\bissues? #?\d+\b/i, /\bthe issue (says|asks|names|wants)\b/i];
+const OUTSIDE = [
+  /\.\.\/shared\//,
+  /\b(ARCHITECTURE|K8S-API|SCORE|STYLE|TOOLCHAIN|ZALANDO)\.md\b/,
+  /\bdesign\/[A-Z][A-Z0-9-]*\.md\b/,
+  /\(issues? #?\d+\)/i,
+  /\bissues? #?\d+\b/i,
+  /\bthe issue (says|asks|names|wants)\b/i,
+];
 
 describe('the repository refers to nothing outside it', () => {
   it('no tracked file cites notes outside the repository or issues by number', () => {
