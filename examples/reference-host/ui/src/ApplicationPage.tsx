@@ -17,13 +17,16 @@ interface SpecAnswer {
 /** One application: its resources, its graph, the Score spec, the resolved workload, and delete. */
 export function ApplicationPage({ name }: { name: string }) {
   const mine = (e: { application?: string }) => e.application === name;
-  const spec = useLive<SpecAnswer>(`/api/specs/${encodeURIComponent(name)}`, mine);
-  const graph = useLive<Graph>(`/api/graph/${encodeURIComponent(name)}`, mine);
+  // Once a delete is sent, the application's own events must not make the page ask for what is going away.
+  const [deleting, setDeleting] = useState(false);
+  const spec = useLive<SpecAnswer>(`/api/specs/${encodeURIComponent(name)}`, mine, deleting);
+  const graph = useLive<Graph>(`/api/graph/${encodeURIComponent(name)}`, mine, deleting);
   // The workload resolves once every resource is active: ask only then.
   const ready = spec.data !== undefined && spec.data.resources.every((r) => r.state === 'active');
   const resolved = useLive<{ containers: Record<string, unknown> }>(
     ready ? `/api/specs/${encodeURIComponent(name)}/resolved` : null,
     (e) => e.kind === 'resource' && mine(e),
+    deleting,
   );
   const [plan, setPlan] = useState<AppliedChange[]>([]);
   if (spec.error)
@@ -111,7 +114,13 @@ export function ApplicationPage({ name }: { name: string }) {
           </>
         }
         onConfirm={async () => {
-          await api('DELETE', `/api/specs/${encodeURIComponent(name)}`);
+          setDeleting(true);
+          try {
+            await api('DELETE', `/api/specs/${encodeURIComponent(name)}`);
+          } catch (err) {
+            setDeleting(false);
+            throw err;
+          }
           location.hash = href({ page: 'apps' });
         }}
       />

@@ -6,14 +6,23 @@ import { api, type HostEvent } from './api';
 export type Subscribe = (listener: (e: HostEvent) => void) => () => void;
 export const EventsContext = createContext<Subscribe>(() => () => undefined);
 
-/** Loads `path` (nothing while it is `null`), and loads it again after events that `matches` (coalesced, at most one load in flight). */
-export function useLive<T>(path: string | null, matches: (e: HostEvent) => boolean): { data?: T; error?: string; reload: () => void } {
+/**
+ * Loads `path` (nothing while it is `null`), and loads it again after events that `matches` (coalesced, at most one load in flight).
+ * While `frozen` is true the last answer stays and events load nothing: a page whose subject is being deleted must not ask for it again.
+ */
+export function useLive<T>(
+  path: string | null,
+  matches: (e: HostEvent) => boolean,
+  frozen = false,
+): { data?: T; error?: string; reload: () => void } {
   const subscribe = useContext(EventsContext);
   const [state, setState] = useState<{ data?: T; error?: string }>({});
   const busy = useRef(false);
   const again = useRef(false);
+  const isFrozen = useRef(frozen);
+  isFrozen.current = frozen;
   const load = useCallback(() => {
-    if (path === null) return;
+    if (path === null || isFrozen.current) return;
     if (busy.current) {
       again.current = true;
       return;
