@@ -148,7 +148,9 @@ describe('kubectl against mock-cluster', () => {
     const held = k.running.cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'held', namespace: 'apps' })!;
     expect(held.metadata.deletionTimestamp).toEqual(expect.any(String));
     const waiting = k.kubectl(['delete', '-n', 'apps', 'configmap', 'held', '--timeout=15s']);
-    await new Promise((r) => setTimeout(r, 500));
+    // The finalizer goes only once this second delete has reached the server, however slowly kubectl starts.
+    const deletes = { verb: 'delete', path: '/api/v1/namespaces/apps/configmaps/held' };
+    await vi.waitFor(() => expect(k.running.cluster.countRequests(deletes)).toBe(2), { timeout: 15_000 });
     await k.kubectl(['patch', '-n', 'apps', 'configmap', 'held', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
     expect((await waiting).code).toBe(0);
     expect(k.running.cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'held', namespace: 'apps' })).toBeUndefined();
