@@ -9,6 +9,9 @@ import { checkPlaceholders } from './score/placeholder-check';
 import { declaredOutputs } from './score/declared-outputs';
 import { planResources, type ResourceChange, type ResourcePlan, type WaitingResource } from './score/resource-plan';
 import { parseScore, type ScoreSpec } from './score/score-spec';
+import { SHARED_APPLICATION, SHARED_LOCK, declaresShared, sharedIds, sharedUses } from './score/shared-resources';
+import { otherSpecs, otherUses, specResources } from './spec-resources';
+import type { SpecTransaction } from './spec-store';
 import type { YamlSource } from './util/yaml-source';
 
 /** What a submission did (or, in a dry run, would do) to one resource. */
@@ -71,15 +74,16 @@ export interface ApplyOptions {
  */
 export async function applySpec(services: HostServices, body: unknown, options: ApplyOptions = {}): Promise<ApplyResult> {
   const { spec, source, warnings } = parseScore(body, { innominatusDialect: services.score?.innominatusDialect ?? true });
+  checkName(spec, source);
   checkServed(services, spec, source);
   const { dependsOn } = checkPlaceholders(spec, declaredOutputs(services.registry), source);
   const order = provisioningOrder(Object.keys(spec.resources ?? {}), dependsOn, source);
   const application = spec.metadata.name;
+  const shared = declaresShared(spec) || declaresShared((await services.specs.get(application))?.spec);
 
-  return services.specs.withLock(application, async (specs) => {
+  return withLocks(services, application, shared, async (specs) => {
     const previous = (await specs.get(application))?.spec;
-    const { plan, existing } = await planFor(services, spec, order, dependsOn, previous, source);
-    const byId = new Map(existing.map((r) => [r.id, r]));
+    const { plan, byId, byName } = await planFor(services, spec, order, dependsOn, previous, source);
     const changes = plan.changes.filter((c) => !(c.action === 'delete' && byId.get(c.id)?.state === 'terminating'));
     checkStates(changes, byId);
     checkParameters(services.registry, application, changes, source, updateOperations(changes, byId));
@@ -94,9 +98,39 @@ export async function applySpec(services: HostServices, body: unknown, options: 
         }
       : { ...base, changes: await execute(services, application, changes) };
     if (!options.dryRun) await specs.put({ name: application, spec, submittedAt: new Date().toISOString() });
-    sortUnchanged(plan.unchanged, existing, result);
+    sortUnchanged(plan.unchanged, byName, result);
     return result;
   });
+}
+
+/**
+ * Runs `fn` holding the application's lock in the spec store, and first the
+ * lock of shared resources when the application declares (or declared) any:
+ * deciding to link, create or delete a shared resource reads other
+ * applications' specs, which must not change meanwhile. The shared lock is
+ * always taken first, so two submissions never wait for each other in turn.
+ */
+async function withLocks<T>(services: HostServices, application: string, shared: boolean, fn: (tx: SpecTransaction) => Promise<T>): Promise<T> {
+  const inApplication = () =>
+    services.specs.withLock(application, async (tx) => {
+      if (!shared && declaresShared((await tx.get(application))?.spec)) {
+        throw new ConflictError('RESOURCE_CONFLICT', `the spec of application '${application}' changed while this request was made; try again`);
+      }
+      return fn(tx);
+    });
+  return shared ? services.specs.withLock(SHARED_LOCK, inApplication) : inApplication();
+}
+
+/** A workload may not take the name of the application shared resources belong to. */
+function checkName(spec: ScoreSpec, source?: YamlSource): void {
+  if (spec.metadata.name !== SHARED_APPLICATION) return;
+  throw new ScoreError(`Score spec is invalid: metadata.name '${SHARED_APPLICATION}' is reserved`, [
+    at(
+      source,
+      ['metadata', 'name'],
+      `'${SHARED_APPLICATION}' is the application this host keeps shared resources (resources with an id) in; give the workload another name`,
+    ),
+  ]);
 }
 
 /**
@@ -106,18 +140,24 @@ export async function applySpec(services: HostServices, body: unknown, options: 
  * application has no stored spec.
  */
 export async function reapplyStoredSpec(services: HostServices, application: string): Promise<AppliedChange[] | undefined> {
-  return services.specs.withLock(application, async (specs) => {
+  const shared = declaresShared((await services.specs.get(application))?.spec);
+  return withLocks(services, application, shared, async (specs) => {
     const stored = await specs.get(application);
     if (!stored) return undefined;
     const { spec } = stored;
     const { dependsOn } = checkPlaceholders(spec, declaredOutputs(services.registry));
     const order = provisioningOrder(Object.keys(spec.resources ?? {}), dependsOn);
-    const { plan, existing } = await planFor(services, spec, order, dependsOn, spec);
-    const byId = new Map(existing.map((r) => [r.id, r]));
+    const { plan, byId } = await planFor(services, spec, order, dependsOn, spec);
     const ready = plan.changes.filter((c) => c.action !== 'delete' && (c.action === 'create' || !byId.get(c.id)!.pendingOperation));
     checkParameters(services.registry, application, ready, undefined, updateOperations(ready, byId));
     return execute(services, application, ready);
   });
+}
+
+/** The stored specs that declare shared resource `id` (the ones to apply again when it changes). */
+export async function specsSharing(services: HostServices, id: string): Promise<string[]> {
+  const uses = sharedUses(await otherSpecs(services.specs, SHARED_APPLICATION), new Set([id]));
+  return [...new Set((uses.get(id) ?? []).map((u) => u.application))];
 }
 
 async function planFor(
@@ -127,11 +167,15 @@ async function planFor(
   dependsOn: ReadonlyMap<string, ReadonlySet<string>>,
   previous: ScoreSpec | undefined,
   source?: YamlSource,
-): Promise<{ plan: ResourcePlan; existing: ResourceRecord[] }> {
-  const existing = (await services.store.listResources({ application: spec.metadata.name, limit: 10_000 })).filter((r) => r.state !== 'terminated');
-  const byName = new Map(existing.map((r) => [r.name, r]));
+): Promise<{ plan: ResourcePlan; byId: Map<string, ResourceRecord>; byName: Map<string, ResourceRecord> }> {
+  const application = spec.metadata.name;
+  const [{ byName, own, shared }, uses] = await Promise.all([
+    specResources(services.store, application, spec, previous),
+    otherUses(services.specs, application, spec, previous),
+  ]);
   const desired = desiredResources(spec, order, dependsOn, (name) => byName.get(name));
-  return { plan: planResources(spec, desired, existing, previous, source), existing };
+  const plan = planResources(spec, desired, { own, shared, uses }, previous, source);
+  return { plan, byId: new Map([...own, ...shared.values()].map((r) => [r.id, r])), byName };
 }
 
 function checkServed(services: HostServices, spec: ScoreSpec, source?: YamlSource): void {
@@ -162,8 +206,7 @@ function pruneRequired(application: string, deletes: ResourceChange[]): Conflict
 }
 
 /** Splits the plan's unchanged resources into unchanged and failed (which need a retry, not nothing). */
-function sortUnchanged(names: readonly string[], existing: readonly ResourceRecord[], result: { unchanged: string[]; failed: FailedResource[] }): void {
-  const byName = new Map(existing.map((r) => [r.name, r]));
+function sortUnchanged(names: readonly string[], byName: ReadonlyMap<string, ResourceRecord>, result: { unchanged: string[]; failed: FailedResource[] }): void {
   for (const name of names) {
     const r = byName.get(name)!;
     if (r.state !== 'failed') result.unchanged.push(name);
@@ -178,25 +221,46 @@ function sortUnchanged(names: readonly string[], existing: readonly ResourceReco
 }
 
 /**
- * Deletes every resource of an application and forgets its spec. With
- * `dryRun`, checks the same and answers the plan (each resource in its
- * current state) without changing anything.
+ * Deletes every resource of an application and forgets its spec; a shared
+ * resource it declares is deleted only when no other application's spec
+ * declares it (otherwise it is listed as unchanged). With `dryRun`, checks
+ * the same and answers the plan (each resource in its current state)
+ * without changing anything.
  */
 export async function deleteSpec(services: HostServices, application: string, options: { dryRun?: boolean } = {}): Promise<ApplyResult> {
-  return services.specs.withLock(application, async (specs) => {
-    const stored = await specs.get(application);
-    const existing = (await services.store.listResources({ application, limit: 10_000 })).filter((r) => r.state !== 'terminated');
-    if (!stored && existing.length === 0) throw new NotFoundError('SPEC_NOT_FOUND', `no spec named '${application}'`);
-    const targets = existing.filter((r) => r.state !== 'terminating');
-    const changes: ResourceChange[] = targets.map((r) => ({ action: 'delete', id: r.id, name: r.name, type: r.type, reason: 'the spec was deleted' }));
-    checkStates(changes, new Map(existing.map((r) => [r.id, r])));
+  const shared = declaresShared((await services.specs.get(application))?.spec);
+  return withLocks(services, application, shared, async (specs) => {
+    const stored = (await specs.get(application))?.spec;
+    const [{ own, shared: sharedRecords }, uses] = await Promise.all([
+      specResources(services.store, application, stored),
+      otherUses(services.specs, application, stored),
+    ]);
+    if (!stored && own.length === 0) throw new NotFoundError('SPEC_NOT_FOUND', `no spec named '${application}'`);
+    const kept: string[] = [];
+    const targets: { name: string; record: ResourceRecord; reason: string }[] = own.map((r) => ({ name: r.name, record: r, reason: 'the spec was deleted' }));
+    for (const [id, name] of sharedIds(stored)) {
+      const record = sharedRecords.get(id);
+      if (!record) continue;
+      if (uses.get(id)?.length) kept.push(name);
+      else targets.push({ name, record, reason: `the spec was deleted, and no other application's spec declares the shared resource '${id}'` });
+    }
+    const live = targets.filter((t) => t.record.state !== 'terminating');
+    const changes: ResourceChange[] = live.map((t) => ({ action: 'delete', id: t.record.id, name: t.name, type: t.record.type, reason: t.reason }));
+    checkStates(changes, new Map(live.map((t) => [t.record.id, t.record])));
     if (options.dryRun) {
-      const plan = changes.map((c, i) => ({ action: c.action, name: c.name, type: c.type, reason: c.reason, id: targets[i]!.id, state: targets[i]!.state }));
-      return { application, dryRun: true, changes: plan, unchanged: [], failed: [], waiting: [], warnings: [] };
+      const plan = changes.map((c, i) => ({
+        action: c.action,
+        name: c.name,
+        type: c.type,
+        reason: c.reason,
+        id: live[i]!.record.id,
+        state: live[i]!.record.state,
+      }));
+      return { application, dryRun: true, changes: plan, unchanged: kept, failed: [], waiting: [], warnings: [] };
     }
     const applied = await execute(services, application, changes);
     await specs.delete(application);
-    return { application, changes: applied, unchanged: [], failed: [], waiting: [], warnings: [] };
+    return { application, changes: applied, unchanged: kept, failed: [], waiting: [], warnings: [] };
   });
 }
 
@@ -253,22 +317,22 @@ async function execute(services: HostServices, application: string, changes: Res
   return applied;
 }
 
-/** Creates a resource; another replica creating the same one at the same moment is a conflict, not a failure. */
+/** Creates a resource (a shared one in the shared application); another replica creating the same one at the same moment is a conflict, not a failure. */
 async function submitNew(services: HostServices, application: string, c: Extract<ResourceChange, { action: 'create' }>): Promise<ResourceRecord> {
+  const home = c.shared !== undefined ? { application: SHARED_APPLICATION, name: c.shared } : { application, name: c.name };
   try {
     return await services.requests.submit({
-      application,
-      name: c.name,
+      ...home,
       type: c.type,
       properties: c.properties,
       ...(c.class !== undefined ? { class: c.class } : {}),
       ...(c.metadata !== undefined ? { metadata: c.metadata } : {}),
     });
   } catch (err) {
-    if (await services.store.findResource(application, c.name)) {
+    if (await services.store.findResource(home.application, home.name)) {
       throw new ConflictError(
         'RESOURCE_CONFLICT',
-        `resource '${c.name}' of application '${application}' was just created by another request; submit the spec again`,
+        `resource '${home.name}' of application '${home.application}' was just created by another request; submit the spec again`,
       );
     }
     throw err;

@@ -13,7 +13,6 @@ containers:
 resources:
   db:
     type: postgres
-    id: shared-db
     properties:
       size: small
 `;
@@ -172,17 +171,25 @@ describe('GET /api/workflows', () => {
 
 describe('GET /api/graph/:app', () => {
   it('gives application → resource → provider → workflow → steps as JSON, Mermaid and DOT', async () => {
-    const id = await submit();
+    // Both applications declare the shared resource 'shared-db': one resource, created by the first, linked by the second.
+    const shared = SPEC.replace('    type: postgres\n', '    type: postgres\n    id: shared-db\n');
+    const id = await submit(shared);
     await startRun(id, 'failed');
-    await submit(SPEC.replace('name: my-app', 'name: other-app'));
+    const linked = await app.inject({
+      method: 'POST',
+      url: '/api/specs',
+      headers: { ...user, 'content-type': 'application/yaml' },
+      payload: shared.replace('name: my-app', 'name: other-app'),
+    });
+    expect(linked.json()).toMatchObject({ changes: [], unchanged: ['db'] });
     const res = await app.inject({ method: 'GET', url: '/api/graph/my-app', headers: user });
     expect(res.json()).toEqual({
       application: 'my-app',
       nodes: [
         { id: 'application:my-app', kind: 'application', label: 'my-app' },
-        { id: `resource:${id}`, kind: 'resource', label: 'db', state: 'provisioning', detail: 'postgres' },
+        { id: `resource:${id}`, kind: 'resource', label: 'shared-db', state: 'provisioning', detail: 'postgres' },
         { id: 'provider:database-team', kind: 'provider', label: 'database-team' },
-        { id: `workflow:${id}`, kind: 'workflow', label: 'provision-postgres (db)', state: 'failed', detail: 'create' },
+        { id: `workflow:${id}`, kind: 'workflow', label: 'provision-postgres (shared-db)', state: 'failed', detail: 'create' },
         { id: `step:${id}:0`, kind: 'step', label: 'create-cluster', detail: 'kubernetes-apply', state: 'succeeded' },
         { id: `step:${id}:1`, kind: 'step', label: 'wait-for-database', detail: 'wait-for-condition', state: 'failed' },
         { id: `step:${id}:2`, kind: 'step', label: 'get-credentials', detail: 'read-secret', state: 'pending' },
@@ -203,9 +210,9 @@ describe('GET /api/graph/:app', () => {
     expect(mermaid.body.split('\n').slice(0, 10)).toEqual([
       'flowchart LR',
       '  n0(["my-app"])',
-      '  n1[("db · postgres · provisioning")]',
+      '  n1[("shared-db · postgres · provisioning")]',
       '  n2{{"database-team"}}',
-      '  n3["provision-postgres (db) · create · failed"]',
+      '  n3["provision-postgres (shared-db) · create · failed"]',
       '  n4("create-cluster · kubernetes-apply · succeeded")',
       '  n5("wait-for-database · wait-for-condition · failed")',
       '  n6("get-credentials · read-secret · pending")',

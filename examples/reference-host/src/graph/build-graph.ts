@@ -1,7 +1,8 @@
 import type { ProviderRegistry, ResourceRecord, Store } from '@innominatus/core';
 import { parseRunId } from '../runs/run-history';
 import type { SpecStore, StoredSpec } from '../spec-store';
-import { allSpecSummaries } from '../util/spec-summaries';
+import { declaresShared, SHARED_APPLICATION } from '../score/shared-resources';
+import { otherSpecs } from '../spec-resources';
 import type { GraphEdge, GraphNode, ResourceGraph } from './graph-model';
 
 /** What {@link buildGraph} reads. */
@@ -27,7 +28,7 @@ export async function buildGraph(sources: GraphSources, application: string, res
   const appId = `application:${application}`;
   add({ id: appId, kind: 'application', label: application });
   const spec = sources.spec;
-  const others = Object.values(spec?.spec.resources ?? {}).some((r) => r.id) ? await otherSpecs(sources.specs, application) : [];
+  const others = declaresShared(spec?.spec) ? await otherSpecs(sources.specs, application) : [];
   for (const r of resources) {
     const resId = `resource:${r.id}`;
     add({ id: resId, kind: 'resource', label: r.name, state: r.state, detail: r.type });
@@ -39,24 +40,18 @@ export async function buildGraph(sources: GraphSources, application: string, res
       edges.push({ from: resId, to: providerId, kind: 'served-by' });
       await addWorkflow(sources, r, providerId, add, edges);
     }
-    const sharedId = spec?.spec.resources?.[r.name]?.id;
-    if (sharedId) {
+    // A shared resource is resource <id> of the shared application.
+    if (r.application === SHARED_APPLICATION && r.application !== application) {
       for (const other of others) {
-        const declares = Object.values(other.spec.resources ?? {}).some((o) => o.id === sharedId && o.type === r.type);
+        const declares = Object.values(other.resources ?? {}).some((o) => o.id === r.name && o.type === r.type);
         if (!declares) continue;
-        const otherId = `application:${other.name}`;
-        add({ id: otherId, kind: 'application', label: other.name });
+        const otherId = `application:${other.metadata.name}`;
+        add({ id: otherId, kind: 'application', label: other.metadata.name });
         edges.push({ from: otherId, to: resId, kind: 'shares' });
       }
     }
   }
   return { application, nodes: [...nodes.values()], edges };
-}
-
-async function otherSpecs(specs: SpecStore, application: string): Promise<StoredSpec[]> {
-  const names = (await allSpecSummaries(specs)).map((s) => s.name).filter((n) => n !== application);
-  const loaded = await Promise.all(names.map((n) => specs.get(n)));
-  return loaded.filter((s): s is StoredSpec => s !== undefined);
 }
 
 async function addWorkflow(sources: GraphSources, r: ResourceRecord, providerId: string, add: (n: GraphNode) => void, edges: GraphEdge[]): Promise<void> {

@@ -12,6 +12,7 @@ import { ScoreError, type Issue } from '../errors';
 import type { YamlSource } from '../util/yaml-source';
 import type { ResourceChange } from './resource-plan';
 import { at } from './issue-at';
+import { SHARED_APPLICATION } from './shared-resources';
 
 /** Parameter schemas by workflow, built once per loaded workflow. */
 const schemas = new WeakMap<Workflow, Record<string, unknown>>();
@@ -95,9 +96,10 @@ function checkOperation(
   let parameters: Record<string, unknown>;
   try {
     parameters = mapParameters(resolution, {
-      name: change.name,
+      // A shared resource is resource <id> of the shared application.
+      name: change.shared ?? change.name,
       type: change.type,
-      application,
+      application: change.shared !== undefined ? SHARED_APPLICATION : application,
       properties: change.properties,
       operation,
       ...(change.class !== undefined ? { class: change.class } : {}),
@@ -118,7 +120,7 @@ function checkOperation(
 /** The spec field a workflow parameter's value came from. */
 function fieldOf(
   mapping: ReturnType<ProviderRegistry['resolve']>['mapping'],
-  change: { name: string; properties: Record<string, unknown> },
+  change: { name: string; shared?: string; properties: Record<string, unknown> },
   parameter: string,
 ): (string | number)[] {
   const template = mapping.templates.get(parameter);
@@ -127,6 +129,8 @@ function fieldOf(
   }
   const refs = template.expressions.flatMap((e) => e.expression.references).filter((r) => r.root === 'resource');
   const [first, second] = refs[0]?.path ?? [];
+  // A shared resource's name is its id, and its application is the shared one.
+  if (refs.length === 1 && change.shared !== undefined && (first === 'name' || first === 'application')) return ['resources', change.name, 'id'];
   if (refs.length === 1 && first === 'application') return ['metadata', 'name'];
   if (refs.length === 1 && first === 'properties' && second !== undefined && second in change.properties) return ['resources', change.name, 'params', second];
   return ['resources', change.name];

@@ -1,10 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { ResourceRecord } from '@innominatus/core';
 import type { HostServices } from '../../host-services';
+import { SHARED_APPLICATION, sharedIds } from '../../score/shared-resources';
+import { otherSpecs } from '../../spec-resources';
 import { allSpecSummaries } from '../../util/spec-summaries';
 import { applicationSchema } from './operator-schemas';
 
-/** `GET /api/applications`: every Score application (stored spec) with its resources and how many are in each state. */
+/**
+ * `GET /api/applications`: every Score application (stored spec) with its
+ * resources (the shared ones it declares too) and how many are in each state;
+ * shared resources are also listed under their own application.
+ */
 export function applicationRoutes(app: FastifyInstance, services: HostServices): void {
   app.get(
     '/api/applications',
@@ -23,6 +29,7 @@ export function applicationRoutes(app: FastifyInstance, services: HostServices):
         list.push(r);
         byApp.set(r.application, list);
       }
+      await addShared(services, byApp);
       // An application whose spec was deleted is listed while its resources are still being deleted.
       const names = [...new Set([...specs.map((s) => s.name), ...byApp.keys()])].sort();
       return {
@@ -41,4 +48,19 @@ export function applicationRoutes(app: FastifyInstance, services: HostServices):
       };
     },
   );
+}
+
+/** Adds to each application the shared resources its spec declares (the specs are read only when there are shared resources). */
+async function addShared(services: HostServices, byApp: Map<string, ResourceRecord[]>): Promise<void> {
+  const shared = new Map((byApp.get(SHARED_APPLICATION) ?? []).map((r) => [r.name, r]));
+  if (shared.size === 0) return;
+  for (const spec of await otherSpecs(services.specs, SHARED_APPLICATION)) {
+    for (const id of sharedIds(spec).keys()) {
+      const r = shared.get(id);
+      if (!r) continue;
+      const list = byApp.get(spec.metadata.name) ?? [];
+      list.push(r);
+      byApp.set(spec.metadata.name, list);
+    }
+  }
 }

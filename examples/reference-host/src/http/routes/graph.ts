@@ -4,6 +4,7 @@ import { renderDot } from '../../graph/render-dot';
 import { renderMermaid } from '../../graph/render-mermaid';
 import { NotFoundError } from '../../errors';
 import type { HostServices } from '../../host-services';
+import { specResources } from '../../spec-resources';
 import { graphSchema } from './operator-schemas';
 
 const FORMATS = ['json', 'mermaid', 'dot'] as const;
@@ -31,8 +32,8 @@ export function graphRoutes(app: FastifyInstance, services: HostServices): void 
     },
     async (request, reply) => {
       const name = request.params.app;
-      const [spec, all] = await Promise.all([services.specs.get(name), services.store.listResources({ application: name, limit: 10_000 })]);
-      const resources = all.filter((r) => r.state !== 'terminated');
+      const spec = await services.specs.get(name);
+      const { all: resources } = await specResources(services.store, name, spec?.spec);
       if (!spec && resources.length === 0) throw new NotFoundError('APPLICATION_NOT_FOUND', `no application named '${name}'`);
       const graph = await buildGraph({ store: services.store, registry: services.registry, specs: services.specs, ...(spec ? { spec } : {}) }, name, resources);
       if (request.query.format === 'mermaid') return reply.type('text/vnd.mermaid; charset=utf-8').send(renderMermaid(graph));

@@ -6,6 +6,7 @@ import { resolveWorkload } from '../../score/placeholder-fill';
 import { SCORE_NAME } from '../../score/score-schema';
 import { requireAdmin } from '../auth';
 import { resourceView } from '../views';
+import { specResources } from '../../spec-resources';
 import { decodeCursor, MAX_CURSOR_LENGTH, pageOf } from '../../util/page-cursor';
 
 const nameParams = {
@@ -64,8 +65,8 @@ export function specRoutes(app: FastifyInstance, services: HostServices): void {
   app.get<{ Params: { name: string } }>('/api/specs/:name', { schema: { params: nameParams } }, async (request) => {
     const stored = await services.specs.get(request.params.name);
     if (!stored) throw new NotFoundError('SPEC_NOT_FOUND', `no spec named '${request.params.name}'`);
-    const resources = await services.store.listResources({ application: stored.name, limit: 10_000 });
-    return { name: stored.name, submittedAt: stored.submittedAt, spec: stored.spec, resources: resources.map(resourceView) };
+    const { all } = await specResources(services.store, stored.name, stored.spec);
+    return { name: stored.name, submittedAt: stored.submittedAt, spec: stored.spec, resources: all.map(resourceView) };
   });
 
   app.delete<{ Params: { name: string }; Querystring: { dryRun: boolean } }>(
@@ -88,8 +89,7 @@ export function specRoutes(app: FastifyInstance, services: HostServices): void {
       if (request.query.reveal) requireAdmin(request.principal!, 'revealing sensitive values (?reveal=true)');
       const stored = await services.specs.get(request.params.name);
       if (!stored) throw new NotFoundError('SPEC_NOT_FOUND', `no spec named '${request.params.name}'`);
-      const resources = (await services.store.listResources({ application: stored.name, limit: 10_000 })).filter((r) => r.state !== 'terminated');
-      const byName = new Map(resources.map((r) => [r.name, r]));
+      const { byName } = await specResources(services.store, stored.name, stored.spec);
       const resolved = resolveWorkload(stored.spec, (name) => byName.get(name), { reveal: request.query.reveal === true });
       if (request.query.reveal) {
         request.log.warn({ application: stored.name, principal: request.principal!.name }, 'sensitive values revealed');

@@ -1,0 +1,246 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { sensitive, type LoadedProvider } from '@innominatus/core';
+import { createServer } from '../src/http/server';
+import { createWaitingResources } from '../src/waiting-resources';
+import { USER_TOKEN, fakeServices, postgresProvider } from './fake-services';
+
+const headers = { authorization: `Bearer ${USER_TOKEN}`, 'content-type': 'application/yaml' };
+
+/** A workload `name` whose resource `db` is the shared resource `shared-db` (more resource lines in `extra`). */
+const spec = (name: string, db = '    type: postgres\n    id: shared-db\n', extra = '') => `apiVersion: score.dev/v1b1
+metadata:
+  name: ${name}
+containers:
+  main:
+    image: app:1
+    variables:
+      DB_HOST: \${resources.db.host}
+resources:
+  db:
+${db}${extra}`;
+
+/** A second provider, serving `redis`. */
+function redisProvider(): LoadedProvider {
+  const p = postgresProvider();
+  return {
+    ...p,
+    provider: {
+      ...p.provider,
+      metadata: { ...p.provider.metadata, name: 'cache-team' },
+      capabilities: {
+        resourceTypeCapabilities: [
+          { type: 'redis', operations: { create: { workflow: 'provision' }, update: { workflow: 'update' }, delete: { workflow: 'delete' } } },
+        ],
+      },
+    },
+  };
+}
+
+let env: ReturnType<typeof fakeServices>;
+let app: FastifyInstance;
+let stopWaiting: () => void;
+
+beforeEach(async () => {
+  env = fakeServices();
+  env.services.registry.register(redisProvider());
+  stopWaiting = createWaitingResources(env.services);
+  app = createServer(env.services);
+  await app.ready();
+});
+afterEach(async () => {
+  stopWaiting();
+  await app.close();
+});
+
+const post = (body: string, query = '') => app.inject({ method: 'POST', url: `/api/specs${query}`, headers, payload: body });
+const get = (url: string) => app.inject({ method: 'GET', url, headers });
+const del = (name: string) => app.inject({ method: 'DELETE', url: `/api/specs/${name}`, headers });
+const all = async () => (await env.store.listResources()).map((r) => [r.application, r.name, r.state, r.pendingOperation ?? null]);
+
+async function activate(id: string, host = 'shared-db.svc') {
+  await env.move(id, 'requested', 'provisioning');
+  await env.move(id, 'provisioning', 'active', {
+    pendingOperation: null,
+    outputs: { host, port: 5432, password: sensitive('pw'), connection_string: sensitive('x') },
+  });
+}
+
+describe('a shared resource (the same id in several workloads)', () => {
+  it('is created once, linked by the second workload, read by both, and drawn linking the applications', async () => {
+    const first = await post(spec('web'));
+    expect(first.statusCode).toBe(202);
+    expect(first.json()).toMatchObject({
+      changes: [{ action: 'create', name: 'db', type: 'postgres', reason: "new in the spec: the shared resource 'shared-db', which no application has yet" }],
+      unchanged: [],
+    });
+    const id = first.json().changes[0].id;
+    const second = await post(spec('worker'));
+    expect(second.statusCode).toBe(202);
+    expect(second.json()).toMatchObject({ changes: [], unchanged: ['db'], failed: [], waiting: [] });
+    expect(await all()).toEqual([['shared', 'shared-db', 'requested', 'create']]);
+
+    await activate(id);
+    for (const name of ['web', 'worker']) {
+      expect((await get(`/api/specs/${name}/resolved`)).json().containers.main.variables).toEqual({ DB_HOST: 'shared-db.svc' });
+      expect((await get(`/api/specs/${name}`)).json().resources.map((r: { id: string }) => r.id)).toEqual([id]);
+    }
+    const apps = (await get('/api/applications')).json().applications;
+    expect(apps.map((a: { name: string; resources: { id: string }[] }) => [a.name, a.resources.map((r) => r.id)])).toEqual([
+      ['shared', [id]],
+      ['web', [id]],
+      ['worker', [id]],
+    ]);
+    const graph = (await get('/api/graph/web')).json();
+    expect(graph.edges.filter((e: { to: string }) => e.to === `resource:${id}`)).toEqual([
+      { from: 'application:web', to: `resource:${id}`, kind: 'has' },
+      { from: 'application:worker', to: `resource:${id}`, kind: 'shares' },
+    ]);
+    expect((await get('/api/graph/worker')).json().edges.filter((e: { to: string }) => e.to === `resource:${id}`)).toEqual([
+      { from: 'application:worker', to: `resource:${id}`, kind: 'has' },
+      { from: 'application:web', to: `resource:${id}`, kind: 'shares' },
+    ]);
+  });
+
+  it('is created once when two applications declare it at the same moment', async () => {
+    const answers = await Promise.all([post(spec('web')), post(spec('worker'))]);
+    expect(answers.map((a) => a.statusCode)).toEqual([202, 202]);
+    // One created it and the other linked it, in whichever order they ran.
+    expect(answers.map((a) => a.json().changes.length).sort()).toEqual([0, 1]);
+    expect(await all()).toEqual([['shared', 'shared-db', 'requested', 'create']]);
+  });
+
+  it('is kept while another application declares it, and deleted with the last one', async () => {
+    const id = (await post(spec('web'))).json().changes[0].id;
+    await post(spec('worker'));
+    await activate(id);
+
+    const plan = await app.inject({ method: 'DELETE', url: '/api/specs/web?dryRun=true', headers });
+    expect(plan.json()).toMatchObject({ dryRun: true, changes: [], unchanged: ['db'] });
+    const deleted = await del('web');
+    expect(deleted.statusCode).toBe(202);
+    expect(deleted.json()).toMatchObject({ changes: [], unchanged: ['db'] });
+    expect(await all()).toEqual([['shared', 'shared-db', 'active', null]]);
+    expect((await get('/api/specs/worker/resolved')).json().containers.main.variables).toEqual({ DB_HOST: 'shared-db.svc' });
+
+    const last = await del('worker');
+    expect(last.json()).toMatchObject({
+      changes: [
+        {
+          action: 'delete',
+          name: 'db',
+          id,
+          state: 'active',
+          reason: "the spec was deleted, and no other application's spec declares the shared resource 'shared-db'",
+        },
+      ],
+      unchanged: [],
+    });
+    expect(await all()).toEqual([['shared', 'shared-db', 'active', 'delete']]);
+  });
+
+  it('leaves the resource when one spec stops declaring it, and asks to prune when the last one does', async () => {
+    const id = (await post(spec('web'))).json().changes[0].id;
+    await post(spec('worker'));
+    await activate(id);
+    const own = spec('web', '    type: postgres\n').replace('${resources.db.host}', 'x');
+    const unlinked = await post(own);
+    expect(unlinked.statusCode).toBe(202);
+    expect(unlinked.json().changes.map((c: { action: string; name: string }) => `${c.action} ${c.name}`)).toEqual(['create db']);
+    expect(await all()).toEqual([
+      ['shared', 'shared-db', 'active', null],
+      ['web', 'db', 'requested', 'create'],
+    ]);
+
+    const gone = spec('worker', '    type: postgres\n    id: other-db\n');
+    const refused = await post(gone);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error).toEqual({
+      code: 'SPEC_PRUNE_REQUIRED',
+      message:
+        "this spec would delete a resource of application 'worker' with its data: 'db' (postgres): the shared resource 'shared-db' is no longer in the spec, and no other application's spec declares it. Submit again with ?prune=true to confirm, or ?dryRun=true to see the whole plan",
+    });
+    const pruned = await post(gone, '?prune=true');
+    expect(pruned.json().changes.map((c: { action: string; name: string; id?: string }) => `${c.action} ${c.name}`)).toEqual(['create db', 'delete db']);
+    expect(await all()).toEqual([
+      ['shared', 'shared-db', 'active', 'delete'],
+      ['web', 'db', 'requested', 'create'],
+      ['shared', 'other-db', 'requested', 'create'],
+    ]);
+  });
+
+  it('refuses another type or class for the same id with 422 naming the field, and different params or metadata', async () => {
+    await post(spec('web', '    type: postgres\n    id: shared-db\n    params:\n      size: small\n'));
+    const redis = await post(spec('cache', '    type: redis\n    id: shared-db\n').replace('${resources.db.host}', 'x'));
+    expect(redis.statusCode).toBe(422);
+    expect(redis.json().error.issues).toEqual([
+      {
+        field: 'resources.db.type',
+        line: 11,
+        col: 11,
+        message:
+          "is 'redis', but the shared resource 'shared-db' is of type 'postgres', class 'default', declared so by application 'web' (as resource 'db'): one id is one resource; give a resource of another type its own id",
+      },
+    ]);
+    const large = await post(spec('worker', '    type: postgres\n    class: large\n    id: shared-db\n'));
+    expect(large.json().error.issues).toEqual([
+      {
+        field: 'resources.db.class',
+        line: 12,
+        col: 12,
+        message:
+          "asks for class 'large', but the shared resource 'shared-db' is of type 'postgres', class 'default', declared so by application 'web' (as resource 'db'): one id is one resource; give a resource of another class its own id",
+      },
+    ]);
+    const medium = await post(spec('worker', '    type: postgres\n    id: shared-db\n    params:\n      size: medium\n'));
+    expect(medium.json().error).toMatchObject({ code: 'SCORE_INVALID' });
+    expect(medium.json().error.issues).toEqual([
+      {
+        field: 'resources.db.params',
+        line: 14,
+        col: 7,
+        message:
+          "differ from the params application 'web' (as resource 'db') gives the shared resource 'shared-db': every spec that gives params for a shared resource gives the same",
+      },
+    ]);
+    // The same params, or none, link.
+    expect((await post(spec('worker', '    type: postgres\n    id: shared-db\n    params:\n      size: small\n'))).json()).toMatchObject({
+      changes: [],
+      unchanged: ['db'],
+    });
+    expect((await post(spec('other', '    type: postgres\n    id: shared-db\n'))).json()).toMatchObject({ changes: [], unchanged: ['db'] });
+    expect(await all()).toEqual([['shared', 'shared-db', 'requested', 'create']]);
+    expect(await env.services.specs.get('cache')).toBeUndefined();
+  });
+
+  it('creates a resource whose params read a shared one once it is active, in every application declaring it', async () => {
+    const id = (await post(spec('web'))).json().changes[0].id;
+    const reader = await post(
+      spec('worker', '    type: postgres\n    id: shared-db\n', '  app:\n    type: postgres\n    params:\n      primary: ${resources.db.host}\n'),
+    );
+    expect(reader.json()).toMatchObject({ changes: [], unchanged: ['db'], waiting: [{ name: 'app', type: 'postgres', on: ['db'] }] });
+    await activate(id, 'primary.svc');
+    const created = await vi.waitFor(
+      async () => {
+        const r = await env.store.findResource('worker', 'app');
+        if (!r) throw new Error('not created yet');
+        return r;
+      },
+      { timeout: 10_000 },
+    );
+    expect(created.properties).toEqual({ primary: 'primary.svc' });
+  });
+
+  it("keeps the name 'shared' for shared resources", async () => {
+    const res = await post(spec('shared'));
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.issues).toEqual([
+      {
+        field: 'metadata.name',
+        line: 3,
+        col: 9,
+        message: "'shared' is the application this host keeps shared resources (resources with an id) in; give the workload another name",
+      },
+    ]);
+  });
+});
