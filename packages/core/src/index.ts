@@ -76,7 +76,7 @@ export type { Logger, PinoLike } from './util/logger';
 export { silentLogger, fromPino } from './util/logger';
 export { abortable } from './util/abortable';
 
-export type { RunJournal, RunRecord, StepRecord, RunStatus, StepStatus, JournaledError, SealedValue } from './journal/types';
+export type { RunJournal, RunRecord, StepRecord, RunStatus, StepStatus, JournaledError, SealedValue, LeaseFence } from './journal/types';
 export { MemoryJournal } from './journal/memory-journal';
 export { aesGcmEncrypter, ephemeralEncrypter, seal, unseal } from './journal/encrypter';
 export type { Encrypter } from './journal/encrypter';
@@ -111,6 +111,7 @@ export type {
   Engine,
   EngineOptions,
   RunOptions,
+  ResumeOptions,
   RunResult,
   CompiledStep,
   CompiledOutput,
@@ -137,6 +138,7 @@ export type {
   ResourceFilter,
   ResourceCountFilter,
   MemoryStoreOptions,
+  LeaseState,
 } from './store/index';
 export {
   RESOURCE_STATES,
@@ -147,6 +149,8 @@ export {
   MAX_NAME_LENGTH,
   MAX_PROPERTIES_BYTES,
   MAX_LIST_LIMIT,
+  fenceHolds,
+  leaseLostError,
 } from './store/index';
 export { traceRuns, TRACER_NAME, MAX_REMEMBERED_SUBMISSIONS } from './telemetry/trace-runs';
 export type { RunTracing, TraceRunsOptions } from './telemetry/trace-runs';

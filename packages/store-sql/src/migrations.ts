@@ -102,6 +102,11 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
     description: "a resource's class and metadata",
     sql: () => ['ALTER TABLE resources ADD COLUMN class TEXT', 'ALTER TABLE resources ADD COLUMN metadata TEXT'],
   },
+  {
+    version: 6,
+    description: 'lease epochs: every claim starts a new one, and writes of an earlier holder are refused',
+    sql: () => ['ALTER TABLE resources ADD COLUMN lease_epoch BIGINT NOT NULL DEFAULT 0'],
+  },
 ]);
 
 /** The newest schema version this code knows. */

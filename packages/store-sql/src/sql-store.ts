@@ -23,6 +23,9 @@ import {
   type TransitionRecord,
   type Operation,
   type JournaledError,
+  type LeaseFence,
+  fenceHolds,
+  leaseLostError,
 } from '@innominatus/core';
 import { constraintKind, WORK_CHANNEL, type SqlDriver, type SqlExecutor, type SqlRow } from './driver';
 
@@ -48,6 +51,7 @@ interface ResourceRow extends SqlRow {
   next_attempt_at: number | string | null;
   lease_owner: string | null;
   lease_expires_at: number | string | null;
+  lease_epoch: number | string;
   created_at: number | string;
   updated_at: number | string;
 }
@@ -85,30 +89,35 @@ export class SqlStore implements Store {
 
   // ---- run journal -------------------------------------------------------
 
-  async createRun(run: RunRecord): Promise<void> {
+  async createRun(run: RunRecord, fence?: LeaseFence): Promise<void> {
+    const params: unknown[] = [
+      run.runId,
+      json(run.workflow),
+      json(run.parameters),
+      json(run.context),
+      run.status,
+      jsonOrNull(run.outputs),
+      jsonOrNull(run.error),
+      run.attempt,
+      run.createdAt,
+      run.updatedAt,
+    ];
+    const values = '$1, $2, $3, $4, $5, $6, $7, $8, $9, $10';
+    const columns = 'run_id, workflow, parameters, context, status, outputs, error, attempt, created_at, updated_at';
     try {
-      await this.#db.query(
-        'INSERT INTO runs (run_id, workflow, parameters, context, status, outputs, error, attempt, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
-        [
-          run.runId,
-          json(run.workflow),
-          json(run.parameters),
-          json(run.context),
-          run.status,
-          jsonOrNull(run.outputs),
-          jsonOrNull(run.error),
-          run.attempt,
-          run.createdAt,
-          run.updatedAt,
-        ],
-      );
+      if (!fence) {
+        await this.#db.query(`INSERT INTO runs (${columns}) VALUES (${values})`, params);
+        return;
+      }
+      const rows = await this.#db.query(`INSERT INTO runs (${columns}) SELECT ${values} WHERE ${this.#fenced(fence, params)} RETURNING run_id`, params);
+      if (rows.length === 0) throw leaseLostError(fence.resourceId, fence.epoch);
     } catch (error) {
       if (constraintKind(error) === 'unique') throw new StoreError('RUN_EXISTS', `run '${run.runId}' already exists in the journal`);
       throw error;
     }
   }
 
-  async updateRun(runId: string, patch: Partial<Pick<RunRecord, 'status' | 'outputs' | 'error' | 'attempt' | 'updatedAt'>>): Promise<void> {
+  async updateRun(runId: string, patch: Partial<Pick<RunRecord, 'status' | 'outputs' | 'error' | 'attempt' | 'updatedAt'>>, fence?: LeaseFence): Promise<void> {
     const columns: [string, unknown][] = [];
     if (patch.status !== undefined) columns.push(['status', patch.status]);
     if ('outputs' in patch) columns.push(['outputs', jsonOrNull(patch.outputs)]);
@@ -116,11 +125,15 @@ export class SqlStore implements Store {
     if (patch.attempt !== undefined) columns.push(['attempt', patch.attempt]);
     if (patch.updatedAt !== undefined) columns.push(['updated_at', patch.updatedAt]);
     const sets = columns.map(([c], i) => `${c} = $${i + 2}`);
-    const rows = await this.#db.query(`UPDATE runs SET ${sets.length ? sets.join(', ') : 'run_id = run_id'} WHERE run_id = $1 RETURNING run_id`, [
-      runId,
-      ...columns.map(([, v]) => v),
-    ]);
-    if (rows.length === 0) throw new StoreError('RUN_NOT_FOUND', `run '${runId}' not found`);
+    const params: unknown[] = [runId, ...columns.map(([, v]) => v)];
+    const guard = fence ? ` AND ${this.#fenced(fence, params)}` : '';
+    const rows = await this.#db.query(
+      `UPDATE runs SET ${sets.length ? sets.join(', ') : 'run_id = run_id'} WHERE run_id = $1${guard} RETURNING run_id`,
+      params,
+    );
+    if (rows.length > 0) return;
+    if (fence) await this.#refuseStale(fence.resourceId, fence.epoch, this.#now());
+    throw new StoreError('RUN_NOT_FOUND', `run '${runId}' not found`);
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
@@ -141,27 +154,33 @@ export class SqlStore implements Store {
     return run;
   }
 
-  async putStep(step: StepRecord): Promise<void> {
+  async putStep(step: StepRecord, fence?: LeaseFence): Promise<void> {
+    const params: unknown[] = [
+      step.runId,
+      step.index,
+      step.name,
+      step.type,
+      step.status,
+      step.attempt,
+      jsonOrNull(step.outputs),
+      jsonOrNull(step.memo),
+      jsonOrNull(step.error),
+      step.startedAt,
+      step.endedAt ?? null,
+    ];
+    const values = '$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11';
+    // Fenced, the row comes from a SELECT that yields nothing unless the lease is still held.
+    const source = fence ? `SELECT ${values} WHERE ${this.#fenced(fence, params)}` : `VALUES (${values})`;
     try {
-      await this.#db.query(
+      const rows = await this.#db.query(
         `INSERT INTO run_steps (run_id, step_index, name, type, status, attempt, outputs, memo, error, started_at, ended_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         ${source}
          ON CONFLICT (run_id, step_index) DO UPDATE SET name = excluded.name, type = excluded.type, status = excluded.status,
-           attempt = excluded.attempt, outputs = excluded.outputs, memo = excluded.memo, error = excluded.error, started_at = excluded.started_at, ended_at = excluded.ended_at`,
-        [
-          step.runId,
-          step.index,
-          step.name,
-          step.type,
-          step.status,
-          step.attempt,
-          jsonOrNull(step.outputs),
-          jsonOrNull(step.memo),
-          jsonOrNull(step.error),
-          step.startedAt,
-          step.endedAt ?? null,
-        ],
+           attempt = excluded.attempt, outputs = excluded.outputs, memo = excluded.memo, error = excluded.error, started_at = excluded.started_at, ended_at = excluded.ended_at
+         RETURNING run_id`,
+        params,
       );
+      if (fence && rows.length === 0) throw leaseLostError(fence.resourceId, fence.epoch);
     } catch (error) {
       if (constraintKind(error) === 'foreign-key') throw new StoreError('RUN_NOT_FOUND', `run '${step.runId}' not found`);
       throw error;
@@ -270,7 +289,7 @@ export class SqlStore implements Store {
   async transition(id: string, change: StateChange): Promise<ResourceRecord | undefined> {
     this.#open();
     const now = this.#now();
-    const update = this.#updateStatement(id, { state: change.from, owner: change.owner }, change.set ?? {}, now, change.to);
+    const update = this.#updateStatement(id, { state: change.from, owner: change.owner, epoch: change.epoch }, change.set ?? {}, now, change.to);
     let row: ResourceRow | undefined;
     if (this.#db.dialect === 'postgres') {
       // One round trip: the compare-and-set and the history entry in one statement.
@@ -288,7 +307,10 @@ export class SqlStore implements Store {
         return updated;
       });
     }
-    if (!row) return undefined;
+    if (!row) {
+      if (change.epoch !== undefined) await this.#refuseStale(id, change.epoch, now);
+      return undefined;
+    }
     await this.#wakeIfClaimable(row, now);
     return this.#record(row);
   }
@@ -298,7 +320,10 @@ export class SqlStore implements Store {
     const now = this.#now();
     const update = this.#updateStatement(id, expect, set, now);
     const [row] = await this.#db.query<ResourceRow>(update.sql, update.params);
-    if (!row) return undefined;
+    if (!row) {
+      if (expect.epoch !== undefined) await this.#refuseStale(id, expect.epoch, now);
+      return undefined;
+    }
     await this.#wakeIfClaimable(row, now);
     return this.#record(row);
   }
@@ -309,7 +334,7 @@ export class SqlStore implements Store {
     const now = this.#now();
     const lock = this.#db.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
     const rows = await this.#db.query<ResourceRow>(
-      `UPDATE resources SET lease_owner = $1, lease_expires_at = $2
+      `UPDATE resources SET lease_owner = $1, lease_expires_at = $2, lease_epoch = lease_epoch + 1
        WHERE id IN (
          SELECT id FROM resources
          WHERE ${CLAIMABLE}
@@ -417,7 +442,31 @@ export class SqlStore implements Store {
     }
     if (expect.owner !== undefined) where.push(`lease_owner = ${p(expect.owner)} AND lease_expires_at > ${p(now)}`);
     if (expect.idle) where.push('pending_operation IS NULL');
+    if (expect.epoch !== undefined) where.push(`lease_epoch = ${p(expect.epoch)} AND lease_owner IS NOT NULL AND lease_expires_at > ${p(now)}`);
     return { sql: `UPDATE resources SET ${sets.join(', ')} WHERE ${where.join(' AND ')} RETURNING *`, params };
+  }
+
+  /**
+   * The condition of a fenced journal write: the fence's lease is still held
+   * (the rule of `fenceHolds`). On PostgreSQL it share-locks the resource row
+   * until the write commits, so a claim cannot slip in between the check and
+   * the write; SQLite's single writer makes the statement atomic.
+   */
+  #fenced(fence: LeaseFence, params: unknown[]): string {
+    const p = (v: unknown) => `$${params.push(v)}`;
+    const lock = this.#db.dialect === 'postgres' ? ' FOR SHARE' : '';
+    return `EXISTS (SELECT 1 FROM resources WHERE id = ${p(fence.resourceId)} AND lease_epoch = ${p(fence.epoch)} AND lease_owner IS NOT NULL AND lease_expires_at > ${p(this.#now())}${lock})`;
+  }
+
+  /** After a fenced write matched nothing: `LEASE_LOST` when the fence is what failed (otherwise another condition did, and the caller says so). */
+  async #refuseStale(id: string, epoch: number, now: number): Promise<void> {
+    const [row] = await this.#db.query<ResourceRow>('SELECT lease_epoch, lease_owner, lease_expires_at FROM resources WHERE id = $1', [id]);
+    const lease = row && {
+      epoch: Number(row.lease_epoch),
+      ...(row.lease_owner === null ? {} : { owner: row.lease_owner }),
+      ...(row.lease_expires_at === null ? {} : { expiresAt: Number(row.lease_expires_at) }),
+    };
+    if (!lease || !fenceHolds(lease, epoch, now)) throw leaseLostError(id, epoch);
   }
 
   async #history(tx: SqlExecutor, id: string, from: ResourceState | undefined, to: ResourceState, at: number, reason: string): Promise<void> {
@@ -456,6 +505,7 @@ export class SqlStore implements Store {
     if (row.next_attempt_at !== null) rec.nextAttemptAt = iso(row.next_attempt_at);
     if (row.lease_owner !== null) rec.leaseOwner = row.lease_owner;
     if (row.lease_expires_at !== null) rec.leaseExpiresAt = iso(row.lease_expires_at);
+    if (row.lease_owner !== null) rec.leaseEpoch = Number(row.lease_epoch);
     return rec;
   }
 

@@ -69,6 +69,7 @@ describe('postgres store', () => {
         { version: 3 },
         { version: 4 },
         { version: 5 },
+        { version: 6 },
       ]);
       const indexes = (await c.query("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'resources' ORDER BY indexname")).rows;
       expect(indexes.map((i) => i.indexname)).toEqual([

@@ -83,6 +83,7 @@ describe('sqlite store', () => {
           { version: 3 },
           { version: 4 },
           { version: 5 },
+          { version: 6 },
         ]);
         const indexes = db
           .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'resources' AND sql IS NOT NULL ORDER BY name")

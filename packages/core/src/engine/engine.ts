@@ -3,7 +3,7 @@ import { EventEmitter } from 'eventemitter3';
 import { InnominatusError, StepError, StoreError } from '../errors';
 import { aesGcmEncrypter, ephemeralEncrypter, seal, unseal, type Encrypter } from '../journal/encrypter';
 import { MemoryJournal } from '../journal/memory-journal';
-import type { JournaledError, RunJournal, RunRecord, StepRecord } from '../journal/types';
+import type { JournaledError, LeaseFence, RunJournal, RunRecord, StepRecord } from '../journal/types';
 import type { LoadedWorkflow, Workflow } from '../model/workflow';
 import { redact, reveal, sensitiveStrings, scrubText, scrubValue } from '../sensitive/sensitive';
 import type { StepDefinition } from '../steps/define-step';
@@ -47,7 +47,16 @@ export interface RunOptions {
    * as it is. For graceful shutdown.
    */
   pause?: AbortSignal;
+  /**
+   * Carried by every journal write of the run: the journal (a store) refuses
+   * each write once the lease is another's, with `LEASE_LOST`, and the run
+   * stops there without recording anything more. Set by the orchestrator.
+   */
+  fence?: LeaseFence;
 }
+
+/** Options of {@link Engine.resume}: the signals and fence of {@link RunOptions}. */
+export type ResumeOptions = Pick<RunOptions, 'signal' | 'pause' | 'fence'>;
 
 /** The result of a successful run. Sensitive outputs are {@link Sensitive} values. */
 export interface RunResult {
@@ -74,7 +83,7 @@ export interface Engine {
    * the first step that did not succeed runs next. A succeeded run returns its
    * stored result.
    */
-  resume(runId: string, options?: { signal?: AbortSignal; pause?: AbortSignal }): Promise<RunResult>;
+  resume(runId: string, options?: ResumeOptions): Promise<RunResult>;
 }
 
 /**
@@ -141,9 +150,10 @@ export function createEngine(options: EngineOptions): Engine {
     resumed: boolean;
     signal?: AbortSignal;
     pause?: AbortSignal;
+    fence?: LeaseFence;
   }
 
-  async function execute({ compiled, run, values, previous, resumed, signal, pause }: Start): Promise<RunResult> {
+  async function execute({ compiled, run, values, previous, resumed, signal, pause, fence }: Start): Promise<RunResult> {
     const runId = run.runId;
     const wfName = compiled.workflow.metadata.name;
     const startedAt = Date.now();
@@ -191,7 +201,10 @@ export function createEngine(options: EngineOptions): Engine {
           }
           if (!cond) {
             await write(`step '${name}'`, () =>
-              journal.putStep({ runId, index: step.index, name, type: step.definition.type, status: 'skipped', attempt: 0, startedAt: now(), endedAt: now() }),
+              journal.putStep(
+                { runId, index: step.index, name, type: step.definition.type, status: 'skipped', attempt: 0, startedAt: now(), endedAt: now() },
+                fence,
+              ),
             );
             scope.setEntry('steps', name, { outputs: {}, skipped: true });
             emit('step:skipped', { ...base, at: now(), reason: "'if' was false" });
@@ -212,10 +225,10 @@ export function createEngine(options: EngineOptions): Engine {
           sensitiveStrings(values, stepSecrets);
           sensitiveStrings(values, known);
           memoSealed = seal(values, encrypter, runId);
-          await write(`step '${name}'`, () => journal.putStep({ ...started, attempt: cur.attempts, memo: memoSealed }));
+          await write(`step '${name}'`, () => journal.putStep({ ...started, attempt: cur.attempts, memo: memoSealed }, fence));
         });
         memoSealed = prior?.memo;
-        await write(`step '${name}'`, () => journal.putStep({ ...started, ...(memoSealed === undefined ? {} : { memo: memoSealed }) }));
+        await write(`step '${name}'`, () => journal.putStep({ ...started, ...(memoSealed === undefined ? {} : { memo: memoSealed }) }, fence));
         emit('step:started', { ...base, at: startedIso, attempt: 1 });
         const outputs = await runStep({
           step,
@@ -240,17 +253,20 @@ export function createEngine(options: EngineOptions): Engine {
           },
         });
         await write(`step '${name}'`, () =>
-          journal.putStep({
-            runId,
-            index: step.index,
-            name,
-            type: step.definition.type,
-            status: 'succeeded',
-            attempt: cur.attempts,
-            outputs: seal(outputs, encrypter, runId),
-            startedAt: startedIso,
-            endedAt: now(),
-          }),
+          journal.putStep(
+            {
+              runId,
+              index: step.index,
+              name,
+              type: step.definition.type,
+              status: 'succeeded',
+              attempt: cur.attempts,
+              outputs: seal(outputs, encrypter, runId),
+              startedAt: startedIso,
+              endedAt: now(),
+            },
+            fence,
+          ),
         );
         sensitiveStrings(outputs, known);
         scope.setEntry('steps', name, { outputs, skipped: false });
@@ -260,7 +276,7 @@ export function createEngine(options: EngineOptions): Engine {
         current = undefined;
       }
       const outputs = compiled.renderOutputs(scope);
-      await write('the run result', () => journal.updateRun(runId, { status: 'succeeded', outputs: seal(outputs, encrypter, runId), updatedAt: now() }));
+      await write('the run result', () => journal.updateRun(runId, { status: 'succeeded', outputs: seal(outputs, encrypter, runId), updatedAt: now() }, fence));
       if (events.listenerCount('run:succeeded')) {
         emit('run:succeeded', { runId, workflow: wfName, at: now(), outputs: redact(outputs), durationMs: Date.now() - startedAt });
       }
@@ -269,24 +285,27 @@ export function createEngine(options: EngineOptions): Engine {
       const err = normalize(raw, known);
       Object.defineProperty(err, 'runId', { value: runId, enumerable: true, configurable: true });
       const record = journaled(err, current?.name);
-      // A paused run stays as the journal has it, ready to resume.
-      if (err.code !== 'JOURNAL_ERROR' && err.code !== 'RUN_PAUSED') {
+      // A paused run stays as the journal has it, ready to resume; a run whose lease was lost is the new holder's to record.
+      if (err.code !== 'JOURNAL_ERROR' && err.code !== 'RUN_PAUSED' && err.code !== 'LEASE_LOST') {
         try {
           if (current) {
-            await journal.putStep({
-              runId,
-              index: current.index,
-              name: current.name,
-              type: current.type,
-              status: 'failed',
-              attempt: current.attempts,
-              error: record,
-              ...(memoSealed === undefined ? {} : { memo: memoSealed }),
-              startedAt: new Date(current.started).toISOString(),
-              endedAt: now(),
-            });
+            await journal.putStep(
+              {
+                runId,
+                index: current.index,
+                name: current.name,
+                type: current.type,
+                status: 'failed',
+                attempt: current.attempts,
+                error: record,
+                ...(memoSealed === undefined ? {} : { memo: memoSealed }),
+                startedAt: new Date(current.started).toISOString(),
+                endedAt: now(),
+              },
+              fence,
+            );
           }
-          await journal.updateRun(runId, { status: err.code === 'RUN_ABORTED' ? 'cancelled' : 'failed', error: record, updatedAt: now() });
+          await journal.updateRun(runId, { status: err.code === 'RUN_ABORTED' ? 'cancelled' : 'failed', error: record, updatedAt: now() }, fence);
         } catch (journalErr) {
           logger.error('could not record the failure in the run journal', {
             runId,
@@ -348,7 +367,7 @@ export function createEngine(options: EngineOptions): Engine {
           createdAt: at,
           updatedAt: at,
         };
-        await write(`run '${runId}'`, () => journal.createRun(record));
+        await write(`run '${runId}'`, () => journal.createRun(record, opts.fence));
         return execute({
           compiled,
           run: record,
@@ -357,6 +376,7 @@ export function createEngine(options: EngineOptions): Engine {
           resumed: false,
           ...(opts.signal ? { signal: opts.signal } : {}),
           ...(opts.pause ? { pause: opts.pause } : {}),
+          ...(opts.fence ? { fence: opts.fence } : {}),
         });
       });
     },
@@ -370,7 +390,7 @@ export function createEngine(options: EngineOptions): Engine {
         const compiled = compile(run.workflow);
         const previous = await journal.listSteps(runId);
         const attempt = run.attempt + 1;
-        await write(`run '${runId}'`, () => journal.updateRun(runId, { status: 'running', attempt, updatedAt: new Date().toISOString() }));
+        await write(`run '${runId}'`, () => journal.updateRun(runId, { status: 'running', attempt, updatedAt: new Date().toISOString() }, opts.fence));
         return execute({
           compiled,
           run: { ...run, attempt },
@@ -378,6 +398,7 @@ export function createEngine(options: EngineOptions): Engine {
           resumed: true,
           ...(opts.signal ? { signal: opts.signal } : {}),
           ...(opts.pause ? { pause: opts.pause } : {}),
+          ...(opts.fence ? { fence: opts.fence } : {}),
         });
       });
     },

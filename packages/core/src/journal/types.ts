@@ -1,4 +1,5 @@
 import type { Workflow } from '../model/workflow';
+import type { Store } from '../store/types';
 
 /**
  * A JSON value as stored: every sensitive value inside has been replaced by
@@ -67,18 +68,38 @@ export interface StepRecord {
 }
 
 /**
+ * Proof that a write comes from the current holder of a resource's lease.
+ * Every claim of a resource starts a new lease epoch; a store refuses a write
+ * carrying an older epoch, or one whose lease lapsed, with `LEASE_LOST`, so a
+ * replica that was paused past its lease (a long GC, a frozen VM) cannot
+ * write after another replica took the resource over. The store reads
+ * `epoch` at each write: the holder may move it to the epoch of a renewed
+ * claim of its own.
+ */
+export interface LeaseFence {
+  /** The resource whose lease the run works under. */
+  resourceId: string;
+  /** The epoch of the claim that gave the lease (`ResourceRecord.leaseEpoch`). */
+  epoch: number;
+}
+
+/**
  * Where the engine writes every transition before the next begins. Implement
  * it over any store; `@innominatus/store-sql` provides SQLite and PostgreSQL.
  * Each call must be durable when its promise resolves.
  */
 export interface RunJournal {
-  /** Creates a run; rejects with a `StoreError` coded `RUN_EXISTS` when `runId` exists. */
-  createRun(run: RunRecord): Promise<void>;
-  /** Updates status, outputs, error, attempt and updatedAt of an existing run. */
-  updateRun(runId: string, patch: Partial<Pick<RunRecord, 'status' | 'outputs' | 'error' | 'attempt' | 'updatedAt'>>): Promise<void>;
+  /**
+   * Creates a run; rejects with a `StoreError` coded `RUN_EXISTS` when `runId` exists.
+   * With a `fence`, a journal that keeps leases (every {@link Store}) refuses the write
+   * with `LEASE_LOST` unless the fence's lease is still held; a journal without leases ignores it.
+   */
+  createRun(run: RunRecord, fence?: LeaseFence): Promise<void>;
+  /** Updates status, outputs, error, attempt and updatedAt of an existing run; `fence` as for {@link RunJournal.createRun}. */
+  updateRun(runId: string, patch: Partial<Pick<RunRecord, 'status' | 'outputs' | 'error' | 'attempt' | 'updatedAt'>>, fence?: LeaseFence): Promise<void>;
   getRun(runId: string): Promise<RunRecord | undefined>;
-  /** Writes the record for step `index` of the run, replacing the previous one. */
-  putStep(step: StepRecord): Promise<void>;
+  /** Writes the record for step `index` of the run, replacing the previous one; `fence` as for {@link RunJournal.createRun}. */
+  putStep(step: StepRecord, fence?: LeaseFence): Promise<void>;
   /** The latest record of each step, by index. */
   listSteps(runId: string): Promise<StepRecord[]>;
 }

@@ -57,6 +57,8 @@ export class ResourceServer {
     if (current) {
       // Our own lease lapsed (a slow heartbeat), or the work released it and is finishing, and the claim gave it back: a renewal, not new work.
       current.renewed = true;
+      // The claim started a new lease epoch; it is this work's lease, so its writes carry the new epoch.
+      current.fence.epoch = r.leaseEpoch ?? current.fence.epoch;
       leases.confirm(current, askedAt);
       return;
     }
@@ -68,6 +70,7 @@ export class ResourceServer {
       resourceId: r.id,
       application: r.application,
       name: r.name,
+      fence: { resourceId: r.id, epoch: r.leaseEpoch ?? 0 },
       controller: new AbortController(),
       confirmedAt: askedAt,
       done: Promise.resolve(),
@@ -85,7 +88,22 @@ export class ResourceServer {
       });
   }
 
+  /** Serves the operation; a write refused with `LEASE_LOST` (another replica claimed the resource) ends it without another write. */
   async #serve(claimed: ResourceRecord, work: Work): Promise<void> {
+    try {
+      await this.#operate(claimed, work);
+    } catch (error) {
+      if (!isLeaseLost(error)) throw error;
+      const { owner, logger } = this.#p.settings;
+      logger.warn('lease lost: another replica claimed the resource; this run stops and writes nothing more', {
+        owner,
+        resourceId: claimed.id,
+        epoch: work.fence.epoch,
+      });
+    }
+  }
+
+  async #operate(claimed: ResourceRecord, work: Work): Promise<void> {
     const { owner } = this.#p.settings;
     const op = claimed.pendingOperation;
     if (!op) return;
@@ -93,7 +111,11 @@ export class ResourceServer {
     let r: ResourceRecord | undefined = claimed;
     if (claimed.state !== working) {
       const runId = runIdFor(claimed.id, op, claimed.generation);
-      r = await this.#p.transitions.move(claimed.id, claimed.state, working, `${op} started by ${owner}`, { owner, set: { runId, error: null } });
+      r = await this.#p.transitions.move(claimed.id, claimed.state, working, `${op} started by ${owner}`, {
+        owner,
+        epoch: work.fence.epoch,
+        set: { runId, error: null },
+      });
       if (!r) return;
     }
     const runId = r.runId ?? runIdFor(r.id, op, r.generation);
@@ -120,7 +142,7 @@ export class ResourceServer {
       properties: r.properties,
       operation: op,
     };
-    const signals = { signal: work.controller.signal, pause: this.#p.pause() };
+    const signals = { signal: work.controller.signal, pause: this.#p.pause(), fence: work.fence };
     const result = (await store.getRun(runId))
       ? await engine.resume(runId, signals)
       : await engine.run(resolution.workflow, { parameters: mapParameters(resolution, context), context: { resource: context }, runId, ...signals });
@@ -131,6 +153,7 @@ export class ResourceServer {
       `${op} workflow '${resolution.workflowName}' of provider '${resolution.providerName}' succeeded`,
       {
         owner: settings.owner,
+        epoch: work.fence.epoch,
         set: { pendingOperation: null, outputs: op === 'delete' ? null : result.outputs, error: null, attempts: 0, nextAttemptAt: null, releaseLease: true },
       },
     );
@@ -152,11 +175,14 @@ export class ResourceServer {
       logger.info(`operation interrupted (${work.abortReason ?? 'stopping: paused between steps'}); its run resumes later`, { owner, resourceId: r.id });
       return;
     }
+    // The new holder records the outcome.
+    if (isLeaseLost(error)) throw error;
+    const epoch = work.fence.epoch;
     if (InnominatusError.is(error) && CONTENDED.has(error.code)) {
       // The run is busy in this engine (or was just created by another replica): never a failure of the
       // operation and no try counted. Not claimable for a while, so the claim loop does not spin on it.
       const delayMs = settings.heartbeatMs;
-      await store.patchResource(r.id, { owner, state: working }, { nextAttemptAt: new Date(clock.now() + delayMs).toISOString(), releaseLease: true });
+      await store.patchResource(r.id, { owner, state: working, epoch }, { nextAttemptAt: new Date(clock.now() + delayMs).toISOString(), releaseLease: true });
       logger.warn(`run busy (${error.code}); trying again in ${delayMs} ms`, { owner, resourceId: r.id });
       claims.wakeAfter(delayMs);
       return;
@@ -170,15 +196,28 @@ export class ResourceServer {
     const withinHorizon = since !== undefined && clock.now() + delayMs - Date.parse(since) < settings.horizonMs;
     if (record.retryable && failedTries < settings.maxTries && withinHorizon) {
       const nextAttemptAt = new Date(clock.now() + delayMs).toISOString();
-      const patched = await store.patchResource(r.id, { owner, state: working }, { attempts: failedTries, error: record, nextAttemptAt, releaseLease: true });
+      const patched = await store.patchResource(
+        r.id,
+        { owner, state: working, epoch },
+        { attempts: failedTries, error: record, nextAttemptAt, releaseLease: true },
+      );
       if (!patched) return;
       events.emit('resource:retrying', { resourceId: r.id, operation: op, failedTries, delayMs, nextAttemptAt, error: record });
       claims.wakeAfter(delayMs);
       return;
     }
     const reason = record.retryable ? `${op} failed after ${failedTries} tries: ${record.message}` : `${op} failed: ${record.message}`;
-    await transitions.move(r.id, working, 'failed', reason, { owner, set: { attempts: failedTries, error: record, nextAttemptAt: null, releaseLease: true } });
+    await transitions.move(r.id, working, 'failed', reason, {
+      owner,
+      epoch,
+      set: { attempts: failedTries, error: record, nextAttemptAt: null, releaseLease: true },
+    });
   }
+}
+
+/** A write was refused because the lease is another's now (or lapsed). */
+function isLeaseLost(error: unknown): boolean {
+  return InnominatusError.is(error) && error.code === 'LEASE_LOST';
 }
 
 /** The journal form of an error: its code, message and retryable flag, the step and path when known; anything unknown is `INTERNAL`. */

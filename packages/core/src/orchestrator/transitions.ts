@@ -34,7 +34,7 @@ export class Transitions {
     from: ResourceState,
     to: ResourceState,
     reason: string,
-    extra: { owner?: string; set?: ResourcePatch } = {},
+    extra: { owner?: string; epoch?: number; set?: ResourcePatch } = {},
   ): Promise<ResourceRecord | undefined> {
     const moved = await transition(this.#store, id, { from, to, reason, ...extra });
     if (moved) this.announce(moved, from, reason);

@@ -1,3 +1,4 @@
+import type { LeaseFence } from '../journal/types';
 import type { ClockTimer } from '../util/clock';
 
 /** One operation this replica is serving: the resource, its run and the state of its lease. */
@@ -6,6 +7,8 @@ export interface Work {
   application: string;
   name: string;
   runId?: string;
+  /** Carried by every write of the run; its epoch moves to a renewed claim's (see `ResourceServer.take`). */
+  fence: LeaseFence;
   controller: AbortController;
   /** Why the run is being aborted; the resource then keeps its state and its run is resumed later. */
   abortReason?: 'stop' | 'lease lost';

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { StoreError } from '../errors';
 import { ephemeralEncrypter, seal, unseal, type Encrypter } from '../journal/encrypter';
 import { MemoryJournal } from '../journal/memory-journal';
-import type { JournaledError, RunRecord, StepRecord } from '../journal/types';
+import type { JournaledError, LeaseFence, RunRecord, StepRecord } from '../journal/types';
+import { fenceHolds, leaseLostError } from './lease-fence';
 import { systemClock, type Clock } from '../util/clock';
 import type {
   NewResource,
@@ -45,6 +46,8 @@ interface Row {
   nextAttemptAt?: number;
   leaseOwner?: string;
   leaseExpiresAt?: number;
+  /** Bumped by every claim. */
+  leaseEpoch: number;
   createdAt: number;
   updatedAt: number;
   seq: number;
@@ -70,16 +73,19 @@ export class MemoryStore implements Store {
     this.#now = () => (options.clock ?? systemClock).now();
   }
 
-  createRun(run: RunRecord): Promise<void> {
+  async createRun(run: RunRecord, fence?: LeaseFence): Promise<void> {
+    this.#fence(fence);
     return this.#journal.createRun(run);
   }
-  updateRun(runId: string, patch: Parameters<MemoryJournal['updateRun']>[1]): Promise<void> {
+  async updateRun(runId: string, patch: Parameters<MemoryJournal['updateRun']>[1], fence?: LeaseFence): Promise<void> {
+    this.#fence(fence);
     return this.#journal.updateRun(runId, patch);
   }
   getRun(runId: string): Promise<RunRecord | undefined> {
     return this.#journal.getRun(runId);
   }
-  putStep(step: StepRecord): Promise<void> {
+  async putStep(step: StepRecord, fence?: LeaseFence): Promise<void> {
+    this.#fence(fence);
     return this.#journal.putStep(step);
   }
   listSteps(runId: string): Promise<StepRecord[]> {
@@ -106,6 +112,7 @@ export class MemoryStore implements Store {
       pendingOperation: 'create',
       generation: 1,
       attempts: 0,
+      leaseEpoch: 0,
       createdAt: now,
       updatedAt: now,
       seq: this.#seq++,
@@ -157,6 +164,7 @@ export class MemoryStore implements Store {
 
   async transition(id: string, change: StateChange): Promise<ResourceRecord | undefined> {
     this.#open();
+    if (change.epoch !== undefined) this.#fence({ resourceId: id, epoch: change.epoch });
     const row = this.#rows.get(id);
     if (!row || !this.#holds(row, { state: change.from, owner: change.owner })) return undefined;
     const now = this.#now();
@@ -169,6 +177,7 @@ export class MemoryStore implements Store {
 
   async patchResource(id: string, expect: ResourceExpectation, set: ResourcePatch): Promise<ResourceRecord | undefined> {
     this.#open();
+    if (expect.epoch !== undefined) this.#fence({ resourceId: id, epoch: expect.epoch });
     const row = this.#rows.get(id);
     if (!row || !this.#holds(row, expect)) return undefined;
     const now = this.#now();
@@ -193,6 +202,7 @@ export class MemoryStore implements Store {
     for (const r of claimed) {
       r.leaseOwner = owner;
       r.leaseExpiresAt = now + leaseMs;
+      r.leaseEpoch++;
     }
     return claimed.map((r) => this.#record(r));
   }
@@ -254,6 +264,15 @@ export class MemoryStore implements Store {
     if (this.#closed) throw new StoreError('STORE_CLOSED', 'the store is closed');
   }
 
+  /** Throws `LEASE_LOST` unless the fence's lease is still held (see {@link fenceHolds}). */
+  #fence(fence: LeaseFence | undefined): void {
+    if (fence === undefined) return;
+    this.#open();
+    const row = this.#rows.get(fence.resourceId);
+    const lease = row && { epoch: row.leaseEpoch, owner: row.leaseOwner, expiresAt: row.leaseExpiresAt };
+    if (!lease || !fenceHolds(lease, fence.epoch, this.#now())) throw leaseLostError(fence.resourceId, fence.epoch);
+  }
+
   #holds(row: Row, expect: ResourceExpectation): boolean {
     if (expect.state !== undefined) {
       const states = typeof expect.state === 'string' ? [expect.state] : expect.state;
@@ -309,6 +328,7 @@ export class MemoryStore implements Store {
     if (row.nextAttemptAt !== undefined) rec.nextAttemptAt = iso(row.nextAttemptAt);
     if (row.leaseOwner !== undefined) rec.leaseOwner = row.leaseOwner;
     if (row.leaseExpiresAt !== undefined) rec.leaseExpiresAt = iso(row.leaseExpiresAt);
+    if (row.leaseOwner !== undefined) rec.leaseEpoch = row.leaseEpoch;
     return rec;
   }
 

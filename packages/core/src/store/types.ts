@@ -1,4 +1,4 @@
-import type { JournaledError, RunJournal } from '../journal/types';
+import type { JournaledError, LeaseFence, RunJournal } from '../journal/types';
 
 /** Where a resource is in its lifecycle. See `lifecycle.ts` for the allowed moves. */
 export type ResourceState = 'requested' | 'provisioning' | 'active' | 'updating' | 'terminating' | 'terminated' | 'failed';
@@ -47,6 +47,13 @@ export interface ResourceRecord {
   nextAttemptAt?: string;
   leaseOwner?: string;
   leaseExpiresAt?: string;
+  /**
+   * The epoch of the lease, set while one is held: every claim starts a new
+   * one. Writes that carry it (`epoch` in a {@link StateChange} or
+   * {@link ResourceExpectation}, a {@link LeaseFence} on journal writes) are
+   * refused with `LEASE_LOST` once the resource was claimed again or the lease lapsed.
+   */
+  leaseEpoch?: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -98,6 +105,11 @@ export interface ResourceExpectation {
   owner?: string;
   /** `pendingOperation` must be unset (no work queued or in flight). */
   idle?: boolean;
+  /**
+   * The lease must be the one of this epoch and still valid; otherwise the
+   * write is refused with `LEASE_LOST` (a stale holder must stop, not skip one write).
+   */
+  epoch?: number;
 }
 
 /** A compare-and-set state change, with the reason kept in the history. */
@@ -107,6 +119,8 @@ export interface StateChange {
   reason: string;
   /** The lease must be held by this owner. */
   owner?: string;
+  /** The lease must be the one of this epoch and still valid, or the change is refused with `LEASE_LOST` (see {@link ResourceExpectation.epoch}). */
+  epoch?: number;
   set?: ResourcePatch;
 }
 
@@ -178,7 +192,9 @@ export interface Store extends RunJournal {
   /**
    * Leases up to `limit` resources with pending work, not failed, whose lease
    * is free or expired and whose `nextAttemptAt` has passed, oldest first.
-   * Two claimers never get the same resource while a lease is valid.
+   * Two claimers never get the same resource while a lease is valid. Each
+   * claim starts a new lease epoch (`leaseEpoch`), which fences off every
+   * write of an earlier holder.
    */
   claim(owner: string, limit: number, leaseMs: number): Promise<ResourceRecord[]>;
   /** Extends the leases `owner` still holds; returns the ids it still holds. */

@@ -270,6 +270,84 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.patchResource(r.id, { state: ['active', 'failed'] }, { attempts: 4 })).toBeUndefined();
     });
 
+    const lost = (resourceId: string, epoch: number) => ({
+      code: 'LEASE_LOST',
+      retryable: false,
+      message: `write refused: the lease of epoch ${epoch} on resource '${resourceId}' is no longer held (it lapsed or the resource was claimed again); this run must stop`,
+    });
+    const started = (runId: string) => ({
+      runId,
+      index: 0,
+      name: 'apply',
+      type: 'test/apply',
+      status: 'started' as const,
+      attempt: 1,
+      startedAt: '2026-01-01T00:00:00.000Z',
+    });
+
+    it('starts a new lease epoch with every claim and refuses every journal and resource write of an earlier epoch with LEASE_LOST', async () => {
+      const r = await store.createResource(newResource(1));
+      expect(r.leaseEpoch).toBeUndefined();
+      const [a] = await store.claim('a', 1, 60_000);
+      expect(a!.leaseEpoch).toEqual(expect.any(Number));
+      const fenceA = { resourceId: r.id, epoch: a!.leaseEpoch! };
+      // The holder's writes land.
+      await store.createRun(run('run-f'), fenceA);
+      await store.putStep(started('run-f'), fenceA);
+      await store.updateRun('run-f', { attempt: 2 }, fenceA);
+      expect((await store.patchResource(r.id, { epoch: fenceA.epoch }, { attempts: 1 }))?.attempts).toBe(1);
+      // A heartbeat extends the lease and keeps its epoch.
+      expect(await store.heartbeat('a', [r.id], 60_000)).toEqual([r.id]);
+      await store.putStep(started('run-f'), fenceA);
+      // Another replica claims the resource (here after a release; an expired lease is the same): a new epoch.
+      await store.release('a', [r.id]);
+      const [b] = await (await peer()).claim('b', 1, 60_000);
+      expect(b!.leaseEpoch).toBe(fenceA.epoch + 1);
+      expect((await store.getResource(r.id))?.leaseEpoch).toBe(fenceA.epoch + 1);
+      await expect(store.createRun(run('run-g'), fenceA)).rejects.toMatchObject(lost(r.id, fenceA.epoch));
+      await expect(store.updateRun('run-f', { status: 'failed' }, fenceA)).rejects.toMatchObject(lost(r.id, fenceA.epoch));
+      await expect(store.putStep({ ...started('run-f'), status: 'succeeded', endedAt: '2026-01-01T00:00:01.000Z' }, fenceA)).rejects.toMatchObject(
+        lost(r.id, fenceA.epoch),
+      );
+      await expect(store.transition(r.id, { from: 'requested', to: 'provisioning', reason: 'stale', epoch: fenceA.epoch })).rejects.toMatchObject(
+        lost(r.id, fenceA.epoch),
+      );
+      await expect(store.patchResource(r.id, { epoch: fenceA.epoch }, { attempts: 9 })).rejects.toMatchObject(lost(r.id, fenceA.epoch));
+      // Nothing of the stale holder landed.
+      expect(await store.getRun('run-g')).toBeUndefined();
+      expect(await store.getRun('run-f')).toMatchObject({ status: 'running', attempt: 2 });
+      expect((await store.listSteps('run-f')).map((x) => x.status)).toEqual(['started']);
+      expect(await store.getResource(r.id)).toMatchObject({ state: 'requested', attempts: 1, leaseOwner: 'b' });
+      expect((await store.listTransitions(r.id)).map((t) => t.to)).toEqual(['requested']);
+      // The new holder's writes land.
+      const fenceB = { resourceId: r.id, epoch: b!.leaseEpoch! };
+      await store.putStep({ ...started('run-f'), status: 'succeeded', endedAt: '2026-01-01T00:00:02.000Z' }, fenceB);
+      expect((await store.transition(r.id, { from: 'requested', to: 'provisioning', reason: 'b', epoch: fenceB.epoch }))?.state).toBe('provisioning');
+      expect((await store.listSteps('run-f')).map((x) => x.status)).toEqual(['succeeded']);
+    });
+
+    it('refuses a fenced write once its lease lapsed or was released, but not a fenced write whose other conditions fail', async () => {
+      const r = await store.createResource(newResource(1));
+      const [a] = await store.claim('a', 1, 1);
+      const fence = { resourceId: r.id, epoch: a!.leaseEpoch! };
+      await store.createRun(run('run-late'));
+      // A 1 ms lease has certainly lapsed 30 ms later, though nobody claimed the resource again.
+      await sleep(30);
+      await expect(store.putStep(started('run-late'), fence)).rejects.toMatchObject(lost(r.id, fence.epoch));
+      await expect(store.putStep(started('run-late'), { resourceId: 'no-such-resource', epoch: 1 })).rejects.toMatchObject(lost('no-such-resource', 1));
+      const [again] = await store.claim('a', 1, 60_000);
+      const held = { resourceId: r.id, epoch: again!.leaseEpoch! };
+      expect(held.epoch).toBe(fence.epoch + 1);
+      // With the lease held, a state that does not match is the usual "no", and a missing run the usual RUN_NOT_FOUND.
+      expect(await store.transition(r.id, { from: 'active', to: 'updating', reason: 'x', epoch: held.epoch })).toBeUndefined();
+      expect(await store.patchResource(r.id, { epoch: held.epoch, idle: true }, { attempts: 2 })).toBeUndefined();
+      await expect(store.updateRun('run-missing', { status: 'failed' }, held)).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
+      await store.release('a', [r.id]);
+      await expect(store.updateRun('run-late', { status: 'failed' }, held)).rejects.toMatchObject(lost(r.id, held.epoch));
+      expect((await store.getRun('run-late'))?.status).toBe('running');
+      expect(await store.listSteps('run-late')).toEqual([]);
+    });
+
     it('claims in batches, oldest first, and never hands a leased resource to another owner', async () => {
       for (let i = 0; i < 5; i++) await store.createResource(newResource(i));
       const a = await store.claim('a', 3, 60_000);
