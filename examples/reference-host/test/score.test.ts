@@ -38,6 +38,10 @@ const OUTPUTS: DeclaredOutputs = (r) =>
         password: { value: '${{ x }}', sensitive: true },
         connection_string: { value: '${{ x }}', sensitive: true },
         tls: { mode: 'require', ca: '${{ x }}' },
+        creds: {
+          value: '${{ steps.read.outputs.data }}',
+          type: { type: 'object', required: ['user', 'extra'], properties: { user: { type: 'string' }, extra: { type: 'object', properties: {} } } },
+        },
       }
     : r.type === 'volume'
       ? { source: { emptyDir: {} } }
@@ -211,19 +215,28 @@ describe('placeholders checked at submit', () => {
       'accepted',
     ],
     ['a key inside an output declared as a mapping', { A: '${resources.db.tls.mode}' }, 'accepted'],
+    ['a required key of an output whose type is an object', { A: '${resources.db.creds.user}', B: '${resources.db.creds.extra}' }, 'accepted'],
+    [
+      'a key an output of object type does not require',
+      { A: '${resources.db.creds.pass}', B: '${resources.db.creds.extra.x}' },
+      [
+        "containers.main.variables.A: unknown placeholder '${resources.db.creds.pass}': output 'creds' of resource 'db' is not declared to always have key 'pass' (its type must be an object listing it in required)",
+        "containers.main.variables.B: unknown placeholder '${resources.db.creds.extra.x}': output 'creds' of resource 'db' is not declared to always have key 'extra.x' (its type must be an object listing it in required)",
+      ],
+    ],
     ['escaped and unclosed placeholders are text', { A: '$${resources.nope.x}', B: 'cost: $$5', C: '${unclosed' }, 'accepted'],
     [
       'an undeclared output',
       { A: '${resources.db.hostname}' },
       [
-        "containers.main.variables.A: unknown placeholder '${resources.db.hostname}': resource 'db' (type postgres) has no output 'hostname'; it has: host, port, name, database, password, connection_string, tls",
+        "containers.main.variables.A: unknown placeholder '${resources.db.hostname}': resource 'db' (type postgres) has no output 'hostname'; it has: host, port, name, database, password, connection_string, tls, creds",
       ],
     ],
     [
       'a key below an output that is a single value',
       { A: '${resources.db.port.number}' },
       [
-        "containers.main.variables.A: unknown placeholder '${resources.db.port.number}': output 'port' of resource 'db' is not declared as a mapping, so it has no key 'number'",
+        "containers.main.variables.A: unknown placeholder '${resources.db.port.number}': output 'port' of resource 'db' is not declared as a mapping (a mapping literal, or a type that is an object), so it has no key 'number'",
       ],
     ],
     [
@@ -236,7 +249,7 @@ describe('placeholders checked at submit', () => {
       { A: '${resources.constructor.x}', B: '${resources.db.toString}', C: '${metadata.__proto__}' },
       [
         "containers.main.variables.A: unknown placeholder '${resources.constructor.x}': the workload declares no resource 'constructor'",
-        "containers.main.variables.B: unknown placeholder '${resources.db.toString}': resource 'db' (type postgres) has no output 'toString'; it has: host, port, name, database, password, connection_string, tls",
+        "containers.main.variables.B: unknown placeholder '${resources.db.toString}': resource 'db' (type postgres) has no output 'toString'; it has: host, port, name, database, password, connection_string, tls, creds",
         "containers.main.variables.C: unknown placeholder '${metadata.__proto__}': metadata has no field '__proto__'",
       ],
     ],
@@ -256,7 +269,7 @@ describe('placeholders checked at submit', () => {
       'a resource itself outside a volume source',
       { A: '${resources.db}' },
       [
-        "containers.main.variables.A: unknown placeholder '${resources.db}': names resource 'db' but none of its outputs (only a volume source may name a resource itself); write '${resources.db.<output>}' with one of: host, port, name, database, password, connection_string, tls",
+        "containers.main.variables.A: unknown placeholder '${resources.db}': names resource 'db' but none of its outputs (only a volume source may name a resource itself); write '${resources.db.<output>}' with one of: host, port, name, database, password, connection_string, tls, creds",
       ],
     ],
     [

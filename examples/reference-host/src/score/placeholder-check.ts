@@ -81,7 +81,28 @@ function refProblem(spec: ScoreSpec, site: Site, ref: string, declaredOutputs: D
   if (deeper.length === 0) return undefined;
   const declared = outputs[output];
   const literal = isLongOutput(declared) ? declared.value : declared;
-  if (!isMapping(literal)) return `output '${output}' of resource '${name}' is not declared as a mapping, so it has no key '${deeper[0]}'`;
-  const found = ownLookup(literal, deeper);
-  return found.found ? undefined : `output '${output}' of resource '${name}' has no key '${[...deeper.slice(0, found.depth + 1)].join('.')}'`;
+  if (isMapping(literal)) {
+    const found = ownLookup(literal, deeper);
+    return found.found ? undefined : `output '${output}' of resource '${name}' has no key '${[...deeper.slice(0, found.depth + 1)].join('.')}'`;
+  }
+  if (isLongOutput(declared) && declared.type !== undefined) {
+    const depth = typedDepth(declared.type, deeper);
+    if (depth === deeper.length) return undefined;
+    return `output '${output}' of resource '${name}' is not declared to always have key '${deeper.slice(0, depth + 1).join('.')}' (its type must be an object listing it in required)`;
+  }
+  return `output '${output}' of resource '${name}' is not declared as a mapping (a mapping literal, or a type that is an object), so it has no key '${deeper[0]}'`;
+}
+
+/**
+ * How many of `keys` an output's declared type (JSON Schema, checked when the
+ * outputs are rendered) guarantees: each must be a required property of an
+ * object, so the value always has it.
+ */
+function typedDepth(schema: Record<string, unknown>, keys: readonly string[]): number {
+  let s: unknown = schema;
+  for (const [depth, key] of keys.entries()) {
+    if (!isMapping(s) || s.type !== 'object' || !Array.isArray(s.required) || !s.required.includes(key)) return depth;
+    s = isMapping(s.properties) && Object.hasOwn(s.properties, key) ? s.properties[key] : undefined;
+  }
+  return keys.length;
 }
