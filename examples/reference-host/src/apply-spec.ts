@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError, ScoreError, type Issue } from './errors';
 import type { HostServices } from './host-services';
 import { desiredResources } from './score/desired-resources';
 import { at } from './score/issue-at';
+import { knownParams } from './score/known-params';
 import { checkParameters } from './score/parameter-check';
 import { provisioningOrder } from './score/params-order';
 import { checkPlaceholders } from './score/placeholder-check';
@@ -86,7 +87,8 @@ export async function applySpec(services: HostServices, body: unknown, options: 
     const { plan, byId, byName } = await planFor(services, spec, order, dependsOn, previous, source);
     const changes = plan.changes.filter((c) => !(c.action === 'delete' && byId.get(c.id)?.state === 'terminating'));
     checkStates(changes, byId);
-    checkParameters(services.registry, application, changes, source, updateOperations(changes, byId));
+    const later = waitingCreates(spec, plan.waiting, byName);
+    checkParameters(services.registry, application, [...changes, ...later.changes], source, updateOperations(changes, byId), later.unknown);
     const deletes = changes.filter((c) => c.action === 'delete');
     if (deletes.length && !options.prune && !options.dryRun) throw pruneRequired(application, deletes);
     const base = { application, unchanged: [] as string[], failed: [] as FailedResource[], waiting: plan.waiting, warnings: [...warnings, ...plan.warnings] };
@@ -101,6 +103,38 @@ export async function applySpec(services: HostServices, body: unknown, options: 
     sortUnchanged(plan.unchanged, byName, result);
     return result;
   });
+}
+
+/**
+ * The creates of resources waiting for others, with their params as far as
+ * they are known, so that the provider's checks of the rest run at submit
+ * (not only once what they wait for is active).
+ */
+function waitingCreates(
+  spec: ScoreSpec,
+  waiting: readonly WaitingResource[],
+  byName: ReadonlyMap<string, ResourceRecord>,
+): { changes: ResourceChange[]; unknown: Map<string, Set<string>> } {
+  const changes: ResourceChange[] = [];
+  const unknown = new Map<string, Set<string>>();
+  for (const { name } of waiting) {
+    // A resource replaced under its own name is checked once it can be created.
+    if (byName.has(name)) continue;
+    const r = spec.resources![name]!;
+    const known = knownParams(spec, name);
+    unknown.set(name, known.unknown);
+    changes.push({
+      action: 'create',
+      name,
+      type: r.type,
+      ...(r.class !== undefined ? { class: r.class } : {}),
+      ...(r.id !== undefined ? { shared: r.id } : {}),
+      ...(r.metadata !== undefined ? { metadata: r.metadata } : {}),
+      properties: known.properties,
+      reason: 'waiting',
+    });
+  }
+  return { changes, unknown };
 }
 
 /**

@@ -12,6 +12,7 @@ function workflow(name: string): Workflow {
     kind: 'Workflow',
     metadata: { name },
     steps: [],
+    outputs: name === 'delete' ? {} : { host: 'db.svc' },
     parameters: [
       { name: 'db_name', type: 'string', required: true, pattern: '^[a-z]([-a-z0-9]*[a-z0-9])?$', maxLength: 20 },
       { name: 'team_id', type: 'string', required: true, maxLength: 12 },
@@ -97,6 +98,24 @@ describe('a submission is checked against the provider before anything is stored
     });
     expect(await env.store.listResources()).toEqual([]);
     expect(await env.services.specs.list({ limit: 10 })).toEqual([]);
+  });
+
+  it('checks the params of a resource waiting for another at submit, all but those reading the other', async () => {
+    const waiting = '  db:\n    type: pg\n  app:\n    type: pg\n    params:\n      size: ${metadata.size}\n      replica_of: ${resources.db.host}\n';
+    const res = await submit(spec('shop', waiting).replace('  name: shop\n', '  name: shop\n  size: huge\n'));
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.issues).toEqual([
+      {
+        field: 'resources.app.params.size',
+        line: 14,
+        col: 13,
+        message: `parameter 'size' must be one of "small", "medium", "large" (got "huge") (create workflow 'provision' of provider 'checked')`,
+      },
+    ]);
+    expect(await env.store.listResources()).toEqual([]);
+    const ok = await submit(spec('shop', waiting).replace('  name: shop\n', '  name: shop\n  size: medium\n'));
+    expect(ok.statusCode).toBe(202);
+    expect(ok.json()).toMatchObject({ changes: [{ action: 'create', name: 'db' }], waiting: [{ name: 'app', on: ['db'] }] });
   });
 
   it('names the resource for a mapped name too long, and metadata.name for an application name too long', async () => {

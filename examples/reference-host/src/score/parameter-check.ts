@@ -55,13 +55,16 @@ export function checkParameters(
   source?: YamlSource,
   /** For an update, the operation it runs when not `update` (a failed create is created again). */
   updateRuns: ReadonlyMap<string, 'create' | 'update'> = new Map(),
+  /** Per resource name, the params whose value is not known yet (they read resources not active): not checked. */
+  unknown: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
 ): void {
   const issues: Issue[] = [];
   for (const change of changes) {
     if (change.action === 'delete') continue;
+    const skip = [...(unknown.get(change.name) ?? [])].map((key) => `resources.${change.name}.params.${key}`);
     for (const operation of operationsOf(change, updateRuns)) {
-      const found = checkOperation(registry, application, change, operation, source);
-      if (found === undefined) continue;
+      const found = checkOperation(registry, application, change, operation, source)?.filter((i) => !skip.includes(i.field));
+      if (!found?.length) continue;
       issues.push(...found);
       break;
     }
