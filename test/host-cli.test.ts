@@ -78,11 +78,12 @@ describe('innominatus-host command line', () => {
     try {
       expect(host.stderr()).toMatch(/SIMULATION: Kubernetes is a mock API server at http:\/\/127\.0\.0\.1:\d+ with a simulated Zalando postgres-operator\./);
       expect(host.stderr()).toContain('provider database-team: registered (serves postgres, postgresql)');
+      expect(host.stderr()).toContain('provider cache-team: registered (serves redis)');
       expect(host.stderr()).toContain(`sensitive outputs are encrypted with the key in ${join(dir, 'example.db')}.key`);
       const health = await call(host.url, 'GET', '/healthz', { token: null });
       expect(health.json).toEqual({ status: 'ok' });
       const providers = await call(host.url, 'GET', '/api/providers', { token: USER_TOKEN });
-      expect(providers.json.providers.map((p: { name: string }) => p.name)).toEqual(['database-team']);
+      expect(providers.json.providers.map((p: { name: string }) => p.name)).toEqual(['database-team', 'cache-team']);
     } finally {
       expect(await host.stop('SIGTERM')).toBe(0);
     }

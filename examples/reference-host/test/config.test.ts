@@ -45,6 +45,7 @@ describe('loadConfig', () => {
     });
     expect(config.providers).toEqual([
       { name: 'database-team', enabled: true, source: { type: 'filesystem', path: resolve(__dirname, '../../../providers/database-team') } },
+      { name: 'cache-team', enabled: true, source: { type: 'filesystem', path: resolve(__dirname, '../../../providers/cache-team') } },
     ]);
     expect(config.auth.tokens.map((t) => [t.name, t.role, reveal(t.token)])).toEqual([
       ['platform-admin', 'admin', TOKEN],

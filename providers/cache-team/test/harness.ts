@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { reveal } from '@innominatus/core';
+import { loadProviderForTest, runWorkflow, type TestProvider, type WorkflowRun } from '@innominatus/provider-sdk/testing';
+import { createMockCluster, type MockCluster } from '@innominatus/steps-kubernetes/testing';
+import { REDIS_API_VERSION, REDIS_KIND, redisOperator, type RedisOperator, type RedisOperatorOptions } from './redis-operator';
+
+/** The provider folder (providers/cache-team). */
+export const PROVIDER_DIR = fileURLToPath(new URL('..', import.meta.url));
+/** The repository root. */
+export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+/** The Redis CustomResourceDefinition, as a user applies it. */
+export const CRD_FILE = fileURLToPath(new URL('../crds/redis.redis.opstreelabs.in.yaml', import.meta.url));
+
+/** The parameters most tests provision with. */
+export const BASE = { cache_name: 'sessions', namespace: 'shop' } as const;
+
+let provider: Promise<TestProvider> | undefined;
+
+/** The provider, loaded and validated once per test file. */
+export function cacheTeam(): Promise<TestProvider> {
+  provider ??= loadProviderForTest(PROVIDER_DIR);
+  return provider;
+}
+
+/** A mock cluster with the Redis CRD installed from its file and the operator simulator; `close()` it after the test. */
+export function operatorCluster(options: RedisOperatorOptions = {}): { cluster: MockCluster; operator: RedisOperator } {
+  const cluster = createMockCluster({ namespaces: ['default', 'shop'] });
+  cluster.installCrds(readFileSync(CRD_FILE, 'utf8'));
+  // A pickup delay like a real operator's (which takes longer), so an update
+  // meets the StatefulSet as it was before the change.
+  const operator = redisOperator(cluster, { pickupDelayMs: 100, rolloutDelayMs: 20, ...options });
+  return { cluster, operator };
+}
+
+/** Runs one of the provider's workflows against the cluster. */
+export async function run(cluster: MockCluster, workflow: string, parameters: Record<string, unknown>): Promise<WorkflowRun> {
+  return runWorkflow(await cacheTeam(), workflow, { parameters, cluster });
+}
+
+/** The Redis object as the API server stores it. */
+export function redis(cluster: MockCluster, name: string, namespace = 'shop') {
+  return cluster.get({ apiVersion: REDIS_API_VERSION, kind: REDIS_KIND, name, namespace });
+}
+
+/** A Secret's decoded `data.<key>`, or undefined when there is no such Secret. */
+export function secretValue(cluster: MockCluster, name: string, key: string, namespace = 'shop'): string | undefined {
+  const secret = cluster.get({ apiVersion: 'v1', kind: 'Secret', name, namespace });
+  const raw = (secret?.data as Record<string, string> | undefined)?.[key];
+  return raw === undefined ? undefined : Buffer.from(raw, 'base64').toString('utf8');
+}
+
+/** Outputs with sensitive values revealed, for exact comparisons. */
+export function revealed(outputs: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, reveal(v)]));
+}
+
+/** Everything a run let out: events, log lines and the error (message, describe(), JSON). */
+export function capturedText(r: WorkflowRun): string {
+  const err = r.error;
+  return JSON.stringify({
+    events: r.events,
+    logs: r.logs,
+    error: err ? { message: err.message, describe: err.describe(), json: JSON.parse(JSON.stringify(err)), stack: err.stack } : null,
+  });
+}

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createEngine, mapParameters, ProviderRegistry, type ProviderOperation } from '@innominatus/core';
+import { defaultSteps, parseYamlText } from '@innominatus/provider-sdk';
+import { main, type CliIo } from '@innominatus/provider-sdk/testing';
+import { createMockCluster } from '@innominatus/steps-kubernetes/testing';
+import { cacheTeam, CRD_FILE, PROVIDER_DIR, REPO_ROOT } from './harness';
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = {
+    cwd: REPO_ROOT,
+    color: false,
+    stdout: (t) => {
+      out += t;
+    },
+    stderr: (t) => {
+      err += t;
+    },
+  };
+  return { code: await main(args, io), out, err };
+}
+
+describe('provider structure', () => {
+  it('loads and validates with the SDK, with its three workflows', async () => {
+    const provider = await cacheTeam();
+    expect(provider.provider.metadata).toMatchObject({ name: 'cache-team', version: '1.0.0', category: 'data' });
+    expect([...provider.workflows.keys()]).toEqual(['provision-redis', 'update-redis', 'delete-redis']);
+  });
+
+  it('`provider-sdk validate providers/cache-team` exits 0 with no warnings', async () => {
+    expect(await cli(['validate', 'providers/cache-team'])).toEqual({ code: 0, out: '✔ 1 provider valid (3 workflows, 0 warnings)\n', err: '' });
+  });
+
+  it.each([
+    ['create', 'provision-redis'],
+    ['update', 'update-redis'],
+    ['delete', 'delete-redis'],
+  ] as const)('redis %s resolves to %s', async (operation, workflow) => {
+    const registry = new ProviderRegistry().register(await cacheTeam());
+    const r = registry.resolve('redis', operation as ProviderOperation);
+    expect([r.providerName, r.workflowName]).toEqual(['cache-team', workflow]);
+  });
+
+  it('provision and update apply the same Redis for the same parameters, and name things alike as delete does', async () => {
+    const provider = await cacheTeam();
+    const [provision, update, remove] = ['provision-redis', 'update-redis', 'delete-redis'].map((n) => provider.workflows.get(n)!.workflow);
+    const applied = (wf: typeof provision) => wf!.steps.find((s) => s.type === 'kubernetes-apply')!.with;
+    expect(applied(update)).toEqual(applied(provision));
+    expect(update!.vars).toEqual(provision!.vars);
+    expect(remove!.vars).toEqual({ redis_name: provision!.vars!.redis_name, password_secret: provision!.vars!.password_secret });
+  });
+
+  it('the CRD file installs as kubectl apply would and serves redis.redis.opstreelabs.in/v1beta2 Redis', () => {
+    const cluster = createMockCluster();
+    const kinds = cluster.installCrds(readFileSync(CRD_FILE, 'utf8'));
+    expect(kinds.map((k) => [k.group, k.version, k.kind, k.plural, k.namespaced])).toEqual([['redis.redis.opstreelabs.in', 'v1beta2', 'Redis', 'redis', true]]);
+    // The operator's required fields are required here too.
+    expect(() =>
+      cluster.apply({ apiVersion: 'redis.redis.opstreelabs.in/v1beta2', kind: 'Redis', metadata: { name: 'x', namespace: 'default' }, spec: {} }),
+    ).toThrow(/kubernetesConfig/);
+  });
+});
+
+describe('the Score example', () => {
+  it('maps to parameters provision-redis accepts', async () => {
+    const parsed = parseYamlText(readFileSync(join(PROVIDER_DIR, 'examples/score-redis.yaml'), 'utf8'), 'score-redis.yaml');
+    expect(parsed.diagnostics).toEqual([]);
+    const spec = parsed.value as { metadata: { name: string }; resources: Record<string, { type: string; properties?: Record<string, unknown> }> };
+    const registry = new ProviderRegistry().register(await cacheTeam());
+    const engine = createEngine({ steps: await defaultSteps() });
+    const r = registry.resolve('redis', 'create');
+    const parameters = mapParameters(r, {
+      name: 'cache',
+      type: 'redis',
+      application: spec.metadata.name,
+      properties: spec.resources.cache!.properties ?? {},
+      operation: 'create',
+    });
+    expect(engine.compile(r.workflow).validateParameters(parameters)).toEqual({
+      cache_name: 'cache',
+      namespace: 'shop',
+      size: 'medium',
+      version: '7.2',
+      wait_timeout: '5m',
+    });
+  });
+});

@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MockCluster, MockObject } from '@innominatus/steps-kubernetes/testing';
+import { BASE, operatorCluster, redis, revealed, run, secretValue } from './harness';
+
+let clusters: MockCluster[] = [];
+afterEach(async () => {
+  for (const c of clusters) await c.close();
+  clusters = [];
+});
+
+function cluster(options: Parameters<typeof operatorCluster>[0] = {}) {
+  const made = operatorCluster(options);
+  clusters.push(made.cluster);
+  return made;
+}
+
+const statefulSet = (c: MockCluster) => c.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'sessions-redis', namespace: 'shop' })!;
+const container = (sts: MockObject) => (sts.spec as { template: { spec: { containers: Array<Record<string, unknown>> } } }).template.spec.containers[0]!;
+
+describe('update-redis', () => {
+  it('waits until the operator has rolled the change out to the StatefulSet, keeping the password', async () => {
+    const { cluster: c, operator } = cluster({ pickupDelayMs: 200 });
+    const created = await run(c, 'provision-redis', { ...BASE });
+    expect(created.status).toBe('succeeded');
+    const generation = statefulSet(c).metadata.generation;
+
+    const r = await run(c, 'update-redis', { ...BASE, size: 'medium', version: '7.0' });
+    expect(r.error?.describe()).toBeUndefined();
+    // When the run ends, the StatefulSet has the new spec and its Pod is ready with it (the old one was ready all along).
+    const sts = statefulSet(c);
+    expect(container(sts).image).toBe('quay.io/opstree/redis:v7.0.12');
+    expect(container(sts).resources).toEqual({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1000m', memory: '1Gi' } });
+    expect(sts.metadata.generation).toBe(generation! + 1);
+    expect(sts.status).toMatchObject({ observedGeneration: generation! + 1, readyReplicas: 1, updatedReplicas: 1 });
+    expect(operator.rollouts).toEqual([
+      'shop/sessions-redis: quay.io/opstree/redis:v7.2.7 250m 256Mi',
+      'shop/sessions-redis: quay.io/opstree/redis:v7.0.12 1000m 1Gi',
+    ]);
+    expect(revealed(r.outputs)).toEqual(revealed(created.outputs));
+  });
+
+  it('an unchanged spec finishes without waiting for a rollout that never comes', async () => {
+    const { cluster: c, operator } = cluster();
+    await run(c, 'provision-redis', { ...BASE, size: 'large' });
+    const r = await run(c, 'update-redis', { ...BASE, size: 'large', wait_timeout: '20s' });
+    expect(r.status).toBe('succeeded');
+    expect(operator.rollouts).toHaveLength(1);
+    expect(revealed(r.outputs).password).toBe(secretValue(c, 'sessions-redis-password', 'password'));
+  });
+
+  it('a Redis that does not exist fails in read-redis, naming it', async () => {
+    const { cluster: c } = cluster();
+    const r = await run(c, 'update-redis', { ...BASE, size: 'medium' });
+    expect(r.status).toBe('failed');
+    const text = r.error!.describe();
+    expect(text).toContain('read-redis');
+    expect(text).toContain('Redis shop/sessions-redis');
+    expect(redis(c, 'sessions-redis')).toBeUndefined();
+    expect(c.list('v1', 'Secret', { namespace: 'shop' })).toEqual([]);
+  }, 60_000);
+});
+
+describe('delete-redis', () => {
+  it('deletes the Redis (the operator deletes its volume claim, the garbage collector its children), then the password Secret', async () => {
+    const { cluster: c } = cluster();
+    await run(c, 'provision-redis', { ...BASE });
+    expect(c.list('v1', 'PersistentVolumeClaim', { namespace: 'shop' })).toHaveLength(1);
+
+    const r = await run(c, 'delete-redis', { ...BASE });
+    expect(r.error?.describe()).toBeUndefined();
+    expect(r.outputs).toEqual({ redis_name: 'sessions-redis', namespace: 'shop' });
+    expect(redis(c, 'sessions-redis')).toBeUndefined();
+    expect(c.list('apps/v1', 'StatefulSet', { namespace: 'shop' })).toEqual([]);
+    expect(c.list('v1', 'Service', { namespace: 'shop' })).toEqual([]);
+    expect(c.list('v1', 'PersistentVolumeClaim', { namespace: 'shop' })).toEqual([]);
+    expect(c.list('v1', 'Secret', { namespace: 'shop' })).toEqual([]);
+  });
+
+  it('a Redis and Secret that are already gone count as deleted', async () => {
+    const { cluster: c } = cluster();
+    const r = await run(c, 'delete-redis', { ...BASE });
+    expect(r.status).toBe('succeeded');
+    expect(r.outputs).toEqual({ redis_name: 'sessions-redis', namespace: 'shop' });
+  });
+
+  it('a new provision after a delete gets a new password', async () => {
+    const { cluster: c } = cluster();
+    const first = await run(c, 'provision-redis', { ...BASE });
+    await run(c, 'delete-redis', { ...BASE });
+    const again = await run(c, 'provision-redis', { ...BASE });
+    expect(again.status).toBe('succeeded');
+    expect(revealed(again.outputs).password).toBe(secretValue(c, 'sessions-redis-password', 'password'));
+    expect(revealed(again.outputs).password).not.toBe(revealed(first.outputs).password);
+  });
+});
