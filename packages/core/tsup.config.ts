@@ -21,7 +21,12 @@ const common = {
 export default defineConfig({
   ...common,
   clean: true,
-  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'testing/store-conformance': 'src/testing/store-conformance.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'telemetry/index': 'src/telemetry/index.ts',
+    'testing/index': 'src/testing/index.ts',
+    'testing/store-conformance': 'src/testing/store-conformance.ts',
+  },
   format: ['esm', 'cjs'],
   external: ['vitest'],
 });

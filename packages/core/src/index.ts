@@ -152,8 +152,6 @@ export {
   fenceHolds,
   leaseLostError,
 } from './store/index';
-export { traceRuns, TRACER_NAME, MAX_REMEMBERED_SUBMISSIONS } from './telemetry/trace-runs';
-export type { RunTracing, TraceRunsOptions } from './telemetry/trace-runs';
 export { createOrchestrator, runIdFor, planRequest, TRANSITIONS, WORKING_STATE, DONE_STATE, canTransition } from './orchestrator/index';
 export type {
   Orchestrator,

@@ -2,7 +2,8 @@ import { ROOT_CONTEXT, trace, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { EventEmitter } from 'eventemitter3';
 import { describe, expect, it } from 'vitest';
-import { traceRuns, type OrchestratorEvents } from '../src/index';
+import type { OrchestratorEvents } from '../src/index';
+import { traceRuns } from '../src/telemetry/index';
 
 const run = { runId: 'r1:create:1', workflow: 'provision-postgres', resourceId: 'r1', application: 'my-app', name: 'db' };
 const step = (index: number, name: string, type: string) => ({ ...run, step: name, type, index });

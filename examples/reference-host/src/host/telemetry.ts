@@ -3,7 +3,8 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { traceRuns, type Orchestrator, type ProviderRegistry, type RunTracing } from '@innominatus/core';
+import type { Orchestrator, ProviderRegistry } from '@innominatus/core';
+import { traceRuns, type RunTracing } from '@innominatus/core/telemetry';
 import type { HostConfig } from '../config/host-config';
 
 /** The instrumentation name of the host's own spans. */

@@ -6,18 +6,33 @@ const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormat
 /** Annotation keywords our schemas may carry. */
 export const SCHEMA_KEYWORDS = ['x-sensitive', 'x-deferred', 'x-expression'] as const;
 
-function makeAjv(useDefaults: boolean, verbose = false): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults, allowUnionTypes: true, verbose });
+/**
+ * `checking` validators run once per document, so their code is not
+ * optimised: ajv's optimisation passes cost more at start-up (about a tenth
+ * of a CLI's cold validation) than they save on one document. Run-time
+ * validators (step inputs, parameters) run on every step and keep them.
+ */
+function makeAjv(useDefaults: boolean, checking = false): Ajv {
+  const ajv = new Ajv({
+    allErrors: true,
+    strict: false,
+    useDefaults,
+    allowUnionTypes: true,
+    verbose: checking,
+    ...(checking ? { code: { optimize: false } } : {}),
+  });
   addFormats(ajv);
   for (const k of SCHEMA_KEYWORDS) ajv.addKeyword({ keyword: k, schemaType: ['boolean', 'string', 'array', 'object'] });
   return ajv;
 }
 
-const withDefaults = makeAjv(true);
-const plain = makeAjv(false);
+// Each instance is made on first use: a process that only validates
+// documents (the SDK's CLI) never makes the run-time ones.
+let withDefaults: Ajv | undefined;
+let plain: Ajv | undefined;
+let checking: Ajv | undefined;
 const cache = new WeakMap<object, ValidateFunction>();
 const cachePlain = new WeakMap<object, ValidateFunction>();
-let checking: Ajv | undefined;
 const cacheChecking = new WeakMap<object, ValidateFunction>();
 
 /** A compiled validator for a schema, cached by schema identity. `defaults` fills in `default` values. */
@@ -25,7 +40,9 @@ export function validatorFor(schema: object, defaults = false): ValidateFunction
   const map = defaults ? cache : cachePlain;
   let v = map.get(schema);
   if (!v) {
-    v = (defaults ? withDefaults : plain).compile(schema);
+    if (defaults) withDefaults ??= makeAjv(true);
+    else plain ??= makeAjv(false);
+    v = (defaults ? withDefaults : plain)!.compile(schema);
     map.set(schema, v);
   }
   return v;
