@@ -10,11 +10,7 @@ export const EventsContext = createContext<Subscribe>(() => () => undefined);
  * Loads `path` (nothing while it is `null`), and loads it again after events that `matches` (coalesced, at most one load in flight).
  * While `frozen` is true the last answer stays and events load nothing: a page whose subject is being deleted must not ask for it again.
  */
-export function useLive<T>(
-  path: string | null,
-  matches: (e: HostEvent) => boolean,
-  frozen = false,
-): { data?: T; error?: string; reload: () => void } {
+export function useLive<T>(path: string | null, matches: (e: HostEvent) => boolean, frozen = false): { data?: T; error?: string; reload: () => void } {
   const subscribe = useContext(EventsContext);
   const [state, setState] = useState<{ data?: T; error?: string }>({});
   const busy = useRef(false);
