@@ -91,7 +91,7 @@ export async function applySpec(services: HostServices, body: unknown, options: 
     checkParameters(services.registry, application, [...changes, ...later.changes], source, updateOperations(changes, byId), later.unknown);
     const deletes = changes.filter((c) => c.action === 'delete');
     if (deletes.length && !options.prune && !options.dryRun) throw pruneRequired(application, deletes);
-    const base = { application, unchanged: [] as string[], failed: [] as FailedResource[], waiting: plan.waiting, warnings: [...warnings, ...plan.warnings] };
+    const base = { application, unchanged: [] as string[], failed: [] as FailedResource[], waiting: plan.waiting, warnings };
     const result = options.dryRun
       ? {
           ...base,
@@ -343,7 +343,7 @@ async function execute(services: HostServices, application: string, changes: Res
   for (const c of changes) {
     let record: ResourceRecord;
     if (c.action === 'create') record = await submitNew(services, application, c);
-    else if (c.action === 'update') record = await services.requests.update(c.id, c.properties);
+    else if (c.action === 'update') record = await services.requests.update(c.id, c.properties, c.metadata);
     else record = await services.requests.delete(c.id);
     services.metrics.requested(record.id);
     applied.push({ action: c.action, name: c.name, type: c.type, reason: c.reason, id: record.id, state: record.state });

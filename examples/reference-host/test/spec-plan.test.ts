@@ -133,22 +133,26 @@ describe('a spec that would delete resources', () => {
 });
 
 describe('class and metadata', () => {
-  it('hands class and metadata to the request, refuses a class no provider serves, and warns that metadata changes reach no existing resource', async () => {
+  it('hands class and metadata to the request, updates a resource whose metadata changed, and refuses a class no provider serves', async () => {
     const res = await post(spec('  db:\n    type: postgres\n    class: large\n    metadata:\n      annotations:\n        example.com/tier: gold\n'));
     expect(res.statusCode).toBe(202);
     const db = (await env.store.findResource('shop', 'db'))!;
     expect([db.class, db.metadata]).toEqual(['large', { annotations: { 'example.com/tier': 'gold' } }]);
     await activate(db.id);
     const changed = await post(spec('  db:\n    type: postgres\n    class: large\n    metadata:\n      annotations:\n        example.com/tier: silver\n'));
-    expect(changed.json()).toMatchObject({ changes: [], unchanged: ['db'] });
-    expect(changed.json().warnings).toEqual([
-      {
-        field: 'resources.db.metadata',
-        line: 15,
-        col: 7,
-        message: "changed, but a resource's metadata reaches its provider when it is created: the existing resource keeps the metadata it was created with",
-      },
-    ]);
+    expect(changed.json()).toMatchObject({
+      changes: [{ action: 'update', name: 'db', id: db.id, reason: 'metadata changed', state: 'active' }],
+      unchanged: [],
+      warnings: [],
+    });
+    const updated = (await env.store.getResource(db.id))!;
+    expect([updated.metadata, updated.pendingOperation, updated.properties]).toEqual([{ annotations: { 'example.com/tier': 'silver' } }, 'update', {}]);
+    await env.move(db.id, 'active', 'updating');
+    await env.move(db.id, 'updating', 'active', { pendingOperation: null });
+    // Removing the metadata clears it; params and metadata changed together are one update.
+    const cleared = await post(spec('  db:\n    type: postgres\n    class: large\n    params:\n      size: small\n'));
+    expect(cleared.json().changes).toMatchObject([{ action: 'update', name: 'db', reason: 'params changed: size; metadata changed' }]);
+    expect((await env.store.getResource(db.id))!.metadata).toBeUndefined();
 
     const huge = await post(spec('  db:\n    type: postgres\n    class: huge\n'));
     expect(huge.statusCode).toBe(422);

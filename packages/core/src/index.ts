@@ -144,6 +144,7 @@ export {
   RESOURCE_STATES,
   MemoryStore,
   checkNewResource,
+  checkMetadata,
   checkPropertiesSize,
   listLimit,
   MAX_NAME_LENGTH,

@@ -210,6 +210,20 @@ describe('orchestrator', () => {
     expect((await t.store.getRun(`${plain.id}:create:1`))!.context).toMatchObject({ resource: { class: 'default', metadata: {} } });
   });
 
+  it('gives an update its new metadata, and keeps the metadata when an update gives none', async () => {
+    const t = setup();
+    t.o.start();
+    const { id } = await t.o.submit({ ...request, metadata: { annotations: { tier: 'gold' } } });
+    await stateOf(t.store, id, 'active');
+    const silver = { annotations: { tier: 'silver' } };
+    expect(await t.o.update(id, { size: 'L' }, silver)).toMatchObject({ metadata: silver, pendingOperation: 'update', generation: 2 });
+    await waitFor('update', async () => ((await t.store.getResource(id))?.pendingOperation ? undefined : true));
+    expect((await t.store.getRun(`${id}:update:2`))!.context).toMatchObject({ resource: { metadata: silver } });
+    await t.o.update(id, { size: 'M' });
+    await waitFor('second update', async () => ((await t.store.getResource(id))?.pendingOperation ? undefined : true));
+    expect((await t.store.getRun(`${id}:update:3`))!.context).toMatchObject({ resource: { metadata: silver } });
+  });
+
   it('starts the workflow on submit, not on the safety-net poll: time never moves and it still runs', async () => {
     const clock = createFakeClock();
     const t = setup({ clock, store: new MemoryStore({ clock }), pollIntervalMs: 5_000 });

@@ -4,6 +4,7 @@ import {
   type Clock,
   StoreError,
   checkNewResource,
+  checkMetadata,
   checkPropertiesSize,
   listLimit,
   seal,
@@ -425,6 +426,10 @@ export class SqlStore implements Store {
     if (set.properties !== undefined) {
       checkPropertiesSize(set.properties);
       sets.push(`properties = ${p(this.#seal(set.properties))}`);
+    }
+    if (set.metadata !== undefined) {
+      if (set.metadata !== null) checkMetadata(set.metadata);
+      sets.push(`metadata = ${p(set.metadata === null ? null : JSON.stringify(set.metadata))}`);
     }
     if (set.pendingOperation !== undefined) sets.push(`pending_operation = ${p(set.pendingOperation)}`);
     if (set.generation !== undefined) sets.push(`generation = ${p(set.generation)}`);

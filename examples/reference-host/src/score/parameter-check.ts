@@ -106,7 +106,7 @@ function checkOperation(
       properties: change.properties,
       operation,
       ...(change.class !== undefined ? { class: change.class } : {}),
-      ...(change.metadata !== undefined ? { metadata: change.metadata } : {}),
+      ...(change.metadata ? { metadata: change.metadata } : {}),
     });
   } catch (err) {
     return [here(['resources', change.name], `cannot be turned into workflow parameters ${what}: ${(err as Error).message}`)];

@@ -36,7 +36,8 @@ export type ResourceChange =
       type: string;
       class?: string;
       shared?: string;
-      metadata?: Record<string, unknown>;
+      /** New metadata for the provider (`null`: none); absent: unchanged. */
+      metadata?: Record<string, unknown> | null;
       properties: Record<string, unknown>;
       reason: string;
     }
@@ -57,8 +58,6 @@ export interface ResourcePlan {
   /** Resources the spec asks for as they are (a shared resource that exists is linked: listed here). */
   unchanged: string[];
   waiting: WaitingResource[];
-  /** Changes the plan cannot carry out, said at their field (a resource's metadata is given to its provider at create only). */
-  warnings: Issue[];
 }
 
 /** What the planner knows about each resource the spec asks for. */
@@ -100,7 +99,7 @@ export function planResources(
   const app = spec.metadata.name;
   const wanted = spec.resources ?? {};
   const current = new Map(context.own.filter((r) => r.state !== 'terminated').map((r) => [r.name, r]));
-  const plan: ResourcePlan = { changes: [], unchanged: [], waiting: [], warnings: [] };
+  const plan: ResourcePlan = { changes: [], unchanged: [], waiting: [] };
   const issues: Issue[] = [];
   const replaced = new Map<string, string>();
   const sharedSeen = new Map<string, string>();
@@ -130,7 +129,7 @@ export function planResources(
       plan.waiting.push({ name: d.name, type: w.type, on: [d.name] });
       continue;
     }
-    planChange(d, w, have, undefined, plan, source);
+    planChange(d, w, have, undefined, plan);
   }
   if (issues.length) throw sharedConflict(issues);
   for (const [name, have] of current) {
@@ -148,45 +147,42 @@ export function planResources(
   return plan;
 }
 
-/** Creates, updates or leaves one resource (own, or shared with `shared` its id) as the spec asks. */
-function planChange(
-  d: DesiredResource,
-  w: ScoreResource,
-  have: ExistingResource | undefined,
-  shared: string | undefined,
-  plan: ResourcePlan,
-  source: YamlSource | undefined,
-): void {
-  if (have && (shared === undefined || w.metadata !== undefined) && !isDeepStrictEqual(have.metadata, w.metadata)) {
-    plan.warnings.push(
-      at(
-        source,
-        ['resources', d.name, 'metadata'],
-        "changed, but a resource's metadata reaches its provider when it is created: the existing resource keeps the metadata it was created with",
-      ),
-    );
-  }
+/**
+ * Creates, updates or leaves one resource (own, or shared with `shared` its
+ * id) as the spec asks: an update when its filled params or its metadata
+ * changed. A spec that gives no params (or no metadata) for a shared resource
+ * leaves them as they are.
+ */
+function planChange(d: DesiredResource, w: ScoreResource, have: ExistingResource | undefined, shared: string | undefined, plan: ResourcePlan): void {
   const home = shared !== undefined ? { shared } : {};
-  if (d.properties === undefined) {
-    if (!have) plan.waiting.push({ name: d.name, type: w.type, on: d.waitsOn });
-    else plan.unchanged.push(d.name);
-  } else if (!have) {
+  if (!have) {
+    if (d.properties === undefined) {
+      plan.waiting.push({ name: d.name, type: w.type, on: d.waitsOn });
+      return;
+    }
     const reason = shared !== undefined ? `new in the spec: the shared resource '${shared}', which no application has yet` : 'new in the spec';
     plan.changes.push({ action: 'create', name: d.name, type: w.type, ...scoreFields(w), ...home, properties: d.properties, reason });
-  } else if ((shared === undefined || w.params !== undefined) && !isDeepStrictEqual(have.properties, d.properties)) {
-    plan.changes.push({
-      action: 'update',
-      id: have.id,
-      name: d.name,
-      type: w.type,
-      ...scoreFields(w),
-      ...home,
-      properties: d.properties,
-      reason: `params changed: ${changedKeys(have.properties, d.properties).join(', ')}`,
-    });
-  } else {
-    plan.unchanged.push(d.name);
+    return;
   }
+  const params = d.properties !== undefined && (shared === undefined || w.params !== undefined) && !isDeepStrictEqual(have.properties, d.properties);
+  const metadata = (shared === undefined || w.metadata !== undefined) && !isDeepStrictEqual(have.metadata, w.metadata);
+  if (!params && !metadata) {
+    plan.unchanged.push(d.name);
+    return;
+  }
+  const reasons = [...(params ? [`params changed: ${changedKeys(have.properties, d.properties!).join(', ')}`] : []), ...(metadata ? ['metadata changed'] : [])];
+  plan.changes.push({
+    action: 'update',
+    id: have.id,
+    name: d.name,
+    type: w.type,
+    ...(w.class !== undefined ? { class: w.class } : {}),
+    ...home,
+    // An own resource's metadata is the spec's (none clears it); a shared one keeps its metadata unless the spec gives some.
+    ...(metadata ? { metadata: w.metadata ?? null } : {}),
+    properties: params ? d.properties! : have.properties,
+    reason: reasons.join('; '),
+  });
 }
 
 interface SharedPlanning {
@@ -219,7 +215,7 @@ function planShared(d: DesiredResource, w: ScoreResource & { id: string }, p: Sh
     return;
   }
   p.seen.set(w.id, d.name);
-  planChange(d, w, have, w.id, p.plan, p.source);
+  planChange(d, w, have, w.id, p.plan);
 }
 
 /** Where a declaration of a shared resource disagrees with the resource or with other declarations of it. */

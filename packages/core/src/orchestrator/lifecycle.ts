@@ -68,7 +68,15 @@ export function runIdFor(resourceId: string, operation: Operation, generation: n
 }
 
 /** A request on an existing resource. */
-export type LifecycleRequest = { action: 'update'; properties: Record<string, unknown> } | { action: 'delete' } | { action: 'retry' };
+export type LifecycleRequest =
+  | {
+      action: 'update';
+      properties: Record<string, unknown>;
+      /** New metadata for the provider; absent: kept as it is; `null`: cleared. */
+      metadata?: Record<string, unknown> | null;
+    }
+  | { action: 'delete' }
+  | { action: 'retry' };
 
 /**
  * Why a resource refuses a request: `busy` (work is queued or in flight),
@@ -119,7 +127,7 @@ export function planRequest(r: ResourceRecord, request: LifecycleRequest): Accep
           accepted: true,
           operation: op,
           transition: { from: 'failed', to: WORKING_STATE[op], reason: `${op} requested again with new properties` },
-          set: { properties: request.properties, generation, runId: runIdFor(r.id, op, generation), ...fresh },
+          set: { properties: request.properties, ...metadataOf(request), generation, runId: runIdFor(r.id, op, generation), ...fresh },
         };
       }
       if (busy) return refuse('busy');
@@ -128,7 +136,7 @@ export function planRequest(r: ResourceRecord, request: LifecycleRequest): Accep
         accepted: true,
         operation: 'update',
         expect: { state: 'active', idle: true },
-        set: { properties: request.properties, pendingOperation: 'update', generation, ...fresh },
+        set: { properties: request.properties, ...metadataOf(request), pendingOperation: 'update', generation, ...fresh },
       };
     }
     case 'delete': {
@@ -155,4 +163,9 @@ export function planRequest(r: ResourceRecord, request: LifecycleRequest): Accep
       };
     }
   }
+}
+
+/** The metadata an update sets, when it gives any. */
+function metadataOf(request: { metadata?: Record<string, unknown> | null }): Pick<ResourcePatch, 'metadata'> {
+  return request.metadata === undefined ? {} : { metadata: request.metadata };
 }

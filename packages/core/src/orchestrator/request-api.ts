@@ -50,11 +50,11 @@ export function createRequestApi(store: Store, transitions: Transitions, wake: (
       wake();
       return r;
     },
-    update(id, properties) {
+    update(id, properties, metadata) {
       if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) {
         return Promise.reject(new StoreError('RESOURCE_INVALID', `the properties of an update of resource '${id}' must be an object`));
       }
-      return request(id, { action: 'update', properties });
+      return request(id, { action: 'update', properties, ...(metadata !== undefined ? { metadata } : {}) });
     },
     delete: (id) => request(id, { action: 'delete' }),
     retry: (id) => request(id, { action: 'retry' }),

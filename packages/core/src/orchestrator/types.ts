@@ -137,8 +137,10 @@ export interface Orchestrator {
    * create or update accepts one too, to correct a bad property: the same
    * operation runs again with the new properties as a new run (new generation;
    * `failed → provisioning` or `failed → updating`). A failed delete is refused.
+   * `metadata`, when given, replaces the metadata the provider sees (`null`
+   * clears it); absent, the resource keeps its metadata.
    */
-  update(id: string, properties: Record<string, unknown>): Promise<ResourceRecord>;
+  update(id: string, properties: Record<string, unknown>, metadata?: Record<string, unknown> | null): Promise<ResourceRecord>;
   /** Requests deletion of an active or failed resource. */
   delete(id: string): Promise<ResourceRecord>;
   /** Retries a failed resource: its run resumes at the failed step. */

@@ -14,6 +14,6 @@ export type {
 export { RESOURCE_STATES } from './types';
 export { MemoryStore } from './memory-store';
 export type { MemoryStoreOptions } from './memory-store';
-export { checkNewResource, checkPropertiesSize, listLimit, MAX_NAME_LENGTH, MAX_PROPERTIES_BYTES, MAX_LIST_LIMIT } from './validate';
+export { checkNewResource, checkMetadata, checkPropertiesSize, listLimit, MAX_NAME_LENGTH, MAX_PROPERTIES_BYTES, MAX_LIST_LIMIT } from './validate';
 export { fenceHolds, leaseLostError } from './lease-fence';
 export type { LeaseState } from './lease-fence';

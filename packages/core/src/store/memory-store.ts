@@ -18,7 +18,7 @@ import type {
   Store,
   TransitionRecord,
 } from './types';
-import { checkNewResource, checkPropertiesSize, listLimit } from './validate';
+import { checkMetadata, checkNewResource, checkPropertiesSize, listLimit } from './validate';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -287,6 +287,10 @@ export class MemoryStore implements Store {
     if (set.properties !== undefined) {
       checkPropertiesSize(set.properties);
       row.properties = this.#seal(set.properties);
+    }
+    if (set.metadata !== undefined) {
+      if (set.metadata !== null) checkMetadata(set.metadata);
+      row.metadata = set.metadata === null ? undefined : structuredClone(set.metadata);
     }
     if (set.pendingOperation !== undefined) row.pendingOperation = set.pendingOperation ?? undefined;
     if (set.generation !== undefined) row.generation = set.generation;

@@ -29,7 +29,7 @@ export interface ResourceRecord {
   type: string;
   /** The specialisation of the type asked for; it takes part in choosing the provider. Absent: `default`. */
   class?: string;
-  /** Metadata the request carries for its provider (`resource.metadata` in a parameter mapping), set at create. */
+  /** Metadata the request carries for its provider (`resource.metadata` in a parameter mapping), set at create and by an update. */
   metadata?: Record<string, unknown>;
   properties: Record<string, unknown>;
   state: ResourceState;
@@ -87,6 +87,8 @@ export interface NewResource {
  */
 export interface ResourcePatch {
   properties?: Record<string, unknown>;
+  /** The metadata for the provider (`null` clears it), e.g. with an update. */
+  metadata?: Record<string, unknown> | null;
   pendingOperation?: Operation | null;
   generation?: number;
   runId?: string | null;

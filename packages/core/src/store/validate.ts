@@ -13,14 +13,19 @@ export function checkNewResource(r: NewResource): void {
   for (const field of ['application', 'name', 'type'] as const) checkName(field, r[field]);
   if (r.id !== undefined) checkName('id', r.id);
   if (r.class !== undefined) checkName('class', r.class);
-  if (r.metadata !== undefined && (typeof r.metadata !== 'object' || r.metadata === null || Array.isArray(r.metadata))) {
-    throw new StoreError('RESOURCE_INVALID', `resource field 'metadata' must be an object`);
-  }
-  if (r.metadata !== undefined) checkPropertiesSize(r.metadata, 'metadata');
+  if (r.metadata !== undefined) checkMetadata(r.metadata);
   if (typeof r.properties !== 'object' || r.properties === null || Array.isArray(r.properties)) {
     throw new StoreError('RESOURCE_INVALID', `resource field 'properties' must be an object`);
   }
   checkPropertiesSize(r.properties);
+}
+
+/** Rejects metadata that is not an object or is larger than {@link MAX_PROPERTIES_BYTES} once serialized. */
+export function checkMetadata(metadata: unknown): void {
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+    throw new StoreError('RESOURCE_INVALID', `resource field 'metadata' must be an object`);
+  }
+  checkPropertiesSize(metadata as Record<string, unknown>, 'metadata');
 }
 
 /** Rejects properties (or another JSON field, named by `field`) larger than {@link MAX_PROPERTIES_BYTES} once serialized. */

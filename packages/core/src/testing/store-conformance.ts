@@ -101,6 +101,20 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       });
     });
 
+    it('replaces and clears metadata by a patch, and refuses metadata that is not an object', async () => {
+      await store.createResource({ id: 'res-m', application: 'shop', name: 'm', type: 'postgres', metadata: { owner: 'a' }, properties: {} });
+      const silver = { annotations: { 'example.com/tier': 'silver' } };
+      expect((await store.patchResource('res-m', {}, { metadata: silver }))!.metadata).toEqual(silver);
+      expect((await store.getResource('res-m'))!.metadata).toEqual(silver);
+      expect((await store.patchResource('res-m', {}, { properties: { a: 1 } }))!.metadata).toEqual(silver);
+      expect((await store.patchResource('res-m', {}, { metadata: null }))!.metadata).toBeUndefined();
+      expect((await store.getResource('res-m'))!.metadata).toBeUndefined();
+      await expect(store.patchResource('res-m', {}, { metadata: [] as never })).rejects.toMatchObject({
+        code: 'RESOURCE_INVALID',
+        message: "resource field 'metadata' must be an object",
+      });
+    });
+
     it('rejects a second live resource of the same application and name, naming it', async () => {
       await store.createResource(newResource(1));
       await expect(store.createResource(newResource(1))).rejects.toMatchObject({
