@@ -13,6 +13,8 @@ const common = {
   // are one type; at run time schemas from either copy are the same plain
   // objects (TypeBox marks them with `Symbol.for` keys).
   noExternal: ['p-retry', 'is-network-error', '@marcbachmann/cel-js', '@sinclair/typebox'],
+  // import.meta.url in the CommonJS build (re2js is loaded lazily with require).
+  shims: true,
 } as const;
 
 // The store conformance suite runs under the caller's vitest (a peer, never

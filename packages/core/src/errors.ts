@@ -35,6 +35,8 @@ export type ErrorCode =
   | 'EXPRESSION_ERROR'
   | 'EXPRESSION_SYNTAX'
   | 'EXPRESSION_TYPE'
+  | 'EXPRESSION_COST'
+  | 'EXPRESSION_LIMIT'
   | 'OUTPUT_INVALID'
   | 'PARAMETER_INVALID'
   | 'WORKFLOW_INVALID'
@@ -137,8 +139,17 @@ export class ExpressionError extends InnominatusError {
   readonly expression: string;
   /** Offset of the problem inside the expression text, when CEL said where. */
   readonly offset?: number;
-  constructor(expression: string, message: string, options: ErrorOptions & { syntax?: boolean; offset?: number } = {}) {
-    super(options.syntax ? 'EXPRESSION_SYNTAX' : 'EXPRESSION_ERROR', message, options);
+  /**
+   * @param options.syntax the text does not parse (`EXPRESSION_SYNTAX`); else it failed (`EXPRESSION_ERROR`).
+   * @param options.code instead: the estimated work is over the limit (`EXPRESSION_COST`, refused
+   * before it runs), or a value produced or read is over a size limit (`EXPRESSION_LIMIT`).
+   */
+  constructor(
+    expression: string,
+    message: string,
+    options: ErrorOptions & { syntax?: boolean; offset?: number; code?: 'EXPRESSION_COST' | 'EXPRESSION_LIMIT' } = {},
+  ) {
+    super(options.code ?? (options.syntax ? 'EXPRESSION_SYNTAX' : 'EXPRESSION_ERROR'), message, options);
     this.expression = expression;
     if (options.offset !== undefined) this.offset = options.offset;
   }

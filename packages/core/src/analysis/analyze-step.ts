@@ -13,7 +13,7 @@ import { durationField } from './durations';
 import type { IssueList } from './issues';
 import { checkReferences } from './reference-check';
 import { checkTemplateAgainstSchema } from './schema-type-check';
-import { compileSites } from './template-sites';
+import { compileIssueCode, compileSites } from './template-sites';
 import type { WorkflowTypes } from './workflow-types';
 
 /** Everything a step analysis needs from the workflow around it. */
@@ -98,7 +98,7 @@ function compileCondition(spec: StepSpec, index: number, scope: StepScope): Temp
       compileExpression(spec.if as string);
     } catch (err) {
       const e = err as { message: string; offset?: number };
-      scope.issues.error('EXPRESSION_SYNTAX', e.message, pointer, { offset: e.offset ?? 0 });
+      scope.issues.error(compileIssueCode(err), e.message, pointer, { offset: e.offset ?? 0 });
       return undefined;
     }
   }
@@ -132,7 +132,7 @@ function compileDeferred(def: StepDefinition, withValue: Record<string, unknown>
       expression = compileExpression(text, variables);
     } catch (err) {
       const e = err as { message: string; offset?: number };
-      scope.issues.error('EXPRESSION_SYNTAX', `${field}: ${e.message}`, pointer, { offset: e.offset ?? 0 });
+      scope.issues.error(compileIssueCode(err), `${field}: ${e.message}`, pointer, { offset: e.offset ?? 0 });
       continue;
     }
     deferred.set(field, expression);

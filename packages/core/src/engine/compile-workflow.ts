@@ -153,6 +153,7 @@ export function compileWorkflow(workflow: Workflow, registry: StepRegistry, opti
 const THROWN_CODES: Partial<Record<AnalysisIssue['code'], ErrorCode>> = {
   EXPRESSION_SYNTAX: 'EXPRESSION_SYNTAX',
   EXPRESSION_TYPE: 'EXPRESSION_TYPE',
+  EXPRESSION_COST: 'EXPRESSION_COST',
   VARS_CYCLE: 'VARS_CYCLE',
   UNKNOWN_STEP_TYPE: 'STEP_UNKNOWN',
   STEP_INPUT_INVALID: 'STEP_INPUT_INVALID',

@@ -1,4 +1,6 @@
 import { Environment } from '@marcbachmann/cel-js';
+import { MAX_LIST_LENGTH } from './limits';
+import { RE2_MATCHES, re2Matches } from './regex';
 
 /** Variables every workflow expression may use. */
 export const WORKFLOW_VARIABLES = ['parameters', 'vars', 'steps', 'resource', 'run'] as const;
@@ -37,7 +39,7 @@ function newLanguageEnvironment(): Environment {
   const env = new Environment({
     homogeneousAggregateLiterals: false,
     enableOptionalTypes: true,
-    limits: { maxAstNodes: 10_000, maxDepth: 100, maxListElements: 10_000, maxMapEntries: 10_000, maxCallArguments: 32 },
+    limits: { maxAstNodes: 10_000, maxDepth: 100, maxListElements: MAX_LIST_LENGTH, maxMapEntries: MAX_LIST_LENGTH, maxCallArguments: 32 },
   });
   registerMixedArithmetic(env);
   registerFunctions(env);
@@ -67,5 +69,8 @@ function registerFunctions(env: Environment): void {
   });
   env.registerFunction('base64Decode(string): string', (s: string) => Buffer.from(s, 'base64').toString('utf8'), {
     description: 'Decodes base64 into a UTF-8 string.',
+  });
+  env.registerFunction(`string.${RE2_MATCHES}(string): bool`, re2Matches, {
+    description: 'What `matches` is evaluated as: true when the RE2 pattern matches somewhere in the string (linear time).',
   });
 }

@@ -1,3 +1,5 @@
+import { RE2_MATCHES } from './regex';
+
 /** A node of cel-js's AST, as far as error positions need it. */
 export interface CelNode {
   op: string;
@@ -24,7 +26,7 @@ export function anchorOf(node: CelNode, source: string): number {
   }
   if (node.op === 'rcall' && Array.isArray(args)) {
     const [name, receiver] = args as [string, CelNode];
-    return between(name, receiver.end, undefined) ?? start;
+    return between(name === RE2_MATCHES ? 'matches' : name, receiver.end, undefined) ?? start;
   }
   if (node.op === '?:' && Array.isArray(args)) {
     const [cond, yes] = args as [CelNode, CelNode];

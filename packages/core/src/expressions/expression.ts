@@ -2,8 +2,12 @@ import { ExpressionError } from '../errors';
 import { isSensitive, sensitive, containsSensitive } from '../sensitive/sensitive';
 import { celEnvironment, WORKFLOW_VARIABLES } from './cel-environment';
 import { fromCel, toCel } from './cel-values';
+import type { AstNode } from './ast-nodes';
+import { excessCost, MAX_EXPRESSION_COST } from './cost';
 import { anchorOf, type CelNode } from './error-anchor';
+import { checkValueSize, limitError, MAX_LIST_LENGTH } from './limits';
 import { collectReferences, type Reference } from './references';
+import { RE2_MATCHES, useRe2Matches } from './regex';
 
 /** Longest expression text accepted. */
 export const MAX_EXPRESSION_LENGTH = 4096;
@@ -45,6 +49,8 @@ export class CompiledExpression {
       throw celError(source, err, true);
     }
     this.#program = program;
+    refuseCostly(source, program.ast as AstNode);
+    useRe2Matches(program.ast as AstNode);
     try {
       this.references = Object.freeze(
         collectReferences(program.ast, new Set(variables)).map((r) => Object.freeze({ ...r, path: Object.freeze(r.path) as string[] })),
@@ -61,8 +67,11 @@ export class CompiledExpression {
   evaluate(scope: ExpressionScope): unknown {
     let result: unknown;
     try {
-      result = fromCel(this.#program(scope.celContext()), this.source);
+      const ctx = scope.celContext();
+      this.#checkRead(ctx);
+      result = fromCel(this.#run(ctx), this.source);
     } catch (err) {
+      if (isLimit(err)) throw limitOf(this.source, err);
       // CEL messages can quote values (`No such key: <value>`): over secrets, say less.
       if (this.readsSensitive(scope.rawContext())) {
         throw new ExpressionError(
@@ -81,9 +90,30 @@ export class CompiledExpression {
     const ctx: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(variables)) ctx[k] = toCel(v);
     try {
-      return fromCel(this.#program(ctx), this.source);
+      this.#checkRead(ctx);
+      return fromCel(this.#run(ctx), this.source);
     } catch (err) {
+      if (isLimit(err)) throw limitOf(this.source, err);
       throw celError(this.source, err, false);
+    }
+  }
+
+  /** Runs the program and checks the size of what it produced. */
+  #run(ctx: Record<string, unknown>): unknown {
+    const value = this.#program(ctx);
+    checkOnce(value, this.source, 'produced');
+    return value;
+  }
+
+  /** Checks the size of every value the expression reads, so that the cost estimate holds. */
+  #checkRead(ctx: Record<string, unknown>): void {
+    for (const ref of this.references) {
+      let cur: unknown = ctx[ref.root];
+      for (const key of ref.path) {
+        if (typeof cur !== 'object' || cur === null) break;
+        cur = cur instanceof Map ? cur.get(key) : (cur as Record<string, unknown>)[key];
+      }
+      checkOnce(cur, this.source, 'read');
     }
   }
 
@@ -125,6 +155,41 @@ export function compileExpression(source: string, variables: readonly string[] =
 }
 
 const MAX_CACHED_EXPRESSIONS = 10_000;
+
+/** Values (objects) found within the size limits: context values are converted once and not changed. */
+const withinLimits = new WeakSet<object>();
+
+function checkOnce(value: unknown, source: string, what: 'produced' | 'read'): void {
+  if (typeof value === 'object' && value !== null) {
+    if (withinLimits.has(value)) return;
+    checkValueSize(value, source, what);
+    withinLimits.add(value);
+  } else if (typeof value === 'string') checkValueSize(value, source, what);
+}
+
+/** Refuses an expression whose estimated work is over {@link MAX_EXPRESSION_COST} (`EXPRESSION_COST`). */
+function refuseCostly(source: string, ast: AstNode): void {
+  const excess = excessCost(ast);
+  if (!excess) return;
+  const offset = anchorOf(excess.node as CelNode, source);
+  const why = excess.unbounded ? ` (a list of unknown size counts as ${MAX_LIST_LENGTH.toLocaleString('en-US')} elements, the most one may hold)` : '';
+  throw new ExpressionError(
+    source,
+    `expression '${clip(source)}' may take ${excess.cost.toLocaleString('en-US')} evaluation steps at character ${offset + 1}${why}; the limit is ${MAX_EXPRESSION_COST.toLocaleString('en-US')}: nest fewer comprehensions`,
+    { code: 'EXPRESSION_COST', offset },
+  );
+}
+
+/** A size limit hit inside the evaluation: ours, or the JavaScript engine's longest string. */
+function isLimit(err: unknown): boolean {
+  if (err instanceof ExpressionError && err.code === 'EXPRESSION_LIMIT') return true;
+  return err instanceof RangeError && /Invalid string length|Invalid array length/.test(err.message);
+}
+
+function limitOf(source: string, err: unknown): ExpressionError {
+  if (err instanceof ExpressionError) return err;
+  return limitError(source, 'built a string or list longer than JavaScript can hold');
+}
 const compiledCache = new Map<string, CompiledExpression>();
 
 /** Every reference an expression makes, e.g. for a validator. Throws on a syntax error. */
@@ -151,7 +216,7 @@ function celError(source: string, err: unknown, syntax: boolean): ExpressionErro
   if (err instanceof ExpressionError) return err;
   const raw = err instanceof Error ? err.message : String(err);
   // cel-js appends a caret drawing after a blank line; keep the first line and say where instead.
-  const first = raw.split('\n')[0]!.trim();
+  const first = raw.split('\n')[0]!.trim().replaceAll(`.${RE2_MATCHES}(`, '.matches(');
   const offset = errorOffset(err);
   const at = offset === undefined ? '' : ` at character ${offset + 1}`;
   const what = syntax ? 'does not parse' : 'failed';

@@ -9,3 +9,5 @@ export { formatReference } from './references';
 export type { Reference } from './references';
 export { Scope } from './scope';
 export { WORKFLOW_VARIABLES } from './cel-environment';
+export { MAX_EXPRESSION_COST } from './cost';
+export { MAX_STRING_LENGTH, MAX_LIST_LENGTH, MAX_VALUE_SIZE } from './limits';
