@@ -1,4 +1,4 @@
-import type { ResourceTransitionEvent } from '@innominatus/core';
+import type { Operation, ResourceTransitionEvent } from '@innominatus/core';
 
 /** A resource moved from one lifecycle state to another (the orchestrator's event, without its error detail). */
 export type ResourceEvent = { kind: 'resource' } & Omit<ResourceTransitionEvent, 'error'>;
@@ -21,8 +21,30 @@ export interface StepEvent {
   at: string;
 }
 
+/**
+ * A resource's operation failed with a retryable error and waits for its next
+ * try (an outage being waited out): it keeps its state; the next try starts
+ * at `nextAttemptAt` by itself.
+ */
+export interface RetryingEvent {
+  kind: 'retrying';
+  resourceId: string;
+  application: string;
+  /** The resource's name in its application. */
+  name: string;
+  type: string;
+  operation: Operation;
+  /** Failed tries of the operation so far. */
+  failedTries: number;
+  /** When the next try may start (ISO-8601). */
+  nextAttemptAt: string;
+  /** The last error (redacted); `since` is when the streak of retryable failures began. */
+  error: { code: string; message: string; since?: string };
+  at: string;
+}
+
 /** Every event the host publishes (to SSE clients, metrics and logs). */
-export type HostEvent = ResourceEvent | StepEvent;
+export type HostEvent = ResourceEvent | StepEvent | RetryingEvent;
 
 /**
  * Fans host events out to subscribers. Events carry no outputs and no

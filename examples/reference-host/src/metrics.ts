@@ -6,8 +6,6 @@ export interface HostMetrics {
   registry: Registry;
   /** Records when work was requested for a resource, to measure detection latency. */
   requested(resourceId: string): void;
-  /** Counts a try of an operation that failed retryably and is waited out (`innominatus_resource_retries_total{code}`). */
-  retried(code: string): void;
 }
 
 const WORKING = new Set(['provisioning', 'updating', 'terminating']);
@@ -16,7 +14,8 @@ const WORKING = new Set(['provisioning', 'updating', 'terminating']);
  * Creates the metrics: runs by outcome, step durations by type and outcome,
  * queue depth (resources waiting for a worker, read once per scrape), whether the store answered that read (`innominatus_store_up`;
  * a failed read is passed to `onStoreError` and the scrape still succeeds)
- * and detection latency (request → its workflow starting).
+ * detection latency (request → its workflow starting) and failed tries that
+ * are waited out (`innominatus_resource_retries_total{code}`, from the hub's `retrying` events).
  */
 export function createMetrics(hub: EventHub, queueDepth: () => Promise<number>, onStoreError: (error: unknown) => void = () => undefined): HostMetrics {
   const registry = new Registry();
@@ -93,6 +92,8 @@ export function createMetrics(hub: EventHub, queueDepth: () => Promise<number>, 
       } else if (e.from && WORKING.has(e.from)) {
         runs.inc({ outcome: e.to === 'failed' ? 'failed' : 'succeeded' });
       }
+    } else if (e.kind === 'retrying') {
+      retries.inc({ code: e.error.code });
     } else if ((e.status === 'succeeded' || e.status === 'failed') && e.durationMs !== undefined) {
       steps.observe({ type: e.stepType, status: e.status }, e.durationMs / 1000);
     }
@@ -102,9 +103,6 @@ export function createMetrics(hub: EventHub, queueDepth: () => Promise<number>, 
     requested(resourceId) {
       pending.set(resourceId, performance.now());
       if (pending.size > 100_000) pending.delete(pending.keys().next().value!);
-    },
-    retried(code) {
-      retries.inc({ code });
     },
   };
 }

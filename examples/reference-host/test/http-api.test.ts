@@ -150,9 +150,21 @@ describe('POST /api/specs', () => {
     expect((await app.inject({ method: 'GET', url: `/api/resources/${id}`, headers: user })).json().retrying).toBeUndefined();
   });
 
-  it('counts retried tries by error code in /metrics', async () => {
-    env.services.metrics.retried('STEP_FAILED');
-    env.services.metrics.retried('STEP_FAILED');
+  it('counts retried tries by error code in /metrics, from the hub', async () => {
+    const retrying = (failedTries: number) => ({
+      kind: 'retrying' as const,
+      resourceId: 'r1',
+      application: 'my-app',
+      name: 'db',
+      type: 'postgres',
+      operation: 'create' as const,
+      failedTries,
+      nextAttemptAt: '2026-12-01T10:00:15.000Z',
+      error: { code: 'STEP_FAILED', message: 'connect ECONNREFUSED 127.0.0.1:6443' },
+      at: '2026-12-01T10:00:14.000Z',
+    });
+    env.services.hub.publish(retrying(1));
+    env.services.hub.publish(retrying(2));
     const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(text).toContain('innominatus_resource_retries_total{code="STEP_FAILED"} 2');
   });

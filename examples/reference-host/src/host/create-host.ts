@@ -132,20 +132,6 @@ export async function createHost(options: HostOptions): Promise<Host> {
       () => stores.store.countResources({ pending: true, leased: false }),
       (err) => logger.warn({ err }, 'metrics: the store did not answer the queue depth read'),
     );
-    orchestrator.events.on('resource:retrying', (e) => {
-      metrics.retried(e.error.code);
-      logger.warn(
-        {
-          resourceId: e.resourceId,
-          operation: e.operation,
-          failedTries: e.failedTries,
-          nextAttemptAt: e.nextAttemptAt,
-          since: e.error.since,
-          code: e.error.code,
-        },
-        `resource ${e.resourceId}: ${e.operation} try ${e.failedTries} failed (${e.error.message}); retrying at ${e.nextAttemptAt}`,
-      );
-    });
     const services: HostServices = {
       store: stores.store,
       requests: orchestrator,

@@ -28,8 +28,8 @@ interface AnyStepEvent {
 }
 
 /**
- * Publishes the orchestrator's resource transitions and step events on the
- * host's hub, labelled with the resource's application and name (the
+ * Publishes the orchestrator's resource transitions, retries (a resource
+ * waiting for its next try) and step events on the host's hub, labelled with the resource's application and name (the
  * orchestrator puts both on every event). Only names, states, progress
  * messages (already redacted by the engine) and error codes and messages
  * pass; outputs never do. Returns the function that detaches it.
@@ -65,7 +65,22 @@ export function bridgeOrchestratorEvents(events: Orchestrator['events'], hub: Ev
       at: e.at,
     });
   };
+  const onRetrying: OrchestratorEvents['resource:retrying'] = (e) => {
+    hub.publish({
+      kind: 'retrying',
+      resourceId: e.resourceId,
+      application: e.application,
+      name: e.name,
+      type: e.type,
+      operation: e.operation,
+      failedTries: e.failedTries,
+      nextAttemptAt: e.nextAttemptAt,
+      error: { code: e.error.code, message: e.error.message, ...(e.error.since ? { since: e.error.since } : {}) },
+      at: e.at,
+    });
+  };
   events.on('resource:transition', onTransition);
+  events.on('resource:retrying', onRetrying);
   const listeners = STEP_EVENTS.map(([event, status]) => {
     const fn = stepListener(status);
     events.on(event, fn as never);
@@ -73,6 +88,7 @@ export function bridgeOrchestratorEvents(events: Orchestrator['events'], hub: Ev
   });
   return () => {
     events.off('resource:transition', onTransition);
+    events.off('resource:retrying', onRetrying);
     for (const [event, fn] of listeners) events.off(event, fn as never);
   };
 }

@@ -35,13 +35,27 @@ export function reportProviders(statuses: readonly ProviderStatus[], registry: P
   }
 }
 
-/** Logs every host event: resource moves at info, step events at their level (failures and retries warn, progress is debug). */
+/** Logs every host event: resource moves at info, a resource waiting for its next try warns, step events at their level (failures and retries warn, progress is debug). */
 export function logHostEvents(hub: EventHub, logger: Logger): () => void {
   return hub.subscribe((e) => {
     if (e.kind === 'resource')
       logger.info(
         { resourceId: e.resourceId, application: e.application, resource: e.name, from: e.from, to: e.to },
         `resource ${e.application}/${e.name}: ${e.from ?? '-'} -> ${e.to} (${e.reason})`,
+      );
+    else if (e.kind === 'retrying')
+      logger.warn(
+        {
+          resourceId: e.resourceId,
+          application: e.application,
+          resource: e.name,
+          operation: e.operation,
+          failedTries: e.failedTries,
+          nextAttemptAt: e.nextAttemptAt,
+          since: e.error.since,
+          code: e.error.code,
+        },
+        `resource ${e.application}/${e.name}: ${e.operation} try ${e.failedTries} failed (${e.error.message}); retrying at ${e.nextAttemptAt}`,
       );
     else {
       const level = e.status === 'failed' || e.status === 'retrying' ? 'warn' : e.status === 'progress' ? 'debug' : 'info';

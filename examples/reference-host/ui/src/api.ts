@@ -34,7 +34,7 @@ export async function api<T>(method: string, path: string, token = getToken()): 
 
 /** One server-sent event of `/api/events`. */
 export interface HostEvent {
-  kind: 'resource' | 'step';
+  kind: 'resource' | 'step' | 'retrying';
   resourceId?: string;
   runId?: string;
   application?: string;

@@ -202,7 +202,18 @@ export class ResourceServer {
         { attempts: failedTries, error: record, nextAttemptAt, releaseLease: true },
       );
       if (!patched) return;
-      events.emit('resource:retrying', { resourceId: r.id, operation: op, failedTries, delayMs, nextAttemptAt, error: record });
+      events.emit('resource:retrying', {
+        resourceId: r.id,
+        application: r.application,
+        name: r.name,
+        type: r.type,
+        operation: op,
+        failedTries,
+        delayMs,
+        nextAttemptAt,
+        error: record,
+        at: patched.updatedAt,
+      });
       claims.wakeAfter(delayMs);
       return;
     }

@@ -94,6 +94,10 @@ export interface ResourceTransitionEvent {
 /** A transient failure will be tried again. */
 export interface ResourceRetryingEvent {
   resourceId: string;
+  application: string;
+  /** The resource's name in its application. */
+  name: string;
+  type: string;
   operation: Operation;
   /** Failed tries so far. */
   failedTries: number;
@@ -102,6 +106,8 @@ export interface ResourceRetryingEvent {
   nextAttemptAt: string;
   /** The last error; its `since` is when the streak of retryable failures began. */
   error: JournaledError;
+  /** When the failure was recorded (ISO-8601). */
+  at: string;
 }
 
 type WithResource<F> = F extends (e: infer E) => void ? (e: E & ResourceOfRun) => void : never;
