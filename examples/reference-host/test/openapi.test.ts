@@ -56,7 +56,7 @@ describe('GET /openapi.json', () => {
     );
   });
 
-  it('describes the answers of the operator routes as they are sent', async () => {
+  it('describes the answer of every route as it is sent, and every route is called here', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
     const created = await app.inject({ method: 'POST', url: '/api/specs', headers: { ...user, 'content-type': 'application/yaml' }, payload: SPEC });
     const id = created.json().changes[0].id as string;
@@ -87,25 +87,73 @@ describe('GET /openapi.json', () => {
       startedAt: '2026-01-01T00:00:00.000Z',
       endedAt: '2026-01-01T00:00:01.000Z',
     });
-    const calls: [string, string, string][] = [
-      ['GET', '/api/applications', '/api/applications'],
-      ['GET', '/api/workflows', '/api/workflows'],
-      ['GET', `/api/workflows/${runId}`, '/api/workflows/{id}'],
-      ['GET', `/api/resources/${id}/runs`, '/api/resources/{id}/runs'],
-      ['GET', '/api/graph/my-app', '/api/graph/{app}'],
-      ['GET', '/api/graph/my-app?format=mermaid', '/api/graph/{app}'],
-      ['GET', '/api/graph/my-app?format=dot', '/api/graph/{app}'],
-      ['GET', '/ready', '/ready'],
-      ['GET', '/api/whoami', '/api/whoami'],
-      ['GET', `/api/resources/${id}/outputs`, '/api/resources/{id}/outputs'],
+    const failing = await app.inject({
+      method: 'POST',
+      url: '/api/specs',
+      headers: { ...user, 'content-type': 'application/yaml' },
+      payload: SPEC.replace('name: my-app', 'name: other-app'),
+    });
+    const failedId = failing.json().changes[0].id as string;
+    await env.move(failedId, 'requested', 'provisioning');
+    await env.move(failedId, 'provisioning', 'failed', { error: { code: 'STEP_FAILED', message: 'the cluster did not come up' } });
+    const gone = await app.inject({
+      method: 'POST',
+      url: '/api/specs',
+      headers: { ...user, 'content-type': 'application/yaml' },
+      payload: SPEC.replace('name: my-app', 'name: gone-app'),
+    });
+    const goneId = gone.json().changes[0].id as string;
+    await env.move(goneId, 'requested', 'provisioning');
+    await env.move(goneId, 'provisioning', 'active', { pendingOperation: null });
+    const yaml = { 'content-type': 'application/yaml' };
+    const calls: [string, string, string, number, Record<string, string>?, string?][] = [
+      ['POST', '/api/specs?dryRun=true', '/api/specs', 200, yaml, SPEC.replace('name: my-app', 'name: new-app')],
+      ['POST', '/api/specs', '/api/specs', 202, yaml, SPEC.replace('name: my-app', 'name: new-app')],
+      ['GET', '/api/specs', '/api/specs', 200],
+      ['GET', '/api/specs/my-app', '/api/specs/{name}', 200],
+      ['GET', '/api/specs/my-app/resolved', '/api/specs/{name}/resolved', 200],
+      ['GET', '/api/resources', '/api/resources', 200],
+      ['GET', `/api/resources/${id}`, '/api/resources/{id}', 200],
+      ['POST', `/api/resources/${failedId}/retry`, '/api/resources/{id}/retry', 202],
+      ['GET', '/api/providers', '/api/providers', 200],
+      ['GET', '/healthz', '/healthz', 200],
+      ['GET', '/metrics', '/metrics', 200],
+      ['DELETE', '/api/specs/gone-app?dryRun=true', '/api/specs/{name}', 200],
+      ['DELETE', '/api/specs/gone-app', '/api/specs/{name}', 202],
+      ['GET', '/api/applications', '/api/applications', 200],
+      ['GET', '/api/workflows', '/api/workflows', 200],
+      ['GET', `/api/workflows/${runId}`, '/api/workflows/{id}', 200],
+      ['GET', `/api/resources/${id}/runs`, '/api/resources/{id}/runs', 200],
+      ['GET', '/api/graph/my-app', '/api/graph/{app}', 200],
+      ['GET', '/api/graph/my-app?format=mermaid', '/api/graph/{app}', 200],
+      ['GET', '/api/graph/my-app?format=dot', '/api/graph/{app}', 200],
+      ['GET', '/ready', '/ready', 200],
+      ['GET', '/api/whoami', '/api/whoami', 200],
+      ['GET', `/api/resources/${id}/outputs`, '/api/resources/{id}/outputs', 200],
     ];
     const problems: string[] = [];
-    for (const [method, url, route] of calls) {
-      const res = await app.inject({ method: method as 'GET', url, headers: user });
-      expect([url, res.statusCode]).toEqual([url, 200]);
+    const called = new Set<string>();
+    for (const [method, url, route, status, headers, payload] of calls) {
+      const res = await app.inject({ method: method as 'GET', url, headers: { ...user, ...headers }, ...(payload ? { payload } : {}) });
+      expect([method, url, res.statusCode]).toEqual([method, url, status]);
       problems.push(...openApiProblems(doc, method, route, res));
+      called.add(`${method} ${route}`);
     }
+    // The event stream never ends: its head and first bytes are what is checked.
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    const controller = new AbortController();
+    const stream = await fetch(`${address}/api/events`, { headers: user, signal: controller.signal });
+    const first = new TextDecoder().decode((await stream.body!.getReader().read()).value);
+    controller.abort();
+    const streamed = { statusCode: stream.status, headers: { 'content-type': stream.headers.get('content-type') }, body: first } as never;
+    problems.push(...openApiProblems(doc, 'GET', '/api/events', streamed));
+    called.add('GET /api/events');
     expect(problems).toEqual([]);
+    // Every documented route was called above, so none goes unchecked.
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    expect([...called].sort()).toEqual(documented.sort());
   });
 
   it('finds an answer that does not match its schema', async () => {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { textAnswer } from './api-schemas';
 import type { HostEvent } from '../../event-hub';
 import type { HostServices } from '../../host-services';
 
@@ -21,7 +22,10 @@ export function eventRoutes(app: FastifyInstance, services: HostServices): void 
   app.get<{ Querystring: { application?: string } }>(
     '/api/events',
     {
-      schema: { querystring: { type: 'object', additionalProperties: false, properties: { application: { type: 'string', maxLength: 63 } } } },
+      schema: {
+        querystring: { type: 'object', additionalProperties: false, properties: { application: { type: 'string', maxLength: 63 } } },
+        response: { 200: textAnswer('text/event-stream', 'Server-sent events: `event: resource` and `event: step`, each with its JSON in `data:`') },
+      },
     },
     (request, reply) => {
       const { application } = request.query;

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import { healthSchema, textAnswer } from './api-schemas';
 import type { HostServices } from '../../host-services';
 
 /** `GET /healthz` (no auth; 503 without detail when the store does not answer) and `GET /metrics` (Prometheus text, no auth). */
 export function healthRoutes(app: FastifyInstance, services: HostServices): void {
-  app.get('/healthz', async (_request, reply) => {
+  app.get('/healthz', { schema: { response: { 200: healthSchema, 503: healthSchema } } }, async (_request, reply) => {
     try {
       await services.store.listResources({ limit: 1 });
       return { status: 'ok' };
@@ -16,8 +17,12 @@ export function healthRoutes(app: FastifyInstance, services: HostServices): void
         .send({ status: 'unavailable', error: { code: 'STORE_UNAVAILABLE', message: 'the store is unavailable; the host log has the details' } });
     }
   });
-  app.get('/metrics', async (_request, reply) => {
-    void reply.header('content-type', services.metrics.registry.contentType);
-    return services.metrics.registry.metrics();
-  });
+  app.get(
+    '/metrics',
+    { schema: { response: { 200: textAnswer('text/plain', 'Prometheus metrics in the text exposition format') } } },
+    async (_request, reply) => {
+      void reply.header('content-type', services.metrics.registry.contentType);
+      return services.metrics.registry.metrics();
+    },
+  );
 }

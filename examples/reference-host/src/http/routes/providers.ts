@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import { providerListSchema } from './api-schemas';
 import type { HostServices } from '../../host-services';
 
 /** `GET /api/providers`: every configured provider, its status, capabilities and workflows. */
 export function providerRoutes(app: FastifyInstance, services: HostServices): void {
-  app.get('/api/providers', async () => ({
+  app.get('/api/providers', { schema: { response: { 200: providerListSchema } } }, async () => ({
     providers: services.providers.map((status) => {
       const loaded = services.registry.get(status.name);
       const p = loaded?.provider;

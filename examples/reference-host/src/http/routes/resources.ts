@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { resourceDetailSchema, resourceListSchema, resourceSchema } from './api-schemas';
 import { RESOURCE_STATES } from '@innominatus/core';
 import { NotFoundError } from '../../errors';
 import type { HostServices } from '../../host-services';
@@ -36,6 +37,7 @@ export function resourceRoutes(app: FastifyInstance, services: HostServices): vo
             cursor: { type: 'string', minLength: 1, maxLength: MAX_CURSOR_LENGTH },
           },
         },
+        response: { 200: resourceListSchema },
       },
     },
     async (request) => {
@@ -54,7 +56,7 @@ export function resourceRoutes(app: FastifyInstance, services: HostServices): vo
     },
   );
 
-  app.get<{ Params: { id: string } }>('/api/resources/:id', { schema: { params: idParams } }, async (request) => {
+  app.get<{ Params: { id: string } }>('/api/resources/:id', { schema: { params: idParams, response: { 200: resourceDetailSchema } } }, async (request) => {
     const r = await services.store.getResource(request.params.id);
     if (!r) throw new NotFoundError('RESOURCE_NOT_FOUND', `no resource with id '${request.params.id}'`);
     const history = await services.store.listTransitions(r.id);
@@ -78,12 +80,16 @@ export function resourceRoutes(app: FastifyInstance, services: HostServices): vo
     };
   });
 
-  app.post<{ Params: { id: string } }>('/api/resources/:id/retry', { schema: { params: idParams } }, async (request, reply) => {
-    const r = await services.store.getResource(request.params.id);
-    if (!r) throw new NotFoundError('RESOURCE_NOT_FOUND', `no resource with id '${request.params.id}'`);
-    const retried = await services.requests.retry(r.id);
-    services.metrics.requested(r.id);
-    request.log.info({ resourceId: r.id, principal: request.principal!.name }, 'retry requested');
-    return reply.code(202).send(resourceView(retried));
-  });
+  app.post<{ Params: { id: string } }>(
+    '/api/resources/:id/retry',
+    { schema: { params: idParams, response: { 202: resourceSchema } } },
+    async (request, reply) => {
+      const r = await services.store.getResource(request.params.id);
+      if (!r) throw new NotFoundError('RESOURCE_NOT_FOUND', `no resource with id '${request.params.id}'`);
+      const retried = await services.requests.retry(r.id);
+      services.metrics.requested(r.id);
+      request.log.info({ resourceId: r.id, principal: request.principal!.name }, 'retry requested');
+      return reply.code(202).send(resourceView(retried));
+    },
+  );
 }

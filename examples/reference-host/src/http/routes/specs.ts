@@ -6,6 +6,7 @@ import { resolveWorkload } from '../../score/placeholder-fill';
 import { SCORE_NAME } from '../../score/score-schema';
 import { requireAdmin } from '../auth';
 import { resourceView } from '../views';
+import { applyResultSchema, resolvedSpecSchema, specListSchema, storedSpecSchema } from './api-schemas';
 import { specResources } from '../../spec-resources';
 import { decodeCursor, MAX_CURSOR_LENGTH, pageOf } from '../../util/page-cursor';
 
@@ -35,6 +36,7 @@ export function specRoutes(app: FastifyInstance, services: HostServices): void {
           additionalProperties: false,
           properties: { prune: { type: 'boolean', default: false }, dryRun: { type: 'boolean', default: false } },
         },
+        response: { 200: applyResultSchema, 202: applyResultSchema },
       },
     },
     async (request, reply) => {
@@ -52,7 +54,7 @@ export function specRoutes(app: FastifyInstance, services: HostServices): void {
   app.get<{ Querystring: { limit: number; cursor?: string } }>(
     '/api/specs',
     {
-      schema: { querystring: listQuery },
+      schema: { querystring: listQuery, response: { 200: specListSchema } },
     },
     async (request) => {
       const { limit, cursor } = request.query;
@@ -62,7 +64,7 @@ export function specRoutes(app: FastifyInstance, services: HostServices): void {
     },
   );
 
-  app.get<{ Params: { name: string } }>('/api/specs/:name', { schema: { params: nameParams } }, async (request) => {
+  app.get<{ Params: { name: string } }>('/api/specs/:name', { schema: { params: nameParams, response: { 200: storedSpecSchema } } }, async (request) => {
     const stored = await services.specs.get(request.params.name);
     if (!stored) throw new NotFoundError('SPEC_NOT_FOUND', `no spec named '${request.params.name}'`);
     const { all } = await specResources(services.store, stored.name, stored.spec);
@@ -72,7 +74,11 @@ export function specRoutes(app: FastifyInstance, services: HostServices): void {
   app.delete<{ Params: { name: string }; Querystring: { dryRun: boolean } }>(
     '/api/specs/:name',
     {
-      schema: { params: nameParams, querystring: { type: 'object', additionalProperties: false, properties: { dryRun: { type: 'boolean', default: false } } } },
+      schema: {
+        params: nameParams,
+        querystring: { type: 'object', additionalProperties: false, properties: { dryRun: { type: 'boolean', default: false } } },
+        response: { 200: applyResultSchema, 202: applyResultSchema },
+      },
     },
     async (request, reply) => {
       if (request.query.dryRun) return deleteSpec(services, request.params.name, { dryRun: true });
@@ -83,7 +89,11 @@ export function specRoutes(app: FastifyInstance, services: HostServices): void {
   app.get<{ Params: { name: string }; Querystring: { reveal?: boolean } }>(
     '/api/specs/:name/resolved',
     {
-      schema: { params: nameParams, querystring: { type: 'object', additionalProperties: false, properties: { reveal: { type: 'boolean', default: false } } } },
+      schema: {
+        params: nameParams,
+        querystring: { type: 'object', additionalProperties: false, properties: { reveal: { type: 'boolean', default: false } } },
+        response: { 200: resolvedSpecSchema },
+      },
     },
     async (request, reply) => {
       if (request.query.reveal) requireAdmin(request.principal!, 'revealing sensitive values (?reveal=true)');
