@@ -48,9 +48,9 @@ describe('the reference host over HTTP: a Score spec through its lifecycle', () 
       namespace: 'my-app',
       host: 'my-app-db.my-app.svc.cluster.local',
       port: 5432,
-      // The username is read from the operator's Secret (right under password rotation), so it is sensitive too.
+      // The username is read from the operator's Secret (right under password rotation), declared plain.
       credentials_secret: SECRET.name,
-      username: '***',
+      username: 'db_app',
       password: '***',
       connection_string: '***',
     });

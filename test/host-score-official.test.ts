@@ -62,8 +62,8 @@ describe('the reference host over HTTP: an official-style Score postgres workloa
         PGPORT: '5432',
         PGDATABASE: 'db',
         PGNAME: 'db',
-        // read from the credentials Secret (right under password rotation), so a secret reference like the password
-        PGUSER: `secret://${id}/username`,
+        // read from the credentials Secret (right under password rotation), declared not secret by the provider
+        PGUSER: 'db_app',
         PGPASSWORD: `secret://${id}/password`,
       },
       files: { '/etc/app/db.conf': { content: 'dbname=db team=blue' } },

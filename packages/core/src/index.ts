@@ -72,7 +72,7 @@ export {
 } from './expressions/index';
 export type { ExpressionScope, TemplateExpression, CompileTemplateOptions, TemplateProblem, TemplatePart, Reference } from './expressions/index';
 
-export { defineStep } from './steps/define-step';
+export { defineStep, stepOutputSchema } from './steps/define-step';
 export type { StepDefinition, StepDefinitionInit, StepContext, StepProgress } from './steps/define-step';
 export { StepRegistry } from './steps/step-registry';
 

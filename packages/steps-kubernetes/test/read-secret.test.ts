@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isSensitive, reveal } from '@innominatus/core';
+import { isSensitive, reveal, stepOutputSchema } from '@innominatus/core';
 import { KubernetesClient, readSecret } from '@innominatus/steps-kubernetes';
 import { zalandoPostgresOperator, type MockCluster } from '@innominatus/steps-kubernetes/testing';
 import { context, harness, rejection, until } from './harness';
@@ -32,6 +32,23 @@ describe.each(SERVE_MODES)('read-secret through %s', (mode) => {
     expect(JSON.stringify(out)).not.toContain('s3cr3t');
     expect(JSON.stringify([ctx.progressUpdates, ctx.logs])).not.toMatch(/s3cr3t|czNjcjN0/);
     expect(ctx.progressUpdates.map((p) => p.message)).toEqual(['read 2 key(s) of Secret apps/db: username, password']);
+  });
+
+  it('outputs the plain keys as plain strings and the others as sensitive values', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    cluster.apply(secret);
+    const out = await readSecret({ client }).run({ name: 'db', namespace: 'apps', keys: ['username', 'password'], plain: ['username'] }, context());
+    expect(out.data.username).toBe('myapp_app');
+    expect(isSensitive(out.data.password)).toBe(true);
+    expect(JSON.stringify(out.data)).toBe('{"username":"myapp_app","password":"***"}');
+  });
+
+  it('refuses a plain key that is not read, naming it and the keys read', async () => {
+    ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
+    cluster.apply(secret);
+    const err = await rejection(readSecret({ client }).run({ name: 'db', namespace: 'apps', keys: ['password'], plain: ['user'] }, context()));
+    expect(err.kubernetesCode).toBe('K8S_INPUT_INVALID');
+    expect(err.message).toBe("plain names key(s) not read: 'user' (keys read: password)");
   });
 
   it('reads every key when none are named', async () => {
@@ -80,6 +97,8 @@ describe.each(SERVE_MODES)('read-secret through %s', (mode) => {
     zalandoPostgresOperator(cluster, { pickupDelayMs: 50 });
     const name = 'myapp-app.team-myapp-db.credentials.postgresql.acid.zalan.do';
     const reading = readSecret({ client }).run({ name, namespace: 'apps', keys: ['username', 'password'], wait: true, timeout: '5s' }, context());
+    // The cluster is made once the step watches, so the Secret cannot exist at its first get (on a loaded machine it could).
+    await until(() => cluster.requests.some((r) => r.verb === 'watch' && r.path === '/api/v1/namespaces/apps/secrets'), 10_000);
     cluster.apply({
       apiVersion: 'acid.zalan.do/v1',
       kind: 'postgresql',
@@ -152,5 +171,24 @@ describe.each(SERVE_MODES)('read-secret through %s', (mode) => {
     expect(err.message).toBe(
       'forbidden: cannot get secrets "db" in namespace "apps": secrets "db" is forbidden. Grant the \'get\' verb on \'secrets\' in namespace \'apps\' to the identity in the kubeconfig',
     );
+  });
+});
+
+describe('read-secret output schema for a with block', () => {
+  const step = readSecret({ client: () => undefined as never });
+  const data = (written: Record<string, unknown>) => (stepOutputSchema(step, written) as unknown as { properties: { data: unknown } }).properties.data;
+
+  it('types the plain keys as plain strings and leaves every other key sensitive', () => {
+    expect(data({ name: 'db', plain: ['username', 'host'] })).toMatchObject({
+      properties: { username: { type: 'string' }, host: { type: 'string' } },
+      additionalProperties: { 'x-sensitive': true },
+    });
+  });
+
+  it('declassifies nothing without plain, or when plain is computed', () => {
+    for (const written of [{ name: 'db' }, { name: 'db', plain: '${{ vars.keys }}' }, { name: 'db', plain: ['${{ vars.key }}'] }]) {
+      expect(data(written)).toMatchObject({ type: 'object', additionalProperties: { 'x-sensitive': true } });
+      expect(data(written)).not.toHaveProperty('properties');
+    }
   });
 });

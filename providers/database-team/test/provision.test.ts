@@ -26,6 +26,8 @@ describe('provision-postgres', () => {
     expect(password).toMatch(/^[a-zA-Z0-9]{64}$/);
     expect(isSensitive(r.outputs.password)).toBe(true);
     expect(isSensitive(r.outputs.connection_string)).toBe(true);
+    // read-secret's plain: [username] declassifies the login name on purpose, and only it.
+    expect(r.outputs.username).toBe('myapp_db_app');
     expect(revealed(r.outputs)).toEqual({
       database_name: 'myapp_db',
       name: 'myapp_db',

@@ -1,6 +1,6 @@
 import { parameterValueSchema } from '../engine/parameters';
 import type { StepRegistry } from '../steps/step-registry';
-import type { StepDefinition } from '../steps/define-step';
+import { stepOutputSchema, type StepDefinition } from '../steps/define-step';
 import { checkingValidatorFor, internSchema } from '../util/ajv';
 import { escapePointer } from '../util/json-pointer';
 import type { IssueList } from './issues';
@@ -12,6 +12,8 @@ export interface DeclaredStep {
   type: unknown;
   /** The step type's definition, when the type is registered. */
   definition?: StepDefinition;
+  /** Its output schema for this step's `with` (which outputs are sensitive), when the type is registered. */
+  output?: unknown;
 }
 
 /** The names a workflow declares: parameters, vars and steps (the first of each name). */
@@ -42,7 +44,7 @@ export function collectDeclarations(doc: Record<string, unknown>, registry: Step
       return;
     }
     const definition = typeof s.type === 'string' ? registry.find(s.type) : undefined;
-    declared.steps.set(s.name, { index: i, type: s.type, ...(definition ? { definition } : {}) });
+    declared.steps.set(s.name, { index: i, type: s.type, ...(definition ? { definition, output: stepOutputSchema(definition, s.with) } : {}) });
   });
   return declared;
 }

@@ -11,8 +11,8 @@ export function sensitiveSource(site: TemplateExpression, declared: Declarations
     if (ref.root === 'parameters' && declared.parameters.get(first)?.sensitive === true) return `parameter '${first}'`;
     if (ref.root === 'vars' && taintedVars.has(first)) return `var '${first}'`;
     if (ref.root === 'steps' && second === 'outputs') {
-      const def = declared.steps.get(first)?.definition;
-      if (def && lookupSchema(def.output, rest).sensitive) return `step output '${formatReference(ref)}'`;
+      const output = declared.steps.get(first)?.output;
+      if (output && lookupSchema(output, rest).sensitive) return `step output '${formatReference(ref)}'`;
     }
   }
   return undefined;

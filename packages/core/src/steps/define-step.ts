@@ -56,6 +56,15 @@ export interface StepDefinition<I extends TSchema = TSchema, O extends TSchema =
    */
   readonly output: O;
   /**
+   * The output schema for one step of a workflow, when which outputs are
+   * sensitive depends on its input (e.g. `read-secret`'s `plain` keys).
+   * It gets `with` as written in the workflow, before rendering (a value may
+   * be a `${{ }}` string), so the analysis and the engine mark the same
+   * outputs; return a schema of the same shape as `output`. Absent: `output`.
+   * Read it through {@link stepOutputSchema}.
+   */
+  readonly outputFor?: (written: Readonly<Record<string, unknown>>) => TSchema;
+  /**
    * Top-level input fields that hold deferred CEL expressions (evaluated by the
    * step, not the engine), with the variables each may use, e.g.
    * `{ successWhen: ['object'] }`.
@@ -97,4 +106,15 @@ export function defineStep<I extends TSchema, O extends TSchema>(init: StepDefin
     throw new RegistryError('STEP_TYPE_INVALID', `step type '${init.type}': version '${init.version}' is not a semantic version (e.g. '1.2.0')`);
   }
   return Object.freeze({ ...init, deferred: Object.freeze({ ...(init.deferred ?? {}) }) });
+}
+
+/**
+ * The output schema of a step with the given `with` (as written): the step
+ * type's {@link StepDefinition.outputFor} when it has one, else its `output`.
+ * The one place the engine (marking outputs sensitive) and the analysis
+ * (tracking sensitive values) get a step's output sensitivity from.
+ */
+export function stepOutputSchema(definition: StepDefinition, written: unknown): TSchema {
+  if (!definition.outputFor) return definition.output;
+  return definition.outputFor(typeof written === 'object' && written !== null && !Array.isArray(written) ? (written as Record<string, unknown>) : {});
 }

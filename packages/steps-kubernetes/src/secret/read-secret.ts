@@ -20,22 +20,41 @@ const input = Type.Object(
         description: 'keys to read (default: all)',
       }),
     ),
+    plain: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 253, pattern: KEY }), {
+        maxItems: 100,
+        uniqueItems: true,
+        description:
+          'keys whose values are not secret (e.g. a username): output as plain strings, the others stay sensitive; write the list as such (a computed list declassifies nothing)',
+      }),
+    ),
     wait: Type.Optional(Type.Boolean({ description: 'wait until the Secret exists (default false)' })),
     timeout: Type.Optional(DurationSchema),
   },
   { additionalProperties: false },
 );
 
-const output = Type.Object({
-  name: Type.String(),
-  namespace: Type.String(),
-  keys: Type.Array(Type.String(), { description: 'the keys read (names are not secret)' }),
-  data: Type.Unsafe<Record<string, Sensitive<string>>>({
-    type: 'object',
-    additionalProperties: { 'x-sensitive': true },
-    description: 'decoded values by key, sensitive',
-  }),
-});
+const outputWith = (plain: readonly string[]) =>
+  Type.Object({
+    name: Type.String(),
+    namespace: Type.String(),
+    keys: Type.Array(Type.String(), { description: 'the keys read (names are not secret)' }),
+    data: Type.Unsafe<Record<string, Sensitive<string> | string>>({
+      type: 'object',
+      ...(plain.length ? { properties: Object.fromEntries(plain.map((k) => [k, { type: 'string', description: 'a plain key: not secret' }])) } : {}),
+      additionalProperties: { 'x-sensitive': true },
+      description: 'decoded values by key, sensitive except the plain keys',
+    }),
+  });
+
+const output = outputWith([]);
+
+/** The keys of `plain` as written: only a literal list of key names declassifies; anything else (an expression) none. */
+function writtenPlain(written: Readonly<Record<string, unknown>>): string[] {
+  const plain = written.plain;
+  if (!Array.isArray(plain)) return [];
+  return plain.filter((k): k is string => typeof k === 'string' && new RegExp(KEY).test(k));
+}
 
 /** Options of {@link readSecret}. */
 export interface ReadSecretOptions extends KubernetesStepOptions {
@@ -53,8 +72,11 @@ export interface ReadSecretOptions extends KubernetesStepOptions {
 
 /**
  * `read-secret`: reads one Secret by name (optionally waiting until it
- * exists), decodes base64 and outputs `data.<key>` as sensitive values. A
- * missing key fails listing the keys present, never values.
+ * exists), decodes base64 and outputs `data.<key>` as sensitive values,
+ * except the keys listed in `plain` (declassified on purpose, e.g. a
+ * username): those are plain strings, for the engine and the analysis alike
+ * (through `outputFor`). A missing key fails listing the keys present, never
+ * values.
  *
  * @example
  * registry.register(readSecret({ client }));
@@ -69,6 +91,7 @@ export function readSecret(options: ReadSecretOptions) {
     description: 'Reads a Kubernetes Secret (optionally waiting for it) and outputs its decoded values as sensitive data',
     input,
     output,
+    outputFor: (written) => outputWith(writtenPlain(written)),
     timeout: '5m',
     examples: [
       {
@@ -77,6 +100,7 @@ export function readSecret(options: ReadSecretOptions) {
           name: 'myapp-app.team-myapp-db.credentials.postgresql.acid.zalan.do',
           namespace: 'apps',
           keys: ['username', 'password'],
+          plain: ['username'],
           wait: true,
           timeout: '10m',
         },
@@ -110,8 +134,19 @@ export function readSecret(options: ReadSecretOptions) {
         const list = missing.map((k) => `'${k}'`).join(', ');
         throw new KubernetesError('K8S_SECRET_KEY_MISSING', `${what} has no key ${list} (keys present: ${present.length ? present.join(', ') : 'none'})`);
       }
-      const data: Record<string, Sensitive<string>> = {};
-      for (const k of wanted) data[k] = sensitive(Buffer.from(String(raw[k]), 'base64').toString('utf8'));
+      const plain = new Set(inp.plain ?? []);
+      const stray = [...plain].filter((k) => !wanted.includes(k));
+      if (stray.length) {
+        throw new KubernetesError(
+          'K8S_INPUT_INVALID',
+          `plain names key(s) not read: ${stray.map((k) => `'${k}'`).join(', ')} (keys read: ${wanted.join(', ')})`,
+        );
+      }
+      const data: Record<string, Sensitive<string> | string> = {};
+      for (const k of wanted) {
+        const value = Buffer.from(String(raw[k]), 'base64').toString('utf8');
+        data[k] = plain.has(k) ? value : sensitive(value);
+      }
       ctx.progress(`read ${wanted.length} key(s) of ${what}: ${wanted.join(', ')}`);
       return { name: inp.name, namespace, keys: wanted, data };
     },
