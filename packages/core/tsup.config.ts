@@ -11,8 +11,22 @@ const common = {
   // validates one provider. TypeBox's types are not inlined: the declarations
   // import `@sinclair/typebox`, a peer dependency, so a user's TypeBox and ours
   // are one type; at run time schemas from either copy are the same plain
-  // objects (TypeBox marks them with `Symbol.for` keys).
-  noExternal: ['p-retry', 'is-network-error', '@marcbachmann/cel-js', '@sinclair/typebox'],
+  // objects (TypeBox marks them with `Symbol.for` keys). ajv and ajv-formats
+  // (with ajv's own dependencies) are bundled for the same reason: ~100
+  // CommonJS modules cost ~50 ms of every process that imports core, and no
+  // declaration of core names an ajv type.
+  noExternal: [
+    'p-retry',
+    'is-network-error',
+    '@marcbachmann/cel-js',
+    '@sinclair/typebox',
+    'ajv',
+    /^ajv\//,
+    'ajv-formats',
+    'fast-deep-equal',
+    'json-schema-traverse',
+    'fast-uri',
+  ],
   // import.meta.url in the CommonJS build (re2js is loaded lazily with require).
   shims: true,
 } as const;
