@@ -157,4 +157,39 @@ describe('kubectl against mock-cluster', () => {
     const missingNs = await k.kubectl(['apply', '-f', k.file('elsewhere.json', { ...cm, metadata: { name: 'x', namespace: 'nowhere' } })]);
     expect(missingNs.stderr).toContain('namespaces "nowhere" not found');
   });
+
+  it('deletes with --cascade=foreground: the owner waits, marked, for its blocking dependents, then goes', async () => {
+    k = await kubectlCluster(['--namespace', 'apps']);
+    const cm = (name: string, extra: Record<string, unknown> = {}) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name, namespace: 'apps', ...extra },
+    });
+    const get = (name: string) => k.running.cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name, namespace: 'apps' });
+    await k.kubectl(['apply', '-f', k.file('owner.json', cm('owner'))]);
+    const owner = { apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: get('owner')!.metadata.uid };
+    const blocking = cm('blocking', { finalizers: ['example.com/hold'], ownerReferences: [{ ...owner, blockOwnerDeletion: true }] });
+    const loose = cm('loose', { ownerReferences: [owner] });
+    expect((await k.kubectl(['apply', '-f', k.file('blocking.json', blocking), '-f', k.file('loose.json', loose)])).code).toBe(0);
+
+    const watchesBefore = k.running.cluster.countRequests({ verb: 'watch' });
+    const deleting = k.kubectl(['delete', '-n', 'apps', 'configmap', 'owner', '--cascade=foreground', '--timeout=15s']);
+    await vi.waitFor(() => expect(k.running.cluster.countRequests({ verb: 'watch' })).toBeGreaterThan(watchesBefore), { timeout: 15_000 });
+    const marked = get('owner')!;
+    expect(marked.metadata.finalizers).toEqual(['foregroundDeletion']);
+    expect(marked.metadata.deletionTimestamp).toEqual(expect.any(String));
+    expect(get('loose')).toBeUndefined();
+    expect(get('blocking')!.metadata.deletionTimestamp).toEqual(expect.any(String));
+    // Deleted in the foreground too; having no dependents of its own, only its own finalizer holds it.
+    expect(get('blocking')!.metadata.finalizers).toEqual(['example.com/hold']);
+    const shown = JSON.parse((await k.kubectl(['get', '-n', 'apps', 'configmap', 'owner', '-o', 'json'])).stdout) as { metadata: Record<string, unknown> };
+    expect(shown.metadata.finalizers).toEqual(['foregroundDeletion']);
+
+    await k.kubectl(['patch', '-n', 'apps', 'configmap', 'blocking', '--type=json', '-p', '[{"op":"remove","path":"/metadata/finalizers/0"}]']);
+    const done = await deleting;
+    expect(done.stdout.trim()).toBe('configmap "owner" deleted');
+    expect(done.code).toBe(0);
+    expect(get('blocking')).toBeUndefined();
+    expect(get('owner')).toBeUndefined();
+  });
 });

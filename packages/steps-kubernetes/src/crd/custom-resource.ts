@@ -2,7 +2,7 @@ import { invalid, notSupported, required } from './causes';
 import { formatPath } from './field-path';
 import { isObject } from './json-type';
 import { pruneAndDefault, pruneMetadata } from './prune';
-import type { CrdVersion, FieldCause, FieldPath, FieldValidation, LoadedCrd } from './types';
+import type { CrdVersion, FieldCause, FieldPath, FieldValidation, JSONSchemaProps, LoadedCrd } from './types';
 import { validateValue } from './validate-value';
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -48,25 +48,15 @@ export function validateCustomResource(crd: LoadedCrd, object: Record<string, un
   const version = servedVersion(crd, object, causes);
   const unknown: FieldPath[] = [];
   const { apiVersion, kind, metadata, ...body } = object;
-  const schema = version?.schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
-  const content = pruneAndDefault({ ...schema, properties: withoutRootFields(schema.properties) }, body, [], unknown) as Record<string, unknown>;
+  const { pruning, checking } = bodySchemas(version?.schema ?? ANY_OBJECT);
+  const content = pruneAndDefault(pruning, body, [], unknown) as Record<string, unknown>;
   const meta = isObject(metadata) ? pruneMetadata(metadata, ['metadata'], unknown) : {};
   const pruned = { apiVersion, kind, metadata: meta, ...content };
   if (causes.length === 0) {
     causes.push(...metadataProblems(meta));
     const { metadata: _m, apiVersion: _a, kind: _k, ...checked } = pruned;
     const old = options.oldObject ? stripRoot(options.oldObject) : undefined;
-    validateValue(
-      {
-        ...schema,
-        properties: withoutRootFields(schema.properties),
-        required: (schema.required ?? []).filter((r) => !['apiVersion', 'kind', 'metadata'].includes(r)),
-      },
-      checked,
-      [],
-      causes,
-      old,
-    );
+    validateValue(checking, checked, [], causes, old);
   }
   const unknownFields = unknown.map(formatPath);
   const verdict: CustomResourceVerdict = {
@@ -101,6 +91,25 @@ function metadataProblems(meta: Record<string, unknown>): FieldCause[] {
   if (name === undefined || name === '') return meta.generateName ? [] : [required(['metadata', 'name'], 'name or generateName is required')];
   if (typeof name !== 'string' || name.length > 253 || !DNS_SUBDOMAIN.test(name)) return [invalid(['metadata', 'name'], name, NAME_MESSAGE)];
   return [];
+}
+
+const ANY_OBJECT: JSONSchemaProps = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+const derived = new WeakMap<JSONSchemaProps, { pruning: JSONSchemaProps; checking: JSONSchemaProps }>();
+
+/**
+ * The schema of an object's body (without apiVersion, kind and metadata,
+ * which are checked on their own): for pruning, and for checking (without
+ * requiring those three). Made once per version's schema, so later checks of it reuse
+ * what was remembered about its parts.
+ */
+function bodySchemas(schema: JSONSchemaProps): { pruning: JSONSchemaProps; checking: JSONSchemaProps } {
+  let d = derived.get(schema);
+  if (!d) {
+    const pruning = { ...schema, properties: withoutRootFields(schema.properties) };
+    d = { pruning, checking: { ...pruning, required: (schema.required ?? []).filter((r) => !['apiVersion', 'kind', 'metadata'].includes(r)) } };
+    derived.set(schema, d);
+  }
+  return d;
 }
 
 function withoutRootFields(properties: CrdVersion['schema']['properties']): CrdVersion['schema']['properties'] {

@@ -41,14 +41,21 @@ export function validateValue(schema: JSONSchemaProps, value: unknown, path: Fie
   walk(schema, value, path, causes, old, true);
 }
 
+/** Whether a schema has CEL rules anywhere, remembered per schema object (schemas are not changed once loaded). */
+const withRules = new WeakMap<JSONSchemaProps, boolean>();
+
 function hasRules(s: JSONSchemaProps | undefined): boolean {
   if (!s) return false;
-  if (s['x-kubernetes-validations']?.length) return true;
-  return (
-    Object.values(s.properties ?? {}).some(hasRules) ||
-    (isObject(s.additionalProperties) && hasRules(s.additionalProperties as JSONSchemaProps)) ||
-    hasRules(s.items)
-  );
+  let known = withRules.get(s);
+  if (known === undefined) {
+    known =
+      Boolean(s['x-kubernetes-validations']?.length) ||
+      Object.values(s.properties ?? {}).some(hasRules) ||
+      (isObject(s.additionalProperties) && hasRules(s.additionalProperties as JSONSchemaProps)) ||
+      hasRules(s.items);
+    withRules.set(s, known);
+  }
+  return known;
 }
 
 /** One pass: the schema's checks, or (`rules`) only its CEL rules. */
@@ -150,6 +157,7 @@ function checkObject(s: JSONSchemaProps, v: Record<string, unknown>, path: Field
 }
 
 function checkComposition(s: JSONSchemaProps, v: unknown, path: FieldPath, causes: FieldCause[], old: unknown): void {
+  if (!s.allOf && !s.anyOf && !s.oneOf && !s.not) return;
   const where = `${formatPath(path)} in body`;
   const run = (sub: JSONSchemaProps) => {
     const found: FieldCause[] = [];

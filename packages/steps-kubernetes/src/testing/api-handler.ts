@@ -229,7 +229,8 @@ export class ApiHandler {
       return ok({ apiVersion: kind.apiVersion, kind: `${kind.kind}List`, metadata: { resourceVersion: String(this.store.resourceVersion) }, items });
     }
     const gone = this.store.delete(kind, namespace, name, options);
-    if (gone.metadata.deletionTimestamp && (options.dryRun || this.store.get(kind, namespace, name))) return ok(gone);
+    // Marked for deletion (finalizers, a foreground delete): the object as marked, even if a controller has finished it since.
+    if (gone.metadata.deletionTimestamp && (options.dryRun || gone.metadata.finalizers?.length || this.store.get(kind, namespace, name))) return ok(gone);
     return ok({
       kind: 'Status',
       apiVersion: 'v1',

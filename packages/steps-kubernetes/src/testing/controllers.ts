@@ -1,4 +1,5 @@
 import { CrdError, loadCrd, type LoadedCrd } from '../crd/index';
+import { collectGarbage } from './garbage-collector';
 import { isPlainObject, jsonEqual } from './merge';
 import type { ObjectStore } from './object-store';
 import type { MockObject, ResolvedKind, StoreEvent } from './types';
@@ -10,16 +11,14 @@ const CONTROLLER = { fieldManager: 'kube-controller-manager' };
  * What a real control plane does besides the API server, run on every store
  * change: CustomResourceDefinitions become served kinds (and are marked
  * Established), deleting a CRD deletes its objects; the garbage collector
- * deletes objects whose owner is gone (or orphans them); a deleted
+ * (background, foreground and orphan propagation); a deleted
  * Namespace is emptied, then removed.
  */
 export function startControllers(store: ObjectStore): void {
   store.emitter.on('change', (e: StoreEvent) => {
     if (e.kind.group === 'apiextensions.k8s.io' && e.kind.kind === 'CustomResourceDefinition') crdChanged(store, e);
-    if (e.type === 'DELETED') {
-      collectGarbage(store, e);
-      if (e.kind.namespaced && e.object.metadata.namespace) finalizeNamespaceIfEmpty(store, e.object.metadata.namespace);
-    }
+    collectGarbage(store, e);
+    if (e.type === 'DELETED' && e.kind.namespaced && e.object.metadata.namespace) finalizeNamespaceIfEmpty(store, e.object.metadata.namespace);
     if (
       e.type === 'MODIFIED' &&
       e.kind.group === '' &&
@@ -93,26 +92,6 @@ function establishedStatus(object: MockObject, crd: LoadedCrd, storage: string):
     acceptedNames: names,
     storedVersions: [storage],
   };
-}
-
-function collectGarbage(store: ObjectStore, e: StoreEvent): void {
-  const uid = e.object.metadata.uid;
-  if (!uid) return;
-  for (const { kind, object } of store.dependentsOf(uid)) {
-    if (e.propagationPolicy === 'Orphan') {
-      const refs = (object.metadata.ownerReferences as Array<Record<string, unknown>>).filter((r) => r.uid !== uid);
-      store.patch(
-        kind,
-        object.metadata.namespace,
-        object.metadata.name,
-        'merge',
-        { metadata: { ownerReferences: refs.length ? refs : null } },
-        { fieldManager: 'kube-controller-manager' },
-      );
-    } else if (!object.metadata.deletionTimestamp) {
-      store.delete(kind, object.metadata.namespace, object.metadata.name);
-    }
-  }
 }
 
 function namespaceKind(store: ObjectStore): ResolvedKind {

@@ -32,16 +32,24 @@ export function fieldSet(object: Record<string, unknown>, scope: FieldScope): Se
     if (scope === 'main' && key === 'status') continue;
     if (scope === 'status' && key !== 'status') continue;
     if (key === 'metadata' && isPlainObject(value)) {
-      for (const [m, v] of Object.entries(value)) if (!SERVER_METADATA.has(m) && v !== undefined) collect(v, ['metadata', m], out);
-    } else collect(value, [key], out);
+      for (const [m, v] of Object.entries(value)) if (!SERVER_METADATA.has(m) && v !== undefined) collect(v, `["metadata",${JSON.stringify(m)}`, out);
+    } else collect(value, `[${JSON.stringify(key)}`, out);
   }
   return out;
 }
 
-function collect(value: unknown, path: string[], out: Set<FieldPathKey>): void {
-  if (isPlainObject(value) && Object.keys(value).length > 0) {
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) collect(v, [...path, k], out);
-  } else out.add(JSON.stringify(path));
+/** Adds the leaves under `value`; `open` is the JSON of its path without the closing `]` (built up, not re-encoded per leaf). */
+function collect(value: unknown, open: string, out: Set<FieldPathKey>): void {
+  let leaf = true;
+  if (isPlainObject(value)) {
+    for (const k in value) {
+      const v = value[k];
+      if (v === undefined) continue;
+      leaf = false;
+      collect(v, `${open},${JSON.stringify(k)}`, out);
+    }
+  }
+  if (leaf) out.add(`${open}]`);
 }
 
 /** The value at a path key, or undefined. */
@@ -98,19 +106,43 @@ export function toFieldsV1(set: Set<FieldPathKey>): Record<string, unknown> {
   return root;
 }
 
-/** The field set of a `fieldsV1` tree (inverse of {@link toFieldsV1}). */
-export function fromFieldsV1(tree: unknown, prefix: string[] = [], out = new Set<FieldPathKey>()): Set<FieldPathKey> {
-  if (!isPlainObject(tree)) return out;
-  const children = Object.keys(tree).filter((k) => k.startsWith('f:'));
-  if (children.length === 0 && prefix.length) out.add(JSON.stringify(prefix));
-  for (const k of children) fromFieldsV1(tree[k], [...prefix, k.slice(2)], out);
-  return out;
+/** Field sets read from stored `fieldsV1` trees, which the store never changes once written. */
+const parsed = new WeakMap<object, ReadonlySet<FieldPathKey>>();
+
+/** The field set of a `fieldsV1` tree (inverse of {@link toFieldsV1}); a new set the caller may change. */
+export function fromFieldsV1(tree: unknown): Set<FieldPathKey> {
+  if (!isPlainObject(tree)) return new Set();
+  let set = parsed.get(tree);
+  if (!set) {
+    const out = new Set<FieldPathKey>();
+    readFieldsV1(tree, '', out);
+    parsed.set(tree, out);
+    set = out;
+  }
+  return new Set(set);
+}
+
+function readFieldsV1(tree: Record<string, unknown>, open: string, out: Set<FieldPathKey>): void {
+  let leaf = true;
+  for (const k in tree) {
+    if (!k.startsWith('f:')) continue;
+    leaf = false;
+    const child = tree[k];
+    const next = `${open ? `${open},` : '['}${JSON.stringify(k.slice(2))}`;
+    if (isPlainObject(child)) readFieldsV1(child, next, out);
+    else out.add(`${next}]`);
+  }
+  if (leaf && open) out.add(`${open}]`);
 }
 
 /** A deep copy of `live` with `config` merged in as server-side apply does: objects merge, lists and scalars replace. */
 export function applyMerge(live: unknown, config: unknown): unknown {
+  return mergeOwned(clone(live), config);
+}
+
+/** {@link applyMerge} into `live`, which the caller owns (changed in place where it is an object). */
+function mergeOwned(live: unknown, config: unknown): unknown {
   if (!isPlainObject(config) || !isPlainObject(live)) return clone(config);
-  const out = clone(live);
-  for (const [k, v] of Object.entries(config)) if (v !== undefined) out[k] = applyMerge(out[k], v);
-  return out;
+  for (const [k, v] of Object.entries(config)) if (v !== undefined) live[k] = mergeOwned(live[k], v);
+  return live;
 }

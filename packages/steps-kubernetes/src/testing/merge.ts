@@ -5,9 +5,30 @@ export { jsonEqual } from '../crd/json-equal';
 /** Plain JSON object test (arrays and null excluded). */
 export const isPlainObject = isObject;
 
-/** Deep copy of a JSON value. */
+/**
+ * Deep copy of a JSON value (objects and arrays copied, `undefined`
+ * properties dropped as JSON would). Several times faster than a JSON round
+ * trip, and the store copies on every read and write.
+ */
 export function clone<T>(value: T): T {
-  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+  return copy(value) as T;
+}
+
+function copy(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  // A Date or another value with its own JSON form becomes what JSON would make of it.
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return JSON.parse(JSON.stringify(value));
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = value[i] === undefined ? null : copy(value[i]);
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = copy(v);
+  }
+  return out;
 }
 
 /**

@@ -3,6 +3,8 @@ import { EventEmitter } from 'node:events';
 import type { FieldValidation, LoadedCrd } from '../crd/index';
 import { admit, normalizeSecret } from './admission';
 import { ApiStatusError } from './api-status';
+import { EventHistory } from './event-history';
+import { ObjectIndex } from './object-index';
 import { serverSideApply, trackUpdate } from './managed-fields';
 import { clone, isPlainObject, jsonEqual } from './merge';
 import { jsonPatch, mergePatch, strategicMerge } from './patches';
@@ -15,6 +17,8 @@ export { MAX_OBJECT_BYTES } from './admission';
 export const DEFAULT_HISTORY_LIMIT = 10_000;
 /** The field manager of writes that name none (direct calls and simulators). */
 export const DEFAULT_FIELD_MANAGER = 'mock-cluster';
+/** The finalizer a `propagationPolicy: Foreground` delete puts on the owner until its blocking dependents are gone. */
+export const FOREGROUND_FINALIZER = 'foregroundDeletion';
 
 /** Selects objects in {@link ObjectStore.list}. */
 export interface ListFilter {
@@ -76,8 +80,9 @@ const IDENTITY = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', '
 export class ObjectStore {
   readonly #kinds = new Map<string, ResolvedKind>();
   readonly #objects = new Map<string, Map<string, MockObject>>();
+  readonly #index = new ObjectIndex();
   /** Per kind, like the API server's watch cache: one busy kind does not push another's events out. */
-  readonly #history = new Map<string, { events: StoreEvent[]; compactedThrough: number }>();
+  readonly #history = new Map<string, EventHistory>();
   #compactedThrough = 0;
   #resourceVersion = 1;
   readonly historyLimit: number;
@@ -132,7 +137,7 @@ export class ObjectStore {
     this.#kinds.set(key, resolved);
     if (!this.#objects.has(key)) this.#objects.set(key, new Map());
     // Stored events keep pointing at the kind they were made with; watches compare kinds by identity.
-    if (existing) for (const e of this.#history.get(key)?.events ?? []) if (e.kind === existing) e.kind = resolved;
+    if (existing) for (const e of this.#history.get(key)?.all() ?? []) if (e.kind === existing) e.kind = resolved;
     return resolved;
   }
 
@@ -213,7 +218,7 @@ export class ObjectStore {
     if (!existing && options.subresource) throw notFound(kind, name);
     const config = applyConfig(kind, input, options.subresource);
     if (options.fieldManager) {
-      const next = serverSideApply(existing ? clone(existing) : undefined, config, {
+      const next = serverSideApply(existing, config, {
         manager: options.fieldManager,
         force: options.force ?? false,
         apiVersion: kind.apiVersion,
@@ -221,7 +226,7 @@ export class ObjectStore {
       });
       return existing ? this.#update(kind, existing, next, options, 'tracked') : this.#create(kind, next, options, 'tracked');
     }
-    if (!existing) return this.#create(kind, config, options, DEFAULT_FIELD_MANAGER);
+    if (!existing) return this.#create(kind, clone(config), options, DEFAULT_FIELD_MANAGER);
     const { metadata, ...rest } = config;
     const patch = { ...rest, metadata: withoutIdentity(metadata) };
     return this.#update(kind, existing, mergePatch(existing, patch) as MockObject, options, DEFAULT_FIELD_MANAGER);
@@ -307,25 +312,30 @@ export class ObjectStore {
         `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${existing.metadata.resourceVersion}`,
       );
     }
-    if (!options.immediate && hasFinalizers(existing)) {
-      if (existing.metadata.deletionTimestamp) return clone(existing);
+    const foreground = options.propagationPolicy === 'Foreground' && !options.immediate;
+    if (!options.immediate && (hasFinalizers(existing) || foreground)) {
+      const finalizers = existing.metadata.finalizers ?? [];
+      const addForeground = foreground && !finalizers.includes(FOREGROUND_FINALIZER);
+      if (existing.metadata.deletionTimestamp && !addForeground) return clone(existing);
       const next = clone(existing);
-      next.metadata.deletionTimestamp = timestamp();
+      next.metadata.deletionTimestamp ??= timestamp();
+      // Foreground: the owner stays, marked, until the garbage collector has removed its blocking dependents.
+      if (addForeground) next.metadata.finalizers = [...finalizers, FOREGROUND_FINALIZER];
       if (isNamespace(kind)) next.status = { ...(isPlainObject(next.status) ? next.status : {}), phase: 'Terminating' };
       if (options.dryRun) return next;
       next.metadata.resourceVersion = String(++this.#resourceVersion);
-      this.#bucket(kind).set(key, next);
-      this.#record({ type: 'MODIFIED', object: clone(next), previous: clone(existing), kind, resourceVersion: this.#resourceVersion });
+      this.#put(kind, key, next, existing);
+      this.#record({ type: 'MODIFIED', object: clone(next), previous: existing, kind, resourceVersion: this.#resourceVersion });
       return clone(next);
     }
     const gone = clone(existing);
     if (options.dryRun) return gone;
-    this.#bucket(kind).delete(key);
+    this.#remove(kind, key, existing);
     gone.metadata.resourceVersion = String(++this.#resourceVersion);
     this.#record({
       type: 'DELETED',
       object: gone,
-      previous: clone(existing),
+      previous: existing,
       kind,
       resourceVersion: this.#resourceVersion,
       ...(options.propagationPolicy ? { propagationPolicy: options.propagationPolicy } : {}),
@@ -333,16 +343,24 @@ export class ObjectStore {
     return clone(gone);
   }
 
-  /** Objects of every kind whose `ownerReferences` name `uid`. */
+  /** Objects of every kind whose `ownerReferences` name `uid`, sorted by kind, namespace and name. */
   dependentsOf(uid: string): Array<{ kind: ResolvedKind; object: MockObject }> {
     const out: Array<{ kind: ResolvedKind; object: MockObject }> = [];
-    for (const kind of this.#kinds.values()) {
-      for (const o of this.#bucket(kind).values()) {
-        const refs = o.metadata.ownerReferences;
-        if (Array.isArray(refs) && refs.some((r) => isPlainObject(r) && r.uid === uid)) out.push({ kind, object: clone(o) });
-      }
+    for (const dependent of this.#index.dependents(uid)) {
+      const found = this.findByUid(dependent);
+      if (found) out.push(found);
     }
-    return out;
+    const order = (d: { kind: ResolvedKind; object: MockObject }) =>
+      `${kindKey(d.kind.group, d.kind.kind)} ${objectKey(d.object.metadata.namespace, d.object.metadata.name)}`;
+    return out.sort((a, b) => order(a).localeCompare(order(b)));
+  }
+
+  /** A copy of the object with this uid, with its kind; undefined when no object has it. */
+  findByUid(uid: string): { kind: ResolvedKind; object: MockObject } | undefined {
+    const at = this.#index.find(uid);
+    const kind = at && this.#kinds.get(at.kindKey);
+    const object = kind && this.#objects.get(at.kindKey)?.get(at.objectKey);
+    return kind && object ? { kind, object: clone(object) } : undefined;
   }
 
   /** How many objects of any namespaced kind are in a namespace. */
@@ -362,7 +380,7 @@ export class ObjectStore {
   eventsSince(kind: ResolvedKind, resourceVersion: number): StoreEvent[] | 'gone' {
     const h = this.#history.get(kindKey(kind.group, kind.kind));
     if (resourceVersion < Math.max(this.#compactedThrough, h?.compactedThrough ?? 0)) return 'gone';
-    return (h?.events ?? []).filter((e) => e.kind === kind && e.resourceVersion > resourceVersion);
+    return (h?.since(resourceVersion) ?? []).filter((e) => e.kind === kind);
   }
 
   /** Forgets the event history, so every resumed watch answers `410 Gone`. */
@@ -446,7 +464,7 @@ export class ObjectStore {
     // A dry run writes nothing, so it hands out no resourceVersion.
     if (options.dryRun) return { object: clone(obj), created: true, changed: true, warnings: admitted.warnings };
     obj.metadata.resourceVersion = String(++this.#resourceVersion);
-    this.#bucket(kind).set(objectKey(obj.metadata.namespace, obj.metadata.name), obj);
+    this.#put(kind, objectKey(obj.metadata.namespace, obj.metadata.name), obj, undefined);
     this.#record({ type: 'ADDED', object: clone(obj), kind, resourceVersion: this.#resourceVersion });
     return { object: clone(obj), created: true, changed: true, warnings: admitted.warnings };
   }
@@ -482,27 +500,33 @@ export class ObjectStore {
     const result = { object: clone(next), created: false, changed: true, warnings: admitted.warnings };
     const key = objectKey(next.metadata.namespace, next.metadata.name);
     if (next.metadata.deletionTimestamp && !hasFinalizers(next)) {
-      this.#bucket(kind).delete(key);
-      this.#record({ type: 'DELETED', object: clone(next), previous: clone(existing), kind, resourceVersion: this.#resourceVersion });
+      this.#remove(kind, key, existing);
+      this.#record({ type: 'DELETED', object: clone(next), previous: existing, kind, resourceVersion: this.#resourceVersion });
       return result;
     }
-    this.#bucket(kind).set(key, next);
-    this.#record({ type: 'MODIFIED', object: clone(next), previous: clone(existing), kind, resourceVersion: this.#resourceVersion });
+    this.#put(kind, key, next, existing);
+    this.#record({ type: 'MODIFIED', object: clone(next), previous: existing, kind, resourceVersion: this.#resourceVersion });
     return result;
+  }
+
+  #put(kind: ResolvedKind, key: string, object: MockObject, previous: MockObject | undefined): void {
+    this.#bucket(kind).set(key, object);
+    this.#index.put({ kindKey: kindKey(kind.group, kind.kind), objectKey: key }, object, previous);
+  }
+
+  #remove(kind: ResolvedKind, key: string, object: MockObject): void {
+    this.#bucket(kind).delete(key);
+    this.#index.remove(object);
   }
 
   #record(event: StoreEvent): void {
     const key = kindKey(event.kind.group, event.kind.kind);
     let h = this.#history.get(key);
     if (!h) {
-      h = { events: [], compactedThrough: 0 };
+      h = new EventHistory(this.historyLimit);
       this.#history.set(key, h);
     }
-    h.events.push(event);
-    if (h.events.length > this.historyLimit) {
-      const dropped = h.events.splice(0, h.events.length - this.historyLimit);
-      h.compactedThrough = dropped[dropped.length - 1]!.resourceVersion;
-    }
+    h.push(event);
     this.#pending.push(event);
     if (this.#emitting) return;
     this.#emitting = true;
@@ -546,7 +570,8 @@ function hasFinalizers(o: MockObject): boolean {
 
 /** The applied configuration as server-side apply merges it: only `status` for the status subresource, no `status` otherwise (with a subresource). */
 function applyConfig(kind: ResolvedKind, input: MockObject, subresource: 'status' | undefined): MockObject {
-  const config = clone(input);
+  // Shallow: everything below the top level and metadata is still the caller's, and is copied where it is merged in.
+  const config: MockObject = { ...input, metadata: { ...input.metadata } };
   config.apiVersion = kind.apiVersion;
   config.kind = kind.kind;
   for (const k of ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'managedFields']) delete config.metadata[k];

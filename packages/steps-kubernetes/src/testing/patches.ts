@@ -7,11 +7,16 @@ import { clone, isPlainObject } from './merge';
  * shared with the result): objects merge, `null` removes, anything else replaces.
  */
 export function mergePatch(target: unknown, patch: unknown): unknown {
+  return mergeOwned(clone(target), patch);
+}
+
+/** {@link mergePatch} into `target`, which the caller owns (changed in place where it is an object). */
+function mergeOwned(target: unknown, patch: unknown): unknown {
   if (!isPlainObject(patch)) return clone(patch);
-  const out: Record<string, unknown> = isPlainObject(target) ? clone(target) : {};
+  const out: Record<string, unknown> = isPlainObject(target) ? target : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
-    else out[key] = mergePatch(out[key], value);
+    else out[key] = mergeOwned(out[key], value);
   }
   return out;
 }
@@ -41,12 +46,17 @@ function mergeKey(items: unknown[]): string | undefined {
  * `$retainKeys` and `$deleteFromPrimitiveList/<list>` are understood.
  */
 export function strategicMerge(target: unknown, patch: unknown): unknown {
+  return strategicOwned(clone(target), patch);
+}
+
+/** {@link strategicMerge} into `target`, which the caller owns (changed in place where it is an object). */
+function strategicOwned(target: unknown, patch: unknown): unknown {
   if (!isPlainObject(patch)) return clone(patch);
   if (patch.$patch === 'replace') {
     const { $patch: _p, ...rest } = patch;
     return clone(rest);
   }
-  const out: Record<string, unknown> = isPlainObject(target) ? clone(target) : {};
+  const out: Record<string, unknown> = isPlainObject(target) ? target : {};
   const retain = Array.isArray(patch.$retainKeys) ? new Set(patch.$retainKeys as string[]) : undefined;
   for (const [key, value] of Object.entries(patch)) {
     if (key === '$retainKeys' || key === '$patch' || key.startsWith('$setElementOrder/')) continue;
@@ -57,7 +67,7 @@ export function strategicMerge(target: unknown, patch: unknown): unknown {
     }
     if (value === null || (isPlainObject(value) && value.$patch === 'delete')) delete out[key];
     else if (Array.isArray(value)) out[key] = mergeList(out[key], value);
-    else out[key] = strategicMerge(out[key], value);
+    else out[key] = strategicOwned(out[key], value);
   }
   if (retain) for (const key of Object.keys(out)) if (!retain.has(key)) delete out[key];
   return out;
@@ -67,13 +77,13 @@ function mergeList(current: unknown, patch: unknown[]): unknown[] {
   const live = Array.isArray(current) ? current : [];
   const key = mergeKey(patch.filter((p) => !(isPlainObject(p) && p.$patch === 'replace')));
   if (!key || (live.length > 0 && !mergeKey(live))) return clone(patch.filter((p) => !(isPlainObject(p) && p.$patch)));
-  const out = clone(live) as Record<string, unknown>[];
+  const out = live as Record<string, unknown>[];
   for (const item of patch as Record<string, unknown>[]) {
     const at = out.findIndex((o) => o[key] === item[key]);
     if (item.$patch === 'delete') {
       if (at >= 0) out.splice(at, 1);
-    } else if (at >= 0) out[at] = strategicMerge(out[at], item) as Record<string, unknown>;
-    else out.push(strategicMerge({}, item) as Record<string, unknown>);
+    } else if (at >= 0) out[at] = strategicOwned(out[at], item) as Record<string, unknown>;
+    else out.push(strategicOwned({}, item) as Record<string, unknown>);
   }
   return out;
 }

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ObjectStore, type MockObject, type StoreEvent } from '@innominatus/steps-kubernetes/testing';
+
+const kindSpec = { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: false, generation: false, statusSubresource: false };
+const cm = (name: string, data: Record<string, unknown> = {}): MockObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
+
+describe('ObjectStore', () => {
+  it('keeps the last historyLimit events per kind: older resourceVersions are gone, newer ones resume exactly', () => {
+    const store = new ObjectStore({ historyLimit: 3 });
+    const kind = store.registerKind(kindSpec);
+    const rvs = Array.from({ length: 2000 }, (_, i) => Number(store.create(kind, cm(`c${i}`)).object.metadata.resourceVersion));
+    const last = rvs.slice(-3);
+    expect(store.eventsSince(kind, last[0]! - 2)).toBe('gone');
+    expect((store.eventsSince(kind, last[0]! - 1) as StoreEvent[]).map((e) => e.resourceVersion)).toEqual(last);
+    expect((store.eventsSince(kind, last[1]!) as StoreEvent[]).map((e) => e.object.metadata.name)).toEqual(['c1999']);
+    expect(store.eventsSince(kind, last[2]!)).toEqual([]);
+  });
+
+  it('shares nothing with its callers: inputs, answers, reads and events can be changed without changing what is stored', () => {
+    const store = new ObjectStore();
+    const kind = store.registerKind(kindSpec);
+    const events: StoreEvent[] = [];
+    store.emitter.on('change', (e: StoreEvent) => events.push(e));
+    const input = cm('a', { list: [{ x: 1 }], nested: { y: 'z' } });
+    const created = store.apply(kind, input, { fieldManager: 'test' }).object;
+    (input.data as { nested: { y: string } }).nested.y = 'changed by the caller';
+    (created.data as { list: Array<{ x: number }> }).list[0]!.x = 2;
+    (events[0]!.object.data as { nested: { y: string } }).nested.y = 'changed by a listener';
+    const updated = store.apply(kind, cm('a', { list: [{ x: 1 }], nested: { y: 'z' }, more: 'm' }), { fieldManager: 'test' }).object;
+    (events[1]!.previous!.data as { nested: { y: string } }).nested.y = 'changed by a listener';
+    (store.get(kind, undefined, 'a')!.data as { more: string }).more = 'changed by a reader';
+    expect(store.get(kind, undefined, 'a')!.data).toEqual({ list: [{ x: 1 }], nested: { y: 'z' }, more: 'm' });
+    expect(updated.data).toEqual({ list: [{ x: 1 }], nested: { y: 'z' }, more: 'm' });
+  });
+
+  it('finds objects by uid and dependents by owner uid, and forgets them once deleted', () => {
+    const store = new ObjectStore();
+    const kind = store.registerKind(kindSpec);
+    const owner = store.create(kind, cm('owner')).object;
+    const ref = [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid }];
+    store.create(kind, { ...cm('b'), metadata: { name: 'b', ownerReferences: ref } });
+    store.create(kind, { ...cm('a'), metadata: { name: 'a', ownerReferences: ref } });
+    expect(store.findByUid(owner.metadata.uid!)?.object.metadata.name).toBe('owner');
+    expect(store.dependentsOf(owner.metadata.uid!).map((d) => d.object.metadata.name)).toEqual(['a', 'b']);
+    store.mergePatch(kind, undefined, 'a', { metadata: { ownerReferences: null } });
+    expect(store.dependentsOf(owner.metadata.uid!).map((d) => d.object.metadata.name)).toEqual(['b']);
+    store.delete(kind, undefined, 'b');
+    expect(store.dependentsOf(owner.metadata.uid!)).toEqual([]);
+    store.delete(kind, undefined, 'owner');
+    expect(store.findByUid(owner.metadata.uid!)).toBeUndefined();
+  });
+});
