@@ -16,7 +16,10 @@ describe('the web UI in a real browser', () => {
   let e2e: E2eHost;
   let browser: Browser;
   let context: BrowserContext;
+  /** Signed in as a user (the sign-in test does it). */
   let page: Page;
+  /** Signed in as an admin, in a session of its own. */
+  let adminPage: Page;
   /** Every console error and page error of every page, with the URL it is about. */
   const consoleErrors: string[] = [];
   let shot = 0;
@@ -57,6 +60,9 @@ describe('the web UI in a real browser', () => {
     context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     page = await context.newPage();
     watch(page);
+    adminPage = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    watch(adminPage);
+    await signIn(adminPage, ADMIN_TOKEN);
   });
   afterAll(async () => {
     await browser?.close();
@@ -147,6 +153,9 @@ describe('the web UI in a real browser', () => {
     expect(reason).toContain("STEP_FAILED step 'wait-for-database' failed: postgresql flaky-app/flaky-app-db");
     expect(reason).toContain('observed status: {"PostgresClusterStatus":"CreateFailed"}');
     expect(await page.getAttribute('[data-step="wait-for-database"]', 'data-status')).toBe('failed');
+    // The failure and the retry button are drawn together: a user sees the failure and that an admin can retry.
+    expect(await page.$('[data-testid=retry]')).toBeNull();
+    expect(await page.textContent('[data-testid=retry-needs-admin]')).toBe('An admin can retry it.');
     await screenshot('failed-resource');
 
     const cluster = e2e.host.simulation!.cluster;
@@ -156,11 +165,14 @@ describe('the web UI in a real browser', () => {
         (cluster.get({ apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'flaky-app-db', namespace: 'flaky-app' }) as any)?.status
           ?.PostgresClusterStatus === 'Running',
     );
-    await page.click('[data-testid=retry]');
-    await page.waitForSelector('[data-testid=retry-dialog]');
-    await page.click('[data-testid=retry-confirm]');
+    await adminPage.goto(`${e2e.url}/#/resources/${id}`);
+    await adminPage.click('[data-testid=retry]');
+    await adminPage.waitForSelector('[data-testid=retry-dialog]');
+    await adminPage.click('[data-testid=retry-confirm]');
+    await adminPage.waitForSelector('[data-testid=resource-state]:text("active")', { timeout: 20_000 });
+    expect(await adminPage.$('[data-testid=failure]')).toBeNull();
+    // The user's page follows live.
     await page.waitForSelector('[data-testid=resource-state]:text("active")', { timeout: 20_000 });
-    expect(await page.$('[data-testid=failure]')).toBeNull();
     expect((await resourceInState(e2e.url, id, 'active')).history.map((h: { to: string }) => h.to)).toEqual([
       'requested',
       'provisioning',
@@ -168,14 +180,11 @@ describe('the web UI in a real browser', () => {
       'provisioning',
       'active',
     ]);
-    await screenshot('retried');
+    await screenshot('retried', adminPage);
   });
 
   it('reveals sensitive outputs only to an admin who confirms', async () => {
-    const admin = await context.browser()!.newContext();
-    const p = await admin.newPage();
-    watch(p);
-    await signIn(p, ADMIN_TOKEN);
+    const p = adminPage;
     const id = (await call(e2e.url, 'GET', '/api/resources?application=my-app')).json.resources[0].id as string;
     const secret = revealAll((await e2e.host.services.store.getResource(id))!.outputs!) as Record<string, string>;
     await p.goto(`${e2e.url}/#/resources/${id}`);
@@ -187,17 +196,24 @@ describe('the web UI in a real browser', () => {
     expect(e2e.logs.join('')).toContain('"msg":"sensitive outputs revealed"');
     expect(e2e.logs.join('')).not.toContain(secret.password);
     await screenshot('admin-revealed', p);
-    await admin.close();
   });
 
-  it('deletes an application after showing the plan', async () => {
+  it('offers an admin, and only an admin, to delete an application, after showing the plan', async () => {
     await page.goto(`${e2e.url}/#/apps/flaky-app`);
-    await page.click('[data-testid=delete-app]');
-    await page.waitForSelector('[data-testid=delete-plan] li');
-    expect(await page.$$eval('[data-testid=delete-plan] li', (els) => els.map((e) => e.textContent))).toEqual(['delete db (postgres, active)']);
-    await screenshot('delete-plan');
-    await page.click('[data-testid=delete-app-confirm]');
-    await page.waitForSelector('[data-testid=applications]');
+    // The resources and the delete button are drawn together: once the one is there, the other would be.
+    await page.waitForSelector('[data-testid=state-db]');
+    expect(await page.$('[data-testid=delete-app]')).toBeNull();
+    // The user leaves the page before the admin deletes the application it shows.
+    await page.click('a.brand');
+    await page.waitForSelector('[data-testid=applications] a:text("flaky-app")');
+
+    await adminPage.goto(`${e2e.url}/#/apps/flaky-app`);
+    await adminPage.click('[data-testid=delete-app]');
+    await adminPage.waitForSelector('[data-testid=delete-plan] li');
+    expect(await adminPage.$$eval('[data-testid=delete-plan] li', (els) => els.map((e) => e.textContent))).toEqual(['delete db (postgres, active)']);
+    await screenshot('delete-plan', adminPage);
+    await adminPage.click('[data-testid=delete-app-confirm]');
+    await adminPage.waitForSelector('[data-testid=applications]');
     await until('flaky-app to be gone', async () =>
       (await call(e2e.url, 'GET', '/api/applications')).json.applications.every((a: { name: string }) => a.name !== 'flaky-app'),
     );

@@ -5,7 +5,7 @@ import { age } from './format';
 import { GraphView } from './Graph';
 import { useLive } from './live';
 import { href } from './router';
-import type { AppliedChange, Graph, Resource } from './types';
+import type { AppliedChange, Graph, Resource, Whoami } from './types';
 
 interface SpecAnswer {
   name: string;
@@ -14,8 +14,8 @@ interface SpecAnswer {
   resources: Resource[];
 }
 
-/** One application: its resources, its graph, the Score spec, the resolved workload, and delete. */
-export function ApplicationPage({ name }: { name: string }) {
+/** One application: its resources, its graph, the Score spec, the resolved workload, and (for an admin) delete. */
+export function ApplicationPage({ name, who }: { name: string; who: Whoami }) {
   const mine = (e: { application?: string }) => e.application === name;
   // Once a delete is sent, the application's own events must not make the page ask for what is going away.
   const [deleting, setDeleting] = useState(false);
@@ -93,37 +93,39 @@ export function ApplicationPage({ name }: { name: string }) {
           </pre>
         </div>
       </div>
-      <ConfirmButton
-        testid="delete-app"
-        label="Delete application"
-        danger
-        onOpen={async () => setPlan((await api<{ changes: AppliedChange[] }>('DELETE', `/api/specs/${encodeURIComponent(name)}?dryRun=true`)).changes)}
-        question={
-          <>
-            <p>
-              Deleting <b>{name}</b> will:
-            </p>
-            <ul data-testid="delete-plan">
-              {plan.map((c) => (
-                <li key={c.id}>
-                  {c.action} {c.name} ({c.type}, {c.state})
-                </li>
-              ))}
-            </ul>
-            {plan.length === 0 && <p>forget the spec (no resource left to delete)</p>}
-          </>
-        }
-        onConfirm={async () => {
-          setDeleting(true);
-          try {
-            await api('DELETE', `/api/specs/${encodeURIComponent(name)}`);
-          } catch (err) {
-            setDeleting(false);
-            throw err;
+      {who.role === 'admin' && (
+        <ConfirmButton
+          testid="delete-app"
+          label="Delete application"
+          danger
+          onOpen={async () => setPlan((await api<{ changes: AppliedChange[] }>('DELETE', `/api/specs/${encodeURIComponent(name)}?dryRun=true`)).changes)}
+          question={
+            <>
+              <p>
+                Deleting <b>{name}</b> will:
+              </p>
+              <ul data-testid="delete-plan">
+                {plan.map((c) => (
+                  <li key={c.id}>
+                    {c.action} {c.name} ({c.type}, {c.state})
+                  </li>
+                ))}
+              </ul>
+              {plan.length === 0 && <p>forget the spec (no resource left to delete)</p>}
+            </>
           }
-          location.hash = href({ page: 'apps' });
-        }}
-      />
+          onConfirm={async () => {
+            setDeleting(true);
+            try {
+              await api('DELETE', `/api/specs/${encodeURIComponent(name)}`);
+            } catch (err) {
+              setDeleting(false);
+              throw err;
+            }
+            location.hash = href({ page: 'apps' });
+          }}
+        />
+      )}
     </section>
   );
 }

@@ -50,20 +50,27 @@ export function ResourcePage({ id, who }: { id: string; who: Whoami }) {
               step <b>{failedStep.name}</b>: {failedStep.error.message}
             </p>
           )}
-          <ConfirmButton
-            testid="retry"
-            label="Retry"
-            question={
-              <p>
-                Retry <b>{r.name}</b> from its failed step?
-              </p>
-            }
-            onConfirm={async () => {
-              await api('POST', `/api/resources/${encodeURIComponent(id)}/retry`);
-              resource.reload();
-              runs.reload();
-            }}
-          />
+          {who.role !== 'admin' && (
+            <p class="muted" data-testid="retry-needs-admin">
+              An admin can retry it.
+            </p>
+          )}
+          {who.role === 'admin' && (
+            <ConfirmButton
+              testid="retry"
+              label="Retry"
+              question={
+                <p>
+                  Retry <b>{r.name}</b> from its failed step?
+                </p>
+              }
+              onConfirm={async () => {
+                await api('POST', `/api/resources/${encodeURIComponent(id)}/retry`);
+                resource.reload();
+                runs.reload();
+              }}
+            />
+          )}
         </div>
       )}
       <h3>Outputs</h3>

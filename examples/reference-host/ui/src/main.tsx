@@ -50,7 +50,7 @@ function Shell({ who, onSignOut }: { who: Whoami; onSignOut: () => void }) {
       </header>
       <main>
         {route.page === 'apps' && <Applications />}
-        {route.page === 'app' && <ApplicationPage key={route.name} name={route.name} />}
+        {route.page === 'app' && <ApplicationPage key={route.name} name={route.name} who={who} />}
         {route.page === 'resource' && <ResourcePage key={route.id} id={route.id} who={who} />}
       </main>
     </EventsContext.Provider>
