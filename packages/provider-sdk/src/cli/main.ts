@@ -7,6 +7,7 @@ import type { CliIo } from './cli-io';
 import { docsCommand } from './docs-command';
 import { initCommand } from './init-command';
 import { cliSteps } from './load-steps';
+import { loadCrdFiles } from './load-crd-files';
 import { rbacCommand } from './rbac-command';
 import { renderCommand } from './render-command';
 import { validateCommand } from './validate-command';
@@ -36,8 +37,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .argument('<path...>', 'provider folders, provider.yaml files or workflow YAML files')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--steps <module>', 'load extra step types from a module (repeatable)', collect, [] as string[])
-    .action(async (paths: string[], opts: { format: 'text' | 'json'; steps: string[] }) => {
-      code = await validateCommand(paths, { format: opts.format, steps: await cliSteps(opts.steps, io.cwd) }, io);
+    .option('--crd <file>', 'check kubernetes-apply manifests of its kinds against this CRD YAML (repeatable)', collect, [] as string[])
+    .action(async (paths: string[], opts: { format: 'text' | 'json'; steps: string[]; crd: string[] }) => {
+      const crds = await loadCrdFiles(opts.crd, io.cwd);
+      const schemas = crds.schemas ? { schemas: crds.schemas } : {};
+      code = await validateCommand(paths, { format: opts.format, steps: await cliSteps(opts.steps, io.cwd), ...schemas, crdDiagnostics: crds.diagnostics }, io);
     });
 
   program

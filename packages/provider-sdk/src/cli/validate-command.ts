@@ -1,21 +1,37 @@
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import pc from 'picocolors';
-import { ProviderRegistry, type StepRegistry } from '@innominatus/core';
+import { ProviderRegistry, type StepRegistry, type Workflow } from '@innominatus/core';
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic';
 import { loadProvider, loadWorkflowFile, PROVIDER_FILE_NAMES } from '../load/load-provider';
 import { registerOrReport } from '../load/load-registry';
+import type { LoadedCrd, validateCustomResource } from '@innominatus/steps-kubernetes/crd';
+import { checkManifestsAgainstCrds } from '../validate/crd-manifests';
+import type { YamlSourceMap } from '../yaml/yaml-source-map';
 import type { CliIo } from './cli-io';
+
+/** The CRDs of `--crd`, which `kubernetes-apply` manifests of their kinds are checked against. */
+export interface ManifestSchemas {
+  crds: readonly LoadedCrd[];
+  validate: typeof validateCustomResource;
+}
 
 /** Options of the `validate` command. */
 export interface ValidateCommandOptions {
   format: 'text' | 'json';
   steps: StepRegistry;
+  /** Check manifests against these CRDs (`--crd`). */
+  schemas?: ManifestSchemas;
+  /** Problems reading the CRD files, reported with the rest. */
+  crdDiagnostics?: readonly Diagnostic[];
 }
 
 /** Validates provider folders, provider.yaml files and workflow files; returns the exit code (0 valid, 1 errors). */
 export async function validateCommand(paths: readonly string[], options: ValidateCommandOptions, io: CliIo): Promise<number> {
-  const all: Diagnostic[] = [];
+  const all: Diagnostic[] = [...(options.crdDiagnostics ?? [])];
+  // The SDK's loaders give every workflow its YAML source map.
+  const againstCrds = (workflow: Workflow, source: unknown): Diagnostic[] =>
+    options.schemas && source ? checkManifestsAgainstCrds(workflow, source as YamlSourceMap, options.schemas.crds, options.schemas.validate) : [];
   const checked: Array<{ path: string; kind: 'provider' | 'workflow'; workflows: number; errors: number; warnings: number }> = [];
   // Several providers are checked together as one registry would take them: a type claimed twice is an error.
   const registry = new ProviderRegistry();
@@ -35,10 +51,12 @@ export async function validateCommand(paths: readonly string[], options: Validat
       workflows = r.provider?.workflows.size ?? 0;
       const conflict = r.provider && !hasErrors(diagnostics) ? registerOrReport(registry, r.provider) : undefined;
       if (conflict) diagnostics = [...diagnostics, conflict];
+      for (const w of r.provider?.workflows.values() ?? []) diagnostics = [...diagnostics, ...againstCrds(w.workflow, w.source)];
     } else {
       const r = await loadWorkflowFile(abs, loadOptions);
       diagnostics = r.diagnostics;
       workflows = r.workflow ? 1 : 0;
+      if (r.workflow) diagnostics = [...diagnostics, ...againstCrds(r.workflow.workflow, r.workflow.source)];
     }
     all.push(...diagnostics);
     checked.push({

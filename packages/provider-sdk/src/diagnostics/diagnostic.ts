@@ -40,7 +40,12 @@ export type DiagnosticCode =
   // the engine refused what the rules above let through
   | 'WORKFLOW_INVALID'
   // registering many providers
-  | 'PROVIDER_CONFLICT';
+  | 'PROVIDER_CONFLICT'
+  // validate --crd: the CRD files, and manifests checked against them
+  | 'CRD_UNREADABLE'
+  | 'CRD_INVALID'
+  | 'MANIFEST_INVALID'
+  | 'MANIFEST_UNKNOWN_FIELD';
 
 /** How bad a problem is: errors make validation fail, warnings do not. */
 export type Severity = 'error' | 'warning';
