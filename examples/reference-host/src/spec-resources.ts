@@ -2,6 +2,7 @@ import type { ResourceRecord, Store } from '@innominatus/core';
 import type { ScoreSpec } from './score/score-spec';
 import { SHARED_APPLICATION, homeOf, sharedIds, sharedUses, type SharedUse } from './score/shared-resources';
 import type { SpecStore } from './spec-store';
+import { allResources } from './util/all-resources';
 import { allSpecSummaries } from './util/spec-summaries';
 
 /** The resources an application's spec stands for: its own and the shared ones it declares (none terminated). */
@@ -21,7 +22,7 @@ export interface SpecResources {
  * `also`, e.g. the previous spec) declare. Names in `byName` are `spec`'s.
  */
 export async function specResources(store: Store, application: string, spec: ScoreSpec | undefined, also?: ScoreSpec): Promise<SpecResources> {
-  const own = (await store.listResources({ application, limit: 10_000 })).filter((r) => r.state !== 'terminated');
+  const own = await allResources(store, { application, live: true });
   const ids = new Set([...sharedIds(spec).keys(), ...sharedIds(also).keys()]);
   const shared = new Map<string, ResourceRecord>();
   for (const id of ids) {

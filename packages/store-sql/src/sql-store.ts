@@ -262,13 +262,18 @@ export class SqlStore implements Store {
 
   async listResources(filter: ResourceFilter = {}): Promise<ResourceRecord[]> {
     const limit = listLimit(filter.limit);
-    const { where, params } = filterClause({ application: filter.application, type: filter.type, state: filter.state }, this.#now());
+    const { where, params } = filterClause(filter, this.#now());
+    const newest = filter.order === 'newest';
     // The cursor is the previous page's last id; its seq (the primary key order) is where this page starts.
+    // An unknown id gives an empty page: no seq is beyond it in either direction.
     const after =
       filter.after === undefined
         ? ''
-        : `${where ? ' AND' : ' WHERE'} seq > COALESCE((SELECT seq FROM resources WHERE id = $${params.push(filter.after)}), ${Number.MAX_SAFE_INTEGER})`;
-    const rows = await this.#db.query<ResourceRow>(`SELECT * FROM resources${where}${after} ORDER BY seq LIMIT $${params.length + 1}`, [...params, limit]);
+        : `${where ? ' AND' : ' WHERE'} seq ${newest ? '<' : '>'} COALESCE((SELECT seq FROM resources WHERE id = $${params.push(filter.after)}), ${newest ? 0 : Number.MAX_SAFE_INTEGER})`;
+    const rows = await this.#db.query<ResourceRow>(`SELECT * FROM resources${where}${after} ORDER BY seq${newest ? ' DESC' : ''} LIMIT $${params.length + 1}`, [
+      ...params,
+      limit,
+    ]);
     return rows.map((r) => this.#record(r));
   }
 
@@ -528,12 +533,16 @@ export class SqlStore implements Store {
  * combination is a plain predicate the planner can match to an index.
  * `pending` uses the claim predicate, the one the `resources_claimable` index covers.
  */
-function filterClause(f: ResourceCountFilter, now: number): { where: string; params: unknown[] } {
+function filterClause(f: ResourceCountFilter & Pick<ResourceFilter, 'live' | 'withRun'>, now: number): { where: string; params: unknown[] } {
   const params: unknown[] = [];
   const where: string[] = [];
   if (f.application !== undefined) where.push(`application = $${params.push(f.application)}`);
   if (f.type !== undefined) where.push(`type = $${params.push(f.type)}`);
   if (f.state !== undefined) where.push(`state = $${params.push(f.state)}`);
+  if (f.live === true) where.push("state <> 'terminated'");
+  if (f.live === false) where.push("state = 'terminated'");
+  if (f.withRun === true) where.push('run_id IS NOT NULL');
+  if (f.withRun === false) where.push('run_id IS NULL');
   if (f.pending === true) where.push(`${CLAIMABLE}`);
   if (f.pending === false) where.push(`NOT (${CLAIMABLE})`);
   if (f.leased === true) where.push(`lease_owner IS NOT NULL AND lease_expires_at > $${params.push(now)}`);

@@ -138,13 +138,14 @@ export class MemoryStore implements Store {
     const out: Row[] = [];
     // Rows are kept in creation order (a Map keeps insertion order); start after the cursor, stop at the limit.
     let started = filter.after === undefined;
-    for (const r of this.#rows.values()) {
+    const rows = filter.order === 'newest' ? [...this.#rows.values()].reverse() : this.#rows.values();
+    for (const r of rows) {
       if (out.length >= limit) break;
       if (!started) {
         started = r.id === filter.after;
         continue;
       }
-      if (matches(r, filter)) out.push(r);
+      if (matches(r, filter) && (filter.withRun === undefined || filter.withRun === (r.runId !== undefined))) out.push(r);
     }
     return out.map((r) => this.#record(r));
   }
@@ -351,11 +352,12 @@ export class MemoryStore implements Store {
   }
 }
 
-function matches(r: Row, f: ResourceCountFilter): boolean {
+function matches(r: Row, f: ResourceCountFilter & Pick<ResourceFilter, 'live'>): boolean {
   return (
     (f.application === undefined || r.application === f.application) &&
     (f.type === undefined || r.type === f.type) &&
     (f.state === undefined || r.state === f.state) &&
+    (f.live === undefined || f.live === (r.state !== 'terminated')) &&
     (f.pending === undefined || f.pending === (r.pendingOperation !== undefined && r.state !== 'failed'))
   );
 }

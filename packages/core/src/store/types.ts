@@ -131,13 +131,20 @@ export interface ResourceFilter {
   application?: string;
   type?: string;
   state?: ResourceState;
+  /** `true`: only resources that are not terminated; `false`: only terminated ones. */
+  live?: boolean;
+  /** `true`: only resources that have a run (`runId` set): those an operation has started on. */
+  withRun?: boolean;
+  /** `oldest` (the default): in creation order; `newest`: the newest first. */
+  order?: 'oldest' | 'newest';
   /** At most this many (default 1000, max 10000). */
   limit?: number;
   /**
    * The id of the last resource of the previous page: only the resources
-   * created after it, so pages follow one another in creation order without
-   * gaps or repeats, also while resources are created. An id the store does
-   * not have gives an empty page.
+   * created after it (before it, with `order: 'newest'`), so pages follow one
+   * another without gaps or repeats, also while resources are created (new
+   * ones come at the end of the oldest-first order; newest first, they are
+   * not in later pages). An id the store does not have gives an empty page.
    */
   after?: string;
 }

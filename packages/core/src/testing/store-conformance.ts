@@ -194,6 +194,33 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await store.listResources({ after: 'no-such-id' })).toEqual([]);
     });
 
+    it('lists live or terminated resources, those with a run, and the newest first (with the cursor going back in time), filtered in the store', async () => {
+      const made = [];
+      for (let n = 0; n < 5; n++) made.push(await store.createResource(newResource(n)));
+      // db-1 and db-3 have runs; db-3 is then deleted (terminated).
+      for (const r of [made[1]!, made[3]!])
+        await store.transition(r.id, { from: 'requested', to: 'provisioning', reason: 'x', set: { runId: `${r.id}:create:1` } });
+      await store.transition(made[3]!.id, { from: 'provisioning', to: 'active', reason: 'x', set: { pendingOperation: null } });
+      await store.transition(made[3]!.id, {
+        from: 'active',
+        to: 'terminating',
+        reason: 'x',
+        set: { pendingOperation: 'delete', runId: `${made[3]!.id}:delete:2` },
+      });
+      await store.transition(made[3]!.id, { from: 'terminating', to: 'terminated', reason: 'x', set: { pendingOperation: null } });
+      const names = async (f: Parameters<Store['listResources']>[0]) => (await store.listResources(f)).map((r) => r.name);
+      expect(await names({ live: true })).toEqual(['db-0', 'db-1', 'db-2', 'db-4']);
+      expect(await names({ live: false })).toEqual(['db-3']);
+      expect(await names({ withRun: true })).toEqual(['db-1', 'db-3']);
+      expect(await names({ withRun: false })).toEqual(['db-0', 'db-2', 'db-4']);
+      expect(await names({ withRun: true, live: true })).toEqual(['db-1']);
+      expect(await names({ order: 'newest' })).toEqual(['db-4', 'db-3', 'db-2', 'db-1', 'db-0']);
+      expect(await names({ order: 'newest', live: true, limit: 2 })).toEqual(['db-4', 'db-2']);
+      expect(await names({ order: 'newest', after: made[2]!.id })).toEqual(['db-1', 'db-0']);
+      expect(await names({ order: 'newest', withRun: true, after: made[3]!.id })).toEqual(['db-1']);
+      expect(await names({ order: 'newest', after: 'no-such-id' })).toEqual([]);
+    });
+
     it('pages while resources are created: none repeated, none that existed before skipped, the new ones at the end', async () => {
       for (let n = 0; n < 5; n++) await store.createResource(newResource(n));
       const seen: string[] = [];

@@ -3,6 +3,7 @@ import type { ResourceRecord } from '@innominatus/core';
 import type { HostServices } from '../../host-services';
 import { SHARED_APPLICATION, sharedIds } from '../../score/shared-resources';
 import { otherSpecs } from '../../spec-resources';
+import { allResources } from '../../util/all-resources';
 import { allSpecSummaries } from '../../util/spec-summaries';
 import { applicationSchema } from './operator-schemas';
 
@@ -21,10 +22,9 @@ export function applicationRoutes(app: FastifyInstance, services: HostServices):
       },
     },
     async () => {
-      const [specs, resources] = await Promise.all([allSpecSummaries(services.specs), services.store.listResources({ limit: 10_000 })]);
+      const [specs, resources] = await Promise.all([allSpecSummaries(services.specs), allResources(services.store, { live: true })]);
       const byApp = new Map<string, ResourceRecord[]>();
       for (const r of resources) {
-        if (r.state === 'terminated') continue;
         const list = byApp.get(r.application) ?? [];
         list.push(r);
         byApp.set(r.application, list);

@@ -3,7 +3,7 @@ import type { ResourceRecord } from '@innominatus/core';
 import { NotFoundError } from '../../errors';
 import type { HostServices } from '../../host-services';
 import type { ProgressLog } from '../../runs/progress-log';
-import { parseRunId, resourceRuns, runView } from '../../runs/run-history';
+import { parseRunId, resourceRuns, runView, type RunView } from '../../runs/run-history';
 import { runSchema } from './operator-schemas';
 
 const runsAnswer = { type: 'object', required: ['workflows'], properties: { workflows: { type: 'array', items: runSchema } } } as const;
@@ -11,7 +11,7 @@ const idParams = (pattern: string) =>
   ({ type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 160, pattern } } }) as const;
 
 /**
- * `GET /api/workflows` (the current run of each resource, newest first),
+ * `GET /api/workflows` (the current run of each resource, the newest resources first),
  * `GET /api/workflows/:id` (one run with its steps) and
  * `GET /api/resources/:id/runs` (every run of a resource, newest first).
  */
@@ -20,7 +20,7 @@ export function workflowRoutes(app: FastifyInstance, services: HostServices, pro
     '/api/workflows',
     {
       schema: {
-        summary: 'Workflow runs: the current run of each resource, newest first',
+        summary: 'Workflow runs: the current run of each resource, the newest resources first',
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -35,16 +35,27 @@ export function workflowRoutes(app: FastifyInstance, services: HostServices, pro
     },
     async (request) => {
       const { application, status, limit } = request.query;
-      const resources = (await services.store.listResources({ ...(application ? { application } : {}), limit: 10_000 })).filter((r) => r.runId);
-      const runs = await Promise.all(
-        resources.map(async (r) => {
-          const run = await services.store.getRun(r.runId!);
-          return run ? runView(services.store, run, r, progress.of(run.runId)) : undefined;
-        }),
-      );
-      const found = runs.filter((r) => r !== undefined && (!status || r.status === status));
-      found.sort((a, b) => b!.createdAt.localeCompare(a!.createdAt));
-      return { workflows: found.slice(0, limit) };
+      // The store pages the resources that have a run, newest first; only the run status is checked here, page by page until `limit` match.
+      const found: RunView[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await services.store.listResources({
+          ...(application ? { application } : {}),
+          withRun: true,
+          order: 'newest',
+          limit,
+          ...(after === undefined ? {} : { after }),
+        });
+        const runs = await Promise.all(
+          page.map(async (r) => {
+            const run = await services.store.getRun(r.runId!);
+            return run ? runView(services.store, run, r, progress.of(run.runId)) : undefined;
+          }),
+        );
+        for (const run of runs) if (run && (!status || run.status === status)) found.push(run);
+        if (found.length >= limit || page.length < limit) return { workflows: found.slice(0, limit) };
+        after = page.at(-1)!.id;
+      }
     },
   );
 
