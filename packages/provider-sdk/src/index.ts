@@ -26,6 +26,7 @@ export type { YamlExpansionExcess, YamlExpansionLimits } from './yaml/expansion-
 export { YamlSourceMap } from './yaml/yaml-source-map';
 
 export { providerSchema, workflowSchema } from './schema/schemas';
+export { workflowSchemaWithSteps, editorInputSchema } from './schema/editor-schema';
 export { formatDiagnostic, hasErrors, sortDiagnostics } from './diagnostics/diagnostic';
 export type { Diagnostic, DiagnosticCode, Severity } from './diagnostics/diagnostic';
 export { closest, didYouMean } from '@innominatus/core';

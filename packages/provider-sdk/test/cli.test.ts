@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { StepRegistry } from '@innominatus/core';
+import { workflowSchemaWithSteps } from '../src/schema/editor-schema';
 import { providerSchema, workflowSchema } from '../src/schema/schemas';
+import { defaultSteps } from '../src/steps/default-steps';
 import { PROVIDER_YAML, writeProvider, writeTree } from './helpers/fixtures';
 import { runCli, TEST_STEPS } from './helpers/run-cli';
 
@@ -268,7 +271,10 @@ describe('provider-sdk schema and init', () => {
   it('prints the shipped schemas', async () => {
     const dir = await writeTree({});
     expect(JSON.parse((await runCli(['schema', 'provider'], dir)).stdout)).toEqual(providerSchema);
-    expect(JSON.parse((await runCli(['schema', 'workflow'], dir)).stdout)).toEqual(workflowSchema);
+    // The workflow schema for editors: the shipped shape, with each loaded step type's input on with:.
+    expect(JSON.parse((await runCli(['schema', 'workflow'], dir)).stdout)).toEqual(workflowSchemaWithSteps(new StepRegistry(await defaultSteps())));
+    const shipped = JSON.parse(await readFile(new URL('../schemas/workflow.schema.json', import.meta.url), 'utf8'));
+    expect(shipped).toEqual(workflowSchema);
     const file = JSON.parse(await readFile(new URL('../schemas/provider.schema.json', import.meta.url), 'utf8'));
     expect(file).toEqual(providerSchema);
     expect((await runCli(['schema', 'score'], dir)).code).toBe(2);

@@ -2,7 +2,8 @@ import { Argument, Command, CommanderError, Option } from 'commander';
 import { CORE_VERSION, InnominatusError } from '@innominatus/core';
 import { ProviderSdkError } from '../errors';
 import { SDK_VERSION } from '../version';
-import { providerSchema, workflowSchema } from '../schema/schemas';
+import { workflowSchemaWithSteps } from '../schema/editor-schema';
+import { providerSchema } from '../schema/schemas';
 import type { CliIo } from './cli-io';
 import { docsCommand } from './docs-command';
 import { initCommand } from './init-command';
@@ -102,10 +103,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
   program
     .command('schema')
-    .description('print the JSON Schema of provider.yaml or of a workflow file')
+    .description("print the JSON Schema of provider.yaml or of a workflow file (for editors: a workflow's with: typed by each step type's input)")
     .addArgument(new Argument('<kind>', 'provider or workflow').choices(['provider', 'workflow']))
-    .action((kind: 'provider' | 'workflow') => {
-      io.stdout(`${JSON.stringify(kind === 'provider' ? providerSchema : workflowSchema, null, 2)}\n`);
+    .option('--steps <module>', 'workflow: also the step types of a module (repeatable)', collect, [] as string[])
+    .action(async (kind: 'provider' | 'workflow', opts: { steps: string[] }) => {
+      if (kind === 'provider' && opts.steps.length) throw new ProviderSdkError('USAGE', '--steps applies to the workflow schema only');
+      const schema = kind === 'provider' ? providerSchema : workflowSchemaWithSteps(await cliSteps(opts.steps, io.cwd));
+      io.stdout(`${JSON.stringify(schema, null, 2)}\n`);
     });
 
   program
