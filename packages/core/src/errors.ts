@@ -5,7 +5,10 @@
  * source position when the document was loaded from a file.
  */
 
+import { hasBrand, setBrand } from './util/brand';
+
 const BRAND = Symbol.for('innominatus.error');
+const STEP_ERROR_BRAND = Symbol.for('innominatus.step-error');
 
 /** Where in a source document something came from. */
 export interface SourcePosition {
@@ -100,12 +103,12 @@ export class InnominatusError<C extends string = ErrorCode> extends Error {
     this.retryable = options.retryable ?? false;
     if (options.path !== undefined) this.path = options.path;
     if (options.position !== undefined) this.position = options.position;
-    Object.defineProperty(this, BRAND, { value: true });
+    setBrand(this, BRAND);
   }
 
   /** True for any error of these packages, even from another copy of them. */
   static is(value: unknown): value is InnominatusError<string> {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+    return hasBrand(value, BRAND);
   }
 
   /**
@@ -199,7 +202,10 @@ export class WorkflowError extends InnominatusError {
   }
 }
 
-/** A step failed. `step` names it; `cause` holds the step's own error (already redacted). */
+/**
+ * A step failed. `step` names it; `cause` holds the step's own error (already redacted).
+ * Use {@link StepError.is} rather than `instanceof`: the error may come from another copy of `@innominatus/core`.
+ */
 export class StepError extends InnominatusError {
   readonly step: string;
   constructor(
@@ -210,6 +216,12 @@ export class StepError extends InnominatusError {
   ) {
     super(code, message, options);
     this.step = step;
+    setBrand(this, STEP_ERROR_BRAND);
+  }
+
+  /** True for a StepError made by any copy of `@innominatus/core`. */
+  static override is(value: unknown): value is StepError {
+    return hasBrand(value, STEP_ERROR_BRAND);
   }
 
   /** With the step and the step's own error (a scrubbed chain of coded errors) as `cause`. */

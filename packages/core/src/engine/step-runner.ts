@@ -157,10 +157,10 @@ function hasSensitiveKeyword(schema: unknown, depth = 0): boolean {
 function toStepError(err: unknown, step: string, secrets: Set<string>, signal: AbortSignal): StepError {
   if (signal.aborted) {
     const reason = signal.reason;
-    if (reason instanceof StepError) return reason;
+    if (StepError.is(reason)) return reason;
     return new StepError('RUN_ABORTED', step, `step '${step}' was cancelled`, { cause: undefined });
   }
-  if (err instanceof StepError) return scrubError(err, secrets);
+  if (StepError.is(err)) return scrubError(err, secrets);
   if (InnominatusError.is(err) && err.code === 'STEP_OUTPUT_INVALID') return err as StepError;
   const message = err instanceof Error ? err.message : String(err);
   const retryable = InnominatusError.is(err) ? err.retryable : false;

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { hasBrand, setBrand } from '../util/brand';
 
 const BRAND = Symbol.for('innominatus.sensitive');
 // The value lives under a registry symbol, not a private field, so that a
@@ -24,7 +25,7 @@ export const REDACTED = '***';
  */
 export class Sensitive<T = unknown> {
   constructor(value: T) {
-    Object.defineProperty(this, BRAND, { value: true });
+    setBrand(this, BRAND);
     Object.defineProperty(this, VALUE, { value });
     Object.freeze(this);
   }
@@ -53,7 +54,7 @@ export function sensitive<T>(value: T | Sensitive<T>): Sensitive<T> {
 
 /** True for a value made by {@link sensitive}, even from another copy of this library. */
 export function isSensitive(value: unknown): value is Sensitive {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  return hasBrand(value, BRAND);
 }
 
 /** The plain value of a sensitive one; other values are returned as they are. */

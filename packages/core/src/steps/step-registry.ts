@@ -1,4 +1,5 @@
 import { RegistryError } from '../errors';
+import { hasBrand, setBrand } from '../util/brand';
 import type { StepDefinition } from './define-step';
 
 /** The brand of every StepRegistry, shared by all copies of this package through the global symbol registry. */
@@ -20,11 +21,11 @@ export class StepRegistry {
 
   /** True for a StepRegistry made by any copy of `@innominatus/core`. */
   static is(value: unknown): value is StepRegistry {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+    return hasBrand(value, BRAND);
   }
 
   constructor(steps: Iterable<StepDefinition> = []) {
-    Object.defineProperty(this, BRAND, { value: true });
+    setBrand(this, BRAND);
     this.registerAll(steps);
   }
 
