@@ -192,4 +192,61 @@ describe('kubectl against mock-cluster', () => {
     expect(get('blocking')).toBeUndefined();
     expect(get('owner')).toBeUndefined();
   });
+
+  it('serves one store of Events through core/v1 and events.k8s.io/v1: each shows what the other wrote (get, describe)', async () => {
+    k = await kubectlCluster(['--namespace', 'apps']);
+    await k.kubectl(['apply', '-f', k.file('subject.json', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'subject', namespace: 'apps' } })]);
+    const subject = k.running.cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'subject', namespace: 'apps' })!;
+    const regarding = { apiVersion: 'v1', kind: 'ConfigMap', name: 'subject', namespace: 'apps', uid: subject.metadata.uid };
+    const viaEventsApi = {
+      apiVersion: 'events.k8s.io/v1',
+      kind: 'Event',
+      metadata: { name: 'subject.events-api', namespace: 'apps' },
+      regarding,
+      reason: 'Checked',
+      note: 'written through events.k8s.io',
+      type: 'Warning',
+      action: 'Check',
+      eventTime: '2026-12-01T10:00:00.000000Z',
+      reportingController: 'example.com/checker',
+      reportingInstance: 'checker-1',
+    };
+    const viaCore = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: 'subject.core-api', namespace: 'apps' },
+      involvedObject: regarding,
+      reason: 'Seen',
+      message: 'written through core/v1',
+      type: 'Normal',
+      source: { component: 'example.com/watcher' },
+      firstTimestamp: '2026-12-01T10:00:01Z',
+      lastTimestamp: '2026-12-01T10:00:01Z',
+      count: 1,
+    };
+    expect((await k.kubectl(['create', '-f', k.file('e1.json', viaEventsApi), '-f', k.file('e2.json', viaCore)])).code).toBe(0);
+
+    const core = JSON.parse((await k.kubectl(['get', 'events', '-n', 'apps', '-o', 'json'])).stdout) as { items: Array<Record<string, unknown>> };
+    expect(core.items.map((e) => [e.apiVersion, (e.metadata as { name: string }).name, e.message, e.reason])).toEqual([
+      ['v1', 'subject.core-api', 'written through core/v1', 'Seen'],
+      ['v1', 'subject.events-api', 'written through events.k8s.io', 'Checked'],
+    ]);
+    expect(core.items[1]!.involvedObject).toEqual(regarding);
+    expect(core.items[1]!.reportingComponent).toBe('example.com/checker');
+    const v1 = JSON.parse((await k.kubectl(['get', 'events.events.k8s.io', '-n', 'apps', '-o', 'json'])).stdout) as { items: Array<Record<string, unknown>> };
+    expect(v1.items.map((e) => [e.apiVersion, (e.metadata as { name: string }).name, e.note, e.reason])).toEqual([
+      ['events.k8s.io/v1', 'subject.core-api', 'written through core/v1', 'Seen'],
+      ['events.k8s.io/v1', 'subject.events-api', 'written through events.k8s.io', 'Checked'],
+    ]);
+    expect(v1.items[0]!.regarding).toEqual(regarding);
+    expect(v1.items[0]!.deprecatedSource).toEqual({ component: 'example.com/watcher' });
+
+    const described = await k.kubectl(['describe', '-n', 'apps', 'configmap', 'subject']);
+    const table = described.stdout.slice(described.stdout.indexOf('Events:'));
+    expect(table).toMatch(/\n\s+Warning\s+Checked\s+\S+\s+example\.com\/checker\s+written through events\.k8s\.io\n/);
+    expect(table).toMatch(/\n\s+Normal\s+Seen\s+\S+\s+example\.com\/watcher\s+written through core\/v1\n/);
+
+    expect((await k.kubectl(['delete', '-n', 'apps', 'events.events.k8s.io', 'subject.core-api'])).code).toBe(0);
+    expect(k.running.cluster.list('v1', 'Event', { namespace: 'apps' }).map((e) => e.metadata.name)).toEqual(['subject.events-api']);
+  });
 });

@@ -37,5 +37,7 @@ export {
 export { operatorSimulator } from './simulator/operator-simulator';
 export type { OperatorSimulator, OperatorSimulatorOptions, SimulatorContext } from './simulator/operator-simulator';
 export { recordEvent } from './simulator/events';
+export { EVENTS_V1_VIEW } from './event-views';
+export type { KindView } from './event-views';
 export type { EventSpec } from './simulator/events';
 export type { ZalandoOperator, ZalandoOperatorOptions, ZalandoScript, ZalandoCreateOutcome, ZalandoUpdateOutcome, ZalandoTransition } from './zalando/index';

@@ -4,6 +4,7 @@ import { ApiHandler } from './api-handler';
 import { loadCrds } from '../crd/index';
 import { BUILTIN_KINDS } from './builtin-kinds';
 import { startControllers } from './controllers';
+import { EVENTS_V1_VIEW } from './event-views';
 import { FaultInjector, matches, type RequestMatch } from './fault-injector';
 import { listenHttp, type MockClusterServer } from './http-transport';
 import { mockKubeConfig } from './kubeconfig';
@@ -71,6 +72,7 @@ export class MockCluster {
     });
     this.events = this.store.emitter;
     for (const k of BUILTIN_KINDS) this.store.registerKind(k, { builtin: true });
+    this.store.registerView(this.store.requireKind('events.k8s.io/v1', 'Event'), EVENTS_V1_VIEW);
     startControllers(this.store);
     this.#handler = new ApiHandler(this.store, this.faults, this.requests);
     for (const ns of options.namespaces ?? ['default']) this.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });

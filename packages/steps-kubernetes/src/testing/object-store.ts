@@ -4,6 +4,7 @@ import type { FieldValidation, LoadedCrd } from '../crd/index';
 import { admit, normalizeSecret } from './admission';
 import { ApiStatusError } from './api-status';
 import { EventHistory } from './event-history';
+import type { KindView } from './event-views';
 import { ObjectIndex } from './object-index';
 import { serverSideApply, trackUpdate } from './managed-fields';
 import { clone, isPlainObject, jsonEqual } from './merge';
@@ -81,6 +82,7 @@ export class ObjectStore {
   readonly #kinds = new Map<string, ResolvedKind>();
   readonly #objects = new Map<string, Map<string, MockObject>>();
   readonly #index = new ObjectIndex();
+  readonly #views = new Map<string, KindView>();
   /** Per kind, like the API server's watch cache: one busy kind does not push another's events out. */
   readonly #history = new Map<string, EventHistory>();
   #compactedThrough = 0;
@@ -141,6 +143,24 @@ export class ObjectStore {
     return resolved;
   }
 
+  /**
+   * Serves `kind` from another kind's objects (`view.storage`), converted
+   * both ways: what is written through either kind is read, listed and
+   * watched through both, like two API versions of one resource.
+   */
+  registerView(kind: ResolvedKind, view: KindView): void {
+    if (!this.#kinds.has(view.storage)) throw new TypeError(`kind ${kind.kind}: the kind it is a view of (${view.storage}) is not registered`);
+    this.#views.set(kindKey(kind.group, kind.kind), view);
+  }
+
+  /** A store event as watchers of `kind` see it: itself, converted for a view of its kind, or undefined when it is not about `kind`. */
+  seenBy(kind: ResolvedKind, e: StoreEvent): StoreEvent | undefined {
+    if (e.kind === kind) return e;
+    const view = this.#viewOf(kind);
+    if (!view || kindKey(e.kind.group, e.kind.kind) !== view.storage) return undefined;
+    return { ...e, kind, object: view.toView(e.object), ...(e.previous ? { previous: view.toView(e.previous) } : {}) };
+  }
+
   /** Stops serving a kind (its CRD was deleted): its objects are deleted. */
   unregisterKind(kind: ResolvedKind): void {
     for (const o of this.list(kind)) this.delete(kind, o.metadata.namespace, o.metadata.name, { immediate: true });
@@ -174,6 +194,11 @@ export class ObjectStore {
 
   /** A copy of the object, or undefined. `namespace` is ignored for cluster-scoped kinds. */
   get(kind: ResolvedKind, namespace: string | undefined, name: string): MockObject | undefined {
+    const view = this.#viewOf(kind);
+    if (view) {
+      const stored = this.get(this.#storageOf(view), namespace, name);
+      return stored && view.toView(stored);
+    }
     const o = this.#bucket(kind).get(objectKey(kind.namespaced ? namespace : undefined, name));
     return o ? clone(o) : undefined;
   }
@@ -187,6 +212,11 @@ export class ObjectStore {
 
   /** Copies of the objects of a kind, sorted by namespace and name. */
   list(kind: ResolvedKind, filter: ListFilter = {}): MockObject[] {
+    const view = this.#viewOf(kind);
+    if (view) {
+      const all = this.list(this.#storageOf(view), filter.namespace ? { namespace: filter.namespace } : {});
+      return all.map((o) => view.toView(o)).filter((o) => this.matches(o, filter));
+    }
     const out: MockObject[] = [];
     const labels = parseSelector(filter.labelSelector);
     const fields = parseSelector(filter.fieldSelector);
@@ -213,6 +243,8 @@ export class ObjectStore {
    * `status` is ignored unless `subresource: 'status'`, which writes only it.
    */
   apply(kind: ResolvedKind, input: MockObject, options: WriteOptions = {}): WriteResult {
+    const view = this.#viewOf(kind);
+    if (view) return viewed(view, this.apply(this.#storageOf(view), view.fromView(input), options));
     const { namespace, name } = this.#identify(kind, input);
     const existing = this.#bucket(kind).get(objectKey(namespace, name));
     if (!existing && options.subresource) throw notFound(kind, name);
@@ -234,6 +266,8 @@ export class ObjectStore {
 
   /** Creates (POST); 409 AlreadyExists when present, 404 when the namespace does not exist. */
   create(kind: ResolvedKind, input: MockObject, options: WriteOptions = {}): WriteResult {
+    const view = this.#viewOf(kind);
+    if (view) return viewed(view, this.create(this.#storageOf(view), view.fromView(input), options));
     const { namespace, name } = this.#identify(kind, input);
     if (this.#bucket(kind).has(objectKey(namespace, name))) {
       throw new ApiStatusError(409, 'AlreadyExists', `${resourceName(kind)} "${name}" already exists`, { name, group: kind.group, kind: kind.plural });
@@ -243,6 +277,8 @@ export class ObjectStore {
 
   /** Replaces the object (PUT); 404 when missing, 409 Conflict on a stale `metadata.resourceVersion`. */
   replace(kind: ResolvedKind, input: MockObject, options: WriteOptions = {}): WriteResult {
+    const view = this.#viewOf(kind);
+    if (view) return viewed(view, this.replace(this.#storageOf(view), view.fromView(input), options));
     const { namespace, name } = this.#identify(kind, input);
     const existing = this.#bucket(kind).get(objectKey(namespace, name));
     if (!existing) throw notFound(kind, name);
@@ -266,12 +302,15 @@ export class ObjectStore {
         'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
       );
     }
-    const existing = this.#bucket(kind).get(objectKey(kind.namespaced ? namespace : undefined, name));
+    const view = this.#viewOf(kind);
+    const existing = view ? this.get(kind, namespace, name) : this.#bucket(kind).get(objectKey(kind.namespaced ? namespace : undefined, name));
     if (!existing) throw notFound(kind, name);
     const base = clone(existing);
     const patched = type === 'json' ? jsonPatch(base, body) : type === 'strategic' ? strategicMerge(base, body) : mergePatch(base, body);
     if (!isPlainObject(patched) || !isPlainObject(patched.metadata))
       throw new ApiStatusError(422, 'Invalid', `${kind.kind} "${name}" is invalid: metadata: Required value`);
+    // A view is patched as it shows the object, then stored converted back (an update of the stored object).
+    if (view) return viewed(view, this.replace(this.#storageOf(view), view.fromView(patched as MockObject), options));
     const next = patched as MockObject;
     if (next.metadata.resourceVersion && next.metadata.resourceVersion !== existing.metadata.resourceVersion) throw modifiedConflict(kind, name);
     next.metadata.managedFields = clone(existing.metadata.managedFields);
@@ -286,6 +325,8 @@ export class ObjectStore {
 
   /** Sets `.status` (what an operator does through the status subresource). */
   setStatus(kind: ResolvedKind, namespace: string | undefined, name: string, status: unknown, options: WriteOptions = {}): MockObject {
+    const view = this.#viewOf(kind);
+    if (view) return view.toView(this.setStatus(this.#storageOf(view), namespace, name, status, options));
     const existing = this.#bucket(kind).get(objectKey(kind.namespaced ? namespace : undefined, name));
     if (!existing) throw notFound(kind, name);
     const next = { ...clone(existing), status: clone(status) } as MockObject;
@@ -298,6 +339,8 @@ export class ObjectStore {
    * ignores them. Returns the object as it was deleted (or marked).
    */
   delete(kind: ResolvedKind, namespace: string | undefined, name: string, options: DeleteOptions = {}): MockObject {
+    const view = this.#viewOf(kind);
+    if (view) return view.toView(this.delete(this.#storageOf(view), namespace, name, options));
     const key = objectKey(kind.namespaced ? namespace : undefined, name);
     const existing = this.#bucket(kind).get(key);
     if (!existing) throw notFound(kind, name);
@@ -367,7 +410,7 @@ export class ObjectStore {
   countInNamespace(namespace: string): number {
     let n = 0;
     for (const kind of this.#kinds.values()) {
-      if (!kind.namespaced) continue;
+      if (!kind.namespaced || this.#viewOf(kind)) continue;
       for (const o of this.#bucket(kind).values()) if (o.metadata.namespace === namespace) n++;
     }
     return n;
@@ -378,6 +421,11 @@ export class ObjectStore {
    * history no longer reaches back that far (the watch must re-list).
    */
   eventsSince(kind: ResolvedKind, resourceVersion: number): StoreEvent[] | 'gone' {
+    const view = this.#viewOf(kind);
+    if (view) {
+      const stored = this.eventsSince(this.#storageOf(view), resourceVersion);
+      return stored === 'gone' ? stored : stored.flatMap((e) => this.seenBy(kind, e) ?? []);
+    }
     const h = this.#history.get(kindKey(kind.group, kind.kind));
     if (resourceVersion < Math.max(this.#compactedThrough, h?.compactedThrough ?? 0)) return 'gone';
     return (h?.since(resourceVersion) ?? []).filter((e) => e.kind === kind);
@@ -387,6 +435,14 @@ export class ObjectStore {
   compact(): void {
     this.#history.clear();
     this.#compactedThrough = this.#resourceVersion;
+  }
+
+  #viewOf(kind: ResolvedKind): KindView | undefined {
+    return this.#views.size ? this.#views.get(kindKey(kind.group, kind.kind)) : undefined;
+  }
+
+  #storageOf(view: KindView): ResolvedKind {
+    return this.#kinds.get(view.storage)!;
   }
 
   #bucket(kind: ResolvedKind): Map<string, MockObject> {
@@ -539,6 +595,11 @@ export class ObjectStore {
       this.#emitting = false;
     }
   }
+}
+
+/** A write's result as a view shows it. */
+function viewed(view: KindView, result: WriteResult): WriteResult {
+  return { ...result, object: view.toView(result.object) };
 }
 
 /** `acid.zalan.do/v1` → `['acid.zalan.do', 'v1']`; `v1` → `['', 'v1']`. */

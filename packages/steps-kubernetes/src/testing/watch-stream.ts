@@ -56,15 +56,18 @@ export function openWatchStream(store: ObjectStore, options: WatchStreamOptions)
     stream.write(JSON.stringify(line) + '\n');
     if (options.dropAfter !== undefined && ++sent >= options.dropAfter) close();
   };
-  const matches = (e: StoreEvent) => {
-    if (e.kind !== options.kind) return false;
+  /** The event as this watch sees it (converted for a view of its kind), if it is one it sends. */
+  const seen = (event: StoreEvent): StoreEvent | undefined => {
+    const e = store.seenBy(options.kind, event);
+    if (!e) return undefined;
     const o = e.object;
-    if (options.kind.namespaced && options.filter.namespace && o.metadata.namespace !== options.filter.namespace) return false;
-    return store.matches(o, options.filter);
+    if (options.kind.namespaced && options.filter.namespace && o.metadata.namespace !== options.filter.namespace) return undefined;
+    return store.matches(o, options.filter) ? e : undefined;
   };
   const view = (o: MockObject) => (options.transform ? options.transform(o) : o);
-  function onEvent(e: StoreEvent): void {
-    if (matches(e)) write({ type: e.type, object: view(e.object) });
+  function onEvent(event: StoreEvent): void {
+    const e = seen(event);
+    if (e) write({ type: e.type, object: view(e.object) });
   }
   stream.on('close', close);
   stream.on('error', close);
@@ -83,7 +86,10 @@ export function openWatchStream(store: ObjectStore, options: WatchStreamOptions)
       close();
       return stream;
     }
-    for (const e of past) if (matches(e)) write({ type: e.type, object: view(e.object) });
+    for (const event of past) {
+      const e = seen(event);
+      if (e) write({ type: e.type, object: view(e.object) });
+    }
   } else {
     for (const o of store.list(options.kind, options.filter)) write({ type: 'ADDED', object: view(o) });
   }

@@ -16,10 +16,10 @@ const timestamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 const micro = () => new Date().toISOString().replace(/Z$/, '000Z');
 
 /**
- * Records an Event about `object` as a controller named `component` would:
- * a core/v1 Event (what `kubectl describe` lists) and the same event as
- * events.k8s.io/v1, in the object's namespace (`default` for cluster-scoped
- * objects). Returns the core/v1 Event.
+ * Records an Event about `object` as a controller named `component` would,
+ * in the object's namespace (`default` for cluster-scoped objects): one
+ * Event, listed by `kubectl describe` and served by both the core/v1 and the
+ * events.k8s.io/v1 API. Returns it as core/v1 shows it.
  */
 export function recordEvent(store: ObjectStore, object: MockObject, component: string, event: EventSpec): MockObject {
   const namespace = object.metadata.namespace ?? 'default';
@@ -33,8 +33,7 @@ export function recordEvent(store: ObjectStore, object: MockObject, component: s
     ...(object.metadata.uid ? { uid: object.metadata.uid } : {}),
     ...(object.metadata.resourceVersion ? { resourceVersion: object.metadata.resourceVersion } : {}),
   };
-  const manager = { fieldManager: component };
-  const core = store.create(
+  return store.create(
     store.requireKind('v1', 'Event'),
     {
       apiVersion: 'v1',
@@ -44,31 +43,15 @@ export function recordEvent(store: ObjectStore, object: MockObject, component: s
       reason: event.reason,
       message: event.message,
       type: event.type,
+      action: event.action ?? event.reason,
       source: { component },
       firstTimestamp: now,
       lastTimestamp: now,
+      eventTime: micro(),
       count: 1,
       reportingComponent: component,
       reportingInstance: component,
     },
-    manager,
+    { fieldManager: component },
   ).object;
-  store.create(
-    store.requireKind('events.k8s.io/v1', 'Event'),
-    {
-      apiVersion: 'events.k8s.io/v1',
-      kind: 'Event',
-      metadata: { name, namespace },
-      regarding: involved,
-      reason: event.reason,
-      note: event.message,
-      type: event.type,
-      action: event.action ?? event.reason,
-      eventTime: micro(),
-      reportingController: component,
-      reportingInstance: component,
-    },
-    manager,
-  );
-  return core;
 }
