@@ -3,6 +3,7 @@ import pc from 'picocolors';
 import { loadConfig, type LoadConfigOptions } from './config/load-config';
 import { HostError } from './errors';
 import { createHost, type Host } from './host/create-host';
+import { versionLine } from './version';
 
 interface CliOptions {
   config?: string;
@@ -30,6 +31,7 @@ function say(text: string): void {
 export async function main(argv: string[] = process.argv): Promise<void> {
   const program = new Command('innominatus-host')
     .description('Serves Score specs and provisions their resources through innominatus providers')
+    .version(versionLine(), '-v, --version', 'print the version')
     .option('-c, --config <file>', 'configuration file (YAML); see config.example.yaml')
     .option('--simulate', 'serve a simulated cluster (mock API server + Zalando operator simulator) on 127.0.0.1 instead of a real one')
     .option('-p, --port <n>', 'port to listen on (0 picks a free one)', port)

@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { kubernetesSteps, STEPS_KUBERNETES_VERSION } from '@innominatus/steps-kubernetes';
 
@@ -14,4 +17,18 @@ describe('STEPS_KUBERNETES_VERSION', () => {
       ['kubernetes-delete', pkg.version],
     ]);
   });
+});
+
+describe('mock-cluster --version', () => {
+  it('prints the version and that of core, and exits 0 without starting a server', async () => {
+    const version = (path: string) => (JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { version: string }).version;
+    const bin = fileURLToPath(new URL('../src/testing/cli/bin.ts', import.meta.url));
+    for (const flag of ['--version', '-v']) {
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--conditions=source', '--import', 'tsx', bin, flag], { timeout: 60_000 });
+      expect({ stdout, stderr }).toStrictEqual({
+        stdout: `${version('../package.json')} (@innominatus/core ${version('../../core/package.json')})\n`,
+        stderr: '',
+      });
+    }
+  }, 120_000);
 });

@@ -4,6 +4,7 @@ import { parseDuration } from '@innominatus/core';
 import { ApiCallError, ApiClient } from '../client/api-client';
 import * as commands from './commands';
 import { CtlUsageError, resolveTarget } from './ctl-config';
+import { versionLine } from '../version';
 
 /** What `innominatus-ctl` reads and writes; tests pass their own. */
 export interface CtlIo {
@@ -31,6 +32,7 @@ export async function runCtl(argv: string[], io: CtlIo = { stdout: process.stdou
   let code: number = EXIT.ok;
   const program = new Command('innominatus-ctl')
     .description('Talks to an innominatus reference host: apply Score specs, follow and inspect resources, retry, delete, draw graphs')
+    .version(versionLine(), '-v, --version', 'print the version')
     .option('-s, --server <url>', 'the host (default: INNOMINATUS_SERVER, the config file, or http://127.0.0.1:8081)')
     .option('--config <file>', 'config file with server: and token: (default: INNOMINATUS_CONFIG or ~/.config/innominatus/ctl.yaml)')
     .exitOverride()

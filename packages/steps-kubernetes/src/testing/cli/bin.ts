@@ -1,9 +1,15 @@
 #!/usr/bin/env node
+import { CORE_VERSION } from '@innominatus/core';
+import { STEPS_KUBERNETES_VERSION } from '../../version';
 import { MOCK_CLUSTER_USAGE, MockClusterUsageError, startMockClusterFromArgs } from './mock-cluster-cli';
 
 const argv = process.argv.slice(2);
 if (argv.includes('--help') || argv.includes('-h')) {
   process.stdout.write(`${MOCK_CLUSTER_USAGE}\n`);
+  process.exit(0);
+}
+if (argv.includes('--version') || argv.includes('-v')) {
+  process.stdout.write(`${STEPS_KUBERNETES_VERSION} (@innominatus/core ${CORE_VERSION})\n`);
   process.exit(0);
 }
 startMockClusterFromArgs(argv).then(

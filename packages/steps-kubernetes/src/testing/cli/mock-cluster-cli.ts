@@ -23,7 +23,9 @@ export const MOCK_CLUSTER_USAGE = `Usage: mock-cluster [options]
   --kubeconfig FILE   write a kubeconfig for the server to FILE
   --crd FILE          install the CustomResourceDefinitions in FILE (repeatable)
   --operator zalando  run the Zalando postgres-operator simulator
-  --namespace NAME    create the namespace NAME (repeatable; default: default)`;
+  --namespace NAME    create the namespace NAME (repeatable; default: default)
+  -v, --version       print the version (and that of @innominatus/core)
+  -h, --help          print this help`;
 
 /**
  * Starts a mock cluster from command-line arguments (what the `mock-cluster`
