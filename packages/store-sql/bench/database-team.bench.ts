@@ -84,7 +84,7 @@ async function run(label: string, raw: Store): Promise<void> {
     Array.from({ length: COUNT }, (_, i) => orchestrator.submit({ application: 'shop', name: `db-${i}`, type: 'postgres', properties: { size: 'small' } })),
   );
   for (;;) {
-    const done = (await raw.listResources({ application: 'shop', state: 'active', limit: 10_000 })).length;
+    const done = await raw.countResources({ application: 'shop', state: 'active' });
     if (done + failed >= COUNT) break;
     await new Promise((r) => setTimeout(r, 100));
   }
