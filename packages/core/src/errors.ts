@@ -143,6 +143,11 @@ export class ExpressionError extends InnominatusError {
   /** Offset of the problem inside the expression text, when CEL said where. */
   readonly offset?: number;
   /**
+   * Offset of the problem inside the string that holds the expression (a
+   * template value such as `db-${{ x }}`), set when a template renders it.
+   */
+  declare readonly textOffset?: number;
+  /**
    * @param options.syntax the text does not parse (`EXPRESSION_SYNTAX`); else it failed (`EXPRESSION_ERROR`).
    * @param options.code instead: the estimated work is over the limit (`EXPRESSION_COST`, refused
    * before it runs), or a value produced or read is over a size limit (`EXPRESSION_LIMIT`).

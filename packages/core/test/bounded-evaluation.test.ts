@@ -119,3 +119,18 @@ describe('matches() uses RE2', () => {
     expect(err.message).toBe("expression 'parameters.n.matches(\"1\")' failed at character 14: found no matching overload for 'int.matches(string)'");
   });
 });
+
+describe('errors while rendering point inside their string', () => {
+  it('textOffset is the character of the failing operator inside the interpolated string', () => {
+    const text = 'db-${{ parameters.name }}-${{ parameters.n + "x" }}';
+    const err = thrown(() => compileTemplate({ spec: { name: text } }).render(new Scope({ parameters: { name: 'a', n: 1 } })));
+    expect(err.path).toBe('/spec/name');
+    expect(err.textOffset).toBe(text.indexOf('+'));
+  });
+
+  it('for a whole-value expression too', () => {
+    const text = '${{ parameters.missing.x }}';
+    const err = thrown(() => compileTemplate({ a: text }).render(new Scope({ parameters: {} })));
+    expect(err.textOffset).toBe(text.indexOf('missing'));
+  });
+});

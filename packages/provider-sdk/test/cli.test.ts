@@ -210,7 +210,7 @@ steps:
       code: 1,
       stdout: '',
       stderr:
-        "error: workflows/delete-postgres.yaml:13:53: expression 'string(int(parameters.db_name) * 2)' failed at character 8: int() type error: cannot convert to int [EXPRESSION_ERROR]\n",
+        "error: workflows/delete-postgres.yaml:13:65: expression 'string(int(parameters.db_name) * 2)' failed at character 8: int() type error: cannot convert to int [EXPRESSION_ERROR]\n",
     });
   });
 });

@@ -1,7 +1,7 @@
 import { analyzeWorkflow } from '../analysis/analyze-workflow';
 import type { CompiledVars } from '../analysis/analyze-vars';
 import type { AnalysisIssue } from '../analysis/issues';
-import { InnominatusError, WorkflowError, type ErrorCode } from '../errors';
+import { ExpressionError, InnominatusError, WorkflowError, type ErrorCode } from '../errors';
 import type { CompiledExpression } from '../expressions/expression';
 import { Scope } from '../expressions/scope';
 import type { Template } from '../expressions/template';
@@ -188,7 +188,8 @@ export function withPosition<T>(source: SourceMap | undefined, fn: () => T): T {
     return fn();
   } catch (err) {
     if (source && InnominatusError.is(err) && err.path !== undefined && err.position === undefined) {
-      const pos = source.positionOf(err.path);
+      const offset = err instanceof ExpressionError ? err.textOffset : undefined;
+      const pos = (offset !== undefined ? source.stringPositionOf?.(err.path, offset) : undefined) ?? source.positionOf(err.path);
       if (pos) Object.defineProperty(err, 'position', { value: { file: source.file, ...pos }, enumerable: true });
     }
     throw err;

@@ -21,8 +21,8 @@ export interface TemplateExpression {
 
 type Node =
   | { k: 'lit'; v: unknown }
-  | { k: 'expr'; e: CompiledExpression; pointer: string }
-  | { k: 'interp'; parts: Array<string | CompiledExpression>; pointer: string }
+  | { k: 'expr'; e: CompiledExpression; pointer: string; offset: number }
+  | { k: 'interp'; parts: Array<string | CompiledExpression>; offsets: number[]; pointer: string }
   | { k: 'obj'; entries: Array<[string, Node]> }
   | { k: 'arr'; items: Node[] };
 
@@ -129,9 +129,10 @@ function compileNode(value: unknown, pointer: string, depth: number, ctx: Compil
     parts.forEach((p, i) => {
       if (p.kind === 'expr') ctx.out.push({ pointer, offset: p.offset, whole, expression: compiled[i] as CompiledExpression });
     });
-    if (whole) return { k: 'expr', e: compiled[0] as CompiledExpression, pointer };
+    const first = parts[0]!;
+    if (whole && first.kind === 'expr') return { k: 'expr', e: compiled[0] as CompiledExpression, pointer, offset: first.offset };
     if (compiled.every((c) => typeof c === 'string')) return { k: 'lit', v: compiled.join('') };
-    return { k: 'interp', parts: compiled as Array<string | CompiledExpression>, pointer };
+    return { k: 'interp', parts: compiled as Array<string | CompiledExpression>, offsets: parts.map((p) => (p.kind === 'expr' ? p.offset : 0)), pointer };
   }
   if (Array.isArray(value)) {
     const items = value.map((v, i) => compileNode(v, `${pointer}/${i}`, depth + 1, ctx, NO_KEYS));
@@ -165,16 +166,16 @@ function renderNode(node: Node, scope: ExpressionScope): unknown {
     case 'lit':
       return node.v;
     case 'expr':
-      return withPath(node.pointer, () => node.e.evaluate(scope));
+      return withPath(node.pointer, () => node.e.evaluate(scope), node.offset);
     case 'interp': {
       let text = '';
       let secret = false;
-      for (const p of node.parts) {
+      for (const [i, p] of node.parts.entries()) {
         if (typeof p === 'string') {
           text += p;
           continue;
         }
-        const v = withPath(node.pointer, () => p.evaluate(scope));
+        const v = withPath(node.pointer, () => p.evaluate(scope), node.offsets[i]);
         if (isSensitive(v)) secret = true;
         text += stringify(reveal(v));
       }
@@ -197,11 +198,17 @@ function stringify(v: unknown): string {
   return String(v);
 }
 
-function withPath<T>(pointer: string, fn: () => T): T {
+/** Runs `fn`, giving an error the pointer of its string and, for an expression at `offset` in it, the character of the problem. */
+function withPath<T>(pointer: string, fn: () => T, offset?: number): T {
   try {
     return fn();
   } catch (err) {
-    if (InnominatusError.is(err) && err.path === undefined) Object.defineProperty(err, 'path', { value: pointer, enumerable: true });
+    if (InnominatusError.is(err) && err.path === undefined) {
+      Object.defineProperty(err, 'path', { value: pointer, enumerable: true });
+      if (offset !== undefined && err instanceof ExpressionError && err.textOffset === undefined) {
+        Object.defineProperty(err, 'textOffset', { value: offset + (err.offset ?? 0), enumerable: true });
+      }
+    }
     throw err;
   }
 }

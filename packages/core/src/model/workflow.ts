@@ -82,6 +82,8 @@ export interface SourceMap {
   file?: string;
   /** The position of the value at `pointer` (e.g. `/steps/0/with`), or of its closest parent. */
   positionOf(pointer: string): SourcePosition | undefined;
+  /** The position of the character at `offset` inside the string at `pointer`, when the map knows it. */
+  stringPositionOf?(pointer: string, offset: number): SourcePosition | undefined;
 }
 
 /** A workflow together with where it came from (set by loaders such as the provider SDK). */

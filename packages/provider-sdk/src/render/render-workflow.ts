@@ -4,6 +4,7 @@ import {
   escapePointer,
   lookupSchema,
   hasTemplate,
+  ExpressionError,
   InnominatusError,
   isSensitive,
   scanTemplate,
@@ -75,7 +76,9 @@ export function renderWorkflow(loaded: LoadedWorkflow, steps: StepRegistry, opti
       if (InnominatusError.is(err)) {
         const path = err.path ?? fallback;
         if (err.path === undefined) Object.defineProperty(err, 'path', { value: path, enumerable: true, configurable: true });
-        const pos = err.position === undefined ? loaded.source?.positionOf(path) : undefined;
+        const offset = err instanceof ExpressionError ? err.textOffset : undefined;
+        const at = offset !== undefined ? loaded.source?.stringPositionOf?.(path, offset) : undefined;
+        const pos = err.position === undefined ? (at ?? loaded.source?.positionOf(path)) : undefined;
         if (pos) Object.defineProperty(err, 'position', { value: { file: loaded.source?.file, ...pos }, enumerable: true, configurable: true });
       }
       throw err;
@@ -115,7 +118,9 @@ function renderValue(value: unknown, scope: Scope, placeholder: (r: Reference) =
     let parts: ReturnType<typeof scanTemplate>;
     try {
       parts = scanTemplate(value);
-      values = parts.map((p) => (p.kind === 'text' ? p.text : evaluate(compileExpression(p.source, WORKFLOW_VARIABLES), scope, placeholder)));
+      values = parts.map((p) =>
+        p.kind === 'text' ? p.text : atOffset(p.offset, () => evaluate(compileExpression(p.source, WORKFLOW_VARIABLES), scope, placeholder)),
+      );
     } catch (err) {
       if (InnominatusError.is(err) && err.path === undefined) Object.defineProperty(err, 'path', { value: pointer, enumerable: true, configurable: true });
       throw err;
@@ -133,6 +138,18 @@ function renderValue(value: unknown, scope: Scope, placeholder: (r: Reference) =
     );
   }
   return value;
+}
+
+/** Runs `fn` for the expression at `offset` in its string; an expression error gets the character of the problem in the string. */
+function atOffset<T>(offset: number, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof ExpressionError && err.textOffset === undefined) {
+      Object.defineProperty(err, 'textOffset', { value: offset + (err.offset ?? 0), enumerable: true });
+    }
+    throw err;
+  }
 }
 
 function evaluate(expr: CompiledExpression, scope: Scope, placeholder: (r: Reference) => string): unknown {
