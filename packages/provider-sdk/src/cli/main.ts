@@ -12,6 +12,7 @@ import { loadCrdFiles } from './load-crd-files';
 import { rbacCommand } from './rbac-command';
 import { renderCommand } from './render-command';
 import { validateCommand } from './validate-command';
+import { watchValidate } from './watch-validate';
 
 /** Exit codes: 0 valid/done, 1 invalid input or failed render, 2 usage error. */
 export const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
@@ -39,10 +40,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--steps <module>', 'load extra step types from a module (repeatable)', collect, [] as string[])
     .option('--crd <file>', 'check kubernetes-apply manifests of its kinds against this CRD YAML (repeatable)', collect, [] as string[])
-    .action(async (paths: string[], opts: { format: 'text' | 'json'; steps: string[]; crd: string[] }) => {
+    .option('--watch', 'validate again whenever a file under the paths changes, until Ctrl-C')
+    .action(async (paths: string[], opts: { format: 'text' | 'json'; steps: string[]; crd: string[]; watch?: boolean }) => {
       const crds = await loadCrdFiles(opts.crd, io.cwd);
       const schemas = crds.schemas ? { schemas: crds.schemas } : {};
-      code = await validateCommand(paths, { format: opts.format, steps: await cliSteps(opts.steps, io.cwd), ...schemas, crdDiagnostics: crds.diagnostics }, io);
+      const options = { format: opts.format, steps: await cliSteps(opts.steps, io.cwd), ...schemas, crdDiagnostics: crds.diagnostics };
+      const validate = () => validateCommand(paths, options, io);
+      code = opts.watch ? await watchValidate(paths, validate, io) : await validate();
     });
 
   program

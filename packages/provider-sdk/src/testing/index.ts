@@ -11,4 +11,4 @@ export { runWorkflow } from './run-workflow';
 export type { RunWorkflowOptions, WorkflowRun, CapturedEvent, CapturedRunLog } from './run-workflow';
 /** The `provider-sdk` CLI in-process: `await main(['validate', '.'], io)` returns the exit code. */
 export { main } from '../cli/main';
-export type { CliIo } from '../cli/cli-io';
+export type { CliIo, WatchFiles } from '../cli/cli-io';
