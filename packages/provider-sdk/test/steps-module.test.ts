@@ -62,6 +62,42 @@ describe('provider-sdk --steps <module>', () => {
   });
 });
 
+describe('TypeScript step modules with a loader', () => {
+  it("loads .ts modules with NODE_OPTIONS='--import tsx' (built CLI), as the docs say", async () => {
+    const dir = await writeProvider({
+      'workflows/delete-postgres.yaml': [
+        'apiVersion: innominatus.io/v1',
+        'kind: Workflow',
+        'metadata: { name: delete-postgres }',
+        'parameters: [{ name: db_name, type: string, required: true }]',
+        'steps: [{ name: bye, type: typed-greet, with: { name: "${{ parameters.db_name }}", times: 2 } }]',
+        '',
+      ].join('\n'),
+    });
+    // TypeScript only a loader can run: an interface, annotations, a type-only import, a cast.
+    writeFileSync(
+      join(dir, 'typed-steps.ts'),
+      [
+        "import type { StepDefinition } from '@innominatus/core';",
+        'interface GreetInput { name: string; times: number }',
+        'const input = { type: "object", properties: { name: { type: "string" }, times: { type: "integer" } }, required: ["name"], additionalProperties: false };',
+        'export const typedGreet = {',
+        "  type: 'typed-greet', description: 'Greets', input, output: { type: 'object' }, deferred: {}, timeout: '5s',",
+        '  async run(i: GreetInput): Promise<{ greeting: string }> { return { greeting: `hi ${i.name}`.repeat(i.times) }; },',
+        '} as unknown as StepDefinition;',
+        '',
+      ].join('\n'),
+    );
+    const cli = join(ROOT, 'packages/provider-sdk/bin/provider-sdk.js');
+    // `--import tsx` resolves tsx from the working directory: the repository root, where it is installed.
+    const r = await promisify(execFile)(process.execPath, [cli, 'validate', dir, '--steps', TEST_STEPS, '--steps', join(dir, 'typed-steps.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_OPTIONS: '--import tsx' },
+    });
+    expect(r).toEqual({ stdout: '✔ 1 provider valid (2 workflows, 0 warnings)\n', stderr: '' });
+  }, 60_000);
+});
+
 describe('provider-sdk --version', () => {
   it("prints the SDK's and core's versions, which are the packages' versions", async () => {
     expect(await runCli(['--version'], ROOT)).toStrictEqual({ code: 0, stdout: `1.0.0 (@innominatus/core 1.0.0)\n`, stderr: '' });
