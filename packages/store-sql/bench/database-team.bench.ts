@@ -80,6 +80,7 @@ async function run(label: string, raw: Store): Promise<void> {
   orchestrator.start();
   cluster.clearRequests();
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await Promise.all(
     Array.from({ length: COUNT }, (_, i) => orchestrator.submit({ application: 'shop', name: `db-${i}`, type: 'postgres', properties: { size: 'small' } })),
   );
@@ -89,6 +90,7 @@ async function run(label: string, raw: Store): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   const wall = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   clearInterval(sampler);
   const requests = cluster.countRequests();
   const storeOps = calls();
@@ -96,7 +98,8 @@ async function run(label: string, raw: Store): Promise<void> {
   operator.stop();
   await server.close();
   console.log(
-    `database-team ${label.padEnd(8)} ${COUNT} resources (readiness random 0–${READY_MAX_MS} ms): all runs started after ${((allStartedAt - t0) / 1000).toFixed(2)} s, all settled in ${(wall / 1000).toFixed(2)} s, ` +
+    `database-team ${label.padEnd(8)} ${COUNT} resources (readiness random 0–${READY_MAX_MS} ms): all runs started after ${((allStartedAt - t0) / 1000).toFixed(2)} s, all settled in ${(wall / 1000).toFixed(2)} s ` +
+      `(CPU time of this process ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s: host, orchestrator, steps, mock cluster and simulator together), ` +
       `${failed} failed, API requests per resource ${(requests / COUNT).toFixed(2)}, store operations per resource ${(storeOps / COUNT).toFixed(1)}, ` +
       `peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
   );

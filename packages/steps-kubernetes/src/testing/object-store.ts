@@ -83,6 +83,7 @@ export class ObjectStore {
   readonly #objects = new Map<string, Map<string, MockObject>>();
   readonly #index = new ObjectIndex();
   readonly #views = new Map<string, KindView>();
+  readonly #watchers = new Map<string, Set<(e: StoreEvent) => void>>();
   /** Per kind, like the API server's watch cache: one busy kind does not push another's events out. */
   readonly #history = new Map<string, EventHistory>();
   #compactedThrough = 0;
@@ -229,9 +230,34 @@ export class ObjectStore {
 
   /** True when an object meets the label and field selectors of a filter. */
   matches(o: MockObject, filter: ListFilter): boolean {
+    return this.matcher(filter)(o);
+  }
+
+  /** A test of the label and field selectors of a filter, parsed once (a watch tests every event with it). */
+  matcher(filter: ListFilter): (o: MockObject) => boolean {
     const labels = parseSelector(filter.labelSelector);
     const fields = parseSelector(filter.fieldSelector);
-    return labels.every((s) => s.test(o.metadata.labels?.[s.key])) && fields.every((s) => s.test(fieldValue(o, s.key)));
+    return (o) => labels.every((s) => s.test(o.metadata.labels?.[s.key])) && fields.every((s) => s.test(fieldValue(o, s.key)));
+  }
+
+  /**
+   * Calls `listener` with every change of `kind` (as {@link seenBy} shows it,
+   * so a view's watchers get converted events), after the `change` listeners
+   * of {@link emitter}. Only the watchers of the changed kind are called, so
+   * a thousand watches of one kind cost nothing to changes of another.
+   * Returns the function that unsubscribes.
+   */
+  subscribe(kind: ResolvedKind, listener: (e: StoreEvent) => void): () => void {
+    const view = this.#viewOf(kind);
+    const key = view ? view.storage : kindKey(kind.group, kind.kind);
+    const wrapped = view ? (e: StoreEvent) => listener(this.seenBy(kind, e)!) : listener;
+    let set = this.#watchers.get(key);
+    if (!set) {
+      set = new Set();
+      this.#watchers.set(key, set);
+    }
+    set.add(wrapped);
+    return () => void this.#watchers.get(key)?.delete(wrapped);
   }
 
   /**
@@ -590,6 +616,8 @@ export class ObjectStore {
       for (let e = this.#pending.shift(); e; e = this.#pending.shift()) {
         this.emitter.emit('change', e);
         this.emitter.emit(e.type.toLowerCase(), e);
+        const watchers = this.#watchers.get(kindKey(e.kind.group, e.kind.kind));
+        if (watchers) for (const w of [...watchers]) w(e);
       }
     } finally {
       this.#emitting = false;

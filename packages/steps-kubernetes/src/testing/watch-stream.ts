@@ -39,10 +39,11 @@ export function openWatchStream(store: ObjectStore, options: WatchStreamOptions)
   let sent = 0;
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
+  let unsubscribe: (() => void) | undefined;
   const close = () => {
     if (closed) return;
     closed = true;
-    store.emitter.off('change', onEvent);
+    unsubscribe?.();
     if (timer) clearTimeout(timer);
     if (!stream.destroyed) stream.end();
     options.onClose?.();
@@ -56,13 +57,14 @@ export function openWatchStream(store: ObjectStore, options: WatchStreamOptions)
     stream.write(JSON.stringify(line) + '\n');
     if (options.dropAfter !== undefined && ++sent >= options.dropAfter) close();
   };
+  const selected = store.matcher(options.filter);
   /** The event as this watch sees it (converted for a view of its kind), if it is one it sends. */
   const seen = (event: StoreEvent): StoreEvent | undefined => {
     const e = store.seenBy(options.kind, event);
     if (!e) return undefined;
     const o = e.object;
     if (options.kind.namespaced && options.filter.namespace && o.metadata.namespace !== options.filter.namespace) return undefined;
-    return store.matches(o, options.filter) ? e : undefined;
+    return selected(o) ? e : undefined;
   };
   const view = (o: MockObject) => (options.transform ? options.transform(o) : o);
   function onEvent(event: StoreEvent): void {
@@ -104,7 +106,7 @@ export function openWatchStream(store: ObjectStore, options: WatchStreamOptions)
       }) + '\n',
     );
   }
-  store.emitter.on('change', onEvent);
+  unsubscribe = store.subscribe(options.kind, onEvent);
   if (options.timeoutSeconds && options.timeoutSeconds > 0) {
     timer = setTimeout(close, options.timeoutSeconds * 1000);
     timer.unref?.();
