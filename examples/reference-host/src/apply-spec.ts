@@ -1,4 +1,4 @@
-import { DEFAULT_CLASS, planRequest, type LifecycleRequest, type ResourceRecord } from '@innominatus/core';
+import { DEFAULT_CLASS, planRequest, type LifecycleRequest, type OrchestratorTransaction, type ResourceRecord } from '@innominatus/core';
 import { ConflictError, NotFoundError, ScoreError, type Issue } from './errors';
 import type { HostServices } from './host-services';
 import { desiredResources } from './score/desired-resources';
@@ -11,8 +11,8 @@ import { declaredOutputs } from './score/declared-outputs';
 import { planResources, type ResourceChange, type ResourcePlan, type WaitingResource } from './score/resource-plan';
 import { parseScore, type ScoreSpec } from './score/score-spec';
 import { SHARED_APPLICATION, SHARED_LOCK, declaresShared, sharedIds, sharedUses } from './score/shared-resources';
+import { storedScore, toStoredSpec } from './score/stored-score';
 import { otherSpecs, otherUses, specResources } from './spec-resources';
-import type { SpecTransaction } from './spec-store';
 import type { YamlSource } from './util/yaml-source';
 
 /** What a submission did (or, in a dry run, would do) to one resource. */
@@ -69,9 +69,10 @@ export interface ApplyOptions {
  * any placeholder unknown, resource params read each other in a cycle, any
  * resource's params do not make valid parameters for its provider's
  * workflows, or any resource is in a state that cannot take the change. The
- * spec is stored once every change was accepted, in the same critical
- * section: the spec store's lock on the application serializes submissions
- * across every host on a shared store.
+ * spec and the resource requests are stored in one transaction of the
+ * store, holding the application's lock (so submissions are serialized
+ * across every host on a shared store): a submission refused or cut short
+ * halfway stores nothing.
  */
 export async function applySpec(services: HostServices, body: unknown, options: ApplyOptions = {}): Promise<ApplyResult> {
   const { spec, source, warnings } = parseScore(body, { innominatusDialect: services.score?.innominatusDialect ?? true });
@@ -80,11 +81,11 @@ export async function applySpec(services: HostServices, body: unknown, options: 
   const { dependsOn } = checkPlaceholders(spec, declaredOutputs(services.registry), source);
   const order = provisioningOrder(Object.keys(spec.resources ?? {}), dependsOn, source);
   const application = spec.metadata.name;
-  const shared = declaresShared(spec) || declaresShared((await services.specs.get(application))?.spec);
+  const shared = declaresShared(spec) || declaresShared((await storedScore(services.store, application))?.spec);
 
-  return withLocks(services, application, shared, async (specs) => {
-    const previous = (await specs.get(application))?.spec;
-    const { plan, byId, byName } = await planFor(services, spec, order, dependsOn, previous, source);
+  return withLocks(services, application, shared, async (tx) => {
+    const previous = (await storedScore(tx, application))?.spec;
+    const { plan, byId, byName } = await planFor(tx, spec, order, dependsOn, previous, source);
     const changes = plan.changes.filter((c) => !(c.action === 'delete' && byId.get(c.id)?.state === 'terminating'));
     checkStates(changes, byId);
     const later = waitingCreates(spec, plan.waiting, byName);
@@ -98,8 +99,8 @@ export async function applySpec(services: HostServices, body: unknown, options: 
           dryRun: true as const,
           changes: changes.map(({ action, name, type, reason, ...rest }) => ({ action, name, type, reason, ...('id' in rest ? { id: rest.id } : {}) })),
         }
-      : { ...base, changes: await execute(services, application, changes) };
-    if (!options.dryRun) await specs.put({ name: application, spec, submittedAt: new Date().toISOString() });
+      : { ...base, changes: await execute(services, tx, application, changes) };
+    if (!options.dryRun) await tx.putSpec(toStoredSpec(spec, new Date().toISOString()));
     sortUnchanged(plan.unchanged, byName, result);
     return result;
   });
@@ -138,21 +139,19 @@ function waitingCreates(
 }
 
 /**
- * Runs `fn` holding the application's lock in the spec store, and first the
+ * Runs `fn` in one transaction holding the application's lock, and first the
  * lock of shared resources when the application declares (or declared) any:
  * deciding to link, create or delete a shared resource reads other
  * applications' specs, which must not change meanwhile. The shared lock is
  * always taken first, so two submissions never wait for each other in turn.
  */
-async function withLocks<T>(services: HostServices, application: string, shared: boolean, fn: (tx: SpecTransaction) => Promise<T>): Promise<T> {
-  const inApplication = () =>
-    services.specs.withLock(application, async (tx) => {
-      if (!shared && declaresShared((await tx.get(application))?.spec)) {
-        throw new ConflictError('RESOURCE_CONFLICT', `the spec of application '${application}' changed while this request was made; try again`);
-      }
-      return fn(tx);
-    });
-  return shared ? services.specs.withLock(SHARED_LOCK, inApplication) : inApplication();
+async function withLocks<T>(services: HostServices, application: string, shared: boolean, fn: (tx: OrchestratorTransaction) => Promise<T>): Promise<T> {
+  return services.requests.transaction(shared ? [SHARED_LOCK, application] : application, async (tx) => {
+    if (!shared && declaresShared((await storedScore(tx, application))?.spec)) {
+      throw new ConflictError('RESOURCE_CONFLICT', `the spec of application '${application}' changed while this request was made; try again`);
+    }
+    return fn(tx);
+  });
 }
 
 /** A workload may not take the name of the application shared resources belong to. */
@@ -174,28 +173,28 @@ function checkName(spec: ScoreSpec, source?: YamlSource): void {
  * application has no stored spec.
  */
 export async function reapplyStoredSpec(services: HostServices, application: string): Promise<AppliedChange[] | undefined> {
-  const shared = declaresShared((await services.specs.get(application))?.spec);
-  return withLocks(services, application, shared, async (specs) => {
-    const stored = await specs.get(application);
+  const shared = declaresShared((await storedScore(services.store, application))?.spec);
+  return withLocks(services, application, shared, async (tx) => {
+    const stored = await storedScore(tx, application);
     if (!stored) return undefined;
     const { spec } = stored;
     const { dependsOn } = checkPlaceholders(spec, declaredOutputs(services.registry));
     const order = provisioningOrder(Object.keys(spec.resources ?? {}), dependsOn);
-    const { plan, byId } = await planFor(services, spec, order, dependsOn, spec);
+    const { plan, byId } = await planFor(tx, spec, order, dependsOn, spec);
     const ready = plan.changes.filter((c) => c.action !== 'delete' && (c.action === 'create' || !byId.get(c.id)!.pendingOperation));
     checkParameters(services.registry, application, ready, undefined, updateOperations(ready, byId));
-    return execute(services, application, ready);
+    return execute(services, tx, application, ready);
   });
 }
 
 /** The stored specs that declare shared resource `id` (the ones to apply again when it changes). */
 export async function specsSharing(services: HostServices, id: string): Promise<string[]> {
-  const uses = sharedUses(await otherSpecs(services.specs, SHARED_APPLICATION), new Set([id]));
+  const uses = sharedUses(await otherSpecs(services.store, SHARED_APPLICATION), new Set([id]));
   return [...new Set((uses.get(id) ?? []).map((u) => u.application))];
 }
 
 async function planFor(
-  services: HostServices,
+  tx: OrchestratorTransaction,
   spec: ScoreSpec,
   order: string[],
   dependsOn: ReadonlyMap<string, ReadonlySet<string>>,
@@ -203,10 +202,7 @@ async function planFor(
   source?: YamlSource,
 ): Promise<{ plan: ResourcePlan; byId: Map<string, ResourceRecord>; byName: Map<string, ResourceRecord> }> {
   const application = spec.metadata.name;
-  const [{ byName, own, shared }, uses] = await Promise.all([
-    specResources(services.store, application, spec, previous),
-    otherUses(services.specs, application, spec, previous),
-  ]);
+  const [{ byName, own, shared }, uses] = await Promise.all([specResources(tx, application, spec, previous), otherUses(tx, application, spec, previous)]);
   const desired = desiredResources(spec, order, dependsOn, (name) => byName.get(name));
   const plan = planResources(spec, desired, { own, shared, uses }, previous, source);
   return { plan, byId: new Map([...own, ...shared.values()].map((r) => [r.id, r])), byName };
@@ -262,13 +258,10 @@ function sortUnchanged(names: readonly string[], byName: ReadonlyMap<string, Res
  * without changing anything.
  */
 export async function deleteSpec(services: HostServices, application: string, options: { dryRun?: boolean } = {}): Promise<ApplyResult> {
-  const shared = declaresShared((await services.specs.get(application))?.spec);
-  return withLocks(services, application, shared, async (specs) => {
-    const stored = (await specs.get(application))?.spec;
-    const [{ own, shared: sharedRecords }, uses] = await Promise.all([
-      specResources(services.store, application, stored),
-      otherUses(services.specs, application, stored),
-    ]);
+  const shared = declaresShared((await storedScore(services.store, application))?.spec);
+  return withLocks(services, application, shared, async (tx) => {
+    const stored = (await storedScore(tx, application))?.spec;
+    const [{ own, shared: sharedRecords }, uses] = await Promise.all([specResources(tx, application, stored), otherUses(tx, application, stored)]);
     if (!stored && own.length === 0) throw new NotFoundError('SPEC_NOT_FOUND', `no spec named '${application}'`);
     const kept: string[] = [];
     const targets: { name: string; record: ResourceRecord; reason: string }[] = own.map((r) => ({ name: r.name, record: r, reason: 'the spec was deleted' }));
@@ -292,8 +285,8 @@ export async function deleteSpec(services: HostServices, application: string, op
       }));
       return { application, dryRun: true, changes: plan, unchanged: kept, failed: [], waiting: [], warnings: [] };
     }
-    const applied = await execute(services, application, changes);
-    await specs.delete(application);
+    const applied = await execute(services, tx, application, changes);
+    await tx.deleteSpec(application);
     return { application, changes: applied, unchanged: kept, failed: [], waiting: [], warnings: [] };
   });
 }
@@ -338,13 +331,14 @@ function updateOperations(changes: ResourceChange[], byId: Map<string, ResourceR
   return ops;
 }
 
-async function execute(services: HostServices, application: string, changes: ResourceChange[]): Promise<AppliedChange[]> {
+/** Makes the changes' requests in the submission's transaction. */
+async function execute(services: HostServices, tx: OrchestratorTransaction, application: string, changes: ResourceChange[]): Promise<AppliedChange[]> {
   const applied: AppliedChange[] = [];
   for (const c of changes) {
     let record: ResourceRecord;
-    if (c.action === 'create') record = await submitNew(services, application, c);
-    else if (c.action === 'update') record = await services.requests.update(c.id, c.properties, c.metadata);
-    else record = await services.requests.delete(c.id);
+    if (c.action === 'create') record = await submitNew(tx, application, c);
+    else if (c.action === 'update') record = await tx.update(c.id, c.properties, c.metadata);
+    else record = await tx.delete(c.id);
     services.metrics.requested(record.id);
     applied.push({ action: c.action, name: c.name, type: c.type, reason: c.reason, id: record.id, state: record.state });
   }
@@ -352,18 +346,12 @@ async function execute(services: HostServices, application: string, changes: Res
 }
 
 /** Creates a resource (a shared one in the shared application); another replica creating the same one at the same moment is a conflict, not a failure. */
-async function submitNew(services: HostServices, application: string, c: Extract<ResourceChange, { action: 'create' }>): Promise<ResourceRecord> {
+async function submitNew(tx: OrchestratorTransaction, application: string, c: Extract<ResourceChange, { action: 'create' }>): Promise<ResourceRecord> {
   const home = c.shared !== undefined ? { application: SHARED_APPLICATION, name: c.shared } : { application, name: c.name };
   try {
-    return await services.requests.submit({
-      ...home,
-      type: c.type,
-      properties: c.properties,
-      ...(c.class !== undefined ? { class: c.class } : {}),
-      ...(c.metadata !== undefined ? { metadata: c.metadata } : {}),
-    });
+    return await tx.submit({ ...home, type: c.type, properties: c.properties, class: c.class, metadata: c.metadata });
   } catch (err) {
-    if (await services.store.findResource(home.application, home.name)) {
+    if (await tx.findResource(home.application, home.name)) {
       throw new ConflictError(
         'RESOURCE_CONFLICT',
         `resource '${home.name}' of application '${home.application}' was just created by another request; submit the spec again`,

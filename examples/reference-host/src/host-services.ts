@@ -6,13 +6,13 @@ import type { EventHub } from './event-hub';
 import type { HostMetrics } from './metrics';
 import type { ReadinessProbe } from './readiness';
 import type { HostTelemetry } from './host/telemetry';
-import type { SpecStore } from './spec-store';
 
 /**
  * How the host asks for work on resources: the orchestrator's request
- * methods (`createOrchestrator` from `@innominatus/core`).
+ * methods (`createOrchestrator` from `@innominatus/core`), and its
+ * transactions, in which a submission stores its spec and its requests together.
  */
-export type ResourceRequests = Pick<Orchestrator, 'submit' | 'update' | 'delete' | 'retry'>;
+export type ResourceRequests = Pick<Orchestrator, 'submit' | 'update' | 'delete' | 'retry' | 'transaction'>;
 
 /**
  * One diagnostic of a provider that failed to load or validate: the SDK's
@@ -32,11 +32,11 @@ export interface ProviderStatus {
 
 /** Everything the HTTP API works with. The host builds it; tests can build it from fakes. */
 export interface HostServices {
+  /** Resources, runs and the applications' specs. */
   store: Store;
   requests: ResourceRequests;
   registry: ProviderRegistry;
   providers: ProviderStatus[];
-  specs: SpecStore;
   hub: EventHub;
   metrics: HostMetrics;
   authenticator: Authenticator;

@@ -1,7 +1,7 @@
 import type { ResourceRecord, Store } from '@innominatus/core';
 import type { ScoreSpec } from './score/score-spec';
 import { SHARED_APPLICATION, homeOf, sharedIds, sharedUses, type SharedUse } from './score/shared-resources';
-import type { SpecStore } from './spec-store';
+import { storedScore } from './score/stored-score';
 import { allResources } from './util/all-resources';
 import { allSpecSummaries } from './util/spec-summaries';
 
@@ -21,7 +21,12 @@ export interface SpecResources {
  * Reads the resources of `application` and the shared resources `spec` (and
  * `also`, e.g. the previous spec) declare. Names in `byName` are `spec`'s.
  */
-export async function specResources(store: Store, application: string, spec: ScoreSpec | undefined, also?: ScoreSpec): Promise<SpecResources> {
+export async function specResources(
+  store: Pick<Store, 'listResources' | 'findResource'>,
+  application: string,
+  spec: ScoreSpec | undefined,
+  also?: ScoreSpec,
+): Promise<SpecResources> {
   const own = await allResources(store, { application, live: true });
   const ids = new Set([...sharedIds(spec).keys(), ...sharedIds(also).keys()]);
   const shared = new Map<string, ResourceRecord>();
@@ -40,19 +45,22 @@ export async function specResources(store: Store, application: string, spec: Sco
   return { byName, own, shared, all: [...new Map(all.map((r) => [r.id, r])).values()] };
 }
 
+/** Where specs are read: the store, or one transaction of it. */
+export type SpecReader = Pick<Store, 'getSpec' | 'listSpecs'>;
+
 /** Every stored spec except `application`'s (loaded one by one, up to the listing's bound). */
-export async function otherSpecs(specs: SpecStore, application: string): Promise<ScoreSpec[]> {
+export async function otherSpecs(specs: SpecReader, application: string): Promise<ScoreSpec[]> {
   const names = (await allSpecSummaries(specs)).map((s) => s.name).filter((n) => n !== application);
   const out: ScoreSpec[] = [];
   for (const name of names) {
-    const stored = await specs.get(name);
+    const stored = await storedScore(specs, name);
     if (stored) out.push(stored.spec);
   }
   return out;
 }
 
 /** How other applications' stored specs declare the shared ids of `spec` and `also`; read only when there are any. */
-export async function otherUses(specs: SpecStore, application: string, spec: ScoreSpec | undefined, also?: ScoreSpec): Promise<Map<string, SharedUse[]>> {
+export async function otherUses(specs: SpecReader, application: string, spec: ScoreSpec | undefined, also?: ScoreSpec): Promise<Map<string, SharedUse[]>> {
   const ids = new Set([...sharedIds(spec).keys(), ...sharedIds(also).keys()]);
   if (ids.size === 0) return new Map();
   return sharedUses(await otherSpecs(specs, application), ids);

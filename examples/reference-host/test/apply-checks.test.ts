@@ -4,6 +4,7 @@ import { MAX_PROPERTIES_BYTES, ProviderRegistry, StoreError, type LoadedProvider
 import { SqlStoreError } from '@innominatus/store-sql';
 import { createServer } from '../src/http/server';
 import { USER_TOKEN, fakeServices } from './fake-services';
+import { storedScore } from '../src/score/stored-score';
 
 /** A workflow declaring the database-team provider's parameters (names, size enum). */
 function workflow(name: string): Workflow {
@@ -97,7 +98,7 @@ describe('a submission is checked against the provider before anything is stored
       },
     });
     expect(await env.store.listResources()).toEqual([]);
-    expect(await env.services.specs.list({ limit: 10 })).toEqual([]);
+    expect(await env.services.store.listSpecs({ limit: 10 })).toEqual([]);
   });
 
   it('checks the params of a resource waiting for another at submit, all but those reading the other', async () => {
@@ -144,7 +145,7 @@ describe('a submission is checked against the provider before anything is stored
     const id = first.json().changes[0].id;
     await env.move(id, 'requested', 'provisioning');
     await env.move(id, 'provisioning', 'active', { pendingOperation: null });
-    const before = (await env.services.specs.get('shop'))!;
+    const before = (await storedScore(env.services.store, 'shop'))!;
     const res = await submit(spec('shop', '  db:\n    type: pg\n    params:\n      size: gigantic\n'));
     expect(res.statusCode).toBe(422);
     expect(res.json().error.issues[0].message).toBe(
@@ -152,23 +153,25 @@ describe('a submission is checked against the provider before anything is stored
     );
     const r = (await env.store.getResource(id))!;
     expect([r.state, r.pendingOperation, r.properties]).toEqual(['active', undefined, { size: 'small' }]);
-    expect(await env.services.specs.get('shop')).toEqual(before);
+    expect(await storedScore(env.services.store, 'shop')).toEqual(before);
   });
 
   it('does not store the spec when executing a change is refused (another replica changed the resource meanwhile)', async () => {
     const id = (await submit(spec('shop', '  db:\n    type: pg\n'))).json().changes[0].id;
     await env.move(id, 'requested', 'provisioning');
     await env.move(id, 'provisioning', 'active', { pendingOperation: null });
-    env.services.requests.update = async () => {
-      throw new StoreError('INVALID_TRANSITION', "resource 'db' is updating; only an active resource with no pending work can be updated");
-    };
+    env.patchTransactions(() => ({
+      update: async () => {
+        throw new StoreError('INVALID_TRANSITION', "resource 'db' is updating; only an active resource with no pending work can be updated");
+      },
+    }));
     const refused = await submit(spec('shop', '  db:\n    type: pg\n    params:\n      size: large\n'));
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error).toEqual({
       code: 'INVALID_TRANSITION',
       message: "resource 'db' is updating; only an active resource with no pending work can be updated",
     });
-    expect((await env.services.specs.get('shop'))!.spec.resources).toEqual({ db: { type: 'pg' } });
+    expect((await storedScore(env.services.store, 'shop'))!.spec.resources).toEqual({ db: { type: 'pg' } });
   });
 
   it('lists a failed resource as failed, not as unchanged, and runs a failed create again with corrected params', async () => {
@@ -245,7 +248,7 @@ describe("limits and store failures answer with the user's or the store's status
     expect(res.headers['retry-after']).toBe('5');
     expect(res.json()).toEqual({ error: { code: 'STORE_UNAVAILABLE', message: 'the store is unavailable; try again shortly' } });
     const raw = Object.assign(new Error('Connection terminated unexpectedly'), {});
-    env.store.listResources = async () => {
+    env.store.transaction = async () => {
       throw raw;
     };
     expect((await submit(spec('shop', '  db:\n    type: pg\n'))).statusCode).toBe(503);

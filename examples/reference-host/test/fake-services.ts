@@ -6,8 +6,10 @@ import {
   ProviderRegistry,
   sensitive,
   type LoadedProvider,
+  type OrchestratorTransaction,
   type ResourceRecord,
   type StateChange,
+  type Store,
   type Workflow,
 } from '@innominatus/core';
 import { createAuthenticator } from '../src/http/auth';
@@ -15,7 +17,6 @@ import { EventHub } from '../src/event-hub';
 import type { HostServices } from '../src/host-services';
 import { createLogger } from '../src/logger';
 import { createMetrics } from '../src/metrics';
-import { MemorySpecStore } from '../src/spec-store';
 
 export const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
 export const USER_TOKEN = 'user-token-0123456789abcdef';
@@ -75,9 +76,8 @@ export function postgresProvider(): LoadedProvider {
   };
 }
 
-/** Host services over fakes, with every log line captured. */
-export function fakeServices(bodyLimit = 64 * 1024) {
-  const store = new MemoryStore();
+/** Host services over fakes (and `store`, a memory store unless given), with every log line captured. */
+export function fakeServices(bodyLimit = 64 * 1024, store: Store = new MemoryStore()) {
   const hub = new EventHub();
   const logs: string[] = [];
   const destination = new Writable({
@@ -102,7 +102,6 @@ export function fakeServices(bodyLimit = 64 * 1024) {
         diagnostics: [{ severity: 'error', code: 'X', message: 'bad', file: 'provider.yaml', line: 3, col: 1 }],
       },
     ],
-    specs: new MemorySpecStore(),
     hub,
     metrics: createMetrics(hub, () => store.countResources({ pending: true, leased: false })),
     authenticator: createAuthenticator([
@@ -129,5 +128,14 @@ export function fakeServices(bodyLimit = 64 * 1024) {
     });
     return r;
   };
-  return { services, store, hub, logs, move };
+  /**
+   * Makes later transactions (submissions) call `patch(tx)`'s methods in
+   * place of the transaction's own: e.g. a request refused midway.
+   */
+  const patchTransactions = (patch: (tx: OrchestratorTransaction) => Partial<OrchestratorTransaction>) => {
+    const original = services.requests.transaction.bind(services.requests);
+    services.requests.transaction = <T>(application: string, fn: (tx: OrchestratorTransaction) => Promise<T>) =>
+      original(application, (tx) => fn({ ...tx, ...patch(tx) }));
+  };
+  return { services, store, hub, logs, move, patchTransactions };
 }

@@ -185,11 +185,12 @@ describe('POST /api/specs', () => {
   });
 
   it('answers 409 when another request created the same resource at the same moment', async () => {
-    const submitOriginal = env.services.requests.submit;
-    env.services.requests.submit = async (r) => {
-      await submitOriginal(r); // the other replica's request wins the race
-      return submitOriginal(r);
-    };
+    env.patchTransactions((tx) => ({
+      submit: async (r) => {
+        await tx.submit(r); // the other replica's request wins the race
+        return tx.submit(r);
+      },
+    }));
     const res = await submit();
     expect(res.statusCode).toBe(409);
     expect(res.json().error).toEqual({

@@ -210,7 +210,7 @@ describe('a shared resource (the same id in several workloads)', () => {
     });
     expect((await post(spec('other', '    type: postgres\n    id: shared-db\n'))).json()).toMatchObject({ changes: [], unchanged: ['db'] });
     expect(await all()).toEqual([['shared', 'shared-db', 'requested', 'create']]);
-    expect(await env.services.specs.get('cache')).toBeUndefined();
+    expect(await env.services.store.getSpec('cache')).toBeUndefined();
   });
 
   it('creates a resource whose params read a shared one once it is active, in every application declaring it', async () => {

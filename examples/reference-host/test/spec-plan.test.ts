@@ -4,6 +4,7 @@ import { isSensitive, reveal, sensitive } from '@innominatus/core';
 import { createServer } from '../src/http/server';
 import { createWaitingResources } from '../src/waiting-resources';
 import { USER_TOKEN, fakeServices } from './fake-services';
+import { storedScore } from '../src/score/stored-score';
 
 const headers = { authorization: `Bearer ${USER_TOKEN}`, 'content-type': 'application/yaml' };
 const PASSWORD = 'Pq7vX2mL9sK4';
@@ -88,12 +89,12 @@ describe('a spec that would delete resources', () => {
     });
     // Neither answer changed anything.
     expect((await env.store.listResources()).map((r) => [r.name, r.state, r.pendingOperation])).toEqual([['db', 'active', undefined]]);
-    expect(Object.keys((await env.services.specs.get('shop'))!.spec.resources!)).toEqual(['db']);
+    expect(Object.keys((await storedScore(env.services.store, 'shop'))!.spec.resources!)).toEqual(['db']);
 
     const pruned = await post(renamed, '?prune=true');
     expect(pruned.statusCode).toBe(202);
     expect(pruned.json().changes.map((c: { action: string; name: string }) => `${c.action} ${c.name}`)).toEqual(['create database', 'delete db']);
-    expect(Object.keys((await env.services.specs.get('shop'))!.spec.resources!)).toEqual(['database']);
+    expect(Object.keys((await storedScore(env.services.store, 'shop'))!.spec.resources!)).toEqual(['database']);
   });
 
   it('answers a dry run of a new spec with the plan and stores nothing', async () => {
@@ -108,7 +109,7 @@ describe('a spec that would delete resources', () => {
       warnings: [],
     });
     expect(await env.store.listResources()).toEqual([]);
-    expect(await env.services.specs.get('shop')).toBeUndefined();
+    expect(await storedScore(env.services.store, 'shop')).toBeUndefined();
     const bad = await post(spec('  db:\n    type: postgres\n'), '?dryRun=maybe');
     expect(bad.statusCode).toBe(400);
   });
@@ -214,7 +215,7 @@ describe('the innominatus dialect switch', () => {
       ['containers.main.env', 9],
       ['resources.db.properties', 14],
     ]);
-    expect((await env.services.specs.get('shop'))!.spec.resources!.db).toEqual({ type: 'postgres', params: { size: 'small' } });
+    expect((await storedScore(env.services.store, 'shop'))!.spec.resources!.db).toEqual({ type: 'postgres', params: { size: 'small' } });
   });
 
   it('refuses them with score.innominatusDialect false, naming the Score field', async () => {

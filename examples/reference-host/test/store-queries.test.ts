@@ -10,7 +10,7 @@ const WORKFLOW = { apiVersion: 'innominatus.io/v1', kind: 'Workflow', metadata: 
 
 let env: ReturnType<typeof fakeServices>;
 let app: FastifyInstance;
-/** Every listResources filter the routes asked the store for, and how many rows came back. */
+/** Every listResources filter the routes asked the store (or a submission's transaction) for, and how many rows came back. */
 let asked: { filter: ResourceFilter; rows: number }[];
 
 beforeEach(async () => {
@@ -22,6 +22,14 @@ beforeEach(async () => {
     asked.push({ filter, rows: rows.length });
     return rows;
   };
+  // Submissions read in their transaction.
+  env.patchTransactions((tx) => ({
+    listResources: async (filter = {}) => {
+      const rows = await tx.listResources(filter);
+      asked.push({ filter, rows: rows.length });
+      return rows;
+    },
+  }));
   app = createServer(env.services);
   await app.ready();
 });

@@ -76,6 +76,8 @@ export type ErrorCode =
   | 'INVALID_TRANSITION'
   | 'LEASE_LOST'
   | 'STORE_CLOSED'
+  | 'TRANSACTION_ENDED'
+  | 'SPEC_INVALID'
   | 'STORE_UNAVAILABLE'
   // options of a factory (createOrchestrator, a store, a list filter)
   | 'OPTIONS_INVALID'
@@ -273,6 +275,8 @@ export type StoreErrorCode =
   | 'INVALID_TRANSITION'
   | 'LEASE_LOST'
   | 'STORE_CLOSED'
+  | 'TRANSACTION_ENDED'
+  | 'SPEC_INVALID'
   | 'STORE_UNAVAILABLE'
   | 'OPTIONS_INVALID'
   | 'ORCHESTRATOR_STOPPING';

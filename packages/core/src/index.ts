@@ -141,6 +141,10 @@ export type {
   StateChange,
   ResourceFilter,
   ResourceCountFilter,
+  StoredSpec,
+  SpecSummary,
+  SpecPage,
+  StoreTransaction,
   MemoryStoreOptions,
   LeaseState,
 } from './store/index';
@@ -150,16 +154,20 @@ export {
   checkNewResource,
   checkMetadata,
   checkPropertiesSize,
+  checkSpec,
   listLimit,
+  specSummary,
   MAX_NAME_LENGTH,
   MAX_PROPERTIES_BYTES,
   MAX_LIST_LIMIT,
   fenceHolds,
   leaseLostError,
+  MAX_SPEC_BYTES,
 } from './store/index';
 export { createOrchestrator, runIdFor, planRequest, TRANSITIONS, WORKING_STATE, DONE_STATE, canTransition } from './orchestrator/index';
 export type {
   Orchestrator,
+  OrchestratorTransaction,
   OrchestratorOptions,
   OrchestratorEvents,
   OrchestratorRetry,

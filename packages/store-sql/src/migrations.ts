@@ -107,6 +107,19 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
     description: 'lease epochs: every claim starts a new one, and writes of an earlier holder are refused',
     sql: () => ['ALTER TABLE resources ADD COLUMN lease_epoch BIGINT NOT NULL DEFAULT 0'],
   },
+  {
+    version: 7,
+    description: "applications' specs, with the names of the resources each asks for",
+    // Names compare by bytes on both databases (SQLite's BINARY, PostgreSQL's "C"), so pages follow the primary key.
+    sql: (dialect) => [
+      `CREATE TABLE specs (
+        name TEXT${dialect === 'postgres' ? ' COLLATE "C"' : ''} PRIMARY KEY,
+        spec TEXT NOT NULL,
+        resources TEXT NOT NULL,
+        submitted_at BIGINT NOT NULL
+      )`,
+    ],
+  },
 ]);
 
 /** The newest schema version this code knows. */

@@ -39,20 +39,31 @@ export class PostgresDriver implements SqlDriver {
     return result.rows as T[];
   }
 
+  /** Statements of `fn` fail as store errors; an error `fn` throws itself reaches the caller unchanged. */
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect().catch(failed);
+    let broken: Error | undefined;
+    // A checked-out client has no listener of the pool's: a connection cut between two statements would otherwise be an unhandled 'error'.
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
+    const query = async <R extends SqlRow>(sql: string, params: readonly unknown[] = []) =>
+      (await client.query(sql, params as unknown[]).catch(failed)).rows as R[];
     try {
-      await client.query('BEGIN');
-      const result = await fn({
-        query: async <R extends SqlRow>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rows as R[],
-      });
-      await client.query('COMMIT');
+      await query('BEGIN');
+      const result = await fn({ query });
+      await query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      failed(error);
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw error;
     } finally {
-      client.release();
+      client.removeListener('error', onError);
+      // A client whose connection failed is discarded, not returned to the pool.
+      client.release(broken);
     }
   }
 

@@ -6,7 +6,9 @@ import {
   checkNewResource,
   checkMetadata,
   checkPropertiesSize,
+  checkSpec,
   listLimit,
+  specSummary,
   seal,
   unseal,
   type Encrypter,
@@ -20,7 +22,11 @@ import {
   type RunRecord,
   type StateChange,
   type StepRecord,
+  type SpecPage,
+  type SpecSummary,
   type Store,
+  type StoredSpec,
+  type StoreTransaction,
   type TransitionRecord,
   type Operation,
   type JournaledError,
@@ -29,6 +35,11 @@ import {
   leaseLostError,
 } from '@innominatus/core';
 import { constraintKind, WORK_CHANNEL, type SqlDriver, type SqlExecutor, type SqlRow } from './driver';
+import { KeyedLock } from './keyed-lock';
+import { nestedDriver } from './nested-driver';
+
+/** The first key of each advisory lock a PostgreSQL transaction holds (the second is the lock's name, e.g. an application's). */
+const APPLICATION_LOCK = 'innominatus_application';
 
 /** Work queued or in flight; the exact predicate of the partial index `resources_claimable` (migration 2). */
 const CLAIMABLE = "pending_operation IS NOT NULL AND state <> 'failed'";
@@ -75,10 +86,17 @@ export class SqlStore implements Store {
   readonly #encrypter: Encrypter;
   readonly #now: () => number;
   readonly #listeners = new Set<() => void>();
+  readonly #options: SqlStoreOptions;
+  readonly #local = new KeyedLock();
+  /** Set on the store of one transaction: told instead of the listeners, which are woken on commit. */
+  #onWake: (() => void) | undefined;
+  /** Set on the store of one transaction once it has ended. */
+  #ended = false;
   #closed = false;
 
   constructor(driver: SqlDriver, options: SqlStoreOptions) {
     this.#db = driver;
+    this.#options = options;
     this.#encrypter = options.encrypter;
     this.#now = () => (options.clock ?? systemClock).now();
   }
@@ -223,12 +241,13 @@ export class SqlStore implements Store {
       let row: ResourceRow;
       if (this.#db.dialect === 'postgres') {
         // One round trip: the row, its first history entry and the wake-up (sent on commit).
-        [row] = (await this.#db.query<ResourceRow>(
-          `WITH r AS (${insert}),
+        const statement = `WITH r AS (${insert}),
            h AS (INSERT INTO resource_transitions (resource_id, from_state, to_state, at, reason) SELECT id, NULL, 'requested', $6, 'create requested' FROM r)
-           SELECT r.* FROM r CROSS JOIN (SELECT pg_notify('${WORK_CHANNEL}', '')) AS n`,
-          params,
-        )) as [ResourceRow];
+           SELECT r.* FROM r CROSS JOIN (SELECT pg_notify('${WORK_CHANNEL}', '')) AS n`;
+        // Inside a transaction, in a savepoint: a name taken must not abort the whole transaction.
+        [row] = (
+          this.#onWake ? await this.#db.transaction((tx) => tx.query<ResourceRow>(statement, params)) : await this.#db.query<ResourceRow>(statement, params)
+        ) as [ResourceRow];
       } else {
         row = await this.#db.transaction(async (tx) => {
           const [created] = await tx.query<ResourceRow>(insert, params);
@@ -396,6 +415,83 @@ export class SqlStore implements Store {
     return released;
   }
 
+  // ---- specs and transactions ---------------------------------------------
+
+  async getSpec(name: string): Promise<StoredSpec | undefined> {
+    const [row] = await this.#db.query<{ name: string; spec: string; submitted_at: number | string }>(
+      'SELECT name, spec, submitted_at FROM specs WHERE name = $1',
+      [name],
+    );
+    return row && { name: row.name, spec: JSON.parse(row.spec) as StoredSpec['spec'], submittedAt: iso(row.submitted_at) };
+  }
+
+  async listSpecs(page: SpecPage): Promise<SpecSummary[]> {
+    const limit = listLimit(page.limit);
+    // Only the names and the summary column are read; the primary key gives the page.
+    const after = page.after === undefined ? '' : ' WHERE name > $2';
+    const rows = await this.#db.query<{ name: string; resources: string; submitted_at: number | string }>(
+      `SELECT name, resources, submitted_at FROM specs${after} ORDER BY name LIMIT $1`,
+      page.after === undefined ? [limit] : [limit, page.after],
+    );
+    return rows.map((r) => ({ name: r.name, submittedAt: iso(r.submitted_at), resources: JSON.parse(r.resources) as string[] }));
+  }
+
+  async putSpec(spec: StoredSpec): Promise<void> {
+    const text = checkSpec(spec);
+    await this.#db.query(
+      `INSERT INTO specs (name, spec, resources, submitted_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (name) DO UPDATE SET spec = excluded.spec, resources = excluded.resources, submitted_at = excluded.submitted_at`,
+      [spec.name, text, JSON.stringify(specSummary(spec).resources), Date.parse(spec.submittedAt)],
+    );
+  }
+
+  async deleteSpec(name: string): Promise<boolean> {
+    return (await this.#db.query('DELETE FROM specs WHERE name = $1 RETURNING name', [name])).length > 0;
+  }
+
+  transaction<T>(locks: string | readonly string[], fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    this.#open();
+    const names = typeof locks === 'string' ? [locks] : [...new Set(locks)];
+    // Callers of this process queue here first, so that waiting for the database's locks takes at most one pooled connection per lock.
+    return this.#local.runAll(names, async () => {
+      let woke = false;
+      const result = await this.#db.transaction(async (exec) => {
+        if (this.#db.dialect === 'postgres') {
+          for (const name of names) await exec.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [APPLICATION_LOCK, name]);
+        }
+        const inner = new SqlStore(nestedDriver(this.#db, exec), this.#options);
+        inner.#onWake = () => (woke = true);
+        try {
+          return await fn(inner.#transactionCalls());
+        } finally {
+          inner.#ended = true;
+        }
+      });
+      if (woke) this.#emit();
+      return result;
+    });
+  }
+
+  /** What a transaction's function may call: this store's methods, refused once the transaction has ended. */
+  #transactionCalls(): StoreTransaction {
+    const live =
+      <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+      (...args: A): Promise<R> =>
+        this.#ended ? Promise.reject(new StoreError('TRANSACTION_ENDED', 'the transaction has ended; its calls can no longer be used')) : call(...args);
+    return {
+      getSpec: live((name: string) => this.getSpec(name)),
+      listSpecs: live((page: SpecPage) => this.listSpecs(page)),
+      putSpec: live((spec: StoredSpec) => this.putSpec(spec)),
+      deleteSpec: live((name: string) => this.deleteSpec(name)),
+      createResource: live((r: NewResource) => this.createResource(r)),
+      getResource: live((id: string) => this.getResource(id)),
+      findResource: live((application: string, name: string) => this.findResource(application, name)),
+      listResources: live((filter?: ResourceFilter) => this.listResources(filter)),
+      transition: live((id: string, change: StateChange) => this.transition(id, change)),
+      patchResource: live((id: string, expect: ResourceExpectation, set: ResourcePatch) => this.patchResource(id, expect, set)),
+    };
+  }
+
   onWork(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -524,7 +620,8 @@ export class SqlStore implements Store {
   }
 
   #emit(): void {
-    for (const l of this.#listeners) queueMicrotask(l);
+    if (this.#onWake) this.#onWake();
+    else for (const l of this.#listeners) queueMicrotask(l);
   }
 }
 

@@ -41,18 +41,19 @@ export class SqliteDriver implements SqlDriver {
     return this.#serial(() => this.#run<T>(sql, params)).catch(failed);
   }
 
+  /** Statements of `fn` fail as store errors; an error `fn` throws itself reaches the caller unchanged. */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return this.#serial(async () => {
-      this.#db.exec('BEGIN IMMEDIATE');
+      guard(() => this.#db.exec('BEGIN IMMEDIATE'));
       try {
-        const result = await fn({ query: async <R extends SqlRow>(sql: string, params: readonly unknown[] = []) => this.#run<R>(sql, params) });
-        this.#db.exec('COMMIT');
+        const result = await fn({ query: async <R extends SqlRow>(sql: string, params: readonly unknown[] = []) => guard(() => this.#run<R>(sql, params)) });
+        guard(() => this.#db.exec('COMMIT'));
         return result;
       } catch (error) {
-        if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+        if (this.#db.inTransaction) guard(() => this.#db.exec('ROLLBACK'));
         throw error;
       }
-    }).catch(failed);
+    });
   }
 
   async notify(): Promise<void> {}
@@ -85,6 +86,14 @@ export class SqliteDriver implements SqlDriver {
 
 function failed(cause: unknown): never {
   throw wrapDriverError(cause, 'SQLite');
+}
+
+function guard<T>(statement: () => T): T {
+  try {
+    return statement();
+  } catch (cause) {
+    failed(cause);
+  }
 }
 
 /** Rewrites `$n` placeholders to SQLite's `?`, ordering the values to match. */

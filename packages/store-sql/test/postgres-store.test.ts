@@ -28,7 +28,7 @@ describeStoreConformance(
       },
     };
   },
-  { crossInstanceWake: true },
+  { crossInstanceWake: true, concurrentPeers: true },
 );
 
 describe('postgres store', () => {
@@ -70,6 +70,7 @@ describe('postgres store', () => {
         { version: 4 },
         { version: 5 },
         { version: 6 },
+        { version: 7 },
       ]);
       const indexes = (await c.query("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'resources' ORDER BY indexname")).rows;
       expect(indexes.map((i) => i.indexname)).toEqual([

@@ -10,7 +10,7 @@ import { createSqliteStore, MIGRATIONS, SCHEMA_VERSION } from '../src/index';
 function rawSqliteText(file: string): string {
   const db = new Database(file, { readonly: true });
   try {
-    return JSON.stringify(['resources', 'resource_transitions', 'runs', 'run_steps'].map((t) => db.prepare(`SELECT * FROM ${t}`).all()));
+    return JSON.stringify(['resources', 'resource_transitions', 'runs', 'run_steps', 'specs'].map((t) => db.prepare(`SELECT * FROM ${t}`).all()));
   } finally {
     db.close();
   }
@@ -84,6 +84,7 @@ describe('sqlite store', () => {
           { version: 4 },
           { version: 5 },
           { version: 6 },
+          { version: 7 },
         ]);
         const indexes = db
           .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'resources' AND sql IS NOT NULL ORDER BY name")

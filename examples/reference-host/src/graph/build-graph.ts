@@ -1,7 +1,7 @@
 import type { ProviderRegistry, ResourceRecord, Store } from '@innominatus/core';
 import { parseRunId } from '../runs/run-history';
-import type { SpecStore, StoredSpec } from '../spec-store';
 import { declaresShared, SHARED_APPLICATION } from '../score/shared-resources';
+import type { StoredScore } from '../score/stored-score';
 import { otherSpecs } from '../spec-resources';
 import type { GraphEdge, GraphNode, ResourceGraph } from './graph-model';
 
@@ -10,9 +10,7 @@ export interface GraphSources {
   store: Store;
   registry: ProviderRegistry;
   /** The application's stored spec, when it has one. */
-  spec?: StoredSpec;
-  /** The other specs are read only when the application declares a shared resource (the same `type` and `id` in another application). */
-  specs: SpecStore;
+  spec?: StoredScore;
 }
 
 /**
@@ -28,7 +26,7 @@ export async function buildGraph(sources: GraphSources, application: string, res
   const appId = `application:${application}`;
   add({ id: appId, kind: 'application', label: application });
   const spec = sources.spec;
-  const others = declaresShared(spec?.spec) ? await otherSpecs(sources.specs, application) : [];
+  const others = declaresShared(spec?.spec) ? await otherSpecs(sources.store, application) : [];
   for (const r of resources) {
     const resId = `resource:${r.id}`;
     add({ id: resId, kind: 'resource', label: r.name, state: r.state, detail: r.type });

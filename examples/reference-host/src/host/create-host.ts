@@ -29,7 +29,7 @@ import { startTelemetry } from './telemetry';
 import { kubernetesAccess, type Simulation } from './kubernetes-access';
 import { loadProviders } from './load-providers';
 import { loadHostSteps } from './load-steps';
-import { openStores } from './open-store';
+import { openStore } from './open-store';
 import { instanceIdFor } from './instance-id';
 
 /** Options of {@link createHost}. */
@@ -90,10 +90,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
   try {
     const { encrypter, keyFile } = hostEncrypter(config);
     if (keyFile) notice(`sensitive outputs are encrypted with the key in ${keyFile}`);
-    const stores = await openStores(config.store, encrypter, logger);
-    closers.push(stores.close);
-    notice(`store: ${stores.description}`);
-    await checkStoreKey(config, stores.store, encrypter, keyFile);
+    const { store, description } = await openStore(config.store, encrypter, logger);
+    closers.push(() => store.close());
+    notice(`store: ${description}`);
+    await checkStoreKey(config, store, encrypter, keyFile);
 
     // A simulated cluster lives beside a SQLite database, so that it survives a restart with the resources.
     const simulationState = config.store.kind === 'sqlite' ? `${config.store.filename}.cluster.json` : undefined;
@@ -111,7 +111,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     if (config.auth.tokens.length === 0) logger.warn('no API tokens are configured: every /api request will be refused with 401');
 
     const owner = instanceIdFor(config);
-    const orchestrator = hostOrchestrator(config, { store: stores.store, steps, encrypter, registry, owner }, logger);
+    const orchestrator = hostOrchestrator(config, { store, steps, encrypter, registry, owner }, logger);
     notice(
       owner
         ? `instance: ${orchestrator.owner} (stable across restarts: leases it held before a restart are taken back at once)`
@@ -129,15 +129,14 @@ export async function createHost(options: HostOptions): Promise<Host> {
     // Counted in the store (one indexed query), not by loading resources.
     const metrics = createMetrics(
       hub,
-      () => stores.store.countResources({ pending: true, leased: false }),
+      () => store.countResources({ pending: true, leased: false }),
       (err) => logger.warn({ err }, 'metrics: the store did not answer the queue depth read'),
     );
     const services: HostServices = {
-      store: stores.store,
+      store,
       requests: orchestrator,
       registry,
       providers: statuses,
-      specs: stores.specs,
       hub,
       metrics,
       authenticator: createAuthenticator(config.auth.tokens),

@@ -6,7 +6,11 @@ import { MAX_LIST_LIMIT, type ResourceFilter, type ResourceRecord, type Store } 
  * For views that show all of them (an application's resources, the
  * applications list); a paged view asks the store for one page instead.
  */
-export async function allResources(store: Store, filter: Omit<ResourceFilter, 'limit' | 'after'>, pageSize = MAX_LIST_LIMIT): Promise<ResourceRecord[]> {
+export async function allResources(
+  store: Pick<Store, 'listResources'>,
+  filter: Omit<ResourceFilter, 'limit' | 'after'>,
+  pageSize = MAX_LIST_LIMIT,
+): Promise<ResourceRecord[]> {
   const out: ResourceRecord[] = [];
   let after: string | undefined;
   for (;;) {

@@ -2,6 +2,7 @@ export { createOrchestrator } from './orchestrator';
 export { staticResolver } from './static-resolver';
 export type {
   Orchestrator,
+  OrchestratorTransaction,
   OrchestratorOptions,
   OrchestratorEvents,
   OrchestratorRetry,

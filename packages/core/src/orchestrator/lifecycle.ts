@@ -46,7 +46,7 @@ export type TransitionRequest = StateChange;
  * allow with `INVALID_TRANSITION`; returns `undefined` when the resource was
  * no longer in `from` (someone else moved it, or the lease was lost).
  */
-export async function transition(store: Store, id: string, change: TransitionRequest): Promise<ResourceRecord | undefined> {
+export async function transition(store: Pick<Store, 'transition'>, id: string, change: TransitionRequest): Promise<ResourceRecord | undefined> {
   if (!canTransition(change.from, change.to)) {
     throw new StoreError('INVALID_TRANSITION', `resource '${id}' cannot move from '${change.from}' to '${change.to}'`);
   }
@@ -54,7 +54,7 @@ export async function transition(store: Store, id: string, change: TransitionReq
 }
 
 /** Creates a resource in its initial state, `requested`. */
-export function createRequested(store: Store, resource: NewResource): Promise<ResourceRecord> {
+export function createRequested(store: Pick<Store, 'createResource'>, resource: NewResource): Promise<ResourceRecord> {
   return store.createResource(resource);
 }
 

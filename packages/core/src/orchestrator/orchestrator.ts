@@ -3,7 +3,7 @@ import { ENGINE_EVENT_NAMES, type EngineEvents } from '../engine/events';
 import { InnominatusError, StoreError } from '../errors';
 import { ClaimLoop } from './claim-loop';
 import { LeaseKeeper } from './lease-keeper';
-import { createRequestApi } from './request-api';
+import { createRequestApi, requestsInTransaction } from './request-api';
 import { ResourceServer } from './serve-resource';
 import { resolveSettings } from './settings';
 import { Transitions } from './transitions';
@@ -39,7 +39,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   };
   // Aborted by stop(): runs finish the step they are in and pause before the next one.
   let pausing = new AbortController();
-  const transitions = new Transitions(store, events);
+  const transitions = new Transitions(store, (e) => events.emit('resource:transition', e));
   const inflight = new Map<string, Work>();
   const leases = new LeaseKeeper(settings, store, inflight, report);
   const claims = new ClaimLoop(
@@ -68,6 +68,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     owner,
     events,
     ...createRequestApi(store, transitions, claims.kick),
+    transaction: (locks, fn) => requestsInTransaction(store, locks, fn, events, claims.kick),
 
     start() {
       if (claims.running) return;

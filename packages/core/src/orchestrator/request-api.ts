@@ -1,11 +1,16 @@
 import { StoreError } from '../errors';
+import type { EventEmitter } from 'eventemitter3';
 import type { ResourceRecord, Store } from '../store/types';
+import type { OrchestratorEvents } from './types';
 import { createRequested, planRequest, type LifecycleRequest, type RequestRefusal } from './lifecycle';
-import type { Transitions } from './transitions';
-import type { Orchestrator, ResourceRequest } from './types';
+import { Transitions } from './transitions';
+import type { Orchestrator, OrchestratorTransaction, ResourceRequest, ResourceTransitionEvent } from './types';
 
 /** The orchestrator's request methods: each writes one compare-and-set change and wakes the claim loop. */
 export type RequestApi = Pick<Orchestrator, 'submit' | 'update' | 'delete' | 'retry'>;
+
+/** What the request methods read and write. */
+export type RequestStore = Pick<Store, 'createResource' | 'getResource' | 'patchResource' | 'transition'>;
 
 /** What each request answers when refused, after the resource's state. */
 const REFUSED: Record<LifecycleRequest['action'], Partial<Record<RequestRefusal, string>> & { default: string }> = {
@@ -24,8 +29,8 @@ const RACED: Record<LifecycleRequest['action'], string> = {
   retry: 'it changed while the retry was requested',
 };
 
-/** Makes the request methods over `store`; `wake` is called after every accepted request. */
-export function createRequestApi(store: Store, transitions: Transitions, wake: () => void): RequestApi {
+/** Makes the request methods over `store` (the store, or one transaction of it); `wake` is called after every accepted request. */
+export function createRequestApi(store: RequestStore, transitions: Transitions, wake: () => void): RequestApi {
   const load = async (id: string): Promise<ResourceRecord> => {
     const r = await store.getResource(id);
     if (!r) throw new StoreError('RESOURCE_NOT_FOUND', `resource '${id}' not found`);
@@ -59,6 +64,39 @@ export function createRequestApi(store: Store, transitions: Transitions, wake: (
     delete: (id) => request(id, { action: 'delete' }),
     retry: (id) => request(id, { action: 'retry' }),
   };
+}
+
+/**
+ * Runs `fn` in one transaction of `store` holding `locks`, with the request
+ * methods over it. The transitions' events are held back and published, and
+ * the claim loop woken, only once the transaction has committed: a refused
+ * submission announces nothing.
+ */
+export async function requestsInTransaction<T>(
+  store: Store,
+  locks: string | readonly string[],
+  fn: (tx: OrchestratorTransaction) => Promise<T>,
+  events: EventEmitter<OrchestratorEvents>,
+  wake: () => void,
+): Promise<T> {
+  const held: ResourceTransitionEvent[] = [];
+  let requested = false;
+  const result = await store.transaction(locks, (tx) => {
+    const requests = createRequestApi(tx, new Transitions(tx, (e) => held.push(e)), () => (requested = true));
+    return fn({
+      ...requests,
+      getSpec: (name) => tx.getSpec(name),
+      listSpecs: (page) => tx.listSpecs(page),
+      putSpec: (spec) => tx.putSpec(spec),
+      deleteSpec: (name) => tx.deleteSpec(name),
+      getResource: (id) => tx.getResource(id),
+      findResource: (app, name) => tx.findResource(app, name),
+      listResources: (filter) => tx.listResources(filter),
+    });
+  });
+  for (const e of held) events.emit('resource:transition', e);
+  if (requested) wake();
+  return result;
 }
 
 function busy(r: ResourceRecord, wanted: string): StoreError {

@@ -1,21 +1,21 @@
-import type { EventEmitter } from 'eventemitter3';
 import type { ResourcePatch, ResourceRecord, ResourceState, Store } from '../store/types';
 import { transition } from './lifecycle';
-import type { OrchestratorEvents } from './types';
+import type { ResourceTransitionEvent } from './types';
 
 /** Moves resources through the lifecycle and announces every move as a `resource:transition` event. */
 export class Transitions {
-  readonly #store: Store;
-  readonly #events: EventEmitter<OrchestratorEvents>;
+  readonly #store: Pick<Store, 'transition'>;
+  readonly #emit: (e: ResourceTransitionEvent) => void;
 
-  constructor(store: Store, events: EventEmitter<OrchestratorEvents>) {
+  /** `emit` publishes each move (the orchestrator's `resource:transition` event, or a transaction's buffer until it commits). */
+  constructor(store: Pick<Store, 'transition'>, emit: (e: ResourceTransitionEvent) => void) {
     this.#store = store;
-    this.#events = events;
+    this.#emit = emit;
   }
 
   /** Emits the `resource:transition` event of a move already stored (`from` undefined for a new resource). */
   announce(r: ResourceRecord, from: ResourceState | undefined, reason: string): void {
-    this.#events.emit('resource:transition', {
+    this.#emit({
       resourceId: r.id,
       application: r.application,
       name: r.name,

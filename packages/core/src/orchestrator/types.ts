@@ -4,7 +4,7 @@ import type { Engine } from '../engine/engine';
 import type { JournaledError } from '../journal/types';
 import type { LoadedWorkflow } from '../model/workflow';
 import type { ParameterMapping } from '../providers/parameter-mapping';
-import type { NewResource, Operation, ResourceRecord, ResourceState, Store } from '../store/types';
+import type { NewResource, Operation, ResourceRecord, ResourceState, Store, StoreTransaction } from '../store/types';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
 
@@ -132,6 +132,11 @@ export type OrchestratorEvents = {
   'orchestrator:error': (e: { message: string; code?: string }) => void;
 } & { [K in keyof EngineEvents]: WithResource<EngineEvents[K]> };
 
+/** The requests, spec writes and reads of one {@link Orchestrator.transaction}. */
+export interface OrchestratorTransaction
+  extends Pick<Orchestrator, 'submit' | 'update' | 'delete' | 'retry'>,
+    Pick<StoreTransaction, 'getSpec' | 'listSpecs' | 'putSpec' | 'deleteSpec' | 'getResource' | 'findResource' | 'listResources'> {}
+
 /** Serves resource requests; make one with {@link createOrchestrator}. */
 export interface Orchestrator {
   readonly owner: string;
@@ -151,6 +156,14 @@ export interface Orchestrator {
   delete(id: string): Promise<ResourceRecord>;
   /** Retries a failed resource: its run resumes at the failed step. */
   retry(id: string): Promise<ResourceRecord>;
+  /**
+   * Runs `fn` in one store transaction holding the locks `locks` (an
+   * application's name, or several; {@link Store.transaction}): the requests it makes through `tx` and the
+   * spec it writes are stored together, or not at all when `fn` throws. The
+   * `resource:transition` events and the wake-up of the requests follow the
+   * commit. Inside `fn`, use only `tx`.
+   */
+  transaction<T>(locks: string | readonly string[], fn: (tx: OrchestratorTransaction) => Promise<T>): Promise<T>;
   /** Starts claiming work. */
   start(): void;
   /** Stops claiming, lets running work finish within `graceMs` (default 10 s), then aborts and releases the rest. */

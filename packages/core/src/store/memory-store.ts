@@ -14,11 +14,15 @@ import type {
   ResourcePatch,
   ResourceRecord,
   ResourceState,
+  SpecPage,
+  SpecSummary,
   StateChange,
   Store,
+  StoredSpec,
+  StoreTransaction,
   TransitionRecord,
 } from './types';
-import { checkMetadata, checkNewResource, checkPropertiesSize, listLimit } from './validate';
+import { checkMetadata, checkNewResource, checkPropertiesSize, checkSpec, listLimit, specSummary } from './validate';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -53,46 +57,205 @@ interface Row {
   seq: number;
 }
 
+/** The open transaction: when it ends, and how to undo its writes. */
+interface OpenTransaction {
+  ended: Promise<void>;
+  undo: (() => void)[];
+  /** A write made work claimable: listeners are woken on commit. */
+  woke: boolean;
+}
+
 /**
  * A {@link Store} in memory, for tests and embedding. It behaves like the SQL
  * stores, including sealing sensitive values, so code tested against it
- * behaves the same on a database.
+ * behaves the same on a database. Like SQLite, it takes one transaction at a
+ * time, and every other call waits for the open transaction to end.
  */
 export class MemoryStore implements Store {
   readonly #journal = new MemoryJournal();
   readonly #rows = new Map<string, Row>();
   readonly #history = new Map<string, TransitionRecord[]>();
+  readonly #specs = new Map<string, StoredSpec>();
   readonly #listeners = new Set<() => void>();
   readonly #encrypter: Encrypter;
   readonly #now: () => number;
   #seq = 0;
   #closed = false;
+  #tx: OpenTransaction | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.#encrypter = options.encrypter ?? ephemeralEncrypter();
     this.#now = () => (options.clock ?? systemClock).now();
   }
 
-  async createRun(run: RunRecord, fence?: LeaseFence): Promise<void> {
-    this.#fence(fence);
-    return this.#journal.createRun(run);
+  createRun(run: RunRecord, fence?: LeaseFence): Promise<void> {
+    return this.#gated(async () => {
+      this.#fence(fence);
+      return this.#journal.createRun(run);
+    });
   }
-  async updateRun(runId: string, patch: Parameters<MemoryJournal['updateRun']>[1], fence?: LeaseFence): Promise<void> {
-    this.#fence(fence);
-    return this.#journal.updateRun(runId, patch);
+  updateRun(runId: string, patch: Parameters<MemoryJournal['updateRun']>[1], fence?: LeaseFence): Promise<void> {
+    return this.#gated(async () => {
+      this.#fence(fence);
+      return this.#journal.updateRun(runId, patch);
+    });
   }
   getRun(runId: string): Promise<RunRecord | undefined> {
-    return this.#journal.getRun(runId);
+    return this.#gated(() => this.#journal.getRun(runId));
   }
-  async putStep(step: StepRecord, fence?: LeaseFence): Promise<void> {
-    this.#fence(fence);
-    return this.#journal.putStep(step);
+  putStep(step: StepRecord, fence?: LeaseFence): Promise<void> {
+    return this.#gated(async () => {
+      this.#fence(fence);
+      return this.#journal.putStep(step);
+    });
   }
   listSteps(runId: string): Promise<StepRecord[]> {
-    return this.#journal.listSteps(runId);
+    return this.#gated(() => this.#journal.listSteps(runId));
+  }
+  createResource(resource: NewResource): Promise<ResourceRecord> {
+    return this.#gated(() => this.#createResource(resource));
+  }
+  getResource(id: string): Promise<ResourceRecord | undefined> {
+    return this.#gated(() => this.#getResource(id));
+  }
+  findResource(application: string, name: string): Promise<ResourceRecord | undefined> {
+    return this.#gated(() => this.#findResource(application, name));
+  }
+  listResources(filter: ResourceFilter = {}): Promise<ResourceRecord[]> {
+    return this.#gated(() => this.#listResources(filter));
+  }
+  countResources(filter: ResourceCountFilter = {}): Promise<number> {
+    return this.#gated(() => this.#countResources(filter));
+  }
+  listTransitions(resourceId: string): Promise<TransitionRecord[]> {
+    return this.#gated(() => this.#listTransitions(resourceId));
+  }
+  transition(id: string, change: StateChange): Promise<ResourceRecord | undefined> {
+    return this.#gated(() => this.#transition(id, change));
+  }
+  patchResource(id: string, expect: ResourceExpectation, set: ResourcePatch): Promise<ResourceRecord | undefined> {
+    return this.#gated(() => this.#patchResource(id, expect, set));
+  }
+  claim(owner: string, limit: number, leaseMs: number): Promise<ResourceRecord[]> {
+    return this.#gated(() => this.#claim(owner, limit, leaseMs));
+  }
+  heartbeat(owner: string, ids: readonly string[], leaseMs: number): Promise<string[]> {
+    return this.#gated(() => this.#heartbeat(owner, ids, leaseMs));
+  }
+  release(owner: string, ids: readonly string[]): Promise<void> {
+    return this.#gated(() => this.#release(owner, ids));
+  }
+  releaseAll(owner: string): Promise<number> {
+    return this.#gated(() => this.#releaseAll(owner));
+  }
+  getSpec(name: string): Promise<StoredSpec | undefined> {
+    return this.#gated(async () => structuredClone(this.#specs.get(name)));
+  }
+  listSpecs(page: SpecPage): Promise<SpecSummary[]> {
+    return this.#gated(async () => this.#listSpecs(page));
   }
 
-  async createResource(resource: NewResource): Promise<ResourceRecord> {
+  async transaction<T>(_locks: string | readonly string[], fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    this.#open();
+    while (this.#tx) await this.#tx.ended;
+    let end!: () => void;
+    const tx: OpenTransaction = { ended: new Promise((resolve) => (end = resolve)), undo: [], woke: false };
+    this.#tx = tx;
+    try {
+      const result = await fn(this.#view(tx));
+      this.#tx = undefined;
+      if (tx.woke) this.#wake();
+      return result;
+    } catch (error) {
+      for (const undo of tx.undo.reverse()) undo();
+      this.#tx = undefined;
+      throw error;
+    } finally {
+      end();
+    }
+  }
+
+  /** The calls of the open transaction `tx`: they skip the wait, and record how to undo their writes. */
+  #view(tx: OpenTransaction): StoreTransaction {
+    const current =
+      <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+      (...args: A): Promise<R> => {
+        if (this.#tx !== tx) return Promise.reject(new StoreError('TRANSACTION_ENDED', 'the transaction has ended; its calls can no longer be used'));
+        return call(...args);
+      };
+    return {
+      getSpec: current(async (name: string) => structuredClone(this.#specs.get(name))),
+      listSpecs: current(async (page: SpecPage) => this.#listSpecs(page)),
+      putSpec: current(async (spec: StoredSpec) => {
+        checkSpec(spec);
+        this.#keepSpec(tx, spec.name);
+        this.#specs.set(spec.name, { name: spec.name, spec: structuredClone(spec.spec), submittedAt: new Date(spec.submittedAt).toISOString() });
+      }),
+      deleteSpec: current(async (name: string) => {
+        this.#keepSpec(tx, name);
+        return this.#specs.delete(name);
+      }),
+      createResource: current(async (resource: NewResource) => {
+        const r = await this.#createResource(resource);
+        tx.undo.push(() => {
+          this.#rows.delete(r.id);
+          this.#history.delete(r.id);
+        });
+        return r;
+      }),
+      getResource: current((id: string) => this.#getResource(id)),
+      findResource: current((application: string, name: string) => this.#findResource(application, name)),
+      listResources: current((filter?: ResourceFilter) => this.#listResources(filter)),
+      transition: current((id: string, change: StateChange) => {
+        this.#keepRow(tx, id);
+        return this.#transition(id, change);
+      }),
+      patchResource: current((id: string, expect: ResourceExpectation, set: ResourcePatch) => {
+        this.#keepRow(tx, id);
+        return this.#patchResource(id, expect, set);
+      }),
+    };
+  }
+
+  #listSpecs(page: SpecPage): SpecSummary[] {
+    const limit = listLimit(page.limit);
+    const names = [...this.#specs.keys()]
+      .filter((n) => page.after === undefined || n > page.after)
+      .sort()
+      .slice(0, limit);
+    return names.map((n) => specSummary(this.#specs.get(n)!));
+  }
+
+  /** Records how to put a spec back as it was before the transaction's write. */
+  #keepSpec(tx: OpenTransaction, name: string): void {
+    const before = this.#specs.get(name);
+    tx.undo.push(() => (before ? this.#specs.set(name, before) : this.#specs.delete(name)));
+  }
+
+  /** Records how to put a resource row and its history back as they were before the transaction's write. */
+  #keepRow(tx: OpenTransaction, id: string): void {
+    const row = this.#rows.get(id);
+    if (!row) return;
+    const before = { ...row };
+    const entries = this.#history.get(id)?.length ?? 0;
+    tx.undo.push(() => {
+      Object.assign(row, before);
+      for (const key of Object.keys(row) as (keyof Row)[]) if (!(key in before)) delete row[key];
+      this.#history.get(id)?.splice(entries);
+    });
+  }
+
+  /** Runs `call` at once, or after the open transaction (and any queued before it) when one is open. */
+  #gated<T>(call: () => Promise<T>): Promise<T> {
+    if (!this.#tx) return call();
+    const wait = async (): Promise<T> => {
+      while (this.#tx) await this.#tx.ended;
+      return call();
+    };
+    return wait();
+  }
+
+  async #createResource(resource: NewResource): Promise<ResourceRecord> {
     this.#open();
     checkNewResource(resource);
     const existing = [...this.#rows.values()].find((r) => r.application === resource.application && r.name === resource.name && r.state !== 'terminated');
@@ -123,17 +286,17 @@ export class MemoryStore implements Store {
     return this.#record(row);
   }
 
-  async getResource(id: string): Promise<ResourceRecord | undefined> {
+  async #getResource(id: string): Promise<ResourceRecord | undefined> {
     const row = this.#rows.get(id);
     return row && this.#record(row);
   }
 
-  async findResource(application: string, name: string): Promise<ResourceRecord | undefined> {
+  async #findResource(application: string, name: string): Promise<ResourceRecord | undefined> {
     const row = [...this.#rows.values()].find((r) => r.application === application && r.name === name && r.state !== 'terminated');
     return row && this.#record(row);
   }
 
-  async listResources(filter: ResourceFilter = {}): Promise<ResourceRecord[]> {
+  async #listResources(filter: ResourceFilter = {}): Promise<ResourceRecord[]> {
     const limit = listLimit(filter.limit);
     const out: Row[] = [];
     // Rows are kept in creation order (a Map keeps insertion order); start after the cursor, stop at the limit.
@@ -150,7 +313,7 @@ export class MemoryStore implements Store {
     return out.map((r) => this.#record(r));
   }
 
-  async countResources(filter: ResourceCountFilter = {}): Promise<number> {
+  async #countResources(filter: ResourceCountFilter = {}): Promise<number> {
     const now = this.#now();
     let n = 0;
     for (const r of this.#rows.values()) {
@@ -159,11 +322,11 @@ export class MemoryStore implements Store {
     return n;
   }
 
-  async listTransitions(resourceId: string): Promise<TransitionRecord[]> {
+  async #listTransitions(resourceId: string): Promise<TransitionRecord[]> {
     return structuredClone(this.#history.get(resourceId) ?? []);
   }
 
-  async transition(id: string, change: StateChange): Promise<ResourceRecord | undefined> {
+  async #transition(id: string, change: StateChange): Promise<ResourceRecord | undefined> {
     this.#open();
     if (change.epoch !== undefined) this.#fence({ resourceId: id, epoch: change.epoch });
     const row = this.#rows.get(id);
@@ -176,7 +339,7 @@ export class MemoryStore implements Store {
     return this.#record(row);
   }
 
-  async patchResource(id: string, expect: ResourceExpectation, set: ResourcePatch): Promise<ResourceRecord | undefined> {
+  async #patchResource(id: string, expect: ResourceExpectation, set: ResourcePatch): Promise<ResourceRecord | undefined> {
     this.#open();
     if (expect.epoch !== undefined) this.#fence({ resourceId: id, epoch: expect.epoch });
     const row = this.#rows.get(id);
@@ -187,7 +350,7 @@ export class MemoryStore implements Store {
     return this.#record(row);
   }
 
-  async claim(owner: string, limit: number, leaseMs: number): Promise<ResourceRecord[]> {
+  async #claim(owner: string, limit: number, leaseMs: number): Promise<ResourceRecord[]> {
     this.#open();
     const now = this.#now();
     const claimed = [...this.#rows.values()]
@@ -208,7 +371,7 @@ export class MemoryStore implements Store {
     return claimed.map((r) => this.#record(r));
   }
 
-  async heartbeat(owner: string, ids: readonly string[], leaseMs: number): Promise<string[]> {
+  async #heartbeat(owner: string, ids: readonly string[], leaseMs: number): Promise<string[]> {
     const now = this.#now();
     const held: string[] = [];
     for (const id of ids) {
@@ -221,7 +384,7 @@ export class MemoryStore implements Store {
     return held;
   }
 
-  async release(owner: string, ids: readonly string[]): Promise<void> {
+  async #release(owner: string, ids: readonly string[]): Promise<void> {
     let released = false;
     for (const id of ids) {
       const r = this.#rows.get(id);
@@ -234,7 +397,7 @@ export class MemoryStore implements Store {
     if (released) this.#wake();
   }
 
-  async releaseAll(owner: string): Promise<number> {
+  async #releaseAll(owner: string): Promise<number> {
     let released = 0;
     for (const r of this.#rows.values()) {
       if (r.leaseOwner !== owner) continue;
@@ -258,7 +421,7 @@ export class MemoryStore implements Store {
 
   /** The stored form of everything (sealed values as ciphertext), as JSON text: what a database would hold. */
   dump(): string {
-    return JSON.stringify({ resources: [...this.#rows.values()], history: [...this.#history.values()] });
+    return JSON.stringify({ resources: [...this.#rows.values()], history: [...this.#history.values()], specs: [...this.#specs.values()] });
   }
 
   #open(): void {
@@ -348,6 +511,10 @@ export class MemoryStore implements Store {
   }
 
   #wake(): void {
+    if (this.#tx) {
+      this.#tx.woke = true;
+      return;
+    }
     for (const l of this.#listeners) queueMicrotask(l);
   }
 }

@@ -168,6 +168,49 @@ export interface ResourceCountFilter {
 }
 
 /**
+ * The last accepted spec of an application (a Score spec, in the reference
+ * host) as a store keeps it: the document as a JSON value, at most
+ * `MAX_SPEC_BYTES` once serialized.
+ */
+export interface StoredSpec {
+  /** The application's name, the spec's key. */
+  name: string;
+  spec: Record<string, unknown>;
+  submittedAt: string;
+}
+
+/** What a spec listing shows of one spec: never the spec itself. */
+export interface SpecSummary {
+  name: string;
+  submittedAt: string;
+  /** The keys of the spec's `resources` object, sorted (by UTF-16 code unit); empty when it has none. */
+  resources: string[];
+}
+
+/** One page of {@link Store.listSpecs}: names after `after` (exclusive), in name order. */
+export interface SpecPage {
+  after?: string;
+  /** From 1 to 10000. */
+  limit: number;
+}
+
+/**
+ * The reads and writes of one {@link Store.transaction}: the application's
+ * spec and any resources. They take effect together when the transaction's
+ * function resolves, and not at all when it throws; listeners are woken only
+ * after the commit.
+ */
+export interface StoreTransaction extends Pick<Store, 'createResource' | 'getResource' | 'findResource' | 'listResources' | 'transition' | 'patchResource'> {
+  getSpec(name: string): Promise<StoredSpec | undefined>;
+  /** As {@link Store.listSpecs}, seeing the transaction's own writes. */
+  listSpecs(page: SpecPage): Promise<SpecSummary[]>;
+  /** Stores (or replaces) the spec of `spec.name`. Rejects with `RESOURCE_INVALID` a spec that is too large or not an object. */
+  putSpec(spec: StoredSpec): Promise<void>;
+  /** Forgets a spec; `false` when there was none. */
+  deleteSpec(name: string): Promise<boolean>;
+}
+
+/**
  * Durable home of resources, leases and run journals. One interface for the
  * in-memory store (core), SQLite and PostgreSQL (`@innominatus/store-sql`);
  * `describeStoreConformance` from `@innominatus/core/testing` checks an
@@ -218,6 +261,21 @@ export interface Store extends RunJournal {
    * then be unique among running instances.
    */
   releaseAll(owner: string): Promise<number>;
+  /** The stored spec of an application. */
+  getSpec(name: string): Promise<StoredSpec | undefined>;
+  /** Summaries of the stored specs in name order, one page at a time, without loading the specs. */
+  listSpecs(page: SpecPage): Promise<SpecSummary[]>;
+  /**
+   * Runs `fn` in one transaction holding the lock of each name in `locks`
+   * (an application's name, or several, taken in the order given: take them
+   * in one order everywhere): no other transaction holding one of them (in
+   * this process or, on a shared database, any other) runs at the same time. What `fn` writes through
+   * `tx` (specs and resources) is stored when it resolves and not at all
+   * when it throws. Inside `fn`, use only `tx`: calls on the store itself may
+   * wait for the transaction to end (SQLite and the memory store take every
+   * statement in turn). `tx` is unusable once `fn` has settled.
+   */
+  transaction<T>(locks: string | readonly string[], fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
   /**
    * Calls `listener` when work may have become claimable (in-process for
    * every store; across processes for PostgreSQL through LISTEN/NOTIFY).

@@ -1,10 +1,12 @@
 import { StoreError } from '../errors';
-import type { NewResource } from './types';
+import type { NewResource, SpecSummary, StoredSpec } from './types';
 
 /** Longest id, application, name or type a store accepts. */
 export const MAX_NAME_LENGTH = 253;
 /** Largest serialized `properties` a store accepts (bytes of JSON). */
 export const MAX_PROPERTIES_BYTES = 256 * 1024;
+/** Largest serialized spec a store accepts (bytes of JSON). */
+export const MAX_SPEC_BYTES = 4 * 1024 * 1024;
 /** Most resources one `listResources` call returns. */
 export const MAX_LIST_LIMIT = 10_000;
 
@@ -52,4 +54,34 @@ function checkName(field: string, value: unknown): void {
       `resource field '${field}' must be a non-empty string of at most ${MAX_NAME_LENGTH} characters, got ${JSON.stringify(value)?.slice(0, 80)}`,
     );
   }
+}
+
+/**
+ * Rejects a spec a store cannot keep, with `SPEC_INVALID`: a name that is
+ * empty or too long, a spec that is not an object or is larger than
+ * {@link MAX_SPEC_BYTES} once serialized, a time that is not ISO-8601.
+ * Returns the spec's JSON text, the form a SQL store writes.
+ */
+export function checkSpec(s: StoredSpec): string {
+  if (typeof s.name !== 'string' || s.name.length === 0 || s.name.length > MAX_NAME_LENGTH) {
+    throw new StoreError(
+      'SPEC_INVALID',
+      `spec name must be a non-empty string of at most ${MAX_NAME_LENGTH} characters, got ${JSON.stringify(s.name)?.slice(0, 80)}`,
+    );
+  }
+  if (typeof s.spec !== 'object' || s.spec === null || Array.isArray(s.spec)) throw new StoreError('SPEC_INVALID', `spec '${s.name}' must be an object`);
+  if (typeof s.submittedAt !== 'string' || Number.isNaN(Date.parse(s.submittedAt))) {
+    throw new StoreError('SPEC_INVALID', `spec '${s.name}': submittedAt must be an ISO-8601 time, got ${JSON.stringify(s.submittedAt)?.slice(0, 80)}`);
+  }
+  const text = JSON.stringify(s.spec);
+  const size = Buffer.byteLength(text);
+  if (size > MAX_SPEC_BYTES) throw new StoreError('SPEC_INVALID', `spec '${s.name}' is ${size} bytes of JSON; the limit is ${MAX_SPEC_BYTES}`);
+  return text;
+}
+
+/** What a spec listing shows of a spec: its name, when, and the sorted keys of its `resources` object. */
+export function specSummary(s: StoredSpec): SpecSummary {
+  const resources = s.spec.resources;
+  const names = typeof resources === 'object' && resources !== null && !Array.isArray(resources) ? Object.keys(resources).sort() : [];
+  return { name: s.name, submittedAt: new Date(s.submittedAt).toISOString(), resources: names };
 }

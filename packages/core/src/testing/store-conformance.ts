@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isSensitive, reveal, sensitive } from '../sensitive/sensitive';
 import type { RunRecord } from '../journal/types';
 import type { Store } from '../store/types';
+import { describeSpecsAndTransactions } from './spec-conformance';
 
 /** One opened store for one conformance test. */
 export interface StoreHarness {
@@ -18,6 +19,12 @@ export interface StoreHarness {
 export interface StoreConformanceOptions {
   /** `onWork` listeners of a peer handle are woken by writes of another handle (PostgreSQL LISTEN/NOTIFY). */
   crossInstanceWake?: boolean;
+  /**
+   * A peer handle may wait for a transaction another handle holds without
+   * blocking it (PostgreSQL; not SQLite in one process, where the wait for
+   * the file's lock blocks the thread).
+   */
+  concurrentPeers?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -554,6 +561,13 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       await sleep(50);
       expect(woken).toBe(before);
     });
+
+    describeSpecsAndTransactions(
+      () => store,
+      () => h.rawText(),
+      options.concurrentPeers ? peer : undefined,
+      options.crossInstanceWake === true,
+    );
 
     if (options.crossInstanceWake) {
       it('wakes listeners of another handle on the same data', async () => {

@@ -53,7 +53,7 @@ export async function rawPostgresText(url: string): Promise<string> {
   await c.connect();
   try {
     const out: unknown[] = [];
-    for (const table of ['resources', 'resource_transitions', 'runs', 'run_steps']) out.push((await c.query(`SELECT * FROM ${table}`)).rows);
+    for (const table of ['resources', 'resource_transitions', 'runs', 'run_steps', 'specs']) out.push((await c.query(`SELECT * FROM ${table}`)).rows);
     return JSON.stringify(out);
   } finally {
     await c.end();

@@ -22,7 +22,7 @@ export function applicationRoutes(app: FastifyInstance, services: HostServices):
       },
     },
     async () => {
-      const [specs, resources] = await Promise.all([allSpecSummaries(services.specs), allResources(services.store, { live: true })]);
+      const [specs, resources] = await Promise.all([allSpecSummaries(services.store), allResources(services.store, { live: true })]);
       const byApp = new Map<string, ResourceRecord[]>();
       for (const r of resources) {
         const list = byApp.get(r.application) ?? [];
@@ -54,7 +54,7 @@ export function applicationRoutes(app: FastifyInstance, services: HostServices):
 async function addShared(services: HostServices, byApp: Map<string, ResourceRecord[]>): Promise<void> {
   const shared = new Map((byApp.get(SHARED_APPLICATION) ?? []).map((r) => [r.name, r]));
   if (shared.size === 0) return;
-  for (const spec of await otherSpecs(services.specs, SHARED_APPLICATION)) {
+  for (const spec of await otherSpecs(services.store, SHARED_APPLICATION)) {
     for (const id of sharedIds(spec).keys()) {
       const r = shared.get(id);
       if (!r) continue;

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildGraph } from '../../graph/build-graph';
 import { renderDot } from '../../graph/render-dot';
 import { renderMermaid } from '../../graph/render-mermaid';
+import { storedScore } from '../../score/stored-score';
 import { NotFoundError } from '../../errors';
 import type { HostServices } from '../../host-services';
 import { specResources } from '../../spec-resources';
@@ -32,10 +33,10 @@ export function graphRoutes(app: FastifyInstance, services: HostServices): void 
     },
     async (request, reply) => {
       const name = request.params.app;
-      const spec = await services.specs.get(name);
+      const spec = await storedScore(services.store, name);
       const { all: resources } = await specResources(services.store, name, spec?.spec);
       if (!spec && resources.length === 0) throw new NotFoundError('APPLICATION_NOT_FOUND', `no application named '${name}'`);
-      const graph = await buildGraph({ store: services.store, registry: services.registry, specs: services.specs, ...(spec ? { spec } : {}) }, name, resources);
+      const graph = await buildGraph({ store: services.store, registry: services.registry, spec }, name, resources);
       if (request.query.format === 'mermaid') return reply.type('text/vnd.mermaid; charset=utf-8').send(renderMermaid(graph));
       if (request.query.format === 'dot') return reply.type('text/vnd.graphviz; charset=utf-8').send(renderDot(graph));
       return graph;

@@ -3,6 +3,7 @@ import { applySpec, deleteSpec } from '../../apply-spec';
 import { NotFoundError } from '../../errors';
 import type { HostServices } from '../../host-services';
 import { resolveWorkload } from '../../score/placeholder-fill';
+import { storedScore } from '../../score/stored-score';
 import { SCORE_NAME } from '../../score/score-schema';
 import { requireAdmin } from '../auth';
 import { resourceView } from '../views';
@@ -59,13 +60,13 @@ export function specRoutes(app: FastifyInstance, services: HostServices): void {
     async (request) => {
       const { limit, cursor } = request.query;
       const after = cursor === undefined ? undefined : String(decodeCursor(cursor, ['string'])[0]);
-      const { items, next } = pageOf(await services.specs.list({ ...(after === undefined ? {} : { after }), limit: limit + 1 }), limit, (s) => [s.name]);
+      const { items, next } = pageOf(await services.store.listSpecs({ after, limit: limit + 1 }), limit, (s) => [s.name]);
       return { specs: items, ...(next ? { next } : {}) };
     },
   );
 
   app.get<{ Params: { name: string } }>('/api/specs/:name', { schema: { params: nameParams, response: { 200: storedSpecSchema } } }, async (request) => {
-    const stored = await services.specs.get(request.params.name);
+    const stored = await storedScore(services.store, request.params.name);
     if (!stored) throw new NotFoundError('SPEC_NOT_FOUND', `no spec named '${request.params.name}'`);
     const { all } = await specResources(services.store, stored.name, stored.spec);
     return { name: stored.name, submittedAt: stored.submittedAt, spec: stored.spec, resources: all.map(resourceView) };
@@ -97,7 +98,7 @@ export function specRoutes(app: FastifyInstance, services: HostServices): void {
     },
     async (request, reply) => {
       if (request.query.reveal) requireAdmin(request.principal!, 'revealing sensitive values (?reveal=true)');
-      const stored = await services.specs.get(request.params.name);
+      const stored = await storedScore(services.store, request.params.name);
       if (!stored) throw new NotFoundError('SPEC_NOT_FOUND', `no spec named '${request.params.name}'`);
       const { byName } = await specResources(services.store, stored.name, stored.spec);
       const resolved = resolveWorkload(stored.spec, (name) => byName.get(name), { reveal: request.query.reveal === true });

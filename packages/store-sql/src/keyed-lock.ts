@@ -16,4 +16,10 @@ export class KeyedLock {
       if (this.#tails.get(key) === next) this.#tails.delete(key);
     }
   }
+
+  /** Runs `fn` holding the lock of every key, taken one after the other in the order given. */
+  runAll<T>(keys: readonly string[], fn: () => Promise<T>): Promise<T> {
+    const [first, ...rest] = keys;
+    return first === undefined ? fn() : this.run(first, () => this.runAll(rest, fn));
+  }
 }

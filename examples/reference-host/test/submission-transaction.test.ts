@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Orchestrator, type ResourceTransitionEvent, type Store, MemoryStore } from '@innominatus/core';
+import { createPostgresStore, createSqliteStore } from '@innominatus/store-sql';
+import { createTestDatabase } from '@innominatus/store-sql/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { applySpec } from '../src/apply-spec';
+import { storedScore } from '../src/score/stored-score';
+import { fakeServices } from './fake-services';
+
+const spec = (resources: string) => `apiVersion: score.dev/v1b1
+metadata:
+  name: shop
+containers:
+  main:
+    image: app:1
+resources:
+${resources}`;
+
+const TWO = spec('  db:\n    type: postgres\n  cache:\n    type: postgres\n');
+
+/** Each store the host runs on: opened empty before each test, removed after. */
+const backends: [string, () => Promise<{ store: Store; remove(): Promise<void> }>][] = [
+  ['memory', async () => ({ store: new MemoryStore(), remove: async () => undefined })],
+  [
+    'SQLite',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'host-submission-'));
+      const store = await createSqliteStore({ filename: join(dir, 'host.db') });
+      return { store, remove: async () => rmSync(dir, { recursive: true, force: true }) };
+    },
+  ],
+  [
+    'PostgreSQL',
+    async () => {
+      const db = await createTestDatabase({ prefix: 'host_submission' });
+      return { store: await createPostgresStore({ connectionString: db.url, poolSize: 4 }), remove: () => db.drop() };
+    },
+  ],
+];
+
+describe.each(backends)('a submission on %s is one transaction', (_name, open) => {
+  let env: ReturnType<typeof fakeServices>;
+  let remove: () => Promise<void>;
+  let events: ResourceTransitionEvent[];
+
+  beforeEach(async () => {
+    const opened = await open();
+    remove = opened.remove;
+    env = fakeServices(1024 * 1024, opened.store);
+    events = [];
+    (env.services.requests as Orchestrator).events.on('resource:transition', (e) => events.push(e));
+  });
+  afterEach(async () => {
+    await env.store.close();
+    await remove();
+  });
+
+  it('stores nothing, and announces nothing, when a resource request fails after the first was made', async () => {
+    const injected = new Error('injected: the second request fails');
+    let calls = 0;
+    env.patchTransactions((tx) => ({
+      submit: async (r) => {
+        if (++calls === 2) throw injected;
+        return tx.submit(r);
+      },
+    }));
+    await expect(applySpec(env.services, TWO)).rejects.toBe(injected);
+    expect(calls).toBe(2);
+    expect(await env.store.listResources()).toEqual([]);
+    expect(await env.store.getSpec('shop')).toBeUndefined();
+    expect(await env.store.listSpecs({ limit: 10 })).toEqual([]);
+    expect(events).toEqual([]);
+  });
+
+  it('stores none of the new resources when the spec cannot be stored after them', async () => {
+    const first = await applySpec(env.services, spec('  db:\n    type: postgres\n'));
+    const before = await storedScore(env.store, 'shop');
+    env.patchTransactions(() => ({
+      putSpec: async () => {
+        throw new Error('injected: the spec write fails');
+      },
+    }));
+    await expect(applySpec(env.services, TWO)).rejects.toThrow('injected: the spec write fails');
+    expect((await env.store.listResources()).map((r) => [r.name, r.id])).toEqual([['db', first.changes[0]!.id]]);
+    expect(await storedScore(env.store, 'shop')).toEqual(before);
+    expect(events.map((e) => [e.name, e.to])).toEqual([['db', 'requested']]);
+  });
+
+  it('stores the spec and every request together, and announces them after the commit', async () => {
+    const result = await applySpec(env.services, TWO);
+    expect(result.changes.map((c) => [c.action, c.name, c.state])).toEqual([
+      ['create', 'cache', 'requested'],
+      ['create', 'db', 'requested'],
+    ]);
+    expect((await env.store.listResources()).map((r) => r.name)).toEqual(['cache', 'db']);
+    expect(await env.store.listSpecs({ limit: 10 })).toEqual([{ name: 'shop', submittedAt: expect.any(String), resources: ['cache', 'db'] }]);
+    expect(events.map((e) => [e.name, e.to, e.reason])).toEqual([
+      ['cache', 'requested', 'create requested'],
+      ['db', 'requested', 'create requested'],
+    ]);
+  });
+});
