@@ -11,6 +11,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test/artifacts/ui');
 const DEMO_SPEC = readFileSync(join(ROOT, 'examples/score-postgres-app.yaml'), 'utf8');
 const FLAKY_SPEC = DEMO_SPEC.replace('name: my-app', 'name: flaky-app');
+/** A workload whose database is the shared resource `orders-db`, held by the spec-less application `shared`. */
+const SHARING_SPEC = `${DEMO_SPEC.replace('name: my-app', 'name: orders')}    id: orders-db\n`;
 
 describe('the web UI in a real browser', () => {
   let e2e: E2eHost;
@@ -219,7 +221,23 @@ describe('the web UI in a real browser', () => {
     );
   });
 
-  it('logged no console error but the refused sign-in', () => {
-    expect(consoleErrors).toEqual([`Failed to load resource: the server responded with a status of 401 (Unauthorized) @ ${e2e.url}/api/whoami`]);
+  it('shows a shared resource under its application, which has no spec, and links it to its resource page', async () => {
+    const submitted = await call(e2e.url, 'POST', '/api/specs', { body: SHARING_SPEC });
+    expect(submitted.status).toBe(202);
+    const id = submitted.json.changes[0].id as string;
+    await page.goto(`${e2e.url}/#/apps/shared`);
+    await page.waitForSelector('[data-testid=no-spec]');
+    expect(await page.$$eval('[data-testid=resources] [data-resource]', (rows) => rows.map((r) => r.getAttribute('data-resource')))).toEqual(['orders-db']);
+    await screenshot('shared-application');
+    await page.click('[data-testid=resources] a:text("orders-db")');
+    await page.waitForSelector('[data-testid=resource-state]');
+    expect(page.url()).toBe(`${e2e.url}/#/resources/${id}`);
+  });
+
+  it('logged no console error but the refused sign-in and the spec-less application', () => {
+    expect(consoleErrors).toEqual([
+      `Failed to load resource: the server responded with a status of 401 (Unauthorized) @ ${e2e.url}/api/whoami`,
+      `Failed to load resource: the server responded with a status of 404 (Not Found) @ ${e2e.url}/api/specs/shared`,
+    ]);
   });
 });

@@ -5,6 +5,7 @@ import { age } from './format';
 import { GraphView } from './Graph';
 import { useLive } from './live';
 import { href } from './router';
+import { SpeclessApplication } from './SpeclessApplication';
 import type { AppliedChange, Graph, Resource, Whoami } from './types';
 
 interface SpecAnswer {
@@ -20,7 +21,8 @@ export function ApplicationPage({ name, who }: { name: string; who: Whoami }) {
   // Once a delete is sent, the application's own events must not make the page ask for what is going away.
   const [deleting, setDeleting] = useState(false);
   const spec = useLive<SpecAnswer>(`/api/specs/${encodeURIComponent(name)}`, mine, deleting);
-  const graph = useLive<Graph>(`/api/graph/${encodeURIComponent(name)}`, mine, deleting);
+  // The graph is asked for once the spec is there: an application without one has no graph either.
+  const graph = useLive<Graph>(spec.data ? `/api/graph/${encodeURIComponent(name)}` : null, mine, deleting);
   // The workload resolves once every resource is active: ask only then.
   const ready = spec.data !== undefined && spec.data.resources.every((r) => r.state === 'active');
   const resolved = useLive<{ containers: Record<string, unknown> }>(
@@ -29,6 +31,8 @@ export function ApplicationPage({ name, who }: { name: string; who: Whoami }) {
     deleting,
   );
   const [plan, setPlan] = useState<AppliedChange[]>([]);
+  // Shared resources, and resources still being deleted, belong to an application with no stored spec.
+  if (spec.errorStatus === 404) return <SpeclessApplication name={name} />;
   if (spec.error)
     return (
       <p class="error" role="alert">
