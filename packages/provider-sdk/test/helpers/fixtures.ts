@@ -1,10 +1,18 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { afterAll } from 'vitest';
 
-/** Writes a throwaway folder from a map of relative path → contents; returns its path. */
+/** The throwaway folders this test file made, removed once its tests are done. */
+const made: string[] = [];
+afterAll(async () => {
+  await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+/** Writes a throwaway folder from a map of relative path → contents (removed after the test file); returns its path. */
 export async function writeTree(files: Record<string, string | Uint8Array>, parent?: string): Promise<string> {
   const dir = parent ?? (await mkdtemp(join(tmpdir(), 'provider-sdk-')));
+  if (parent === undefined) made.push(dir);
   for (const [rel, content] of Object.entries(files)) {
     const p = join(dir, rel);
     await mkdir(dirname(p), { recursive: true });
