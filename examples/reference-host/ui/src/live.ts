@@ -46,7 +46,8 @@ export function useLive<T>(
         busy.current = false;
         if (again.current) {
           again.current = false;
-          load();
+          // Events that came while it was loading ask again, unless what it loaded is gone.
+          if (!gone.current) load();
         }
       });
   }, [path]);
