@@ -5,6 +5,7 @@ import { age } from './format';
 import { GraphView } from './Graph';
 import { useLive } from './live';
 import { href } from './router';
+import { ResourceTable } from './ResourceTable';
 import { SpeclessApplication } from './SpeclessApplication';
 import type { AppliedChange, Graph, Resource, Whoami } from './types';
 
@@ -46,39 +47,12 @@ export function ApplicationPage({ name, who }: { name: string; who: Whoami }) {
       <h2>
         {data.name} <small class="muted">submitted {age(data.submittedAt)} ago</small>
       </h2>
-      <table data-testid="resources">
-        <thead>
-          <tr>
-            <th>resource</th>
-            <th>type</th>
-            <th>provider</th>
-            <th>state</th>
-            <th>generation</th>
-            <th>age</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.resources.map((r) => (
-            <tr key={r.id} data-resource={r.name}>
-              <td>
-                <a href={href({ page: 'resource', id: r.id })}>{r.name}</a>
-              </td>
-              <td>{r.type}</td>
-              <td>
-                {graph.data?.nodes.find((n) => n.kind === 'provider' && graph.data!.edges.some((e) => e.from === `resource:${r.id}` && e.to === n.id))?.label ??
-                  '—'}
-              </td>
-              <td>
-                <span class={`badge state-${r.state}`} data-testid={`state-${r.name}`}>
-                  {r.state}
-                </span>
-              </td>
-              <td>{r.generation ?? '—'}</td>
-              <td>{age(r.createdAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ResourceTable
+        resources={data.resources}
+        providerOf={(r) =>
+          graph.data?.nodes.find((n) => n.kind === 'provider' && graph.data!.edges.some((e) => e.from === `resource:${r.id}` && e.to === n.id))?.label ?? '—'
+        }
+      />
       <h3>Graph</h3>
       <div class="graph-box">{graph.data ? <GraphView graph={graph.data} /> : <p class="muted">{graph.error ?? 'loading…'}</p>}</div>
       <div class="columns">

@@ -1,6 +1,5 @@
-import { age } from './format';
 import { useLive } from './live';
-import { href } from './router';
+import { ResourceTable } from './ResourceTable';
 import type { Resource } from './types';
 
 /**
@@ -23,34 +22,7 @@ export function SpeclessApplication({ name }: { name: string }) {
       <p class="muted" data-testid="no-spec">
         No Score spec is stored under this name: its resources are shared by the applications that declare them, or are still being deleted.
       </p>
-      <table data-testid="resources">
-        <thead>
-          <tr>
-            <th>resource</th>
-            <th>type</th>
-            <th>state</th>
-            <th>generation</th>
-            <th>age</th>
-          </tr>
-        </thead>
-        <tbody>
-          {resources.data.resources.map((r) => (
-            <tr key={r.id} data-resource={r.name}>
-              <td>
-                <a href={href({ page: 'resource', id: r.id })}>{r.name}</a>
-              </td>
-              <td>{r.type}</td>
-              <td>
-                <span class={`badge state-${r.state}`} data-testid={`state-${r.name}`}>
-                  {r.state}
-                </span>
-              </td>
-              <td>{r.generation ?? '—'}</td>
-              <td>{age(r.createdAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ResourceTable resources={resources.data.resources} />
     </section>
   );
 }
