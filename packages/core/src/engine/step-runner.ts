@@ -1,11 +1,11 @@
-import pRetry from 'p-retry';
+import pRetry, { AbortError } from 'p-retry';
 import { InnominatusError, StepError } from '../errors';
 import { isSensitive, MAX_VALUE_DEPTH, revealAll, sensitive, scrubText } from '../sensitive/sensitive';
 import { stepOutputSchema, type StepContext, type StepProgress } from '../steps/define-step';
 import { describeAjvErrors, validatorFor } from '../util/ajv';
 import type { Logger } from '../util/logger';
-import { abortable } from '../util/abortable';
 import type { CompiledStep } from './compile-workflow';
+import { StepStop } from './step-stop';
 
 /** What a single step execution needs from the engine. */
 export interface StepRun {
@@ -14,7 +14,8 @@ export interface StepRun {
   /** The rendered input (may hold sensitive values). */
   input: Record<string, unknown>;
   signal?: AbortSignal;
-  logger: Logger;
+  /** The step's logger, made on the step's first use of `ctx.logger`. */
+  logger(): Logger;
   /** Secrets to scrub from free text (messages, errors). */
   secrets: Set<string>;
   onProgress(p: StepProgress): void;
@@ -41,51 +42,97 @@ export async function runStep(r: StepRun): Promise<Record<string, unknown>> {
     });
   }
 
-  const timeout = new AbortController();
   const started = Date.now();
-  const timer = setTimeout(() => {
-    timeout.abort(new StepError('STEP_TIMEOUT', name, `step '${name}' timed out after ${formatMs(step.timeoutMs)}`, { path: `/steps/${step.index}/timeout` }));
-  }, step.timeoutMs);
-  const signal = r.signal ? AbortSignal.any([timeout.signal, r.signal]) : timeout.signal;
+  const stop = new StepStop(
+    step.timeoutMs,
+    r.signal,
+    () => new StepError('STEP_TIMEOUT', name, `step '${name}' timed out after ${formatMs(step.timeoutMs)}`, { path: `/steps/${step.index}/timeout` }),
+  );
   let attempt = 0;
+  const tryOnce = (): Promise<unknown> => {
+    attempt++;
+    const ctx: StepContext = {
+      get signal() {
+        return stop.signal;
+      },
+      get logger() {
+        return r.logger();
+      },
+      progress: (u) => r.onProgress(typeof u === 'string' ? { message: u } : u),
+      idempotencyKey: `${r.runId}/${name}`,
+      runId: r.runId,
+      stepName: name,
+      attempt,
+      remainingMs: () => Math.max(0, started + step.timeoutMs - Date.now()),
+      remember: r.remember,
+    };
+    return stop.race(step.definition.run(clonePlain(plainInput) as never, ctx));
+  };
   try {
-    const raw = await pRetry(
-      async () => {
-        attempt++;
-        const ctx: StepContext = {
-          signal,
-          logger: r.logger,
-          progress: (u) => r.onProgress(typeof u === 'string' ? { message: u } : u),
-          idempotencyKey: `${r.runId}/${name}`,
-          runId: r.runId,
-          stepName: name,
-          attempt,
-          remainingMs: () => Math.max(0, started + step.timeoutMs - Date.now()),
-          remember: r.remember,
-        };
-        return await abortable(step.definition.run(clonePlain(plainInput) as never, ctx), signal);
-      },
-      {
-        retries: step.retry.attempts - 1,
-        minTimeout: step.retry.backoffMs,
-        maxTimeout: step.retry.maxBackoffMs,
-        factor: 2,
-        randomize: false,
-        signal,
-        shouldRetry: ({ error, retriesLeft, attemptNumber }) => {
-          if (signal.aborted || !InnominatusError.is(error) || !error.retryable || retriesLeft <= 0) return false;
-          const delay = Math.min(step.retry.maxBackoffMs, step.retry.backoffMs * 2 ** (attemptNumber - 1));
-          r.onRetry(attemptNumber + 1, delay, toStepError(error, name, r.secrets, signal));
-          return true;
-        },
-      },
-    );
+    const raw = await runTries(tryOnce, stop, r);
     return checkOutputs(raw, step, r.secrets);
   } catch (err) {
-    throw toStepError(err, name, r.secrets, signal);
+    throw toStepError(err, name, r.secrets, stop);
   } finally {
-    clearTimeout(timer);
+    stop.dispose();
   }
+}
+
+/**
+ * The step's tries. The first runs directly (most steps succeed at once, and
+ * p-retry's set-up was a large part of the cost of a step); a step without
+ * retries fails as p-retry fails a last try. When the first try of a step
+ * with retries fails, p-retry takes over from that failure as if it had run
+ * the try itself: it classifies the error, waits the backoff and runs the
+ * next tries (see {@link retryAfter}).
+ */
+async function runTries(tryOnce: () => Promise<unknown>, stop: StepStop, r: StepRun): Promise<unknown> {
+  stop.throwIfAborted();
+  let failure: unknown;
+  try {
+    const result = await tryOnce();
+    stop.throwIfAborted();
+    return result;
+  } catch (error) {
+    failure = error;
+  }
+  if (r.step.retry.attempts > 1) return retryAfter(failure, tryOnce, stop, r);
+  // What p-retry throws for a failed last try.
+  if (failure instanceof AbortError) throw (failure as AbortError & { originalError: Error }).originalError;
+  throw failure instanceof Error ? failure : new TypeError(`Non-error was thrown: "${failure}". You should only throw errors.`);
+}
+
+/**
+ * Hands a failed first try to p-retry: its first "try" gives back that
+ * failure, the later ones run the step, so attempt numbers, backoff and
+ * which errors are retried are p-retry's. Only errors the step marks
+ * retryable are retried, with exponential backoff.
+ */
+function retryAfter(failure: unknown, tryOnce: () => Promise<unknown>, stop: StepStop, r: StepRun): Promise<unknown> {
+  const { retry, spec } = r.step;
+  const signal = stop.signal;
+  let replayed = false;
+  return pRetry(
+    () => {
+      if (replayed) return tryOnce();
+      replayed = true;
+      return Promise.reject(failure);
+    },
+    {
+      retries: retry.attempts - 1,
+      minTimeout: retry.backoffMs,
+      maxTimeout: retry.maxBackoffMs,
+      factor: 2,
+      randomize: false,
+      signal,
+      shouldRetry: ({ error, retriesLeft, attemptNumber }) => {
+        if (signal.aborted || !InnominatusError.is(error) || !error.retryable || retriesLeft <= 0) return false;
+        const delay = Math.min(retry.maxBackoffMs, retry.backoffMs * 2 ** (attemptNumber - 1));
+        r.onRetry(attemptNumber + 1, delay, toStepError(error, spec.name, r.secrets, stop));
+        return true;
+      },
+    },
+  );
 }
 
 function checkOutputs(raw: unknown, step: CompiledStep, secrets: Set<string>): Record<string, unknown> {
@@ -154,7 +201,7 @@ function hasSensitiveKeyword(schema: unknown, depth = 0): boolean {
   return Object.values(schema).some((v) => hasSensitiveKeyword(v, depth + 1));
 }
 
-function toStepError(err: unknown, step: string, secrets: Set<string>, signal: AbortSignal): StepError {
+function toStepError(err: unknown, step: string, secrets: Set<string>, signal: Pick<AbortSignal, 'aborted' | 'reason'>): StepError {
   if (signal.aborted) {
     const reason = signal.reason;
     if (StepError.is(reason)) return reason;
