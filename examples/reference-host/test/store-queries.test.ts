@@ -53,25 +53,58 @@ const get = async (url: string) => {
 };
 
 describe('list endpoints filter and page in the store', () => {
-  it('GET /api/workflows reads one page of `limit` resources with a run, newest first, with the application filter in the store', async () => {
+  it('GET /api/workflows reads one page of `limit` resources with a run (and one more), newest first, with the application filter in the store', async () => {
     for (let n = 0; n < 6; n++) await resource(n % 2 ? 'shop' : 'blog', `db-${n}`, 'running');
     await resource('shop', 'idle');
     const body = await get('/api/workflows?application=shop&limit=2');
     expect(body.workflows.map((w: { resource: string }) => w.resource)).toEqual(['db-5', 'db-3']);
-    expect(asked).toEqual([{ filter: { application: 'shop', withRun: true, order: 'newest', limit: 2 }, rows: 2 }]);
+    expect(typeof body.next).toBe('string');
+    expect(asked).toEqual([{ filter: { application: 'shop', withRun: true, order: 'newest', limit: 3 }, rows: 3 }]);
   });
 
-  it('GET /api/workflows?status= reads further pages only until `limit` runs match', async () => {
+  it('GET /api/workflows?status= filters the run status in the store: one query per page, however many runs do not match', async () => {
     await resource('shop', 'old-failed', 'failed');
     for (let n = 0; n < 4; n++) await resource('shop', `db-${n}`, 'running');
     await resource('shop', 'new-failed', 'failed');
     const body = await get('/api/workflows?status=failed&limit=2');
-    expect(body.workflows.map((w: { resource: string }) => w.resource)).toEqual(['new-failed', 'old-failed']);
-    expect(asked.map((a) => [a.filter.limit, a.filter.after === undefined, a.rows])).toEqual([
-      [2, true, 2],
-      [2, false, 2],
-      [2, false, 2],
+    expect(body).toMatchObject({
+      workflows: [
+        { resource: 'new-failed', status: 'failed' },
+        { resource: 'old-failed', status: 'failed' },
+      ],
+    });
+    expect(body.workflows).toHaveLength(2);
+    expect(body.next).toBeUndefined();
+    expect(asked).toEqual([{ filter: { runStatus: 'failed', withRun: true, order: 'newest', limit: 3 }, rows: 2 }]);
+  });
+
+  it('GET /api/workflows pages with `next` across page boundaries: every matching run once, in order, also while resources are created', async () => {
+    const made: string[] = [];
+    for (let n = 0; n < 7; n++) {
+      await resource('shop', `db-${n}`, n % 3 === 0 ? 'failed' : 'running');
+      made.push(`db-${n}`);
+    }
+    const pages: string[][] = [];
+    let url = '/api/workflows?status=running&limit=2';
+    for (;;) {
+      const body = await get(url);
+      pages.push(body.workflows.map((w: { resource: string }) => w.resource));
+      // Created between pages: newer than the first page, so in none of the later ones.
+      await resource('shop', `new-${pages.length}`, 'running');
+      if (!body.next) break;
+      url = `/api/workflows?status=running&limit=2&cursor=${body.next}`;
+    }
+    expect(pages).toEqual([
+      ['db-5', 'db-4'],
+      ['db-2', 'db-1'],
     ]);
+    expect(asked.map((a) => a.filter.limit)).toEqual([3, 3]);
+    const bad = await app.inject({ method: 'GET', url: '/api/workflows?cursor=nope', headers: user });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('CURSOR_INVALID');
+    const status = await app.inject({ method: 'GET', url: '/api/workflows?status=done', headers: user });
+    expect(status.statusCode).toBe(400);
+    expect(status.json().error.message).toContain('status');
   });
 
   it('GET /api/graph/:app and GET /api/applications ask the store for the live resources (of the application), not for everything', async () => {

@@ -630,7 +630,7 @@ export class SqlStore implements Store {
  * combination is a plain predicate the planner can match to an index.
  * `pending` uses the claim predicate, the one the `resources_claimable` index covers.
  */
-function filterClause(f: ResourceCountFilter & Pick<ResourceFilter, 'live' | 'withRun'>, now: number): { where: string; params: unknown[] } {
+function filterClause(f: ResourceCountFilter & Pick<ResourceFilter, 'live' | 'withRun' | 'runStatus'>, now: number): { where: string; params: unknown[] } {
   const params: unknown[] = [];
   const where: string[] = [];
   if (f.application !== undefined) where.push(`application = $${params.push(f.application)}`);
@@ -640,6 +640,8 @@ function filterClause(f: ResourceCountFilter & Pick<ResourceFilter, 'live' | 'wi
   if (f.live === false) where.push("state = 'terminated'");
   if (f.withRun === true) where.push('run_id IS NOT NULL');
   if (f.withRun === false) where.push('run_id IS NULL');
+  // Correlated on the run's primary key: the page is walked in seq order and each resource's run looked up, no scan of all runs.
+  if (f.runStatus !== undefined) where.push(`EXISTS (SELECT 1 FROM runs WHERE runs.run_id = resources.run_id AND runs.status = $${params.push(f.runStatus)})`);
   if (f.pending === true) where.push(`${CLAIMABLE}`);
   if (f.pending === false) where.push(`NOT (${CLAIMABLE})`);
   if (f.leased === true) where.push(`lease_owner IS NOT NULL AND lease_expires_at > $${params.push(now)}`);

@@ -32,7 +32,7 @@ export function checkTemplateAgainstSchema(
   for (const s of sites) if (!byPointer.has(s.pointer)) byPointer.set(s.pointer, s);
   const siteType = (site: TemplateExpression) => (site.whole ? typeOf(site) : 'string');
   // Validate a probe where each expression of known type is a sample of that type.
-  const probe = withSamples(value, pointer, byPointer, siteType);
+  const probe = withSamples(value, pointer, byPointer, ancestorsOf(byPointer.keys(), pointer), siteType);
   const validate = checkingValidatorFor(target.schema);
   if (validate(probe)) return;
   const errors = validate.errors ?? [];
@@ -67,10 +67,26 @@ function typeAccepts(expected: string | string[], actual: string): boolean {
 
 const SAMPLES: Record<string, unknown> = { string: '', integer: 0, number: 0.5, boolean: false, object: {}, array: [], null: null };
 
+/** Every pointer strictly above a site, down from `root`: where the probe differs from the value. */
+function ancestorsOf(pointers: Iterable<string>, root: string): Set<string> {
+  const out = new Set<string>();
+  for (const p of pointers) {
+    for (let i = p.lastIndexOf('/'); i >= root.length; i = p.lastIndexOf('/', i - 1)) {
+      const parent = p.slice(0, i);
+      if (out.has(parent)) break;
+      out.add(parent);
+      if (i === 0) break;
+    }
+  }
+  return out;
+}
+
+/** The value with each typed site replaced by a sample; parts with no site under them are the value's own (ajv only reads them). */
 function withSamples(
   value: unknown,
   pointer: string,
   sites: ReadonlyMap<string, TemplateExpression>,
+  above: ReadonlySet<string>,
   typeOf: (s: TemplateExpression) => string | undefined,
 ): unknown {
   const site = sites.get(pointer);
@@ -78,9 +94,10 @@ function withSamples(
     const t = typeOf(site);
     return t !== undefined && t in SAMPLES ? structuredClone(SAMPLES[t]) : value;
   }
-  if (Array.isArray(value)) return value.map((v, i) => withSamples(v, `${pointer}/${i}`, sites, typeOf));
+  if (!above.has(pointer)) return value;
+  if (Array.isArray(value)) return value.map((v, i) => withSamples(v, `${pointer}/${i}`, sites, above, typeOf));
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withSamples(v, `${pointer}/${escapePointer(k)}`, sites, typeOf)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withSamples(v, `${pointer}/${escapePointer(k)}`, sites, above, typeOf)]));
   }
   return value;
 }

@@ -13,9 +13,15 @@ export interface TypeDeclarations {
 export type TypeCheckOutcome = { ok: true; type: CelType } | { ok: false; message: string; offset: number; hint: string };
 
 const MAX_ENVIRONMENTS = 200;
-const MAX_OUTCOMES = 20_000;
-const environments = new Map<string, Environment>();
-const outcomes = new Map<string, TypeCheckOutcome>();
+const MAX_OUTCOMES = 5_000;
+
+/** One set of declarations: its environment (made on first use) and the outcome of each expression checked in it. */
+interface CheckedEnvironment {
+  env?: Environment;
+  readonly outcomes: Map<string, TypeCheckOutcome>;
+}
+
+const environments = new Map<string, CheckedEnvironment>();
 
 /**
  * Type-checks CEL expressions with cel-js's checker against typed variables.
@@ -23,38 +29,46 @@ const outcomes = new Map<string, TypeCheckOutcome>();
  * workflows with the same parameters and steps cost one check per expression.
  */
 export class ExpressionTypeChecker {
-  readonly #key: string;
   readonly #declarations: TypeDeclarations;
+  readonly #cached: CheckedEnvironment;
 
-  constructor(declarations: TypeDeclarations) {
+  /**
+   * @param key the declarations' text when the caller has it (a cheaper way
+   * to the same cache entry); by default their JSON.
+   */
+  constructor(declarations: TypeDeclarations, key = JSON.stringify([declarations.messages, declarations.variables])) {
     this.#declarations = declarations;
-    this.#key = JSON.stringify([declarations.messages, declarations.variables]);
+    let cached = environments.get(key);
+    if (!cached) {
+      if (environments.size >= MAX_ENVIRONMENTS) environments.delete(environments.keys().next().value!);
+      cached = { outcomes: new Map() };
+      environments.set(key, cached);
+    }
+    this.#cached = cached;
   }
 
   /** Checks one expression (which has already parsed in the evaluation environment). */
   check(source: string): TypeCheckOutcome {
-    const key = `${this.#key}\u0000${source}`;
-    let outcome = outcomes.get(key);
+    const outcomes = this.#cached.outcomes;
+    let outcome = outcomes.get(source);
     if (!outcome) {
       outcome = checkIn(this.#environment(), source);
       if (outcomes.size >= MAX_OUTCOMES) outcomes.delete(outcomes.keys().next().value!);
-      outcomes.set(key, outcome);
+      outcomes.set(source, outcome);
     }
     return outcome;
   }
 
   #environment(): Environment {
-    let env = environments.get(this.#key);
-    if (!env) {
-      env = celCheckingBase().clone();
+    if (!this.#cached.env) {
+      const env = celCheckingBase().clone();
       for (const m of this.#declarations.messages) env.registerType(m.name, { fields: m.fields });
       // Maps at run time: `"key" in parameters` is fine there, so it must be here.
       for (const m of this.#declarations.messages) env.registerOperator(`string in ${m.name}`, () => false);
       for (const [name, type] of Object.entries(this.#declarations.variables)) env.registerVariable(name, type);
-      if (environments.size >= MAX_ENVIRONMENTS) environments.delete(environments.keys().next().value!);
-      environments.set(this.#key, env);
+      this.#cached.env = env;
     }
-    return env;
+    return this.#cached.env;
   }
 }
 

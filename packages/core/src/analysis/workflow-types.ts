@@ -11,27 +11,12 @@ import { ExpressionTypeChecker } from './type-checker';
  * `run` from their field tables, and `vars` as inferred (in dependency order).
  */
 export class WorkflowTypes {
-  readonly #messages: MessageType[];
-  readonly #roots: Record<string, CelType>;
+  readonly #base: BaseTypes;
   readonly #vars = new Map<string, CelType>();
   readonly #types = new WeakMap<TemplateExpression, CelType>();
 
   constructor(declared: Declarations) {
-    const b = new CelTypeBuilder();
-    const params: Record<string, CelType> = {};
-    for (const [name, spec] of declared.parameters) params[name] = b.fromSchema(spec, `Parameters.${name}`, { number: 'double', closedObjects: false });
-    const steps: Record<string, CelType> = {};
-    for (const [name, step] of declared.steps) {
-      const outputs = step.definition ? b.fromSchema(step.definition.output, `Steps.${name}.outputs`, { number: 'dyn', closedObjects: true }) : 'dyn';
-      steps[name] = b.message(`Steps.${name}`, { outputs, skipped: 'bool' });
-    }
-    this.#roots = {
-      parameters: b.message('Parameters', params),
-      steps: b.message('Steps', steps),
-      resource: b.message('Resource', { ...RESOURCE_FIELD_TYPES }),
-      run: b.message('Run', { ...RUN_FIELD_TYPES }),
-    };
-    this.#messages = b.messages;
+    this.#base = baseTypes(declared);
   }
 
   /** Records the inferred type of a var (its whole value's type). */
@@ -43,10 +28,12 @@ export class WorkflowTypes {
   checker(variables: readonly string[], readVars?: readonly string[]): ExpressionTypeChecker {
     const vars: Record<string, CelType> = {};
     for (const [name, type] of this.#vars) if (!readVars || readVars.includes(name)) vars[name] = type;
-    const messages = [...this.#messages, { name: 'Vars', fields: vars }];
     const declared: Record<string, CelType> = {};
-    for (const v of variables) declared[v] = v === 'vars' ? 'Vars' : (this.#roots[v] ?? 'dyn');
-    return new ExpressionTypeChecker({ messages, variables: declared });
+    for (const v of variables) declared[v] = v === 'vars' ? 'Vars' : (this.#base.roots[v] ?? 'dyn');
+    const messages = [...this.#base.messages, { name: 'Vars', fields: vars }];
+    // The same text as the declarations' JSON, without serialising the shared messages again.
+    const key = `${this.#base.key}\u0000${JSON.stringify(vars)}\u0000${JSON.stringify(declared)}`;
+    return new ExpressionTypeChecker({ messages, variables: declared }, key);
   }
 
   /**
@@ -94,4 +81,61 @@ export class WorkflowTypes {
 
 function clip(source: string): string {
   return source.length > 60 ? `${source.slice(0, 57)}...` : source;
+}
+
+/** The types a workflow's declarations give its roots, and the message types they need. */
+interface BaseTypes {
+  messages: readonly MessageType[];
+  roots: Readonly<Record<string, CelType>>;
+  /** The messages' and roots' JSON: the checker's cache key. */
+  key: string;
+}
+
+const MAX_BASE_TYPES = 500;
+const baseCache = new Map<string, BaseTypes>();
+const definitionIds = new WeakMap<object, number>();
+let nextDefinitionId = 1;
+
+/**
+ * The root types of a workflow's declarations, cached by what they are made
+ * of (the parameters' specs, each step's name and type definition): many
+ * workflows declaring the same parameters and steps share one set.
+ */
+function baseTypes(declared: Declarations): BaseTypes {
+  const stepKey = [...declared.steps].map(([name, step]) => [name, step.definition ? definitionId(step.definition) : 0]);
+  const cacheKey = JSON.stringify([[...declared.parameters], stepKey]);
+  let base = baseCache.get(cacheKey);
+  if (!base) {
+    base = buildBaseTypes(declared);
+    if (baseCache.size >= MAX_BASE_TYPES) baseCache.delete(baseCache.keys().next().value!);
+    baseCache.set(cacheKey, base);
+  }
+  return base;
+}
+
+function buildBaseTypes(declared: Declarations): BaseTypes {
+  const b = new CelTypeBuilder();
+  const params: Record<string, CelType> = {};
+  for (const [name, spec] of declared.parameters) params[name] = b.fromSchema(spec, `Parameters.${name}`, { number: 'double', closedObjects: false });
+  const steps: Record<string, CelType> = {};
+  for (const [name, step] of declared.steps) {
+    const outputs = step.definition ? b.fromSchema(step.definition.output, `Steps.${name}.outputs`, { number: 'dyn', closedObjects: true }) : 'dyn';
+    steps[name] = b.message(`Steps.${name}`, { outputs, skipped: 'bool' });
+  }
+  const roots = {
+    parameters: b.message('Parameters', params),
+    steps: b.message('Steps', steps),
+    resource: b.message('Resource', { ...RESOURCE_FIELD_TYPES }),
+    run: b.message('Run', { ...RUN_FIELD_TYPES }),
+  };
+  return { messages: b.messages, roots, key: JSON.stringify([b.messages, roots]) };
+}
+
+function definitionId(definition: object): number {
+  let id = definitionIds.get(definition);
+  if (id === undefined) {
+    id = nextDefinitionId++;
+    definitionIds.set(definition, id);
+  }
+  return id;
 }

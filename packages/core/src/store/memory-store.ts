@@ -308,9 +308,15 @@ export class MemoryStore implements Store {
         started = r.id === filter.after;
         continue;
       }
-      if (matches(r, filter) && (filter.withRun === undefined || filter.withRun === (r.runId !== undefined))) out.push(r);
+      if (matches(r, filter) && (filter.withRun === undefined || filter.withRun === (r.runId !== undefined)) && (await this.#runStatusMatches(r, filter)))
+        out.push(r);
     }
     return out.map((r) => this.#record(r));
+  }
+
+  async #runStatusMatches(r: Row, filter: ResourceFilter): Promise<boolean> {
+    if (filter.runStatus === undefined) return true;
+    return r.runId !== undefined && (await this.#journal.getRun(r.runId))?.status === filter.runStatus;
   }
 
   async #countResources(filter: ResourceCountFilter = {}): Promise<number> {

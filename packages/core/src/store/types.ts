@@ -1,4 +1,4 @@
-import type { JournaledError, LeaseFence, RunJournal } from '../journal/types';
+import type { JournaledError, LeaseFence, RunJournal, RunStatus } from '../journal/types';
 
 /** Where a resource is in its lifecycle. See `lifecycle.ts` for the allowed moves. */
 export type ResourceState = 'requested' | 'provisioning' | 'active' | 'updating' | 'terminating' | 'terminated' | 'failed';
@@ -135,6 +135,8 @@ export interface ResourceFilter {
   live?: boolean;
   /** `true`: only resources that have a run (`runId` set): those an operation has started on. */
   withRun?: boolean;
+  /** Only resources whose current run (`runId`) has this status; those without a run do not match. */
+  runStatus?: RunStatus;
   /** `oldest` (the default): in creation order; `newest`: the newest first. */
   order?: 'oldest' | 'newest';
   /** At most this many (default 1000, max 10000). */

@@ -228,6 +228,41 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await names({ order: 'newest', after: 'no-such-id' })).toEqual([]);
     });
 
+    it("filters by the status of each resource's current run in the store, with the cursor correct at page boundaries", async () => {
+      const made = [];
+      for (let n = 0; n < 8; n++) made.push(await store.createResource(newResource(n)));
+      // db-0 has no run; db-7's run id names no stored run; db-6's run went from running to failed.
+      const statuses = [undefined, 'running', 'failed', 'running', 'succeeded', 'running', 'running', 'running'] as const;
+      for (const [n, status] of statuses.entries()) {
+        if (status === undefined) continue;
+        const runId = `${made[n]!.id}:create:1`;
+        await store.transition(made[n]!.id, { from: 'requested', to: 'provisioning', reason: 'x', set: { runId } });
+        if (n !== 7) await store.createRun({ ...run(runId), status });
+      }
+      await store.updateRun(`${made[6]!.id}:create:1`, { status: 'failed' });
+      const names = async (f: Parameters<Store['listResources']>[0]) => (await store.listResources(f)).map((r) => r.name);
+      expect(await names({ runStatus: 'running' })).toEqual(['db-1', 'db-3', 'db-5']);
+      expect(await names({ runStatus: 'failed', order: 'newest' })).toEqual(['db-6', 'db-2']);
+      expect(await names({ runStatus: 'succeeded' })).toEqual(['db-4']);
+      expect(await names({ runStatus: 'cancelled' })).toEqual([]);
+      expect(await names({ runStatus: 'running', application: 'other' })).toEqual([]);
+      const pages = async (limit: number) => {
+        const out: string[][] = [];
+        let after: string | undefined;
+        for (;;) {
+          const page = await store.listResources({ runStatus: 'running', order: 'newest', limit, ...(after ? { after } : {}) });
+          if (page.length === 0) return out;
+          out.push(page.map((r) => r.name));
+          after = page.at(-1)!.id;
+        }
+      };
+      expect(await pages(1)).toEqual([['db-5'], ['db-3'], ['db-1']]);
+      expect(await pages(2)).toEqual([['db-5', 'db-3'], ['db-1']]);
+      expect(await pages(3)).toEqual([['db-5', 'db-3', 'db-1']]);
+      // A cursor on a resource the filter does not match still marks the place.
+      expect(await names({ runStatus: 'running', order: 'newest', after: made[4]!.id })).toEqual(['db-3', 'db-1']);
+    });
+
     it('pages while resources are created: none repeated, none that existed before skipped, the new ones at the end', async () => {
       for (let n = 0; n < 5; n++) await store.createResource(newResource(n));
       const seen: string[] = [];

@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import semver from 'semver';
 import { analyzeProvider, CORE_VERSION, type LoadedProvider, type LoadedWorkflow, type Provider, type StepRegistry, type Workflow } from '@innominatus/core';
@@ -51,8 +51,9 @@ export async function loadProvider(path: string, options: LoadOptions): Promise<
   let dir = abs;
   let file: string | undefined;
   try {
-    if ((await stat(abs)).isDirectory()) {
-      const names = new Set(await readdir(abs));
+    // Synchronous, as the YAML files are read: one system call each, no thread-pool round trip.
+    if (statSync(abs).isDirectory()) {
+      const names = new Set(readdirSync(abs));
       const found = PROVIDER_FILE_NAMES.find((n) => names.has(n));
       if (!found) return single(display(abs), 'PROVIDER_FILE_MISSING', `no provider.yaml in folder '${display(abs)}'`);
       file = join(abs, found);

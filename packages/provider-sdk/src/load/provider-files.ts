@@ -1,4 +1,4 @@
-import { realpath, stat } from 'node:fs/promises';
+import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 
 /** Where a `file:` of provider.yaml points, or why it may not be used. */
@@ -7,6 +7,8 @@ export type FileCheck = { ok: true; path: string } | { ok: false; code: 'FILE_OU
 /**
  * Resolves a workflow `file:` inside the provider folder: no absolute path,
  * no `..` leaving the folder, no symlink pointing outside it, and it exists.
+ * The file system is asked synchronously: these are single system calls on
+ * local paths, cheaper than a thread-pool round trip each (as in `loadYamlFile`).
  */
 export async function resolveProviderFile(providerDir: string, file: string): Promise<FileCheck> {
   if (isAbsolute(file) || /^[A-Za-z]:[\\/]/.test(file) || file.startsWith('\\')) {
@@ -18,15 +20,15 @@ export async function resolveProviderFile(providerDir: string, file: string): Pr
   }
   let real: string;
   try {
-    real = await realpath(target);
+    real = realpathSync.native(target);
   } catch {
     return { ok: false, code: 'FILE_NOT_FOUND', message: `file '${file}' does not exist` };
   }
-  const root = await realpath(providerDir);
+  const root = realpathSync.native(providerDir);
   if (!inside(root, real)) {
     return { ok: false, code: 'FILE_OUTSIDE_PROVIDER', message: `file '${file}' is a symlink to a place outside the provider folder` };
   }
-  if (!(await stat(real)).isFile()) return { ok: false, code: 'FILE_NOT_FOUND', message: `'${file}' is not a file` };
+  if (!statSync(real).isFile()) return { ok: false, code: 'FILE_NOT_FOUND', message: `'${file}' is not a file` };
   return { ok: true, path: real };
 }
 

@@ -1,14 +1,40 @@
-import nock from 'nock';
+import { createRequire } from 'node:module';
 import type { ApiHandler } from './api-handler';
 import type { MockRequest } from './types';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+type Nock = typeof import('nock');
+let loaded: Nock | undefined;
+
+/**
+ * nock, loaded on the first {@link interceptWithNock}: loading it changes how
+ * the whole process makes HTTP requests, so importing the testing entry must
+ * not do it (a test that only serves over HTTP, or the `mock-cluster` bin,
+ * never loads it). nock is an optional peer dependency; without it this
+ * throws a message saying so.
+ */
+function loadNock(): Nock {
+  if (!loaded) {
+    try {
+      // import.meta is empty in the CommonJS build, where __filename is defined.
+      loaded = createRequire(import.meta.url ?? __filename)('nock') as Nock;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+      throw new Error(
+        'cluster.nock() needs the nock package (an optional peer dependency): install nock, or serve the mock cluster over HTTP with cluster.listen()',
+      );
+    }
+  }
+  return loaded;
+}
 
 /**
  * Serves the mock cluster through nock interceptors on `server` (no port).
  * Returns a function that removes them.
  */
 export function interceptWithNock(handler: ApiHandler, server: string): () => void {
+  const nock = loadNock();
   const scope = nock(server).persist();
   const interceptors = METHODS.map((method) => {
     const interceptor = scope.intercept(/.*/, method);

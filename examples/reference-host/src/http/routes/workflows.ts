@@ -1,12 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import type { ResourceRecord } from '@innominatus/core';
+import type { ResourceRecord, RunStatus } from '@innominatus/core';
 import { NotFoundError } from '../../errors';
 import type { HostServices } from '../../host-services';
 import type { ProgressLog } from '../../runs/progress-log';
 import { parseRunId, resourceRuns, runView, type RunView } from '../../runs/run-history';
 import { runSchema } from './operator-schemas';
+import { decodeCursor, MAX_CURSOR_LENGTH, pageOf } from '../../util/page-cursor';
 
 const runsAnswer = { type: 'object', required: ['workflows'], properties: { workflows: { type: 'array', items: runSchema } } } as const;
+const runsPage = { ...runsAnswer, properties: { ...runsAnswer.properties, next: { type: 'string' } } } as const;
+const RUN_STATUSES: readonly RunStatus[] = ['running', 'succeeded', 'failed', 'cancelled'];
 const idParams = (pattern: string) =>
   ({ type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 160, pattern } } }) as const;
 
@@ -16,7 +19,7 @@ const idParams = (pattern: string) =>
  * `GET /api/resources/:id/runs` (every run of a resource, newest first).
  */
 export function workflowRoutes(app: FastifyInstance, services: HostServices, progress: ProgressLog): void {
-  app.get<{ Querystring: { application?: string; status?: string; limit: number } }>(
+  app.get<{ Querystring: { application?: string; status?: RunStatus; limit: number; cursor?: string } }>(
     '/api/workflows',
     {
       schema: {
@@ -26,36 +29,34 @@ export function workflowRoutes(app: FastifyInstance, services: HostServices, pro
           additionalProperties: false,
           properties: {
             application: { type: 'string', maxLength: 63 },
-            status: { type: 'string', maxLength: 20 },
+            status: { type: 'string', enum: RUN_STATUSES },
             limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+            cursor: { type: 'string', minLength: 1, maxLength: MAX_CURSOR_LENGTH },
           },
         },
-        response: { 200: runsAnswer },
+        response: { 200: runsPage },
       },
     },
     async (request) => {
-      const { application, status, limit } = request.query;
-      // The store pages the resources that have a run, newest first; only the run status is checked here, page by page until `limit` match.
-      const found: RunView[] = [];
-      let after: string | undefined;
-      for (;;) {
-        const page = await services.store.listResources({
-          ...(application ? { application } : {}),
-          withRun: true,
-          order: 'newest',
-          limit,
-          ...(after === undefined ? {} : { after }),
-        });
-        const runs = await Promise.all(
-          page.map(async (r) => {
-            const run = await services.store.getRun(r.runId!);
-            return run ? runView(services.store, run, r, progress.of(run.runId)) : undefined;
-          }),
-        );
-        for (const run of runs) if (run && (!status || run.status === status)) found.push(run);
-        if (found.length >= limit || page.length < limit) return { workflows: found.slice(0, limit) };
-        after = page.at(-1)!.id;
-      }
+      const { application, status, limit, cursor } = request.query;
+      // Filtered (the run status too) and paged in the store, newest resources first; one more than asked for tells whether a next page exists.
+      const after = cursor === undefined ? undefined : String(decodeCursor(cursor, ['string'])[0]);
+      const found = await services.store.listResources({
+        ...(application ? { application } : {}),
+        ...(status ? { runStatus: status } : {}),
+        withRun: true,
+        order: 'newest',
+        limit: limit + 1,
+        ...(after === undefined ? {} : { after }),
+      });
+      const { items, next } = pageOf(found, limit, (r) => [r.id]);
+      const runs = await Promise.all(
+        items.map(async (r) => {
+          const run = await services.store.getRun(r.runId!);
+          return run ? runView(services.store, run, r, progress.of(run.runId)) : undefined;
+        }),
+      );
+      return { workflows: runs.filter((r): r is RunView => r !== undefined), ...(next ? { next } : {}) };
     },
   );
 
