@@ -52,6 +52,90 @@ describe('the cost of an expression is estimated before it runs', () => {
   });
 });
 
+/** `cel.bind(a0, first, cel.bind(a1, a0 + a0, ... body))`: `first` doubled `levels` times; `body` sees every `aN`. */
+function doubled(levels: number, first: string, body = `a${levels}`): string {
+  let inner = body;
+  for (let i = levels; i >= 1; i--) inner = `cel.bind(a${i}, a${i - 1} + a${i - 1}, ${inner})`;
+  return `cel.bind(a0, ${first}, ${inner})`;
+}
+
+/** `[1, 2, ..., n]`. */
+function literal(n: number): string {
+  return `[${Array.from({ length: n }, (_, i) => i + 1).join(', ')}]`;
+}
+
+describe('the estimate tracks the sizes of values built from literals', () => {
+  const clip = (s: string) => `${s.slice(0, 57)}...`;
+  const lastPlus = (s: string) => s.lastIndexOf(' + ') + 1;
+  const refused: Array<{ name: string; source: string; offset: (s: string) => number; message: (s: string, at: number) => string }> = [
+    {
+      name: 'a list doubled through 13 nested cel.bind, at the + that crosses 10,000 elements',
+      source: doubled(13, '[1, 2]'),
+      offset: lastPlus,
+      message: (s, at) => `expression '${clip(s)}' builds a list of up to 16,384 elements at character ${at + 1}; the limit is 10,000`,
+    },
+    {
+      name: 'a string doubled through 20 nested cel.bind, at the + that crosses 1 MiB',
+      source: doubled(20, '"ab"'),
+      offset: lastPlus,
+      message: (s, at) => `expression '${clip(s)}' builds a string of up to 2,097,152 characters at character ${at + 1}; the limit is 1,048,576`,
+    },
+    {
+      name: 'filter keeps at most its input: 8,192 filtered joined to 8,192',
+      source: doubled(12, '[1, 2]', 'a12.filter(x, x > 1) + a12'),
+      offset: lastPlus,
+      message: (s, at) => `expression '${clip(s)}' builds a list of up to 16,384 elements at character ${at + 1}; the limit is 10,000`,
+    },
+    {
+      name: 'a conditional is as large as its larger branch',
+      source: doubled(12, '[1, 2]', '(a0.size() > 1 ? a12 : a0) + a12'),
+      offset: lastPlus,
+      message: (s, at) => `expression '${clip(s)}' builds a list of up to 16,384 elements at character ${at + 1}; the limit is 10,000`,
+    },
+    {
+      name: 'map builds one element per element: lists of 200 mapped to lists of 200 lists, over 4 Mi in all at the outer map',
+      source: `cel.bind(a, ${literal(200)}, a.map(x, a.map(y, a)))`,
+      offset: (s) => s.indexOf('map(x'),
+      message: (s, at) =>
+        `expression '${clip(s)}' builds a value of up to 16,040,200 characters and elements in all at character ${at + 1}; the limit is 4,194,304`,
+    },
+    {
+      name: 'a bound list of known size is iterated at its size (8,192 × 8,192, no unknown size)',
+      source: doubled(12, '[1, 2]', 'a12.all(x, a12.exists(y, y == x))'),
+      offset: (s) => s.indexOf('all(x'),
+      message: (s, at) =>
+        `expression '${clip(s)}' may take 469,835,827 evaluation steps at character ${at + 1}; the limit is 1,000,000: nest fewer comprehensions`,
+    },
+  ];
+
+  it.each(refused)('$name: EXPRESSION_COST', ({ source, offset, message }) => {
+    const err = thrown(() => compileExpression(source));
+    expect(err.code).toBe('EXPRESSION_COST');
+    const at = offset(source);
+    expect(err.offset).toBe(at);
+    expect(err.message).toBe(message(source, at));
+  });
+
+  it('within the limits, the same shapes run (12 doublings: 8,192 elements)', () => {
+    expect(compileExpression(`${doubled(12, '[1, 2]')}.size()`).evaluate(new Scope({}))).toBe(8192);
+    expect(compileExpression(`${doubled(19, '"ab"')}.size()`).evaluate(new Scope({}))).toBe(1_048_576);
+    expect(compileExpression(`cel.bind(a, ${literal(40)}, a.map(x, a.map(y, a))).size()`).evaluate(new Scope({}))).toBe(40);
+  });
+
+  it('values of unknown size are left to the run-time limits', () => {
+    const e = compileExpression('parameters.a + parameters.a + parameters.a');
+    expect(e.evaluate(new Scope({ parameters: { a: [1, 2] } }))).toStrictEqual([1, 2, 1, 2, 1, 2]);
+    const err = thrown(() => e.evaluate(new Scope({ parameters: { a: new Array(4000).fill(0) } })));
+    expect(err.code).toBe('EXPRESSION_LIMIT');
+  });
+
+  it('a comprehension variable hides a bound name of the same spelling', () => {
+    // `a` inside the map is each element (an int), not the bound list of 8,192.
+    const source = doubled(12, '[1, 2]', 'a12.map(a12, a12 + 1).size()');
+    expect(compileExpression(source).evaluate(new Scope({}))).toBe(8192);
+  });
+});
+
 describe('values produced and read are bounded', () => {
   const big = 'x'.repeat(600 * 1024);
 

@@ -33,6 +33,16 @@ describe('validate refuses expressions whose estimated work is over the limit', 
     ]);
   });
 
+  it('a list doubled through nested cel.bind: EXPRESSION_COST at the + that crosses the list limit', () => {
+    // [1, 2] doubled 13 times: 16,384 elements, over the 10,000 a list may hold.
+    let body = 'a13';
+    for (let i = 13; i >= 1; i--) body = `cel.bind(a${i}, a${i - 1} + a${i - 1}, ${body})`;
+    const expr = `cel.bind(a0, [1, 2], ${body})`;
+    expect(validate(workflow(expr))).toStrictEqual([
+      `wf.yaml:14:321: error: expression '${expr.slice(0, 57)}...' builds a list of up to 16,384 elements at character 311; the limit is 10,000 [EXPRESSION_COST]`,
+    ]);
+  });
+
   it('one comprehension over a parameter list validates', () => {
     expect(validate(workflow('parameters.a.all(x, x.matches("^[a-z]+$"))'))).toStrictEqual([]);
   });

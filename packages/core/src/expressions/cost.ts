@@ -1,73 +1,225 @@
 import { type AstNode, childNodes, type Comprehension, isAstNode } from './ast-nodes';
-import { MAX_LIST_LENGTH } from './limits';
+import { MAX_LIST_LENGTH, MAX_STRING_LENGTH, MAX_VALUE_SIZE } from './limits';
 
 /**
  * Most evaluation steps an expression may take, estimated before it runs.
  * Every node costs one step; a comprehension (`map`, `filter`, `all`,
- * `exists`, `exists_one`) costs its body once per element.
+ * `exists`, `exists_one`) costs its body once per element; joining two
+ * lists of known size costs one step per element.
  */
 export const MAX_EXPRESSION_COST = 1_000_000;
 
-/** The estimate of an expression that is over {@link MAX_EXPRESSION_COST}. */
+/** A value the estimate knows is built over a size limit (see `limits`). */
+export interface SizeExcess {
+  /** `list` (elements), `string` (characters), or `value` (characters and elements in all). */
+  kind: 'list' | 'string' | 'value';
+  /** The most it may hold, by the estimate. */
+  size: number;
+  /** The limit it is over. */
+  limit: number;
+}
+
+/** The estimate of an expression that is over {@link MAX_EXPRESSION_COST}, or builds a value over a size limit. */
 export interface CostExcess {
   /** Estimated steps of the whole expression. */
   cost: number;
-  /** The macro call whose body, run once per element, pushes the estimate over the limit. */
+  /**
+   * The node at fault: the macro call whose body, run once per element,
+   * pushes the estimate over the limit, or the first operation that builds a
+   * value over a size limit.
+   */
   node: AstNode;
   /** True when some list iterated has no size known before the run. */
   unbounded: boolean;
+  /** Set when the excess is the size of a value `node` builds. */
+  size?: SizeExcess;
+}
+
+/**
+ * The size of a value, as far as it is known before the run (from literals,
+ * through `+`, `cel.bind`, `?:`, `map` and `filter`). Values read from the
+ * context have no known size: the run-time limits bound them.
+ */
+interface Size {
+  kind: 'list' | 'string';
+  /** Elements of a list, characters of a string. */
+  length: number;
+  /** Characters and elements in all (as the run-time limit counts them), when known. */
+  total?: number;
 }
 
 interface Estimate {
   steps: number;
-  /** Elements of the list the node produces, when known. */
-  length?: number;
-}
-
-/**
- * Estimates the steps of a parsed expression. A list literal has its own
- * length; what `map` and `filter` make has at most their input's; any other
- * list (a parameter, a step output) is taken at {@link MAX_LIST_LENGTH}, the
- * most an expression may iterate over at run time.
- *
- * @returns the excess, or undefined when the expression is within the limit.
- */
-export function excessCost(root: AstNode): CostExcess | undefined {
-  const state = { culprit: undefined as AstNode | undefined, unbounded: false };
-  const total = estimate(root, state).steps;
-  if (total <= MAX_EXPRESSION_COST) return undefined;
-  return { cost: total, node: state.culprit ?? root, unbounded: state.unbounded };
+  size?: Size;
 }
 
 interface State {
   culprit: AstNode | undefined;
   unbounded: boolean;
+  size?: { node: AstNode; excess: SizeExcess };
 }
 
-function estimate(node: AstNode, state: State): Estimate {
+/** The sizes of the names `cel.bind` has bound (and comprehension variables, which hide them). */
+type Bindings = ReadonlyMap<string, Size | undefined>;
+
+const NO_BINDINGS: Bindings = new Map();
+
+/**
+ * Estimates the steps of a parsed expression and the sizes of the values it
+ * builds. A list literal has its own length; what `map` and `filter` make
+ * has at most their input's; `a + b` of known sizes has their sum; a name
+ * bound by `cel.bind` has its value's size. Any other list (a parameter, a
+ * step output) is iterated at {@link MAX_LIST_LENGTH}, the most an
+ * expression may iterate over at run time.
+ *
+ * @returns the excess (size first: it fails for sure), or undefined when the expression is within the limits.
+ */
+export function excessCost(root: AstNode): CostExcess | undefined {
+  const state: State = { culprit: undefined, unbounded: false };
+  const total = estimate(root, NO_BINDINGS, state).steps;
+  if (state.size) return { cost: total, node: state.size.node, unbounded: false, size: state.size.excess };
+  if (total <= MAX_EXPRESSION_COST) return undefined;
+  return { cost: total, node: state.culprit ?? root, unbounded: state.unbounded };
+}
+
+function estimate(node: AstNode, bound: Bindings, state: State): Estimate {
   const alternate = node.meta?.alternate;
   if (alternate?.op === 'comprehension') {
-    const result = comprehension(alternate.args as Comprehension, state);
+    const result = comprehension(alternate.args as Comprehension, bound, state);
     if (result.steps > MAX_EXPRESSION_COST && !state.culprit) state.culprit = node;
-    return result;
+    return checked(node, result, state);
   }
-  if (node.op === 'list' && Array.isArray(node.args)) {
-    return { steps: 1 + sum(node.args.filter(isAstNode), state), length: node.args.length };
+  const bind = bindOf(node);
+  if (bind) {
+    const value = estimate(bind.val, bound, state);
+    const body = estimate(bind.exp, new Map([...bound, [bind.var, value.size]]), state);
+    return { steps: 1 + value.steps + body.steps, ...(body.size ? { size: body.size } : {}) };
   }
-  return { steps: 1 + sum(childNodes(node), state) };
+  switch (node.op) {
+    case 'value':
+      return typeof node.args === 'string' ? { steps: 1, size: { kind: 'string', length: node.args.length, total: node.args.length } } : { steps: 1 };
+    case 'id': {
+      const size = typeof node.args === 'string' ? bound.get(node.args) : undefined;
+      return size ? { steps: 1, size } : { steps: 1 };
+    }
+    case 'list':
+      return list(node, bound, state);
+    case '+':
+      return concatenation(node, bound, state);
+    case '?:':
+      return ternary(node, bound, state);
+    default:
+      return { steps: 1 + sum(childNodes(node), bound, state) };
+  }
 }
 
-function comprehension(c: Comprehension, state: State): Estimate {
-  const iterable = estimate(c.iterable, state);
-  if (iterable.length === undefined) state.unbounded = true;
-  const n = iterable.length ?? MAX_LIST_LENGTH;
-  const body = (c.step ? estimate(c.step, state).steps : 0) + (c.condition ? estimate(c.condition, state).steps : 0);
-  const init = c.init ? estimate(c.init, state).steps : 0;
-  return { steps: 1 + iterable.steps + init + n * Math.max(body, 1), length: n };
+function list(node: AstNode, bound: Bindings, state: State): Estimate {
+  const items = Array.isArray(node.args) ? node.args.filter(isAstNode) : [];
+  let steps = 1;
+  let total: number | undefined = items.length;
+  for (const item of items) {
+    const e = estimate(item, bound, state);
+    steps += e.steps;
+    // A scalar counts one; a list or string its own total.
+    const t = e.size ? e.size.total : scalar(item) ? 1 : undefined;
+    total = total === undefined || t === undefined ? undefined : total + t;
+  }
+  return checked(node, { steps, size: { kind: 'list', length: items.length, ...(total === undefined ? {} : { total }) } }, state);
 }
 
-function sum(nodes: AstNode[], state: State): number {
+/** `a + b`: of two lists or two strings of known size, a value of their summed size (a list's elements copied once). */
+function concatenation(node: AstNode, bound: Bindings, state: State): Estimate {
+  const [a, b] = (Array.isArray(node.args) ? node.args : []).filter(isAstNode).map((n) => estimate(n, bound, state));
+  const steps = 1 + (a?.steps ?? 0) + (b?.steps ?? 0);
+  if (!a?.size || !b?.size || a.size.kind !== b.size.kind) return { steps };
+  const total = a.size.total !== undefined && b.size.total !== undefined ? a.size.total + b.size.total : undefined;
+  const length = a.size.length + b.size.length;
+  const copied = a.size.kind === 'list' ? length : 0;
+  return checked(node, { steps: steps + copied, size: { kind: a.size.kind, length, ...(total === undefined ? {} : { total }) } }, state);
+}
+
+/** `c ? a : b`: the larger of the branches, when both are known and of one kind. */
+function ternary(node: AstNode, bound: Bindings, state: State): Estimate {
+  const [c, a, b] = (Array.isArray(node.args) ? node.args : []).filter(isAstNode).map((n) => estimate(n, bound, state));
+  const steps = 1 + (c?.steps ?? 0) + (a?.steps ?? 0) + (b?.steps ?? 0);
+  if (!a?.size || !b?.size || a.size.kind !== b.size.kind) return { steps };
+  const total = a.size.total !== undefined && b.size.total !== undefined ? Math.max(a.size.total, b.size.total) : undefined;
+  return { steps, size: { kind: a.size.kind, length: Math.max(a.size.length, b.size.length), ...(total === undefined ? {} : { total }) } };
+}
+
+type Loop = Comprehension & { iterVarName?: unknown };
+
+function comprehension(c: Loop, bound: Bindings, state: State): Estimate {
+  const iterable = estimate(c.iterable, bound, state);
+  const n = iterable.size?.kind === 'list' ? iterable.size.length : undefined;
+  if (n === undefined) state.unbounded = true;
+  const count = n ?? MAX_LIST_LENGTH;
+  // The iteration variable hides a bound name of the same spelling; its elements' size is not known.
+  const inner = typeof c.iterVarName === 'string' && bound.has(c.iterVarName) ? new Map([...bound, [c.iterVarName, undefined]]) : bound;
+  const step = c.step ? loopStep(c.step, c.iterVarName, inner, state) : undefined;
+  const body = (step?.steps ?? 0) + (c.condition ? estimate(c.condition, inner, state).steps : 0);
+  const init = c.init ? estimate(c.init, inner, state).steps : 0;
+  const steps = 1 + iterable.steps + init + count * Math.max(body, 1);
+  // `map` and `filter` start from an empty list and push: at most one element per element iterated.
+  if (n === undefined || c.init?.op !== 'list' || !step?.pushes) return { steps };
+  const each = step.keeps ? undefined : step.element;
+  const total = step.keeps ? iterable.size?.total : each === undefined ? undefined : n + n * each;
+  return { steps, size: { kind: 'list', length: n, ...(total === undefined ? {} : { total }) } };
+}
+
+interface LoopStep {
+  steps: number;
+  /** True for the step of `map` and `filter`: it pushes one element (or, filtered, none). */
+  pushes: boolean;
+  /** True when what it pushes is the element itself (`filter`). */
+  keeps: boolean;
+  /** The total size of what it pushes, when known. */
+  element?: number;
+}
+
+/** A comprehension's step, seeing through what `map` and `filter` expand to: `push(x)`, or `cond ? push(x) : accu`. */
+function loopStep(step: AstNode, iterVar: unknown, bound: Bindings, state: State): LoopStep {
+  const push = (node: AstNode): LoopStep => {
+    const pushed = isAstNode(node.args) ? node.args : undefined;
+    if (!pushed) return { steps: 1, pushes: false, keeps: false };
+    const e = estimate(pushed, bound, state);
+    const element = e.size ? e.size.total : scalar(pushed) ? 1 : undefined;
+    const keeps = pushed.op === 'id' && pushed.args === iterVar;
+    return { steps: 1 + e.steps, pushes: true, keeps, ...(element === undefined ? {} : { element }) };
+  };
+  if (step.op === 'accuPush') return push(step);
+  const parts = step.op === '?:' && Array.isArray(step.args) ? step.args : [];
+  if (parts.length === 3 && isAstNode(parts[0]) && isAstNode(parts[1]) && parts[1].op === 'accuPush' && isAstNode(parts[2])) {
+    const then = push(parts[1]);
+    return { ...then, steps: 1 + estimate(parts[0], bound, state).steps + then.steps + estimate(parts[2], bound, state).steps };
+  }
+  return { steps: estimate(step, bound, state).steps, pushes: false, keeps: false };
+}
+
+/** Records the first value built over a size limit. */
+function checked(node: AstNode, e: Estimate, state: State): Estimate {
+  if (!e.size || state.size) return e;
+  const { kind, length, total } = e.size;
+  const limit = kind === 'list' ? MAX_LIST_LENGTH : MAX_STRING_LENGTH;
+  if (length > limit) state.size = { node, excess: { kind, size: length, limit } };
+  else if (total !== undefined && total > MAX_VALUE_SIZE) state.size = { node, excess: { kind: 'value', size: total, limit: MAX_VALUE_SIZE } };
+  return e;
+}
+
+/** `cel.bind(name, value, body)`: its parts. */
+function bindOf(node: AstNode): { var: string; val: AstNode; exp: AstNode } | undefined {
+  const m = node.meta?.macro as { var?: unknown; val?: unknown; exp?: unknown } | undefined;
+  if (!m || typeof m.var !== 'string' || !isAstNode(m.val) || !isAstNode(m.exp)) return undefined;
+  return { var: m.var, val: m.val, exp: m.exp };
+}
+
+/** A literal that is one element in the run-time count: a number, bool, null or bytes. */
+function scalar(node: AstNode): boolean {
+  return node.op === 'value' && typeof node.args !== 'string';
+}
+
+function sum(nodes: AstNode[], bound: Bindings, state: State): number {
   let total = 0;
-  for (const n of nodes) total += estimate(n, state).steps;
+  for (const n of nodes) total += estimate(n, bound, state).steps;
   return total;
 }

@@ -167,15 +167,32 @@ function checkOnce(value: unknown, source: string, what: 'produced' | 'read'): v
   } else if (typeof value === 'string') checkValueSize(value, source, what);
 }
 
-/** Refuses an expression whose estimated work is over {@link MAX_EXPRESSION_COST} (`EXPRESSION_COST`). */
+/**
+ * Refuses an expression whose estimated work is over {@link MAX_EXPRESSION_COST},
+ * or that builds a value of known size over a size limit (`EXPRESSION_COST`).
+ */
 function refuseCostly(source: string, ast: AstNode): void {
   const excess = excessCost(ast);
   if (!excess) return;
   const offset = anchorOf(excess.node as CelNode, source);
-  const why = excess.unbounded ? ` (a list of unknown size counts as ${MAX_LIST_LENGTH.toLocaleString('en-US')} elements, the most one may hold)` : '';
+  const n = (v: number) => v.toLocaleString('en-US');
+  if (excess.size) {
+    const { kind, size, limit } = excess.size;
+    const what =
+      kind === 'list'
+        ? `a list of up to ${n(size)} elements`
+        : kind === 'string'
+          ? `a string of up to ${n(size)} characters`
+          : `a value of up to ${n(size)} characters and elements in all`;
+    throw new ExpressionError(source, `expression '${clip(source)}' builds ${what} at character ${offset + 1}; the limit is ${n(limit)}`, {
+      code: 'EXPRESSION_COST',
+      offset,
+    });
+  }
+  const why = excess.unbounded ? ` (a list of unknown size counts as ${n(MAX_LIST_LENGTH)} elements, the most one may hold)` : '';
   throw new ExpressionError(
     source,
-    `expression '${clip(source)}' may take ${excess.cost.toLocaleString('en-US')} evaluation steps at character ${offset + 1}${why}; the limit is ${MAX_EXPRESSION_COST.toLocaleString('en-US')}: nest fewer comprehensions`,
+    `expression '${clip(source)}' may take ${n(excess.cost)} evaluation steps at character ${offset + 1}${why}; the limit is ${n(MAX_EXPRESSION_COST)}: nest fewer comprehensions`,
     { code: 'EXPRESSION_COST', offset },
   );
 }
