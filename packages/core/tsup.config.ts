@@ -39,10 +39,16 @@ export default defineConfig({
   clean: true,
   entry: {
     index: 'src/index.ts',
+    'store/index': 'src/store/index.ts',
+    'internal/index': 'src/internal/index.ts',
     'telemetry/index': 'src/telemetry/index.ts',
     'testing/index': 'src/testing/index.ts',
     'testing/store-conformance': 'src/testing/store-conformance.ts',
   },
   format: ['esm', 'cjs'],
+  // One copy of core's modules per format: the CommonJS entries share chunks
+  // as the ESM ones do, so a program that requires the root entry and
+  // `./store` (or `./testing`) loads each class and each module state once.
+  splitting: true,
   external: ['vitest'],
 });

@@ -32,8 +32,6 @@ export {
   analyzeProvider,
   closest,
   didYouMean,
-  checkAgainstSchema,
-  lookupSchema,
   RESOURCE_FIELDS,
   RUN_FIELDS,
 } from './analysis/index';
@@ -46,8 +44,6 @@ export type {
   IssueAnchor,
   IssueCode,
   IssueSeverity,
-  SchemaIssue,
-  SchemaLookup,
 } from './analysis/index';
 
 export {
@@ -59,18 +55,15 @@ export {
   MAX_STRING_LENGTH,
   MAX_LIST_LENGTH,
   MAX_VALUE_SIZE,
-  errorOffset,
   compileTemplate,
   Template,
-  escapePointer,
   MAX_TEMPLATE_DEPTH,
-  scanTemplate,
   hasTemplate,
   formatReference,
   Scope,
   WORKFLOW_VARIABLES,
 } from './expressions/index';
-export type { ExpressionScope, TemplateExpression, CompileTemplateOptions, TemplateProblem, TemplatePart, Reference } from './expressions/index';
+export type { ExpressionScope, TemplateExpression, CompileTemplateOptions, TemplateProblem, Reference } from './expressions/index';
 
 export { defineStep, stepOutputSchema } from './steps/define-step';
 export type { StepDefinition, StepDefinitionInit, StepContext, StepProgress } from './steps/define-step';
@@ -78,11 +71,10 @@ export { StepRegistry } from './steps/step-registry';
 
 export type { Logger, PinoLike } from './util/logger';
 export { silentLogger, fromPino } from './util/logger';
-export { abortable } from './util/abortable';
 
 export type { RunJournal, RunRecord, StepRecord, RunStatus, StepStatus, JournaledError, SealedValue, LeaseFence } from './journal/types';
 export { MemoryJournal } from './journal/memory-journal';
-export { aesGcmEncrypter, ephemeralEncrypter, seal, unseal } from './journal/encrypter';
+export { aesGcmEncrypter, ephemeralEncrypter } from './journal/encrypter';
 export type { Encrypter } from './journal/encrypter';
 export { verifyEncryptionKey, KEY_CHECK_RUN_ID } from './journal/key-check';
 
@@ -90,8 +82,6 @@ export {
   ProviderRegistry,
   DEFAULT_CLASS,
   mapParameters,
-  compileParameterMapping,
-  MAPPING_VARIABLES,
   PROVIDER_OPERATIONS,
   CORE_VERSION,
 } from './providers/index';
@@ -129,41 +119,7 @@ export type {
 } from './engine/index';
 export { ENGINE_EVENT_NAMES } from './engine/index';
 
-export type {
-  Store,
-  ResourceRecord,
-  ResourceState,
-  Operation,
-  TransitionRecord,
-  NewResource,
-  ResourcePatch,
-  ResourceExpectation,
-  StateChange,
-  ResourceFilter,
-  ResourceCountFilter,
-  StoredSpec,
-  SpecSummary,
-  SpecPage,
-  StoreTransaction,
-  MemoryStoreOptions,
-  LeaseState,
-} from './store/index';
-export {
-  RESOURCE_STATES,
-  MemoryStore,
-  checkNewResource,
-  checkMetadata,
-  checkPropertiesSize,
-  checkSpec,
-  listLimit,
-  specSummary,
-  MAX_NAME_LENGTH,
-  MAX_PROPERTIES_BYTES,
-  MAX_LIST_LIMIT,
-  fenceHolds,
-  leaseLostError,
-  MAX_SPEC_BYTES,
-} from './store/index';
+export * from './store/public';
 export { createOrchestrator, runIdFor, planRequest, TRANSITIONS, WORKING_STATE, DONE_STATE, canTransition } from './orchestrator/index';
 export type {
   Orchestrator,

@@ -9,12 +9,11 @@ import {
   MemoryJournal,
   reveal,
   Scope,
-  seal,
   sensitive,
   Type,
-  unseal,
   type Logger,
 } from '../src/index';
+import { seal, unseal } from '../src/store/index';
 import { echo, workflow } from './helpers';
 
 const enc = aesGcmEncrypter('d'.repeat(64));

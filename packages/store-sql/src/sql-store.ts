@@ -3,14 +3,6 @@ import {
   systemClock,
   type Clock,
   StoreError,
-  checkNewResource,
-  checkMetadata,
-  checkPropertiesSize,
-  checkSpec,
-  listLimit,
-  specSummary,
-  seal,
-  unseal,
   type Encrypter,
   type NewResource,
   type ResourceCountFilter,
@@ -31,9 +23,19 @@ import {
   type Operation,
   type JournaledError,
   type LeaseFence,
+} from '@innominatus/core';
+import {
+  checkNewResource,
+  checkMetadata,
+  checkPropertiesSize,
+  checkSpec,
+  listLimit,
+  specSummary,
+  seal,
+  unseal,
   fenceHolds,
   leaseLostError,
-} from '@innominatus/core';
+} from '@innominatus/core/store';
 import { constraintKind, WORK_CHANNEL, type SqlDriver, type SqlExecutor, type SqlRow } from './driver';
 import { KeyedLock } from './keyed-lock';
 import { nestedDriver } from './nested-driver';

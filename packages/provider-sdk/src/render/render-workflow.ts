@@ -1,13 +1,10 @@
 import {
   compileExpression,
   compileWorkflow,
-  escapePointer,
-  lookupSchema,
   hasTemplate,
   ExpressionError,
   InnominatusError,
   isSensitive,
-  scanTemplate,
   stepOutputSchema,
   WORKFLOW_VARIABLES,
   type CompiledExpression,
@@ -17,6 +14,7 @@ import {
   type Scope,
   type StepRegistry,
 } from '@innominatus/core';
+import { escapePointer, lookupSchema, scanTemplate } from '@innominatus/core/internal';
 
 /** What a dry run shows for one step. */
 export interface RenderedStep {

@@ -1,4 +1,4 @@
-import { checkAgainstSchema } from '@innominatus/core';
+import { checkAgainstSchema } from '@innominatus/core/internal';
 import type { Diagnostic, DiagnosticCode } from '../diagnostics/diagnostic';
 import { DiagnosticSink } from '../validate/diagnostic-sink';
 import type { YamlSourceMap } from '../yaml/yaml-source-map';

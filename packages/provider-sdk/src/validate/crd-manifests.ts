@@ -1,4 +1,5 @@
-import { escapePointer, hasTemplate, scanTemplate, type Workflow } from '@innominatus/core';
+import { hasTemplate, type Workflow } from '@innominatus/core';
+import { escapePointer, scanTemplate } from '@innominatus/core/internal';
 import type { FieldCause, FieldPath, LoadedCrd } from '@innominatus/steps-kubernetes/crd';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { YamlSourceMap } from '../yaml/yaml-source-map';

@@ -1,5 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Scalar, type Document, type Node } from 'yaml';
-import { escapePointer, type SourceMap, type SourcePosition } from '@innominatus/core';
+import { type SourceMap, type SourcePosition } from '@innominatus/core';
+import { escapePointer } from '@innominatus/core/internal';
 
 interface Entry {
   /** Offset of the value's first character. */

@@ -1,5 +1,5 @@
 import type { KubeConfig, KubernetesObject, KubernetesObjectApi, V1APIResource, Watch } from '@kubernetes/client-node';
-import { abortable } from '@innominatus/core';
+import { abortable } from '@innominatus/core/internal';
 import { KubernetesError, type RequestTarget } from '../errors';
 import { WatchHub } from '../watch/watch-hub';
 import { statusOf, toKubernetesError } from './api-errors';

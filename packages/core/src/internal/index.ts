@@ -1,0 +1,17 @@
+/**
+ * `@innominatus/core/internal`: helpers the other `@innominatus` packages
+ * (provider-sdk, steps-kubernetes, store-sql) share with core. They are not
+ * part of core's public API and carry no compatibility promise: any release
+ * may change or remove them. Use the root entry (or `@innominatus/core/store`
+ * to implement a store) instead.
+ *
+ * @packageDocumentation
+ */
+export { scanTemplate } from '../expressions/template-scanner';
+export type { TemplatePart } from '../expressions/template-scanner';
+export { escapePointer } from '../util/json-pointer';
+export { abortable } from '../util/abortable';
+export { checkAgainstSchema } from '../analysis/schema-issues';
+export type { SchemaIssue } from '../analysis/schema-issues';
+export { lookupSchema } from '../analysis/schema-lookup';
+export type { SchemaLookup } from '../analysis/schema-lookup';
