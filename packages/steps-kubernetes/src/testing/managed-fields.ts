@@ -1,5 +1,18 @@
 import { ApiStatusError } from './api-status';
-import { applyMerge, conflictPath, deleteAt, fieldSet, fromFieldsV1, sameAt, toFieldsV1, type FieldPathKey, type FieldScope } from './field-set';
+import type { JSONSchemaProps } from '../crd/index';
+import { applyMerge } from './apply-merge';
+import {
+  appliedFields,
+  compareObjects,
+  deleteAt,
+  fromFieldsV1,
+  isItemKey,
+  isUnder,
+  pathString,
+  toFieldsV1,
+  type FieldPathKey,
+  type FieldScope,
+} from './field-set';
 import { clone, isPlainObject } from './merge';
 import type { MockObject } from './types';
 
@@ -51,36 +64,35 @@ export interface ApplyRequest {
   force: boolean;
   subresource?: 'status';
   apiVersion: string;
+  /** The schema of the kind's objects: how lists merge and what is owned (untyped without one). */
+  schema?: JSONSchemaProps;
 }
 
 /**
- * Server-side apply with field ownership: merges `config` into `live`,
- * removes the fields this manager applied before and applies no more (unless
- * another manager owns them), and answers 409 when a field another manager
- * owns would change (unless `force`, which takes it over). Returns the new
- * object with its `managedFields`.
+ * Server-side apply with field ownership, as the API server does it:
+ * merges `config` into `live` by the kind's schema, removes what this
+ * manager applied before and applies no more (unless another manager owns
+ * it or something under it), and answers 409 when the result changes a
+ * field another manager owns (unless `force`, which takes it over). Returns
+ * the new object with its `managedFields`.
  */
 export function serverSideApply(live: MockObject | undefined, config: MockObject, request: ApplyRequest): MockObject {
   const scope: FieldScope = request.subresource === 'status' ? 'status' : 'main';
-  const applied = fieldSet(config, scope);
+  const applied = appliedFields(config, request.schema, scope);
   const list = owners(live);
   const mine = list.find((o) => o.entry.manager === request.manager && o.entry.operation === 'Apply' && sameSubresource(o.entry, request.subresource));
   const others = list.filter((o) => o !== mine);
+  const next = applyMerge(live ?? {}, config, request.schema) as MockObject;
+  prune(next, mine?.fields, [applied, ...others.map((o) => o.fields)], request.schema);
+  const compare = compareObjects(live, next, request.schema, scope);
   const conflicts = new Map<string, string[]>();
   for (const other of others) {
-    for (const f of applied) {
-      if (other.fields.has(f) && !sameAt(live, config, f)) {
-        const at = conflicts.get(other.entry.manager) ?? [];
-        conflicts.set(other.entry.manager, [...at, f]);
-      }
-    }
+    const taken = [...other.fields].filter((f) => compare.modified.has(f) || compare.added.has(f));
+    if (taken.length) conflicts.set(other.entry.manager, [...(conflicts.get(other.entry.manager) ?? []), ...taken]);
   }
   if (conflicts.size && !request.force) throw conflictError(conflicts, request.apiVersion);
-  const next = applyMerge(live ?? {}, config) as MockObject;
-  for (const dropped of mine?.fields ?? []) {
-    if (!applied.has(dropped) && !others.some((o) => o.fields.has(dropped))) deleteAt(next, dropped);
-  }
-  if (request.force) for (const other of others) for (const f of conflicts.get(other.entry.manager) ?? []) other.fields.delete(f);
+  for (const other of others)
+    for (const f of other.fields) if (compare.modified.has(f) || compare.added.has(f) || compare.removed.has(f)) other.fields.delete(f);
   const entry: ManagedFieldsEntry = {
     manager: request.manager,
     operation: 'Apply',
@@ -95,23 +107,32 @@ export function serverSideApply(live: MockObject | undefined, config: MockObject
   return next;
 }
 
+/** Removes from `object` what `last` owned and no set of `owned` owns (neither the field nor anything under it). */
+function prune(object: MockObject, last: Set<FieldPathKey> | undefined, owned: Array<Set<FieldPathKey>>, schema: JSONSchemaProps | undefined): void {
+  if (!last?.size) return;
+  const dropped = [...last].filter((f) => !owned.some((set) => set.has(f)));
+  if (!dropped.length) return;
+  const all = owned.flatMap((set) => [...set]);
+  // Shallower first: an item goes before its fields are looked for; a kept item keeps its key fields.
+  const depth = (f: FieldPathKey) => (JSON.parse(f) as unknown[]).length;
+  for (const f of dropped.sort((a, b) => depth(a) - depth(b))) if (!isItemKey(f) && !all.some((o) => isUnder(o, f))) deleteAt(object, f, schema);
+}
+
 /**
  * Field ownership after a write that is not an apply (create, update,
- * patch): the manager takes every field it set or changed; other managers
- * lose the fields that changed. Sets `next.metadata.managedFields`.
+ * patch), as the API server tracks it: the manager takes every field the
+ * write added or changed; other managers lose those, and everyone loses
+ * removed fields. Sets `next.metadata.managedFields`.
  */
 export function trackUpdate(
   previous: MockObject | undefined,
   next: MockObject,
-  request: { manager: string; subresource?: 'status'; apiVersion: string },
+  request: { manager: string; subresource?: 'status'; apiVersion: string; schema?: JSONSchemaProps },
 ): void {
   const scope: FieldScope = request.subresource === 'status' ? 'status' : 'main';
-  const after = fieldSet(next, scope);
-  const before = previous ? fieldSet(previous, scope) : new Set<FieldPathKey>();
-  const changed = new Set([...after].filter((f) => !before.has(f) || !sameAt(previous, next, f)));
-  const removed = [...before].filter((f) => !after.has(f));
+  const compare = compareObjects(previous, next, request.schema, scope);
   const list = owners(previous);
-  for (const o of list) for (const f of [...changed, ...removed]) o.fields.delete(f);
+  for (const o of list) for (const f of o.fields) if (compare.modified.has(f) || compare.added.has(f) || compare.removed.has(f)) o.fields.delete(f);
   let mine = list.find((o) => o.entry.manager === request.manager && o.entry.operation === 'Update' && sameSubresource(o.entry, request.subresource));
   if (!mine) {
     mine = {
@@ -128,25 +149,20 @@ export function trackUpdate(
     };
     list.push(mine);
   }
-  for (const f of changed) mine.fields.add(f);
-  for (const o of list) for (const f of [...o.fields]) if (!after.has(f) && scopeHas(scope, f)) o.fields.delete(f);
+  for (const f of compare.added) mine.fields.add(f);
+  for (const f of compare.modified) mine.fields.add(f);
   write(next, list, previous);
-}
-
-function scopeHas(scope: FieldScope, key: FieldPathKey): boolean {
-  const top = (JSON.parse(key) as string[])[0];
-  return scope === 'status' ? top === 'status' : top !== 'status';
 }
 
 function conflictError(conflicts: Map<string, string[]>, apiVersion: string): ApiStatusError {
   const count = [...conflicts.values()].reduce((n, f) => n + f.length, 0);
   const parts = [...conflicts.entries()].map(([manager, fields]) =>
     fields.length === 1
-      ? `conflict with "${manager}" using ${apiVersion}: ${conflictPath(fields[0]!)}`
-      : `conflicts with "${manager}" using ${apiVersion}:\n${fields.map((f) => `- ${conflictPath(f)}`).join('\n')}`,
+      ? `conflict with "${manager}" using ${apiVersion}: ${pathString(fields[0]!)}`
+      : `conflicts with "${manager}" using ${apiVersion}:\n${fields.map((f) => `- ${pathString(f)}`).join('\n')}`,
   );
   const causes = [...conflicts.entries()].flatMap(([manager, fields]) =>
-    fields.map((f) => ({ reason: 'FieldManagerConflict', message: `conflict with "${manager}" using ${apiVersion}`, field: conflictPath(f) })),
+    fields.map((f) => ({ reason: 'FieldManagerConflict', message: `conflict with "${manager}" using ${apiVersion}`, field: pathString(f) })),
   );
   return new ApiStatusError(409, 'Conflict', `Apply failed with ${count} conflict${count === 1 ? '' : 's'}: ${parts.join('\n')}`, { causes });
 }

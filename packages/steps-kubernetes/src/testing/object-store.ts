@@ -6,6 +6,7 @@ import { ApiStatusError } from './api-status';
 import { EventHistory } from './event-history';
 import type { KindView } from './event-views';
 import { ObjectIndex } from './object-index';
+import { objectSchema } from './openapi-schemas';
 import { serverSideApply, trackUpdate } from './managed-fields';
 import { clone, isPlainObject, jsonEqual } from './merge';
 import { jsonPatch, mergePatch, strategicMerge } from './patches';
@@ -280,6 +281,7 @@ export class ObjectStore {
         manager: options.fieldManager,
         force: options.force ?? false,
         apiVersion: kind.apiVersion,
+        schema: objectSchema(kind),
         ...(options.subresource ? { subresource: options.subresource } : {}),
       });
       return existing ? this.#update(kind, existing, next, options, 'tracked') : this.#create(kind, next, options, 'tracked');
@@ -539,7 +541,7 @@ export class ObjectStore {
     this.#checkNamespace(kind, obj, options.dryRun);
     const admitted = admit(kind, obj, undefined, options.fieldValidation);
     obj = admitted.object;
-    if (manager !== 'tracked') trackUpdate(undefined, obj, { manager, apiVersion: kind.apiVersion });
+    if (manager !== 'tracked') trackUpdate(undefined, obj, { manager, apiVersion: kind.apiVersion, schema: objectSchema(kind) });
     obj.metadata.uid = randomUUID();
     if (kind.generation) obj.metadata.generation = 1;
     obj.metadata.creationTimestamp = timestamp();
@@ -573,7 +575,12 @@ export class ObjectStore {
     const admitted = admit(kind, next, existing, options.fieldValidation);
     next = admitted.object;
     if (manager !== 'tracked')
-      trackUpdate(existing, next, { manager, apiVersion: kind.apiVersion, ...(options.subresource ? { subresource: options.subresource } : {}) });
+      trackUpdate(existing, next, {
+        manager,
+        apiVersion: kind.apiVersion,
+        schema: objectSchema(kind),
+        ...(options.subresource ? { subresource: options.subresource } : {}),
+      });
     if (jsonEqual(existing, next)) return { object: clone(existing), created: false, changed: false, warnings: admitted.warnings };
     if (kind.generation && !jsonEqual(specOf(existing), specOf(next))) next.metadata.generation = (existing.metadata.generation ?? 1) + 1;
     // A dry run writes nothing: the answer keeps the stored resourceVersion.
