@@ -30,6 +30,8 @@ export { parseDuration, isLongOutput, LONG_OUTPUT_FIELDS, STEP_FIELDS } from './
 export {
   analyzeWorkflow,
   analyzeProvider,
+  analyzeSharedDefinitions,
+  withSharedDefinitions,
   closest,
   didYouMean,
   RESOURCE_FIELDS,
@@ -38,6 +40,9 @@ export {
 export type {
   AnalyzeOptions,
   ProviderAnalysisOptions,
+  SharedDefinitions,
+  SharedWorkflow,
+  DefinitionOrigin,
   CompiledParts,
   WorkflowAnalysis,
   AnalysisIssue,

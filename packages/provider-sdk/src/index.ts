@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export { loadProvider, loadWorkflowFile, PROVIDER_FILE_NAMES } from './load/load-provider';
+export type { SharedDefinitionsSource } from './load/load-provider';
 export type { LoadOptions, ProviderLoadResult, WorkflowLoadResult } from './load/load-provider';
 export { loadProviderSource, requireProvider } from './load/load-source';
 export type { ProviderSource, SourceOptions } from './load/load-source';

@@ -44,13 +44,24 @@ describe('provider structure', () => {
     expect([r.providerName, r.workflowName]).toEqual(['cache-team', workflow]);
   });
 
-  it('provision and update apply the same Redis for the same parameters, and name things alike as delete does', async () => {
+  it('provision and update apply the same Redis for the same parameters; the naming rule is written once, in provider.yaml', async () => {
     const provider = await cacheTeam();
     const [provision, update, remove] = ['provision-redis', 'update-redis', 'delete-redis'].map((n) => provider.workflows.get(n)!.workflow);
     const applied = (wf: typeof provision) => wf!.steps.find((s) => s.type === 'kubernetes-apply')!.with;
     expect(applied(update)).toEqual(applied(provision));
     expect(update!.vars).toEqual(provision!.vars);
-    expect(remove!.vars).toEqual({ redis_name: provision!.vars!.redis_name, password_secret: provision!.vars!.password_secret });
+    const naming = { redis_name: '${{ parameters.cache_name + "-redis" }}', password_secret: '${{ vars.redis_name + "-password" }}' };
+    expect(provider.provider.vars).toMatchObject(naming);
+    for (const wf of [provision, update, remove]) {
+      expect(wf!.vars).toMatchObject(naming);
+      expect(wf!.parameters!.slice(0, 2).map((p) => p.name)).toEqual(['cache_name', 'namespace']);
+    }
+    // The workflow files themselves declare none of the shared names.
+    const own = (file: string) => parseYamlText(readFileSync(join(PROVIDER_DIR, 'workflows', file), 'utf8'), file).value as Record<string, any>;
+    expect(Object.keys(own('provision-redis.yaml').vars)).toEqual(['size']);
+    expect(Object.keys(own('update-redis.yaml').vars)).toEqual(['size']);
+    expect(own('delete-redis.yaml').vars).toBeUndefined();
+    expect(own('delete-redis.yaml').parameters.map((p: { name: string }) => p.name)).toEqual(['wait_timeout']);
   });
 
   it('the CRD file installs as kubectl apply would and serves redis.redis.opstreelabs.in/v1beta2 Redis', () => {

@@ -4,6 +4,7 @@ import { DEFAULT_CLASS } from '../providers/default-class';
 import { analyzeMapping } from './analyze-mapping';
 import { didYouMean } from './did-you-mean';
 import { IssueList, type AnalysisIssue } from './issues';
+import { analyzeSharedDefinitions, missingSharedDefinitions } from './shared-definitions';
 
 /** Options of {@link analyzeProvider}. */
 export interface ProviderAnalysisOptions {
@@ -24,6 +25,7 @@ export interface ProviderAnalysisOptions {
  */
 export function analyzeProvider(doc: Partial<Provider>, workflows: ReadonlyMap<string, Workflow>, options: ProviderAnalysisOptions = {}): AnalysisIssue[] {
   const issues = new IssueList();
+  checkSharedDefinitions(doc, workflows, issues);
   const refs = Array.isArray(doc.workflows) ? doc.workflows : [];
   const refIndex = new Map<string, number>();
   refs.forEach((r, i) => {
@@ -62,6 +64,21 @@ export function analyzeProvider(doc: Partial<Provider>, workflows: ReadonlyMap<s
     if (!create) issues.error('WORKFLOW_NOT_FOUND', 'legacy resourceTypes need a provisioner workflow for operation create', '/capabilities/resourceTypes');
   }
   return issues.items;
+}
+
+function checkSharedDefinitions(doc: Partial<Provider>, workflows: ReadonlyMap<string, Workflow>, issues: IssueList): void {
+  if (doc.parameters === undefined && doc.vars === undefined) return;
+  issues.items.push(...analyzeSharedDefinitions(doc));
+  for (const [name, wf] of workflows) {
+    const missing = missingSharedDefinitions(wf, doc);
+    if (missing.length > 0) {
+      issues.error(
+        'SHARED_DEFINITIONS_MISSING',
+        `workflow '${name}' lacks the provider's ${missing.join(', ')}: combine each workflow with the shared definitions (withSharedDefinitions) before registering it`,
+        '/workflows',
+      );
+    }
+  }
 }
 
 interface CapabilityContext {

@@ -9,3 +9,5 @@ export type { SchemaLookup } from './schema-lookup';
 export { RESOURCE_FIELDS, RUN_FIELDS } from './context-types';
 export { analyzeProvider } from './analyze-provider';
 export type { ProviderAnalysisOptions } from './analyze-provider';
+export { analyzeSharedDefinitions, withSharedDefinitions } from './shared-definitions';
+export type { SharedDefinitions, SharedWorkflow, DefinitionOrigin } from './shared-definitions';

@@ -11,6 +11,7 @@ export type IssueCode =
   | 'DUPLICATE_STEP'
   | 'RESUME_FROM_INVALID'
   | 'DUPLICATE_PARAMETER'
+  | 'DUPLICATE_VAR'
   | 'UNKNOWN_STEP_TYPE'
   | 'STEP_INPUT_INVALID'
   | 'INVALID_DURATION'
@@ -34,7 +35,8 @@ export type IssueCode =
   | 'WORKFLOW_NOT_FOUND'
   | 'MAPPING_UNKNOWN_PARAMETER'
   | 'MAPPING_INVALID'
-  | 'REQUIRED_PARAMETER_UNMAPPED';
+  | 'REQUIRED_PARAMETER_UNMAPPED'
+  | 'SHARED_DEFINITIONS_MISSING';
 
 /**
  * One problem found in a workflow: a stable code, a message naming what is

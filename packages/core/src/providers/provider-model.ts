@@ -1,4 +1,4 @@
-import type { LoadedWorkflow, SourceMap } from '../model/workflow';
+import type { LoadedWorkflow, ParameterSpec, SourceMap } from '../model/workflow';
 import type { Operation } from '../store/types';
 
 /** The operations a resource type capability can offer: the lifecycle's three and `read`. */
@@ -86,13 +86,27 @@ export interface Provider {
     /** Legacy form: these types are served by the provider's create (provisioner) workflow. */
     resourceTypes?: string[];
   };
+  /**
+   * Parameters every workflow of the provider has (before its own), so that
+   * create, update and delete declare them once.
+   */
+  parameters?: ParameterSpec[];
+  /**
+   * Vars every workflow of the provider can read (e.g. the naming rule of the
+   * objects it makes). They read only these shared parameters, other shared
+   * vars, `resource` and `run`.
+   */
+  vars?: Record<string, unknown>;
   workflows: ProviderWorkflowRef[];
 }
 
 /** A provider with its workflows loaded (by the provider SDK, or built in memory). */
 export interface LoadedProvider {
   provider: Provider;
-  /** Workflow name (as in `workflows[].name`) → the loaded workflow. */
+  /**
+   * Workflow name (as in `workflows[].name`) → the loaded workflow, combined
+   * with the provider's shared `parameters` and `vars` (`withSharedDefinitions`).
+   */
   workflows: Map<string, LoadedWorkflow>;
   /** Where provider.yaml came from. */
   source?: SourceMap;

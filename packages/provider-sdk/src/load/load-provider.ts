@@ -1,7 +1,17 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import semver from 'semver';
-import { analyzeProvider, CORE_VERSION, type LoadedProvider, type LoadedWorkflow, type Provider, type StepRegistry, type Workflow } from '@innominatus/core';
+import {
+  analyzeProvider,
+  CORE_VERSION,
+  type AnalysisIssue,
+  type LoadedProvider,
+  type LoadedWorkflow,
+  type Provider,
+  type SharedDefinitions,
+  type StepRegistry,
+  type Workflow,
+} from '@innominatus/core';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic';
 import { checkSchema } from '../schema/check-schema';
 import { providerSchema } from '../schema/schemas';
@@ -10,6 +20,7 @@ import { validateWorkflow } from '../validate/workflow-validator';
 import { loadYamlFile } from '../yaml/load-yaml';
 import type { YamlSourceMap } from '../yaml/yaml-source-map';
 import { resolveProviderFile } from './provider-files';
+import { sharedSourceMap } from './shared-source-map';
 import { checkRequiredSteps } from './required-steps';
 
 /** Names provider.yaml may have inside a provider folder. */
@@ -87,19 +98,22 @@ export async function loadProvider(path: string, options: LoadOptions): Promise<
     refIndex.set(ref.name, i);
     unique.push({ i, name: ref.name, file: ref.file });
   }
+  const shared = sharedDefinitionsOf(doc);
+  const sharedIssues: AnalysisIssue[] = [];
   // Read and validate the workflow files concurrently; report in document order.
   const loadedRefs = await Promise.all(
     unique.map(async ({ i, name, file }) => {
       if (typeof file !== 'string' || file === '') return { i, name };
       const where = await resolveProviderFile(dir, file);
       if (!where.ok) return { i, name, where };
-      return { i, name, where, wf: await loadWorkflowFile(where.path, options) };
+      return { i, name, where, wf: await loadWorkflowFile(where.path, options, shared && { definitions: shared, source: parsed.source }) };
     }),
   );
   for (const { i, name, where, wf } of loadedRefs) {
     if (where && !where.ok) sink.add(where.code, where.message, `/workflows/${i}/file`);
     if (!wf) continue;
     workflowDiagnostics.push(...wf.diagnostics);
+    sharedIssues.push(...(wf.sharedIssues ?? []));
     if (wf.workflow) {
       if (wf.workflow.workflow.metadata.name !== name) {
         sink.warn(
@@ -112,22 +126,53 @@ export async function loadProvider(path: string, options: LoadOptions): Promise<
     }
   }
   const loadedWorkflows = new Map([...workflows].map(([k, w]) => [k, w.workflow]));
-  for (const issue of analyzeProvider(doc, loadedWorkflows)) sink.addIssue(issue);
+  const providerIssues = analyzeProvider(doc, loadedWorkflows);
+  // What the workflows' analyses found in the shared definitions, reported once at provider.yaml.
+  const seen = new Set<string>();
+  for (const issue of [...providerIssues, ...sharedIssues]) {
+    const key = JSON.stringify([issue.code, issue.pointer, issue.message]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    sink.addIssue(issue);
+  }
 
   const diagnostics = [...sink.diagnostics, ...workflowDiagnostics];
   if (hasErrors(diagnostics)) return { diagnostics };
   return { provider: { provider: doc as Provider, workflows, source: parsed.source, location: dir }, diagnostics };
 }
 
-/** Loads and validates a single workflow YAML file. */
-export async function loadWorkflowFile(path: string, options: LoadOptions): Promise<WorkflowLoadResult> {
+/** A provider's shared definitions, with where provider.yaml was read from. */
+export interface SharedDefinitionsSource {
+  definitions: SharedDefinitions;
+  source: YamlSourceMap;
+}
+
+/**
+ * Loads and validates a single workflow YAML file; with a provider's shared
+ * definitions, the workflow is combined with them (its source map then finds
+ * the shared fields in provider.yaml).
+ */
+export async function loadWorkflowFile(
+  path: string,
+  options: LoadOptions,
+  shared?: SharedDefinitionsSource,
+): Promise<WorkflowLoadResult & { sharedIssues?: AnalysisIssue[] }> {
   const shown = relative(options.displayRoot ?? process.cwd(), path) || basename(path);
   const parsed = await loadYamlFile(path, shown);
   if (parsed.value === undefined) return { diagnostics: parsed.diagnostics };
   // The validator runs the engine's own analysis: what validates here compiles there.
-  const v = validateWorkflow(parsed.value, parsed.source, options.steps);
-  if (!v.workflow) return { diagnostics: v.diagnostics };
-  return { workflow: { workflow: v.workflow as Workflow, source: parsed.source }, diagnostics: v.diagnostics };
+  const v = validateWorkflow(parsed.value, parsed.source, options.steps, shared?.definitions);
+  if (!v.workflow) return { diagnostics: v.diagnostics, sharedIssues: v.sharedIssues };
+  const source = shared && v.origin ? sharedSourceMap(parsed.source, shared.source, v.origin) : parsed.source;
+  return { workflow: { workflow: v.workflow as Workflow, source }, diagnostics: v.diagnostics, sharedIssues: v.sharedIssues };
+}
+
+/** The shared definitions of provider.yaml, when it declares any of the right shape. */
+function sharedDefinitionsOf(doc: Partial<Provider>): SharedDefinitions | undefined {
+  const parameters = Array.isArray(doc.parameters) ? doc.parameters : undefined;
+  const vars = typeof doc.vars === 'object' && doc.vars !== null && !Array.isArray(doc.vars) ? doc.vars : undefined;
+  if (!parameters && !vars) return undefined;
+  return { ...(parameters ? { parameters } : {}), ...(vars ? { vars } : {}) };
 }
 
 function single(file: string, code: Diagnostic['code'], message: string): ProviderLoadResult {
