@@ -115,6 +115,43 @@ describe('provider-sdk rbac', () => {
     );
   });
 
+  it("takes a kind's resource name from the plural of a CRD given with --crd; --plural still wins", async () => {
+    const crd = await writeTree({
+      'redis-crd.yaml': [
+        'apiVersion: apiextensions.k8s.io/v1',
+        'kind: CustomResourceDefinition',
+        'metadata: { name: redis.redis.redis.opstreelabs.in }',
+        'spec:',
+        '  group: redis.redis.opstreelabs.in',
+        '  scope: Namespaced',
+        '  names: { kind: Redis, plural: redis, singular: redis, listKind: RedisList }',
+        '  versions:',
+        '    - name: v1beta2',
+        '      served: true',
+        '      storage: true',
+        '      schema: { openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true } }',
+        '',
+      ].join('\n'),
+    });
+    const file = join(crd, 'redis-crd.yaml');
+    const base = ['rbac', 'fixtures/cache-docs', '--service-account', 'platform/innominatus', '--name', 'cache-steps'];
+    const fromCrd = await runCli([...base, '--crd', file], ROOT);
+    expect([fromCrd.code, fromCrd.stderr]).toEqual([0, '']);
+    // The same role as the golden file, which names the plural with --plural.
+    expect(fromCrd.stdout).toBe(await readFile(new URL('./__golden__/cache-docs.rbac.yaml', import.meta.url), 'utf8'));
+    const guessed = await runCli(base, ROOT);
+    expect(guessed.stdout).toContain('resources: ["redises"]');
+    expect(guessed.stdout).not.toContain('resources: ["redis"]');
+    const overridden = await runCli([...base, '--crd', file, '--plural', 'Redis.redis.redis.opstreelabs.in=rediss'], ROOT);
+    expect(overridden.stdout).toContain('resources: ["rediss"]');
+    expect(overridden.stdout).not.toContain('resources: ["redis"]');
+  });
+
+  it('--crd with a file that cannot be read is an error at that file (exit 1)', async () => {
+    const r = await runCli(['rbac', FIXTURE, '--crd', 'no-such-crd.yaml'], ROOT);
+    expect([r.code, r.stdout, r.stderr]).toEqual([1, '', "no-such-crd.yaml:1:1: error: CRD file 'no-such-crd.yaml' cannot be read [FILE_NOT_FOUND]\n"]);
+  });
+
   it('checks --service-account and --plural (usage, exit 2)', async () => {
     expect((await runCli(['rbac', FIXTURE, '--service-account', 'nobody'], ROOT)).stderr).toBe(
       "error: --service-account must be NAMESPACE/NAME (got 'nobody')\n",

@@ -29,8 +29,15 @@ describe('README.md', () => {
     });
   });
 
-  it('holds the ClusterRole provider-sdk rbac derives, with the Redis plural corrected', async () => {
-    const args = ['rbac', 'providers/cache-team', '--service-account', 'innominatus-system/innominatus', '--plural', 'Redis.redis.redis.opstreelabs.in=redis'];
+  it("holds the ClusterRole provider-sdk rbac derives, with the Redis plural from the CRD's", async () => {
+    const args = [
+      'rbac',
+      'providers/cache-team',
+      '--service-account',
+      'innominatus-system/innominatus',
+      '--crd',
+      'providers/cache-team/crds/redis.redis.opstreelabs.in.yaml',
+    ];
     expect(await cli([...args, '--into', 'providers/cache-team/README.md', '--check'])).toEqual({ code: 0, out: '', err: '' });
     const role = await cli(args);
     expect(role.out).toContain('    resources: ["redis"]\n    verbs: ["list", "watch", "create", "patch", "delete"]');

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { StepRegistry, type StepDefinition } from '@innominatus/core';
 import { ProviderSdkError } from '../errors';
 import { defaultSteps } from '../steps/default-steps';
@@ -27,6 +27,37 @@ function stepsModuleUrl(specifier: string, cwd: string): string {
   }
 }
 
+/**
+ * The file of a `--steps` module given as a path (see {@link loadStepsModule}),
+ * undefined for a package name: what `validate --watch` watches besides the paths.
+ */
+export function stepsModuleFile(specifier: string, cwd: string): string | undefined {
+  const path = resolve(cwd, specifier);
+  return specifier.startsWith('.') || isAbsolute(specifier) || existsSync(path) ? path : undefined;
+}
+
+/** The modification time each file module had when it was imported last. */
+const importedAt = new Map<string, number>();
+
+/**
+ * The URL to import a module from: a file changed since it was imported
+ * last gets a query naming its modification time, so that the new version is
+ * imported instead of the cached one (`validate --watch`).
+ */
+function freshUrl(url: string): string {
+  if (!url.startsWith('file:')) return url;
+  let mtime: number;
+  try {
+    mtime = statSync(fileURLToPath(url)).mtimeMs;
+  } catch {
+    return url;
+  }
+  const before = importedAt.get(url);
+  if (before === undefined) importedAt.set(url, mtime);
+  else if (before !== mtime) return `${url}?mtime=${mtime}`;
+  return url;
+}
+
 /** Why a module could not be imported, with how to fix a TypeScript module that this Node.js cannot run. */
 function importFailure(specifier: string, err: unknown): ProviderSdkError {
   const { code, message } = err as { code?: unknown; message?: unknown };
@@ -49,7 +80,7 @@ export async function loadStepsModule(specifier: string, cwd: string): Promise<S
   const url = stepsModuleUrl(specifier, cwd);
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(url)) as Record<string, unknown>;
+    mod = (await import(freshUrl(url))) as Record<string, unknown>;
   } catch (err) {
     throw importFailure(specifier, err);
   }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { CORE_VERSION, InnominatusError } from '@innominatus/core';
 import { ProviderSdkError } from '../errors';
@@ -7,7 +8,7 @@ import { providerSchema } from '../schema/schemas';
 import type { CliIo } from './cli-io';
 import { docsCommand } from './docs-command';
 import { initCommand } from './init-command';
-import { cliSteps } from './load-steps';
+import { cliSteps, stepsModuleFile } from './load-steps';
 import { loadCrdFiles } from './load-crd-files';
 import { rbacCommand } from './rbac-command';
 import { renderCommand } from './render-command';
@@ -42,11 +43,18 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--crd <file>', 'check kubernetes-apply manifests of its kinds against this CRD YAML (repeatable)', collect, [] as string[])
     .option('--watch', 'validate again whenever a file under the paths changes, until Ctrl-C')
     .action(async (paths: string[], opts: { format: 'text' | 'json'; steps: string[]; crd: string[]; watch?: boolean }) => {
-      const crds = await loadCrdFiles(opts.crd, io.cwd);
-      const schemas = crds.schemas ? { schemas: crds.schemas } : {};
-      const options = { format: opts.format, steps: await cliSteps(opts.steps, io.cwd), ...schemas, crdDiagnostics: crds.diagnostics };
-      const validate = () => validateCommand(paths, options, io);
-      code = opts.watch ? await watchValidate(paths, validate, io) : await validate();
+      // Read for each run: with --watch, a changed steps module or CRD file is read again.
+      const options = async () => {
+        const crds = await loadCrdFiles(opts.crd, io.cwd);
+        const schemas = crds.schemas ? { schemas: crds.schemas } : {};
+        return { format: opts.format, steps: await cliSteps(opts.steps, io.cwd), ...schemas, crdDiagnostics: crds.diagnostics };
+      };
+      if (!opts.watch) {
+        code = await validateCommand(paths, await options(), io);
+        return;
+      }
+      const inputs = [...opts.crd.map((f) => resolve(io.cwd, f)), ...opts.steps.flatMap((m) => stepsModuleFile(m, io.cwd) ?? [])];
+      code = await watchValidate(paths, async () => validateCommand(paths, await options(), io), io, inputs);
     });
 
   program
@@ -94,16 +102,22 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--name <name>', 'the ClusterRole name (default: innominatus-<provider>)')
     .option('--service-account <namespace/name>', 'also bind the role to this service account')
     .option('--plural <Kind.group=plural>', "a kind's resource name where the guess (lower case + s) is wrong (repeatable)", collect, [] as string[])
+    .option('--crd <file>', "take the resource names of this CRD YAML's kinds from its spec.names.plural (repeatable)", collect, [] as string[])
     .option('--into <file>', "write it between the file's <!-- BEGIN provider-sdk rbac --> and <!-- END provider-sdk rbac --> lines")
     .option('--check', 'with --into: exit 1 when that section is out of date, writing nothing')
     .option('--steps <module>', 'load extra step types from a module (repeatable)', collect, [] as string[])
-    .action(async (dir: string, opts: { name?: string; serviceAccount?: string; plural: string[]; into?: string; check?: boolean; steps: string[] }) => {
-      code = await rbacCommand(
-        dir,
-        { steps: await cliSteps(opts.steps, io.cwd), plural: opts.plural, ...pick(opts, ['name', 'serviceAccount']), ...generated(opts) },
-        io,
-      );
-    });
+    .action(
+      async (
+        dir: string,
+        opts: { name?: string; serviceAccount?: string; plural: string[]; crd: string[]; into?: string; check?: boolean; steps: string[] },
+      ) => {
+        code = await rbacCommand(
+          dir,
+          { steps: await cliSteps(opts.steps, io.cwd), plural: opts.plural, crd: opts.crd, ...pick(opts, ['name', 'serviceAccount']), ...generated(opts) },
+          io,
+        );
+      },
+    );
 
   program
     .command('schema')

@@ -1,6 +1,7 @@
 import { watch as fsWatch } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { ProviderSdkError } from '../errors';
 import type { CliIo, WatchFiles } from './cli-io';
 
 /** Editors write a file in several steps (truncate, write, rename): changes this close together make one run. */
@@ -24,15 +25,27 @@ async function target(path: string): Promise<{ dir: string; recursive: boolean; 
  * `validate --watch`: runs `validate` once, then again after each change
  * under the given paths, until `io.signal` is aborted. Changes during a run
  * make one more run after it. Resolves with the last run's exit code.
- * Step modules (`--steps`) and CRD files (`--crd`) are read once, at start.
- * What the watch itself says goes to stderr, so stdout holds only the runs'
- * reports (one JSON document per run with `--format json`).
+ * `inputs` are files the runs read besides the paths (the `--steps` modules
+ * given as paths, the `--crd` files): a change of one makes a run too, which
+ * reads it again; one that no longer loads is an `error:` line (exit code 2)
+ * and the watch goes on. What the watch itself says goes to stderr, so
+ * stdout holds only the runs' reports (one JSON document per run with
+ * `--format json`).
  */
-export async function watchValidate(paths: readonly string[], validate: () => Promise<number>, io: CliIo): Promise<number> {
+export async function watchValidate(paths: readonly string[], validate: () => Promise<number>, io: CliIo, inputs: readonly string[] = []): Promise<number> {
   const watchFiles = io.watch ?? nodeWatch;
   let code = await validate();
   if (io.signal?.aborted) return code;
-  const targets = await Promise.all(paths.map((p) => target(resolve(io.cwd, p))));
+  const targets = await Promise.all([...paths.map((p) => resolve(io.cwd, p)), ...inputs].map((p) => target(p)));
+  const validateOrReport = async (): Promise<number> => {
+    try {
+      return await validate();
+    } catch (err) {
+      if (!(err instanceof ProviderSdkError)) throw err;
+      io.stderr(`error: ${err.message}\n`);
+      return 2;
+    }
+  };
   return new Promise<number>((done) => {
     let running = false;
     let again: string | undefined;
@@ -41,7 +54,7 @@ export async function watchValidate(paths: readonly string[], validate: () => Pr
     const run = async (changed: string) => {
       running = true;
       io.stderr(`${relative(io.cwd, changed) || '.'} changed: validating again\n`);
-      code = await validate();
+      code = await validateOrReport();
       running = false;
       if (again !== undefined && !io.signal?.aborted) {
         const next = again;
