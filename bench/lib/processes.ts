@@ -1,0 +1,108 @@
+/**
+ * Child processes of the benchmarks that run a host against a mock cluster:
+ * the cluster process (cluster-process.ts) and reference hosts started from
+ * their CLI with a configuration file.
+ */
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ClusterCommand, ClusterStats } from './cluster-process';
+
+const tsxImport = ['--conditions=source', '--import', 'tsx'];
+
+/** The mock cluster's process: its kubeconfig, its statistics, faults on and off. */
+export interface ClusterProcess {
+  kubeconfig: string;
+  pid: number;
+  stats(): Promise<ClusterStats>;
+  faults(on: boolean): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts cluster-process.ts in a child Node (with `env` added, e.g. READY_MAX_MS) and waits until it listens. */
+export async function startClusterProcess(env: Record<string, string> = {}): Promise<ClusterProcess> {
+  const child = fork(fileURLToPath(new URL('./cluster-process.ts', import.meta.url)), [], {
+    execArgv: tsxImport,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const kubeconfig = await new Promise<string>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the mock cluster's process exited with ${code} before it listened`)));
+    child.once('message', (m: { kubeconfig: string }) => resolve(m.kubeconfig));
+  });
+  let next = 0;
+  const ask = <T>(command: { type: 'stats' } | { type: 'faults'; on: boolean }): Promise<T> => {
+    const id = ++next;
+    return new Promise<T>((resolve) => {
+      const onMessage = (m: { id?: number } & T) => {
+        if (m.id !== id) return;
+        child.off('message', onMessage);
+        resolve(m);
+      };
+      child.on('message', onMessage);
+      child.send({ ...command, id } satisfies ClusterCommand);
+    });
+  };
+  return {
+    kubeconfig,
+    pid: child.pid!,
+    stats: async () => (await ask<{ stats: ClusterStats }>({ type: 'stats' })).stats,
+    faults: async (on) => {
+      await ask({ type: 'faults', on });
+    },
+    stop: () => stopChild(child, () => child.disconnect()),
+  };
+}
+
+/** A reference host running in a child process. */
+export interface HostProcess {
+  url: string;
+  pid: number;
+  /** Resident set size now, in MiB (from /proc). */
+  rssMiB(): number;
+  /** SIGKILL: no graceful stop, leases and runs left as they were. */
+  kill(): Promise<void>;
+  /** SIGTERM and wait for the exit. */
+  stop(): Promise<void>;
+}
+
+/** Starts the reference host from its CLI with `configText` (written to `configFile`), its output appended to `logFile`, and waits for /healthz. */
+export async function startHostProcess(configText: string, configFile: string, logFile: string, port: number): Promise<HostProcess> {
+  writeFileSync(configFile, configText, { mode: 0o600 });
+  const cli = fileURLToPath(new URL('../../examples/reference-host/src/cli.ts', import.meta.url));
+  const child = spawn(process.execPath, [...tsxImport, cli, '-c', configFile, '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = createWriteStream(logFile, { flags: 'a' });
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the host exited with ${child.exitCode} at start; see ${logFile}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error(`the host did not answer /healthz within 2 minutes; see ${logFile}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    pid: child.pid!,
+    rssMiB: () => {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      return m ? Number(m[1]) / 1024 : 0;
+    },
+    kill: () => stopChild(child, () => child.kill('SIGKILL')),
+    stop: () => stopChild(child, () => child.kill('SIGTERM')),
+  };
+}
+
+function stopChild(child: ChildProcess, how: () => void): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    how();
+  });
+}
