@@ -11,7 +11,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test/artifacts/ui');
 const DEMO_SPEC = readFileSync(join(ROOT, 'examples/score-postgres-app.yaml'), 'utf8');
 const FLAKY_SPEC = DEMO_SPEC.replace('name: my-app', 'name: flaky-app');
-/** A workload whose database is the shared resource `orders-db`, held by the spec-less application `shared`. */
+/** A workload whose database is the shared resource `orders-db` (`postgres-orders-db` of the spec-less application `shared`). */
 const SHARING_SPEC = `${DEMO_SPEC.replace('name: my-app', 'name: orders')}    id: orders-db\n`;
 
 describe('the web UI in a real browser', () => {
@@ -227,9 +227,9 @@ describe('the web UI in a real browser', () => {
     const id = submitted.json.changes[0].id as string;
     await page.goto(`${e2e.url}/#/apps/shared`);
     await page.waitForSelector('[data-testid=no-spec]');
-    expect(await page.$$eval('[data-testid=resources] [data-resource]', (rows) => rows.map((r) => r.getAttribute('data-resource')))).toEqual(['orders-db']);
+    expect(await page.$$eval('[data-testid=resources] [data-resource]', (rows) => rows.map((r) => r.getAttribute('data-resource')))).toEqual(['postgres-orders-db']);
     await screenshot('shared-application');
-    await page.click('[data-testid=resources] a:text("orders-db")');
+    await page.click('[data-testid=resources] a:text("postgres-orders-db")');
     await page.waitForSelector('[data-testid=resource-state]');
     expect(page.url()).toBe(`${e2e.url}/#/resources/${id}`);
   });

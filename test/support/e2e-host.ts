@@ -127,9 +127,9 @@ export interface E2eHost {
   close(): Promise<void>;
 }
 
-/** Starts an in-process host (port 0, temporary SQLite, `simulate`). */
-export async function startHost(options: { simulation?: ZalandoOperatorOptions; bodyLimit?: string } = {}): Promise<E2eHost> {
-  const dir = mkdtempSync(join(tmpdir(), 'innominatus-e2e-'));
+/** Starts an in-process host (port 0, temporary SQLite, `simulate`); `dir` holds the store (`host.db`) when given, e.g. one written beforehand. */
+export async function startHost(options: { simulation?: ZalandoOperatorOptions; bodyLimit?: string; dir?: string } = {}): Promise<E2eHost> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'innominatus-e2e-'));
   const logs: string[] = [];
   const config = loadConfig({
     text: configText({ store: `sqlite:${join(dir, 'host.db')}`, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}) }),

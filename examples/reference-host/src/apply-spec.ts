@@ -10,9 +10,10 @@ import { checkPlaceholders } from './score/placeholder-check';
 import { declaredOutputs } from './score/declared-outputs';
 import { planResources, type ResourceChange, type ResourcePlan, type WaitingResource } from './score/resource-plan';
 import { parseScore, type ScoreSpec } from './score/score-spec';
-import { SHARED_APPLICATION, SHARED_LOCK, declaresShared, sharedIds, sharedUses } from './score/shared-resources';
+import { updateSharedUsers } from './score/shared-index';
+import { SHARED_APPLICATION, SHARED_LOCK, declaresShared, sharedRef, sharedUids } from './score/shared-resources';
 import { storedScore, toStoredSpec } from './score/stored-score';
-import { otherSpecs, otherUses, specResources } from './spec-resources';
+import { otherUses, specResources, type SharedHome } from './spec-resources';
 import type { YamlSource } from './util/yaml-source';
 
 /** What a submission did (or, in a dry run, would do) to one resource. */
@@ -85,10 +86,10 @@ export async function applySpec(services: HostServices, body: unknown, options: 
 
   return withLocks(services, application, shared, async (tx) => {
     const previous = (await storedScore(tx, application))?.spec;
-    const { plan, byId, byName } = await planFor(tx, spec, order, dependsOn, previous, source);
+    const { plan, byId, byName, homes } = await planFor(tx, spec, order, dependsOn, previous, source);
     const changes = plan.changes.filter((c) => !(c.action === 'delete' && byId.get(c.id)?.state === 'terminating'));
     checkStates(changes, byId);
-    const later = waitingCreates(spec, plan.waiting, byName);
+    const later = waitingCreates(spec, plan.waiting, byName, homes);
     checkParameters(services.registry, application, [...changes, ...later.changes], source, updateOperations(changes, byId), later.unknown);
     const deletes = changes.filter((c) => c.action === 'delete');
     if (deletes.length && !options.prune && !options.dryRun) throw pruneRequired(application, deletes);
@@ -100,7 +101,10 @@ export async function applySpec(services: HostServices, body: unknown, options: 
           changes: changes.map(({ action, name, type, reason, ...rest }) => ({ action, name, type, reason, ...('id' in rest ? { id: rest.id } : {}) })),
         }
       : { ...base, changes: await execute(services, tx, application, changes) };
-    if (!options.dryRun) await tx.putSpec(toStoredSpec(spec, new Date().toISOString()));
+    if (!options.dryRun) {
+      await tx.putSpec(toStoredSpec(spec, new Date().toISOString()));
+      await updateSharedUsers(tx, application, previous, spec);
+    }
     sortUnchanged(plan.unchanged, byName, result);
     return result;
   });
@@ -115,6 +119,7 @@ function waitingCreates(
   spec: ScoreSpec,
   waiting: readonly WaitingResource[],
   byName: ReadonlyMap<string, ResourceRecord>,
+  homes: ReadonlyMap<string, { store: string }>,
 ): { changes: ResourceChange[]; unknown: Map<string, Set<string>> } {
   const changes: ResourceChange[] = [];
   const unknown = new Map<string, Set<string>>();
@@ -129,13 +134,17 @@ function waitingCreates(
       name,
       type: r.type,
       ...(r.class !== undefined ? { class: r.class } : {}),
-      ...(r.id !== undefined ? { shared: r.id } : {}),
+      ...(r.id !== undefined ? { shared: sharedTarget(sharedRef({ ...r, id: r.id }).uid, homes) } : {}),
       ...(r.metadata !== undefined ? { metadata: r.metadata } : {}),
       properties: known.properties,
       reason: 'waiting',
     });
   }
   return { changes, unknown };
+}
+
+function sharedTarget(uid: string, homes: ReadonlyMap<string, { store: string }>): { uid: string; store: string } {
+  return { uid, store: homes.get(uid)!.store };
 }
 
 /**
@@ -187,12 +196,6 @@ export async function reapplyStoredSpec(services: HostServices, application: str
   });
 }
 
-/** The stored specs that declare shared resource `id` (the ones to apply again when it changes). */
-export async function specsSharing(services: HostServices, id: string): Promise<string[]> {
-  const uses = sharedUses(await otherSpecs(services.store, SHARED_APPLICATION), new Set([id]));
-  return [...new Set((uses.get(id) ?? []).map((u) => u.application))];
-}
-
 async function planFor(
   tx: OrchestratorTransaction,
   spec: ScoreSpec,
@@ -200,12 +203,14 @@ async function planFor(
   dependsOn: ReadonlyMap<string, ReadonlySet<string>>,
   previous: ScoreSpec | undefined,
   source?: YamlSource,
-): Promise<{ plan: ResourcePlan; byId: Map<string, ResourceRecord>; byName: Map<string, ResourceRecord> }> {
+): Promise<{ plan: ResourcePlan; byId: Map<string, ResourceRecord>; byName: Map<string, ResourceRecord>; homes: Map<string, SharedHome> }> {
   const application = spec.metadata.name;
-  const [{ byName, own, shared }, uses] = await Promise.all([specResources(tx, application, spec, previous), otherUses(tx, application, spec, previous)]);
+  const { byName, own, shared } = await specResources(tx, application, spec, previous);
+  const uses = await otherUses(tx, application, shared);
   const desired = desiredResources(spec, order, dependsOn, (name) => byName.get(name));
   const plan = planResources(spec, desired, { own, shared, uses }, previous, source);
-  return { plan, byId: new Map([...own, ...shared.values()].map((r) => [r.id, r])), byName };
+  const records = [...own, ...[...shared.values()].flatMap((h) => (h.record ? [h.record] : []))];
+  return { plan, byId: new Map(records.map((r) => [r.id, r])), byName, homes: shared };
 }
 
 function checkServed(services: HostServices, spec: ScoreSpec, source?: YamlSource): void {
@@ -261,15 +266,16 @@ export async function deleteSpec(services: HostServices, application: string, op
   const shared = declaresShared((await storedScore(services.store, application))?.spec);
   return withLocks(services, application, shared, async (tx) => {
     const stored = (await storedScore(tx, application))?.spec;
-    const [{ own, shared: sharedRecords }, uses] = await Promise.all([specResources(tx, application, stored), otherUses(tx, application, stored)]);
+    const { own, shared: homes } = await specResources(tx, application, stored);
+    const uses = await otherUses(tx, application, homes);
     if (!stored && own.length === 0) throw new NotFoundError('SPEC_NOT_FOUND', `no spec named '${application}'`);
     const kept: string[] = [];
     const targets: { name: string; record: ResourceRecord; reason: string }[] = own.map((r) => ({ name: r.name, record: r, reason: 'the spec was deleted' }));
-    for (const [id, name] of sharedIds(stored)) {
-      const record = sharedRecords.get(id);
+    for (const [uid, { name }] of sharedUids(stored)) {
+      const record = homes.get(uid)?.record;
       if (!record) continue;
-      if (uses.get(id)?.length) kept.push(name);
-      else targets.push({ name, record, reason: `the spec was deleted, and no other application's spec declares the shared resource '${id}'` });
+      if (uses.get(uid)?.length) kept.push(name);
+      else targets.push({ name, record, reason: `the spec was deleted, and no other application's spec declares the shared resource '${uid}'` });
     }
     const live = targets.filter((t) => t.record.state !== 'terminating');
     const changes: ResourceChange[] = live.map((t) => ({ action: 'delete', id: t.record.id, name: t.name, type: t.record.type, reason: t.reason }));
@@ -287,6 +293,7 @@ export async function deleteSpec(services: HostServices, application: string, op
     }
     const applied = await execute(services, tx, application, changes);
     await tx.deleteSpec(application);
+    await updateSharedUsers(tx, application, stored, undefined);
     return { application, changes: applied, unchanged: kept, failed: [], waiting: [], warnings: [] };
   });
 }
@@ -347,7 +354,7 @@ async function execute(services: HostServices, tx: OrchestratorTransaction, appl
 
 /** Creates a resource (a shared one in the shared application); another replica creating the same one at the same moment is a conflict, not a failure. */
 async function submitNew(tx: OrchestratorTransaction, application: string, c: Extract<ResourceChange, { action: 'create' }>): Promise<ResourceRecord> {
-  const home = c.shared !== undefined ? { application: SHARED_APPLICATION, name: c.shared } : { application, name: c.name };
+  const home = c.shared !== undefined ? { application: SHARED_APPLICATION, name: c.shared.store } : { application, name: c.name };
   try {
     return await tx.submit({ ...home, type: c.type, properties: c.properties, class: c.class, metadata: c.metadata });
   } catch (err) {

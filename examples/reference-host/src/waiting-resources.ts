@@ -1,4 +1,5 @@
-import { reapplyStoredSpec, specsSharing } from './apply-spec';
+import { reapplyStoredSpec } from './apply-spec';
+import { sharedUsersOf } from './spec-resources';
 import { SHARED_APPLICATION } from './score/shared-resources';
 import type { HostServices } from './host-services';
 
@@ -14,7 +15,7 @@ export function createWaitingResources(services: HostServices): () => void {
   return services.hub.subscribe((e) => {
     if (e.kind !== 'resource' || (e.to !== 'active' && e.to !== 'terminated')) return;
     // A shared resource's outputs may fill params of every application declaring it.
-    const applications = e.application === SHARED_APPLICATION ? specsSharing(services, e.name) : Promise.resolve([e.application]);
+    const applications = e.application === SHARED_APPLICATION ? usersOf(services, e.resourceId) : Promise.resolve([e.application]);
     void applications
       .then((names) => Promise.all(names.map((application) => reapply(services, application))))
       .catch((err: Error) => services.logger.warn({ resource: e.name }, `applications sharing ${e.name} could not be found: ${err.message}`));
@@ -33,4 +34,10 @@ function reapply(services: HostServices, application: string): Promise<void> {
     (err: Error) =>
       services.logger.warn({ application, code: (err as { code?: string }).code }, `waiting resources of ${application} could not be applied: ${err.message}`),
   );
+}
+
+/** The applications declaring shared resource `id` (none when it is gone). */
+async function usersOf(services: HostServices, id: string): Promise<string[]> {
+  const record = await services.store.getResource(id);
+  return record ? sharedUsersOf(services.store, record) : [];
 }

@@ -187,9 +187,9 @@ describe('GET /api/graph/:app', () => {
       application: 'my-app',
       nodes: [
         { id: 'application:my-app', kind: 'application', label: 'my-app' },
-        { id: `resource:${id}`, kind: 'resource', label: 'shared-db', state: 'provisioning', detail: 'postgres' },
+        { id: `resource:${id}`, kind: 'resource', label: 'postgres-shared-db', state: 'provisioning', detail: 'postgres' },
         { id: 'provider:database-team', kind: 'provider', label: 'database-team' },
-        { id: `workflow:${id}`, kind: 'workflow', label: 'provision-postgres (shared-db)', state: 'failed', detail: 'create' },
+        { id: `workflow:${id}`, kind: 'workflow', label: 'provision-postgres (postgres-shared-db)', state: 'failed', detail: 'create' },
         { id: `step:${id}:0`, kind: 'step', label: 'create-cluster', detail: 'kubernetes-apply', state: 'succeeded' },
         { id: `step:${id}:1`, kind: 'step', label: 'wait-for-database', detail: 'wait-for-condition', state: 'failed' },
         { id: `step:${id}:2`, kind: 'step', label: 'get-credentials', detail: 'read-secret', state: 'pending' },
@@ -210,9 +210,9 @@ describe('GET /api/graph/:app', () => {
     expect(mermaid.body.split('\n').slice(0, 10)).toEqual([
       'flowchart LR',
       '  n0(["my-app"])',
-      '  n1[("shared-db · postgres · provisioning")]',
+      '  n1[("postgres-shared-db · postgres · provisioning")]',
       '  n2{{"database-team"}}',
-      '  n3["provision-postgres (shared-db) · create · failed"]',
+      '  n3["provision-postgres (postgres-shared-db) · create · failed"]',
       '  n4("create-cluster · kubernetes-apply · succeeded")',
       '  n5("wait-for-database · wait-for-condition · failed")',
       '  n6("get-credentials · read-secret · pending")',

@@ -2,6 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { sensitive, type LoadedProvider } from '@innominatus/core';
 import { createServer } from '../src/http/server';
+import { migrateSharedIndex } from '../src/score/shared-index-migration';
+import { parseScore } from '../src/score/score-spec';
+import { toStoredSpec } from '../src/score/stored-score';
 import { createWaitingResources } from '../src/waiting-resources';
 import { USER_TOKEN, fakeServices, postgresProvider } from './fake-services';
 
@@ -71,14 +74,21 @@ describe('a shared resource (the same id in several workloads)', () => {
     const first = await post(spec('web'));
     expect(first.statusCode).toBe(202);
     expect(first.json()).toMatchObject({
-      changes: [{ action: 'create', name: 'db', type: 'postgres', reason: "new in the spec: the shared resource 'shared-db', which no application has yet" }],
+      changes: [
+        {
+          action: 'create',
+          name: 'db',
+          type: 'postgres',
+          reason: "new in the spec: the shared resource 'postgres.default#shared-db', which no application has yet",
+        },
+      ],
       unchanged: [],
     });
     const id = first.json().changes[0].id;
     const second = await post(spec('worker'));
     expect(second.statusCode).toBe(202);
     expect(second.json()).toMatchObject({ changes: [], unchanged: ['db'], failed: [], waiting: [] });
-    expect(await all()).toEqual([['shared', 'shared-db', 'requested', 'create']]);
+    expect(await all()).toEqual([['shared', 'postgres-shared-db', 'requested', 'create']]);
 
     await activate(id);
     for (const name of ['web', 'worker']) {
@@ -107,7 +117,7 @@ describe('a shared resource (the same id in several workloads)', () => {
     expect(answers.map((a) => a.statusCode)).toEqual([202, 202]);
     // One created it and the other linked it, in whichever order they ran.
     expect(answers.map((a) => a.json().changes.length).sort()).toEqual([0, 1]);
-    expect(await all()).toEqual([['shared', 'shared-db', 'requested', 'create']]);
+    expect(await all()).toEqual([['shared', 'postgres-shared-db', 'requested', 'create']]);
   });
 
   it('is kept while another application declares it, and deleted with the last one', async () => {
@@ -120,7 +130,7 @@ describe('a shared resource (the same id in several workloads)', () => {
     const deleted = await del('web');
     expect(deleted.statusCode).toBe(202);
     expect(deleted.json()).toMatchObject({ changes: [], unchanged: ['db'] });
-    expect(await all()).toEqual([['shared', 'shared-db', 'active', null]]);
+    expect(await all()).toEqual([['shared', 'postgres-shared-db', 'active', null]]);
     expect((await get('/api/specs/worker/resolved')).json().containers.main.variables).toEqual({ DB_HOST: 'shared-db.svc' });
 
     const last = await del('worker');
@@ -131,12 +141,12 @@ describe('a shared resource (the same id in several workloads)', () => {
           name: 'db',
           id,
           state: 'active',
-          reason: "the spec was deleted, and no other application's spec declares the shared resource 'shared-db'",
+          reason: "the spec was deleted, and no other application's spec declares the shared resource 'postgres.default#shared-db'",
         },
       ],
       unchanged: [],
     });
-    expect(await all()).toEqual([['shared', 'shared-db', 'active', 'delete']]);
+    expect(await all()).toEqual([['shared', 'postgres-shared-db', 'active', 'delete']]);
   });
 
   it('leaves the resource when one spec stops declaring it, and asks to prune when the last one does', async () => {
@@ -148,7 +158,7 @@ describe('a shared resource (the same id in several workloads)', () => {
     expect(unlinked.statusCode).toBe(202);
     expect(unlinked.json().changes.map((c: { action: string; name: string }) => `${c.action} ${c.name}`)).toEqual(['create db']);
     expect(await all()).toEqual([
-      ['shared', 'shared-db', 'active', null],
+      ['shared', 'postgres-shared-db', 'active', null],
       ['web', 'db', 'requested', 'create'],
     ]);
 
@@ -158,41 +168,47 @@ describe('a shared resource (the same id in several workloads)', () => {
     expect(refused.json().error).toEqual({
       code: 'SPEC_PRUNE_REQUIRED',
       message:
-        "this spec would delete a resource of application 'worker' with its data: 'db' (postgres): the shared resource 'shared-db' is no longer in the spec, and no other application's spec declares it. Submit again with ?prune=true to confirm, or ?dryRun=true to see the whole plan",
+        "this spec would delete a resource of application 'worker' with its data: 'db' (postgres): the shared resource 'postgres.default#shared-db' is no longer in the spec, and no other application's spec declares it. Submit again with ?prune=true to confirm, or ?dryRun=true to see the whole plan",
     });
     const pruned = await post(gone, '?prune=true');
     expect(pruned.json().changes.map((c: { action: string; name: string; id?: string }) => `${c.action} ${c.name}`)).toEqual(['create db', 'delete db']);
     expect(await all()).toEqual([
-      ['shared', 'shared-db', 'active', 'delete'],
+      ['shared', 'postgres-shared-db', 'active', 'delete'],
       ['web', 'db', 'requested', 'create'],
-      ['shared', 'other-db', 'requested', 'create'],
+      ['shared', 'postgres-other-db', 'requested', 'create'],
     ]);
   });
 
-  it('refuses another type or class for the same id with 422 naming the field, and different params or metadata', async () => {
+  it('is another shared resource for the same id with another type or class, and one resource for the same type, class and id', async () => {
     await post(spec('web', '    type: postgres\n    id: shared-db\n    params:\n      size: small\n'));
-    const redis = await post(spec('cache', '    type: redis\n    id: shared-db\n').replace('${resources.db.host}', 'x'));
-    expect(redis.statusCode).toBe(422);
-    expect(redis.json().error.issues).toEqual([
-      {
-        field: 'resources.db.type',
-        line: 11,
-        col: 11,
-        message:
-          "is 'redis', but the shared resource 'shared-db' is of type 'postgres', class 'default', declared so by application 'web' (as resource 'db'): one id is one resource; give a resource of another type its own id",
-      },
+    const redis = await post(spec('cache', '    type: redis\n    id: shared-db\n'));
+    expect(redis.statusCode).toBe(202);
+    expect(redis.json().changes).toMatchObject([
+      { action: 'create', name: 'db', type: 'redis', reason: "new in the spec: the shared resource 'redis.default#shared-db', which no application has yet" },
     ]);
     const large = await post(spec('worker', '    type: postgres\n    class: large\n    id: shared-db\n'));
-    expect(large.json().error.issues).toEqual([
+    expect(large.json().changes).toMatchObject([
       {
-        field: 'resources.db.class',
-        line: 12,
-        col: 12,
-        message:
-          "asks for class 'large', but the shared resource 'shared-db' is of type 'postgres', class 'default', declared so by application 'web' (as resource 'db'): one id is one resource; give a resource of another class its own id",
+        action: 'create',
+        name: 'db',
+        type: 'postgres',
+        reason: "new in the spec: the shared resource 'postgres.large#shared-db', which no application has yet",
       },
     ]);
-    const medium = await post(spec('worker', '    type: postgres\n    id: shared-db\n    params:\n      size: medium\n'));
+    expect(await all()).toEqual([
+      ['shared', 'postgres-shared-db', 'requested', 'create'],
+      ['shared', 'redis-shared-db', 'requested', 'create'],
+      ['shared', 'postgres-large-shared-db', 'requested', 'create'],
+    ]);
+    const ids = Object.fromEntries((await env.store.listResources()).map((r) => [r.name, r.id]));
+    await activate(ids['postgres-shared-db'], 'default.svc');
+    await activate(ids['redis-shared-db'], 'redis.svc');
+    await activate(ids['postgres-large-shared-db'], 'large.svc');
+    const host = async (name: string) => (await get(`/api/specs/${name}/resolved`)).json().containers.main.variables.DB_HOST;
+    expect([await host('web'), await host('cache'), await host('worker')]).toEqual(['default.svc', 'redis.svc', 'large.svc']);
+
+    // The same type, class and id is one resource: params, where several give them, must agree.
+    const medium = await post(spec('other', '    type: postgres\n    id: shared-db\n    params:\n      size: medium\n'));
     expect(medium.json().error).toMatchObject({ code: 'SCORE_INVALID' });
     expect(medium.json().error.issues).toEqual([
       {
@@ -200,17 +216,77 @@ describe('a shared resource (the same id in several workloads)', () => {
         line: 14,
         col: 7,
         message:
-          "differ from the params application 'web' (as resource 'db') gives the shared resource 'shared-db': every spec that gives params for a shared resource gives the same",
+          "differ from the params application 'web' (as resource 'db') gives the shared resource 'postgres.default#shared-db': every spec that gives params for a shared resource gives the same",
       },
     ]);
+    expect(await env.services.store.getSpec('other')).toBeUndefined();
     // The same params, or none, link.
-    expect((await post(spec('worker', '    type: postgres\n    id: shared-db\n    params:\n      size: small\n'))).json()).toMatchObject({
+    expect((await post(spec('other', '    type: postgres\n    id: shared-db\n    params:\n      size: small\n'))).json()).toMatchObject({
       changes: [],
       unchanged: ['db'],
     });
-    expect((await post(spec('other', '    type: postgres\n    id: shared-db\n'))).json()).toMatchObject({ changes: [], unchanged: ['db'] });
-    expect(await all()).toEqual([['shared', 'shared-db', 'requested', 'create']]);
-    expect(await env.services.store.getSpec('cache')).toBeUndefined();
+    expect((await post(spec('more', '    type: postgres\n    id: shared-db\n'))).json()).toMatchObject({ changes: [], unchanged: ['db'] });
+    expect(await host('more')).toBe('default.svc');
+
+    // Deleting the only application declaring the redis one deletes it, and only it.
+    const gone = await del('cache');
+    expect(gone.json().changes).toMatchObject([
+      {
+        action: 'delete',
+        name: 'db',
+        type: 'redis',
+        id: ids['redis-shared-db'],
+        reason: "the spec was deleted, and no other application's spec declares the shared resource 'redis.default#shared-db'",
+      },
+    ]);
+    expect((await env.store.listResources()).map((r) => [r.name, r.pendingOperation ?? null])).toEqual([
+      ['postgres-shared-db', null],
+      ['redis-shared-db', 'delete'],
+      ['postgres-large-shared-db', null],
+    ]);
+  });
+
+  it('refuses an id whose resource name in the shared application is taken by a resource of another type', async () => {
+    await env.store.createResource({ application: 'shared', name: 'postgres-xy', type: 'redis', properties: {} });
+    const res = await post(spec('web', '    type: postgres\n    id: xy\n'));
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.issues).toEqual([
+      {
+        field: 'resources.db.id',
+        line: 12,
+        col: 9,
+        message:
+          "the shared resource 'postgres.default#xy' would be resource 'postgres-xy' of application 'shared', which is taken by a resource of type 'redis', class 'default'; give this one another id",
+      },
+    ]);
+  });
+
+  it("finds the applications declaring a shared resource from the index, reading no other application's spec", async () => {
+    for (let i = 0; i < 20; i++) await post(spec(`app-${i}`, '    type: postgres\n'));
+    await post(spec('web'));
+    await post(spec('worker'));
+    const read: string[] = [];
+    const listed: unknown[] = [];
+    env.patchTransactions((tx) => ({
+      getSpec: (name: string) => {
+        read.push(name);
+        return tx.getSpec(name);
+      },
+      listSpecs: (page) => {
+        listed.push(page);
+        return tx.listSpecs(page);
+      },
+    }));
+    expect((await post(spec('api'))).json()).toMatchObject({ changes: [], unchanged: ['db'] });
+    expect([...new Set(read)].sort()).toEqual(['#shared-uid:postgres.default#shared-db', 'api', 'web', 'worker']);
+    read.length = 0;
+    expect((await del('web')).json()).toMatchObject({ changes: [], unchanged: ['db'] });
+    expect([...new Set(read)].sort()).toEqual(['#shared-uid:postgres.default#shared-db', 'api', 'web', 'worker']);
+    expect(listed).toEqual([]);
+    // The index is not an application: the spec listing leaves it out.
+    const names = (await get('/api/specs')).json().specs.map((x: { name: string }) => x.name);
+    expect(names).toEqual([...Array.from({ length: 20 }, (_, i) => `app-${i}`), 'api', 'worker'].sort());
+    expect((await env.store.getSpec('#shared-uid:postgres.default#shared-db'))!.spec).toMatchObject({ store: 'postgres-shared-db', users: ['api', 'worker'] });
   });
 
   it('creates a resource whose params read a shared one once it is active, in every application declaring it', async () => {
@@ -242,5 +318,33 @@ describe('a shared resource (the same id in several workloads)', () => {
         message: "'shared' is the application this host keeps shared resources (resources with an id) in; give the workload another name",
       },
     ]);
+  });
+});
+
+describe('the index of shared resources, built once for a store written before it', () => {
+  it('adopts a shared resource named by its id when its type and class match, and builds nothing a second time', async () => {
+    const legacy = await env.store.createResource({ application: 'shared', name: 'shared-db', type: 'postgres', properties: {} });
+    // Named like the id, but of another type: not the resource of postgres.default#other-db.
+    await env.store.createResource({ application: 'shared', name: 'other-db', type: 'redis', properties: {} });
+    await env.store.transaction('x', async (tx) => {
+      await tx.putSpec(toStoredSpec(parseScore(spec('web')).spec, '2026-01-01T00:00:00.000Z'));
+      await tx.putSpec(toStoredSpec(parseScore(spec('worker')).spec, '2026-01-01T00:00:00.000Z'));
+      await tx.putSpec(toStoredSpec(parseScore(spec('api', '    type: postgres\n    id: other-db\n')).spec, '2026-01-01T00:00:00.000Z'));
+    });
+    expect(await migrateSharedIndex(env.store)).toBe(2);
+    expect(await migrateSharedIndex(env.store)).toBe(0);
+    expect((await env.store.getSpec('#shared-uid:postgres.default#shared-db'))!.spec).toEqual({
+      uid: 'postgres.default#shared-db',
+      type: 'postgres',
+      class: 'default',
+      id: 'shared-db',
+      store: 'shared-db',
+      users: ['web', 'worker'],
+    });
+    expect((await env.store.getSpec('#shared-uid:postgres.default#other-db'))!.spec).toMatchObject({ store: 'postgres-other-db', users: ['api'] });
+    await activate(legacy.id, 'legacy.svc');
+    expect((await get('/api/specs/web/resolved')).json().containers.main.variables).toEqual({ DB_HOST: 'legacy.svc' });
+    expect((await post(spec('billing'))).json()).toMatchObject({ changes: [], unchanged: ['db'] });
+    expect((await get('/api/specs')).json().specs.map((x: { name: string }) => x.name)).toEqual(['api', 'billing', 'web', 'worker']);
   });
 });

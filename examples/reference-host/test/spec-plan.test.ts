@@ -119,9 +119,13 @@ describe('a spec that would delete resources', () => {
     await activate(id);
     const large = spec('  db:\n    type: postgres\n    class: large\n');
     const refused = await post(large);
-    expect(refused.json().error.message).toContain(
-      "'db' (postgres): its identity changed from 'postgres.default#shop.db' to 'postgres.large#shop.db' (class or id)",
-    );
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error).toEqual({
+      code: 'SPEC_PRUNE_REQUIRED',
+      message:
+        "this spec would delete a resource of application 'shop' with its data: 'db' (postgres): its identity changed from 'postgres.default#shop.db' to 'postgres.large#shop.db': it is another resource, so the old one is deleted, and the new one is created once it is gone. Submit again with ?prune=true to confirm, or ?dryRun=true to see the whole plan",
+    });
+    expect((await env.store.getResource(id))!.state).toBe('active');
     const pruned = await post(large, '?prune=true');
     expect(pruned.json()).toMatchObject({ changes: [{ action: 'delete', name: 'db', id }], waiting: [{ name: 'db', type: 'postgres', on: ['db'] }] });
     await env.move(id, 'active', 'terminating');
@@ -130,6 +134,31 @@ describe('a spec that would delete resources', () => {
     expect(replacement.id).not.toBe(id);
     // Submitting the same spec again changes nothing.
     expect((await post(large)).json()).toMatchObject({ changes: [], waiting: [] });
+  });
+  it('treats a changed type as another resource too, through the same confirmation', async () => {
+    const id = (await post(spec('  db:\n    type: postgres\n'))).json().changes[0].id;
+    await activate(id);
+    const renamedType = spec('  db:\n    type: postgresql\n');
+    const plan = await post(renamedType, '?dryRun=true');
+    expect(plan.json()).toMatchObject({
+      dryRun: true,
+      changes: [
+        {
+          action: 'delete',
+          name: 'db',
+          id,
+          reason:
+            "its identity changed from 'postgres.default#shop.db' to 'postgresql.default#shop.db': it is another resource, so the old one is deleted, and the new one is created once it is gone",
+        },
+      ],
+      waiting: [{ name: 'db', type: 'postgresql', on: ['db'] }],
+    });
+    expect((await post(renamedType)).json().error.code).toBe('SPEC_PRUNE_REQUIRED');
+    expect((await post(renamedType, '?prune=true')).statusCode).toBe(202);
+    await env.move(id, 'active', 'terminating');
+    await env.move(id, 'terminating', 'terminated', { pendingOperation: null });
+    const replacement = await created('db');
+    expect([replacement.type, replacement.id === id]).toEqual(['postgresql', false]);
   });
 });
 

@@ -1,8 +1,8 @@
 import type { ProviderRegistry, ResourceRecord, Store } from '@innominatus/core';
 import { parseRunId } from '../runs/run-history';
-import { declaresShared, SHARED_APPLICATION } from '../score/shared-resources';
+import { SHARED_APPLICATION } from '../score/shared-resources';
 import type { StoredScore } from '../score/stored-score';
-import { otherSpecs } from '../spec-resources';
+import { sharedUsersOf } from '../spec-resources';
 import type { GraphEdge, GraphNode, ResourceGraph } from './graph-model';
 
 /** What {@link buildGraph} reads. */
@@ -25,8 +25,6 @@ export async function buildGraph(sources: GraphSources, application: string, res
   const add = (n: GraphNode) => nodes.has(n.id) || nodes.set(n.id, n);
   const appId = `application:${application}`;
   add({ id: appId, kind: 'application', label: application });
-  const spec = sources.spec;
-  const others = declaresShared(spec?.spec) ? await otherSpecs(sources.store, application) : [];
   for (const r of resources) {
     const resId = `resource:${r.id}`;
     add({ id: resId, kind: 'resource', label: r.name, state: r.state, detail: r.type });
@@ -38,13 +36,12 @@ export async function buildGraph(sources: GraphSources, application: string, res
       edges.push({ from: resId, to: providerId, kind: 'served-by' });
       await addWorkflow(sources, r, providerId, add, edges);
     }
-    // A shared resource is resource <id> of the shared application.
+    // A shared resource belongs to the shared application; the index names the applications declaring it.
     if (r.application === SHARED_APPLICATION && r.application !== application) {
-      for (const other of others) {
-        const declares = Object.values(other.resources ?? {}).some((o) => o.id === r.name && o.type === r.type);
-        if (!declares) continue;
-        const otherId = `application:${other.metadata.name}`;
-        add({ id: otherId, kind: 'application', label: other.metadata.name });
+      for (const other of await sharedUsersOf(sources.store, r)) {
+        if (other === application) continue;
+        const otherId = `application:${other}`;
+        add({ id: otherId, kind: 'application', label: other });
         edges.push({ from: otherId, to: resId, kind: 'shares' });
       }
     }

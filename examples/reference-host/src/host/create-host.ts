@@ -19,6 +19,7 @@ import { EventHub } from '../event-hub';
 import { createAuthenticator } from '../http/auth';
 import { createServer } from '../http/server';
 import { createWaitingResources } from '../waiting-resources';
+import { migrateSharedIndex } from '../score/shared-index-migration';
 import type { HostServices } from '../host-services';
 import { createLogger } from '../logger';
 import { createMetrics } from '../metrics';
@@ -94,6 +95,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
     closers.push(() => store.close());
     notice(`store: ${description}`);
     await checkStoreKey(config, store, encrypter, keyFile);
+    const indexed = await migrateSharedIndex(store);
+    if (indexed) notice(`store: the index of shared resources was built (${indexed} shared resources)`);
 
     // A simulated cluster lives beside a SQLite database, so that it survives a restart with the resources.
     const simulationState = config.store.kind === 'sqlite' ? `${config.store.filename}.cluster.json` : undefined;

@@ -99,8 +99,8 @@ function checkOperation(
   let parameters: Record<string, unknown>;
   try {
     parameters = mapParameters(resolution, {
-      // A shared resource is resource <id> of the shared application.
-      name: change.shared ?? change.name,
+      // A shared resource is a resource of the shared application, under its own name there.
+      name: change.shared?.store ?? change.name,
       type: change.type,
       application: change.shared !== undefined ? SHARED_APPLICATION : application,
       properties: change.properties,
@@ -123,7 +123,7 @@ function checkOperation(
 /** The spec field a workflow parameter's value came from. */
 function fieldOf(
   mapping: ReturnType<ProviderRegistry['resolve']>['mapping'],
-  change: { name: string; shared?: string; properties: Record<string, unknown> },
+  change: { name: string; shared?: unknown; properties: Record<string, unknown> },
   parameter: string,
 ): (string | number)[] {
   const template = mapping.templates.get(parameter);
@@ -132,7 +132,7 @@ function fieldOf(
   }
   const refs = template.expressions.flatMap((e) => e.expression.references).filter((r) => r.root === 'resource');
   const [first, second] = refs[0]?.path ?? [];
-  // A shared resource's name is its id, and its application is the shared one.
+  // A shared resource's name comes from its id (and type and class), and its application is the shared one.
   if (refs.length === 1 && change.shared !== undefined && (first === 'name' || first === 'application')) return ['resources', change.name, 'id'];
   if (refs.length === 1 && first === 'application') return ['metadata', 'name'];
   if (refs.length === 1 && first === 'properties' && second !== undefined && second in change.properties) return ['resources', change.name, 'params', second];

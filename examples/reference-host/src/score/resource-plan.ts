@@ -4,7 +4,7 @@ import type { YamlSource } from '../util/yaml-source';
 import { at } from './issue-at';
 import { DEFAULT_CLASS, resourceUid } from './resource-uid';
 import type { ScoreResource, ScoreSpec } from './score-spec';
-import { sharedIds, type SharedUse } from './shared-resources';
+import { SHARED_APPLICATION, sharedRef, sharedUids, type SharedUse } from './shared-resources';
 
 /** A resource the application has now (not terminated). */
 export interface ExistingResource {
@@ -17,14 +17,20 @@ export interface ExistingResource {
   properties: Record<string, unknown>;
 }
 
-/** One change that makes the application's resources match its spec, and why. `shared` is the Score id of a shared resource. */
+/** A shared resource a change is made to: its Score UID and its name in the shared application. */
+export interface SharedTarget {
+  uid: string;
+  store: string;
+}
+
+/** One change that makes the application's resources match its spec, and why. `shared` is set for a shared resource. */
 export type ResourceChange =
   | {
       action: 'create';
       name: string;
       type: string;
       class?: string;
-      shared?: string;
+      shared?: SharedTarget;
       metadata?: Record<string, unknown>;
       properties: Record<string, unknown>;
       reason: string;
@@ -35,7 +41,7 @@ export type ResourceChange =
       name: string;
       type: string;
       class?: string;
-      shared?: string;
+      shared?: SharedTarget;
       /** New metadata for the provider (`null`: none); absent: unchanged. */
       metadata?: Record<string, unknown> | null;
       properties: Record<string, unknown>;
@@ -69,25 +75,33 @@ export interface DesiredResource {
   waitsOn: string[];
 }
 
+/** Where a shared resource is kept: its name in the shared application, the resource there, or one of another type or class holding the name. */
+export interface SharedPlace {
+  store: string;
+  record: ExistingResource | undefined;
+  clash?: { type: string; class?: string };
+}
+
 /** What exists that a spec is compared with. */
 export interface PlanContext {
   /** The application's own resources (not terminated). */
   own: readonly ExistingResource[];
-  /** The shared resources (not terminated) of the ids the spec and the previous one declare, by id. */
-  shared: ReadonlyMap<string, ExistingResource>;
-  /** How other applications' specs declare those ids. */
+  /** The shared resources the spec and the previous one declare, by UID. */
+  shared: ReadonlyMap<string, SharedPlace>;
+  /** How other applications' specs declare them, by UID. */
   uses: ReadonlyMap<string, readonly SharedUse[]>;
 }
 
 /**
  * Compares what a spec asks for with what exists. A new name is created, a
  * resource whose params changed is updated, and a resource that is no longer
- * asked for — removed or renamed, or whose class or id changed, which makes it
- * another resource — is deleted. Changing a resource's type is refused. A
- * resource with an `id` is shared: created when no application has it yet,
- * linked when one has, and deleted only when no other application's spec
- * declares it. `previous` is the application's last accepted spec, the only
- * place a resource's class and id are known.
+ * asked for — removed or renamed, or whose type, class or id changed, which
+ * makes it another resource (Score's UID) — is deleted; one replaced under
+ * its own name is created again once the old one is gone. A resource with an
+ * `id` is shared (UID `<type>.<class>#<id>`): created when no application
+ * has it yet, linked when one has, and deleted only when no other
+ * application's spec declares it. `previous` is the application's last
+ * accepted spec, the only place a resource's id is known.
  */
 export function planResources(
   spec: ScoreSpec,
@@ -110,21 +124,11 @@ export function planResources(
       continue;
     }
     const have = current.get(d.name);
-    const before = previous?.resources?.[d.name];
-    if (have && have.type !== w.type) {
-      issues.push(
-        at(
-          source,
-          ['resources', d.name, 'type'],
-          `cannot change from '${have.type}' to '${w.type}': remove the resource from the spec first, then add it back`,
-        ),
-      );
-      continue;
-    }
-    if (have && before && resourceUid(app, d.name, before) !== resourceUid(app, d.name, w)) {
+    const was = have && resourceUid(app, d.name, { type: have.type, class: have.class });
+    if (have && was !== resourceUid(app, d.name, w)) {
       replaced.set(
         d.name,
-        `its identity changed from '${resourceUid(app, d.name, before)}' to '${resourceUid(app, d.name, w)}' (class or id): it is deleted, and the new one is created once it is gone`,
+        `its identity changed from '${was}' to '${resourceUid(app, d.name, w)}': it is another resource, so the old one is deleted, and the new one is created once it is gone`,
       );
       plan.waiting.push({ name: d.name, type: w.type, on: [d.name] });
       continue;
@@ -139,7 +143,7 @@ export function planResources(
       (now === undefined
         ? removalReason(name, have.type, spec, current)
         : now.id !== undefined
-          ? `its identity changed from '${resourceUid(app, name, { ...have, ...(previous?.resources?.[name] ?? {}) })}' to '${resourceUid(app, name, now)}': it is now the shared resource '${now.id}', and this application's own one is deleted`
+          ? `its identity changed from '${resourceUid(app, name, { type: have.type, class: have.class })}' to '${resourceUid(app, name, now)}': it is now a shared resource, and this application's own one is deleted`
           : undefined);
     if (reason) plan.changes.push({ action: 'delete', id: have.id, name, type: have.type, reason });
   }
@@ -153,14 +157,14 @@ export function planResources(
  * changed. A spec that gives no params (or no metadata) for a shared resource
  * leaves them as they are.
  */
-function planChange(d: DesiredResource, w: ScoreResource, have: ExistingResource | undefined, shared: string | undefined, plan: ResourcePlan): void {
+function planChange(d: DesiredResource, w: ScoreResource, have: ExistingResource | undefined, shared: SharedTarget | undefined, plan: ResourcePlan): void {
   const home = shared !== undefined ? { shared } : {};
   if (!have) {
     if (d.properties === undefined) {
       plan.waiting.push({ name: d.name, type: w.type, on: d.waitsOn });
       return;
     }
-    const reason = shared !== undefined ? `new in the spec: the shared resource '${shared}', which no application has yet` : 'new in the spec';
+    const reason = shared !== undefined ? `new in the spec: the shared resource '${shared.uid}', which no application has yet` : 'new in the spec';
     plan.changes.push({ action: 'create', name: d.name, type: w.type, ...scoreFields(w), ...home, properties: d.properties, reason });
     return;
   }
@@ -191,60 +195,51 @@ interface SharedPlanning {
   plan: ResourcePlan;
   issues: Issue[];
   source: YamlSource | undefined;
-  /** Ids already planned in this spec, with the resource name that declared them. */
+  /** UIDs already planned in this spec, with the resource name that declared them. */
   seen: Map<string, string>;
 }
 
 /**
- * Plans a shared resource: its type and class must be the ones it has (and
- * the ones every other declaration gives); params and metadata, where
- * several specs give them, must be the same (as Score's tools require). A
- * spec that gives no params for it leaves its params as they are.
+ * Plans a shared resource (one per UID: the same id with another type or
+ * class is another resource). Its params and metadata, where several specs
+ * give them, must be the same (as Score's tools require); a spec that gives
+ * no params for it leaves its params as they are.
  */
 function planShared(d: DesiredResource, w: ScoreResource & { id: string }, p: SharedPlanning): void {
-  const have = p.context.shared.get(w.id);
-  const first = p.seen.get(w.id);
-  const uses = [...(p.context.uses.get(w.id) ?? [])];
+  const { uid } = sharedRef(w);
+  const home = p.context.shared.get(uid)!;
+  const first = p.seen.get(uid);
+  const uses = [...(p.context.uses.get(uid) ?? [])];
   if (first !== undefined) uses.push({ application: p.spec.metadata.name, name: first, resource: p.spec.resources![first]! });
-  const problems = sharedProblems(d.name, w, have, uses, p.source);
+  const problems = sharedProblems(d.name, w, uid, home, uses, p.source);
   p.issues.push(...problems);
   if (problems.length) return;
   if (first !== undefined) {
     // A second name for the same resource in one spec: it is the same resource, planned once.
-    if (have) p.plan.unchanged.push(d.name);
+    if (home.record) p.plan.unchanged.push(d.name);
     return;
   }
-  p.seen.set(w.id, d.name);
-  planChange(d, w, have, w.id, p.plan);
+  p.seen.set(uid, d.name);
+  planChange(d, w, home.record, { uid, store: home.store }, p.plan);
 }
 
-/** Where a declaration of a shared resource disagrees with the resource or with other declarations of it. */
+/** Where a declaration of a shared resource cannot be kept, or disagrees with other declarations of it. */
 function sharedProblems(
   name: string,
   w: ScoreResource & { id: string },
-  have: ExistingResource | undefined,
+  uid: string,
+  home: SharedPlace,
   uses: readonly SharedUse[],
   source?: YamlSource,
 ): Issue[] {
-  const kind = (r: { type: string; class?: string }) => `type '${r.type}', class '${r.class ?? DEFAULT_CLASS}'`;
   const by = (u: SharedUse) => `application '${u.application}' (as resource '${u.name}')`;
   const issues: Issue[] = [];
-  const other = have ?? uses[0]?.resource;
-  const declarers = uses.length ? `, declared so by ${uses.map(by).join(', ')}` : '';
-  if (other && other.type !== w.type) {
+  if (home.clash) {
     issues.push(
       at(
         source,
-        ['resources', name, 'type'],
-        `is '${w.type}', but the shared resource '${w.id}' is of ${kind(other)}${declarers}: one id is one resource; give a resource of another type its own id`,
-      ),
-    );
-  } else if (other && (other.class ?? DEFAULT_CLASS) !== (w.class ?? DEFAULT_CLASS)) {
-    issues.push(
-      at(
-        source,
-        ['resources', name, w.class === undefined ? 'id' : 'class'],
-        `asks for class '${w.class ?? DEFAULT_CLASS}', but the shared resource '${w.id}' is of ${kind(other)}${declarers}: one id is one resource; give a resource of another class its own id`,
+        ['resources', name, 'id'],
+        `the shared resource '${uid}' would be resource '${home.store}' of application '${SHARED_APPLICATION}', which is taken by a resource of type '${home.clash.type}', class '${home.clash.class ?? DEFAULT_CLASS}'; give this one another id`,
       ),
     );
   }
@@ -256,7 +251,7 @@ function sharedProblems(
       at(
         source,
         ['resources', name, field],
-        `differ from the ${field} ${by(differing)} gives the shared resource '${w.id}': every spec that gives ${field} for a shared resource gives the same`,
+        `differ from the ${field} ${by(differing)} gives the shared resource '${uid}': every spec that gives ${field} for a shared resource gives the same`,
       ),
     );
   }
@@ -269,16 +264,16 @@ function sharedConflict(issues: Issue[]): ScoreError {
 
 /** Deletes each shared resource the previous spec declared and this one no longer does, when no other application's spec declares it. */
 function planUnshared(spec: ScoreSpec, previous: ScoreSpec | undefined, context: PlanContext, plan: ResourcePlan): void {
-  const now = sharedIds(spec);
-  for (const [id, name] of sharedIds(previous)) {
-    const have = context.shared.get(id);
-    if (now.has(id) || !have || have.state === 'terminating' || context.uses.get(id)?.length) continue;
+  const now = sharedUids(spec);
+  for (const [uid, { name }] of sharedUids(previous)) {
+    const have = context.shared.get(uid)?.record;
+    if (now.has(uid) || !have || have.state === 'terminating' || context.uses.get(uid)?.length) continue;
     plan.changes.push({
       action: 'delete',
       id: have.id,
       name,
       type: have.type,
-      reason: `the shared resource '${id}' is no longer in the spec, and no other application's spec declares it`,
+      reason: `the shared resource '${uid}' is no longer in the spec, and no other application's spec declares it`,
     });
   }
 }

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ResourceRecord } from '@innominatus/core';
 import type { HostServices } from '../../host-services';
-import { SHARED_APPLICATION, sharedIds } from '../../score/shared-resources';
-import { otherSpecs } from '../../spec-resources';
+import { SHARED_APPLICATION } from '../../score/shared-resources';
+import { sharedUsersOf } from '../../spec-resources';
 import { allResources } from '../../util/all-resources';
 import { allSpecSummaries } from '../../util/spec-summaries';
 import { applicationSchema } from './operator-schemas';
@@ -50,17 +50,13 @@ export function applicationRoutes(app: FastifyInstance, services: HostServices):
   );
 }
 
-/** Adds to each application the shared resources its spec declares (the specs are read only when there are shared resources). */
+/** Adds to each application the shared resources its spec declares (from the index of shared resources, not the specs). */
 async function addShared(services: HostServices, byApp: Map<string, ResourceRecord[]>): Promise<void> {
-  const shared = new Map((byApp.get(SHARED_APPLICATION) ?? []).map((r) => [r.name, r]));
-  if (shared.size === 0) return;
-  for (const spec of await otherSpecs(services.store, SHARED_APPLICATION)) {
-    for (const id of sharedIds(spec).keys()) {
-      const r = shared.get(id);
-      if (!r) continue;
-      const list = byApp.get(spec.metadata.name) ?? [];
+  for (const r of byApp.get(SHARED_APPLICATION) ?? []) {
+    for (const user of await sharedUsersOf(services.store, r)) {
+      const list = byApp.get(user) ?? [];
       list.push(r);
-      byApp.set(spec.metadata.name, list);
+      byApp.set(user, list);
     }
   }
 }

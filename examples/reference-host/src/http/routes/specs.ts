@@ -10,6 +10,7 @@ import { resourceView } from '../views';
 import { applyResultSchema, resolvedSpecSchema, specListSchema, storedSpecSchema } from './api-schemas';
 import { specResources } from '../../spec-resources';
 import { decodeCursor, MAX_CURSOR_LENGTH, pageOf } from '../../util/page-cursor';
+import { applicationSpecs } from '../../util/spec-summaries';
 
 const nameParams = {
   type: 'object',
@@ -60,7 +61,7 @@ export function specRoutes(app: FastifyInstance, services: HostServices): void {
     async (request) => {
       const { limit, cursor } = request.query;
       const after = cursor === undefined ? undefined : String(decodeCursor(cursor, ['string'])[0]);
-      const { items, next } = pageOf(await services.store.listSpecs({ after, limit: limit + 1 }), limit, (s) => [s.name]);
+      const { items, next } = pageOf(await applicationSpecs(services.store, { after, limit: limit + 1 }), limit, (s) => [s.name]);
       return { specs: items, ...(next ? { next } : {}) };
     },
   );
