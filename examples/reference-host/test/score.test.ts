@@ -413,5 +413,6 @@ describe('resource identity', () => {
     expect(resourceUid('web', 'db', { type: 'postgres' })).toBe('postgres.default#web.db');
     expect(resourceUid('web', 'db', { type: 'postgres', class: 'large' })).toBe('postgres.large#web.db');
     expect(resourceUid('web', 'db', { type: 'postgres', id: 'shared-db' })).toBe('postgres.default#shared-db');
+    expect(resourceUid('api', 'main', { type: 'postgres', class: 'default', id: 'shared-db' })).toBe('postgres.default#shared-db');
   });
 });

@@ -1,3 +1,4 @@
+import { placeholderText } from './score-json';
 import { reveal, sensitive } from '@innominatus/core';
 import { PlaceholderError, type Issue } from '../errors';
 import { ownLookup } from './own-lookup';
@@ -51,7 +52,7 @@ function fillSite(site: Site, ctx: FillContext): Filled {
       };
       if (root === 'metadata') {
         const found = ownLookup(ctx.spec.metadata, keys);
-        return keys.length && found.found ? asText(found.value) : unknown('metadata has no such field');
+        return keys.length && found.found ? placeholderText(found.value) : unknown('metadata has no such field');
       }
       if (root !== 'resources' || keys.length === 0) return unknown("a placeholder starts with 'metadata.' or 'resources.'");
       const [name, ...outputKeys] = keys as [string, ...string[]];
@@ -67,17 +68,13 @@ function fillSite(site: Site, ctx: FillContext): Filled {
       const found = ownLookup(r.outputs ?? {}, outputKeys);
       if (!found.found)
         return unknown(`resource '${name}' has no output '${outputKeys.join('.')}'; it has ${Object.keys(r.outputs ?? {}).join(', ') || 'none'}`);
-      if (!found.sensitive) return asText(found.value);
+      if (!found.sensitive) return placeholderText(found.value);
       if (ctx.secrets === 'reference') return `secret://${r.id}/${outputKeys.join('.')}`;
       secret = true;
-      return asText(reveal(found.value));
+      return placeholderText(reveal(found.value));
     })
     .join('');
   return { value: secret && ctx.secrets === 'wrap' ? sensitive(text) : text, issues, notReady };
-}
-
-function asText(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /** Fills every site `pick` selects, or throws {@link PlaceholderError} (`PLACEHOLDER_NOT_READY` first, else `PLACEHOLDER_UNKNOWN`). */
