@@ -6,7 +6,9 @@ import { createPostgresStore, createSqliteStore } from '@innominatus/store-sql';
 import { createTestDatabase } from '@innominatus/store-sql/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applySpec } from '../src/apply-spec';
+import { migrateSharedIndex } from '../src/score/shared-index-migration';
 import { storedScore } from '../src/score/stored-score';
+import { allSpecSummaries } from '../src/util/spec-summaries';
 import { fakeServices } from './fake-services';
 
 const spec = (resources: string) => `apiVersion: score.dev/v1b1
@@ -100,5 +102,30 @@ describe.each(backends)('a submission on %s is one transaction', (_name, open) =
       ['cache', 'requested', 'create requested'],
       ['db', 'requested', 'create requested'],
     ]);
+  });
+
+  it('keeps the index of shared resources in the same transaction, and leaves it out of the listing of applications', async () => {
+    const sharing = (name: string) => spec('  db:\n    type: postgres\n    id: orders\n').replace('name: shop', `name: ${name}`);
+    await applySpec(env.services, sharing('web'));
+    await applySpec(env.services, sharing('worker'));
+    const entry = async () => (await env.store.getSpec('#shared-uid:postgres.default#orders'))?.spec;
+    expect(await entry()).toMatchObject({ store: 'postgres-orders', users: ['web', 'worker'] });
+    // A submission that fails after writing the index writes nothing.
+    const injected = new Error('injected: the spec cannot be stored');
+    env.patchTransactions((tx) => ({
+      putSpec: async (s) => {
+        await tx.putSpec(s);
+        if (s.name.startsWith('#')) throw injected;
+      },
+    }));
+    await expect(applySpec(env.services, sharing('api'))).rejects.toBe(injected);
+    expect(await entry()).toMatchObject({ users: ['web', 'worker'] });
+    expect(await env.store.getSpec('api')).toBeUndefined();
+    expect((await allSpecSummaries(env.store)).map((x) => x.name)).toEqual(['web', 'worker']);
+    // Built from the specs on a store that has no marker yet, the index is the same; then it is not built again.
+    expect(await migrateSharedIndex(env.store)).toBe(1);
+    expect(await entry()).toMatchObject({ store: 'postgres-orders', users: ['web', 'worker'] });
+    expect(await migrateSharedIndex(env.store)).toBe(0);
+    expect((await allSpecSummaries(env.store)).map((x) => x.name)).toEqual(['web', 'worker']);
   });
 });
