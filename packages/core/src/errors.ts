@@ -83,6 +83,8 @@ export type ErrorCode =
   | 'OPTIONS_INVALID'
   // the orchestrator stopped the run to hand it over
   | 'ORCHESTRATOR_STOPPING'
+  // the running Node.js is older than the packages' engines.node
+  | 'NODE_UNSUPPORTED'
   // anything that is not one of these: a bug or an unexpected failure
   | 'INTERNAL';
 

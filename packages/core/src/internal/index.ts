@@ -15,3 +15,5 @@ export { checkAgainstSchema } from '../analysis/schema-issues';
 export type { SchemaIssue } from '../analysis/schema-issues';
 export { lookupSchema } from '../analysis/schema-lookup';
 export type { SchemaLookup } from '../analysis/schema-lookup';
+export { checkNodeSupport, SUPPORTED_NODE } from '../util/node-support';
+export type { NodeRuntime } from '../util/node-support';

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { CORE_VERSION, InnominatusError } from '@innominatus/core';
+import { checkNodeSupport } from '@innominatus/core/internal';
 import { ProviderSdkError } from '../errors';
 import { SDK_VERSION } from '../version';
 import { workflowSchemaWithSteps } from '../schema/editor-schema';
@@ -26,6 +27,12 @@ const collect = (v: string, prev: string[]) => [...prev, v];
  * trace for them.
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    checkNodeSupport('provider-sdk');
+  } catch (err) {
+    io.stderr(`error: ${(err as InnominatusError).describe()}\n`);
+    return EXIT.invalid;
+  }
   let code: number = EXIT.ok;
   const program = new Command('provider-sdk')
     .description('Validate, render, document and scaffold innominatus providers')

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { checkNodeSupport } from '@innominatus/core/internal';
 
 /** The `@kubernetes/client-node` module. */
 export type ClientNode = typeof import('@kubernetes/client-node');
@@ -14,9 +15,12 @@ let loaded: ClientNode | undefined;
  * so `createKubernetesClient` and `loadKubeConfig` stay synchronous. Plain Node
  * shares the module with `import`; some loaders (tsx) give `require` its own
  * copy, so nothing here relies on `instanceof` against a caller's objects.
+ * On an older Node.js it throws core's `NODE_UNSUPPORTED` (naming the running
+ * version and the supported ones) instead of `require() of ES Module`.
  */
 export function clientNode(): ClientNode {
   if (!loaded) {
+    checkNodeSupport('@innominatus/steps-kubernetes');
     // import.meta is empty in the CommonJS build, where __filename is defined.
     loaded = createRequire(import.meta.url ?? __filename)('@kubernetes/client-node') as ClientNode;
   }

@@ -1,4 +1,5 @@
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { clientNode } from '../client/client-node';
 
 /**
  * A KubeConfig for the mock cluster at `server`: one context `mock`, a dummy
@@ -6,7 +7,7 @@ import { KubeConfig } from '@kubernetes/client-node';
  * servers without it).
  */
 export function mockKubeConfig(server: string, namespace = 'default'): KubeConfig {
-  const kc = new KubeConfig();
+  const kc = new (clientNode().KubeConfig)();
   kc.loadFromOptions({
     clusters: [{ name: 'mock-cluster', server, skipTLSVerify: true }],
     users: [{ name: 'mock-user', token: 'mock-token' }],
