@@ -69,3 +69,58 @@ describe('provider-sdk validate --crd', () => {
     expect(r.stdout.split('\n')[0]).toMatch(/^crd\.yaml:1:1: error: CustomResourceDefinition\.apiextensions\.k8s\.io "x" is invalid: .*\[CRD_INVALID\]$/);
   });
 });
+
+/** A workflow applying a ConfigMap and a Secret (built-in kinds); the ConfigMap's fields from line 16, the Secret's `stringData` after them. */
+const builtinWorkflow = (configMap: string, stringData: string) => `apiVersion: innominatus.io/v1
+kind: Workflow
+metadata:
+  name: wf
+parameters:
+  - { name: name, type: string }
+  - { name: replicas, type: integer }
+steps:
+  - name: apply
+    type: kubernetes-apply
+    with:
+      manifests:
+        - apiVersion: v1
+          kind: ConfigMap
+          metadata: { name: "\${{ parameters.name }}", namespace: db }
+${configMap}
+        - apiVersion: v1
+          kind: Secret
+          metadata: { name: "\${{ parameters.name }}", namespace: db }
+          stringData: { ${stringData} }
+`;
+
+describe('provider-sdk validate: manifests of built-in kinds, without --crd', () => {
+  it('unknown fields, literal types and the types of whole expressions, at file:line:col', async () => {
+    const configMap = [
+      '          dat: { a: b }',
+      '          data: { size: "${{ parameters.replicas }}", name: "db-${{ parameters.replicas }}", plain: "${{ parameters.name }}" }',
+      '          immutable: "yes"',
+    ].join('\n');
+    const dir = await writeTree({ 'wf.yaml': builtinWorkflow(configMap, 'count: "${{ parameters.replicas }}", name: "${{ parameters.name }}"') });
+    const r = await runCli(['validate', 'wf.yaml'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout.split('\n')).toStrictEqual([
+      'wf.yaml:16:11: error: ConfigMap has no field dat (the built-in schema of ConfigMap; the API server refuses it under strict field validation) [MANIFEST_UNKNOWN_FIELD]',
+      'wf.yaml:17:25: error: ConfigMap data.size: Invalid value: "integer": data.size in body must be of type string: "integer"; ${{ parameters.replicas }} is of type integer (the built-in schema of ConfigMap) [MANIFEST_INVALID]',
+      'wf.yaml:18:22: error: ConfigMap immutable: Invalid value: "string": immutable in body must be of type boolean: "string" (the built-in schema of ConfigMap) [MANIFEST_INVALID]',
+      'wf.yaml:22:32: error: Secret stringData.count: Invalid value: "integer": stringData.count in body must be of type string: "integer"; ${{ parameters.replicas }} is of type integer (the built-in schema of Secret) [MANIFEST_INVALID]',
+      '✖ 4 errors, 0 warnings in 1 workflow file',
+      '',
+    ]);
+  });
+
+  it('a workflow applying built-in kinds correctly validates', async () => {
+    const dir = await writeTree({
+      'wf.yaml': builtinWorkflow(
+        '          data: { name: "${{ parameters.name }}", n: "n-${{ parameters.replicas }}" }',
+        'count: "${{ string(parameters.replicas) }}"',
+      ),
+    });
+    const r = await runCli(['validate', 'wf.yaml'], dir);
+    expect(r).toStrictEqual({ code: 0, stdout: '✔ 1 workflow file valid (1 workflow, 0 warnings)\n', stderr: '' });
+  });
+});

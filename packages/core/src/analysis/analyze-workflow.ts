@@ -30,6 +30,13 @@ export interface CompiledParts {
 export interface WorkflowAnalysis {
   issues: AnalysisIssue[];
   compiled?: CompiledParts;
+  /**
+   * The JSON type (`string`, `integer`, `number`, `boolean`, `object`,
+   * `array`, `null`) of each step input value given as a whole expression,
+   * by its JSON pointer, where the type checker knows it: what checks of
+   * applied manifests against their kinds' schemas need.
+   */
+  expressionTypes: ReadonlyMap<string, string>;
 }
 
 /**
@@ -42,7 +49,7 @@ export interface WorkflowAnalysis {
  */
 export function analyzeWorkflow(value: unknown, registry: StepRegistry, options: AnalyzeOptions = {}): WorkflowAnalysis {
   const issues = new IssueList();
-  if (!checkShape(value, issues)) return { issues: issues.items };
+  if (!checkShape(value, issues)) return { issues: issues.items, expressionTypes: new Map() };
   const doc = value as Record<string, unknown>;
   const declared = collectDeclarations(doc, registry, issues);
   const types = new WorkflowTypes(declared);
@@ -50,7 +57,8 @@ export function analyzeWorkflow(value: unknown, registry: StepRegistry, options:
   const retry: RetryPolicy = { attempts: 3, backoffMs: 1000, maxBackoffMs: 30_000, ...options.defaultRetry };
   const steps = (doc.steps as StepSpec[]).map((spec, index) => analyzeStep(spec, index, { declared, types, registry, retry, issues }));
   const outputs = analyzeOutputs(isObject(doc.outputs) ? doc.outputs : {}, declared, types, vars.tainted, issues);
-  if (issues.hasErrors) return { issues: issues.items };
+  const expressionTypes = wholeInputTypes(steps, types);
+  if (issues.hasErrors) return { issues: issues.items, expressionTypes };
   const params = (doc.parameters ?? []) as ParameterSpec[];
   return {
     issues: issues.items,
@@ -61,5 +69,17 @@ export function analyzeWorkflow(value: unknown, registry: StepRegistry, options:
       steps,
       outputs,
     },
+    expressionTypes,
   };
+}
+
+function wholeInputTypes(steps: readonly CompiledStep[], types: WorkflowTypes): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const step of steps) {
+    for (const site of step.input.expressions) {
+      const t = site.whole ? types.jsonTypeOf(site) : undefined;
+      if (t !== undefined) out.set(site.pointer, t);
+    }
+  }
+  return out;
 }

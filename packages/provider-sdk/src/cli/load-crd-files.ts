@@ -2,13 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import type { LoadedCrd } from '@innominatus/steps-kubernetes/crd';
 import type { Diagnostic } from '../diagnostics/diagnostic';
-import type { ManifestSchemas } from './validate-command';
+import type { ManifestSchemas } from '../validate/crd-manifests';
 
 /**
  * Reads the CRD files of `validate --crd` (YAML as `kubectl apply` takes it,
  * several documents allowed). The CRD module (and the CEL library it
- * inlines) is loaded only when a CRD is given, so plain `validate` does not
- * pay for it. A file that cannot be read or holds an invalid CRD is a
+ * inlines) is loaded only when a CRD is given (or, later, when a workflow
+ * applies a built-in kind), so plain `validate` does not pay for it. A file that cannot be read or holds an invalid CRD is a
  * diagnostic at that file.
  */
 export async function loadCrdFiles(files: readonly string[], cwd: string): Promise<{ schemas?: ManifestSchemas; diagnostics: Diagnostic[] }> {
@@ -37,5 +37,5 @@ export async function loadCrdFiles(files: readonly string[], cwd: string): Promi
       diagnostics.push({ ...at, code, message: `${e.message}${causes.length ? `: ${causes.join('; ')}` : ''}` });
     }
   }
-  return { schemas: { crds, validate: crdModule.validateCustomResource }, diagnostics };
+  return { schemas: { crds, builtins: crdModule.builtinKinds(), validate: crdModule.validateCustomResource }, diagnostics };
 }

@@ -1,26 +1,21 @@
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import pc from 'picocolors';
-import { ProviderRegistry, type StepRegistry, type Workflow } from '@innominatus/core';
+import { analyzeWorkflow, ProviderRegistry, type StepRegistry, type Workflow } from '@innominatus/core';
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic';
 import { loadProvider, loadWorkflowFile, PROVIDER_FILE_NAMES } from '../load/load-provider';
 import { registerOrReport } from '../load/load-registry';
-import type { LoadedCrd, validateCustomResource } from '@innominatus/steps-kubernetes/crd';
-import { checkManifestsAgainstCrds } from '../validate/crd-manifests';
+import { checkManifestsAgainstCrds, type ManifestSchemas, mayBeBuiltin } from '../validate/crd-manifests';
 import type { YamlSourceMap } from '../yaml/yaml-source-map';
 import type { CliIo } from './cli-io';
 
-/** The CRDs of `--crd`, which `kubernetes-apply` manifests of their kinds are checked against. */
-export interface ManifestSchemas {
-  crds: readonly LoadedCrd[];
-  validate: typeof validateCustomResource;
-}
+export type { ManifestSchemas } from '../validate/crd-manifests';
 
 /** Options of the `validate` command. */
 export interface ValidateCommandOptions {
   format: 'text' | 'json';
   steps: StepRegistry;
-  /** Check manifests against these CRDs (`--crd`). */
+  /** Check manifests against these CRDs (`--crd`) and the built-in kinds' schemas; loaded when first needed if not given. */
   schemas?: ManifestSchemas;
   /** Problems reading the CRD files, reported with the rest. */
   crdDiagnostics?: readonly Diagnostic[];
@@ -30,8 +25,14 @@ export interface ValidateCommandOptions {
 export async function validateCommand(paths: readonly string[], options: ValidateCommandOptions, io: CliIo): Promise<number> {
   const all: Diagnostic[] = [...(options.crdDiagnostics ?? [])];
   // The SDK's loaders give every workflow its YAML source map.
-  const againstCrds = (workflow: Workflow, source: unknown): Diagnostic[] =>
-    options.schemas && source ? checkManifestsAgainstCrds(workflow, source as YamlSourceMap, options.schemas.crds, options.schemas.validate) : [];
+  let schemas = options.schemas;
+  const againstSchemas = async (workflow: Workflow, source: unknown): Promise<Diagnostic[]> => {
+    if (!source || (!options.schemas?.crds.length && !appliesBuiltin(workflow))) return [];
+    schemas ??= await builtinSchemas();
+    // The analysis has typed each expression (its outcomes are cached): the types of the whole ones placed in manifests.
+    const types = analyzeWorkflow(workflow, options.steps).expressionTypes;
+    return checkManifestsAgainstCrds(workflow, source as YamlSourceMap, schemas, types);
+  };
   const checked: Array<{ path: string; kind: 'provider' | 'workflow'; workflows: number; errors: number; warnings: number }> = [];
   // Several providers are checked together as one registry would take them: a type claimed twice is an error.
   const registry = new ProviderRegistry();
@@ -51,12 +52,12 @@ export async function validateCommand(paths: readonly string[], options: Validat
       workflows = r.provider?.workflows.size ?? 0;
       const conflict = r.provider && !hasErrors(diagnostics) ? registerOrReport(registry, r.provider) : undefined;
       if (conflict) diagnostics = [...diagnostics, conflict];
-      for (const w of r.provider?.workflows.values() ?? []) diagnostics = [...diagnostics, ...againstCrds(w.workflow, w.source)];
+      for (const w of r.provider?.workflows.values() ?? []) diagnostics = [...diagnostics, ...(await againstSchemas(w.workflow, w.source))];
     } else {
       const r = await loadWorkflowFile(abs, loadOptions);
       diagnostics = r.diagnostics;
       workflows = r.workflow ? 1 : 0;
-      if (r.workflow) diagnostics = [...diagnostics, ...againstCrds(r.workflow.workflow, r.workflow.source)];
+      if (r.workflow) diagnostics = [...diagnostics, ...(await againstSchemas(r.workflow.workflow, r.workflow.source))];
     }
     all.push(...diagnostics);
     checked.push({
@@ -94,4 +95,18 @@ export async function validateCommand(paths: readonly string[], options: Validat
         );
   io.stdout(`${summary}\n`);
   return errors > 0 ? 1 : 0;
+}
+
+/** True when a `kubernetes-apply` step of the workflow applies a manifest whose `apiVersion` may be a built-in kind's. */
+function appliesBuiltin(workflow: Workflow): boolean {
+  return (workflow.steps ?? []).some((step) => {
+    const manifests = step.type === 'kubernetes-apply' ? (step.with as { manifests?: unknown } | undefined)?.manifests : undefined;
+    return Array.isArray(manifests) && manifests.some((m) => typeof m === 'object' && m !== null && mayBeBuiltin((m as { apiVersion?: unknown }).apiVersion));
+  });
+}
+
+/** The built-in kinds' schemas, without CRDs: the CRD module is loaded only now, when a workflow applies a built-in kind. */
+async function builtinSchemas(): Promise<ManifestSchemas> {
+  const crd = await import('@innominatus/steps-kubernetes/crd');
+  return { crds: [], builtins: crd.builtinKinds(), validate: crd.validateCustomResource };
 }

@@ -73,15 +73,10 @@ export function validateCustomResource(crd: LoadedCrd, object: Record<string, un
 
 function servedVersion(crd: LoadedCrd, object: Record<string, unknown>, causes: FieldCause[]): CrdVersion | undefined {
   const served = crd.versions.filter((v) => v.served);
-  const version = served.find((v) => object.apiVersion === `${crd.group}/${v.name}`);
-  if (!version)
-    causes.push(
-      notSupported(
-        ['apiVersion'],
-        object.apiVersion ?? '',
-        served.map((v) => `${crd.group}/${v.name}`),
-      ),
-    );
+  // The core group's kinds (a built-in kind's schema) are served as `v1`, not `/v1`.
+  const apiVersionOf = (v: CrdVersion) => (crd.group ? `${crd.group}/${v.name}` : v.name);
+  const version = served.find((v) => object.apiVersion === apiVersionOf(v));
+  if (!version) causes.push(notSupported(['apiVersion'], object.apiVersion ?? '', served.map(apiVersionOf)));
   if (object.kind !== crd.kind) causes.push(notSupported(['kind'], object.kind ?? '', [crd.kind]));
   return version;
 }

@@ -8,6 +8,7 @@
  */
 export { loadCrd, loadCrds, MAX_CRD_BYTES } from './load-crd';
 export { validateCustomResource } from './custom-resource';
+export { builtinKinds } from './builtin-kinds';
 export type { ValidateCustomResourceOptions, CustomResourceVerdict } from './custom-resource';
 export { CrdError } from './crd-error';
 export type { CrdErrorCode } from './crd-error';
