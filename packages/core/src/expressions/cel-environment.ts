@@ -42,6 +42,7 @@ function newLanguageEnvironment(): Environment {
     limits: { maxAstNodes: 10_000, maxDepth: 100, maxListElements: MAX_LIST_LENGTH, maxMapEntries: MAX_LIST_LENGTH, maxCallArguments: 32 },
   });
   registerMixedArithmetic(env);
+  registerBytesOrdering(env);
   registerFunctions(env);
   return env;
 }
@@ -57,6 +58,17 @@ function registerMixedArithmetic(env: Environment): void {
     env.registerOperator(`int ${op} double: double`, (a: bigint, b: number) => fn(Number(a), b));
     env.registerOperator(`double ${op} int: double`, (a: number, b: bigint) => fn(a, Number(b)));
   }
+}
+
+/** CEL orders bytes lexicographically by unsigned byte value; cel-js has no such operators. */
+function registerBytesOrdering(env: Environment): void {
+  const ops: Array<[string, (order: number) => boolean]> = [
+    ['<', (o) => o < 0],
+    ['<=', (o) => o <= 0],
+    ['>', (o) => o > 0],
+    ['>=', (o) => o >= 0],
+  ];
+  for (const [op, holds] of ops) env.registerOperator(`bytes ${op} bytes: bool`, (a: Uint8Array, b: Uint8Array) => holds(Buffer.compare(a, b)));
 }
 
 /** Functions beyond the CEL standard library that workflows need. */
