@@ -1,8 +1,8 @@
-import { CrdError, loadCrd, type LoadedCrd } from '../crd/index';
+import { CrdError, loadCrd, type CrdVersion, type LoadedCrd } from '../crd/index';
 import { collectGarbage } from './garbage-collector';
 import { isPlainObject, jsonEqual } from './merge';
 import type { ObjectStore } from './object-store';
-import type { MockObject, ResolvedKind, StoreEvent } from './types';
+import type { KindSpec, MockObject, ResolvedKind, StoreEvent } from './types';
 
 const timestamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 const CONTROLLER = { fieldManager: 'kube-controller-manager' };
@@ -40,29 +40,30 @@ function crdChanged(store: ObjectStore, e: StoreEvent): void {
     throw err;
   }
   const storage = crd.versions.find((v) => v.storage)!;
-  const existing = store.kinds().find((k) => k.group === crd.group && k.kind.toLowerCase() === crd.kind.toLowerCase());
+  const existing = store.storageKind(crd.group, crd.kind);
   if (e.type === 'DELETED') {
     if (existing) store.unregisterKind(existing);
     return;
   }
   if (existing && existing.version !== storage.name) store.unregisterKind(existing);
-  store.registerKind(
-    {
-      group: crd.group,
-      version: storage.name,
-      kind: crd.kind,
-      plural: crd.plural,
-      singular: crd.singular,
-      namespaced: crd.namespaced,
-      shortNames: crd.shortNames,
-      categories: crd.categories,
-      statusSubresource: storage.statusSubresource,
-      generation: true,
-      printerColumns: storage.printerColumns,
-      schema: storage.schema,
-    },
-    { crd },
-  );
+  store.unregisterVersions(crd.group, crd.kind);
+  const spec = (version: CrdVersion): KindSpec => ({
+    group: crd.group,
+    version: version.name,
+    kind: crd.kind,
+    plural: crd.plural,
+    singular: crd.singular,
+    namespaced: crd.namespaced,
+    shortNames: crd.shortNames,
+    categories: crd.categories,
+    statusSubresource: version.statusSubresource,
+    generation: true,
+    printerColumns: version.printerColumns,
+    schema: version.schema,
+  });
+  const stored = store.registerKind(spec(storage), { crd });
+  // The other served versions: the same objects with their apiVersion rewritten (conversion strategy None).
+  for (const version of crd.versions) if (version.served && !version.storage) store.registerVersion(stored, spec(version), { crd });
   const status = establishedStatus(e.object, crd, storage.name);
   if (!jsonEqual(status, e.object.status)) store.setStatus(e.kind, undefined, e.object.metadata.name, status, CONTROLLER);
 }

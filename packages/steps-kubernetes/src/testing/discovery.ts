@@ -39,7 +39,7 @@ export function apiGroup(store: ObjectStore, group: string): Record<string, unkn
     ),
   ];
   if (!versions.length) return undefined;
-  const v = versions.map((version) => ({ groupVersion: `${group}/${version}`, version }));
+  const v = versions.sort(byVersionPriority).map((version) => ({ groupVersion: `${group}/${version}`, version }));
   return { kind: 'APIGroup', apiVersion: 'v1', name: group, versions: v, preferredVersion: v[0] };
 }
 
@@ -78,4 +78,16 @@ function groups(store: ObjectStore): string[] {
         .filter((g) => g !== ''),
     ),
   ].sort();
+}
+
+/** `v2` > `v1` > `v1beta2` > `v1beta1` > `v1alpha1` > anything else (alphabetically): the API server's order of versions, the first preferred. */
+export function byVersionPriority(a: string, b: string): number {
+  const rank = (v: string): [number, number, number, string] => {
+    const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
+    if (!m) return [3, 0, 0, v];
+    return [m[2] === undefined ? 0 : m[2] === 'beta' ? 1 : 2, -Number(m[1]), -Number(m[3] ?? 0), v];
+  };
+  const [x, y] = [rank(a), rank(b)];
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return (x[i] as number) - (y[i] as number);
+  return x[3].localeCompare(y[3]);
 }

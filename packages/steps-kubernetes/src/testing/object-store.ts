@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { FieldValidation, LoadedCrd } from '../crd/index';
-import { admit, normalizeSecret } from './admission';
+import { admit, normalizeSecret, type Admitted } from './admission';
 import { ApiStatusError } from './api-status';
 import { EventHistory } from './event-history';
 import type { KindView } from './event-views';
@@ -68,7 +68,10 @@ export interface WriteResult {
 /** Patch types the store applies. */
 export type PatchType = 'merge' | 'json' | 'strategic';
 
+/** The served version a write was made at, when it is not the storage version (set by the store on the options it passes down). */
+const writtenAt = new WeakMap<WriteOptions, ResolvedKind>();
 const kindKey = (group: string, kind: string) => `${group}|${kind.toLowerCase()}`;
+const versionKey = (group: string, kind: string, version: string) => `${kindKey(group, kind)}|${version}`;
 const objectKey = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
 const timestamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 const IDENTITY = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'managedFields'];
@@ -81,6 +84,9 @@ const IDENTITY = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', '
  */
 export class ObjectStore {
   readonly #kinds = new Map<string, ResolvedKind>();
+  /** Served versions other than the storage version, by `group|kind|version`. */
+  readonly #versions = new Map<string, ResolvedKind>();
+  readonly #versionViews = new WeakMap<ResolvedKind, KindView>();
   readonly #objects = new Map<string, Map<string, MockObject>>();
   readonly #index = new ObjectIndex();
   readonly #views = new Map<string, KindView>();
@@ -114,25 +120,7 @@ export class ObjectStore {
 
   /** Serves a kind (like installing a CRD); registering it again with the same version replaces its options. */
   registerKind(spec: KindSpec, origin: { crd?: LoadedCrd; builtin?: boolean } = {}): ResolvedKind {
-    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(spec.plural)) throw new TypeError(`kind ${spec.kind}: plural '${spec.plural}' must be lower-case`);
-    const resolved: ResolvedKind = {
-      group: spec.group,
-      version: spec.version,
-      kind: spec.kind,
-      plural: spec.plural,
-      namespaced: spec.namespaced,
-      singular: spec.singular ?? spec.kind.toLowerCase(),
-      shortNames: spec.shortNames ?? [],
-      categories: spec.categories ?? [],
-      statusSubresource: spec.statusSubresource ?? true,
-      generation: spec.generation ?? !origin.builtin,
-      printerColumns: spec.printerColumns ?? [],
-      apiVersion: spec.group ? `${spec.group}/${spec.version}` : spec.version,
-      builtin: origin.builtin ?? false,
-      ...(spec.schema ? { schema: spec.schema } : {}),
-      ...(spec.validate ? { validate: spec.validate } : {}),
-      ...(origin.crd ? { crd: origin.crd } : {}),
-    };
+    const resolved = resolveKind(spec, origin);
     const key = kindKey(spec.group, spec.kind);
     const existing = this.#kinds.get(key);
     if (existing && existing.version !== spec.version) {
@@ -143,6 +131,32 @@ export class ObjectStore {
     // Stored events keep pointing at the kind they were made with; watches compare kinds by identity.
     if (existing) for (const e of this.#history.get(key)?.all() ?? []) if (e.kind === existing) e.kind = resolved;
     return resolved;
+  }
+
+  /**
+   * Serves another version of a registered kind from its objects, as a CRD
+   * with several versions and `conversion: None` does: objects are stored at
+   * the registered (storage) version, and read, listed, watched and written
+   * at `spec.version` with only `apiVersion` rewritten. Writes at this
+   * version are validated with its own schema (`origin.crd`'s version).
+   */
+  registerVersion(storage: ResolvedKind, spec: KindSpec, origin: { crd?: LoadedCrd } = {}): ResolvedKind {
+    if (this.#kinds.get(kindKey(storage.group, storage.kind)) !== storage) throw new TypeError(`kind ${storage.kind}: not registered as a storage kind`);
+    if (spec.group !== storage.group || spec.kind !== storage.kind || spec.version === storage.version)
+      throw new TypeError(`kind ${spec.kind}: another version of ${storage.kind} in ${storage.group} is needed`);
+    const resolved = resolveKind(spec, origin);
+    this.#versions.set(versionKey(spec.group, spec.kind, spec.version), resolved);
+    this.#versionViews.set(resolved, {
+      storage: kindKey(storage.group, storage.kind),
+      toView: (o) => ({ ...o, apiVersion: resolved.apiVersion }),
+      fromView: (o) => ({ ...o, apiVersion: storage.apiVersion }),
+    });
+    return resolved;
+  }
+
+  /** Stops serving the versions of a kind other than its storage version (objects stay). */
+  unregisterVersions(group: string, kind: string): void {
+    for (const [key, k] of this.#versions) if (k.group === group && k.kind.toLowerCase() === kind.toLowerCase()) this.#versions.delete(key);
   }
 
   /**
@@ -167,18 +181,25 @@ export class ObjectStore {
   unregisterKind(kind: ResolvedKind): void {
     for (const o of this.list(kind)) this.delete(kind, o.metadata.namespace, o.metadata.name, { immediate: true });
     this.#kinds.delete(kindKey(kind.group, kind.kind));
+    this.unregisterVersions(kind.group, kind.kind);
   }
 
-  /** Every kind served. */
+  /** The kind whose objects are stored for a group and kind (a CRD's storage version), or undefined. */
+  storageKind(group: string, kind: string): ResolvedKind | undefined {
+    return this.#kinds.get(kindKey(group, kind));
+  }
+
+  /** Every kind served (each served version of a kind is one). */
   kinds(): ResolvedKind[] {
-    return [...this.#kinds.values()];
+    return [...this.#kinds.values(), ...this.#versions.values()];
   }
 
   /** The kind for an apiVersion + kind, or undefined. */
   findKind(apiVersion: string, kind: string): ResolvedKind | undefined {
     const [group, version] = splitApiVersion(apiVersion);
     const k = this.#kinds.get(kindKey(group, kind));
-    return k && k.version === version ? k : undefined;
+    if (k && k.version === version) return k;
+    return this.#versions.size && k ? this.#versions.get(versionKey(group, k.kind, version)) : undefined;
   }
 
   /** The kind for an apiVersion + kind; 404 when the cluster does not serve it. */
@@ -190,7 +211,7 @@ export class ObjectStore {
 
   /** The kind served at `/apis/<group>/<version>/<plural>`. */
   kindByPlural(group: string, version: string, plural: string): ResolvedKind | undefined {
-    for (const k of this.#kinds.values()) if (k.group === group && k.version === version && k.plural === plural) return k;
+    for (const k of this.kinds()) if (k.group === group && k.version === version && k.plural === plural) return k;
     return undefined;
   }
 
@@ -271,7 +292,7 @@ export class ObjectStore {
    */
   apply(kind: ResolvedKind, input: MockObject, options: WriteOptions = {}): WriteResult {
     const view = this.#viewOf(kind);
-    if (view) return viewed(view, this.apply(this.#storageOf(view), view.fromView(input), options));
+    if (view) return viewed(view, this.apply(this.#storageOf(view), view.fromView(input), this.#asVersion(kind, options)));
     const { namespace, name } = this.#identify(kind, input);
     const existing = this.#bucket(kind).get(objectKey(namespace, name));
     if (!existing && options.subresource) throw notFound(kind, name);
@@ -295,7 +316,7 @@ export class ObjectStore {
   /** Creates (POST); 409 AlreadyExists when present, 404 when the namespace does not exist. */
   create(kind: ResolvedKind, input: MockObject, options: WriteOptions = {}): WriteResult {
     const view = this.#viewOf(kind);
-    if (view) return viewed(view, this.create(this.#storageOf(view), view.fromView(input), options));
+    if (view) return viewed(view, this.create(this.#storageOf(view), view.fromView(input), this.#asVersion(kind, options)));
     const { namespace, name } = this.#identify(kind, input);
     if (this.#bucket(kind).has(objectKey(namespace, name))) {
       throw new ApiStatusError(409, 'AlreadyExists', `${resourceName(kind)} "${name}" already exists`, { name, group: kind.group, kind: kind.plural });
@@ -306,7 +327,7 @@ export class ObjectStore {
   /** Replaces the object (PUT); 404 when missing, 409 Conflict on a stale `metadata.resourceVersion`. */
   replace(kind: ResolvedKind, input: MockObject, options: WriteOptions = {}): WriteResult {
     const view = this.#viewOf(kind);
-    if (view) return viewed(view, this.replace(this.#storageOf(view), view.fromView(input), options));
+    if (view) return viewed(view, this.replace(this.#storageOf(view), view.fromView(input), this.#asVersion(kind, options)));
     const { namespace, name } = this.#identify(kind, input);
     const existing = this.#bucket(kind).get(objectKey(namespace, name));
     if (!existing) throw notFound(kind, name);
@@ -338,7 +359,7 @@ export class ObjectStore {
     if (!isPlainObject(patched) || !isPlainObject(patched.metadata))
       throw new ApiStatusError(422, 'Invalid', `${kind.kind} "${name}" is invalid: metadata: Required value`);
     // A view is patched as it shows the object, then stored converted back (an update of the stored object).
-    if (view) return viewed(view, this.replace(this.#storageOf(view), view.fromView(patched as MockObject), options));
+    if (view) return viewed(view, this.replace(this.#storageOf(view), view.fromView(patched as MockObject), this.#asVersion(kind, options)));
     const next = patched as MockObject;
     if (next.metadata.resourceVersion && next.metadata.resourceVersion !== existing.metadata.resourceVersion) throw modifiedConflict(kind, name);
     next.metadata.managedFields = clone(existing.metadata.managedFields);
@@ -354,11 +375,14 @@ export class ObjectStore {
   /** Sets `.status` (what an operator does through the status subresource). */
   setStatus(kind: ResolvedKind, namespace: string | undefined, name: string, status: unknown, options: WriteOptions = {}): MockObject {
     const view = this.#viewOf(kind);
-    if (view) return view.toView(this.setStatus(this.#storageOf(view), namespace, name, status, options));
+    if (view) return view.toView(this.setStatus(this.#storageOf(view), namespace, name, status, this.#asVersion(kind, options)));
     const existing = this.#bucket(kind).get(objectKey(kind.namespaced ? namespace : undefined, name));
     if (!existing) throw notFound(kind, name);
     const next = { ...clone(existing), status: clone(status) } as MockObject;
-    return this.#update(kind, existing, next, { ...options, subresource: 'status' }, options.fieldManager ?? DEFAULT_FIELD_MANAGER).object;
+    const statusOptions: WriteOptions = { ...options, subresource: 'status' };
+    const version = writtenAt.get(options);
+    if (version) writtenAt.set(statusOptions, version);
+    return this.#update(kind, existing, next, statusOptions, options.fieldManager ?? DEFAULT_FIELD_MANAGER).object;
   }
 
   /**
@@ -465,8 +489,25 @@ export class ObjectStore {
     this.#compactedThrough = this.#resourceVersion;
   }
 
+  /** Options of a write made at another served version than the storage one: admitted with that version's schema. */
+  #asVersion(kind: ResolvedKind, options: WriteOptions): WriteOptions {
+    if (!this.#versionViews.has(kind)) return options;
+    const copy = { ...options };
+    writtenAt.set(copy, kind);
+    return copy;
+  }
+
+  /** Admission at the version a write was made at (conversion None: only apiVersion differs from the stored form). */
+  #admit(kind: ResolvedKind, obj: MockObject, old: MockObject | undefined, options: WriteOptions): Admitted {
+    const version = writtenAt.get(options);
+    if (!version) return admit(kind, obj, old, options.fieldValidation);
+    const admitted = admit(version, { ...obj, apiVersion: version.apiVersion }, old && { ...old, apiVersion: version.apiVersion }, options.fieldValidation);
+    admitted.object.apiVersion = kind.apiVersion;
+    return admitted;
+  }
+
   #viewOf(kind: ResolvedKind): KindView | undefined {
-    return this.#views.size ? this.#views.get(kindKey(kind.group, kind.kind)) : undefined;
+    return (this.#versions.size ? this.#versionViews.get(kind) : undefined) ?? (this.#views.size ? this.#views.get(kindKey(kind.group, kind.kind)) : undefined);
   }
 
   #storageOf(view: KindView): ResolvedKind {
@@ -539,7 +580,7 @@ export class ObjectStore {
     for (const k of IDENTITY) if (k !== 'managedFields' || manager !== 'tracked') delete obj.metadata[k];
     if (isNamespace(kind)) obj = namespaceDefaults(obj);
     this.#checkNamespace(kind, obj, options.dryRun);
-    const admitted = admit(kind, obj, undefined, options.fieldValidation);
+    const admitted = this.#admit(kind, obj, undefined, options);
     obj = admitted.object;
     if (manager !== 'tracked') trackUpdate(undefined, obj, { manager, apiVersion: kind.apiVersion, schema: objectSchema(kind) });
     obj.metadata.uid = randomUUID();
@@ -572,7 +613,7 @@ export class ObjectStore {
       if (existing.metadata[k] === undefined) delete next.metadata[k];
       else next.metadata[k] = existing.metadata[k];
     }
-    const admitted = admit(kind, next, existing, options.fieldValidation);
+    const admitted = this.#admit(kind, next, existing, options);
     next = admitted.object;
     if (manager !== 'tracked')
       trackUpdate(existing, next, {
@@ -704,4 +745,26 @@ function modifiedConflict(kind: ResolvedKind, name: string): ApiStatusError {
 function specOf(o: MockObject): Record<string, unknown> {
   const { metadata: _m, status: _s, ...rest } = o;
   return rest;
+}
+
+function resolveKind(spec: KindSpec, origin: { crd?: LoadedCrd; builtin?: boolean }): ResolvedKind {
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(spec.plural)) throw new TypeError(`kind ${spec.kind}: plural '${spec.plural}' must be lower-case`);
+  return {
+    group: spec.group,
+    version: spec.version,
+    kind: spec.kind,
+    plural: spec.plural,
+    namespaced: spec.namespaced,
+    singular: spec.singular ?? spec.kind.toLowerCase(),
+    shortNames: spec.shortNames ?? [],
+    categories: spec.categories ?? [],
+    statusSubresource: spec.statusSubresource ?? true,
+    generation: spec.generation ?? !origin.builtin,
+    printerColumns: spec.printerColumns ?? [],
+    apiVersion: spec.group ? `${spec.group}/${spec.version}` : spec.version,
+    builtin: origin.builtin ?? false,
+    ...(spec.schema ? { schema: spec.schema } : {}),
+    ...(spec.validate ? { validate: spec.validate } : {}),
+    ...(origin.crd ? { crd: origin.crd } : {}),
+  };
 }
