@@ -61,6 +61,8 @@ export interface HostProcess {
   pid: number;
   /** Resident set size now, in MiB (from /proc). */
   rssMiB(): number;
+  /** CPU time (user + system) the process has used so far, in seconds (from /proc). */
+  cpuSeconds(): number;
   /** SIGKILL: no graceful stop, leases and runs left as they were. */
   kill(): Promise<void>;
   /** SIGTERM and wait for the exit. */
@@ -71,12 +73,15 @@ export interface HostProcess {
 export async function startHostProcess(configText: string, configFile: string, logFile: string, port: number): Promise<HostProcess> {
   writeFileSync(configFile, configText, { mode: 0o600 });
   const cli = fileURLToPath(new URL('../../examples/reference-host/src/cli.ts', import.meta.url));
-  const child = spawn(process.execPath, [...tsxImport, cli, '-c', configFile, '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // With PROFILE_DIR set, the host writes a CPU profile there when it exits.
+  const profile = process.env.PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROFILE_DIR] : [];
+  const child = spawn(process.execPath, [...profile, ...tsxImport, cli, '-c', configFile, '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(logFile, { flags: 'a' });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
+  // Generous: on a loaded machine (or under nice) a start takes minutes.
+  const deadline = Date.now() + 600_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the host exited with ${child.exitCode} at start; see ${logFile}`);
     try {
@@ -84,7 +89,7 @@ export async function startHostProcess(configText: string, configFile: string, l
     } catch {
       // Not listening yet.
     }
-    if (Date.now() > deadline) throw new Error(`the host did not answer /healthz within 2 minutes; see ${logFile}`);
+    if (Date.now() > deadline) throw new Error(`the host did not answer /healthz within 10 minutes; see ${logFile}`);
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
@@ -93,6 +98,11 @@ export async function startHostProcess(configText: string, configFile: string, l
     rssMiB: () => {
       const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
       return m ? Number(m[1]) / 1024 : 0;
+    },
+    cpuSeconds: () => {
+      // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name: utime and stime in clock ticks (100 per second).
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
     },
     kill: () => stopChild(child, () => child.kill('SIGKILL')),
     stop: () => stopChild(child, () => child.kill('SIGTERM')),

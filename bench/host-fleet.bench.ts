@@ -1,0 +1,118 @@
+/**
+ * Many database-team resources in flight on one reference host (plain
+ * script; `pnpm bench host-fleet`, `COUNT=10000` for the full fleet): the
+ * host runs in a process of its own on SQLite (or PostgreSQL with
+ * DATABASE_URL and STORE=postgres), the mock cluster with the Zalando
+ * simulator in another (each cluster ready after a random 0..READY_MAX_MS,
+ * default 5000). COUNT resources (100 per application, the most one Score
+ * spec may hold) are submitted with POST /api/specs, 8 requests at a time.
+ * Prints the time to submit them all, to all active, the time after the
+ * last submission (the aim: within the readiness + 2 s), the host's peak
+ * RSS, and API requests per resource.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startClusterProcess, startHostProcess } from './lib/processes';
+
+const COUNT = Number(process.env.COUNT ?? 1_000);
+const PER_APP = 100;
+const READY_MAX_MS = Number(process.env.READY_MAX_MS ?? 5_000);
+const PARALLEL = 8;
+const LIMIT_MS = Number(process.env.LIMIT_MS ?? 15 * 60_000);
+const PORT = Number(process.env.FLEET_PORT ?? 18_415);
+const TOKEN = 'fleet-admin-token-0123456789abcdef';
+const providerDir = fileURLToPath(new URL('../providers/database-team', import.meta.url));
+
+const spec = (app: string, n: number) =>
+  [
+    'apiVersion: score.dev/v1b1',
+    'metadata:',
+    `  name: ${app}`,
+    'containers:',
+    '  main:',
+    '    image: app:1',
+    'resources:',
+    ...Array.from({ length: n }, (_, i) => `  db-${i}:\n    type: postgres\n    params:\n      size: small`),
+    '',
+  ].join('\n');
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'fleet-bench-'));
+  const cluster = await startClusterProcess({ READY_MAX_MS: String(READY_MAX_MS) });
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, cluster.kubeconfig, { mode: 0o600 });
+  const store = process.env.STORE === 'postgres' && process.env.DATABASE_URL ? process.env.DATABASE_URL : `sqlite:${join(dir, 'host.db')}`;
+  const config = [
+    'server: { host: 127.0.0.1, bodyLimit: 1MiB }',
+    `store: { url: "${store}" }`,
+    `kubernetes: { mode: kubeconfig, kubeconfig: "${kubeconfig}" }`,
+    'auth:',
+    '  tokens:',
+    `    - { name: fleet, role: admin, token: ${TOKEN} }`,
+    'providers:',
+    `  - { name: database-team, type: filesystem, path: "${providerDir}" }`,
+    `orchestrator: { concurrency: ${Math.min(COUNT, 10_000)} }`,
+    `secrets: { encryptionKey: ${'ef'.repeat(32)} }`,
+    'logging: { level: warn }',
+    '',
+  ].join('\n');
+  const host = await startHostProcess(config, join(dir, 'host.yaml'), join(dir, 'host.log'), PORT);
+  let peakRss = host.rssMiB();
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, host.rssMiB())), 200);
+  const requestsBefore = Object.values((await cluster.stats()).requests).reduce((a, b) => a + b, 0);
+  const headers = { authorization: `Bearer ${TOKEN}` };
+  const cpu0 = host.cpuSeconds();
+  const t0 = performance.now();
+  try {
+    const apps = Array.from({ length: Math.ceil(COUNT / PER_APP) }, (_, i) => ({ name: `fleet-${i}`, n: Math.min(PER_APP, COUNT - i * PER_APP) }));
+    const queue = [...apps];
+    await Promise.all(
+      Array.from({ length: PARALLEL }, async () => {
+        for (let app = queue.shift(); app; app = queue.shift()) {
+          const res = await fetch(`${host.url}/api/specs`, {
+            method: 'POST',
+            headers: { ...headers, 'content-type': 'application/yaml' },
+            body: spec(app.name, app.n),
+          });
+          const body = await res.text();
+          if (res.status !== 202) throw new Error(`POST /api/specs for ${app.name} answered ${res.status}: ${body.slice(0, 300)}`);
+        }
+      }),
+    );
+    const submitted = performance.now();
+    let active = 0;
+    let failed = 0;
+    for (;;) {
+      // The host's own counters (a fresh host: every transition to active is one resource done); cheap to read, unlike listing 10,000 resources.
+      const text = await (await fetch(`${host.url}/metrics`)).text();
+      active = transitionsTo(text, 'active');
+      failed = transitionsTo(text, 'failed');
+      if (active + failed >= COUNT || performance.now() - t0 > LIMIT_MS) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const done = performance.now();
+    const cpu = host.cpuSeconds() - cpu0;
+    const requests = Object.values((await cluster.stats()).requests).reduce((a, b) => a + b, 0) - requestsBefore;
+    console.log(
+      `host-fleet ${store.startsWith('sqlite') ? 'sqlite' : 'postgres'} ${COUNT} resources (readiness random 0–${READY_MAX_MS} ms, load ${loadavg()[0]!.toFixed(1)}): ` +
+        `submitted in ${((submitted - t0) / 1000).toFixed(1)} s, ${active} active and ${failed} failed ${((done - t0) / 1000).toFixed(1)} s after the first submission ` +
+        `(${((done - submitted) / 1000).toFixed(1)} s after the last; aim ≤ ${((READY_MAX_MS + 2_000) / 1000).toFixed(0)} s), host peak RSS ${peakRss.toFixed(0)} MiB, host CPU ${cpu.toFixed(1)} s (${((cpu * 1000) / COUNT).toFixed(1)} ms per resource), ` +
+        `API requests per resource ${(requests / COUNT).toFixed(2)}`,
+    );
+  } finally {
+    clearInterval(sampler);
+    await host.stop();
+    await cluster.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The value of `innominatus_resource_transitions_total{to="<state>"}` in a Prometheus text. */
+function transitionsTo(metrics: string, state: string): number {
+  const m = new RegExp(`^innominatus_resource_transitions_total\\{to="${state}"\\} (\\d+)`, 'm').exec(metrics);
+  return m ? Number(m[1]) : 0;
+}
+
+await main();
