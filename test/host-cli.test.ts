@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, USER_TOKEN, call } from './support/e2e-host';
+import { ROOT, USER_TOKEN, call, resourceInState } from './support/e2e-host';
 import { spawnHost } from './support/host-process';
 
 const CLI = join(ROOT, 'examples/reference-host/src/cli.ts');
@@ -76,7 +76,9 @@ describe('innominatus-host command line', () => {
       INNOMINATUS_USER_TOKEN: USER_TOKEN,
     });
     try {
-      expect(host.stderr()).toMatch(/SIMULATION: Kubernetes is a mock API server at http:\/\/127\.0\.0\.1:\d+ with a simulated Zalando postgres-operator\./);
+      expect(host.stderr()).toMatch(
+        /SIMULATION: Kubernetes is a mock API server at http:\/\/127\.0\.0\.1:\d+ with simulated Zalando postgres-operator and OpsTree redis-operator\./,
+      );
       expect(host.stderr()).toContain('provider database-team: registered (serves postgres, postgresql)');
       expect(host.stderr()).toContain('provider cache-team: registered (serves redis)');
       expect(host.stderr()).toContain(`sensitive outputs are encrypted with the key in ${join(dir, 'example.db')}.key`);
@@ -84,9 +86,22 @@ describe('innominatus-host command line', () => {
       expect(health.json).toEqual({ status: 'ok' });
       const providers = await call(host.url, 'GET', '/api/providers', { token: USER_TOKEN });
       expect(providers.json.providers.map((p: { name: string }) => p.name)).toEqual(['database-team', 'cache-team']);
+      // The simulated redis-operator makes a cache-team resource active: password Secret, Redis, its StatefulSet rolled out.
+      const spec = 'apiVersion: score.dev/v1b1\nmetadata: { name: shop }\ncontainers: { main: { image: x } }\nresources: { sessions: { type: redis } }\n';
+      const id = (await call(host.url, 'POST', '/api/specs', { body: spec })).json.changes[0].id;
+      const ready = await resourceInState(host.url, id, 'active', 60_000);
+      expect(ready.outputs).toEqual({
+        redis_name: 'sessions-redis',
+        namespace: 'shop',
+        host: 'sessions-redis.shop.svc.cluster.local',
+        port: 6379,
+        password_secret: 'sessions-redis-password',
+        password: '***',
+        connection_string: '***',
+      });
     } finally {
       expect(await host.stop('SIGTERM')).toBe(0);
     }
     expect(host.stdout()).toContain('SIMULATED cluster');
-  }, 60_000);
+  }, 120_000);
 });

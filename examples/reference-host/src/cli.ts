@@ -59,7 +59,13 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     return;
   }
   if (host.simulation) {
-    say(pc.yellow(pc.bold(`SIMULATION: Kubernetes is a mock API server at ${host.simulation.server.url} with a simulated Zalando postgres-operator.`)));
+    say(
+      pc.yellow(
+        pc.bold(
+          `SIMULATION: Kubernetes is a mock API server at ${host.simulation.server.url} with simulated Zalando postgres-operator and OpsTree redis-operator.`,
+        ),
+      ),
+    );
     say(pc.yellow('            Nothing real is provisioned. Without --simulate the host uses your kubeconfig.'));
   }
   for (const n of host.notices) say(pc.dim(n));

@@ -105,10 +105,17 @@ describe('the workflow schema for editors, with step inputs', () => {
     expect(check(wf([{ name: 'a', type: 'test-apply', with: { manifest: { kind: 'A', metadata: { name: 'a' } }, replicas: 'two' } }]))).toContainEqual(
       expect.objectContaining({ instancePath: '/steps/0/with/replicas', message: 'must be integer' }),
     );
-    // Everything but the step items is the shipped shape schema.
-    expect({ ...schema, properties: { ...schema.properties, steps: undefined } }).toEqual({
+    // The onFailure steps are typed as the steps are; everything else is the shipped shape schema.
+    expect(schema.properties.onFailure.items).toEqual(schema.properties.steps.items);
+    expect(
+      check({
+        ...wf([{ name: 'a', type: 'test-apply', with: { manifest: { kind: 'A', metadata: { name: 'a' } } } }]),
+        onFailure: [{ name: 'b', type: 'test-aply' }],
+      }),
+    ).toContainEqual(expect.objectContaining({ instancePath: '/onFailure/0/type', message: 'must be equal to one of the allowed values' }));
+    expect({ ...schema, properties: { ...schema.properties, steps: undefined, onFailure: undefined } }).toEqual({
       ...workflowSchema,
-      properties: { ...(workflowSchema.properties as object), steps: undefined },
+      properties: { ...(workflowSchema.properties as object), steps: undefined, onFailure: undefined },
     });
     expect((await runCli(['schema', 'provider', '--steps', TEST_STEPS], REPO)).stderr).toBe('error: --steps applies to the workflow schema only\n');
   });

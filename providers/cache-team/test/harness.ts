@@ -2,8 +2,15 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { reveal } from '@innominatus/core';
 import { loadProviderForTest, runWorkflow, type TestProvider, type WorkflowRun } from '@innominatus/provider-sdk/testing';
-import { createMockCluster, type MockCluster } from '@innominatus/steps-kubernetes/testing';
-import { REDIS_API_VERSION, REDIS_KIND, redisOperator, type RedisOperator, type RedisOperatorOptions } from './redis-operator';
+import {
+  createMockCluster,
+  REDIS_API_VERSION,
+  REDIS_KIND,
+  redisOperator,
+  type MockCluster,
+  type RedisOperator,
+  type RedisOperatorOptions,
+} from '@innominatus/steps-kubernetes/testing';
 
 /** The provider folder (providers/cache-team). */
 export const PROVIDER_DIR = fileURLToPath(new URL('..', import.meta.url));

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MockCluster } from '@innominatus/steps-kubernetes/testing';
+import { REDIS_FINALIZER, type MockCluster } from '@innominatus/steps-kubernetes/testing';
 import { BASE, operatorCluster, redis, revealed, run, secretValue } from './harness';
-import { REDIS_FINALIZER } from './redis-operator';
 
 let clusters: MockCluster[] = [];
 afterEach(async () => {
@@ -142,5 +141,46 @@ describe('provision-redis', () => {
     expect(r.error!.code).toBe('PARAMETER_INVALID');
     expect(r.error!.message).toBe(message);
     expect(c.list('v1', 'Secret', { namespace: 'shop' })).toEqual([]);
+  });
+
+  describe('when the API server refuses the Redis (onFailure)', () => {
+    const refuse = (c: MockCluster) =>
+      c.faults.failNext({
+        verb: 'patch',
+        path: '/apis/redis.redis.opstreelabs.in/v1beta2/namespaces/shop/redis/sessions-redis',
+        status: 403,
+        message: 'admission webhook "validate.redis.opstreelabs.in" denied the request: quota exceeded',
+        times: 10,
+      });
+    const objects = (c: MockCluster) =>
+      [
+        ...c.list('v1', 'Secret', { namespace: 'shop' }),
+        ...c.list('redis.redis.opstreelabs.in/v1beta2', 'Redis', { namespace: 'shop' }),
+        ...c.list('apps/v1', 'StatefulSet', { namespace: 'shop' }),
+      ].map((o) => `${o.kind}/${o.metadata.name}`);
+
+    it('removes the password Secret the run created, and the run fails with the refusal', async () => {
+      const { cluster: c } = cluster();
+      refuse(c);
+      const r = await run(c, 'provision-redis', { ...BASE });
+      expect(r.status).toBe('failed');
+      expect(r.error).toMatchObject({ code: 'STEP_FAILED', step: 'create-redis' });
+      expect(r.error!.message).toContain('quota exceeded');
+      expect(objects(c)).toEqual([]);
+      const steps = r.events.flatMap((e) => (e.event === 'step:succeeded' || e.event === 'step:failed' ? [`${e.event} ${e.step}`] : []));
+      expect(steps).toEqual(['step:succeeded password', 'step:failed create-redis', 'step:succeeded remove-password']);
+    });
+
+    it('keeps a password Secret that existed before the run (a re-run under a running Redis)', async () => {
+      const { cluster: c } = cluster();
+      expect((await run(c, 'provision-redis', { ...BASE })).status).toBe('succeeded');
+      const password = secretValue(c, 'sessions-redis-password', 'password');
+      refuse(c);
+      const r = await run(c, 'provision-redis', { ...BASE });
+      expect(r.error).toMatchObject({ code: 'STEP_FAILED', step: 'create-redis' });
+      expect(objects(c)).toEqual(['Secret/sessions-redis-password', 'Redis/sessions-redis', 'StatefulSet/sessions-redis']);
+      expect(secretValue(c, 'sessions-redis-password', 'password')).toBe(password);
+      expect(r.events.flatMap((e) => (e.event === 'step:skipped' ? [e.step] : []))).toEqual(['remove-password']);
+    });
   });
 });

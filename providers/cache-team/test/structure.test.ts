@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngine, mapParameters, ProviderRegistry, type ProviderOperation } from '@innominatus/core';
 import { defaultSteps, parseYamlText } from '@innominatus/provider-sdk';
 import { main, type CliIo } from '@innominatus/provider-sdk/testing';
-import { createMockCluster } from '@innominatus/steps-kubernetes/testing';
+import { createMockCluster, redisCrd } from '@innominatus/steps-kubernetes/testing';
 import { cacheTeam, CRD_FILE, PROVIDER_DIR, REPO_ROOT } from './harness';
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -62,6 +62,10 @@ describe('provider structure', () => {
     expect(Object.keys(own('update-redis.yaml').vars)).toEqual(['size']);
     expect(own('delete-redis.yaml').vars).toBeUndefined();
     expect(own('delete-redis.yaml').parameters.map((p: { name: string }) => p.name)).toEqual(['wait_timeout']);
+  });
+
+  it("the CRD the host's --simulate installs (redisCrd) is this CRD file", () => {
+    expect(redisCrd()).toEqual(parseYamlText(readFileSync(CRD_FILE, 'utf8'), 'crd.yaml').value);
   });
 
   it('the CRD file installs as kubectl apply would and serves redis.redis.opstreelabs.in/v1beta2 Redis', () => {

@@ -2,9 +2,12 @@ import type { StepDefinition } from '@innominatus/core';
 import { createKubernetesClient, kubernetesSteps, loadKubeConfig, type KubeConfigSource } from '@innominatus/steps-kubernetes';
 import {
   createMockCluster,
+  redisCrd,
+  redisOperator,
   zalandoPostgresOperator,
   type MockCluster,
   type MockClusterServer,
+  type RedisOperator,
   type ZalandoOperator,
   type ZalandoOperatorOptions,
 } from '@innominatus/steps-kubernetes/testing';
@@ -12,11 +15,13 @@ import type { HostConfig } from '../config/host-config';
 import type { ReadinessProbe } from '../readiness';
 import { keepSimulationState } from './simulation-state';
 
-/** The simulated cluster of `--simulate`: the mock API server on loopback with the Zalando operator simulator. */
+/** The simulated cluster of `--simulate`: the mock API server on loopback with the Zalando postgres-operator and OpsTree redis-operator simulators. */
 export interface Simulation {
   cluster: MockCluster;
   server: MockClusterServer;
   operator: ZalandoOperator;
+  /** The OpsTree redis-operator (its Redis CRD installed): what the cache-team provider's workflows need. */
+  redis: RedisOperator;
 }
 
 /** Step types the host offers, and the simulation when there is one. */
@@ -38,7 +43,8 @@ function clusterProbe(source: KubeConfigSource): ReadinessProbe {
 /**
  * The Kubernetes steps for the configured access: a kubeconfig (file,
  * context), in-cluster service account, or `simulate`, which serves the mock
- * cluster with the Zalando postgres-operator simulator on 127.0.0.1 (its
+ * cluster with the Zalando postgres-operator and OpsTree redis-operator
+ * simulators on 127.0.0.1 (its
  * objects kept in `stateFile` across restarts, when given).
  */
 export async function kubernetesAccess(
@@ -50,6 +56,8 @@ export async function kubernetesAccess(
     // A simulated cluster where the namespace of each application already exists, as on a prepared real one.
     const cluster = createMockCluster({ autoCreateNamespaces: true });
     const operator = zalandoPostgresOperator(cluster, simulation);
+    cluster.installCrds(redisCrd());
+    const redis = redisOperator(cluster, { pickupDelayMs: 20, rolloutDelayMs: 100 });
     // Restored after the operator is attached, so it takes the restored clusters up again.
     const state = stateFile === undefined ? undefined : keepSimulationState(cluster, stateFile);
     const server = await cluster.listen({ host: '127.0.0.1' });
@@ -59,11 +67,12 @@ export async function kubernetesAccess(
     return {
       // As text: a KubeConfig object would have to come from the very same copy of client-node.
       steps: [...kubernetesSteps({ kubeconfig: server.kubeconfigText })],
-      simulation: { cluster, server, operator },
+      simulation: { cluster, server, operator, redis },
       probe: clusterProbe({ kubeconfig: server.kubeconfigText }),
-      description: `SIMULATED cluster at ${server.url} (mock API server with the Zalando postgres-operator simulator; nothing real is provisioned); ${kept}`,
+      description: `SIMULATED cluster at ${server.url} (mock API server with the Zalando postgres-operator and OpsTree redis-operator simulators; nothing real is provisioned); ${kept}`,
       async close() {
         operator.stop();
+        redis.stop();
         state?.close();
         await server.close();
       },

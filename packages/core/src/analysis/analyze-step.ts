@@ -16,6 +16,15 @@ import { checkTemplateAgainstSchema } from './schema-type-check';
 import { compileIssueCode, compileSites } from './template-sites';
 import type { WorkflowTypes } from './workflow-types';
 
+/** Where a step is written: its JSON pointer and the variables its expressions read (default: a step of `steps`). */
+export interface StepPlace {
+  /** e.g. `/onFailure/0`; default `/steps/INDEX`. */
+  pointer?: string;
+  variables?: readonly string[];
+  /** `resumeFrom` is not allowed here (an `onFailure` step). */
+  noResumeFrom?: boolean;
+}
+
 /** Everything a step analysis needs from the workflow around it. */
 export interface StepScope {
   declared: Declarations;
@@ -30,9 +39,10 @@ export interface StepScope {
  * expressions, their references and types, and the input schema), its
  * deferred fields (bare CEL the step evaluates later), timeout and retry.
  */
-export function analyzeStep(spec: StepSpec, index: number, scope: StepScope): CompiledStep {
+export function analyzeStep(spec: StepSpec, index: number, scope: StepScope, place: StepPlace = {}): CompiledStep {
   const { registry, issues } = scope;
-  const base = `/steps/${index}`;
+  const base = place.pointer ?? `/steps/${index}`;
+  const variables = place.variables ?? WORKFLOW_VARIABLES;
   const definition = registry.find(spec.type);
   if (!definition) {
     const known = registry.types();
@@ -40,8 +50,8 @@ export function analyzeStep(spec: StepSpec, index: number, scope: StepScope): Co
   }
   const withValue = spec.with ?? {};
   const deferred = definition ? compileDeferred(definition, withValue, base, scope) : new Map<string, CompiledExpression>();
-  const checker = scope.types.checker(WORKFLOW_VARIABLES);
-  const { template: input, ok } = compileSites(withValue, { pointer: `${base}/with`, literalKeys: Object.keys(definition?.deferred ?? {}) }, issues);
+  const checker = scope.types.checker(variables);
+  const { template: input, ok } = compileSites(withValue, { pointer: `${base}/with`, variables, literalKeys: Object.keys(definition?.deferred ?? {}) }, issues);
   const refsOk = input.expressions.map((site) => checkReferences(site, { kind: 'step', index }, scope.declared, issues).ok).every(Boolean);
   const typed = ok && refsOk && scope.types.checkAll(input.expressions, checker, issues);
   // An input written under a misspelt `with` (`wiht:`) is reported as that unknown key, not again as an empty input.
@@ -49,7 +59,7 @@ export function analyzeStep(spec: StepSpec, index: number, scope: StepScope): Co
     const target = { schema: definition.input, code: 'STEP_INPUT_INVALID' as const, label: 'step input' };
     checkTemplateAgainstSchema(withValue, `${base}/with`, target, input.expressions, (s) => scope.types.jsonTypeOf(s), issues);
   }
-  const condition = compileCondition(spec, index, scope);
+  const condition = compileCondition(spec, index, scope, base, variables);
   const timeoutMs = durationField(spec.timeout ?? definition?.timeout, `${base}/timeout`, 0, issues);
   const retry: RetryPolicy = {
     attempts: spec.retry?.attempts ?? scope.retry.attempts,
@@ -59,7 +69,9 @@ export function analyzeStep(spec: StepSpec, index: number, scope: StepScope): Co
   if (!Number.isInteger(retry.attempts) || retry.attempts < 1 || retry.attempts > 100) {
     issues.error('WORKFLOW_SCHEMA', `retry.attempts must be an integer from 1 to 100 (got ${JSON.stringify(retry.attempts)})`, `${base}/retry/attempts`);
   }
-  const resumeFromIndex = resumeFrom(spec, index, scope);
+  if (place.noResumeFrom && spec.resumeFrom !== undefined)
+    issues.error('RESUME_FROM_INVALID', 'an onFailure step runs once the run has failed: it cannot resume from a step', `${base}/resumeFrom`, 'key');
+  const resumeFromIndex = place.noResumeFrom ? undefined : resumeFrom(spec, index, scope);
   return {
     index,
     spec,
@@ -89,24 +101,24 @@ function resumeFrom(spec: StepSpec, index: number, scope: StepScope): number | u
 }
 
 /** `if:` is a template, or bare CEL when it holds no `${{ }}`; a known type other than bool is an error. */
-function compileCondition(spec: StepSpec, index: number, scope: StepScope): Template | undefined {
+function compileCondition(spec: StepSpec, index: number, scope: StepScope, base: string, variables: readonly string[]): Template | undefined {
   if (spec.if === undefined || spec.if === true) return undefined;
-  const pointer = `/steps/${index}/if`;
+  const pointer = `${base}/if`;
   const bare = typeof spec.if === 'string' && !hasTemplate(spec.if);
   if (bare) {
     try {
-      compileExpression(spec.if as string);
+      compileExpression(spec.if as string, variables);
     } catch (err) {
       const e = err as { message: string; offset?: number };
       scope.issues.error(compileIssueCode(err), e.message, pointer, { offset: e.offset ?? 0 });
       return undefined;
     }
   }
-  const { template, ok } = compileSites(bare ? `\${{ ${spec.if} }}` : spec.if, { pointer }, scope.issues);
+  const { template, ok } = compileSites(bare ? `\${{ ${spec.if} }}` : spec.if, { pointer, variables }, scope.issues);
   // Offsets of bare CEL are inside the text as written, not inside the `${{ }}` put around it.
   const sites = bare ? template.expressions.map((s) => ({ ...s, offset: 0 })) : template.expressions;
   const refsOk = sites.map((site) => checkReferences(site, { kind: 'step', index }, scope.declared, scope.issues).ok).every(Boolean);
-  if (ok && refsOk && scope.types.checkAll(sites, scope.types.checker(WORKFLOW_VARIABLES), scope.issues)) {
+  if (ok && refsOk && scope.types.checkAll(sites, scope.types.checker(variables), scope.issues)) {
     const site = sites[0];
     const t = site?.whole ? scope.types.typeOf(site) : undefined;
     if (site && t !== undefined && t !== 'bool' && t !== 'dyn') {

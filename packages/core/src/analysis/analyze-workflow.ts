@@ -5,6 +5,7 @@ import type { StepRegistry } from '../steps/step-registry';
 import { analyzeOutputs } from './analyze-outputs';
 import { analyzeStep } from './analyze-step';
 import { analyzeVars, type CompiledVars } from './analyze-vars';
+import { FAILURE_STEP_VARIABLES } from './context-types';
 import { collectDeclarations, isObject } from './declarations';
 import { IssueList, type AnalysisIssue } from './issues';
 import { checkShape } from './workflow-shape';
@@ -23,6 +24,8 @@ export interface CompiledParts {
   doubleParameters: string[];
   vars: CompiledVars;
   steps: CompiledStep[];
+  /** The `onFailure` steps, indexed after the steps (`steps.length + i`). */
+  cleanup: CompiledStep[];
   outputs: CompiledOutput[];
 }
 
@@ -55,7 +58,11 @@ export function analyzeWorkflow(value: unknown, registry: StepRegistry, options:
   const types = new WorkflowTypes(declared);
   const vars = analyzeVars(declared, types, issues);
   const retry: RetryPolicy = { attempts: 3, backoffMs: 1000, maxBackoffMs: 30_000, ...options.defaultRetry };
-  const steps = (doc.steps as StepSpec[]).map((spec, index) => analyzeStep(spec, index, { declared, types, registry, retry, issues }));
+  const stepScope = { declared, types, registry, retry, issues };
+  const steps = (doc.steps as StepSpec[]).map((spec, index) => analyzeStep(spec, index, stepScope));
+  const cleanup = ((doc.onFailure ?? []) as StepSpec[]).map((spec, i) =>
+    analyzeStep(spec, steps.length + i, stepScope, { pointer: `/onFailure/${i}`, variables: FAILURE_STEP_VARIABLES, noResumeFrom: true }),
+  );
   const outputs = analyzeOutputs(isObject(doc.outputs) ? doc.outputs : {}, declared, types, vars.tainted, issues);
   const expressionTypes = wholeInputTypes(steps, types);
   if (issues.hasErrors) return { issues: issues.items, expressionTypes };
@@ -67,6 +74,7 @@ export function analyzeWorkflow(value: unknown, registry: StepRegistry, options:
       doubleParameters: params.filter((p) => p.type === 'number').map((p) => p.name),
       vars: { order: vars.order, templates: vars.templates },
       steps,
+      cleanup,
       outputs,
     },
     expressionTypes,

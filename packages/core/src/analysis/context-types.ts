@@ -26,3 +26,18 @@ export const RESOURCE_FIELDS: readonly string[] = Object.freeze(Object.keys(RESO
 
 /** Fields of `run` an expression may read. */
 export const RUN_FIELDS: readonly string[] = Object.freeze(Object.keys(RUN_FIELD_TYPES));
+
+/** The fields of `failure` (what made the run fail), which the `onFailure` steps read, and their CEL types. */
+export const FAILURE_FIELD_TYPES: Readonly<Record<string, CelType>> = Object.freeze({
+  /** The step that failed (`''` when the run failed before its first step). */
+  step: 'string',
+  code: 'string',
+  /** The error's message, with every secret the run knows replaced. */
+  message: 'string',
+});
+
+/** Fields of `failure` an expression may read. */
+export const FAILURE_FIELDS: readonly string[] = Object.freeze(Object.keys(FAILURE_FIELD_TYPES));
+
+/** The variables an `onFailure` step's expressions may read: a step's, and `failure`. */
+export const FAILURE_STEP_VARIABLES: readonly string[] = Object.freeze(['parameters', 'vars', 'steps', 'resource', 'run', 'failure']);

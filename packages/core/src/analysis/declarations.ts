@@ -36,16 +36,22 @@ export function collectDeclarations(doc: Record<string, unknown>, registry: Step
     checkParameter(p, i, issues);
   });
   if (isObject(doc.vars)) for (const [name, value] of Object.entries(doc.vars)) declared.vars.set(name, value);
-  arrayOf(doc.steps).forEach((s, i) => {
-    if (!isObject(s) || typeof s.name !== 'string') return;
+  // The onFailure steps come after the steps: index steps.length + their position (they may read every step).
+  const main = arrayOf(doc.steps).length;
+  const all = [
+    ...arrayOf(doc.steps).map((s, i) => [s, i, `/steps/${i}`] as const),
+    ...arrayOf(doc.onFailure).map((s, i) => [s, main + i, `/onFailure/${i}`] as const),
+  ];
+  for (const [s, i, at] of all) {
+    if (!isObject(s) || typeof s.name !== 'string') continue;
     const first = declared.steps.get(s.name);
     if (first) {
-      issues.error('DUPLICATE_STEP', `step name '${s.name}' is already used by step ${first.index + 1}`, `/steps/${i}/name`);
-      return;
+      issues.error('DUPLICATE_STEP', `step name '${s.name}' is already used by ${stepLabel(first.index, main)}`, `${at}/name`);
+      continue;
     }
     const definition = typeof s.type === 'string' ? registry.find(s.type) : undefined;
     declared.steps.set(s.name, { index: i, type: s.type, ...(definition ? { definition, output: stepOutputSchema(definition, s.with) } : {}) });
-  });
+  }
   return declared;
 }
 
@@ -63,6 +69,11 @@ function checkParameter(p: Record<string, unknown>, i: number, issues: IssueList
   // ajv messages name constraints, never the value, so they are safe for sensitive parameters too.
   const shown = p.sensitive === true ? 'of sensitive' : `${show(p.default)} of`;
   issues.error('PARAMETER_DEFAULT_INVALID', `default ${shown} parameter '${String(p.name)}' is invalid: ${why}`, `/parameters/${i}/default`);
+}
+
+/** `step N` of the steps, `onFailure step N` of the cleanup steps (1-based). */
+function stepLabel(index: number, main: number): string {
+  return index < main ? `step ${index + 1}` : `onFailure step ${index - main + 1}`;
 }
 
 /** `/vars/NAME`. */

@@ -1,6 +1,6 @@
 import { formatReference } from '../expressions/references';
 import type { TemplateExpression } from '../expressions/template';
-import { RESOURCE_FIELDS, RUN_FIELDS } from './context-types';
+import { FAILURE_FIELDS, RESOURCE_FIELDS, RUN_FIELDS } from './context-types';
 import type { Declarations } from './declarations';
 import { didYouMean } from './did-you-mean';
 import type { IssueList } from './issues';
@@ -50,6 +50,10 @@ export function checkReferences(site: TemplateExpression, place: ExpressionPlace
         break;
       case 'run':
         if (!RUN_FIELDS.includes(first)) report('UNKNOWN_REFERENCE', `'${text}': run has no field '${first}' (fields: ${RUN_FIELDS.join(', ')})`, ref.start);
+        break;
+      case 'failure':
+        if (!FAILURE_FIELDS.includes(first))
+          report('UNKNOWN_REFERENCE', `'${text}': failure has no field '${first}' (fields: ${FAILURE_FIELDS.join(', ')})`, ref.start);
         break;
       case 'steps':
         checkStepReference(ref.start, text, first, second, rest, ref.guarded, place, declared, report);

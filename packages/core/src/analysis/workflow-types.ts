@@ -1,6 +1,6 @@
 import type { TemplateExpression } from '../expressions/template';
 import { CelTypeBuilder, jsonTypeOf, literalType, type CelType, type MessageType } from './cel-types';
-import { RESOURCE_FIELD_TYPES, RUN_FIELD_TYPES } from './context-types';
+import { FAILURE_FIELD_TYPES, RESOURCE_FIELD_TYPES, RUN_FIELD_TYPES } from './context-types';
 import type { Declarations } from './declarations';
 import type { IssueList } from './issues';
 import { ExpressionTypeChecker } from './type-checker';
@@ -127,6 +127,7 @@ function buildBaseTypes(declared: Declarations): BaseTypes {
     steps: b.message('Steps', steps),
     resource: b.message('Resource', { ...RESOURCE_FIELD_TYPES }),
     run: b.message('Run', { ...RUN_FIELD_TYPES }),
+    failure: b.message('Failure', { ...FAILURE_FIELD_TYPES }),
   };
   return { messages: b.messages, roots, key: JSON.stringify([b.messages, roots]) };
 }

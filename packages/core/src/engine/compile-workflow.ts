@@ -86,6 +86,8 @@ export class CompiledWorkflow {
   readonly parameterSchema: Record<string, unknown>;
   readonly vars: CompiledVars;
   readonly steps: readonly CompiledStep[];
+  /** The `onFailure` steps (indexed after the steps), run when the run fails. */
+  readonly cleanup: readonly CompiledStep[];
   readonly outputs: readonly CompiledOutput[];
   readonly #doubleParams: string[];
 
@@ -99,6 +101,7 @@ export class CompiledWorkflow {
     this.#doubleParams = analysis.compiled.doubleParameters;
     this.vars = analysis.compiled.vars;
     this.steps = analysis.compiled.steps;
+    this.cleanup = analysis.compiled.cleanup;
     this.outputs = analysis.compiled.outputs;
   }
 

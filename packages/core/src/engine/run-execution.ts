@@ -5,7 +5,7 @@ import { redact, sensitiveStrings } from '../sensitive/sensitive';
 import type { CompiledWorkflow, RunContext } from './compile-workflow';
 import { emit, journalWrite, listening, type EngineCore } from './engine-core';
 import type { RunResult } from './engine';
-import { keptSteps } from './kept-steps';
+import { runCleanup, journaledFailure, resumePlan } from './run-cleanup';
 import { failRun } from './run-failure';
 import { isoNow, type RunState } from './run-state';
 import { takeStep } from './step-execution';
@@ -42,14 +42,26 @@ export async function executeRun(core: EngineCore, start: RunStart): Promise<Run
     known: new Set(),
     current: undefined,
   };
+  const plan = resumePlan(compiled, run, start.previous);
+  let scope: Scope | undefined;
   try {
-    const scope = openScope(state, start);
-    const kept = keptSteps(compiled, start.previous);
-    for (const step of compiled.steps) await takeStep(state, scope, step, kept.get(step.index));
+    scope = openScope(state, start);
+    if (plan.unfinishedCleanup) {
+      // The run failed and the process stopped during its cleanup: the steps that ran are restored, then the cleanup goes on.
+      for (const step of compiled.steps) if (plan.kept.get(step.index)?.status !== 'failed') await restoreStep(state, scope, step, plan.kept.get(step.index));
+      throw journaledFailure(plan.unfinishedCleanup.error ?? { code: 'INTERNAL', message: 'the run failed', step: plan.unfinishedCleanup.name });
+    }
+    for (const step of compiled.steps) await takeStep(state, scope, step, plan.kept.get(step.index));
     return await finishRun(state, scope);
   } catch (raw) {
-    throw await failRun(state, raw);
+    const opened = scope;
+    throw await failRun(state, raw, opened && compiled.cleanup.length > 0 ? (failure) => runCleanup(state, opened, failure, plan.kept) : undefined);
   }
+}
+
+/** Puts a journaled step that succeeded or was skipped back into the scope (a step without such a record did not finish). */
+async function restoreStep(state: RunState, scope: Scope, step: CompiledWorkflow['steps'][number], prior: StepRecord | undefined): Promise<void> {
+  if (prior?.status === 'succeeded' || prior?.status === 'skipped') await takeStep(state, scope, step, prior);
 }
 
 /** The run's scope with its parameters, context and vars; announces the run. */

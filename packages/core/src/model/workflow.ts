@@ -74,6 +74,13 @@ export interface Workflow {
   parameters?: ParameterSpec[];
   vars?: Record<string, unknown>;
   steps: StepSpec[];
+  /**
+   * Steps that run, in order, when the run fails (cleanup: remove what the
+   * workflow created). They read `failure.step`, `failure.code` and
+   * `failure.message` besides everything a step reads; the run still fails
+   * with the original error.
+   */
+  onFailure?: StepSpec[];
   outputs?: Record<string, OutputSpec>;
 }
 

@@ -6,6 +6,7 @@ import {
   type ParameterSpec,
   type ProviderWorkflowRef,
   type ResourceTypeCapability,
+  type StepSpec,
   type Workflow,
 } from '@innominatus/core';
 
@@ -114,9 +115,14 @@ function workflowSection(ref: ProviderWorkflowRef, wf: Workflow, heading: string
     }
   } else out.push('No outputs.');
   out.push('', '| Step | Type | Description |', '|---|---|---|');
-  for (const s of wf.steps) {
+  const row = (s: StepSpec) => {
     const when = s.if !== undefined ? `Only if ${code(String(s.if))}.` : '';
     out.push(`| ${code(s.name)} | ${code(s.type)} | ${[text(s.description ?? ''), when].filter(Boolean).join(' ')} |`);
+  };
+  for (const s of wf.steps) row(s);
+  if (wf.onFailure?.length) {
+    out.push('', 'When the run fails (`onFailure`):', '', '| Step | Type | Description |', '|---|---|---|');
+    for (const s of wf.onFailure) row(s);
   }
   out.push('');
   return out;

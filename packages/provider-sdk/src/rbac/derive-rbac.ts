@@ -43,17 +43,22 @@ export async function deriveRbac(provider: LoadedProvider, options: DeriveRbacOp
   for (const ref of provider.provider.workflows) {
     const loaded = provider.workflows.get(ref.name);
     if (!loaded) continue;
-    loaded.workflow.steps.forEach((step, index) => {
+    // The onFailure steps need their permissions as much as the steps do.
+    const steps = [
+      ...loaded.workflow.steps.map((step, i) => ({ step, at: `/steps/${i}` })),
+      ...(loaded.workflow.onFailure ?? []).map((step, i) => ({ step, at: `/onFailure/${i}` })),
+    ];
+    steps.forEach(({ step, at: base }) => {
       const label = `${ref.name}/${step.name} (${step.type})`;
       const perms = k8s.stepPermissions(step.type, step.with);
       if (perms === undefined) {
-        if (k8s.permissionStepTypes().includes(step.type)) dynamic(loaded, `/steps/${index}/with`, `${label}: the kinds of this step are an expression`);
+        if (k8s.permissionStepTypes().includes(step.type)) dynamic(loaded, `${base}/with`, `${label}: the kinds of this step are an expression`);
         uncovered.push(label);
         return;
       }
       const byRule = new Map<RbacRule, Set<string>>();
       for (const p of perms) {
-        const at = `/steps/${index}/with${p.pointer}`;
+        const at = `${base}/with${p.pointer}`;
         if (!isLiteral(p.apiVersion) || !isLiteral(p.kind))
           dynamic(
             loaded,

@@ -62,5 +62,7 @@ export function workflowSchemaWithSteps(steps: StepRegistry): Record<string, unk
     // biome-ignore lint/suspicious/noThenProperty: a JSON Schema keyword
     then: { properties: { with: editorInputSchema(step) } },
   }));
+  // The onFailure steps are steps like the others.
+  schema.properties.onFailure.items = item;
   return schema;
 }

@@ -34,6 +34,8 @@ export {
   CPU_PATTERN,
   ROLE_FLAGS,
 } from './zalando/index';
+export { redisOperator, redisCrd, REDIS_API_VERSION, REDIS_KIND, REDIS_FINALIZER } from './opstree/index';
+export type { RedisOperator, RedisOperatorOptions } from './opstree/index';
 export { operatorSimulator } from './simulator/operator-simulator';
 export type { OperatorSimulator, OperatorSimulatorOptions, SimulatorContext } from './simulator/operator-simulator';
 export { recordEvent } from './simulator/events';

@@ -1,4 +1,6 @@
-import { operatorSimulator, type MockCluster, type MockObject, type SimulatorContext } from '@innominatus/steps-kubernetes/testing';
+import type { MockCluster } from '../mock-cluster';
+import { operatorSimulator, type SimulatorContext } from '../simulator/operator-simulator';
+import type { MockObject } from '../types';
 
 /** The Redis kind of the OpsTree redis-operator. */
 export const REDIS_API_VERSION = 'redis.redis.opstreelabs.in/v1beta2';
@@ -14,7 +16,7 @@ export interface RedisOperatorOptions {
   rolloutDelayMs?: number;
 }
 
-/** A running simulator. */
+/** A running simulator of the OpsTree redis-operator. */
 export interface RedisOperator {
   /** Every StatefulSet spec change the operator made, as `namespace/name: image cpu-limit memory-limit`. */
   readonly rollouts: string[];
@@ -46,7 +48,12 @@ const labelsOf = (name: string) => ({ app: name, redis_setup_type: 'standalone',
  * Secret or key is missing never starts (a Warning Event says why). On
  * deletion the finalizer deletes the PersistentVolumeClaim unless
  * `storage.keepAfterDelete`, then lets the Redis go; the garbage collector
- * removes the StatefulSet and Services.
+ * removes the StatefulSet and Services. The Redis kind must be installed
+ * first (`cluster.installCrds(redisCrd())`, or the operator's own CRD file).
+ *
+ * @example
+ * cluster.installCrds(redisCrd());
+ * const operator = redisOperator(cluster, { rolloutDelayMs: 20 });
  */
 export function redisOperator(cluster: MockCluster, options: RedisOperatorOptions = {}): RedisOperator {
   const pickup = options.pickupDelayMs ?? 0;

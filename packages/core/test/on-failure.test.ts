@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeWorkflow, createEngine, defineStep, MemoryJournal, StepRegistry, Type, type RunJournal, type StepSpec } from '../src/index';
+import { workflow } from './helpers';
+
+/** A `record` step that records each call's `id` (and `note`), failing for the ids in `failing`. */
+function recorder(failing: Set<string>) {
+  const calls: Array<{ id: string; note?: string }> = [];
+  const step = defineStep({
+    type: 'record',
+    description: 'Records its calls',
+    input: Type.Object({ id: Type.String(), note: Type.Optional(Type.String()) }),
+    output: Type.Object({ id: Type.String() }),
+    timeout: '5s',
+    async run(input) {
+      calls.push(input.note === undefined ? { id: input.id } : { id: input.id, note: input.note });
+      if (failing.has(input.id)) throw new Error(`${input.id} was refused`);
+      return { id: input.id };
+    },
+  });
+  return { step, calls };
+}
+
+/** A journal that throws on its Nth step write, as a crash there would. */
+class CrashingJournal extends MemoryJournal {
+  writes = 0;
+  crashAt = Number.POSITIVE_INFINITY;
+  override async putStep(...a: Parameters<RunJournal['putStep']>) {
+    this.writes++;
+    if (this.writes === this.crashAt) throw new Error(`simulated crash at step write ${this.writes}`);
+    return super.putStep(...a);
+  }
+}
+
+const r = (id: string, extra: Partial<StepSpec> = {}): StepSpec => ({ name: id, type: 'record', with: { id }, retry: { attempts: 1 }, ...extra });
+
+const wf = workflow({
+  steps: [r('make-secret'), r('apply'), r('never')],
+  onFailure: [
+    r('remove-secret', {
+      if: '${{ steps["make-secret"].outputs.id == "make-secret" }}',
+      with: { id: 'remove-secret', note: '${{ failure.step + ": " + failure.code }}' },
+    }),
+    r('report', { with: { id: 'report', note: '${{ failure.message }}' } }),
+  ],
+});
+
+describe('onFailure steps', () => {
+  it('run in order when a step fails, read the failed step and error, and the run still fails with the original error', async () => {
+    const { step, calls } = recorder(new Set(['apply']));
+    const engine = createEngine({ steps: [step] });
+    const err = await engine.run(wf, { runId: 'r1' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'STEP_FAILED', step: 'apply', runId: 'r1' });
+    expect(calls).toEqual([
+      { id: 'make-secret' },
+      { id: 'apply' },
+      { id: 'remove-secret', note: 'apply: STEP_FAILED' },
+      { id: 'report', note: "step 'apply' failed: apply was refused" },
+    ]);
+    const steps = await engine.journal.listSteps('r1');
+    expect(steps.map((s) => [s.index, s.name, s.status])).toEqual([
+      [0, 'make-secret', 'succeeded'],
+      [1, 'apply', 'failed'],
+      [3, 'remove-secret', 'succeeded'],
+      [4, 'report', 'succeeded'],
+    ]);
+    expect(await engine.journal.getRun('r1')).toMatchObject({ status: 'failed', error: { code: 'STEP_FAILED', step: 'apply' } });
+  });
+
+  it('do not run when the run succeeds; a failing cleanup step is recorded and the next one still runs', async () => {
+    const ok = recorder(new Set());
+    expect((await createEngine({ steps: [ok.step] }).run(wf)).status).toBe('succeeded');
+    expect(ok.calls.map((c) => c.id)).toEqual(['make-secret', 'apply', 'never']);
+
+    const bad = recorder(new Set(['apply', 'remove-secret']));
+    const engine = createEngine({ steps: [bad.step] });
+    const err = await engine.run(wf, { runId: 'r2' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'STEP_FAILED', step: 'apply' });
+    expect(bad.calls.map((c) => c.id)).toEqual(['make-secret', 'apply', 'remove-secret', 'report']);
+    expect((await engine.journal.listSteps('r2')).map((s) => [s.name, s.status])).toEqual([
+      ['make-secret', 'succeeded'],
+      ['apply', 'failed'],
+      ['remove-secret', 'failed'],
+      ['report', 'succeeded'],
+    ]);
+  });
+
+  it('a crash during the cleanup resumes it without repeating the cleanup steps done, and the run fails with the original error', async () => {
+    const { step, calls } = recorder(new Set(['apply']));
+    const journal = new CrashingJournal();
+    // Step writes: make-secret started, succeeded; apply started, failed; remove-secret started, succeeded; report started (crash).
+    journal.crashAt = 7;
+    const engine = createEngine({ steps: [step], journal, encrypter: Buffer.alloc(32, 1) });
+    await expect(engine.run(wf, { runId: 'r3' })).rejects.toMatchObject({ code: 'JOURNAL_ERROR' });
+    expect((await journal.getRun('r3'))!.status).toBe('running');
+    journal.crashAt = Number.POSITIVE_INFINITY;
+    const again = createEngine({ steps: [step], journal, encrypter: Buffer.alloc(32, 1) });
+    const err = await again.resume('r3').catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'STEP_FAILED', step: 'apply', message: "step 'apply' failed: apply was refused" });
+    expect(calls.map((c) => c.id)).toEqual(['make-secret', 'apply', 'remove-secret', 'report']);
+    expect(await journal.getRun('r3')).toMatchObject({ status: 'failed', attempt: 2, error: { code: 'STEP_FAILED', step: 'apply' } });
+  });
+
+  it('a resume of a run whose cleanup ran starts over from the first step (the cleanup undid it)', async () => {
+    const failing = new Set(['apply']);
+    const { step, calls } = recorder(failing);
+    const engine = createEngine({ steps: [step] });
+    await expect(engine.run(wf, { runId: 'r4' })).rejects.toMatchObject({ code: 'STEP_FAILED' });
+    failing.clear();
+    expect((await engine.resume('r4')).status).toBe('succeeded');
+    expect(calls.map((c) => c.id)).toEqual(['make-secret', 'apply', 'remove-secret', 'report', 'make-secret', 'apply', 'never']);
+  });
+
+  it('the analysis types failure, lets cleanup steps read every step, and refuses what does not fit', () => {
+    const registry = new StepRegistry([recorder(new Set()).step]);
+    const issues = (w: unknown) => analyzeWorkflow(w, registry).issues.map((i) => [i.code, i.pointer, i.message]);
+    expect(issues(wf)).toEqual([]);
+    expect(
+      issues(
+        workflow({
+          steps: [r('a', { with: { id: '${{ failure.step }}' } }), r('b', { with: { id: '${{ steps.c.outputs.id }}' } })],
+          onFailure: [r('c', { with: { id: '${{ failure.code + 1 }}' } }), r('d', { with: { id: '${{ failure.stepName }}' }, resumeFrom: 'a' }), r('a')],
+        }),
+      ),
+    ).toEqual([
+      ['DUPLICATE_STEP', '/onFailure/2/name', "step name 'a' is already used by step 1"],
+      ['EXPRESSION_TYPE', '/steps/0/with/id', "expression 'failure.step' does not type-check at character 1: Unknown variable: failure"],
+      ['FORWARD_STEP_REFERENCE', '/steps/1/with/id', `'steps["c"].outputs.id' reads step 'c', which runs later; a step can only read earlier steps`],
+      [
+        'EXPRESSION_TYPE',
+        '/onFailure/0/with/id',
+        "expression 'failure.code + 1' does not type-check at character 14: no such overload: string + int; convert the number with string(...) to join it to text",
+      ],
+      ['UNKNOWN_REFERENCE', '/onFailure/1/with/id', "'failure.stepName': failure has no field 'stepName' (fields: step, code, message)"],
+      ['RESUME_FROM_INVALID', '/onFailure/1/resumeFrom', 'an onFailure step runs once the run has failed: it cannot resume from a step'],
+    ]);
+  });
+});
