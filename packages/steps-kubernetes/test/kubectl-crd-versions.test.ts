@@ -81,6 +81,9 @@ describe('kubectl and a CRD with several versions', () => {
     // Stored at v1, the fields as written.
     const stored = k.running.cluster.get({ apiVersion: 'example.com/v1', kind: 'Gizmo', name: 'h', namespace: 'apps' })!;
     expect([stored.apiVersion, stored.spec]).toEqual(['example.com/v1', { size: 'small', color: 'red' }]);
+    // Its managedFields entry records the version it was applied at.
+    const entries = stored.metadata.managedFields as Array<{ manager: string; apiVersion: string; fieldsV1: unknown }>;
+    expect(entries.map((e) => [e.manager, e.apiVersion, e.fieldsV1])).toEqual([['kubectl', 'example.com/v2', { 'f:spec': { 'f:color': {}, 'f:size': {} } }]]);
     const read = async (resource: string) =>
       (await k.kubectl(['get', resource, '-n', 'apps', '-o', 'jsonpath={range .items[*]}{.apiVersion} {.metadata.name} {.spec.size}{"\\n"}{end}'])).stdout
         .trim()

@@ -102,7 +102,9 @@ export function serverSideApply(live: MockObject | undefined, config: MockObject
     fieldsV1: {},
     ...(request.subresource ? { subresource: request.subresource } : {}),
   };
-  const updated = mine ? list.map((o) => (o === mine ? { entry: mine.entry, fields: applied } : o)) : [...list, { entry, fields: applied }];
+  const updated = mine
+    ? list.map((o) => (o === mine ? { entry: { ...mine.entry, apiVersion: request.apiVersion }, fields: applied } : o))
+    : [...list, { entry, fields: applied }];
   write(next, updated, live);
   return next;
 }
@@ -148,7 +150,7 @@ export function trackUpdate(
       fields: new Set(),
     };
     list.push(mine);
-  }
+  } else if (compare.added.size || compare.modified.size) mine.entry = { ...mine.entry, apiVersion: request.apiVersion };
   for (const f of compare.added) mine.fields.add(f);
   for (const f of compare.modified) mine.fields.add(f);
   write(next, list, previous);

@@ -70,6 +70,8 @@ export type PatchType = 'merge' | 'json' | 'strategic';
 
 /** The served version a write was made at, when it is not the storage version (set by the store on the options it passes down). */
 const writtenAt = new WeakMap<WriteOptions, ResolvedKind>();
+/** The apiVersion a write was made at, which its managedFields entry records. */
+const writtenAtVersion = (kind: ResolvedKind, options: WriteOptions) => (writtenAt.get(options) ?? kind).apiVersion;
 const kindKey = (group: string, kind: string) => `${group}|${kind.toLowerCase()}`;
 const versionKey = (group: string, kind: string, version: string) => `${kindKey(group, kind)}|${version}`;
 const objectKey = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
@@ -301,7 +303,7 @@ export class ObjectStore {
       const next = serverSideApply(existing, config, {
         manager: options.fieldManager,
         force: options.force ?? false,
-        apiVersion: kind.apiVersion,
+        apiVersion: writtenAtVersion(kind, options),
         schema: objectSchema(kind),
         ...(options.subresource ? { subresource: options.subresource } : {}),
       });
@@ -582,7 +584,7 @@ export class ObjectStore {
     this.#checkNamespace(kind, obj, options.dryRun);
     const admitted = this.#admit(kind, obj, undefined, options);
     obj = admitted.object;
-    if (manager !== 'tracked') trackUpdate(undefined, obj, { manager, apiVersion: kind.apiVersion, schema: objectSchema(kind) });
+    if (manager !== 'tracked') trackUpdate(undefined, obj, { manager, apiVersion: writtenAtVersion(kind, options), schema: objectSchema(kind) });
     obj.metadata.uid = randomUUID();
     if (kind.generation) obj.metadata.generation = 1;
     obj.metadata.creationTimestamp = timestamp();
@@ -618,7 +620,7 @@ export class ObjectStore {
     if (manager !== 'tracked')
       trackUpdate(existing, next, {
         manager,
-        apiVersion: kind.apiVersion,
+        apiVersion: writtenAtVersion(kind, options),
         schema: objectSchema(kind),
         ...(options.subresource ? { subresource: options.subresource } : {}),
       });
