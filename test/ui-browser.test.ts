@@ -227,7 +227,9 @@ describe('the web UI in a real browser', () => {
     const id = submitted.json.changes[0].id as string;
     await page.goto(`${e2e.url}/#/apps/shared`);
     await page.waitForSelector('[data-testid=no-spec]');
-    expect(await page.$$eval('[data-testid=resources] [data-resource]', (rows) => rows.map((r) => r.getAttribute('data-resource')))).toEqual(['postgres-orders-db']);
+    expect(await page.$$eval('[data-testid=resources] [data-resource]', (rows) => rows.map((r) => r.getAttribute('data-resource')))).toEqual([
+      'postgres-orders-db',
+    ]);
     await screenshot('shared-application');
     await page.click('[data-testid=resources] a:text("postgres-orders-db")');
     await page.waitForSelector('[data-testid=resource-state]');
