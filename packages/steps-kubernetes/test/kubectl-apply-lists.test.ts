@@ -1,45 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MockObject } from '@innominatus/steps-kubernetes/testing';
+import { GADGET_CRD } from './crd/gadget-crd';
 import { kubectlCluster, type KubectlCluster } from './kubectl-harness';
-
-/** A CRD with one list of each kind server-side apply knows: a map list (keyed by name), a set and an atomic list. */
-const GADGET_CRD = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'gadgets.example.com' },
-  spec: {
-    group: 'example.com',
-    scope: 'Namespaced',
-    names: { kind: 'Gadget', plural: 'gadgets', singular: 'gadget' },
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: {
-              spec: {
-                type: 'object',
-                properties: {
-                  items: {
-                    type: 'array',
-                    'x-kubernetes-list-type': 'map',
-                    'x-kubernetes-list-map-keys': ['name'],
-                    items: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, value: { type: 'string' } } },
-                  },
-                  tags: { type: 'array', 'x-kubernetes-list-type': 'set', items: { type: 'string' } },
-                  args: { type: 'array', items: { type: 'string' } },
-                },
-              },
-            },
-          },
-        },
-      },
-    ],
-  },
-};
 
 const gadget = (spec: Record<string, unknown>): MockObject => ({
   apiVersion: 'example.com/v1',

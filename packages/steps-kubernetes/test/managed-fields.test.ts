@@ -1,42 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMockCluster, type MockObject } from '@innominatus/steps-kubernetes/testing';
-
-const CRD: MockObject = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'gadgets.example.com' },
-  spec: {
-    group: 'example.com',
-    scope: 'Namespaced',
-    names: { kind: 'Gadget', plural: 'gadgets', singular: 'gadget' },
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: {
-              spec: {
-                type: 'object',
-                properties: {
-                  items: {
-                    type: 'array',
-                    'x-kubernetes-list-type': 'map',
-                    'x-kubernetes-list-map-keys': ['name'],
-                    items: { type: 'object', properties: { name: { type: 'string' }, value: { type: 'string' } } },
-                  },
-                  labels: { type: 'object', additionalProperties: { type: 'string' } },
-                },
-              },
-            },
-          },
-        },
-      },
-    ],
-  },
-};
+import { GADGET_CRD } from './crd/gadget-crd';
 
 const gadget = (spec: Record<string, unknown>, metadata: Record<string, unknown> = {}): MockObject => ({
   apiVersion: 'example.com/v1',
@@ -47,7 +11,7 @@ const gadget = (spec: Record<string, unknown>, metadata: Record<string, unknown>
 
 function setup() {
   const cluster = createMockCluster();
-  const [kind] = cluster.installCrds(CRD);
+  const [kind] = cluster.installCrds(GADGET_CRD);
   return { cluster, store: cluster.store, kind: kind! };
 }
 
