@@ -1,7 +1,8 @@
+import { DEFAULT_CLASS } from '@innominatus/core';
 import type { ScoreResource } from './score-spec';
 
-/** The class a resource has when its spec names none. */
-export const DEFAULT_CLASS = 'default';
+/** The class a resource has when its spec names none (the providers' default class). */
+export { DEFAULT_CLASS };
 
 /**
  * Score's identity of a workload's resource: `<type>.<class>#<workload>.<name>`,
