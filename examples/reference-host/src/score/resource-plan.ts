@@ -124,7 +124,7 @@ export function planResources(
       continue;
     }
     const have = current.get(d.name);
-    const was = have && resourceUid(app, d.name, { type: have.type, class: have.class });
+    const was = have && resourceUid(app, d.name, identityOf(have, previous?.resources?.[d.name]));
     if (have && was !== resourceUid(app, d.name, w)) {
       replaced.set(
         d.name,
@@ -143,12 +143,18 @@ export function planResources(
       (now === undefined
         ? removalReason(name, have.type, spec, current)
         : now.id !== undefined
-          ? `its identity changed from '${resourceUid(app, name, { type: have.type, class: have.class })}' to '${resourceUid(app, name, now)}': it is now a shared resource, and this application's own one is deleted`
+          ? `its identity changed from '${resourceUid(app, name, identityOf(have, previous?.resources?.[name]))}' to '${resourceUid(app, name, now)}': it is now a shared resource, and this application's own one is deleted`
           : undefined);
     if (reason) plan.changes.push({ action: 'delete', id: have.id, name, type: have.type, reason });
   }
   planUnshared(spec, previous, context, plan);
   return plan;
+}
+
+/** What an own resource is now: its type, and its class as the last accepted spec gave it (else as the store keeps it). */
+function identityOf(have: ExistingResource, before: ScoreResource | undefined): { type: string; class?: string } {
+  const cls = before?.class ?? have.class;
+  return { type: have.type, ...(cls !== undefined ? { class: cls } : {}) };
 }
 
 /**
