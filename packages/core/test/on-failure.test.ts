@@ -133,5 +133,12 @@ describe('onFailure steps', () => {
       ['UNKNOWN_REFERENCE', '/onFailure/1/with/id', "'failure.stepName': failure has no field 'stepName' (fields: step, code, message)"],
       ['RESUME_FROM_INVALID', '/onFailure/1/resumeFrom', 'an onFailure step runs once the run has failed: it cannot resume from a step'],
     ]);
+    expect(issues({ ...wf, outputs: { cleaned: '${{ steps.report.outputs.id }}' } })).toEqual([
+      [
+        'FORWARD_STEP_REFERENCE',
+        '/outputs/cleaned',
+        `'steps["report"].outputs.id' reads onFailure step 'report': outputs are rendered when the run succeeds, and onFailure steps run only when it fails`,
+      ],
+    ]);
   });
 });

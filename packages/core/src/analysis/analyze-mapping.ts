@@ -12,7 +12,7 @@ import { checkTemplateAgainstSchema } from './schema-type-check';
 import { compileSites } from './template-sites';
 import { WorkflowTypes } from './workflow-types';
 
-const NO_DECLARATIONS: Declarations = { parameters: new Map(), vars: new Map(), steps: new Map() };
+const NO_DECLARATIONS: Declarations = { parameters: new Map(), vars: new Map(), steps: new Map(), cleanupFrom: 0 };
 
 /** What names the mapping: the operation, the resource type and the workflow. */
 export interface MappingPlace {

@@ -21,6 +21,8 @@ export interface Declarations {
   parameters: Map<string, Record<string, unknown>>;
   vars: Map<string, unknown>;
   steps: Map<string, DeclaredStep>;
+  /** The index of the first `onFailure` step (the number of steps): steps from there on run only when the run fails. */
+  cleanupFrom: number;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface Declarations {
  * schema does not compile and a default its own schema refuses.
  */
 export function collectDeclarations(doc: Record<string, unknown>, registry: StepRegistry, issues: IssueList): Declarations {
-  const declared: Declarations = { parameters: new Map(), vars: new Map(), steps: new Map() };
+  const declared: Declarations = { parameters: new Map(), vars: new Map(), steps: new Map(), cleanupFrom: arrayOf(doc.steps).length };
   arrayOf(doc.parameters).forEach((p, i) => {
     if (!isObject(p) || typeof p.name !== 'string') return;
     if (declared.parameters.has(p.name)) issues.error('DUPLICATE_PARAMETER', `parameter '${p.name}' is declared twice`, `/parameters/${i}/name`);

@@ -83,6 +83,14 @@ function checkStepReference(
     report('FORWARD_STEP_REFERENCE', `'${text}': var '${place.name}' cannot read step outputs (vars are evaluated before the first step)`, start);
     return;
   }
+  if (place.kind === 'outputs' && target.index >= declared.cleanupFrom) {
+    report(
+      'FORWARD_STEP_REFERENCE',
+      `'${text}' reads onFailure step '${name}': outputs are rendered when the run succeeds, and onFailure steps run only when it fails`,
+      start,
+    );
+    return;
+  }
   if (place.kind === 'step' && target.index >= place.index) {
     const which = target.index === place.index ? 'its own outputs' : `step '${name}', which runs later`;
     report('FORWARD_STEP_REFERENCE', `'${text}' reads ${which}; a step can only read earlier steps`, start);
