@@ -1,13 +1,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addSqliteAddon, removeSqliteAddon, strangerProject, type StrangerProject } from './support/release';
+import { addSqliteAddon, removeSqliteAddon, ROOT, strangerProject, type StrangerProject } from './support/release';
 
 // A stranger's project: the four tarballs installed with npm into a folder
 // outside the workspace, then docs/service-author-guide.md's lines run there
-// as an ES module and as CommonJS, against the mock cluster, and the CLI
-// validates a copy of the database-team provider.
+// as an ES module and as CommonJS, against the mock cluster, each package
+// README's example runs, and the CLI validates a copy of the database-team
+// provider.
 
 /** The guide's lines, after the imports (the mock cluster's kubeconfig instead of a context; a temporary database). */
 const GUIDE_BODY = `
@@ -68,10 +69,21 @@ const EXPECTED = {
 };
 
 /** Runs a script file of the project with this Node. */
-function run(project: StrangerProject, file: string, text: string): { status: number | null; stdout: string; stderr: string } {
+function run(
+  project: StrangerProject,
+  file: string,
+  text: string,
+  env: Record<string, string> = {},
+): { status: number | null; stdout: string; stderr: string } {
   writeFileSync(join(project.dir, file), text);
-  const r = spawnSync(process.execPath, [file], { cwd: project.dir, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [file], { cwd: project.dir, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', ...env }, timeout: 60_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The ```ts blocks of a package's README, in order. */
+function readmeExamples(dir: string): string[] {
+  const text = readFileSync(join(ROOT, 'packages', dir, 'README.md'), 'utf8');
+  return [...text.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
 }
 
 let project: StrangerProject;
@@ -120,6 +132,58 @@ describe('the four tarballs installed with npm into a fresh project', () => {
     },
     90_000,
   );
+
+  it("run each package README's example as an ES module", () => {
+    addSqliteAddon(project);
+    const [core] = readmeExamples('core');
+    expect(run(project, 'readme-core.mjs', core)).toStrictEqual({ status: 0, stdout: 'hello world\n', stderr: '' });
+
+    rmSync(join(project.dir, 'my-provider'), { recursive: true, force: true });
+    execFileSync(
+      process.execPath,
+      ['node_modules/@innominatus/provider-sdk/bin/provider-sdk.js', 'init', 'my-provider', '--name', 'my-provider', '--type', 'postgres'],
+      {
+        cwd: project.dir,
+        env: { ...process.env, NODE_OPTIONS: '' },
+      },
+    );
+    const [sdk] = readmeExamples('provider-sdk');
+    expect(run(project, 'readme-sdk.mjs', sdk)).toStrictEqual({ status: 0, stdout: "my-provider [ 'provision-postgres', 'delete-postgres' ]\n", stderr: '' });
+
+    // The second block continues the first (its imports); each ends by saying what it made.
+    const [steps, inTests] = readmeExamples('steps-kubernetes');
+    const imports = steps
+      .split('\n')
+      .filter((l) => l.startsWith('import '))
+      .join('\n');
+    expect(run(project, 'readme-k8s.mjs', `${steps}console.log(typeof engine.run, steps.list().length > 0);\n`)).toStrictEqual({
+      status: 0,
+      stdout: 'function true\n',
+      stderr: '',
+    });
+    expect(run(project, 'readme-k8s-tests.mjs', `${imports}\n${inTests}console.log(steps.list().length > 0);\n`)).toStrictEqual({
+      status: 0,
+      stdout: 'true\n',
+      stderr: '',
+    });
+
+    // TypeScript's non-null assertion is the block's only TypeScript.
+    const [sql] = readmeExamples('store-sql');
+    rmSync(join(project.dir, 'innominatus.db'), { force: true });
+    const env = { INNOMINATUS_KEY: 'ab'.repeat(32), DATABASE_URL: '' };
+    expect(
+      run(
+        project,
+        'readme-sql.mjs',
+        `${sql.replace('INNOMINATUS_KEY!', 'INNOMINATUS_KEY')}console.log(typeof orchestrator.submit);\nawait store.close();\n`,
+        env,
+      ),
+    ).toStrictEqual({
+      status: 0,
+      stdout: 'function\n',
+      stderr: '',
+    });
+  }, 120_000);
 
   it('validate a copy of the database-team provider with npx provider-sdk', () => {
     const out = execFileSync('npx', ['--no-install', 'provider-sdk', 'validate', 'providers/database-team'], {
