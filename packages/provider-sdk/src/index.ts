@@ -21,7 +21,7 @@ export { validateWorkflow } from './validate/workflow-validator';
 export { RESOURCE_FIELDS, RUN_FIELDS } from '@innominatus/core';
 export type { WorkflowValidation } from './validate/workflow-validator';
 export { loadYamlFile, parseYamlBytes, parseYamlText, MAX_FILE_BYTES, MAX_ALIAS_COUNT } from './yaml/load-yaml';
-export type { ParsedYaml } from './yaml/load-yaml';
+export type { LaterDocuments, ParsedYaml, YamlTextOptions } from './yaml/load-yaml';
 export { checkYamlExpansion, DEFAULT_EXPANSION_LIMITS, MAX_EXPANDED_BYTES, MAX_EXPANDED_NODES } from './yaml/expansion-limit';
 export type { YamlExpansionExcess, YamlExpansionLimits } from './yaml/expansion-limit';
 export { YamlSourceMap } from './yaml/yaml-source-map';

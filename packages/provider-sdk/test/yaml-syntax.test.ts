@@ -22,3 +22,28 @@ describe('YAML syntax errors', () => {
     expect(parse('a:\n  x: "unterminated\n  y: 2\n')).toEqual(['wf.yaml:4:1: error: Missing closing "quote [YAML_SYNTAX]']);
   });
 });
+
+describe('reading options', () => {
+  it('reads the first of several documents when asked, and says how many follow and where', () => {
+    const r = parseYamlText('a: 1\n---\nb: 2\n---\nc: 3\n', 'spec.yaml', undefined, { firstDocumentOnly: true });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.value).toEqual({ a: 1 });
+    expect(r.later).toEqual({ count: 2, line: 2, col: 1 });
+    expect(parseYamlText('a: 1\n---\nb: 2\n', 'spec.yaml').diagnostics.map(formatDiagnostic)).toEqual([
+      'spec.yaml:2:1: error: file holds more than one YAML document (---); put one document in each file [YAML_SYNTAX]',
+    ]);
+  });
+
+  it('gives any top-level value, and null for empty text, to a caller that checks the shape itself', () => {
+    expect(parseYamlText('- a\n- b\n', 'x.yaml', undefined, { anyValue: true })).toMatchObject({ value: ['a', 'b'], diagnostics: [] });
+    expect(parseYamlText('# nothing\n', 'x.yaml', undefined, { anyValue: true })).toMatchObject({ value: null, diagnostics: [] });
+    expect(parse('- a\n')).toEqual(['wf.yaml:1:1: error: expected a YAML mapping at the top level, found a list [NOT_YAML]']);
+  });
+
+  it('says a document nested past what the parser can read is too deep, in a short message', () => {
+    const text = `a: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
+    const d = parseYamlText(text, 'deep.yaml').diagnostics;
+    expect(d).toHaveLength(1);
+    expect(d[0]).toMatchObject({ code: 'YAML_SYNTAX', message: 'the document nests mappings and lists too deeply to be read', line: 1 });
+  });
+});

@@ -1,5 +1,5 @@
 import { readFileSync, statSync, type Stats } from 'node:fs';
-import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic, DiagnosticCode } from '../diagnostics/diagnostic';
 import { quotingHint } from './syntax-hint';
 import { YamlSourceMap } from './yaml-source-map';
@@ -18,6 +18,34 @@ export interface ParsedYaml {
   source: YamlSourceMap;
   /** YAML-level problems (syntax, duplicate keys, size, binary content). */
   diagnostics: Diagnostic[];
+  /** With {@link YamlTextOptions.firstDocumentOnly}: the documents after the first, which were not read. */
+  later?: LaterDocuments;
+}
+
+/** The documents a multi-document text holds after its first (see {@link YamlTextOptions.firstDocumentOnly}). */
+export interface LaterDocuments {
+  /** How many documents follow the first. */
+  count: number;
+  /** Line (1-based) where the second document starts. */
+  line: number;
+  /** Column (1-based) where the second document starts. */
+  col: number;
+}
+
+/** Options of {@link parseYamlText}. */
+export interface YamlTextOptions {
+  /**
+   * Read only the first document of a text holding several (`---`) and say
+   * in `later` how many follow and where. Default: more than one document is
+   * an error.
+   */
+  firstDocumentOnly?: boolean;
+  /**
+   * Accept any value at the top level, also none (empty text gives `null`),
+   * for a caller that checks the document's shape itself. Default: the
+   * document must be a mapping, and empty text is `EMPTY_FILE`.
+   */
+  anyValue?: boolean;
 }
 
 /**
@@ -80,16 +108,16 @@ export function parseYamlBytes(bytes: Uint8Array, file: string, maxBytes = MAX_F
  * a small text whose aliases would build a large value is refused
  * (`YAML_EXPANSION_LIMIT`, at the alias that crossed the limit) before it is built.
  */
-export function parseYamlText(text: string, file: string, limits: YamlExpansionLimits = DEFAULT_EXPANSION_LIMITS): ParsedYaml {
+export function parseYamlText(text: string, file: string, limits: YamlExpansionLimits = DEFAULT_EXPANSION_LIMITS, options: YamlTextOptions = {}): ParsedYaml {
   const lines = new LineCounter();
-  if (onlyComments(text)) {
+  if (!options.anyValue && onlyComments(text)) {
     return {
       value: undefined,
       source: new YamlSourceMap(file, text, lines),
       diagnostics: [{ code: 'EMPTY_FILE', severity: 'error', message: 'file is empty', file, line: 1, col: 1, pointer: '' }],
     };
   }
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true, stringKeys: true });
+  const { doc, later } = readDocument(text, lines, options.firstDocumentOnly === true);
   const source = new YamlSourceMap(file, text, lines, doc);
   const diagnostics: Diagnostic[] = [];
   let keys: Node[] | undefined;
@@ -102,8 +130,9 @@ export function parseYamlText(text: string, file: string, limits: YamlExpansionL
     const { line, col } = lines.linePos(e.pos[0]);
     const code: DiagnosticCode = e.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : e.code === 'NON_STRING_KEY' ? 'NON_STRING_KEY' : 'YAML_SYNTAX';
     if (e.code === 'NON_STRING_KEY') keys ??= nonStringKeys(doc);
-    const message =
-      e.code === 'DUPLICATE_KEY'
+    const message = /call stack/i.test(e.message)
+      ? 'the document nests mappings and lists too deeply to be read'
+      : e.code === 'DUPLICATE_KEY'
         ? `duplicate key ${quoteKey(text, e.pos)}`
         : e.code === 'MULTIPLE_DOCS'
           ? 'file holds more than one YAML document (---); put one document in each file'
@@ -132,7 +161,7 @@ export function parseYamlText(text: string, file: string, limits: YamlExpansionL
         : `cannot read the document: ${firstLine(String((err as Error).message ?? err))}`;
     return { value: undefined, source, diagnostics: [{ code: 'YAML_ALIAS_LIMIT', severity: 'error', message, file, line: 1, col: 1, pointer: '' }] };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!options.anyValue && (typeof value !== 'object' || value === null || Array.isArray(value))) {
     const what = Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`;
     return {
       value: undefined,
@@ -142,7 +171,19 @@ export function parseYamlText(text: string, file: string, limits: YamlExpansionL
       ],
     };
   }
-  return { value, source, diagnostics };
+  return later ? { value, source, diagnostics, later } : { value, source, diagnostics };
+}
+
+/** The document to read: the only one, or with `firstOnly` the first of several (and where the others are). */
+function readDocument(text: string, lines: LineCounter, firstOnly: boolean): { doc: Document.Parsed; later?: LaterDocuments } {
+  const parseOptions = { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true, stringKeys: true } as const;
+  if (!firstOnly) return { doc: parseDocument(text, parseOptions) };
+  const all = parseAllDocuments(text, parseOptions);
+  // No document at all (`lines` is filled already, so it is not given again).
+  if (!Array.isArray(all) || all.length === 0) return { doc: parseDocument(text, { ...parseOptions, lineCounter: undefined }) };
+  if (all.length === 1) return { doc: all[0]! };
+  const start = lines.linePos(all[1]!.range[0]);
+  return { doc: all[0]!, later: { count: all.length - 1, line: start.line, col: start.col } };
 }
 
 /** A syntax error's message, with the quoting hint when its line (or the one before) is an unquoted value YAML misreads. */
