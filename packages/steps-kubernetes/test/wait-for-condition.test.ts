@@ -193,8 +193,11 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
       () => (settled = true),
     );
     await until(() => cluster.countRequests({ verb: 'watch', path: PG_PATH }) === 1);
-    // Neither the stale UpdateFailed (failureWhen) nor anything else decided yet.
-    await new Promise((r) => setTimeout(r, 50));
+    // The wait has judged the object it listed (its stale UpdateFailed is reported as progress) and decided nothing:
+    // had the stale status decided it (failureWhen), it would have settled on that same observation.
+    await until(() => ctx.progressUpdates.length === 1);
+    await new Promise((r) => setImmediate(r));
+    expect(ctx.progressUpdates[0]!.data).toMatchObject({ stale: true });
     expect(settled).toBe(false);
     cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'Updating' });
     const running = cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'Running' });
