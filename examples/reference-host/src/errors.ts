@@ -4,6 +4,8 @@
  * naming the field (and line and column when the input was YAML).
  */
 
+import { InnominatusError } from '@innominatus/core';
+
 /** Stable error codes of the host. */
 export type HostErrorCode =
   | 'CONFIG_INVALID'
@@ -37,23 +39,33 @@ export interface Issue {
   col?: number;
 }
 
-/** Base class of the host's errors. */
-export class HostError extends Error {
-  readonly code: HostErrorCode;
+/** Codes a later try of the same request may get past (the store back, a resource become active). */
+const RETRYABLE: ReadonlySet<HostErrorCode> = new Set(['STORE_UNAVAILABLE', 'PLACEHOLDER_NOT_READY']);
+
+/**
+ * Base class of the host's errors, on core's error model
+ * ({@link InnominatusError}): branded (recognised across copies by
+ * `InnominatusError.is`), a stable `code`, `retryable`, an optional `cause`,
+ * and the `position` of the first issue that has one (input read from YAML).
+ */
+export class HostError extends InnominatusError<HostErrorCode> {
   /** HTTP status when this error answers a request. */
   readonly status: number;
   readonly issues: Issue[];
 
-  constructor(code: HostErrorCode, status: number, message: string, issues: Issue[] = []) {
-    super(message);
-    this.name = new.target.name;
-    this.code = code;
+  constructor(code: HostErrorCode, status: number, message: string, issues: Issue[] = [], options: { cause?: unknown } = {}) {
+    const at = issues.find((i) => i.line !== undefined);
+    super(code, message, {
+      retryable: RETRYABLE.has(code),
+      cause: options.cause,
+      ...(at ? { position: { line: at.line!, col: at.col ?? 1 } } : {}),
+    });
     this.status = status;
     this.issues = issues;
   }
 
   /** The JSON body of an error response. */
-  toJSON(): { error: { code: string; message: string; issues?: Issue[] } } {
+  override toJSON(): { error: { code: string; message: string; issues?: Issue[] } } {
     return { error: { code: this.code, message: this.message, ...(this.issues.length ? { issues: this.issues } : {}) } };
   }
 }
