@@ -1,4 +1,4 @@
-import { escapePointer } from '@innominatus/core';
+import { escapePointer } from '@innominatus/core/internal';
 import { DEFAULT_EXPANSION_LIMITS, parseYamlText, type LaterDocuments, type YamlExpansionLimits } from '@innominatus/provider-sdk';
 import type { Issue } from '../errors';
 
