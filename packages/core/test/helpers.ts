@@ -1,4 +1,4 @@
-import { defineStep, Type, StepFailure, sensitive, type Workflow } from '../src/index';
+import { defineStep, MemoryJournal, Type, StepFailure, sensitive, type RunJournal, type Workflow } from '../src/index';
 
 /** Returns its input as outputs. */
 export const echo = defineStep({
@@ -80,3 +80,14 @@ export function workflow(partial: Partial<Workflow> & { steps: Workflow['steps']
 }
 
 export { sensitive };
+
+/** A journal that throws on its Nth step write, as a crash there would. */
+export class CrashingJournal extends MemoryJournal {
+  writes = 0;
+  crashAt = Number.POSITIVE_INFINITY;
+  override async putStep(...a: Parameters<RunJournal['putStep']>) {
+    this.writes++;
+    if (this.writes === this.crashAt) throw new Error(`simulated crash at step write ${this.writes}`);
+    return super.putStep(...a);
+  }
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeWorkflow, createEngine, defineStep, MemoryJournal, StepRegistry, Type, type RunJournal, type StepSpec } from '../src/index';
-import { workflow } from './helpers';
+import { analyzeWorkflow, createEngine, defineStep, StepRegistry, Type, type StepSpec } from '../src/index';
+import { CrashingJournal, workflow } from './helpers';
 
 /** A `record` step that records each call's `id` (and `note`), failing for the ids in `failing`. */
 function recorder(failing: Set<string>) {
@@ -18,17 +18,6 @@ function recorder(failing: Set<string>) {
     },
   });
   return { step, calls };
-}
-
-/** A journal that throws on its Nth step write, as a crash there would. */
-class CrashingJournal extends MemoryJournal {
-  writes = 0;
-  crashAt = Number.POSITIVE_INFINITY;
-  override async putStep(...a: Parameters<RunJournal['putStep']>) {
-    this.writes++;
-    if (this.writes === this.crashAt) throw new Error(`simulated crash at step write ${this.writes}`);
-    return super.putStep(...a);
-  }
 }
 
 const r = (id: string, extra: Partial<StepSpec> = {}): StepSpec => ({ name: id, type: 'record', with: { id }, retry: { attempts: 1 }, ...extra });

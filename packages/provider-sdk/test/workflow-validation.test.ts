@@ -65,6 +65,42 @@ describe('validateWorkflow', () => {
       message: "resumeFrom must name an earlier step: no step is named 'aply'; did you mean 'apply'?",
     },
     {
+      name: 'forEach over a value that is not a list',
+      yaml:
+        HEAD +
+        'parameters:\n  - { name: n, type: integer }\nsteps:\n  - name: each\n    type: test-credentials\n    forEach: ${{ parameters.n }}\n    with: { name: x }\n',
+      code: 'FOR_EACH_INVALID',
+      line: 10,
+      col: 18,
+      message: "forEach must give a list; 'parameters.n' is of type int",
+    },
+    {
+      name: 'forEach item typed from the list',
+      yaml:
+        HEAD +
+        'parameters:\n  - { name: ns, type: array, items: { type: integer } }\nsteps:\n  - name: each\n    type: test-credentials\n    forEach: ${{ parameters.ns }}\n    with: { name: "${{ item + \'-\' }}" }\n',
+      code: 'EXPRESSION_TYPE',
+      line: 11,
+      col: 29,
+      message: "expression 'item + '-'' does not type-check at character 6: no such overload: int + string",
+    },
+    {
+      name: 'item outside a forEach step',
+      yaml: HEAD + 'steps:\n  - { name: a, type: test-credentials, with: { name: "${{ index }}" } }\n',
+      code: 'EXPRESSION_TYPE',
+      line: 6,
+      col: 59,
+      message: "expression 'index' does not type-check at character 1: Unknown variable: index",
+    },
+    {
+      name: 'parallelism out of range (the file schema)',
+      yaml: HEAD + 'steps:\n  - { name: a, type: test-credentials, forEach: "${{ [1] }}", parallelism: 0, with: { name: x } }\n',
+      code: 'WORKFLOW_SCHEMA',
+      line: 6,
+      col: 76,
+      message: 'steps[0].parallelism must be >= 1 (got 0)',
+    },
+    {
       name: 'duplicate step',
       yaml: HEAD + 'steps:\n  - { name: a, type: test-credentials, with: { name: x } }\n  - { name: a, type: test-credentials, with: { name: y } }\n',
       code: 'DUPLICATE_STEP',

@@ -7,6 +7,7 @@ import { STEP_FIELDS, type StepSpec } from '../model/workflow';
 import type { StepDefinition } from '../steps/define-step';
 import type { StepRegistry } from '../steps/step-registry';
 import { escapePointer } from '../util/json-pointer';
+import { analyzeForEach } from './analyze-for-each';
 import type { Declarations } from './declarations';
 import { closest, didYouMean } from './did-you-mean';
 import { durationField } from './durations';
@@ -14,6 +15,7 @@ import type { IssueList } from './issues';
 import { checkReferences } from './reference-check';
 import { checkTemplateAgainstSchema } from './schema-type-check';
 import { compileIssueCode, compileSites } from './template-sites';
+import type { ExpressionTypeChecker } from './type-checker';
 import type { WorkflowTypes } from './workflow-types';
 
 /** Where a step is written: its JSON pointer and the variables its expressions read (default: a step of `steps`). */
@@ -42,15 +44,17 @@ export interface StepScope {
 export function analyzeStep(spec: StepSpec, index: number, scope: StepScope, place: StepPlace = {}): CompiledStep {
   const { registry, issues } = scope;
   const base = place.pointer ?? `/steps/${index}`;
-  const variables = place.variables ?? WORKFLOW_VARIABLES;
   const definition = registry.find(spec.type);
   if (!definition) {
     const known = registry.types();
     issues.error('UNKNOWN_STEP_TYPE', `unknown step type '${spec.type}'${didYouMean(spec.type, known)} (known: ${known.join(', ') || 'none'})`, `${base}/type`);
   }
+  const loop = analyzeForEach(spec, index, scope, base, place.variables ?? WORKFLOW_VARIABLES);
+  const variables = loop ? [...(place.variables ?? WORKFLOW_VARIABLES), ...Object.keys(loop.roots)] : (place.variables ?? WORKFLOW_VARIABLES);
+  const checkerOf = () => scope.types.checker(variables, undefined, loop?.roots);
   const withValue = spec.with ?? {};
   const deferred = definition ? compileDeferred(definition, withValue, base, scope) : new Map<string, CompiledExpression>();
-  const checker = scope.types.checker(variables);
+  const checker = checkerOf();
   const { template: input, ok } = compileSites(withValue, { pointer: `${base}/with`, variables, literalKeys: Object.keys(definition?.deferred ?? {}) }, issues);
   const refsOk = input.expressions.map((site) => checkReferences(site, { kind: 'step', index }, scope.declared, issues).ok).every(Boolean);
   const typed = ok && refsOk && scope.types.checkAll(input.expressions, checker, issues);
@@ -59,7 +63,7 @@ export function analyzeStep(spec: StepSpec, index: number, scope: StepScope, pla
     const target = { schema: definition.input, code: 'STEP_INPUT_INVALID' as const, label: 'step input' };
     checkTemplateAgainstSchema(withValue, `${base}/with`, target, input.expressions, (s) => scope.types.jsonTypeOf(s), issues);
   }
-  const condition = compileCondition(spec, index, scope, base, variables);
+  const condition = compileCondition(spec, index, scope, base, variables, checkerOf);
   const timeoutMs = durationField(spec.timeout ?? definition?.timeout, `${base}/timeout`, 0, issues);
   const retry: RetryPolicy = {
     attempts: spec.retry?.attempts ?? scope.retry.attempts,
@@ -82,6 +86,7 @@ export function analyzeStep(spec: StepSpec, index: number, scope: StepScope, pla
     timeoutMs,
     retry,
     ...(resumeFromIndex === undefined ? {} : { resumeFromIndex }),
+    ...(loop ? { loop: { list: loop.list, parallelism: loop.parallelism } } : {}),
   };
 }
 
@@ -101,7 +106,14 @@ function resumeFrom(spec: StepSpec, index: number, scope: StepScope): number | u
 }
 
 /** `if:` is a template, or bare CEL when it holds no `${{ }}`; a known type other than bool is an error. */
-function compileCondition(spec: StepSpec, index: number, scope: StepScope, base: string, variables: readonly string[]): Template | undefined {
+function compileCondition(
+  spec: StepSpec,
+  index: number,
+  scope: StepScope,
+  base: string,
+  variables: readonly string[],
+  checkerOf: () => ExpressionTypeChecker,
+): Template | undefined {
   if (spec.if === undefined || spec.if === true) return undefined;
   const pointer = `${base}/if`;
   const bare = typeof spec.if === 'string' && !hasTemplate(spec.if);
@@ -118,7 +130,7 @@ function compileCondition(spec: StepSpec, index: number, scope: StepScope, base:
   // Offsets of bare CEL are inside the text as written, not inside the `${{ }}` put around it.
   const sites = bare ? template.expressions.map((s) => ({ ...s, offset: 0 })) : template.expressions;
   const refsOk = sites.map((site) => checkReferences(site, { kind: 'step', index }, scope.declared, scope.issues).ok).every(Boolean);
-  if (ok && refsOk && scope.types.checkAll(sites, scope.types.checker(variables), scope.issues)) {
+  if (ok && refsOk && scope.types.checkAll(sites, checkerOf(), scope.issues)) {
     const site = sites[0];
     const t = site?.whole ? scope.types.typeOf(site) : undefined;
     if (site && t !== undefined && t !== 'bool' && t !== 'dyn') {

@@ -12,8 +12,15 @@ export interface DeclaredStep {
   type: unknown;
   /** The step type's definition, when the type is registered. */
   definition?: StepDefinition;
-  /** Its output schema for this step's `with` (which outputs are sensitive), when the type is registered. */
+  /** Its output schema for this step's `with` (which outputs are sensitive), when the type is registered; `{ items: [...] }` for a forEach step. */
   output?: unknown;
+  /** The step runs once per item of a list (`forEach`): its outputs are `{ items: [outputs of each iteration] }`. */
+  forEach?: boolean;
+}
+
+/** The outputs of a forEach step: `items`, the outputs of each iteration in the list's order. */
+export function forEachOutputSchema(output: unknown): Record<string, unknown> {
+  return { type: 'object', properties: { items: { type: 'array', items: output } }, required: ['items'], additionalProperties: false };
 }
 
 /** The names a workflow declares: parameters, vars and steps (the first of each name). */
@@ -52,7 +59,9 @@ export function collectDeclarations(doc: Record<string, unknown>, registry: Step
       continue;
     }
     const definition = typeof s.type === 'string' ? registry.find(s.type) : undefined;
-    declared.steps.set(s.name, { index: i, type: s.type, ...(definition ? { definition, output: stepOutputSchema(definition, s.with) } : {}) });
+    const loop = s.forEach !== undefined;
+    const output = definition && (loop ? forEachOutputSchema(stepOutputSchema(definition, s.with)) : stepOutputSchema(definition, s.with));
+    declared.steps.set(s.name, { index: i, type: s.type, ...(loop ? { forEach: true } : {}), ...(definition ? { definition, output } : {}) });
   }
   return declared;
 }

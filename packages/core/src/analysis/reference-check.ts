@@ -1,7 +1,7 @@
 import { formatReference } from '../expressions/references';
 import type { TemplateExpression } from '../expressions/template';
 import { FAILURE_FIELDS, RESOURCE_FIELDS, RUN_FIELDS } from './context-types';
-import type { Declarations } from './declarations';
+import { forEachOutputSchema, type Declarations } from './declarations';
 import { didYouMean } from './did-you-mean';
 import type { IssueList } from './issues';
 import { lookupSchema } from './schema-lookup';
@@ -104,7 +104,7 @@ function checkStepReference(
   const def = target.definition;
   if (!def || guarded) return;
   // For a computed index the path is a prefix: what is known of it must exist.
-  const found = lookupSchema(def.output, path);
+  const found = lookupSchema(target.forEach ? forEachOutputSchema(def.output) : def.output, path);
   if (found.status === 'missing') {
     const prefix = formatReference({ root: 'steps', path: [name, 'outputs', ...path.slice(0, path.indexOf(found.missing!))] });
     report('UNKNOWN_OUTPUT', `'${text}': step type '${def.type}' has no output '${found.missing}' under ${prefix}`, start);

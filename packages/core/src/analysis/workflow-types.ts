@@ -1,7 +1,7 @@
 import type { TemplateExpression } from '../expressions/template';
 import { CelTypeBuilder, jsonTypeOf, literalType, type CelType, type MessageType } from './cel-types';
 import { FAILURE_FIELD_TYPES, RESOURCE_FIELD_TYPES, RUN_FIELD_TYPES } from './context-types';
-import type { Declarations } from './declarations';
+import { forEachOutputSchema, type Declarations } from './declarations';
 import type { IssueList } from './issues';
 import { ExpressionTypeChecker } from './type-checker';
 
@@ -24,12 +24,16 @@ export class WorkflowTypes {
     this.#vars.set(name, type);
   }
 
-  /** A checker for expressions over `variables`; `vars` holds the vars inferred so far (or only `readVars`). */
-  checker(variables: readonly string[], readVars?: readonly string[]): ExpressionTypeChecker {
+  /**
+   * A checker for expressions over `variables`; `vars` holds the vars inferred
+   * so far (or only `readVars`); `roots` types variables of a place (a forEach
+   * step's `item` and `index`).
+   */
+  checker(variables: readonly string[], readVars?: readonly string[], roots: Readonly<Record<string, CelType>> = {}): ExpressionTypeChecker {
     const vars: Record<string, CelType> = {};
     for (const [name, type] of this.#vars) if (!readVars || readVars.includes(name)) vars[name] = type;
     const declared: Record<string, CelType> = {};
-    for (const v of variables) declared[v] = v === 'vars' ? 'Vars' : (this.#base.roots[v] ?? 'dyn');
+    for (const v of variables) declared[v] = v === 'vars' ? 'Vars' : (roots[v] ?? this.#base.roots[v] ?? 'dyn');
     const messages = [...this.#base.messages, { name: 'Vars', fields: vars }];
     // The same text as the declarations' JSON, without serialising the shared messages again.
     const key = `${this.#base.key}\u0000${JSON.stringify(vars)}\u0000${JSON.stringify(declared)}`;
@@ -102,7 +106,7 @@ let nextDefinitionId = 1;
  * workflows declaring the same parameters and steps share one set.
  */
 function baseTypes(declared: Declarations): BaseTypes {
-  const stepKey = [...declared.steps].map(([name, step]) => [name, step.definition ? definitionId(step.definition) : 0]);
+  const stepKey = [...declared.steps].map(([name, step]) => [name, step.definition ? definitionId(step.definition) : 0, step.forEach === true]);
   const cacheKey = JSON.stringify([[...declared.parameters], stepKey]);
   let base = baseCache.get(cacheKey);
   if (!base) {
@@ -119,7 +123,8 @@ function buildBaseTypes(declared: Declarations): BaseTypes {
   for (const [name, spec] of declared.parameters) params[name] = b.fromSchema(spec, `Parameters.${name}`, { number: 'double', closedObjects: false });
   const steps: Record<string, CelType> = {};
   for (const [name, step] of declared.steps) {
-    const outputs = step.definition ? b.fromSchema(step.definition.output, `Steps.${name}.outputs`, { number: 'dyn', closedObjects: true }) : 'dyn';
+    const schema = step.definition && (step.forEach ? forEachOutputSchema(step.definition.output) : step.definition.output);
+    const outputs = schema ? b.fromSchema(schema, `Steps.${name}.outputs`, { number: 'dyn', closedObjects: true }) : 'dyn';
     steps[name] = b.message(`Steps.${name}`, { outputs, skipped: 'bool' });
   }
   const roots = {

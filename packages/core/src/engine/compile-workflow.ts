@@ -36,6 +36,8 @@ export interface CompiledStep {
   retry: RetryPolicy;
   /** Index of the step a resume runs again from when this one failed (`resumeFrom`); undefined: this step. */
   resumeFromIndex?: number;
+  /** A forEach step's list and how many of its iterations run at once. */
+  loop?: { list: Template; parallelism: number };
 }
 
 /** A compiled output. */

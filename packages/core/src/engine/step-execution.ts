@@ -10,6 +10,7 @@ import { redactingLogger } from './redacting-logger';
 import { journaled } from './run-failure';
 import { isoNow, type RunningStep, type RunState } from './run-state';
 import { createStepMemo, type StepMemo } from './step-memo';
+import { runLoop } from './step-loop';
 import { runStep } from './step-runner';
 
 /**
@@ -30,18 +31,19 @@ export async function takeStep(state: RunState, scope: Scope, step: CompiledStep
     return;
   }
   throwIfStopped(state, name);
+  if (step.loop) return runLoop(state, scope, step, prior);
   if (step.condition && !conditionHolds(state, scope, step)) return skipStep(state, scope, step);
   await executeStep(state, scope, step, prior);
 }
 
-function throwIfStopped(state: RunState, name: string): void {
+export function throwIfStopped(state: RunState, name: string): void {
   const { runId } = state;
   if (state.signal?.aborted) throw new StepError('RUN_ABORTED', name, `run '${runId}' was cancelled before step '${name}'`);
   if (state.pause?.aborted)
     throw new StepError('RUN_PAUSED', name, `run '${runId}' was paused before step '${name}'; resume it to continue`, { retryable: true });
 }
 
-function conditionHolds(state: RunState, scope: Scope, step: CompiledStep): boolean {
+export function conditionHolds(state: RunState, scope: Scope, step: CompiledStep): boolean {
   const { source } = state.compiled;
   const cond = reveal(withPosition(source, () => step.condition!.render(scope)));
   if (typeof cond !== 'boolean') {
@@ -128,7 +130,7 @@ async function executeStep(state: RunState, scope: Scope, step: CompiledStep, pr
  * of its input and remembered values. The run's set itself when the step adds
  * none (no copy per step); a value the step remembers later joins both.
  */
-function secretsOfStep(known: Set<string>, input: Record<string, unknown>, remembered: Record<string, unknown> | undefined): Set<string> {
+export function secretsOfStep(known: Set<string>, input: Record<string, unknown>, remembered: Record<string, unknown> | undefined): Set<string> {
   const own = sensitiveStrings(input);
   if (remembered) sensitiveStrings(remembered, own);
   if (own.size === 0) return known;
@@ -138,7 +140,7 @@ function secretsOfStep(known: Set<string>, input: Record<string, unknown>, remem
 }
 
 /** The step's redacting logger, made once on first use (most steps never log). */
-function lazyLogger(inner: Logger, secrets: Set<string>, runId: string, step: string): () => Logger {
+export function lazyLogger(inner: Logger, secrets: Set<string>, runId: string, step: string): () => Logger {
   let logger: Logger | undefined;
   return () => (logger ??= redactingLogger(inner, secrets, { runId, step }));
 }
@@ -165,11 +167,11 @@ function lazyMemo(
   };
 }
 
-function eventBase(state: RunState, step: CompiledStep) {
+export function eventBase(state: RunState, step: CompiledStep) {
   return { runId: state.runId, workflow: state.workflow, step: step.spec.name, type: step.definition.type, index: step.index };
 }
 
-function scrubData(data: Record<string, unknown>, secrets: Set<string>): Record<string, unknown> {
+export function scrubData(data: Record<string, unknown>, secrets: Set<string>): Record<string, unknown> {
   const v = scrubValue(data, secrets);
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : { value: v };
 }

@@ -22,6 +22,8 @@ export interface StepRun {
   onRetry(attempt: number, delayMs: number, error: InnominatusError): void;
   /** Backs `StepContext.remember` (journaled by the engine). */
   remember: StepContext['remember'];
+  /** The iteration of a forEach step (part of the idempotency key). */
+  iteration?: number;
 }
 
 /**
@@ -59,7 +61,7 @@ export async function runStep(r: StepRun): Promise<Record<string, unknown>> {
         return r.logger();
       },
       progress: (u) => r.onProgress(typeof u === 'string' ? { message: u } : u),
-      idempotencyKey: `${r.runId}/${name}`,
+      idempotencyKey: r.iteration === undefined ? `${r.runId}/${name}` : `${r.runId}/${name}/${r.iteration}`,
       runId: r.runId,
       stepName: name,
       attempt,

@@ -43,6 +43,14 @@ export interface StepSpec {
    * when the object is deleted): the resume re-creates it.
    */
   resumeFrom?: string;
+  /**
+   * A `${{ }}` expression giving a list: the step runs once per item, its
+   * `with` and `if` reading `item` and `index`; its outputs are
+   * `{ items: [outputs of each iteration that ran, in the list's order] }`.
+   */
+  forEach?: string;
+  /** How many iterations of a `forEach` step run at once: 1 (default, one after the other) to 16. */
+  parallelism?: number;
 }
 
 /**
@@ -64,7 +72,18 @@ export interface LongOutput {
 export const LONG_OUTPUT_FIELDS: readonly string[] = Object.freeze(['value', 'sensitive', 'description', 'type']);
 
 /** The keys a step may have. */
-export const STEP_FIELDS: readonly string[] = Object.freeze(['name', 'type', 'description', 'if', 'timeout', 'retry', 'resumeFrom', 'with']);
+export const STEP_FIELDS: readonly string[] = Object.freeze([
+  'name',
+  'type',
+  'description',
+  'if',
+  'timeout',
+  'retry',
+  'resumeFrom',
+  'forEach',
+  'parallelism',
+  'with',
+]);
 
 /** A workflow document (kind: Workflow). */
 export interface Workflow {
