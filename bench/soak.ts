@@ -94,7 +94,9 @@ async function main(): Promise<void> {
   await startHost();
   const sampler = setInterval(() => {
     const life = lifetimes.at(-1);
-    if (host && life) life.samples.push({ t: Date.now(), mib: host.rssMiB() });
+    // A process being killed reads as 0 (no VmRSS any more): not a sample.
+    const mib = host?.rssMiB() ?? 0;
+    if (life && mib > 0) life.samples.push({ t: Date.now(), mib });
   }, 5_000);
 
   const accepted = new Set<string>();
