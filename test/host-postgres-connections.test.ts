@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, configText, until } from './support/e2e-host';
+import { call, configText, resourceInState, until } from './support/e2e-host';
 import { spawnHost, type HostProcess } from './support/host-process';
 import { freshDatabase } from './support/pg-database';
 
@@ -38,14 +38,21 @@ describe('a host on PostgreSQL when the server cuts its connections (a restart)'
   });
 
   it('keeps running and serving after every backend of its database is terminated', async () => {
-    // Warm the store's pool so that it holds idle connections.
-    expect((await call(host.url, 'POST', '/api/specs', { body: spec })).status).toBe(202);
-    expect((await call(host.url, 'GET', '/api/specs/cut-app')).status).toBe(200);
+    // Warm the store's pool, and let the resource settle so that no run holds a connection at the cut.
+    const submitted = await call(host.url, 'POST', '/api/specs', { body: spec });
+    expect(submitted.status).toBe(202);
+    await resourceInState(host.url, submitted.json.changes[0].id, 'active', 60_000);
     const admin = new pg.Client({ connectionString: db.url });
     await admin.connect();
     try {
-      const { rows } = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
-      expect(rows[0].n).toBeGreaterThan(0);
+      // An idle connection of the store's pool (not the LISTEN connection) must be there to be cut.
+      await until('an idle pooled connection', async () => {
+        expect((await call(host.url, 'GET', '/api/specs/cut-app')).status).toBe(200);
+        const { rows } = await admin.query(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle' AND query NOT ILIKE 'LISTEN%'",
+        );
+        return rows[0].n > 0 || undefined;
+      });
       await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
     } finally {
       await admin.end();
