@@ -1,8 +1,9 @@
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMockCluster, zalandoPostgresOperator, type MockCluster } from '@innominatus/steps-kubernetes/testing';
+import { HostError } from '../src/errors';
 import { keepSimulationState } from '../src/host/simulation-state';
 
 const PG = { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'shop-db', namespace: 'shop' };
@@ -75,6 +76,25 @@ describe('the simulated cluster kept across restarts', () => {
       ['b', { v: '2' }],
     ]);
     third.state.close();
+  });
+
+  it('refuses a journal broken before its last line with a coded error naming the file and the line', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sim-')), 'host.db.cluster.json');
+    writeFileSync(`${file}.journal`, '{"put": {bad\n{"del":{"apiVersion":"v1","kind":"ConfigMap","name":"a"}}\n');
+    const cluster = createMockCluster({ namespaces: ['default'] });
+    clusters.push(cluster);
+    let thrown: unknown;
+    try {
+      keepSimulationState(cluster, file);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(HostError);
+    expect((thrown as HostError).code).toBe('SIMULATION_STATE_INVALID');
+    // The parser's own words after the colon vary between Node.js versions.
+    const message = (thrown as HostError).message;
+    expect(message.slice(0, message.indexOf(': ') + 2)).toBe(`cannot read the simulated cluster's journal ${file}.journal, line 1: `);
+    expect(message).toContain("Expected property name or '}' in JSON at position 9");
   });
 });
 

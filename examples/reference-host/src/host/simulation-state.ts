@@ -1,6 +1,7 @@
 import { closeSync, fdatasyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { MockCluster, MockObject, StoreEvent } from '@innominatus/steps-kubernetes/testing';
+import { HostError } from '../errors';
 
 /** How long changes are gathered before they are appended to the journal (changes come in bursts). */
 const WRITE_DELAY_MS = 100;
@@ -92,7 +93,7 @@ function readState(file: string, journalFile: string): Map<string, MockObject> {
     try {
       parsed = JSON.parse(saved) as { objects?: MockObject[] };
     } catch (err) {
-      throw new Error(`cannot read the simulated cluster's state in ${file}: ${(err as Error).message}`);
+      throw stateInvalid(`cannot read the simulated cluster's state in ${file}: ${(err as Error).message}`, err);
     }
     for (const o of parsed.objects ?? []) objects.set(keyText(objectKey(o)), o);
   }
@@ -105,7 +106,7 @@ function readState(file: string, journalFile: string): Map<string, MockObject> {
     } catch (err) {
       // A process killed while appending leaves a partial last line: the changes before it stand.
       if (i === lines.length - 1) break;
-      throw new Error(`cannot read the simulated cluster's journal ${journalFile}, line ${i + 1}: ${(err as Error).message}`);
+      throw stateInvalid(`cannot read the simulated cluster's journal ${journalFile}, line ${i + 1}: ${(err as Error).message}`, err);
     }
     if ('put' in line) objects.set(keyText(objectKey(line.put)), line.put);
     else objects.delete(keyText(line.del));
@@ -113,12 +114,17 @@ function readState(file: string, journalFile: string): Map<string, MockObject> {
   return objects;
 }
 
+/** The simulated cluster's files cannot be read: named, with the line when it is the journal's. */
+function stateInvalid(message: string, cause: unknown): HostError {
+  return new HostError('SIMULATION_STATE_INVALID', 500, message, [], { cause });
+}
+
 function readOptional(file: string): string | undefined {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`cannot read the simulated cluster's state in ${file}: ${(err as Error).message}`);
+    throw stateInvalid(`cannot read the simulated cluster's state in ${file}: ${(err as Error).message}`, err);
   }
 }
 
