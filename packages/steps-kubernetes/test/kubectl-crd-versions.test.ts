@@ -135,3 +135,123 @@ describe('kubectl and a CRD with several versions', () => {
     expect(v1.stdout).not.toContain('color');
   }, 60_000);
 });
+
+/** A CRD whose v2 renames v1's `spec.size` to `spec.length`: v1 stores unless told otherwise. */
+const widgetCrd = (options: { storage?: 'v1' | 'v2'; conversion?: Record<string, unknown>; versions?: Array<'v1' | 'v2'> } = {}) => {
+  const storage = options.storage ?? 'v1';
+  const field = (name: string) => ({
+    type: 'object',
+    properties: { spec: { type: 'object', properties: { [name]: { type: 'string' } } } },
+  });
+  const versions = {
+    v1: { name: 'v1', served: true, storage: storage === 'v1', schema: { openAPIV3Schema: field('size') } },
+    v2: { name: 'v2', served: true, storage: storage === 'v2', schema: { openAPIV3Schema: field('length') } },
+  };
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.example.com' },
+    spec: {
+      group: 'example.com',
+      scope: 'Namespaced',
+      names: { kind: 'Widget', plural: 'widgets', singular: 'widget' },
+      conversion: options.conversion ?? { strategy: 'None' },
+      versions: (options.versions ?? ['v1', 'v2']).map((v) => versions[v]),
+    },
+  };
+};
+const WEBHOOK = {
+  strategy: 'Webhook',
+  webhook: { conversionReviewVersions: ['v1'], clientConfig: { service: { name: 'widget-webhook', namespace: 'apps', path: '/convert' } } },
+};
+const widget = (version: string, spec: Record<string, unknown>, name = 'w'): MockObject => ({
+  apiVersion: `example.com/${version}`,
+  kind: 'Widget',
+  metadata: { name, namespace: 'apps' },
+  spec,
+});
+
+describe("kubectl and a CRD's storage version and conversion", () => {
+  let k: KubectlCluster;
+  afterEach(async () => k.close());
+  const storedAt = (name: string) => {
+    const uid = k.running.cluster.get({ apiVersion: 'example.com/v1', kind: 'Widget', name, namespace: 'apps' })!.metadata.uid!;
+    return k.running.cluster.store.findByUid(uid)!.object.apiVersion;
+  };
+  const jsonpath = async (resource: string, path: string) => {
+    const r = await k.kubectl(['get', resource, '-n', 'apps', '-o', `jsonpath=${path}`]);
+    return r.code === 0 ? r.stdout : r.stderr.trim();
+  };
+
+  it('keeps the objects when the storage version changes: stored at the old version until written again, served at every served version', async () => {
+    k = await kubectlCluster(['--namespace', 'apps']);
+    expect((await k.kubectl(['apply', '-f', k.file('crd.json', widgetCrd())])).code).toBe(0);
+    expect((await k.kubectl(['apply', '-f', k.file('w.json', widget('v1', { size: 'small' }))])).stdout.trim()).toBe('widget.example.com/w created');
+
+    expect((await k.kubectl(['apply', '-f', k.file('crd.json', widgetCrd({ storage: 'v2' }))])).stdout.trim()).toBe(
+      'customresourcedefinition.apiextensions.k8s.io/widgets.example.com configured',
+    );
+    expect(await jsonpath('crd/widgets.example.com', '{.status.storedVersions}')).toBe('["v1","v2"]');
+    // Still there, still stored at v1; conversion None: only apiVersion differs between versions.
+    expect(storedAt('w')).toBe('example.com/v1');
+    expect(await jsonpath('widgets.v1.example.com/w', '{.apiVersion} {.spec.size}')).toBe('example.com/v1 small');
+    expect(await jsonpath('widgets.v2.example.com/w', '{.apiVersion} {.spec.size}')).toBe('example.com/v2 small');
+
+    // A write stores it at the new storage version; a new object is stored there too.
+    expect((await k.kubectl(['label', 'widgets.v1.example.com', 'w', '-n', 'apps', 'touched=yes'])).code).toBe(0);
+    expect(storedAt('w')).toBe('example.com/v2');
+    expect((await k.kubectl(['apply', '-f', k.file('x.json', widget('v2', { length: 'long' }, 'x'))])).code).toBe(0);
+    expect(storedAt('x')).toBe('example.com/v2');
+
+    // A version objects may be stored at cannot leave the CRD.
+    const dropped = await k.kubectl(['apply', '-f', k.file('crd.json', widgetCrd({ storage: 'v2', versions: ['v2'] }))]);
+    expect(dropped.code).toBe(1);
+    expect(dropped.stderr).toContain(
+      'The CustomResourceDefinition "widgets.example.com" is invalid: status.storedVersions[0]: Invalid value: "v1": must appear in spec.versions',
+    );
+    expect(await jsonpath('widgets.v2.example.com', '{range .items[*]}{.metadata.name} {end}')).toBe('w x ');
+  }, 60_000);
+
+  it('conversion Webhook: without a webhook a request that needs conversion fails as with an unreachable webhook; with one, objects are converted both ways', async () => {
+    k = await kubectlCluster(['--namespace', 'apps']);
+    expect((await k.kubectl(['apply', '-f', k.file('crd.json', widgetCrd({ conversion: WEBHOOK }))])).code).toBe(0);
+    // At the storage version nothing is converted.
+    expect((await k.kubectl(['apply', '-f', k.file('w.json', widget('v1', { size: 'small' }))])).code).toBe(0);
+    expect(await jsonpath('widgets.v1.example.com/w', '{.spec.size}')).toBe('small');
+
+    const failed =
+      'Error from server (InternalError): Internal error occurred: conversion webhook for example.com/v1, Kind=Widget failed: ' +
+      'Post "https://widget-webhook.apps.svc:443/convert?timeout=30s": service "widget-webhook" not found';
+    expect(await jsonpath('widgets.v2.example.com/w', '{.spec}')).toBe(failed);
+    const write = await k.kubectl(['apply', '-f', k.file('v2.json', widget('v2', { length: 'long' }, 'y'))]);
+    expect(write.code).toBe(1);
+    expect(write.stderr).toContain('conversion webhook for example.com/v2, Kind=Widget failed');
+    expect(k.running.cluster.get({ apiVersion: 'example.com/v1', kind: 'Widget', name: 'y', namespace: 'apps' })).toBeUndefined();
+    // A Service of that name without endpoints: the webhook is still unreachable.
+    expect((await k.kubectl(['create', 'service', 'clusterip', 'widget-webhook', '--tcp=443', '-n', 'apps'])).code).toBe(0);
+    expect(await jsonpath('widgets.v2.example.com/w', '{.spec}')).toContain(': no endpoints available for service "widget-webhook"');
+
+    const calls: string[] = [];
+    k.running.cluster.setConversionWebhook({ group: 'example.com', kind: 'Widget' }, (o, to) => {
+      calls.push(`${o.apiVersion}→${to}`);
+      const spec = o.spec as Record<string, unknown>;
+      return { ...o, apiVersion: to, spec: to === 'example.com/v2' ? { length: spec.size } : { size: spec.length } };
+    });
+    expect(await jsonpath('widgets.v2.example.com/w', '{.apiVersion} {.spec}')).toBe('example.com/v2 {"length":"small"}');
+    expect(calls).toContain('example.com/v1→example.com/v2');
+    // Written at v2 (validated with v2's schema), stored at v1 converted.
+    expect((await k.kubectl(['apply', '-f', k.file('v2.json', widget('v2', { length: 'long' }, 'y'))])).stdout.trim()).toBe('widget.example.com/y created');
+    expect(k.running.cluster.get({ apiVersion: 'example.com/v1', kind: 'Widget', name: 'y', namespace: 'apps' })!.spec).toEqual({ size: 'long' });
+    const unknown = await k.kubectl(['apply', '-f', k.file('bad.json', widget('v2', { size: 'x' }, 'z'))]);
+    expect(unknown.stderr).toContain('unknown field "spec.size"');
+  }, 60_000);
+
+  it('refuses a conversion the API server refuses', async () => {
+    k = await kubectlCluster(['--namespace', 'apps']);
+    const magic = await k.kubectl(['apply', '-f', k.file('crd.json', widgetCrd({ conversion: { strategy: 'Magic' } }))]);
+    expect(magic.stderr).toContain('spec.conversion.strategy: Unsupported value: "Magic": supported values: "None", "Webhook"');
+    const bare = await k.kubectl(['apply', '-f', k.file('crd.json', widgetCrd({ conversion: { strategy: 'Webhook' } }))]);
+    expect(bare.stderr).toContain('spec.conversion.webhook: Required value: required when strategy is set to Webhook');
+    expect((await k.kubectl(['api-versions'])).stdout).not.toContain('example.com');
+  }, 60_000);
+});

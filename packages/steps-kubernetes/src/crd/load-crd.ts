@@ -1,5 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import { invalid, required } from './causes';
+import { conversionProblems } from './conversion-rules';
 import { CrdError } from './crd-error';
 import { isObject } from './json-type';
 import { structuralProblems } from './structural';
@@ -58,6 +59,7 @@ export function loadCrd(definition: unknown, options: { file?: string } = {}): L
   if (metaName !== `${plural}.${group}`) causes.push(invalid(['metadata', 'name'], metaName ?? '', `must be spec.names.plural+"."+spec.group`));
   if (spec.scope !== 'Namespaced' && spec.scope !== 'Cluster') causes.push(invalid(['spec', 'scope'], spec.scope ?? '', 'must be Namespaced or Cluster'));
   const versions = loadVersions(spec.versions, causes);
+  causes.push(...conversionProblems(spec.conversion));
   if (causes.length) {
     const shown = causes.map((c) => ({ ...c, field: schemaField(c.path) }));
     throw new CrdError('CRD_INVALID', `CustomResourceDefinition.apiextensions.k8s.io "${String(metaName ?? '')}" is invalid`, { causes: shown, ...options });

@@ -1,4 +1,5 @@
-import { CrdError, invalidMessage, loadCrd, validateCustomResource, type FieldValidation } from '../crd/index';
+import { invalid } from '../crd/causes';
+import { CrdError, invalidMessage, loadCrd, validateCustomResource, type FieldCause, type FieldValidation } from '../crd/index';
 import { ApiStatusError } from './api-status';
 import { isPlainObject } from './merge';
 import type { MockObject, ResolvedKind } from './types';
@@ -64,7 +65,12 @@ export function normalizeSecret(kind: ResolvedKind, obj: MockObject): MockObject
 /** A CustomResourceDefinition is checked like the API server does (names, versions, structural schema); 422 with causes. */
 function checkCrd(object: MockObject): void {
   try {
-    loadCrd(object);
+    const crd = loadCrd(object);
+    const gone = storedVersionsGone(
+      object,
+      crd.versions.map((v) => v.name),
+    );
+    if (gone.length) throw new CrdError('CRD_INVALID', 'stored versions are not in spec.versions', { causes: gone });
   } catch (err) {
     if (!(err instanceof CrdError)) throw err;
     const causes = err.causes.map((c) => ({ reason: c.reason, message: c.message, field: c.field }));
@@ -80,4 +86,10 @@ function checkCrd(object: MockObject): void {
       },
     );
   }
+}
+
+/** A version objects may still be stored at (`status.storedVersions`) cannot leave `spec.versions`, as on the API server. */
+function storedVersionsGone(object: MockObject, versions: string[]): FieldCause[] {
+  const stored = isPlainObject(object.status) && Array.isArray(object.status.storedVersions) ? object.status.storedVersions : [];
+  return stored.flatMap((v, i) => (versions.includes(v as string) ? [] : [invalid(['status', 'storedVersions', i], v, 'must appear in spec.versions')]));
 }

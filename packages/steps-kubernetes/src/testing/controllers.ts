@@ -1,4 +1,5 @@
 import { CrdError, loadCrd, type CrdVersion, type LoadedCrd } from '../crd/index';
+import { isConversionFailure, type ConversionStrategy } from './conversion';
 import { collectGarbage } from './garbage-collector';
 import { isPlainObject, jsonEqual } from './merge';
 import type { ObjectStore } from './object-store';
@@ -12,23 +13,37 @@ const CONTROLLER = { fieldManager: 'kube-controller-manager' };
  * change: CustomResourceDefinitions become served kinds (and are marked
  * Established), deleting a CRD deletes its objects; the garbage collector
  * (background, foreground and orphan propagation); a deleted
- * Namespace is emptied, then removed.
+ * Namespace is emptied, then removed. An object whose conversion fails (a
+ * conversion webhook that cannot be reached) is left as it is, as a real
+ * controller leaves it while it retries.
  */
 export function startControllers(store: ObjectStore): void {
   store.emitter.on('change', (e: StoreEvent) => {
     if (e.kind.group === 'apiextensions.k8s.io' && e.kind.kind === 'CustomResourceDefinition') crdChanged(store, e);
-    collectGarbage(store, e);
-    if (e.type === 'DELETED' && e.kind.namespaced && e.object.metadata.namespace) finalizeNamespaceIfEmpty(store, e.object.metadata.namespace);
-    if (
-      e.type === 'MODIFIED' &&
-      e.kind.group === '' &&
-      e.kind.kind === 'Namespace' &&
-      e.object.metadata.deletionTimestamp &&
-      !e.previous?.metadata.deletionTimestamp
-    ) {
-      emptyNamespace(store, e.object.metadata.name);
-    }
+    unlessConversionFails(() => collectGarbage(store, e));
+    unlessConversionFails(() => namespaceController(store, e));
   });
+}
+
+function unlessConversionFails(work: () => void): void {
+  try {
+    work();
+  } catch (err) {
+    if (!isConversionFailure(err)) throw err;
+  }
+}
+
+function namespaceController(store: ObjectStore, e: StoreEvent): void {
+  if (e.type === 'DELETED' && e.kind.namespaced && e.object.metadata.namespace) finalizeNamespaceIfEmpty(store, e.object.metadata.namespace);
+  if (
+    e.type === 'MODIFIED' &&
+    e.kind.group === '' &&
+    e.kind.kind === 'Namespace' &&
+    e.object.metadata.deletionTimestamp &&
+    !e.previous?.metadata.deletionTimestamp
+  ) {
+    emptyNamespace(store, e.object.metadata.name);
+  }
 }
 
 function crdChanged(store: ObjectStore, e: StoreEvent): void {
@@ -45,8 +60,9 @@ function crdChanged(store: ObjectStore, e: StoreEvent): void {
     if (existing) store.unregisterKind(existing);
     return;
   }
-  if (existing && existing.version !== storage.name) store.unregisterKind(existing);
+  // A new storage version keeps the objects: they stay stored at the version they were written at.
   store.unregisterVersions(crd.group, crd.kind);
+  store.setConversion(crd.group, crd.kind, conversionOf(crd));
   const spec = (version: CrdVersion): KindSpec => ({
     group: crd.group,
     version: version.name,
@@ -68,6 +84,21 @@ function crdChanged(store: ObjectStore, e: StoreEvent): void {
   if (!jsonEqual(status, e.object.status)) store.setStatus(e.kind, undefined, e.object.metadata.name, status, CONTROLLER);
 }
 
+/** A CRD's `spec.conversion` (validated when the CRD was admitted). */
+function conversionOf(crd: LoadedCrd): ConversionStrategy {
+  const spec = isPlainObject(crd.definition.spec) ? crd.definition.spec : {};
+  const conversion = isPlainObject(spec.conversion) ? spec.conversion : {};
+  const webhook = isPlainObject(conversion.webhook) ? conversion.webhook : {};
+  return conversion.strategy === 'Webhook'
+    ? { strategy: 'Webhook', clientConfig: isPlainObject(webhook.clientConfig) ? webhook.clientConfig : {} }
+    : { strategy: 'None' };
+}
+
+/**
+ * The status of an accepted CRD: Established, its names, and every version
+ * objects have been stored at (`storedVersions` only grows, as on a real
+ * server, until a client rewrites it).
+ */
 function establishedStatus(object: MockObject, crd: LoadedCrd, storage: string): Record<string, unknown> {
   const old = isPlainObject(object.status) && Array.isArray(object.status.conditions) ? (object.status.conditions as Array<Record<string, unknown>>) : [];
   const since = (type: string) => old.find((c) => c.type === type)?.lastTransitionTime ?? timestamp();
@@ -91,8 +122,13 @@ function establishedStatus(object: MockObject, crd: LoadedCrd, storage: string):
       },
     ],
     acceptedNames: names,
-    storedVersions: [storage],
+    storedVersions: [...new Set([...storedVersionsOf(object), storage])],
   };
+}
+
+function storedVersionsOf(crd: MockObject): string[] {
+  const stored = isPlainObject(crd.status) ? crd.status.storedVersions : undefined;
+  return Array.isArray(stored) ? stored.filter((v): v is string => typeof v === 'string') : [];
 }
 
 function namespaceKind(store: ObjectStore): ResolvedKind {
@@ -102,7 +138,10 @@ function namespaceKind(store: ObjectStore): ResolvedKind {
 function emptyNamespace(store: ObjectStore, namespace: string): void {
   for (const kind of store.kinds()) {
     if (!kind.namespaced) continue;
-    for (const o of store.list(kind, { namespace })) if (!o.metadata.deletionTimestamp) store.delete(kind, namespace, o.metadata.name);
+    // One kind whose objects cannot be converted does not keep the others from going.
+    unlessConversionFails(() => {
+      for (const o of store.list(kind, { namespace })) if (!o.metadata.deletionTimestamp) store.delete(kind, namespace, o.metadata.name);
+    });
   }
   finalizeNamespaceIfEmpty(store, namespace);
 }

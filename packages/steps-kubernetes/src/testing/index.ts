@@ -17,6 +17,7 @@ export type { ManagedFieldsEntry } from './managed-fields';
 export { startMockClusterFromArgs, MockClusterUsageError, MOCK_CLUSTER_USAGE } from './cli/mock-cluster-cli';
 export type { MockClusterProcess } from './cli/mock-cluster-cli';
 export { ApiStatusError } from './api-status';
+export type { ConversionWebhook, ConversionStrategy } from './conversion';
 export { BUILTIN_KINDS } from './builtin-kinds';
 export type { KindSpec, ResolvedKind, MockObject, MockObjectMeta, StoreEvent, LoggedRequest, MockRequest, MockResponse } from './types';
 export {

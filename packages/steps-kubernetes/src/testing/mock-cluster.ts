@@ -4,6 +4,7 @@ import { ApiHandler } from './api-handler';
 import { loadCrds } from '../crd/index';
 import { BUILTIN_KINDS } from './builtin-kinds';
 import { startControllers } from './controllers';
+import type { ConversionWebhook } from './conversion';
 import { EVENTS_V1_VIEW } from './event-views';
 import { FaultInjector, matches, type RequestMatch } from './fault-injector';
 import { listenHttp, type MockClusterServer } from './http-transport';
@@ -86,6 +87,24 @@ export class MockCluster {
    */
   registerKind(spec: KindSpec): ResolvedKind {
     return this.store.registerKind(spec);
+  }
+
+  /**
+   * Stands in for the conversion webhook of a custom kind whose CRD says
+   * `conversion: { strategy: Webhook }` (the mock cluster reaches no real
+   * webhook): called with a copy of an object and the apiVersion wanted
+   * whenever an object is read or written at another version than the one
+   * it is stored at. Without one, such a request fails as on an API server
+   * whose webhook cannot be reached (500 InternalError, `conversion webhook
+   * for <group>/<version>, Kind=<kind> failed: Post ...`); requests at the
+   * stored version work. `undefined` removes it.
+   *
+   * @example
+   * cluster.setConversionWebhook({ group: 'example.com', kind: 'Gizmo' }, (o, to) =>
+   *   to === 'example.com/v2' ? { ...o, apiVersion: to, spec: { size: o.spec.size, color: 'red' } } : { ...o, apiVersion: to, spec: { size: o.spec.size } });
+   */
+  setConversionWebhook(kind: { group: string; kind: string }, webhook: ConversionWebhook | undefined): void {
+    this.store.setConversionWebhook(kind.group, kind.kind, webhook);
   }
 
   /**

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { FieldValidation, LoadedCrd } from '../crd/index';
+import { validateCustomResource, type FieldValidation, type LoadedCrd } from '../crd/index';
 import { admit, normalizeSecret, type Admitted } from './admission';
+import { Conversions, type ConversionStrategy, type ConversionWebhook } from './conversion';
 import { ApiStatusError } from './api-status';
 import { EventHistory } from './event-history';
 import type { KindView } from './event-views';
@@ -108,6 +109,7 @@ export class ObjectStore {
   #emitting = false;
 
   readonly #autoCreateNamespaces: boolean;
+  readonly #conversions = new Conversions((namespace, name) => this.#objects.get(kindKey('', 'Service'))?.has(objectKey(namespace, name)) ?? false);
 
   constructor(options: { historyLimit?: number; autoCreateNamespaces?: boolean } = {}) {
     this.historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
@@ -120,12 +122,19 @@ export class ObjectStore {
     return this.#resourceVersion;
   }
 
-  /** Serves a kind (like installing a CRD); registering it again with the same version replaces its options. */
+  /**
+   * Serves a kind (like installing a CRD); registering it again with the
+   * same version replaces its options. A kind from a CRD may come back with
+   * another version (the CRD's storage version changed): its objects stay,
+   * stored at the version they were written at, and are converted when read
+   * (see {@link setConversion}); what is written from then on is stored at
+   * the new version.
+   */
   registerKind(spec: KindSpec, origin: { crd?: LoadedCrd; builtin?: boolean } = {}): ResolvedKind {
     const resolved = resolveKind(spec, origin);
     const key = kindKey(spec.group, spec.kind);
     const existing = this.#kinds.get(key);
-    if (existing && existing.version !== spec.version) {
+    if (existing && existing.version !== spec.version && !(origin.crd && existing.crd)) {
       throw new TypeError(`kind ${spec.kind} of group '${spec.group}' is already registered with version ${existing.version}`);
     }
     this.#kinds.set(key, resolved);
@@ -147,13 +156,31 @@ export class ObjectStore {
     if (spec.group !== storage.group || spec.kind !== storage.kind || spec.version === storage.version)
       throw new TypeError(`kind ${spec.kind}: another version of ${storage.kind} in ${storage.group} is needed`);
     const resolved = resolveKind(spec, origin);
+    const key = kindKey(storage.group, storage.kind);
     this.#versions.set(versionKey(spec.group, spec.kind, spec.version), resolved);
     this.#versionViews.set(resolved, {
-      storage: kindKey(storage.group, storage.kind),
-      toView: (o) => ({ ...o, apiVersion: resolved.apiVersion }),
-      fromView: (o) => ({ ...o, apiVersion: storage.apiVersion }),
+      storage: key,
+      toView: (o) => this.#conversions.convert(key, o, resolved.apiVersion),
+      fromView: (o) => this.#conversions.convert(key, o, this.#kinds.get(key)!.apiVersion),
     });
     return resolved;
+  }
+
+  /**
+   * How the objects of a kind are converted between its versions (a CRD's
+   * `spec.conversion`): `None` (the default) rewrites only `apiVersion`;
+   * `Webhook` calls the webhook registered with {@link setConversionWebhook},
+   * and without one answers 500 like an API server whose webhook cannot be
+   * reached. Reading or writing at the version an object is stored at needs
+   * no conversion.
+   */
+  setConversion(group: string, kind: string, strategy: ConversionStrategy | undefined): void {
+    this.#conversions.setStrategy(kindKey(group, kind), strategy);
+  }
+
+  /** Registers (or, with undefined, removes) the function that stands in for a kind's conversion webhook. */
+  setConversionWebhook(group: string, kind: string, webhook: ConversionWebhook | undefined): void {
+    this.#conversions.setWebhook(kindKey(group, kind), webhook);
   }
 
   /** Stops serving the versions of a kind other than its storage version (objects stay). */
@@ -173,7 +200,12 @@ export class ObjectStore {
 
   /** A store event as watchers of `kind` see it: itself, converted for a view of its kind, or undefined when it is not about `kind`. */
   seenBy(kind: ResolvedKind, e: StoreEvent): StoreEvent | undefined {
-    if (e.kind === kind) return e;
+    if (e.kind === kind) {
+      if (e.object.apiVersion === kind.apiVersion) return e;
+      // Written before the storage version changed: converted like a read.
+      const previous = e.previous && this.#atStorage(kind, e.previous);
+      return { ...e, object: this.#atStorage(kind, e.object), ...(previous ? { previous } : {}) };
+    }
     const view = this.#viewOf(kind);
     if (!view || kindKey(e.kind.group, e.kind.kind) !== view.storage) return undefined;
     return { ...e, kind, object: view.toView(e.object), ...(e.previous ? { previous: view.toView(e.previous) } : {}) };
@@ -181,9 +213,14 @@ export class ObjectStore {
 
   /** Stops serving a kind (its CRD was deleted): its objects are deleted. */
   unregisterKind(kind: ResolvedKind): void {
-    for (const o of this.list(kind)) this.delete(kind, o.metadata.namespace, o.metadata.name, { immediate: true });
+    // As stored: removing them needs no conversion.
+    for (const [key, o] of [...this.#bucket(kind)].sort(([a], [b]) => a.localeCompare(b))) {
+      this.#remove(kind, key, o);
+      this.#record({ type: 'DELETED', object: clone(o), previous: o, kind, resourceVersion: ++this.#resourceVersion });
+    }
     this.#kinds.delete(kindKey(kind.group, kind.kind));
     this.unregisterVersions(kind.group, kind.kind);
+    this.setConversion(kind.group, kind.kind, undefined);
   }
 
   /** The kind whose objects are stored for a group and kind (a CRD's storage version), or undefined. */
@@ -220,11 +257,13 @@ export class ObjectStore {
   /** A copy of the object, or undefined. `namespace` is ignored for cluster-scoped kinds. */
   get(kind: ResolvedKind, namespace: string | undefined, name: string): MockObject | undefined {
     const view = this.#viewOf(kind);
+    const key = objectKey(kind.namespaced ? namespace : undefined, name);
     if (view) {
-      const stored = this.get(this.#storageOf(view), namespace, name);
-      return stored && view.toView(stored);
+      // From the object as stored, converted once to the view's version.
+      const stored = this.#objects.get(view.storage)?.get(key);
+      return stored && view.toView(clone(stored));
     }
-    const o = this.#bucket(kind).get(objectKey(kind.namespaced ? namespace : undefined, name));
+    const o = this.#current(kind, key);
     return o ? clone(o) : undefined;
   }
 
@@ -238,16 +277,14 @@ export class ObjectStore {
   /** Copies of the objects of a kind, sorted by namespace and name. */
   list(kind: ResolvedKind, filter: ListFilter = {}): MockObject[] {
     const view = this.#viewOf(kind);
-    if (view) {
-      const all = this.list(this.#storageOf(view), filter.namespace ? { namespace: filter.namespace } : {});
-      return all.map((o) => view.toView(o)).filter((o) => this.matches(o, filter));
-    }
     const out: MockObject[] = [];
     const labels = parseSelector(filter.labelSelector);
     const fields = parseSelector(filter.fieldSelector);
-    for (const o of this.#bucket(kind).values()) {
-      if (kind.namespaced && filter.namespace && o.metadata.namespace !== filter.namespace) continue;
-      if (labels.every((t) => t.test(o.metadata.labels?.[t.key])) && fields.every((t) => t.test(fieldValue(o, t.key)))) out.push(clone(o));
+    const bucket = view ? (this.#objects.get(view.storage) ?? new Map<string, MockObject>()) : this.#bucket(kind);
+    for (const stored of bucket.values()) {
+      if (kind.namespaced && filter.namespace && stored.metadata.namespace !== filter.namespace) continue;
+      const o = view ? view.toView(clone(stored)) : this.#atStorage(kind, stored);
+      if (labels.every((t) => t.test(o.metadata.labels?.[t.key])) && fields.every((t) => t.test(fieldValue(o, t.key)))) out.push(view ? o : clone(o));
     }
     return out.sort((a, b) => objectKey(a.metadata.namespace, a.metadata.name).localeCompare(objectKey(b.metadata.namespace, b.metadata.name)));
   }
@@ -269,12 +306,24 @@ export class ObjectStore {
    * so a view's watchers get converted events), after the `change` listeners
    * of {@link emitter}. Only the watchers of the changed kind are called, so
    * a thousand watches of one kind cost nothing to changes of another.
+   * An event that cannot be converted for `kind` (a conversion webhook
+   * that fails) goes to `onError` instead, with the error.
    * Returns the function that unsubscribes.
    */
-  subscribe(kind: ResolvedKind, listener: (e: StoreEvent) => void): () => void {
+  subscribe(kind: ResolvedKind, listener: (e: StoreEvent) => void, onError: (err: ApiStatusError) => void = () => {}): () => void {
     const view = this.#viewOf(kind);
     const key = view ? view.storage : kindKey(kind.group, kind.kind);
-    const wrapped = view ? (e: StoreEvent) => listener(this.seenBy(kind, e)!) : listener;
+    const wrapped = (e: StoreEvent) => {
+      let seen: StoreEvent | undefined;
+      try {
+        seen = this.seenBy(kind, e);
+      } catch (err) {
+        if (!(err instanceof ApiStatusError)) throw err;
+        onError(err);
+        return;
+      }
+      if (seen) listener(seen);
+    };
     let set = this.#watchers.get(key);
     if (!set) {
       set = new Set();
@@ -294,9 +343,9 @@ export class ObjectStore {
    */
   apply(kind: ResolvedKind, input: MockObject, options: WriteOptions = {}): WriteResult {
     const view = this.#viewOf(kind);
-    if (view) return viewed(view, this.apply(this.#storageOf(view), view.fromView(input), this.#asVersion(kind, options)));
+    if (view) return viewed(view, this.apply(this.#storageOf(view), this.#fromView(kind, view, input, options), this.#asVersion(kind, options)));
     const { namespace, name } = this.#identify(kind, input);
-    const existing = this.#bucket(kind).get(objectKey(namespace, name));
+    const existing = this.#current(kind, objectKey(namespace, name));
     if (!existing && options.subresource) throw notFound(kind, name);
     const config = applyConfig(kind, input, options.subresource);
     if (options.fieldManager) {
@@ -318,7 +367,7 @@ export class ObjectStore {
   /** Creates (POST); 409 AlreadyExists when present, 404 when the namespace does not exist. */
   create(kind: ResolvedKind, input: MockObject, options: WriteOptions = {}): WriteResult {
     const view = this.#viewOf(kind);
-    if (view) return viewed(view, this.create(this.#storageOf(view), view.fromView(input), this.#asVersion(kind, options)));
+    if (view) return viewed(view, this.create(this.#storageOf(view), this.#fromView(kind, view, input, options), this.#asVersion(kind, options)));
     const { namespace, name } = this.#identify(kind, input);
     if (this.#bucket(kind).has(objectKey(namespace, name))) {
       throw new ApiStatusError(409, 'AlreadyExists', `${resourceName(kind)} "${name}" already exists`, { name, group: kind.group, kind: kind.plural });
@@ -329,9 +378,9 @@ export class ObjectStore {
   /** Replaces the object (PUT); 404 when missing, 409 Conflict on a stale `metadata.resourceVersion`. */
   replace(kind: ResolvedKind, input: MockObject, options: WriteOptions = {}): WriteResult {
     const view = this.#viewOf(kind);
-    if (view) return viewed(view, this.replace(this.#storageOf(view), view.fromView(input), this.#asVersion(kind, options)));
+    if (view) return viewed(view, this.replace(this.#storageOf(view), this.#fromView(kind, view, input, options), this.#asVersion(kind, options)));
     const { namespace, name } = this.#identify(kind, input);
-    const existing = this.#bucket(kind).get(objectKey(namespace, name));
+    const existing = this.#current(kind, objectKey(namespace, name));
     if (!existing) throw notFound(kind, name);
     const rv = input.metadata.resourceVersion;
     if (rv && rv !== existing.metadata.resourceVersion) throw modifiedConflict(kind, name);
@@ -354,14 +403,15 @@ export class ObjectStore {
       );
     }
     const view = this.#viewOf(kind);
-    const existing = view ? this.get(kind, namespace, name) : this.#bucket(kind).get(objectKey(kind.namespaced ? namespace : undefined, name));
+    const existing = view ? this.get(kind, namespace, name) : this.#current(kind, objectKey(kind.namespaced ? namespace : undefined, name));
     if (!existing) throw notFound(kind, name);
     const base = clone(existing);
     const patched = type === 'json' ? jsonPatch(base, body) : type === 'strategic' ? strategicMerge(base, body) : mergePatch(base, body);
     if (!isPlainObject(patched) || !isPlainObject(patched.metadata))
       throw new ApiStatusError(422, 'Invalid', `${kind.kind} "${name}" is invalid: metadata: Required value`);
     // A view is patched as it shows the object, then stored converted back (an update of the stored object).
-    if (view) return viewed(view, this.replace(this.#storageOf(view), view.fromView(patched as MockObject), this.#asVersion(kind, options)));
+    if (view)
+      return viewed(view, this.replace(this.#storageOf(view), this.#fromView(kind, view, patched as MockObject, options), this.#asVersion(kind, options)));
     const next = patched as MockObject;
     if (next.metadata.resourceVersion && next.metadata.resourceVersion !== existing.metadata.resourceVersion) throw modifiedConflict(kind, name);
     next.metadata.managedFields = clone(existing.metadata.managedFields);
@@ -378,7 +428,7 @@ export class ObjectStore {
   setStatus(kind: ResolvedKind, namespace: string | undefined, name: string, status: unknown, options: WriteOptions = {}): MockObject {
     const view = this.#viewOf(kind);
     if (view) return view.toView(this.setStatus(this.#storageOf(view), namespace, name, status, this.#asVersion(kind, options)));
-    const existing = this.#bucket(kind).get(objectKey(kind.namespaced ? namespace : undefined, name));
+    const existing = this.#current(kind, objectKey(kind.namespaced ? namespace : undefined, name));
     if (!existing) throw notFound(kind, name);
     const next = { ...clone(existing), status: clone(status) } as MockObject;
     const statusOptions: WriteOptions = { ...options, subresource: 'status' };
@@ -396,8 +446,10 @@ export class ObjectStore {
     const view = this.#viewOf(kind);
     if (view) return view.toView(this.delete(this.#storageOf(view), namespace, name, options));
     const key = objectKey(kind.namespaced ? namespace : undefined, name);
-    const existing = this.#bucket(kind).get(key);
-    if (!existing) throw notFound(kind, name);
+    const stored = this.#bucket(kind).get(key);
+    if (!stored) throw notFound(kind, name);
+    // Answered at the version asked for, so converted first (a conversion that fails deletes nothing).
+    const existing = this.#atStorage(kind, stored);
     const pre = options.preconditions;
     if (pre?.uid && pre.uid !== existing.metadata.uid) {
       throw new ApiStatusError(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid}`);
@@ -427,7 +479,7 @@ export class ObjectStore {
     }
     const gone = clone(existing);
     if (options.dryRun) return gone;
-    this.#remove(kind, key, existing);
+    this.#remove(kind, key, stored);
     gone.metadata.resourceVersion = String(++this.#resourceVersion);
     this.#record({
       type: 'DELETED',
@@ -499,13 +551,38 @@ export class ObjectStore {
     return copy;
   }
 
-  /** Admission at the version a write was made at (conversion None: only apiVersion differs from the stored form). */
+  /** Admission at the version a write was made at. */
   #admit(kind: ResolvedKind, obj: MockObject, old: MockObject | undefined, options: WriteOptions): Admitted {
     const version = writtenAt.get(options);
     if (!version) return admit(kind, obj, old, options.fieldValidation);
-    const admitted = admit(version, { ...obj, apiVersion: version.apiVersion }, old && { ...old, apiVersion: version.apiVersion }, options.fieldValidation);
-    admitted.object.apiVersion = kind.apiVersion;
-    return admitted;
+    // Validated (pruned, defaulted) with the schema of the version written at, then stored at the storage version.
+    const key = kindKey(kind.group, kind.kind);
+    const at = (o: MockObject, apiVersion: string) => this.#conversions.convert(key, o, apiVersion);
+    const admitted = admit(version, at(obj, version.apiVersion), old && at(old, version.apiVersion), options.fieldValidation);
+    return { ...admitted, object: at(admitted.object, kind.apiVersion) };
+  }
+
+  /**
+   * An object written at a served version, as it is stored. A conversion
+   * webhook gets it only after its unknown fields are found (the API server
+   * decodes a request at its own version), so `Strict` still refuses them.
+   */
+  #fromView(kind: ResolvedKind, view: KindView, input: MockObject, options: WriteOptions): MockObject {
+    if (kind.crd && options.fieldValidation === 'Strict' && this.#conversions.isWebhook(view.storage)) {
+      const { strictError } = validateCustomResource(kind.crd, { ...input, apiVersion: kind.apiVersion }, { fieldValidation: 'Strict' });
+      if (strictError) throw new ApiStatusError(400, 'BadRequest', strictError);
+    }
+    return view.fromView(input);
+  }
+
+  /** The object stored under `key`, at the kind's (storage) version: converted when it was stored at an earlier one. */
+  #current(kind: ResolvedKind, key: string): MockObject | undefined {
+    const stored = this.#bucket(kind).get(key);
+    return stored && this.#atStorage(kind, stored);
+  }
+
+  #atStorage(kind: ResolvedKind, stored: MockObject): MockObject {
+    return stored.apiVersion === kind.apiVersion ? stored : this.#conversions.convert(kindKey(kind.group, kind.kind), stored, kind.apiVersion);
   }
 
   #viewOf(kind: ResolvedKind): KindView | undefined {

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { statusBody } from './api-status';
+import { type ApiStatusError, statusBody } from './api-status';
 import type { ListFilter, ObjectStore } from './object-store';
 import type { MockObject, ResolvedKind, StoreEvent } from './types';
 
@@ -71,6 +71,11 @@ export function openWatchStream(store: ObjectStore, options: WatchStreamOptions)
     const e = seen(event);
     if (e) write({ type: e.type, object: view(e.object) });
   }
+  /** An event that cannot be converted for this watch ends it with an ERROR event, as on the API server. */
+  function onError(err: ApiStatusError): void {
+    write({ type: 'ERROR', object: err.toStatus() });
+    close();
+  }
   stream.on('close', close);
   stream.on('error', close);
 
@@ -106,7 +111,7 @@ export function openWatchStream(store: ObjectStore, options: WatchStreamOptions)
       }) + '\n',
     );
   }
-  unsubscribe = store.subscribe(options.kind, onEvent);
+  unsubscribe = store.subscribe(options.kind, onEvent, onError);
   if (options.timeoutSeconds && options.timeoutSeconds > 0) {
     timer = setTimeout(close, options.timeoutSeconds * 1000);
     timer.unref?.();
