@@ -2,7 +2,8 @@
  * Benchmark: validating 500 generated providers with 3 workflows each (in
  * process, Kubernetes steps), and the CLI's cold start (whole processes):
  * `validate` of one provider, and `schema provider`, which loads no steps.
- * Run: `npx tsx --conditions=source packages/provider-sdk/bench/validate.bench.ts`.
+ * Run: `npx tsx --conditions=source packages/provider-sdk/bench/validate.bench.ts`
+ * (`N=100` for fewer providers, `COLD_RUNS=0` to skip the cold starts).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -129,6 +130,7 @@ async function main(): Promise<void> {
       `validate ${PROVIDERS} providers, 8 at a time: ${(performance.now() - concurrent).toFixed(0)} ms, CPU ${cpuMs(process.cpuUsage(cpuConcurrent)).toFixed(0)} ms`,
     );
 
+    if (COLD_RUNS === 0) return;
     const here = fileURLToPath(new URL('.', import.meta.url));
     const bin = join(here, '../bin/provider-sdk.js');
     const built = existsSync(join(here, '../dist/cli.js'));

@@ -32,9 +32,48 @@ interface Size {
   bytes: number;
 }
 
-class Excess extends Error {
+/** Thrown by {@link ExpansionBudget.add} when a limit is crossed. */
+export class ExpansionExcessError extends Error {
   constructor(readonly excess: YamlExpansionExcess) {
     super(excess.message);
+  }
+}
+
+/**
+ * The running count of values and bytes of text a document expands to,
+ * against {@link YamlExpansionLimits}: the one place the limits are applied
+ * (by {@link checkYamlExpansion}, and by the loader as it builds a document
+ * without aliases).
+ */
+export class ExpansionBudget {
+  nodes = 0;
+  bytes = 0;
+
+  constructor(readonly limits: YamlExpansionLimits = DEFAULT_EXPANSION_LIMITS) {}
+
+  /**
+   * Adds the size of a value found at `offset` (reached through alias
+   * `*alias`, when given); throws {@link ExpansionExcessError} over a limit.
+   */
+  add(nodes: number, bytes: number, offset: number, alias?: string): void {
+    this.nodes += nodes;
+    this.bytes += bytes;
+    const via = alias === undefined ? '' : ` (at alias *${alias})`;
+    const { maxNodes, maxBytes } = this.limits;
+    if (this.nodes > maxNodes) {
+      throw new ExpansionExcessError({
+        limit: 'nodes',
+        offset,
+        message: `document expands to more than ${maxNodes} values after alias expansion${via}; the limit is ${maxNodes}`,
+      });
+    }
+    if (this.bytes > maxBytes) {
+      throw new ExpansionExcessError({
+        limit: 'bytes',
+        offset,
+        message: `document expands to more than ${maxBytes} bytes of text after alias expansion${via}; the limit is ${maxBytes}`,
+      });
+    }
   }
 }
 
@@ -46,30 +85,10 @@ class Excess extends Error {
  */
 export function checkYamlExpansion(doc: Document, limits: YamlExpansionLimits = DEFAULT_EXPANSION_LIMITS): YamlExpansionExcess | undefined {
   if (!doc.contents) return undefined;
-  const total: Size = { nodes: 0, bytes: 0 };
+  const budget = new ExpansionBudget(limits);
   const anchors = new Map<string, Node>();
   const measured = new Map<Node, Size>();
   const open = new Set<Node>();
-
-  const add = (size: Size, offset: number, alias?: string) => {
-    total.nodes += size.nodes;
-    total.bytes += size.bytes;
-    const via = alias === undefined ? '' : ` (at alias *${alias})`;
-    if (total.nodes > limits.maxNodes) {
-      throw new Excess({
-        limit: 'nodes',
-        offset,
-        message: `document expands to more than ${limits.maxNodes} values after alias expansion${via}; the limit is ${limits.maxNodes}`,
-      });
-    }
-    if (total.bytes > limits.maxBytes) {
-      throw new Excess({
-        limit: 'bytes',
-        offset,
-        message: `document expands to more than ${limits.maxBytes} bytes of text after alias expansion${via}; the limit is ${limits.maxBytes}`,
-      });
-    }
-  };
 
   const walk = (node: unknown): void => {
     if (isAlias(node)) {
@@ -77,21 +96,22 @@ export function checkYamlExpansion(doc: Document, limits: YamlExpansionLimits = 
       const target = anchors.get(node.source);
       if (!target) return; // the parser has already reported an unknown anchor
       if (open.has(target)) {
-        throw new Excess({ limit: 'cycle', offset, message: `alias *${node.source} is inside the value it names (a recursive document)` });
+        throw new ExpansionExcessError({ limit: 'cycle', offset, message: `alias *${node.source} is inside the value it names (a recursive document)` });
       }
-      add(measured.get(target) ?? { nodes: 1, bytes: 0 }, offset, node.source);
+      const size = measured.get(target) ?? { nodes: 1, bytes: 0 };
+      budget.add(size.nodes, size.bytes, offset, node.source);
       return;
     }
     if (!node || typeof node !== 'object') return;
     const n = node as Node;
     const offset = n.range?.[0] ?? 0;
     if (n.anchor) anchors.set(n.anchor, n);
-    const before: Size = { ...total };
+    const before: Size = { nodes: budget.nodes, bytes: budget.bytes };
     open.add(n);
     if (isScalar(n)) {
-      add({ nodes: 1, bytes: scalarBytes(n.value) }, offset);
+      budget.add(1, scalarBytes(n.value), offset);
     } else if (isMap(n) || isSeq(n)) {
-      add({ nodes: 1, bytes: 0 }, offset);
+      budget.add(1, 0, offset);
       for (const item of n.items) {
         if (isPair(item)) {
           walk(item.key);
@@ -100,19 +120,20 @@ export function checkYamlExpansion(doc: Document, limits: YamlExpansionLimits = 
       }
     }
     open.delete(n);
-    if (n.anchor) measured.set(n, { nodes: total.nodes - before.nodes, bytes: total.bytes - before.bytes });
+    if (n.anchor) measured.set(n, { nodes: budget.nodes - before.nodes, bytes: budget.bytes - before.bytes });
   };
 
   try {
     walk(doc.contents);
   } catch (err) {
-    if (err instanceof Excess) return err.excess;
+    if (err instanceof ExpansionExcessError) return err.excess;
     throw err;
   }
   return undefined;
 }
 
-function scalarBytes(value: unknown): number {
+/** Bytes (UTF-8) of a scalar's text, as the expansion limit counts them. */
+export function scalarBytes(value: unknown): number {
   if (value === null || value === undefined) return 0;
   return Buffer.byteLength(typeof value === 'string' ? value : String(value));
 }

@@ -3,7 +3,15 @@ import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments
 import type { Diagnostic, DiagnosticCode } from '../diagnostics/diagnostic';
 import { quotingHint } from './syntax-hint';
 import { YamlSourceMap } from './yaml-source-map';
-import { checkYamlExpansion, DEFAULT_EXPANSION_LIMITS, type YamlExpansionLimits } from './expansion-limit';
+import {
+  checkYamlExpansion,
+  DEFAULT_EXPANSION_LIMITS,
+  ExpansionBudget,
+  ExpansionExcessError,
+  type YamlExpansionExcess,
+  type YamlExpansionLimits,
+} from './expansion-limit';
+import { plainValue } from './plain-value';
 
 /** Largest file read (1 MiB); larger files are refused before parsing. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -142,25 +150,23 @@ export function parseYamlText(text: string, file: string, limits: YamlExpansionL
     diagnostics.push({ code, severity: 'error', message, file, line, col, pointer: '' });
   }
   if (diagnostics.length > 0) return { value: undefined, source, diagnostics };
-  const excess = checkYamlExpansion(doc, limits);
-  if (excess) {
-    const { line, col } = lines.linePos(excess.offset);
+  const read = readValue(doc, limits);
+  if ('excess' in read) {
+    const { line, col } = lines.linePos(read.excess.offset);
     return {
       value: undefined,
       source,
-      diagnostics: [{ code: 'YAML_EXPANSION_LIMIT', severity: 'error', message: excess.message, file, line, col, pointer: '' }],
+      diagnostics: [{ code: 'YAML_EXPANSION_LIMIT', severity: 'error', message: read.excess.message, file, line, col, pointer: '' }],
     };
   }
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (err) {
-    const message =
-      err instanceof ReferenceError && /alias/i.test(err.message)
-        ? `too many alias expansions (limit ${MAX_ALIAS_COUNT}): a YAML alias bomb?`
-        : `cannot read the document: ${firstLine(String((err as Error).message ?? err))}`;
-    return { value: undefined, source, diagnostics: [{ code: 'YAML_ALIAS_LIMIT', severity: 'error', message, file, line: 1, col: 1, pointer: '' }] };
+  if ('failure' in read) {
+    return {
+      value: undefined,
+      source,
+      diagnostics: [{ code: 'YAML_ALIAS_LIMIT', severity: 'error', message: read.failure, file, line: 1, col: 1, pointer: '' }],
+    };
   }
+  const { value } = read;
   if (!options.anyValue && (typeof value !== 'object' || value === null || Array.isArray(value))) {
     const what = Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`;
     return {
@@ -184,6 +190,33 @@ function readDocument(text: string, lines: LineCounter, firstOnly: boolean): { d
   if (all.length === 1) return { doc: all[0]! };
   const start = lines.linePos(all[1]!.range[0]);
   return { doc: all[0]!, later: { count: all.length - 1, line: start.line, col: start.col } };
+}
+
+/**
+ * The document's plain value, bounded after alias expansion. A document
+ * without aliases is built and measured in one walk; one with aliases is
+ * measured first (without expanding it) and then expanded by `toJS`.
+ */
+function readValue(doc: Document.Parsed, limits: YamlExpansionLimits): { value: unknown } | { excess: YamlExpansionExcess } | { failure: string } {
+  try {
+    const direct = plainValue(doc, new ExpansionBudget(limits));
+    if ('value' in direct) return direct;
+  } catch (err) {
+    if (err instanceof ExpansionExcessError) return { excess: err.excess };
+    // Anything else (a stack too deep for the walk): the general way reports it.
+  }
+  const excess = checkYamlExpansion(doc, limits);
+  if (excess) return { excess };
+  try {
+    return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (err) {
+    return {
+      failure:
+        err instanceof ReferenceError && /alias/i.test(err.message)
+          ? `too many alias expansions (limit ${MAX_ALIAS_COUNT}): a YAML alias bomb?`
+          : `cannot read the document: ${firstLine(String((err as Error).message ?? err))}`,
+    };
+  }
 }
 
 /** A syntax error's message, with the quoting hint when its line (or the one before) is an unquoted value YAML misreads. */

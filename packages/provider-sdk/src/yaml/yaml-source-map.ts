@@ -15,19 +15,32 @@ interface Entry {
  * Positions of every value of a YAML document, addressed by JSON pointer.
  * Besides the core {@link SourceMap} contract it can give the position of a
  * map key and of a character inside a string (for expression errors).
+ * The positions are indexed on the first question (most documents that
+ * validate are never asked one).
  */
 export class YamlSourceMap implements SourceMap {
   readonly file: string;
-  readonly #entries = new Map<string, Entry>();
   readonly #lines: LineCounter;
   readonly #text: string;
+  #doc: Document.Parsed | undefined;
+  #index: Map<string, Entry> | undefined;
 
   /** @internal made by the YAML loader. */
   constructor(file: string, text: string, lines: LineCounter, doc?: Document.Parsed) {
     this.file = file;
     this.#text = text;
     this.#lines = lines;
-    if (doc?.contents) this.#walk(doc.contents as Node, '', undefined);
+    this.#doc = doc;
+  }
+
+  /** Every value's entry, by pointer (built from the document on first use). */
+  get #entries(): Map<string, Entry> {
+    if (!this.#index) {
+      this.#index = new Map();
+      if (this.#doc?.contents) this.#walk(this.#doc.contents as Node, '', undefined);
+      this.#doc = undefined;
+    }
+    return this.#index;
   }
 
   /** Position of the value at `pointer`, or of its closest parent that has one. */
@@ -76,7 +89,7 @@ export class YamlSourceMap implements SourceMap {
     const entry: Entry = { value: start };
     if (keyOffset !== undefined) entry.key = keyOffset;
     if (isScalar(node) && typeof node.value === 'string' && node.type) entry.scalar = { type: node.type, end: node.range?.[1] ?? start };
-    this.#entries.set(pointer, entry);
+    this.#index!.set(pointer, entry);
     if (isMap(node)) {
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
@@ -85,7 +98,7 @@ export class YamlSourceMap implements SourceMap {
         const child = `${pointer}/${escapePointer(key)}`;
         if (pair.value && !isAlias(pair.value)) this.#walk(pair.value as Node, child, keyStart);
         else
-          this.#entries.set(child, {
+          this.#index!.set(child, {
             value: (pair.value as Node | null)?.range?.[0] ?? keyStart ?? start,
             ...(keyStart === undefined ? {} : { key: keyStart }),
           });
@@ -93,7 +106,7 @@ export class YamlSourceMap implements SourceMap {
     } else if (isSeq(node)) {
       node.items.forEach((item, i) => {
         if (item && !isAlias(item)) this.#walk(item as Node, `${pointer}/${i}`, undefined);
-        else this.#entries.set(`${pointer}/${i}`, { value: (item as Node | null)?.range?.[0] ?? start });
+        else this.#index!.set(`${pointer}/${i}`, { value: (item as Node | null)?.range?.[0] ?? start });
       });
     }
   }
