@@ -131,3 +131,40 @@ describe('onFailure steps', () => {
     ]);
   });
 });
+
+describe('onFailure steps at run time', () => {
+  it('are recorded when they fail before they start, at their own place in the document (/onFailure/N/if)', async () => {
+    // The output is `unknown`, so the analysis cannot see that the condition is not a bool.
+    const echo = defineStep({
+      type: 'echo',
+      description: 'Returns its value',
+      input: Type.Object({ value: Type.Unknown() }),
+      output: Type.Object({ value: Type.Unknown() }),
+      async run(input) {
+        return { value: input.value };
+      },
+    });
+    const failing = recorder(new Set(['apply']));
+    const engine = createEngine({ steps: [echo, failing.step] });
+    // A step of the steps that fails before it starts is recorded as failed too (attempt 0: it never ran).
+    const early = workflow({ steps: [{ name: 'count', type: 'echo', with: { value: 3 } }, r('apply', { if: '${{ steps.count.outputs.value }}' })] });
+    await expect(engine.run(early, { runId: 'r6' })).rejects.toMatchObject({ code: 'STEP_INPUT_INVALID', path: '/steps/1/if' });
+    expect((await engine.journal.listSteps('r6')).map((s) => [s.name, s.status, s.attempt, s.error?.path])).toEqual([
+      ['count', 'succeeded', 1, undefined],
+      ['apply', 'failed', 0, '/steps/1/if'],
+    ]);
+
+    const doc = workflow({
+      steps: [{ name: 'count', type: 'echo', with: { value: 3 } }, r('apply')],
+      onFailure: [r('report', { if: '${{ steps.count.outputs.value }}' }), r('after')],
+    });
+    await expect(engine.run(doc, { runId: 'r5' })).rejects.toMatchObject({ code: 'STEP_FAILED', step: 'apply' });
+    const report = (await engine.journal.listSteps('r5')).find((s) => s.name === 'report');
+    expect(report).toMatchObject({
+      index: 2,
+      status: 'failed',
+      error: { code: 'STEP_INPUT_INVALID', path: '/onFailure/0/if', message: "step 'report': 'if' must give true or false (got number)" },
+    });
+    expect(failing.calls.map((c) => c.id)).toEqual(['apply', 'after']);
+  });
+});

@@ -62,6 +62,34 @@ describe('provider-sdk validate --crd', () => {
     ]);
   });
 
+  it('checks the manifests of onFailure steps too, at their own place', async () => {
+    const cleanup = [
+      'onFailure:',
+      '  - name: mark',
+      '    type: kubernetes-apply',
+      '    with:',
+      '      manifests:',
+      '        - apiVersion: acid.zalan.do/v1',
+      '          kind: postgresql',
+      '          metadata: { name: "${{ parameters.name }}", namespace: db }',
+      '          spec:',
+      '            teamId: acid',
+      '            numberOfInstances: 1',
+      '            volume: { size: 1Gi }',
+      '            postgresql: { version: "12" }',
+      '',
+    ].join('\n');
+    const spec = '            teamId: acid\n            numberOfInstances: 1\n            volume: { size: 1Gi }\n            postgresql: { version: "16" }\n';
+    const dir = await withCrd({ 'wf.yaml': `${workflow(spec)}${cleanup}` });
+    const r = await runCli(['validate', 'wf.yaml', '--crd', 'crd.yaml'], dir);
+    expect(r.stdout.split('\n')).toStrictEqual([
+      'wf.yaml:35:36: error: postgresql spec.postgresql.version: Unsupported value: "12": supported values: "14", "15", "16", "17", "18" (CRD postgresqls.acid.zalan.do) [MANIFEST_INVALID]',
+      '✖ 1 error, 0 warnings in 1 workflow file',
+      '',
+    ]);
+    expect(r.code).toBe(1);
+  });
+
   it('an invalid CRD file is a diagnostic at that file', async () => {
     const dir = await writeTree({ 'crd.yaml': 'kind: CustomResourceDefinition\napiVersion: apiextensions.k8s.io/v1\nmetadata: { name: x }\n' });
     const r = await runCli(['validate', `${REPO}providers/database-team`, '--crd', 'crd.yaml'], dir);

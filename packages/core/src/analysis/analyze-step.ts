@@ -75,9 +75,10 @@ export function analyzeStep(spec: StepSpec, index: number, scope: StepScope, pla
   }
   if (place.noResumeFrom && spec.resumeFrom !== undefined)
     issues.error('RESUME_FROM_INVALID', 'an onFailure step runs once the run has failed: it cannot resume from a step', `${base}/resumeFrom`, 'key');
-  const resumeFromIndex = place.noResumeFrom ? undefined : resumeFrom(spec, index, scope);
+  const resumeFromIndex = place.noResumeFrom ? undefined : resumeFrom(spec, index, base, scope);
   return {
     index,
+    pointer: base,
     spec,
     definition: definition!,
     input,
@@ -91,7 +92,7 @@ export function analyzeStep(spec: StepSpec, index: number, scope: StepScope, pla
 }
 
 /** The index of the earlier step `resumeFrom` names (a resume runs again from there when this step failed). */
-function resumeFrom(spec: StepSpec, index: number, scope: StepScope): number | undefined {
+function resumeFrom(spec: StepSpec, index: number, base: string, scope: StepScope): number | undefined {
   if (typeof spec.resumeFrom !== 'string') return undefined;
   const target = scope.declared.steps.get(spec.resumeFrom);
   if (target && target.index < index) return target.index;
@@ -101,7 +102,7 @@ function resumeFrom(spec: StepSpec, index: number, scope: StepScope): number | u
       : target
         ? `step '${spec.resumeFrom}' comes after it`
         : `no step is named '${spec.resumeFrom}'${didYouMean(spec.resumeFrom, scope.declared.steps.keys())}`;
-  scope.issues.error('RESUME_FROM_INVALID', `resumeFrom must name an earlier step: ${why}`, `/steps/${index}/resumeFrom`);
+  scope.issues.error('RESUME_FROM_INVALID', `resumeFrom must name an earlier step: ${why}`, `${base}/resumeFrom`);
   return undefined;
 }
 

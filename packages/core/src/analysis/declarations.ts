@@ -2,6 +2,7 @@ import { parameterValueSchema } from '../engine/parameters';
 import type { StepRegistry } from '../steps/step-registry';
 import { stepOutputSchema, type StepDefinition } from '../steps/define-step';
 import { checkingValidatorFor, internSchema } from '../util/ajv';
+import { placedSteps } from '../model/workflow';
 import { escapePointer } from '../util/json-pointer';
 import type { IssueList } from './issues';
 import { show } from './schema-issues';
@@ -47,11 +48,7 @@ export function collectDeclarations(doc: Record<string, unknown>, registry: Step
   if (isObject(doc.vars)) for (const [name, value] of Object.entries(doc.vars)) declared.vars.set(name, value);
   // The onFailure steps come after the steps: index steps.length + their position (they may read every step).
   const main = arrayOf(doc.steps).length;
-  const all = [
-    ...arrayOf(doc.steps).map((s, i) => [s, i, `/steps/${i}`] as const),
-    ...arrayOf(doc.onFailure).map((s, i) => [s, main + i, `/onFailure/${i}`] as const),
-  ];
-  for (const [s, i, at] of all) {
+  for (const { step: s, index: i, pointer: at } of placedSteps(doc)) {
     if (!isObject(s) || typeof s.name !== 'string') continue;
     const first = declared.steps.get(s.name);
     if (first) {

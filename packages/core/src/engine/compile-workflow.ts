@@ -25,6 +25,8 @@ export interface RetryPolicy {
 /** A step ready to run: its definition, compiled input and resolved settings. */
 export interface CompiledStep {
   index: number;
+  /** Where the step is written in the workflow document: `/steps/N`, or `/onFailure/N` for a cleanup step. */
+  pointer: string;
   spec: StepSpec;
   definition: StepDefinition;
   input: Template;

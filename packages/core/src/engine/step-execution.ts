@@ -16,7 +16,9 @@ import { runStep } from './step-runner';
 /**
  * Takes one step of a run: a step the journal kept (a resume) is restored;
  * otherwise the run stops here if cancelled or paused, a step whose `if` is
- * false is skipped, and any other step runs.
+ * false is skipped, and any other step runs. A step that fails, even before
+ * it started (its `if`, list or input), is left as the run's current step,
+ * so its failure is recorded (attempt 0 when it never started).
  */
 export async function takeStep(state: RunState, scope: Scope, step: CompiledStep, prior: StepRecord | undefined): Promise<void> {
   const name = step.spec.name;
@@ -31,9 +33,15 @@ export async function takeStep(state: RunState, scope: Scope, step: CompiledStep
     return;
   }
   throwIfStopped(state, name);
-  if (step.loop) return runLoop(state, scope, step, prior);
-  if (step.condition && !conditionHolds(state, scope, step)) return skipStep(state, scope, step);
-  await executeStep(state, scope, step, prior);
+  try {
+    if (step.loop) return await runLoop(state, scope, step, prior);
+    if (step.condition && !conditionHolds(state, scope, step)) return await skipStep(state, scope, step);
+    await executeStep(state, scope, step, prior);
+  } catch (err) {
+    // A step that fails before it starts (its `if`, its forEach list, its input) is a failed step like one that fails running.
+    state.current ??= { name, index: step.index, type: step.definition.type, started: Date.now(), attempts: 0, memo: prior?.memo };
+    throw err;
+  }
 }
 
 export function throwIfStopped(state: RunState, name: string): void {
@@ -50,7 +58,7 @@ export function conditionHolds(state: RunState, scope: Scope, step: CompiledStep
     const name = step.spec.name;
     throw withPosition(source, () => {
       throw new StepError('STEP_INPUT_INVALID', name, `step '${name}': 'if' must give true or false (got ${typeof cond})`, {
-        path: `/steps/${step.index}/if`,
+        path: `${step.pointer}/if`,
       });
     });
   }

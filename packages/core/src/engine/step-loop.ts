@@ -139,7 +139,7 @@ async function runIteration(loop: LoopRun, i: number): Promise<void> {
 /** The step's list, its items sensitive when the whole list is; a value other than a list, or one over the size limit, is a coded error. */
 function listOf(state: RunState, scope: Scope, step: CompiledStep): unknown[] {
   const name = step.spec.name;
-  const path = `/steps/${step.index}/forEach`;
+  const path = `${step.pointer}/forEach`;
   const value = withPosition(state.compiled.source, () => step.loop!.list.render(scope));
   const whole = isSensitive(value);
   const list = whole ? reveal(value) : value;

@@ -40,7 +40,7 @@ export async function runStep(r: StepRun): Promise<Record<string, unknown>> {
   if (!validateInput(plainInput)) {
     const problems = describeAjvErrors(validateInput.errors, 'with').map((p) => scrubText(p, r.secrets));
     throw new StepError('STEP_INPUT_INVALID', name, `step '${name}' (${step.definition.type}): invalid input: ${problems.join('; ')}`, {
-      path: `/steps/${step.index}/with`,
+      path: `${step.pointer}/with`,
     });
   }
 
@@ -48,7 +48,7 @@ export async function runStep(r: StepRun): Promise<Record<string, unknown>> {
   const stop = new StepStop(
     step.timeoutMs,
     r.signal,
-    () => new StepError('STEP_TIMEOUT', name, `step '${name}' timed out after ${formatMs(step.timeoutMs)}`, { path: `/steps/${step.index}/timeout` }),
+    () => new StepError('STEP_TIMEOUT', name, `step '${name}' timed out after ${formatMs(step.timeoutMs)}`, { path: `${step.pointer}/timeout` }),
   );
   let attempt = 0;
   const tryOnce = (): Promise<unknown> => {

@@ -10,6 +10,8 @@
 export { scanTemplate } from '../expressions/template-scanner';
 export type { TemplatePart } from '../expressions/template-scanner';
 export { escapePointer } from '../util/json-pointer';
+export { placedSteps } from '../model/workflow';
+export type { PlacedStep } from '../model/workflow';
 export { abortable } from '../util/abortable';
 export { checkAgainstSchema } from '../analysis/schema-issues';
 export type { SchemaIssue } from '../analysis/schema-issues';

@@ -103,6 +103,26 @@ export interface Workflow {
   outputs?: Record<string, OutputSpec>;
 }
 
+/** A step of a workflow with where it stands: its index in a run and its JSON pointer in the document. */
+export interface PlacedStep {
+  /** The step as written (not checked: an entry of a document not yet validated may be anything). */
+  step: StepSpec;
+  /** The step's index in a run: the `onFailure` steps are numbered after the steps. */
+  index: number;
+  /** `/steps/N`, or `/onFailure/N` for a cleanup step. */
+  pointer: string;
+}
+
+/** Every step of a workflow document, the `onFailure` steps after the steps; a list that is not an array is read as empty. */
+export function placedSteps(doc: { steps?: unknown; onFailure?: unknown }): PlacedStep[] {
+  const steps = Array.isArray(doc.steps) ? (doc.steps as StepSpec[]) : [];
+  const cleanup = Array.isArray(doc.onFailure) ? (doc.onFailure as StepSpec[]) : [];
+  return [
+    ...steps.map((step, i) => ({ step, index: i, pointer: `/steps/${i}` })),
+    ...cleanup.map((step, i) => ({ step, index: steps.length + i, pointer: `/onFailure/${i}` })),
+  ];
+}
+
 /** Maps a JSON pointer inside a loaded document to where it was written. */
 export interface SourceMap {
   file?: string;

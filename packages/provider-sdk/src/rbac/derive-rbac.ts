@@ -1,4 +1,5 @@
 import type { LoadedProvider } from '@innominatus/core';
+import { placedSteps } from '@innominatus/core/internal';
 import { ProviderSdkError } from '../errors';
 
 /** One rule of the role: a resource of an API group and the verbs on it, with the steps that need them. */
@@ -44,11 +45,7 @@ export async function deriveRbac(provider: LoadedProvider, options: DeriveRbacOp
     const loaded = provider.workflows.get(ref.name);
     if (!loaded) continue;
     // The onFailure steps need their permissions as much as the steps do.
-    const steps = [
-      ...loaded.workflow.steps.map((step, i) => ({ step, at: `/steps/${i}` })),
-      ...(loaded.workflow.onFailure ?? []).map((step, i) => ({ step, at: `/onFailure/${i}` })),
-    ];
-    steps.forEach(({ step, at: base }) => {
+    placedSteps(loaded.workflow).forEach(({ step, pointer: base }) => {
       const label = `${ref.name}/${step.name} (${step.type})`;
       const perms = k8s.stepPermissions(step.type, step.with);
       if (perms === undefined) {

@@ -87,10 +87,10 @@ export function renderWorkflow(loaded: LoadedWorkflow, steps: StepRegistry, opti
     let runs: boolean | 'unknown' = true;
     if (step.spec.if !== undefined && step.spec.if !== true) {
       const cond = typeof step.spec.if === 'string' && !hasTemplate(step.spec.if) ? `\${{ ${step.spec.if} }}` : step.spec.if;
-      const v = at(`/steps/${step.index}/if`, () => renderValue(cond, scope, placeholder, new Set(), 0, `/steps/${step.index}/if`));
+      const v = at(`${step.pointer}/if`, () => renderValue(cond, scope, placeholder, new Set(), 0, `${step.pointer}/if`));
       runs = typeof v === 'boolean' ? v : 'unknown';
     }
-    const base = `/steps/${step.index}/with`;
+    const base = `${step.pointer}/with`;
     return {
       name: step.spec.name,
       type: step.spec.type,

@@ -1,5 +1,5 @@
 import { hasTemplate, type Workflow } from '@innominatus/core';
-import { escapePointer, scanTemplate } from '@innominatus/core/internal';
+import { escapePointer, placedSteps, scanTemplate } from '@innominatus/core/internal';
 import type { FieldCause, FieldPath, LoadedCrd } from '@innominatus/steps-kubernetes/crd';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { YamlSourceMap } from '../yaml/yaml-source-map';
@@ -38,7 +38,8 @@ export function checkManifestsAgainstCrds(
   types: ReadonlyMap<string, string> = new Map(),
 ): Diagnostic[] {
   const sink = new DiagnosticSink(source);
-  for (const [i, step] of (workflow.steps ?? []).entries()) {
+  // The onFailure steps apply manifests as much as the steps do.
+  for (const { step, pointer: stepAt } of placedSteps(workflow)) {
     if (step.type !== 'kubernetes-apply') continue;
     const manifests = (step.with as { manifests?: unknown } | undefined)?.manifests;
     if (!Array.isArray(manifests)) continue;
@@ -46,7 +47,7 @@ export function checkManifestsAgainstCrds(
       const crd = crdOf(manifest, schemas.crds) ?? crdOf(manifest, schemas.builtins);
       if (!crd) continue;
       const by = schemas.crds.includes(crd) ? `CRD ${crd.name}` : `the built-in schema of ${crd.kind}`;
-      const base = `/steps/${i}/with/manifests/${j}`;
+      const base = `${stepAt}/with/manifests/${j}`;
       const templated = new Map<string, Templated>();
       const probe = withoutExpressions(manifest, [], { base, types, templated }) as Record<string, unknown>;
       const verdict = schemas.validate(crd, probe, { fieldValidation: 'Strict' });
