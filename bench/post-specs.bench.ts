@@ -1,13 +1,19 @@
 /**
- * 200 concurrent `POST /api/specs` to one reference host on SQLite (plain script; `pnpm bench post-specs`):
- * each request is a new Score application with one `postgres` resource of the
- * database-team provider, served by the simulated cluster in the same process.
- * Prints the latency of the requests (p50, p95, p99, max) and the wall time of
- * the burst, the CPU time the process spent in it (server, runs it started,
- * simulated cluster and the bench's own client together) and the event
- * loop's delay, after a warm-up of 20 sequential requests. With DATABASE_URL
- * set (scripts/bench.sh starts a server), the same on PostgreSQL. With
- * PROFILE_DIR set, a CPU profile of each burst is written there.
+ * 200 concurrent `POST /api/specs` to one reference host (plain script;
+ * `pnpm bench post-specs`): each request is a new Score application with one
+ * `postgres` resource of the database-team provider. After a warm-up of 20
+ * sequential requests, prints the latency of the burst's requests (p50, p95,
+ * p99, max; from request sent to response received), its wall time, the CPU
+ * time the host spent in it, and how long after the burst every resource was
+ * active (the runs a request starts may finish later).
+ *
+ * As deployed: the host in a process of its own (its CLI, SQLite), the mock
+ * cluster with the Zalando simulator in another, and the clients in this
+ * one. With IN_PROCESS=1, everything in this process instead (host with
+ * `--simulate`, the clients' CPU counted with the host's; it also prints the
+ * event loop's delay). With DATABASE_URL set (scripts/bench.sh starts a
+ * server), the same on PostgreSQL. With PROFILE_DIR set, CPU profiles are
+ * written there (the host's when it exits; in-process, one of the burst).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -18,9 +24,11 @@ import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createHost, loadConfig } from '../examples/reference-host/src/index';
 import { createTestDatabase } from '../packages/store-sql/src/testing/index';
+import { startClusterProcess, startHostProcess } from './lib/processes';
 
 const CONCURRENT = Number(process.env.CONCURRENT ?? 200);
 const WARMUP = 20;
+const PORT = Number(process.env.POST_SPECS_PORT ?? 18_416);
 const TOKEN = 'bench-admin-token-0123456789abcdef';
 const providerDir = fileURLToPath(new URL('../providers/database-team', import.meta.url));
 
@@ -39,25 +47,29 @@ resources:
       size: small
 `;
 
-async function run(label: string, storeUrl: string): Promise<void> {
-  const config = loadConfig({
-    text: [
-      'server: { host: 127.0.0.1, port: 0 }',
-      `store: { url: "${storeUrl}" }`,
-      'kubernetes: { mode: simulate }',
-      'auth:',
-      '  tokens:',
-      `    - { name: bench, role: admin, token: ${TOKEN} }`,
-      'providers:',
-      `  - { name: database-team, type: filesystem, path: "${providerDir}" }`,
-      `secrets: { encryptionKey: ${'ab'.repeat(32)} }`,
-      'logging: { level: warn }',
-      '',
-    ].join('\n'),
-    env: {},
-  });
-  const host = await createHost({ config, logDestination: new Writable({ write: (_c, _e, cb) => cb() }) });
-  const url = await host.listen();
+const configText = (storeUrl: string, kubernetes: string) =>
+  [
+    'server: { host: 127.0.0.1, port: 0 }',
+    `store: { url: "${storeUrl}" }`,
+    `kubernetes: ${kubernetes}`,
+    'auth:',
+    '  tokens:',
+    `    - { name: bench, role: admin, token: ${TOKEN} }`,
+    'providers:',
+    `  - { name: database-team, type: filesystem, path: "${providerDir}" }`,
+    `secrets: { encryptionKey: ${'ab'.repeat(32)} }`,
+    'logging: { level: warn }',
+    '',
+  ].join('\n');
+
+/** What a burst measured. */
+interface Burst {
+  ms: number[];
+  wall: number;
+}
+
+/** The warm-up, then CONCURRENT requests at once; latencies sorted. */
+async function burst(url: string, measure: () => Promise<void> = async () => {}): Promise<Burst> {
   const post = async (app: string): Promise<number> => {
     const t = performance.now();
     const res = await fetch(`${url}/api/specs`, {
@@ -69,22 +81,79 @@ async function run(label: string, storeUrl: string): Promise<void> {
     if (res.status !== 202) throw new Error(`POST /api/specs for ${app} answered ${res.status}`);
     return performance.now() - t;
   };
+  for (let i = 0; i < WARMUP; i++) await post(`warm-${i}`);
+  await measure();
+  const t0 = performance.now();
+  const ms = (await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => post(`app-${i}`)))).sort((a, b) => a - b);
+  return { ms, wall: performance.now() - t0 };
+}
+
+function latencies({ ms, wall }: Burst): string {
+  const q = (p: number) => ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))]!.toFixed(0);
+  return `p50 ${q(50)} ms, p95 ${q(95)} ms, p99 ${q(99)} ms, max ${ms.at(-1)!.toFixed(0)} ms; burst ${wall.toFixed(0)} ms`;
+}
+
+/** The host and the mock cluster each in a process of their own, the clients here. */
+async function separate(label: string, storeUrl: string, dir: string): Promise<void> {
+  const cluster = await startClusterProcess({ READY_MAX_MS: '1000' });
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, cluster.kubeconfig, { mode: 0o600 });
+  const host = await startHostProcess(
+    configText(storeUrl, `{ mode: kubeconfig, kubeconfig: "${kubeconfig}" }`),
+    join(dir, `${label}.yaml`),
+    join(dir, `${label}.log`),
+    PORT,
+  );
   try {
-    for (let i = 0; i < WARMUP; i++) await post(`warm-${i}`);
-    const profiler = process.env.PROFILE_DIR ? await startProfile() : undefined;
+    let cpu0 = 0;
+    const result = await burst(host.url, async () => {
+      cpu0 = host.cpuSeconds();
+    });
+    const cpu = (host.cpuSeconds() - cpu0) * 1000;
+    const active = await allActive(host.url, WARMUP + CONCURRENT);
+    console.log(
+      `POST /api/specs ${label.padEnd(8)} ${CONCURRENT} concurrent, host in its own process: ${latencies(result)}, ` +
+        `host CPU ${cpu.toFixed(0)} ms (${(cpu / CONCURRENT).toFixed(1)} ms per request); all active ${(active / 1000).toFixed(1)} s after the burst (clusters ready after 0–1 s); load ${loadavg()[0]!.toFixed(1)}`,
+    );
+  } finally {
+    await host.stop();
+    await cluster.stop();
+  }
+}
+
+/** Milliseconds until `count` resources went active (the host's transition counter), from now. */
+async function allActive(url: string, count: number): Promise<number> {
+  const t0 = performance.now();
+  for (;;) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const m = /^innominatus_resource_transitions_total\{to="active"\} (\d+)/m.exec(text);
+    if (m && Number(m[1]) >= count) return performance.now() - t0;
+    if (performance.now() - t0 > 300_000) throw new Error(`fewer than ${count} resources active after 5 minutes`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Host (with `--simulate`), its runs and simulated cluster, and the clients, all in this process. */
+async function inProcess(label: string, storeUrl: string): Promise<void> {
+  const config = loadConfig({ text: configText(storeUrl, '{ mode: simulate }'), env: {} });
+  const host = await createHost({ config, logDestination: new Writable({ write: (_c, _e, cb) => cb() }) });
+  const url = await host.listen();
+  try {
+    let profiler: (() => Promise<object>) | undefined;
     const loop = monitorEventLoopDelay({ resolution: 10 });
-    loop.enable();
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    const ms = (await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => post(`app-${i}`)))).sort((a, b) => a - b);
-    const wall = performance.now() - t0;
+    let cpu0 = process.cpuUsage();
+    const result = await burst(url, async () => {
+      profiler = process.env.PROFILE_DIR ? await startProfile() : undefined;
+      loop.enable();
+      cpu0 = process.cpuUsage();
+    });
     const cpu = process.cpuUsage(cpu0);
     loop.disable();
     if (profiler) writeFileSync(join(process.env.PROFILE_DIR!, `post-specs-${label}.cpuprofile`), JSON.stringify(await profiler()));
-    const q = (p: number) => ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))]!.toFixed(0);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
     console.log(
-      `POST /api/specs ${label.padEnd(8)} ${CONCURRENT} concurrent: p50 ${q(50)} ms, p95 ${q(95)} ms, p99 ${q(99)} ms, max ${ms.at(-1)!.toFixed(0)} ms; burst ${wall.toFixed(0)} ms, ` +
-        `CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms (${((cpu.user + cpu.system) / 1000 / CONCURRENT).toFixed(1)} ms per request), ` +
+      `POST /api/specs ${label.padEnd(8)} ${CONCURRENT} concurrent, all in one process: ${latencies(result)}, ` +
+        `CPU ${cpuMs.toFixed(0)} ms (${(cpuMs / CONCURRENT).toFixed(1)} ms per request), ` +
         `event loop delay p50 ${(loop.percentile(50) / 1e6).toFixed(0)} ms, max ${(loop.max / 1e6).toFixed(0)} ms; load ${loadavg()[0]!.toFixed(1)}`,
     );
   } finally {
@@ -102,21 +171,22 @@ async function startProfile(): Promise<() => Promise<object>> {
 }
 
 async function main(): Promise<void> {
+  const run = (label: string, url: string, dir: string) => (process.env.IN_PROCESS ? inProcess(label, url) : separate(label, url, dir));
   const dir = mkdtempSync(join(tmpdir(), 'post-specs-bench-'));
   try {
-    await run('sqlite', `sqlite:${join(dir, 'host.db')}`);
+    await run('sqlite', `sqlite:${join(dir, 'host.db')}`, dir);
+    if (!process.env.DATABASE_URL) {
+      console.log('postgres: skipped, DATABASE_URL is not set (scripts/bench.sh starts a server)');
+      return;
+    }
+    const db = await createTestDatabase({ prefix: 'bench' });
+    try {
+      await run('postgres', db.url, dir);
+    } finally {
+      await db.drop();
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
-  }
-  if (!process.env.DATABASE_URL) {
-    console.log('postgres: skipped, DATABASE_URL is not set (scripts/bench.sh starts a server)');
-    return;
-  }
-  const db = await createTestDatabase({ prefix: 'bench' });
-  try {
-    await run('postgres', db.url);
-  } finally {
-    await db.drop();
   }
 }
 

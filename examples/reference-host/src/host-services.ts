@@ -6,6 +6,7 @@ import type { EventHub } from './event-hub';
 import type { HostMetrics } from './metrics';
 import type { ReadinessProbe } from './readiness';
 import type { HostTelemetry } from './host/telemetry';
+import type { WritesInFlight } from './http/writes-in-flight';
 
 /**
  * How the host asks for work on resources: the orchestrator's request
@@ -48,6 +49,8 @@ export interface HostServices {
   score?: ScoreOptions;
   /** Tracing of submissions (and, through core, of runs and steps); absent: submissions are not traced. */
   telemetry?: HostTelemetry;
+  /** Counts the write requests being answered (the orchestrator claims new work once they are); absent: not counted. */
+  writes?: WritesInFlight;
 }
 
 /** How the host reads Score specs. */

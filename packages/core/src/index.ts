@@ -132,6 +132,7 @@ export type {
   OrchestratorOptions,
   OrchestratorEvents,
   OrchestratorRetry,
+  OrchestratorForeground,
   OrchestratorResolution,
   ResourceResolver,
   ResourceRequest,

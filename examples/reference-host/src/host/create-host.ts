@@ -9,6 +9,7 @@ import type { HostConfig } from '../config/host-config';
 import type { EventHub } from '../event-hub';
 import { createAuthenticator } from '../http/auth';
 import { createServer } from '../http/server';
+import { WritesInFlight } from '../http/writes-in-flight';
 import { createWaitingResources } from '../waiting-resources';
 import type { HostServices } from '../host-services';
 import { createLogger } from '../logger';
@@ -22,6 +23,13 @@ import { kubernetesAccess, type Simulation } from './kubernetes-access';
 import { loadProviders } from './load-providers';
 import { loadHostSteps } from './load-steps';
 import { createStartUp, type StartUp } from './start-up';
+
+/**
+ * Longest time a claim of new work waits for the write requests being
+ * answered: a burst of submissions is answered before its runs start, and
+ * a steady stream of them delays the runs by at most this.
+ */
+const REQUESTS_FIRST_MS = 500;
 
 /** Options of {@link createHost}. */
 export interface HostOptions {
@@ -73,7 +81,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
     const { store, encrypter } = await openHostStore(config, logger, start);
     const { kube, steps, registry, statuses } = await loadHostWork(config, options, logger, start);
     if (config.auth.tokens.length === 0) logger.warn('no API tokens are configured: every /api request will be refused with 401');
-    const orchestrator = hostOrchestrator(config, { store, steps, encrypter, registry }, logger, start.notice);
+    const writes = new WritesInFlight(REQUESTS_FIRST_MS);
+    const orchestrator = hostOrchestrator(config, { store, steps, encrypter, registry, writes }, logger, start.notice);
     const telemetry = startTelemetry(config.telemetry, orchestrator, registry, options.tracerProvider);
     start.onClose(() => telemetry.close());
     if (config.telemetry.otlpEndpoint) start.notice(`traces: OTLP/HTTP to ${config.telemetry.otlpEndpoint}`);
@@ -91,6 +100,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       readiness: [kube.probe],
       telemetry,
       score: config.score,
+      writes,
     };
     const stopWaiting = createWaitingResources(services);
     start.onClose(async () => stopWaiting());

@@ -10,6 +10,7 @@ import {
   type Store,
 } from '@innominatus/core';
 import type { HostConfig } from '../config/host-config';
+import type { WritesInFlight } from '../http/writes-in-flight';
 import { instanceIdFor } from './instance-id';
 
 /** What the host's engine and orchestrator work over. */
@@ -18,12 +19,15 @@ export interface OrchestratorParts {
   steps: StepRegistry;
   encrypter: Encrypter;
   registry: ProviderRegistry;
+  /** Claims of new work wait for these requests to be answered. */
+  writes: WritesInFlight;
 }
 
 /**
  * The engine and orchestrator over the host's store, with the instance id and
  * the configured concurrency, poll and lease, each logging as its own
- * component; `notice` is told the instance name and whether it survives a restart.
+ * component, claiming new work once the write requests being answered are
+ * (see {@link WritesInFlight}); `notice` is told the instance name and whether it survives a restart.
  */
 export function hostOrchestrator(config: HostConfig, parts: OrchestratorParts, logger: Logger, notice: (text: string) => void): Orchestrator {
   const owner = instanceIdFor(config);
@@ -41,6 +45,7 @@ export function hostOrchestrator(config: HostConfig, parts: OrchestratorParts, l
     concurrency: config.orchestrator.concurrency,
     pollIntervalMs: config.orchestrator.pollIntervalMs,
     leaseMs: config.orchestrator.leaseMs,
+    foreground: parts.writes,
     logger: fromPino(logger.child({ component: 'orchestrator' })),
   });
   notice(

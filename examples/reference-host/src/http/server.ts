@@ -42,6 +42,7 @@ export function createServer(services: HostServices): FastifyInstance {
     http: { requireHostHeader: false },
   });
   installRequestLineCheck(app);
+  services.writes?.install(app);
   // YAML (and curl's default form type, as `curl --data-binary @spec.yaml` sends it) arrives as text.
   app.addContentTypeParser(TEXT_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
   installJsonBodyParser(app);

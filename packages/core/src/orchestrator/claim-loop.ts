@@ -3,11 +3,15 @@ import { every, type ClockTimer } from '../util/clock';
 import type { OrchestratorSettings } from './settings';
 import type { ReportError } from './work';
 
+/** How often a claim holding back for the foreground asks whether it is still busy. */
+const FOREGROUND_CHECK_MS = 5;
+
 /**
  * Claims work from the store while there is room: woken at once by a
  * request (`kick`), by the store (another replica's request), by a retry
  * timer (`wakeAfter`) or by the safety-net poll. One pump runs at a time; a
- * wake-up during it makes it go round once more.
+ * wake-up during it makes it go round once more. Each round first waits for
+ * the foreground (if any) to be quiet, up to its longest wait.
  */
 export class ClaimLoop {
   readonly #settings: OrchestratorSettings;
@@ -81,6 +85,7 @@ export class ClaimLoop {
     try {
       do {
         this.#pumpAgain = false;
+        await this.#yieldToForeground();
         while (this.#running && this.#load() < concurrency) {
           const want = Math.min(batchSize, concurrency - this.#load());
           const asked = clock.now();
@@ -93,6 +98,16 @@ export class ClaimLoop {
       this.#report('claiming work failed', error);
     } finally {
       this.#pumping = false;
+    }
+  }
+
+  /** Waits while the foreground is busy, at most its longest wait (on the clock: a fake one in tests moves it). */
+  async #yieldToForeground(): Promise<void> {
+    const { foreground, clock } = this.#settings;
+    if (!foreground || !foreground.busy()) return;
+    const until = clock.now() + foreground.maxWaitMs;
+    while (this.#running && foreground.busy() && clock.now() < until) {
+      await new Promise<void>((resolve) => clock.setTimeout(resolve, Math.min(FOREGROUND_CHECK_MS, until - clock.now())));
     }
   }
 }

@@ -6,6 +6,7 @@ export type {
   OrchestratorOptions,
   OrchestratorEvents,
   OrchestratorRetry,
+  OrchestratorForeground,
   OrchestratorResolution,
   ResourceResolver,
   ResourceRequest,

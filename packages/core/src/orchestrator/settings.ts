@@ -23,6 +23,8 @@ export interface OrchestratorSettings {
   horizonMs: number;
   /** Delay before the next try after `failedTries` failed ones. */
   delayFor(failedTries: number): number;
+  /** What claiming holds back for, with its longest wait filled in. */
+  foreground?: { busy(): boolean; maxWaitMs: number };
   logger: Logger;
   clock: Clock;
 }
@@ -58,6 +60,9 @@ export function resolveSettings(options: OrchestratorOptions): OrchestratorSetti
     maxTries: options.retry?.attempts === undefined ? Number.POSITIVE_INFINITY : positive('retry.attempts', options.retry.attempts),
     horizonMs: positive('retry.horizonMs', options.retry?.horizonMs ?? 3_600_000),
     delayFor: (failedTries) => Math.max(0, typeof backoff === 'number' ? backoff : backoff(failedTries)),
+    ...(options.foreground
+      ? { foreground: { busy: () => options.foreground!.busy(), maxWaitMs: positive('foreground.maxWaitMs', options.foreground.maxWaitMs ?? 500) } }
+      : {}),
     logger: options.logger ?? silentLogger,
     clock: options.clock ?? systemClock,
   };

@@ -43,6 +43,20 @@ export interface OrchestratorRetry {
   horizonMs?: number;
 }
 
+/**
+ * Work that goes first: while `busy()` is true (e.g. the host is answering
+ * submissions), the orchestrator holds back before it claims new work, for
+ * at most `maxWaitMs` each time it claims, so the requests are answered
+ * before the runs they start take the event loop, and a steady stream of
+ * them only delays work, never starves it. Runs already under way go on.
+ */
+export interface OrchestratorForeground {
+  /** True while foreground work is in progress; asked every few milliseconds while the orchestrator holds back. */
+  busy(): boolean;
+  /** Longest the orchestrator holds back before a claim (default 500 ms). */
+  maxWaitMs?: number;
+}
+
 /** Options of {@link createOrchestrator}. */
 export interface OrchestratorOptions {
   store: Store;
@@ -68,6 +82,8 @@ export interface OrchestratorOptions {
   /** Safety-net poll (default 5000 ms); wake-ups normally come at once. */
   pollIntervalMs?: number;
   retry?: OrchestratorRetry;
+  /** What new work waits for before it is claimed (default: nothing). */
+  foreground?: OrchestratorForeground;
   logger?: Logger;
   /** Time and timers (default the system clock); tests pass `createFakeClock()` from `@innominatus/core/testing`. */
   clock?: Clock;

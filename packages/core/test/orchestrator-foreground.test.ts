@@ -1,0 +1,93 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Type } from '@sinclair/typebox';
+import { createEngine } from '../src/engine/engine';
+import type { Workflow } from '../src/model/workflow';
+import { createOrchestrator } from '../src/orchestrator/orchestrator';
+import { staticResolver } from '../src/orchestrator/static-resolver';
+import type { Orchestrator, OrchestratorOptions } from '../src/orchestrator/types';
+import { defineStep } from '../src/steps/define-step';
+import { MemoryStore } from '../src/store/memory-store';
+import { createFakeClock } from '../src/testing/fake-clock';
+
+const ran: string[] = [];
+const record = defineStep({
+  type: 'test-record',
+  description: 'Records that it ran',
+  timeout: '5s',
+  input: Type.Object({ key: Type.String() }),
+  output: Type.Object({ ok: Type.Boolean() }),
+  async run(input) {
+    ran.push(input.key);
+    return { ok: true };
+  },
+});
+const workflow: Workflow = {
+  apiVersion: 'innominatus.io/v1',
+  kind: 'Workflow',
+  metadata: { name: 'db-create' },
+  steps: [{ name: 'only', type: 'test-record', with: { key: '${{ resource.name }}' } }],
+};
+const registry = staticResolver({ postgres: { create: workflow } });
+
+let orchestrators: Orchestrator[] = [];
+afterEach(async () => {
+  for (const o of orchestrators) await o.stop({ graceMs: 0 });
+  orchestrators = [];
+  ran.length = 0;
+});
+
+function setup(foreground: OrchestratorOptions['foreground']) {
+  const clock = createFakeClock();
+  const store = new MemoryStore({ clock });
+  const engine = createEngine({ steps: [record], journal: store });
+  const o = createOrchestrator({ store, engine, registry, clock, pollIntervalMs: 60_000, ...(foreground ? { foreground } : {}) });
+  orchestrators.push(o);
+  o.start();
+  return { clock, store, o };
+}
+
+const submit = (o: Orchestrator, name: string) => o.submit({ application: 'shop', name, type: 'postgres', properties: {} });
+
+const stateOf = async (store: MemoryStore, id: string) => (await store.getResource(id))!.state;
+
+describe('orchestrator foreground', () => {
+  it('claims nothing while the foreground is busy, and claims at once when it is quiet again', async () => {
+    let busy = true;
+    const t = setup({ busy: () => busy, maxWaitMs: 10_000 });
+    const r = await submit(t.o, 'held');
+    await t.clock.advance(1_000);
+    expect(await stateOf(t.store, r.id)).toBe('requested');
+    expect(ran).toEqual([]);
+    busy = false;
+    // The next check (5 ms later) finds it quiet and claims.
+    await t.clock.advance(5);
+    await vi.waitFor(async () => expect(await stateOf(t.store, r.id)).toBe('active'), { timeout: 10_000 });
+    expect(ran).toEqual(['held']);
+    expect(t.clock.now() - Date.UTC(2026, 0, 1)).toBe(1_005);
+  });
+
+  it('holds back at most maxWaitMs: a foreground that stays busy delays work, never starves it', async () => {
+    const t = setup({ busy: () => true, maxWaitMs: 300 });
+    const r = await submit(t.o, 'delayed');
+    await t.clock.advance(295);
+    expect(await stateOf(t.store, r.id)).toBe('requested');
+    await t.clock.advance(5);
+    await vi.waitFor(async () => expect(await stateOf(t.store, r.id)).toBe('active'), { timeout: 10_000 });
+    expect(ran).toEqual(['delayed']);
+  });
+
+  it('claims at once, without waiting, when the foreground is quiet', async () => {
+    const t = setup({ busy: () => false });
+    const r = await submit(t.o, 'quiet');
+    await vi.waitFor(async () => expect(await stateOf(t.store, r.id)).toBe('active'), { timeout: 10_000 });
+    expect(t.clock.now()).toBe(Date.UTC(2026, 0, 1));
+  });
+
+  it('refuses a longest wait that is not a positive number, naming it', () => {
+    const store = new MemoryStore();
+    const engine = createEngine({ steps: [record], journal: store });
+    expect(() => createOrchestrator({ store, engine, registry, foreground: { busy: () => false, maxWaitMs: 0 } })).toThrow(
+      expect.objectContaining({ code: 'OPTIONS_INVALID', message: "orchestrator option 'foreground.maxWaitMs' must be a positive number, got 0" }),
+    );
+  });
+});
