@@ -140,6 +140,7 @@ describe('onFailure steps at run time', () => {
       description: 'Returns its value',
       input: Type.Object({ value: Type.Unknown() }),
       output: Type.Object({ value: Type.Unknown() }),
+      timeout: '5s',
       async run(input) {
         return { value: input.value };
       },
