@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { InnominatusError } from '@innominatus/core';
+import { pointerSegments } from '@innominatus/core/internal';
 import { BodyError, HostError, StoreUnavailableError, type Issue } from '../errors';
 import { isStoreUnavailable } from '../util/connection-error';
 
@@ -15,7 +16,7 @@ const CORE_STATUS: Record<string, number> = {
 function validationIssues(error: FastifyError): Issue[] {
   const where = error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'request');
   return (error.validation ?? []).map((v) => {
-    const field = [where, ...v.instancePath.split('/').filter(Boolean), ...(v.keyword === 'required' ? [String(v.params.missingProperty)] : [])].join('.');
+    const field = [where, ...pointerSegments(v.instancePath), ...(v.keyword === 'required' ? [String(v.params.missingProperty)] : [])].join('.');
     const message =
       v.keyword === 'required'
         ? 'is required'

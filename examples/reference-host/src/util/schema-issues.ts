@@ -1,29 +1,12 @@
 import type { ErrorObject } from 'ajv';
+import { pointerSegments, valueAtPointer } from '@innominatus/core/internal';
 import type { Issue } from '../errors';
 import type { YamlSource } from './yaml-source';
-
-/** Splits an ajv instance path (`/resources/db/type`) into its segments. */
-export function pointerSegments(pointer: string): string[] {
-  if (!pointer) return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
 
 /** A short, safe rendering of a value a user wrote, for error messages. */
 export function showValue(value: unknown): string {
   const text = typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-function valueAt(root: unknown, segments: string[]): unknown {
-  let v = root;
-  for (const s of segments) {
-    if (typeof v !== 'object' || v === null) return undefined;
-    v = (v as Record<string, unknown>)[s];
-  }
-  return v;
 }
 
 /**
@@ -40,7 +23,7 @@ export function schemaIssues(errors: ErrorObject[] | null | undefined, root: unk
     let segments = pointerSegments(e.instancePath);
     let message: string;
     const keyName = e.propertyName;
-    const value = keyName === undefined ? valueAt(root, segments) : keyName;
+    const value = keyName === undefined ? valueAtPointer(root, e.instancePath) : keyName;
     switch (e.keyword) {
       case 'required':
         segments = [...segments, String(e.params.missingProperty)];

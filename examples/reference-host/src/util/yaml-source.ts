@@ -1,4 +1,4 @@
-import { escapePointer } from '@innominatus/core/internal';
+import { pointerOf } from '@innominatus/core/internal';
 import { DEFAULT_EXPANSION_LIMITS, parseYamlText, type LaterDocuments, type YamlExpansionLimits } from '@innominatus/provider-sdk';
 import type { Issue } from '../errors';
 
@@ -34,7 +34,7 @@ export function parseYamlSource(
   const source: YamlSource = {
     value: parsed.value,
     positionOf(path) {
-      const { line, col } = map.positionOf(path.map((k) => `/${escapePointer(String(k))}`).join(''));
+      const { line, col } = map.positionOf(pointerOf(path));
       return { line, col };
     },
   };

@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { checkingValidatorFor } from '../util/ajv';
-import { escapePointer, unescapePointer, valueAtPointer } from '../util/json-pointer';
+import { escapePointer, pointerSegments, valueAtPointer } from '../util/json-pointer';
 import { closest, didYouMean } from './did-you-mean';
 import type { IssueAnchor } from './issues';
 
@@ -97,8 +97,7 @@ function describe(e: ErrorObject): string {
 /** `/workflows/0/file` → `workflows[0].file`. */
 export function fieldName(pointer: string): string {
   let out = '';
-  for (const raw of pointer.split('/').slice(1)) {
-    const seg = unescapePointer(raw);
+  for (const seg of pointerSegments(pointer)) {
     out += /^\d+$/.test(seg) ? `[${seg}]` : out ? `.${seg}` : seg;
   }
   return out;

@@ -9,7 +9,7 @@
  */
 export { scanTemplate } from '../expressions/template-scanner';
 export type { TemplatePart } from '../expressions/template-scanner';
-export { escapePointer } from '../util/json-pointer';
+export { escapePointer, pointerOf, pointerSegments, valueAtPointer } from '../util/json-pointer';
 export { placedSteps } from '../model/workflow';
 export type { PlacedStep } from '../model/workflow';
 export { abortable } from '../util/abortable';

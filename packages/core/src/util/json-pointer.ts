@@ -10,6 +10,11 @@ export function unescapePointer(segment: string): string {
   return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
+/** The pointer of a path of keys (`['a/b', 0]` → `/a~1b/0`), after `base` (a pointer itself). */
+export function pointerOf(path: readonly (string | number)[], base = ''): string {
+  return base + path.map((key) => `/${escapePointer(String(key))}`).join('');
+}
+
 /** The keys of a pointer, unescaped (`/steps/0/with` → `['steps', '0', 'with']`). */
 export function pointerSegments(pointer: string): string[] {
   return pointer === '' ? [] : pointer.split('/').slice(1).map(unescapePointer);

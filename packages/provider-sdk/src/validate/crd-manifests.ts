@@ -1,5 +1,5 @@
 import { hasTemplate, type Workflow } from '@innominatus/core';
-import { escapePointer, placedSteps, scanTemplate } from '@innominatus/core/internal';
+import { placedSteps, pointerOf, scanTemplate } from '@innominatus/core/internal';
 import type { FieldCause, FieldPath, LoadedCrd } from '@innominatus/steps-kubernetes/crd';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { YamlSourceMap } from '../yaml/yaml-source-map';
@@ -55,13 +55,13 @@ export function checkManifestsAgainstCrds(
         const at = shown(c, templated);
         if (at === undefined) continue;
         const expr = at === true ? '' : `; \${{ ${at.expression} }} is of type ${at.type}`;
-        sink.add('MANIFEST_INVALID', `${crd.kind} ${c.field ? `${c.field}: ` : ''}${c.message}${expr} (${by})`, pointerOf(base, c.path));
+        sink.add('MANIFEST_INVALID', `${crd.kind} ${c.field ? `${c.field}: ` : ''}${c.message}${expr} (${by})`, pointerOf(c.path, base));
       }
       for (const field of verdict.unknownFields) {
         sink.add(
           'MANIFEST_UNKNOWN_FIELD',
           `${crd.kind} has no field ${field} (${by}; the API server refuses it under strict field validation)`,
-          pointerOf(base, parsePath(field)),
+          pointerOf(parsePath(field), base),
           'key',
         );
       }
@@ -111,7 +111,7 @@ function withoutExpressions(value: unknown, path: FieldPath, ctx: ProbeContext):
       ctx.templated.set(key(path), { kind: 'typed', type: 'string' });
       return 'x';
     }
-    const type = ctx.types.get(pointerOf(ctx.base, path));
+    const type = ctx.types.get(pointerOf(path, ctx.base));
     if (type === undefined || !(type in SAMPLES)) {
       ctx.templated.set(key(path), { kind: 'whole' });
       return undefined;
@@ -155,10 +155,6 @@ function shown(c: FieldCause, templated: ReadonlyMap<string, Templated>): { expr
 
 function key(path: FieldPath): string {
   return JSON.stringify(path);
-}
-
-function pointerOf(base: string, path: FieldPath): string {
-  return base + path.map((p) => `/${escapePointer(String(p))}`).join('');
 }
 
 /** `spec.users[0].name` → `['spec', 'users', 0, 'name']`. */
