@@ -136,6 +136,74 @@ describe('the estimate tracks the sizes of values built from literals', () => {
   });
 });
 
+describe('the estimate follows the string and list functions and map literals', () => {
+  const clip = (s: string) => `${s.slice(0, 57)}...`;
+  const at = (needle: string) => (s: string) => s.indexOf(needle);
+  const x300 = `"${'x'.repeat(300)}"`;
+  const refused: Array<{ name: string; source: string; offset: (s: string) => number; message: (s: string, at: number) => string }> = [
+    {
+      name: 'split of a string of 16,384 characters makes up to 16,385 strings, at split',
+      source: doubled(13, '"ab"', 'a13.split(",")'),
+      offset: at('split'),
+      message: (s, at) => `expression '${clip(s)}' builds a list of up to 16,385 elements at character ${at + 1}; the limit is 10,000`,
+    },
+    {
+      name: 'join of 4,096 strings of 300 characters with a separator, at join',
+      source: doubled(12, `[${x300}]`, 'a12.join("-")'),
+      offset: at('join'),
+      message: (s, at) => `expression '${clip(s)}' builds a string of up to 1,232,895 characters at character ${at + 1}; the limit is 1,048,576`,
+    },
+    {
+      name: 'base64Encode of 786,432 ASCII characters makes 1,048,576 and one more byte crosses the limit, at the call',
+      source: doubled(18, '"abc"', 'base64Encode(a18 + "d")'),
+      offset: at('base64Encode'),
+      message: (s, at) => `expression '${clip(s)}' builds a string of up to 1,048,580 characters at character ${at + 1}; the limit is 1,048,576`,
+    },
+    {
+      name: 'urlEncode of text that may not be ASCII counts nine characters per character, at the call',
+      source: doubled(17, '"é"', 'urlEncode(a17)'),
+      offset: at('urlEncode'),
+      message: (s, at) => `expression '${clip(s)}' builds a string of up to 1,179,648 characters at character ${at + 1}; the limit is 1,048,576`,
+    },
+    {
+      name: 'lowerAscii keeps the size: its result joined to the string crosses 1 MiB at the +',
+      source: doubled(19, '"ab"', 'a19.lowerAscii() + a19'),
+      offset: (s) => s.lastIndexOf(' + ') + 1,
+      message: (s, at) => `expression '${clip(s)}' builds a string of up to 2,097,152 characters at character ${at + 1}; the limit is 1,048,576`,
+    },
+    {
+      name: 'a map literal holding a 1 MiB string four times is over 4 Mi in all, at its brace',
+      source: doubled(19, '"ab"', '{"a": a19, "b": a19, "c": a19, "d": a19}'),
+      offset: at('{'),
+      message: (s, at) =>
+        `expression '${clip(s)}' builds a value of up to 4,194,312 characters and elements in all at character ${at + 1}; the limit is 4,194,304`,
+    },
+  ];
+
+  it.each(refused)('$name: EXPRESSION_COST', ({ source, offset, message }) => {
+    const err = thrown(() => compileExpression(source));
+    expect(err.code).toBe('EXPRESSION_COST');
+    const where = offset(source);
+    expect(err.offset).toBe(where);
+    expect(err.message).toBe(message(source, where));
+  });
+
+  it('within the limits, the same functions run and give the sizes estimated', () => {
+    const run = (source: string) => compileExpression(source).evaluate(new Scope({}));
+    expect(run(doubled(12, '"ab"', 'a12.split("").size()'))).toBe(8192);
+    expect(run(doubled(13, '"ab"', 'a13.split(",", 3).size()'))).toBe(1);
+    expect(run(doubled(18, '"abc"', 'base64Encode(a18).size()'))).toBe(1_048_576);
+    expect(run(doubled(11, `[${x300}]`, 'a11.join().size()'))).toBe(614_400);
+    expect(run(doubled(18, '"ab"', '{"a": a18, "b": a18, "c": a18}.size()'))).toBe(3);
+  });
+
+  it('a map literal is iterated over its keys at its size: 300 × 300 runs, where a map of unknown size would be refused', () => {
+    const entries = Array.from({ length: 300 }, (_, i) => `"k${i}": ${i}`).join(', ');
+    expect(compileExpression(`cel.bind(m, {${entries}}, m.all(k, m.exists(j, j == k)))`).evaluate(new Scope({}))).toBe(true);
+    expect(thrown(() => compileExpression('parameters.m.all(k, parameters.m.exists(j, j == k))')).code).toBe('EXPRESSION_COST');
+  });
+});
+
 describe('values produced and read are bounded', () => {
   const big = 'x'.repeat(600 * 1024);
 

@@ -1,10 +1,12 @@
 import { WORKFLOW_VARIABLES } from '../expressions/cel-environment';
+import type { ValueSize } from '../expressions/cost';
 import type { Template, TemplateExpression } from '../expressions/template';
 import { varPointer, type Declarations } from './declarations';
 import type { IssueList } from './issues';
 import { checkReferences } from './reference-check';
 import { taintedVariables } from './sensitivity';
 import { compileSites } from './template-sites';
+import { checkSizesWithVars, varValueSize } from './value-sizes';
 import { orderVars } from './var-order';
 import type { WorkflowTypes } from './workflow-types';
 
@@ -21,12 +23,15 @@ export interface CompiledVars {
 export interface VarsAnalysis extends CompiledVars {
   /** Vars computed from a sensitive value. */
   tainted: Set<string>;
+  /** The size of each var whose size is known before the run (for the estimates of the expressions that read it). */
+  sizes: Map<string, ValueSize>;
 }
 
 /**
  * Compiles each var, checks what it reads, orders the vars by dependency
- * (cycles reported) and infers each var's type in that order, so that a var
- * reading another is checked against the type inferred for it.
+ * (cycles reported) and infers each var's type and size in that order, so
+ * that a var reading another is checked against the type inferred for it,
+ * and a var built from a large one is refused when it would be over a limit.
  */
 export function analyzeVars(declared: Declarations, types: WorkflowTypes, issues: IssueList): VarsAnalysis {
   const templates = new Map<string, Template>();
@@ -49,11 +54,15 @@ export function analyzeVars(declared: Declarations, types: WorkflowTypes, issues
     if (ok && refsOk) checkable.add(name);
   }
   const order = orderVars(deps, issues);
+  const sizes = new Map<string, ValueSize>();
   for (const name of order) {
     const expressions = sites.get(name)!;
     const typed = checkable.has(name) && types.checkAll(expressions, types.checker(VAR_VARIABLES, deps.get(name)), issues);
     types.setVar(name, typed ? types.valueType(declared.vars.get(name), expressions) : 'dyn');
+    if (!checkable.has(name) || !checkSizesWithVars(expressions, sizes, issues)) continue;
+    const size = varValueSize(declared.vars.get(name), expressions, sizes);
+    if (size) sizes.set(name, size);
   }
   for (const name of declared.vars.keys()) if (!order.includes(name)) types.setVar(name, 'dyn');
-  return { order, templates, tainted: taintedVariables(sites, declared) };
+  return { order, templates, tainted: taintedVariables(sites, declared), sizes };
 }

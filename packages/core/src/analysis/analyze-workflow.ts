@@ -9,7 +9,9 @@ import { FAILURE_STEP_VARIABLES } from './context-types';
 import { collectDeclarations, isObject } from './declarations';
 import { IssueList, type AnalysisIssue } from './issues';
 import { checkShape } from './workflow-shape';
+import { checkSizesWithVars } from './value-sizes';
 import { WorkflowTypes } from './workflow-types';
+import type { TemplateExpression } from '../expressions/template';
 
 /** Options of {@link analyzeWorkflow}. */
 export interface AnalyzeOptions {
@@ -64,6 +66,7 @@ export function analyzeWorkflow(value: unknown, registry: StepRegistry, options:
     analyzeStep(spec, steps.length + i, stepScope, { pointer: `/onFailure/${i}`, variables: FAILURE_STEP_VARIABLES, noResumeFrom: true }),
   );
   const outputs = analyzeOutputs(isObject(doc.outputs) ? doc.outputs : {}, declared, types, vars.tainted, issues);
+  checkSizesWithVars(readingSites(steps, cleanup, outputs), vars.sizes, issues);
   const expressionTypes = wholeInputTypes(steps, types);
   if (issues.hasErrors) return { issues: issues.items, expressionTypes };
   const params = (doc.parameters ?? []) as ParameterSpec[];
@@ -79,6 +82,16 @@ export function analyzeWorkflow(value: unknown, registry: StepRegistry, options:
     },
     expressionTypes,
   };
+}
+
+/** The expressions of the steps (input, condition, loop list), the cleanup steps and the outputs. */
+function readingSites(steps: readonly CompiledStep[], cleanup: readonly CompiledStep[], outputs: readonly CompiledOutput[]): TemplateExpression[] {
+  const sites: TemplateExpression[] = [];
+  for (const step of [...steps, ...cleanup]) {
+    for (const t of [step.condition, step.loop?.list, step.input]) if (t) sites.push(...t.expressions);
+  }
+  for (const output of outputs) sites.push(...output.template.expressions);
+  return sites;
 }
 
 function wholeInputTypes(steps: readonly CompiledStep[], types: WorkflowTypes): Map<string, string> {

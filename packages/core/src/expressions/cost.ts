@@ -11,8 +11,8 @@ export const MAX_EXPRESSION_COST = 1_000_000;
 
 /** A value the estimate knows is built over a size limit (see `limits`). */
 export interface SizeExcess {
-  /** `list` (elements), `string` (characters), or `value` (characters and elements in all). */
-  kind: 'list' | 'string' | 'value';
+  /** `list` (elements), `map` (entries), `string` (characters), or `value` (characters and elements in all). */
+  kind: 'list' | 'map' | 'string' | 'value';
   /** The most it may hold, by the estimate. */
   size: number;
   /** The limit it is over. */
@@ -37,16 +37,26 @@ export interface CostExcess {
 
 /**
  * The size of a value, as far as it is known before the run (from literals,
- * through `+`, `cel.bind`, `?:`, `map` and `filter`). Values read from the
- * context have no known size: the run-time limits bound them.
+ * through `+`, `cel.bind`, `?:`, `map`, `filter` and the string and list
+ * functions, and from the vars whose sizes the analysis knows). Other values
+ * read from the context have no known size: the run-time limits bound them.
  */
-interface Size {
-  kind: 'list' | 'string';
-  /** Elements of a list, characters of a string. */
+export interface ValueSize {
+  kind: 'list' | 'map' | 'string';
+  /** Elements of a list, entries of a map, characters of a string. */
   length: number;
   /** Characters and elements in all (as the run-time limit counts them), when known. */
   total?: number;
+  /** For a string: true when it is known to hold only ASCII characters (one UTF-8 byte each). */
+  ascii?: boolean;
 }
+
+type Size = ValueSize;
+
+/** Sizes of the vars known before an expression runs, by name (what `vars.NAME` holds). */
+export type KnownSizes = ReadonlyMap<string, ValueSize>;
+
+const NO_SIZES: KnownSizes = new Map();
 
 interface Estimate {
   steps: number;
@@ -54,6 +64,7 @@ interface Estimate {
 }
 
 interface State {
+  vars: KnownSizes;
   culprit: AstNode | undefined;
   unbounded: boolean;
   size?: { node: AstNode; excess: SizeExcess };
@@ -74,12 +85,21 @@ const NO_BINDINGS: Bindings = new Map();
  *
  * @returns the excess (size first: it fails for sure), or undefined when the expression is within the limits.
  */
-export function excessCost(root: AstNode): CostExcess | undefined {
-  const state: State = { culprit: undefined, unbounded: false };
-  const total = estimate(root, NO_BINDINGS, state).steps;
-  if (state.size) return { cost: total, node: state.size.node, unbounded: false, size: state.size.excess };
-  if (total <= MAX_EXPRESSION_COST) return undefined;
-  return { cost: total, node: state.culprit ?? root, unbounded: state.unbounded };
+export function excessCost(root: AstNode, vars: KnownSizes = NO_SIZES): CostExcess | undefined {
+  return estimateCost(root, vars).excess;
+}
+
+/**
+ * {@link excessCost}, and the size of the expression's value when it is
+ * known (and within the limits), e.g. for the vars read after this one.
+ */
+export function estimateCost(root: AstNode, vars: KnownSizes = NO_SIZES): { excess?: CostExcess; size?: ValueSize } {
+  const state: State = { vars, culprit: undefined, unbounded: false };
+  const result = estimate(root, NO_BINDINGS, state);
+  const total = result.steps;
+  if (state.size) return { excess: { cost: total, node: state.size.node, unbounded: false, size: state.size.excess } };
+  if (total > MAX_EXPRESSION_COST) return { excess: { cost: total, node: state.culprit ?? root, unbounded: state.unbounded } };
+  return result.size ? { size: result.size } : {};
 }
 
 function estimate(node: AstNode, bound: Bindings, state: State): Estimate {
@@ -95,15 +115,25 @@ function estimate(node: AstNode, bound: Bindings, state: State): Estimate {
     const body = estimate(bind.exp, new Map([...bound, [bind.var, value.size]]), state);
     return { steps: 1 + value.steps + body.steps, ...(body.size ? { size: body.size } : {}) };
   }
+  // Another macro's expansion: its steps only.
+  if (alternate) return { steps: 1 + sum(childNodes(node), bound, state) };
   switch (node.op) {
     case 'value':
-      return typeof node.args === 'string' ? { steps: 1, size: { kind: 'string', length: node.args.length, total: node.args.length } } : { steps: 1 };
+      return typeof node.args === 'string' ? { steps: 1, size: text(node.args.length, isAscii(node.args)) } : { steps: 1 };
     case 'id': {
       const size = typeof node.args === 'string' ? bound.get(node.args) : undefined;
       return size ? { steps: 1, size } : { steps: 1 };
     }
     case 'list':
       return list(node, bound, state);
+    case 'map':
+      return mapLiteral(node, bound, state);
+    case '.':
+    case '[]':
+      return member(node, bound, state);
+    case 'rcall':
+    case 'call':
+      return functionCall(node, bound, state);
     case '+':
       return concatenation(node, bound, state);
     case '?:':
@@ -127,15 +157,107 @@ function list(node: AstNode, bound: Bindings, state: State): Estimate {
   return checked(node, { steps, size: { kind: 'list', length: items.length, ...(total === undefined ? {} : { total }) } }, state);
 }
 
+/** `{k: v, ...}`: its entries, and in all one per entry plus each key's and value's size. */
+function mapLiteral(node: AstNode, bound: Bindings, state: State): Estimate {
+  const entries = Array.isArray(node.args) ? node.args.filter((e): e is [AstNode, AstNode] => Array.isArray(e) && isAstNode(e[0]) && isAstNode(e[1])) : [];
+  let steps = 1;
+  let total: number | undefined = entries.length;
+  for (const pair of entries) {
+    for (const part of pair) {
+      const e = estimate(part, bound, state);
+      steps += e.steps;
+      const t = e.size ? e.size.total : scalar(part) ? 1 : undefined;
+      total = total === undefined || t === undefined ? undefined : total + t;
+    }
+  }
+  return checked(node, { steps, size: { kind: 'map', length: entries.length, ...(total === undefined ? {} : { total }) } }, state);
+}
+
+/** `vars.NAME` or `vars["NAME"]`: the var's size, when the analysis knows it (and `vars` is not a bound name). */
+function member(node: AstNode, bound: Bindings, state: State): Estimate {
+  const steps = 1 + sum(childNodes(node), bound, state);
+  const [target, field] = Array.isArray(node.args) ? (node.args as unknown[]) : [];
+  if (!isAstNode(target) || target.op !== 'id' || target.args !== 'vars' || bound.has('vars')) return { steps };
+  const name = typeof field === 'string' && node.op === '.' ? field : isAstNode(field) && field.op === 'value' ? field.args : undefined;
+  const size = typeof name === 'string' ? state.vars.get(name) : undefined;
+  return size ? { steps, size } : { steps };
+}
+
+/**
+ * A function of the language on values of known size: what it builds is at
+ * most (for a string of `L` characters) `L` for `lowerAscii`, `upperAscii`,
+ * `trim`, `substring`, `base64Decode` and `string`; for `base64Encode`, 4
+ * characters per 3 UTF-8 bytes (`L` bytes for ASCII text, else up to `3L`);
+ * for `urlEncode`, 3 characters per byte that it escapes (`3L` for ASCII
+ * text, else `9L`); for `split`, `L + 1` strings of `L` characters in all;
+ * for `join`, the characters of the list's strings plus the separator
+ * between each two.
+ */
+function functionCall(node: AstNode, bound: Bindings, state: State): Estimate {
+  const args = Array.isArray(node.args) ? (node.args as unknown[]) : [];
+  const name = typeof args[0] === 'string' ? args[0] : '';
+  const receiver = node.op === 'rcall' && isAstNode(args[1]) ? estimate(args[1], bound, state) : undefined;
+  const rest = (node.op === 'rcall' ? args[2] : args[1]) as unknown;
+  const params = Array.isArray(rest) ? rest.filter(isAstNode) : [];
+  const values = params.map((p) => estimate(p, bound, state));
+  let steps = 1 + (receiver?.steps ?? 0);
+  for (const v of values) steps += v.steps;
+  const size = node.op === 'rcall' ? methodSize(name, receiver?.size, values, params) : functionSize(name, values);
+  return size ? checked(node, { steps, size }, state) : { steps };
+}
+
+function methodSize(name: string, on: Size | undefined, args: Estimate[], params: AstNode[]): Size | undefined {
+  if (!on) return undefined;
+  if (on.kind === 'string') {
+    const l = on.length;
+    if (name === 'lowerAscii' || name === 'upperAscii' || name === 'trim' || name === 'substring') return text(l, on.ascii === true);
+    if (name === 'split') {
+      const limit = params[1]?.op === 'value' && typeof params[1].args === 'bigint' && params[1].args > 0n ? Number(params[1].args) : undefined;
+      const parts = limit === undefined ? l + 1 : Math.min(limit, l + 1);
+      return { kind: 'list', length: parts, total: parts + l };
+    }
+    return undefined;
+  }
+  if (on.kind === 'list' && name === 'join' && on.total !== undefined) {
+    const separator = args.length === 0 ? 0 : args[0]?.size?.kind === 'string' ? args[0].size.length : undefined;
+    if (separator === undefined) return undefined;
+    return text(on.total - on.length + Math.max(on.length - 1, 0) * separator, false);
+  }
+  return undefined;
+}
+
+function functionSize(name: string, args: Estimate[]): Size | undefined {
+  const arg = args.length === 1 ? args[0]!.size : undefined;
+  if (name === 'dyn') return arg;
+  if (arg?.kind !== 'string') return undefined;
+  const bytes = arg.ascii === true ? arg.length : 3 * arg.length;
+  if (name === 'urlEncode') return text(3 * bytes, true);
+  if (name === 'base64Encode') return text(4 * Math.ceil(bytes / 3), true);
+  if (name === 'base64Decode') return text(arg.length, false);
+  if (name === 'string') return arg;
+  return undefined;
+}
+
+function text(length: number, ascii: boolean): Size {
+  return { kind: 'string', length, total: length, ...(ascii ? { ascii: true } : {}) };
+}
+
+/** True for a string of ASCII characters only. */
+export function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 /** `a + b`: of two lists or two strings of known size, a value of their summed size (a list's elements copied once). */
 function concatenation(node: AstNode, bound: Bindings, state: State): Estimate {
   const [a, b] = (Array.isArray(node.args) ? node.args : []).filter(isAstNode).map((n) => estimate(n, bound, state));
   const steps = 1 + (a?.steps ?? 0) + (b?.steps ?? 0);
-  if (!a?.size || !b?.size || a.size.kind !== b.size.kind) return { steps };
+  if (!a?.size || !b?.size || a.size.kind !== b.size.kind || a.size.kind === 'map') return { steps };
   const total = a.size.total !== undefined && b.size.total !== undefined ? a.size.total + b.size.total : undefined;
   const length = a.size.length + b.size.length;
   const copied = a.size.kind === 'list' ? length : 0;
-  return checked(node, { steps: steps + copied, size: { kind: a.size.kind, length, ...(total === undefined ? {} : { total }) } }, state);
+  const ascii = a.size.ascii === true && b.size.ascii === true ? { ascii: true } : {};
+  return checked(node, { steps: steps + copied, size: { kind: a.size.kind, length, ...(total === undefined ? {} : { total }), ...ascii } }, state);
 }
 
 /** `c ? a : b`: the larger of the branches, when both are known and of one kind. */
@@ -144,14 +266,16 @@ function ternary(node: AstNode, bound: Bindings, state: State): Estimate {
   const steps = 1 + (c?.steps ?? 0) + (a?.steps ?? 0) + (b?.steps ?? 0);
   if (!a?.size || !b?.size || a.size.kind !== b.size.kind) return { steps };
   const total = a.size.total !== undefined && b.size.total !== undefined ? Math.max(a.size.total, b.size.total) : undefined;
-  return { steps, size: { kind: a.size.kind, length: Math.max(a.size.length, b.size.length), ...(total === undefined ? {} : { total }) } };
+  const ascii = a.size.ascii === true && b.size.ascii === true ? { ascii: true } : {};
+  return { steps, size: { kind: a.size.kind, length: Math.max(a.size.length, b.size.length), ...(total === undefined ? {} : { total }), ...ascii } };
 }
 
 type Loop = Comprehension & { iterVarName?: unknown };
 
 function comprehension(c: Loop, bound: Bindings, state: State): Estimate {
   const iterable = estimate(c.iterable, bound, state);
-  const n = iterable.size?.kind === 'list' ? iterable.size.length : undefined;
+  // A map is iterated over its keys.
+  const n = iterable.size?.kind === 'list' || iterable.size?.kind === 'map' ? iterable.size.length : undefined;
   if (n === undefined) state.unbounded = true;
   const count = n ?? MAX_LIST_LENGTH;
   // The iteration variable hides a bound name of the same spelling; its elements' size is not known.
@@ -163,7 +287,7 @@ function comprehension(c: Loop, bound: Bindings, state: State): Estimate {
   // `map` and `filter` start from an empty list and push: at most one element per element iterated.
   if (n === undefined || c.init?.op !== 'list' || !step?.pushes) return { steps };
   const each = step.keeps ? undefined : step.element;
-  const total = step.keeps ? iterable.size?.total : each === undefined ? undefined : n + n * each;
+  const total = step.keeps ? (iterable.size?.kind === 'list' ? iterable.size.total : undefined) : each === undefined ? undefined : n + n * each;
   return { steps, size: { kind: 'list', length: n, ...(total === undefined ? {} : { total }) } };
 }
 
@@ -200,7 +324,7 @@ function loopStep(step: AstNode, iterVar: unknown, bound: Bindings, state: State
 function checked(node: AstNode, e: Estimate, state: State): Estimate {
   if (!e.size || state.size) return e;
   const { kind, length, total } = e.size;
-  const limit = kind === 'list' ? MAX_LIST_LENGTH : MAX_STRING_LENGTH;
+  const limit = kind === 'string' ? MAX_STRING_LENGTH : MAX_LIST_LENGTH;
   if (length > limit) state.size = { node, excess: { kind, size: length, limit } };
   else if (total !== undefined && total > MAX_VALUE_SIZE) state.size = { node, excess: { kind: 'value', size: total, limit: MAX_VALUE_SIZE } };
   return e;

@@ -3,9 +3,10 @@ import { isSensitive, sensitive, containsSensitive } from '../sensitive/sensitiv
 import { celEnvironment, WORKFLOW_VARIABLES } from './cel-environment';
 import { fromCel, toCel } from './cel-values';
 import type { AstNode } from './ast-nodes';
-import { excessCost, MAX_EXPRESSION_COST } from './cost';
+import { excessCost } from './cost';
+import { costError } from './cost-error';
 import { anchorOf, type CelNode } from './error-anchor';
-import { checkValueSize, limitError, MAX_LIST_LENGTH } from './limits';
+import { checkValueSize, limitError } from './limits';
 import { collectReferences, type Reference } from './references';
 import { RE2_MATCHES, useRe2Matches } from './regex';
 
@@ -49,6 +50,7 @@ export class CompiledExpression {
       throw celError(source, err, true);
     }
     this.#program = program;
+    asts.set(this, program.ast as AstNode);
     refuseCostly(source, program.ast as AstNode);
     useRe2Matches(program.ast as AstNode);
     try {
@@ -168,33 +170,12 @@ function checkOnce(value: unknown, source: string, what: 'produced' | 'read'): v
 }
 
 /**
- * Refuses an expression whose estimated work is over {@link MAX_EXPRESSION_COST},
+ * Refuses an expression whose estimated work is over `MAX_EXPRESSION_COST`,
  * or that builds a value of known size over a size limit (`EXPRESSION_COST`).
  */
 function refuseCostly(source: string, ast: AstNode): void {
   const excess = excessCost(ast);
-  if (!excess) return;
-  const offset = anchorOf(excess.node as CelNode, source);
-  const n = (v: number) => v.toLocaleString('en-US');
-  if (excess.size) {
-    const { kind, size, limit } = excess.size;
-    const what =
-      kind === 'list'
-        ? `a list of up to ${n(size)} elements`
-        : kind === 'string'
-          ? `a string of up to ${n(size)} characters`
-          : `a value of up to ${n(size)} characters and elements in all`;
-    throw new ExpressionError(source, `expression '${clip(source)}' builds ${what} at character ${offset + 1}; the limit is ${n(limit)}`, {
-      code: 'EXPRESSION_COST',
-      offset,
-    });
-  }
-  const why = excess.unbounded ? ` (a list of unknown size counts as ${n(MAX_LIST_LENGTH)} elements, the most one may hold)` : '';
-  throw new ExpressionError(
-    source,
-    `expression '${clip(source)}' may take ${n(excess.cost)} evaluation steps at character ${offset + 1}${why}; the limit is ${n(MAX_EXPRESSION_COST)}: nest fewer comprehensions`,
-    { code: 'EXPRESSION_COST', offset },
-  );
+  if (excess) throw costError(source, excess);
 }
 
 /** A size limit hit inside the evaluation: ours, or the JavaScript engine's longest string. */
@@ -208,6 +189,14 @@ function limitOf(source: string, err: unknown): ExpressionError {
   return limitError(source, 'built a string or list longer than JavaScript can hold');
 }
 const compiledCache = new Map<string, CompiledExpression>();
+
+/** The parsed form of each compiled expression, for the analysis (not part of the class's API). */
+const asts = new WeakMap<CompiledExpression, AstNode>();
+
+/** The parsed AST of a compiled expression (for estimates made with what the analysis knows). */
+export function expressionAst(expression: CompiledExpression): AstNode {
+  return asts.get(expression)!;
+}
 
 /** Every reference an expression makes, e.g. for a validator. Throws on a syntax error. */
 export function expressionReferences(source: string, variables: readonly string[] = WORKFLOW_VARIABLES): readonly Reference[] {
