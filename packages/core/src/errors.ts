@@ -53,36 +53,16 @@ export type ErrorCode =
   | 'STEP_OUTPUT_INVALID'
   | 'STEP_FAILED'
   | 'STEP_TIMEOUT'
-  // runs and their journal
+  // runs (the journal's codes are the store's, below)
   | 'RUN_ABORTED'
   | 'RUN_PAUSED'
-  | 'RUN_NOT_FOUND'
-  | 'RUN_EXISTS'
-  | 'RUN_ACTIVE'
-  | 'JOURNAL_ERROR'
-  // encryption
-  | 'KEY_INVALID'
-  | 'DECRYPT_FAILED'
-  | 'KEY_MISMATCH'
   // providers
   | 'PROVIDER_CONFLICT'
   | 'PROVIDER_NOT_FOUND'
   | 'PROVIDER_INVALID'
   | 'OPERATION_NOT_SUPPORTED'
-  // resources, leases and stores
-  | 'RESOURCE_NOT_FOUND'
-  | 'RESOURCE_EXISTS'
-  | 'RESOURCE_INVALID'
-  | 'INVALID_TRANSITION'
-  | 'LEASE_LOST'
-  | 'STORE_CLOSED'
-  | 'TRANSACTION_ENDED'
-  | 'SPEC_INVALID'
-  | 'STORE_UNAVAILABLE'
-  // options of a factory (createOrchestrator, a store, a list filter)
-  | 'OPTIONS_INVALID'
-  // the orchestrator stopped the run to hand it over
-  | 'ORCHESTRATOR_STOPPING'
+  // the journal, encryption, resources, leases, stores, a factory's options, a run handed over: the codes of StoreError
+  | StoreErrorCode
   // the running Node.js is older than the packages' engines.node
   | 'NODE_UNSUPPORTED'
   // anything that is not one of these: a bug or an unexpected failure
@@ -264,13 +244,16 @@ export class RegistryError extends InnominatusError {
 
 /** The codes of {@link StoreError}. */
 export type StoreErrorCode =
-  | 'JOURNAL_ERROR'
-  | 'KEY_INVALID'
-  | 'DECRYPT_FAILED'
-  | 'KEY_MISMATCH'
+  // runs and their journal
   | 'RUN_NOT_FOUND'
   | 'RUN_EXISTS'
   | 'RUN_ACTIVE'
+  | 'JOURNAL_ERROR'
+  // encryption
+  | 'KEY_INVALID'
+  | 'DECRYPT_FAILED'
+  | 'KEY_MISMATCH'
+  // resources, leases and stores
   | 'RESOURCE_NOT_FOUND'
   | 'RESOURCE_EXISTS'
   | 'RESOURCE_INVALID'
@@ -280,7 +263,9 @@ export type StoreErrorCode =
   | 'TRANSACTION_ENDED'
   | 'SPEC_INVALID'
   | 'STORE_UNAVAILABLE'
+  // options of a factory (createOrchestrator, a store, a list filter)
   | 'OPTIONS_INVALID'
+  // the orchestrator stopped the run to hand it over
   | 'ORCHESTRATOR_STOPPING';
 
 /** Journal, store, lease, resource-request or encryption failures. */

@@ -1,6 +1,7 @@
 import { compileTemplate, type Template } from '../expressions/template';
 import { escapePointer } from '../util/json-pointer';
 import { Scope } from '../expressions/scope';
+import type { ResourceContext } from '../engine/compile-workflow';
 import type { LoadedWorkflow } from '../model/workflow';
 import type { ProviderOperation } from './provider-model';
 import { DEFAULT_CLASS } from './default-class';
@@ -8,19 +9,12 @@ import { DEFAULT_CLASS } from './default-class';
 /** The variables a capability's `parameters` map may use. */
 export const MAPPING_VARIABLES: readonly string[] = Object.freeze(['resource']);
 
-/** The request a parameter mapping is evaluated against (the orchestrator's ResourceContext fits). */
-export interface MappedResource {
-  id?: string;
-  name: string;
-  type: string;
-  /** Default `default`. */
-  class?: string;
-  application: string;
-  /** Default `{}`. */
-  metadata?: Record<string, unknown>;
-  properties: Record<string, unknown>;
-  operation: ProviderOperation;
-}
+/**
+ * The request a parameter mapping is evaluated against: the orchestrator's
+ * {@link ResourceContext}, whose `id` may be missing here and whose operation
+ * may be `read`. `class` defaults to `default`, `metadata` to `{}`.
+ */
+export type MappedResource = Omit<ResourceContext, 'id' | 'operation'> & { id?: string; operation: ProviderOperation };
 
 /** An operation's `parameters` map, compiled once at registration. */
 export interface ParameterMapping {
