@@ -73,7 +73,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const { config } = options;
   const logger = createLogger({
     level: config.logging.level,
-    ...(options.logDestination ? { destination: options.logDestination } : {}),
+    destination: options.logDestination,
     secrets: configSecrets(config),
   });
   const start = createStartUp(logger);

@@ -41,7 +41,7 @@ export function hostOrchestrator(config: HostConfig, parts: OrchestratorParts, l
     store: parts.store,
     engine,
     registry: parts.registry,
-    ...(owner ? { owner } : {}),
+    owner,
     concurrency: config.orchestrator.concurrency,
     pollIntervalMs: config.orchestrator.pollIntervalMs,
     leaseMs: config.orchestrator.leaseMs,
