@@ -1,4 +1,4 @@
-import type { ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { checkingValidatorFor } from '../util/ajv';
 import { escapePointer, pointerSegments, valueAtPointer } from '../util/json-pointer';
 import { closest, didYouMean } from './did-you-mean';
@@ -13,12 +13,23 @@ export interface SchemaIssue<C extends string> {
 }
 
 /**
+ * A validator of one schema generated ahead of time by ajv's standalone mode
+ * with `CHECKING_AJV_OPTIONS` and `SCHEMA_KEYWORDS`: a function that returns
+ * whether a value is valid and leaves ajv's errors in `errors`.
+ */
+export interface PrecompiledValidator {
+  (value: unknown): boolean;
+  errors?: readonly object[] | null;
+}
+
+/**
  * Validates a document against a JSON Schema (compiled once per schema
- * object) and returns every problem as an issue at its field, worded by
+ * object, unless `precompiled` is that schema's validator generated ahead of
+ * time) and returns every problem as an issue at its field, worded by
  * {@link schemaIssues}; an empty list when it is valid.
  */
-export function checkAgainstSchema<C extends string>(value: unknown, schema: object, code: C): Array<SchemaIssue<C>> {
-  const validate = checkingValidatorFor(schema);
+export function checkAgainstSchema<C extends string>(value: unknown, schema: object, code: C, precompiled?: PrecompiledValidator): Array<SchemaIssue<C>> {
+  const validate = (precompiled as ValidateFunction | undefined) ?? checkingValidatorFor(schema);
   return validate(value) ? [] : schemaIssues(validate.errors ?? [], value, code);
 }
 

@@ -7,20 +7,26 @@ const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormat
 export const SCHEMA_KEYWORDS = ['x-sensitive', 'x-deferred', 'x-expression'] as const;
 
 /**
- * `checking` validators run once per document, so their code is not
- * optimised: ajv's optimisation passes cost more at start-up (about a tenth
- * of a CLI's cold validation) than they save on one document. Run-time
- * validators (step inputs, parameters) run on every step and keep them.
+ * The ajv options of validators for static checks. Their errors carry the
+ * failing schema (`verbose`), which `schemaIssues` needs. Their code is not
+ * optimised: they run once per document, and ajv's optimisation passes cost
+ * more at start-up (about a tenth of a CLI's cold validation) than they save
+ * on one document. A validator generated ahead of time (ajv standalone) for
+ * {@link checkAgainstSchema} must be compiled with these options and
+ * {@link SCHEMA_KEYWORDS}.
  */
+export const CHECKING_AJV_OPTIONS = {
+  allErrors: true,
+  strict: false,
+  useDefaults: false,
+  allowUnionTypes: true,
+  verbose: true,
+  code: { optimize: false },
+} as const;
+
+/** Run-time validators (step inputs, parameters) run on every step and keep ajv's optimisations. */
 function makeAjv(useDefaults: boolean, checking = false): Ajv {
-  const ajv = new Ajv({
-    allErrors: true,
-    strict: false,
-    useDefaults,
-    allowUnionTypes: true,
-    verbose: checking,
-    ...(checking ? { code: { optimize: false } } : {}),
-  });
+  const ajv = new Ajv(checking ? CHECKING_AJV_OPTIONS : { allErrors: true, strict: false, useDefaults, allowUnionTypes: true });
   addFormats(ajv);
   for (const k of SCHEMA_KEYWORDS) ajv.addKeyword({ keyword: k, schemaType: ['boolean', 'string', 'array', 'object'] });
   return ajv;

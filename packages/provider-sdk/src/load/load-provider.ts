@@ -14,6 +14,7 @@ import {
 } from '@innominatus/core';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic';
 import { checkSchema } from '../schema/check-schema';
+import { providerValidator } from '../schema/document-validators';
 import { providerSchema } from '../schema/schemas';
 import { DiagnosticSink } from '../validate/diagnostic-sink';
 import { validateWorkflow } from '../validate/workflow-validator';
@@ -78,7 +79,7 @@ export async function loadProvider(path: string, options: LoadOptions): Promise<
   const parsed = await loadYamlFile(file, display(file));
   if (parsed.value === undefined) return { diagnostics: parsed.diagnostics };
   const sink = new DiagnosticSink(parsed.source);
-  sink.diagnostics.push(...checkSchema(parsed.value, providerSchema, parsed.source, 'PROVIDER_SCHEMA'));
+  sink.diagnostics.push(...checkSchema(parsed.value, providerSchema, parsed.source, 'PROVIDER_SCHEMA', providerValidator));
   const doc = parsed.value as Partial<Provider> & Record<string, unknown>;
   if (doc.kind === 'Platform') sink.warn('LEGACY_KIND', "kind 'Platform' is the legacy name; use 'Provider'", '/kind');
   checkCompatibility(doc, options.coreVersion ?? CORE_VERSION, sink);

@@ -1,6 +1,7 @@
 import { analyzeWorkflow, withSharedDefinitions, type AnalysisIssue, type SharedDefinitions, type StepRegistry, type Workflow } from '@innominatus/core';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic';
 import { checkSchema } from '../schema/check-schema';
+import { workflowValidator } from '../schema/document-validators';
 import { workflowSchema } from '../schema/schemas';
 import type { YamlSourceMap } from '../yaml/yaml-source-map';
 import { DiagnosticSink } from './diagnostic-sink';
@@ -26,7 +27,7 @@ export interface WorkflowValidation {
  */
 export function validateWorkflow(value: unknown, source: YamlSourceMap, steps: StepRegistry, shared?: SharedDefinitions): WorkflowValidation {
   const sink = new DiagnosticSink(source);
-  sink.diagnostics.push(...checkSchema(value, workflowSchema, source, 'WORKFLOW_SCHEMA'));
+  sink.diagnostics.push(...checkSchema(value, workflowSchema, source, 'WORKFLOW_SCHEMA', workflowValidator));
   const schemaFailed = sink.diagnostics.length > 0;
   const combined = withSharedDefinitions(value as Workflow, shared);
   for (const issue of combined.issues) sink.addIssue(issue);
