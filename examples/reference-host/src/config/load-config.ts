@@ -4,6 +4,7 @@ import { Ajv } from 'ajv';
 import { parseDuration, reveal, sensitive } from '@innominatus/core';
 import { ConfigError, type Issue } from '../errors';
 import { parseYamlSource, type YamlSource } from '../util/yaml-source';
+import { at } from '../score/issue-at';
 import { schemaIssues } from '../util/schema-issues';
 import { configSchema } from './config-schema';
 import { ENV_OVERRIDES, SECRET_FIELDS, coerce, setField } from './env-overrides';
@@ -141,85 +142,22 @@ interface FinishContext {
   source: YamlSource | undefined;
 }
 
+/** Records an issue at a field of the configuration. */
+type Report = (path: (string | number)[], message: string) => void;
+
 /** Checks what a schema cannot say (tokens from the environment, duplicates) and builds the typed config. */
 function finish(raw: RawConfig, ctx: FinishContext): HostConfig {
   const issues: Issue[] = [];
-  const at = (path: (string | number)[], message: string): void => {
-    const pos = ctx.source?.positionOf(path);
-    issues.push({ field: path.join('.'), message, ...(pos ? { line: pos.line, col: pos.col } : {}) });
-  };
-
-  const tokens: TokenConfig[] = [];
-  const seenTokens = new Set<string>();
-  raw.auth.tokens.forEach((t, i) => {
-    if ((t.token === undefined) === (t.tokenEnv === undefined)) {
-      at(['auth', 'tokens', i], 'needs exactly one of `token` or `tokenEnv`');
-      return;
-    }
-    let value = t.token;
-    if (t.tokenEnv !== undefined) {
-      value = ctx.env[t.tokenEnv];
-      if (value === undefined || value === '') {
-        at(['auth', 'tokens', i, 'tokenEnv'], `environment variable ${t.tokenEnv} is not set`);
-        return;
-      }
-      if (value.length < 16) {
-        at(['auth', 'tokens', i, 'tokenEnv'], `environment variable ${t.tokenEnv} holds a token shorter than 16 characters`);
-        return;
-      }
-    }
-    if (seenTokens.has(value!)) {
-      at(['auth', 'tokens', i], `token '${t.name}' has the same value as an earlier token`);
-      return;
-    }
-    seenTokens.add(value!);
-    tokens.push({ name: t.name, role: t.role, token: sensitive(value!) });
-  });
-
-  const providers: ProviderConfig[] = [];
-  const seenProviders = new Set<string>();
-  raw.providers.forEach((p, i) => {
-    if (seenProviders.has(p.name)) {
-      at(['providers', i, 'name'], `provider '${p.name}' is configured twice`);
-      return;
-    }
-    seenProviders.add(p.name);
-    providers.push({
-      name: p.name,
-      enabled: p.enabled,
-      source:
-        p.type === 'filesystem'
-          ? { type: 'filesystem', path: absolute(p.path, ctx.baseDir) }
-          : { type: 'git', repository: p.repository, ref: p.ref, ...(p.path ? { path: p.path } : {}) },
-    });
-  });
-
-  let encryptionKey = raw.secrets.encryptionKey;
-  if (raw.secrets.encryptionKeyEnv !== undefined && encryptionKey === undefined) {
-    encryptionKey = ctx.env[raw.secrets.encryptionKeyEnv];
-    if (!encryptionKey) at(['secrets', 'encryptionKeyEnv'], `environment variable ${raw.secrets.encryptionKeyEnv} is not set`);
-    else if (!/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/.test(encryptionKey)) {
-      at(['secrets', 'encryptionKeyEnv'], `environment variable ${raw.secrets.encryptionKeyEnv} must hold 32 bytes as 64 hex or 44 base64 characters`);
-    }
-  }
+  const report: Report = (path, message) => issues.push(at(ctx.source, path, message));
+  const tokens = configTokens(raw.auth.tokens, ctx.env, report);
+  const providers = configProviders(raw.providers, ctx.baseDir, report);
+  const encryptionKey = configEncryptionKey(raw.secrets, ctx.env, report);
   const bodyLimit = parseSize(raw.server.bodyLimit);
   if (bodyLimit < 1024 || bodyLimit > MAX_BODY_LIMIT) {
-    at(['server', 'bodyLimit'], `must be between 1KiB and 64MiB; got ${JSON.stringify(raw.server.bodyLimit)} (${bodyLimit} bytes)`);
+    report(['server', 'bodyLimit'], `must be between 1KiB and 64MiB; got ${JSON.stringify(raw.server.bodyLimit)} (${bodyLimit} bytes)`);
   }
   const store = storeConfig(raw.store.url);
-  if (store.kind === 'postgres' && !URL.canParse(reveal(store.connectionString))) {
-    // The value is not echoed: it may hold a password.
-    at(
-      ['store', 'url'],
-      'is not a valid URL (expected postgres://user:password@host:port/database, with a port from 1 to 65535 and special characters in the password percent-encoded)',
-    );
-  }
-  if (store.kind === 'postgres' && !encryptionKey) {
-    at(['secrets', 'encryptionKey'], 'is required with a PostgreSQL store, so that every replica can read the sensitive outputs the others stored');
-  }
-  if (raw.kubernetes.mode !== 'kubeconfig' && (raw.kubernetes.kubeconfig || raw.kubernetes.context)) {
-    at(['kubernetes', 'mode'], `is '${raw.kubernetes.mode}'; kubeconfig and context apply only to mode 'kubeconfig'`);
-  }
+  checkStoreAndCluster(raw, store, encryptionKey, report);
   if (issues.length) throw new ConfigError(ctx.file, issues);
 
   return {
@@ -245,6 +183,87 @@ function finish(raw: RawConfig, ctx: FinishContext): HostConfig {
     score: raw.score,
     telemetry: raw.telemetry,
   };
+}
+
+/** The API tokens: each with exactly one of `token` or `tokenEnv` (set, at least 16 characters), no two with the same value. */
+function configTokens(raw: RawConfig['auth']['tokens'], env: FinishContext['env'], report: Report): TokenConfig[] {
+  const tokens: TokenConfig[] = [];
+  const seen = new Set<string>();
+  raw.forEach((t, i) => {
+    if ((t.token === undefined) === (t.tokenEnv === undefined)) {
+      report(['auth', 'tokens', i], 'needs exactly one of `token` or `tokenEnv`');
+      return;
+    }
+    let value = t.token;
+    if (t.tokenEnv !== undefined) {
+      value = env[t.tokenEnv];
+      if (value === undefined || value === '') {
+        report(['auth', 'tokens', i, 'tokenEnv'], `environment variable ${t.tokenEnv} is not set`);
+        return;
+      }
+      if (value.length < 16) {
+        report(['auth', 'tokens', i, 'tokenEnv'], `environment variable ${t.tokenEnv} holds a token shorter than 16 characters`);
+        return;
+      }
+    }
+    if (seen.has(value!)) {
+      report(['auth', 'tokens', i], `token '${t.name}' has the same value as an earlier token`);
+      return;
+    }
+    seen.add(value!);
+    tokens.push({ name: t.name, role: t.role, token: sensitive(value!) });
+  });
+  return tokens;
+}
+
+/** The providers, each name once; filesystem paths made absolute against `baseDir`. */
+function configProviders(raw: RawConfig['providers'], baseDir: string, report: Report): ProviderConfig[] {
+  const providers: ProviderConfig[] = [];
+  const seen = new Set<string>();
+  raw.forEach((p, i) => {
+    if (seen.has(p.name)) {
+      report(['providers', i, 'name'], `provider '${p.name}' is configured twice`);
+      return;
+    }
+    seen.add(p.name);
+    providers.push({
+      name: p.name,
+      enabled: p.enabled,
+      source:
+        p.type === 'filesystem'
+          ? { type: 'filesystem', path: absolute(p.path, baseDir) }
+          : { type: 'git', repository: p.repository, ref: p.ref, ...(p.path ? { path: p.path } : {}) },
+    });
+  });
+  return providers;
+}
+
+/** The configured encryption key, or the one in the variable `encryptionKeyEnv` names (set, 32 bytes as hex or base64). */
+function configEncryptionKey(raw: RawConfig['secrets'], env: FinishContext['env'], report: Report): string | undefined {
+  if (raw.encryptionKeyEnv === undefined || raw.encryptionKey !== undefined) return raw.encryptionKey;
+  const key = env[raw.encryptionKeyEnv];
+  if (!key) report(['secrets', 'encryptionKeyEnv'], `environment variable ${raw.encryptionKeyEnv} is not set`);
+  else if (!/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/.test(key)) {
+    report(['secrets', 'encryptionKeyEnv'], `environment variable ${raw.encryptionKeyEnv} must hold 32 bytes as 64 hex or 44 base64 characters`);
+  }
+  return key;
+}
+
+/** What fields require of each other: a PostgreSQL URL that parses and a key beside it; kubeconfig and context only in mode `kubeconfig`. */
+function checkStoreAndCluster(raw: RawConfig, store: StoreConfig, encryptionKey: string | undefined, report: Report): void {
+  if (store.kind === 'postgres' && !URL.canParse(reveal(store.connectionString))) {
+    // The value is not echoed: it may hold a password.
+    report(
+      ['store', 'url'],
+      'is not a valid URL (expected postgres://user:password@host:port/database, with a port from 1 to 65535 and special characters in the password percent-encoded)',
+    );
+  }
+  if (store.kind === 'postgres' && !encryptionKey) {
+    report(['secrets', 'encryptionKey'], 'is required with a PostgreSQL store, so that every replica can read the sensitive outputs the others stored');
+  }
+  if (raw.kubernetes.mode !== 'kubeconfig' && (raw.kubernetes.kubeconfig || raw.kubernetes.context)) {
+    report(['kubernetes', 'mode'], `is '${raw.kubernetes.mode}'; kubeconfig and context apply only to mode 'kubeconfig'`);
+  }
 }
 
 function absolute(path: string, baseDir: string): string {
