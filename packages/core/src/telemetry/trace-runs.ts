@@ -1,4 +1,14 @@
-import { context as otelContext, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import {
+  context as otelContext,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Context,
+  type Span,
+  type Tracer,
+  type Attributes,
+} from '@opentelemetry/api';
 import type { EventEmitter } from 'eventemitter3';
 import type { OrchestratorEvents } from '../orchestrator/types';
 
@@ -55,51 +65,17 @@ export function traceRuns(events: EventEmitter<OrchestratorEvents>, options: Tra
       const type = types.get(e.resourceId);
       const provider = type ? options.providerOf?.(type) : undefined;
       const parent = parents.get(e.resourceId) ?? ROOT_CONTEXT;
-      const span = tracer.startSpan(
-        'innominatus.run',
-        {
-          kind: SpanKind.INTERNAL,
-          startTime: at(e.at),
-          attributes: {
-            'innominatus.application': e.application,
-            'innominatus.resource': e.name,
-            'innominatus.resource.id': e.resourceId,
-            ...(type ? { 'innominatus.resource.type': type } : {}),
-            ...(provider ? { 'innominatus.provider': provider } : {}),
-            'innominatus.workflow': e.workflow,
-            'innominatus.run.id': e.runId,
-            'innominatus.attempt': e.attempt,
-            'innominatus.resumed': e.resumed,
-          },
-        },
-        parent,
-      );
+      const span = tracer.startSpan('innominatus.run', { kind: SpanKind.INTERNAL, startTime: at(e.at), attributes: runAttributes(e, type, provider) }, parent);
       runs.set(e.runId, { span, context: trace.setSpan(parent, span), steps: new Map() });
     },
-    'run:succeeded': (e) => endRun(e.runId, 'succeeded', e.at),
-    'run:failed': (e) => endRun(e.runId, 'failed', e.at, e.error.code),
-    'run:paused': (e) => endRun(e.runId, 'paused', e.at),
+    'run:succeeded': (e) => endRun(runs, e.runId, 'succeeded', e.at),
+    'run:failed': (e) => endRun(runs, e.runId, 'failed', e.at, e.error.code),
+    'run:paused': (e) => endRun(runs, e.runId, 'paused', e.at),
     'step:started': (e) => {
       const run = runs.get(e.runId);
       if (!run) return;
-      run.steps.set(
-        e.index,
-        tracer.startSpan(
-          'innominatus.step',
-          {
-            kind: SpanKind.INTERNAL,
-            startTime: at(e.at),
-            attributes: {
-              'innominatus.step': e.step,
-              'innominatus.step.type': e.type,
-              'innominatus.step.index': e.index,
-              'innominatus.attempt': e.attempt,
-              'innominatus.workflow': e.workflow,
-            },
-          },
-          run.context,
-        ),
-      );
+      const attributes = { ...stepAttributes(e), 'innominatus.attempt': e.attempt, 'innominatus.workflow': e.workflow };
+      run.steps.set(e.index, tracer.startSpan('innominatus.step', { kind: SpanKind.INTERNAL, startTime: at(e.at), attributes }, run.context));
     },
     'step:retrying': (e) => {
       runs
@@ -107,46 +83,15 @@ export function traceRuns(events: EventEmitter<OrchestratorEvents>, options: Tra
         ?.steps.get(e.index)
         ?.addEvent('retry', { 'innominatus.attempt': e.attempt, 'innominatus.delay_ms': e.delayMs, 'innominatus.error.code': e.error.code }, at(e.at));
     },
-    'step:succeeded': (e) => endStep(e.runId, e.index, 'succeeded', e.at),
-    'step:failed': (e) => endStep(e.runId, e.index, 'failed', e.at, e.error.code),
+    'step:succeeded': (e) => endStep(runs, e.runId, e.index, 'succeeded', e.at),
+    'step:failed': (e) => endStep(runs, e.runId, e.index, 'failed', e.at, e.error.code),
     'step:skipped': (e) => {
       const run = runs.get(e.runId);
       if (!run) return;
-      tracer
-        .startSpan(
-          'innominatus.step',
-          {
-            startTime: at(e.at),
-            attributes: { 'innominatus.step': e.step, 'innominatus.step.type': e.type, 'innominatus.step.index': e.index, 'innominatus.outcome': 'skipped' },
-          },
-          run.context,
-        )
-        .end(at(e.at));
+      const attributes = { ...stepAttributes(e), 'innominatus.outcome': 'skipped' };
+      tracer.startSpan('innominatus.step', { startTime: at(e.at), attributes }, run.context).end(at(e.at));
     },
   };
-
-  function end(span: Span, outcome: string, iso: string | undefined, code?: string): void {
-    span.setAttribute('innominatus.outcome', outcome);
-    if (code) {
-      span.setAttribute('innominatus.error.code', code);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: code });
-    } else if (outcome === 'succeeded') span.setStatus({ code: SpanStatusCode.OK });
-    span.end(iso ? at(iso) : undefined);
-  }
-  function endStep(runId: string, index: number, outcome: string, iso: string, code?: string): void {
-    const run = runs.get(runId);
-    const span = run?.steps.get(index);
-    if (!run || !span) return;
-    run.steps.delete(index);
-    end(span, outcome, iso, code);
-  }
-  function endRun(runId: string, outcome: string, iso?: string, code?: string): void {
-    const run = runs.get(runId);
-    if (!run) return;
-    runs.delete(runId);
-    for (const step of run.steps.values()) end(step, 'interrupted', iso);
-    end(run.span, outcome, iso, code);
-  }
 
   for (const [name, fn] of Object.entries(handlers)) events.on(name as keyof OrchestratorEvents, fn as never);
   return {
@@ -159,7 +104,55 @@ export function traceRuns(events: EventEmitter<OrchestratorEvents>, options: Tra
     },
     stop() {
       for (const [name, fn] of Object.entries(handlers)) events.off(name as keyof OrchestratorEvents, fn as never);
-      for (const runId of [...runs.keys()]) endRun(runId, 'interrupted');
+      for (const runId of [...runs.keys()]) endRun(runs, runId, 'interrupted');
     },
   };
+}
+
+/** The attributes of a run's span: names, ids and counts, never a value. */
+function runAttributes(e: Parameters<OrchestratorEvents['run:started']>[0], type: string | undefined, provider: string | undefined): Attributes {
+  return {
+    'innominatus.application': e.application,
+    'innominatus.resource': e.name,
+    'innominatus.resource.id': e.resourceId,
+    ...(type ? { 'innominatus.resource.type': type } : {}),
+    ...(provider ? { 'innominatus.provider': provider } : {}),
+    'innominatus.workflow': e.workflow,
+    'innominatus.run.id': e.runId,
+    'innominatus.attempt': e.attempt,
+    'innominatus.resumed': e.resumed,
+  };
+}
+
+/** The attributes every step span has: the step's name, type and place. */
+function stepAttributes(e: { step: string; type: string; index: number }): Attributes {
+  return { 'innominatus.step': e.step, 'innominatus.step.type': e.type, 'innominatus.step.index': e.index };
+}
+
+/** Ends a span with its outcome; an error code sets the error status, a success the OK status. */
+function endSpan(span: Span, outcome: string, iso: string | undefined, code?: string): void {
+  span.setAttribute('innominatus.outcome', outcome);
+  if (code) {
+    span.setAttribute('innominatus.error.code', code);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+  } else if (outcome === 'succeeded') span.setStatus({ code: SpanStatusCode.OK });
+  span.end(iso ? new Date(iso) : undefined);
+}
+
+/** Ends the span of a step of an open run (a step never started is ignored). */
+function endStep(runs: Map<string, OpenRun>, runId: string, index: number, outcome: string, iso: string, code?: string): void {
+  const run = runs.get(runId);
+  const span = run?.steps.get(index);
+  if (!run || !span) return;
+  run.steps.delete(index);
+  endSpan(span, outcome, iso, code);
+}
+
+/** Ends an open run's span, and the spans of its steps still open as `interrupted`. */
+function endRun(runs: Map<string, OpenRun>, runId: string, outcome: string, iso?: string, code?: string): void {
+  const run = runs.get(runId);
+  if (!run) return;
+  runs.delete(runId);
+  for (const step of run.steps.values()) endSpan(step, 'interrupted', iso);
+  endSpan(run.span, outcome, iso, code);
 }
