@@ -7,10 +7,13 @@
 //   node scripts/api-report.mjs --update  write the reports (pnpm api:update), after a build
 //
 // Run `pnpm build` first: the reports are made from the built declarations.
+// Every entry is analysed in one TypeScript program (building the program is
+// most of API Extractor's time, and the packages' declarations import each
+// other), so the whole check costs one program instead of one per entry.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Extractor, ExtractorConfig } from '@microsoft/api-extractor';
+import { CompilerState, Extractor, ExtractorConfig } from '@microsoft/api-extractor';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const update = process.argv.includes('--update');
@@ -20,71 +23,88 @@ const packages = ['core', 'provider-sdk', 'steps-kubernetes', 'store-sql'].filte
 /** The report's file name for an exports entry: `.` → index, `./testing/store-conformance` → testing-store-conformance. */
 const reportName = (entry) => (entry === '.' ? 'index' : entry.slice(2).replaceAll('/', '-'));
 
+/** API Extractor's configuration for one entry of the package in `dir`: its declarations (`types`) and its report's name. */
+function prepare(dir, types, report) {
+  return ExtractorConfig.prepare({
+    configObjectFullPath: join(dir, 'api-extractor.json'),
+    packageJsonFullPath: join(dir, 'package.json'),
+    configObject: {
+      projectFolder: dir,
+      mainEntryPointFilePath: join(dir, types),
+      compiler: {
+        overrideTsconfig: {
+          compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'es2022', lib: ['es2023'], types: ['node'], skipLibCheck: true },
+        },
+      },
+      apiReport: {
+        enabled: true,
+        reportFileName: `${report}.api.md`,
+        reportFolder: join(dir, 'api'),
+        reportTempFolder: join(dir, 'node_modules/.cache/api-extractor'),
+      },
+      docModel: { enabled: false },
+      dtsRollup: { enabled: false },
+      tsdocMetadata: { enabled: false },
+      messages: {
+        compilerMessageReporting: { default: { logLevel: 'warning' } },
+        extractorMessageReporting: {
+          default: { logLevel: 'warning' },
+          'ae-missing-release-tag': { logLevel: 'none' },
+          'ae-unresolved-link': { logLevel: 'none' },
+          'ae-forgotten-export': { logLevel: 'none' },
+          'ae-internal-missing-underscore': { logLevel: 'none' },
+          'ae-undocumented': { logLevel: 'none', addToApiReportFile: false },
+        },
+        tsdocMessageReporting: { default: { logLevel: 'none' } },
+      },
+    },
+  });
+}
+
+/** Every entry with declarations, of every package asked for; a missing declaration file is reported and counted. */
+function entries() {
+  const found = [];
+  for (const name of packages) {
+    const dir = join(root, 'packages', name);
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    for (const [entry, target] of Object.entries(manifest.exports)) {
+      const types = typeof target === 'object' ? target.import?.types : undefined;
+      if (!types) continue;
+      const report = reportName(entry);
+      const config = prepare(dir, types, report);
+      if (!existsSync(config.mainEntryPointFilePath)) {
+        console.error(`✖ ${manifest.name}${entry.slice(1)}: ${types} is missing; run pnpm build first`);
+        failed++;
+        continue;
+      }
+      mkdirSync(join(dir, 'api'), { recursive: true });
+      found.push({ config, label: `${manifest.name}${entry.slice(1)} (packages/${name}/api/${report}.api.md)` });
+    }
+  }
+  return found;
+}
+
 let failed = 0;
-for (const name of packages) {
-  const dir = join(root, 'packages', name);
-  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  for (const [entry, target] of Object.entries(manifest.exports)) {
-    const types = typeof target === 'object' ? target.import?.types : undefined;
-    if (!types) continue;
-    const report = reportName(entry);
-    mkdirSync(join(dir, 'api'), { recursive: true });
-    const config = ExtractorConfig.prepare({
-      configObjectFullPath: join(dir, 'api-extractor.json'),
-      packageJsonFullPath: join(dir, 'package.json'),
-      configObject: {
-        projectFolder: dir,
-        mainEntryPointFilePath: join(dir, types),
-        compiler: {
-          overrideTsconfig: {
-            compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'es2022', lib: ['es2023'], types: ['node'], skipLibCheck: true },
-          },
-        },
-        apiReport: {
-          enabled: true,
-          reportFileName: `${report}.api.md`,
-          reportFolder: join(dir, 'api'),
-          reportTempFolder: join(dir, 'node_modules/.cache/api-extractor'),
-        },
-        docModel: { enabled: false },
-        dtsRollup: { enabled: false },
-        tsdocMetadata: { enabled: false },
-        messages: {
-          compilerMessageReporting: { default: { logLevel: 'warning' } },
-          extractorMessageReporting: {
-            default: { logLevel: 'warning' },
-            'ae-missing-release-tag': { logLevel: 'none' },
-            'ae-unresolved-link': { logLevel: 'none' },
-            'ae-forgotten-export': { logLevel: 'none' },
-            'ae-internal-missing-underscore': { logLevel: 'none' },
-            'ae-undocumented': { logLevel: 'none', addToApiReportFile: false },
-          },
-          tsdocMessageReporting: { default: { logLevel: 'none' } },
-        },
-      },
-    });
-    if (!existsSync(config.mainEntryPointFilePath)) {
-      console.error(`✖ ${manifest.name}${entry.slice(1)}: ${types} is missing; run pnpm build first`);
-      failed++;
-      continue;
-    }
-    const result = Extractor.invoke(config, {
-      localBuild: update,
-      showVerboseMessages: false,
-      messageCallback: (m) => {
-        if (m.logLevel === 'warning' && m.category !== 'Extractor') m.handled = true;
-      },
-    });
-    const label = `${manifest.name}${entry.slice(1)} (packages/${name}/api/${report}.api.md)`;
-    if (result.apiReportChanged && !update) {
-      console.error(`✖ ${label}: the public API differs from its report; if the change is meant, run pnpm api:update and commit the report`);
-      failed++;
-    } else if (!result.succeeded && !update) {
-      console.error(`✖ ${label}: API Extractor failed (${result.errorCount} errors)`);
-      failed++;
-    } else {
-      console.log(`${update && result.apiReportChanged ? '✎' : '✔'} ${label}`);
-    }
+const work = entries();
+const compilerState =
+  work.length > 0 ? CompilerState.create(work[0].config, { additionalEntryPoints: work.map((w) => w.config.mainEntryPointFilePath) }) : undefined;
+for (const { config, label } of work) {
+  const result = Extractor.invoke(config, {
+    localBuild: update,
+    compilerState,
+    showVerboseMessages: false,
+    messageCallback: (m) => {
+      if (m.logLevel === 'warning' && m.category !== 'Extractor') m.handled = true;
+    },
+  });
+  if (result.apiReportChanged && !update) {
+    console.error(`✖ ${label}: the public API differs from its report; if the change is meant, run pnpm api:update and commit the report`);
+    failed++;
+  } else if (!result.succeeded && !update) {
+    console.error(`✖ ${label}: API Extractor failed (${result.errorCount} errors)`);
+    failed++;
+  } else {
+    console.log(`${update && result.apiReportChanged ? '✎' : '✔'} ${label}`);
   }
 }
 process.exit(failed ? 1 : 0);
