@@ -30,7 +30,7 @@ it('a second orchestrator takes over from a SIGKILLed one after the lease expire
 
   const resource = await store.createResource({ application: 'shop', name: 'orders-db', type: 'configmap', properties: { size: 'M' } });
 
-  const child: ChildProcess = spawn('npx', ['tsx', '--conditions=source', worker], {
+  const child: ChildProcess = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', worker], {
     env: { ...process.env, DATABASE_URL: db.url, CLUSTER_URL: server.url, LEASE_MS: String(LEASE_MS) },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
@@ -47,13 +47,15 @@ it('a second orchestrator takes over from a SIGKILLed one after the lease expire
   await waitFor('the child to poll the cluster', () => cluster.countRequests({ verb: 'get', path: /configmaps\/orders-db$/ }) > 0);
   expect(await store.getResource(resource.id)).toMatchObject({ state: 'provisioning', leaseOwner: 'doomed-child' });
 
-  // npx → tsx → node: kill the whole process group so no process of the worker survives.
+  // Kill the whole process group, so nothing the worker started survives it.
   process.kill(-child.pid!, 'SIGKILL');
   expect(await exited).toBe('SIGKILL');
   cluster.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'orders-db', namespace: 'default' }, data: { size: 'M', ready: 'true' } });
 
-  // The survivor's time is a fake clock starting now: it can take over only once that clock passes the dead child's lease.
-  const clock = createFakeClock(Date.now());
+  // The survivor's time is a fake clock starting when the dead child last took or renewed its lease (however long
+  // ago that was on a loaded machine): it can take over only once that clock passes the lease's expiry.
+  const { leaseExpiresAt } = (await store.getResource(resource.id))!;
+  const clock = createFakeClock(Date.parse(leaseExpiresAt!) - LEASE_MS);
   const survivorStore: Store = await createPostgresStore({ connectionString: db.url, poolSize: 4, encrypter: aesGcmEncrypter(SHARED_KEY), clock });
   cleanups.push(() => survivorStore.close());
   const engine = createEngine({ steps: clusterSteps(server.url), journal: survivorStore, encrypter: SHARED_KEY, defaultRetry: { attempts: 1 } });
