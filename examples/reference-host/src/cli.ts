@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import pc from 'picocolors';
 import { loadConfig, type LoadConfigOptions } from './config/load-config';
 import { HostError } from './errors';
-import { createHost, type Host } from './host/create-host';
+import type { Host } from './host/create-host';
 import { versionLine } from './version';
 
 interface CliOptions {
@@ -52,6 +52,8 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   let host: Host;
   try {
     const config = loadConfig({ ...(opts.config ? { file: opts.config } : {}), overrides });
+    // Loaded only now: --version, --help, a bad flag or a bad configuration need none of the host.
+    const { createHost } = await import('./host/create-host');
     host = await createHost({ config, simulation: { pickupDelayMs: 300, createDelayMs: 1500, updateDelayMs: 800 } });
   } catch (err) {
     say(pc.red(`innominatus-host: ${err instanceof HostError ? err.message : `cannot start: ${(err as Error).message}`}`));

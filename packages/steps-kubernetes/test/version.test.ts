@@ -22,9 +22,11 @@ describe('STEPS_KUBERNETES_VERSION', () => {
 describe('mock-cluster --version', () => {
   it('prints the version and that of core, and exits 0 without starting a server', async () => {
     const version = (path: string) => (JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { version: string }).version;
-    const bin = fileURLToPath(new URL('../src/testing/cli/bin.ts', import.meta.url));
+    // The command as installed: package.json's bin, the built entry (the test command builds the packages first).
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { bin: Record<string, string> };
+    const bin = fileURLToPath(new URL(`../${manifest.bin['mock-cluster']}`, import.meta.url));
     for (const flag of ['--version', '-v']) {
-      const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--conditions=source', '--import', 'tsx', bin, flag], { timeout: 60_000 });
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, flag], { timeout: 60_000 });
       expect({ stdout, stderr }).toStrictEqual({
         stdout: `${version('../package.json')} (@innominatus/core ${version('../../core/package.json')})\n`,
         stderr: '',
