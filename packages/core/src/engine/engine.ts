@@ -93,19 +93,48 @@ export interface Engine {
 export function createEngine(options: EngineOptions): Engine {
   const steps = StepRegistry.is(options.steps) ? options.steps : new StepRegistry(options.steps);
   const journal = options.journal ?? new MemoryJournal();
-  const encrypter =
-    options.encrypter === undefined
-      ? ephemeralEncrypter()
-      : typeof options.encrypter === 'string' || Buffer.isBuffer(options.encrypter)
-        ? aesGcmEncrypter(options.encrypter)
-        : options.encrypter;
-  const logger = options.logger ?? silentLogger;
-  const events = new EventEmitter<EngineEvents>();
-  const cache = new WeakMap<object, CompiledWorkflow>();
-  const compileOptions: CompileOptions = options.defaultRetry ? { defaultRetry: options.defaultRetry } : {};
+  const core: EngineCore = {
+    journal,
+    encrypter: engineEncrypter(options.encrypter),
+    logger: options.logger ?? silentLogger,
+    events: new EventEmitter<EngineEvents>(),
+  };
+  const compile = workflowCompiler(steps, options.defaultRetry ? { defaultRetry: options.defaultRetry } : {});
+  const exclusive = exclusiveRuns();
+  return {
+    events: core.events,
+    journal,
+    steps,
+    compile,
+    async run(workflow, opts = {}) {
+      const loaded = asLoaded(workflow);
+      const compiled = compile(loaded);
+      const parameters = compiled.validateParameters(opts.parameters ?? {});
+      const runId = opts.runId ?? randomUUID();
+      return exclusive(runId, () => startRun(core, compiled, loaded.workflow, { ...opts, runId, parameters }));
+    },
+    async resume(runId, opts = {}) {
+      return exclusive(runId, () => resumeRun(core, compile, runId, opts));
+    },
+  };
+}
 
-  const compile = (w: Workflow | LoadedWorkflow): CompiledWorkflow => {
-    const loaded: LoadedWorkflow = 'workflow' in w && !('kind' in w) ? (w as LoadedWorkflow) : { workflow: w as Workflow };
+/** The encrypter of the option: as given, an AES-256-GCM key (a `Buffer` or hex/base64 text), or a random key for this process. */
+function engineEncrypter(option: EngineOptions['encrypter']): Encrypter {
+  if (option === undefined) return ephemeralEncrypter();
+  return typeof option === 'string' || Buffer.isBuffer(option) ? aesGcmEncrypter(option) : option;
+}
+
+/** A workflow as given, or a loaded one (a workflow with its source map). */
+function asLoaded(w: Workflow | LoadedWorkflow): LoadedWorkflow {
+  return 'workflow' in w && !('kind' in w) ? (w as LoadedWorkflow) : { workflow: w as Workflow };
+}
+
+/** Compiles a workflow once: compiled workflows are cached by the workflow object. */
+function workflowCompiler(steps: StepRegistry, compileOptions: CompileOptions): (w: Workflow | LoadedWorkflow) => CompiledWorkflow {
+  const cache = new WeakMap<object, CompiledWorkflow>();
+  return (w) => {
+    const loaded = asLoaded(w);
     let c = cache.get(loaded.workflow);
     if (!c) {
       c = compileWorkflow(loaded.workflow, steps, { ...compileOptions, ...(loaded.source ? { source: loaded.source } : {}) });
@@ -113,13 +142,12 @@ export function createEngine(options: EngineOptions): Engine {
     }
     return c;
   };
+}
 
-  const core: EngineCore = { journal, encrypter, logger, events };
-
-  // Runs in progress in this engine: a second run or resume of one is refused.
+/** Runs one function per run id at a time: a second run or resume of a run in progress in this engine is refused with `RUN_ACTIVE`. */
+function exclusiveRuns(): (runId: string, fn: () => Promise<RunResult>) => Promise<RunResult> {
   const active = new Set<string>();
-
-  const exclusive = async (runId: string, fn: () => Promise<RunResult>): Promise<RunResult> => {
+  return async (runId, fn) => {
     if (active.has(runId)) throw new StoreError('RUN_ACTIVE', `run '${runId}' is already running in this engine`);
     active.add(runId);
     try {
@@ -128,64 +156,60 @@ export function createEngine(options: EngineOptions): Engine {
       active.delete(runId);
     }
   };
+}
 
-  return {
-    events,
-    journal,
-    steps,
-    compile,
-    async run(workflow, opts = {}) {
-      const loaded: LoadedWorkflow = 'workflow' in workflow && !('kind' in workflow) ? (workflow as LoadedWorkflow) : { workflow: workflow as Workflow };
-      const compiled = compile(loaded);
-      const parameters = compiled.validateParameters(opts.parameters ?? {});
-      const runId = opts.runId ?? randomUUID();
-      return exclusive(runId, async () => {
-        const at = new Date().toISOString();
-        const context = opts.context ?? {};
-        const record: RunRecord = {
-          runId,
-          workflow: loaded.workflow,
-          parameters: seal(parameters, encrypter, runId),
-          context: seal(context, encrypter, runId),
-          status: 'running',
-          attempt: 1,
-          createdAt: at,
-          updatedAt: at,
-        };
-        await journalWrite(`run '${runId}'`, () => journal.createRun(record, opts.fence));
-        return executeRun(core, {
-          compiled,
-          run: record,
-          values: { parameters, context },
-          previous: [],
-          resumed: false,
-          signal: opts.signal,
-          pause: opts.pause,
-          fence: opts.fence,
-        });
-      });
-    },
-    async resume(runId, opts = {}) {
-      return exclusive(runId, async () => {
-        const run = await journal.getRun(runId);
-        if (!run) throw new StoreError('RUN_NOT_FOUND', `run '${runId}' is not in the journal`);
-        if (run.status === 'succeeded') {
-          return { runId, status: 'succeeded', outputs: unseal(run.outputs ?? {}, encrypter, runId) as Record<string, unknown> };
-        }
-        const compiled = compile(run.workflow);
-        const previous = await journal.listSteps(runId);
-        const attempt = run.attempt + 1;
-        await journalWrite(`run '${runId}'`, () => journal.updateRun(runId, { status: 'running', attempt, updatedAt: new Date().toISOString() }, opts.fence));
-        return executeRun(core, {
-          compiled,
-          run: { ...run, attempt },
-          previous,
-          resumed: true,
-          signal: opts.signal,
-          pause: opts.pause,
-          fence: opts.fence,
-        });
-      });
-    },
+/** Journals a new run (its parameters and context sealed) and executes it. */
+async function startRun(
+  core: EngineCore,
+  compiled: CompiledWorkflow,
+  workflow: Workflow,
+  opts: RunOptions & { runId: string; parameters: Record<string, unknown> },
+): Promise<RunResult> {
+  const { runId, parameters } = opts;
+  const at = new Date().toISOString();
+  const context = opts.context ?? {};
+  const record: RunRecord = {
+    runId,
+    workflow,
+    parameters: seal(parameters, core.encrypter, runId),
+    context: seal(context, core.encrypter, runId),
+    status: 'running',
+    attempt: 1,
+    createdAt: at,
+    updatedAt: at,
   };
+  await journalWrite(`run '${runId}'`, () => core.journal.createRun(record, opts.fence));
+  return executeRun(core, {
+    compiled,
+    run: record,
+    values: { parameters, context },
+    previous: [],
+    resumed: false,
+    signal: opts.signal,
+    pause: opts.pause,
+    fence: opts.fence,
+  });
+}
+
+/** Takes up a journaled run at its next attempt (a succeeded run returns its stored result). */
+async function resumeRun(core: EngineCore, compile: (w: Workflow) => CompiledWorkflow, runId: string, opts: ResumeOptions): Promise<RunResult> {
+  const { journal, encrypter } = core;
+  const run = await journal.getRun(runId);
+  if (!run) throw new StoreError('RUN_NOT_FOUND', `run '${runId}' is not in the journal`);
+  if (run.status === 'succeeded') {
+    return { runId, status: 'succeeded', outputs: unseal(run.outputs ?? {}, encrypter, runId) as Record<string, unknown> };
+  }
+  const compiled = compile(run.workflow);
+  const previous = await journal.listSteps(runId);
+  const attempt = run.attempt + 1;
+  await journalWrite(`run '${runId}'`, () => journal.updateRun(runId, { status: 'running', attempt, updatedAt: new Date().toISOString() }, opts.fence));
+  return executeRun(core, {
+    compiled,
+    run: { ...run, attempt },
+    previous,
+    resumed: true,
+    signal: opts.signal,
+    pause: opts.pause,
+    fence: opts.fence,
+  });
 }
