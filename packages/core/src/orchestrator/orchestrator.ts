@@ -5,7 +5,7 @@ import { ClaimLoop } from './claim-loop';
 import { LeaseKeeper } from './lease-keeper';
 import { createRequestApi, requestsInTransaction } from './request-api';
 import { ResourceServer } from './serve-resource';
-import { resolveSettings } from './settings';
+import { resolveSettings, type OrchestratorSettings } from './settings';
 import { Transitions } from './transitions';
 import type { Orchestrator, OrchestratorEvents, OrchestratorOptions } from './types';
 import type { ReportError, Work } from './work';
@@ -31,12 +31,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const { store, engine } = options;
   const { owner, logger, clock } = settings;
   const events = new EventEmitter<OrchestratorEvents>();
-  const report: ReportError = (message, error) => {
-    const code = InnominatusError.is(error) ? error.code : undefined;
-    const text = error === undefined ? message : `${message}: ${error instanceof Error ? error.message : String(error)}`;
-    logger.error(text, { owner, ...(code ? { code } : {}) });
-    events.emit('orchestrator:error', code ? { message: text, code } : { message: text });
-  };
+  const report = errorReporter(owner, logger, events);
   // Aborted by stop(): runs finish the step they are in and pause before the next one.
   let pausing = new AbortController();
   const transitions = new Transitions(store, (e) => events.emit('resource:transition', e));
@@ -74,12 +69,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       if (claims.running) return;
       pausing = new AbortController();
       unforward = forwardEngineEvents(engine.events, events, server);
-      // Leases held under this owner name are from this instance's previous life (a crash): take them back now instead of waiting them out.
-      const reclaimed = store.releaseAll(owner).then(
-        (n) => n && logger.info(`released ${n} lease(s) this instance held before it started; their work resumes now`, { owner }),
-        (err: unknown) => report('releasing the leases held before the start failed; their work resumes when the leases expire', err),
-      );
-      claims.start(reclaimed);
+      claims.start(reclaimLeases(settings, store, report));
       leases.start();
     },
 
@@ -88,20 +78,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       // Running steps may finish within the grace period, but no run starts another step.
       claims.stop();
       pausing.abort();
-      const all = () => Promise.all([...inflight.values()].map((w) => w.done));
-      let graceTimer: ReturnType<typeof clock.setTimeout> | undefined;
-      await Promise.race([
-        all(),
-        new Promise((resolve) => {
-          graceTimer = clock.setTimeout(() => resolve(undefined), graceMs);
-        }),
-      ]);
-      clock.clearTimeout(graceTimer);
-      for (const w of inflight.values()) {
-        w.abortReason = 'stop';
-        w.controller.abort(new StoreError('ORCHESTRATOR_STOPPING', 'the orchestrator is stopping'));
-      }
-      await all();
+      await drain(inflight, clock, graceMs);
       leases.stop();
       unforward?.();
       unforward = undefined;
@@ -111,6 +88,48 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       return [...inflight.keys()];
     },
   };
+}
+
+/**
+ * Gives up the leases held under this owner name: they are from this
+ * instance's previous life (a crash), and taking them back now beats waiting
+ * them out. Resolves when done; a failure is reported, and the work then
+ * resumes when those leases expire.
+ */
+function reclaimLeases(settings: OrchestratorSettings, store: OrchestratorOptions['store'], report: ReportError): Promise<unknown> {
+  const { owner, logger } = settings;
+  return store.releaseAll(owner).then(
+    (n) => n && logger.info(`released ${n} lease(s) this instance held before it started; their work resumes now`, { owner }),
+    (err: unknown) => report('releasing the leases held before the start failed; their work resumes when the leases expire', err),
+  );
+}
+
+/** Logs an orchestrator error (with its code, when it has one) and emits it as `orchestrator:error`. */
+function errorReporter(owner: string, logger: OrchestratorSettings['logger'], events: EventEmitter<OrchestratorEvents>): ReportError {
+  return (message, error) => {
+    const code = InnominatusError.is(error) ? error.code : undefined;
+    const text = error === undefined ? message : `${message}: ${error instanceof Error ? error.message : String(error)}`;
+    logger.error(text, { owner, ...(code ? { code } : {}) });
+    events.emit('orchestrator:error', code ? { message: text, code } : { message: text });
+  };
+}
+
+/** Waits up to `graceMs` for the work in flight to finish, then aborts what is left (`ORCHESTRATOR_STOPPING`) and waits for it to end. */
+async function drain(inflight: Map<string, Work>, clock: OrchestratorSettings['clock'], graceMs: number): Promise<void> {
+  const all = () => Promise.all([...inflight.values()].map((w) => w.done));
+  let graceTimer: ReturnType<typeof clock.setTimeout> | undefined;
+  await Promise.race([
+    all(),
+    new Promise((resolve) => {
+      graceTimer = clock.setTimeout(() => resolve(undefined), graceMs);
+    }),
+  ]);
+  clock.clearTimeout(graceTimer);
+  for (const w of inflight.values()) {
+    w.abortReason = 'stop';
+    w.controller.abort(new StoreError('ORCHESTRATOR_STOPPING', 'the orchestrator is stopping'));
+  }
+  await all();
 }
 
 /** Re-emits the engine events of the runs this orchestrator serves, with the resource's id, application and name added. */
