@@ -1,6 +1,6 @@
 import { estimateCost, isAscii, type KnownSizes, type ValueSize } from '../expressions/cost';
 import { costError } from '../expressions/cost-error';
-import { expressionAst } from '../expressions/expression';
+import { expressionAst, expressionSize } from '../expressions/expression';
 import type { TemplateExpression } from '../expressions/template';
 import type { IssueList } from './issues';
 
@@ -14,10 +14,9 @@ import type { IssueList } from './issues';
  * @returns false when any was refused.
  */
 export function checkSizesWithVars(sites: readonly TemplateExpression[], vars: KnownSizes, issues: IssueList): boolean {
-  if (vars.size === 0) return true;
   let ok = true;
   for (const site of sites) {
-    if (!site.expression.references.some((r) => r.root === 'vars')) continue;
+    if (!readsKnownVar(site, vars)) continue;
     const { excess } = estimateCost(expressionAst(site.expression), vars);
     if (!excess) continue;
     ok = false;
@@ -37,7 +36,13 @@ export function varValueSize(value: unknown, sites: readonly TemplateExpression[
   if (sites.length === 0) return literalSize(value);
   const site = sites[0]!;
   if (sites.length > 1 || !site.whole || typeof value !== 'string') return undefined;
-  return estimateCost(expressionAst(site.expression), vars).size;
+  return readsKnownVar(site, vars) ? estimateCost(expressionAst(site.expression), vars).size : expressionSize(site.expression);
+}
+
+/** True when the expression reads a var of known size (or a var it names by a computed key). */
+function readsKnownVar(site: TemplateExpression, vars: KnownSizes): boolean {
+  if (vars.size === 0) return false;
+  return site.expression.references.some((r) => r.root === 'vars' && (r.path.length === 0 || vars.has(r.path[0]!)));
 }
 
 /** A literal's size as the estimate counts it: a string its characters; a list or map one per element or entry, plus its contents. */

@@ -79,19 +79,14 @@ const NO_BINDINGS: Bindings = new Map();
  * Estimates the steps of a parsed expression and the sizes of the values it
  * builds. A list literal has its own length; what `map` and `filter` make
  * has at most their input's; `a + b` of known sizes has their sum; a name
- * bound by `cel.bind` has its value's size. Any other list (a parameter, a
- * step output) is iterated at {@link MAX_LIST_LENGTH}, the most an
- * expression may iterate over at run time.
+ * bound by `cel.bind` has its value's size; `vars.NAME` has the size in
+ * `vars`, when given. Any other list (a parameter, a step output) is
+ * iterated at {@link MAX_LIST_LENGTH}, the most an expression may iterate
+ * over at run time.
  *
- * @returns the excess (size first: it fails for sure), or undefined when the expression is within the limits.
- */
-export function excessCost(root: AstNode, vars: KnownSizes = NO_SIZES): CostExcess | undefined {
-  return estimateCost(root, vars).excess;
-}
-
-/**
- * {@link excessCost}, and the size of the expression's value when it is
- * known (and within the limits), e.g. for the vars read after this one.
+ * @returns the excess (a value over a size limit first, else steps over the
+ * limit), or, when the expression is within the limits, the size of its
+ * value when known (e.g. for the vars read after this one).
  */
 export function estimateCost(root: AstNode, vars: KnownSizes = NO_SIZES): { excess?: CostExcess; size?: ValueSize } {
   const state: State = { vars, culprit: undefined, unbounded: false };

@@ -3,7 +3,7 @@ import { isSensitive, sensitive, containsSensitive } from '../sensitive/sensitiv
 import { celEnvironment, WORKFLOW_VARIABLES } from './cel-environment';
 import { fromCel, toCel } from './cel-values';
 import type { AstNode } from './ast-nodes';
-import { excessCost } from './cost';
+import { estimateCost, type ValueSize } from './cost';
 import { costError } from './cost-error';
 import { anchorOf, type CelNode } from './error-anchor';
 import { checkValueSize, limitError } from './limits';
@@ -50,8 +50,7 @@ export class CompiledExpression {
       throw celError(source, err, true);
     }
     this.#program = program;
-    asts.set(this, program.ast as AstNode);
-    refuseCostly(source, program.ast as AstNode);
+    asts.set(this, { ast: program.ast as AstNode, size: refuseCostly(source, program.ast as AstNode) });
     useRe2Matches(program.ast as AstNode);
     try {
       this.references = Object.freeze(
@@ -172,10 +171,13 @@ function checkOnce(value: unknown, source: string, what: 'produced' | 'read'): v
 /**
  * Refuses an expression whose estimated work is over `MAX_EXPRESSION_COST`,
  * or that builds a value of known size over a size limit (`EXPRESSION_COST`).
+ *
+ * @returns the size of its value, when known before the run.
  */
-function refuseCostly(source: string, ast: AstNode): void {
-  const excess = excessCost(ast);
+function refuseCostly(source: string, ast: AstNode): ValueSize | undefined {
+  const { excess, size } = estimateCost(ast);
   if (excess) throw costError(source, excess);
+  return size;
 }
 
 /** A size limit hit inside the evaluation: ours, or the JavaScript engine's longest string. */
@@ -190,12 +192,17 @@ function limitOf(source: string, err: unknown): ExpressionError {
 }
 const compiledCache = new Map<string, CompiledExpression>();
 
-/** The parsed form of each compiled expression, for the analysis (not part of the class's API). */
-const asts = new WeakMap<CompiledExpression, AstNode>();
+/** The parsed form of each compiled expression and its value's size, for the analysis (not part of the class's API). */
+const asts = new WeakMap<CompiledExpression, { ast: AstNode; size: ValueSize | undefined }>();
 
 /** The parsed AST of a compiled expression (for estimates made with what the analysis knows). */
 export function expressionAst(expression: CompiledExpression): AstNode {
-  return asts.get(expression)!;
+  return asts.get(expression)!.ast;
+}
+
+/** The size of a compiled expression's value as estimated at compile time (no var's size known), when known. */
+export function expressionSize(expression: CompiledExpression): ValueSize | undefined {
+  return asts.get(expression)!.size;
 }
 
 /** Every reference an expression makes, e.g. for a validator. Throws on a syntax error. */
