@@ -3,6 +3,7 @@ import { InnominatusError, StoreError } from '../errors';
 import type { Encrypter } from '../journal/encrypter';
 import type { RunJournal } from '../journal/types';
 import type { Logger } from '../util/logger';
+import type { Clock } from '../util/clock';
 import type { EngineEvents } from './events';
 
 /** What every run of one engine shares: where it writes, how it seals, whom it tells. */
@@ -11,6 +12,8 @@ export interface EngineCore {
   readonly encrypter: Encrypter;
   readonly logger: Logger;
   readonly events: EventEmitter<EngineEvents>;
+  /** What the backoff between a step's tries waits on. */
+  readonly clock: Clock;
 }
 
 /** Whether anyone listens to `name` (payloads are only built for listeners). */

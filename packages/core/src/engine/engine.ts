@@ -8,6 +8,7 @@ import type { LoadedWorkflow, Workflow } from '../model/workflow';
 import type { StepDefinition } from '../steps/define-step';
 import { StepRegistry } from '../steps/step-registry';
 import { silentLogger, type Logger } from '../util/logger';
+import { systemClock, type Clock } from '../util/clock';
 import { compileWorkflow, type CompiledWorkflow, type CompileOptions, type RetryPolicy, type RunContext } from './compile-workflow';
 import { journalWrite, type EngineCore } from './engine-core';
 import type { EngineEvents } from './events';
@@ -28,6 +29,8 @@ export interface EngineOptions {
   logger?: Logger;
   /** Retry policy for steps that set none. */
   defaultRetry?: Partial<RetryPolicy>;
+  /** Time the backoff between a step's tries waits on (default the system clock); tests pass `createFakeClock()` from `@innominatus/core/testing`. */
+  clock?: Clock;
 }
 
 /** Options of {@link Engine.run}. */
@@ -98,6 +101,7 @@ export function createEngine(options: EngineOptions): Engine {
     encrypter: engineEncrypter(options.encrypter),
     logger: options.logger ?? silentLogger,
     events: new EventEmitter<EngineEvents>(),
+    clock: options.clock ?? systemClock,
   };
   const compile = workflowCompiler(steps, options.defaultRetry ? { defaultRetry: options.defaultRetry } : {});
   const exclusive = exclusiveRuns();

@@ -108,6 +108,7 @@ async function executeStep(state: RunState, scope: Scope, step: CompiledStep, pr
         ...(p.data ? { data: scrubData(p.data, secrets) } : {}),
       });
     },
+    clock: core.clock,
     onRetry: (attempt, delayMs, error) => {
       current.attempts = attempt;
       emit(core, 'step:retrying', { ...eventBase(state, step), at: isoNow(), attempt, delayMs, error: journaled(error, name) });

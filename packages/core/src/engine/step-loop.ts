@@ -125,6 +125,7 @@ async function runIteration(loop: LoopRun, i: number): Promise<void> {
       const message = `item ${i}: ${scrubText(String(p.message), secrets)}`;
       emit(core, 'step:progress', { ...eventBase(state, step), at: isoNow(), message, ...(p.data ? { data: scrubData(p.data, secrets) } : {}) });
     },
+    clock: core.clock,
     onRetry: (attempt, delayMs, error) => {
       current.attempts = Math.max(current.attempts, attempt);
       emit(core, 'step:retrying', { ...eventBase(state, step), at: isoNow(), attempt, delayMs, error: journaled(error, name) });

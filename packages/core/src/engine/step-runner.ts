@@ -4,6 +4,7 @@ import { isSensitive, MAX_VALUE_DEPTH, revealAll, sensitive, scrubText } from '.
 import { stepOutputSchema, type StepContext, type StepProgress } from '../steps/define-step';
 import { describeAjvErrors, validatorFor } from '../util/ajv';
 import type { Logger } from '../util/logger';
+import { sleepOn, type Clock } from '../util/clock';
 import type { CompiledStep } from './compile-workflow';
 import { StepStop } from './step-stop';
 
@@ -20,6 +21,8 @@ export interface StepRun {
   secrets: Set<string>;
   onProgress(p: StepProgress): void;
   onRetry(attempt: number, delayMs: number, error: InnominatusError): void;
+  /** What the backoff between tries waits on. */
+  clock: Clock;
   /** Backs `StepContext.remember` (journaled by the engine). */
   remember: StepContext['remember'];
   /** The iteration of a forEach step (part of the idempotency key). */
@@ -122,15 +125,15 @@ function retryAfter(failure: unknown, tryOnce: () => Promise<unknown>, stop: Ste
     },
     {
       retries: retry.attempts - 1,
-      minTimeout: retry.backoffMs,
-      maxTimeout: retry.maxBackoffMs,
-      factor: 2,
-      randomize: false,
+      // The backoff is waited here, on the engine's clock, not on p-retry's own timer.
+      minTimeout: 0,
+      maxTimeout: 0,
       signal,
-      shouldRetry: ({ error, retriesLeft, attemptNumber }) => {
+      shouldRetry: async ({ error, retriesLeft, attemptNumber }) => {
         if (signal.aborted || !InnominatusError.is(error) || !error.retryable || retriesLeft <= 0) return false;
         const delay = Math.min(retry.maxBackoffMs, retry.backoffMs * 2 ** (attemptNumber - 1));
         r.onRetry(attemptNumber + 1, delay, toStepError(error, spec.name, r.secrets, stop));
+        await sleepOn(r.clock, delay, signal);
         return true;
       },
     },

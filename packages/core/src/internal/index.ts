@@ -13,6 +13,7 @@ export { escapePointer, pointerOf, pointerSegments, valueAtPointer } from '../ut
 export { placedSteps } from '../model/workflow';
 export type { PlacedStep } from '../model/workflow';
 export { abortable } from '../util/abortable';
+export { sleepOn } from '../util/clock';
 export { checkAgainstSchema } from '../analysis/schema-issues';
 export type { PrecompiledValidator, SchemaIssue } from '../analysis/schema-issues';
 export { CHECKING_AJV_OPTIONS, SCHEMA_KEYWORDS } from '../util/ajv';

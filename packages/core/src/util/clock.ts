@@ -23,6 +23,22 @@ export const systemClock: Clock = Object.freeze({
   clearTimeout: (timer: ClockTimer | undefined) => clearTimeout(timer as NodeJS.Timeout | undefined),
 });
 
+/** Resolves after `ms` on `clock`, or rejects with the signal's reason when `signal` aborts first. */
+export function sleepOn(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clock.clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 /** Calls `fn` every `ms` on `clock` until the returned function is called. */
 export function every(clock: Clock, ms: number, fn: () => void): () => void {
   let timer: ClockTimer | undefined;

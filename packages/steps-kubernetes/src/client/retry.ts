@@ -1,4 +1,6 @@
 import pRetry from 'p-retry';
+import { systemClock, type Clock } from '@innominatus/core';
+import { sleepOn } from '@innominatus/core/internal';
 import { retryAfterMs, isTransient } from './api-errors';
 
 /** How transient API failures (429, 5xx, connection resets) are retried inside a step. */
@@ -9,47 +11,33 @@ export interface RetryOptions {
   minTimeoutMs?: number;
   /** Longest backoff in ms (default 5000). */
   maxTimeoutMs?: number;
+  /** What the backoff waits on (default the system clock); tests pass `createFakeClock()` from `@innominatus/core/testing`. */
+  clock?: Clock;
 }
 
 /** The defaults of {@link RetryOptions}. */
-export const DEFAULT_RETRY: Required<RetryOptions> = Object.freeze({ retries: 5, minTimeoutMs: 200, maxTimeoutMs: 5000 });
+export const DEFAULT_RETRY: Required<Omit<RetryOptions, 'clock'>> = Object.freeze({ retries: 5, minTimeoutMs: 200, maxTimeoutMs: 5000 });
 
 /**
- * Runs `fn`, retrying transient failures with exponential backoff (p-retry).
- * A `Retry-After` header is honoured: the next try waits at least that long.
- * Non-transient errors and an aborted `signal` end it at once.
+ * Runs `fn`, retrying transient failures with exponential backoff (p-retry
+ * counts the tries; the backoff, between once and twice the step, waits on
+ * `clock`). A `Retry-After` header is honoured: the next try waits at least
+ * that long. Non-transient errors and an aborted `signal` end it at once.
  */
 export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions & { signal?: AbortSignal } = {}): Promise<T> {
   const o = { ...DEFAULT_RETRY, ...stripUndefined(options) };
+  const clock = options.clock ?? systemClock;
   return pRetry(fn, {
     retries: o.retries,
-    minTimeout: o.minTimeoutMs,
-    maxTimeout: o.maxTimeoutMs,
-    factor: 2,
-    randomize: true,
+    minTimeout: 0,
+    maxTimeout: 0,
     ...(options.signal ? { signal: options.signal } : {}),
-    shouldRetry: ({ error }) => isTransient(error),
-    onFailedAttempt: async ({ error, retriesLeft }) => {
-      if (retriesLeft <= 0 || !isTransient(error)) return;
-      const wait = retryAfterMs(error);
-      if (wait) await sleep(wait, options.signal);
+    shouldRetry: async ({ error, retriesConsumed }) => {
+      if (!isTransient(error)) return false;
+      const backoff = Math.min(o.maxTimeoutMs, Math.round((Math.random() + 1) * o.minTimeoutMs * 2 ** retriesConsumed));
+      await sleepOn(clock, Math.max(backoff, retryAfterMs(error) ?? 0), options.signal);
+      return true;
     },
-  });
-}
-
-/** Resolves after `ms`, or rejects when `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
