@@ -29,6 +29,35 @@ function say(text: string): void {
  * gracefully on SIGTERM or SIGINT (a second signal exits at once).
  */
 export async function main(argv: string[] = process.argv): Promise<void> {
+  const { opts, overrides } = parseArguments(argv);
+  let host: Host;
+  try {
+    const config = loadConfig({ ...(opts.config ? { file: opts.config } : {}), overrides });
+    // Loaded only now: --version, --help, a bad flag or a bad configuration need none of the host.
+    const { createHost } = await import('./host/create-host');
+    host = await createHost({ config, simulation: { pickupDelayMs: 300, createDelayMs: 1500, updateDelayMs: 800 } });
+  } catch (err) {
+    say(pc.red(`innominatus-host: ${err instanceof HostError ? err.message : `cannot start: ${(err as Error).message}`}`));
+    process.exitCode = 2;
+    return;
+  }
+  tellStart(host);
+  let url: string;
+  try {
+    url = await host.listen();
+  } catch (err) {
+    say(pc.red(`innominatus-host: cannot listen: ${(err as Error).message}`));
+    await host.close({ graceMs: 0 });
+    process.exitCode = 2;
+    return;
+  }
+  stopOnSignals(host);
+  // Only now say it listens: a supervisor that signals on this line must find the handlers installed.
+  say(`innominatus-host listening on ${url}`);
+}
+
+/** The command line: its options, and the configuration fields they set. */
+function parseArguments(argv: string[]): { opts: CliOptions; overrides: NonNullable<LoadConfigOptions['overrides']> } {
   const program = new Command('innominatus-host')
     .description('Serves Score specs and provisions their resources through innominatus providers')
     .version(versionLine(), '-v, --version', 'print the version')
@@ -41,25 +70,17 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     .showHelpAfterError();
   program.parse(argv);
   const opts = program.opts<CliOptions>();
-
   const overrides: NonNullable<LoadConfigOptions['overrides']> = {};
   if (opts.port !== undefined) overrides['server.port'] = opts.port;
   if (opts.host !== undefined) overrides['server.host'] = opts.host;
   if (opts.store !== undefined) overrides['store.url'] = opts.store;
   if (opts.simulate) overrides['kubernetes.mode'] = 'simulate';
   if (opts.logLevel !== undefined) overrides['logging.level'] = opts.logLevel;
+  return { opts, overrides };
+}
 
-  let host: Host;
-  try {
-    const config = loadConfig({ ...(opts.config ? { file: opts.config } : {}), overrides });
-    // Loaded only now: --version, --help, a bad flag or a bad configuration need none of the host.
-    const { createHost } = await import('./host/create-host');
-    host = await createHost({ config, simulation: { pickupDelayMs: 300, createDelayMs: 1500, updateDelayMs: 800 } });
-  } catch (err) {
-    say(pc.red(`innominatus-host: ${err instanceof HostError ? err.message : `cannot start: ${(err as Error).message}`}`));
-    process.exitCode = 2;
-    return;
-  }
+/** Tells the operator what started: the simulation warning, then the host's notices. */
+function tellStart(host: Host): void {
   if (host.simulation) {
     say(
       pc.yellow(
@@ -71,15 +92,10 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     say(pc.yellow('            Nothing real is provisioned. Without --simulate the host uses your kubeconfig.'));
   }
   for (const n of host.notices) say(pc.dim(n));
-  let url: string;
-  try {
-    url = await host.listen();
-  } catch (err) {
-    say(pc.red(`innominatus-host: cannot listen: ${(err as Error).message}`));
-    await host.close({ graceMs: 0 });
-    process.exitCode = 2;
-    return;
-  }
+}
+
+/** SIGTERM or SIGINT stops the host gracefully (up to 10 s for running steps); a second signal exits at once. */
+function stopOnSignals(host: Host): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -98,8 +114,6 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  // Only now say it listens: a supervisor that signals on this line must find the handlers installed.
-  say(`innominatus-host listening on ${url}`);
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) void main();
