@@ -33,15 +33,18 @@ export async function takeStep(state: RunState, scope: Scope, step: CompiledStep
     return;
   }
   throwIfStopped(state, name);
+  let holds = true;
   try {
     if (step.loop) return await runLoop(state, scope, step, prior);
-    if (step.condition && !conditionHolds(state, scope, step)) return await skipStep(state, scope, step);
-    await executeStep(state, scope, step, prior);
+    holds = !step.condition || conditionHolds(state, scope, step);
+    if (holds) await executeStep(state, scope, step, prior);
   } catch (err) {
     // A step that fails before it starts (its `if`, its forEach list, its input) is a failed step like one that fails running.
     state.current ??= { name, index: step.index, type: step.definition.type, started: Date.now(), attempts: 0, memo: prior?.memo };
     throw err;
   }
+  // Outside the try: a skipped step whose record cannot be written did not fail.
+  if (!holds) await skipStep(state, scope, step);
 }
 
 export function throwIfStopped(state: RunState, name: string): void {
