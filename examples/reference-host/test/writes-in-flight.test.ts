@@ -1,10 +1,23 @@
+import { connect } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WritesInFlight } from '../src/http/writes-in-flight';
 
-/** A server whose POST /hold and GET /hold answer only when `release` is called. */
-async function server(writes: WritesInFlight): Promise<{ app: FastifyInstance; url: string; release(): void; arrived(): number }> {
+/**
+ * A server whose POST /api/hold and GET /api/hold answer only when `release` is called, with the
+ * host's order of hooks: a token check on `/api/` (header `authorization: ok`), then the count.
+ */
+async function server(
+  writes: WritesInFlight,
+): Promise<{ app: FastifyInstance; url: string; release(): void; arrived(): number; countsWhenAnswering: number[] }> {
   const app = Fastify();
+  const countsWhenAnswering: number[] = [];
+  app.addHook('onSend', async () => {
+    countsWhenAnswering.push(writes.count);
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.headers.authorization !== 'ok') return reply.code(401).send({ error: { code: 'UNAUTHORIZED', message: 'no token' } });
+  });
   writes.install(app);
   let release!: () => void;
   let gate = new Promise<void>((resolve) => (release = resolve));
@@ -14,8 +27,8 @@ async function server(writes: WritesInFlight): Promise<{ app: FastifyInstance; u
     await gate;
     return { ok: true };
   };
-  app.post('/hold', hold);
-  app.get('/hold', hold);
+  app.post('/api/hold', hold);
+  app.get('/api/hold', hold);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     app,
@@ -25,8 +38,11 @@ async function server(writes: WritesInFlight): Promise<{ app: FastifyInstance; u
       gate = new Promise<void>((resolve) => (release = resolve));
     },
     arrived: () => arrived,
+    countsWhenAnswering,
   };
 }
+
+const AUTH = { authorization: 'ok' };
 
 let apps: FastifyInstance[] = [];
 afterEach(async () => {
@@ -40,7 +56,7 @@ describe('WritesInFlight', () => {
     const s = await server(writes);
     apps.push(s.app);
     expect(writes.busy()).toBe(false);
-    const answers = [fetch(`${s.url}/hold`, { method: 'POST' }), fetch(`${s.url}/hold`, { method: 'POST' })];
+    const answers = [fetch(`${s.url}/api/hold`, { method: 'POST', headers: AUTH }), fetch(`${s.url}/api/hold`, { method: 'POST', headers: AUTH })];
     await vi.waitFor(() => expect(s.arrived()).toBe(2), { timeout: 10_000 });
     expect(writes.count).toBe(2);
     expect(writes.busy()).toBe(true);
@@ -55,7 +71,7 @@ describe('WritesInFlight', () => {
     const writes = new WritesInFlight(500);
     const s = await server(writes);
     apps.push(s.app);
-    const answer = fetch(`${s.url}/hold`);
+    const answer = fetch(`${s.url}/api/hold`, { headers: AUTH });
     await vi.waitFor(() => expect(s.arrived()).toBe(1), { timeout: 10_000 });
     expect(writes.busy()).toBe(false);
     s.release();
@@ -67,12 +83,37 @@ describe('WritesInFlight', () => {
     const s = await server(writes);
     apps.push(s.app);
     const aborted = new AbortController();
-    const answer = fetch(`${s.url}/hold`, { method: 'POST', signal: aborted.signal }).catch((e: Error) => e.name);
+    const answer = fetch(`${s.url}/api/hold`, { method: 'POST', headers: AUTH, signal: aborted.signal }).catch((e: Error) => e.name);
     await vi.waitFor(() => expect(s.arrived()).toBe(1), { timeout: 10_000 });
     expect(writes.count).toBe(1);
     aborted.abort();
     expect(await answer).toBe('AbortError');
     await vi.waitFor(() => expect(writes.count).toBe(0), { timeout: 10_000 });
     s.release();
+  });
+
+  it('stops counting a write whose client sent its whole body and left before the answer', async () => {
+    const writes = new WritesInFlight(500);
+    const s = await server(writes);
+    apps.push(s.app);
+    const { port } = new URL(s.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    const body = '{"a":1}';
+    socket.write(`POST /api/hold HTTP/1.1\r\nhost: x\r\nauthorization: ok\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`);
+    await vi.waitFor(() => expect(s.arrived()).toBe(1), { timeout: 10_000 });
+    expect(writes.count).toBe(1);
+    socket.destroy();
+    await vi.waitFor(() => expect(writes.count).toBe(0), { timeout: 10_000 });
+    s.release();
+  });
+
+  it('does not count writes refused before they reach a route: no token, no such route', async () => {
+    const writes = new WritesInFlight(500);
+    const s = await server(writes);
+    apps.push(s.app);
+    expect((await fetch(`${s.url}/api/hold`, { method: 'POST' })).status).toBe(401);
+    expect((await fetch(`${s.url}/api/nothing`, { method: 'POST', headers: AUTH })).status).toBe(404);
+    expect(s.countsWhenAnswering).toEqual([0, 0]);
+    expect(writes.count).toBe(0);
   });
 });

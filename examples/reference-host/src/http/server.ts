@@ -42,7 +42,6 @@ export function createServer(services: HostServices): FastifyInstance {
     http: { requireHostHeader: false },
   });
   installRequestLineCheck(app);
-  services.writes?.install(app);
   // YAML (and curl's default form type, as `curl --data-binary @spec.yaml` sends it) arrives as text.
   app.addContentTypeParser(TEXT_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
   installJsonBodyParser(app);
@@ -51,6 +50,8 @@ export function createServer(services: HostServices): FastifyInstance {
     // The matched route, not the raw URL: `/%61pi/...` routes to `/api/...` too.
     if (request.routeOptions.url?.startsWith('/api/')) request.principal = services.authenticator.authenticate(request.headers.authorization);
   });
+  // After authentication: a request without a valid token is never counted as a write in flight.
+  services.writes?.install(app);
   installErrorHandler(app);
   // In a plugin, after the OpenAPI collector: it documents every route registered after it.
   app.register(async (api) => {

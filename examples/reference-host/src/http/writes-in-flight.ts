@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { OrchestratorForeground } from '@innominatus/core';
 
 /** Methods that read: never counted (an open event stream must not hold the runs back). */
@@ -11,7 +11,6 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * burst of submissions is not slowed down by the runs it starts.
  */
 export class WritesInFlight implements OrchestratorForeground {
-  readonly #open = new WeakSet<FastifyRequest>();
   #count = 0;
 
   constructor(readonly maxWaitMs: number) {}
@@ -25,17 +24,19 @@ export class WritesInFlight implements OrchestratorForeground {
     return this.#count > 0;
   }
 
-  /** Counts `app`'s write requests from when they arrive until they are answered or the client goes away. */
+  /**
+   * Counts `app`'s write requests to a route under `/api/` from when they
+   * arrive until they are answered or the client goes away. Install it
+   * after the authentication hook: a request refused there (or one to no
+   * route) is never counted, so nobody without a token can hold runs back.
+   */
   install(app: FastifyInstance): void {
-    app.addHook('onRequest', async (request) => {
-      if (READS.has(request.method)) return;
-      this.#open.add(request);
+    app.addHook('onRequest', async (request, reply) => {
+      if (READS.has(request.method) || !request.routeOptions.url?.startsWith('/api/')) return;
       this.#count++;
+      // The response's `close` comes once it is sent or its connection is gone, whichever is first
+      // (a client may leave after sending its whole body, when no abort hook runs).
+      reply.raw.once('close', () => this.#count--);
     });
-    const end = async (request: FastifyRequest) => {
-      if (this.#open.delete(request)) this.#count--;
-    };
-    app.addHook('onResponse', end);
-    app.addHook('onRequestAbort', end);
   }
 }
