@@ -104,7 +104,11 @@ describe('kubectl apply --server-side with list types', () => {
     expect((await apply('mesh', deployment([{ name: 'proxy', image: 'proxy:1', ports: [{ containerPort: 15001, protocol: 'UDP' }] }]))).code).toBe(0);
 
     const spec = k.running.cluster.get(deploymentRef)!.spec as { template: { spec: { containers: unknown[] } } };
-    expect(spec.template.spec.containers).toEqual([app, { name: 'proxy', image: 'proxy:1', ports: [{ containerPort: 15001, protocol: 'UDP' }] }]);
+    // The API server defaults a container port's protocol to TCP.
+    expect(spec.template.spec.containers).toEqual([
+      { ...app, ports: [{ containerPort: 80, protocol: 'TCP' }] },
+      { name: 'proxy', image: 'proxy:1', ports: [{ containerPort: 15001, protocol: 'UDP' }] },
+    ]);
     expect(owners(k.running.cluster.get(deploymentRef)!)).toEqual([
       {
         manager: 'ci',

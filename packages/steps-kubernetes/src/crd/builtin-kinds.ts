@@ -1,5 +1,5 @@
 import { BUILTIN_KINDS } from '../testing/builtin-kinds';
-import { kindSchema, OBJECT_META_SCHEMA } from '../testing/openapi-schemas';
+import { kindSchema, objectMetaSchema } from '../testing/openapi-schemas';
 import type { KindSpec, ResolvedKind } from '../testing/types';
 import type { LoadedCrd } from './types';
 
@@ -16,6 +16,11 @@ let cached: readonly LoadedCrd[] | undefined;
 export function builtinKinds(): readonly LoadedCrd[] {
   cached ??= Object.freeze(BUILTIN_KINDS.map(asLoadedCrd));
   return cached;
+}
+
+/** The built-in kind of a group and kind in the shape of a loaded CRD (see {@link builtinKinds}), or undefined. */
+export function builtinKind(group: string, kind: string): LoadedCrd | undefined {
+  return builtinKinds().find((k) => k.group === group && k.kind === kind);
 }
 
 function asLoadedCrd(spec: KindSpec): LoadedCrd {
@@ -35,7 +40,7 @@ function asLoadedCrd(spec: KindSpec): LoadedCrd {
     apiVersion,
     builtin: true,
   };
-  const schema = kindSchema(kind, OBJECT_META_SCHEMA);
+  const schema = kindSchema(kind, objectMetaSchema());
   return {
     name: spec.group ? `${spec.plural}.${spec.group}` : spec.plural,
     group: spec.group,

@@ -1,3 +1,4 @@
+import { builtinKind } from '../crd/builtin-kinds';
 import { invalid } from '../crd/causes';
 import { CrdError, invalidMessage, loadCrd, validateCustomResource, type FieldCause, type FieldValidation } from '../crd/index';
 import { ApiStatusError } from './api-status';
@@ -20,16 +21,17 @@ export function qualifiedKind(kind: ResolvedKind): string {
 
 /**
  * Validates an object about to be stored, like the API server: size; for a
- * kind from a CRD, its schema (unknown fields pruned, or 400 under
- * `fieldValidation=Strict`, defaults applied, 422 with causes); for a kind
- * registered with `validate`, that function.
+ * kind from a CRD or a built-in kind, its schema (unknown fields pruned, or
+ * 400 under `fieldValidation=Strict`, defaults applied, 422 with causes);
+ * for a kind registered with `validate`, that function.
  */
 export function admit(kind: ResolvedKind, object: MockObject, old: MockObject | undefined, fieldValidation: FieldValidation | undefined): Admitted {
   const bytes = JSON.stringify(object).length;
   if (bytes > MAX_OBJECT_BYTES) throw new ApiStatusError(413, 'RequestEntityTooLarge', `object is ${bytes} bytes; the limit is ${MAX_OBJECT_BYTES}`);
   if (kind.group === 'apiextensions.k8s.io' && kind.kind === 'CustomResourceDefinition') checkCrd(object);
-  if (kind.crd) {
-    const verdict = validateCustomResource(kind.crd, object, { ...(fieldValidation ? { fieldValidation } : {}), ...(old ? { oldObject: old } : {}) });
+  const schema = kind.crd ?? (kind.builtin ? builtinKind(kind.group, kind.kind) : undefined);
+  if (schema) {
+    const verdict = validateCustomResource(schema, object, { ...(fieldValidation ? { fieldValidation } : {}), ...(old ? { oldObject: old } : {}) });
     if (verdict.strictError) throw new ApiStatusError(400, 'BadRequest', verdict.strictError);
     if (verdict.causes.length) {
       throw new ApiStatusError(422, 'Invalid', invalidMessage(qualifiedKind(kind), object.metadata.name, verdict.causes), {

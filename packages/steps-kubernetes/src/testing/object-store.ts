@@ -406,7 +406,7 @@ export class ObjectStore {
     const existing = view ? this.get(kind, namespace, name) : this.#current(kind, objectKey(kind.namespaced ? namespace : undefined, name));
     if (!existing) throw notFound(kind, name);
     const base = clone(existing);
-    const patched = type === 'json' ? jsonPatch(base, body) : type === 'strategic' ? strategicMerge(base, body) : mergePatch(base, body);
+    const patched = type === 'json' ? jsonPatch(base, body) : type === 'strategic' ? strategicMerge(base, body, objectSchema(kind)) : mergePatch(base, body);
     if (!isPlainObject(patched) || !isPlainObject(patched.metadata))
       throw new ApiStatusError(422, 'Invalid', `${kind.kind} "${name}" is invalid: metadata: Required value`);
     // A view is patched as it shows the object, then stored converted back (an update of the stored object).

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { JSONSchemaProps } from '../crd/index';
 import type { ObjectStore } from './object-store';
-import { kindSchema, OBJECT_META, OBJECT_META_SCHEMA, PATCH, schemaName } from './openapi-schemas';
+import { kindSchema, OBJECT_META, objectMetaSchema, PATCH, schemaName } from './openapi-schemas';
 import type { ResolvedKind } from './types';
 
 /** `api/v1` or `apis/<group>/<version>`: how OpenAPI v3 names a group-version. */
@@ -20,8 +20,47 @@ const WRITE_PARAMS = [
 ];
 const FORCE = { name: 'force', in: 'query', description: 'Force is going to "force" Apply requests.', schema: { type: 'boolean', uniqueItems: true } };
 
+/** The documents made for a store's kinds, made again when the kinds change (kubectl asks for them on every command). */
+interface Documents {
+  kinds: ResolvedKind[];
+  root?: Record<string, unknown>;
+  v2?: Record<string, unknown>;
+  v3: Map<string, Record<string, unknown> | undefined>;
+}
+const made = new WeakMap<ObjectStore, Documents>();
+
+function documents(store: ObjectStore): Documents {
+  const kinds = store.kinds();
+  let docs = made.get(store);
+  if (!docs || docs.kinds.length !== kinds.length || docs.kinds.some((k, i) => k !== kinds[i])) {
+    docs = { kinds, v3: new Map() };
+    made.set(store, docs);
+  }
+  return docs;
+}
+
 /** `/openapi/v3`: where each group-version's document is, with a content hash in the URL. */
 export function openApiV3Root(store: ObjectStore): Record<string, unknown> {
+  const docs = documents(store);
+  docs.root ??= v3Root(store);
+  return docs.root;
+}
+
+/** `/openapi/v3/<gv>`: paths with their operations and the schemas of the group-version's kinds, or undefined. */
+export function openApiV3Document(store: ObjectStore, gv: string): Record<string, unknown> | undefined {
+  const docs = documents(store);
+  if (!docs.v3.has(gv)) docs.v3.set(gv, v3Document(store, gv));
+  return docs.v3.get(gv);
+}
+
+/** `/openapi/v2`: one Swagger 2.0 document for everything served. */
+export function openApiV2(store: ObjectStore): Record<string, unknown> {
+  const docs = documents(store);
+  docs.v2 ??= v2Document(store);
+  return docs.v2;
+}
+
+function v3Root(store: ObjectStore): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
   for (const gv of new Set(store.kinds().map(gvPath))) {
     const doc = openApiV3Document(store, gv)!;
@@ -30,13 +69,12 @@ export function openApiV3Root(store: ObjectStore): Record<string, unknown> {
   return { paths };
 }
 
-/** `/openapi/v3/<gv>`: paths with their operations and the schemas of the group-version's kinds, or undefined. */
-export function openApiV3Document(store: ObjectStore, gv: string): Record<string, unknown> | undefined {
+function v3Document(store: ObjectStore, gv: string): Record<string, unknown> | undefined {
   const kinds = store.kinds().filter((k) => gvPath(k) === gv);
   if (!kinds.length) return undefined;
   const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
   const schemas: Record<string, unknown> = {
-    [OBJECT_META]: OBJECT_META_SCHEMA,
+    [OBJECT_META]: objectMetaSchema(),
     [PATCH]: { type: 'object', description: 'Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.' },
   };
   const paths: Record<string, unknown> = {};
@@ -84,9 +122,8 @@ export function openApiV3Document(store: ObjectStore, gv: string): Record<string
   return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.31.0' }, paths, components: { schemas } };
 }
 
-/** `/openapi/v2`: one Swagger 2.0 document for everything served. */
-export function openApiV2(store: ObjectStore): Record<string, unknown> {
-  const definitions: Record<string, unknown> = { [OBJECT_META]: toV2(OBJECT_META_SCHEMA), [PATCH]: { type: 'object' } };
+function v2Document(store: ObjectStore): Record<string, unknown> {
+  const definitions: Record<string, unknown> = { [OBJECT_META]: toV2(objectMetaSchema()), [PATCH]: { type: 'object' } };
   const paths: Record<string, unknown> = {};
   for (const k of store.kinds()) {
     const name = schemaName(k);

@@ -1,6 +1,8 @@
 import jsonPatchLibrary, { type Operation } from 'fast-json-patch';
 import { ApiStatusError } from './api-status';
-import { clone, isPlainObject } from './merge';
+import type { JSONSchemaProps } from '../crd/index';
+import { fieldOf } from './field-schema';
+import { clone, isPlainObject, jsonEqual } from './merge';
 
 /**
  * RFC 7386 JSON merge patch on a copy of `target` (nothing of `target` is
@@ -34,23 +36,21 @@ export function jsonPatch(target: Record<string, unknown>, operations: unknown):
   }
 }
 
-/** The merge key of a list for strategic merge: objects that all have a `name`. */
-function mergeKey(items: unknown[]): string | undefined {
-  return items.length > 0 && items.every((i) => isPlainObject(i) && typeof i.name === 'string') ? 'name' : undefined;
-}
-
 /**
  * A strategic merge patch (built-in kinds only) on a copy of `target`: like
- * a merge patch, but lists of named objects merge by `name`, and the
- * directives `$patch: delete|replace`, `$setElementOrder/<list>`,
- * `$retainKeys` and `$deleteFromPrimitiveList/<list>` are understood.
+ * a merge patch, but a list whose schema says `x-kubernetes-patch-strategy:
+ * merge` merges item by item (objects by their
+ * `x-kubernetes-patch-merge-key`, scalars as a union) and every other list
+ * is replaced, as the API server does from the kind's schema; the directives
+ * `$patch: delete|replace`, `$setElementOrder/<list>`, `$retainKeys` and
+ * `$deleteFromPrimitiveList/<list>` are understood.
  */
-export function strategicMerge(target: unknown, patch: unknown): unknown {
-  return strategicOwned(clone(target), patch);
+export function strategicMerge(target: unknown, patch: unknown, schema: JSONSchemaProps | undefined): unknown {
+  return strategicOwned(clone(target), patch, schema);
 }
 
 /** {@link strategicMerge} into `target`, which the caller owns (changed in place where it is an object). */
-function strategicOwned(target: unknown, patch: unknown): unknown {
+function strategicOwned(target: unknown, patch: unknown, schema: JSONSchemaProps | undefined): unknown {
   if (!isPlainObject(patch)) return clone(patch);
   if (patch.$patch === 'replace') {
     const { $patch: _p, ...rest } = patch;
@@ -65,25 +65,30 @@ function strategicOwned(target: unknown, patch: unknown): unknown {
       if (Array.isArray(out[list]) && Array.isArray(value)) out[list] = (out[list] as unknown[]).filter((v) => !value.includes(v));
       continue;
     }
+    const child = fieldOf(schema, key).schema;
     if (value === null || (isPlainObject(value) && value.$patch === 'delete')) delete out[key];
-    else if (Array.isArray(value)) out[key] = mergeList(out[key], value);
-    else out[key] = strategicOwned(out[key], value);
+    else if (Array.isArray(value)) out[key] = mergeList(out[key], value, child);
+    else out[key] = strategicOwned(out[key], value, child);
   }
   if (retain) for (const key of Object.keys(out)) if (!retain.has(key)) delete out[key];
   return out;
 }
 
-function mergeList(current: unknown, patch: unknown[]): unknown[] {
+function mergeList(current: unknown, patch: unknown[], schema: JSONSchemaProps | undefined): unknown[] {
+  const strategy = String(schema?.['x-kubernetes-patch-strategy'] ?? '').split(',');
+  const items = patch.filter((p) => !(isPlainObject(p) && p.$patch));
+  if (!strategy.includes('merge')) return clone(items);
   const live = Array.isArray(current) ? current : [];
-  const key = mergeKey(patch.filter((p) => !(isPlainObject(p) && p.$patch === 'replace')));
-  if (!key || (live.length > 0 && !mergeKey(live))) return clone(patch.filter((p) => !(isPlainObject(p) && p.$patch)));
+  const key = schema?.['x-kubernetes-patch-merge-key'];
+  if (typeof key !== 'string') return [...live, ...clone(patch).filter((v) => !live.some((l) => jsonEqual(l, v)))];
   const out = live as Record<string, unknown>[];
   for (const item of patch as Record<string, unknown>[]) {
-    const at = out.findIndex((o) => o[key] === item[key]);
+    if (!isPlainObject(item)) continue;
+    const at = out.findIndex((o) => isPlainObject(o) && o[key] === item[key]);
     if (item.$patch === 'delete') {
       if (at >= 0) out.splice(at, 1);
-    } else if (at >= 0) out[at] = strategicOwned(out[at], item) as Record<string, unknown>;
-    else out.push(strategicOwned({}, item) as Record<string, unknown>);
+    } else if (at >= 0) out[at] = strategicOwned(out[at], item, schema?.items) as Record<string, unknown>;
+    else if (item.$patch !== 'replace') out.push(strategicOwned({}, item, schema?.items) as Record<string, unknown>);
   }
   return out;
 }

@@ -144,7 +144,10 @@ export function markReady(cluster: MockCluster, o: MockObject): void {
       cluster.store.requireKind('v1', 'Pod'),
       ns,
       pod.metadata.name,
-      { phase: 'Running', containerStatuses: [{ name: 'postgres', ready: true, restartCount: 0 }] },
+      {
+        phase: 'Running',
+        containerStatuses: [{ name: 'postgres', image: 'spilo', imageID: 'spilo@sha256:0', ready: true, started: true, restartCount: 0 }],
+      },
       manager,
     );
   }
