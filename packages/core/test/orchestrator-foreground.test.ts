@@ -76,6 +76,19 @@ describe('orchestrator foreground', () => {
     expect(ran).toEqual(['delayed']);
   });
 
+  it('ends a wait for the foreground at stop, so a restarted orchestrator claims again', async () => {
+    let busy = true;
+    const t = setup({ busy: () => busy, maxWaitMs: 60_000 });
+    const r = await submit(t.o, 'restarted');
+    await t.clock.advance(10);
+    await t.o.stop({ graceMs: 0 });
+    expect(t.clock.pending()).toBe(0);
+    busy = false;
+    t.o.start();
+    await vi.waitFor(async () => expect(await stateOf(t.store, r.id)).toBe('active'), { timeout: 10_000 });
+    expect(ran).toEqual(['restarted']);
+  });
+
   it('claims at once, without waiting, when the foreground is quiet', async () => {
     const t = setup({ busy: () => false });
     const r = await submit(t.o, 'quiet');

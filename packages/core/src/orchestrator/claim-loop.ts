@@ -22,6 +22,8 @@ export class ClaimLoop {
   readonly #take: (r: ResourceRecord, askedAt: number) => void;
   readonly #report: ReportError;
   readonly #timers = new Set<ClockTimer>();
+  /** Ends the waits for the foreground under way (`stop` ends them at once). */
+  readonly #foregroundWaits = new Set<() => void>();
   #running = false;
   #pumping = false;
   #pumpAgain = false;
@@ -58,6 +60,7 @@ export class ClaimLoop {
     this.#stopPoll?.();
     for (const t of this.#timers) this.#settings.clock.clearTimeout(t);
     this.#timers.clear();
+    for (const end of [...this.#foregroundWaits]) end();
   }
 
   /** Claims now (or once more, when a claim is under way). */
@@ -107,7 +110,15 @@ export class ClaimLoop {
     if (!foreground || !foreground.busy()) return;
     const until = clock.now() + foreground.maxWaitMs;
     while (this.#running && foreground.busy() && clock.now() < until) {
-      await new Promise<void>((resolve) => clock.setTimeout(resolve, Math.min(FOREGROUND_CHECK_MS, until - clock.now())));
+      await new Promise<void>((resolve) => {
+        const end = () => {
+          this.#foregroundWaits.delete(end);
+          clock.clearTimeout(timer);
+          resolve();
+        };
+        const timer = clock.setTimeout(end, Math.min(FOREGROUND_CHECK_MS, until - clock.now()));
+        this.#foregroundWaits.add(end);
+      });
     }
   }
 }
