@@ -49,6 +49,13 @@ export interface ValueSize {
   total?: number;
   /** For a string: true when it is known to hold only ASCII characters (one UTF-8 byte each). */
   ascii?: boolean;
+  /**
+   * True when the size is only an upper bound: the value may be smaller (what
+   * `filter`, `split` on a separator, `trim`, a branch of `?:` build). Such a
+   * value is never refused for its size before the run (the run-time limits
+   * hold it); it still counts toward the steps of what iterates over it.
+   */
+  upTo?: boolean;
 }
 
 type Size = ValueSize;
@@ -142,14 +149,16 @@ function list(node: AstNode, bound: Bindings, state: State): Estimate {
   const items = Array.isArray(node.args) ? node.args.filter(isAstNode) : [];
   let steps = 1;
   let total: number | undefined = items.length;
+  let upTo = false;
   for (const item of items) {
     const e = estimate(item, bound, state);
     steps += e.steps;
     // A scalar counts one; a list or string its own total.
     const t = e.size ? e.size.total : scalar(item) ? 1 : undefined;
     total = total === undefined || t === undefined ? undefined : total + t;
+    upTo ||= e.size?.upTo === true;
   }
-  return checked(node, { steps, size: { kind: 'list', length: items.length, ...(total === undefined ? {} : { total }) } }, state);
+  return checked(node, { steps, size: { kind: 'list', length: items.length, ...(total === undefined ? {} : { total }), ...(upTo ? { upTo } : {}) } }, state);
 }
 
 /** `{k: v, ...}`: its entries, and in all one per entry plus each key's and value's size. */
@@ -157,15 +166,28 @@ function mapLiteral(node: AstNode, bound: Bindings, state: State): Estimate {
   const entries = Array.isArray(node.args) ? node.args.filter((e): e is [AstNode, AstNode] => Array.isArray(e) && isAstNode(e[0]) && isAstNode(e[1])) : [];
   let steps = 1;
   let total: number | undefined = entries.length;
+  let upTo = false;
   for (const pair of entries) {
     for (const part of pair) {
       const e = estimate(part, bound, state);
       steps += e.steps;
       const t = e.size ? e.size.total : scalar(part) ? 1 : undefined;
       total = total === undefined || t === undefined ? undefined : total + t;
+      upTo ||= e.size?.upTo === true;
     }
   }
-  return checked(node, { steps, size: { kind: 'map', length: entries.length, ...(total === undefined ? {} : { total }) } }, state);
+  // Two entries of one key make one: the count is an upper bound unless every key is a distinct literal.
+  upTo ||= !distinctLiteralKeys(entries);
+  return checked(node, { steps, size: { kind: 'map', length: entries.length, ...(total === undefined ? {} : { total }), ...(upTo ? { upTo } : {}) } }, state);
+}
+
+function distinctLiteralKeys(entries: Array<[AstNode, AstNode]>): boolean {
+  const keys = new Set<unknown>();
+  for (const [key] of entries) {
+    if (key.op !== 'value' || keys.has(key.args)) return false;
+    keys.add(key.args);
+  }
+  return true;
 }
 
 /** `vars.NAME` or `vars["NAME"]`: the var's size, when the analysis knows it (and `vars` is not a bound name). */
@@ -205,36 +227,55 @@ function methodSize(name: string, on: Size | undefined, args: Estimate[], params
   if (!on) return undefined;
   if (on.kind === 'string') {
     const l = on.length;
-    if (name === 'lowerAscii' || name === 'upperAscii' || name === 'trim' || name === 'substring') return text(l, on.ascii === true);
-    if (name === 'split') {
-      const limit = params[1]?.op === 'value' && typeof params[1].args === 'bigint' && params[1].args > 0n ? Number(params[1].args) : undefined;
-      const parts = limit === undefined ? l + 1 : Math.min(limit, l + 1);
-      return { kind: 'list', length: parts, total: parts + l };
-    }
+    if (name === 'lowerAscii' || name === 'upperAscii') return text(l, on.ascii === true, on.upTo === true);
+    if (name === 'trim' || name === 'substring') return text(l, on.ascii === true, true);
+    if (name === 'split') return splitSize(on, params);
     return undefined;
   }
   if (on.kind === 'list' && name === 'join' && on.total !== undefined) {
-    const separator = args.length === 0 ? 0 : args[0]?.size?.kind === 'string' ? args[0].size.length : undefined;
-    if (separator === undefined) return undefined;
-    return text(on.total - on.length + Math.max(on.length - 1, 0) * separator, false);
+    const sep = args.length === 0 ? undefined : args[0]?.size;
+    if (args.length > 0 && sep?.kind !== 'string') return undefined;
+    return text(on.total - on.length + Math.max(on.length - 1, 0) * (sep?.length ?? 0), false, on.upTo === true || sep?.upTo === true);
   }
   return undefined;
 }
 
+/**
+ * `s.split(sep[, n])` of a string of `L` characters: `L` strings of one
+ * character each for the empty separator (exactly, for ASCII text); else at
+ * most `L + 1` (every character a separator), an upper bound; at most `n`.
+ */
+function splitSize(on: Size, params: AstNode[]): Size {
+  const l = on.length;
+  const sep = params[0];
+  const empty = sep?.op === 'value' && sep.args === '';
+  const limit = params[1]?.op === 'value' && typeof params[1].args === 'bigint' && params[1].args > 0n ? Number(params[1].args) : undefined;
+  const most = empty ? l : l + 1;
+  const parts = limit === undefined ? most : Math.min(limit, most);
+  const exact = empty && on.ascii === true && on.upTo !== true && (limit === undefined || limit >= l);
+  return { kind: 'list', length: parts, total: parts + l, ...(exact ? {} : { upTo: true }) };
+}
+
+/**
+ * `base64Encode` is exact for ASCII text of exact size (else an upper bound:
+ * up to 3 bytes per character); `urlEncode` (only some characters are
+ * escaped) and `base64Decode` are upper bounds.
+ */
 function functionSize(name: string, args: Estimate[]): Size | undefined {
   const arg = args.length === 1 ? args[0]!.size : undefined;
   if (name === 'dyn') return arg;
   if (arg?.kind !== 'string') return undefined;
-  const bytes = arg.ascii === true ? arg.length : 3 * arg.length;
-  if (name === 'urlEncode') return text(3 * bytes, true);
-  if (name === 'base64Encode') return text(4 * Math.ceil(bytes / 3), true);
-  if (name === 'base64Decode') return text(arg.length, false);
+  const ascii = arg.ascii === true;
+  const bytes = ascii ? arg.length : 3 * arg.length;
+  if (name === 'urlEncode') return text(3 * bytes, true, true);
+  if (name === 'base64Encode') return text(4 * Math.ceil(bytes / 3), true, !ascii || arg.upTo === true);
+  if (name === 'base64Decode') return text(arg.length, false, true);
   if (name === 'string') return arg;
   return undefined;
 }
 
-function text(length: number, ascii: boolean): Size {
-  return { kind: 'string', length, total: length, ...(ascii ? { ascii: true } : {}) };
+function text(length: number, ascii: boolean, upTo = false): Size {
+  return { kind: 'string', length, total: length, ...(ascii ? { ascii: true } : {}), ...(upTo ? { upTo: true } : {}) };
 }
 
 /** True for a string of ASCII characters only. */
@@ -252,7 +293,8 @@ function concatenation(node: AstNode, bound: Bindings, state: State): Estimate {
   const length = a.size.length + b.size.length;
   const copied = a.size.kind === 'list' ? length : 0;
   const ascii = a.size.ascii === true && b.size.ascii === true ? { ascii: true } : {};
-  return checked(node, { steps: steps + copied, size: { kind: a.size.kind, length, ...(total === undefined ? {} : { total }), ...ascii } }, state);
+  const upTo = a.size.upTo === true || b.size.upTo === true ? { upTo: true } : {};
+  return checked(node, { steps: steps + copied, size: { kind: a.size.kind, length, ...(total === undefined ? {} : { total }), ...ascii, ...upTo } }, state);
 }
 
 /** `c ? a : b`: the larger of the branches, when both are known and of one kind. */
@@ -262,7 +304,10 @@ function ternary(node: AstNode, bound: Bindings, state: State): Estimate {
   if (!a?.size || !b?.size || a.size.kind !== b.size.kind) return { steps };
   const total = a.size.total !== undefined && b.size.total !== undefined ? Math.max(a.size.total, b.size.total) : undefined;
   const ascii = a.size.ascii === true && b.size.ascii === true ? { ascii: true } : {};
-  return { steps, size: { kind: a.size.kind, length: Math.max(a.size.length, b.size.length), ...(total === undefined ? {} : { total }), ...ascii } };
+  // The larger branch may not be the one taken: an upper bound unless both are the same exact size.
+  const same = !a.size.upTo && !b.size.upTo && a.size.length === b.size.length && a.size.total === b.size.total;
+  const length = Math.max(a.size.length, b.size.length);
+  return { steps, size: { kind: a.size.kind, length, ...(total === undefined ? {} : { total }), ...ascii, ...(same ? {} : { upTo: true }) } };
 }
 
 type Loop = Comprehension & { iterVarName?: unknown };
@@ -283,7 +328,9 @@ function comprehension(c: Loop, bound: Bindings, state: State): Estimate {
   if (n === undefined || c.init?.op !== 'list' || !step?.pushes) return { steps };
   const each = step.keeps ? undefined : step.element;
   const total = step.keeps ? (iterable.size?.kind === 'list' ? iterable.size.total : undefined) : each === undefined ? undefined : n + n * each;
-  return { steps, size: { kind: 'list', length: n, ...(total === undefined ? {} : { total }) } };
+  // `filter` keeps at most its input; `map` exactly its input's count (with elements of a size known exactly or not).
+  const upTo = step.filters === true || step.upTo === true || iterable.size?.upTo === true;
+  return { steps, size: { kind: 'list', length: n, ...(total === undefined ? {} : { total }), ...(upTo ? { upTo: true } : {}) } };
 }
 
 interface LoopStep {
@@ -294,6 +341,10 @@ interface LoopStep {
   keeps: boolean;
   /** The total size of what it pushes, when known. */
   element?: number;
+  /** True when it pushes only under a condition (`filter`, `map` with a filter): the list may be shorter than its input. */
+  filters?: boolean;
+  /** True when the size of what it pushes is only an upper bound. */
+  upTo?: boolean;
 }
 
 /** A comprehension's step, seeing through what `map` and `filter` expand to: `push(x)`, or `cond ? push(x) : accu`. */
@@ -304,20 +355,20 @@ function loopStep(step: AstNode, iterVar: unknown, bound: Bindings, state: State
     const e = estimate(pushed, bound, state);
     const element = e.size ? e.size.total : scalar(pushed) ? 1 : undefined;
     const keeps = pushed.op === 'id' && pushed.args === iterVar;
-    return { steps: 1 + e.steps, pushes: true, keeps, ...(element === undefined ? {} : { element }) };
+    return { steps: 1 + e.steps, pushes: true, keeps, ...(element === undefined ? {} : { element }), ...(e.size?.upTo ? { upTo: true } : {}) };
   };
   if (step.op === 'accuPush') return push(step);
   const parts = step.op === '?:' && Array.isArray(step.args) ? step.args : [];
   if (parts.length === 3 && isAstNode(parts[0]) && isAstNode(parts[1]) && parts[1].op === 'accuPush' && isAstNode(parts[2])) {
     const then = push(parts[1]);
-    return { ...then, steps: 1 + estimate(parts[0], bound, state).steps + then.steps + estimate(parts[2], bound, state).steps };
+    return { ...then, filters: true, steps: 1 + estimate(parts[0], bound, state).steps + then.steps + estimate(parts[2], bound, state).steps };
   }
   return { steps: estimate(step, bound, state).steps, pushes: false, keeps: false };
 }
 
-/** Records the first value built over a size limit. */
+/** Records the first value built over a size limit (a size known exactly: an upper bound may not be reached). */
 function checked(node: AstNode, e: Estimate, state: State): Estimate {
-  if (!e.size || state.size) return e;
+  if (!e.size || e.size.upTo || state.size) return e;
   const { kind, length, total } = e.size;
   const limit = kind === 'string' ? MAX_STRING_LENGTH : MAX_LIST_LENGTH;
   if (length > limit) state.size = { node, excess: { kind, size: length, limit } };
