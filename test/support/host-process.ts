@@ -1,8 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { ROOT } from './e2e-host';
 
 const CLI = join(ROOT, 'examples/reference-host/src/cli.ts');
+
+/** Hosts started by this test file and still running. */
+const running = new Set<ChildProcess>();
+
+// A host that never listened (its test failed at its own timeout) must not outlive the file's tests:
+// vitest ends its workers with a signal, which runs no `exit` handler.
+afterAll(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 /** The host as a child process (for SIGKILL), with its output kept. */
 export interface HostProcess {
@@ -28,10 +38,8 @@ export function spawnHost(configFile: string, args: string[] = [], env: NodeJS.P
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
-  // A host that never listens fails the calling test at its own timeout; it must not outlive this test process then.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  void exited.then(() => process.off('exit', killOnExit));
+  running.add(child);
+  void exited.then(() => running.delete(child));
   return new Promise((resolve, reject) => {
     child.stderr!.on('data', (d: Buffer) => {
       stderr += d.toString();
