@@ -113,4 +113,21 @@ describe('conversion between the versions of a custom resource', () => {
     const widgets = cluster.store.requireKind('example.com/v1', 'Widget');
     expect(cluster.store.list(widgets).map((o) => o.metadata.name)).toEqual(['w']);
   });
+
+  it('a watch opened at the storage version before it changed goes on seeing every change, at its own version', () => {
+    const cluster = createMockCluster();
+    cluster.installCrds(crd('v1', 'None'));
+    const v1 = cluster.store.requireKind('example.com/v1', 'Widget');
+    const seen: Array<[string, string, string]> = [];
+    cluster.store.subscribe(v1, (e) => seen.push([e.type, e.object.metadata.name, e.object.apiVersion]));
+    cluster.apply(widget('v1', { size: 's' }));
+    cluster.installCrds(crd('v2', 'None'));
+    cluster.apply({ ...widget('v2', { length: 'l' }), metadata: { name: 'b', namespace: 'default' } });
+    cluster.apply(widget('v2', { length: 'm' }));
+    expect(seen).toEqual([
+      ['ADDED', 'w', 'example.com/v1'],
+      ['ADDED', 'b', 'example.com/v1'],
+      ['MODIFIED', 'w', 'example.com/v1'],
+    ]);
+  });
 });

@@ -200,13 +200,14 @@ export class ObjectStore {
 
   /** A store event as watchers of `kind` see it: itself, converted for a view of its kind, or undefined when it is not about `kind`. */
   seenBy(kind: ResolvedKind, e: StoreEvent): StoreEvent | undefined {
-    if (e.kind === kind) {
-      if (e.object.apiVersion === kind.apiVersion) return e;
-      // Written before the storage version changed: converted like a read.
-      const previous = e.previous && this.#atStorage(kind, e.previous);
-      return { ...e, object: this.#atStorage(kind, e.object), ...(previous ? { previous } : {}) };
-    }
     const view = this.#viewOf(kind);
+    // The storage kind, or a kind the watch was opened at before its storage version changed (the same resource, no view of it).
+    if (e.kind === kind || (!view && kindKey(e.kind.group, e.kind.kind) === kindKey(kind.group, kind.kind))) {
+      if (e.object.apiVersion === kind.apiVersion && e.kind === kind) return e;
+      // Written at another version (before or after the storage version changed): converted like a read.
+      const previous = e.previous && this.#atStorage(kind, e.previous);
+      return { ...e, kind, object: this.#atStorage(kind, e.object), ...(previous ? { previous } : {}) };
+    }
     if (!view || kindKey(e.kind.group, e.kind.kind) !== view.storage) return undefined;
     return { ...e, kind, object: view.toView(e.object), ...(e.previous ? { previous: view.toView(e.previous) } : {}) };
   }
