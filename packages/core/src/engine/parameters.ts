@@ -3,7 +3,7 @@ import { ParameterError, type ParameterIssue } from '../errors';
 import type { ParameterSpec } from '../model/workflow';
 import { containsSensitive, revealAll, sensitive } from '../sensitive/sensitive';
 import { validatorFor } from '../util/ajv';
-import { unescapePointer, valueAtPointer } from '../util/json-pointer';
+import { pointerOf, pointerSegments, valueAtPointer } from '../util/json-pointer';
 
 const SPEC_ONLY_KEYS = new Set(['name', 'required', 'sensitive']);
 
@@ -72,8 +72,8 @@ function issuesFrom(errors: ErrorObject[], values: Record<string, unknown>, secr
   for (const e of errors) {
     let parameter: string;
     let message: string;
-    const [first, ...rest] = e.instancePath.split('/').slice(1);
-    const sub = rest.length ? ` at /${rest.join('/')}` : '';
+    const [first, ...rest] = pointerSegments(e.instancePath);
+    const sub = rest.length ? ` at ${pointerOf(rest)}` : '';
     if (e.keyword === 'required' && first === undefined) {
       parameter = (e.params as { missingProperty: string }).missingProperty;
       message = 'is required';
@@ -81,13 +81,13 @@ function issuesFrom(errors: ErrorObject[], values: Record<string, unknown>, secr
       parameter = (e.params as { additionalProperty: string }).additionalProperty;
       message = 'is not declared by this workflow';
     } else if (e.keyword === 'required' || e.keyword === 'additionalProperties') {
-      parameter = unescapePointer(first!);
+      parameter = first!;
       message =
         e.keyword === 'required'
           ? `is missing field '${(e.params as { missingProperty: string }).missingProperty}'${sub}`
           : `has unknown field '${(e.params as { additionalProperty: string }).additionalProperty}'${sub}`;
     } else {
-      parameter = unescapePointer(first ?? '(all)');
+      parameter = first ?? '(all)';
       const value = secret.has(parameter) ? '' : ` (got ${JSON.stringify(valueAtPointer(values, e.instancePath))})`;
       message =
         e.keyword === 'enum'

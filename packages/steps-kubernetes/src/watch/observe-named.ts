@@ -1,3 +1,5 @@
+import { systemClock } from '@innominatus/core';
+import { sleepOn } from '@innominatus/core/internal';
 import { isTransient, toKubernetesError } from '../client/api-errors';
 import type { KubeObject, KubernetesClient, ResourceInfo } from '../client/kubernetes-client';
 import type { Decision, ObserveOptions, Observer } from './observe-object';
@@ -52,7 +54,7 @@ async function watchUntilDecided<T>(
   const ref = { apiVersion: info.apiVersion, kind: info.kind, name, ...(namespace ? { namespace } : {}) };
   const path = client.collectionPath(info, namespace);
   for (let reopened = 0; ; reopened++) {
-    if (reopened > 1) await sleep(Math.min(MAX_REOPEN_DELAY_MS, 50 * 2 ** (reopened - 2)), signal);
+    if (reopened > 1) await sleepOn(systemClock, Math.min(MAX_REOPEN_DELAY_MS, 50 * 2 ** (reopened - 2)), signal);
     const current = await client.get(ref, signal);
     const first = settle(decide, current);
     if (first) return first;
@@ -138,20 +140,5 @@ function watchOnce<T>(
         controller = c;
         if (finished) c.abort();
       }, ended);
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
