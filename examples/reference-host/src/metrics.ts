@@ -40,39 +40,7 @@ export function createMetrics(hub: EventHub, queueDepth: () => Promise<number>, 
     labelNames: ['to'],
     registers: [registry],
   });
-  // Both gauges of one scrape (collected together) share one read; the next scrape reads again.
-  let reading: Promise<number | undefined> | undefined;
-  const depthNow = () => {
-    if (!reading) {
-      const current: Promise<number | undefined> = queueDepth()
-        .catch((error: unknown) => {
-          onStoreError(error);
-          return undefined;
-        })
-        .finally(() => {
-          if (reading === current) reading = undefined;
-        });
-      reading = current;
-    }
-    return reading;
-  };
-  new Gauge({
-    name: 'innominatus_queue_depth',
-    help: 'Resources with requested work not yet taken by a worker (its last known value while the store does not answer)',
-    registers: [registry],
-    async collect() {
-      const depth = await depthNow();
-      if (depth !== undefined) this.set(depth);
-    },
-  });
-  new Gauge({
-    name: 'innominatus_store_up',
-    help: '1 when the store answered the last read of the queue depth, else 0',
-    registers: [registry],
-    async collect() {
-      this.set((await depthNow()) === undefined ? 0 : 1);
-    },
-  });
+  storeGauges(registry, queueDepth, onStoreError);
 
   const retries = new Counter({
     name: 'innominatus_resource_retries_total',
@@ -105,4 +73,40 @@ export function createMetrics(hub: EventHub, queueDepth: () => Promise<number>, 
       if (pending.size > 100_000) pending.delete(pending.keys().next().value!);
     },
   };
+}
+
+/** The queue depth and whether the store answered its read: both gauges of one scrape (collected together) share one read; the next scrape reads again. */
+function storeGauges(registry: Registry, queueDepth: () => Promise<number>, onStoreError: (error: unknown) => void): void {
+  let reading: Promise<number | undefined> | undefined;
+  const depthNow = () => {
+    if (!reading) {
+      const current: Promise<number | undefined> = queueDepth()
+        .catch((error: unknown) => {
+          onStoreError(error);
+          return undefined;
+        })
+        .finally(() => {
+          if (reading === current) reading = undefined;
+        });
+      reading = current;
+    }
+    return reading;
+  };
+  new Gauge({
+    name: 'innominatus_queue_depth',
+    help: 'Resources with requested work not yet taken by a worker (its last known value while the store does not answer)',
+    registers: [registry],
+    async collect() {
+      const depth = await depthNow();
+      if (depth !== undefined) this.set(depth);
+    },
+  });
+  new Gauge({
+    name: 'innominatus_store_up',
+    help: '1 when the store answered the last read of the queue depth, else 0',
+    registers: [registry],
+    async collect() {
+      this.set((await depthNow()) === undefined ? 0 : 1);
+    },
+  });
 }
