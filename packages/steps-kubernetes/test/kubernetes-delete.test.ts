@@ -29,9 +29,10 @@ describe.each(SERVE_MODES)('kubernetes-delete through %s', (mode) => {
   it('waits for finalizers, and times out naming them', async () => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
     cluster.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'apps', finalizers: ['example.com/cleanup'] } });
-    const err = await rejection(kubernetesDelete({ client }).run({ resource: ref, wait: true, timeout: '200ms' }, context()));
+    // Long enough for the wait to observe the object first even on a loaded machine: the finalizer never goes, so it times out.
+    const err = await rejection(kubernetesDelete({ client }).run({ resource: ref, wait: true, timeout: '2s' }, context()));
     expect(err.kubernetesCode).toBe('K8S_WAIT_TIMEOUT');
-    expect(err.message).toBe('ConfigMap apps/cm was still there after 200ms (finalizers: example.com/cleanup); last observed status: no status yet');
+    expect(err.message).toBe('ConfigMap apps/cm was still there after 2s (finalizers: example.com/cleanup); last observed status: no status yet');
     const waiting = kubernetesDelete({ client }).run({ resource: ref, wait: true, timeout: '5s' }, context());
     setTimeout(() => cluster.store.mergePatch(cluster.store.requireKind('v1', 'ConfigMap'), 'apps', 'cm', { metadata: { finalizers: null } }), 100);
     expect(await waiting).toEqual({ deleted: true, gone: true });
