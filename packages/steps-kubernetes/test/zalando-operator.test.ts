@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import {
   createMockCluster,
+  postgresqlCrd,
   zalandoPostgresOperator,
   POSTGRES_OPERATOR_FINALIZER,
   type MockCluster,
@@ -85,6 +86,22 @@ describe('zalandoPostgresOperator', () => {
         .sort(byAge)
         .map((e) => e.note),
     ).toEqual(['Started creation of new cluster resources', 'Created cluster apps/team-myapp-db']);
+  });
+
+  it('takes up the clusters that exist when it starts (a restarted operator), as it does new ones', async () => {
+    cluster.installCrds(postgresqlCrd());
+    cluster.apply(pg('team-before-db'));
+    zalandoPostgresOperator(cluster, { pickupDelayMs: 10, createDelayMs: 100 });
+    cluster.apply(pg('team-after-db'));
+    await vi.advanceTimersByTimeAsync(10);
+    expect([statusOf(cluster, 'team-before-db'), statusOf(cluster, 'team-after-db')]).toEqual(['Creating', 'Creating']);
+    await vi.advanceTimersByTimeAsync(100);
+    expect([statusOf(cluster, 'team-before-db'), statusOf(cluster, 'team-after-db')]).toEqual(['Running', 'Running']);
+    expect(events(cluster, 'team-before-db').filter((e) => e.includes('Create'))).toEqual(
+      events(cluster, 'team-after-db')
+        .filter((e) => e.includes('Create'))
+        .map((e) => e.replaceAll('after', 'before')),
+    );
   });
 
   it('readies each cluster after its own delay when createDelayMs is a function', async () => {

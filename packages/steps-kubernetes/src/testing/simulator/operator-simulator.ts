@@ -48,6 +48,8 @@ const key = (o: MockObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}
  * A generic operator simulator: reacts to objects of one kind being added,
  * modified and deleted, writes their status, creates owned children, emits
  * Events and schedules delayed work. Simulate your own operator in a few lines.
+ * The objects of the kind that exist when it starts are `added` just after
+ * it returns (in a microtask), as a restarted operator takes them up.
  *
  * @example
  * operatorSimulator(cluster, {
@@ -115,7 +117,12 @@ export function operatorSimulator(cluster: MockCluster, options: OperatorSimulat
     }
   };
   cluster.events.on('change', onChange);
-  for (const o of store.list(kindNow())) options.added?.(o, context);
+  // The objects already there are taken up as a starting operator lists them: just after start, once the
+  // caller holds the simulator (its callbacks may use what `operatorSimulator` returned).
+  const existing = store.list(kindNow());
+  queueMicrotask(() => {
+    for (const o of existing) if (!stopped) options.added?.(o, context);
+  });
 
   const stop = () => {
     if (stopped) return;
