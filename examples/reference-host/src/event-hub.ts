@@ -1,4 +1,4 @@
-import type { Operation, ResourceTransitionEvent } from '@innominatus/core';
+import type { JournaledError, ResourceRetryingEvent, ResourceTransitionEvent } from '@innominatus/core';
 
 /** A resource moved from one lifecycle state to another (the orchestrator's event, without its error detail). */
 export type ResourceEvent = { kind: 'resource' } & Omit<ResourceTransitionEvent, 'error'>;
@@ -23,25 +23,13 @@ export interface StepEvent {
 
 /**
  * A resource's operation failed with a retryable error and waits for its next
- * try (an outage being waited out): it keeps its state; the next try starts
- * at `nextAttemptAt` by itself.
+ * try (an outage being waited out): the orchestrator's
+ * {@link ResourceRetryingEvent} without its delay, its error reduced to code,
+ * message (redacted) and `since` (when the streak of retryable failures began).
  */
-export interface RetryingEvent {
-  kind: 'retrying';
-  resourceId: string;
-  application: string;
-  /** The resource's name in its application. */
-  name: string;
-  type: string;
-  operation: Operation;
-  /** Failed tries of the operation so far. */
-  failedTries: number;
-  /** When the next try may start (ISO-8601). */
-  nextAttemptAt: string;
-  /** The last error (redacted); `since` is when the streak of retryable failures began. */
-  error: { code: string; message: string; since?: string };
-  at: string;
-}
+export type RetryingEvent = { kind: 'retrying' } & Omit<ResourceRetryingEvent, 'delayMs' | 'error'> & {
+    error: Pick<JournaledError, 'code' | 'message' | 'since'>;
+  };
 
 /** Every event the host publishes (to SSE clients, metrics and logs). */
 export type HostEvent = ResourceEvent | StepEvent | RetryingEvent;
