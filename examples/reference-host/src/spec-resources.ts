@@ -43,6 +43,21 @@ export async function sharedHome(store: Pick<Store, 'findResource' | 'getSpec'>,
 }
 
 /**
+ * The ids of the shared resources (not terminated) that `application`'s
+ * stored spec declares: one spec read, then one index entry and one resource
+ * read per shared resource.
+ */
+export async function sharedIdsOf(store: Pick<Store, 'findResource' | 'getSpec'>, application: string): Promise<string[]> {
+  const spec = (await storedScore(store, application))?.spec;
+  const ids: string[] = [];
+  for (const ref of sharedUids(spec).values()) {
+    const { record } = await sharedHome(store, ref);
+    if (record) ids.push(record.id);
+  }
+  return ids;
+}
+
+/**
  * Reads the resources of `application` and the shared resources `spec` (and
  * `also`, e.g. the previous spec) declare. Names in `byName` are `spec`'s.
  */

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { sensitive, type LoadedProvider } from '@innominatus/core';
+import { runIdFor, sensitive, type LoadedProvider, type Workflow } from '@innominatus/core';
 import { createServer } from '../src/http/server';
 import { migrateSharedIndex } from '../src/score/shared-index-migration';
 import { parseScore } from '../src/score/score-spec';
@@ -8,6 +8,8 @@ import { toStoredSpec } from '../src/score/stored-score';
 import { createWaitingResources } from '../src/waiting-resources';
 import { USER_TOKEN, fakeServices, postgresProvider } from './fake-services';
 
+const WORKFLOW = { apiVersion: 'innominatus.io/v1', kind: 'Workflow', metadata: { name: 'provision' }, steps: [] } as unknown as Workflow;
+const AT = '2026-01-01T10:00:00.000Z';
 const headers = { authorization: `Bearer ${USER_TOKEN}`, 'content-type': 'application/yaml' };
 
 /** A workload `name` whose resource `db` is the shared resource `shared-db` (more resource lines in `extra`). */
@@ -305,6 +307,30 @@ describe('a shared resource (the same id in several workloads)', () => {
       { timeout: 10_000 },
     );
     expect(created.properties).toEqual({ primary: 'primary.svc' });
+  });
+
+  it('is listed with the runs of every application declaring it (GET /api/workflows?application=), paged in the store', async () => {
+    const cache = '  cache:\n    type: redis\n';
+    const shared = (await post(spec('web', undefined, cache))).json().changes.find((c: { name: string }) => c.name === 'db').id;
+    await post(spec('worker'));
+    await post(spec('blog', '    type: postgres\n').replace('${resources.db.host}', 'x'));
+    const idOf = async (application: string, name: string) => (await env.store.findResource(application, name))!.id;
+    // A create run for each resource: the shared db (made after web's own cache), web's cache, blog's own db.
+    for (const id of [shared, await idOf('web', 'cache'), await idOf('blog', 'db')]) {
+      const runId = runIdFor(id, 'create', 1);
+      await env.move(id, 'requested', 'provisioning', { runId });
+      await env.store.createRun({ runId, workflow: WORKFLOW, parameters: {}, context: {}, status: 'running', attempt: 1, createdAt: AT, updatedAt: AT });
+    }
+    const runs = async (url: string) => {
+      const body = (await get(url)).json();
+      return { runs: body.workflows.map((w: { application: string; resource: string }) => `${w.application}/${w.resource}`), next: body.next };
+    };
+    expect(await runs('/api/workflows?application=worker')).toEqual({ runs: ['shared/postgres-shared-db'], next: undefined });
+    expect(await runs('/api/workflows?application=blog')).toEqual({ runs: ['blog/db'], next: undefined });
+    const first = await runs('/api/workflows?application=web&limit=1');
+    expect(first.runs).toEqual(['shared/postgres-shared-db']);
+    expect(await runs(`/api/workflows?application=web&limit=1&cursor=${first.next}`)).toEqual({ runs: ['web/cache'], next: undefined });
+    expect(await runs('/api/workflows?application=shared')).toEqual({ runs: ['shared/postgres-shared-db'], next: undefined });
   });
 
   it("keeps the name 'shared' for shared resources", async () => {

@@ -30,6 +30,7 @@ import {
   checkPropertiesSize,
   checkSpec,
   listLimit,
+  listAlsoIds,
   specSummary,
   seal,
   unseal,
@@ -632,10 +633,16 @@ export class SqlStore implements Store {
  * combination is a plain predicate the planner can match to an index.
  * `pending` uses the claim predicate, the one the `resources_claimable` index covers.
  */
-function filterClause(f: ResourceCountFilter & Pick<ResourceFilter, 'live' | 'withRun' | 'runStatus'>, now: number): { where: string; params: unknown[] } {
+function filterClause(
+  f: ResourceCountFilter & Pick<ResourceFilter, 'live' | 'withRun' | 'runStatus' | 'alsoIds'>,
+  now: number,
+): { where: string; params: unknown[] } {
   const params: unknown[] = [];
   const where: string[] = [];
-  if (f.application !== undefined) where.push(`application = $${params.push(f.application)}`);
+  const also = listAlsoIds(f);
+  if (f.application !== undefined && also.length > 0)
+    where.push(`(application = $${params.push(f.application)} OR id IN (${also.map((id) => `$${params.push(id)}`).join(', ')}))`);
+  else if (f.application !== undefined) where.push(`application = $${params.push(f.application)}`);
   if (f.type !== undefined) where.push(`type = $${params.push(f.type)}`);
   if (f.state !== undefined) where.push(`state = $${params.push(f.state)}`);
   if (f.live === true) where.push("state <> 'terminated'");

@@ -10,7 +10,7 @@
  * @packageDocumentation
  */
 export * from './public';
-export { checkNewResource, checkMetadata, checkPropertiesSize, checkSpec, listLimit, specSummary } from './validate';
+export { checkNewResource, checkMetadata, checkPropertiesSize, checkSpec, listLimit, listAlsoIds, specSummary } from './validate';
 export { fenceHolds, leaseLostError } from './lease-fence';
 export type { LeaseState } from './lease-fence';
 export { seal, unseal } from '../journal/encrypter';

@@ -22,7 +22,7 @@ import type {
   StoreTransaction,
   TransitionRecord,
 } from './types';
-import { checkMetadata, checkNewResource, checkPropertiesSize, checkSpec, listLimit, specSummary } from './validate';
+import { checkMetadata, checkNewResource, checkPropertiesSize, checkSpec, listAlsoIds, listLimit, specSummary } from './validate';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -298,6 +298,7 @@ export class MemoryStore implements Store {
 
   async #listResources(filter: ResourceFilter = {}): Promise<ResourceRecord[]> {
     const limit = listLimit(filter.limit);
+    const also = new Set(listAlsoIds(filter));
     const out: Row[] = [];
     // Rows are kept in creation order (a Map keeps insertion order); start after the cursor, stop at the limit.
     let started = filter.after === undefined;
@@ -308,7 +309,7 @@ export class MemoryStore implements Store {
         started = r.id === filter.after;
         continue;
       }
-      if (matches(r, filter) && (filter.withRun === undefined || filter.withRun === (r.runId !== undefined)) && (await this.#runStatusMatches(r, filter)))
+      if (matches(r, filter, also) && (filter.withRun === undefined || filter.withRun === (r.runId !== undefined)) && (await this.#runStatusMatches(r, filter)))
         out.push(r);
     }
     return out.map((r) => this.#record(r));
@@ -525,9 +526,10 @@ export class MemoryStore implements Store {
   }
 }
 
-function matches(r: Row, f: ResourceCountFilter & Pick<ResourceFilter, 'live'>): boolean {
+/** Whether a row passes the filters; `also` holds the ids that match `f.application` too. */
+function matches(r: Row, f: ResourceCountFilter & Pick<ResourceFilter, 'live'>, also: ReadonlySet<string> = new Set()): boolean {
   return (
-    (f.application === undefined || r.application === f.application) &&
+    (f.application === undefined || r.application === f.application || also.has(r.id)) &&
     (f.type === undefined || r.type === f.type) &&
     (f.state === undefined || r.state === f.state) &&
     (f.live === undefined || f.live === (r.state !== 'terminated')) &&

@@ -22,4 +22,4 @@ export type {
 export { RESOURCE_STATES } from './types';
 export { MemoryStore } from './memory-store';
 export type { MemoryStoreOptions } from './memory-store';
-export { MAX_NAME_LENGTH, MAX_PROPERTIES_BYTES, MAX_LIST_LIMIT, MAX_SPEC_BYTES } from './validate';
+export { MAX_NAME_LENGTH, MAX_PROPERTIES_BYTES, MAX_LIST_LIMIT, MAX_ALSO_IDS, MAX_SPEC_BYTES } from './validate';

@@ -126,9 +126,17 @@ export interface StateChange {
   set?: ResourcePatch;
 }
 
-/** Filter for {@link Store.listResources}; every given field must match. */
+/** Filter for {@link Store.listResources}; every given field must match (`alsoIds` widens `application`). */
 export interface ResourceFilter {
   application?: string;
+  /**
+   * With `application`: the resources with these ids match it too, as if
+   * they were the application's (e.g. the shared resources of another
+   * application it uses); the other fields, the order and the cursor apply
+   * to both alike. Without `application` it changes nothing. At most
+   * {@link MAX_ALSO_IDS} ids.
+   */
+  alsoIds?: readonly string[];
   type?: string;
   state?: ResourceState;
   /** `true`: only resources that are not terminated; `false`: only terminated ones. */

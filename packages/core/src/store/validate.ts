@@ -1,5 +1,5 @@
 import { StoreError } from '../errors';
-import type { NewResource, SpecSummary, StoredSpec } from './types';
+import type { NewResource, ResourceFilter, SpecSummary, StoredSpec } from './types';
 
 /** Longest id, application, name or type a store accepts. */
 export const MAX_NAME_LENGTH = 253;
@@ -9,6 +9,8 @@ export const MAX_PROPERTIES_BYTES = 256 * 1024;
 export const MAX_SPEC_BYTES = 4 * 1024 * 1024;
 /** Most resources one `listResources` call returns. */
 export const MAX_LIST_LIMIT = 10_000;
+/** Most ids one `listResources` call's `alsoIds` may name. */
+export const MAX_ALSO_IDS = 1000;
 
 /** Rejects a new resource whose fields are missing, too long or too large, naming the field and value. */
 export function checkNewResource(r: NewResource): void {
@@ -45,6 +47,23 @@ export function listLimit(limit: number | undefined): number {
     throw new StoreError('OPTIONS_INVALID', `list limit must be an integer from 1 to ${MAX_LIST_LIMIT}, got ${String(limit)}`);
   }
   return limit;
+}
+
+/**
+ * The `alsoIds` of a list call, checked: an array of at most
+ * {@link MAX_ALSO_IDS} strings. Empty when there are none, or when there is
+ * no `application` for them to widen.
+ */
+export function listAlsoIds(filter: Pick<ResourceFilter, 'application' | 'alsoIds'>): readonly string[] {
+  const ids = filter.alsoIds;
+  if (ids === undefined) return [];
+  if (!Array.isArray(ids) || ids.length > MAX_ALSO_IDS || !ids.every((id) => typeof id === 'string')) {
+    throw new StoreError(
+      'OPTIONS_INVALID',
+      `list alsoIds must be an array of at most ${MAX_ALSO_IDS} strings, got ${Array.isArray(ids) ? `${ids.length} items` : typeof ids}`,
+    );
+  }
+  return filter.application === undefined ? [] : ids;
 }
 
 function checkName(field: string, value: unknown): void {

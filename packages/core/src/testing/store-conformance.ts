@@ -263,6 +263,41 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect(await names({ runStatus: 'running', order: 'newest', after: made[4]!.id })).toEqual(['db-3', 'db-1']);
     });
 
+    it("lists an application's resources together with those of other applications named by id (alsoIds), filtered and paged in the store", async () => {
+      // shop: db-0, db-2, db-4; shared: db-1, db-3, db-5 (db-1 and db-5 used by shop); db-2, db-3 and db-5 have a run.
+      const made = [];
+      for (let n = 0; n < 6; n++) made.push(await store.createResource({ ...newResource(n), application: n % 2 ? 'shared' : 'shop' }));
+      for (const n of [2, 3, 5])
+        await store.transition(made[n]!.id, { from: 'requested', to: 'provisioning', reason: 'x', set: { runId: `${made[n]!.id}:create:1` } });
+      const used = [made[1]!.id, made[5]!.id];
+      const names = async (f: Parameters<Store['listResources']>[0]) => (await store.listResources(f)).map((r) => r.name);
+      expect(await names({ application: 'shop', alsoIds: used })).toEqual(['db-0', 'db-1', 'db-2', 'db-4', 'db-5']);
+      expect(await names({ application: 'shop', alsoIds: used, withRun: true, order: 'newest' })).toEqual(['db-5', 'db-2']);
+      expect(await names({ application: 'shop', alsoIds: used, type: 'redis' })).toEqual([]);
+      expect(await names({ application: 'shop', alsoIds: [] })).toEqual(['db-0', 'db-2', 'db-4']);
+      expect(await names({ application: 'shop', alsoIds: ['no-such-id'] })).toEqual(['db-0', 'db-2', 'db-4']);
+      // Without an application there is nothing to widen: every resource matches.
+      expect(await names({ alsoIds: used })).toEqual(['db-0', 'db-1', 'db-2', 'db-3', 'db-4', 'db-5']);
+      const pages = async (limit: number) => {
+        const out: string[][] = [];
+        let after: string | undefined;
+        for (;;) {
+          const page = await store.listResources({ application: 'shop', alsoIds: used, order: 'newest', limit, ...(after ? { after } : {}) });
+          if (page.length === 0) return out;
+          out.push(page.map((r) => r.name));
+          after = page.at(-1)!.id;
+        }
+      };
+      expect(await pages(2)).toEqual([['db-5', 'db-4'], ['db-2', 'db-1'], ['db-0']]);
+      expect(await pages(4)).toEqual([['db-5', 'db-4', 'db-2', 'db-1'], ['db-0']]);
+      // A cursor on a resource the filter does not match (db-3) still marks the place.
+      expect(await names({ application: 'shop', alsoIds: used, order: 'newest', after: made[3]!.id })).toEqual(['db-2', 'db-1', 'db-0']);
+      await expect(store.listResources({ application: 'shop', alsoIds: Array.from({ length: 1001 }, (_, n) => `id-${n}`) })).rejects.toMatchObject({
+        code: 'OPTIONS_INVALID',
+        message: 'list alsoIds must be an array of at most 1000 strings, got 1001 items',
+      });
+    });
+
     it('pages while resources are created: none repeated, none that existed before skipped, the new ones at the end', async () => {
       for (let n = 0; n < 5; n++) await store.createResource(newResource(n));
       const seen: string[] = [];

@@ -3,6 +3,7 @@ import type { ResourceRecord, RunStatus } from '@innominatus/core';
 import { NotFoundError } from '../../errors';
 import type { HostServices } from '../../host-services';
 import type { ProgressLog } from '../../runs/progress-log';
+import { sharedIdsOf } from '../../spec-resources';
 import { parseRunId, resourceRuns, runView, type RunView } from '../../runs/run-history';
 import { runSchema } from './operator-schemas';
 import { decodeCursor, MAX_CURSOR_LENGTH, pageOf } from '../../util/page-cursor';
@@ -14,7 +15,8 @@ const idParams = (pattern: string) =>
   ({ type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 160, pattern } } }) as const;
 
 /**
- * `GET /api/workflows` (the current run of each resource, the newest resources first),
+ * `GET /api/workflows` (the current run of each resource, the newest resources first;
+ * an application's also lists the shared resources its spec declares),
  * `GET /api/workflows/:id` (one run with its steps) and
  * `GET /api/resources/:id/runs` (every run of a resource, newest first).
  */
@@ -41,8 +43,11 @@ export function workflowRoutes(app: FastifyInstance, services: HostServices, pro
       const { application, status, limit, cursor } = request.query;
       // Filtered (the run status too) and paged in the store, newest resources first; one more than asked for tells whether a next page exists.
       const after = cursor === undefined ? undefined : String(decodeCursor(cursor, ['string'])[0]);
+      // An application's runs include those of the shared resources its spec declares (they belong to the shared application).
+      const alsoIds = application ? await sharedIdsOf(services.store, application) : [];
       const found = await services.store.listResources({
         ...(application ? { application } : {}),
+        ...(alsoIds.length > 0 ? { alsoIds } : {}),
         ...(status ? { runStatus: status } : {}),
         withRun: true,
         order: 'newest',
