@@ -100,6 +100,17 @@ export const runSchema = {
   },
 } as const;
 
+/** `{ workflows }`: runs, newest first. */
+export const runListSchema = {
+  type: 'object',
+  required: ['workflows'],
+  properties: { workflows: { type: 'array', items: runSchema } },
+} as const;
+
+/** The path parameters `{ id }` of a route, the id matching `pattern` and at most `maxLength` characters. */
+export const idParamsSchema = (pattern: string, maxLength: number) =>
+  ({ type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength, pattern } } }) as const;
+
 /** One Score application with a summary of its resources. */
 export const applicationSchema = {
   type: 'object',
