@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createFakeClock, createMockStepContext } from '@innominatus/core/testing';
 import { KubernetesClient, kubernetesDelete } from '@innominatus/steps-kubernetes';
 import type { MockCluster } from '@innominatus/steps-kubernetes/testing';
 import { context, harness, rejection } from './harness';
@@ -29,12 +30,20 @@ describe.each(SERVE_MODES)('kubernetes-delete through %s', (mode) => {
   it('waits for finalizers, and times out naming them', async () => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
     cluster.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'apps', finalizers: ['example.com/cleanup'] } });
-    // Long enough for the wait to observe the object first even on a loaded machine: the finalizer never goes, so it times out.
-    const err = await rejection(kubernetesDelete({ client }).run({ resource: ref, wait: true, timeout: '2s' }, context()));
+    // The wait's timeout runs on the step's clock: time moves only once the wait has listed the object (its watch opens after the list).
+    const clock = createFakeClock();
+    const timingOut = rejection(
+      kubernetesDelete({ client }).run({ resource: ref, wait: true, timeout: '2s' }, createMockStepContext({ timeoutMs: 10_000, clock })),
+    );
+    await vi.waitFor(() => expect(cluster.countRequests({ verb: 'watch' })).toBe(1), { timeout: 20_000 });
+    await clock.advance(2000);
+    const err = await timingOut;
     expect(err.kubernetesCode).toBe('K8S_WAIT_TIMEOUT');
     expect(err.message).toBe('ConfigMap apps/cm was still there after 2s (finalizers: example.com/cleanup); last observed status: no status yet');
-    const waiting = kubernetesDelete({ client }).run({ resource: ref, wait: true, timeout: '5s' }, context());
-    setTimeout(() => cluster.store.mergePatch(cluster.store.requireKind('v1', 'ConfigMap'), 'apps', 'cm', { metadata: { finalizers: null } }), 100);
+    // The finalizer goes while the next wait watches: it ends without time moving at all.
+    const waiting = kubernetesDelete({ client }).run({ resource: ref, wait: true, timeout: '5s' }, createMockStepContext({ timeoutMs: 10_000, clock }));
+    await vi.waitFor(() => expect(cluster.countRequests({ verb: 'watch' })).toBe(2), { timeout: 20_000 });
+    cluster.store.mergePatch(cluster.store.requireKind('v1', 'ConfigMap'), 'apps', 'cm', { metadata: { finalizers: null } });
     expect(await waiting).toEqual({ deleted: true, gone: true });
     expect(cluster.get(ref)).toBeUndefined();
   });

@@ -21,7 +21,7 @@ export interface StepRun {
   secrets: Set<string>;
   onProgress(p: StepProgress): void;
   onRetry(attempt: number, delayMs: number, error: InnominatusError): void;
-  /** What the backoff between tries waits on. */
+  /** What the backoff between tries and the step's own waits (`ctx.clock`) wait on. */
   clock: Clock;
   /** Backs `StepContext.remember` (journaled by the engine). */
   remember: StepContext['remember'];
@@ -69,6 +69,7 @@ export async function runStep(r: StepRun): Promise<Record<string, unknown>> {
       stepName: name,
       attempt,
       remainingMs: () => Math.max(0, started + step.timeoutMs - Date.now()),
+      clock: r.clock,
       remember: r.remember,
     };
     return stop.race(step.definition.run(clonePlain(plainInput) as never, ctx));

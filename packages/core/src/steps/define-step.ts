@@ -1,5 +1,6 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { RegistryError } from '../errors';
+import type { Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
@@ -28,6 +29,12 @@ export interface StepContext {
   readonly attempt: number;
   /** Milliseconds left before the step's timeout. */
   remainingMs(): number;
+  /**
+   * The clock the step's own waits and timeouts use (a wait's `timeout`, a
+   * pause between polls): the engine's (`createEngine({ clock })`), so a test
+   * that gives the engine `createFakeClock()` moves them too.
+   */
+  readonly clock: Clock;
   /**
    * Returns the value remembered under `key` for this step of this run, or
    * calls `produce` once, journals its result (sealed: wrap secrets in

@@ -1,4 +1,5 @@
 import type { StepContext, StepProgress } from '../steps/define-step';
+import { systemClock, type Clock } from '../util/clock';
 import type { Logger } from '../util/logger';
 
 /** A log line captured by {@link createMockStepContext}. */
@@ -25,13 +26,25 @@ export interface MockStepContext extends StepContext {
  * const ctx = createMockStepContext({ timeoutMs: 1000 });
  * const out = await myStep.run({ name: 'x' }, ctx);
  * expect(ctx.progressUpdates).toHaveLength(1);
+ *
+ * With `clock: createFakeClock()` the step's waits and `remainingMs` follow
+ * the fake clock, so a test moves time instead of waiting for it.
  */
 export function createMockStepContext(
-  options: { runId?: string; stepName?: string; attempt?: number; timeoutMs?: number; signal?: AbortSignal; remembered?: Record<string, unknown> } = {},
+  options: {
+    runId?: string;
+    stepName?: string;
+    attempt?: number;
+    timeoutMs?: number;
+    signal?: AbortSignal;
+    remembered?: Record<string, unknown>;
+    clock?: Clock;
+  } = {},
 ): MockStepContext {
   const controller = new AbortController();
+  const clock = options.clock ?? systemClock;
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const deadline = Date.now() + timeoutMs;
+  const deadline = clock.now() + timeoutMs;
   const signal = options.signal ? AbortSignal.any([controller.signal, options.signal]) : controller.signal;
   const logs: CapturedLog[] = [];
   const progressUpdates: StepProgress[] = [];
@@ -52,7 +65,8 @@ export function createMockStepContext(
     runId,
     stepName,
     attempt: options.attempt ?? 1,
-    remainingMs: () => Math.max(0, deadline - Date.now()),
+    remainingMs: () => Math.max(0, deadline - clock.now()),
+    clock,
     remembered,
     async remember<T>(key: string, produce: () => T | Promise<T>): Promise<T> {
       if (!Object.hasOwn(remembered, key)) remembered[key] = await produce();

@@ -60,6 +60,7 @@ export function kubernetesDelete(options: KubernetesStepOptions) {
       const r = await observeObject<true>(k8s, info, namespace, resource.name, {
         signal: ctx.signal,
         timeoutMs: budget,
+        clock: ctx.clock,
         decide: (o) => {
           last = o;
           return o ? undefined : { done: true };

@@ -118,6 +118,7 @@ export function readSecret(options: ReadSecretOptions) {
         const r = await observe<KubeObject>(k8s, info, namespace, inp.name, {
           signal: ctx.signal,
           timeoutMs: budget,
+          clock: ctx.clock,
           decide: (o) => (o ? { done: o } : undefined),
         });
         if ('timedOut' in r) throw new KubernetesError('K8S_SECRET_NOT_FOUND', `${what} did not appear within ${formatMs(budget)}`);

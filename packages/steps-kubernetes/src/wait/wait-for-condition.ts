@@ -120,6 +120,7 @@ export function waitForCondition(options: KubernetesStepOptions) {
       const result = await observeObject<KubeObject>(k8s, info, ns, resource.name, {
         signal: AbortSignal.any([ctx.signal, missing.signal]),
         timeoutMs: budget,
+        clock: ctx.clock,
         decide(object) {
           last = object;
           const stale = staleness(object);

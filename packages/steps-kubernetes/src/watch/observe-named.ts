@@ -1,4 +1,4 @@
-import { systemClock } from '@innominatus/core';
+import type { Clock } from '@innominatus/core';
 import { sleepOn } from '@innominatus/core/internal';
 import { isTransient, toKubernetesError } from '../client/api-errors';
 import type { KubeObject, KubernetesClient, ResourceInfo } from '../client/kubernetes-client';
@@ -28,17 +28,17 @@ export const observeNamedObject: Observer = <T>(
   if (options.signal.aborted) onAbort();
   else options.signal.addEventListener('abort', onAbort, { once: true });
   let timedOut = false;
-  const timer = setTimeout(() => {
+  const timer = options.clock.setTimeout(() => {
     timedOut = true;
     stop.abort();
   }, options.timeoutMs);
-  return watchUntilDecided(client, info, namespace, name, options.decide, stop.signal)
+  return watchUntilDecided(client, info, namespace, name, options.decide, options.clock, stop.signal)
     .catch((err: unknown) => {
       if (timedOut) return { timedOut: true as const };
       throw options.signal.aborted ? options.signal.reason : err;
     })
     .finally(() => {
-      clearTimeout(timer);
+      options.clock.clearTimeout(timer);
       options.signal.removeEventListener('abort', onAbort);
     });
 };
@@ -49,12 +49,13 @@ async function watchUntilDecided<T>(
   namespace: string | undefined,
   name: string,
   decide: (object: KubeObject | undefined) => Decision<T>,
+  clock: Clock,
   signal: AbortSignal,
 ): Promise<{ done: T }> {
   const ref = { apiVersion: info.apiVersion, kind: info.kind, name, ...(namespace ? { namespace } : {}) };
   const path = client.collectionPath(info, namespace);
   for (let reopened = 0; ; reopened++) {
-    if (reopened > 1) await sleepOn(systemClock, Math.min(MAX_REOPEN_DELAY_MS, 50 * 2 ** (reopened - 2)), signal);
+    if (reopened > 1) await sleepOn(clock, Math.min(MAX_REOPEN_DELAY_MS, 50 * 2 ** (reopened - 2)), signal);
     const current = await client.get(ref, signal);
     const first = settle(decide, current);
     if (first) return first;

@@ -1,3 +1,4 @@
+import type { Clock } from '@innominatus/core';
 import type { KubeObject, KubernetesClient, ResourceInfo } from '../client/kubernetes-client';
 
 /** What {@link observeObject}'s `decide` answers: keep waiting (undefined), done with a value, or fail. */
@@ -7,6 +8,8 @@ export type Decision<T> = undefined | { done: T } | { fail: Error };
 export interface ObserveOptions<T> {
   signal: AbortSignal;
   timeoutMs: number;
+  /** What `timeoutMs` (and any pause between tries) runs on: the step's `ctx.clock`. */
+  clock: Clock;
   decide(object: KubeObject | undefined): Decision<T>;
 }
 
@@ -37,13 +40,13 @@ export const observeObject: Observer = <T>(
     const finish = (fn: () => void) => {
       if (finished) return;
       finished = true;
-      clearTimeout(timer);
+      options.clock.clearTimeout(timer);
       options.signal.removeEventListener('abort', onAbort);
       unsubscribe?.();
       fn();
     };
     const onAbort = () => finish(() => reject(options.signal.reason));
-    const timer = setTimeout(() => finish(() => resolve({ timedOut: true })), options.timeoutMs);
+    const timer = options.clock.setTimeout(() => finish(() => resolve({ timedOut: true })), options.timeoutMs);
     if (options.signal.aborted) return onAbort();
     options.signal.addEventListener('abort', onAbort, { once: true });
     unsubscribe = client.hub.subscribe(info, namespace, {
