@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMockCluster, zalandoPostgresOperator, type MockCluster, type MockClusterServer } from '@innominatus/steps-kubernetes/testing';
+import { createMockCluster, postgresqlCrd, zalandoPostgresOperator, type MockCluster, type MockClusterServer } from '@innominatus/steps-kubernetes/testing';
 import { ADMIN_TOKEN, call, configText, resourceInState, until } from './support/e2e-host';
 import { spawnHost, type HostProcess } from './support/host-process';
 
@@ -28,9 +28,10 @@ describe('the reference host as a process: killed mid-provisioning, the next sta
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'innominatus-restart-'));
-    // The cluster outlives the host, as a real one would.
+    // The cluster outlives the host, as a real one would. Its operator is not running yet: the first host's
+    // database stays without a status, so that host is surely killed while it waits for it.
     cluster = createMockCluster({ autoCreateNamespaces: true });
-    zalandoPostgresOperator(cluster, { pickupDelayMs: 50, createDelayMs: 4000 });
+    cluster.installCrds(postgresqlCrd());
     server = await cluster.listen();
     writeFileSync(join(dir, 'kubeconfig'), server.kubeconfigText);
     configFile = join(dir, 'config.yaml');
@@ -60,6 +61,8 @@ describe('the reference host as a process: killed mid-provisioning, the next sta
       return r.state === 'provisioning' && r.run?.steps.some((s: { name: string; status: string }) => s.name === 'wait-for-database' && s.status === 'started');
     });
     expect(await first.stop('SIGKILL')).toBe('SIGKILL');
+    // The operator starts now and takes up the database the killed host created.
+    zalandoPostgresOperator(cluster, { pickupDelayMs: 50, createDelayMs: 50 });
 
     const second = await spawnHost(configFile);
     hosts.push(second);
