@@ -22,7 +22,8 @@ echo "› biome: lint and format check"
 npx biome lint . --diagnostic-level=error || checks_failed=$((checks_failed + 1))
 npx biome format . >/dev/null 2>&1 || { npx biome format . 2>&1 | tail -20; echo "formatting differs: run 'pnpm format'"; checks_failed=$((checks_failed + 1)); }
 
-report=$(mktemp)
+# TEST_REPORT=<file> keeps vitest's JSON report (per-file and per-test durations).
+report=${TEST_REPORT:-$(mktemp)}
 npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@"
 status=$?
 
@@ -32,6 +33,6 @@ node -e '
   const checks = Number(process.argv[2]);
   console.log(`${r.numPassedTests} passed, ${r.numFailedTests + checks} failed` + (skipped ? `, ${skipped} skipped` : ""));
 ' "$report" "$checks_failed" || echo "0 passed, 1 failed"
-rm -f "$report"
+[ -n "${TEST_REPORT:-}" ] || rm -f "$report"
 [ "$checks_failed" -eq 0 ] || status=1
 exit $status
