@@ -1,0 +1,129 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_GROUP_TRANSACTIONS, SqliteDriver } from '../src/sqlite-driver';
+
+let dir: string;
+let filename: string;
+let driver: SqliteDriver;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sqlite-group-'));
+  filename = join(dir, 'group.db');
+  driver = new SqliteDriver(Database, filename);
+  await driver.query('CREATE TABLE t (k TEXT PRIMARY KEY)');
+});
+
+afterEach(async () => {
+  await driver.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The keys committed, read by another connection (so only what was committed). */
+function committedKeys(): string[] {
+  const other = new Database(filename, { readonly: true });
+  try {
+    return (other.prepare('SELECT k FROM t ORDER BY k').all() as { k: string }[]).map((r) => r.k);
+  } finally {
+    other.close();
+  }
+}
+
+describe('SQLite transactions committed as a group', () => {
+  it('runs transactions queued together before answering any, each all or nothing: a failing one alone is rolled back', async () => {
+    const events: string[] = [];
+    const boom = new Error('boom');
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) =>
+        driver
+          .transaction(async (tx) => {
+            events.push(`run ${i}`);
+            await tx.query('INSERT INTO t (k) VALUES ($1)', [`k${i}`]);
+            if (i === 3) throw boom;
+            // A key taken: the statement fails, the transaction's own insert goes with it.
+            if (i === 5) await tx.query('INSERT INTO t (k) VALUES ($1)', ['k0']);
+            return i * 10;
+          })
+          .then((value) => {
+            events.push(`done ${i}`);
+            return value;
+          }),
+      ),
+    );
+    // Every transaction ran before the first was answered: one commit for all of them.
+    expect(events.slice(0, 8)).toEqual(Array.from({ length: 8 }, (_, i) => `run ${i}`));
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'rejected'))).toEqual([0, 10, 20, 'rejected', 40, 'rejected', 60, 70]);
+    expect((results[3] as PromiseRejectedResult).reason).toBe(boom);
+    expect((results[5] as PromiseRejectedResult).reason).toMatchObject({ code: 'STORE_QUERY_FAILED' });
+    expect(committedKeys()).toEqual(['k0', 'k1', 'k2', 'k4', 'k6', 'k7']);
+  });
+
+  it(`commits at most ${MAX_GROUP_TRANSACTIONS} transactions together; the rest go in the next group`, async () => {
+    const events: string[] = [];
+    const count = MAX_GROUP_TRANSACTIONS + 6;
+    await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        driver
+          .transaction(async (tx) => {
+            events.push('run');
+            await tx.query('INSERT INTO t (k) VALUES ($1)', [`k${String(i).padStart(3, '0')}`]);
+          })
+          .then(() => events.push('done')),
+      ),
+    );
+    const expected = [
+      ...Array(MAX_GROUP_TRANSACTIONS).fill('run'),
+      ...Array(MAX_GROUP_TRANSACTIONS).fill('done'),
+      ...Array(6).fill('run'),
+      ...Array(6).fill('done'),
+    ];
+    expect(events).toEqual(expected);
+    expect(committedKeys()).toHaveLength(count);
+  });
+
+  it('answers a transaction on its own too, and takes one queued while a group runs into that group, after the ones before it', async () => {
+    expect(await driver.transaction(async (tx) => (await tx.query('INSERT INTO t (k) VALUES ($1)', ['a']), 'one'))).toBe('one');
+    const events: string[] = [];
+    let inner: Promise<unknown> | undefined;
+    const outer = driver.transaction(async (tx) => {
+      inner = driver.transaction(async (t) => {
+        events.push('inner');
+        await t.query('INSERT INTO t (k) VALUES ($1)', ['c']);
+      });
+      await tx.query('INSERT INTO t (k) VALUES ($1)', ['b']);
+      events.push('outer');
+    });
+    const next = driver.transaction(async (tx) => {
+      events.push('next');
+      await tx.query('INSERT INTO t (k) VALUES ($1)', ['d']);
+    });
+    await Promise.all([outer, next]);
+    await inner;
+    expect(events).toEqual(['outer', 'next', 'inner']);
+    expect(committedKeys()).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('rejects the transactions done before one whose statements ended the whole transaction, and commits the ones after it', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, (_, i) =>
+        driver.transaction(async (tx) => {
+          await tx.query('INSERT INTO t (k) VALUES ($1)', [`k${i}`]);
+          // Ends the group's transaction from inside, as the database does on a disk-full or I/O error.
+          if (i === 2) await tx.query('ROLLBACK');
+          return i;
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'fulfilled', 'fulfilled']);
+    for (const r of results.slice(0, 2)) {
+      expect((r as PromiseRejectedResult).reason).toMatchObject({
+        code: 'STORE_QUERY_FAILED',
+        retryable: true,
+        message: expect.stringMatching(/^SQLite rolled the transaction back with others committed together: /),
+      });
+    }
+    expect(committedKeys()).toEqual(['k3', 'k4']);
+  });
+});
