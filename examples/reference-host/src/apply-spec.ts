@@ -12,7 +12,7 @@ import { planResources, type ResourceChange, type ResourcePlan, type WaitingReso
 import { parseScore, type ScoreSpec } from './score/score-spec';
 import { updateSharedUsers } from './score/shared-index';
 import { SHARED_APPLICATION, SHARED_LOCK, declaresShared, sharedRef, sharedUids } from './score/shared-resources';
-import { storedScore, toStoredSpec } from './score/stored-score';
+import { storedScore, toStoredSpec, type StoredScore } from './score/stored-score';
 import { otherUses, specResources, type SharedHome } from './spec-resources';
 import type { YamlSource } from './util/yaml-source';
 
@@ -84,8 +84,8 @@ export async function applySpec(services: HostServices, body: unknown, options: 
   const application = spec.metadata.name;
   const shared = declaresShared(spec) || declaresShared((await storedScore(services.store, application))?.spec);
 
-  return withLocks(services, application, shared, async (tx) => {
-    const previous = (await storedScore(tx, application))?.spec;
+  return withLocks(services, application, shared, async (tx, stored) => {
+    const previous = stored?.spec;
     const { plan, byId, byName, homes } = await planFor(tx, spec, order, dependsOn, previous, source);
     const changes = plan.changes.filter((c) => !(c.action === 'delete' && byId.get(c.id)?.state === 'terminating'));
     checkStates(changes, byId);
@@ -148,18 +148,25 @@ function sharedTarget(uid: string, homes: ReadonlyMap<string, { store: string }>
 }
 
 /**
- * Runs `fn` in one transaction holding the application's lock, and first the
+ * Runs `fn` in one transaction holding the application's lock (with the
+ * application's stored spec, read under it), and first the
  * lock of shared resources when the application declares (or declared) any:
  * deciding to link, create or delete a shared resource reads other
  * applications' specs, which must not change meanwhile. The shared lock is
  * always taken first, so two submissions never wait for each other in turn.
  */
-async function withLocks<T>(services: HostServices, application: string, shared: boolean, fn: (tx: OrchestratorTransaction) => Promise<T>): Promise<T> {
+async function withLocks<T>(
+  services: HostServices,
+  application: string,
+  shared: boolean,
+  fn: (tx: OrchestratorTransaction, stored: StoredScore | undefined) => Promise<T>,
+): Promise<T> {
   return services.requests.transaction(shared ? [SHARED_LOCK, application] : application, async (tx) => {
-    if (!shared && declaresShared((await storedScore(tx, application))?.spec)) {
+    const stored = await storedScore(tx, application);
+    if (!shared && declaresShared(stored?.spec)) {
       throw new ConflictError('RESOURCE_CONFLICT', `the spec of application '${application}' changed while this request was made; try again`);
     }
-    return fn(tx);
+    return fn(tx, stored);
   });
 }
 
@@ -183,8 +190,7 @@ function checkName(spec: ScoreSpec, source?: YamlSource): void {
  */
 export async function reapplyStoredSpec(services: HostServices, application: string): Promise<AppliedChange[] | undefined> {
   const shared = declaresShared((await storedScore(services.store, application))?.spec);
-  return withLocks(services, application, shared, async (tx) => {
-    const stored = await storedScore(tx, application);
+  return withLocks(services, application, shared, async (tx, stored) => {
     if (!stored) return undefined;
     const { spec } = stored;
     const { dependsOn } = checkPlaceholders(spec, declaredOutputs(services.registry));
@@ -264,8 +270,8 @@ function sortUnchanged(names: readonly string[], byName: ReadonlyMap<string, Res
  */
 export async function deleteSpec(services: HostServices, application: string, options: { dryRun?: boolean } = {}): Promise<ApplyResult> {
   const shared = declaresShared((await storedScore(services.store, application))?.spec);
-  return withLocks(services, application, shared, async (tx) => {
-    const stored = (await storedScore(tx, application))?.spec;
+  return withLocks(services, application, shared, async (tx, read) => {
+    const stored = read?.spec;
     const { own, shared: homes } = await specResources(tx, application, stored);
     const uses = await otherUses(tx, application, homes);
     if (!stored && own.length === 0) throw new NotFoundError('SPEC_NOT_FOUND', `no spec named '${application}'`);
