@@ -65,7 +65,15 @@ function typeAccepts(expected: string | string[], actual: string): boolean {
   return [expected].flat().some((t) => t === actual || (t === 'number' && actual === 'integer'));
 }
 
-const SAMPLES: Record<string, unknown> = { string: '', integer: 0, number: 0.5, boolean: false, object: {}, array: [], null: null };
+const SAMPLES: Record<string, () => unknown> = {
+  string: () => '',
+  integer: () => 0,
+  number: () => 0.5,
+  boolean: () => false,
+  object: () => ({}),
+  array: () => [],
+  null: () => null,
+};
 
 /** Every pointer strictly above a site, down from `root`: where the probe differs from the value. */
 function ancestorsOf(pointers: Iterable<string>, root: string): Set<string> {
@@ -92,7 +100,7 @@ function withSamples(
   const site = sites.get(pointer);
   if (site) {
     const t = typeOf(site);
-    return t !== undefined && t in SAMPLES ? structuredClone(SAMPLES[t]) : value;
+    return t !== undefined && Object.hasOwn(SAMPLES, t) ? SAMPLES[t]!() : value;
   }
   if (!above.has(pointer)) return value;
   if (Array.isArray(value)) return value.map((v, i) => withSamples(v, `${pointer}/${i}`, sites, above, typeOf));

@@ -2,6 +2,8 @@
 
 /** Escapes a key for a JSON pointer (`a/b` → `a~1b`). */
 export function escapePointer(key: string): string {
+  // Most keys hold neither character: no regex pass, no new string.
+  if (!key.includes('~') && !key.includes('/')) return key;
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
