@@ -35,7 +35,7 @@ export class WorkflowTypes {
     const declared: Record<string, CelType> = {};
     for (const v of variables) declared[v] = v === 'vars' ? 'Vars' : (roots[v] ?? this.#base.roots[v] ?? 'dyn');
     const messages = [...this.#base.messages, { name: 'Vars', fields: vars }];
-    // The same text as the declarations' JSON, without serialising the shared messages again.
+    // Stands for the declarations' JSON: the shared messages' text by its short id.
     const key = `${this.#base.key}\u0000${JSON.stringify(vars)}\u0000${JSON.stringify(declared)}`;
     return new ExpressionTypeChecker({ messages, variables: declared }, key);
   }
@@ -91,7 +91,7 @@ function clip(source: string): string {
 interface BaseTypes {
   messages: readonly MessageType[];
   roots: Readonly<Record<string, CelType>>;
-  /** The messages' and roots' JSON: the checker's cache key. */
+  /** Stands for the messages' and roots' JSON in the checker's cache key: equal text, equal key. */
   key: string;
 }
 
@@ -134,7 +134,27 @@ function buildBaseTypes(declared: Declarations): BaseTypes {
     run: b.message('Run', { ...RUN_FIELD_TYPES }),
     failure: b.message('Failure', { ...FAILURE_FIELD_TYPES }),
   };
-  return { messages: b.messages, roots, key: JSON.stringify([b.messages, roots]) };
+  return { messages: b.messages, roots, key: textId(JSON.stringify([b.messages, roots])) };
+}
+
+const MAX_TEXT_IDS = 2000;
+const textIds = new Map<string, string>();
+let nextTextId = 1;
+
+/**
+ * A short id for a text (the same id for the same text while it is kept):
+ * a checker's cache key holds it instead of the messages' JSON, which is
+ * kilobytes long and was hashed again for every checker made.
+ */
+function textId(text: string): string {
+  let id = textIds.get(text);
+  if (id === undefined) {
+    // Ids are never reused: a text forgotten here gets a new one, and only misses the checkers' cache.
+    if (textIds.size >= MAX_TEXT_IDS) textIds.clear();
+    id = `#${nextTextId++}`;
+    textIds.set(text, id);
+  }
+  return id;
 }
 
 function definitionId(definition: object): number {
