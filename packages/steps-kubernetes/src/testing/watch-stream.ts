@@ -57,15 +57,7 @@ export function openWatchStream(store: ObjectStore, options: WatchStreamOptions)
     stream.write(JSON.stringify(line) + '\n');
     if (options.dropAfter !== undefined && ++sent >= options.dropAfter) close();
   };
-  const selected = store.matcher(options.filter);
-  /** The event as this watch sees it (converted for a view of its kind), if it is one it sends. */
-  const seen = (event: StoreEvent): StoreEvent | undefined => {
-    const e = store.seenBy(options.kind, event);
-    if (!e) return undefined;
-    const o = e.object;
-    if (options.kind.namespaced && options.filter.namespace && o.metadata.namespace !== options.filter.namespace) return undefined;
-    return selected(o) ? e : undefined;
-  };
+  const seen = watchedBy(store, options);
   const view = (o: MockObject) => (options.transform ? options.transform(o) : o);
   function onEvent(event: StoreEvent): void {
     const e = seen(event);
@@ -79,42 +71,58 @@ export function openWatchStream(store: ObjectStore, options: WatchStreamOptions)
   stream.on('close', close);
   stream.on('error', close);
 
-  if (options.gone) {
-    write(GONE('too old resource version (injected fault)'));
+  const initial = initialEvents(store, options, seen);
+  if ('gone' in initial) {
+    write(GONE(initial.gone));
     close();
     return stream;
   }
-  const rv = options.resourceVersion;
-  if (rv && rv !== '0') {
-    const n = Number(rv);
-    const past = Number.isInteger(n) ? store.eventsSince(options.kind, n) : 'gone';
-    if (past === 'gone') {
-      write(GONE(`too old resource version: ${rv} (${store.resourceVersion})`));
-      close();
-      return stream;
-    }
-    for (const event of past) {
-      const e = seen(event);
-      if (e) write({ type: e.type, object: view(e.object) });
-    }
-  } else {
-    for (const o of store.list(options.kind, options.filter)) write({ type: 'ADDED', object: view(o) });
-  }
+  for (const e of initial.events) write({ type: e.type, object: view(e.object) });
   if (options.dropAfter === 0) close();
   if (closed) return stream;
-  if (options.bookmarks) {
-    const [group, version] = options.kind.group ? [options.kind.group + '/', options.kind.version] : ['', options.kind.version];
-    stream.write(
-      JSON.stringify({
-        type: 'BOOKMARK',
-        object: { apiVersion: group + version, kind: options.kind.kind, metadata: { resourceVersion: String(store.resourceVersion) } },
-      }) + '\n',
-    );
-  }
+  if (options.bookmarks) stream.write(JSON.stringify(bookmark(options.kind, store.resourceVersion)) + '\n');
   unsubscribe = store.subscribe(options.kind, onEvent, onError);
   if (options.timeoutSeconds && options.timeoutSeconds > 0) {
     timer = setTimeout(close, options.timeoutSeconds * 1000);
     timer.unref?.();
   }
   return stream;
+}
+
+/** The event as a watch with `options` sees it (converted for a view of its kind), if it is one it sends. */
+function watchedBy(store: ObjectStore, options: Pick<WatchStreamOptions, 'kind' | 'filter'>): (event: StoreEvent) => StoreEvent | undefined {
+  const selected = store.matcher(options.filter);
+  return (event) => {
+    const e = store.seenBy(options.kind, event);
+    if (!e) return undefined;
+    const o = e.object;
+    if (options.kind.namespaced && options.filter.namespace && o.metadata.namespace !== options.filter.namespace) return undefined;
+    return selected(o) ? e : undefined;
+  };
+}
+
+/**
+ * What a watch sends before the changes that follow it: the events since
+ * `resourceVersion` (those this watch sees), or every current object as
+ * ADDED when it is '' or '0'; `gone` (the message of the 410) when the
+ * history does not reach back that far or the fault was injected.
+ */
+function initialEvents(
+  store: ObjectStore,
+  options: WatchStreamOptions,
+  seen: (event: StoreEvent) => StoreEvent | undefined,
+): { events: Array<Pick<StoreEvent, 'type' | 'object'>> } | { gone: string } {
+  if (options.gone) return { gone: 'too old resource version (injected fault)' };
+  const rv = options.resourceVersion;
+  if (!rv || rv === '0') return { events: store.list(options.kind, options.filter).map((object) => ({ type: 'ADDED' as const, object })) };
+  const n = Number(rv);
+  const past = Number.isInteger(n) ? store.eventsSince(options.kind, n) : 'gone';
+  if (past === 'gone') return { gone: `too old resource version: ${rv} (${store.resourceVersion})` };
+  return { events: past.map(seen).filter((e): e is StoreEvent => e !== undefined) };
+}
+
+/** The BOOKMARK event carrying the store's current resourceVersion. */
+function bookmark(kind: ResolvedKind, resourceVersion: number): unknown {
+  const apiVersion = kind.group ? `${kind.group}/${kind.version}` : kind.version;
+  return { type: 'BOOKMARK', object: { apiVersion, kind: kind.kind, metadata: { resourceVersion: String(resourceVersion) } } };
 }
