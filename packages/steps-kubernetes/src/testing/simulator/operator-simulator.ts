@@ -2,6 +2,7 @@ import type { MockCluster } from '../mock-cluster';
 import type { WriteOptions } from '../object-store';
 import type { MockObject, ResolvedKind, StoreEvent } from '../types';
 import { recordEvent, type EventSpec } from './events';
+import { objectTimers } from './object-timers';
 
 /** What a simulator's handlers get: the object as stored now, and helpers bound to the simulator. */
 export interface SimulatorContext {
@@ -42,8 +43,6 @@ export interface OperatorSimulator {
   stop(): void;
 }
 
-const key = (o: MockObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-
 /**
  * A generic operator simulator: reacts to objects of one kind being added,
  * modified and deleted, writes their status, creates owned children, emits
@@ -67,7 +66,7 @@ const key = (o: MockObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}
 export function operatorSimulator(cluster: MockCluster, options: OperatorSimulatorOptions): OperatorSimulator {
   const name = options.name ?? `${options.kind.toLowerCase()}-operator`;
   const writeOptions: WriteOptions = { fieldManager: name };
-  const timers = new Map<string, Set<NodeJS.Timeout>>();
+  const timers = objectTimers();
   let stopped = false;
   const kindNow = (): ResolvedKind => cluster.store.requireKind(options.apiVersion, options.kind);
   const store = cluster.store;
@@ -78,33 +77,10 @@ export function operatorSimulator(cluster: MockCluster, options: OperatorSimulat
     setStatus: (o, status) => {
       if (context.current(o)) store.setStatus(kindNow(), o.metadata.namespace, o.metadata.name, status, writeOptions);
     },
-    ensureChild: (owner, child) => {
-      const ref = {
-        apiVersion: owner.apiVersion,
-        kind: owner.kind,
-        name: owner.metadata.name,
-        uid: owner.metadata.uid,
-        controller: true,
-        blockOwnerDeletion: true,
-      };
-      const withOwner = { ...child, metadata: { ...child.metadata, ownerReferences: [ref] } } as MockObject;
-      return store.apply(store.requireKind(child.apiVersion, child.kind), withOwner).object;
-    },
+    ensureChild: (owner, child) => store.apply(store.requireKind(child.apiVersion, child.kind), ownedBy(owner, child)).object,
     event: (o, event) => void recordEvent(store, context.current(o) ?? o, name, event),
-    after: (o, ms, fn) => {
-      const k = key(o);
-      const set = timers.get(k) ?? new Set<NodeJS.Timeout>();
-      timers.set(k, set);
-      const t = setTimeout(() => {
-        set.delete(t);
-        if (!stopped) fn();
-      }, ms);
-      set.add(t);
-    },
-    cancel: (o) => {
-      for (const t of timers.get(key(o)) ?? []) clearTimeout(t);
-      timers.delete(key(o));
-    },
+    after: (o, ms, fn) => timers.after(o, ms, fn),
+    cancel: (o) => timers.cancel(o),
   };
 
   const onChange = (e: StoreEvent) => {
@@ -128,9 +104,21 @@ export function operatorSimulator(cluster: MockCluster, options: OperatorSimulat
     if (stopped) return;
     stopped = true;
     cluster.events.off('change', onChange);
-    for (const set of timers.values()) for (const t of set) clearTimeout(t);
-    timers.clear();
+    timers.stop();
   };
   cluster.onClose(stop);
   return { context, stop };
+}
+
+/** `child` with `owner` as its controlling owner (the only ownerReference). */
+function ownedBy(owner: MockObject, child: MockObject): MockObject {
+  const ref = {
+    apiVersion: owner.apiVersion,
+    kind: owner.kind,
+    name: owner.metadata.name,
+    uid: owner.metadata.uid,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+  return { ...child, metadata: { ...child.metadata, ownerReferences: [ref] } } as MockObject;
 }
