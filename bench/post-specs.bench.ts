@@ -9,13 +9,17 @@
  *
  * As deployed: the host in a process of its own (its CLI, SQLite), the mock
  * cluster with the Zalando simulator in another, and the clients in this
- * one. With IN_PROCESS=1, everything in this process instead (host with
+ * one; the clients are `node:http` requests (`fetch` cost four times the
+ * CPU per request, which on two cores came off the host's share). HOST_ROOT
+ * runs the host of another checkout (an A/B against an older commit with
+ * the same clients and cluster). With IN_PROCESS=1, everything in this process instead (host with
  * `--simulate`, the clients' CPU counted with the host's; it also prints the
  * event loop's delay). With DATABASE_URL set (scripts/bench.sh starts a
  * server), the same on PostgreSQL. With PROFILE_DIR set, CPU profiles are
  * written there (the host's when it exits; in-process, one of the burst).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,16 +74,26 @@ interface Burst {
 
 /** The warm-up, then CONCURRENT requests at once; latencies sorted. */
 async function burst(url: string, measure: () => Promise<void> = async () => {}): Promise<Burst> {
-  const post = async (app: string): Promise<number> => {
+  const post = (app: string): Promise<number> => {
     const t = performance.now();
-    const res = await fetch(`${url}/api/specs`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/yaml' },
-      body: spec(app),
+    const body = spec(app);
+    return new Promise((resolve, reject) => {
+      const req = request(
+        `${url}/api/specs`,
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/yaml', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () =>
+            res.statusCode === 202 ? resolve(performance.now() - t) : reject(new Error(`POST /api/specs for ${app} answered ${res.statusCode}`)),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
     });
-    await res.text();
-    if (res.status !== 202) throw new Error(`POST /api/specs for ${app} answered ${res.status}`);
-    return performance.now() - t;
   };
   for (let i = 0; i < WARMUP; i++) await post(`warm-${i}`);
   await measure();
@@ -106,14 +120,17 @@ async function separate(label: string, storeUrl: string, dir: string): Promise<v
   );
   try {
     let cpu0 = 0;
+    let clients0 = process.cpuUsage();
     const result = await burst(host.url, async () => {
       cpu0 = host.cpuSeconds();
+      clients0 = process.cpuUsage();
     });
     const cpu = (host.cpuSeconds() - cpu0) * 1000;
+    const clients = process.cpuUsage(clients0);
     const active = await allActive(host.url, WARMUP + CONCURRENT);
     console.log(
       `POST /api/specs ${label.padEnd(8)} ${CONCURRENT} concurrent, host in its own process: ${latencies(result)}, ` +
-        `host CPU ${cpu.toFixed(0)} ms (${(cpu / CONCURRENT).toFixed(1)} ms per request); all active ${(active / 1000).toFixed(1)} s after the burst (clusters ready after 0–1 s); load ${loadavg()[0]!.toFixed(1)}`,
+        `host CPU ${cpu.toFixed(0)} ms (${(cpu / CONCURRENT).toFixed(1)} ms per request), clients' CPU ${((clients.user + clients.system) / 1000).toFixed(0)} ms; all active ${(active / 1000).toFixed(1)} s after the burst (clusters ready after 0–1 s); load ${loadavg()[0]!.toFixed(1)}`,
     );
   } finally {
     await host.stop();

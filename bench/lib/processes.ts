@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClusterCommand, ClusterStats } from './cluster-process';
 
@@ -69,10 +70,13 @@ export interface HostProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the reference host from its CLI with `configText` (written to `configFile`), its output appended to `logFile`, and waits for /healthz. */
+/** Starts the reference host from its CLI (this checkout's, or `HOST_ROOT`'s) with `configText` (written to `configFile`), its output appended to `logFile`, and waits for /healthz. */
 export async function startHostProcess(configText: string, configFile: string, logFile: string, port: number): Promise<HostProcess> {
   writeFileSync(configFile, configText, { mode: 0o600 });
-  const cli = fileURLToPath(new URL('../../examples/reference-host/src/cli.ts', import.meta.url));
+  // HOST_ROOT runs the host of another checkout (built, with its dependencies installed): an A/B against an older commit with the same clients and cluster.
+  const cli = process.env.HOST_ROOT
+    ? join(process.env.HOST_ROOT, 'examples/reference-host/src/cli.ts')
+    : fileURLToPath(new URL('../../examples/reference-host/src/cli.ts', import.meta.url));
   // With PROFILE_DIR set, the host writes a CPU profile there when it exits.
   const profile = process.env.PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROFILE_DIR] : [];
   const child = spawn(process.execPath, [...profile, ...tsxImport, cli, '-c', configFile, '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
