@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { main, type CliIo } from '@innominatus/provider-sdk/testing';
+import { runCli } from '@innominatus/provider-sdk/testing';
 import { REPO_ROOT } from './harness';
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    cwd: REPO_ROOT,
-    color: false,
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-  };
-  return { code: await main(args, io), out, err };
-}
+const cli = (args: string[]) => runCli(args, REPO_ROOT);
 
 // The README's reference and RBAC sections are generated; these fail when a workflow changed without them.
 // Update them with the same commands without --check.
@@ -24,8 +10,8 @@ describe('README.md', () => {
   it('holds the reference provider-sdk docs generates', async () => {
     expect(await cli(['docs', 'providers/cache-team', '--heading-level', '3', '--into', 'providers/cache-team/README.md', '--check'])).toEqual({
       code: 0,
-      out: '',
-      err: '',
+      stdout: '',
+      stderr: '',
     });
   });
 
@@ -38,9 +24,9 @@ describe('README.md', () => {
       '--crd',
       'providers/cache-team/crds/redis.redis.opstreelabs.in.yaml',
     ];
-    expect(await cli([...args, '--into', 'providers/cache-team/README.md', '--check'])).toEqual({ code: 0, out: '', err: '' });
+    expect(await cli([...args, '--into', 'providers/cache-team/README.md', '--check'])).toEqual({ code: 0, stdout: '', stderr: '' });
     const role = await cli(args);
-    expect(role.out).toContain('    resources: ["redis"]\n    verbs: ["list", "watch", "create", "patch", "delete"]');
-    expect(role.out).toContain('    resources: ["secrets"]\n    verbs: ["get", "create", "patch", "delete"]');
+    expect(role.stdout).toContain('    resources: ["redis"]\n    verbs: ["list", "watch", "create", "patch", "delete"]');
+    expect(role.stdout).toContain('    resources: ["secrets"]\n    verbs: ["get", "create", "patch", "delete"]');
   });
 });

@@ -3,25 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngine, mapParameters, ProviderRegistry, type ProviderOperation } from '@innominatus/core';
 import { defaultSteps, parseYamlText } from '@innominatus/provider-sdk';
-import { main, type CliIo } from '@innominatus/provider-sdk/testing';
+import { runCli } from '@innominatus/provider-sdk/testing';
 import { createMockCluster, redisCrd } from '@innominatus/steps-kubernetes/testing';
 import { cacheTeam, CRD_FILE, PROVIDER_DIR, REPO_ROOT } from './harness';
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    cwd: REPO_ROOT,
-    color: false,
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-  };
-  return { code: await main(args, io), out, err };
-}
+const cli = (args: string[]) => runCli(args, REPO_ROOT);
 
 describe('provider structure', () => {
   it('loads and validates with the SDK, with its three workflows', async () => {
@@ -31,7 +17,7 @@ describe('provider structure', () => {
   });
 
   it('`provider-sdk validate providers/cache-team` exits 0 with no warnings', async () => {
-    expect(await cli(['validate', 'providers/cache-team'])).toEqual({ code: 0, out: '✔ 1 provider valid (3 workflows, 0 warnings)\n', err: '' });
+    expect(await cli(['validate', 'providers/cache-team'])).toEqual({ code: 0, stdout: '✔ 1 provider valid (3 workflows, 0 warnings)\n', stderr: '' });
   });
 
   it.each([

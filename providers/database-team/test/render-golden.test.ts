@@ -1,23 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { main, type CliIo } from '@innominatus/provider-sdk/testing';
+import { runCli } from '@innominatus/provider-sdk/testing';
 import { REPO_ROOT } from './harness';
 
-async function render(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    cwd: REPO_ROOT,
-    color: false,
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-  };
-  const code = await main(['render', 'providers/database-team', ...args], io);
-  return { code, out, err };
-}
+const render = (args: string[]) => runCli(['render', 'providers/database-team', ...args], REPO_ROOT);
 
 const request = (operation: string, ...properties: string[]) => [
   '--operation',
@@ -39,8 +24,8 @@ describe('provider-sdk render (golden)', () => {
     ['delete-postgres.delete.yaml', request('delete')],
   ])('%s', async (golden, args) => {
     const r = await render(args);
-    expect(r.err).toBe('');
+    expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    await expect(r.out).toMatchFileSnapshot(`__golden__/${golden}`);
+    await expect(r.stdout).toMatchFileSnapshot(`__golden__/${golden}`);
   });
 });

@@ -3,24 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngine, mapParameters, ProviderRegistry, type ProviderOperation } from '@innominatus/core';
 import { defaultSteps, parseYamlText } from '@innominatus/provider-sdk';
-import { main, type CliIo } from '@innominatus/provider-sdk/testing';
+import { runCli } from '@innominatus/provider-sdk/testing';
 import { BASE, databaseTeam, PROVIDER_DIR, REPO_ROOT } from './harness';
-
-function capture(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    cwd: REPO_ROOT,
-    color: false,
-    stdout: (t: string) => {
-      io.out += t;
-    },
-    stderr: (t: string) => {
-      io.err += t;
-    },
-  };
-  return io;
-}
 
 describe('provider structure', () => {
   it('loads and validates with the SDK, with its three workflows', async () => {
@@ -63,11 +47,10 @@ describe('provider structure', () => {
   });
 
   it('`provider-sdk validate providers/database-team` exits 0 with no warnings', async () => {
-    const io = capture();
-    const code = await main(['validate', 'providers/database-team'], io);
-    expect(io.err).toBe('');
+    const { code, stdout, stderr } = await runCli(['validate', 'providers/database-team'], REPO_ROOT);
+    expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(io.out).toContain('1 provider valid (3 workflows, 0 warnings)');
+    expect(stdout).toContain('1 provider valid (3 workflows, 0 warnings)');
   });
 
   it('provision and update apply the same postgresql resource for the same parameters', async () => {

@@ -12,3 +12,5 @@ export type { RunWorkflowOptions, WorkflowRun, CapturedEvent, CapturedRunLog } f
 /** The `provider-sdk` CLI in-process: `await main(['validate', '.'], io)` returns the exit code. */
 export { main } from '../cli/main';
 export type { CliIo, WatchFiles } from '../cli/cli-io';
+export { runCli } from './run-cli';
+export type { CliRun } from './run-cli';
