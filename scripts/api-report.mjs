@@ -33,7 +33,16 @@ function prepare(dir, types, report) {
       mainEntryPointFilePath: join(dir, types),
       compiler: {
         overrideTsconfig: {
-          compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'es2022', lib: ['es2023'], types: ['node'], skipLibCheck: true },
+          compilerOptions: {
+            module: 'node16',
+            moduleResolution: 'node16',
+            target: 'es2022',
+            lib: ['es2023'],
+            types: ['node'],
+            skipLibCheck: true,
+            strict: true,
+            exactOptionalPropertyTypes: true,
+          },
         },
       },
       apiReport: {

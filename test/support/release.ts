@@ -27,8 +27,8 @@ export interface Tarballs {
 export interface StrangerProject {
   dir: string;
   tarballs: Tarballs;
-  /** Seconds `npm install` took when the project was made (not when it came from the cache). */
-  installSeconds?: number;
+  /** Seconds `npm install` took when the project was made; undefined when it came from the cache. */
+  installSeconds: number | undefined;
 }
 
 /** Runs `fn` holding a lock folder, so parallel test files pack and install once. */

@@ -6,7 +6,7 @@ import { scrubText } from '@innominatus/core';
 export interface LoggerOptions {
   level: string;
   /** Where JSON lines go (default: stdout). */
-  destination?: DestinationStream;
+  destination?: DestinationStream | undefined;
   /** Strings that must never appear in a line (tokens, keys): replaced by `***` in every line written. */
   secrets?: readonly string[];
 }

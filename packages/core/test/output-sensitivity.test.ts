@@ -35,7 +35,8 @@ describe('per-input output sensitivity (outputFor)', () => {
       properties: { data: { properties: { username: { type: 'string' } }, additionalProperties: { 'x-sensitive': true } } },
     });
     expect(stepOutputSchema(vaultRead, undefined)).toMatchObject({ properties: { data: { properties: {} } } });
-    const plainStep = defineStep({ ...vaultRead, type: 'no-hook', outputFor: undefined });
+    const { outputFor: _hook, ...withoutHook } = vaultRead;
+    const plainStep = defineStep({ ...withoutHook, type: 'no-hook' });
     expect(stepOutputSchema(plainStep, { plain: ['username'] })).toBe(plainStep.output);
   });
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -32,8 +32,7 @@ function validator(schema: Record<string, unknown>) {
   const ajv = new Ajv({ allErrors: true, strict: false });
   ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule)(ajv);
   const validate = ajv.compile(schema);
-  return (doc: unknown): Array<Pick<ErrorObject, 'instancePath' | 'message' | 'params'>> =>
-    validate(doc) ? [] : (validate.errors ?? []).map(({ instancePath, message, params }) => ({ instancePath, message, params }));
+  return (doc: unknown) => (validate(doc) ? [] : (validate.errors ?? []).map(({ instancePath, message, params }) => ({ instancePath, message, params })));
 }
 
 const wf = (steps: unknown[]) => ({ apiVersion: 'innominatus.io/v1', kind: 'Workflow', metadata: { name: 'w' }, steps });

@@ -62,7 +62,7 @@ it('waits out a 3-minute API server outage (connections refused) over HTTP: ever
   const engine = createEngine({ steps, journal: store, defaultRetry: { attempts: 1 } });
   const o = createOrchestrator({ store, engine, registry: staticResolver({ settings: { create: workflow } }), clock });
   cleanups.push(() => o.stop({ graceMs: 0 }));
-  const retrying = new Map<string, { failedTries: number; code: string; retryable?: boolean }[]>();
+  const retrying = new Map<string, { failedTries: number; code: string; retryable: boolean | undefined }[]>();
   o.events.on('resource:retrying', (e) =>
     retrying.set(e.resourceId, [...(retrying.get(e.resourceId) ?? []), { failedTries: e.failedTries, code: e.error.code, retryable: e.error.retryable }]),
   );

@@ -138,7 +138,8 @@ describe.each(SERVE_MODES)('mock cluster through %s', (mode) => {
     note(cluster.get({ apiVersion: 'example.com/v1', kind: 'Widget', name: 'w', namespace: 'default' })!);
     note(await ssa({ ...widget, spec: { size: 2 } }));
     const current = cluster.get({ apiVersion: 'example.com/v1', kind: 'Widget', name: 'w', namespace: 'default' })!;
-    note(await api.replace<KubernetesObject>({ ...current, metadata: { ...current.metadata, annotations: { note: 'x' } } } as KubernetesObject));
+    // The mock's objects are the wire form (creationTimestamp is a string; client-node's type says Date).
+    note(await api.replace<KubernetesObject>({ ...current, metadata: { ...current.metadata, annotations: { note: 'x' } } } as unknown as KubernetesObject));
     const sizeThree = { ...widget, spec: { size: 3 } };
     note(await api.patch<KubernetesObject>(sizeThree, undefined, undefined, undefined, undefined, PatchStrategy.MergePatch));
     expect(seen.map(([g]) => g)).toEqual([1, 1, 1, 2, 2, 3]);

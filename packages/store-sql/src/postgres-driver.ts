@@ -22,7 +22,7 @@ export class PostgresDriver implements SqlDriver {
   readonly #pool: pg.Pool;
   readonly #connectionString: string;
   readonly #logger: Logger;
-  #listener?: pg.Client;
+  #listener: pg.Client | undefined;
   #onNotify?: () => void;
   #closed = false;
 

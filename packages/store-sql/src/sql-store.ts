@@ -76,7 +76,7 @@ export interface SqlStoreOptions {
   /** Seals sensitive properties and outputs (default: a random per-process key, so sealed values do not survive a restart). */
   encrypter: Encrypter;
   /** The clock that stamps rows and decides lease expiry (default the system clock; tests pass a fake clock). */
-  clock?: Pick<Clock, 'now'>;
+  clock?: Pick<Clock, 'now'> | undefined;
 }
 
 /**

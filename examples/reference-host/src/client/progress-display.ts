@@ -5,7 +5,7 @@ interface Row {
   name: string;
   type: string;
   states: string[];
-  step?: string;
+  step?: string | undefined;
   detail?: string;
   /** Steps that finished, with their outcome. */
   finished: { step: string; status: string }[];

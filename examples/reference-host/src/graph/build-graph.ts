@@ -10,7 +10,7 @@ export interface GraphSources {
   store: Store;
   registry: ProviderRegistry;
   /** The application's stored spec, when it has one. */
-  spec?: StoredScore;
+  spec?: StoredScore | undefined;
 }
 
 /**

@@ -7,9 +7,9 @@ export interface GraphNode {
   kind: GraphNodeKind;
   label: string;
   /** A resource's lifecycle state, a run's or step's status. */
-  state?: string;
+  state?: string | undefined;
   /** The resource type (resources), the step type (steps), the operation (workflows). */
-  detail?: string;
+  detail?: string | undefined;
 }
 
 /** How two nodes relate: `has` (application → resource), `served-by` (resource → provider), `runs` (provider → workflow), `step` (workflow → first step), `next` (step → step), `shares` (another application declaring the same shared resource). */

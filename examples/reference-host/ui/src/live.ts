@@ -15,9 +15,9 @@ export function useLive<T>(
   path: string | null,
   matches: (e: HostEvent) => boolean,
   frozen = false,
-): { data?: T; error?: string; errorStatus?: number; reload: () => void } {
+): { data?: T; error?: string; errorStatus?: number | undefined; reload: () => void } {
   const subscribe = useContext(EventsContext);
-  const [state, setState] = useState<{ data?: T; error?: string; errorStatus?: number }>({});
+  const [state, setState] = useState<{ data?: T; error?: string; errorStatus?: number | undefined }>({});
   const busy = useRef(false);
   const again = useRef(false);
   const isFrozen = useRef(frozen);

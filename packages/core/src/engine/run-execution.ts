@@ -18,9 +18,9 @@ export interface RunStart {
   values?: { parameters: Record<string, unknown>; context: RunContext };
   previous: StepRecord[];
   resumed: boolean;
-  signal?: AbortSignal;
-  pause?: AbortSignal;
-  fence?: LeaseFence;
+  signal: AbortSignal | undefined;
+  pause: AbortSignal | undefined;
+  fence: LeaseFence | undefined;
 }
 
 /**

@@ -14,7 +14,7 @@ export interface StepRun {
   runId: string;
   /** The rendered input (may hold sensitive values). */
   input: Record<string, unknown>;
-  signal?: AbortSignal;
+  signal: AbortSignal | undefined;
   /** The step's logger, made on the step's first use of `ctx.logger`. */
   logger(): Logger;
   /** Secrets to scrub from free text (messages, errors). */

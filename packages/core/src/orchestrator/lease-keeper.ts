@@ -15,7 +15,7 @@ export class LeaseKeeper {
   readonly #store: Store;
   readonly #inflight: ReadonlyMap<string, Work>;
   readonly #report: ReportError;
-  #stopHeartbeat?: () => void;
+  #stopHeartbeat: (() => void) | undefined;
   #heartbeating = false;
 
   constructor(settings: OrchestratorSettings, store: Store, inflight: ReadonlyMap<string, Work>, report: ReportError) {

@@ -70,7 +70,7 @@ export interface OrchestratorOptions {
    * back the leases it held before a crash at once (`store.releaseAll`)
    * instead of waiting `leaseMs` for them to expire.
    */
-  owner?: string;
+  owner?: string | undefined;
   /** Most operations running at once (default 100). A step that waits holds no thread and no poll loop. */
   concurrency?: number;
   /** Most resources claimed per store round trip (default 25). */

@@ -3,8 +3,8 @@ import { StoreError } from '../errors';
 /** A resource's lease as a store keeps it: the epoch of its last claim, and the holder and expiry while one is held. */
 export interface LeaseState {
   epoch: number;
-  owner?: string;
-  expiresAt?: number;
+  owner?: string | undefined;
+  expiresAt?: number | undefined;
 }
 
 /**

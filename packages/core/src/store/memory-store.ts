@@ -38,18 +38,18 @@ interface Row {
   name: string;
   type: string;
   class?: string;
-  metadata?: Record<string, unknown>;
+  metadata?: Record<string, unknown> | undefined;
   properties: unknown;
   state: ResourceState;
-  pendingOperation?: Operation;
+  pendingOperation?: Operation | undefined;
   generation: number;
-  runId?: string;
+  runId?: string | undefined;
   outputs?: unknown;
-  error?: JournaledError;
+  error?: JournaledError | undefined;
   attempts: number;
-  nextAttemptAt?: number;
-  leaseOwner?: string;
-  leaseExpiresAt?: number;
+  nextAttemptAt?: number | undefined;
+  leaseOwner?: string | undefined;
+  leaseExpiresAt?: number | undefined;
   /** Bumped by every claim. */
   leaseEpoch: number;
   createdAt: number;

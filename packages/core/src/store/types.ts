@@ -74,10 +74,10 @@ export interface NewResource {
   application: string;
   name: string;
   type: string;
-  /** Absent: the `default` class. */
-  class?: string;
+  /** Absent (or undefined): the `default` class. */
+  class?: string | undefined;
   /** Metadata for the provider (no sensitive values), set at create. */
-  metadata?: Record<string, unknown>;
+  metadata?: Record<string, unknown> | undefined;
   properties: Record<string, unknown>;
 }
 
@@ -104,14 +104,14 @@ export interface ResourceExpectation {
   /** The resource's current state must be one of these. */
   state?: ResourceState | readonly ResourceState[];
   /** The lease must be held by this owner (and not expired). */
-  owner?: string;
+  owner?: string | undefined;
   /** `pendingOperation` must be unset (no work queued or in flight). */
   idle?: boolean;
   /**
    * The lease must be the one of this epoch and still valid; otherwise the
    * write is refused with `LEASE_LOST` (a stale holder must stop, not skip one write).
    */
-  epoch?: number;
+  epoch?: number | undefined;
 }
 
 /** A compare-and-set state change, with the reason kept in the history. */
@@ -156,7 +156,7 @@ export interface ResourceFilter {
    * ones come at the end of the oldest-first order; newest first, they are
    * not in later pages). An id the store does not have gives an empty page.
    */
-  after?: string;
+  after?: string | undefined;
 }
 
 /** Filter for {@link Store.countResources}; every given field must match. */
@@ -199,7 +199,7 @@ export interface SpecSummary {
 
 /** One page of {@link Store.listSpecs}: names after `after` (exclusive), in name order. */
 export interface SpecPage {
-  after?: string;
+  after?: string | undefined;
   /** From 1 to 10000. */
   limit: number;
 }

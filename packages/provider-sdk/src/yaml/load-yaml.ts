@@ -182,11 +182,11 @@ export function parseYamlText(text: string, file: string, limits: YamlExpansionL
 
 /** The document to read: the only one, or with `firstOnly` the first of several (and where the others are). */
 function readDocument(text: string, lines: LineCounter, firstOnly: boolean): { doc: Document.Parsed; later?: LaterDocuments } {
-  const parseOptions = { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true, stringKeys: true } as const;
-  if (!firstOnly) return { doc: parseDocument(text, parseOptions) };
-  const all = parseAllDocuments(text, parseOptions);
+  const options = { uniqueKeys: true, prettyErrors: false, strict: true, stringKeys: true } as const;
+  if (!firstOnly) return { doc: parseDocument(text, { ...options, lineCounter: lines }) };
+  const all = parseAllDocuments(text, { ...options, lineCounter: lines });
   // No document at all (`lines` is filled already, so it is not given again).
-  if (!Array.isArray(all) || all.length === 0) return { doc: parseDocument(text, { ...parseOptions, lineCounter: undefined }) };
+  if (!Array.isArray(all) || all.length === 0) return { doc: parseDocument(text, options) };
   if (all.length === 1) return { doc: all[0]! };
   const start = lines.linePos(all[1]!.range[0]);
   return { doc: all[0]!, later: { count: all.length - 1, line: start.line, col: start.col } };

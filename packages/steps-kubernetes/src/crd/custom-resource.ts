@@ -100,15 +100,14 @@ const derived = new WeakMap<JSONSchemaProps, { pruning: JSONSchemaProps; checkin
 function bodySchemas(schema: JSONSchemaProps): { pruning: JSONSchemaProps; checking: JSONSchemaProps } {
   let d = derived.get(schema);
   if (!d) {
-    const pruning = { ...schema, properties: withoutRootFields(schema.properties) };
+    const pruning = schema.properties ? { ...schema, properties: withoutRootFields(schema.properties) } : schema;
     d = { pruning, checking: { ...pruning, required: (schema.required ?? []).filter((r) => !['apiVersion', 'kind', 'metadata'].includes(r)) } };
     derived.set(schema, d);
   }
   return d;
 }
 
-function withoutRootFields(properties: CrdVersion['schema']['properties']): CrdVersion['schema']['properties'] {
-  if (!properties) return properties;
+function withoutRootFields(properties: NonNullable<CrdVersion['schema']['properties']>): NonNullable<CrdVersion['schema']['properties']> {
   const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = properties;
   return rest;
 }

@@ -303,7 +303,7 @@ function checkName(body: MockObject, name: string): void {
 
 function withNamespace(body: MockObject, kind: ResolvedKind, namespace: string | undefined): void {
   if (!kind.namespaced) return;
-  if (body.metadata.namespace === undefined) body.metadata.namespace = namespace;
+  if (body.metadata.namespace === undefined && namespace !== undefined) body.metadata.namespace = namespace;
   if (body.metadata.namespace !== namespace) {
     throw new ApiStatusError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
   }
