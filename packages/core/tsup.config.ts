@@ -1,4 +1,20 @@
+import { dirname } from 'node:path';
 import { defineConfig } from 'tsup';
+import { metaSchemaValidatorSource } from './scripts/meta-schema-validator';
+
+// The built code checks the schemas workflows declare against the draft-07
+// meta-schema with a validator generated here by ajv's standalone mode instead
+// of compiling the meta-schema at start-up (see src/util/meta-schema-validator.ts).
+const metaSchemaValidator = {
+  name: 'meta-schema-validator',
+  setup(build: { onLoad(o: { filter: RegExp }, f: (a: { path: string }) => { contents: string; loader: 'js'; resolveDir: string }): void }) {
+    build.onLoad({ filter: /[\\/]src[\\/]util[\\/]meta-schema-validator\.ts$/ }, (args) => ({
+      contents: metaSchemaValidatorSource(true),
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
 
 const common = {
   dts: true,
@@ -29,6 +45,7 @@ const common = {
   ],
   // import.meta.url in the CommonJS build (re2js is loaded lazily with require).
   shims: true,
+  esbuildPlugins: [metaSchemaValidator],
 } as const;
 
 // The store conformance suite runs under the caller's vitest (a peer, never

@@ -1,5 +1,5 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { checkingValidatorFor } from '../util/ajv';
+import { checkingValidatorFor, type PrecompiledValidator } from '../util/ajv';
 import { escapePointer, pointerSegments, valueAtPointer } from '../util/json-pointer';
 import { closest, didYouMean } from './did-you-mean';
 import type { IssueAnchor } from './issues';
@@ -10,16 +10,6 @@ export interface SchemaIssue<C extends string> {
   message: string;
   pointer: string;
   anchor: IssueAnchor;
-}
-
-/**
- * A validator of one schema generated ahead of time by ajv's standalone mode
- * with `CHECKING_AJV_OPTIONS` and `SCHEMA_KEYWORDS`: a function that returns
- * whether a value is valid and leaves ajv's errors in `errors`.
- */
-export interface PrecompiledValidator {
-  (value: unknown): boolean;
-  errors?: readonly object[] | null;
 }
 
 /**
