@@ -1,6 +1,8 @@
-import { parseDuration, Type, type StepContext } from '@innominatus/core';
+import { defineStep, parseDuration, Type, type StepContext, type StepDefinition, type StepDefinitionInit, type TSchema } from '@innominatus/core';
+import { usePrecompiledValidator } from '@innominatus/core/internal';
 import type { KubernetesClient } from './client/kubernetes-client';
 import { KubernetesError } from './errors';
+import { inputValidators } from './input-validators';
 
 /** What every step factory takes: the client, or a function making it on first use. */
 export interface KubernetesStepOptions {
@@ -13,6 +15,18 @@ export function clientGetter(options: KubernetesStepOptions): () => KubernetesCl
   if (typeof c !== 'function') return () => c;
   let made: KubernetesClient | undefined;
   return () => (made ??= c());
+}
+
+/**
+ * Core's `defineStep`, with the validator the build generated from the input
+ * schema (see input-validators.ts) made the one a workflow's analysis checks
+ * `with` blocks of the step type with.
+ */
+export function defineKubernetesStep<I extends TSchema, O extends TSchema>(init: StepDefinitionInit<I, O>): StepDefinition<I, O> {
+  const definition = defineStep(init);
+  const validate = inputValidators[definition.type];
+  if (validate) usePrecompiledValidator(definition.input, validate);
+  return definition;
 }
 
 /** A Kubernetes object name (RFC 1123 subdomain, as the API checks it). */

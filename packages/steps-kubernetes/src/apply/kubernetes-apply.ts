@@ -1,7 +1,7 @@
-import { defineStep, Type } from '@innominatus/core';
+import { Type } from '@innominatus/core';
 import type { KubeObject } from '../client/kubernetes-client';
 import { KubernetesError } from '../errors';
-import { clientGetter, describeObject, NamespaceSchema, type KubernetesStepOptions } from '../step-options';
+import { clientGetter, defineKubernetesStep, describeObject, NamespaceSchema, type KubernetesStepOptions } from '../step-options';
 import { STEPS_KUBERNETES_VERSION } from '../version';
 
 /** Most manifests one step applies. */
@@ -61,7 +61,7 @@ const output = Type.Object({ objects: Type.Array(AppliedObject) });
  */
 export function kubernetesApply(options: KubernetesStepOptions) {
   const client = clientGetter(options);
-  return defineStep({
+  return defineKubernetesStep({
     type: 'kubernetes-apply',
     version: STEPS_KUBERNETES_VERSION,
     description: 'Server-side applies Kubernetes manifests (field manager innominatus) and outputs what the API stored',

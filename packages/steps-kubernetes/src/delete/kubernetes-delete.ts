@@ -1,6 +1,15 @@
-import { defineStep, Type } from '@innominatus/core';
+import { Type } from '@innominatus/core';
 import { KubernetesError } from '../errors';
-import { clientGetter, describeObject, DurationSchema, formatMs, ResourceRefSchema, waitBudgetMs, type KubernetesStepOptions } from '../step-options';
+import {
+  clientGetter,
+  defineKubernetesStep,
+  describeObject,
+  DurationSchema,
+  formatMs,
+  ResourceRefSchema,
+  waitBudgetMs,
+  type KubernetesStepOptions,
+} from '../step-options';
 import { observeObject } from '../watch/observe-object';
 import { statusText } from '../wait/observed-status';
 import { STEPS_KUBERNETES_VERSION } from '../version';
@@ -29,7 +38,7 @@ const output = Type.Object({
  */
 export function kubernetesDelete(options: KubernetesStepOptions) {
   const client = clientGetter(options);
-  return defineStep({
+  return defineKubernetesStep({
     type: 'kubernetes-delete',
     version: STEPS_KUBERNETES_VERSION,
     description: 'Deletes a Kubernetes object (not found is success), optionally waiting until it is gone',

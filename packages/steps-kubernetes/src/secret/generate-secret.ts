@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
-import { defineStep, reveal, sensitive, Type, type Sensitive } from '@innominatus/core';
+import { reveal, sensitive, Type, type Sensitive } from '@innominatus/core';
 import type { KubeObject } from '../client/kubernetes-client';
 import { KubernetesError } from '../errors';
-import { clientGetter, describeObject, NamespaceSchema, NameSchema, type KubernetesStepOptions } from '../step-options';
+import { clientGetter, defineKubernetesStep, describeObject, NamespaceSchema, NameSchema, type KubernetesStepOptions } from '../step-options';
 import { STEPS_KUBERNETES_VERSION } from '../version';
 
 const KEY = '^[-._a-zA-Z0-9]+$';
@@ -86,7 +86,7 @@ export interface GenerateSecretOptions extends KubernetesStepOptions {
 export function generateSecret(options: GenerateSecretOptions) {
   const client = clientGetter(options);
   const draw = options.randomInt ?? randomInt;
-  return defineStep({
+  return defineKubernetesStep({
     type: 'generate-secret',
     version: STEPS_KUBERNETES_VERSION,
     description:

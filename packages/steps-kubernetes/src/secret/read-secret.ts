@@ -1,7 +1,17 @@
-import { defineStep, sensitive, Type, type Sensitive } from '@innominatus/core';
+import { sensitive, Type, type Sensitive } from '@innominatus/core';
 import type { KubeObject } from '../client/kubernetes-client';
 import { KubernetesError } from '../errors';
-import { clientGetter, describeObject, DurationSchema, formatMs, NamespaceSchema, NameSchema, waitBudgetMs, type KubernetesStepOptions } from '../step-options';
+import {
+  clientGetter,
+  defineKubernetesStep,
+  describeObject,
+  DurationSchema,
+  formatMs,
+  NamespaceSchema,
+  NameSchema,
+  waitBudgetMs,
+  type KubernetesStepOptions,
+} from '../step-options';
 import { observeObject } from '../watch/observe-object';
 import { observeNamedObject } from '../watch/observe-named';
 import { STEPS_KUBERNETES_VERSION } from '../version';
@@ -85,7 +95,7 @@ export interface ReadSecretOptions extends KubernetesStepOptions {
 export function readSecret(options: ReadSecretOptions) {
   const client = clientGetter(options);
   const observe = options.secretWatch === 'namespace' ? observeObject : observeNamedObject;
-  return defineStep({
+  return defineKubernetesStep({
     type: 'read-secret',
     version: STEPS_KUBERNETES_VERSION,
     description: 'Reads a Kubernetes Secret (optionally waiting for it) and outputs its decoded values as sensitive data',

@@ -1,7 +1,16 @@
-import { defineStep, sensitive, Type } from '@innominatus/core';
+import { sensitive, Type } from '@innominatus/core';
 import type { KubeObject } from '../client/kubernetes-client';
 import { KubernetesError } from '../errors';
-import { clientGetter, describeObject, DurationSchema, formatMs, ResourceRefSchema, waitBudgetMs, type KubernetesStepOptions } from '../step-options';
+import {
+  clientGetter,
+  defineKubernetesStep,
+  describeObject,
+  DurationSchema,
+  formatMs,
+  ResourceRefSchema,
+  waitBudgetMs,
+  type KubernetesStepOptions,
+} from '../step-options';
 import { observeObject } from '../watch/observe-object';
 import { compileCondition, evaluateCondition } from './condition';
 import { statusText } from './observed-status';
@@ -60,7 +69,7 @@ const output = Type.Object({
  */
 export function waitForCondition(options: KubernetesStepOptions) {
   const client = clientGetter(options);
-  return defineStep({
+  return defineKubernetesStep({
     type: 'wait-for-condition',
     version: STEPS_KUBERNETES_VERSION,
     description: 'Waits until a CEL condition over a Kubernetes object holds (shared watch; fails on failureWhen or timeout, quoting the last status)',
