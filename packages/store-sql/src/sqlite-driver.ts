@@ -81,7 +81,8 @@ export class SqliteDriver implements SqlDriver {
    */
   #scheduleGroup(): void {
     this.#grouping = true;
-    setImmediate(() => void this.#serial(() => this.#group()));
+    // On the serial chain at once, so that close() waits for it.
+    void this.#serial(() => new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#group()));
   }
 
   /** Runs the queued transactions, and those queued meanwhile, in one transaction, each in a savepoint; commits; answers them. */
@@ -105,8 +106,11 @@ export class SqliteDriver implements SqlDriver {
       guard(() => this.#db.exec('COMMIT'));
     } catch (error) {
       this.#grouping = false;
-      if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
-      for (const d of done.splice(0)) d.member.reject(error);
+      try {
+        if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+      } finally {
+        for (const d of done.splice(0)) d.member.reject(error);
+      }
       return;
     } finally {
       // More queued than one group holds: the next group takes them.
@@ -144,8 +148,13 @@ export class SqliteDriver implements SqlDriver {
 
   async listen(): Promise<void> {}
 
+  /** Closes the database once every query and transaction asked for before, and any group they started, has finished. */
   async close(): Promise<void> {
-    await this.#tail.catch(() => undefined);
+    let tail: Promise<unknown>;
+    do {
+      tail = this.#tail;
+      await tail.catch(() => undefined);
+    } while (tail !== this.#tail);
     this.#db.close();
   }
 

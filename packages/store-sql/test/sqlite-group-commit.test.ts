@@ -126,4 +126,18 @@ describe('SQLite transactions committed as a group', () => {
     }
     expect(committedKeys()).toEqual(['k3', 'k4']);
   });
+
+  it('closes only after the transactions asked for before close(), in every group they need, are committed', async () => {
+    const own = new SqliteDriver(Database, filename);
+    const count = MAX_GROUP_TRANSACTIONS + 3;
+    const asked = Array.from({ length: count }, (_, i) =>
+      own.transaction(async (tx) => {
+        await tx.query('INSERT INTO t (k) VALUES ($1)', [`c${String(i).padStart(3, '0')}`]);
+        return i;
+      }),
+    );
+    await own.close();
+    expect(await Promise.all(asked)).toEqual(Array.from({ length: count }, (_, i) => i));
+    expect(committedKeys()).toHaveLength(count);
+  });
 });
