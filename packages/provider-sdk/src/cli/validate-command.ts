@@ -21,6 +21,15 @@ export interface ValidateCommandOptions {
   crdDiagnostics?: readonly Diagnostic[];
 }
 
+/** One path checked: a provider or a workflow file, its workflows and how many errors and warnings it has. */
+interface Checked {
+  path: string;
+  kind: 'provider' | 'workflow';
+  workflows: number;
+  errors: number;
+  warnings: number;
+}
+
 /** Validates provider folders, provider.yaml files and workflow files; returns the exit code (0 valid, 1 errors). */
 export async function validateCommand(paths: readonly string[], options: ValidateCommandOptions, io: CliIo): Promise<number> {
   const all: Diagnostic[] = [...(options.crdDiagnostics ?? [])];
@@ -33,7 +42,7 @@ export async function validateCommand(paths: readonly string[], options: Validat
     const types = analyzeWorkflow(workflow, options.steps).expressionTypes;
     return checkManifestsAgainstCrds(workflow, source as YamlSourceMap, schemas, types);
   };
-  const checked: Array<{ path: string; kind: 'provider' | 'workflow'; workflows: number; errors: number; warnings: number }> = [];
+  const checked: Checked[] = [];
   // Several providers are checked together as one registry would take them: a type claimed twice is an error.
   const registry = new ProviderRegistry();
   for (const p of paths) {
@@ -69,9 +78,14 @@ export async function validateCommand(paths: readonly string[], options: Validat
     });
   }
   sortDiagnostics(all);
+  return report(all, checked, options.format, io);
+}
+
+/** Prints the sorted diagnostics and the summary (or one JSON document); returns the exit code. */
+function report(all: readonly Diagnostic[], checked: readonly Checked[], format: ValidateCommandOptions['format'], io: CliIo): number {
   const errors = all.filter((d) => d.severity === 'error').length;
   const warnings = all.length - errors;
-  if (options.format === 'json') {
+  if (format === 'json') {
     io.stdout(`${JSON.stringify({ valid: errors === 0, errors, warnings, checked, diagnostics: all }, null, 2)}\n`);
     return errors > 0 ? 1 : 0;
   }
