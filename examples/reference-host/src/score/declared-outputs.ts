@@ -2,7 +2,7 @@ import type { OutputSpec, ProviderOperation, ProviderRegistry } from '@innominat
 import type { DeclaredOutputs } from './placeholder-check';
 
 /** Per registry, the declared outputs by type and class: a claim, once registered, never changes. */
-const known = new WeakMap<ProviderRegistry, Map<string, Record<string, OutputSpec>>>();
+const known = new WeakMap<ProviderRegistry, Map<string, Readonly<Record<string, OutputSpec>>>>();
 
 /**
  * The outputs a resource has once active, as its provider declares them:
@@ -30,7 +30,7 @@ export function declaredOutputs(registry: ProviderRegistry): DeclaredOutputs {
   };
 }
 
-function outputsOf(registry: ProviderRegistry, type: string, cls: string | undefined): Record<string, OutputSpec> | undefined {
+function outputsOf(registry: ProviderRegistry, type: string, cls: string | undefined): Readonly<Record<string, OutputSpec>> | undefined {
   const of = (operation: ProviderOperation): Record<string, OutputSpec> | undefined => {
     try {
       return registry.resolve(type, operation, cls === undefined ? {} : { class: cls }).workflow.workflow.outputs ?? {};

@@ -527,7 +527,10 @@ export class MemoryStore implements Store {
 }
 
 /** Whether a row passes the filters; `also` holds the ids that match `f.application` too. */
-function matches(r: Row, f: ResourceCountFilter & Pick<ResourceFilter, 'live'>, also: ReadonlySet<string> = new Set()): boolean {
+/** No `alsoIds`: one empty set shared by every row matched without them. */
+const NO_IDS: ReadonlySet<string> = new Set();
+
+function matches(r: Row, f: ResourceCountFilter & Pick<ResourceFilter, 'live'>, also: ReadonlySet<string> = NO_IDS): boolean {
   return (
     (f.application === undefined || r.application === f.application || also.has(r.id)) &&
     (f.type === undefined || r.type === f.type) &&

@@ -18,6 +18,7 @@ export function objectTimers(): ObjectTimers {
   let stopped = false;
   return {
     after(o, ms, fn) {
+      if (stopped) return;
       const k = key(o);
       const set = timers.get(k) ?? new Set<NodeJS.Timeout>();
       timers.set(k, set);
