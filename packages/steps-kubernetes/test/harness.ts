@@ -1,4 +1,5 @@
 import { vi } from 'vitest';
+import type { Clock } from '@innominatus/core';
 import { createMockStepContext, type MockStepContext } from '@innominatus/core/testing';
 import { KubernetesClient } from '@innominatus/steps-kubernetes';
 import type { MockCluster } from '@innominatus/steps-kubernetes/testing';
@@ -14,9 +15,9 @@ export async function harness(mode: ServeMode, options: MockClusterOptions = {})
   return { cluster, client: new KubernetesClient(kubeConfig, { retry: FAST_RETRY }) };
 }
 
-/** A step context with a timeout. */
-export function context(timeoutMs = 10_000): MockStepContext {
-  return createMockStepContext({ timeoutMs });
+/** A step context with a timeout, its waits on `clock` (default the system clock). */
+export function context(timeoutMs = 10_000, clock?: Clock): MockStepContext {
+  return createMockStepContext(clock ? { timeoutMs, clock } : { timeoutMs });
 }
 
 /** The rejection of a promise (fails the test when it resolves). */

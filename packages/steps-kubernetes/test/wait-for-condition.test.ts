@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isSensitive, reveal } from '@innominatus/core';
+import { createFakeClock } from '@innominatus/core/testing';
 import { KubernetesClient, waitForCondition } from '@innominatus/steps-kubernetes';
 import { postgresqlCrd, zalandoPostgresOperator, type MockCluster, type MockObject } from '@innominatus/steps-kubernetes/testing';
 import { context, harness, rejection, until } from './harness';
@@ -56,9 +57,15 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
     zalandoPostgresOperator(cluster, { pickupDelayMs: 5, scripts: { 'team-db': { create: 'NeverReady' } } });
     cluster.apply(pg('team-db'));
-    const err = await rejection(
-      waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING, failureWhen: FAILED, timeout: '300ms' }, context()),
+    // The wait's timeout is on a fake clock, moved once the wait has observed Creating.
+    const clock = createFakeClock();
+    const ctx = context(10_000, clock);
+    const failing = rejection(
+      waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING, failureWhen: FAILED, timeout: '300ms' }, ctx),
     );
+    await until(() => ctx.progressUpdates.some((p) => p.message === 'postgresql apps/team-db: {"PostgresClusterStatus":"Creating"}'), 20_000);
+    await clock.advance(300);
+    const err = await failing;
     expect(err.kubernetesCode).toBe('K8S_WAIT_TIMEOUT');
     expect(err.message).toBe(
       `postgresql apps/team-db: timed out after 300ms waiting for successWhen \`${RUNNING}\`; last observed status: {"PostgresClusterStatus":"Creating"}`,
@@ -116,12 +123,15 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
     zalandoPostgresOperator(cluster, { pickupDelayMs: 10_000 });
     cluster.apply(pg('team-db'));
-    const err = await rejection(
-      waitForCondition({ client }).run(
-        { resource: resource('team-db'), successWhen: "object.status.PostgresClusterStatus == 'Running'", timeout: 200 },
-        context(),
-      ),
+    const clock = createFakeClock();
+    const ctx = context(10_000, clock);
+    const failing = rejection(
+      waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: "object.status.PostgresClusterStatus == 'Running'", timeout: 200 }, ctx),
     );
+    // Time moves once the wait has observed the object (its first observation is its first progress report).
+    await until(() => ctx.progressUpdates.length === 1, 20_000);
+    await clock.advance(200);
+    const err = await failing;
     expect(err.message).toMatch(/last observed status: no status yet; successWhen could not be evaluated: .*status/);
   });
 
@@ -248,9 +258,14 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
     cluster.installCrds(postgresqlCrd());
     cluster.apply(pg('team-db'));
     const since = cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'Running' }).metadata.resourceVersion!;
-    const err = await rejection(
-      waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING, sinceResourceVersion: since, timeout: '200ms' }, context()),
+    const clock = createFakeClock();
+    const ctx = context(10_000, clock);
+    const failing = rejection(
+      waitForCondition({ client }).run({ resource: resource('team-db'), successWhen: RUNNING, sinceResourceVersion: since, timeout: '200ms' }, ctx),
     );
+    await until(() => ctx.progressUpdates.length === 1, 20_000);
+    await clock.advance(200);
+    const err = await failing;
     expect(err.kubernetesCode).toBe('K8S_WAIT_TIMEOUT');
     expect(err.message).toBe(
       `postgresql apps/team-db: timed out after 200ms waiting for successWhen \`${RUNNING}\`; last observed status: {"PostgresClusterStatus":"Running"} (resourceVersion ${since}, not newer than sinceResourceVersion ${since})`,
