@@ -4,13 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, USER_TOKEN, call, resourceInState } from './support/e2e-host';
+import { hostBundle } from './support/host-bundle';
 import { spawnHost } from './support/host-process';
 
-const CLI = join(ROOT, 'examples/reference-host/src/cli.ts');
-
 /** Runs the CLI to its exit; resolves with its exit code and stderr. */
-function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, ...args], {
+async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [await hostBundle(), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,9 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { ROOT } from './e2e-host';
-
-const CLI = join(ROOT, 'examples/reference-host/src/cli.ts');
+import { hostBundle } from './host-bundle';
 
 /** Hosts started by this test file and still running. */
 const running = new Set<ChildProcess>();
@@ -25,11 +23,11 @@ export interface HostProcess {
 }
 
 /**
- * Starts `innominatus-host --config <file> [...args]` from source and waits until it listens, however long
+ * Starts `innominatus-host --config <file> [...args]` (the {@link hostBundle}) and waits until it listens, however long
  * a loaded machine takes (no start-up window of its own: the calling test's timeout bounds the wait).
  */
-export function spawnHost(configFile: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<HostProcess> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, '--config', configFile, ...args], {
+export async function spawnHost(configFile: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<HostProcess> {
+  const child = spawn(process.execPath, [await hostBundle(), '--config', configFile, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
