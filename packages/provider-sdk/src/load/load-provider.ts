@@ -59,23 +59,9 @@ export interface WorkflowLoadResult {
  */
 export async function loadProvider(path: string, options: LoadOptions): Promise<ProviderLoadResult> {
   const display = (p: string) => relative(options.displayRoot ?? process.cwd(), p) || basename(p);
-  const abs = resolve(path);
-  let dir = abs;
-  let file: string | undefined;
-  try {
-    // Synchronous, as the YAML files are read: one system call each, no thread-pool round trip.
-    if (statSync(abs).isDirectory()) {
-      const names = new Set(readdirSync(abs));
-      const found = PROVIDER_FILE_NAMES.find((n) => names.has(n));
-      if (!found) return single(display(abs), 'PROVIDER_FILE_MISSING', `no provider.yaml in folder '${display(abs)}'`);
-      file = join(abs, found);
-    } else {
-      file = abs;
-      dir = dirname(abs);
-    }
-  } catch {
-    return single(display(abs), 'FILE_NOT_FOUND', `'${display(abs)}' does not exist`);
-  }
+  const located = locateProviderFile(resolve(path), display);
+  if ('diagnostics' in located) return located;
+  const { dir, file } = located;
   const parsed = await loadYamlFile(file, display(file));
   if (parsed.value === undefined) return { diagnostics: parsed.diagnostics };
   const sink = new DiagnosticSink(parsed.source);
@@ -85,11 +71,44 @@ export async function loadProvider(path: string, options: LoadOptions): Promise<
   checkCompatibility(doc, options.coreVersion ?? CORE_VERSION, sink);
   checkRequiredSteps(doc, options.steps, sink);
 
+  const shared = sharedDefinitionsOf(doc);
+  const refs = uniqueWorkflowRefs(doc, sink);
+  const loaded = await loadWorkflowRefs(refs, dir, options, shared && { definitions: shared, source: parsed.source }, sink);
+  const loadedWorkflows = new Map([...loaded.workflows].map(([k, w]) => [k, w.workflow]));
+  // What the workflows' analyses found in the shared definitions, reported once at provider.yaml.
+  addOnce(sink, [...analyzeProvider(doc, loadedWorkflows), ...loaded.sharedIssues]);
+
+  const diagnostics = [...sink.diagnostics, ...loaded.diagnostics];
+  if (hasErrors(diagnostics)) return { diagnostics };
+  return { provider: { provider: doc as Provider, workflows: loaded.workflows, source: parsed.source, location: dir }, diagnostics };
+}
+
+/** The provider.yaml of a folder (or the file itself) and the folder its paths are relative to; a diagnostic when there is none. */
+function locateProviderFile(abs: string, display: (p: string) => string): { dir: string; file: string } | ProviderLoadResult {
+  try {
+    // Synchronous, as the YAML files are read: one system call each, no thread-pool round trip.
+    if (!statSync(abs).isDirectory()) return { dir: dirname(abs), file: abs };
+    const names = new Set(readdirSync(abs));
+    const found = PROVIDER_FILE_NAMES.find((n) => names.has(n));
+    if (!found) return single(display(abs), 'PROVIDER_FILE_MISSING', `no provider.yaml in folder '${display(abs)}'`);
+    return { dir: abs, file: join(abs, found) };
+  } catch {
+    return single(display(abs), 'FILE_NOT_FOUND', `'${display(abs)}' does not exist`);
+  }
+}
+
+/** One entry of provider.yaml's `workflows`: its index, name and file (not checked yet). */
+interface WorkflowRef {
+  i: number;
+  name: string;
+  file: unknown;
+}
+
+/** The named entries of `workflows`, each name once: a second use of a name is a `DUPLICATE_WORKFLOW` error. */
+function uniqueWorkflowRefs(doc: Partial<Provider>, sink: DiagnosticSink): WorkflowRef[] {
   const refs = Array.isArray(doc.workflows) ? doc.workflows : [];
-  const workflows = new Map<string, LoadedWorkflow>();
   const refIndex = new Map<string, number>();
-  const workflowDiagnostics: Diagnostic[] = [];
-  const unique: Array<{ i: number; name: string; file: unknown }> = [];
+  const unique: WorkflowRef[] = [];
   for (const [i, ref] of refs.entries()) {
     if (typeof ref !== 'object' || ref === null || typeof ref.name !== 'string') continue;
     if (refIndex.has(ref.name)) {
@@ -99,21 +118,36 @@ export async function loadProvider(path: string, options: LoadOptions): Promise<
     refIndex.set(ref.name, i);
     unique.push({ i, name: ref.name, file: ref.file });
   }
-  const shared = sharedDefinitionsOf(doc);
+  return unique;
+}
+
+/**
+ * Reads and validates the workflow files concurrently and reports in
+ * document order: problems of a reference at provider.yaml (`sink`), those
+ * of a file with the file's diagnostics.
+ */
+async function loadWorkflowRefs(
+  refs: readonly WorkflowRef[],
+  dir: string,
+  options: LoadOptions,
+  shared: SharedDefinitionsSource | undefined,
+  sink: DiagnosticSink,
+): Promise<{ workflows: Map<string, LoadedWorkflow>; diagnostics: Diagnostic[]; sharedIssues: AnalysisIssue[] }> {
+  const workflows = new Map<string, LoadedWorkflow>();
+  const diagnostics: Diagnostic[] = [];
   const sharedIssues: AnalysisIssue[] = [];
-  // Read and validate the workflow files concurrently; report in document order.
   const loadedRefs = await Promise.all(
-    unique.map(async ({ i, name, file }) => {
+    refs.map(async ({ i, name, file }) => {
       if (typeof file !== 'string' || file === '') return { i, name };
       const where = await resolveProviderFile(dir, file);
       if (!where.ok) return { i, name, where };
-      return { i, name, where, wf: await loadWorkflowFile(where.path, options, shared && { definitions: shared, source: parsed.source }) };
+      return { i, name, where, wf: await loadWorkflowFile(where.path, options, shared) };
     }),
   );
   for (const { i, name, where, wf } of loadedRefs) {
     if (where && !where.ok) sink.add(where.code, where.message, `/workflows/${i}/file`);
     if (!wf) continue;
-    workflowDiagnostics.push(...wf.diagnostics);
+    diagnostics.push(...wf.diagnostics);
     sharedIssues.push(...(wf.sharedIssues ?? []));
     if (wf.workflow) {
       if (wf.workflow.workflow.metadata.name !== name) {
@@ -126,20 +160,18 @@ export async function loadProvider(path: string, options: LoadOptions): Promise<
       workflows.set(name, wf.workflow);
     }
   }
-  const loadedWorkflows = new Map([...workflows].map(([k, w]) => [k, w.workflow]));
-  const providerIssues = analyzeProvider(doc, loadedWorkflows);
-  // What the workflows' analyses found in the shared definitions, reported once at provider.yaml.
+  return { workflows, diagnostics, sharedIssues };
+}
+
+/** Adds each issue once (the same code, place and message found by several workflows is one diagnostic). */
+function addOnce(sink: DiagnosticSink, issues: readonly AnalysisIssue[]): void {
   const seen = new Set<string>();
-  for (const issue of [...providerIssues, ...sharedIssues]) {
+  for (const issue of issues) {
     const key = JSON.stringify([issue.code, issue.pointer, issue.message]);
     if (seen.has(key)) continue;
     seen.add(key);
     sink.addIssue(issue);
   }
-
-  const diagnostics = [...sink.diagnostics, ...workflowDiagnostics];
-  if (hasErrors(diagnostics)) return { diagnostics };
-  return { provider: { provider: doc as Provider, workflows, source: parsed.source, location: dir }, diagnostics };
 }
 
 /** A provider's shared definitions, with where provider.yaml was read from. */
