@@ -227,11 +227,18 @@ function withHint(message: string, text: string, lines: LineCounter, line: numbe
   return hint ? `${message}; ${hint}` : message;
 }
 
-/** True for text with nothing but blank lines and comments (checked line by line: no regex backtracking). */
+/**
+ * True for text with nothing but blank lines and comments (checked line by
+ * line: no regex backtracking; the text is not split, as the first line with
+ * content, most often the first, ends the check).
+ */
 function onlyComments(text: string): boolean {
-  for (const line of text.split('\n')) {
-    const t = line.trim();
+  for (let start = 0; start <= text.length; ) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    const t = text.slice(start, end).trim();
     if (t !== '' && !t.startsWith('#')) return false;
+    start = end + 1;
   }
   return true;
 }
