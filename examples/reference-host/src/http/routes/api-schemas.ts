@@ -5,6 +5,8 @@
  * open objects, so nothing of them is dropped.
  */
 
+import { errorBody } from './operator-schemas';
+
 const open = { type: 'object', additionalProperties: true } as const;
 const strings = { type: 'array', items: { type: 'string' } } as const;
 
@@ -41,7 +43,7 @@ export const resourceSchema = {
         attempts: { type: 'integer' },
         nextAttemptAt: { type: 'string' },
         since: { type: 'string' },
-        lastError: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } },
+        lastError: errorBody,
       },
     },
     attempts: { type: 'integer' },

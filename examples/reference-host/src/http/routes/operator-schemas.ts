@@ -3,7 +3,8 @@
  * (fields not named here never leave the host) and `/openapi.json` publishes them.
  */
 
-const errorBody = {
+/** `{ code, message }`: an error as the API shows it, without its detail. */
+export const errorBody = {
   type: 'object',
   required: ['code', 'message'],
   properties: { code: { type: 'string' }, message: { type: 'string' } },
@@ -15,11 +16,9 @@ export const errorSchema = {
   required: ['error'],
   properties: {
     error: {
-      type: 'object',
-      required: ['code', 'message'],
+      ...errorBody,
       properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
+        ...errorBody.properties,
         issues: {
           type: 'array',
           items: { type: 'object', additionalProperties: true, properties: { field: { type: 'string' }, message: { type: 'string' } } },
