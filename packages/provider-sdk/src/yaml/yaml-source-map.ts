@@ -114,38 +114,45 @@ export class YamlSourceMap implements SourceMap {
 
 /** Maps an offset inside a scalar's value to an offset in the source text. */
 function scalarOffset(text: string, start: number, end: number, type: Scalar.Type, target: number): number {
-  let i = start;
+  if (type === 'BLOCK_LITERAL' || type === 'BLOCK_FOLDED') return blockScalarOffset(text, start, end, target);
+  return flowScalarOffset(text, type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE' ? start + 1 : start, end, type, target);
+}
+
+/** {@link scalarOffset} for a block scalar (`|` or `>`): its lines start at the indentation of the first non-empty one. */
+function blockScalarOffset(text: string, start: number, end: number, target: number): number {
+  let i = text.indexOf('\n', start) + 1;
+  if (i <= 0) return start;
+  let v = 0;
+  // The block's indentation is that of its first non-empty line.
+  let j = i;
+  while (text[j] === '\n') j++;
+  let k = j;
+  while (text[k] === ' ') k++;
+  const indent = k - j;
+  i = j + indent;
+  while (v < target && i < end) {
+    if (text[i] === '\n') {
+      i++;
+      v++;
+      let n = 0;
+      while (n < indent && text[i] === ' ') {
+        i++;
+        n++;
+      }
+      continue;
+    }
+    i++;
+    v++;
+  }
+  return i;
+}
+
+/** {@link scalarOffset} for a plain or quoted scalar from `i`, its first character: folded line breaks, escapes and doubled quotes. */
+function flowScalarOffset(text: string, i: number, end: number, type: Scalar.Type, target: number): number {
   let v = 0;
   const skipIndent = () => {
     while (i < end && (text[i] === ' ' || text[i] === '\t')) i++;
   };
-  if (type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE') i++;
-  if (type === 'BLOCK_LITERAL' || type === 'BLOCK_FOLDED') {
-    i = text.indexOf('\n', start) + 1;
-    if (i <= 0) return start;
-    // The block's indentation is that of its first non-empty line.
-    let j = i;
-    while (text[j] === '\n') j++;
-    let k = j;
-    while (text[k] === ' ') k++;
-    const indent = k - j;
-    i = j + indent;
-    while (v < target && i < end) {
-      if (text[i] === '\n') {
-        i++;
-        v++;
-        let n = 0;
-        while (n < indent && text[i] === ' ') {
-          i++;
-          n++;
-        }
-        continue;
-      }
-      i++;
-      v++;
-    }
-    return i;
-  }
   while (v < target && i < end) {
     const c = text[i];
     if (c === '\n' || c === '\r') {
