@@ -34,10 +34,10 @@ export class WorkflowTypes {
     for (const [name, type] of this.#vars) if (!readVars || readVars.includes(name)) vars[name] = type;
     const declared: Record<string, CelType> = {};
     for (const v of variables) declared[v] = v === 'vars' ? 'Vars' : (roots[v] ?? this.#base.roots[v] ?? 'dyn');
-    const messages = [...this.#base.messages, { name: 'Vars', fields: vars }];
     // Stands for the declarations' JSON: the shared messages' text by its short id.
     const key = `${this.#base.key}\u0000${JSON.stringify(vars)}\u0000${JSON.stringify(declared)}`;
-    return new ExpressionTypeChecker({ messages, variables: declared }, key);
+    const shared = { messages: this.#base.messages, key: this.#base.key };
+    return new ExpressionTypeChecker({ shared, messages: [{ name: 'Vars', fields: vars }], variables: declared }, key);
   }
 
   /**
