@@ -113,7 +113,9 @@ export function npm(args: string[], cwd: string): string {
  */
 export function strangerProject(): StrangerProject {
   const tarballs = packTarballs();
-  const dir = join(tmpdir(), `innominatus-stranger-${tarballs.hash}`);
+  // One per checkout: the lock guarding it is the checkout's own (in CACHE), so two checkouts of one commit testing at once must not share it.
+  const checkout = createHash('sha256').update(ROOT).digest('hex').slice(0, 8);
+  const dir = join(tmpdir(), `innominatus-stranger-${checkout}-${tarballs.hash}`);
   return withLock('install', () => {
     let installSeconds: number | undefined;
     if (!existsSync(join(dir, 'installed'))) {
