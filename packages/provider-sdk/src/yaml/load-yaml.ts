@@ -127,28 +127,7 @@ export function parseYamlText(text: string, file: string, limits: YamlExpansionL
   }
   const { doc, later } = readDocument(text, lines, options.firstDocumentOnly === true);
   const source = new YamlSourceMap(file, text, lines, doc);
-  const diagnostics: Diagnostic[] = [];
-  let keys: Node[] | undefined;
-  let syntax = false;
-  for (const e of doc.errors) {
-    const isSyntax = e.code !== 'DUPLICATE_KEY' && e.code !== 'NON_STRING_KEY' && e.code !== 'MULTIPLE_DOCS';
-    // Later syntax errors follow from the first (one unquoted value gives dozens): one per cause.
-    if (isSyntax && syntax) continue;
-    syntax ||= isSyntax;
-    const { line, col } = lines.linePos(e.pos[0]);
-    const code: DiagnosticCode = e.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : e.code === 'NON_STRING_KEY' ? 'NON_STRING_KEY' : 'YAML_SYNTAX';
-    if (e.code === 'NON_STRING_KEY') keys ??= nonStringKeys(doc);
-    const message = /call stack/i.test(e.message)
-      ? 'the document nests mappings and lists too deeply to be read'
-      : e.code === 'DUPLICATE_KEY'
-        ? `duplicate key ${quoteKey(text, e.pos)}`
-        : e.code === 'MULTIPLE_DOCS'
-          ? 'file holds more than one YAML document (---); put one document in each file'
-          : e.code === 'NON_STRING_KEY'
-            ? `keys must be plain strings (got ${keyKind(doc, keys!, e.pos[0])})`
-            : withHint(firstLine(e.message), text, lines, line);
-    diagnostics.push({ code, severity: 'error', message, file, line, col, pointer: '' });
-  }
+  const diagnostics = documentErrors(doc, text, lines, file);
   if (diagnostics.length > 0) return { value: undefined, source, diagnostics };
   const read = readValue(doc, limits);
   if ('excess' in read) {
@@ -178,6 +157,33 @@ export function parseYamlText(text: string, file: string, limits: YamlExpansionL
     };
   }
   return later ? { value, source, diagnostics, later } : { value, source, diagnostics };
+}
+
+/** The parser's errors as diagnostics: duplicate and non-string keys, several documents, and the first syntax error of each cause. */
+function documentErrors(doc: Document.Parsed, text: string, lines: LineCounter, file: string): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  let keys: Node[] | undefined;
+  let syntax = false;
+  for (const e of doc.errors) {
+    const isSyntax = e.code !== 'DUPLICATE_KEY' && e.code !== 'NON_STRING_KEY' && e.code !== 'MULTIPLE_DOCS';
+    // Later syntax errors follow from the first (one unquoted value gives dozens): one per cause.
+    if (isSyntax && syntax) continue;
+    syntax ||= isSyntax;
+    const { line, col } = lines.linePos(e.pos[0]);
+    const code: DiagnosticCode = e.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : e.code === 'NON_STRING_KEY' ? 'NON_STRING_KEY' : 'YAML_SYNTAX';
+    if (e.code === 'NON_STRING_KEY') keys ??= nonStringKeys(doc);
+    const message = /call stack/i.test(e.message)
+      ? 'the document nests mappings and lists too deeply to be read'
+      : e.code === 'DUPLICATE_KEY'
+        ? `duplicate key ${quoteKey(text, e.pos)}`
+        : e.code === 'MULTIPLE_DOCS'
+          ? 'file holds more than one YAML document (---); put one document in each file'
+          : e.code === 'NON_STRING_KEY'
+            ? `keys must be plain strings (got ${keyKind(doc, keys!, e.pos[0])})`
+            : withHint(firstLine(e.message), text, lines, line);
+    diagnostics.push({ code, severity: 'error', message, file, line, col, pointer: '' });
+  }
+  return diagnostics;
 }
 
 /** The document to read: the only one, or with `firstOnly` the first of several (and where the others are). */
