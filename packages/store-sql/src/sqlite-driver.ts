@@ -14,12 +14,14 @@ export function importBetterSqlite3(): Promise<BetterSqlite3> {
 /** Most transactions committed together in one group (see {@link SqliteDriver}). */
 export const MAX_GROUP_TRANSACTIONS = 64;
 
-/** A transaction waiting for its turn in a group. */
-interface Queued {
-  fn: (tx: SqlExecutor) => Promise<unknown>;
+/** Most statements made outside a transaction committed together in one group. */
+export const MAX_GROUP_STATEMENTS = 1_000;
+
+/** A transaction (`fn`) or a statement made outside one (`run`) waiting for its turn in a group. */
+type Queued = ({ fn: (tx: SqlExecutor) => Promise<unknown> } | { run: () => unknown[] }) & {
   resolve(value: unknown): void;
   reject(error: unknown): void;
-}
+};
 
 /**
  * better-sqlite3 behind the async driver interface. The connection is
@@ -36,16 +38,28 @@ interface Queued {
  * nothing and none is answered before it is durable. A commit is the
  * costly part of a small write (every page it changed goes to the log), so
  * a burst of submissions commits a few times instead of once each.
+ *
+ * Statements made outside a transaction join the groups too, in the order
+ * they were made among the transactions (at most
+ * {@link MAX_GROUP_STATEMENTS}): with hundreds of runs in flight, their
+ * journal writes, claims and state changes stop paying a commit each. Such
+ * a statement that fails is undone alone (SQLite rolls back the statement,
+ * not the transaction) and rejected at once; otherwise it is answered, like
+ * the transactions, once the group is committed. A read with nothing queued
+ * or running before it runs at once.
  */
 export class SqliteDriver implements SqlDriver {
   readonly dialect = 'sqlite' as const;
   readonly #db: Database.Database;
-  readonly #statements = new Map<string, Database.Statement>();
+  /** Each statement text prepared once, with where its `$n` values go. */
+  readonly #statements = new Map<string, { stmt: Database.Statement; order: number[] }>();
   #tail: Promise<unknown> = Promise.resolve();
   readonly #queued: Queued[] = [];
   /** Set while a group is scheduled or taking members. */
   #grouping = false;
-  readonly #executor: SqlExecutor = { query: async <R extends SqlRow>(sql: string, params: readonly unknown[] = []) => guard(() => this.#run<R>(sql, params)) };
+  readonly #executor: SqlExecutor = {
+    query: async <R extends SqlRow>(sql: string, params: readonly unknown[] = []) => guard(() => this.#prepare(sql, params).run() as R[]),
+  };
 
   constructor(Sqlite: BetterSqlite3, filename: string, busyTimeoutMs = 5_000) {
     try {
@@ -61,7 +75,15 @@ export class SqliteDriver implements SqlDriver {
   }
 
   query<T extends SqlRow = SqlRow>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    return this.#serial(() => this.#run<T>(sql, params)).catch(failed);
+    return new Promise<unknown[]>((resolve, reject) => {
+      const statement = this.#prepare(sql, params);
+      if (statement.readonly && !this.#grouping && this.#queued.length === 0) {
+        resolve(statement.run());
+        return;
+      }
+      this.#queued.push({ run: statement.run, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.#grouping) this.#scheduleGroup();
+    }).catch(failed) as Promise<T[]>;
   }
 
   /** Statements of `fn` fail as store errors; an error `fn` throws itself reaches the caller unchanged. */
@@ -97,8 +119,10 @@ export class SqliteDriver implements SqlDriver {
       return;
     }
     try {
-      while (this.#queued.length > 0 && done.length < MAX_GROUP_TRANSACTIONS) {
+      const taken = { transactions: 0, statements: 0 };
+      while (this.#queued.length > 0 && taken.transactions < MAX_GROUP_TRANSACTIONS && taken.statements < MAX_GROUP_STATEMENTS) {
         const member = this.#queued.shift()!;
+        taken['fn' in member ? 'transactions' : 'statements']++;
         const value = await this.#member(member, done);
         if (value) done.push({ member, value: value.ok });
       }
@@ -127,6 +151,7 @@ export class SqliteDriver implements SqlDriver {
    */
   async #member(member: Queued, done: { member: Queued }[]): Promise<{ ok: unknown } | undefined> {
     try {
+      if ('run' in member) return { ok: member.run() };
       guard(() => this.#db.exec('SAVEPOINT grouped'));
       const ok = await member.fn(this.#executor);
       guard(() => this.#db.exec('RELEASE grouped'));
@@ -134,8 +159,11 @@ export class SqliteDriver implements SqlDriver {
     } catch (error) {
       member.reject(error);
       if (this.#db.inTransaction) {
-        guard(() => this.#db.exec('ROLLBACK TO grouped'));
-        guard(() => this.#db.exec('RELEASE grouped'));
+        // A statement is undone alone by SQLite itself; a transaction back to its savepoint.
+        if ('fn' in member) {
+          guard(() => this.#db.exec('ROLLBACK TO grouped'));
+          guard(() => this.#db.exec('RELEASE grouped'));
+        }
       } else {
         for (const d of done.splice(0)) d.member.reject(lostWith(error));
         guard(() => this.#db.exec('BEGIN IMMEDIATE'));
@@ -164,16 +192,22 @@ export class SqliteDriver implements SqlDriver {
     return next;
   }
 
-  #run<T>(sql: string, params: readonly unknown[]): T[] {
-    const { text, values } = positional(sql, params);
-    let stmt = this.#statements.get(text);
-    if (!stmt) {
-      stmt = this.#db.prepare(text);
-      this.#statements.set(text, stmt);
+  /** The statement for `sql`, prepared once, bound to `params`; whether it only reads. */
+  #prepare(sql: string, params: readonly unknown[]): { run: () => unknown[]; readonly: boolean } {
+    let prepared = this.#statements.get(sql);
+    if (!prepared) {
+      const { text, order } = positional(sql);
+      prepared = { stmt: this.#db.prepare(text), order };
+      this.#statements.set(sql, prepared);
     }
-    if (stmt.reader) return stmt.all(...values) as T[];
-    stmt.run(...values);
-    return [];
+    const { stmt, order } = prepared;
+    const values = order.map((i) => params[i] ?? null);
+    const run = (): unknown[] => {
+      if (stmt.reader) return stmt.all(...values);
+      stmt.run(...values);
+      return [];
+    };
+    return { run, readonly: stmt.readonly };
   }
 }
 
@@ -198,13 +232,12 @@ function guard<T>(statement: () => T): T {
   }
 }
 
-/** Rewrites `$n` placeholders to SQLite's `?`, ordering the values to match. */
-function positional(sql: string, params: readonly unknown[]): { text: string; values: unknown[] } {
-  const values: unknown[] = [];
+/** Rewrites `$n` placeholders to SQLite's `?`, and the index in the parameters of each `?`'s value, in order. */
+function positional(sql: string): { text: string; order: number[] } {
+  const order: number[] = [];
   const text = sql.replace(/\$(\d+)/g, (_, n: string) => {
-    const v = params[Number(n) - 1];
-    values.push(v === undefined ? null : v);
+    order.push(Number(n) - 1);
     return '?';
   });
-  return { text, values };
+  return { text, order };
 }

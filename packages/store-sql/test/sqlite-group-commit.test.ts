@@ -141,3 +141,95 @@ describe('SQLite transactions committed as a group', () => {
     expect(committedKeys()).toHaveLength(count);
   });
 });
+
+/** Every statement the driver's connection executes, in order, with its values (better-sqlite3's `verbose`). */
+function tracedSqlite(log: string[]): typeof Database {
+  return class extends Database {
+    constructor(filename: string, options: Database.Options = {}) {
+      super(filename, { ...options, verbose: (sql) => log.push(String(sql)) });
+    }
+  } as unknown as typeof Database;
+}
+
+describe('SQLite statements made outside a transaction, committed as a group', () => {
+  let log: string[];
+  let traced: SqliteDriver;
+
+  beforeEach(async () => {
+    log = [];
+    traced = new SqliteDriver(tracedSqlite(log), join(dir, 'traced.db'));
+    await traced.query('CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)');
+    log.length = 0;
+  });
+
+  afterEach(async () => {
+    await traced.close();
+  });
+
+  it('runs the writes made in one turn of the event loop in one transaction, in order, and answers them after it commits', async () => {
+    const other = new Database(join(dir, 'traced.db'), { readonly: true });
+    try {
+      const answers = ['a', 'b', 'c'].map((k, i) =>
+        traced.query('INSERT INTO t (k, v) VALUES ($1, $2)', [k, i]).then(() => other.prepare('SELECT k FROM t ORDER BY k').all()),
+      );
+      // Each caller, once answered, finds every write of the batch committed (visible to another connection).
+      expect(await Promise.all(answers)).toEqual([0, 1, 2].map(() => [{ k: 'a' }, { k: 'b' }, { k: 'c' }]));
+      expect(log).toEqual([
+        'BEGIN IMMEDIATE',
+        "INSERT INTO t (k, v) VALUES ('a', 0.0)",
+        "INSERT INTO t (k, v) VALUES ('b', 1.0)",
+        "INSERT INTO t (k, v) VALUES ('c', 2.0)",
+        'COMMIT',
+      ]);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('refuses a failing statement of a batch alone: the others commit', async () => {
+    await traced.query('INSERT INTO t (k, v) VALUES ($1, $2)', ['dup', 0]);
+    const outcomes = await Promise.allSettled([
+      traced.query('INSERT INTO t (k, v) VALUES ($1, $2)', ['x', 1]),
+      traced.query('INSERT INTO t (k, v) VALUES ($1, $2)', ['dup', 2]),
+      traced.query('UPDATE t SET v = $2 WHERE k = $1 RETURNING v', ['dup', 3]),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({
+      code: 'STORE_QUERY_FAILED',
+      message: 'SQLite refused a statement: UNIQUE constraint failed: t.k',
+    });
+    expect((outcomes[2] as PromiseFulfilledResult<unknown>).value).toEqual([{ v: 3 }]);
+    expect(await traced.query('SELECT k, v FROM t ORDER BY k')).toEqual([
+      { k: 'dup', v: 3 },
+      { k: 'x', v: 1 },
+    ]);
+  });
+
+  it('when a statement makes SQLite roll back the whole transaction, refuses those done before it and commits the ones after it', async () => {
+    await traced.query('INSERT INTO t (k, v) VALUES ($1, $2)', ['dup', 0]);
+    const outcomes = await Promise.allSettled([
+      traced.query('INSERT INTO t (k, v) VALUES ($1, $2)', ['x', 1]),
+      traced.query('INSERT OR ROLLBACK INTO t (k, v) VALUES ($1, $2)', ['dup', 2]),
+      traced.query('INSERT INTO t (k, v) VALUES ($1, $2)', ['y', 3]),
+    ]);
+    expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as Error).message : 'fulfilled'))).toEqual([
+      'SQLite rolled the transaction back with others committed together: UNIQUE constraint failed: t.k',
+      'SQLite refused a statement: UNIQUE constraint failed: t.k',
+      'fulfilled',
+    ]);
+    expect(await traced.query('SELECT k, v FROM t ORDER BY k')).toEqual([
+      { k: 'dup', v: 0 },
+      { k: 'y', v: 3 },
+    ]);
+  });
+
+  it('runs statements made before a transaction before it, and a read with nothing queued at once', async () => {
+    const write = traced.query('INSERT INTO t (k, v) VALUES ($1, $2)', ['before', 1]);
+    const seen = await traced.transaction(async (tx) => tx.query('SELECT k FROM t'));
+    await write;
+    expect(seen).toEqual([{ k: 'before' }]);
+    log.length = 0;
+    expect(await traced.query('SELECT v FROM t WHERE k = $1', ['before'])).toEqual([{ v: 1 }]);
+    expect(log).toEqual(["SELECT v FROM t WHERE k = 'before'"]);
+  });
+});
