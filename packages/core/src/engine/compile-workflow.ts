@@ -11,6 +11,7 @@ import type { StepDefinition } from '../steps/define-step';
 import type { StepRegistry } from '../steps/step-registry';
 import { describeAjvErrors, validatorFor } from '../util/ajv';
 import { escapePointer } from '../util/json-pointer';
+import { setOwn } from '../util/set-own';
 import { validateParameters } from './parameters';
 import type { Operation } from '../store/types';
 
@@ -207,6 +208,6 @@ function copyPlain(v: unknown): unknown {
   if (typeof v !== 'object' || v === null || isSensitive(v)) return v;
   if (Array.isArray(v)) return v.map(copyPlain);
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: copyPlain(x), enumerable: true, writable: true, configurable: true });
+  for (const [k, x] of Object.entries(v)) setOwn(out, k, copyPlain(x));
   return out;
 }

@@ -1,5 +1,6 @@
 import { ExpressionError } from '../errors';
 import { isSensitive, MAX_VALUE_DEPTH, reveal } from '../sensitive/sensitive';
+import { setOwn } from '../util/set-own';
 
 /**
  * Converts a JS value for CEL: whole numbers become CEL ints (BigInt) unless
@@ -12,7 +13,7 @@ export function toCel(value: unknown, wholeAsDouble = false, depth = 0): unknown
   if (Array.isArray(value)) return value.map((v) => toCel(v, wholeAsDouble, depth + 1));
   if (value instanceof Date || value instanceof Uint8Array) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) define(out, k, toCel(v, wholeAsDouble, depth + 1));
+  for (const [k, v] of Object.entries(value)) setOwn(out, k, toCel(v, wholeAsDouble, depth + 1));
   return out;
 }
 
@@ -29,7 +30,7 @@ export function fromCel(value: unknown, source: string, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => fromCel(v, source, depth + 1));
   if (value instanceof Map) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of value) define(out, String(k), fromCel(v, source, depth + 1));
+    for (const [k, v] of value) setOwn(out, String(k), fromCel(v, source, depth + 1));
     return out;
   }
   if (value instanceof Date) return value.toISOString();
@@ -46,11 +47,6 @@ export function fromCel(value: unknown, source: string, depth = 0): unknown {
     return String(value);
   }
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) define(out, k, fromCel(v, source, depth + 1));
+  for (const [k, v] of Object.entries(value)) setOwn(out, k, fromCel(v, source, depth + 1));
   return out;
-}
-
-// Defines rather than assigns, so a `__proto__` key in data stays a key.
-function define(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }

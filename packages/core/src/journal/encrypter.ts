@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { StoreError } from '../errors';
 import { isSensitive, MAX_VALUE_DEPTH, reveal, sensitive } from '../sensitive/sensitive';
+import { setOwn } from '../util/set-own';
 
 /**
  * Turns a sensitive value into ciphertext and back. `context` is bound to the
@@ -80,7 +81,7 @@ export function seal(value: unknown, encrypter: Encrypter, context?: string, dep
   if (typeof value !== 'object' || value === null || depth > MAX_VALUE_DEPTH) return value;
   if (Array.isArray(value)) return value.map((v) => seal(v, encrypter, context, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) define(out, k, seal(v, encrypter, context, depth + 1));
+  for (const [k, v] of Object.entries(value)) setOwn(out, k, seal(v, encrypter, context, depth + 1));
   return SEALED_KEY in out || ESCAPE_KEY in out ? { [ESCAPE_KEY]: out } : out;
 }
 
@@ -98,10 +99,6 @@ export function unseal(value: unknown, encrypter: Encrypter, context?: string, d
       ? (record[ESCAPE_KEY] as Record<string, unknown>)
       : record;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(body)) define(out, k, unseal(v, encrypter, context, depth + 1));
+  for (const [k, v] of Object.entries(body)) setOwn(out, k, unseal(v, encrypter, context, depth + 1));
   return out;
-}
-
-function define(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }

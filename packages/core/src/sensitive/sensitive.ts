@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { hasBrand, setBrand } from '../util/brand';
+import { setOwn } from '../util/set-own';
 
 const BRAND = Symbol.for('innominatus.sensitive');
 // The value lives under a registry symbol, not a private field, so that a
@@ -175,7 +176,7 @@ export function scrubValue(value: unknown, secrets: Iterable<string>): unknown {
     if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
-      Object.defineProperty(out, list.length ? scrubText(k, list) : k, { value: walk(x, depth + 1), enumerable: true, writable: true, configurable: true });
+      setOwn(out, list.length ? scrubText(k, list) : k, walk(x, depth + 1));
     }
     return out;
   };
