@@ -28,7 +28,8 @@ describe("a step's own waits, on ctx.clock", () => {
     );
     let done = false;
     void run.then(() => (done = true));
-    await vi.waitFor(() => expect(clock.pending()).toBe(1), { timeout: 10_000 });
+    // The step's 2 h timeout and its 1 h wait.
+    await vi.waitFor(() => expect(clock.pending()).toBe(2), { timeout: 10_000 });
     await clock.advance(3_599_999);
     expect(done).toBe(false);
     await clock.advance(1);
@@ -54,5 +55,29 @@ describe("a step's own waits, on ctx.clock", () => {
     const out = pause.run({ ms: 1_000 }, ctx);
     await clock.advance(1_000);
     expect(await out).toStrictEqual({ before: Date.UTC(2026, 0, 1) + 4_000, after: Date.UTC(2026, 0, 1) + 5_000 });
+  });
+
+  it("runs the step's timeout and remainingMs on the engine's clock too: a 10 min timeout ends a longer wait when the fake clock reaches it", async () => {
+    const clock = createFakeClock();
+    const left: number[] = [];
+    const waitsLong = defineStep({
+      type: 'waits-long',
+      description: 'reports remainingMs, then waits an hour on ctx.clock',
+      input: Type.Object({}),
+      output: Type.Object({}),
+      timeout: '10m',
+      async run(_input, ctx) {
+        left.push(ctx.remainingMs());
+        await sleepOn(ctx.clock, 3_600_000, ctx.signal);
+        return {};
+      },
+    });
+    const engine = createEngine({ steps: [waitsLong], clock });
+    const run = engine.run(workflow({ steps: [{ name: 'w', type: 'waits-long', with: {} }] }));
+    run.catch(() => {});
+    await vi.waitFor(() => expect(clock.pending()).toBe(2), { timeout: 10_000 });
+    expect(left).toStrictEqual([600_000]);
+    await clock.advance(600_000);
+    await expect(run).rejects.toMatchObject({ code: 'STEP_TIMEOUT', message: "step 'w' timed out after 10m" });
   });
 });

@@ -9,17 +9,19 @@ describe("the backoff between a step's tries, on the engine's clock", () => {
     const { step, calls } = flaky(2);
     const engine = createEngine({ steps: [step], clock });
     const wf = workflow({
-      steps: [{ name: 'f', type: 'flaky', retry: { attempts: 3, backoff: '1m', maxBackoff: '10m' } }],
+      // The step's timeout covers its tries and the waits between them, on the same clock.
+      steps: [{ name: 'f', type: 'flaky', timeout: '1h', retry: { attempts: 3, backoff: '1m', maxBackoff: '10m' } }],
       outputs: { calls: '${{ steps["f"].outputs.calls }}' },
     });
     const run = engine.run(wf);
-    await vi.waitFor(() => expect(clock.pending()).toBe(1), { timeout: 10_000 });
+    // The step's timeout and the backoff before the second try.
+    await vi.waitFor(() => expect(clock.pending()).toBe(2), { timeout: 10_000 });
     expect(calls).toEqual([1]);
     await clock.advance(59_999);
     expect(calls).toEqual([1]);
     await clock.advance(1);
     await vi.waitFor(() => expect(calls).toEqual([1, 2]), { timeout: 10_000 });
-    await vi.waitFor(() => expect(clock.pending()).toBe(1), { timeout: 10_000 });
+    await vi.waitFor(() => expect(clock.pending()).toBe(2), { timeout: 10_000 });
     await clock.advance(119_999);
     expect(calls).toEqual([1, 2]);
     await clock.advance(1);
@@ -33,7 +35,7 @@ describe("the backoff between a step's tries, on the engine's clock", () => {
     const engine = createEngine({ steps: [step], clock });
     const controller = new AbortController();
     const run = engine.run(workflow({ steps: [{ name: 'f', type: 'flaky', retry: { attempts: 5, backoff: '1h' } }] }), { signal: controller.signal });
-    await vi.waitFor(() => expect(clock.pending()).toBe(1), { timeout: 10_000 });
+    await vi.waitFor(() => expect(clock.pending()).toBe(2), { timeout: 10_000 });
     controller.abort(new Error('operator stopped it'));
     await expect(run).rejects.toMatchObject({ code: 'RUN_ABORTED', message: "step 'f' was cancelled", retryable: false });
     expect(calls).toEqual([1]);

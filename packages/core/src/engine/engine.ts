@@ -29,7 +29,7 @@ export interface EngineOptions {
   logger?: Logger;
   /** Retry policy for steps that set none. */
   defaultRetry?: Partial<RetryPolicy>;
-  /** Time the backoff between a step's tries and the steps' own waits (`ctx.clock`) run on (default the system clock); tests pass `createFakeClock()` from `@innominatus/core/testing`. */
+  /** Time each step's timeout (and `ctx.remainingMs()`), the backoff between a step's tries and the steps' own waits (`ctx.clock`) run on (default the system clock); tests pass `createFakeClock()` from `@innominatus/core/testing`. */
   clock?: Clock;
 }
 

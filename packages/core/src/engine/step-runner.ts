@@ -21,7 +21,7 @@ export interface StepRun {
   secrets: Set<string>;
   onProgress(p: StepProgress): void;
   onRetry(attempt: number, delayMs: number, error: InnominatusError): void;
-  /** What the backoff between tries and the step's own waits (`ctx.clock`) wait on. */
+  /** What the step's timeout, the backoff between tries and the step's own waits (`ctx.clock`) wait on. */
   clock: Clock;
   /** Backs `StepContext.remember` (journaled by the engine). */
   remember: StepContext['remember'];
@@ -47,11 +47,13 @@ export async function runStep(r: StepRun): Promise<Record<string, unknown>> {
     });
   }
 
-  const started = Date.now();
+  // The step's timeout and what is left of it run on the engine's clock, as the step's own waits do.
+  const started = r.clock.now();
   const stop = new StepStop(
     step.timeoutMs,
     r.signal,
     () => new StepError('STEP_TIMEOUT', name, `step '${name}' timed out after ${formatMs(step.timeoutMs)}`, { path: `${step.pointer}/timeout` }),
+    r.clock,
   );
   let attempt = 0;
   const tryOnce = (): Promise<unknown> => {
@@ -68,7 +70,7 @@ export async function runStep(r: StepRun): Promise<Record<string, unknown>> {
       runId: r.runId,
       stepName: name,
       attempt,
-      remainingMs: () => Math.max(0, started + step.timeoutMs - Date.now()),
+      remainingMs: () => Math.max(0, started + step.timeoutMs - r.clock.now()),
       clock: r.clock,
       remember: r.remember,
     };

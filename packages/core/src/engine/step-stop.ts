@@ -1,3 +1,5 @@
+import type { Clock, ClockTimer } from '../util/clock';
+
 /**
  * When a running step must stop: its timeout, or the run's own signal
  * (cancellation). It behaves as an `AbortSignal` combining the two would,
@@ -10,13 +12,15 @@ export class StepStop {
   #reason: unknown = undefined;
   #controller: AbortController | undefined;
   #reject: ((reason: unknown) => void) | undefined;
-  readonly #timer: ReturnType<typeof setTimeout>;
+  readonly #timer: ClockTimer;
+  readonly #clock: Clock;
   readonly #run: AbortSignal | undefined;
   readonly #onRunAbort: (() => void) | undefined;
 
-  /** Stops after `timeoutMs` with the reason `timedOut()` gives, or when `run` aborts with its reason. */
-  constructor(timeoutMs: number, run: AbortSignal | undefined, timedOut: () => unknown) {
-    this.#timer = setTimeout(() => this.#stop(timedOut()), timeoutMs);
+  /** Stops after `timeoutMs` on `clock` with the reason `timedOut()` gives, or when `run` aborts with its reason. */
+  constructor(timeoutMs: number, run: AbortSignal | undefined, timedOut: () => unknown, clock: Clock) {
+    this.#clock = clock;
+    this.#timer = clock.setTimeout(() => this.#stop(timedOut()), timeoutMs);
     this.#run = run;
     if (run?.aborted) this.#stop(run.reason);
     else if (run) {
@@ -76,7 +80,7 @@ export class StepStop {
 
   /** Clears the timer and stops listening to the run's signal. */
   dispose(): void {
-    clearTimeout(this.#timer);
+    this.#clock.clearTimeout(this.#timer);
     if (this.#onRunAbort) this.#run?.removeEventListener('abort', this.#onRunAbort);
   }
 

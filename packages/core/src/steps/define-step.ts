@@ -27,7 +27,7 @@ export interface StepContext {
   readonly stepName: string;
   /** 1 for the first try, 2 for the first retry, ... */
   readonly attempt: number;
-  /** Milliseconds left before the step's timeout. */
+  /** Milliseconds left before the step's timeout, on {@link StepContext.clock} (the step's timeout runs on it too). */
   remainingMs(): number;
   /**
    * The clock the step's own waits and timeouts use (a wait's `timeout`, a
