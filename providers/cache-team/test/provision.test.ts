@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { REDIS_FINALIZER, type MockCluster } from '@innominatus/steps-kubernetes/testing';
-import { BASE, operatorCluster, redis, revealed, run, secretValue } from './harness';
+import { revealAll } from '@innominatus/core';
+import { BASE, operatorCluster, redis, run, secretValue } from './harness';
 
 let clusters: MockCluster[] = [];
 afterEach(async () => {
@@ -29,7 +30,7 @@ describe('provision-redis', () => {
 
     const password = secretValue(c, 'sessions-redis-password', 'password')!;
     expect(password).toMatch(/^[A-Za-z0-9]{32}$/);
-    expect(revealed(r.outputs)).toEqual({
+    expect(revealAll(r.outputs)).toEqual({
       redis_name: 'sessions-redis',
       namespace: 'shop',
       host: 'sessions-redis.shop.svc.cluster.local',
@@ -89,8 +90,8 @@ describe('provision-redis', () => {
     expect([first.status, second.status]).toEqual(['succeeded', 'succeeded']);
     const after = c.get({ apiVersion: 'v1', kind: 'Secret', name: 'sessions-redis-password', namespace: 'shop' })!;
     expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
-    expect(revealed(second.outputs).password).toBe(revealed(first.outputs).password);
-    expect(revealed(second.outputs).password).toBe(secretValue(c, 'sessions-redis-password', 'password'));
+    expect(revealAll(second.outputs).password).toBe(revealAll(first.outputs).password);
+    expect(revealAll(second.outputs).password).toBe(secretValue(c, 'sessions-redis-password', 'password'));
   });
 
   it('keeps a password Secret that exists before the first run', async () => {
@@ -103,8 +104,8 @@ describe('provision-redis', () => {
     });
     const r = await run(c, 'provision-redis', { ...BASE });
     expect(r.status).toBe('succeeded');
-    expect(revealed(r.outputs).password).toBe('chosen-by-hand');
-    expect(revealed(r.outputs).connection_string).toBe('redis://:chosen-by-hand@sessions-redis.shop.svc.cluster.local:6379');
+    expect(revealAll(r.outputs).password).toBe('chosen-by-hand');
+    expect(revealAll(r.outputs).connection_string).toBe('redis://:chosen-by-hand@sessions-redis.shop.svc.cluster.local:6379');
   });
 
   it('a Pod that cannot start (its password key is missing) fails the wait at its timeout, quoting the StatefulSet', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MockCluster, MockObject } from '@innominatus/steps-kubernetes/testing';
-import { BASE, operatorCluster, redis, revealed, run, secretValue } from './harness';
+import { revealAll } from '@innominatus/core';
+import { BASE, operatorCluster, redis, run, secretValue } from './harness';
 
 let clusters: MockCluster[] = [];
 afterEach(async () => {
@@ -36,7 +37,7 @@ describe('update-redis', () => {
       'shop/sessions-redis: quay.io/opstree/redis:v7.2.7 250m 256Mi',
       'shop/sessions-redis: quay.io/opstree/redis:v7.0.12 1000m 1Gi',
     ]);
-    expect(revealed(r.outputs)).toEqual(revealed(created.outputs));
+    expect(revealAll(r.outputs)).toEqual(revealAll(created.outputs));
   });
 
   it('an unchanged spec finishes without waiting for a rollout that never comes', async () => {
@@ -45,7 +46,7 @@ describe('update-redis', () => {
     const r = await run(c, 'update-redis', { ...BASE, size: 'large', wait_timeout: '20s' });
     expect(r.status).toBe('succeeded');
     expect(operator.rollouts).toHaveLength(1);
-    expect(revealed(r.outputs).password).toBe(secretValue(c, 'sessions-redis-password', 'password'));
+    expect(revealAll(r.outputs).password).toBe(secretValue(c, 'sessions-redis-password', 'password'));
   });
 
   it('a Redis that does not exist fails in read-redis, naming it', async () => {
@@ -89,7 +90,7 @@ describe('delete-redis', () => {
     await run(c, 'delete-redis', { ...BASE });
     const again = await run(c, 'provision-redis', { ...BASE });
     expect(again.status).toBe('succeeded');
-    expect(revealed(again.outputs).password).toBe(secretValue(c, 'sessions-redis-password', 'password'));
-    expect(revealed(again.outputs).password).not.toBe(revealed(first.outputs).password);
+    expect(revealAll(again.outputs).password).toBe(secretValue(c, 'sessions-redis-password', 'password'));
+    expect(revealAll(again.outputs).password).not.toBe(revealAll(first.outputs).password);
   });
 });

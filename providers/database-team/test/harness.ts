@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import { reveal } from '@innominatus/core';
 import { loadProviderForTest, runWorkflow, type TestProvider, type WorkflowRun } from '@innominatus/provider-sdk/testing';
 import {
   createMockCluster,
@@ -45,24 +44,7 @@ export function postgresql(cluster: MockCluster, name: string, namespace = 'prod
   return cluster.get({ apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name, namespace });
 }
 
-/** A Secret's decoded `data.<key>`, or undefined when there is no such Secret. */
+/** A Secret's decoded `data.<key>` (in `production` unless `namespace` says otherwise), or undefined when there is no such Secret. */
 export function secretValue(cluster: MockCluster, name: string, key: string, namespace = 'production'): string | undefined {
-  const secret = cluster.get({ apiVersion: 'v1', kind: 'Secret', name, namespace });
-  const raw = (secret?.data as Record<string, string> | undefined)?.[key];
-  return raw === undefined ? undefined : Buffer.from(raw, 'base64').toString('utf8');
-}
-
-/** Outputs with sensitive values revealed, for exact comparisons. */
-export function revealed(outputs: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, reveal(v)]));
-}
-
-/** Everything a run let out: events, log lines and the error (message, describe(), JSON). */
-export function capturedText(r: WorkflowRun): string {
-  const err = r.error;
-  return JSON.stringify({
-    events: r.events,
-    logs: r.logs,
-    error: err ? { message: err.message, describe: err.describe(), json: JSON.parse(JSON.stringify(err)), stack: err.stack } : null,
-  });
+  return cluster.secretValue(namespace, name, key);
 }

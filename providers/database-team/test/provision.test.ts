@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isSensitive } from '@innominatus/core';
+import { isSensitive, revealAll } from '@innominatus/core';
 import type { MockCluster, ZalandoOperatorOptions } from '@innominatus/steps-kubernetes/testing';
-import { BASE, operatorCluster, postgresql, revealed, run, secretValue } from './harness';
+import { BASE, operatorCluster, postgresql, run, secretValue } from './harness';
 
 const SECRET = 'myapp-db-app.team-myapp-db.credentials.postgresql.acid.zalan.do';
 let cluster: MockCluster | undefined;
@@ -28,7 +28,7 @@ describe('provision-postgres', () => {
     expect(isSensitive(r.outputs.connection_string)).toBe(true);
     // read-secret's plain: [username] declassifies the login name on purpose, and only it.
     expect(r.outputs.username).toBe('myapp_db_app');
-    expect(revealed(r.outputs)).toEqual({
+    expect(revealAll(r.outputs)).toEqual({
       database_name: 'myapp_db',
       name: 'myapp_db',
       database: 'myapp_db',
@@ -106,8 +106,8 @@ describe('provision-postgres', () => {
     const spec = postgresql(cluster, 'checkout-orders')!.spec as Record<string, any>;
     expect(spec.users).toEqual({ orders_owner: ['createdb'], orders_app: [] });
     expect(spec.databases).toEqual({ orders: 'orders_owner' });
-    expect(revealed(r.outputs).credentials_secret).toBe('orders-app.checkout-orders.credentials.postgresql.acid.zalan.do');
-    expect(revealed(r.outputs).username).toBe('orders_app');
+    expect(revealAll(r.outputs).credentials_secret).toBe('orders-app.checkout-orders.credentials.postgresql.acid.zalan.do');
+    expect(revealAll(r.outputs).username).toBe('orders_app');
   });
 
   it('percent-encodes user and password in connection_string (a password changed by hand)', async () => {
@@ -123,8 +123,8 @@ describe('provision-postgres', () => {
     expect(secretValue(cluster, SECRET, 'password')).toBe(manual);
     const r = await run(cluster, 'provision-postgres', { ...BASE });
     expect(r.status).toBe('succeeded');
-    expect(revealed(r.outputs).password).toBe(manual);
-    expect(revealed(r.outputs).connection_string).toBe(
+    expect(revealAll(r.outputs).password).toBe(manual);
+    expect(revealAll(r.outputs).connection_string).toBe(
       'postgresql://myapp_db_app:p%40ss%3Aw%2Frd%25%3F%23x@team-myapp-db.production.svc.cluster.local:5432/myapp_db?sslmode=require',
     );
   });
@@ -134,7 +134,7 @@ describe('provision-postgres', () => {
     const first = await run(cluster, 'provision-postgres', { ...BASE });
     const second = await run(cluster, 'provision-postgres', { ...BASE });
     expect(second.status).toBe('succeeded');
-    expect(revealed(second.outputs)).toEqual(revealed(first.outputs));
+    expect(revealAll(second.outputs)).toEqual(revealAll(first.outputs));
     expect(postgresql(cluster, 'team-myapp-db')!.metadata.generation).toBe(1);
     expect(operator.transitions.map((t) => t.status)).toEqual(['Creating', 'Running']);
   });
@@ -227,7 +227,7 @@ describe('provision-postgres failures', () => {
     const params = { db_name: 'd'.repeat(33), namespace: 'production', team_id: 't'.repeat(24) };
     const r = await run(cluster, 'provision-postgres', params);
     expect(r.error?.describe()).toBeUndefined();
-    expect(revealed(r.outputs).cluster_name).toHaveLength(58);
+    expect(revealAll(r.outputs).cluster_name).toHaveLength(58);
     expect(operator.transitions.at(-1)?.status).toBe('Running');
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MockCluster, ZalandoOperatorOptions } from '@innominatus/steps-kubernetes/testing';
-import { BASE, operatorCluster, postgresql, revealed, run, secretValue } from './harness';
+import { revealAll } from '@innominatus/core';
+import { BASE, operatorCluster, postgresql, run, secretValue } from './harness';
 
 let cluster: MockCluster | undefined;
 afterEach(async () => {
@@ -23,12 +24,12 @@ describe('credentials under password rotation', () => {
     const r = await run(cluster, 'provision-postgres', { ...BASE });
     expect(r.error?.describe()).toBeUndefined();
     expect(secretValue(cluster, SECRET, 'username')).toBe('myapp_db_app261201');
-    const out = revealed(r.outputs);
+    const out = revealAll(r.outputs);
     const password = secretValue(cluster, SECRET, 'password');
     expect(out.username).toBe('myapp_db_app261201');
     expect(out.connection_string).toBe(`postgresql://myapp_db_app261201:${password}@team-myapp-db.production.svc.cluster.local:5432/myapp_db?sslmode=require`);
     const updated = await run(cluster, 'update-postgres', { ...BASE, size: 'medium', wait_timeout: '20s' });
-    expect(revealed(updated.outputs).username).toBe('myapp_db_app261201');
+    expect(revealAll(updated.outputs).username).toBe('myapp_db_app261201');
   });
 });
 

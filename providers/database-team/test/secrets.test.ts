@@ -1,8 +1,8 @@
 import { afterEach, expect, it } from 'vitest';
 import { reveal } from '@innominatus/core';
-import type { WorkflowRun } from '@innominatus/provider-sdk/testing';
+import { capturedText, type WorkflowRun } from '@innominatus/provider-sdk/testing';
 import type { MockCluster } from '@innominatus/steps-kubernetes/testing';
-import { BASE, capturedText, operatorCluster, run } from './harness';
+import { BASE, operatorCluster, run } from './harness';
 
 let clusters: MockCluster[] = [];
 afterEach(async () => {

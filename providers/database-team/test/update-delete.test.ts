@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MockCluster, ZalandoOperatorOptions } from '@innominatus/steps-kubernetes/testing';
-import { BASE, operatorCluster, postgresql, revealed, run } from './harness';
+import { revealAll } from '@innominatus/core';
+import { BASE, operatorCluster, postgresql, run } from './harness';
 
 let cluster: MockCluster | undefined;
 afterEach(async () => {
@@ -48,7 +49,7 @@ describe('update-postgres', () => {
     expect(stepsThat(r, 'step:succeeded')).toEqual(['read-cluster', 'update-postgres-cluster', 'wait-for-database', 'get-credentials']);
     expect(stepsThat(r, 'step:skipped')).toEqual([]);
     // Same outputs as provision: same Secret, same password.
-    expect(revealed(r.outputs)).toEqual(revealed(created.outputs));
+    expect(revealAll(r.outputs)).toEqual(revealAll(created.outputs));
   });
 
   it.each([
@@ -70,7 +71,7 @@ describe('update-postgres', () => {
     // The wait saw the operator's Running, written after the apply, in its first list.
     expect(progressOf(r, 'wait-for-database')).toEqual(['postgresql production/team-myapp-db: {"PostgresClusterStatus":"Running"}']);
     expect((postgresql(cluster, 'team-myapp-db')!.spec as Record<string, any>).numberOfInstances).toBe(4);
-    expect(revealed(r.outputs)).toEqual(revealed(created.outputs));
+    expect(revealAll(r.outputs)).toEqual(revealAll(created.outputs));
   });
 
   it('fails on an UpdateFailed written before the wait starts watching', async () => {

@@ -7,7 +7,7 @@
  */
 export { loadProviderForTest } from './load-for-test';
 export type { TestProvider } from './load-for-test';
-export { runWorkflow } from './run-workflow';
+export { capturedText, runWorkflow } from './run-workflow';
 export type { RunWorkflowOptions, WorkflowRun, CapturedEvent, CapturedRunLog } from './run-workflow';
 /** The `provider-sdk` CLI in-process: `await main(['validate', '.'], io)` returns the exit code. */
 export { main } from '../cli/main';

@@ -104,3 +104,17 @@ export async function runWorkflow(provider: LoadedProvider, name: string, option
     return { runId, status: 'failed', outputs: {}, error: err, events, logs };
   }
 }
+
+/**
+ * Everything a run let out, as one string: its events, its log lines and
+ * its error (message, `describe()`, JSON and stack). A test that a secret
+ * never leaks checks the secret is not in it.
+ */
+export function capturedText(run: WorkflowRun): string {
+  const err = run.error;
+  return JSON.stringify({
+    events: run.events,
+    logs: run.logs,
+    error: err ? { message: err.message, describe: err.describe(), json: JSON.parse(JSON.stringify(err)), stack: err.stack } : null,
+  });
+}

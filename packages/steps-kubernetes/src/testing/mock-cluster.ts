@@ -145,6 +145,12 @@ export class MockCluster {
     return this.store.get(this.store.requireKind(ref.apiVersion, ref.kind), ref.namespace, ref.name);
   }
 
+  /** A Secret's `data.<key>` decoded from base64 (UTF-8), or undefined when there is no such Secret or key. */
+  secretValue(namespace: string, name: string, key: string): string | undefined {
+    const raw = (this.get({ apiVersion: 'v1', kind: 'Secret', name, namespace })?.data as Record<string, string> | undefined)?.[key];
+    return raw === undefined ? undefined : Buffer.from(raw, 'base64').toString('utf8');
+  }
+
   /** The objects of a kind, optionally filtered by namespace and selectors. */
   list(apiVersion: string, kind: string, filter: ListFilter = {}): MockObject[] {
     return this.store.list(this.store.requireKind(apiVersion, kind), filter);
