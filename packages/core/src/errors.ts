@@ -20,11 +20,12 @@ export interface SourcePosition {
 /** Options shared by every error class. */
 export interface ErrorOptions {
   /** JSON pointer of the offending field inside the workflow, e.g. `/steps/0/with/manifest`. */
-  path?: string;
+  path?: string | undefined;
   /** Source position, when the document came from a file. */
-  position?: SourcePosition;
+  position?: SourcePosition | undefined;
   /** A transient failure that a retry may fix. */
-  retryable?: boolean;
+  retryable?: boolean | undefined;
+  /** The error this one wraps (undefined: none). */
   cause?: unknown;
 }
 
@@ -139,7 +140,7 @@ export class ExpressionError extends InnominatusError {
   constructor(
     expression: string,
     message: string,
-    options: ErrorOptions & { syntax?: boolean; offset?: number; code?: 'EXPRESSION_COST' | 'EXPRESSION_LIMIT' } = {},
+    options: ErrorOptions & { syntax?: boolean; offset?: number | undefined; code?: 'EXPRESSION_COST' | 'EXPRESSION_LIMIT' } = {},
   ) {
     super(options.code ?? (options.syntax ? 'EXPRESSION_SYNTAX' : 'EXPRESSION_ERROR'), message, options);
     this.expression = expression;

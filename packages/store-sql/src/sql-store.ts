@@ -572,8 +572,8 @@ export class SqlStore implements Store {
     const [row] = await this.#db.query<ResourceRow>('SELECT lease_epoch, lease_owner, lease_expires_at FROM resources WHERE id = $1', [id]);
     const lease = row && {
       epoch: Number(row.lease_epoch),
-      ...(row.lease_owner === null ? {} : { owner: row.lease_owner }),
-      ...(row.lease_expires_at === null ? {} : { expiresAt: Number(row.lease_expires_at) }),
+      owner: row.lease_owner ?? undefined,
+      expiresAt: row.lease_expires_at === null ? undefined : Number(row.lease_expires_at),
     };
     if (!lease || !fenceHolds(lease, epoch, now)) throw leaseLostError(id, epoch);
   }

@@ -36,23 +36,24 @@ export interface EngineOptions {
 /** Options of {@link Engine.run}. */
 export interface RunOptions {
   parameters?: Record<string, unknown>;
-  context?: RunContext;
+  /** Absent or undefined: an empty context. */
+  context?: RunContext | undefined;
   /** Default: a random UUID. Give a stable id to make a run's journal idempotent. */
   runId?: string;
   /** Aborting it cancels the run at once: the running step is aborted, the run is `cancelled`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Aborting it stops the run before its next step, letting the running step
    * finish: the run rejects with `RUN_PAUSED` (retryable) and stays resumable
    * as it is. For graceful shutdown.
    */
-  pause?: AbortSignal;
+  pause?: AbortSignal | undefined;
   /**
    * Carried by every journal write of the run: the journal (a store) refuses
    * each write once the lease is another's, with `LEASE_LOST`, and the run
    * stops there without recording anything more. Set by the orchestrator.
    */
-  fence?: LeaseFence;
+  fence?: LeaseFence | undefined;
 }
 
 /** Options of {@link Engine.resume}: the signals and fence of {@link RunOptions}. */

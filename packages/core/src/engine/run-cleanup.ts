@@ -60,8 +60,8 @@ export function resumePlan(compiled: CompiledWorkflow, run: RunRecord, previous:
 export function journaledFailure(record: JournaledError): InnominatusError<string> {
   const err = new InnominatusError(record.code, record.message, {
     retryable: record.retryable === true,
-    ...(record.path === undefined ? {} : { path: record.path }),
-    ...(record.cause === undefined ? {} : { cause: journaledFailure(record.cause) }),
+    path: record.path,
+    cause: record.cause && journaledFailure(record.cause),
   });
   if (record.step !== undefined) Object.defineProperty(err, 'step', { value: record.step, enumerable: true });
   return err;

@@ -243,7 +243,7 @@ export function causeChain(err: unknown, secrets: Set<string>, depth = 0): Innom
   const cause = causeChain((err as { cause?: unknown }).cause, secrets, depth + 1);
   return new InnominatusError<string>(code, message, {
     retryable: InnominatusError.is(err) ? err.retryable : false,
-    ...(cause ? { cause } : {}),
+    cause,
   });
 }
 
@@ -254,7 +254,7 @@ function scrubError(err: StepError, secrets: Set<string>): StepError {
   return new StepError(err.code as 'STEP_FAILED', err.step, scrubbed, {
     retryable: err.retryable,
     ...(err.path ? { path: err.path } : {}),
-    ...(cause ? { cause } : {}),
+    cause,
   });
 }
 

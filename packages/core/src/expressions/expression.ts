@@ -233,5 +233,5 @@ function celError(source: string, err: unknown, syntax: boolean): ExpressionErro
   const offset = errorOffset(err);
   const at = offset === undefined ? '' : ` at character ${offset + 1}`;
   const what = syntax ? 'does not parse' : 'failed';
-  return new ExpressionError(source, `expression '${source}' ${what}${at}: ${first}`, { syntax, ...(offset !== undefined ? { offset } : {}) });
+  return new ExpressionError(source, `expression '${source}' ${what}${at}: ${first}`, { syntax, offset });
 }

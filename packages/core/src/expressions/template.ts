@@ -87,7 +87,7 @@ export function compileTemplate(value: unknown, options: CompileTemplateOptions 
   const expressions: TemplateExpression[] = [];
   const variables = options.variables ?? WORKFLOW_VARIABLES;
   const literal = new Set(options.literalKeys ?? []);
-  const ctx: CompileContext = { variables, out: expressions, ...(options.problems ? { problems: options.problems } : {}) };
+  const ctx: CompileContext = { variables, out: expressions, problems: options.problems };
   const root = compileNode(value, options.pointer ?? '', 0, ctx, literal);
   return new Template(root, expressions);
 }
@@ -95,7 +95,7 @@ export function compileTemplate(value: unknown, options: CompileTemplateOptions 
 interface CompileContext {
   variables: readonly string[];
   out: TemplateExpression[];
-  problems?: TemplateProblem[];
+  problems: TemplateProblem[] | undefined;
 }
 
 function compileNode(value: unknown, pointer: string, depth: number, ctx: CompileContext, literalKeys: ReadonlySet<string>): Node {

@@ -37,7 +37,7 @@ interface Row {
   application: string;
   name: string;
   type: string;
-  class?: string;
+  class?: string | undefined;
   metadata?: Record<string, unknown> | undefined;
   properties: unknown;
   state: ResourceState;
@@ -268,8 +268,8 @@ export class MemoryStore implements Store {
       application: resource.application,
       name: resource.name,
       type: resource.type,
-      ...(resource.class !== undefined ? { class: resource.class } : {}),
-      ...(resource.metadata !== undefined ? { metadata: structuredClone(resource.metadata) } : {}),
+      class: resource.class,
+      metadata: resource.metadata && structuredClone(resource.metadata),
       properties: this.#seal(resource.properties),
       state: 'requested',
       pendingOperation: 'create',

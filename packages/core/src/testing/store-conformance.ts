@@ -185,7 +185,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         const out: string[][] = [];
         let after: string | undefined;
         for (;;) {
-          const page = await store.listResources({ ...filter, limit, ...(after ? { after } : {}) });
+          const page = await store.listResources({ ...filter, limit, after });
           if (page.length === 0) return out;
           out.push(page.map((r) => r.name));
           after = page[page.length - 1]!.id;
@@ -250,7 +250,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         const out: string[][] = [];
         let after: string | undefined;
         for (;;) {
-          const page = await store.listResources({ runStatus: 'running', order: 'newest', limit, ...(after ? { after } : {}) });
+          const page = await store.listResources({ runStatus: 'running', order: 'newest', limit, after });
           if (page.length === 0) return out;
           out.push(page.map((r) => r.name));
           after = page.at(-1)!.id;
@@ -282,7 +282,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         const out: string[][] = [];
         let after: string | undefined;
         for (;;) {
-          const page = await store.listResources({ application: 'shop', alsoIds: used, order: 'newest', limit, ...(after ? { after } : {}) });
+          const page = await store.listResources({ application: 'shop', alsoIds: used, order: 'newest', limit, after });
           if (page.length === 0) return out;
           out.push(page.map((r) => r.name));
           after = page.at(-1)!.id;
@@ -304,7 +304,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       let after: string | undefined;
       let added = 5;
       for (;;) {
-        const page = await store.listResources({ limit: 2, ...(after ? { after } : {}) });
+        const page = await store.listResources({ limit: 2, after });
         if (page.length === 0) break;
         seen.push(...page.map((r) => r.name));
         after = page[page.length - 1]!.id;

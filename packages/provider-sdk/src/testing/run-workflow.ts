@@ -94,8 +94,8 @@ export async function runWorkflow(provider: LoadedProvider, name: string, option
   try {
     const result = await engine.run(workflow, {
       parameters: options.parameters ?? {},
-      ...(options.resource ? { context: { resource: options.resource } } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
+      context: options.resource && { resource: options.resource },
+      signal: options.signal,
     });
     return { runId: result.runId, status: 'succeeded', outputs: result.outputs, events, logs };
   } catch (err) {
