@@ -73,7 +73,7 @@ async function addWorkflow(sources: GraphSources, r: ResourceRecord, providerId:
   let previous = workflowId;
   steps.forEach((s, i) => {
     const stepId = `step:${r.id}:${i}`;
-    add({ id: stepId, kind: 'step', label: s.name, detail: s.type, ...(s.status ? { state: s.status } : {}) });
+    add({ id: stepId, kind: 'step', label: s.name, detail: s.type, state: s.status });
     edges.push({ from: previous, to: stepId, kind: i === 0 ? 'step' : 'next' });
     previous = stepId;
   });

@@ -1,6 +1,6 @@
 import { redact, type ResourceRecord, type StepRecord, type TransitionRecord } from '@innominatus/core';
 
-/** A resource as the API shows it: sensitive values as `***`, no lease details. */
+/** A resource as the API shows it: sensitive values as `***`, no lease details (fields that are undefined are left out of the JSON). */
 export function resourceView(r: ResourceRecord): Record<string, unknown> {
   return {
     id: r.id,
@@ -11,9 +11,9 @@ export function resourceView(r: ResourceRecord): Record<string, unknown> {
     generation: r.generation,
     properties: redact(r.properties),
     outputs: redact(r.outputs ?? {}),
-    ...(r.pendingOperation ? { pendingOperation: r.pendingOperation } : {}),
-    ...(r.runId ? { runId: r.runId } : {}),
-    ...(r.error ? { error: r.error } : {}),
+    pendingOperation: r.pendingOperation,
+    runId: r.runId,
+    error: r.error,
     ...retryingView(r),
     attempts: r.attempts,
     createdAt: r.createdAt,
@@ -31,7 +31,7 @@ function retryingView(r: ResourceRecord): { retrying?: Record<string, unknown> }
     retrying: {
       attempts: r.attempts,
       nextAttemptAt: r.nextAttemptAt,
-      ...(r.error.since ? { since: r.error.since } : {}),
+      since: r.error.since,
       lastError: { code: r.error.code, message: r.error.message },
     },
   };
@@ -39,7 +39,7 @@ function retryingView(r: ResourceRecord): { retrying?: Record<string, unknown> }
 
 /** A history entry as the API shows it. */
 export function transitionView(t: TransitionRecord): Record<string, unknown> {
-  return { ...(t.from ? { from: t.from } : {}), to: t.to, at: t.at, reason: t.reason };
+  return { from: t.from, to: t.to, at: t.at, reason: t.reason };
 }
 
 /** A journaled step as the API shows it: status and timing, never its (sealed) outputs. */
@@ -51,7 +51,7 @@ export function stepView(s: StepRecord): Record<string, unknown> {
     status: s.status,
     attempt: s.attempt,
     startedAt: s.startedAt,
-    ...(s.endedAt ? { endedAt: s.endedAt } : {}),
-    ...(s.error ? { error: s.error } : {}),
+    endedAt: s.endedAt,
+    error: s.error,
   };
 }

@@ -14,7 +14,7 @@ export async function allResources(
   const out: ResourceRecord[] = [];
   let after: string | undefined;
   for (;;) {
-    const page = await store.listResources({ ...filter, limit: pageSize, ...(after === undefined ? {} : { after }) });
+    const page = await store.listResources({ ...filter, limit: pageSize, after });
     out.push(...page);
     if (page.length < pageSize) return out;
     after = page.at(-1)!.id;

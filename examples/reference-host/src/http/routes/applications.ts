@@ -40,7 +40,7 @@ export function applicationRoutes(app: FastifyInstance, services: HostServices):
           const submittedAt = specs.find((s) => s.name === name)?.submittedAt;
           return {
             name,
-            ...(submittedAt ? { submittedAt } : {}),
+            submittedAt,
             resources: own.map((r) => ({ id: r.id, name: r.name, type: r.type, state: r.state })),
             states,
           };

@@ -45,7 +45,7 @@ export function resourceListRoute(app: FastifyInstance, services: HostServices):
         limit: limit + 1,
       });
       const { items, next } = pageOf(found, limit, (r) => [r.id]);
-      return { resources: items.map(resourceView), ...(next ? { next } : {}) };
+      return { resources: items.map(resourceView), next };
     },
   );
 }

@@ -23,9 +23,8 @@ export function specListRoute(app: FastifyInstance, services: HostServices): voi
     async (request) => {
       const { limit, cursor } = request.query;
       const after = cursor === undefined ? undefined : String(decodeCursor(cursor, ['string'])[0]);
-      const page = { ...(after === undefined ? {} : { after }), limit: limit + 1 };
-      const { items, next } = pageOf(await applicationSpecs(services.store, page), limit, (s) => [s.name]);
-      return { specs: items, ...(next ? { next } : {}) };
+      const { items, next } = pageOf(await applicationSpecs(services.store, { after, limit: limit + 1 }), limit, (s) => [s.name]);
+      return { specs: items, next };
     },
   );
 }

@@ -47,7 +47,7 @@ export function workflowListRoute(app: FastifyInstance, services: HostServices, 
         withRun: true,
         order: 'newest',
         limit: limit + 1,
-        ...(after === undefined ? {} : { after }),
+        after,
       });
       const { items, next } = pageOf(found, limit, (r) => [r.id]);
       const runs = await Promise.all(
@@ -56,7 +56,7 @@ export function workflowListRoute(app: FastifyInstance, services: HostServices, 
           return run ? runView(services.store, run, r, progress.of(run.runId)) : undefined;
         }),
       );
-      return { workflows: runs.filter((r): r is RunView => r !== undefined), ...(next ? { next } : {}) };
+      return { workflows: runs.filter((r): r is RunView => r !== undefined), next };
     },
   );
 }
