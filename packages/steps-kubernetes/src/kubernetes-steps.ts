@@ -31,8 +31,8 @@ export function kubernetesSteps(options: KubernetesStepsOptions = {}): StepDefin
   return [
     kubernetesApply({ client: shared }),
     waitForCondition({ client: shared }),
-    readSecret({ client: shared, ...(secretWatch ? { secretWatch } : {}) }),
-    generateSecret({ client: shared, ...(randomInt ? { randomInt } : {}) }),
+    readSecret({ client: shared, secretWatch }),
+    generateSecret({ client: shared, randomInt }),
     kubernetesDelete({ client: shared }),
   ];
 }

@@ -237,7 +237,7 @@ export class KubernetesClient {
 
   async #call(target: RequestTarget, signal: AbortSignal | undefined, fn: () => Promise<KubernetesObject>): Promise<KubeObject> {
     try {
-      const result = await withRetry(fn, { ...this.retry, ...(signal ? { signal } : {}) });
+      const result = await withRetry(fn, { ...this.retry, signal });
       return JSON.parse(JSON.stringify(result)) as KubeObject;
     } catch (err) {
       if (signal?.aborted) throw signal.reason;

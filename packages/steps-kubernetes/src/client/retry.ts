@@ -24,14 +24,14 @@ export const DEFAULT_RETRY: Required<Omit<RetryOptions, 'clock'>> = Object.freez
  * `clock`). A `Retry-After` header is honoured: the next try waits at least
  * that long. Non-transient errors and an aborted `signal` end it at once.
  */
-export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions & { signal?: AbortSignal } = {}): Promise<T> {
+export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions & { signal?: AbortSignal | undefined } = {}): Promise<T> {
   const o = { ...DEFAULT_RETRY, ...stripUndefined(options) };
   const clock = options.clock ?? systemClock;
   return pRetry(fn, {
     retries: o.retries,
     minTimeout: 0,
     maxTimeout: 0,
-    ...(options.signal ? { signal: options.signal } : {}),
+    signal: options.signal,
     shouldRetry: async ({ error, retriesConsumed }) => {
       if (!isTransient(error)) return false;
       const backoff = Math.min(o.maxTimeoutMs, Math.round((Math.random() + 1) * o.minTimeoutMs * 2 ** retriesConsumed));

@@ -68,7 +68,7 @@ export interface GenerateSecretOptions extends KubernetesStepOptions {
    * A uniform random integer in `[0, max)`. Default: `crypto.randomInt`
    * (a CSPRNG). Tests inject a scripted source to get exact values.
    */
-  randomInt?: (max: number) => number;
+  randomInt?: ((max: number) => number) | undefined;
 }
 
 /**

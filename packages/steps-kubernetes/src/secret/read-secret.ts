@@ -77,7 +77,7 @@ export interface ReadSecretOptions extends KubernetesStepOptions {
    * RBAC must grant `list` on secrets and the host holds every Secret of the
    * namespace (other applications' credentials too) in memory.
    */
-  secretWatch?: 'name' | 'namespace';
+  secretWatch?: 'name' | 'namespace' | undefined;
 }
 
 /**

@@ -67,10 +67,7 @@ export class MockCluster {
   readonly #cleanups: Array<() => void | Promise<void>> = [];
 
   constructor(options: MockClusterOptions = {}) {
-    this.store = new ObjectStore({
-      ...(options.historyLimit === undefined ? {} : { historyLimit: options.historyLimit }),
-      ...(options.autoCreateNamespaces ? { autoCreateNamespaces: true } : {}),
-    });
+    this.store = new ObjectStore({ historyLimit: options.historyLimit, autoCreateNamespaces: options.autoCreateNamespaces });
     this.events = this.store.emitter;
     for (const k of BUILTIN_KINDS) this.store.registerKind(k, { builtin: true });
     this.store.registerView(this.store.requireKind('events.k8s.io/v1', 'Event'), EVENTS_V1_VIEW);

@@ -111,7 +111,7 @@ export class ObjectStore {
   readonly #autoCreateNamespaces: boolean;
   readonly #conversions = new Conversions((namespace, name) => this.#objects.get(kindKey('', 'Service'))?.has(objectKey(namespace, name)) ?? false);
 
-  constructor(options: { historyLimit?: number; autoCreateNamespaces?: boolean } = {}) {
+  constructor(options: { historyLimit?: number | undefined; autoCreateNamespaces?: boolean | undefined } = {}) {
     this.historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
     this.#autoCreateNamespaces = options.autoCreateNamespaces ?? false;
     this.emitter.setMaxListeners(0);
