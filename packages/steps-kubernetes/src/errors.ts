@@ -1,8 +1,9 @@
-import { InnominatusError, StepFailure } from '@innominatus/core';
+import { InnominatusError } from '@innominatus/core';
 
 /**
- * Stable codes of {@link KubernetesError}. The error's `code` is core's
- * `STEP_FAILED`; `kubernetesCode` says what went wrong.
+ * Stable codes of {@link KubernetesError}: its `code` (and `kubernetesCode`,
+ * the same value). A run that a Kubernetes step failed ends with core's
+ * `STEP_FAILED`, whose `cause` has this code.
  */
 export type KubernetesErrorCode =
   /** RBAC denied the request (403); the message names verb, resource and namespace. */
@@ -40,14 +41,15 @@ export interface RequestTarget {
   namespace?: string;
 }
 
-/** A failed Kubernetes step. `retryable` is true only for `K8S_UNAVAILABLE`. */
-export class KubernetesError extends StepFailure {
+/** A failed Kubernetes step, coded with what went wrong. `retryable` is true only for `K8S_UNAVAILABLE`. */
+export class KubernetesError extends InnominatusError<KubernetesErrorCode> {
+  /** The same as `code`. */
   readonly kubernetesCode: KubernetesErrorCode;
   /** HTTP status of the API answer, when there was one. */
   readonly status?: number;
   readonly target?: RequestTarget;
   constructor(kubernetesCode: KubernetesErrorCode, message: string, options: { status?: number; target?: RequestTarget; retryable?: boolean } = {}) {
-    super(message, { retryable: options.retryable ?? kubernetesCode === 'K8S_UNAVAILABLE' });
+    super(kubernetesCode, message, { retryable: options.retryable ?? kubernetesCode === 'K8S_UNAVAILABLE' });
     this.kubernetesCode = kubernetesCode;
     if (options.status !== undefined) this.status = options.status;
     if (options.target) this.target = options.target;

@@ -233,12 +233,10 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
     cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'Updating' });
     cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'Running' });
     const ctx = context();
-    const began = Date.now();
     const out = await waitForCondition({ client }).run(
       { resource: resource('team-db'), successWhen: RUNNING, failureWhen: FAILED, sinceResourceVersion: since },
       ctx,
     );
-    expect(Date.now() - began).toBeLessThan(2000);
     expect(out.status).toEqual({ PostgresClusterStatus: 'Running' });
     expect(ctx.progressUpdates.map((p) => p.message)).toEqual(['postgresql apps/team-db: {"PostgresClusterStatus":"Running"}']);
     expect(cluster.countRequests({ verb: 'list', path: PG_PATH })).toBe(1);

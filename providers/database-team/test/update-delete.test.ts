@@ -63,10 +63,8 @@ describe('update-postgres', () => {
     // Every list of postgresqls answers 300ms late (with the state at that
     // time), so the operator has finished before wait-for-database's list.
     cluster.faults.delay({ verb: 'list', path: PG_LIST, ms: 300 });
-    const began = Date.now();
     const r = await run(cluster, 'update-postgres', { ...BASE, replicas: 4, wait_timeout: '20s' });
     expect(r.error?.describe()).toBeUndefined();
-    expect(Date.now() - began).toBeLessThan(10_000);
     expect(operator.transitions.slice(before).map((t) => t.status)).toEqual(['Updating', 'Running']);
     // The wait saw the operator's Running, written after the apply, in its first list.
     expect(progressOf(r, 'wait-for-database')).toEqual(['postgresql production/team-myapp-db: {"PostgresClusterStatus":"Running"}']);
@@ -90,11 +88,9 @@ describe('update-postgres', () => {
     await run(cluster, 'provision-postgres', { ...BASE, size: 'large' });
     const before = operator.transitions.length;
     const rv = postgresql(cluster, 'team-myapp-db')!.metadata.resourceVersion;
-    const began = Date.now();
     const r = await run(cluster, 'update-postgres', { ...BASE, size: 'large', wait_timeout: '20s' });
     expect(r.error?.describe()).toBeUndefined();
     // No newer resourceVersion will come: the wait takes the current Running at once.
-    expect(Date.now() - began).toBeLessThan(10_000);
     expect(stepsThat(r, 'step:skipped')).toEqual([]);
     expect(progressOf(r, 'wait-for-database')).toEqual(['postgresql production/team-myapp-db: {"PostgresClusterStatus":"Running"}']);
     expect(operator.transitions.length).toBe(before);
@@ -142,10 +138,10 @@ describe('update-postgres', () => {
     const failed = await run(cluster, 'update-postgres', { ...BASE, replicas: 4, wait_timeout: '20s' });
     expect(failed.status).toBe('failed');
     const before = operator.transitions.length;
-    const began = Date.now();
     const r = await run(cluster, 'update-postgres', { ...BASE, replicas: 4, wait_timeout: '20s' });
     expect(r.status).toBe('failed');
-    expect(Date.now() - began).toBeLessThan(10_000);
+    // "At once": the failure condition ended the wait, not its 20 s timeout.
+    expect(r.error?.cause).toMatchObject({ code: 'K8S_CONDITION_FAILED' });
     expect((r.error as { step?: string }).step).toBe('wait-for-database');
     expect(r.error?.message).toContain('observed status: {"PostgresClusterStatus":"UpdateFailed"}');
     expect(operator.transitions.length).toBe(before);
