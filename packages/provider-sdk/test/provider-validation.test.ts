@@ -273,11 +273,9 @@ describe('bad input never throws and gives a diagnostic', () => {
   for (const c of cases) {
     it(c.name, async () => {
       const dir = await writeTree({ 'provider.yaml': c.content });
-      const started = Date.now();
       const r = await loadProvider(dir, { steps: testSteps(), displayRoot: dir });
       expect(r.diagnostics.map(formatDiagnostic)).toEqual([c.expect]);
       expect(r.provider).toBeUndefined();
-      expect(Date.now() - started).toBeLessThan(5000);
     });
   }
 
