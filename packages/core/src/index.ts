@@ -145,5 +145,5 @@ export type {
   AcceptedRequest,
   RefusedRequest,
 } from './orchestrator/index';
-export { systemClock } from './util/clock';
+export { sleepOn, systemClock } from './util/clock';
 export type { Clock, ClockTimer } from './util/clock';

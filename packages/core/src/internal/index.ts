@@ -13,7 +13,6 @@ export { escapePointer, pointerOf, pointerSegments, valueAtPointer } from '../ut
 export { placedSteps } from '../model/workflow';
 export type { PlacedStep } from '../model/workflow';
 export { abortable } from '../util/abortable';
-export { sleepOn } from '../util/clock';
 export { checkAgainstSchema } from '../analysis/schema-issues';
 export type { SchemaIssue } from '../analysis/schema-issues';
 export { usePrecompiledValidator } from '../util/ajv';

@@ -1,6 +1,5 @@
 import pRetry from 'p-retry';
-import { systemClock, type Clock } from '@innominatus/core';
-import { sleepOn } from '@innominatus/core/internal';
+import { sleepOn, systemClock, type Clock } from '@innominatus/core';
 import { retryAfterMs, isTransient } from './api-errors';
 
 /** How transient API failures (429, 5xx, connection resets) are retried inside a step. */

@@ -1,5 +1,4 @@
-import type { Clock } from '@innominatus/core';
-import { sleepOn } from '@innominatus/core/internal';
+import { sleepOn, type Clock } from '@innominatus/core';
 import { isTransient, toKubernetesError } from '../client/api-errors';
 import type { KubeObject, KubernetesClient, ResourceInfo } from '../client/kubernetes-client';
 import type { Decision, ObserveOptions, Observer } from './observe-object';
