@@ -101,12 +101,34 @@ async function main(): Promise<void> {
         `(${((done - submitted) / 1000).toFixed(1)} s after the last; aim ≤ ${((READY_MAX_MS + 2_000) / 1000).toFixed(0)} s), host peak RSS ${peakRss.toFixed(0)} MiB, host CPU ${cpu.toFixed(1)} s (${((cpu * 1000) / COUNT).toFixed(1)} ms per resource), ` +
         `API requests per resource ${(requests / COUNT).toFixed(2)}`,
     );
+    if (failed > 0) console.log(`failed resources by error: ${JSON.stringify(await failuresByCode(host.url, headers))}`);
   } finally {
     clearInterval(sampler);
     await host.stop();
     await cluster.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** How many failed resources ended with each error (`CODE` or `CODE < CAUSE_CODE`, and the step), and the first one's message, read page by page. */
+async function failuresByCode(url: string, headers: Record<string, string>): Promise<Record<string, { count: number; first: string }>> {
+  const counts: Record<string, { count: number; first: string }> = {};
+  let cursor: string | undefined;
+  do {
+    const page = (await (await fetch(`${url}/api/resources?state=failed&limit=500${cursor ? `&cursor=${cursor}` : ''}`, { headers })).json()) as {
+      resources: { error?: { code?: string; message?: string; step?: string; cause?: { code?: string } } }[];
+      next?: string;
+    };
+    for (const r of page.resources) {
+      const e = r.error ?? {};
+      const key = `${e.code ?? '?'}${e.cause?.code ? ` < ${e.cause.code}` : ''}${e.step ? ` (${e.step})` : ''}`;
+      const seen = counts[key];
+      if (seen) seen.count++;
+      else counts[key] = { count: 1, first: (e.message ?? '').slice(0, 300) };
+    }
+    cursor = page.next;
+  } while (cursor);
+  return counts;
 }
 
 /** The value of `innominatus_resource_transitions_total{to="<state>"}` in a Prometheus text. */
