@@ -4,6 +4,15 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { MAX_REQUEST_BYTES, type ApiHandler } from './api-handler';
 import { mockKubeConfig } from './kubeconfig';
 
+/**
+ * The listen queue asked for: as long as the kernel allows (it caps it at
+ * `net.core.somaxconn`), as a real API server's Go listener does. With
+ * Node's default of 511, a burst of thousands of new connections (a host
+ * starting thousands of runs) overflowed it and the dropped ones were
+ * retried by TCP after 1, 3, 7, ... seconds, which made steps time out.
+ */
+const LISTEN_BACKLOG = 65_535;
+
 /** A running HTTP server for the mock cluster, from `cluster.listen()`. */
 export interface MockClusterServer {
   /** e.g. `http://127.0.0.1:39017`. */
@@ -47,7 +56,7 @@ export async function listenHttp(handler: ApiHandler, options: { host?: string; 
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
+    server.listen({ port: options.port ?? 0, host, backlog: LISTEN_BACKLOG }, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${host}:${port}`;
