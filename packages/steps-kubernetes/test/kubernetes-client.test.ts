@@ -86,4 +86,10 @@ describe('API error mapping', () => {
     expect(conflict.message).toBe('patch configmaps "c" in namespace "n" was rejected (HTTP 409): Apply failed with 1 conflict');
     expect(conflict.retryable).toBe(false);
   });
+
+  it('retries a 408: the server gave up waiting for the request, so a new one may pass', () => {
+    const timedOut = toKubernetesError({ code: 408, body: 'Request Timeout' }, { verb: 'get', resource: 'secrets', name: 's', namespace: 'n' });
+    expect([timedOut.code, timedOut.retryable, timedOut.status]).toEqual(['K8S_UNAVAILABLE', true, 408]);
+    expect(timedOut.message).toBe('get secrets "s" in namespace "n": the API server is unavailable (HTTP 408: Request Timeout)');
+  });
 });

@@ -13,11 +13,11 @@ export function statusOf(err: unknown): number | undefined {
   return undefined;
 }
 
-/** True for 429, 5xx and connection resets/refusals: worth retrying. */
+/** True for 408 (the server gave up waiting for the request), 429, 5xx and connection resets/refusals: worth retrying. */
 export function isTransient(err: unknown): boolean {
   if (err instanceof KubernetesError) return err.retryable;
   const status = statusOf(err);
-  if (status !== undefined) return status === 429 || status >= 500;
+  if (status !== undefined) return status === 408 || status === 429 || status >= 500;
   const e = err as { code?: unknown; type?: unknown; errno?: unknown; cause?: { code?: unknown } };
   if (typeof e?.code === 'string' && TRANSIENT_NET.has(e.code)) return true;
   if (typeof e?.cause?.code === 'string' && TRANSIENT_NET.has(e.cause.code)) return true;
@@ -65,7 +65,7 @@ export function describeTarget(t: RequestTarget): string {
 
 /**
  * Turns a client-node error into a {@link KubernetesError}: a 403 names verb,
- * resource and namespace; other 4xx keep the API's message; 429/5xx/resets
+ * resource and namespace; other 4xx keep the API's message; 408/429/5xx/resets
  * become retryable `K8S_UNAVAILABLE`.
  */
 export function toKubernetesError(err: unknown, target: RequestTarget): KubernetesError {
