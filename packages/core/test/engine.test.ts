@@ -88,15 +88,18 @@ describe('steps', () => {
     const wf = workflow({ steps: [{ name: 'slow', type: 'sleep', timeout: '50ms', with: { ms: 5000 } }] });
     const run = createEngine({ steps: [sleeper], clock }).run(wf);
     run.catch(() => {});
-    await vi.waitFor(() => expect(clock.pending()).toBe(1), { timeout: 10_000 });
+    // The step's 50 ms timeout and its 5 s sleep, both on the fake clock.
+    await vi.waitFor(() => expect(clock.pending()).toBe(2), { timeout: 10_000 });
     await clock.advance(49);
-    expect(clock.pending()).toBe(1);
+    expect(clock.pending()).toBe(2);
     await clock.advance(1);
     await expect(run).rejects.toMatchObject({
       code: 'STEP_TIMEOUT',
       step: 'slow',
       message: "step 'slow' timed out after 50ms",
     });
+    // The timeout's abort cleared the sleep: no timer is left behind.
+    expect(clock.pending()).toBe(0);
   });
 
   it('retries a transient failure, then succeeds', async () => {
@@ -184,9 +187,13 @@ describe('steps', () => {
   it('cancels through the signal', async () => {
     const controller = new AbortController();
     const journal = new MemoryJournal();
+    const clock = createFakeClock();
     const wf = workflow({ steps: [{ name: 'slow', type: 'sleep', with: { ms: 5000 } }] });
-    const running = createEngine({ steps: [sleeper], journal }).run(wf, { runId: 'r', signal: controller.signal });
-    setTimeout(() => controller.abort(), 20);
+    const running = createEngine({ steps: [sleeper], journal, clock }).run(wf, { runId: 'r', signal: controller.signal });
+    running.catch(() => {});
+    // Aborted once the step is sleeping (its timeout and its sleep pending on the fake clock).
+    await vi.waitFor(() => expect(clock.pending()).toBe(2), { timeout: 10_000 });
+    controller.abort();
     await expect(running).rejects.toMatchObject({ code: 'RUN_ABORTED', step: 'slow', runId: 'r' });
     expect((await journal.getRun('r'))?.status).toBe('cancelled');
   });

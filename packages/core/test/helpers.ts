@@ -1,4 +1,5 @@
 import { defineStep, MemoryJournal, Type, StepFailure, sensitive, type RunJournal, type Workflow } from '../src/index';
+import { sleepOn } from '../src/util/clock';
 
 /** Returns its input as outputs. */
 export const echo = defineStep({
@@ -44,7 +45,7 @@ export function flaky(failures: number, retryable = true) {
   return { step, calls };
 }
 
-/** Waits until aborted (or for `ms`). */
+/** Waits `ms` on the engine's clock (`ctx.clock`), or until aborted. */
 export const sleeper = defineStep({
   type: 'sleep',
   description: 'Sleeps',
@@ -52,13 +53,7 @@ export const sleeper = defineStep({
   output: Type.Object({ slept: Type.Integer() }),
   timeout: '10s',
   async run(input, ctx) {
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(resolve, input.ms);
-      ctx.signal.addEventListener('abort', () => {
-        clearTimeout(t);
-        reject(ctx.signal.reason);
-      });
-    });
+    await sleepOn(ctx.clock, input.ms, ctx.signal);
     return { slept: input.ms };
   },
 });
