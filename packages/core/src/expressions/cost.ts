@@ -147,37 +147,35 @@ function estimate(node: AstNode, bound: Bindings, state: State): Estimate {
 
 function list(node: AstNode, bound: Bindings, state: State): Estimate {
   const items = Array.isArray(node.args) ? node.args.filter(isAstNode) : [];
+  const { steps, total, upTo } = elements(items, items.length, bound, state);
+  return checked(node, { steps, size: { kind: 'list', length: items.length, ...(total === undefined ? {} : { total }), ...(upTo ? { upTo } : {}) } }, state);
+}
+
+/**
+ * The parts of a list or map literal: one step plus theirs, and in all `count`
+ * (one per element or entry) plus each part's size, where a scalar counts one
+ * and a list or string its own total (unknown when one part's is).
+ */
+function elements(parts: AstNode[], count: number, bound: Bindings, state: State): { steps: number; total: number | undefined; upTo: boolean } {
   let steps = 1;
-  let total: number | undefined = items.length;
+  let total: number | undefined = count;
   let upTo = false;
-  for (const item of items) {
-    const e = estimate(item, bound, state);
+  for (const part of parts) {
+    const e = estimate(part, bound, state);
     steps += e.steps;
-    // A scalar counts one; a list or string its own total.
-    const t = e.size ? e.size.total : scalar(item) ? 1 : undefined;
+    const t = e.size ? e.size.total : scalar(part) ? 1 : undefined;
     total = total === undefined || t === undefined ? undefined : total + t;
     upTo ||= e.size?.upTo === true;
   }
-  return checked(node, { steps, size: { kind: 'list', length: items.length, ...(total === undefined ? {} : { total }), ...(upTo ? { upTo } : {}) } }, state);
+  return { steps, total, upTo };
 }
 
 /** `{k: v, ...}`: its entries, and in all one per entry plus each key's and value's size. */
 function mapLiteral(node: AstNode, bound: Bindings, state: State): Estimate {
   const entries = Array.isArray(node.args) ? node.args.filter((e): e is [AstNode, AstNode] => Array.isArray(e) && isAstNode(e[0]) && isAstNode(e[1])) : [];
-  let steps = 1;
-  let total: number | undefined = entries.length;
-  let upTo = false;
-  for (const pair of entries) {
-    for (const part of pair) {
-      const e = estimate(part, bound, state);
-      steps += e.steps;
-      const t = e.size ? e.size.total : scalar(part) ? 1 : undefined;
-      total = total === undefined || t === undefined ? undefined : total + t;
-      upTo ||= e.size?.upTo === true;
-    }
-  }
+  const { steps, total, upTo: partUpTo } = elements(entries.flat(), entries.length, bound, state);
   // Two entries of one key make one: the count is an upper bound unless every key is a distinct literal.
-  upTo ||= !distinctLiteralKeys(entries);
+  const upTo = partUpTo || !distinctLiteralKeys(entries);
   return checked(node, { steps, size: { kind: 'map', length: entries.length, ...(total === undefined ? {} : { total }), ...(upTo ? { upTo } : {}) } }, state);
 }
 
