@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadProviderForTest, runWorkflow, type TestProvider, type WorkflowRun } from '@innominatus/provider-sdk/testing';
@@ -37,6 +38,22 @@ export function operatorCluster(options: RedisOperatorOptions = {}): { cluster: 
   // meets the StatefulSet as it was before the change.
   const operator = redisOperator(cluster, { pickupDelayMs: 100, rolloutDelayMs: 20, ...options });
   return { cluster, operator };
+}
+
+/**
+ * For one test file: a maker of operator clusters (as {@link operatorCluster}
+ * makes them) that closes every cluster it made after each test.
+ */
+export function clustersClosedAfterEach(): (options?: RedisOperatorOptions) => ReturnType<typeof operatorCluster> {
+  const made: MockCluster[] = [];
+  afterEach(async () => {
+    for (const cluster of made.splice(0)) await cluster.close();
+  });
+  return (options = {}) => {
+    const one = operatorCluster(options);
+    made.push(one.cluster);
+    return one;
+  };
 }
 
 /** Runs one of the provider's workflows against the cluster. */

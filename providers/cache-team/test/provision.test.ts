@@ -1,19 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REDIS_FINALIZER, type MockCluster } from '@innominatus/steps-kubernetes/testing';
 import { revealAll } from '@innominatus/core';
-import { BASE, operatorCluster, redis, run, secretValue } from './harness';
+import { BASE, clustersClosedAfterEach, redis, run, secretValue } from './harness';
 
-let clusters: MockCluster[] = [];
-afterEach(async () => {
-  for (const c of clusters) await c.close();
-  clusters = [];
-});
-
-function cluster(options: Parameters<typeof operatorCluster>[0] = {}) {
-  const made = operatorCluster(options);
-  clusters.push(made.cluster);
-  return made;
-}
+const cluster = clustersClosedAfterEach();
 
 const SIZES = {
   small: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '250m', memory: '256Mi' }, storage: '1Gi' },

@@ -1,18 +1,12 @@
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { reveal } from '@innominatus/core';
 import { capturedText, type WorkflowRun } from '@innominatus/provider-sdk/testing';
-import type { MockCluster } from '@innominatus/steps-kubernetes/testing';
-import { BASE, operatorCluster, run, secretValue } from './harness';
+import { BASE, clustersClosedAfterEach, run, secretValue } from './harness';
 
-let clusters: MockCluster[] = [];
-afterEach(async () => {
-  for (const c of clusters) await c.close();
-  clusters = [];
-});
+const start = clustersClosedAfterEach();
 
 it('no password appears in any event, log line or error of provision, update, delete and failed runs', async () => {
-  const { cluster } = operatorCluster();
-  clusters.push(cluster);
+  const { cluster } = start();
   const runs: WorkflowRun[] = [];
   const seen = new Set<string>();
   const note = (name: string) => {

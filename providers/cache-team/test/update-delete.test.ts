@@ -1,19 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MockCluster, MockObject } from '@innominatus/steps-kubernetes/testing';
 import { revealAll } from '@innominatus/core';
-import { BASE, operatorCluster, redis, run, secretValue } from './harness';
+import { BASE, clustersClosedAfterEach, redis, run, secretValue } from './harness';
 
-let clusters: MockCluster[] = [];
-afterEach(async () => {
-  for (const c of clusters) await c.close();
-  clusters = [];
-});
-
-function cluster(options: Parameters<typeof operatorCluster>[0] = {}) {
-  const made = operatorCluster(options);
-  clusters.push(made.cluster);
-  return made;
-}
+const cluster = clustersClosedAfterEach();
 
 const statefulSet = (c: MockCluster) => c.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'sessions-redis', namespace: 'shop' })!;
 const container = (sts: MockObject) => (sts.spec as { template: { spec: { containers: Array<Record<string, unknown>> } } }).template.spec.containers[0]!;

@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { loadProviderForTest, runWorkflow, type TestProvider, type WorkflowRun } from '@innominatus/provider-sdk/testing';
 import {
@@ -32,6 +33,22 @@ export function operatorCluster(options: ZalandoOperatorOptions = {}): { cluster
   // (update-delete.test.ts also runs it with no delay).
   const operator = zalandoPostgresOperator(cluster, { pickupDelayMs: 150, createDelayMs: 20, updateDelayMs: 20, ...options });
   return { cluster, operator };
+}
+
+/**
+ * For one test file: a maker of operator clusters (as {@link operatorCluster}
+ * makes them) that closes every cluster it made after each test.
+ */
+export function clustersClosedAfterEach(): (options?: ZalandoOperatorOptions) => ReturnType<typeof operatorCluster> {
+  const made: MockCluster[] = [];
+  afterEach(async () => {
+    for (const cluster of made.splice(0)) await cluster.close();
+  });
+  return (options = {}) => {
+    const one = operatorCluster(options);
+    made.push(one.cluster);
+    return one;
+  };
 }
 
 /** Runs one of the provider's workflows against the cluster. */

@@ -1,20 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isSensitive, revealAll } from '@innominatus/core';
-import type { MockCluster, ZalandoOperatorOptions } from '@innominatus/steps-kubernetes/testing';
-import { BASE, operatorCluster, postgresql, run, secretValue } from './harness';
+import { BASE, clustersClosedAfterEach, postgresql, run, secretValue } from './harness';
 
 const SECRET = 'myapp-db-app.team-myapp-db.credentials.postgresql.acid.zalan.do';
-let cluster: MockCluster | undefined;
-afterEach(async () => {
-  await cluster?.close();
-  cluster = undefined;
-});
-
-function start(options: ZalandoOperatorOptions = {}) {
-  const made = operatorCluster(options);
-  cluster = made.cluster;
-  return made;
-}
+const start = clustersClosedAfterEach();
 
 describe('provision-postgres', () => {
   it('gives exactly the outputs table, the password read from the real Secret', async () => {

@@ -1,19 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { MockCluster, ZalandoOperatorOptions } from '@innominatus/steps-kubernetes/testing';
+import { describe, expect, it } from 'vitest';
 import { revealAll } from '@innominatus/core';
-import { BASE, operatorCluster, postgresql, run, secretValue } from './harness';
+import { BASE, clustersClosedAfterEach, postgresql, run, secretValue } from './harness';
 
-let cluster: MockCluster | undefined;
-afterEach(async () => {
-  await cluster?.close();
-  cluster = undefined;
-});
-
-function start(options: ZalandoOperatorOptions = {}) {
-  const made = operatorCluster(options);
-  cluster = made.cluster;
-  return made;
-}
+const start = clustersClosedAfterEach();
 
 const SECRET = 'myapp-db-app.team-myapp-db.credentials.postgresql.acid.zalan.do';
 const REF = { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'team-myapp-db', namespace: 'production' };

@@ -1,14 +1,10 @@
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { reveal } from '@innominatus/core';
 import { capturedText, type WorkflowRun } from '@innominatus/provider-sdk/testing';
 import type { MockCluster } from '@innominatus/steps-kubernetes/testing';
-import { BASE, operatorCluster, run } from './harness';
+import { BASE, clustersClosedAfterEach, run } from './harness';
 
-let clusters: MockCluster[] = [];
-afterEach(async () => {
-  for (const c of clusters) await c.close();
-  clusters = [];
-});
+const start = clustersClosedAfterEach();
 
 /** Every password the operator simulator put into a Secret. */
 function passwords(cluster: MockCluster): string[] {
@@ -21,8 +17,7 @@ it('no password appears in any event, log line or error of provision, update, de
   const runs: WorkflowRun[] = [];
   const seen = new Set<string>();
 
-  const { cluster } = operatorCluster({ scripts: { 'team-broken-db': { create: 'CreateFailed' }, 'team-stuck-db': { update: 'UpdateFailed' } } });
-  clusters.push(cluster);
+  const { cluster } = start({ scripts: { 'team-broken-db': { create: 'CreateFailed' }, 'team-stuck-db': { update: 'UpdateFailed' } } });
   runs.push(await run(cluster, 'provision-postgres', { ...BASE }));
   runs.push(await run(cluster, 'provision-postgres', { ...BASE })); // again: reads the same Secret
   runs.push(await run(cluster, 'update-postgres', { ...BASE, size: 'medium', wait_timeout: '20s' }));

@@ -1,19 +1,8 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { MockCluster, ZalandoOperatorOptions } from '@innominatus/steps-kubernetes/testing';
+import { describe, expect, it, vi } from 'vitest';
 import { revealAll } from '@innominatus/core';
-import { BASE, operatorCluster, postgresql, run } from './harness';
+import { BASE, clustersClosedAfterEach, postgresql, run } from './harness';
 
-let cluster: MockCluster | undefined;
-afterEach(async () => {
-  await cluster?.close();
-  cluster = undefined;
-});
-
-function start(options: ZalandoOperatorOptions = {}) {
-  const made = operatorCluster(options);
-  cluster = made.cluster;
-  return made;
-}
+const start = clustersClosedAfterEach();
 
 const stepsThat = (r: { events: Array<{ event: string }> }, event: string) =>
   r.events.filter((e) => e.event === event).map((e) => (e as unknown as { step: string }).step);
