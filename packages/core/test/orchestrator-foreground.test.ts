@@ -76,6 +76,44 @@ describe('orchestrator foreground', () => {
     expect(ran).toEqual(['delayed']);
   });
 
+  it('after a wait that ran out, gives the runs a turn as long before it holds back again', async () => {
+    const t = setup({ busy: () => true, maxWaitMs: 300 });
+    const start = t.clock.now();
+    const first = await submit(t.o, 'first');
+    await t.clock.advance(300);
+    await vi.waitFor(async () => expect(await stateOf(t.store, first.id)).toBe('active'), { timeout: 10_000 });
+    // In the runs' turn (until 600 ms): claimed without the clock moving.
+    await t.clock.advance(250);
+    const inTurn = await submit(t.o, 'in-turn');
+    await vi.waitFor(async () => expect(await stateOf(t.store, inTurn.id)).toBe('active'), { timeout: 10_000 });
+    expect(t.clock.now() - start).toBe(550);
+    // After the turn the foreground goes first again, for its longest wait.
+    await t.clock.advance(100);
+    const after = await submit(t.o, 'after-turn');
+    await t.clock.advance(295);
+    expect(await stateOf(t.store, after.id)).toBe('requested');
+    await t.clock.advance(5);
+    await vi.waitFor(async () => expect(await stateOf(t.store, after.id)).toBe('active'), { timeout: 10_000 });
+    expect(ran).toEqual(['first', 'in-turn', 'after-turn']);
+  });
+
+  it('gives no turn after a wait that ended because the foreground went quiet', async () => {
+    let busy = true;
+    const t = setup({ busy: () => busy, maxWaitMs: 300 });
+    const first = await submit(t.o, 'first');
+    await t.clock.advance(100);
+    busy = false;
+    await t.clock.advance(5);
+    await vi.waitFor(async () => expect(await stateOf(t.store, first.id)).toBe('active'), { timeout: 10_000 });
+    busy = true;
+    const next = await submit(t.o, 'next');
+    await t.clock.advance(295);
+    expect(await stateOf(t.store, next.id)).toBe('requested');
+    await t.clock.advance(5);
+    await vi.waitFor(async () => expect(await stateOf(t.store, next.id)).toBe('active'), { timeout: 10_000 });
+    expect(ran).toEqual(['first', 'next']);
+  });
+
   it('ends a wait for the foreground at stop, so a restarted orchestrator claims again', async () => {
     let busy = true;
     const t = setup({ busy: () => busy, maxWaitMs: 60_000 });

@@ -11,7 +11,10 @@ const FOREGROUND_CHECK_MS = 5;
  * request (`kick`), by the store (another replica's request), by a retry
  * timer (`wakeAfter`) or by the safety-net poll. One pump runs at a time; a
  * wake-up during it makes it go round once more. Each round first waits for
- * the foreground (if any) to be quiet, up to its longest wait.
+ * the foreground (if any) to be quiet, up to its longest wait; a wait that
+ * ran out with the foreground still busy gives the runs a turn as long
+ * (rounds in it claim without waiting), so a foreground that never goes
+ * quiet holds new work back at most half of the time.
  */
 export class ClaimLoop {
   readonly #settings: OrchestratorSettings;
@@ -24,6 +27,8 @@ export class ClaimLoop {
   readonly #timers = new Set<ClockTimer>();
   /** Ends the waits for the foreground under way (`stop` ends them at once). */
   readonly #foregroundWaits = new Set<() => void>();
+  /** Until when (clock time) claims do not hold back: the runs' turn after a wait that ran out. */
+  #turnUntil = Number.NEGATIVE_INFINITY;
   #running = false;
   #pumping = false;
   #pumpAgain = false;
@@ -104,10 +109,14 @@ export class ClaimLoop {
     }
   }
 
-  /** Waits while the foreground is busy, at most its longest wait (on the clock: a fake one in tests moves it). */
+  /**
+   * Waits while the foreground is busy, at most its longest wait (on the
+   * clock: a fake one in tests moves it), except in the runs' turn that
+   * follows a wait that ran out.
+   */
   async #yieldToForeground(): Promise<void> {
     const { foreground, clock } = this.#settings;
-    if (!foreground || !foreground.busy()) return;
+    if (!foreground || !foreground.busy() || clock.now() < this.#turnUntil) return;
     const until = clock.now() + foreground.maxWaitMs;
     while (this.#running && foreground.busy() && clock.now() < until) {
       await new Promise<void>((resolve) => {
@@ -120,5 +129,6 @@ export class ClaimLoop {
         this.#foregroundWaits.add(end);
       });
     }
+    if (this.#running && foreground.busy()) this.#turnUntil = clock.now() + foreground.maxWaitMs;
   }
 }

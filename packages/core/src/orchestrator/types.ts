@@ -47,8 +47,10 @@ export interface OrchestratorRetry {
  * Work that goes first: while `busy()` is true (e.g. the host is answering
  * submissions), the orchestrator holds back before it claims new work, for
  * at most `maxWaitMs` each time it claims, so the requests are answered
- * before the runs they start take the event loop, and a steady stream of
- * them only delays work, never starves it. Runs already under way go on.
+ * before the runs they start take the event loop. When a wait runs out with
+ * the foreground still busy, claims made in the next `maxWaitMs` do not
+ * wait: a steady stream of requests holds new work back at most half of the
+ * time, so it delays work, never starves it. Runs already under way go on.
  */
 export interface OrchestratorForeground {
   /** True while foreground work is in progress; asked every few milliseconds while the orchestrator holds back. */
