@@ -34,13 +34,56 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return EXIT.invalid;
   }
   let code: number = EXIT.ok;
+  const program = cliProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (err) {
+    return exitCodeOf(err, io);
+  }
+}
+
+/** Takes a command's exit code. */
+type Done = (code: number) => void;
+
+/** The `provider-sdk` program and its commands; a command that ran gives its exit code to `done`. */
+function cliProgram(io: CliIo, done: Done): Command {
   const program = new Command('provider-sdk')
     .description('Validate, render, document and scaffold innominatus providers')
     .version(`${SDK_VERSION} (@innominatus/core ${CORE_VERSION})`, '-v, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showSuggestionAfterError(true);
+  addValidateCommand(program, io, done);
+  addRenderCommand(program, io, done);
+  addDocsCommand(program, io, done);
+  addRbacCommand(program, io, done);
+  addSchemaCommand(program, io);
+  addInitCommand(program, io, done);
+  return program;
+}
 
+/** The exit code of what a command threw, its message printed (no stack trace); an error of no known kind is thrown on. */
+function exitCodeOf(err: unknown, io: CliIo): number {
+  if (err instanceof CommanderError) {
+    // help and version print and exit 0; everything else is a usage error (already printed).
+    return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (err instanceof ProviderSdkError) {
+    io.stderr(`error: ${err.message}\n`);
+    return err.code === 'USAGE' || err.code === 'STEPS_MODULE_INVALID' || err.code === 'DOCS_MARKERS_MISSING' ? EXIT.usage : EXIT.invalid;
+  }
+  if (InnominatusError.is(err)) {
+    io.stderr(`error: ${err.describe()}\n`);
+    return EXIT.invalid;
+  }
+  throw err;
+}
+
+/** `validate <path...>`: validates provider folders, provider.yaml files or workflow files (with `--watch`, again on each change). */
+function addValidateCommand(program: Command, io: CliIo, done: Done): void {
   program
     .command('validate')
     .description('validate provider folders, provider.yaml files or workflow files')
@@ -57,13 +100,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return { format: opts.format, steps: await cliSteps(opts.steps, io.cwd), ...schemas, crdDiagnostics: crds.diagnostics };
       };
       if (!opts.watch) {
-        code = await validateCommand(paths, await options(), io);
+        done(await validateCommand(paths, await options(), io));
         return;
       }
       const inputs = [...opts.crd.map((f) => resolve(io.cwd, f)), ...opts.steps.flatMap((m) => stepsModuleFile(m, io.cwd) ?? [])];
-      code = await watchValidate(paths, async () => validateCommand(paths, await options(), io), io, inputs);
+      done(await watchValidate(paths, async () => validateCommand(paths, await options(), io), io, inputs));
     });
+}
 
+/** `render <provider-dir>`: dry-runs a workflow, printing each step's rendered input as YAML. */
+function addRenderCommand(program: Command, io: CliIo, done: Done): void {
   program
     .command('render')
     .description("dry-run a workflow: print each step's rendered input as YAML")
@@ -78,18 +124,23 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--property <key=value>', 'a resource property of the request (repeatable)', collect, [] as string[])
     .option('--steps <module>', 'load extra step types from a module (repeatable)', collect, [] as string[])
     .action(async (dir: string, opts: Record<string, unknown> & { steps: string[]; param: string[]; property: string[] }) => {
-      code = await renderCommand(
-        dir,
-        {
-          steps: await cliSteps(opts.steps, io.cwd),
-          param: opts.param,
-          property: opts.property,
-          ...pick(opts, ['workflow', 'paramsFile', 'operation', 'type', 'resourceName', 'application']),
-        },
-        io,
+      done(
+        await renderCommand(
+          dir,
+          {
+            steps: await cliSteps(opts.steps, io.cwd),
+            param: opts.param,
+            property: opts.property,
+            ...pick(opts, ['workflow', 'paramsFile', 'operation', 'type', 'resourceName', 'application']),
+          },
+          io,
+        ),
       );
     });
+}
 
+/** `docs <provider-dir>`: the provider's reference in Markdown (or kept in a file's marked section). */
+function addDocsCommand(program: Command, io: CliIo, done: Done): void {
   program
     .command('docs')
     .description("the provider's reference in Markdown: resource types, operations, each workflow's parameters, outputs and steps")
@@ -99,9 +150,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--check', 'with --into: exit 1 when that section is out of date, writing nothing')
     .option('--steps <module>', 'load extra step types from a module (repeatable)', collect, [] as string[])
     .action(async (dir: string, opts: { headingLevel: string; into?: string; check?: boolean; steps: string[] }) => {
-      code = await docsCommand(dir, { steps: await cliSteps(opts.steps, io.cwd), headingLevel: opts.headingLevel, ...generated(opts) }, io);
+      done(await docsCommand(dir, { steps: await cliSteps(opts.steps, io.cwd), headingLevel: opts.headingLevel, ...generated(opts) }, io));
     });
+}
 
+/** `rbac <provider-dir>`: the least-privilege ClusterRole the provider's steps need, as YAML. */
+function addRbacCommand(program: Command, io: CliIo, done: Done): void {
   program
     .command('rbac')
     .description("the least-privilege ClusterRole the provider's steps need, as YAML for kubectl apply -f -")
@@ -118,14 +172,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         dir: string,
         opts: { name?: string; serviceAccount?: string; plural: string[]; crd: string[]; into?: string; check?: boolean; steps: string[] },
       ) => {
-        code = await rbacCommand(
-          dir,
-          { steps: await cliSteps(opts.steps, io.cwd), plural: opts.plural, crd: opts.crd, ...pick(opts, ['name', 'serviceAccount']), ...generated(opts) },
-          io,
+        done(
+          await rbacCommand(
+            dir,
+            { steps: await cliSteps(opts.steps, io.cwd), plural: opts.plural, crd: opts.crd, ...pick(opts, ['name', 'serviceAccount']), ...generated(opts) },
+            io,
+          ),
         );
       },
     );
+}
 
+/** `schema provider|workflow`: prints the JSON Schema of provider.yaml or of a workflow file. */
+function addSchemaCommand(program: Command, io: CliIo): void {
   program
     .command('schema')
     .description("print the JSON Schema of provider.yaml or of a workflow file (for editors: a workflow's with: typed by each step type's input)")
@@ -136,7 +195,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       const schema = kind === 'provider' ? providerSchema : workflowSchemaWithSteps(await cliSteps(opts.steps, io.cwd));
       io.stdout(`${JSON.stringify(schema, null, 2)}\n`);
     });
+}
 
+/** `init <dir>`: scaffolds a new provider that validates. */
+function addInitCommand(program: Command, io: CliIo, done: Done): void {
   program
     .command('init')
     .description('scaffold a new provider that validates')
@@ -144,27 +206,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--name <name>', 'provider name (default: the folder name)')
     .option('--type <type>', 'the resource type it serves', 'example')
     .action(async (dir: string, opts: { name?: string; type?: string }) => {
-      code = await initCommand(dir, opts, io);
+      done(await initCommand(dir, opts, io));
     });
-
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return code;
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      // help and version print and exit 0; everything else is a usage error (already printed).
-      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    }
-    if (err instanceof ProviderSdkError) {
-      io.stderr(`error: ${err.message}\n`);
-      return err.code === 'USAGE' || err.code === 'STEPS_MODULE_INVALID' || err.code === 'DOCS_MARKERS_MISSING' ? EXIT.usage : EXIT.invalid;
-    }
-    if (InnominatusError.is(err)) {
-      io.stderr(`error: ${err.describe()}\n`);
-      return EXIT.invalid;
-    }
-    throw err;
-  }
 }
 
 function generated(opts: { into?: string; check?: boolean }): { into?: string; check?: boolean } {
