@@ -44,12 +44,27 @@ export async function runCtl(argv: string[], io: CtlIo = { stdout: process.stdou
     const target = resolveTarget(program.opts<{ server?: string; config?: string }>(), io.env);
     return new ApiClient(target.server, target.token);
   };
-  const action =
-    (fn: (...args: any[]) => Promise<number>) =>
-    async (...args: unknown[]) => {
+  const action: Action =
+    (fn) =>
+    async (...args) => {
       code = await fn(...args);
     };
 
+  addCommands(program, client, output, action);
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    return report(err, io);
+  }
+}
+
+/** Runs a command's function and keeps the exit code it resolves with. */
+type Action = (fn: (...args: any[]) => Promise<number>) => (...args: unknown[]) => Promise<void>;
+
+/** The commands: apply, get, describe, retry, delete and graph, each calling the host through `client()`. */
+function addCommands(program: Command, client: () => ApiClient, output: commands.CtlOutput, action: Action): void {
   program
     .command('apply')
     .description('submit a Score spec')
@@ -96,13 +111,6 @@ export async function runCtl(argv: string[], io: CtlIo = { stdout: process.stdou
     .argument('<application>')
     .option('--format <format>', 'mermaid, dot or json', 'mermaid')
     .action(action((name: string, opts: { format: string }) => commands.graph(client(), output, name, opts.format)));
-
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return code;
-  } catch (err) {
-    return report(err, io);
-  }
 }
 
 function report(err: unknown, io: CtlIo): number {
