@@ -8,7 +8,10 @@
  * spec may hold) are submitted with POST /api/specs, 8 requests at a time.
  * Prints the time to submit them all, to all active, the time after the
  * last submission (the aim: within the readiness + 2 s), the host's peak
- * RSS, and API requests per resource.
+ * RSS, and API requests per resource. With HEAP_SNAPSHOT_DIR, the host
+ * writes heap snapshots there: before the first submission, then
+ * HEAP_SNAPSHOT_DELAY_MS (default 0) after the last submission, and when
+ * all have settled (the second one's time and CPU are in that run's figures).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -63,6 +66,7 @@ async function main(): Promise<void> {
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, host.rssMiB())), 200);
   const requestsBefore = Object.values((await cluster.stats()).requests).reduce((a, b) => a + b, 0);
   const headers = { authorization: `Bearer ${TOKEN}` };
+  await host.heapSnapshot();
   const cpu0 = host.cpuSeconds();
   const t0 = performance.now();
   try {
@@ -82,11 +86,19 @@ async function main(): Promise<void> {
       }),
     );
     const submitted = performance.now();
+    // HEAP_SNAPSHOT_DIR: one snapshot with the runs in flight (HEAP_SNAPSHOT_DELAY_MS after the last submission answered), one after all settled.
+    if (process.env.HEAP_SNAPSHOT_DIR) {
+      await new Promise((r) => setTimeout(r, Number(process.env.HEAP_SNAPSHOT_DELAY_MS ?? 0)));
+      await host.heapSnapshot();
+    }
     let active = 0;
     let failed = 0;
+    /** Peaks of the host's own memory gauges (MiB), read with its counters. */
+    const memory: Record<string, number> = {};
     for (;;) {
       // The host's own counters (a fresh host: every transition to active is one resource done); cheap to read, unlike listing 10,000 resources.
       const text = await (await fetch(`${host.url}/metrics`)).text();
+      for (const [key, name] of Object.entries(MEMORY_METRICS)) memory[key] = Math.max(memory[key] ?? 0, gauge(text, name) / 2 ** 20);
       active = transitionsTo(text, 'active');
       failed = transitionsTo(text, 'failed');
       if (active + failed >= COUNT || performance.now() - t0 > LIMIT_MS) break;
@@ -94,12 +106,18 @@ async function main(): Promise<void> {
     }
     const done = performance.now();
     const cpu = host.cpuSeconds() - cpu0;
+    await host.heapSnapshot();
     const requests = Object.values((await cluster.stats()).requests).reduce((a, b) => a + b, 0) - requestsBefore;
     console.log(
       `host-fleet ${store.startsWith('sqlite') ? 'sqlite' : 'postgres'} ${COUNT} resources (readiness random 0–${READY_MAX_MS} ms, load ${loadavg()[0]!.toFixed(1)}): ` +
         `submitted in ${((submitted - t0) / 1000).toFixed(1)} s, ${active} active and ${failed} failed ${((done - t0) / 1000).toFixed(1)} s after the first submission ` +
         `(${((done - submitted) / 1000).toFixed(1)} s after the last; aim ≤ ${((READY_MAX_MS + 2_000) / 1000).toFixed(0)} s), host peak RSS ${peakRss.toFixed(0)} MiB, host CPU ${cpu.toFixed(1)} s (${((cpu * 1000) / COUNT).toFixed(1)} ms per resource), ` +
         `API requests per resource ${(requests / COUNT).toFixed(2)}`,
+    );
+    console.log(
+      `host memory peaks (MiB, read every 0.5 s): ${Object.entries(memory)
+        .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+        .join(', ')}`,
     );
     if (failed > 0) console.log(`failed resources by error: ${JSON.stringify(await failuresByCode(host.url, headers))}`);
   } finally {
@@ -129,6 +147,20 @@ async function failuresByCode(url: string, headers: Record<string, string>): Pro
     cursor = page.next;
   } while (cursor);
   return counts;
+}
+
+/** The host's memory gauges (prom-client's default metrics) whose peaks are printed. */
+const MEMORY_METRICS = {
+  'heap used': 'innominatus_host_nodejs_heap_size_used_bytes',
+  'heap total': 'innominatus_host_nodejs_heap_size_total_bytes',
+  external: 'innominatus_host_nodejs_external_memory_bytes',
+  rss: 'innominatus_host_process_resident_memory_bytes',
+};
+
+/** The value of an unlabelled gauge in a Prometheus text (0 when absent). */
+function gauge(metrics: string, name: string): number {
+  const m = new RegExp(`^${name} (\\S+)`, 'm').exec(metrics);
+  return m ? Number(m[1]) : 0;
 }
 
 /** The value of `innominatus_resource_transitions_total{to="<state>"}` in a Prometheus text. */

@@ -4,7 +4,7 @@
  * their CLI with a configuration file.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClusterCommand, ClusterStats } from './cluster-process';
@@ -64,6 +64,8 @@ export interface HostProcess {
   rssMiB(): number;
   /** CPU time (user + system) the process has used so far, in seconds (from /proc). */
   cpuSeconds(): number;
+  /** With HEAP_SNAPSHOT_DIR set: asks the host for a heap snapshot (written there) and waits until it is written; otherwise does nothing. */
+  heapSnapshot(): Promise<void>;
   /** SIGKILL: no graceful stop, leases and runs left as they were. */
   kill(): Promise<void>;
   /** SIGTERM and wait for the exit. */
@@ -79,7 +81,9 @@ export async function startHostProcess(configText: string, configFile: string, l
     : fileURLToPath(new URL('../../examples/reference-host/src/cli.ts', import.meta.url));
   // With PROFILE_DIR set, the host writes a CPU profile there when it exits.
   const profile = process.env.PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROFILE_DIR] : [];
-  const child = spawn(process.execPath, [...profile, ...tsxImport, cli, '-c', configFile, '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // With HEAP_SNAPSHOT_DIR set, the host writes a heap snapshot there on SIGUSR2 (see HostProcess.heapSnapshot).
+  const heap = process.env.HEAP_SNAPSHOT_DIR ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${process.env.HEAP_SNAPSHOT_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, ...heap, ...tsxImport, cli, '-c', configFile, '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(logFile, { flags: 'a' });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
@@ -108,9 +112,28 @@ export async function startHostProcess(configText: string, configFile: string, l
       const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
       return (Number(fields[11]) + Number(fields[12])) / 100;
     },
+    heapSnapshot: () => heapSnapshot(child),
     kill: () => stopChild(child, () => child.kill('SIGKILL')),
     stop: () => stopChild(child, () => child.kill('SIGTERM')),
   };
+}
+
+/** Sends SIGUSR2 and waits until a new, complete `.heapsnapshot` file is in HEAP_SNAPSHOT_DIR (its size stops growing). */
+async function heapSnapshot(child: ChildProcess): Promise<void> {
+  const dir = process.env.HEAP_SNAPSHOT_DIR;
+  if (!dir) return;
+  const snapshots = () => readdirSync(dir).filter((f) => f.endsWith('.heapsnapshot'));
+  const before = new Set(snapshots());
+  child.kill('SIGUSR2');
+  let size = -1;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const file = snapshots().find((f) => !before.has(f));
+    if (!file) continue;
+    const now = statSync(join(dir, file)).size;
+    if (now > 0 && now === size) return;
+    size = now;
+  }
 }
 
 function stopChild(child: ChildProcess, how: () => void): Promise<void> {
