@@ -67,6 +67,7 @@ export {
   formatReference,
   Scope,
   WORKFLOW_VARIABLES,
+  CelVariables,
 } from './expressions/index';
 export type { ExpressionScope, TemplateExpression, CompileTemplateOptions, TemplateProblem, Reference } from './expressions/index';
 

@@ -1,7 +1,8 @@
 import { ExpressionError } from '../errors';
 import { isSensitive, sensitive, containsSensitive } from '../sensitive/sensitive';
 import { celEnvironment, WORKFLOW_VARIABLES } from './cel-environment';
-import { fromCel, toCel } from './cel-values';
+import { fromCel } from './cel-values';
+import { celValuesOf, type CelVariables } from './cel-variables';
 import type { AstNode } from './ast-nodes';
 import { estimateCost, type ValueSize } from './cost';
 import { costError } from './cost-error';
@@ -86,10 +87,12 @@ export class CompiledExpression {
     return this.readsSensitive(scope.rawContext()) ? sensitive(result) : result;
   }
 
-  /** Evaluates with plain variables (for deferred expressions, e.g. `{ object }`). */
-  evaluateWith(variables: Record<string, unknown>): unknown {
-    const ctx: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(variables)) ctx[k] = toCel(v);
+  /**
+   * Evaluates with plain variables (for deferred expressions, e.g. `{ object }`),
+   * or with {@link CelVariables} converted once for several expressions.
+   */
+  evaluateWith(variables: Record<string, unknown> | CelVariables): unknown {
+    const ctx = celValuesOf(variables);
     try {
       this.#checkRead(ctx);
       return fromCel(this.#run(ctx), this.source);

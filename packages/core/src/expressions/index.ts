@@ -1,5 +1,6 @@
 export { compileExpression, expressionReferences, CompiledExpression, MAX_EXPRESSION_LENGTH, errorOffset } from './expression';
 export type { ExpressionScope } from './expression';
+export { CelVariables } from './cel-variables';
 export { compileTemplate, Template, MAX_TEMPLATE_DEPTH } from './template';
 export { escapePointer } from '../util/json-pointer';
 export type { TemplateExpression, CompileTemplateOptions, TemplateProblem } from './template';

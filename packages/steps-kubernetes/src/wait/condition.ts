@@ -1,4 +1,4 @@
-import { compileExpression, type CompiledExpression } from '@innominatus/core';
+import { CelVariables, compileExpression, type CompiledExpression } from '@innominatus/core';
 import { KubernetesError } from '../errors';
 
 /** A deferred CEL condition over `object`, compiled once per step run. */
@@ -28,15 +28,21 @@ export function compileCondition(field: Condition['field'], source: string): Con
   }
 }
 
+/** An observed object converted for CEL once, for every condition checked on this observation. */
+export function observation(object: unknown): CelVariables {
+  return new CelVariables({ object });
+}
+
 /**
- * Evaluates a condition. An evaluation error (usually a field the object
- * does not have yet, e.g. no `status`) counts as "not yet" and is returned
- * for messages; a non-boolean result is a mistake in the workflow and fails.
+ * Evaluates a condition on an {@link observation}. An evaluation error
+ * (usually a field the object does not have yet, e.g. no `status`) counts
+ * as "not yet" and is returned for messages; a non-boolean result is a
+ * mistake in the workflow and fails.
  */
-export function evaluateCondition(c: Condition, object: unknown): { value: boolean; error?: string } {
+export function evaluateCondition(c: Condition, observed: CelVariables): { value: boolean; error?: string } {
   let result: unknown;
   try {
-    result = c.expression.evaluateWith({ object });
+    result = c.expression.evaluateWith(observed);
   } catch (err) {
     return { value: false, error: (err as Error).message };
   }

@@ -12,7 +12,7 @@ import {
   type KubernetesStepOptions,
 } from '../step-options';
 import { observeObject } from '../watch/observe-object';
-import { compileCondition, evaluateCondition } from './condition';
+import { compileCondition, evaluateCondition, observation } from './condition';
 import { statusText } from './observed-status';
 import { isNewerResourceVersion } from './resource-version';
 import { STEPS_KUBERNETES_VERSION } from '../version';
@@ -147,13 +147,14 @@ export function waitForCondition(options: KubernetesStepOptions) {
           if (!object && inp.mustExist && !confirming) confirmMissing();
           if (object) seen = true;
           if (!object || stale) return undefined;
+          const observed = observation(object);
           if (failure) {
-            const f = evaluateCondition(failure, object);
+            const f = evaluateCondition(failure, observed);
             if (f.value) {
               return { fail: new KubernetesError('K8S_CONDITION_FAILED', `${what}: failureWhen \`${failure.source}\` holds; observed status: ${text}`) };
             }
           }
-          const s = evaluateCondition(success, object);
+          const s = evaluateCondition(success, observed);
           lastError = s.error;
           return s.value ? { done: object } : undefined;
         },
