@@ -105,22 +105,7 @@ async function demo(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'innominatus-demo-'));
   const adminToken = randomBytes(24).toString('hex');
   const userToken = randomBytes(24).toString('hex');
-  const configFile = join(dir, 'config.yaml');
-  writeFileSync(
-    configFile,
-    [
-      `store: { url: "sqlite:${join(dir, 'demo.db')}" }`,
-      'kubernetes: { mode: simulate }',
-      'auth:',
-      '  tokens:',
-      '    - { name: demo-admin, role: admin, tokenEnv: DEMO_ADMIN_TOKEN }',
-      '    - { name: demo-user, role: user, tokenEnv: DEMO_USER_TOKEN }',
-      'providers:',
-      `  - { name: database-team, type: filesystem, path: "${join(ROOT, 'providers/database-team')}" }`,
-      'logging: { level: info }',
-      '',
-    ].join('\n'),
-  );
+  const configFile = writeConfig(dir);
   const hostLog: string[] = [];
   let child: ChildProcess | undefined;
   const events = new AbortController();
@@ -137,104 +122,19 @@ async function demo(): Promise<void> {
     const api = new ApiClient(host.url, userToken);
     if (SERVE) await introduceUi(host.url, adminToken);
 
-    const providers = await api.call<{ providers: ProviderInfo[] }>('GET', '/api/providers');
-    for (const p of providers.providers) {
-      if (p.status !== 'registered') {
-        const lines = p.diagnostics.map((d) => `  ${d.file ? `${d.file}:${d.line}:${d.col}: ` : ''}${d.message}${d.code ? ` [${d.code}]` : ''}`);
-        throw new Error(`provider ${p.name} is ${p.status}, so nothing can be provisioned:\n${lines.join('\n')}`);
-      }
-      process.stdout.write(pc.dim(`provider ${p.name}: ${p.status} (${(p.resourceTypes ?? []).join(', ')})\n`));
-    }
+    await checkProviders(api);
 
     const specText = readFileSync(SPEC_FILE, 'utf8');
     heading(`Submitting ${SPEC_FILE.slice(ROOT.length)}`);
-    const display = new ProgressDisplay();
-    const names = new Map<string, { name: string; type: string }>();
-    const states = new Map<string, string>();
-    let settle: (() => void) | undefined;
-    const settled = new Promise<void>((resolve) => (settle = resolve));
-    const check = () => {
-      if (names.size > 0 && [...names.keys()].every((id) => ['active', 'failed'].includes(states.get(id) ?? ''))) settle!();
-    };
-    await api.events(
-      '?application=my-app',
-      (kind, e) => {
-        const id = String(e.resourceId);
-        if (kind === 'resource') {
-          names.set(id, { name: String(e.name), type: String(e.type) });
-          states.set(id, String(e.to));
-          display.state(id, String(e.name), String(e.type), String(e.to));
-          check();
-        } else if (kind === 'step') {
-          const n = names.get(id) ?? { name: String(e.resource ?? id), type: '' };
-          display.step(id, n.name, n.type, String(e.step), String(e.status), e.message === undefined ? undefined : String(e.message));
-        }
-      },
-      events.signal,
-    );
-
-    const result = await api.call<{ changes: { action: string; id: string; name: string; type: string; state: string }[] }>('POST', '/api/specs', {
-      text: specText,
-      contentType: 'application/yaml',
-    });
-    for (const c of result.changes) {
-      if (!names.has(c.id)) {
-        names.set(c.id, { name: c.name, type: c.type });
-        if (!states.has(c.id)) {
-          states.set(c.id, c.state);
-          display.state(c.id, c.name, c.type, c.state);
-        }
-      }
-    }
-    if (result.changes.length === 0) throw new Error('the spec asked for no resources');
-    // The resources may have settled before the event stream named them: ask the API too.
-    const poll = setInterval(() => {
-      void Promise.all([...names.keys()].map((id) => api.call<Resource>('GET', `/api/resources/${id}`))).then(
-        (rs) => {
-          for (const r of rs) {
-            if (states.get(r.id) !== r.state && ['active', 'failed'].includes(r.state)) {
-              states.set(r.id, r.state);
-              display.state(r.id, r.name, r.type, r.state);
-            }
-          }
-          check();
-        },
-        () => undefined,
-      );
-    }, 2000);
-    const timeout = new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`resources not active after ${PROVISION_TIMEOUT_MS / 1000} s`)), PROVISION_TIMEOUT_MS).unref(),
-    );
-    try {
-      await Promise.race([settled, timeout]);
-    } finally {
-      clearInterval(poll);
-      display.finish();
-    }
-
+    const names = await submitAndFollow(api, specText, events.signal);
     const resources = await Promise.all([...names.keys()].map((id) => api.call<Resource>('GET', `/api/resources/${id}`)));
     const failed = resources.filter((r) => r.state !== 'active');
     if (failed.length)
       throw new Error(failed.map((r) => `resource ${r.name} is ${r.state}${r.error ? `: ${r.error.code}: ${r.error.message}` : ''}`).join('\n'));
 
-    for (const r of resources) {
-      heading(`Outputs of ${r.name} (${r.type}, ${r.id})`);
-      const width = Math.max(...Object.keys(r.outputs).map((k) => k.length));
-      for (const [k, v] of Object.entries(r.outputs))
-        process.stdout.write(`  ${k.padEnd(width)}  ${v === '***' ? pc.yellow('*** (sensitive, redacted)') : String(v)}\n`);
-      if (r.outputs.password !== undefined && r.outputs.password !== '***') throw new Error('the password output was not redacted');
-    }
+    printOutputs(resources);
 
-    heading('Resolved workload (GET /api/specs/my-app/resolved)');
-    const resolved = await api.call<{ containers: Record<string, { image: string; env?: Record<string, string>; variables?: Record<string, string> }> }>(
-      'GET',
-      '/api/specs/my-app/resolved',
-    );
-    for (const [name, c] of Object.entries(resolved.containers)) {
-      process.stdout.write(`  container ${pc.bold(name)} (${c.image})\n`);
-      for (const [k, v] of Object.entries({ ...c.variables, ...c.env })) process.stdout.write(`    ${k}=${v.startsWith('secret://') ? pc.yellow(v) : v}\n`);
-    }
-    process.stdout.write(pc.dim('  secret:// references name a sensitive output; an admin can ask for ?reveal=true.\n'));
+    await printResolved(api);
 
     events.abort();
     if (SERVE) await serveUntilStopped(host.url, adminToken, userToken);
@@ -247,6 +147,151 @@ async function demo(): Promise<void> {
     if (child) await stopHost(child);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Writes the demo host's configuration into `dir` (SQLite there, a simulated cluster, two tokens from the environment, the database-team provider) and returns its path. */
+function writeConfig(dir: string): string {
+  const configFile = join(dir, 'config.yaml');
+  writeFileSync(
+    configFile,
+    [
+      `store: { url: "sqlite:${join(dir, 'demo.db')}" }`,
+      'kubernetes: { mode: simulate }',
+      'auth:',
+      '  tokens:',
+      '    - { name: demo-admin, role: admin, tokenEnv: DEMO_ADMIN_TOKEN }',
+      '    - { name: demo-user, role: user, tokenEnv: DEMO_USER_TOKEN }',
+      'providers:',
+      `  - { name: database-team, type: filesystem, path: "${join(ROOT, 'providers/database-team')}" }`,
+      'logging: { level: info }',
+      '',
+    ].join('\n'),
+  );
+  return configFile;
+}
+
+/** Lists the host's providers; one that is not registered fails the demo with its diagnostics. */
+async function checkProviders(api: ApiClient): Promise<void> {
+  const providers = await api.call<{ providers: ProviderInfo[] }>('GET', '/api/providers');
+  for (const p of providers.providers) {
+    if (p.status !== 'registered') {
+      const lines = p.diagnostics.map((d) => `  ${d.file ? `${d.file}:${d.line}:${d.col}: ` : ''}${d.message}${d.code ? ` [${d.code}]` : ''}`);
+      throw new Error(`provider ${p.name} is ${p.status}, so nothing can be provisioned:\n${lines.join('\n')}`);
+    }
+    process.stdout.write(pc.dim(`provider ${p.name}: ${p.status} (${(p.resourceTypes ?? []).join(', ')})\n`));
+  }
+}
+
+/**
+ * Follows my-app's resources on the event stream, submits the spec and waits
+ * until every resource it changed is active or failed (asking the API every
+ * 2 s too, in case they settled before the stream named them). Returns the
+ * resources by id.
+ */
+async function submitAndFollow(api: ApiClient, specText: string, signal: AbortSignal): Promise<Map<string, { name: string; type: string }>> {
+  const display = new ProgressDisplay();
+  const names = new Map<string, { name: string; type: string }>();
+  const states = new Map<string, string>();
+  let settle: (() => void) | undefined;
+  const settled = new Promise<void>((resolve) => (settle = resolve));
+  const check = () => {
+    if (names.size > 0 && [...names.keys()].every((id) => ['active', 'failed'].includes(states.get(id) ?? ''))) settle!();
+  };
+  await api.events(
+    '?application=my-app',
+    (kind, e) => {
+      const id = String(e.resourceId);
+      if (kind === 'resource') {
+        names.set(id, { name: String(e.name), type: String(e.type) });
+        states.set(id, String(e.to));
+        display.state(id, String(e.name), String(e.type), String(e.to));
+        check();
+      } else if (kind === 'step') {
+        const n = names.get(id) ?? { name: String(e.resource ?? id), type: '' };
+        display.step(id, n.name, n.type, String(e.step), String(e.status), e.message === undefined ? undefined : String(e.message));
+      }
+    },
+    signal,
+  );
+
+  const result = await api.call<{ changes: { action: string; id: string; name: string; type: string; state: string }[] }>('POST', '/api/specs', {
+    text: specText,
+    contentType: 'application/yaml',
+  });
+  for (const c of result.changes) {
+    if (!names.has(c.id)) {
+      names.set(c.id, { name: c.name, type: c.type });
+      if (!states.has(c.id)) {
+        states.set(c.id, c.state);
+        display.state(c.id, c.name, c.type, c.state);
+      }
+    }
+  }
+  if (result.changes.length === 0) throw new Error('the spec asked for no resources');
+  await untilSettled(api, { names, states, display, check, settled });
+  return names;
+}
+
+/** What `submitAndFollow` knows of the resources: their names, last states, the display, the check whether all have settled, and when they have. */
+interface Followed {
+  names: Map<string, { name: string; type: string }>;
+  states: Map<string, string>;
+  display: ProgressDisplay;
+  check: () => void;
+  settled: Promise<void>;
+}
+
+/** Waits until `settled` (asking the API every 2 s too) or fails after the provisioning timeout; then ends the display. */
+async function untilSettled(api: ApiClient, { names, states, display, check, settled }: Followed): Promise<void> {
+  // The resources may have settled before the event stream named them: ask the API too.
+  const poll = setInterval(() => {
+    void Promise.all([...names.keys()].map((id) => api.call<Resource>('GET', `/api/resources/${id}`))).then(
+      (rs) => {
+        for (const r of rs) {
+          if (states.get(r.id) !== r.state && ['active', 'failed'].includes(r.state)) {
+            states.set(r.id, r.state);
+            display.state(r.id, r.name, r.type, r.state);
+          }
+        }
+        check();
+      },
+      () => undefined,
+    );
+  }, 2000);
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error(`resources not active after ${PROVISION_TIMEOUT_MS / 1000} s`)), PROVISION_TIMEOUT_MS).unref(),
+  );
+  try {
+    await Promise.race([settled, timeout]);
+  } finally {
+    clearInterval(poll);
+    display.finish();
+  }
+}
+
+/** Prints each resource's outputs; a password output that is not redacted fails the demo. */
+function printOutputs(resources: Resource[]): void {
+  for (const r of resources) {
+    heading(`Outputs of ${r.name} (${r.type}, ${r.id})`);
+    const width = Math.max(...Object.keys(r.outputs).map((k) => k.length));
+    for (const [k, v] of Object.entries(r.outputs))
+      process.stdout.write(`  ${k.padEnd(width)}  ${v === '***' ? pc.yellow('*** (sensitive, redacted)') : String(v)}\n`);
+    if (r.outputs.password !== undefined && r.outputs.password !== '***') throw new Error('the password output was not redacted');
+  }
+}
+
+/** Prints the resolved workload of my-app, its secret:// references as they are. */
+async function printResolved(api: ApiClient): Promise<void> {
+  heading('Resolved workload (GET /api/specs/my-app/resolved)');
+  const resolved = await api.call<{ containers: Record<string, { image: string; env?: Record<string, string>; variables?: Record<string, string> }> }>(
+    'GET',
+    '/api/specs/my-app/resolved',
+  );
+  for (const [name, c] of Object.entries(resolved.containers)) {
+    process.stdout.write(`  container ${pc.bold(name)} (${c.image})\n`);
+    for (const [k, v] of Object.entries({ ...c.variables, ...c.env })) process.stdout.write(`    ${k}=${v.startsWith('secret://') ? pc.yellow(v) : v}\n`);
+  }
+  process.stdout.write(pc.dim('  secret:// references name a sensitive output; an admin can ask for ?reveal=true.\n'));
 }
 
 demo().then(
