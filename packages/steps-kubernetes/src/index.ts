@@ -25,6 +25,7 @@ export type { KubernetesClientOptions, KubeObject, ObjectReference, ResourceInfo
 export { checkKubeConfig, loadKubeConfig } from './client/load-kubeconfig';
 export type { KubeConfigCheck, KubeConfigSource } from './client/load-kubeconfig';
 export type { RetryOptions } from './client/retry';
+export { DEFAULT_CONNECTIONS, type ConnectionOptions } from './client/connection-pool';
 export type { WatchListener, WatchHubStats } from './watch/watch-hub';
 export { KubernetesError, KubernetesConfigError } from './errors';
 export type { KubernetesErrorCode, RequestTarget } from './errors';

@@ -1,7 +1,23 @@
 import { KubernetesError, type RequestTarget } from '../errors';
 
-/** Connection failures worth a retry. */
-const TRANSIENT_NET = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET']);
+/**
+ * Connection failures worth a retry. `ERR_STREAM_PREMATURE_CLOSE` is
+ * node-fetch's "Premature close": the connection closed before a chunked
+ * response (a watch, a long list) ended — on a kept-alive connection, that
+ * is how a server going away shows.
+ */
+const TRANSIENT_NET = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'ERR_STREAM_PREMATURE_CLOSE',
+]);
 /** Longest Retry-After honoured (seconds); longer ones are capped. */
 export const MAX_RETRY_AFTER_S = 60;
 

@@ -1,9 +1,10 @@
 import type { KubeConfig, KubernetesObject, KubernetesObjectApi, V1APIResource, Watch } from '@kubernetes/client-node';
 import { abortable } from '@innominatus/core/internal';
-import { KubernetesError, type RequestTarget } from '../errors';
+import { KubernetesConfigError, KubernetesError, type RequestTarget } from '../errors';
 import { WatchHub } from '../watch/watch-hub';
 import { statusOf, toKubernetesError } from './api-errors';
 import { clientNode } from './client-node';
+import { ConnectionPool, type ConnectionOptions } from './connection-pool';
 import { loadKubeConfig, type KubeConfigSource } from './load-kubeconfig';
 import { withRetry, type RetryOptions } from './retry';
 
@@ -43,6 +44,8 @@ export interface KubernetesClientOptions extends KubeConfigSource {
   namespace?: string;
   /** Retries of transient failures (429, 5xx, connection resets) inside a step. */
   retry?: RetryOptions;
+  /** Kept-alive connections to the API server: how many at once, how long an idle one is kept. */
+  connections?: ConnectionOptions;
 }
 
 /** client-node's generic object API, with its protected discovery helpers made callable. */
@@ -82,14 +85,25 @@ export class KubernetesClient {
   readonly #objects: ObjectApi;
   readonly #watch: Watch;
   readonly #resources = new Map<string, Promise<ResourceInfo>>();
+  readonly #requestPool: ConnectionPool;
+  readonly #watchPool: ConnectionPool;
   #hub: WatchHub | undefined;
 
-  constructor(kubeConfig: KubeConfig, options: { namespace?: string; retry?: RetryOptions } = {}) {
+  constructor(kubeConfig: KubeConfig, options: { namespace?: string; retry?: RetryOptions; connections?: ConnectionOptions } = {}) {
     this.kubeConfig = kubeConfig;
-    this.#objects = kubeConfig.makeApiClient(objectApi());
+    this.#requestPool = new ConnectionPool(options.connections);
+    // Watches hold their connection for as long as they last: a pool of their own, unbounded, so they never hold requests up.
+    this.#watchPool = new ConnectionPool({ ...options.connections, maxSockets: Number.POSITIVE_INFINITY });
+    this.#objects = pooledObjectApi(kubeConfig, this.#requestPool);
     this.defaultNamespace = options.namespace ?? this.#objects.contextNamespace(kubeConfig);
     this.retry = options.retry ?? {};
-    this.#watch = new (clientNode().Watch)(kubeConfig);
+    this.#watch = new (clientNode().Watch)(pooledWatchConfig(kubeConfig, this.#watchPool));
+  }
+
+  /** Closes the client's kept-alive connections (requests and watches in flight fail). */
+  close(): void {
+    this.#requestPool.destroy();
+    this.#watchPool.destroy();
   }
 
   /** The shared watches of this client. */
@@ -247,6 +261,36 @@ export class KubernetesClient {
 }
 
 /**
+ * client-node's object API on `kc`, its calls on the pool's connections:
+ * `kc` authenticates each call (token, client certificate) and makes a new
+ * agent for it, which the pool swaps for its kept-alive one.
+ */
+function pooledObjectApi(kc: KubeConfig, pool: ConnectionPool): ObjectApi {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new KubernetesConfigError(`the kubeconfig has no cluster for context '${kc.getCurrentContext() || '(none)'}'`);
+  const cn = clientNode();
+  const auth = {
+    getName: () => 'kubeconfig, kept-alive connections',
+    async applySecurityAuthentication(context: import('@kubernetes/client-node').RequestContext): Promise<void> {
+      await kc.applySecurityAuthentication(context);
+      const agent = context.getAgent();
+      if (agent) context.setAgent(pool.agentFor(agent));
+    },
+  };
+  return new (objectApi())(cn.createConfiguration({ baseServer: new cn.ServerConfiguration(cluster.server, {}), authMethods: { default: auth } }));
+}
+
+/** What client-node's Watch uses of a KubeConfig, with the watch pool's connections. */
+function pooledWatchConfig(kc: KubeConfig, pool: ConnectionPool): KubeConfig {
+  const view = Object.create(kc) as KubeConfig;
+  view.applyToFetchOptions = async (opts) => {
+    const init = await kc.applyToFetchOptions(opts);
+    return { ...init, agent: pool.agentFor(init.agent) };
+  };
+  return view;
+}
+
+/**
  * Creates a client from a kubeconfig (KUBECONFIG, ~/.kube/config), the pod's
  * service account (`inCluster`), a file path or text, or a KubeConfig object.
  *
@@ -256,5 +300,9 @@ export class KubernetesClient {
  */
 export function createKubernetesClient(options: KubernetesClientOptions = {}): KubernetesClient {
   const kc = loadKubeConfig(options);
-  return new KubernetesClient(kc, { ...(options.namespace ? { namespace: options.namespace } : {}), ...(options.retry ? { retry: options.retry } : {}) });
+  return new KubernetesClient(kc, {
+    ...(options.namespace ? { namespace: options.namespace } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.connections ? { connections: options.connections } : {}),
+  });
 }

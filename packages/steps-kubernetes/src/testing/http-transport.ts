@@ -22,12 +22,22 @@ export interface MockClusterServer {
   readonly kubeConfig: KubeConfig;
   /** The same kubeconfig as text (JSON, which is YAML), to write to a file for kubectl. */
   readonly kubeconfigText: string;
+  /** TCP connections accepted since the server started (kept-alive ones count once, however many requests they carried). */
+  connectionsAccepted(): number;
   /** Stops the server and ends open watches. */
   close(): Promise<void>;
 }
 
+/** Options of `cluster.listen()`. */
+export interface ListenOptions {
+  /** Address to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Port (default: a random free one). */
+  port?: number;
+}
+
 /** Serves the mock cluster over real HTTP on `host` (default 127.0.0.1), random port unless given. */
-export async function listenHttp(handler: ApiHandler, options: { host?: string; port?: number } = {}): Promise<MockClusterServer> {
+export async function listenHttp(handler: ApiHandler, options: ListenOptions = {}): Promise<MockClusterServer> {
   const host = options.host ?? '127.0.0.1';
   const server = createServer((req, res) => {
     readBody(req).then(
@@ -54,6 +64,8 @@ export async function listenHttp(handler: ApiHandler, options: { host?: string; 
       },
     );
   });
+  let accepted = 0;
+  server.on('connection', () => accepted++);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port: options.port ?? 0, host, backlog: LISTEN_BACKLOG }, () => resolve());
@@ -67,6 +79,7 @@ export async function listenHttp(handler: ApiHandler, options: { host?: string; 
     port,
     kubeConfig,
     kubeconfigText: kubeConfig.exportConfig(),
+    connectionsAccepted: () => accepted,
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -7,7 +7,7 @@
  */
 export { createMockCluster, MockCluster } from './mock-cluster';
 export type { MockClusterOptions, ObjectRef, RequestQuery } from './mock-cluster';
-export type { MockClusterServer } from './http-transport';
+export type { ListenOptions, MockClusterServer } from './http-transport';
 export { mockKubeConfig } from './kubeconfig';
 export { FaultInjector } from './fault-injector';
 export type { FailOptions, RequestMatch, RequestInfo } from './fault-injector';

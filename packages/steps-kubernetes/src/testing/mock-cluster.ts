@@ -7,7 +7,7 @@ import { startControllers } from './controllers';
 import type { ConversionWebhook } from './conversion';
 import { EVENTS_V1_VIEW } from './event-views';
 import { FaultInjector, matches, type RequestMatch } from './fault-injector';
-import { listenHttp, type MockClusterServer } from './http-transport';
+import { listenHttp, type ListenOptions, type MockClusterServer } from './http-transport';
 import { mockKubeConfig } from './kubeconfig';
 import { interceptWithNock } from './nock-transport';
 import { ObjectStore, type ListFilter, type WriteResult } from './object-store';
@@ -202,7 +202,7 @@ export class MockCluster {
   }
 
   /** Serves the cluster over HTTP on 127.0.0.1 (random port unless given). {@link close} also stops it. */
-  async listen(options: { host?: string; port?: number } = {}): Promise<MockClusterServer> {
+  async listen(options: ListenOptions = {}): Promise<MockClusterServer> {
     const server = await listenHttp(this.#handler, options);
     this.#cleanups.push(() => server.close());
     return server;
