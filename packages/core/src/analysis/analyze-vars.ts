@@ -2,7 +2,7 @@ import { WORKFLOW_VARIABLES } from '../expressions/cel-environment';
 import type { ValueSize } from '../expressions/cost';
 import type { Template, TemplateExpression } from '../expressions/template';
 import { varPointer, type Declarations } from './declarations';
-import type { IssueList } from './issues';
+import { IssueList, type AnalysisIssue } from './issues';
 import { checkReferences } from './reference-check';
 import { taintedVariables } from './sensitivity';
 import { compileSites } from './template-sites';
@@ -54,15 +54,61 @@ export function analyzeVars(declared: Declarations, types: WorkflowTypes, issues
     if (ok && refsOk) checkable.add(name);
   }
   const order = orderVars(deps, issues);
+  const typeIssues = inferVarTypes(order, deps, sites, checkable, declared, types);
   const sizes = new Map<string, ValueSize>();
   for (const name of order) {
     const expressions = sites.get(name)!;
-    const typed = checkable.has(name) && types.checkAll(expressions, types.checker(VAR_VARIABLES, deps.get(name)), issues);
-    types.setVar(name, typed ? types.valueType(declared.vars.get(name), expressions) : 'dyn');
+    issues.items.push(...(typeIssues.get(name) ?? []));
     if (!checkable.has(name) || !checkSizesWithVars(expressions, sizes, issues)) continue;
     const size = varValueSize(declared.vars.get(name), expressions, sizes);
     if (size) sizes.set(name, size);
   }
   for (const name of declared.vars.keys()) if (!order.includes(name)) types.setVar(name, 'dyn');
   return { order, templates, tainted: taintedVariables(sites, declared), sizes };
+}
+
+/**
+ * Infers each var's type, level by level: a var's level is one more than the
+ * highest of the vars it reads (0 when it reads none), and the vars of a level
+ * are checked with `vars` typed by every var of the levels below. An
+ * expression reads only the vars it names, so the extra fields change no
+ * outcome, and the vars of one level share one checker: each checker costs a
+ * CEL environment (cloning one copies the language's every function and
+ * operator), one per var before. Returns each var's type errors, to be
+ * reported in the vars' order.
+ */
+function inferVarTypes(
+  order: readonly string[],
+  deps: ReadonlyMap<string, readonly string[]>,
+  sites: ReadonlyMap<string, readonly TemplateExpression[]>,
+  checkable: ReadonlySet<string>,
+  declared: Declarations,
+  types: WorkflowTypes,
+): Map<string, readonly AnalysisIssue[]> {
+  const level = new Map<string, number>();
+  // Each var comes after the vars it reads, so their levels are known.
+  for (const name of order) level.set(name, Math.max(-1, ...(deps.get(name) ?? []).map((d) => level.get(d) ?? -1)) + 1);
+  const byLevel = [...order].sort((a, b) => level.get(a)! - level.get(b)!);
+  const found = new Map<string, readonly AnalysisIssue[]>();
+  let checker: ReturnType<WorkflowTypes['checker']> | undefined;
+  let checkerLevel = -1;
+  for (const name of byLevel) {
+    const expressions = sites.get(name)!;
+    if (level.get(name) !== checkerLevel) {
+      checkerLevel = level.get(name)!;
+      checker = undefined;
+    }
+    let typed = false;
+    if (checkable.has(name)) {
+      checker ??= types.checker(
+        VAR_VARIABLES,
+        byLevel.filter((v) => level.get(v)! < checkerLevel),
+      );
+      const list = new IssueList();
+      typed = types.checkAll(expressions, checker, list);
+      found.set(name, list.items);
+    }
+    types.setVar(name, typed ? types.valueType(declared.vars.get(name), expressions) : 'dyn');
+  }
+  return found;
 }
