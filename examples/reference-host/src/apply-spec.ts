@@ -82,9 +82,8 @@ export async function applySpec(services: HostServices, body: unknown, options: 
   const { dependsOn } = checkPlaceholders(spec, declaredOutputs(services.registry), source);
   const order = provisioningOrder(Object.keys(spec.resources ?? {}), dependsOn, source);
   const application = spec.metadata.name;
-  const shared = declaresShared(spec) || declaresShared((await storedScore(services.store, application))?.spec);
 
-  return withLocks(services, application, shared, async (tx, stored) => {
+  return withLocks(services, application, declaresShared(spec), async (tx, stored) => {
     const previous = stored?.spec;
     const { plan, byId, byName, homes } = await planFor(tx, spec, order, dependsOn, previous, source);
     const changes = plan.changes.filter((c) => !(c.action === 'delete' && byId.get(c.id)?.state === 'terminating'));
@@ -150,10 +149,14 @@ function sharedTarget(uid: string, homes: ReadonlyMap<string, { store: string }>
 /**
  * Runs `fn` in one transaction holding the application's lock (with the
  * application's stored spec, read under it), and first the
- * lock of shared resources when the application declares (or declared) any:
- * deciding to link, create or delete a shared resource reads other
- * applications' specs, which must not change meanwhile. The shared lock is
- * always taken first, so two submissions never wait for each other in turn.
+ * lock of shared resources when the application declares (`shared`: the
+ * new spec does) or declared any: deciding to link, create or delete a
+ * shared resource reads other applications' specs, which must not change
+ * meanwhile. The shared lock is always taken first, so two submissions
+ * never wait for each other in turn. The stored spec is read only under
+ * the locks (one statement per request): when it declares shared resources
+ * and the shared lock is not held, the transaction is given up before
+ * anything is written and made again holding both.
  */
 async function withLocks<T>(
   services: HostServices,
@@ -161,14 +164,21 @@ async function withLocks<T>(
   shared: boolean,
   fn: (tx: OrchestratorTransaction, stored: StoredScore | undefined) => Promise<T>,
 ): Promise<T> {
-  return services.requests.transaction(shared ? [SHARED_LOCK, application] : application, async (tx) => {
-    const stored = await storedScore(tx, application);
-    if (!shared && declaresShared(stored?.spec)) {
-      throw new ConflictError('RESOURCE_CONFLICT', `the spec of application '${application}' changed while this request was made; try again`);
-    }
-    return fn(tx, stored);
-  });
+  const needsShared = new SharedLockNeeded();
+  try {
+    return await services.requests.transaction(shared ? [SHARED_LOCK, application] : application, async (tx) => {
+      const stored = await storedScore(tx, application);
+      if (!shared && declaresShared(stored?.spec)) throw needsShared;
+      return fn(tx, stored);
+    });
+  } catch (err) {
+    if (err !== needsShared) throw err;
+    return withLocks(services, application, true, fn);
+  }
 }
+
+/** Ends a transaction that found it needs the shared lock (never seen by callers: {@link withLocks} starts again). */
+class SharedLockNeeded extends Error {}
 
 /** A workload may not take the name of the application shared resources belong to. */
 function checkName(spec: ScoreSpec, source?: YamlSource): void {
@@ -189,8 +199,7 @@ function checkName(spec: ScoreSpec, source?: YamlSource): void {
  * application has no stored spec.
  */
 export async function reapplyStoredSpec(services: HostServices, application: string): Promise<AppliedChange[] | undefined> {
-  const shared = declaresShared((await storedScore(services.store, application))?.spec);
-  return withLocks(services, application, shared, async (tx, stored) => {
+  return withLocks(services, application, false, async (tx, stored) => {
     if (!stored) return undefined;
     const { spec } = stored;
     const { dependsOn } = checkPlaceholders(spec, declaredOutputs(services.registry));
@@ -269,8 +278,7 @@ function sortUnchanged(names: readonly string[], byName: ReadonlyMap<string, Res
  * without changing anything.
  */
 export async function deleteSpec(services: HostServices, application: string, options: { dryRun?: boolean } = {}): Promise<ApplyResult> {
-  const shared = declaresShared((await storedScore(services.store, application))?.spec);
-  return withLocks(services, application, shared, async (tx, read) => {
+  return withLocks(services, application, false, async (tx, read) => {
     const stored = read?.spec;
     const { own, shared: homes } = await specResources(tx, application, stored);
     const uses = await otherUses(tx, application, homes);

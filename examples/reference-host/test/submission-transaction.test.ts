@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Orchestrator, type ResourceTransitionEvent, type Store, MemoryStore } from '@innominatus/core';
+import { type Orchestrator, type OrchestratorTransaction, type ResourceTransitionEvent, type Store, MemoryStore } from '@innominatus/core';
 import { createPostgresStore, createSqliteStore } from '@innominatus/store-sql';
 import { createTestDatabase } from '@innominatus/store-sql/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -102,6 +102,49 @@ describe.each(backends)('a submission on %s is one transaction', (_name, open) =
       ['cache', 'requested', 'create requested'],
       ['db', 'requested', 'create requested'],
     ]);
+  });
+
+  it('reads the stored spec only under the locks, and takes the shared lock when the stored spec declares a shared resource', async () => {
+    const sharing = (name: string) => spec('  db:\n    type: postgres\n    id: orders\n').replace('name: shop', `name: ${name}`);
+    const plain = spec('  cache:\n    type: postgres\n');
+    await applySpec(env.services, sharing('web'));
+    const locks: (string | readonly string[])[] = [];
+    const reads: string[] = [];
+    const transaction = env.services.requests.transaction.bind(env.services.requests);
+    env.services.requests.transaction = <T>(held: string | readonly string[], fn: (tx: OrchestratorTransaction) => Promise<T>) => {
+      locks.push(held);
+      return transaction(held, (tx) =>
+        fn({
+          ...tx,
+          getSpec: (name) => {
+            reads.push(name);
+            return tx.getSpec(name);
+          },
+        }),
+      );
+    };
+    const getSpec = env.store.getSpec.bind(env.store);
+    const outside: string[] = [];
+    env.store.getSpec = (name) => {
+      outside.push(name);
+      return getSpec(name);
+    };
+    await applySpec(env.services, sharing('shop'));
+    expect(locks).toEqual([['#shared', 'shop']]);
+    // The stored spec declares the shared resource, the new one does not: begun with the application's lock, made again with both.
+    locks.length = 0;
+    reads.length = 0;
+    const result = await applySpec(env.services, plain);
+    expect(locks).toEqual(['shop', ['#shared', 'shop']]);
+    expect(reads.filter((name) => name === 'shop')).toEqual(['shop', 'shop']);
+    expect(result.changes.map((c) => [c.action, c.name])).toEqual([['create', 'cache']]);
+    expect((await env.store.getSpec('#shared-uid:postgres.default#orders'))?.spec).toMatchObject({ users: ['web'] });
+    // A spec with no shared resource, stored without any: one transaction with the application's lock.
+    locks.length = 0;
+    await applySpec(env.services, plain);
+    expect(locks).toEqual(['shop']);
+    // No read of the stored spec outside a transaction (the ones here are this test's).
+    expect(outside).toEqual(['#shared-uid:postgres.default#orders']);
   });
 
   it('keeps the index of shared resources in the same transaction, and leaves it out of the listing of applications', async () => {
