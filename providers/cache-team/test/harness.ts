@@ -1,7 +1,14 @@
 import { afterEach } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadProviderForTest, runWorkflow, type TestProvider, type WorkflowRun } from '@innominatus/provider-sdk/testing';
+import {
+  type CapturedEvent,
+  loadProviderForTest,
+  runWorkflow,
+  runWorkflowToTimeout,
+  type TestProvider,
+  type WorkflowRun,
+} from '@innominatus/provider-sdk/testing';
 import {
   createMockCluster,
   REDIS_API_VERSION,
@@ -59,6 +66,25 @@ export function clustersClosedAfterEach(): (options?: RedisOperatorOptions) => R
 /** Runs one of the provider's workflows against the cluster. */
 export async function run(cluster: MockCluster, workflow: string, parameters: Record<string, unknown>): Promise<WorkflowRun> {
   return runWorkflow(await cacheTeam(), workflow, { parameters, cluster });
+}
+
+/**
+ * Runs a workflow whose wait must time out, on a fake clock moved by
+ * `advanceMs` once `when` holds (the wait has observed what the test asserts).
+ */
+export async function runToTimeout(
+  cluster: MockCluster,
+  workflow: string,
+  parameters: Record<string, unknown>,
+  advanceMs: number,
+  when: (events: readonly CapturedEvent[]) => boolean,
+): Promise<WorkflowRun> {
+  return runWorkflowToTimeout(await cacheTeam(), workflow, { parameters, cluster, advanceMs, when });
+}
+
+/** True once some step's progress message ends with `suffix`. */
+export function progressed(events: readonly CapturedEvent[], suffix: string): boolean {
+  return events.some((e) => e.event === 'step:progress' && e.message.endsWith(suffix));
 }
 
 /** The Redis object as the API server stores it. */

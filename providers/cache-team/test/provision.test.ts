@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { REDIS_FINALIZER, type MockCluster } from '@innominatus/steps-kubernetes/testing';
 import { revealAll } from '@innominatus/core';
-import { BASE, clustersClosedAfterEach, redis, run, secretValue } from './harness';
+import { BASE, clustersClosedAfterEach, redis, run, runToTimeout, secretValue } from './harness';
 
 const cluster = clustersClosedAfterEach();
 
@@ -108,15 +108,22 @@ describe('provision-redis', () => {
         );
       }
     });
-    const r = await run(c, 'provision-redis', { ...BASE, wait_timeout: '2s' });
+    const warnings = () => c.list('v1', 'Event', { namespace: 'shop' }).filter((e) => e.type === 'Warning');
+    // The 2s pass on the run's fake clock once the operator reported the Pod's failure and the wait is on.
+    const r = await runToTimeout(
+      c,
+      'provision-redis',
+      { ...BASE, wait_timeout: '2s' },
+      2000,
+      (events) => warnings().length > 0 && events.some((e) => e.event === 'step:progress' && e.step === 'wait-for-redis'),
+    );
     expect(r.status).toBe('failed');
     expect(r.error!.code).toBe('STEP_FAILED');
     const text = r.error!.describe();
     expect(text).toContain('wait-for-redis');
     expect(text).toContain('StatefulSet shop/sessions-redis');
     expect(text).toContain('timed out after 2s');
-    const warnings = c.list('v1', 'Event', { namespace: 'shop' }).filter((e) => e.type === 'Warning');
-    expect(warnings.map((e) => e.message)).toEqual(["sessions-redis-0: Error: couldn't find key password in Secret shop/sessions-redis-password"]);
+    expect(warnings().map((e) => e.message)).toEqual(["sessions-redis-0: Error: couldn't find key password in Secret shop/sessions-redis-password"]);
   });
 
   it.each([

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { reveal } from '@innominatus/core';
 import { capturedText, type WorkflowRun } from '@innominatus/provider-sdk/testing';
-import { BASE, clustersClosedAfterEach, run, secretValue } from './harness';
+import { BASE, clustersClosedAfterEach, run, runToTimeout, secretValue } from './harness';
 
 const start = clustersClosedAfterEach();
 
@@ -27,7 +27,18 @@ it('no password appears in any event, log line or error of provision, update, de
       );
     }
   });
-  runs.push(await run(cluster, 'provision-redis', { ...BASE, cache_name: 'broken', wait_timeout: '2s' }));
+  // Its 2s pass on the run's fake clock once the operator reported the Pod's failure and the wait is on.
+  const podFailed = () =>
+    cluster.list('v1', 'Event', { namespace: 'shop' }).some((e) => e.type === 'Warning' && String(e.message).startsWith('broken-redis-0:'));
+  runs.push(
+    await runToTimeout(
+      cluster,
+      'provision-redis',
+      { ...BASE, cache_name: 'broken', wait_timeout: '2s' },
+      2000,
+      (events) => podFailed() && events.some((e) => e.event === 'step:progress' && e.step === 'wait-for-redis'),
+    ),
+  );
   runs.push(await run(cluster, 'delete-redis', { ...BASE }));
 
   expect(runs.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'failed', 'succeeded']);

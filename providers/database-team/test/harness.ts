@@ -1,6 +1,13 @@
 import { afterEach } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { loadProviderForTest, runWorkflow, type TestProvider, type WorkflowRun } from '@innominatus/provider-sdk/testing';
+import {
+  type CapturedEvent,
+  loadProviderForTest,
+  runWorkflow,
+  runWorkflowToTimeout,
+  type TestProvider,
+  type WorkflowRun,
+} from '@innominatus/provider-sdk/testing';
 import {
   createMockCluster,
   zalandoPostgresOperator,
@@ -54,6 +61,25 @@ export function clustersClosedAfterEach(): (options?: ZalandoOperatorOptions) =>
 /** Runs one of the provider's workflows against the cluster. */
 export async function run(cluster: MockCluster, workflow: string, parameters: Record<string, unknown>): Promise<WorkflowRun> {
   return runWorkflow(await databaseTeam(), workflow, { parameters, cluster });
+}
+
+/**
+ * Runs a workflow whose wait must time out, on a fake clock moved by
+ * `advanceMs` once `when` holds (the wait has observed what the test asserts).
+ */
+export async function runToTimeout(
+  cluster: MockCluster,
+  workflow: string,
+  parameters: Record<string, unknown>,
+  advanceMs: number,
+  when: (events: readonly CapturedEvent[]) => boolean,
+): Promise<WorkflowRun> {
+  return runWorkflowToTimeout(await databaseTeam(), workflow, { parameters, cluster, advanceMs, when });
+}
+
+/** True once some step's progress message ends with `suffix`. */
+export function progressed(events: readonly CapturedEvent[], suffix: string): boolean {
+  return events.some((e) => e.event === 'step:progress' && e.message.endsWith(suffix));
 }
 
 /** The `postgresql` object as the API server stores it. */

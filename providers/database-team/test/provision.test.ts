@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isSensitive, revealAll } from '@innominatus/core';
-import { BASE, clustersClosedAfterEach, postgresql, run, secretValue } from './harness';
+import { BASE, clustersClosedAfterEach, postgresql, progressed, run, runToTimeout, secretValue } from './harness';
 
 const SECRET = 'myapp-db-app.team-myapp-db.credentials.postgresql.acid.zalan.do';
 const start = clustersClosedAfterEach();
@@ -154,7 +154,10 @@ describe('provision-postgres failures', () => {
 
   it('times out when the cluster never becomes ready, quoting the last status', async () => {
     const { cluster } = start({ scripts: { 'team-myapp-db': { create: 'NeverReady' } } });
-    const r = await run(cluster, 'provision-postgres', { ...BASE, wait_timeout: '1s' });
+    // The 1s pass on the run's fake clock once the wait has observed Creating.
+    const r = await runToTimeout(cluster, 'provision-postgres', { ...BASE, wait_timeout: '1s' }, 1000, (events) =>
+      progressed(events, 'postgresql production/team-myapp-db: {"PostgresClusterStatus":"Creating"}'),
+    );
     expect(r.status).toBe('failed');
     expect((r.error as { step?: string }).step).toBe('wait-for-database');
     expect(r.error?.message).toContain('postgresql production/team-myapp-db: timed out after 1s');
@@ -165,12 +168,22 @@ describe('provision-postgres failures', () => {
     const { cluster } = start();
     // An operator that does not make the Secret under the expected name
     // (e.g. another secret_name_template): remove it whenever it appears.
+    let removed = 0;
     cluster.events.on('added', (e: { object: { kind?: string; metadata: { name: string; namespace?: string } } }) => {
       if (e.object.kind === 'Secret' && e.object.metadata.name === SECRET) {
         cluster.delete({ apiVersion: 'v1', kind: 'Secret', name: SECRET, namespace: 'production' }, { immediate: true });
+        removed++;
       }
     });
-    const r = await run(cluster, 'provision-postgres', { ...BASE, wait_timeout: '1s' });
+    // The 1s pass on the run's fake clock once the operator's Secret was removed and the step waits for it.
+    const r = await runToTimeout(
+      cluster,
+      'provision-postgres',
+      { ...BASE, wait_timeout: '1s' },
+      1000,
+      (events) => removed > 0 && progressed(events, `waiting for Secret production/${SECRET} to exist`),
+    );
+    expect(removed).toBe(1);
     expect(r.status).toBe('failed');
     expect((r.error as { step?: string }).step).toBe('get-credentials');
     expect(r.error?.message).toContain(`Secret production/${SECRET} did not appear within 1s`);

@@ -1,4 +1,5 @@
 import {
+  type Clock,
   createEngine,
   ENGINE_EVENT_NAMES,
   InnominatusError,
@@ -42,6 +43,21 @@ export interface RunWorkflowOptions {
   /** A kubeconfig for the Kubernetes steps (when not using `cluster`): a KubeConfig, a file path or kubeconfig text. */
   kubeconfig?: Kubeconfig;
   signal?: AbortSignal;
+  /**
+   * What the run's time runs on: each step's timeout, the backoff between a
+   * step's tries and the steps' own waits (a wait's `timeout`, a Secret's
+   * `within`). Default: the system clock. A test of a timeout passes
+   * `createFakeClock()` of `@innominatus/core/testing` and moves it once the
+   * wait has observed what it must (see `onEvent`), so the test neither
+   * waits out the timeout nor races it.
+   */
+  clock?: Clock;
+  /**
+   * Called with each engine event as it happens (the same objects `events`
+   * holds at the end), e.g. to move a fake `clock` once a wait reports what
+   * it observed (`step:progress`).
+   */
+  onEvent?: (event: CapturedEvent) => void;
 }
 
 /** What a test run produced. */
@@ -86,10 +102,15 @@ export async function runWorkflow(provider: LoadedProvider, name: string, option
   const capture = (level: CapturedRunLog['level']) => (message: string, data?: Record<string, unknown>) => {
     logs.push(data === undefined ? { level, message } : { level, message, data });
   };
-  const engine = createEngine({ steps: registry, logger: { debug: capture('debug'), info: capture('info'), warn: capture('warn'), error: capture('error') } });
+  const logger = { debug: capture('debug'), info: capture('info'), warn: capture('warn'), error: capture('error') };
+  const engine = createEngine({ steps: registry, logger, ...(options.clock && { clock: options.clock }) });
   const events: CapturedEvent[] = [];
   for (const event of ENGINE_EVENT_NAMES) {
-    engine.events.on(event, (payload: object) => events.push({ event, ...payload } as CapturedEvent));
+    engine.events.on(event, (payload: object) => {
+      const captured = { event, ...payload } as CapturedEvent;
+      events.push(captured);
+      options.onEvent?.(captured);
+    });
   }
   try {
     const result = await engine.run(workflow, {
