@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as core from '../src/index';
 import { createEngine, defineStep, InnominatusError, StepError, StepFailure, Type } from '../src/index';
+import { createFakeClock } from '../src/testing/fake-clock';
 
 // The CommonJS build is another copy of core than the source these tests import.
 const other = createRequire(import.meta.url)(join(__dirname, '../dist/index.cjs')) as typeof import('../src/index');
@@ -46,12 +47,21 @@ describe('StepError.is: a brand that holds across copies of core', () => {
     const make = (copy: typeof core) => () =>
       new copy.StepError('STEP_INPUT_INVALID', 'inner', 'inner step: bad input', { path: '/steps/0/with', retryable: true });
     const expected = { code: 'STEP_INPUT_INVALID', step: 'inner', message: 'inner step: bad input', path: '/steps/0/with', retryable: true };
-    const own = await createEngine({ steps: [throwing(make(core))] })
-      .run(workflow)
-      .catch((e: unknown) => e);
-    const foreign = await createEngine({ steps: [throwing(make(other))] })
-      .run(workflow)
-      .catch((e: unknown) => e);
+    // The error is retryable, so the engine retries the step: its backoff runs on a fake clock, moved until the run ends.
+    const failure = async (copy: typeof core) => {
+      const clock = createFakeClock();
+      let ended = false;
+      const running = createEngine({ steps: [throwing(make(copy))], clock })
+        .run(workflow)
+        .catch((e: unknown) => e)
+        .finally(() => {
+          ended = true;
+        });
+      while (!ended) if (!(await clock.next())) await clock.settle();
+      return running;
+    };
+    const own = await failure(core);
+    const foreign = await failure(other);
     expect(own).toMatchObject(expected);
     expect(foreign).toMatchObject(expected);
     expect(StepError.is(foreign)).toBe(true);
