@@ -80,11 +80,21 @@ export class ClaimLoop {
 
   /** Claims again after `delayMs`: a resource waiting for its next try becomes claimable then. */
   wakeAfter(delayMs: number): void {
-    const timer = this.#settings.clock.setTimeout(() => {
-      this.#timers.delete(timer);
-      this.kick();
-    }, delayMs);
-    this.#timers.add(timer);
+    const { clock } = this.#settings;
+    const due = clock.now() + delayMs;
+    // Node's timers count from the event loop's cached time, which can lag the clock by a few ms: a
+    // timer may fire before `due` by the clock the store compares `nextAttemptAt` with. Claiming
+    // then finds nothing and only the poll (seconds later) would claim again, so wait out the rest.
+    const arm = (ms: number) => {
+      const timer = clock.setTimeout(() => {
+        this.#timers.delete(timer);
+        const left = due - clock.now();
+        if (left > 0) arm(left);
+        else this.kick();
+      }, ms);
+      this.#timers.add(timer);
+    };
+    arm(delayMs);
   }
 
   async #pump(): Promise<void> {
