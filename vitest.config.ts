@@ -1,5 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
+// The release tests share one packed-and-installed project per checkout
+// (test/support/release.ts), which release-install changes while it runs (it
+// adds and removes the SQLite addon): they run one at a time, after the rest.
+const RELEASE = ['test/release-*.test.ts'];
+
 // Workspace packages resolve to their TypeScript source through the `source`
 // export condition, so tests never need a build first; the exceptions are the
 // tests of the built output (packaging, release, API reports) and those that
@@ -9,10 +14,21 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'providers/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['packages/*/test/**/*.test.ts', 'providers/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**', ...RELEASE],
+        },
+      },
+      // A project of one worker runs after every other file, its files one at a time.
+      { extends: true, test: { name: 'release', include: RELEASE, fileParallelism: false } },
+    ],
   },
 });
