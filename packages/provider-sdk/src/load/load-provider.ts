@@ -1,6 +1,9 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import semver from 'semver';
+// The functions alone: semver's index loads every function and range helper it has.
+import gt from 'semver/functions/gt.js';
+import lt from 'semver/functions/lt.js';
+import valid from 'semver/functions/valid.js';
 import {
   analyzeProvider,
   CORE_VERSION,
@@ -216,13 +219,13 @@ function checkCompatibility(doc: Partial<Provider>, core: string, sink: Diagnost
   const c = doc.compatibility;
   if (typeof c !== 'object' || c === null) return;
   const { minCoreVersion: min, maxCoreVersion: max } = c;
-  if (typeof min === 'string' && semver.valid(min) && semver.lt(core, min)) {
+  if (typeof min === 'string' && valid(min) && lt(core, min)) {
     sink.add('CORE_VERSION_INCOMPATIBLE', `provider needs core ${min} or newer; this is core ${core}`, '/compatibility/minCoreVersion');
   }
-  if (typeof max === 'string' && semver.valid(max) && semver.gt(core, max)) {
+  if (typeof max === 'string' && valid(max) && gt(core, max)) {
     sink.add('CORE_VERSION_INCOMPATIBLE', `provider supports core up to ${max}; this is core ${core}`, '/compatibility/maxCoreVersion');
   }
-  if (typeof min === 'string' && typeof max === 'string' && semver.valid(min) && semver.valid(max) && semver.gt(min, max)) {
+  if (typeof min === 'string' && typeof max === 'string' && valid(min) && valid(max) && gt(min, max)) {
     sink.add('CORE_VERSION_INCOMPATIBLE', `minCoreVersion ${min} is above maxCoreVersion ${max}`, '/compatibility');
   }
 }

@@ -1,4 +1,6 @@
-import semver from 'semver';
+// The functions alone: semver's index loads every function and range helper it has.
+import satisfies from 'semver/functions/satisfies.js';
+import validRange from 'semver/ranges/valid.js';
 import type { Provider, StepRegistry } from '@innominatus/core';
 import type { DiagnosticSink } from '../validate/diagnostic-sink';
 
@@ -15,7 +17,7 @@ export function checkRequiredSteps(doc: Partial<Provider>, steps: StepRegistry, 
     if (typeof r?.type !== 'string') return;
     const at = `/requires/steps/${i}`;
     const from = typeof r.from === 'string' ? ` (from ${r.from})` : '';
-    if (typeof r.version === 'string' && semver.validRange(r.version) === null) {
+    if (typeof r.version === 'string' && validRange(r.version) === null) {
       sink.add('STEP_VERSION_RANGE_INVALID', `'${r.version}' is not a semver range (e.g. ^1.2.0, >=1.0.0 <2.0.0)`, `${at}/version`);
       return;
     }
@@ -31,7 +33,7 @@ export function checkRequiredSteps(doc: Partial<Provider>, steps: StepRegistry, 
     if (typeof r.version !== 'string') return;
     if (step.version === undefined) {
       sink.add('STEP_VERSION_MISMATCH', `the provider needs step type '${r.type}' ${r.version}${from}; the loaded one declares no version`, `${at}/version`);
-    } else if (!semver.satisfies(step.version, r.version, { includePrerelease: true })) {
+    } else if (!satisfies(step.version, r.version, { includePrerelease: true })) {
       sink.add(
         'STEP_VERSION_MISMATCH',
         `the provider needs step type '${r.type}' ${r.version}${from}; the loaded one is version ${step.version}`,
