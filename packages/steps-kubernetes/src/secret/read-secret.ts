@@ -1,5 +1,5 @@
-import { sensitive, Type, type Sensitive } from '@innominatus/core';
-import type { KubeObject } from '../client/kubernetes-client';
+import { sensitive, Type, type Sensitive, type Static, type StepContext } from '@innominatus/core';
+import type { KubeObject, KubernetesClient, ResourceInfo } from '../client/kubernetes-client';
 import { KubernetesError } from '../errors';
 import {
   clientGetter,
@@ -12,7 +12,7 @@ import {
   waitBudgetMs,
   type KubernetesStepOptions,
 } from '../step-options';
-import { observeObject } from '../watch/observe-object';
+import { observeObject, type Observer } from '../watch/observe-object';
 import { observeNamedObject } from '../watch/observe-named';
 import { STEPS_KUBERNETES_VERSION } from '../version';
 
@@ -121,45 +121,60 @@ export function readSecret(options: ReadSecretOptions) {
       const info = await k8s.resource('v1', 'Secret', ctx.signal);
       const namespace = k8s.namespaceFor(info, inp.namespace)!;
       const what = describeObject('Secret', namespace, inp.name);
-      let secret: KubeObject | undefined;
-      if (inp.wait) {
-        const budget = waitBudgetMs(inp.timeout, ctx);
-        ctx.progress(`waiting for ${what} to exist`);
-        const r = await observe<KubeObject>(k8s, info, namespace, inp.name, {
-          signal: ctx.signal,
-          timeoutMs: budget,
-          clock: ctx.clock,
-          decide: (o) => (o ? { done: o } : undefined),
-        });
-        if ('timedOut' in r) throw new KubernetesError('K8S_SECRET_NOT_FOUND', `${what} did not appear within ${formatMs(budget)}`);
-        secret = r.done;
-      } else {
-        secret = await k8s.get({ apiVersion: 'v1', kind: 'Secret', name: inp.name, namespace }, ctx.signal);
-        if (!secret) throw new KubernetesError('K8S_SECRET_NOT_FOUND', `${what} not found (set wait: true to wait for it)`);
-      }
-      const raw = (secret.data ?? {}) as Record<string, string>;
-      const present = Object.keys(raw).sort();
-      const wanted = inp.keys ?? present;
-      const missing = wanted.filter((k) => !(k in raw));
-      if (missing.length) {
-        const list = missing.map((k) => `'${k}'`).join(', ');
-        throw new KubernetesError('K8S_SECRET_KEY_MISSING', `${what} has no key ${list} (keys present: ${present.length ? present.join(', ') : 'none'})`);
-      }
-      const plain = new Set(inp.plain ?? []);
-      const stray = [...plain].filter((k) => !wanted.includes(k));
-      if (stray.length) {
-        throw new KubernetesError(
-          'K8S_INPUT_INVALID',
-          `plain names key(s) not read: ${stray.map((k) => `'${k}'`).join(', ')} (keys read: ${wanted.join(', ')})`,
-        );
-      }
-      const data: Record<string, Sensitive<string> | string> = {};
-      for (const k of wanted) {
-        const value = Buffer.from(String(raw[k]), 'base64').toString('utf8');
-        data[k] = plain.has(k) ? value : sensitive(value);
-      }
+      const secret = inp.wait
+        ? await awaitSecret(observe, k8s, info, namespace, inp, what, ctx)
+        : await k8s.get({ apiVersion: 'v1', kind: 'Secret', name: inp.name, namespace }, ctx.signal);
+      if (!secret) throw new KubernetesError('K8S_SECRET_NOT_FOUND', `${what} not found (set wait: true to wait for it)`);
+      const { wanted, data } = decodeKeys(secret, inp, what);
       ctx.progress(`read ${wanted.length} key(s) of ${what}: ${wanted.join(', ')}`);
       return { name: inp.name, namespace, keys: wanted, data };
     },
   });
+}
+
+type Input = Static<typeof input>;
+
+/** Waits (within the step's budget) until the Secret exists; K8S_SECRET_NOT_FOUND when it does not appear in time. */
+async function awaitSecret(
+  observe: Observer,
+  k8s: KubernetesClient,
+  info: ResourceInfo,
+  namespace: string,
+  inp: Input,
+  what: string,
+  ctx: StepContext,
+): Promise<KubeObject> {
+  const budget = waitBudgetMs(inp.timeout, ctx);
+  ctx.progress(`waiting for ${what} to exist`);
+  const r = await observe<KubeObject>(k8s, info, namespace, inp.name, {
+    signal: ctx.signal,
+    timeoutMs: budget,
+    clock: ctx.clock,
+    decide: (o) => (o ? { done: o } : undefined),
+  });
+  if ('timedOut' in r) throw new KubernetesError('K8S_SECRET_NOT_FOUND', `${what} did not appear within ${formatMs(budget)}`);
+  return r.done;
+}
+
+/** The keys to read (`keys`, else all, sorted) decoded from base64, sensitive except the `plain` ones; a missing key or a plain key not read is an error. */
+function decodeKeys(secret: KubeObject, inp: Input, what: string): { wanted: string[]; data: Record<string, Sensitive<string> | string> } {
+  const raw = (secret.data ?? {}) as Record<string, string>;
+  const present = Object.keys(raw).sort();
+  const wanted = inp.keys ?? present;
+  const missing = wanted.filter((k) => !(k in raw));
+  if (missing.length) {
+    const list = missing.map((k) => `'${k}'`).join(', ');
+    throw new KubernetesError('K8S_SECRET_KEY_MISSING', `${what} has no key ${list} (keys present: ${present.length ? present.join(', ') : 'none'})`);
+  }
+  const plain = new Set(inp.plain ?? []);
+  const stray = [...plain].filter((k) => !wanted.includes(k));
+  if (stray.length) {
+    throw new KubernetesError('K8S_INPUT_INVALID', `plain names key(s) not read: ${stray.map((k) => `'${k}'`).join(', ')} (keys read: ${wanted.join(', ')})`);
+  }
+  const data: Record<string, Sensitive<string> | string> = {};
+  for (const k of wanted) {
+    const value = Buffer.from(String(raw[k]), 'base64').toString('utf8');
+    data[k] = plain.has(k) ? value : sensitive(value);
+  }
+  return { wanted, data };
 }
