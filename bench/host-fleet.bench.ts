@@ -64,7 +64,8 @@ async function main(): Promise<void> {
   const host = await startHostProcess(config, join(dir, 'host.yaml'), join(dir, 'host.log'), PORT);
   let peakRss = host.rssMiB();
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, host.rssMiB())), 200);
-  const requestsBefore = Object.values((await cluster.stats()).requests).reduce((a, b) => a + b, 0);
+  const byVerbBefore = (await cluster.stats()).requests;
+  const requestsBefore = Object.values(byVerbBefore).reduce((a, b) => a + b, 0);
   const headers = { authorization: `Bearer ${TOKEN}` };
   await host.heapSnapshot();
   const cpu0 = host.cpuSeconds();
@@ -107,7 +108,8 @@ async function main(): Promise<void> {
     const done = performance.now();
     const cpu = host.cpuSeconds() - cpu0;
     await host.heapSnapshot();
-    const requests = Object.values((await cluster.stats()).requests).reduce((a, b) => a + b, 0) - requestsBefore;
+    const byVerb = (await cluster.stats()).requests;
+    const requests = Object.values(byVerb).reduce((a, b) => a + b, 0) - requestsBefore;
     console.log(
       `host-fleet ${store.startsWith('sqlite') ? 'sqlite' : 'postgres'} ${COUNT} resources (readiness random 0–${READY_MAX_MS} ms, load ${loadavg()[0]!.toFixed(1)}): ` +
         `submitted in ${((submitted - t0) / 1000).toFixed(1)} s, ${active} active and ${failed} failed ${((done - t0) / 1000).toFixed(1)} s after the first submission ` +
@@ -117,6 +119,11 @@ async function main(): Promise<void> {
     console.log(
       `host memory peaks (MiB, read every 0.5 s): ${Object.entries(memory)
         .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+        .join(', ')}`,
+    );
+    console.log(
+      `API requests by verb: ${Object.entries(byVerb)
+        .map(([k, v]) => `${k} ${v - (byVerbBefore[k] ?? 0)}`)
         .join(', ')}`,
     );
     if (failed > 0) console.log(`failed resources by error: ${JSON.stringify(await failuresByCode(host.url, headers))}`);
