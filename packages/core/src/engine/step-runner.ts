@@ -185,6 +185,8 @@ function taintEchoes(value: unknown, secrets: string[], depth = 0): unknown {
  */
 export function markSensitive(value: unknown, schema: Record<string, unknown> | undefined, depth = 0): unknown {
   if (!schema || isSensitive(value)) return value;
+  // Most output schemas mark nothing: the value comes back as it is, without a walk (the answer is kept per schema object).
+  if (depth === 0 && !schemaMarksSensitive(schema)) return value;
   if (depth > MAX_VALUE_DEPTH) return hasSensitiveKeyword(schema) ? sensitive(value) : value;
   if (schema['x-sensitive'] === true) return sensitive(value);
   for (const k of ['anyOf', 'oneOf', 'allOf', 'patternProperties', 'not', 'if', 'then', 'else']) {
@@ -201,6 +203,37 @@ export function markSensitive(value: unknown, schema: Record<string, unknown> | 
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = markSensitive(v, props[k] ?? extra, depth + 1);
   return out;
+}
+
+const marksSensitive = new WeakMap<object, boolean>();
+
+/**
+ * Whether `schema` may have `"x-sensitive": true` somewhere, computed once per
+ * schema object: false only when the whole schema was searched and holds none
+ * (a schema nested deeper than the search counts as marking, so that
+ * {@link markSensitive} walks it as before).
+ */
+function schemaMarksSensitive(schema: Record<string, unknown>): boolean {
+  let marks = marksSensitive.get(schema);
+  if (marks === undefined) {
+    marks = searchSensitive(schema, 0) !== false;
+    marksSensitive.set(schema, marks);
+  }
+  return marks;
+}
+
+/** True: a sensitive keyword found; false: none anywhere; undefined: deeper than the search goes. */
+function searchSensitive(schema: unknown, depth: number): boolean | undefined {
+  if (typeof schema !== 'object' || schema === null) return false;
+  if (depth > MAX_VALUE_DEPTH) return undefined;
+  if ((schema as Record<string, unknown>)['x-sensitive'] === true) return true;
+  let complete = true;
+  for (const v of Object.values(schema)) {
+    const found = searchSensitive(v, depth + 1);
+    if (found) return true;
+    if (found === undefined) complete = false;
+  }
+  return complete ? false : undefined;
 }
 
 function hasSensitiveKeyword(schema: unknown, depth = 0): boolean {
