@@ -23,12 +23,13 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['packages/*/test/**/*.test.ts', 'providers/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**', ...RELEASE],
         },
       },
-      // A project of one worker runs after every other file, its files one at a time.
-      { extends: true, test: { name: 'release', include: RELEASE, fileParallelism: false } },
+      // A later group (vitest runs projects of a lower groupOrder first): after every other file, its files one at a time.
+      { extends: true, test: { name: 'release', include: RELEASE, fileParallelism: false, sequence: { groupOrder: 1 } } },
     ],
   },
 });

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { Agent, createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createKubernetesClient, KubernetesError, type KubernetesClient } from '@innominatus/steps-kubernetes';
@@ -128,5 +128,50 @@ describe('kept-alive connections to the API server', () => {
     const answers = await Promise.all(Array.from({ length: 40 }, () => client.get(settings)));
     expect(answers.map((a) => a?.data)).toEqual(Array.from({ length: 40 }, () => ({ a: '1' })));
     expect(accepted).toBeLessThanOrEqual(2);
+  });
+  it('never sends a call that waited for a connection when its signal aborted meanwhile', async () => {
+    // One connection, held by a read the test answers when it likes; an apply queued behind it is aborted.
+    const seen: string[] = [];
+    let release: (() => void) | undefined;
+    const server: Server = createServer((req, res) => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      seen.push(`${req.method} ${path}`);
+      res.setHeader('content-type', 'application/json');
+      if (path === '/api/v1') {
+        res.end(
+          JSON.stringify({
+            kind: 'APIResourceList',
+            groupVersion: 'v1',
+            resources: [{ name: 'configmaps', namespaced: true, kind: 'ConfigMap', verbs: ['get', 'patch'] }],
+          }),
+        );
+        return;
+      }
+      const answer = () => res.end(JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'apps' } }));
+      if (req.method === 'GET' && !release) release = answer;
+      else answer();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    const kubeconfig = mockKubeConfig(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const client = createKubernetesClient({ kubeconfig, retry: { retries: 0 }, connections: { maxSockets: 1 } });
+    cleanups.push(() => client.close());
+    await client.resource('v1', 'ConfigMap');
+    const held = client.get(settings);
+    await vi.waitFor(() => expect(release).toBeDefined(), { timeout: 30_000, interval: 5 });
+    // addRequest is how a request asks the agent for a connection (Node's own, not in its types).
+    const addRequest = vi.spyOn(Agent.prototype as Agent & { addRequest(...args: unknown[]): void }, 'addRequest');
+    cleanups.push(() => addRequest.mockRestore());
+    const abort = new AbortController();
+    const queued = client.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'apps' } }, { signal: abort.signal });
+    // The apply's request is with the agent, waiting for the one connection.
+    await vi.waitFor(() => expect(addRequest).toHaveBeenCalledTimes(1), { timeout: 30_000, interval: 5 });
+    abort.abort(new Error('step timed out'));
+    release?.();
+    await held;
+    await expect(queued).rejects.toThrow('step timed out');
+    // A later call goes through the same queue: had the apply still been queued, it would have been sent first.
+    await client.get(settings);
+    expect(seen).toEqual(['GET /api/v1', 'GET /api/v1/namespaces/apps/configmaps/settings', 'GET /api/v1/namespaces/apps/configmaps/settings']);
   });
 });

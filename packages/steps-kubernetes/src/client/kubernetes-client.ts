@@ -1,4 +1,4 @@
-import type { KubeConfig, KubernetesObject, KubernetesObjectApi, V1APIResource, Watch } from '@kubernetes/client-node';
+import type { Configuration, KubeConfig, KubernetesObject, KubernetesObjectApi, V1APIResource, Watch } from '@kubernetes/client-node';
 import { abortable } from '@innominatus/core/internal';
 import { KubernetesConfigError, KubernetesError, type RequestTarget } from '../errors';
 import { WatchHub } from '../watch/watch-hub';
@@ -83,6 +83,8 @@ export class KubernetesClient {
   readonly defaultNamespace: string;
   readonly retry: RetryOptions;
   readonly #objects: ObjectApi;
+  /** The per-call configuration that hands a step's abort signal to the request (none without a signal). */
+  readonly #callConfig: (signal: AbortSignal | undefined) => Configuration | undefined;
   readonly #watch: Watch;
   readonly #resources = new Map<string, Promise<ResourceInfo>>();
   readonly #requestPool: ConnectionPool;
@@ -94,7 +96,7 @@ export class KubernetesClient {
     this.#requestPool = new ConnectionPool(options.connections);
     // Watches hold their connection for as long as they last: a pool of their own, unbounded, so they never hold requests up.
     this.#watchPool = new ConnectionPool({ ...options.connections, maxSockets: Number.POSITIVE_INFINITY });
-    this.#objects = pooledObjectApi(kubeConfig, this.#requestPool);
+    ({ api: this.#objects, callConfig: this.#callConfig } = pooledObjectApi(kubeConfig, this.#requestPool));
     this.defaultNamespace = options.namespace ?? this.#objects.contextNamespace(kubeConfig);
     this.retry = options.retry ?? {};
     this.#watch = new (clientNode().Watch)(pooledWatchConfig(kubeConfig, this.#watchPool));
@@ -162,7 +164,15 @@ export class KubernetesClient {
     const { info, body, ns } = await this.#placed(object, options.signal);
     const target = { verb: 'patch', resource: info.resource, name: object.metadata.name, ...(ns ? { namespace: ns } : {}) };
     return this.#call(target, options.signal, () =>
-      this.#objects.patch(body as KubernetesObject, undefined, undefined, FIELD_MANAGER, options.force ?? true, clientNode().PatchStrategy.ServerSideApply),
+      this.#objects.patch(
+        body as KubernetesObject,
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        options.force ?? true,
+        clientNode().PatchStrategy.ServerSideApply,
+        this.#callConfig(options.signal),
+      ),
     );
   }
 
@@ -173,7 +183,7 @@ export class KubernetesClient {
   async create(object: KubeObject, signal?: AbortSignal): Promise<KubeObject> {
     const { info, body, ns } = await this.#placed(object, signal);
     const target = { verb: 'create', resource: info.resource, name: object.metadata.name, ...(ns ? { namespace: ns } : {}) };
-    return this.#call(target, signal, () => this.#objects.create(body as KubernetesObject, undefined, undefined, FIELD_MANAGER));
+    return this.#call(target, signal, () => this.#objects.create(body as KubernetesObject, undefined, undefined, FIELD_MANAGER, this.#callConfig(signal)));
   }
 
   /** The object, or undefined when it does not exist. */
@@ -183,7 +193,13 @@ export class KubernetesClient {
     const target = { verb: 'get', resource: info.resource, name: ref.name, ...(ns ? { namespace: ns } : {}) };
     try {
       return await this.#call(target, signal, () =>
-        this.#objects.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ns ? { namespace: ns } : {}) } }),
+        this.#objects.read(
+          { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ns ? { namespace: ns } : {}) } },
+          undefined,
+          undefined,
+          undefined,
+          this.#callConfig(signal),
+        ),
       );
     } catch (err) {
       if (err instanceof KubernetesError && err.kubernetesCode === 'K8S_NOT_FOUND') return undefined;
@@ -195,7 +211,19 @@ export class KubernetesClient {
   async list(info: ResourceInfo, namespace: string | undefined, signal?: AbortSignal): Promise<{ items: KubeObject[]; resourceVersion: string }> {
     const target = { verb: 'list', resource: info.resource, ...(namespace ? { namespace } : {}) };
     const list = await this.#call(target, signal, async () => {
-      const l = await this.#objects.list(info.apiVersion, info.kind, namespace);
+      const l = await this.#objects.list(
+        info.apiVersion,
+        info.kind,
+        namespace,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        this.#callConfig(signal),
+      );
       return { apiVersion: info.apiVersion, kind: `${info.kind}List`, metadata: { name: '', ...(l.metadata ?? {}) }, items: l.items };
     });
     const items = ((list.items ?? []) as KubeObject[]).map((o) => ({ ...o, apiVersion: info.apiVersion, kind: info.kind }));
@@ -216,6 +244,8 @@ export class KubernetesClient {
           undefined,
           undefined,
           options.propagationPolicy,
+          undefined,
+          this.#callConfig(options.signal),
         );
         return { apiVersion: 'v1', kind: 'Status', metadata: { name: ref.name } };
       });
@@ -263,9 +293,13 @@ export class KubernetesClient {
 /**
  * client-node's object API on `kc`, its calls on the pool's connections:
  * `kc` authenticates each call (token, client certificate) and makes a new
- * agent for it, which the pool swaps for its kept-alive one.
+ * agent for it, which the pool swaps for its kept-alive one. `callConfig`
+ * gives a call a configuration of its own whose requests carry the caller's
+ * abort signal (client-node takes only the server from a call's
+ * configuration): a call queued for a connection whose step has timed out or
+ * been cancelled is then never sent, and one in flight is cut.
  */
-function pooledObjectApi(kc: KubeConfig, pool: ConnectionPool): ObjectApi {
+function pooledObjectApi(kc: KubeConfig, pool: ConnectionPool): { api: ObjectApi; callConfig: (signal: AbortSignal | undefined) => Configuration | undefined } {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new KubernetesConfigError(`the kubeconfig has no cluster for context '${kc.getCurrentContext() || '(none)'}'`);
   const cn = clientNode();
@@ -277,7 +311,19 @@ function pooledObjectApi(kc: KubeConfig, pool: ConnectionPool): ObjectApi {
       if (agent) context.setAgent(pool.agentFor(agent));
     },
   };
-  return new (objectApi())(cn.createConfiguration({ baseServer: new cn.ServerConfiguration(cluster.server, {}), authMethods: { default: auth } }));
+  const config = cn.createConfiguration({ baseServer: new cn.ServerConfiguration(cluster.server, {}), authMethods: { default: auth } });
+  const callConfig = (signal: AbortSignal | undefined): Configuration | undefined => {
+    if (!signal) return undefined;
+    const server = new cn.ServerConfiguration(cluster.server, {});
+    const make = server.makeRequestContext.bind(server);
+    server.makeRequestContext = (endpoint, method) => {
+      const context = make(endpoint, method);
+      context.setSignal(signal);
+      return context;
+    };
+    return { ...config, baseServer: server };
+  };
+  return { api: new (objectApi())(config), callConfig };
 }
 
 /** What client-node's Watch uses of a KubeConfig, with the watch pool's connections. */
