@@ -216,7 +216,7 @@ const marksSensitive = new WeakMap<object, boolean>();
 function schemaMarksSensitive(schema: Record<string, unknown>): boolean {
   let marks = marksSensitive.get(schema);
   if (marks === undefined) {
-    marks = searchSensitive(schema, 0) !== false;
+    marks = hasSensitiveKeyword(schema);
     marksSensitive.set(schema, marks);
   }
   return marks;
@@ -236,10 +236,13 @@ function searchSensitive(schema: unknown, depth: number): boolean | undefined {
   return complete ? false : undefined;
 }
 
-function hasSensitiveKeyword(schema: unknown, depth = 0): boolean {
-  if (typeof schema !== 'object' || schema === null || depth > MAX_VALUE_DEPTH) return false;
-  if ((schema as Record<string, unknown>)['x-sensitive'] === true) return true;
-  return Object.values(schema).some((v) => hasSensitiveKeyword(v, depth + 1));
+/**
+ * Whether `schema` may mark something sensitive: a schema nested deeper than
+ * the search goes counts as marking (fail closed), so a value under it is
+ * treated as sensitive rather than let through.
+ */
+function hasSensitiveKeyword(schema: unknown): boolean {
+  return searchSensitive(schema, 0) !== false;
 }
 
 function toStepError(err: unknown, step: string, secrets: Set<string>, signal: Pick<AbortSignal, 'aborted' | 'reason'>): StepError {
