@@ -127,6 +127,22 @@ describe('orchestrator foreground', () => {
     expect(ran).toEqual(['restarted']);
   });
 
+  it("a restart ends the runs' turn: the foreground goes first again at once", async () => {
+    const t = setup({ busy: () => true, maxWaitMs: 300 });
+    const first = await submit(t.o, 'first');
+    await t.clock.advance(300);
+    await vi.waitFor(async () => expect(await stateOf(t.store, first.id)).toBe('active'), { timeout: 10_000 });
+    // The runs' turn lasts until 600 ms; a stop and start within it begins with a wait for the foreground.
+    await t.o.stop({ graceMs: 0 });
+    t.o.start();
+    const next = await submit(t.o, 'after-restart');
+    await t.clock.advance(295);
+    expect(await stateOf(t.store, next.id)).toBe('requested');
+    await t.clock.advance(5);
+    await vi.waitFor(async () => expect(await stateOf(t.store, next.id)).toBe('active'), { timeout: 10_000 });
+    expect(ran).toEqual(['first', 'after-restart']);
+  });
+
   it('claims at once, without waiting, when the foreground is quiet', async () => {
     // The fake clock never moves here: a claim that waited on it would never come.
     const t = setup({ busy: () => false });

@@ -58,9 +58,10 @@ export class ClaimLoop {
     });
   }
 
-  /** Stops claiming: no wake-up, poll or retry timer claims again. */
+  /** Stops claiming: no wake-up, poll or retry timer claims again; a restart holds back for the foreground afresh. */
   stop(): void {
     this.#running = false;
+    this.#turnUntil = Number.NEGATIVE_INFINITY;
     this.#unsubscribe?.();
     this.#stopPoll?.();
     for (const t of this.#timers) this.#settings.clock.clearTimeout(t);
