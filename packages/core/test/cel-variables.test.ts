@@ -1,5 +1,10 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CelVariables, compileExpression, sensitive } from '../src/index';
+
+// The CommonJS build is another copy of core than the source these tests import.
+const other = createRequire(import.meta.url)(join(__dirname, '../dist/index.cjs')) as typeof import('../src/index');
 
 describe('CelVariables: variables converted once for several expressions', () => {
   const object = { metadata: { name: 'db', generation: 3 }, status: { phase: 'Running', replicas: [1, 2] }, data: { password: sensitive('s3cret') } };
@@ -32,5 +37,19 @@ describe('CelVariables: variables converted once for several expressions', () =>
     const vars = new CelVariables({ object: live });
     live.status.phase = 'Running';
     expect(compileExpression('object.status.phase', ['object']).evaluateWith(vars)).toBe('Pending');
+  });
+
+  it('takes the variables of another copy of core as they are, and gives that copy its own', () => {
+    const foreign = new other.CelVariables({ object });
+    expect(foreign instanceof CelVariables).toBe(false);
+    expect(compileExpression('object.metadata.generation * 2', ['object']).evaluateWith(foreign)).toBe(6);
+    expect(compileExpression('object.status.phase', ['object']).evaluateWith(foreign)).toBe('Running');
+    expect(other.compileExpression('object.data.password', ['object']).evaluateWith(new CelVariables({ object }))).toBe('s3cret');
+  });
+
+  it('keeps the converted values out of its enumerable properties', () => {
+    const vars = new CelVariables({ object });
+    expect(Object.keys(vars)).toEqual([]);
+    expect(JSON.stringify(vars)).toBe('{}');
   });
 });
