@@ -24,12 +24,10 @@ resources:
 describe('the reference host over HTTP: operator failures, retry, and kubectl', () => {
   let e2e: E2eHost;
   beforeAll(async () => {
-    // `flaky-app-db` fails to create; the operator's next sync (4 s later) makes it Running.
+    // `flaky-app-db` and `fix-app-db` fail to create; the operator's next periodic sync makes them Running. The
+    // tests run that sync (`resync`) once the failure is seen, so it never races the host's wait for the status.
     e2e = await startHost({
-      simulation: {
-        syncDelayMs: 4000,
-        scripts: { 'flaky-app-db': { create: 'CreateFailedThenRunning' }, 'fix-app-db': { create: 'CreateFailedThenRunning' } },
-      },
+      simulation: { scripts: { 'flaky-app-db': { create: 'CreateFailedThenRunning' }, 'fix-app-db': { create: 'CreateFailedThenRunning' } } },
     });
   });
   afterAll(() => e2e?.close());
@@ -46,9 +44,11 @@ describe('the reference host over HTTP: operator failures, retry, and kubectl', 
     expect(unresolved.status).toBe(409);
     expect(unresolved.json.error.code).toBe('PLACEHOLDER_NOT_READY');
 
-    // Wait for the operator's sync to repair the cluster, then retry by hand.
+    // The operator's sync repairs the cluster; then retry by hand.
     const cluster = e2e.host.simulation!.cluster;
     const ref = { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'flaky-app-db', namespace: 'flaky-app' };
+    expect((cluster.get(ref) as any).status.PostgresClusterStatus).toBe('CreateFailed');
+    e2e.host.simulation!.operator.resync();
     await until('the operator to repair the cluster', async () => (cluster.get(ref) as any)?.status?.PostgresClusterStatus === 'Running');
     const applies = cluster.countRequests({ method: 'PATCH', path: /\/postgresqls\/flaky-app-db$/ });
     const retry = await call(e2e.url, 'POST', `/api/resources/${id}/retry`);
@@ -78,6 +78,8 @@ describe('the reference host over HTTP: operator failures, retry, and kubectl', 
     // The operator's next sync repairs the cluster; the corrected create then applies the new size and finds it running.
     const cluster = e2e.host.simulation!.cluster;
     const ref = { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'fix-app-db', namespace: 'fix-app' };
+    expect((cluster.get(ref) as any).status.PostgresClusterStatus).toBe('CreateFailed');
+    e2e.host.simulation!.operator.resync();
     await until('the operator to repair the cluster', async () => (cluster.get(ref) as any)?.status?.PostgresClusterStatus === 'Running');
     const fixed = await call(e2e.url, 'POST', '/api/specs', { body: `${spec('fix-app')}    params:\n      size: medium\n` });
     expect(fixed.status).toBe(202);

@@ -220,6 +220,25 @@ describe('zalandoPostgresOperator', () => {
     expect(['team-a', 'team-b', 'team-c'].map((n) => statusOf(cluster, n))).toEqual(['CreateFailed', 'Creating', 'Running']);
   });
 
+  it('resyncs at once on request: a failed create is fixed, a cluster being created or updated is left alone', async () => {
+    const op = zalandoPostgresOperator(cluster, { pickupDelayMs: 1, createDelayMs: 10, updateDelayMs: 50, syncDelayMs: 1000 });
+    op.script('team-c', { create: 'CreateFailedThenRunning' });
+    op.script('team-r', { create: 'CreateFailedThenRunning' });
+    op.script('team-b', { create: 'NeverReady' });
+    for (const n of ['team-b', 'team-c', 'team-r']) cluster.apply(pg(n));
+    await vi.advanceTimersByTimeAsync(11);
+    expect(['team-b', 'team-c', 'team-r'].map((n) => statusOf(cluster, n))).toEqual(['Creating', 'CreateFailed', 'CreateFailed']);
+    // team-r's spec changes: the update replaces its pending sync, and ends Running.
+    cluster.apply(pg('team-r', { numberOfInstances: 3 }));
+    await vi.advanceTimersByTimeAsync(2);
+    expect(statusOf(cluster, 'team-r')).toBe('Updating');
+    op.resync();
+    expect(['team-b', 'team-c', 'team-r'].map((n) => statusOf(cluster, n))).toEqual(['Creating', 'Running', 'Updating']);
+    expect(op.transitions.filter((t) => t.name === 'team-c').map((t) => t.status)).toEqual(['Creating', 'CreateFailed', 'Running']);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(op.transitions.filter((t) => t.name === 'team-r').map((t) => t.status)).toEqual(['Creating', 'CreateFailed', 'Updating', 'Running']);
+  });
+
   it('goes Updating then Running on a spec or annotation change (UpdateFailed when scripted), not on a label change', async () => {
     const op = zalandoPostgresOperator(cluster, { pickupDelayMs: 1, createDelayMs: 5, updateDelayMs: 20 });
     cluster.apply(pg('team-u'));

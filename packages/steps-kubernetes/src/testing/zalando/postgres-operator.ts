@@ -54,6 +54,13 @@ export interface ZalandoTransition {
 export interface ZalandoOperator {
   /** Scripts the outcome for a cluster name (before or after it is created). */
   script(clusterName: string, script: ZalandoScript): void;
+  /**
+   * Runs the periodic sync now for every cluster that is waiting for it (what the
+   * `resync_period` timer does when it fires, e.g. fixing a `CreateFailedThenRunning`
+   * cluster), so a test need not wait out `syncDelayMs`. Clusters still being
+   * created, updated or deleted are left alone.
+   */
+  resync(): void;
   /** Every status written, in order. */
   readonly transitions: readonly ZalandoTransition[];
   /** What the operator logged (e.g. skipped databases), oldest first. */
@@ -110,11 +117,22 @@ export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOp
       const now = ctx.current(o);
       if (now && !now.metadata.deletionTimestamp) fn(now);
     });
+  // The clusters whose only pending work is the periodic sync, by namespace/name: what `resync` runs at once.
+  const awaitingSync = new Map<string, MockObject>();
+  const keyOf = (o: MockObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  const syncNow = (o: MockObject) => {
+    awaitingSync.delete(keyOf(o));
+    const now = ctx.current(o);
+    if (now && !now.metadata.deletionTimestamp) sync(now);
+  };
   const scheduleSync = (o: MockObject) => {
-    ctx.after(o, syncPeriod, () => {
-      const now = ctx.current(o);
-      if (now && !now.metadata.deletionTimestamp) sync(now);
-    });
+    awaitingSync.set(keyOf(o), o);
+    ctx.after(o, syncPeriod, () => syncNow(o));
+  };
+  /** Cancels the object's pending work, its periodic sync included. */
+  const cancel = (o: MockObject) => {
+    awaitingSync.delete(keyOf(o));
+    ctx.cancel(o);
   };
 
   /** Services → users → Secrets → PDB → StatefulSet; false (and CreateFailed/UpdateFailed/SyncFailed) when a role name is refused. */
@@ -179,7 +197,7 @@ export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOp
   }
 
   function update(o: MockObject): void {
-    ctx.cancel(o);
+    cancel(o);
     later(o, pickup, (obj) => {
       const unparsable = unmarshalProblem(obj);
       if (unparsable) return setStatus(obj, 'UpdateFailed', unparsable, 'Update');
@@ -253,7 +271,7 @@ export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOp
     modified: (o, previous) => {
       if (o.metadata.deletionTimestamp) {
         if (!previous.metadata.deletionTimestamp) {
-          ctx.cancel(o);
+          cancel(o);
           ctx.event(o, { type: 'Normal', reason: 'Delete', message: 'Started deletion of cluster resources' });
           deleteLater(o);
         }
@@ -268,12 +286,19 @@ export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOp
       update(o);
     },
     deleted: (o) => {
+      awaitingSync.delete(keyOf(o));
       if (!(options.enableFinalizers && o.metadata.finalizers?.includes(POSTGRES_OPERATOR_FINALIZER))) deleteLater(o);
     },
   });
   ctx = sim.context;
   return {
     script: (name, script) => void scripts.set(name, { ...scripts.get(name), ...script }),
+    resync: () => {
+      for (const o of [...awaitingSync.values()]) {
+        ctx.cancel(o);
+        syncNow(o);
+      }
+    },
     transitions,
     logs,
     stop: sim.stop,
