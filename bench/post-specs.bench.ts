@@ -16,7 +16,12 @@
  * `--simulate`, the clients' CPU counted with the host's; it also prints the
  * event loop's delay). With DATABASE_URL set (scripts/bench.sh starts a
  * server), the same on PostgreSQL. With PROFILE_DIR set, CPU profiles are
- * written there (the host's when it exits; in-process, one of the burst).
+ * written there (the host's when it exits, and the burst's window in the
+ * profile's clock is printed; in-process, one of the burst). With
+ * WARMUP_SETTLED=1 the burst starts once the warm-up's resources are active,
+ * so no runs are in flight during it. The host's CPU is printed whole and
+ * for its main thread (the event loop) alone, with the runs the host started
+ * during the burst (the rest of the runs start after it).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -32,6 +37,8 @@ import { startClusterProcess, startHostProcess } from './lib/processes';
 
 const CONCURRENT = Number(process.env.CONCURRENT ?? 200);
 const WARMUP = 20;
+/** With WARMUP_SETTLED=1, the burst starts once the warm-up's resources are active (no runs in flight during it). */
+const WARMUP_SETTLED = process.env.WARMUP_SETTLED === '1';
 const PORT = Number(process.env.POST_SPECS_PORT ?? 18_416);
 const TOKEN = 'bench-admin-token-0123456789abcdef';
 const providerDir = fileURLToPath(new URL('../providers/database-team', import.meta.url));
@@ -96,6 +103,7 @@ async function burst(url: string, measure: () => Promise<void> = async () => {})
     });
   };
   for (let i = 0; i < WARMUP; i++) await post(`warm-${i}`);
+  if (WARMUP_SETTLED) await allActive(url, WARMUP);
   await measure();
   const t0 = performance.now();
   const ms = (await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => post(`app-${i}`)))).sort((a, b) => a - b);
@@ -120,17 +128,26 @@ async function separate(label: string, storeUrl: string, dir: string): Promise<v
   );
   try {
     let cpu0 = 0;
+    let main0 = 0;
     let clients0 = process.cpuUsage();
+    let window0 = 0n;
+    let started0 = 0;
     const result = await burst(host.url, async () => {
+      started0 = await transitions(host.url, 'provisioning');
       cpu0 = host.cpuSeconds();
+      main0 = host.mainThreadCpuSeconds();
       clients0 = process.cpuUsage();
+      window0 = process.hrtime.bigint();
     });
     const cpu = (host.cpuSeconds() - cpu0) * 1000;
+    const main = (host.mainThreadCpuSeconds() - main0) * 1000;
+    const started = (await transitions(host.url, 'provisioning')) - started0;
+    if (process.env.PROFILE_DIR) console.log(`burst window (monotonic µs, as in the host's profile): ${window0 / 1000n} ${process.hrtime.bigint() / 1000n}`);
     const clients = process.cpuUsage(clients0);
     const active = await allActive(host.url, WARMUP + CONCURRENT);
     console.log(
       `POST /api/specs ${label.padEnd(8)} ${CONCURRENT} concurrent, host in its own process: ${latencies(result)}, ` +
-        `host CPU ${cpu.toFixed(0)} ms (${(cpu / CONCURRENT).toFixed(1)} ms per request), clients' CPU ${((clients.user + clients.system) / 1000).toFixed(0)} ms; all active ${(active / 1000).toFixed(1)} s after the burst (clusters ready after 0–1 s); load ${loadavg()[0]!.toFixed(1)}`,
+        `host CPU ${cpu.toFixed(0)} ms (${(cpu / CONCURRENT).toFixed(1)} ms per request; main thread ${(main / CONCURRENT).toFixed(1)} ms), clients' CPU ${((clients.user + clients.system) / 1000).toFixed(0)} ms; ${started} runs started during the burst; all active ${(active / 1000).toFixed(1)} s after the burst (clusters ready after 0–1 s); load ${loadavg()[0]!.toFixed(1)}`,
     );
   } finally {
     await host.stop();
@@ -138,13 +155,18 @@ async function separate(label: string, storeUrl: string, dir: string): Promise<v
   }
 }
 
+/** The host's count of resource transitions to `state` so far (its metrics). */
+async function transitions(url: string, state: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const m = new RegExp(`^innominatus_resource_transitions_total\\{to="${state}"\\} (\\d+)`, 'm').exec(text);
+  return m ? Number(m[1]) : 0;
+}
+
 /** Milliseconds until `count` resources went active (the host's transition counter), from now. */
 async function allActive(url: string, count: number): Promise<number> {
   const t0 = performance.now();
   for (;;) {
-    const text = await (await fetch(`${url}/metrics`)).text();
-    const m = /^innominatus_resource_transitions_total\{to="active"\} (\d+)/m.exec(text);
-    if (m && Number(m[1]) >= count) return performance.now() - t0;
+    if ((await transitions(url, 'active')) >= count) return performance.now() - t0;
     if (performance.now() - t0 > 300_000) throw new Error(`fewer than ${count} resources active after 5 minutes`);
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -64,6 +64,8 @@ export interface HostProcess {
   rssMiB(): number;
   /** CPU time (user + system) the process has used so far, in seconds (from /proc). */
   cpuSeconds(): number;
+  /** The same, of its main thread alone (the event loop: JavaScript and the collector's pauses); the rest is V8's and libuv's helper threads (concurrent marking, compilers, file system). */
+  mainThreadCpuSeconds(): number;
   /** With HEAP_SNAPSHOT_DIR set: asks the host for a heap snapshot (written there) and waits until it is written; otherwise does nothing. */
   heapSnapshot(): Promise<void>;
   /** SIGKILL: no graceful stop, leases and runs left as they were. */
@@ -107,15 +109,18 @@ export async function startHostProcess(configText: string, configFile: string, l
       const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
       return m ? Number(m[1]) / 1024 : 0;
     },
-    cpuSeconds: () => {
-      // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name: utime and stime in clock ticks (100 per second).
-      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / 100;
-    },
+    cpuSeconds: () => statCpuSeconds(`/proc/${child.pid}/stat`),
+    mainThreadCpuSeconds: () => statCpuSeconds(`/proc/${child.pid}/task/${child.pid}/stat`),
     heapSnapshot: () => heapSnapshot(child),
     kill: () => stopChild(child, () => child.kill('SIGKILL')),
     stop: () => stopChild(child, () => child.kill('SIGTERM')),
   };
+}
+
+/** Fields 14 and 15 of a /proc `stat` file, after the parenthesised command name: utime and stime in clock ticks (100 per second), in seconds. */
+function statCpuSeconds(file: string): number {
+  const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Sends SIGUSR2 and waits until a new, complete `.heapsnapshot` file is in HEAP_SNAPSHOT_DIR (its size stops growing). */
