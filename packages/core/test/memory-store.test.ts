@@ -1,7 +1,7 @@
 import { describeStoreConformance } from '../src/testing/store-conformance';
 import { MemoryStore } from '../src/store/memory-store';
 
-describeStoreConformance('memory', async () => {
-  const store = new MemoryStore();
+describeStoreConformance('memory', async (clock) => {
+  const store = new MemoryStore({ clock });
   return { store, rawText: async () => store.dump(), close: () => store.close() };
 });

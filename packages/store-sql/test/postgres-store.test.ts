@@ -9,15 +9,15 @@ databaseUrl();
 
 describeStoreConformance(
   'postgres',
-  async () => {
+  async (clock) => {
     const db = await createTestDatabase();
     const encrypter = aesGcmEncrypter(Buffer.alloc(32, 3));
-    const store = await createPostgresStore({ connectionString: db.url, poolSize: 4, encrypter });
+    const store = await createPostgresStore({ connectionString: db.url, poolSize: 4, encrypter, clock });
     const peers: Store[] = [];
     return {
       store,
       peer: async () => {
-        const p = await createPostgresStore({ connectionString: db.url, poolSize: 4, encrypter });
+        const p = await createPostgresStore({ connectionString: db.url, poolSize: 4, encrypter, clock });
         peers.push(p);
         return p;
       },

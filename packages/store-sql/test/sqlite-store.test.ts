@@ -16,16 +16,16 @@ function rawSqliteText(file: string): string {
   }
 }
 
-describeStoreConformance('sqlite', async () => {
+describeStoreConformance('sqlite', async (clock) => {
   const dir = mkdtempSync(join(tmpdir(), 'store-sqlite-'));
   const filename = join(dir, 'store.db');
   const encrypter = aesGcmEncrypter(Buffer.alloc(32, 7));
-  const store = await createSqliteStore({ filename, encrypter });
+  const store = await createSqliteStore({ filename, encrypter, clock });
   const peers: Store[] = [];
   return {
     store,
     peer: async () => {
-      const p = await createSqliteStore({ filename, encrypter });
+      const p = await createSqliteStore({ filename, encrypter, clock });
       peers.push(p);
       return p;
     },

@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isSensitive, reveal, sensitive } from '../sensitive/sensitive';
 import type { RunRecord } from '../journal/types';
 import type { Store } from '../store/types';
+import { createFakeClock, type FakeClock } from './fake-clock';
 import { describeSpecsAndTransactions } from './spec-conformance';
 
 /** One opened store for one conformance test. */
@@ -27,8 +28,6 @@ export interface StoreConformanceOptions {
   concurrentPeers?: boolean;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 function run(runId: string): RunRecord {
   const at = '2026-01-01T00:00:00.000Z';
   return {
@@ -46,21 +45,25 @@ function run(runId: string): RunRecord {
 /**
  * The store contract as a vitest suite: run it against every {@link Store}
  * implementation. `open` is called before each test and must return an empty
- * store of its own.
+ * store of its own that stamps rows and decides lease expiry by `clock` (its
+ * peers too): the suite moves that clock to let leases lapse and attempts
+ * fall due, so no test waits on the machine's clock.
  *
  * @example
- * describeStoreConformance('memory', async () => {
- *   const store = new MemoryStore();
+ * describeStoreConformance('memory', async (clock) => {
+ *   const store = new MemoryStore({ clock });
  *   return { store, rawText: async () => store.dump(), close: () => store.close() };
  * });
  */
-export function describeStoreConformance(name: string, open: () => Promise<StoreHarness>, options: StoreConformanceOptions = {}): void {
+export function describeStoreConformance(name: string, open: (clock: FakeClock) => Promise<StoreHarness>, options: StoreConformanceOptions = {}): void {
   describe(`store conformance: ${name}`, () => {
     let h: StoreHarness;
     let store: Store;
+    let clock: FakeClock;
     const peer = () => (h.peer ? h.peer() : Promise.resolve(store));
     beforeEach(async () => {
-      h = await open();
+      clock = createFakeClock();
+      h = await open(clock);
       store = h.store;
     });
     afterEach(async () => {
@@ -449,8 +452,8 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       const [a] = await store.claim('a', 1, 1);
       const fence = { resourceId: r.id, epoch: a!.leaseEpoch! };
       await store.createRun(run('run-late'));
-      // A 1 ms lease has certainly lapsed 30 ms later, though nobody claimed the resource again.
-      await sleep(30);
+      // The 1 ms lease has lapsed 30 ms later, though nobody claimed the resource again.
+      await clock.advance(30);
       await expect(store.putStep(started('run-late'), fence)).rejects.toMatchObject(lost(r.id, fence.epoch));
       await expect(store.putStep(started('run-late'), { resourceId: 'no-such-resource', epoch: 1 })).rejects.toMatchObject(lost('no-such-resource', 1));
       const [again] = await store.claim('a', 1, 60_000);
@@ -470,7 +473,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       for (let i = 0; i < 5; i++) await store.createResource(newResource(i));
       const a = await store.claim('a', 3, 60_000);
       expect(a.map((r) => r.name)).toEqual(['db-0', 'db-1', 'db-2']);
-      expect(a.every((r) => r.leaseOwner === 'a' && Date.parse(r.leaseExpiresAt!) > Date.now())).toBe(true);
+      expect(a.every((r) => r.leaseOwner === 'a' && Date.parse(r.leaseExpiresAt!) === clock.now() + 60_000)).toBe(true);
       const other = await peer();
       const b = await other.claim('b', 10, 60_000);
       expect(b.map((r) => r.name)).toEqual(['db-3', 'db-4']);
@@ -498,8 +501,9 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
     it('makes an expired lease claimable by another owner', async () => {
       const r = await store.createResource(newResource(1));
       await store.claim('a', 1, 150);
+      await clock.advance(149);
       expect(await store.claim('b', 1, 150)).toEqual([]);
-      await sleep(250);
+      await clock.advance(101);
       const b = await store.claim('b', 1, 60_000);
       expect(b.map((x) => [x.id, x.leaseOwner])).toEqual([[r.id, 'b']]);
       expect(await store.heartbeat('a', [r.id], 60_000)).toEqual([]);
@@ -508,11 +512,14 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
     it('extends a lease on heartbeat, only for its owner', async () => {
       const r = await store.createResource(newResource(1));
       await store.claim('a', 1, 300);
-      await sleep(150);
+      await clock.advance(150);
       expect(await store.heartbeat('a', [r.id, 'missing'], 1_000)).toEqual([r.id]);
       expect(await store.heartbeat('b', [r.id], 1_000)).toEqual([]);
-      await sleep(300);
+      // Past the first lease's end, within the extended one.
+      await clock.advance(300);
       expect(await store.claim('b', 1, 1_000)).toEqual([]);
+      await clock.advance(700);
+      expect((await store.claim('b', 1, 1_000)).map((x) => x.leaseOwner)).toEqual(['b']);
     });
 
     it('releases a lease so another owner can claim at once; a release by a non-owner does nothing', async () => {
@@ -530,9 +537,11 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       const idle = await store.createResource(newResource(2));
       await store.patchResource(idle.id, {}, { pendingOperation: null });
       const later = await store.createResource(newResource(3));
-      await store.patchResource(later.id, {}, { nextAttemptAt: new Date(Date.now() + 300).toISOString() });
+      await store.patchResource(later.id, {}, { nextAttemptAt: new Date(clock.now() + 300).toISOString() });
       expect(await store.claim('a', 10, 60_000)).toEqual([]);
-      await sleep(400);
+      await clock.advance(299);
+      expect(await store.claim('a', 10, 60_000)).toEqual([]);
+      await clock.advance(1);
       expect((await store.claim('a', 10, 60_000)).map((r) => r.id)).toEqual([later.id]);
     });
 
@@ -623,12 +632,15 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       let woken = 0;
       const off = store.onWork(() => woken++);
       await store.createResource(newResource(1));
-      await sleep(50);
-      expect(woken).toBeGreaterThanOrEqual(1);
+      await vi.waitFor(() => expect(woken).toBeGreaterThanOrEqual(1), { timeout: 5_000, interval: 10 });
       off();
       const before = woken;
+      // A listener still subscribed is woken by the same write: once it has been, the unsubscribed one would have been too.
+      let witness = 0;
+      const offWitness = store.onWork(() => witness++);
       await store.createResource(newResource(2));
-      await sleep(50);
+      await vi.waitFor(() => expect(witness).toBeGreaterThanOrEqual(1), { timeout: 5_000, interval: 10 });
+      offWitness();
       expect(woken).toBe(before);
     });
 
@@ -642,16 +654,18 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
     if (options.crossInstanceWake) {
       it('wakes listeners of another handle on the same data', async () => {
         const other = await peer();
-        const woken = new Promise<number>((resolve) => {
-          const started = Date.now();
-          const off = other.onWork(() => {
-            off();
-            resolve(Date.now() - started);
-          });
-        });
-        await sleep(100);
-        await store.createResource(newResource(1));
-        expect(await Promise.race([woken, sleep(2_000).then(() => -1)])).toBeGreaterThanOrEqual(0);
+        let woken = 0;
+        const off = other.onWork(() => woken++);
+        // The peer's subscription is set up asynchronously (LISTEN): write until a write wakes it, however long that takes.
+        let n = 0;
+        await vi.waitFor(
+          async () => {
+            await store.createResource(newResource(n++));
+            expect(woken).toBeGreaterThanOrEqual(1);
+          },
+          { timeout: 10_000, interval: 50 },
+        );
+        off();
       });
     }
   });
