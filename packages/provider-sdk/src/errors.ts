@@ -11,7 +11,8 @@ export type SdkErrorCode =
   | 'RENDER_FAILED'
   | 'RBAC_KIND_DYNAMIC'
   | 'DOCS_MARKERS_MISSING'
-  | 'USAGE';
+  | 'USAGE'
+  | 'WHEN_NEVER_HELD';
 
 /**
  * An error of the provider SDK: core's error model (branded, stable `code`,

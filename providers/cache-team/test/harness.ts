@@ -82,11 +82,6 @@ export async function runToTimeout(
   return runWorkflowToTimeout(await cacheTeam(), workflow, { parameters, cluster, advanceMs, when });
 }
 
-/** True once some step's progress message ends with `suffix`. */
-export function progressed(events: readonly CapturedEvent[], suffix: string): boolean {
-  return events.some((e) => e.event === 'step:progress' && e.message.endsWith(suffix));
-}
-
 /** The Redis object as the API server stores it. */
 export function redis(cluster: MockCluster, name: string, namespace = 'shop') {
   return cluster.get({ apiVersion: REDIS_API_VERSION, kind: REDIS_KIND, name, namespace });

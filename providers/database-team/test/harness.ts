@@ -77,11 +77,6 @@ export async function runToTimeout(
   return runWorkflowToTimeout(await databaseTeam(), workflow, { parameters, cluster, advanceMs, when });
 }
 
-/** True once some step's progress message ends with `suffix`. */
-export function progressed(events: readonly CapturedEvent[], suffix: string): boolean {
-  return events.some((e) => e.event === 'step:progress' && e.message.endsWith(suffix));
-}
-
 /** The `postgresql` object as the API server stores it. */
 export function postgresql(cluster: MockCluster, name: string, namespace = 'production') {
   return cluster.get({ apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name, namespace });

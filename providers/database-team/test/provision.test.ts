@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isSensitive, revealAll } from '@innominatus/core';
-import { BASE, clustersClosedAfterEach, postgresql, progressed, run, runToTimeout, secretValue } from './harness';
+import { progressed } from '@innominatus/provider-sdk/testing';
+import { BASE, clustersClosedAfterEach, postgresql, run, runToTimeout, secretValue } from './harness';
 
 const SECRET = 'myapp-db-app.team-myapp-db.credentials.postgresql.acid.zalan.do';
 const start = clustersClosedAfterEach();

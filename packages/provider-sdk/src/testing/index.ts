@@ -9,7 +9,7 @@ export { loadProviderForTest } from './load-for-test';
 export type { TestProvider } from './load-for-test';
 export { capturedText, runWorkflow } from './run-workflow';
 export type { RunWorkflowOptions, WorkflowRun, CapturedEvent, CapturedRunLog } from './run-workflow';
-export { runWorkflowToTimeout } from './run-to-timeout';
+export { progressed, runWorkflowToTimeout } from './run-to-timeout';
 export type { RunToTimeoutOptions } from './run-to-timeout';
 /** The `provider-sdk` CLI in-process: `await main(['validate', '.'], io)` returns the exit code. */
 export { main } from '../cli/main';
