@@ -5,6 +5,8 @@ import type { ExpressionScope } from './expression';
  * The evaluation context of one run: `parameters`, `vars`, `steps`,
  * `resource`, `run`. The CEL form of each root is converted once and kept
  * until that root changes, so evaluating many expressions costs no copying.
+ * The CEL form shares every part that needs no conversion with the plain
+ * form (see {@link toCel}'s `share`): what is set must not change afterwards.
  */
 export class Scope implements ExpressionScope {
   readonly #raw: Record<string, unknown> = {};
@@ -35,11 +37,12 @@ export class Scope implements ExpressionScope {
     }
     raw[key] = value;
     let cel = this.#cel[root] as Record<string, unknown> | undefined;
-    if (cel == null) {
-      cel = {};
+    // A root set whole may share its object with the plain form: entries are set on a copy of its own.
+    if (cel == null || cel === raw) {
+      cel = { ...cel };
       this.#cel[root] = cel;
     }
-    cel[key] = this.#wholeAsDouble.get(root)?.has(key) ? toCel(value, true) : toCel(value);
+    cel[key] = toCel(value, this.#wholeAsDouble.get(root)?.has(key) ?? false, 0, true);
   }
 
   get(root: string): unknown {
@@ -56,9 +59,9 @@ export class Scope implements ExpressionScope {
 
   #convert(root: string, value: unknown): unknown {
     const doubles = this.#wholeAsDouble.get(root);
-    if (!doubles || typeof value !== 'object' || value === null || Array.isArray(value)) return toCel(value);
+    if (!doubles || typeof value !== 'object' || value === null || Array.isArray(value)) return toCel(value, false, 0, true);
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = toCel(v, doubles.has(k));
+    for (const [k, v] of Object.entries(value)) out[k] = toCel(v, doubles.has(k), 0, true);
     return out;
   }
 }
