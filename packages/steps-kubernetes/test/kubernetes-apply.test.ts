@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createFakeClock } from '@innominatus/core/testing';
 import { kubernetesApply, KubernetesClient } from '@innominatus/steps-kubernetes';
 import { zalandoPostgresOperator, type MockCluster } from '@innominatus/steps-kubernetes/testing';
-import { context, harness, rejection } from './harness';
-import { SERVE_MODES } from './serve-modes';
+import { context, FAST_RETRY, harness, rejection } from './harness';
+import { SERVE_MODES, servedCluster } from './serve-modes';
 
 const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { LOG_LEVEL: 'info' } };
 const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } };
@@ -92,14 +93,34 @@ describe.each(SERVE_MODES)('kubernetes-apply through %s', (mode) => {
   });
 
   it('retries 429 honouring Retry-After, then 500 and a connection reset, then succeeds', async () => {
-    ({ cluster, client } = await harness(mode, WITH_APPS));
+    // The backoff waits on a fake clock: the test sees the wait after the 429 and moves time itself.
+    const clock = createFakeClock();
+    const served = await servedCluster(mode, WITH_APPS);
+    cluster = served.cluster;
+    client = new KubernetesClient(served.kubeConfig, { retry: { ...FAST_RETRY, clock } });
     const path = '/api/v1/namespaces/apps/configmaps/settings';
+    const tries = () => cluster.requests.filter((r) => r.path === path).length;
     cluster.faults.failNext({ path, status: 429, retryAfter: 1 });
     cluster.faults.failNext({ path, status: 500 });
     cluster.faults.failNext({ path, reset: true });
-    const started = Date.now();
-    const out = await kubernetesApply({ client }).run({ manifests: [configMap], namespace: 'apps' }, context());
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    let settled = false;
+    const applied = kubernetesApply({ client })
+      .run({ manifests: [configMap], namespace: 'apps' }, context())
+      .finally(() => {
+        settled = true;
+      });
+    await vi.waitFor(() => expect([tries(), clock.pending()]).toEqual([1, 1]), { timeout: 10_000, interval: 5 });
+    // Retry-After: 1 is longer than any backoff of FAST_RETRY (at most 20 ms): no second try 999 ms later, one at 1 s.
+    await clock.advance(999);
+    expect([tries(), clock.pending()]).toEqual([1, 1]);
+    await clock.advance(1);
+    await vi.waitFor(() => expect(tries()).toBe(2), { timeout: 10_000, interval: 5 });
+    // Then the 500's and the reset's short backoffs, until the apply lands.
+    while (!settled) {
+      await vi.waitFor(() => expect(settled || clock.pending() === 1).toBe(true), { timeout: 10_000, interval: 5 });
+      if (!settled) await clock.next();
+    }
+    const out = await applied;
     expect(out.objects[0]!.name).toBe('settings');
     expect(cluster.requests.filter((r) => r.path === path).map((r) => r.status)).toEqual([429, 500, -1, 201]);
   });
