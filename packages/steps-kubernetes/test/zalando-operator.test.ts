@@ -239,6 +239,18 @@ describe('zalandoPostgresOperator', () => {
     expect(op.transitions.filter((t) => t.name === 'team-r').map((t) => t.status)).toEqual(['Creating', 'CreateFailed', 'Updating', 'Running']);
   });
 
+  it('a stopped operator resyncs nothing: its failed cluster stays as it was', async () => {
+    const op = zalandoPostgresOperator(cluster, { pickupDelayMs: 1, createDelayMs: 10, syncDelayMs: 1000 });
+    op.script('team-s', { create: 'CreateFailedThenRunning' });
+    cluster.apply(pg('team-s'));
+    await vi.advanceTimersByTimeAsync(11);
+    expect(statusOf(cluster, 'team-s')).toBe('CreateFailed');
+    op.stop();
+    op.resync();
+    expect(statusOf(cluster, 'team-s')).toBe('CreateFailed');
+    expect(op.transitions.map((t) => t.status)).toEqual(['Creating', 'CreateFailed']);
+  });
+
   it('goes Updating then Running on a spec or annotation change (UpdateFailed when scripted), not on a label change', async () => {
     const op = zalandoPostgresOperator(cluster, { pickupDelayMs: 1, createDelayMs: 5, updateDelayMs: 20 });
     cluster.apply(pg('team-u'));

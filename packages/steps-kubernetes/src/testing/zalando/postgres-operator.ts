@@ -58,7 +58,7 @@ export interface ZalandoOperator {
    * Runs the periodic sync now for every cluster that is waiting for it (what the
    * `resync_period` timer does when it fires, e.g. fixing a `CreateFailedThenRunning`
    * cluster), so a test need not wait out `syncDelayMs`. Clusters still being
-   * created, updated or deleted are left alone.
+   * created, updated or deleted are left alone; a stopped operator syncs nothing.
    */
   resync(): void;
   /** Every status written, in order. */
@@ -301,6 +301,9 @@ export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOp
     },
     transitions,
     logs,
-    stop: sim.stop,
+    stop: () => {
+      awaitingSync.clear();
+      sim.stop();
+    },
   };
 }
