@@ -1,14 +1,14 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { addSqliteAddon, removeSqliteAddon, ROOT, strangerProject, type StrangerProject } from './support/release';
+import { beforeAll, describe, it } from 'vitest';
+import { addSqliteAddon, type Exited, removeSqliteAddon, ROOT, runProgram, strangerProject, type StrangerProject } from './support/release';
 
 // A stranger's project: the four tarballs installed with npm into a folder
 // outside the workspace, then docs/service-author-guide.md's lines run there
 // as an ES module and as CommonJS, against the mock cluster, each package
 // README's example runs, and the CLI validates a copy of the database-team
-// provider.
+// provider. After the test without the SQLite addon, the others, each its
+// own child processes and files, run at once (concurrent tests).
 
 /** The guide's lines, after the imports (the mock cluster's kubeconfig instead of a context; a temporary database). */
 const GUIDE_BODY = `
@@ -68,16 +68,14 @@ const EXPECTED = {
   revealed: true,
 };
 
+/** Runs a program in the project, with this Node's options cleared. */
+const inProject = (file: string, args: string[], env: Record<string, string> = {}): Promise<Exited> =>
+  runProgram(file, args, project.dir, { ...process.env, NODE_OPTIONS: '', ...env });
+
 /** Runs a script file of the project with this Node. */
-function run(
-  project: StrangerProject,
-  file: string,
-  text: string,
-  env: Record<string, string> = {},
-): { status: number | null; stdout: string; stderr: string } {
+function run(file: string, text: string, env: Record<string, string> = {}): Promise<Exited> {
   writeFileSync(join(project.dir, file), text);
-  const r = spawnSync(process.execPath, [file], { cwd: project.dir, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', ...env }, timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  return inProject(process.execPath, [file], env);
 }
 
 /** The ```ts blocks of a package's README, in order. */
@@ -92,7 +90,7 @@ beforeAll(() => {
 }, 600_000);
 
 describe('the four tarballs installed with npm into a fresh project', () => {
-  it('say what to install when a store driver is missing or its native addon is not built', () => {
+  it('say what to install when a store driver is missing or its native addon is not built', async ({ expect }) => {
     removeSqliteAddon(project);
     const script = `const { createSqliteStore, createPostgresStore } = require('@innominatus/store-sql');
       (async () => {
@@ -101,7 +99,7 @@ describe('the four tarballs installed with npm into a fresh project', () => {
           console.log(JSON.stringify({ code: e.code, message: e.message }));
         }
       })();`;
-    const r = run(project, 'drivers.cjs', script);
+    const r = await run('drivers.cjs', script);
     expect(r.stderr).toBe('');
     expect(
       r.stdout
@@ -119,78 +117,69 @@ describe('the four tarballs installed with npm into a fresh project', () => {
     ]);
   });
 
-  it.each([
-    ['an ES module', 'guide.mjs', ESM],
-    ['CommonJS', 'guide.cjs', CJS],
-  ])(
-    "run the service author's guide as %s",
-    (_, file, text) => {
-      addSqliteAddon(project);
-      const r = run(project, file, text);
+  // Timeouts are for the four at once on a loaded machine.
+  describe.concurrent('with the SQLite addon built for this Node', () => {
+    beforeAll(() => addSqliteAddon(project));
+
+    it.for([
+      ['an ES module', 'guide.mjs', ESM],
+      ['CommonJS', 'guide.cjs', CJS],
+    ] as const)("run the service author's guide as %s", { timeout: 120_000 }, async ([, file, text], { expect }) => {
+      const r = await run(file, text);
       expect(r.stderr).toBe('');
       expect(JSON.parse(r.stdout)).toStrictEqual(EXPECTED);
-    },
-    90_000,
-  );
-
-  it("run each package README's example as an ES module", () => {
-    addSqliteAddon(project);
-    const [core] = readmeExamples('core');
-    expect(run(project, 'readme-core.mjs', core)).toStrictEqual({ status: 0, stdout: 'hello world\n', stderr: '' });
-
-    rmSync(join(project.dir, 'my-provider'), { recursive: true, force: true });
-    execFileSync(
-      process.execPath,
-      ['node_modules/@innominatus/provider-sdk/bin/provider-sdk.js', 'init', 'my-provider', '--name', 'my-provider', '--type', 'postgres'],
-      {
-        cwd: project.dir,
-        env: { ...process.env, NODE_OPTIONS: '' },
-      },
-    );
-    const [sdk] = readmeExamples('provider-sdk');
-    expect(run(project, 'readme-sdk.mjs', sdk)).toStrictEqual({ status: 0, stdout: "my-provider [ 'provision-postgres', 'delete-postgres' ]\n", stderr: '' });
-
-    // The second block continues the first (its imports); each ends by saying what it made.
-    const [steps, inTests] = readmeExamples('steps-kubernetes');
-    const imports = steps
-      .split('\n')
-      .filter((l) => l.startsWith('import '))
-      .join('\n');
-    expect(run(project, 'readme-k8s.mjs', `${steps}console.log(typeof engine.run, steps.list().length > 0);\n`)).toStrictEqual({
-      status: 0,
-      stdout: 'function true\n',
-      stderr: '',
-    });
-    expect(run(project, 'readme-k8s-tests.mjs', `${imports}\n${inTests}console.log(steps.list().length > 0);\n`)).toStrictEqual({
-      status: 0,
-      stdout: 'true\n',
-      stderr: '',
     });
 
-    // TypeScript's non-null assertion is the block's only TypeScript.
-    const [sql] = readmeExamples('store-sql');
-    rmSync(join(project.dir, 'innominatus.db'), { force: true });
-    const env = { INNOMINATUS_KEY: 'ab'.repeat(32), DATABASE_URL: '' };
-    expect(
-      run(
-        project,
-        'readme-sql.mjs',
-        `${sql.replace('INNOMINATUS_KEY!', 'INNOMINATUS_KEY')}console.log(typeof orchestrator.submit);\nawait store.close();\n`,
-        env,
-      ),
-    ).toStrictEqual({
-      status: 0,
-      stdout: 'function\n',
-      stderr: '',
+    it("run each package README's example as an ES module", { timeout: 120_000 }, async ({ expect }) => {
+      const [core] = readmeExamples('core');
+      const [sdk] = readmeExamples('provider-sdk');
+      // The second block continues the first (its imports); each ends by saying what it made.
+      const [steps, inTests] = readmeExamples('steps-kubernetes');
+      const imports = steps
+        .split('\n')
+        .filter((l) => l.startsWith('import '))
+        .join('\n');
+      const [sql] = readmeExamples('store-sql');
+      rmSync(join(project.dir, 'my-provider'), { recursive: true, force: true });
+      rmSync(join(project.dir, 'innominatus.db'), { force: true });
+      const providerSdk = async () => {
+        const init = await inProject(process.execPath, [
+          'node_modules/@innominatus/provider-sdk/bin/provider-sdk.js',
+          'init',
+          'my-provider',
+          '--name',
+          'my-provider',
+          '--type',
+          'postgres',
+        ]);
+        expect(init.status, init.stderr).toBe(0);
+        return run('readme-sdk.mjs', sdk);
+      };
+      // Each example is its own process and files: all at once.
+      const examples = await Promise.all([
+        run('readme-core.mjs', core),
+        providerSdk(),
+        run('readme-k8s.mjs', `${steps}console.log(typeof engine.run, steps.list().length > 0);\n`),
+        run('readme-k8s-tests.mjs', `${imports}\n${inTests}console.log(steps.list().length > 0);\n`),
+        // TypeScript's non-null assertion is the block's only TypeScript.
+        run('readme-sql.mjs', `${sql.replace('INNOMINATUS_KEY!', 'INNOMINATUS_KEY')}console.log(typeof orchestrator.submit);\nawait store.close();\n`, {
+          INNOMINATUS_KEY: 'ab'.repeat(32),
+          DATABASE_URL: '',
+        }),
+      ]);
+      expect(examples).toStrictEqual([
+        { status: 0, stdout: 'hello world\n', stderr: '' },
+        { status: 0, stdout: "my-provider [ 'provision-postgres', 'delete-postgres' ]\n", stderr: '' },
+        { status: 0, stdout: 'function true\n', stderr: '' },
+        { status: 0, stdout: 'true\n', stderr: '' },
+        { status: 0, stdout: 'function\n', stderr: '' },
+      ]);
     });
-  }, 120_000);
 
-  it('validate a copy of the database-team provider with npx provider-sdk', () => {
-    const out = execFileSync('npx', ['--no-install', 'provider-sdk', 'validate', 'providers/database-team'], {
-      cwd: project.dir,
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1', NODE_OPTIONS: '' },
+    it('validate a copy of the database-team provider with npx provider-sdk', { timeout: 120_000 }, async ({ expect }) => {
+      const r = await inProject('npx', ['--no-install', 'provider-sdk', 'validate', 'providers/database-team'], { NO_COLOR: '1' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toMatch(/^✔ 1 provider valid \(\d+ workflows, 0 warnings\)$/);
     });
-    expect(out.trim()).toMatch(/^✔ 1 provider valid \(\d+ workflows, 0 warnings\)$/);
   });
 });
