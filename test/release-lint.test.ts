@@ -16,7 +16,7 @@ const attwProblems = new Map<string, string[]>();
 
 /**
  * Are the Types Wrong's problems with a tarball, node10 resolutions left out
- * (what `attw --profile node16` reports). Its library, which the CLI runs, is
+ * (what `attw --profile node16` reports). The library the attw CLI runs is
  * called here: one process checks the four packages on a TypeScript already
  * loaded and warmed up, about half the CPU of four CLI processes.
  */
