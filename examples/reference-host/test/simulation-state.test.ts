@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createMockCluster, zalandoPostgresOperator, type MockCluster } from '@innominatus/steps-kubernetes/testing';
+import { closeClusters, createMockCluster, zalandoPostgresOperator, type MockCluster } from '@innominatus/steps-kubernetes/testing';
 import { HostError } from '../src/errors';
 import { keepSimulationState } from '../src/host/simulation-state';
 
@@ -10,9 +10,7 @@ const PG = { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'shop-db'
 const SECRET = { apiVersion: 'v1', kind: 'Secret', name: 'shop-app.shop-db.credentials.postgresql.acid.zalan.do', namespace: 'shop' };
 
 const clusters: MockCluster[] = [];
-afterEach(async () => {
-  for (const c of clusters.splice(0)) await c.close();
-});
+afterEach(() => closeClusters(clusters.splice(0)));
 
 /** A simulated cluster as `--simulate` makes it: the operator attached, then the state restored. */
 function simulated(file: string) {

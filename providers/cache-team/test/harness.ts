@@ -10,6 +10,7 @@ import {
   type WorkflowRun,
 } from '@innominatus/provider-sdk/testing';
 import {
+  closeClusters,
   createMockCluster,
   REDIS_API_VERSION,
   REDIS_KIND,
@@ -53,9 +54,8 @@ export function operatorCluster(options: RedisOperatorOptions = {}): { cluster: 
  */
 export function clustersClosedAfterEach(): (options?: RedisOperatorOptions) => ReturnType<typeof operatorCluster> {
   const made: MockCluster[] = [];
-  afterEach(async () => {
-    for (const cluster of made.splice(0)) await cluster.close();
-  });
+  // Every cluster is closed, also after one fails to; the hook then fails with every failure.
+  afterEach(() => closeClusters(made.splice(0)));
   return (options = {}) => {
     const one = operatorCluster(options);
     made.push(one.cluster);

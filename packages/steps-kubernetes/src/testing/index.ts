@@ -7,6 +7,7 @@
  */
 export { createMockCluster, MockCluster } from './mock-cluster';
 export type { MockClusterOptions, ObjectRef, RequestQuery } from './mock-cluster';
+export { closeClusters } from './close-clusters';
 export type { ListenOptions, MockClusterServer } from './http-transport';
 export { mockKubeConfig } from './kubeconfig';
 export { FaultInjector } from './fault-injector';
