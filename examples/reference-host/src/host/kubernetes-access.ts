@@ -32,12 +32,22 @@ export interface KubernetesAccess {
   description: string;
   /** `/ready`'s check that the cluster answers (a read of the `default` namespace, no retries). */
   probe: ReadinessProbe;
+  /** Stops the simulation, if any, and closes the clients' kept-alive connections. */
   close(): Promise<void>;
 }
 
-function clusterProbe(source: KubeConfigSource): ReadinessProbe {
-  const client = createKubernetesClient({ ...source, retry: { retries: 0 } });
-  return { name: 'kubernetes', check: async (signal) => void (await client.get({ apiVersion: 'v1', kind: 'Namespace', name: 'default' }, signal)) };
+/** The steps' client and the probe's (no retries), and a close of both for the host's shutdown. */
+function clients(source: KubeConfigSource): { steps: StepDefinition<any, any>[]; probe: ReadinessProbe; close(): void } {
+  const client = createKubernetesClient(source);
+  const probeClient = createKubernetesClient({ ...source, retry: { retries: 0 } });
+  return {
+    steps: [...kubernetesSteps({ client })],
+    probe: { name: 'kubernetes', check: async (signal) => void (await probeClient.get({ apiVersion: 'v1', kind: 'Namespace', name: 'default' }, signal)) },
+    close() {
+      client.close();
+      probeClient.close();
+    },
+  };
 }
 
 /**
@@ -64,13 +74,15 @@ export async function kubernetesAccess(
     const kept = state
       ? `its objects are kept in ${stateFile} across restarts (${state.restored} restored)`
       : 'its objects are NOT kept across restarts (only with a SQLite store, beside the database file): a run resumed after a restart finds its objects gone, fails its wait at once, and a retry applies them again';
+    // As text: a KubeConfig object would have to come from the very same copy of client-node.
+    const access = clients({ kubeconfig: server.kubeconfigText });
     return {
-      // As text: a KubeConfig object would have to come from the very same copy of client-node.
-      steps: [...kubernetesSteps({ kubeconfig: server.kubeconfigText })],
+      steps: access.steps,
       simulation: { cluster, server, operator, redis },
-      probe: clusterProbe({ kubeconfig: server.kubeconfigText }),
+      probe: access.probe,
       description: `SIMULATED cluster at ${server.url} (mock API server with the Zalando postgres-operator and OpsTree redis-operator simulators; nothing real is provisioned); ${kept}`,
       async close() {
+        access.close();
         operator.stop();
         redis.stop();
         state?.close();
@@ -84,13 +96,16 @@ export async function kubernetesAccess(
       : { ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}), ...(config.context ? { context: config.context } : {}) };
   // Load now so a missing file or unknown context stops the start with a clear message.
   const kubeConfig = loadKubeConfig(source);
+  const access = clients({ kubeconfig: kubeConfig });
   return {
-    steps: [...kubernetesSteps({ kubeconfig: kubeConfig })],
-    probe: clusterProbe({ kubeconfig: kubeConfig }),
+    steps: access.steps,
+    probe: access.probe,
     description:
       config.mode === 'in-cluster'
         ? 'in-cluster service account'
         : `kubeconfig ${config.kubeconfig ?? '(KUBECONFIG or ~/.kube/config)'}, context ${kubeConfig.getCurrentContext()}, server ${kubeConfig.getCurrentCluster()?.server ?? '?'}`,
-    async close() {},
+    async close() {
+      access.close();
+    },
   };
 }
