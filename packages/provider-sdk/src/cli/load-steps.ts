@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { StepRegistry, type StepDefinition } from '@innominatus/core';
 import { ProviderSdkError } from '../errors';
 import { defaultSteps } from '../steps/default-steps';
+import { importModule } from './import-module';
 
 /**
  * Where a `--steps` module is: a path (starting with `.` or `/`, or naming a
@@ -80,7 +81,7 @@ export async function loadStepsModule(specifier: string, cwd: string): Promise<S
   const url = stepsModuleUrl(specifier, cwd);
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(freshUrl(url))) as Record<string, unknown>;
+    mod = (await importModule(freshUrl(url))) as Record<string, unknown>;
   } catch (err) {
     throw importFailure(specifier, err);
   }

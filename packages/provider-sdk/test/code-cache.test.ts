@@ -1,0 +1,96 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { codeCacheDir } from '../src/code-cache/cache-dir';
+import { STALE_DAYS } from '../src/code-cache/run-with-code-cache';
+
+const TSX = join(__dirname, '../../../node_modules/.bin/tsx');
+const RUN = join(__dirname, 'helpers/code-cache-run.ts');
+
+/** Runs `file` with the code cache in `dir` in a process of its own; its output. */
+async function run(file: string, dir: string, key = 'validate', keep = 'yes'): Promise<string> {
+  const r = await promisify(execFile)(TSX, [RUN, file, dir, key, keep], { env: { ...process.env, NODE_OPTIONS: '' } });
+  return r.stdout + r.stderr;
+}
+
+/** A CommonJS file that prints what `require`, `module` and `__filename` are in it, and a result of some functions it compiles. */
+const PROGRAM = `const { basename } = require('node:path');
+function square(n) { return n * n; }
+process.stdout.write(basename(__filename) + ' ' + (module.exports === exports) + ' ' + [1, 2, 3].map(square).join(',') + '\\n');
+`;
+
+function program(): { dir: string; file: string; cache: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'code-cache-'));
+  const file = join(dir, 'program.cjs');
+  writeFileSync(file, PROGRAM);
+  return { dir, file, cache: join(dir, 'cache') };
+}
+
+describe('runWithCodeCache', () => {
+  it('makes the cache on the first run, uses it on the next, and a changed file gets a cache of its own', async () => {
+    const { file, cache } = program();
+    expect(await run(file, cache)).toBe('program.cjs true 1,4,9\ncache: missing\n');
+    const made = readdirSync(cache);
+    expect(made).toHaveLength(1);
+    expect(made[0]).toMatch(new RegExp(`^[a-z0-9-]+-validate-${process.version.replaceAll('.', '\\.')}-${process.arch}\\.bin$`));
+    expect(await run(file, cache)).toBe('program.cjs true 1,4,9\ncache: used\n');
+    writeFileSync(file, PROGRAM.replace('n * n', 'n * n * n'));
+    expect(await run(file, cache)).toBe('program.cjs true 1,8,27\ncache: missing\n');
+    expect(await run(file, cache)).toBe('program.cjs true 1,8,27\ncache: used\n');
+    expect(readdirSync(cache)).toHaveLength(2);
+  }, 120_000);
+
+  it('runs the file all the same with a broken cache (and makes it again), an unwritable folder or none', async () => {
+    const { dir, file, cache } = program();
+    await run(file, cache);
+    const [name] = readdirSync(cache) as [string];
+    writeFileSync(join(cache, name), 'not a code cache');
+    expect(await run(file, cache)).toBe('program.cjs true 1,4,9\ncache: rejected\n');
+    expect(await run(file, cache)).toBe('program.cjs true 1,4,9\ncache: used\n');
+    // A folder that cannot be made: its parent is a file.
+    expect(await run(file, join(file, 'cache'))).toBe('program.cjs true 1,4,9\ncache: missing\n');
+    expect(readdirSync(dir).sort()).toStrictEqual(['cache', 'program.cjs']);
+    expect(await run(file, '-')).toBe('program.cjs true 1,4,9\ncache: none\n');
+  }, 120_000);
+
+  it('keeps no cache of a run that says not to, one per key, and deletes caches not written for a while', async () => {
+    const { file, cache } = program();
+    expect(await run(file, cache, 'render', 'no')).toBe('program.cjs true 1,4,9\ncache: missing\n');
+    expect(existsSync(cache)).toBe(false);
+    await run(file, cache, 'render');
+    const [render] = readdirSync(cache) as [string];
+    expect(render).toContain('-render-');
+    const old = new Date(Date.now() - (STALE_DAYS + 1) * 86_400_000);
+    utimesSync(join(cache, render), old, old);
+    writeFileSync(join(cache, 'notes.txt'), 'not a cache');
+    utimesSync(join(cache, 'notes.txt'), old, old);
+    expect(await run(file, cache, 'Bad key!')).toBe('program.cjs true 1,4,9\ncache: missing\n');
+    expect(
+      readdirSync(cache)
+        .map((n) => n.replace(/^[a-z0-9-]+?-(other|render)-.*$/, '$1'))
+        .sort(),
+    ).toStrictEqual(['notes.txt', 'other']);
+  }, 120_000);
+});
+
+describe('codeCacheDir', () => {
+  const at = (env: NodeJS.ProcessEnv, platform: NodeJS.Platform = 'linux', home = '/home/ada') => codeCacheDir({ env, platform, home });
+
+  it("is in the user's cache folder of the platform", () => {
+    expect(at({})).toBe('/home/ada/.cache/innominatus-provider-sdk');
+    expect(at({ XDG_CACHE_HOME: '/var/cache/ada' })).toBe('/var/cache/ada/innominatus-provider-sdk');
+    expect(at({ XDG_CACHE_HOME: 'relative/cache' })).toBe('/home/ada/.cache/innominatus-provider-sdk');
+    expect(at({}, 'darwin', '/Users/ada')).toBe('/Users/ada/Library/Caches/innominatus-provider-sdk');
+    expect(at({ LOCALAPPDATA: 'C:\\Users\\ada\\AppData\\Local' }, 'win32', 'C:\\Users\\ada')).toBe('C:\\Users\\ada\\AppData\\Local\\innominatus-provider-sdk');
+    expect(at({}, 'win32', 'C:\\Users\\ada')).toBe('C:\\Users\\ada\\AppData\\Local\\innominatus-provider-sdk');
+    expect(at({}, 'linux', '')).toBeUndefined();
+  });
+
+  it("follows Node.js's NODE_COMPILE_CACHE and NODE_DISABLE_COMPILE_CACHE", () => {
+    expect(at({ NODE_COMPILE_CACHE: '/tmp/node-cache', XDG_CACHE_HOME: '/var/cache/ada' })).toBe('/tmp/node-cache/innominatus-provider-sdk');
+    expect(at({ NODE_DISABLE_COMPILE_CACHE: '1', NODE_COMPILE_CACHE: '/tmp/node-cache' })).toBeUndefined();
+  });
+});
