@@ -116,6 +116,20 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads the Kubernetes connection limit, and refuses one that is not a whole number from 1 to 10000', () => {
+    expect(loadConfig({ text: 'kubernetes:\n  maxConnections: 32', env: {} }).kubernetes).toEqual({ mode: 'kubeconfig', maxConnections: 32 });
+    expect(issuesOf(() => loadConfig({ text: 'kubernetes:\n  maxConnections: 0', env: {} }))).toEqual([
+      { field: 'kubernetes.maxConnections', message: 'must be >= 1; got 0', line: 2, col: 19 },
+    ]);
+    expect(() => loadConfig({ text: 'kubernetes:\n  maxConnections: 0', env: {} })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(issuesOf(() => loadConfig({ text: 'kubernetes:\n  maxConnections: 2.5', env: {} }))).toEqual([
+      { field: 'kubernetes.maxConnections', message: 'must be integer; got 2.5', line: 2, col: 19 },
+    ]);
+    expect(issuesOf(() => loadConfig({ text: 'kubernetes:\n  maxConnections: 20000', env: {} }))).toEqual([
+      { field: 'kubernetes.maxConnections', message: 'must be <= 10000; got 20000', line: 2, col: 19 },
+    ]);
+  });
+
   it('names the environment variable a bad value came from', () => {
     expect(issuesOf(() => loadConfig({ env: { INNOMINATUS_PORT: 'eighty' } }))).toEqual([
       { field: 'server.port (from INNOMINATUS_PORT)', message: "must be integer; got 'eighty'" },

@@ -69,6 +69,12 @@ export const configSchema = {
         mode: { enum: ['kubeconfig', 'in-cluster', 'simulate'], default: 'kubeconfig' },
         kubeconfig: { type: 'string', minLength: 1 },
         context: { type: 'string', minLength: 1 },
+        maxConnections: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 10000,
+          description: "Most connections the Kubernetes steps open at once to the API server for requests (watches have their own); default the client's, 128",
+        },
       },
     },
     auth: {

@@ -29,7 +29,8 @@ export interface HostConfig {
   file?: string;
   server: { host: string; port: number; bodyLimit: number };
   store: StoreConfig;
-  kubernetes: { mode: 'kubeconfig' | 'in-cluster' | 'simulate'; kubeconfig?: string; context?: string };
+  /** `maxConnections`: most connections the Kubernetes steps' client opens at once for requests (default: the client's, `DEFAULT_CONNECTIONS`). */
+  kubernetes: { mode: 'kubeconfig' | 'in-cluster' | 'simulate'; kubeconfig?: string; context?: string; maxConnections?: number };
   auth: { tokens: TokenConfig[] };
   /** Step modules to load besides the Kubernetes steps (`specifier` as written; paths and packages resolve from `baseDir`, the configuration file's folder). */
   steps: { specifier: string; baseDir: string }[];

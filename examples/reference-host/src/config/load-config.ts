@@ -168,6 +168,7 @@ function finish(raw: RawConfig, ctx: FinishContext): HostConfig {
       mode: raw.kubernetes.mode,
       ...(raw.kubernetes.kubeconfig ? { kubeconfig: absolute(raw.kubernetes.kubeconfig, ctx.baseDir) } : {}),
       ...(raw.kubernetes.context ? { context: raw.kubernetes.context } : {}),
+      ...(raw.kubernetes.maxConnections !== undefined ? { maxConnections: raw.kubernetes.maxConnections } : {}),
     },
     auth: { tokens },
     steps: raw.steps.map((specifier) => ({ specifier, baseDir: ctx.baseDir })),

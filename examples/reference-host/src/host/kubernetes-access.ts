@@ -36,9 +36,9 @@ export interface KubernetesAccess {
   close(): Promise<void>;
 }
 
-/** The steps' client and the probe's (no retries), and a close of both for the host's shutdown. */
-function clients(source: KubeConfigSource): { steps: StepDefinition<any, any>[]; probe: ReadinessProbe; close(): void } {
-  const client = createKubernetesClient(source);
+/** The steps' client (at most `maxConnections` at once, when given) and the probe's (no retries), and a close of both for the host's shutdown. */
+function clients(source: KubeConfigSource, maxConnections?: number): { steps: StepDefinition<any, any>[]; probe: ReadinessProbe; close(): void } {
+  const client = createKubernetesClient({ ...source, ...(maxConnections === undefined ? {} : { connections: { maxSockets: maxConnections } }) });
   const probeClient = createKubernetesClient({ ...source, retry: { retries: 0 } });
   return {
     steps: [...kubernetesSteps({ client })],
@@ -75,7 +75,7 @@ export async function kubernetesAccess(
       ? `its objects are kept in ${stateFile} across restarts (${state.restored} restored)`
       : 'its objects are NOT kept across restarts (only with a SQLite store, beside the database file): a run resumed after a restart finds its objects gone, fails its wait at once, and a retry applies them again';
     // As text: a KubeConfig object would have to come from the very same copy of client-node.
-    const access = clients({ kubeconfig: server.kubeconfigText });
+    const access = clients({ kubeconfig: server.kubeconfigText }, config.maxConnections);
     return {
       steps: access.steps,
       simulation: { cluster, server, operator, redis },
@@ -96,7 +96,7 @@ export async function kubernetesAccess(
       : { ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}), ...(config.context ? { context: config.context } : {}) };
   // Load now so a missing file or unknown context stops the start with a clear message.
   const kubeConfig = loadKubeConfig(source);
-  const access = clients({ kubeconfig: kubeConfig });
+  const access = clients({ kubeconfig: kubeConfig }, config.maxConnections);
   return {
     steps: access.steps,
     probe: access.probe,
