@@ -164,15 +164,19 @@ async function withLocks<T>(
   shared: boolean,
   fn: (tx: OrchestratorTransaction, stored: StoredScore | undefined) => Promise<T>,
 ): Promise<T> {
-  const needsShared = new SharedLockNeeded();
+  // Made only when needed: most submissions hold the locks they need the first time.
+  let needsShared: SharedLockNeeded | undefined;
   try {
     return await services.requests.transaction(shared ? [SHARED_LOCK, application] : application, async (tx) => {
       const stored = await storedScore(tx, application);
-      if (!shared && declaresShared(stored?.spec)) throw needsShared;
+      if (!shared && declaresShared(stored?.spec)) {
+        needsShared = new SharedLockNeeded();
+        throw needsShared;
+      }
       return fn(tx, stored);
     });
   } catch (err) {
-    if (err !== needsShared) throw err;
+    if (needsShared === undefined || err !== needsShared) throw err;
     return withLocks(services, application, true, fn);
   }
 }
