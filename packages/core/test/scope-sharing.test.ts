@@ -40,7 +40,7 @@ describe("a scope's CEL form shares what needs no conversion", () => {
     expect(cel.n).toBe(1n);
   });
 
-  it('an entry set on a root set whole does not change the object given for it', () => {
+  it('an entry set on a root set whole leaves plain values in the object given for it (CEL values only in the CEL form)', () => {
     const steps: Record<string, unknown> = {};
     const s = new Scope({ steps });
     s.setEntry('steps', 'db', { outputs: { port: 5432, host: 'h' }, skipped: false });

@@ -54,14 +54,15 @@ describe('runWorkflowToTimeout', () => {
     const error = await runWorkflowToTimeout(await provider(), 'provision-postgres', {
       parameters,
       advanceMs: 5_000,
-      whenWithinMs: 50,
+      // Time to spare: the last progress quoted below must have been reported, however slow the machine.
+      whenWithinMs: 2_000,
       when,
       onEvent: (e) => seen.push(e.event),
     }).catch((e: unknown) => e);
     expect(error).toMatchObject({
       code: 'WHEN_NEVER_HELD',
       message:
-        "runWorkflowToTimeout: workflow 'provision-postgres' ran 50 ms (real time) without `when` holding, so its clock was never moved and the run was aborted; " +
+        "runWorkflowToTimeout: workflow 'provision-postgres' ran 2000 ms (real time) without `when` holding, so its clock was never moved and the run was aborted; " +
         // As the function's source reads at run time (the test's transform may rename the import).
         `it waited for: ${String(when).replace(/\s+/g, ' ')}; ` +
         'the last progress was step \'wait\': "waiting for shop-orders: {\\"phase\\":\\"Creating\\"}"',
