@@ -251,6 +251,16 @@ describe('zalandoPostgresOperator', () => {
     expect(op.transitions.map((t) => t.status)).toEqual(['Creating', 'CreateFailed']);
   });
 
+  it('after the cluster is closed, resync writes nothing', async () => {
+    const op = zalandoPostgresOperator(cluster, { pickupDelayMs: 1, createDelayMs: 10, syncDelayMs: 1000 });
+    op.script('team-z', { create: 'CreateFailedThenRunning' });
+    cluster.apply(pg('team-z'));
+    await vi.advanceTimersByTimeAsync(11);
+    await cluster.close();
+    op.resync();
+    expect(op.transitions.map((t) => t.status)).toEqual(['Creating', 'CreateFailed']);
+  });
+
   it('goes Updating then Running on a spec or annotation change (UpdateFailed when scripted), not on a label change', async () => {
     const op = zalandoPostgresOperator(cluster, { pickupDelayMs: 1, createDelayMs: 5, updateDelayMs: 20 });
     cluster.apply(pg('team-u'));

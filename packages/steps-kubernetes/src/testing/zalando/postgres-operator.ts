@@ -291,6 +291,8 @@ export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOp
     },
   });
   ctx = sim.context;
+  // A closed cluster stops the simulator; nothing is left for `resync` either.
+  cluster.onClose(() => awaitingSync.clear());
   return {
     script: (name, script) => void scripts.set(name, { ...scripts.get(name), ...script }),
     resync: () => {
