@@ -50,6 +50,14 @@ const submit = (o: Orchestrator, name: string) => o.submit({ application: 'shop'
 
 const stateOf = async (store: MemoryStore, id: string) => (await store.getResource(id))!.state;
 
+/** Asserts the resource is held back 5 ms before `waitMs` of the clock and claimed (active) when it has passed. */
+async function heldBackFor(t: ReturnType<typeof setup>, id: string, waitMs: number): Promise<void> {
+  await t.clock.advance(waitMs - 5);
+  expect(await stateOf(t.store, id)).toBe('requested');
+  await t.clock.advance(5);
+  await vi.waitFor(async () => expect(await stateOf(t.store, id)).toBe('active'), { timeout: 10_000 });
+}
+
 describe('orchestrator foreground', () => {
   it('claims nothing while the foreground is busy, and claims at once when it is quiet again', async () => {
     let busy = true;
@@ -69,10 +77,7 @@ describe('orchestrator foreground', () => {
   it('holds back at most maxWaitMs: a foreground that stays busy delays work, never starves it', async () => {
     const t = setup({ busy: () => true, maxWaitMs: 300 });
     const r = await submit(t.o, 'delayed');
-    await t.clock.advance(295);
-    expect(await stateOf(t.store, r.id)).toBe('requested');
-    await t.clock.advance(5);
-    await vi.waitFor(async () => expect(await stateOf(t.store, r.id)).toBe('active'), { timeout: 10_000 });
+    await heldBackFor(t, r.id, 300);
     expect(ran).toEqual(['delayed']);
   });
 
@@ -90,10 +95,7 @@ describe('orchestrator foreground', () => {
     // After the turn the foreground goes first again, for its longest wait.
     await t.clock.advance(100);
     const after = await submit(t.o, 'after-turn');
-    await t.clock.advance(295);
-    expect(await stateOf(t.store, after.id)).toBe('requested');
-    await t.clock.advance(5);
-    await vi.waitFor(async () => expect(await stateOf(t.store, after.id)).toBe('active'), { timeout: 10_000 });
+    await heldBackFor(t, after.id, 300);
     expect(ran).toEqual(['first', 'in-turn', 'after-turn']);
   });
 
@@ -107,10 +109,7 @@ describe('orchestrator foreground', () => {
     await vi.waitFor(async () => expect(await stateOf(t.store, first.id)).toBe('active'), { timeout: 10_000 });
     busy = true;
     const next = await submit(t.o, 'next');
-    await t.clock.advance(295);
-    expect(await stateOf(t.store, next.id)).toBe('requested');
-    await t.clock.advance(5);
-    await vi.waitFor(async () => expect(await stateOf(t.store, next.id)).toBe('active'), { timeout: 10_000 });
+    await heldBackFor(t, next.id, 300);
     expect(ran).toEqual(['first', 'next']);
   });
 
@@ -136,10 +135,7 @@ describe('orchestrator foreground', () => {
     await t.o.stop({ graceMs: 0 });
     t.o.start();
     const next = await submit(t.o, 'after-restart');
-    await t.clock.advance(295);
-    expect(await stateOf(t.store, next.id)).toBe('requested');
-    await t.clock.advance(5);
-    await vi.waitFor(async () => expect(await stateOf(t.store, next.id)).toBe('active'), { timeout: 10_000 });
+    await heldBackFor(t, next.id, 300);
     expect(ran).toEqual(['first', 'after-restart']);
   });
 
