@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -44,12 +44,24 @@ const EXPECTED = [
 ];
 
 describe('@innominatus/steps-kubernetes/testing', () => {
+  // The three child processes are independent: they start together, and each test awaits its own.
+  let runs: Record<'source' | 'esm' | 'cjs', Promise<unknown>>;
+  beforeAll(() => {
+    runs = {
+      source: stagesOf(['--conditions=source', '--import', 'tsx'], 'import'),
+      esm: stagesOf([], 'import'),
+      cjs: stagesOf([], 'require'),
+    };
+    // A failure is reported by the test that awaits it, not as an unhandled rejection before it does.
+    for (const run of Object.values(runs)) run.catch(() => undefined);
+  });
+
   it('does not load nock on import, nor to serve over HTTP: only cluster.nock() loads it (source)', async () => {
-    expect(await stagesOf(['--conditions=source', '--import', 'tsx'], 'import')).toEqual(EXPECTED);
+    expect(await runs.source).toEqual(EXPECTED);
   }, 120_000);
 
   it('does not load nock on import in the built ES module and CommonJS entries', async () => {
-    expect(await stagesOf([], 'import')).toEqual(EXPECTED);
-    expect(await stagesOf([], 'require')).toEqual(EXPECTED);
+    expect(await runs.esm).toEqual(EXPECTED);
+    expect(await runs.cjs).toEqual(EXPECTED);
   }, 120_000);
 });
