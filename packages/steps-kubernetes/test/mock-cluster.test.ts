@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CoreV1Api, KubernetesObjectApi, PatchStrategy, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { MockCluster } from '@innominatus/steps-kubernetes/testing';
 import { SERVE_MODES, servedCluster } from './serve-modes';
@@ -151,16 +151,26 @@ describe.each(SERVE_MODES)('mock cluster through %s', (mode) => {
   it('sends a bookmark when allowed, delays responses, and ends watch streams on close', async () => {
     ({ cluster, kubeConfig: kc } = await servedCluster(mode));
     cluster.faults.delay({ verb: 'watch', ms: 100, times: 1 });
-    const started = Date.now();
+    // What happened in which order: the injected delay's timer (the only one of 100 ms) firing, the bookmark arriving.
+    const order: string[] = [];
+    const realSetTimeout = globalThis.setTimeout;
+    const timers = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) =>
+      realSetTimeout(() => {
+        if (ms === 100) order.push('100 ms timer fired');
+        fn(...args);
+      }, ms)) as typeof setTimeout);
     const first = await new Promise<{ type: string; rv: string }>((resolve) => {
       void new Watch(kc).watch(
         '/api/v1/namespaces/default/configmaps',
         { allowWatchBookmarks: true, resourceVersion: '1' },
-        (type, obj) => resolve({ type, rv: obj.metadata.resourceVersion }),
+        (type, obj) => {
+          order.push(type);
+          resolve({ type, rv: obj.metadata.resourceVersion });
+        },
         () => undefined,
       );
-    });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(95);
+    }).finally(() => timers.mockRestore());
+    expect(order).toEqual(['100 ms timer fired', 'BOOKMARK']);
     expect(first).toEqual({ type: 'BOOKMARK', rv: String(cluster.store.resourceVersion) });
     expect(cluster.openWatches).toBe(1);
     await cluster.close();
