@@ -232,12 +232,20 @@ function guard<T>(statement: () => T): T {
   }
 }
 
-/** Rewrites `$n` placeholders to SQLite's `?`, and the index in the parameters of each `?`'s value, in order. */
+/**
+ * Rewrites `$n` placeholders to SQLite's `?`, and the index in the
+ * parameters of each `?`'s value, in order. A placeholder that is the whole
+ * of a `LIMIT` becomes `+?` (the same value): SQLite (since 3.47) plans a
+ * bare `LIMIT ?` for the value bound when it prepared the statement and so
+ * prepares the statement again each time a value is bound to it, which cost
+ * more than running a small query (an indexed page read took ~30 µs instead
+ * of ~7 µs).
+ */
 function positional(sql: string): { text: string; order: number[] } {
   const order: number[] = [];
-  const text = sql.replace(/\$(\d+)/g, (_, n: string) => {
+  const text = sql.replace(/(\bLIMIT\s+)?\$(\d+)/gi, (_, limit: string | undefined, n: string) => {
     order.push(Number(n) - 1);
-    return '?';
+    return limit === undefined ? '?' : `${limit}+?`;
   });
   return { text, order };
 }

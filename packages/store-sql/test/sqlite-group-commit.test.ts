@@ -232,4 +232,19 @@ describe('SQLite statements made outside a transaction, committed as a group', (
     expect(await traced.query('SELECT v FROM t WHERE k = $1', ['before'])).toEqual([{ v: 1 }]);
     expect(log).toEqual(["SELECT v FROM t WHERE k = 'before'"]);
   });
+
+  it('binds a LIMIT placeholder as an expression (+?), which SQLite does not prepare again for every value, with every value in its place', async () => {
+    for (const [k, v] of [
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+      ['d', 4],
+    ] as const)
+      await traced.query('INSERT INTO t (k, v) VALUES ($1, $2)', [k, v]);
+    log.length = 0;
+    const page = (after: number, limit: number) => traced.query('SELECT k FROM t WHERE v > $2 ORDER BY v limit $1', [limit, after]);
+    expect(await page(1, 2)).toEqual([{ k: 'b' }, { k: 'c' }]);
+    expect(await page(0, 3)).toEqual([{ k: 'a' }, { k: 'b' }, { k: 'c' }]);
+    expect(log).toEqual(['SELECT k FROM t WHERE v > 1.0 ORDER BY v limit +2.0', 'SELECT k FROM t WHERE v > 0.0 ORDER BY v limit +3.0']);
+  });
 });
