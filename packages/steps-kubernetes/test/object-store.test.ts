@@ -49,4 +49,24 @@ describe('ObjectStore', () => {
     store.delete(kind, undefined, 'owner');
     expect(store.findByUid(owner.metadata.uid!)).toBeUndefined();
   });
+
+  it('lists one namespace from its own objects: sorted by name, with selectors, without the deleted ones; counts per namespace', () => {
+    const store = new ObjectStore({ autoCreateNamespaces: true });
+    store.registerKind({ ...kindSpec, kind: 'Namespace', plural: 'namespaces' });
+    const kind = store.registerKind({ ...kindSpec, namespaced: true });
+    const put = (namespace: string, name: string, app: string) =>
+      store.create(kind, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels: { app } }, data: {} });
+    for (const ns of ['b', 'a', 'c']) for (const name of ['y', 'x', 'z']) put(ns, name, name === 'z' ? 'other' : 'db');
+    store.delete(kind, 'a', 'x');
+    const names = (filter: { namespace?: string; labelSelector?: string }) => store.list(kind, filter).map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+    expect(names({ namespace: 'a' })).toEqual(['a/y', 'a/z']);
+    expect(names({ namespace: 'b', labelSelector: 'app=db' })).toEqual(['b/x', 'b/y']);
+    expect(names({ namespace: 'none' })).toEqual([]);
+    expect(names({ labelSelector: 'app=other' })).toEqual(['a/z', 'b/z', 'c/z']);
+    expect([store.countInNamespace('a'), store.countInNamespace('b'), store.countInNamespace('none')]).toEqual([2, 3, 0]);
+    store.delete(kind, 'a', 'y');
+    store.delete(kind, 'a', 'z');
+    expect(names({ namespace: 'a' })).toEqual([]);
+    expect(store.countInNamespace('a')).toBe(0);
+  });
 });

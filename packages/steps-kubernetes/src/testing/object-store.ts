@@ -6,6 +6,7 @@ import { Conversions, type ConversionStrategy, type ConversionWebhook } from './
 import { ApiStatusError } from './api-status';
 import { EventHistory } from './event-history';
 import type { KindView } from './event-views';
+import { ObjectBucket } from './object-bucket';
 import { ObjectIndex } from './object-index';
 import { objectSchema } from './openapi-schemas';
 import { serverSideApply, trackUpdate } from './managed-fields';
@@ -90,7 +91,7 @@ export class ObjectStore {
   /** Served versions other than the storage version, by `group|kind|version`. */
   readonly #versions = new Map<string, ResolvedKind>();
   readonly #versionViews = new WeakMap<ResolvedKind, KindView>();
-  readonly #objects = new Map<string, Map<string, MockObject>>();
+  readonly #objects = new Map<string, ObjectBucket>();
   readonly #index = new ObjectIndex();
   readonly #views = new Map<string, KindView>();
   readonly #watchers = new Map<string, Set<(e: StoreEvent) => void>>();
@@ -138,7 +139,7 @@ export class ObjectStore {
       throw new TypeError(`kind ${spec.kind} of group '${spec.group}' is already registered with version ${existing.version}`);
     }
     this.#kinds.set(key, resolved);
-    if (!this.#objects.has(key)) this.#objects.set(key, new Map());
+    if (!this.#objects.has(key)) this.#objects.set(key, new ObjectBucket());
     // Stored events keep pointing at the kind they were made with; watches compare kinds by identity.
     if (existing) for (const e of this.#history.get(key)?.all() ?? []) if (e.kind === existing) e.kind = resolved;
     return resolved;
@@ -281,9 +282,9 @@ export class ObjectStore {
     const out: MockObject[] = [];
     const labels = parseSelector(filter.labelSelector);
     const fields = parseSelector(filter.fieldSelector);
-    const bucket = view ? (this.#objects.get(view.storage) ?? new Map<string, MockObject>()) : this.#bucket(kind);
-    for (const stored of bucket.values()) {
-      if (kind.namespaced && filter.namespace && stored.metadata.namespace !== filter.namespace) continue;
+    const bucket = view ? (this.#objects.get(view.storage) ?? new ObjectBucket()) : this.#bucket(kind);
+    // One namespace: only its objects are read (the bucket keeps them by namespace).
+    for (const stored of (kind.namespaced && filter.namespace ? bucket.inNamespace(filter.namespace) : bucket).values()) {
       const o = view ? view.toView(clone(stored)) : this.#atStorage(kind, stored);
       if (labels.every((t) => t.test(o.metadata.labels?.[t.key])) && fields.every((t) => t.test(fieldValue(o, t.key)))) out.push(view ? o : clone(o));
     }
@@ -518,7 +519,7 @@ export class ObjectStore {
     let n = 0;
     for (const kind of this.#kinds.values()) {
       if (!kind.namespaced || this.#viewOf(kind)) continue;
-      for (const o of this.#bucket(kind).values()) if (o.metadata.namespace === namespace) n++;
+      n += this.#bucket(kind).inNamespace(namespace).size;
     }
     return n;
   }
@@ -594,10 +595,10 @@ export class ObjectStore {
     return this.#kinds.get(view.storage)!;
   }
 
-  #bucket(kind: ResolvedKind): Map<string, MockObject> {
+  #bucket(kind: ResolvedKind): ObjectBucket {
     let b = this.#objects.get(kindKey(kind.group, kind.kind));
     if (!b) {
-      b = new Map();
+      b = new ObjectBucket();
       this.#objects.set(kindKey(kind.group, kind.kind), b);
     }
     return b;
