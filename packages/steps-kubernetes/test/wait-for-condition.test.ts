@@ -102,8 +102,10 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
   it('with mustExist, reads the object once instead of failing when the shared watch has not caught up with it yet', async () => {
     ({ cluster, client } = await harness(mode, { namespaces: ['apps'] }));
     cluster.installCrds(postgresqlCrd());
-    // The shared watch has listed the kind but its stream opens late: an object applied meanwhile is not in its cache.
-    cluster.faults.delay({ verb: 'watch', path: PG_PATH, ms: 1500, times: 1 });
+    // The shared watch has listed the kind but its stream opens late (held until the test releases it):
+    // an object applied meanwhile is not in its cache.
+    let release!: () => void;
+    cluster.faults.delay({ verb: 'watch', path: PG_PATH, until: new Promise<void>((resolve) => (release = resolve)), times: 1 });
     const step = waitForCondition({ client });
     const other = step.run({ resource: resource('other-db'), successWhen: RUNNING }, context());
     await until(() => cluster.countRequests({ verb: 'watch', path: PG_PATH }) === 1);
@@ -111,6 +113,7 @@ describe.each(SERVE_MODES)('wait-for-condition through %s', (mode) => {
     const waiting = step.run({ resource: resource('team-db'), successWhen: RUNNING, mustExist: true, timeout: '10m' }, context(600_000));
     await until(() => cluster.countRequests({ verb: 'get', path: `${PG_PATH}/team-db` }) === 1);
     cluster.setStatus(resource('team-db'), { PostgresClusterStatus: 'Running' });
+    release();
     const out = await waiting;
     expect(out.status).toEqual({ PostgresClusterStatus: 'Running' });
     expect(cluster.countRequests({ verb: 'list', path: PG_PATH })).toBe(1);

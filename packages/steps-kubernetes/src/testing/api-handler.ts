@@ -57,7 +57,7 @@ export class ApiHandler {
     this.log.push(entry);
 
     const delay = this.faults.takeDelay(info);
-    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    if (delay) await delay;
     const fault = this.faults.takeFailure(info);
     if (fault) {
       if (fault.reset) {

@@ -31,6 +31,9 @@ export interface FailOptions extends RequestMatch {
   reset?: boolean;
 }
 
+/** Options of {@link FaultInjector.delay}: by a number of milliseconds, or until a promise settles. */
+export type DelayOptions = RequestMatch & ({ ms: number } | { until: Promise<unknown> });
+
 interface Rule<T> {
   options: T;
   remaining: number;
@@ -47,7 +50,7 @@ interface Rule<T> {
 export class FaultInjector {
   readonly #fails: Rule<FailOptions>[] = [];
   readonly #drops: Rule<RequestMatch & { events: number }>[] = [];
-  readonly #delays: Rule<RequestMatch & { ms: number }>[] = [];
+  readonly #delays: Rule<DelayOptions>[] = [];
   readonly #gone: Rule<RequestMatch>[] = [];
 
   /** Fails the next matching request(s) with a status (and optional Retry-After) or a connection reset. */
@@ -62,8 +65,12 @@ export class FaultInjector {
     return this;
   }
 
-  /** Delays matching responses by `ms` (for the next `times` requests; default all). */
-  delay(options: RequestMatch & { ms: number; times?: number }): this {
+  /**
+   * Delays matching responses by `ms`, or until the promise `until` settles (a
+   * test releases a held request when it is ready: no timing window), for the
+   * next `times` requests (default all).
+   */
+  delay(options: DelayOptions & { times?: number }): this {
     this.#delays.push({ options, remaining: options.times ?? Number.POSITIVE_INFINITY });
     return this;
   }
@@ -92,9 +99,16 @@ export class FaultInjector {
     return take(this.#drops, req)?.events;
   }
 
-  /** @internal */
-  takeDelay(req: RequestInfo): number {
-    return take(this.#delays, req)?.ms ?? 0;
+  /** @internal What a matching request waits for before it is answered, or undefined. */
+  takeDelay(req: RequestInfo): Promise<void> | undefined {
+    const rule = take(this.#delays, req);
+    if (rule && 'until' in rule)
+      return rule.until.then(
+        () => undefined,
+        () => undefined,
+      );
+    if (rule && rule.ms > 0) return new Promise((resolve) => setTimeout(resolve, rule.ms));
+    return undefined;
   }
 
   /** @internal */

@@ -11,7 +11,7 @@ export { closeClusters } from './close-clusters';
 export type { ListenOptions, MockClusterServer } from './http-transport';
 export { mockKubeConfig } from './kubeconfig';
 export { FaultInjector } from './fault-injector';
-export type { FailOptions, RequestMatch, RequestInfo } from './fault-injector';
+export type { DelayOptions, FailOptions, RequestMatch, RequestInfo } from './fault-injector';
 export { ObjectStore, splitApiVersion, resourceName, DEFAULT_HISTORY_LIMIT, DEFAULT_FIELD_MANAGER } from './object-store';
 export type { ListFilter, WriteResult, WriteOptions, DeleteOptions, PatchType } from './object-store';
 export type { ManagedFieldsEntry } from './managed-fields';
