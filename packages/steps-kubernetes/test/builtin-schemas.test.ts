@@ -105,14 +105,17 @@ describe('kubectl and the built-in schemas', () => {
 
   it("explains a built-in kind's nested fields and refuses a typo with kubectl's default (strict) validation", async () => {
     k = await kubectlCluster(['--namespace', 'apps']);
-    const explained = await k.kubectl(['explain', 'deployment.spec.template.spec.containers.livenessProbe.httpGet']);
+    // The explain and the refused create change nothing: run together.
+    const [explained, typo] = await Promise.all([
+      k.kubectl(['explain', 'deployment.spec.template.spec.containers.livenessProbe.httpGet']),
+      k.kubectl([
+        'apply',
+        '-f',
+        k.file('typo.json', { ...deployment({ replica: 1, selector: { matchLabels: { app: 'web' } }, template: TEMPLATE }), metadata: { name: 'web' } }),
+      ]),
+    ]);
     expect(explained.stdout).toContain('HTTPGetAction describes an action based on HTTP Get requests.');
     expect(explained.stdout).toMatch(/port\t<(IntOrString|Object)> -required-/);
-    const typo = await k.kubectl([
-      'apply',
-      '-f',
-      k.file('d.json', { ...deployment({ replica: 1, selector: { matchLabels: { app: 'web' } }, template: TEMPLATE }), metadata: { name: 'web' } }),
-    ]);
     expect(typo.code).toBe(1);
     expect(typo.stderr).toContain('unknown field "spec.replica"');
     const ok = await k.kubectl([

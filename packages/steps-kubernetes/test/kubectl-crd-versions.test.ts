@@ -88,18 +88,26 @@ describe('kubectl and a CRD with several versions', () => {
       (await k.kubectl(['get', resource, '-n', 'apps', '-o', 'jsonpath={range .items[*]}{.apiVersion} {.metadata.name} {.spec.size}{"\\n"}{end}'])).stdout
         .trim()
         .split('\n');
-    expect(await read('gizmos.v1.example.com')).toEqual(['example.com/v1 g small', 'example.com/v1 h small']);
-    expect(await read('gizmos.v2.example.com')).toEqual(['example.com/v2 g small', 'example.com/v2 h small']);
+    // Five reads of the same state: run together.
+    const [atV1, atV2, preferred, tableV1, tableV2] = await Promise.all([
+      read('gizmos.v1.example.com'),
+      read('gizmos.v2.example.com'),
+      read('gizmos'),
+      k.kubectl(['get', 'gizmos.v1.example.com', '-n', 'apps']),
+      k.kubectl(['get', 'gizmos.v2.example.com', 'h', '-n', 'apps']),
+    ]);
+    expect(atV1).toEqual(['example.com/v1 g small', 'example.com/v1 h small']);
+    expect(atV2).toEqual(['example.com/v2 g small', 'example.com/v2 h small']);
     // kubectl picks the preferred version, the highest: v2.
-    expect(await read('gizmos')).toEqual(['example.com/v2 g small', 'example.com/v2 h small']);
+    expect(preferred).toEqual(['example.com/v2 g small', 'example.com/v2 h small']);
 
     // Each version's printer columns.
-    expect(rows((await k.kubectl(['get', 'gizmos.v1.example.com', '-n', 'apps'])).stdout).map((r) => r.slice(0, 2))).toEqual([
+    expect(rows(tableV1.stdout).map((r) => r.slice(0, 2))).toEqual([
       ['NAME', 'SIZE'],
       ['g', 'small'],
       ['h', 'small'],
     ]);
-    const v2 = rows((await k.kubectl(['get', 'gizmos.v2.example.com', 'h', '-n', 'apps'])).stdout);
+    const v2 = rows(tableV2.stdout);
     expect(v2.map((r) => r.slice(0, 2))).toEqual([
       ['NAME', 'COLOR'],
       ['h', 'red'],
@@ -115,22 +123,25 @@ describe('kubectl and a CRD with several versions', () => {
   it("validates each write with its version's schema, and explains each version", async () => {
     k = await kubectlCluster(['--namespace', 'apps']);
     expect((await k.kubectl(['apply', '-f', k.file('crd.json', GIZMO_CRD)])).code).toBe(0);
-    const bad = await k.kubectl(['apply', '-f', k.file('bad.json', gizmo('v2', { color: 'purple' }))]);
+    // Three refused writes and two explains, none changing anything: run together.
+    const [bad, unknown, unserved, v2, v1] = await Promise.all([
+      k.kubectl(['apply', '-f', k.file('bad.json', gizmo('v2', { color: 'purple' }))]),
+      k.kubectl(['apply', '-f', k.file('v1.json', gizmo('v1', { color: 'red' }))]),
+      k.kubectl(['apply', '-f', k.file('alpha.json', gizmo('v1alpha1', { size: 'x' }))]),
+      k.kubectl(['explain', 'gizmos.spec', '--api-version=example.com/v2']),
+      k.kubectl(['explain', 'gizmos.spec', '--api-version=example.com/v1']),
+    ]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('The Gizmo "g" is invalid: spec.color: Unsupported value: "purple": supported values: "red", "blue"');
     // v1 has no color: kubectl's default (strict) validation refuses it there.
-    const unknown = await k.kubectl(['apply', '-f', k.file('v1.json', gizmo('v1', { color: 'red' }))]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('strict decoding error: unknown field "spec.color"');
     // A version that is not served is not found.
-    const unserved = await k.kubectl(['apply', '-f', k.file('alpha.json', gizmo('v1alpha1', { size: 'x' }))]);
     expect(unserved.code).toBe(1);
     expect(unserved.stderr).toContain('no matches for kind "Gizmo" in version "example.com/v1alpha1"');
 
-    const v2 = await k.kubectl(['explain', 'gizmos.spec', '--api-version=example.com/v2']);
     expect(v2.stdout).toContain('color\t<string>');
     expect(v2.stdout).toContain('The color of the gizmo.');
-    const v1 = await k.kubectl(['explain', 'gizmos.spec', '--api-version=example.com/v1']);
     expect(v1.stdout).toContain('size\t<string>');
     expect(v1.stdout).not.toContain('color');
   }, 60_000);
@@ -191,11 +202,16 @@ describe("kubectl and a CRD's storage version and conversion", () => {
     expect((await k.kubectl(['apply', '-f', k.file('crd.json', widgetCrd({ storage: 'v2' }))])).stdout.trim()).toBe(
       'customresourcedefinition.apiextensions.k8s.io/widgets.example.com configured',
     );
-    expect(await jsonpath('crd/widgets.example.com', '{.status.storedVersions}')).toBe('["v1","v2"]');
+    const [storedVersions, atV1, atV2] = await Promise.all([
+      jsonpath('crd/widgets.example.com', '{.status.storedVersions}'),
+      jsonpath('widgets.v1.example.com/w', '{.apiVersion} {.spec.size}'),
+      jsonpath('widgets.v2.example.com/w', '{.apiVersion} {.spec.size}'),
+    ]);
+    expect(storedVersions).toBe('["v1","v2"]');
     // Still there, still stored at v1; conversion None: only apiVersion differs between versions.
     expect(storedAt('w')).toBe('example.com/v1');
-    expect(await jsonpath('widgets.v1.example.com/w', '{.apiVersion} {.spec.size}')).toBe('example.com/v1 small');
-    expect(await jsonpath('widgets.v2.example.com/w', '{.apiVersion} {.spec.size}')).toBe('example.com/v2 small');
+    expect(atV1).toBe('example.com/v1 small');
+    expect(atV2).toBe('example.com/v2 small');
 
     // A write stores it at the new storage version; a new object is stored there too.
     expect((await k.kubectl(['label', 'widgets.v1.example.com', 'w', '-n', 'apps', 'touched=yes'])).code).toBe(0);
@@ -248,9 +264,11 @@ describe("kubectl and a CRD's storage version and conversion", () => {
 
   it('refuses a conversion the API server refuses', async () => {
     k = await kubectlCluster(['--namespace', 'apps']);
-    const magic = await k.kubectl(['apply', '-f', k.file('crd.json', widgetCrd({ conversion: { strategy: 'Magic' } }))]);
+    const [magic, bare] = await Promise.all([
+      k.kubectl(['apply', '-f', k.file('magic.json', widgetCrd({ conversion: { strategy: 'Magic' } }))]),
+      k.kubectl(['apply', '-f', k.file('bare.json', widgetCrd({ conversion: { strategy: 'Webhook' } }))]),
+    ]);
     expect(magic.stderr).toContain('spec.conversion.strategy: Unsupported value: "Magic": supported values: "None", "Webhook"');
-    const bare = await k.kubectl(['apply', '-f', k.file('crd.json', widgetCrd({ conversion: { strategy: 'Webhook' } }))]);
     expect(bare.stderr).toContain('spec.conversion.webhook: Required value: required when strategy is set to Webhook');
     expect((await k.kubectl(['api-versions'])).stdout).not.toContain('example.com');
   }, 60_000);

@@ -29,20 +29,28 @@ describe('kubectl against mock-cluster', () => {
     expect((await k.kubectl(['apply', '-f', k.file('pg2.json', pg({ numberOfInstances: 2 }))])).stdout.trim()).toBe(
       'postgresql.acid.zalan.do/team-a configured',
     );
-    const table = columns((await k.kubectl(['get', 'pg', '-A'])).stdout);
+    // Two reads of the same state: run together.
+    const [listed, one] = await Promise.all([
+      k.kubectl(['get', 'pg', '-A']),
+      k.kubectl(['get', 'postgresql', 'team-a', '-n', 'apps', '-o', 'jsonpath={.spec.numberOfInstances}']),
+    ]);
+    const table = columns(listed.stdout);
     expect(table[0]).toEqual(['NAMESPACE', 'NAME', 'TEAM', 'VERSION', 'PODS', 'VOLUME', 'CPU-REQUEST', 'MEMORY-REQUEST', 'AGE', 'STATUS']);
     expect([table[1]!.slice(0, 6), table[1]!.slice(7)]).toEqual([['apps', 'team-a', 'team', '17', '2', '1Gi'], [expect.any(String)]]);
-    expect((await k.kubectl(['get', 'postgresql', 'team-a', '-n', 'apps', '-o', 'jsonpath={.spec.numberOfInstances}'])).stdout).toBe('2');
+    expect(one.stdout).toBe('2');
   });
 
   it("shows the API server's 422 for a manifest outside the CRD schema, and prunes unknown fields with a warning", async () => {
     k = await kubectlCluster(['--operator', 'zalando', '--namespace', 'apps']);
-    const bad = await k.kubectl(['apply', '-f', k.file('bad.json', pg({ postgresql: { version: '19' }, resources: { requests: { memory: '512m' } } }))]);
+    // Two refused creates, independent of each other: run together.
+    const [bad, strict] = await Promise.all([
+      k.kubectl(['apply', '-f', k.file('bad.json', pg({ postgresql: { version: '19' }, resources: { requests: { memory: '512m' } } }))]),
+      k.kubectl(['apply', '-f', k.file('extra.json', pg({ foo: 1 }))]),
+    ]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(
       'The postgresql "team-a" is invalid: \n* spec.postgresql.version: Unsupported value: "19": supported values: "14", "15", "16", "17", "18"\n* spec.resources.requests.memory: Invalid value: "512m": spec.resources.requests.memory in body should match',
     );
-    const strict = await k.kubectl(['apply', '-f', k.file('extra.json', pg({ foo: 1 }))]);
     expect(strict.code).toBe(1);
     expect(strict.stderr).toContain('strict decoding error: unknown field "spec.foo"');
     const warned = await k.kubectl(['apply', '--validate=warn', '-f', k.file('extra.json', pg({ foo: 1 }))]);
@@ -77,15 +85,18 @@ describe('kubectl against mock-cluster', () => {
     const before = k.running.cluster.get(ref)!;
     const rv = k.running.cluster.store.resourceVersion;
     const changed = k.file('pg2.json', pg({ numberOfInstances: 2 }));
-    const diff = await k.kubectl(['diff', '-f', changed]);
+    // Three requests that store nothing: run together.
+    const [diff, dryChanged, dryNew] = await Promise.all([
+      k.kubectl(['diff', '-f', changed]),
+      k.kubectl(['apply', '--dry-run=server', '-f', changed]),
+      k.kubectl(['apply', '--dry-run=server', '-f', k.file('new.json', pg({}, 'team-b'))]),
+    ]);
     expect(diff.code).toBe(1);
     expect(diff.stdout).toContain('-  numberOfInstances: 1\n+  numberOfInstances: 2');
     expect(diff.stdout).toContain('-  generation: 1\n+  generation: 2');
     expect(diff.stdout).not.toMatch(/^[-+]\s+resourceVersion/m);
-    expect((await k.kubectl(['apply', '--dry-run=server', '-f', changed])).stdout.trim()).toBe('postgresql.acid.zalan.do/team-a configured (server dry run)');
-    expect((await k.kubectl(['apply', '--dry-run=server', '-f', k.file('new.json', pg({}, 'team-b'))])).stdout.trim()).toBe(
-      'postgresql.acid.zalan.do/team-b created (server dry run)',
-    );
+    expect(dryChanged.stdout.trim()).toBe('postgresql.acid.zalan.do/team-a configured (server dry run)');
+    expect(dryNew.stdout.trim()).toBe('postgresql.acid.zalan.do/team-b created (server dry run)');
     expect(k.running.cluster.store.resourceVersion).toBe(rv);
     // The operator takes up changes after the same pickup delay, in order, and a create takes longer than an update:
     // once a cluster created after the dry runs is Running, a reaction to them would have happened.
@@ -100,12 +111,15 @@ describe('kubectl against mock-cluster', () => {
   it("explains the CRD's fields and a built-in kind", async () => {
     k = await kubectlCluster(['--namespace', 'apps']);
     k.running.cluster.installCrds(postgresqlCrd());
-    const version = await k.kubectl(['explain', 'pg.spec.postgresql.version']);
+    const [version, spec, data] = await Promise.all([
+      k.kubectl(['explain', 'pg.spec.postgresql.version']),
+      k.kubectl(['explain', 'postgresql.spec']),
+      k.kubectl(['explain', 'configmap.data']),
+    ]);
     expect(version.stdout).toContain('FIELD: version <string>');
     expect(version.stdout).toContain('ENUM:\n    14\n    15\n    16\n    17\n    18');
-    const spec = await k.kubectl(['explain', 'postgresql.spec']);
     expect(spec.stdout).toMatch(/numberOfInstances\t<integer> -required-/);
-    expect((await k.kubectl(['explain', 'configmap.data'])).stdout).toContain('FIELD: data <map[string]string>');
+    expect(data.stdout).toContain('FIELD: data <map[string]string>');
   });
 
   it('waits for a status, patches (json and merge) and the operator sees the merge patch', async () => {
@@ -136,7 +150,10 @@ describe('kubectl against mock-cluster', () => {
     k = await kubectlCluster(['--operator', 'zalando', '--namespace', 'apps']);
     await k.kubectl(['apply', '-f', k.file('pg.json', pg({ users: { 'Bad-Role': [] } }))]);
     await vi.waitFor(() => expect(k.running.cluster.get(ref)?.status).toEqual({ PostgresClusterStatus: 'CreateFailed' }), { timeout: 5000 });
-    const described = await k.kubectl(['describe', '-n', 'apps', 'pg', 'team-a']);
+    const [described, warnings] = await Promise.all([
+      k.kubectl(['describe', '-n', 'apps', 'pg', 'team-a']),
+      k.kubectl(['get', 'events', '-n', 'apps', '--field-selector', 'type=Warning']),
+    ]);
     expect(described.code).toBe(0);
     expect(described.stdout).toMatch(/Status:\n\s+Postgres Cluster Status:\s+CreateFailed/);
     const table = described.stdout.slice(described.stdout.indexOf('Events:'));
@@ -144,7 +161,7 @@ describe('kubectl against mock-cluster', () => {
     // Both happened within the same second, so kubectl may list them in either order.
     expect(table).toMatch(/\n\s+Normal\s+Create\s+\S+\s+postgres-operator\s+Started creation of new cluster resources\n/);
     expect(table).toMatch(/\n\s+Warning\s+Create\s+\S+\s+postgres-operator\s+could not create cluster: invalid username: "Bad-Role"\n/);
-    const listed = columns((await k.kubectl(['get', 'events', '-n', 'apps', '--field-selector', 'type=Warning'])).stdout);
+    const listed = columns(warnings.stdout);
     expect(listed[0]).toEqual(['LAST', 'SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
     expect(listed[1]!.slice(1, 4)).toEqual(['Warning', 'Create', 'postgresql/team-a']);
   });
@@ -236,14 +253,20 @@ describe('kubectl against mock-cluster', () => {
     };
     expect((await k.kubectl(['create', '-f', k.file('e1.json', viaEventsApi), '-f', k.file('e2.json', viaCore)])).code).toBe(0);
 
-    const core = JSON.parse((await k.kubectl(['get', 'events', '-n', 'apps', '-o', 'json'])).stdout) as { items: Array<Record<string, unknown>> };
+    // Three reads of the same Events: run together.
+    const [coreOut, v1Out, described] = await Promise.all([
+      k.kubectl(['get', 'events', '-n', 'apps', '-o', 'json']),
+      k.kubectl(['get', 'events.events.k8s.io', '-n', 'apps', '-o', 'json']),
+      k.kubectl(['describe', '-n', 'apps', 'configmap', 'subject']),
+    ]);
+    const core = JSON.parse(coreOut.stdout) as { items: Array<Record<string, unknown>> };
     expect(core.items.map((e) => [e.apiVersion, (e.metadata as { name: string }).name, e.message, e.reason])).toEqual([
       ['v1', 'subject.core-api', 'written through core/v1', 'Seen'],
       ['v1', 'subject.events-api', 'written through events.k8s.io', 'Checked'],
     ]);
     expect(core.items[1]!.involvedObject).toEqual(regarding);
     expect(core.items[1]!.reportingComponent).toBe('example.com/checker');
-    const v1 = JSON.parse((await k.kubectl(['get', 'events.events.k8s.io', '-n', 'apps', '-o', 'json'])).stdout) as { items: Array<Record<string, unknown>> };
+    const v1 = JSON.parse(v1Out.stdout) as { items: Array<Record<string, unknown>> };
     expect(v1.items.map((e) => [e.apiVersion, (e.metadata as { name: string }).name, e.note, e.reason])).toEqual([
       ['events.k8s.io/v1', 'subject.core-api', 'written through core/v1', 'Seen'],
       ['events.k8s.io/v1', 'subject.events-api', 'written through events.k8s.io', 'Checked'],
@@ -251,7 +274,6 @@ describe('kubectl against mock-cluster', () => {
     expect(v1.items[0]!.regarding).toEqual(regarding);
     expect(v1.items[0]!.deprecatedSource).toEqual({ component: 'example.com/watcher' });
 
-    const described = await k.kubectl(['describe', '-n', 'apps', 'configmap', 'subject']);
     const table = described.stdout.slice(described.stdout.indexOf('Events:'));
     expect(table).toMatch(/\n\s+Warning\s+Checked\s+\S+\s+example\.com\/checker\s+written through events\.k8s\.io\n/);
     expect(table).toMatch(/\n\s+Normal\s+Seen\s+\S+\s+example\.com\/watcher\s+written through core\/v1\n/);
