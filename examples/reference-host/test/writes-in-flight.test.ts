@@ -6,11 +6,13 @@ import { WritesInFlight } from '../src/http/writes-in-flight';
 /**
  * A server whose POST /api/hold and GET /api/hold answer only when `release` is called, with the
  * host's order of hooks: a token check on `/api/` (header `authorization: ok`), then the count.
+ * Like the host's, closing it closes the connections still open: after an aborted fetch the client
+ * has another connection open, which would keep `close()` waiting about 4 s, until the client drops it.
  */
 async function server(
   writes: WritesInFlight,
 ): Promise<{ app: FastifyInstance; url: string; release(): void; arrived(): number; countsWhenAnswering: number[] }> {
-  const app = Fastify();
+  const app = Fastify({ forceCloseConnections: true });
   const countsWhenAnswering: number[] = [];
   app.addHook('onSend', async () => {
     countsWhenAnswering.push(writes.count);

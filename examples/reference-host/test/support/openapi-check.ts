@@ -1,8 +1,20 @@
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import type { LightMyRequestResponse } from 'fastify';
 
 interface OpenApiDocument {
   paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> }>>;
+}
+
+const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
+/** Each schema object of a document compiled once (a document's schemas are not changed while it is checked against). */
+const validators = new WeakMap<object, ValidateFunction>();
+
+function validatorFor(schema: object): ValidateFunction {
+  const known = validators.get(schema);
+  if (known) return known;
+  const validate = ajv.compile(schema);
+  validators.set(schema, validate);
+  return validate;
 }
 
 /**
@@ -18,8 +30,7 @@ export function openApiProblems(doc: OpenApiDocument, method: string, route: str
   const type = String(res.headers['content-type'] ?? '').split(';')[0]!;
   const schema = response.content?.[type]?.schema;
   if (!schema) return [`${method} ${route} ${res.statusCode} does not document content type '${type}'`];
-  const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
-  const validate = ajv.compile(schema as object);
+  const validate = validatorFor(schema as object);
   const body = type === 'application/json' ? res.json() : res.body;
   return validate(body) ? [] : (validate.errors ?? []).map((e) => `${method} ${route} ${res.statusCode}: ${e.instancePath || '(body)'} ${e.message}`);
 }
