@@ -671,7 +671,9 @@ describe('orchestrator', () => {
   });
 
   it('never fails a resource because its run is busy in the engine (RUN_ACTIVE): it tries again later', async () => {
-    const t = setup({ heartbeatMs: 50 });
+    // On a fake clock: the direct run holds its step until the test moves time, so the orchestrator finds it busy however slow the machine.
+    const clock = createFakeClock();
+    const t = setup({ clock, store: new MemoryStore({ clock }), heartbeatMs: 50 });
     t.holds.set('orders-db', 300);
     const id = 'r-busy';
     const runId = runIdFor(id, 'create', 1);
@@ -685,8 +687,12 @@ describe('orchestrator', () => {
     });
     await waitFor('the direct run to hold the step', async () => t.calls.length === 2);
     t.o.start();
+    await waitFor('the orchestrator to find the run busy', async () => t.logs.some((l) => l.startsWith('run busy (RUN_ACTIVE); trying again in 50 ms')));
+    await clock.advance(300);
     await direct;
     const r = await waitFor('the resource to settle', async () => {
+      // Time moves on until the next try, after the direct run ended, resumes the finished run.
+      await clock.advance(50);
       const x = await t.store.getResource(id);
       return x && !x.leaseOwner && (x.state === 'active' || x.state === 'failed') ? x : undefined;
     });
