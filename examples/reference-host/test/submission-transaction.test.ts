@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { type Orchestrator, type OrchestratorTransaction, type ResourceTransitionEvent, type Store, MemoryStore } from '@innominatus/core';
 import { createPostgresStore, createSqliteStore } from '@innominatus/store-sql';
 import { createTestDatabase } from '@innominatus/store-sql/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applySpec } from '../src/apply-spec';
 import { migrateSharedIndex } from '../src/score/shared-index-migration';
 import { storedScore } from '../src/score/stored-score';
@@ -22,6 +23,25 @@ ${resources}`;
 
 const TWO = spec('  db:\n    type: postgres\n  cache:\n    type: postgres\n');
 
+/** PostgreSQL's database, one for the file: each test starts from an empty `public` schema (as fresh as a new database, and cheaper). */
+let postgres: Promise<{ url: string; drop(): Promise<void> }> | undefined;
+afterAll(async () => {
+  if (postgres) await (await postgres).drop();
+});
+
+async function emptyPostgres(): Promise<string> {
+  postgres ??= createTestDatabase({ prefix: 'host_submission' });
+  const db = await postgres;
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+  } finally {
+    await client.end();
+  }
+  return db.url;
+}
+
 /** Each store the host runs on: opened empty before each test, removed after. */
 const backends: [string, () => Promise<{ store: Store; remove(): Promise<void> }>][] = [
   ['memory', async () => ({ store: new MemoryStore(), remove: async () => undefined })],
@@ -36,8 +56,8 @@ const backends: [string, () => Promise<{ store: Store; remove(): Promise<void> }
   [
     'PostgreSQL',
     async () => {
-      const db = await createTestDatabase({ prefix: 'host_submission' });
-      return { store: await createPostgresStore({ connectionString: db.url, poolSize: 4 }), remove: () => db.drop() };
+      const url = await emptyPostgres();
+      return { store: await createPostgresStore({ connectionString: url, poolSize: 4 }), remove: async () => undefined };
     },
   ],
 ];
