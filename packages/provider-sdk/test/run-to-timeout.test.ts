@@ -48,25 +48,45 @@ describe('runWorkflowToTimeout', () => {
     expect(run.error).toMatchObject({ code: 'STEP_TIMEOUT', message: "step 'wait' timed out after 5s", step: 'wait' });
   });
 
-  it('rejects with WHEN_NEVER_HELD, quoting `when` and the last progress, when `when` never holds; the run is aborted', async () => {
+  it('rejects with WHEN_NEVER_HELD after the default 3 s, quoting `when` and the last progress, when `when` never holds; the run is aborted', async () => {
     const seen: string[] = [];
     const when = (events: readonly CapturedEvent[]) => progressed(events, '"Running"}');
     const error = await runWorkflowToTimeout(await provider(), 'provision-postgres', {
       parameters,
       advanceMs: 5_000,
-      // Time to spare: the last progress quoted below must have been reported, however slow the machine.
-      whenWithinMs: 2_000,
+      // The default bound (under vitest's default 5 s test timeout) leaves time to spare: the last progress quoted below has been reported, however slow the machine.
       when,
       onEvent: (e) => seen.push(e.event),
     }).catch((e: unknown) => e);
     expect(error).toMatchObject({
       code: 'WHEN_NEVER_HELD',
       message:
-        "runWorkflowToTimeout: workflow 'provision-postgres' ran 2000 ms (real time) without `when` holding, so its clock was never moved and the run was aborted; " +
+        "runWorkflowToTimeout: workflow 'provision-postgres' ran 3000 ms (real time) without `when` holding, so its clock was never moved and the run was aborted; " +
         // As the function's source reads at run time (the test's transform may rename the import).
         `it waited for: ${String(when).replace(/\s+/g, ' ')}; ` +
         'the last progress was step \'wait\': "waiting for shop-orders: {\\"phase\\":\\"Creating\\"}"',
     });
     expect(seen.at(-1)).toBe('run:failed');
+  });
+
+  it.each([
+    [-1, '-1'],
+    [Number.NaN, 'NaN'],
+    [Number.POSITIVE_INFINITY, 'Infinity'],
+    ['100' as unknown as number, '"100"'],
+  ])('refuses whenWithinMs %s with USAGE, before the run starts', async (whenWithinMs, shown) => {
+    const seen: string[] = [];
+    const error = await runWorkflowToTimeout(await provider(), 'provision-postgres', {
+      parameters,
+      advanceMs: 5_000,
+      whenWithinMs,
+      when: () => true,
+      onEvent: (e) => seen.push(e.event),
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'USAGE',
+      message: `runWorkflowToTimeout: whenWithinMs must be a finite number of milliseconds, 0 or more (got ${shown})`,
+    });
+    expect(seen).toStrictEqual([]);
   });
 });

@@ -15,17 +15,25 @@ export interface RunToTimeoutOptions extends Omit<RunWorkflowOptions, 'clock'> {
    */
   when: (events: readonly CapturedEvent[]) => boolean;
   /**
-   * How long (real time, ms) `when` may take to hold; default 10,000, below
-   * a test's usual timeout. After it the run is aborted and the call rejects
-   * with `WHEN_NEVER_HELD`, quoting `when` and the last progress seen.
+   * How long (real time, ms) `when` may take to hold; default 3,000, so that
+   * under vitest's default test timeout of 5 s the test fails with
+   * `WHEN_NEVER_HELD` rather than a bare timeout. After it the run is
+   * aborted and the call rejects with `WHEN_NEVER_HELD`, quoting `when` and
+   * the last progress seen. A finite number, 0 or more (else `USAGE`).
    */
   whenWithinMs?: number;
 }
 
 /** How often `when` is checked between events (real time): the cluster's own simulators run on real timers. */
 const POLL_MS = 10;
-/** The default of {@link RunToTimeoutOptions.whenWithinMs}. */
-const WHEN_WITHIN_MS = 10_000;
+/**
+ * The default of {@link RunToTimeoutOptions.whenWithinMs}: below vitest's
+ * default test timeout (5 s) with 2 s to spare for what the test does around
+ * the call (loading the provider, the aborted run's teardown), so a `when`
+ * that never holds fails as `WHEN_NEVER_HELD`. A `when` on a step's first
+ * progress holds within milliseconds.
+ */
+const WHEN_WITHIN_MS = 3_000;
 /** How much of `when`'s source the error quotes. */
 const QUOTED_CHARS = 200;
 
@@ -36,7 +44,9 @@ const QUOTED_CHARS = 200;
  * machine, and the test does not wait out the timeout in real time.
  * Resolves like `runWorkflow` (also when the run ends before `when` holds,
  * so the test's assertions say what happened instead). Rejects with
- * `WHEN_NEVER_HELD` when `when` does not hold within `whenWithinMs`.
+ * `WHEN_NEVER_HELD` when `when` does not hold within `whenWithinMs`, and
+ * with `USAGE` (before the run starts) when `whenWithinMs` is negative, NaN
+ * or not finite.
  *
  * @example
  * const run = await runWorkflowToTimeout(provider, 'provision-postgres', {
@@ -49,6 +59,12 @@ const QUOTED_CHARS = 200;
  */
 export async function runWorkflowToTimeout(provider: LoadedProvider, name: string, options: RunToTimeoutOptions): Promise<WorkflowRun> {
   const { advanceMs, when, whenWithinMs = WHEN_WITHIN_MS, ...rest } = options;
+  if (typeof whenWithinMs !== 'number' || !Number.isFinite(whenWithinMs) || whenWithinMs < 0) {
+    throw new ProviderSdkError(
+      'USAGE',
+      `runWorkflowToTimeout: whenWithinMs must be a finite number of milliseconds, 0 or more (got ${typeof whenWithinMs === 'number' ? whenWithinMs : JSON.stringify(whenWithinMs)})`,
+    );
+  }
   const clock = createFakeClock();
   const events: CapturedEvent[] = [];
   const abort = new AbortController();
