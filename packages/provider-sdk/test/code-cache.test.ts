@@ -22,10 +22,10 @@ function square(n) { return n * n; }
 process.stdout.write(basename(__filename) + ' ' + (module.exports === exports) + ' ' + [1, 2, 3].map(square).join(',') + '\\n');
 `;
 
-function program(): { dir: string; file: string; cache: string } {
+function program(ending = ''): { dir: string; file: string; cache: string } {
   const dir = mkdtempSync(join(tmpdir(), 'code-cache-'));
   const file = join(dir, 'program.cjs');
-  writeFileSync(file, PROGRAM);
+  writeFileSync(file, PROGRAM + ending);
   return { dir, file, cache: join(dir, 'cache') };
 }
 
@@ -54,6 +54,17 @@ describe('runWithCodeCache', () => {
     expect(await run(file, join(file, 'cache'))).toBe('program.cjs true 1,4,9\ncache: missing\n');
     expect(readdirSync(dir).sort()).toStrictEqual(['cache', 'program.cjs']);
     expect(await run(file, '-')).toBe('program.cjs true 1,4,9\ncache: none\n');
+  }, 120_000);
+
+  it('makes the cache when the file ends the process with process.exit(), and none after an uncaught exception', async () => {
+    // On the next turn of the event loop, after the helper has printed what it did with the cache.
+    const exiting = program('setImmediate(() => process.exit(0));\n');
+    expect(await run(exiting.file, exiting.cache)).toBe('program.cjs true 1,4,9\ncache: missing\n');
+    expect(readdirSync(exiting.cache)).toHaveLength(1);
+    const crashing = program("setImmediate(() => { throw new Error('boom'); });\n");
+    const crash = await run(crashing.file, crashing.cache).catch((e: { code?: number; stdout?: string }) => e);
+    expect(crash).toMatchObject({ code: 1, stdout: 'program.cjs true 1,4,9\ncache: missing\n' });
+    expect(existsSync(crashing.cache)).toBe(false);
   }, 120_000);
 
   it('keeps no cache of a run that says not to, one per key, and deletes caches not written for a while', async () => {

@@ -13,7 +13,7 @@ export interface CodeCacheOptions {
    * Letters, digits and `-` only; anything else is one key, `other`.
    */
   key: string;
-  /** Whether the run went well enough to keep what it compiled (asked when the process is about to exit). */
+  /** Whether the run went well enough to keep what it compiled (asked when the process exits, `process.exitCode` set). */
   keep(): boolean;
 }
 
@@ -30,8 +30,9 @@ export type CodeCacheUse = 'none' | 'used' | 'rejected' | 'missing';
  * architecture; V8 checks its own version, its flags and the source's length
  * and rejects a cache made by another. (A hash of the source would be
  * surer still, but costs a fifth of what the cache saves.) A missing, rejected or
- * unreadable cache is made again when the process is about to exit (if
- * `options.keep()` says so), written to a temporary file and renamed; caches
+ * unreadable cache is made again when the process exits, at the end of its
+ * event loop or by `process.exit()` (if `options.keep()` says so; never after
+ * an uncaught exception), written to a temporary file and renamed; caches
  * not written for {@link STALE_DAYS} days are deleted then. Any error reading
  * or writing the cache is ignored: the file runs all the same.
  */
@@ -47,8 +48,13 @@ export function runWithCodeCache(file: string, options: CodeCacheOptions): CodeC
   const use: CodeCacheUse = !cacheFile ? 'none' : !cachedData ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used';
   if (options.dir && (use === 'missing' || use === 'rejected')) {
     const dir = options.dir;
-    process.once('beforeExit', () => {
-      if (options.keep()) writeCache(dir, name, script);
+    // 'exit', not 'beforeExit', which a process.exit() (in a command or a --steps module) skips; all of it synchronous.
+    let crashed = false;
+    process.once('uncaughtExceptionMonitor', () => {
+      crashed = true;
+    });
+    process.once('exit', () => {
+      if (!crashed && options.keep()) writeCache(dir, name, script);
     });
   }
   const module = { exports: {} };

@@ -1,5 +1,5 @@
 // Runs a CommonJS file with runWithCodeCache in a process of its own (the
-// cache is written when the process is about to exit):
+// cache is written when the process exits):
 // tsx code-cache-run.ts <file> <cache dir or -> <key> <keep: yes|no>
 // and prints what it did with the cache after what the file printed.
 import { runWithCodeCache } from '../../src/code-cache/run-with-code-cache';
