@@ -4,6 +4,11 @@ import type { RunRecord } from '../journal/types';
 import type { Store } from '../store/types';
 import { createFakeClock, type FakeClock } from './fake-clock';
 import { describeSpecsAndTransactions } from './spec-conformance';
+import { expectStoreOnClock } from './store-clock-check';
+
+// The clock a harness's `open` is given, so a harness needs no second import.
+export { createFakeClock } from './fake-clock';
+export type { FakeClock } from './fake-clock';
 
 /** One opened store for one conformance test. */
 export interface StoreHarness {
@@ -47,7 +52,9 @@ function run(runId: string): RunRecord {
  * implementation. `open` is called before each test and must return an empty
  * store of its own that stamps rows and decides lease expiry by `clock` (its
  * peers too): the suite moves that clock to let leases lapse and attempts
- * fall due, so no test waits on the machine's clock.
+ * fall due, so no test waits on the machine's clock. The suite's first test
+ * checks that the store (and its peer) stamps rows by that clock; when it
+ * does not, every later test fails with the same message, which names the fix.
  *
  * @example
  * describeStoreConformance('memory', async (clock) => {
@@ -60,14 +67,30 @@ export function describeStoreConformance(name: string, open: (clock: FakeClock) 
     let h: StoreHarness;
     let store: Store;
     let clock: FakeClock;
+    // Set when the first test found the store off the clock: later tests fail with its message, not their own.
+    let offClock: unknown;
     const peer = () => (h.peer ? h.peer() : Promise.resolve(store));
+    // The harness this test opened (none when its beforeEach threw first).
+    let opened: StoreHarness | undefined;
     beforeEach(async () => {
+      if (offClock) throw offClock;
       clock = createFakeClock();
-      h = await open(clock);
+      h = opened = await open(clock);
       store = h.store;
     });
     afterEach(async () => {
-      await h.close();
+      const closing = opened;
+      opened = undefined;
+      await closing?.close();
+    });
+
+    it('stamps rows by the clock given to open(clock), the store and its peer', async () => {
+      try {
+        await expectStoreOnClock(store, clock, h.peer ? await h.peer() : undefined);
+      } catch (err) {
+        offClock = err;
+        throw err;
+      }
     });
 
     const newResource = (n: number) => ({ application: 'shop', name: `db-${n}`, type: 'postgres', properties: { size: n } });
