@@ -9,6 +9,7 @@ import { hasBrand, setBrand } from './util/brand';
 
 const BRAND = Symbol.for('innominatus.error');
 const STEP_ERROR_BRAND = Symbol.for('innominatus.step-error');
+const EXPRESSION_ERROR_BRAND = Symbol.for('innominatus.expression-error');
 
 /** Where in a source document something came from. */
 export interface SourcePosition {
@@ -121,7 +122,10 @@ export class InnominatusError<C extends string = ErrorCode> extends Error {
   }
 }
 
-/** A `${{ }}` expression failed to parse, type-check or evaluate. */
+/**
+ * A `${{ }}` expression failed to parse, type-check or evaluate.
+ * Use {@link ExpressionError.is} rather than `instanceof`: the error may come from another copy of `@innominatus/core`.
+ */
 export class ExpressionError extends InnominatusError {
   /** The expression text as written. */
   readonly expression: string;
@@ -145,6 +149,12 @@ export class ExpressionError extends InnominatusError {
     super(options.code ?? (options.syntax ? 'EXPRESSION_SYNTAX' : 'EXPRESSION_ERROR'), message, options);
     this.expression = expression;
     if (options.offset !== undefined) this.offset = options.offset;
+    setBrand(this, EXPRESSION_ERROR_BRAND);
+  }
+
+  /** True for an ExpressionError made by any copy of `@innominatus/core`. */
+  static override is(value: unknown): value is ExpressionError {
+    return hasBrand(value, EXPRESSION_ERROR_BRAND);
   }
 }
 

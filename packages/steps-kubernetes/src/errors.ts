@@ -1,4 +1,7 @@
 import { InnominatusError } from '@innominatus/core';
+import { hasBrand, setBrand } from '@innominatus/core/internal';
+
+const KUBERNETES_ERROR_BRAND = Symbol.for('innominatus.kubernetes-error');
 
 /**
  * Stable codes of {@link KubernetesError}: its `code` (and `kubernetesCode`,
@@ -41,7 +44,10 @@ export interface RequestTarget {
   namespace?: string;
 }
 
-/** A failed Kubernetes step, coded with what went wrong. `retryable` is true only for `K8S_UNAVAILABLE`. */
+/**
+ * A failed Kubernetes step, coded with what went wrong. `retryable` is true only for `K8S_UNAVAILABLE`.
+ * Use {@link KubernetesError.is} rather than `instanceof`: the error may come from another copy of this package.
+ */
 export class KubernetesError extends InnominatusError<KubernetesErrorCode> {
   /** The same as `code`. */
   readonly kubernetesCode: KubernetesErrorCode;
@@ -53,6 +59,12 @@ export class KubernetesError extends InnominatusError<KubernetesErrorCode> {
     this.kubernetesCode = kubernetesCode;
     if (options.status !== undefined) this.status = options.status;
     if (options.target) this.target = options.target;
+    setBrand(this, KUBERNETES_ERROR_BRAND);
+  }
+
+  /** True for a KubernetesError made by any copy of `@innominatus/steps-kubernetes`. */
+  static override is(value: unknown): value is KubernetesError {
+    return hasBrand(value, KUBERNETES_ERROR_BRAND);
   }
 
   override toJSON(): Record<string, unknown> {

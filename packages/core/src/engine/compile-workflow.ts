@@ -196,7 +196,7 @@ export function withPosition<T>(source: SourceMap | undefined, fn: () => T): T {
     return fn();
   } catch (err) {
     if (source && InnominatusError.is(err) && err.path !== undefined && err.position === undefined) {
-      const offset = err instanceof ExpressionError ? err.textOffset : undefined;
+      const offset = ExpressionError.is(err) ? err.textOffset : undefined;
       const pos = (offset !== undefined ? source.stringPositionOf?.(err.path, offset) : undefined) ?? source.positionOf(err.path);
       if (pos) Object.defineProperty(err, 'position', { value: { file: source.file, ...pos }, enumerable: true });
     }

@@ -185,12 +185,12 @@ function refuseCostly(source: string, ast: AstNode): ValueSize | undefined {
 
 /** A size limit hit inside the evaluation: ours, or the JavaScript engine's longest string. */
 function isLimit(err: unknown): boolean {
-  if (err instanceof ExpressionError && err.code === 'EXPRESSION_LIMIT') return true;
+  if (ExpressionError.is(err) && err.code === 'EXPRESSION_LIMIT') return true;
   return err instanceof RangeError && /Invalid string length|Invalid array length/.test(err.message);
 }
 
 function limitOf(source: string, err: unknown): ExpressionError {
-  if (err instanceof ExpressionError) return err;
+  if (ExpressionError.is(err)) return err;
   return limitError(source, 'built a string or list longer than JavaScript can hold');
 }
 const compiledCache = new Map<string, CompiledExpression>();
@@ -229,7 +229,7 @@ function clip(source: string): string {
 }
 
 function celError(source: string, err: unknown, syntax: boolean): ExpressionError {
-  if (err instanceof ExpressionError) return err;
+  if (ExpressionError.is(err)) return err;
   const raw = err instanceof Error ? err.message : String(err);
   // cel-js appends a caret drawing after a blank line; keep the first line and say where instead.
   const first = raw.split('\n')[0]!.trim().replaceAll(`.${RE2_MATCHES}(`, '.matches(');

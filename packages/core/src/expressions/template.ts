@@ -155,7 +155,7 @@ function tolerant<T>(ctx: CompileContext, pointer: string, offsetOf: (e: Express
   try {
     return withPath(pointer, fn);
   } catch (err) {
-    if (!ctx.problems || !(err instanceof ExpressionError)) throw err;
+    if (!ctx.problems || !ExpressionError.is(err)) throw err;
     ctx.problems.push({ pointer, offset: offsetOf(err), error: err });
     return undefined;
   }
@@ -205,7 +205,7 @@ function withPath<T>(pointer: string, fn: () => T, offset?: number): T {
   } catch (err) {
     if (InnominatusError.is(err) && err.path === undefined) {
       Object.defineProperty(err, 'path', { value: pointer, enumerable: true });
-      if (offset !== undefined && err instanceof ExpressionError && err.textOffset === undefined) {
+      if (offset !== undefined && ExpressionError.is(err) && err.textOffset === undefined) {
         Object.defineProperty(err, 'textOffset', { value: offset + (err.offset ?? 0), enumerable: true });
       }
     }

@@ -21,4 +21,5 @@ export { checkingValidatorsSource } from '../util/standalone-validators';
 export { lookupSchema } from '../analysis/schema-lookup';
 export type { SchemaLookup } from '../analysis/schema-lookup';
 export { checkNodeSupport, SUPPORTED_NODE } from '../util/node-support';
+export { hasBrand, setBrand } from '../util/brand';
 export type { NodeRuntime } from '../util/node-support';

@@ -74,7 +74,7 @@ export function renderWorkflow(loaded: LoadedWorkflow, steps: StepRegistry, opti
       if (InnominatusError.is(err)) {
         const path = err.path ?? fallback;
         if (err.path === undefined) Object.defineProperty(err, 'path', { value: path, enumerable: true, configurable: true });
-        const offset = err instanceof ExpressionError ? err.textOffset : undefined;
+        const offset = ExpressionError.is(err) ? err.textOffset : undefined;
         const at = offset !== undefined ? loaded.source?.stringPositionOf?.(path, offset) : undefined;
         const pos = err.position === undefined ? (at ?? loaded.source?.positionOf(path)) : undefined;
         if (pos) Object.defineProperty(err, 'position', { value: { file: loaded.source?.file, ...pos }, enumerable: true, configurable: true });
@@ -143,7 +143,7 @@ function atOffset<T>(offset: number, fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof ExpressionError && err.textOffset === undefined) {
+    if (ExpressionError.is(err) && err.textOffset === undefined) {
       Object.defineProperty(err, 'textOffset', { value: offset + (err.offset ?? 0), enumerable: true });
     }
     throw err;

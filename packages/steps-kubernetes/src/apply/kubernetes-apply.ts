@@ -88,7 +88,7 @@ export function kubernetesApply(options: KubernetesStepOptions) {
             { force: inp.force ?? true, signal: ctx.signal },
           );
         } catch (err) {
-          if (err instanceof KubernetesError) {
+          if (KubernetesError.is(err)) {
             throw new KubernetesError(err.kubernetesCode, `manifests[${i}] (${describeObject(m.kind, namespace, m.metadata.name)}): ${err.message}`, {
               ...(err.status !== undefined ? { status: err.status } : {}),
               ...(err.target ? { target: err.target } : {}),

@@ -31,7 +31,7 @@ export function statusOf(err: unknown): number | undefined {
 
 /** True for 408 (the server gave up waiting for the request), 429, 5xx and connection resets/refusals: worth retrying. */
 export function isTransient(err: unknown): boolean {
-  if (err instanceof KubernetesError) return err.retryable;
+  if (KubernetesError.is(err)) return err.retryable;
   const status = statusOf(err);
   if (status !== undefined) return status === 408 || status === 429 || status >= 500;
   const e = err as { code?: unknown; type?: unknown; errno?: unknown; cause?: { code?: unknown } };
@@ -85,7 +85,7 @@ export function describeTarget(t: RequestTarget): string {
  * become retryable `K8S_UNAVAILABLE`.
  */
 export function toKubernetesError(err: unknown, target: RequestTarget): KubernetesError {
-  if (err instanceof KubernetesError) return err;
+  if (KubernetesError.is(err)) return err;
   const status = statusOf(err);
   const what = describeTarget(target);
   const msg = apiMessage(err);

@@ -202,7 +202,7 @@ export class KubernetesClient {
         ),
       );
     } catch (err) {
-      if (err instanceof KubernetesError && err.kubernetesCode === 'K8S_NOT_FOUND') return undefined;
+      if (KubernetesError.is(err) && err.kubernetesCode === 'K8S_NOT_FOUND') return undefined;
       throw err;
     }
   }
@@ -251,7 +251,7 @@ export class KubernetesClient {
       });
       return true;
     } catch (err) {
-      if (err instanceof KubernetesError && err.kubernetesCode === 'K8S_NOT_FOUND') return false;
+      if (KubernetesError.is(err) && err.kubernetesCode === 'K8S_NOT_FOUND') return false;
       throw err;
     }
   }

@@ -127,7 +127,7 @@ export function generateSecret(options: GenerateSecretOptions) {
           ctx.progress(`created ${what} with ${keys.length} generated key(s): ${keys.join(', ')}`);
           return result(inp.name, namespace, keys, true, keys, values);
         } catch (err) {
-          if (!(err instanceof KubernetesError && err.status === 409)) throw err;
+          if (!(KubernetesError.is(err) && err.status === 409)) throw err;
           // Created meanwhile (by another run, or by this try's lost answer): use what is there.
           existing = await k8s.get(ref, ctx.signal);
           if (!existing) throw new KubernetesError('K8S_UNAVAILABLE', `${what} was reported to exist but could not be read`);
