@@ -55,3 +55,13 @@ describe.each(PACKAGES)('the packed @innominatus/%s', (name) => {
     expect(readFileSync(join(ROOT, 'packages', name, 'LICENSE'), 'utf8')).toBe(readFileSync(join(ROOT, 'LICENSE'), 'utf8'));
   });
 });
+
+it('the packed provider-sdk ships its CLI bundle without a source map (which would be larger than the bundle) or a reference to one', () => {
+  const tarball = tarballs.files['provider-sdk'];
+  const cli = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' })
+    .split('\n')
+    .filter((f) => f.startsWith('package/dist/cli'));
+  expect(cli.sort()).toStrictEqual(['package/dist/cli-main.cjs', 'package/dist/cli.js', 'package/dist/cli.js.map']);
+  const bundle = execFileSync('tar', ['xzf', tarball, '-O', 'package/dist/cli-main.cjs'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  expect(bundle).not.toContain('sourceMappingURL');
+});
