@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadProviderSource } from '../src/load/load-source';
 import { ProviderSdkError } from '../src/errors';
 import { testSteps } from './helpers/test-steps';
@@ -31,8 +31,14 @@ async function makeRepo() {
 }
 
 describe('git provider sources', () => {
+  // One repository for the tests: they clone and read it, none changes it (each has a cache folder of its own).
+  let made: Awaited<ReturnType<typeof makeRepo>>;
+  beforeAll(async () => {
+    made = await makeRepo();
+  });
+
   it('clones a local repository at a tag, a branch and a commit, pinned to the commit', async () => {
-    const { repo, first, second } = await makeRepo();
+    const { repo, first, second } = made;
     const cacheDir = await mkdtemp(join(tmpdir(), 'provider-cache-'));
     const opts = { steps: testSteps(), cacheDir };
     const byTag = await loadProviderSource({ git: { url: repo, ref: 'v1.0.0' } }, opts);
@@ -48,7 +54,7 @@ describe('git provider sources', () => {
   });
 
   it('serves concurrent loads of one source from one cache entry', async () => {
-    const { repo, second } = await makeRepo();
+    const { repo, second } = made;
     const cacheDir = await mkdtemp(join(tmpdir(), 'provider-cache-'));
     const results = await Promise.all([1, 2, 3].map(() => loadProviderSource({ git: { url: repo, ref: 'main' } }, { steps: testSteps(), cacheDir })));
     expect(results.map((r) => r.provider?.commit)).toEqual([second, second, second]);
@@ -56,7 +62,7 @@ describe('git provider sources', () => {
   });
 
   it('says when a ref does not exist, and refuses option-like refs', async () => {
-    const { repo } = await makeRepo();
+    const { repo } = made;
     const cacheDir = await mkdtemp(join(tmpdir(), 'provider-cache-'));
     await expect(loadProviderSource({ git: { url: repo, ref: 'v9' } }, { steps: testSteps(), cacheDir })).rejects.toMatchObject({
       code: 'GIT_REF_NOT_FOUND',
