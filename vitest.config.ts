@@ -5,6 +5,14 @@ import { defineConfig } from 'vitest/config';
 // adds and removes the SQLite addon): they run one at a time, after the rest.
 const RELEASE = ['test/release-*.test.ts'];
 
+// Test files that leave nothing behind in their process (no module mocks,
+// fake timers, environment or global changes; servers, stores and processes
+// closed in their hooks) run without isolation: one process per worker runs
+// them one after the other with one module cache, so the modules they share
+// (core, the SDK, yaml, pg, ...) are loaded once per worker instead of once
+// per file. They pass in any order (`--sequence.shuffle.files`).
+const SHARED = ['packages/provider-sdk/test/**/*.test.ts', 'packages/store-sql/test/**/*.test.ts'];
+
 // Workspace packages resolve to their TypeScript source through the `source`
 // export condition, so tests never need a build first; the exceptions are the
 // tests of the built output (packaging, release, API reports) and those that
@@ -25,9 +33,10 @@ export default defineConfig({
           name: 'unit',
           sequence: { groupOrder: 0 },
           include: ['packages/*/test/**/*.test.ts', 'providers/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**', ...RELEASE],
+          exclude: ['**/node_modules/**', '**/dist/**', ...RELEASE, ...SHARED],
         },
       },
+      { extends: true, test: { name: 'shared', include: SHARED, isolate: false, sequence: { groupOrder: 0 } } },
       // A later group (vitest runs projects of a lower groupOrder first): after every other file, its files one at a time.
       { extends: true, test: { name: 'release', include: RELEASE, fileParallelism: false, sequence: { groupOrder: 1 } } },
     ],
