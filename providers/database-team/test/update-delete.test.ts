@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { revealAll } from '@innominatus/core';
+import type { MockCluster, ZalandoOperator } from '@innominatus/steps-kubernetes/testing';
 import { BASE, clustersClosedAfterEach, postgresql, run } from './harness';
 
 const start = clustersClosedAfterEach();
@@ -8,6 +9,20 @@ const stepsThat = (r: { events: Array<{ event: string }> }, event: string) =>
   r.events.filter((e) => e.event === event).map((e) => (e as unknown as { step: string }).step);
 
 const PG_LIST = '/apis/acid.zalan.do/v1/namespaces/production/postgresqls';
+
+/**
+ * Holds every list of postgresqls made after the update's apply (wait-for-database's) until the
+ * operator has written `status` after transition `from`: the operator has finished before the wait
+ * starts watching, however slow the machine, and the held list answers with the state at release.
+ */
+function holdWaitUntilOperatorWrote(cluster: MockCluster, operator: ZalandoOperator, from: number, status: string): void {
+  const applies = () => cluster.countRequests({ verb: 'patch', path: `${PG_LIST}/team-myapp-db` });
+  const appliesBefore = applies();
+  const written = vi.waitFor(() => expect(operator.transitions.slice(from).map((t) => t.status)).toContain(status), { timeout: 10_000 });
+  // A release that never comes (the operator did not write it) shows in the test's assertions, not as an unhandled rejection.
+  written.catch(() => undefined);
+  cluster.faults.delay({ verb: 'list', path: PG_LIST, match: () => applies() > appliesBefore, until: written });
+}
 
 /** The progress messages of one step. */
 const progressOf = (r: { events: Array<{ event: string }> }, step: string) =>
@@ -49,9 +64,7 @@ describe('update-postgres', () => {
     const created = await run(cluster, 'provision-postgres', { ...BASE });
     expect(created.status).toBe('succeeded');
     const before = operator.transitions.length;
-    // Every list of postgresqls answers 300ms late (with the state at that
-    // time), so the operator has finished before wait-for-database's list.
-    cluster.faults.delay({ verb: 'list', path: PG_LIST, ms: 300 });
+    holdWaitUntilOperatorWrote(cluster, operator, before, 'Running');
     const r = await run(cluster, 'update-postgres', { ...BASE, replicas: 4, wait_timeout: '20s' });
     expect(r.error?.describe()).toBeUndefined();
     expect(operator.transitions.slice(before).map((t) => t.status)).toEqual(['Updating', 'Running']);
@@ -62,9 +75,9 @@ describe('update-postgres', () => {
   });
 
   it('fails on an UpdateFailed written before the wait starts watching', async () => {
-    const { cluster } = start({ pickupDelayMs: 0, updateDelayMs: 0, scripts: { 'team-myapp-db': { update: 'UpdateFailed' } } });
+    const { cluster, operator } = start({ pickupDelayMs: 0, updateDelayMs: 0, scripts: { 'team-myapp-db': { update: 'UpdateFailed' } } });
     await run(cluster, 'provision-postgres', { ...BASE });
-    cluster.faults.delay({ verb: 'list', path: PG_LIST, ms: 300 });
+    holdWaitUntilOperatorWrote(cluster, operator, operator.transitions.length, 'UpdateFailed');
     const r = await run(cluster, 'update-postgres', { ...BASE, replicas: 4, wait_timeout: '20s' });
     expect(r.status).toBe('failed');
     expect((r.error as { step?: string }).step).toBe('wait-for-database');
