@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type { MockObject } from '@innominatus/steps-kubernetes/testing';
 import { GADGET_CRD } from './crd/gadget-crd';
-import { kubectlCluster, type KubectlCluster } from './kubectl-harness';
+import { kubectlClusterForTest } from './kubectl-harness';
 
 const gadget = (spec: Record<string, unknown>): MockObject => ({
   apiVersion: 'example.com/v1',
@@ -29,12 +29,12 @@ function owners(o: MockObject): Array<{ manager: string; operation: string; fiel
 }
 
 /** Server-side apply by kubectl (default flags) merges lists by their schema: items owned one by one, as a real API server does. */
-describe('kubectl apply --server-side with list types', () => {
-  let k: KubectlCluster;
-  afterEach(async () => k.close());
-
-  it('merges map and set lists item by item between two field managers, replaces atomic ones, removes dropped items, conflicts per item', async () => {
-    k = await kubectlCluster(['--namespace', 'apps']);
+describe.concurrent('kubectl apply --server-side with list types', () => {
+  it('merges map and set lists item by item between two field managers, replaces atomic ones, removes dropped items, conflicts per item', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const k = await kubectlClusterForTest(onTestFinished, ['--namespace', 'apps']);
     expect((await k.kubectl(['apply', '--server-side', '-f', k.file('crd.json', GADGET_CRD)])).code).toBe(0);
     const apply = (manager: string, spec: Record<string, unknown>, force = false) =>
       k.kubectl(['apply', '--server-side', '--field-manager', manager, ...(force ? ['--force-conflicts'] : []), '-f', k.file(`${manager}.json`, gadget(spec))]);
@@ -92,8 +92,8 @@ describe('kubectl apply --server-side with list types', () => {
     ]);
   }, 60_000);
 
-  it("merges a Deployment's containers by name and their ports by port and protocol, the selector as a whole", async () => {
-    k = await kubectlCluster(['--namespace', 'apps']);
+  it("merges a Deployment's containers by name and their ports by port and protocol, the selector as a whole", async ({ expect, onTestFinished }) => {
+    const k = await kubectlClusterForTest(onTestFinished, ['--namespace', 'apps']);
     const apply = (manager: string, o: MockObject, force = false) =>
       k.kubectl(['apply', '--server-side', '--field-manager', manager, ...(force ? ['--force-conflicts'] : []), '-f', k.file(`${manager}.json`, o)]);
     const app = { name: 'app', image: 'app:1', ports: [{ containerPort: 80 }] };

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type { MockObject } from '@innominatus/steps-kubernetes/testing';
-import { kubectlCluster, type KubectlCluster } from './kubectl-harness';
+import { kubectlClusterForTest, type KubectlCluster } from './kubectl-harness';
 
 /** A CRD served at two versions (v1 stores, v2 adds a field and a printer column), conversion None. */
 const GIZMO_CRD = {
@@ -64,12 +64,12 @@ const rows = (out: string) =>
     .split('\n')
     .map((l) => l.trim().split(/\s+/));
 
-describe('kubectl and a CRD with several versions', () => {
-  let k: KubectlCluster;
-  afterEach(async () => k.close());
-
-  it('serves each served version in discovery, stores at the storage version, and reads and writes at both with apiVersion rewritten', async () => {
-    k = await kubectlCluster(['--namespace', 'apps']);
+describe.concurrent('kubectl and a CRD with several versions', () => {
+  it('serves each served version in discovery, stores at the storage version, and reads and writes at both with apiVersion rewritten', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const k = await kubectlClusterForTest(onTestFinished, ['--namespace', 'apps']);
     expect((await k.kubectl(['apply', '-f', k.file('crd.json', GIZMO_CRD)])).code).toBe(0);
     const versions = (await k.kubectl(['api-versions'])).stdout.split('\n');
     expect(versions.filter((v) => v.startsWith('example.com/'))).toEqual(['example.com/v1', 'example.com/v2']);
@@ -120,8 +120,8 @@ describe('kubectl and a CRD with several versions', () => {
     );
   }, 60_000);
 
-  it("validates each write with its version's schema, and explains each version", async () => {
-    k = await kubectlCluster(['--namespace', 'apps']);
+  it("validates each write with its version's schema, and explains each version", async ({ expect, onTestFinished }) => {
+    const k = await kubectlClusterForTest(onTestFinished, ['--namespace', 'apps']);
     expect((await k.kubectl(['apply', '-f', k.file('crd.json', GIZMO_CRD)])).code).toBe(0);
     // Three refused writes and two explains, none changing anything: run together.
     const [bad, unknown, unserved, v2, v1] = await Promise.all([
@@ -182,20 +182,25 @@ const widget = (version: string, spec: Record<string, unknown>, name = 'w'): Moc
   spec,
 });
 
-describe("kubectl and a CRD's storage version and conversion", () => {
-  let k: KubectlCluster;
-  afterEach(async () => k.close());
-  const storedAt = (name: string) => {
-    const uid = k.running.cluster.get({ apiVersion: 'example.com/v1', kind: 'Widget', name, namespace: 'apps' })!.metadata.uid!;
-    return k.running.cluster.store.findByUid(uid)!.object.apiVersion;
-  };
-  const jsonpath = async (resource: string, path: string) => {
-    const r = await k.kubectl(['get', resource, '-n', 'apps', '-o', `jsonpath=${path}`]);
-    return r.code === 0 ? r.stdout : r.stderr.trim();
-  };
+describe.concurrent("kubectl and a CRD's storage version and conversion", () => {
+  /** On one test's cluster: the apiVersion a Widget is stored at, and a jsonpath read by kubectl (its error when it fails). */
+  const readers = (k: KubectlCluster) => ({
+    storedAt: (name: string) => {
+      const uid = k.running.cluster.get({ apiVersion: 'example.com/v1', kind: 'Widget', name, namespace: 'apps' })!.metadata.uid!;
+      return k.running.cluster.store.findByUid(uid)!.object.apiVersion;
+    },
+    jsonpath: async (resource: string, path: string) => {
+      const r = await k.kubectl(['get', resource, '-n', 'apps', '-o', `jsonpath=${path}`]);
+      return r.code === 0 ? r.stdout : r.stderr.trim();
+    },
+  });
 
-  it('keeps the objects when the storage version changes: stored at the old version until written again, served at every served version', async () => {
-    k = await kubectlCluster(['--namespace', 'apps']);
+  it('keeps the objects when the storage version changes: stored at the old version until written again, served at every served version', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const k = await kubectlClusterForTest(onTestFinished, ['--namespace', 'apps']);
+    const { storedAt, jsonpath } = readers(k);
     expect((await k.kubectl(['apply', '-f', k.file('crd.json', widgetCrd())])).code).toBe(0);
     expect((await k.kubectl(['apply', '-f', k.file('w.json', widget('v1', { size: 'small' }))])).stdout.trim()).toBe('widget.example.com/w created');
 
@@ -228,8 +233,12 @@ describe("kubectl and a CRD's storage version and conversion", () => {
     expect(await jsonpath('widgets.v2.example.com', '{range .items[*]}{.metadata.name} {end}')).toBe('w x ');
   }, 60_000);
 
-  it('conversion Webhook: without a webhook a request that needs conversion fails as with an unreachable webhook; with one, objects are converted both ways', async () => {
-    k = await kubectlCluster(['--namespace', 'apps']);
+  it('conversion Webhook: without a webhook a request that needs conversion fails as with an unreachable webhook; with one, objects are converted both ways', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const k = await kubectlClusterForTest(onTestFinished, ['--namespace', 'apps']);
+    const { jsonpath } = readers(k);
     expect((await k.kubectl(['apply', '-f', k.file('crd.json', widgetCrd({ conversion: WEBHOOK }))])).code).toBe(0);
     // At the storage version nothing is converted.
     expect((await k.kubectl(['apply', '-f', k.file('w.json', widget('v1', { size: 'small' }))])).code).toBe(0);
@@ -262,8 +271,8 @@ describe("kubectl and a CRD's storage version and conversion", () => {
     expect(unknown.stderr).toContain('unknown field "spec.size"');
   }, 60_000);
 
-  it('refuses a conversion the API server refuses', async () => {
-    k = await kubectlCluster(['--namespace', 'apps']);
+  it('refuses a conversion the API server refuses', async ({ expect, onTestFinished }) => {
+    const k = await kubectlClusterForTest(onTestFinished, ['--namespace', 'apps']);
     const [magic, bare] = await Promise.all([
       k.kubectl(['apply', '-f', k.file('magic.json', widgetCrd({ conversion: { strategy: 'Magic' } }))]),
       k.kubectl(['apply', '-f', k.file('bare.json', widgetCrd({ conversion: { strategy: 'Webhook' } }))]),

@@ -24,6 +24,16 @@ export interface KubectlCluster {
   close(): Promise<void>;
 }
 
+/**
+ * {@link kubectlCluster} for one test, closed when it finishes: pass the test
+ * context's `onTestFinished` (a concurrent test's hooks are its context's).
+ */
+export async function kubectlClusterForTest(onTestFinished: (fn: () => Promise<void>) => void, args: string[] = []): Promise<KubectlCluster> {
+  const k = await kubectlCluster(args);
+  onTestFinished(() => k.close());
+  return k;
+}
+
 /** Starts a mock cluster from bin arguments (a kubeconfig is written for it) and a kubectl runner. */
 export async function kubectlCluster(args: string[] = []): Promise<KubectlCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'kubectl-'));

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, it, vi } from 'vitest';
 import { postgresqlCrd, type MockObject } from '@innominatus/steps-kubernetes/testing';
-import { kubectlCluster, type KubectlCluster } from './kubectl-harness';
+import { kubectlClusterForTest } from './kubectl-harness';
 
 const pg = (spec: Record<string, unknown> = {}, name = 'team-a'): MockObject => ({
   apiVersion: 'acid.zalan.do/v1',
@@ -16,12 +16,9 @@ const columns = (out: string) =>
     .map((l) => l.trim().split(/\s+/));
 
 /** kubectl with its default flags against the mock-cluster (HTTP): it must not tell it from a real API server. */
-describe('kubectl against mock-cluster', () => {
-  let k: KubectlCluster;
-  afterEach(async () => k.close());
-
-  it('applies client-side (created, unchanged, configured) and gets with the CRD printer columns', async () => {
-    k = await kubectlCluster(['--operator', 'zalando', '--namespace', 'apps', '--namespace', 'other']);
+describe.concurrent('kubectl against mock-cluster', () => {
+  it('applies client-side (created, unchanged, configured) and gets with the CRD printer columns', async ({ expect, onTestFinished }) => {
+    const k = await kubectlClusterForTest(onTestFinished, ['--operator', 'zalando', '--namespace', 'apps', '--namespace', 'other']);
     const file = k.file('pg.json', pg());
     expect((await k.kubectl(['apply', '-f', file])).stdout.trim()).toBe('postgresql.acid.zalan.do/team-a created');
     await vi.waitFor(() => expect(k.running.cluster.get(ref)?.status).toEqual({ PostgresClusterStatus: 'Running' }), { timeout: 5000 });
@@ -40,8 +37,8 @@ describe('kubectl against mock-cluster', () => {
     expect(one.stdout).toBe('2');
   });
 
-  it("shows the API server's 422 for a manifest outside the CRD schema, and prunes unknown fields with a warning", async () => {
-    k = await kubectlCluster(['--operator', 'zalando', '--namespace', 'apps']);
+  it("shows the API server's 422 for a manifest outside the CRD schema, and prunes unknown fields with a warning", async ({ expect, onTestFinished }) => {
+    const k = await kubectlClusterForTest(onTestFinished, ['--operator', 'zalando', '--namespace', 'apps']);
     // Two refused creates, independent of each other: run together.
     const [bad, strict] = await Promise.all([
       k.kubectl(['apply', '-f', k.file('bad.json', pg({ postgresql: { version: '19' }, resources: { requests: { memory: '512m' } } }))]),
@@ -58,8 +55,8 @@ describe('kubectl against mock-cluster', () => {
     expect((k.running.cluster.get(ref)!.spec as Record<string, unknown>).foo).toBeUndefined();
   });
 
-  it('applies server-side with field ownership: a dropped field is removed, another manager conflicts unless forced', async () => {
-    k = await kubectlCluster(['--namespace', 'apps']);
+  it('applies server-side with field ownership: a dropped field is removed, another manager conflicts unless forced', async ({ expect, onTestFinished }) => {
+    const k = await kubectlClusterForTest(onTestFinished, ['--namespace', 'apps']);
     k.running.cluster.installCrds(postgresqlCrd());
     const applied = await k.kubectl(['apply', '--server-side', '-f', k.file('pg.json', pg({ enableLogicalBackup: true }))]);
     expect(applied.stdout.trim()).toBe('postgresql.acid.zalan.do/team-a serverside-applied');
@@ -78,8 +75,8 @@ describe('kubectl against mock-cluster', () => {
     expect((k.running.cluster.get(ref)!.spec as Record<string, unknown>).numberOfInstances).toBe(3);
   });
 
-  it('diffs and applies with --dry-run=server without storing anything or waking the operator', async () => {
-    k = await kubectlCluster(['--operator', 'zalando', '--namespace', 'apps']);
+  it('diffs and applies with --dry-run=server without storing anything or waking the operator', async ({ expect, onTestFinished }) => {
+    const k = await kubectlClusterForTest(onTestFinished, ['--operator', 'zalando', '--namespace', 'apps']);
     await k.kubectl(['apply', '-f', k.file('pg.json', pg())]);
     await vi.waitFor(() => expect(k.running.cluster.get(ref)?.status).toEqual({ PostgresClusterStatus: 'Running' }), { timeout: 5000 });
     const before = k.running.cluster.get(ref)!;
@@ -108,8 +105,8 @@ describe('kubectl against mock-cluster', () => {
     expect(k.running.cluster.get({ ...ref, name: 'team-b' })).toBeUndefined();
   });
 
-  it("explains the CRD's fields and a built-in kind", async () => {
-    k = await kubectlCluster(['--namespace', 'apps']);
+  it("explains the CRD's fields and a built-in kind", async ({ expect, onTestFinished }) => {
+    const k = await kubectlClusterForTest(onTestFinished, ['--namespace', 'apps']);
     k.running.cluster.installCrds(postgresqlCrd());
     const [version, spec, data] = await Promise.all([
       k.kubectl(['explain', 'pg.spec.postgresql.version']),
@@ -122,8 +119,8 @@ describe('kubectl against mock-cluster', () => {
     expect(data.stdout).toContain('FIELD: data <map[string]string>');
   });
 
-  it('waits for a status, patches (json and merge) and the operator sees the merge patch', async () => {
-    k = await kubectlCluster(['--operator', 'zalando', '--namespace', 'apps']);
+  it('waits for a status, patches (json and merge) and the operator sees the merge patch', async ({ expect, onTestFinished }) => {
+    const k = await kubectlClusterForTest(onTestFinished, ['--operator', 'zalando', '--namespace', 'apps']);
     await k.kubectl(['apply', '-f', k.file('pg.json', pg())]);
     const wait = await k.kubectl(['wait', '-n', 'apps', '--for=jsonpath={.status.PostgresClusterStatus}=Running', 'pg/team-a', '--timeout=10s']);
     expect(wait.stdout.trim()).toBe('postgresql.acid.zalan.do/team-a condition met');
@@ -146,8 +143,8 @@ describe('kubectl against mock-cluster', () => {
     );
   });
 
-  it("describes a cluster with the operator's events, and lists events", async () => {
-    k = await kubectlCluster(['--operator', 'zalando', '--namespace', 'apps']);
+  it("describes a cluster with the operator's events, and lists events", async ({ expect, onTestFinished }) => {
+    const k = await kubectlClusterForTest(onTestFinished, ['--operator', 'zalando', '--namespace', 'apps']);
     await k.kubectl(['apply', '-f', k.file('pg.json', pg({ users: { 'Bad-Role': [] } }))]);
     await vi.waitFor(() => expect(k.running.cluster.get(ref)?.status).toEqual({ PostgresClusterStatus: 'CreateFailed' }), { timeout: 5000 });
     const [described, warnings] = await Promise.all([
@@ -166,8 +163,8 @@ describe('kubectl against mock-cluster', () => {
     expect(listed[1]!.slice(1, 4)).toEqual(['Warning', 'Create', 'postgresql/team-a']);
   });
 
-  it('deletes with finalizers: the object stays Terminating until they are removed', async () => {
-    k = await kubectlCluster(['--namespace', 'apps']);
+  it('deletes with finalizers: the object stays Terminating until they are removed', async ({ expect, onTestFinished }) => {
+    const k = await kubectlClusterForTest(onTestFinished, ['--namespace', 'apps']);
     const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'held', namespace: 'apps', finalizers: ['example.com/hold'] }, data: { a: 'b' } };
     await k.kubectl(['apply', '-f', k.file('cm.json', cm)]);
     const del = await k.kubectl(['delete', '-n', 'apps', 'configmap', 'held', '--wait=false']);
@@ -185,8 +182,8 @@ describe('kubectl against mock-cluster', () => {
     expect(missingNs.stderr).toContain('namespaces "nowhere" not found');
   });
 
-  it('deletes with --cascade=foreground: the owner waits, marked, for its blocking dependents, then goes', async () => {
-    k = await kubectlCluster(['--namespace', 'apps']);
+  it('deletes with --cascade=foreground: the owner waits, marked, for its blocking dependents, then goes', async ({ expect, onTestFinished }) => {
+    const k = await kubectlClusterForTest(onTestFinished, ['--namespace', 'apps']);
     const cm = (name: string, extra: Record<string, unknown> = {}) => ({
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -220,8 +217,8 @@ describe('kubectl against mock-cluster', () => {
     expect(get('owner')).toBeUndefined();
   });
 
-  it('serves one store of Events through core/v1 and events.k8s.io/v1: each shows what the other wrote (get, describe)', async () => {
-    k = await kubectlCluster(['--namespace', 'apps']);
+  it('serves one store of Events through core/v1 and events.k8s.io/v1: each shows what the other wrote (get, describe)', async ({ expect, onTestFinished }) => {
+    const k = await kubectlClusterForTest(onTestFinished, ['--namespace', 'apps']);
     await k.kubectl(['apply', '-f', k.file('subject.json', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'subject', namespace: 'apps' } })]);
     const subject = k.running.cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'subject', namespace: 'apps' })!;
     const regarding = { apiVersion: 'v1', kind: 'ConfigMap', name: 'subject', namespace: 'apps', uid: subject.metadata.uid };
