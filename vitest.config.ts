@@ -10,8 +10,14 @@ const RELEASE = ['test/release-*.test.ts'];
 // closed in their hooks) run without isolation: one process per worker runs
 // them one after the other with one module cache, so the modules they share
 // (core, the SDK, yaml, pg, ...) are loaded once per worker instead of once
-// per file. They pass in any order (`--sequence.shuffle.files`).
-const SHARED = ['packages/provider-sdk/test/**/*.test.ts', 'packages/store-sql/test/**/*.test.ts'];
+// per file. They pass in any order (`--sequence.shuffle.files`). A helper
+// module is then loaded once for all of them, so a hook it registers at its
+// top level would run for the first file only: per-file hooks of helpers go
+// in the project's setup files, which run before every file.
+const SHARED = ['packages/core/test/**/*.test.ts', 'packages/store-sql/test/**/*.test.ts'];
+const SHARED_SDK = ['packages/provider-sdk/test/**/*.test.ts'];
+const shared = (name: string, include: string[], setupFiles: string[] = []) =>
+  ({ extends: true, test: { name, include, setupFiles, isolate: false, sequence: { groupOrder: 0 } } }) as const;
 
 // Workspace packages resolve to their TypeScript source through the `source`
 // export condition, so tests never need a build first; the exceptions are the
@@ -33,10 +39,11 @@ export default defineConfig({
           name: 'unit',
           sequence: { groupOrder: 0 },
           include: ['packages/*/test/**/*.test.ts', 'providers/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**', ...RELEASE, ...SHARED],
+          exclude: ['**/node_modules/**', '**/dist/**', ...RELEASE, ...SHARED, ...SHARED_SDK],
         },
       },
-      { extends: true, test: { name: 'shared', include: SHARED, isolate: false, sequence: { groupOrder: 0 } } },
+      shared('shared', SHARED),
+      shared('shared-sdk', SHARED_SDK, ['packages/provider-sdk/test/helpers/remove-folders.ts']),
       // A later group (vitest runs projects of a lower groupOrder first): after every other file, its files one at a time.
       { extends: true, test: { name: 'release', include: RELEASE, fileParallelism: false, sequence: { groupOrder: 1 } } },
     ],

@@ -1,15 +1,20 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll } from 'vitest';
 
-/** The throwaway folders this test file made, removed once its tests are done. */
+/** The throwaway folders made by the test file running now. */
 const made: string[] = [];
-afterAll(async () => {
-  await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-});
 
-/** Writes a throwaway folder from a map of relative path → contents (removed after the test file); returns its path. */
+/**
+ * Removes the throwaway folders made so far: after each test file (the setup
+ * file remove-folders.ts registers it for every file, also when files share
+ * a process and this module is loaded once for all of them).
+ */
+export async function removeThrowawayFolders(): Promise<void> {
+  await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+}
+
+/** Writes a throwaway folder from a map of relative path → contents (removed after the test file, see {@link removeThrowawayFolders}); returns its path. */
 export async function writeTree(files: Record<string, string | Uint8Array>, parent?: string): Promise<string> {
   const dir = parent ?? (await mkdtemp(join(tmpdir(), 'provider-sdk-')));
   if (parent === undefined) made.push(dir);
