@@ -6,6 +6,7 @@ import { installErrorHandler } from './error-handler';
 import { clientErrorHandler, frameworkErrors, installRequestLineCheck } from './framework-errors';
 import { installJsonBodyParser } from './json-body';
 import { installOpenApi } from './openapi';
+import { schemaCompilers } from './schema-compilers';
 import { operatorRoutes } from './operator-routes';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
@@ -34,6 +35,8 @@ export function createServer(services: HostServices): FastifyInstance {
     loggerInstance: services.logger as FastifyBaseLogger,
     bodyLimit: services.bodyLimit,
     ajv: { customOptions: { coerceTypes: true, allErrors: true, removeAdditional: false } },
+    // Each route schema compiled once per process, however many servers it builds.
+    schemaController: { compilersFactory: schemaCompilers },
     return503OnClosing: true,
     forceCloseConnections: true,
     // Errors before routing answer in the host's error shape too (framework-errors.ts).
