@@ -47,12 +47,22 @@ export function pruneAndDefault(schema: JSONSchemaProps, value: unknown, path: F
     out[key] = childSchema ? pruneAndDefault(childSchema, child, [...path, key], unknown) : child;
   }
   if (schema['x-kubernetes-embedded-resource'] && isObject(out.metadata)) out.metadata = pruneMetadata(out.metadata, [...path, 'metadata'], unknown);
-  for (const [key, childSchema] of Object.entries(schema.properties ?? {})) {
-    if (out[key] === undefined && childSchema.default !== undefined) {
-      out[key] = pruneAndDefault(childSchema, structuredClone(childSchema.default), [...path, key], []);
-    }
+  for (const [key, childSchema] of withDefaults(schema)) {
+    if (out[key] === undefined) out[key] = pruneAndDefault(childSchema, structuredClone(childSchema.default), [...path, key], []);
   }
   return out;
+}
+
+/** The declared properties of each schema object that have a `default`, in its order (schemas are not changed once loaded). */
+const defaulted = new WeakMap<JSONSchemaProps, Array<[string, JSONSchemaProps]>>();
+
+function withDefaults(schema: JSONSchemaProps): Array<[string, JSONSchemaProps]> {
+  let list = defaulted.get(schema);
+  if (!list) {
+    list = Object.entries(schema.properties ?? {}).filter(([, child]) => child.default !== undefined);
+    defaulted.set(schema, list);
+  }
+  return list;
 }
 
 /** `metadata` with only ObjectMeta's fields; the others are appended to `unknown`. */

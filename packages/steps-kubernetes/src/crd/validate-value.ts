@@ -16,6 +16,9 @@ function regex(pattern: string): RegExp {
   return r;
 }
 
+/** `spec.replicas in body`: where a message says the problem is (made only for a message, not for every value checked). */
+const where = (path: FieldPath) => `${formatPath(path)} in body`;
+
 /** No such value (absent, as opposed to `null`). */
 const ABSENT = undefined;
 
@@ -78,41 +81,39 @@ function walk(schema: JSONSchemaProps, value: unknown, path: FieldPath, causes: 
 
 function typeHolds(schema: JSONSchemaProps, value: unknown, path: FieldPath, causes: FieldCause[]): boolean {
   const actual = jsonTypeOf(value);
-  const where = `${formatPath(path)} in body`;
   if (schema['x-kubernetes-int-or-string']) {
     if (actual === 'integer' || actual === 'string') return true;
-    causes.push(typeInvalid(path, actual, `${where} must be of type integer,string: "${actual}"`));
+    causes.push(typeInvalid(path, actual, `${where(path)} must be of type integer,string: "${actual}"`));
     return false;
   }
   if (!schema.type || schema.type === actual || (schema.type === 'number' && actual === 'integer')) return true;
-  causes.push(typeInvalid(path, actual, `${where} must be of type ${schema.type}: "${actual}"`));
+  causes.push(typeInvalid(path, actual, `${where(path)} must be of type ${schema.type}: "${actual}"`));
   return false;
 }
 
 function checkString(s: JSONSchemaProps, v: string, path: FieldPath, causes: FieldCause[]): void {
-  const where = `${formatPath(path)} in body`;
-  const length = [...v].length;
+  // In code points, counted only for a schema with bounds.
+  const length = s.maxLength !== undefined || s.minLength !== undefined ? [...v].length : 0;
   if (s.maxLength !== undefined && length > s.maxLength) causes.push(tooLong(path, s.maxLength));
-  if (s.minLength !== undefined && length < s.minLength) causes.push(invalid(path, v, `${where} should be at least ${s.minLength} chars long`));
-  if (s.pattern !== undefined && !regex(s.pattern).test(v)) causes.push(invalid(path, v, `${where} should match '${s.pattern}'`));
-  if (s.format && !formatHolds(s.format, v)) causes.push(invalid(path, v, `${where} must be of type ${s.format}: ${JSON.stringify(v)}`));
+  if (s.minLength !== undefined && length < s.minLength) causes.push(invalid(path, v, `${where(path)} should be at least ${s.minLength} chars long`));
+  if (s.pattern !== undefined && !regex(s.pattern).test(v)) causes.push(invalid(path, v, `${where(path)} should match '${s.pattern}'`));
+  if (s.format && !formatHolds(s.format, v)) causes.push(invalid(path, v, `${where(path)} must be of type ${s.format}: ${JSON.stringify(v)}`));
 }
 
 function checkNumber(s: JSONSchemaProps, v: number, path: FieldPath, causes: FieldCause[]): void {
-  const where = `${formatPath(path)} in body`;
   if (s.minimum !== undefined && (s.exclusiveMinimum ? v <= s.minimum : v < s.minimum)) {
-    causes.push(invalid(path, v, `${where} should be greater than ${s.exclusiveMinimum ? '' : 'or equal to '}${s.minimum}`));
+    causes.push(invalid(path, v, `${where(path)} should be greater than ${s.exclusiveMinimum ? '' : 'or equal to '}${s.minimum}`));
   }
   if (s.maximum !== undefined && (s.exclusiveMaximum ? v >= s.maximum : v > s.maximum)) {
-    causes.push(invalid(path, v, `${where} should be less than ${s.exclusiveMaximum ? '' : 'or equal to '}${s.maximum}`));
+    causes.push(invalid(path, v, `${where(path)} should be less than ${s.exclusiveMaximum ? '' : 'or equal to '}${s.maximum}`));
   }
-  if (s.multipleOf !== undefined && !Number.isInteger(v / s.multipleOf)) causes.push(invalid(path, v, `${where} should be a multiple of ${s.multipleOf}`));
-  if (s.format && !formatHolds(s.format, v)) causes.push(invalid(path, v, `${where} must be of type ${s.format}: ${JSON.stringify(v)}`));
+  if (s.multipleOf !== undefined && !Number.isInteger(v / s.multipleOf))
+    causes.push(invalid(path, v, `${where(path)} should be a multiple of ${s.multipleOf}`));
+  if (s.format && !formatHolds(s.format, v)) causes.push(invalid(path, v, `${where(path)} must be of type ${s.format}: ${JSON.stringify(v)}`));
 }
 
 function checkArray(s: JSONSchemaProps, v: unknown[], path: FieldPath, causes: FieldCause[], old: unknown, rules: boolean): void {
-  const where = `${formatPath(path)} in body`;
-  if (!rules) checkArrayBounds(s, v, path, causes, where);
+  if (!rules) checkArrayBounds(s, v, path, causes);
   if (!s.items) return;
   const oldItems = Array.isArray(old) && s['x-kubernetes-list-type'] === 'map' ? old : [];
   v.forEach((item, i) => {
@@ -126,9 +127,9 @@ function listIdentity(s: JSONSchemaProps, item: unknown): unknown {
   return s['x-kubernetes-list-type'] === 'map' && isObject(item) ? keys.map((k) => item[k]) : item;
 }
 
-function checkArrayBounds(s: JSONSchemaProps, v: unknown[], path: FieldPath, causes: FieldCause[], where: string): void {
+function checkArrayBounds(s: JSONSchemaProps, v: unknown[], path: FieldPath, causes: FieldCause[]): void {
   if (s.maxItems !== undefined && v.length > s.maxItems) causes.push(tooMany(path, v.length, s.maxItems));
-  if (s.minItems !== undefined && v.length < s.minItems) causes.push(invalid(path, v, `${where} should have at least ${s.minItems} items`));
+  if (s.minItems !== undefined && v.length < s.minItems) causes.push(invalid(path, v, `${where(path)} should have at least ${s.minItems} items`));
   const listType = s['x-kubernetes-list-type'];
   if (s.uniqueItems || listType === 'set' || listType === 'map') {
     const seen: unknown[] = [];
@@ -141,24 +142,48 @@ function checkArrayBounds(s: JSONSchemaProps, v: unknown[], path: FieldPath, cau
 }
 
 function checkObject(s: JSONSchemaProps, v: Record<string, unknown>, path: FieldPath, causes: FieldCause[], old: unknown, rules: boolean): void {
-  const where = `${formatPath(path)} in body`;
   const before = isObject(old) ? old : {};
   if (!rules) for (const key of s.required ?? []) if (v[key] === undefined) causes.push(required([...path, key]));
-  for (const [key, child] of Object.entries(s.properties ?? {})) {
-    if (v[key] !== undefined) walk(child, v[key], [...path, key], causes, before[key], rules);
-  }
+  for (const [key, child] of declaredIn(s, v)) walk(child, v[key], [...path, key], causes, before[key], rules);
   if (isObject(s.additionalProperties)) {
     for (const [key, child] of Object.entries(v)) walk(s.additionalProperties as JSONSchemaProps, child, [...path, key], causes, before[key], rules);
   }
   if (rules) return;
   const count = Object.keys(v).length;
   if (s.maxProperties !== undefined && count > s.maxProperties) causes.push(tooMany(path, count, s.maxProperties));
-  if (s.minProperties !== undefined && count < s.minProperties) causes.push(invalid(path, v, `${where} should have at least ${s.minProperties} properties`));
+  if (s.minProperties !== undefined && count < s.minProperties)
+    causes.push(invalid(path, v, `${where(path)} should have at least ${s.minProperties} properties`));
+}
+
+/** Each schema's declared properties in its order, with their places, remembered per schema object. */
+const declared = new WeakMap<JSONSchemaProps, Map<string, [number, JSONSchemaProps]>>();
+
+/**
+ * The declared properties `v` has (not undefined) with their schemas, in the
+ * schema's order (the order of the causes): read from `v`'s own keys when it
+ * has fewer than the schema declares (a Pod's spec sets a few of its dozens).
+ */
+function declaredIn(s: JSONSchemaProps, v: Record<string, unknown>): Array<[string, JSONSchemaProps]> {
+  if (!s.properties) return [];
+  let order = declared.get(s);
+  if (!order) {
+    order = new Map(Object.entries(s.properties).map(([key, child], i) => [key, [i, child]]));
+    declared.set(s, order);
+  }
+  const found: Array<[number, string, JSONSchemaProps]> = [];
+  const keys = Object.keys(v);
+  if (keys.length < order.size) {
+    for (const key of keys) {
+      const at = order.get(key);
+      if (at && v[key] !== undefined) found.push([at[0], key, at[1]]);
+    }
+    if (found.length > 1) found.sort((a, b) => a[0] - b[0]);
+  } else for (const [key, [i, child]] of order) if (v[key] !== undefined) found.push([i, key, child]);
+  return found.map(([, key, child]) => [key, child]);
 }
 
 function checkComposition(s: JSONSchemaProps, v: unknown, path: FieldPath, causes: FieldCause[], old: unknown): void {
   if (!s.allOf && !s.anyOf && !s.oneOf && !s.not) return;
-  const where = `${formatPath(path)} in body`;
   const run = (sub: JSONSchemaProps) => {
     const found: FieldCause[] = [];
     walk(sub, v, path, found, old, false);
@@ -168,12 +193,12 @@ function checkComposition(s: JSONSchemaProps, v: unknown, path: FieldPath, cause
   if (s.anyOf?.length) {
     const results = s.anyOf.map(run);
     if (!results.some((r) => r.length === 0)) {
-      causes.push(invalid(path, v, `${where} must validate at least one schema (anyOf)`), ...results[0]!);
+      causes.push(invalid(path, v, `${where(path)} must validate at least one schema (anyOf)`), ...results[0]!);
     }
   }
   if (s.oneOf?.length) {
     const passing = s.oneOf.map(run).filter((r) => r.length === 0).length;
-    if (passing !== 1) causes.push(invalid(path, v, `${where} must validate one and only one schema (oneOf)`));
+    if (passing !== 1) causes.push(invalid(path, v, `${where(path)} must validate one and only one schema (oneOf)`));
   }
-  if (s.not && run(s.not).length === 0) causes.push(invalid(path, v, `${where} must not validate the schema (not)`));
+  if (s.not && run(s.not).length === 0) causes.push(invalid(path, v, `${where(path)} must not validate the schema (not)`));
 }
