@@ -264,7 +264,7 @@ export function toFieldsV1(set: Set<FieldPathKey>): Record<string, unknown> {
   const members: Array<Record<string, unknown>> = [];
   for (const key of [...set].sort()) {
     let at = root;
-    for (const part of JSON.parse(key) as string[]) {
+    for (const part of pathElements(key)) {
       if (!isPlainObject(at[part])) at[part] = {};
       at = at[part] as Record<string, unknown>;
     }
@@ -272,6 +272,21 @@ export function toFieldsV1(set: Set<FieldPathKey>): Record<string, unknown> {
   }
   for (const node of members) if (Object.keys(node).length > 0) node['.'] = {};
   return sortTree(root);
+}
+
+/** Paths read by {@link pathElements}: objects of one kind share most of theirs. Emptied when full, so it stays small. */
+const elements = new Map<FieldPathKey, readonly string[]>();
+const ELEMENTS_KEPT = 10_000;
+
+/** The elements of a path (its JSON read once and remembered; the array is shared, not to be changed). */
+function pathElements(key: FieldPathKey): readonly string[] {
+  let parts = elements.get(key);
+  if (!parts) {
+    if (elements.size >= ELEMENTS_KEPT) elements.clear();
+    parts = JSON.parse(key) as string[];
+    elements.set(key, parts);
+  }
+  return parts;
 }
 
 /** The tree with `.` first and the other keys sorted, as the API server writes it. */
