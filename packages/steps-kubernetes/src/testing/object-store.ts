@@ -432,7 +432,8 @@ export class ObjectStore {
     if (view) return view.toView(this.setStatus(this.#storageOf(view), namespace, name, status, this.#asVersion(kind, options)));
     const existing = this.#current(kind, objectKey(kind.namespaced ? namespace : undefined, name));
     if (!existing) throw notFound(kind, name);
-    const next = { ...clone(existing), status: clone(status) } as MockObject;
+    // Not copied here: the status write below copies the stored object and the new status.
+    const next = { ...existing, status } as MockObject;
     const statusOptions: WriteOptions = { ...options, subresource: 'status' };
     const version = writtenAt.get(options);
     if (version) writtenAt.set(statusOptions, version);
@@ -679,7 +680,8 @@ export class ObjectStore {
     let next = candidate;
     if (options.subresource === 'status') {
       next = { ...clone(existing), status: clone(candidate.status) };
-      if (candidate.metadata.managedFields !== undefined) next.metadata.managedFields = clone(candidate.metadata.managedFields);
+      if (candidate.metadata.managedFields !== undefined && candidate.metadata.managedFields !== existing.metadata.managedFields)
+        next.metadata.managedFields = clone(candidate.metadata.managedFields);
       if (next.status === undefined) delete next.status;
     } else if (kind.statusSubresource) {
       if (existing.status === undefined) delete next.status;
