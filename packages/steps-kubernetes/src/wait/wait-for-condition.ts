@@ -98,42 +98,47 @@ export function waitForCondition(options: KubernetesStepOptions) {
       const ns = k8s.namespaceFor(info, resource.namespace);
       const what = describeObject(resource.kind, ns, resource.name);
       const since = inp.sinceResourceVersion ?? undefined;
-      /** Why an observation does not count yet ('' when it does). */
-      const staleness = (object: KubeObject | undefined) =>
-        object && since !== undefined && !isNewerResourceVersion(object.metadata.resourceVersion, since)
-          ? ` (resourceVersion ${object.metadata.resourceVersion ?? 'none'}, not newer than sinceResourceVersion ${since})`
-          : '';
       let seen = false;
       // The shared watch's cache may not have caught up with the apply that created the object yet, so
       // "missing" from it proves a deletion only after it has shown the object; otherwise one read decides.
-      const missing = new AbortController();
+      let failWait: ((error: unknown) => void) | undefined;
       let confirming = false;
       const confirmMissing = () => {
         confirming = true;
         k8s.get({ apiVersion: resource.apiVersion, kind: resource.kind, name: resource.name, ...(ns ? { namespace: ns } : {}) }, ctx.signal).then(
           (found) => {
             if (!found && !seen)
-              missing.abort(
+              failWait?.(
                 new KubernetesError(
                   'K8S_OBJECT_DELETED',
                   `${what} does not exist (mustExist: an earlier step created it, so it was deleted) while waiting for successWhen \`${success.source}\``,
                 ),
               );
           },
-          (err: unknown) => missing.abort(err),
+          (err: unknown) => failWait?.(err),
         );
       };
-      let last: KubeObject | undefined;
+      // What the timeout's message quotes of the last observation (not the object: the wait holds no copy of it while it waits).
+      let lastStatus = statusText(undefined);
+      let lastStale = '';
+      let lastExists = false;
       let lastText: string | undefined;
       let lastError: string | undefined;
       const result = await observeObject<KubeObject>(k8s, info, ns, resource.name, {
-        signal: AbortSignal.any([ctx.signal, missing.signal]),
+        signal: ctx.signal,
+        // Methods, not arrow properties: through tsx (the reference host) an arrow property gets its name by
+        // Object.defineProperty (esbuild's keepNames), ~250 bytes per function for as long as the wait lasts.
+        failWith(fail) {
+          failWait = fail;
+        },
         timeoutMs: budget,
         clock: ctx.clock,
         decide(object) {
-          last = object;
-          const stale = staleness(object);
+          const stale = staleness(object, since);
           const text = statusText(object);
+          lastStatus = text;
+          lastStale = stale;
+          lastExists = object !== undefined;
           if (text + stale !== lastText) {
             lastText = text + stale;
             ctx.progress({
@@ -160,17 +165,23 @@ export function waitForCondition(options: KubernetesStepOptions) {
         },
       });
       if ('timedOut' in result) {
-        const stale = staleness(last);
-        const why = lastError && last && !stale ? `; successWhen could not be evaluated: ${lastError}` : '';
+        const why = lastError && lastExists && !lastStale ? `; successWhen could not be evaluated: ${lastError}` : '';
         throw new KubernetesError(
           'K8S_WAIT_TIMEOUT',
-          `${what}: timed out after ${formatMs(budget)} waiting for successWhen \`${success.source}\`; last observed status: ${statusText(last)}${stale}${why}`,
+          `${what}: timed out after ${formatMs(budget)} waiting for successWhen \`${success.source}\`; last observed status: ${lastStatus}${lastStale}${why}`,
         );
       }
       const object = result.done;
       return { object: protectSecretData(object), ...(object.status !== undefined ? { status: object.status } : {}) };
     },
   });
+}
+
+/** Why an observation does not count yet ('' when it does): not newer than `since`. */
+function staleness(object: KubeObject | undefined, since: string | undefined): string {
+  return object && since !== undefined && !isNewerResourceVersion(object.metadata.resourceVersion, since)
+    ? ` (resourceVersion ${object.metadata.resourceVersion ?? 'none'}, not newer than sinceResourceVersion ${since})`
+    : '';
 }
 
 /** A Secret's `data`/`stringData` values are wrapped as sensitive before they leave the step. */

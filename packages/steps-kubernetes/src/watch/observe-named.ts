@@ -31,8 +31,15 @@ export const observeNamedObject: Observer = <T>(
     timedOut = true;
     stop.abort();
   }, options.timeoutMs);
+  let failure: { error: unknown } | undefined;
+  options.failWith?.((error) => {
+    if (stop.signal.aborted) return;
+    failure = { error };
+    stop.abort(error);
+  });
   return watchUntilDecided(client, info, namespace, name, options.decide, options.clock, stop.signal)
     .catch((err: unknown) => {
+      if (failure) throw failure.error;
       if (timedOut) return { timedOut: true as const };
       throw options.signal.aborted ? options.signal.reason : err;
     })

@@ -11,6 +11,13 @@ export interface ObserveOptions<T> {
   /** What `timeoutMs` (and any pause between tries) runs on: the step's `ctx.clock`. */
   clock: Clock;
   decide(object: KubeObject | undefined): Decision<T>;
+  /**
+   * Called once, before any observation, with a function that fails the
+   * wait with `error` from outside the observations (a read beside them
+   * found the object deleted). A second signal joined to `signal` with
+   * `AbortSignal.any` would do the same for about 2 KiB more per wait.
+   */
+  failWith?(fail: (error: unknown) => void): void;
 }
 
 /** How a step waits on one object (through the shared watch, or by name alone): resolves `{ timedOut: true }` when the time is up. */
@@ -49,6 +56,7 @@ export const observeObject: Observer = <T>(
     const timer = options.clock.setTimeout(() => finish(() => resolve({ timedOut: true })), options.timeoutMs);
     if (options.signal.aborted) return onAbort();
     options.signal.addEventListener('abort', onAbort, { once: true });
+    options.failWith?.((error) => finish(() => reject(error)));
     unsubscribe = client.hub.subscribe(info, namespace, {
       name,
       onObject(object) {
