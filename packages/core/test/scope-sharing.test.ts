@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toCel } from '../src/expressions/cel-values';
-import { compileTemplate, isSensitive, reveal, Scope, sensitive } from '../src/index';
+import { compileTemplate, createEngine, isSensitive, reveal, Scope, sensitive } from '../src/index';
+import { echo, workflow } from './helpers';
 
 describe("a scope's CEL form shares what needs no conversion", () => {
   it('shares objects and arrays without numbers or secrets, and copies the path to those with them', () => {
@@ -58,5 +59,31 @@ describe("a scope's CEL form shares what needs no conversion", () => {
     const dsn = compileTemplate('u:${{ vars.pw }}').render(s);
     expect(isSensitive(dsn)).toBe(true);
     expect(reveal(dsn)).toBe('u:s3cret');
+  });
+});
+
+describe("a workflow's literal vars: one CEL form for every run", () => {
+  const wf = workflow({
+    parameters: [{ name: 'size', type: 'string', default: 'small' }],
+    vars: { sizes: { small: { replicas: 2, cpu: { request: '100m' } } }, size: '${{ vars.sizes[parameters.size] }}' },
+    steps: [{ name: 's', type: 'echo', with: { value: '${{ vars.size.replicas + 1 }}' } }],
+  });
+  const compiled = createEngine({ steps: [echo] }).compile(wf);
+  const scopeOf = () => {
+    const scope = compiled.newScope({ size: 'small' });
+    compiled.evaluateVars(scope);
+    return scope;
+  };
+
+  it('shares the converted literal between scopes, and still converts what an expression gives per scope', () => {
+    const [a, b] = [scopeOf(), scopeOf()];
+    const celA = a.celContext().vars as Record<string, unknown>;
+    const celB = b.celContext().vars as Record<string, unknown>;
+    expect(celA.sizes).toBe(celB.sizes);
+    expect(celA.sizes).toEqual({ small: { replicas: 2n, cpu: { request: '100m' } } });
+    expect(a.get('vars')).toEqual({ sizes: { small: { replicas: 2, cpu: { request: '100m' } } }, size: { replicas: 2, cpu: { request: '100m' } } });
+    expect(celA.size).not.toBe(celB.size);
+    expect(celA.size).toEqual({ replicas: 2n, cpu: { request: '100m' } });
+    expect(compileTemplate('${{ vars.sizes.small.replicas + vars.size.replicas }}').render(b)).toBe(4);
   });
 });

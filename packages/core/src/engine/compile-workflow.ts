@@ -3,7 +3,7 @@ import type { CompiledVars } from '../analysis/analyze-vars';
 import type { AnalysisIssue } from '../analysis/issues';
 import { ExpressionError, InnominatusError, WorkflowError, type ErrorCode } from '../errors';
 import type { CompiledExpression } from '../expressions/expression';
-import { Scope } from '../expressions/scope';
+import { constantValue, Scope } from '../expressions/scope';
 import type { Template } from '../expressions/template';
 import type { SourceMap, StepSpec, Workflow } from '../model/workflow';
 import { isSensitive, reveal, sensitive } from '../sensitive/sensitive';
@@ -129,8 +129,10 @@ export class CompiledWorkflow {
   /** Evaluates every var into the scope, in dependency order. */
   evaluateVars(scope: Scope): void {
     for (const name of this.vars.order) {
-      const value = withPosition(this.source, () => this.vars.templates.get(name)!.render(scope));
-      scope.setEntry('vars', name, value);
+      const template = this.vars.templates.get(name)!;
+      const value = withPosition(this.source, () => template.render(scope));
+      // A var without expressions is the workflow's own literal, the same object in every run: its CEL form is converted once.
+      scope.setEntry('vars', name, template.isStatic ? constantValue(value) : value);
     }
   }
 

@@ -152,14 +152,11 @@ function workflowCompiler(steps: StepRegistry, compileOptions: CompileOptions): 
 /** Runs one function per run id at a time: a second run or resume of a run in progress in this engine is refused with `RUN_ACTIVE`. */
 function exclusiveRuns(): (runId: string, fn: () => Promise<RunResult>) => Promise<RunResult> {
   const active = new Set<string>();
-  return async (runId, fn) => {
-    if (active.has(runId)) throw new StoreError('RUN_ACTIVE', `run '${runId}' is already running in this engine`);
+  // Not an async function: a run waits here for its whole life, and a promise's finally holds less than a suspended frame.
+  return (runId, fn) => {
+    if (active.has(runId)) return Promise.reject(new StoreError('RUN_ACTIVE', `run '${runId}' is already running in this engine`));
     active.add(runId);
-    try {
-      return await fn();
-    } finally {
-      active.delete(runId);
-    }
+    return fn().finally(() => active.delete(runId));
   };
 }
 

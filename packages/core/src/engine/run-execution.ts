@@ -5,7 +5,7 @@ import { redact, sensitiveStrings } from '../sensitive/sensitive';
 import type { CompiledWorkflow, RunContext } from './compile-workflow';
 import { emit, journalWrite, listening, type EngineCore } from './engine-core';
 import type { RunResult } from './engine';
-import { runCleanup, journaledFailure, resumePlan } from './run-cleanup';
+import { runCleanup, journaledFailure, resumePlan, type ResumePlan } from './run-cleanup';
 import { failRun } from './run-failure';
 import { isoNow, type RunState } from './run-state';
 import { takeStep } from './step-execution';
@@ -43,9 +43,20 @@ export async function executeRun(core: EngineCore, start: RunStart): Promise<Run
     current: undefined,
   };
   const plan = resumePlan(compiled, run, start.previous);
-  let scope: Scope | undefined;
+  let scope: Scope;
   try {
     scope = openScope(state, start);
+  } catch (raw) {
+    throw await failRun(state, raw, undefined);
+  }
+  // Not awaited here: this frame, which holds the run's record and its first values, ends while the steps run.
+  return takeSteps(state, scope, plan);
+}
+
+/** Takes the run's steps in order (restoring those a resume kept) and records the result; a failure runs the cleanup. */
+async function takeSteps(state: RunState, scope: Scope, plan: ResumePlan): Promise<RunResult> {
+  const { compiled } = state;
+  try {
     if (plan.unfinishedCleanup) {
       // The run failed and the process stopped during its cleanup: the steps that ran are restored, then the cleanup goes on.
       for (const step of compiled.steps) if (plan.kept.get(step.index)?.status !== 'failed') await restoreStep(state, scope, step, plan.kept.get(step.index));
@@ -54,8 +65,7 @@ export async function executeRun(core: EngineCore, start: RunStart): Promise<Run
     for (const step of compiled.steps) await takeStep(state, scope, step, plan.kept.get(step.index));
     return await finishRun(state, scope);
   } catch (raw) {
-    const opened = scope;
-    throw await failRun(state, raw, opened && compiled.cleanup.length > 0 ? (failure) => runCleanup(state, opened, failure, plan.kept) : undefined);
+    throw await failRun(state, raw, compiled.cleanup.length > 0 ? (failure) => runCleanup(state, scope, failure, plan.kept) : undefined);
   }
 }
 

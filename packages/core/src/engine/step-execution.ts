@@ -94,6 +94,7 @@ async function executeStep(state: RunState, scope: Scope, step: CompiledStep, pr
   const secrets = secretsOfStep(state.known, input, remembered);
   await journalWrite(`step '${name}'`, () => core.journal.putStep(current.memo === undefined ? started : { ...started, memo: current.memo }, fence));
   if (listening(core, 'step:started')) emit(core, 'step:started', { ...eventBase(state, step), at: startedAt, attempt: 1 });
+  // Methods rather than arrow properties: see the step context in runStep.
   const outputs = await runStep({
     step,
     runId,
@@ -102,7 +103,7 @@ async function executeStep(state: RunState, scope: Scope, step: CompiledStep, pr
     logger: lazyLogger(core.logger, secrets, runId, name),
     secrets,
     remember: lazyMemo(state, current, started, remembered, secrets),
-    onProgress: (p) => {
+    onProgress(p) {
       if (!listening(core, 'step:progress')) return;
       emit(core, 'step:progress', {
         ...eventBase(state, step),
@@ -112,7 +113,7 @@ async function executeStep(state: RunState, scope: Scope, step: CompiledStep, pr
       });
     },
     clock: core.clock,
-    onRetry: (attempt, delayMs, error) => {
+    onRetry(attempt, delayMs, error) {
       current.attempts = attempt;
       emit(core, 'step:retrying', { ...eventBase(state, step), at: isoNow(), attempt, delayMs, error: journaled(error, name) });
     },

@@ -1,6 +1,20 @@
 import { toCel } from './cel-values';
 import type { ExpressionScope } from './expression';
 
+/** CEL forms of values marked constant (see {@link constantValue}), converted once and shared by every scope. */
+const constantCel = new WeakMap<object, { cel?: unknown }>();
+
+/**
+ * Marks `value` as never changing (a literal of a compiled workflow, the
+ * same object in every run), so that a scope entry set to it takes a CEL
+ * form converted once and shared by every run's scope instead of a copy per
+ * run (a provider's size table, say). Returns `value`.
+ */
+export function constantValue<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !constantCel.has(value)) constantCel.set(value, {});
+  return value;
+}
+
 /**
  * The evaluation context of one run: `parameters`, `vars`, `steps`,
  * `resource`, `run`. The CEL form of each root is converted once and kept
@@ -42,7 +56,14 @@ export class Scope implements ExpressionScope {
       cel = { ...cel };
       this.#cel[root] = cel;
     }
-    cel[key] = toCel(value, this.#wholeAsDouble.get(root)?.has(key) ?? false, 0, true);
+    const wholeAsDouble = this.#wholeAsDouble.get(root)?.has(key) ?? false;
+    const constant = !wholeAsDouble && typeof value === 'object' && value !== null ? constantCel.get(value) : undefined;
+    if (!constant) {
+      cel[key] = toCel(value, wholeAsDouble, 0, true);
+      return;
+    }
+    if (!('cel' in constant)) constant.cel = toCel(value, false, 0, true);
+    cel[key] = constant.cel;
   }
 
   get(root: string): unknown {

@@ -77,54 +77,58 @@ export class ResourceServer {
     };
     this.inflight.set(r.id, work);
     leases.confirm(work, askedAt);
-    work.done = this.#serve(r, work)
-      .catch((error) => report(`serving resource '${r.id}' failed`, error))
+    // What runs for as long as the operation holds the work only: the claimed record is let go once the resource is moved.
+    const id = r.id;
+    work.done = this.#operate(r, work)
+      .catch((error) => this.#unlessLeaseLost(work, error))
+      .catch((error) => report(`serving resource '${id}' failed`, error))
       .finally(async () => {
         leases.forget(work);
-        this.inflight.delete(r.id);
+        this.inflight.delete(id);
         if (work.runId) this.byRun.delete(work.runId);
-        if (work.renewed) await store.release(settings.owner, [r.id]).catch((e) => report(`releasing resource '${r.id}' failed`, e));
+        if (work.renewed) await store.release(settings.owner, [id]).catch((e) => report(`releasing resource '${id}' failed`, e));
         claims.kick();
       });
   }
 
-  /** Serves the operation; a write refused with `LEASE_LOST` (another replica claimed the resource) ends it without another write. */
-  async #serve(claimed: ResourceRecord, work: Work): Promise<void> {
-    try {
-      await this.#operate(claimed, work);
-    } catch (error) {
-      if (!isLeaseLost(error)) throw error;
-      const { owner, logger } = this.#p.settings;
-      logger.warn('lease lost: another replica claimed the resource; this run stops and writes nothing more', {
-        owner,
-        resourceId: claimed.id,
-        epoch: work.fence.epoch,
-      });
-    }
+  /** A write refused with `LEASE_LOST` (another replica claimed the resource) ends the operation without another write; any other error is rethrown. */
+  #unlessLeaseLost(work: Work, error: unknown): void {
+    if (!isLeaseLost(error)) throw error;
+    const { owner, logger } = this.#p.settings;
+    logger.warn('lease lost: another replica claimed the resource; this run stops and writes nothing more', {
+      owner,
+      resourceId: work.resourceId,
+      epoch: work.fence.epoch,
+    });
   }
 
-  async #operate(claimed: ResourceRecord, work: Work): Promise<void> {
-    const { owner } = this.#p.settings;
+  /** Moves the claimed resource to its working state, then runs the operation (not an async function: the claimed record is not held while it runs). */
+  #operate(claimed: ResourceRecord, work: Work): Promise<void> {
     const op = claimed.pendingOperation;
-    if (!op) return;
+    if (!op) return Promise.resolve();
+    return this.#begin(claimed, op, work).then((r) => (r ? this.#runOrSettle(r, op, work) : undefined));
+  }
+
+  /** The resource in its working state (moved there unless it was), or undefined when the move was refused. */
+  async #begin(claimed: ResourceRecord, op: Operation, work: Work): Promise<ResourceRecord | undefined> {
     const working = WORKING_STATE[op];
-    let r: ResourceRecord | undefined = claimed;
-    if (claimed.state !== working) {
-      const runId = runIdFor(claimed.id, op, claimed.generation);
-      r = await this.#p.transitions.move(claimed.id, claimed.state, working, `${op} started by ${owner}`, {
-        owner,
-        epoch: work.fence.epoch,
-        set: { runId, error: null },
-      });
-      if (!r) return;
-    }
+    if (claimed.state === working) return claimed;
+    const { owner } = this.#p.settings;
+    return this.#p.transitions.move(claimed.id, claimed.state, working, `${op} started by ${owner}`, {
+      owner,
+      epoch: work.fence.epoch,
+      set: { runId: runIdFor(claimed.id, op, claimed.generation), error: null },
+    });
+  }
+
+  async #runOrSettle(r: ResourceRecord, op: Operation, work: Work): Promise<void> {
     const runId = r.runId ?? runIdFor(r.id, op, r.generation);
     work.runId = runId;
     this.byRun.set(runId, work);
     try {
       await this.#run(r, op, runId, work);
     } catch (error) {
-      await this.#settleFailure(r, op, working, work, error);
+      await this.#settleFailure(r, op, WORKING_STATE[op], work, error);
     }
   }
 
