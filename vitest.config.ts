@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // The release tests share one packed-and-installed project per checkout
@@ -32,6 +33,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two workers at least (vitest's default is one fewer than the CPUs: one
+    // on two cores). On two cores the whole suite took 153-218 s of wall time
+    // with two workers and 241-383 s with one, interleaved (docs/benchmarks.md);
+    // the summed test time rises with two, as files share the cores.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         extends: true,
