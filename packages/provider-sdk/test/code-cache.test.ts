@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import ts from 'typescript';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeCacheDir } from '../src/code-cache/cache-dir';
 import { STALE_DAYS } from '../src/code-cache/run-with-code-cache';
 
@@ -55,6 +55,9 @@ function program(ending = ''): { dir: string; file: string; cache: string } {
 describe.concurrent('runWithCodeCache', () => {
   beforeAll(() => {
     runner = compileRunner();
+  });
+  afterAll(() => {
+    rmSync(join(runner, '../../..'), { recursive: true, force: true });
   });
 
   it('makes the cache on the first run, uses it on the next, and a changed file gets a cache of its own', async () => {
