@@ -19,7 +19,10 @@ interface RoutePart {
  * of a server's `ready()`). The functions kept are the ones Fastify would
  * compile itself, so each server validates and serializes as before.
  */
-function compiledOnce<F extends (...args: never[]) => unknown>(factory: (externalSchemas: any, options: any) => (part: any) => F) {
+function compiledOnce<F extends (...args: never[]) => unknown>(
+  factory: (externalSchemas: any, options: any) => (part: any) => F,
+  vet: (part: RoutePart) => void = () => undefined,
+) {
   const byConfig = new Map<string, { compile: (part: any) => F; compiled: Map<string, F> }>();
   return (externalSchemas: unknown, options: unknown) => {
     const config = JSON.stringify([externalSchemas ?? null, options ?? null]);
@@ -33,6 +36,7 @@ function compiledOnce<F extends (...args: never[]) => unknown>(factory: (externa
       const key = JSON.stringify([part.httpPart ?? null, part.httpStatus ?? null, part.contentType ?? null, part.schema ?? null]);
       const known = compiled.get(key);
       if (known) return known;
+      vet(part);
       const fn = compile(part);
       compiled.set(key, fn);
       return fn;
@@ -40,14 +44,60 @@ function compiledOnce<F extends (...args: never[]) => unknown>(factory: (externa
   };
 }
 
+/** Keywords whose object keys are property names (here: header names). */
+const NAME_KEYED = new Set(['properties', 'dependencies', 'dependentRequired', 'dependentSchemas']);
+/** Keywords whose values are data, not schemas: not searched for header names. */
+const DATA = new Set(['enum', 'const', 'default', 'examples']);
+
+/**
+ * Throws unless every header name a route's `headers` schema names (in
+ * `properties`, `required` and the dependency keywords, at any depth) is in
+ * lower case. Node.js gives every request header name in lower case, and
+ * Fastify lower-cases the schema only for its own compilers, not for these:
+ * a schema naming `X-Token` would refuse every request (`required`) or never
+ * check the header (`properties`). Fastify reports the error as
+ * `FST_ERR_SCH_VALIDATION_BUILD`, naming the route.
+ */
+function refuseCapitalHeaderNames(part: RoutePart): void {
+  if (part.httpPart !== 'headers') return;
+  const found = capitalNames(part.schema, '');
+  if (found.length > 0) {
+    throw new Error(`the headers schema names header ${found.join(', ')}: write header names in lower case, as requests arrive with them`);
+  }
+}
+
+/** The names in capitals of a headers schema, each as `'Name' at /json/pointer`. */
+function capitalNames(schema: unknown, at: string): string[] {
+  if (typeof schema !== 'object' || schema === null) return [];
+  const found: string[] = [];
+  const name = (n: unknown, where: string) => {
+    if (typeof n === 'string' && n !== n.toLowerCase()) found.push(`'${n}' at ${where}`);
+  };
+  for (const [key, value] of Object.entries(schema)) {
+    const where = `${at}/${key}`;
+    if (DATA.has(key)) continue;
+    if (key === 'required' && Array.isArray(value)) for (const [i, n] of value.entries()) name(n, `${where}/${i}`);
+    else if (NAME_KEYED.has(key) && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      for (const [n, sub] of Object.entries(value)) {
+        name(n, `${where}/${n}`);
+        if (Array.isArray(sub)) for (const [i, d] of sub.entries()) name(d, `${where}/${n}/${i}`);
+        else found.push(...capitalNames(sub, `${where}/${n}`));
+      }
+    } else found.push(...capitalNames(value, where));
+  }
+  return found;
+}
+
 /**
  * The HTTP server's schema compilers (Fastify's `schemaController.compilersFactory`):
  * Fastify's own (Ajv for requests, fast-json-stringify for answers), each
  * schema compiled once per process. Fastify treats a given factory as a
  * custom validator, which leaves a `headers` schema's property names as
- * written: declare header names in lower case.
+ * written, while a request's header names arrive in lower case: a headers
+ * schema that names a header in capitals is refused (see
+ * {@link refuseCapitalHeaderNames}).
  */
 export const schemaCompilers: { buildValidator: ValidatorFactory; buildSerializer: SerializerFactory } = {
-  buildValidator: compiledOnce(AjvCompiler()) as unknown as ValidatorFactory,
+  buildValidator: compiledOnce(AjvCompiler(), refuseCapitalHeaderNames) as unknown as ValidatorFactory,
   buildSerializer: compiledOnce(SerializerSelector()) as unknown as SerializerFactory,
 };

@@ -1,0 +1,51 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import { schemaCompilers } from '../src/http/schema-compilers';
+
+let app: FastifyInstance | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+/** A server on the host's compilers with one route, GET /h, whose request headers are checked by `headers`. */
+function serverWithHeaders(headers: Record<string, unknown>): FastifyInstance {
+  app = Fastify({ schemaController: { compilersFactory: schemaCompilers } });
+  app.get('/h', { schema: { headers } }, async () => 'ok');
+  return app;
+}
+
+describe("the host's schema compilers", () => {
+  it('check a header named in lower case whatever the case a request writes it in', async () => {
+    // Values may have capitals (an enum of header values is data, not header names).
+    const server = serverWithHeaders({
+      type: 'object',
+      required: ['x-token'],
+      properties: { 'x-token': { type: 'string', minLength: 2 }, 'x-mode': { enum: ['Fast'] } },
+    });
+    const status = async (headers: Record<string, string>) => (await server.inject({ method: 'GET', url: '/h', headers })).statusCode;
+    expect([
+      await status({ 'X-Token': 'ab' }),
+      await status({ 'x-token': 'ab', 'X-Mode': 'Fast' }),
+      await status({ 'x-token': 'ab', 'X-Mode': 'fast' }),
+      await status({ 'X-TOKEN': 'a' }),
+      await status({}),
+    ]).toEqual([200, 200, 400, 400, 400]);
+  });
+
+  it.each([
+    [{ type: 'object', required: ['X-Token'] }, "'X-Token' at /required/0"],
+    [{ type: 'object', properties: { 'X-Token': { type: 'string' } } }, "'X-Token' at /properties/X-Token"],
+    [{ type: 'object', anyOf: [{ required: ['x-a'] }, { required: ['X-B'] }] }, "'X-B' at /anyOf/1/required/0"],
+    [{ type: 'object', dependencies: { 'x-a': ['X-B'] } }, "'X-B' at /dependencies/x-a/0"],
+    [{ type: 'object', dependencies: { 'X-A': { required: ['x-b'] } } }, "'X-A' at /dependencies/X-A"],
+  ])('refuse a headers schema that names a header in capitals (a request never matches it): %j', async (headers, where) => {
+    const error = await serverWithHeaders(headers)
+      .ready()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'FST_ERR_SCH_VALIDATION_BUILD',
+      message: `Failed building the validation schema for GET: /h, due to error the headers schema names header ${where}: write header names in lower case, as requests arrive with them`,
+    });
+  });
+});
