@@ -1,11 +1,14 @@
+import type { Ajv } from 'ajv';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { schemaCompilers } from '../src/http/schema-compilers';
 
 let app: FastifyInstance | undefined;
+const others: FastifyInstance[] = [];
 afterEach(async () => {
   await app?.close();
   app = undefined;
+  for (const other of others.splice(0)) await other.close();
 });
 
 /** A server on the host's compilers with one route, GET /h, whose request headers are checked by `headers`. */
@@ -47,5 +50,19 @@ describe("the host's schema compilers", () => {
       code: 'FST_ERR_SCH_VALIDATION_BUILD',
       message: `Failed building the validation schema for GET: /h, due to error the headers schema names header ${where}: write header names in lower case, as requests arrive with them`,
     });
+  });
+
+  it('compile again for options JSON cannot tell apart (Ajv plugins are functions): each server validates with its own', async () => {
+    // Two Ajv plugins that define the format `code` differently: as JSON, both option sets are `plugins: [null]`.
+    const startsWith = (letter: string) => (ajv: Ajv) => ajv.addFormat('code', new RegExp(`^${letter}`));
+    const server = (letter: string) => {
+      const s = Fastify({ schemaController: { compilersFactory: schemaCompilers }, ajv: { plugins: [startsWith(letter)] } });
+      s.get('/c', { schema: { querystring: { type: 'object', properties: { v: { type: 'string', format: 'code' } } } } }, async () => 'ok');
+      others.push(s);
+      return s;
+    };
+    const [a, b] = [server('A'), server('B')];
+    const status = async (s: FastifyInstance, v: string) => (await s.inject({ method: 'GET', url: `/c?v=${v}` })).statusCode;
+    expect([await status(a, 'Ax'), await status(a, 'Bx'), await status(b, 'Ax'), await status(b, 'Bx')]).toEqual([200, 400, 400, 200]);
   });
 });

@@ -9,39 +9,57 @@ interface RoutePart {
   contentType?: string;
 }
 
+/** A factory of Fastify's: given the shared schemas and the options, a compiler of route parts. */
+type CompilerFactory<F> = (externalSchemas: any, options: any) => (part: any) => F;
+
 /**
- * `factory` (Fastify's default compiler factory) with each function it
- * compiles kept for the process, by what it was compiled from: the shared
- * schemas and the options (as JSON: the host passes no functions in them),
- * and the route part's schema by content. Every server the process builds
- * then compiles a route's schema once, however many servers it builds (the
- * host's tests build one per test: compiling the routes was most of the cost
- * of a server's `ready()`). The functions kept are the ones Fastify would
- * compile itself, so each server validates and serializes as before.
+ * A factory like `newFactory()`'s (Fastify's default one) with each function
+ * it compiles kept for the process, by what it was compiled from: the shared
+ * schemas and the options, and the route part's schema, by content (JSON).
+ * Every server the process builds then compiles a route's schema once,
+ * however many servers it builds (the host's tests build one per test:
+ * compiling the routes was most of the cost of a server's `ready()`). The
+ * functions kept are the ones Fastify would compile itself, so each server
+ * validates and serializes as before. What JSON cannot tell apart (options
+ * with functions, such as Ajv plugins; non-finite numbers, regular
+ * expressions) is compiled by a factory of its own and not kept, as Fastify
+ * would for each server. `vet` sees each part before it is compiled.
  */
-function compiledOnce<F extends (...args: never[]) => unknown>(
-  factory: (externalSchemas: any, options: any) => (part: any) => F,
-  vet: (part: RoutePart) => void = () => undefined,
-) {
+function compiledOnce<F extends (...args: never[]) => unknown>(newFactory: () => CompilerFactory<F>, vet: (part: RoutePart) => void = () => undefined) {
+  const factory = newFactory();
   const byConfig = new Map<string, { compile: (part: any) => F; compiled: Map<string, F> }>();
   return (externalSchemas: unknown, options: unknown) => {
-    const config = JSON.stringify([externalSchemas ?? null, options ?? null]);
-    let entry = byConfig.get(config);
+    const config = jsonKey([externalSchemas ?? null, options ?? null]);
+    let entry = config === undefined ? undefined : byConfig.get(config);
     if (!entry) {
-      entry = { compile: factory(externalSchemas, options), compiled: new Map() };
-      byConfig.set(config, entry);
+      // A factory's compilers share one Ajv per options as JSON: options JSON cannot say get a factory of their own.
+      entry = { compile: (config === undefined ? newFactory() : factory)(externalSchemas, options), compiled: new Map() };
+      if (config !== undefined) byConfig.set(config, entry);
     }
     const { compile, compiled } = entry;
     return (part: RoutePart): F => {
-      const key = JSON.stringify([part.httpPart ?? null, part.httpStatus ?? null, part.contentType ?? null, part.schema ?? null]);
-      const known = compiled.get(key);
+      const key = jsonKey([part.httpPart ?? null, part.httpStatus ?? null, part.contentType ?? null, part.schema ?? null]);
+      const known = key === undefined ? undefined : compiled.get(key);
       if (known) return known;
       vet(part);
       const fn = compile(part);
-      compiled.set(key, fn);
+      if (key !== undefined) compiled.set(key, fn);
       return fn;
     };
   };
+}
+
+/** `value` as JSON, or undefined when JSON would not tell it apart from another value (it holds a function, a symbol, a bigint, a non-finite number or a RegExp). */
+function jsonKey(value: unknown): string | undefined {
+  let exact = true;
+  const text = JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint' || (typeof v === 'number' && !Number.isFinite(v)) || v instanceof RegExp) {
+      exact = false;
+      return null;
+    }
+    return v;
+  });
+  return exact ? text : undefined;
 }
 
 /** Keywords whose object keys are property names (here: header names). */
@@ -98,6 +116,6 @@ function capitalNames(schema: unknown, at: string): string[] {
  * {@link refuseCapitalHeaderNames}).
  */
 export const schemaCompilers: { buildValidator: ValidatorFactory; buildSerializer: SerializerFactory } = {
-  buildValidator: compiledOnce(AjvCompiler(), refuseCapitalHeaderNames) as unknown as ValidatorFactory,
-  buildSerializer: compiledOnce(SerializerSelector()) as unknown as SerializerFactory,
+  buildValidator: compiledOnce(() => AjvCompiler(), refuseCapitalHeaderNames) as unknown as ValidatorFactory,
+  buildSerializer: compiledOnce(() => SerializerSelector()) as unknown as SerializerFactory,
 };
