@@ -4,7 +4,7 @@ import type { RunRecord } from '../journal/types';
 import type { Store } from '../store/types';
 import { createFakeClock, type FakeClock } from './fake-clock';
 import { describeSpecsAndTransactions } from './spec-conformance';
-import { expectStoreOnClock } from './store-clock-check';
+import { storeClockCheck } from './store-clock-check';
 
 // The clock a harness's `open` is given, so a harness needs no second import.
 export { createFakeClock } from './fake-clock';
@@ -67,13 +67,13 @@ export function describeStoreConformance(name: string, open: (clock: FakeClock) 
     let h: StoreHarness;
     let store: Store;
     let clock: FakeClock;
-    // Set when the first test found the store off the clock: later tests fail with its message, not their own.
-    let offClock: unknown;
+    // When the first test found the store off the clock, later tests fail with its message, not their own.
+    const clockCheck = storeClockCheck();
     const peer = () => (h.peer ? h.peer() : Promise.resolve(store));
     // The harness this test opened (none when its beforeEach threw first).
     let opened: StoreHarness | undefined;
     beforeEach(async () => {
-      if (offClock) throw offClock;
+      clockCheck.guard();
       clock = createFakeClock();
       h = opened = await open(clock);
       store = h.store;
@@ -85,12 +85,7 @@ export function describeStoreConformance(name: string, open: (clock: FakeClock) 
     });
 
     it('stamps rows by the clock given to open(clock), the store and its peer', async () => {
-      try {
-        await expectStoreOnClock(store, clock, h.peer ? await h.peer() : undefined);
-      } catch (err) {
-        offClock = err;
-        throw err;
-      }
+      await clockCheck.run(store, clock, h.peer ? await h.peer() : undefined);
     });
 
     const newResource = (n: number) => ({ application: 'shop', name: `db-${n}`, type: 'postgres', properties: { size: n } });
