@@ -44,8 +44,12 @@ function square(n) { return n * n; }
 process.stdout.write(basename(__filename) + ' ' + (module.exports === exports) + ' ' + [1, 2, 3].map(square).join(',') + '\\n');
 `;
 
+/** The folders {@link program} made, removed after the file's tests. */
+const programs: string[] = [];
+
 function program(ending = ''): { dir: string; file: string; cache: string } {
   const dir = mkdtempSync(join(tmpdir(), 'code-cache-'));
+  programs.push(dir);
   const file = join(dir, 'program.cjs');
   writeFileSync(file, PROGRAM + ending);
   return { dir, file, cache: join(dir, 'cache') };
@@ -57,7 +61,7 @@ describe.concurrent('runWithCodeCache', () => {
     runner = compileRunner();
   });
   afterAll(() => {
-    rmSync(join(runner, '../../..'), { recursive: true, force: true });
+    for (const dir of [join(runner, '../../..'), ...programs.splice(0)]) rmSync(dir, { recursive: true, force: true });
   });
 
   it('makes the cache on the first run, uses it on the next, and a changed file gets a cache of its own', async () => {
