@@ -1,12 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadProviderSource } from '../src/load/load-source';
 import { ProviderSdkError } from '../src/errors';
 import { testSteps } from './helpers/test-steps';
-import { writeProvider, DELETE_YAML } from './helpers/fixtures';
+import { writeProvider, writeTree, DELETE_YAML } from './helpers/fixtures';
 import { writeFile } from 'node:fs/promises';
 
 function git(cwd: string, ...args: string[]): string {
@@ -39,7 +37,7 @@ describe('git provider sources', () => {
 
   it('clones a local repository at a tag, a branch and a commit, pinned to the commit', async () => {
     const { repo, first, second } = made;
-    const cacheDir = await mkdtemp(join(tmpdir(), 'provider-cache-'));
+    const cacheDir = await writeTree({});
     const opts = { steps: testSteps(), cacheDir };
     const byTag = await loadProviderSource({ git: { url: repo, ref: 'v1.0.0' } }, opts);
     expect(byTag.diagnostics).toEqual([]);
@@ -55,7 +53,7 @@ describe('git provider sources', () => {
 
   it('serves concurrent loads of one source from one cache entry', async () => {
     const { repo, second } = made;
-    const cacheDir = await mkdtemp(join(tmpdir(), 'provider-cache-'));
+    const cacheDir = await writeTree({});
     const results = await Promise.all([1, 2, 3].map(() => loadProviderSource({ git: { url: repo, ref: 'main' } }, { steps: testSteps(), cacheDir })));
     expect(results.map((r) => r.provider?.commit)).toEqual([second, second, second]);
     expect(results.map((r) => r.diagnostics)).toEqual([[], [], []]);
@@ -63,7 +61,7 @@ describe('git provider sources', () => {
 
   it('says when a ref does not exist, and refuses option-like refs', async () => {
     const { repo } = made;
-    const cacheDir = await mkdtemp(join(tmpdir(), 'provider-cache-'));
+    const cacheDir = await writeTree({});
     await expect(loadProviderSource({ git: { url: repo, ref: 'v9' } }, { steps: testSteps(), cacheDir })).rejects.toMatchObject({
       code: 'GIT_REF_NOT_FOUND',
       message: "git ref 'v9' was not found",
