@@ -15,7 +15,7 @@ describe.each([
   afterEach(async () => cluster.close());
 
   it('fails the wait with the error given, after it has observed, and stops watching', async () => {
-    ({ cluster, client } = await harness('nock', { namespaces: ['apps'] }));
+    ({ cluster, client } = await harness('listen', { namespaces: ['apps'] }));
     const info = await client.resource('v1', 'ConfigMap');
     let fail: ((error: unknown) => void) | undefined;
     const seen: unknown[] = [];
@@ -32,6 +32,8 @@ describe.each([
       },
     });
     await expect.poll(() => seen.length).toBe(1);
+    // Served over HTTP, so that the cluster sees the watch end (through nock it does not).
+    await expect.poll(() => cluster.openWatches).toBe(1);
     const error = new Error('found deleted beside the observations');
     fail!(error);
     expect(await rejection(waiting)).toBe(error);
@@ -39,5 +41,6 @@ describe.each([
     // A second call after the end changes nothing.
     fail!(new Error('too late'));
     await expect.poll(() => client.hub.stats().listeners).toBe(0);
+    await expect.poll(() => cluster.openWatches).toBe(0);
   });
 });
