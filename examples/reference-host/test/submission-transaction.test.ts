@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { type Orchestrator, type OrchestratorTransaction, type ResourceTransitionEvent, type Store, MemoryStore } from '@innominatus/core';
 import { createPostgresStore, createSqliteStore } from '@innominatus/store-sql';
-import { createTestDatabase } from '@innominatus/store-sql/testing';
+import { createTestDatabase, emptyTestDatabase } from '@innominatus/store-sql/testing';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applySpec } from '../src/apply-spec';
 import { migrateSharedIndex } from '../src/score/shared-index-migration';
@@ -23,7 +22,7 @@ ${resources}`;
 
 const TWO = spec('  db:\n    type: postgres\n  cache:\n    type: postgres\n');
 
-/** PostgreSQL's database, one for the file: each test starts from an empty `public` schema (as fresh as a new database, and cheaper). */
+/** PostgreSQL's database, one for the file: emptied before each test (as fresh as a new database after the migrations, and cheaper). */
 let postgres: Promise<{ url: string; drop(): Promise<void> }> | undefined;
 afterAll(async () => {
   if (postgres) await (await postgres).drop();
@@ -32,13 +31,7 @@ afterAll(async () => {
 async function emptyPostgres(): Promise<string> {
   postgres ??= createTestDatabase({ prefix: 'host_submission' });
   const db = await postgres;
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
-  } finally {
-    await client.end();
-  }
+  await emptyTestDatabase(db.url);
   return db.url;
 }
 

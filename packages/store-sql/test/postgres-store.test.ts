@@ -3,7 +3,7 @@ import { describeStoreConformance } from '@innominatus/core/testing/store-confor
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresStore, MIGRATIONS } from '../src/index';
-import { createTestDatabase, databaseUrl, rawPostgresText } from '@innominatus/store-sql/testing';
+import { createTestDatabase, databaseUrl, emptyTestDatabase, rawPostgresText } from '@innominatus/store-sql/testing';
 
 databaseUrl();
 
@@ -34,30 +34,12 @@ describeStoreConformance(
       rawText: () => rawPostgresText(db.url),
       close: async () => {
         for (const p of [store, ...peers]) await p.close();
-        await emptyDatabase(db.url);
+        await emptyTestDatabase(db.url);
       },
     };
   },
   { crossInstanceWake: true, concurrentPeers: true },
 );
-
-/**
- * Leaves the database as a new one after the migrations: every table but the
- * schema versions emptied and every sequence back at its start. Any
- * connection still open on it is ended first (as DROP DATABASE ... WITH
- * (FORCE) would), so a test that left one cannot hold the next one's rows.
- */
-async function emptyDatabase(url: string): Promise<void> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
-    const tables = (await c.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'innominatus_schema'")).rows;
-    await c.query(`TRUNCATE ${tables.map((t: { tablename: string }) => `"${t.tablename}"`).join(', ')} RESTART IDENTITY`);
-  } finally {
-    await c.end();
-  }
-}
 
 describe('postgres store', () => {
   it('migrates once even when two replicas start together', async () => {

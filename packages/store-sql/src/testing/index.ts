@@ -3,4 +3,4 @@
  * stores, orchestrators and hosts.
  * @packageDocumentation
  */
-export { createTestDatabase, databaseUrl, rawPostgresText } from './postgres-test-database';
+export { createTestDatabase, databaseUrl, emptyTestDatabase, rawPostgresText } from './postgres-test-database';

@@ -46,6 +46,36 @@ export async function createTestDatabase(options: { base?: string; prefix?: stri
   };
 }
 
+/**
+ * Leaves a test database migrated by a store as a new one after the
+ * migrations, much faster than another {@link createTestDatabase} and its
+ * migrations: every connection still open on it ended first (as `DROP
+ * DATABASE ... WITH (FORCE)` would, so none can hold the next test's rows),
+ * then every table but the schema versions emptied, with the sequences their
+ * columns own back at their start. A database without tables is left as it is.
+ *
+ * @example
+ * // One database for a test file, emptied after each test.
+ * const db = await createTestDatabase();
+ * afterEach(async () => {
+ *   await store.close();
+ *   await emptyTestDatabase(db.url);
+ * });
+ */
+export async function emptyTestDatabase(url: string): Promise<void> {
+  const pg = await importPg();
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    const tables = (await c.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'innominatus_schema'"))
+      .rows;
+    if (tables.length > 0) await c.query(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(', ')} RESTART IDENTITY`);
+  } finally {
+    await c.end();
+  }
+}
+
 /** Every row of the store's tables as text, read with a plain client. */
 export async function rawPostgresText(url: string): Promise<string> {
   const pg = await importPg();
