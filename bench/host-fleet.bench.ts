@@ -16,7 +16,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { BENCH_TOKEN, hostConfigText } from './lib/host-config';
 import { startClusterProcess, startHostProcess } from './lib/processes';
 
 const COUNT = Number(process.env.COUNT ?? 1_000);
@@ -25,8 +25,6 @@ const READY_MAX_MS = Number(process.env.READY_MAX_MS ?? 5_000);
 const PARALLEL = 8;
 const LIMIT_MS = Number(process.env.LIMIT_MS ?? 15 * 60_000);
 const PORT = Number(process.env.FLEET_PORT ?? 18_415);
-const TOKEN = 'fleet-admin-token-0123456789abcdef';
-const providerDir = fileURLToPath(new URL('../providers/database-team', import.meta.url));
 
 const spec = (app: string, n: number) =>
   [
@@ -47,26 +45,18 @@ async function main(): Promise<void> {
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, cluster.kubeconfig, { mode: 0o600 });
   const store = process.env.STORE === 'postgres' && process.env.DATABASE_URL ? process.env.DATABASE_URL : `sqlite:${join(dir, 'host.db')}`;
-  const config = [
-    'server: { host: 127.0.0.1, bodyLimit: 1MiB }',
-    `store: { url: "${store}" }`,
-    `kubernetes: { mode: kubeconfig, kubeconfig: "${kubeconfig}" }`,
-    'auth:',
-    '  tokens:',
-    `    - { name: fleet, role: admin, token: ${TOKEN} }`,
-    'providers:',
-    `  - { name: database-team, type: filesystem, path: "${providerDir}" }`,
-    `orchestrator: { concurrency: ${Math.min(COUNT, 10_000)} }`,
-    `secrets: { encryptionKey: ${'ef'.repeat(32)} }`,
-    'logging: { level: warn }',
-    '',
-  ].join('\n');
+  const config = hostConfigText({
+    server: '{ host: 127.0.0.1, bodyLimit: 1MiB }',
+    store,
+    kubernetes: `{ mode: kubeconfig, kubeconfig: "${kubeconfig}" }`,
+    orchestrator: `{ concurrency: ${Math.min(COUNT, 10_000)} }`,
+  });
   const host = await startHostProcess(config, join(dir, 'host.yaml'), join(dir, 'host.log'), PORT);
   let peakRss = host.rssMiB();
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, host.rssMiB())), 200);
   const byVerbBefore = (await cluster.stats()).requests;
   const requestsBefore = Object.values(byVerbBefore).reduce((a, b) => a + b, 0);
-  const headers = { authorization: `Bearer ${TOKEN}` };
+  const headers = { authorization: `Bearer ${BENCH_TOKEN}` };
   await host.heapSnapshot();
   const cpu0 = host.cpuSeconds();
   const t0 = performance.now();

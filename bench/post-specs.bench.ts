@@ -24,55 +24,22 @@
  * during the burst (the rest of the runs start after it).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
-import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createHost, loadConfig } from '../examples/reference-host/src/index';
 import { createTestDatabase } from '../packages/store-sql/src/testing/index';
+import { startProfile } from './lib/cpu';
+import { hostConfigText } from './lib/host-config';
 import { startClusterProcess, startHostProcess } from './lib/processes';
+import { percentileMs, postSpec } from './lib/spec-client';
 
 const CONCURRENT = Number(process.env.CONCURRENT ?? 200);
 const WARMUP = 20;
 /** With WARMUP_SETTLED=1, the burst starts once the warm-up's resources are active (no runs in flight during it). */
 const WARMUP_SETTLED = process.env.WARMUP_SETTLED === '1';
 const PORT = Number(process.env.POST_SPECS_PORT ?? 18_416);
-const TOKEN = 'bench-admin-token-0123456789abcdef';
-const providerDir = fileURLToPath(new URL('../providers/database-team', import.meta.url));
-
-const spec = (app: string) => `apiVersion: score.dev/v1b1
-metadata:
-  name: ${app}
-containers:
-  main:
-    image: app:1
-    variables:
-      DB_HOST: \${resources.db.host}
-resources:
-  db:
-    type: postgres
-    params:
-      size: small
-`;
-
-const configText = (storeUrl: string, kubernetes: string) =>
-  [
-    'server: { host: 127.0.0.1, port: 0 }',
-    `store: { url: "${storeUrl}" }`,
-    `kubernetes: ${kubernetes}`,
-    'auth:',
-    '  tokens:',
-    `    - { name: bench, role: admin, token: ${TOKEN} }`,
-    'providers:',
-    `  - { name: database-team, type: filesystem, path: "${providerDir}" }`,
-    `secrets: { encryptionKey: ${'ab'.repeat(32)} }`,
-    'logging: { level: warn }',
-    '',
-  ].join('\n');
-
 /** What a burst measured. */
 interface Burst {
   ms: number[];
@@ -81,37 +48,16 @@ interface Burst {
 
 /** The warm-up, then CONCURRENT requests at once; latencies sorted. */
 async function burst(url: string, measure: () => Promise<void> = async () => {}): Promise<Burst> {
-  const post = (app: string): Promise<number> => {
-    const t = performance.now();
-    const body = spec(app);
-    return new Promise((resolve, reject) => {
-      const req = request(
-        `${url}/api/specs`,
-        {
-          method: 'POST',
-          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/yaml', 'content-length': Buffer.byteLength(body) },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () =>
-            res.statusCode === 202 ? resolve(performance.now() - t) : reject(new Error(`POST /api/specs for ${app} answered ${res.statusCode}`)),
-          );
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  };
-  for (let i = 0; i < WARMUP; i++) await post(`warm-${i}`);
+  for (let i = 0; i < WARMUP; i++) await postSpec(url, `warm-${i}`);
   if (WARMUP_SETTLED) await allActive(url, WARMUP);
   await measure();
   const t0 = performance.now();
-  const ms = (await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => post(`app-${i}`)))).sort((a, b) => a - b);
+  const ms = (await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => postSpec(url, `app-${i}`)))).sort((a, b) => a - b);
   return { ms, wall: performance.now() - t0 };
 }
 
 function latencies({ ms, wall }: Burst): string {
-  const q = (p: number) => ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))]!.toFixed(0);
+  const q = (p: number) => percentileMs(ms, p);
   return `p50 ${q(50)} ms, p95 ${q(95)} ms, p99 ${q(99)} ms, max ${ms.at(-1)!.toFixed(0)} ms; burst ${wall.toFixed(0)} ms`;
 }
 
@@ -121,7 +67,7 @@ async function separate(label: string, storeUrl: string, dir: string): Promise<v
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, cluster.kubeconfig, { mode: 0o600 });
   const host = await startHostProcess(
-    configText(storeUrl, `{ mode: kubeconfig, kubeconfig: "${kubeconfig}" }`),
+    hostConfigText({ store: storeUrl, kubernetes: `{ mode: kubeconfig, kubeconfig: "${kubeconfig}" }` }),
     join(dir, `${label}.yaml`),
     join(dir, `${label}.log`),
     PORT,
@@ -174,7 +120,7 @@ async function allActive(url: string, count: number): Promise<number> {
 
 /** Host (with `--simulate`), its runs and simulated cluster, and the clients, all in this process. */
 async function inProcess(label: string, storeUrl: string): Promise<void> {
-  const config = loadConfig({ text: configText(storeUrl, '{ mode: simulate }'), env: {} });
+  const config = loadConfig({ text: hostConfigText({ store: storeUrl, kubernetes: '{ mode: simulate }' }), env: {} });
   const host = await createHost({ config, logDestination: new Writable({ write: (_c, _e, cb) => cb() }) });
   const url = await host.listen();
   try {
@@ -198,15 +144,6 @@ async function inProcess(label: string, storeUrl: string): Promise<void> {
   } finally {
     await host.close({ graceMs: 0 });
   }
-}
-
-/** Starts the V8 profiler in this process; the function returned stops it and gives the profile. */
-async function startProfile(): Promise<() => Promise<object>> {
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  return async () => (await session.post('Profiler.stop')).profile;
 }
 
 async function main(): Promise<void> {

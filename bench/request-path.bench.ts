@@ -14,76 +14,32 @@
  * the bursts there.
  */
 import { fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
-import { Session } from 'node:inspector/promises';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { procCpuSeconds, startProfile } from './lib/cpu';
+import { hostConfigText } from './lib/host-config';
+import { percentileMs, postSpec } from './lib/spec-client';
 
 const CONCURRENT = Number(process.env.CONCURRENT ?? 200);
 const BURSTS = Number(process.env.BURSTS ?? 6);
 const WARMUP = Number(process.env.WARMUP ?? 50);
-const TOKEN = 'bench-admin-token-0123456789abcdef';
-
-const spec = (app: string) => `apiVersion: score.dev/v1b1
-metadata:
-  name: ${app}
-containers:
-  main:
-    image: app:1
-    variables:
-      DB_HOST: \${resources.db.host}
-resources:
-  db:
-    type: postgres
-    params:
-      size: small
-`;
 
 /** What the clients' process and the host's say to each other. */
 type Message = { type: 'warm' } | { type: 'ready' } | { type: 'go'; burst: number } | { type: 'done'; ms: number[]; wall: number };
 
-/** One submission; resolves with its latency in ms (rejects unless 202). */
-function post(url: string, app: string): Promise<number> {
-  const t = performance.now();
-  const body = spec(app);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${url}/api/specs`,
-      {
-        method: 'POST',
-        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/yaml', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () =>
-          res.statusCode === 202 ? resolve(performance.now() - t) : reject(new Error(`POST /api/specs for ${app} answered ${res.statusCode}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 /** The clients' process: the warm-up, then a burst each time the host says go. */
 async function clients(url: string): Promise<void> {
-  for (let i = 0; i < WARMUP; i++) await post(url, `warm-${i}`);
+  for (let i = 0; i < WARMUP; i++) await postSpec(url, `warm-${i}`);
   process.send!({ type: 'warm' } satisfies Message);
   process.on('message', async (m: Message) => {
     if (m.type !== 'go') return;
     const t0 = performance.now();
-    const ms = (await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => post(url, `b${m.burst}-app-${i}`)))).sort((a, b) => a - b);
+    const ms = (await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => postSpec(url, `b${m.burst}-app-${i}`)))).sort((a, b) => a - b);
     process.send!({ type: 'done', ms, wall: performance.now() - t0 } satisfies Message);
   });
-}
-
-/** Main-thread CPU seconds of this process (utime + stime of its first task, in clock ticks of 10 ms). */
-function mainThreadCpuSeconds(): number {
-  const fields = readFileSync(`/proc/${process.pid}/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function host(): Promise<void> {
@@ -92,19 +48,11 @@ async function host(): Promise<void> {
     pathToFileURL(join(root, 'examples/reference-host/src/index.ts')).href
   )) as typeof import('../examples/reference-host/src/index');
   const dir = mkdtempSync(join(tmpdir(), 'request-path-bench-'));
-  const text = [
-    'server: { host: 127.0.0.1, port: 0 }',
-    `store: { url: "sqlite:${join(dir, 'host.db')}" }`,
-    'kubernetes: { mode: simulate }',
-    'auth:',
-    '  tokens:',
-    `    - { name: bench, role: admin, token: ${TOKEN} }`,
-    'providers:',
-    `  - { name: database-team, type: filesystem, path: "${join(root, 'providers/database-team')}" }`,
-    `secrets: { encryptionKey: ${'ab'.repeat(32)} }`,
-    'logging: { level: warn }',
-    '',
-  ].join('\n');
+  const text = hostConfigText({
+    store: `sqlite:${join(dir, 'host.db')}`,
+    kubernetes: '{ mode: simulate }',
+    providerDir: join(root, 'providers/database-team'),
+  });
   const h = await createHost({ config: loadConfig({ text, env: {} }), logDestination: new Writable({ write: (_c, _e, cb) => cb() }) });
   // The HTTP server only: the orchestrator is not started, so no runs.
   const url = await h.app.listen({ host: '127.0.0.1', port: 0 });
@@ -128,16 +76,16 @@ async function host(): Promise<void> {
     const mainPerRequest: number[] = [];
     for (let burst = 0; burst < BURSTS; burst++) {
       const cpu0 = process.cpuUsage();
-      const main0 = mainThreadCpuSeconds();
+      const main0 = procCpuSeconds(process.pid, process.pid);
       const done = next('done');
       child.send({ type: 'go', burst } satisfies Message);
       const { ms, wall } = (await done) as Extract<Message, { type: 'done' }>;
       const cpu = process.cpuUsage(cpu0);
-      const main = (mainThreadCpuSeconds() - main0) * 1000;
+      const main = (procCpuSeconds(process.pid, process.pid) - main0) * 1000;
       const cpuMs = (cpu.user + cpu.system) / 1000;
       perRequest.push(cpuMs / CONCURRENT);
       mainPerRequest.push(main / CONCURRENT);
-      const q = (p: number) => ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))]!.toFixed(0);
+      const q = (p: number) => percentileMs(ms, p);
       console.log(
         `burst ${burst + 1}: host CPU ${(cpuMs / CONCURRENT).toFixed(3)} ms per request (main thread ${(main / CONCURRENT).toFixed(2)} ms); ` +
           `p50 ${q(50)} ms, p99 ${q(99)} ms, max ${ms.at(-1)!.toFixed(0)} ms, burst ${wall.toFixed(0)} ms; load ${loadavg()[0]!.toFixed(1)}`,
@@ -154,15 +102,6 @@ async function host(): Promise<void> {
     await h.close({ graceMs: 0 });
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Starts the V8 profiler in this process; the function returned stops it and gives the profile. */
-async function startProfile(): Promise<() => Promise<object>> {
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  return async () => (await session.post('Profiler.stop')).profile;
 }
 
 if (process.argv[2] === 'clients') await clients(process.argv[3]!);

@@ -18,7 +18,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { BENCH_TOKEN, hostConfigText } from './lib/host-config';
 import { type HostProcess, startClusterProcess, startHostProcess } from './lib/processes';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 5);
@@ -27,8 +27,6 @@ const SETTLE_MS = Number(process.env.SETTLE_MS ?? 300_000);
 const KILL_MIN_MS = Number(process.env.KILL_MIN_MS ?? 120_000);
 const KILL_MAX_MS = Number(process.env.KILL_MAX_MS ?? 240_000);
 const PORT = Number(process.env.SOAK_PORT ?? 18_414);
-const TOKEN = 'soak-admin-token-0123456789abcdef';
-const providerDir = fileURLToPath(new URL('../providers/database-team', import.meta.url));
 const { DATABASE_URL, PG_BIN, PG_DIR } = process.env;
 if (!DATABASE_URL || !PG_BIN || !PG_DIR)
   throw new Error('DATABASE_URL, PG_BIN and PG_DIR must be set: run it with `pnpm bench:soak` (scripts/soak.sh starts a PostgreSQL)');
@@ -47,7 +45,7 @@ async function call(host: HostProcess | undefined, method: string, path: string,
   try {
     const res = await fetch(`${host.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/yaml' } : {}) },
+      headers: { authorization: `Bearer ${BENCH_TOKEN}`, ...(body ? { 'content-type': 'application/yaml' } : {}) },
       ...(body ? { body } : {}),
       signal: AbortSignal.timeout(30_000),
     });
@@ -71,20 +69,13 @@ async function main(): Promise<void> {
   const cluster = await startClusterProcess({ READY_MAX_MS: '5000' });
   const kubeconfigFile = join(dir, 'kubeconfig');
   writeFileSync(kubeconfigFile, cluster.kubeconfig, { mode: 0o600 });
-  const config = [
-    'server: { host: 127.0.0.1 }',
-    `store: { url: "${DATABASE_URL}" }`,
-    `kubernetes: { mode: kubeconfig, kubeconfig: "${kubeconfigFile}" }`,
-    'auth:',
-    '  tokens:',
-    `    - { name: soak, role: admin, token: ${TOKEN} }`,
-    'providers:',
-    `  - { name: database-team, type: filesystem, path: "${providerDir}" }`,
-    'orchestrator: { concurrency: 200, instanceId: soak-host }',
-    `secrets: { encryptionKey: ${'cd'.repeat(32)} }`,
-    'logging: { level: warn }',
-    '',
-  ].join('\n');
+  const config = hostConfigText({
+    server: '{ host: 127.0.0.1 }',
+    // Set: checked when the script starts.
+    store: DATABASE_URL!,
+    kubernetes: `{ mode: kubeconfig, kubeconfig: "${kubeconfigFile}" }`,
+    orchestrator: '{ concurrency: 200, instanceId: soak-host }',
+  });
   const lifetimes: { start: number; samples: { t: number; mib: number }[] }[] = [];
   let host: HostProcess | undefined;
   const startHost = async () => {

@@ -8,6 +8,7 @@ import { createWriteStream, readdirSync, readFileSync, statSync, writeFileSync }
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClusterCommand, ClusterStats } from './cluster-process';
+import { procCpuSeconds } from './cpu';
 
 const tsxImport = ['--conditions=source', '--import', 'tsx'];
 
@@ -109,18 +110,12 @@ export async function startHostProcess(configText: string, configFile: string, l
       const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
       return m ? Number(m[1]) / 1024 : 0;
     },
-    cpuSeconds: () => statCpuSeconds(`/proc/${child.pid}/stat`),
-    mainThreadCpuSeconds: () => statCpuSeconds(`/proc/${child.pid}/task/${child.pid}/stat`),
+    cpuSeconds: () => procCpuSeconds(child.pid!),
+    mainThreadCpuSeconds: () => procCpuSeconds(child.pid!, child.pid!),
     heapSnapshot: () => heapSnapshot(child),
     kill: () => stopChild(child, () => child.kill('SIGKILL')),
     stop: () => stopChild(child, () => child.kill('SIGTERM')),
   };
-}
-
-/** Fields 14 and 15 of a /proc `stat` file, after the parenthesised command name: utime and stime in clock ticks (100 per second), in seconds. */
-function statCpuSeconds(file: string): number {
-  const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Sends SIGUSR2 and waits until a new, complete `.heapsnapshot` file is in HEAP_SNAPSHOT_DIR (its size stops growing). */
