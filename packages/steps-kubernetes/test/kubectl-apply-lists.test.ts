@@ -1,7 +1,7 @@
-import { describe, it } from 'vitest';
+import { describe } from 'vitest';
 import type { MockObject } from '@innominatus/steps-kubernetes/testing';
 import { GADGET_CRD } from './crd/gadget-crd';
-import { kubectlClusterForTest } from './kubectl-harness';
+import { kubectlIt as it } from './kubectl-harness';
 
 const gadget = (spec: Record<string, unknown>): MockObject => ({
   apiVersion: 'example.com/v1',
@@ -32,9 +32,9 @@ function owners(o: MockObject): Array<{ manager: string; operation: string; fiel
 describe.concurrent('kubectl apply --server-side with list types', () => {
   it('merges map and set lists item by item between two field managers, replaces atomic ones, removes dropped items, conflicts per item', async ({
     expect,
-    onTestFinished,
+    startCluster,
   }) => {
-    const k = await kubectlClusterForTest(onTestFinished, ['--namespace', 'apps']);
+    const k = await startCluster();
     expect((await k.kubectl(['apply', '--server-side', '-f', k.file('crd.json', GADGET_CRD)])).code).toBe(0);
     const apply = (manager: string, spec: Record<string, unknown>, force = false) =>
       k.kubectl(['apply', '--server-side', '--field-manager', manager, ...(force ? ['--force-conflicts'] : []), '-f', k.file(`${manager}.json`, gadget(spec))]);
@@ -92,8 +92,8 @@ describe.concurrent('kubectl apply --server-side with list types', () => {
     ]);
   }, 60_000);
 
-  it("merges a Deployment's containers by name and their ports by port and protocol, the selector as a whole", async ({ expect, onTestFinished }) => {
-    const k = await kubectlClusterForTest(onTestFinished, ['--namespace', 'apps']);
+  it("merges a Deployment's containers by name and their ports by port and protocol, the selector as a whole", async ({ expect, startCluster }) => {
+    const k = await startCluster();
     const apply = (manager: string, o: MockObject, force = false) =>
       k.kubectl(['apply', '--server-side', '--field-manager', manager, ...(force ? ['--force-conflicts'] : []), '-f', k.file(`${manager}.json`, o)]);
     const app = { name: 'app', image: 'app:1', ports: [{ containerPort: 80 }] };

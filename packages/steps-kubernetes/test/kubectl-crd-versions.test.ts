@@ -1,6 +1,6 @@
-import { describe, it } from 'vitest';
+import { describe } from 'vitest';
 import type { MockObject } from '@innominatus/steps-kubernetes/testing';
-import { kubectlClusterForTest, type KubectlCluster } from './kubectl-harness';
+import { type KubectlCluster, kubectlIt as it, tableRows } from './kubectl-harness';
 
 /** A CRD served at two versions (v1 stores, v2 adds a field and a printer column), conversion None. */
 const GIZMO_CRD = {
@@ -58,18 +58,13 @@ const gizmo = (version: string, spec: Record<string, unknown>, name = 'g'): Mock
   metadata: { name, namespace: 'apps' },
   spec,
 });
-const rows = (out: string) =>
-  out
-    .trim()
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/));
 
 describe.concurrent('kubectl and a CRD with several versions', () => {
   it('serves each served version in discovery, stores at the storage version, and reads and writes at both with apiVersion rewritten', async ({
     expect,
-    onTestFinished,
+    startCluster,
   }) => {
-    const k = await kubectlClusterForTest(onTestFinished, ['--namespace', 'apps']);
+    const k = await startCluster();
     expect((await k.kubectl(['apply', '-f', k.file('crd.json', GIZMO_CRD)])).code).toBe(0);
     const versions = (await k.kubectl(['api-versions'])).stdout.split('\n');
     expect(versions.filter((v) => v.startsWith('example.com/'))).toEqual(['example.com/v1', 'example.com/v2']);
@@ -102,12 +97,12 @@ describe.concurrent('kubectl and a CRD with several versions', () => {
     expect(preferred).toEqual(['example.com/v2 g small', 'example.com/v2 h small']);
 
     // Each version's printer columns.
-    expect(rows(tableV1.stdout).map((r) => r.slice(0, 2))).toEqual([
+    expect(tableRows(tableV1.stdout).map((r) => r.slice(0, 2))).toEqual([
       ['NAME', 'SIZE'],
       ['g', 'small'],
       ['h', 'small'],
     ]);
-    const v2 = rows(tableV2.stdout);
+    const v2 = tableRows(tableV2.stdout);
     expect(v2.map((r) => r.slice(0, 2))).toEqual([
       ['NAME', 'COLOR'],
       ['h', 'red'],
@@ -120,8 +115,8 @@ describe.concurrent('kubectl and a CRD with several versions', () => {
     );
   }, 60_000);
 
-  it("validates each write with its version's schema, and explains each version", async ({ expect, onTestFinished }) => {
-    const k = await kubectlClusterForTest(onTestFinished, ['--namespace', 'apps']);
+  it("validates each write with its version's schema, and explains each version", async ({ expect, startCluster }) => {
+    const k = await startCluster();
     expect((await k.kubectl(['apply', '-f', k.file('crd.json', GIZMO_CRD)])).code).toBe(0);
     // Three refused writes and two explains, none changing anything: run together.
     const [bad, unknown, unserved, v2, v1] = await Promise.all([
@@ -197,9 +192,9 @@ describe.concurrent("kubectl and a CRD's storage version and conversion", () => 
 
   it('keeps the objects when the storage version changes: stored at the old version until written again, served at every served version', async ({
     expect,
-    onTestFinished,
+    startCluster,
   }) => {
-    const k = await kubectlClusterForTest(onTestFinished, ['--namespace', 'apps']);
+    const k = await startCluster();
     const { storedAt, jsonpath } = readers(k);
     expect((await k.kubectl(['apply', '-f', k.file('crd.json', widgetCrd())])).code).toBe(0);
     expect((await k.kubectl(['apply', '-f', k.file('w.json', widget('v1', { size: 'small' }))])).stdout.trim()).toBe('widget.example.com/w created');
@@ -235,9 +230,9 @@ describe.concurrent("kubectl and a CRD's storage version and conversion", () => 
 
   it('conversion Webhook: without a webhook a request that needs conversion fails as with an unreachable webhook; with one, objects are converted both ways', async ({
     expect,
-    onTestFinished,
+    startCluster,
   }) => {
-    const k = await kubectlClusterForTest(onTestFinished, ['--namespace', 'apps']);
+    const k = await startCluster();
     const { jsonpath } = readers(k);
     expect((await k.kubectl(['apply', '-f', k.file('crd.json', widgetCrd({ conversion: WEBHOOK }))])).code).toBe(0);
     // At the storage version nothing is converted.
@@ -271,8 +266,8 @@ describe.concurrent("kubectl and a CRD's storage version and conversion", () => 
     expect(unknown.stderr).toContain('unknown field "spec.size"');
   }, 60_000);
 
-  it('refuses a conversion the API server refuses', async ({ expect, onTestFinished }) => {
-    const k = await kubectlClusterForTest(onTestFinished, ['--namespace', 'apps']);
+  it('refuses a conversion the API server refuses', async ({ expect, startCluster }) => {
+    const k = await startCluster();
     const [magic, bare] = await Promise.all([
       k.kubectl(['apply', '-f', k.file('magic.json', widgetCrd({ conversion: { strategy: 'Magic' } }))]),
       k.kubectl(['apply', '-f', k.file('bare.json', widgetCrd({ conversion: { strategy: 'Webhook' } }))]),

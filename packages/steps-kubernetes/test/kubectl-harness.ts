@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMockClusterFromArgs, type MockClusterProcess } from '@innominatus/steps-kubernetes/testing';
+import { it } from 'vitest';
 
 /** The real kubectl, the referee of the mock cluster's HTTP mode. */
 export const KUBECTL = '/usr/bin/kubectl';
@@ -24,14 +25,34 @@ export interface KubectlCluster {
   close(): Promise<void>;
 }
 
-/**
- * {@link kubectlCluster} for one test, closed when it finishes: pass the test
- * context's `onTestFinished` (a concurrent test's hooks are its context's).
- */
-export async function kubectlClusterForTest(onTestFinished: (fn: () => Promise<void>) => void, args: string[] = []): Promise<KubectlCluster> {
-  const k = await kubectlCluster(args);
-  onTestFinished(() => k.close());
-  return k;
+/** The fixture of {@link kubectlIt}. */
+export interface KubectlFixtures {
+  /**
+   * Starts a {@link kubectlCluster} for this test from bin arguments
+   * (`--namespace apps` when none are given) and closes it when the test
+   * finishes (with the test's own `onTestFinished`, so concurrent tests each
+   * close their own).
+   */
+  startCluster(args?: string[]): Promise<KubectlCluster>;
+}
+
+/** `it` with the {@link KubectlFixtures}: for the kubectl files, whose tests run concurrently, each on its own mock cluster. */
+export const kubectlIt = it.extend<KubectlFixtures>({
+  startCluster: async ({ onTestFinished }, use) => {
+    await use(async (args = ['--namespace', 'apps']) => {
+      const k = await kubectlCluster(args);
+      onTestFinished(() => k.close());
+      return k;
+    });
+  },
+});
+
+/** The rows of a table kubectl printed (`get` without `-o`), each split into its columns at runs of white space; the header is the first. */
+export function tableRows(out: string): string[][] {
+  return out
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/));
 }
 
 /** Starts a mock cluster from bin arguments (a kubeconfig is written for it) and a kubectl runner. */

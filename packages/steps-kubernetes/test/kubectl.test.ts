@@ -1,6 +1,6 @@
-import { describe, it, vi } from 'vitest';
+import { describe, vi } from 'vitest';
 import { postgresqlCrd, type MockObject } from '@innominatus/steps-kubernetes/testing';
-import { kubectlClusterForTest } from './kubectl-harness';
+import { kubectlIt as it, tableRows } from './kubectl-harness';
 
 const pg = (spec: Record<string, unknown> = {}, name = 'team-a'): MockObject => ({
   apiVersion: 'acid.zalan.do/v1',
@@ -9,16 +9,11 @@ const pg = (spec: Record<string, unknown> = {}, name = 'team-a'): MockObject => 
   spec: { teamId: 'team', numberOfInstances: 1, postgresql: { version: '17' }, volume: { size: '1Gi' }, ...spec },
 });
 const ref = { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'team-a', namespace: 'apps' };
-const columns = (out: string) =>
-  out
-    .trim()
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/));
 
 /** kubectl with its default flags against the mock-cluster (HTTP): it must not tell it from a real API server. */
 describe.concurrent('kubectl against mock-cluster', () => {
-  it('applies client-side (created, unchanged, configured) and gets with the CRD printer columns', async ({ expect, onTestFinished }) => {
-    const k = await kubectlClusterForTest(onTestFinished, ['--operator', 'zalando', '--namespace', 'apps', '--namespace', 'other']);
+  it('applies client-side (created, unchanged, configured) and gets with the CRD printer columns', async ({ expect, startCluster }) => {
+    const k = await startCluster(['--operator', 'zalando', '--namespace', 'apps', '--namespace', 'other']);
     const file = k.file('pg.json', pg());
     expect((await k.kubectl(['apply', '-f', file])).stdout.trim()).toBe('postgresql.acid.zalan.do/team-a created');
     await vi.waitFor(() => expect(k.running.cluster.get(ref)?.status).toEqual({ PostgresClusterStatus: 'Running' }), { timeout: 5000 });
@@ -31,14 +26,14 @@ describe.concurrent('kubectl against mock-cluster', () => {
       k.kubectl(['get', 'pg', '-A']),
       k.kubectl(['get', 'postgresql', 'team-a', '-n', 'apps', '-o', 'jsonpath={.spec.numberOfInstances}']),
     ]);
-    const table = columns(listed.stdout);
+    const table = tableRows(listed.stdout);
     expect(table[0]).toEqual(['NAMESPACE', 'NAME', 'TEAM', 'VERSION', 'PODS', 'VOLUME', 'CPU-REQUEST', 'MEMORY-REQUEST', 'AGE', 'STATUS']);
     expect([table[1]!.slice(0, 6), table[1]!.slice(7)]).toEqual([['apps', 'team-a', 'team', '17', '2', '1Gi'], [expect.any(String)]]);
     expect(one.stdout).toBe('2');
   });
 
-  it("shows the API server's 422 for a manifest outside the CRD schema, and prunes unknown fields with a warning", async ({ expect, onTestFinished }) => {
-    const k = await kubectlClusterForTest(onTestFinished, ['--operator', 'zalando', '--namespace', 'apps']);
+  it("shows the API server's 422 for a manifest outside the CRD schema, and prunes unknown fields with a warning", async ({ expect, startCluster }) => {
+    const k = await startCluster(['--operator', 'zalando', '--namespace', 'apps']);
     // Two refused creates, independent of each other: run together.
     const [bad, strict] = await Promise.all([
       k.kubectl(['apply', '-f', k.file('bad.json', pg({ postgresql: { version: '19' }, resources: { requests: { memory: '512m' } } }))]),
@@ -55,8 +50,8 @@ describe.concurrent('kubectl against mock-cluster', () => {
     expect((k.running.cluster.get(ref)!.spec as Record<string, unknown>).foo).toBeUndefined();
   });
 
-  it('applies server-side with field ownership: a dropped field is removed, another manager conflicts unless forced', async ({ expect, onTestFinished }) => {
-    const k = await kubectlClusterForTest(onTestFinished, ['--namespace', 'apps']);
+  it('applies server-side with field ownership: a dropped field is removed, another manager conflicts unless forced', async ({ expect, startCluster }) => {
+    const k = await startCluster();
     k.running.cluster.installCrds(postgresqlCrd());
     const applied = await k.kubectl(['apply', '--server-side', '-f', k.file('pg.json', pg({ enableLogicalBackup: true }))]);
     expect(applied.stdout.trim()).toBe('postgresql.acid.zalan.do/team-a serverside-applied');
@@ -75,8 +70,8 @@ describe.concurrent('kubectl against mock-cluster', () => {
     expect((k.running.cluster.get(ref)!.spec as Record<string, unknown>).numberOfInstances).toBe(3);
   });
 
-  it('diffs and applies with --dry-run=server without storing anything or waking the operator', async ({ expect, onTestFinished }) => {
-    const k = await kubectlClusterForTest(onTestFinished, ['--operator', 'zalando', '--namespace', 'apps']);
+  it('diffs and applies with --dry-run=server without storing anything or waking the operator', async ({ expect, startCluster }) => {
+    const k = await startCluster(['--operator', 'zalando', '--namespace', 'apps']);
     await k.kubectl(['apply', '-f', k.file('pg.json', pg())]);
     await vi.waitFor(() => expect(k.running.cluster.get(ref)?.status).toEqual({ PostgresClusterStatus: 'Running' }), { timeout: 5000 });
     const before = k.running.cluster.get(ref)!;
@@ -105,8 +100,8 @@ describe.concurrent('kubectl against mock-cluster', () => {
     expect(k.running.cluster.get({ ...ref, name: 'team-b' })).toBeUndefined();
   });
 
-  it("explains the CRD's fields and a built-in kind", async ({ expect, onTestFinished }) => {
-    const k = await kubectlClusterForTest(onTestFinished, ['--namespace', 'apps']);
+  it("explains the CRD's fields and a built-in kind", async ({ expect, startCluster }) => {
+    const k = await startCluster();
     k.running.cluster.installCrds(postgresqlCrd());
     const [version, spec, data] = await Promise.all([
       k.kubectl(['explain', 'pg.spec.postgresql.version']),
@@ -119,8 +114,8 @@ describe.concurrent('kubectl against mock-cluster', () => {
     expect(data.stdout).toContain('FIELD: data <map[string]string>');
   });
 
-  it('waits for a status, patches (json and merge) and the operator sees the merge patch', async ({ expect, onTestFinished }) => {
-    const k = await kubectlClusterForTest(onTestFinished, ['--operator', 'zalando', '--namespace', 'apps']);
+  it('waits for a status, patches (json and merge) and the operator sees the merge patch', async ({ expect, startCluster }) => {
+    const k = await startCluster(['--operator', 'zalando', '--namespace', 'apps']);
     await k.kubectl(['apply', '-f', k.file('pg.json', pg())]);
     const wait = await k.kubectl(['wait', '-n', 'apps', '--for=jsonpath={.status.PostgresClusterStatus}=Running', 'pg/team-a', '--timeout=10s']);
     expect(wait.stdout.trim()).toBe('postgresql.acid.zalan.do/team-a condition met');
@@ -143,8 +138,8 @@ describe.concurrent('kubectl against mock-cluster', () => {
     );
   });
 
-  it("describes a cluster with the operator's events, and lists events", async ({ expect, onTestFinished }) => {
-    const k = await kubectlClusterForTest(onTestFinished, ['--operator', 'zalando', '--namespace', 'apps']);
+  it("describes a cluster with the operator's events, and lists events", async ({ expect, startCluster }) => {
+    const k = await startCluster(['--operator', 'zalando', '--namespace', 'apps']);
     await k.kubectl(['apply', '-f', k.file('pg.json', pg({ users: { 'Bad-Role': [] } }))]);
     await vi.waitFor(() => expect(k.running.cluster.get(ref)?.status).toEqual({ PostgresClusterStatus: 'CreateFailed' }), { timeout: 5000 });
     const [described, warnings] = await Promise.all([
@@ -158,13 +153,13 @@ describe.concurrent('kubectl against mock-cluster', () => {
     // Both happened within the same second, so kubectl may list them in either order.
     expect(table).toMatch(/\n\s+Normal\s+Create\s+\S+\s+postgres-operator\s+Started creation of new cluster resources\n/);
     expect(table).toMatch(/\n\s+Warning\s+Create\s+\S+\s+postgres-operator\s+could not create cluster: invalid username: "Bad-Role"\n/);
-    const listed = columns(warnings.stdout);
+    const listed = tableRows(warnings.stdout);
     expect(listed[0]).toEqual(['LAST', 'SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
     expect(listed[1]!.slice(1, 4)).toEqual(['Warning', 'Create', 'postgresql/team-a']);
   });
 
-  it('deletes with finalizers: the object stays Terminating until they are removed', async ({ expect, onTestFinished }) => {
-    const k = await kubectlClusterForTest(onTestFinished, ['--namespace', 'apps']);
+  it('deletes with finalizers: the object stays Terminating until they are removed', async ({ expect, startCluster }) => {
+    const k = await startCluster();
     const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'held', namespace: 'apps', finalizers: ['example.com/hold'] }, data: { a: 'b' } };
     await k.kubectl(['apply', '-f', k.file('cm.json', cm)]);
     const del = await k.kubectl(['delete', '-n', 'apps', 'configmap', 'held', '--wait=false']);
@@ -182,8 +177,8 @@ describe.concurrent('kubectl against mock-cluster', () => {
     expect(missingNs.stderr).toContain('namespaces "nowhere" not found');
   });
 
-  it('deletes with --cascade=foreground: the owner waits, marked, for its blocking dependents, then goes', async ({ expect, onTestFinished }) => {
-    const k = await kubectlClusterForTest(onTestFinished, ['--namespace', 'apps']);
+  it('deletes with --cascade=foreground: the owner waits, marked, for its blocking dependents, then goes', async ({ expect, startCluster }) => {
+    const k = await startCluster();
     const cm = (name: string, extra: Record<string, unknown> = {}) => ({
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -217,8 +212,8 @@ describe.concurrent('kubectl against mock-cluster', () => {
     expect(get('owner')).toBeUndefined();
   });
 
-  it('serves one store of Events through core/v1 and events.k8s.io/v1: each shows what the other wrote (get, describe)', async ({ expect, onTestFinished }) => {
-    const k = await kubectlClusterForTest(onTestFinished, ['--namespace', 'apps']);
+  it('serves one store of Events through core/v1 and events.k8s.io/v1: each shows what the other wrote (get, describe)', async ({ expect, startCluster }) => {
+    const k = await startCluster();
     await k.kubectl(['apply', '-f', k.file('subject.json', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'subject', namespace: 'apps' } })]);
     const subject = k.running.cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'subject', namespace: 'apps' })!;
     const regarding = { apiVersion: 'v1', kind: 'ConfigMap', name: 'subject', namespace: 'apps', uid: subject.metadata.uid };
