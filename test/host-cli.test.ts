@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,9 +19,14 @@ async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ co
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
 }
 
+/** The tokens the shipped example configuration reads from the environment. */
+const EXAMPLE_TOKENS = { INNOMINATUS_ADMIN_TOKEN: 'example-admin-token-0123456789', INNOMINATUS_USER_TOKEN: USER_TOKEN };
+
 describe('innominatus-host command line', () => {
   const dir = mkdtempSync(join(tmpdir(), 'innominatus-cli-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  /** The store of the shipped example configuration's run. */
+  const exampleDb = join(dir, 'example.db');
 
   it('refuses a bad configuration with exit code 2, naming every field, position and source', async () => {
     const file = join(dir, 'bad.yaml');
@@ -45,23 +50,6 @@ describe('innominatus-host command line', () => {
     expect(stderr).not.toContain('Invalid URL');
   }, 60_000);
 
-  it('refuses to start with a key other than the one its store was created with', async () => {
-    const file = join(ROOT, 'examples/reference-host/config.example.yaml');
-    const db = join(dir, 'keyed.db');
-    const env = { INNOMINATUS_ADMIN_TOKEN: 'example-admin-token-0123456789', INNOMINATUS_USER_TOKEN: USER_TOKEN };
-    const first = await spawnHost(file, ['--simulate', '--port', '0', '--store', `sqlite:${db}`], env);
-    expect(await first.stop('SIGTERM')).toBe(0);
-    const other = 'cd'.repeat(32);
-    const { code, stderr } = await runCli(['--config', file, '--simulate', '--port', '0', '--store', `sqlite:${db}`], {
-      ...env,
-      INNOMINATUS_ENCRYPTION_KEY: other,
-    });
-    expect(code).toBe(2);
-    expect(stderr).toContain('the configured key (secrets.encryptionKey or INNOMINATUS_ENCRYPTION_KEY) is not the key this store was created with');
-    expect(stderr).not.toContain(other);
-    expect(stderr).not.toMatch(/\n\s+at /);
-  }, 60_000);
-
   it('refuses a bad flag with a usage message', async () => {
     const { code, stderr } = await runCli(['--port', 'eighty']);
     expect(code).toBe(1);
@@ -70,17 +58,14 @@ describe('innominatus-host command line', () => {
 
   it('runs the shipped example configuration with --simulate, says so at start, and stops on SIGTERM with exit code 0', async () => {
     const file = join(ROOT, 'examples/reference-host/config.example.yaml');
-    const host = await spawnHost(file, ['--simulate', '--port', '0', '--store', `sqlite:${join(dir, 'example.db')}`], {
-      INNOMINATUS_ADMIN_TOKEN: 'example-admin-token-0123456789',
-      INNOMINATUS_USER_TOKEN: USER_TOKEN,
-    });
+    const host = await spawnHost(file, ['--simulate', '--port', '0', '--store', `sqlite:${exampleDb}`], EXAMPLE_TOKENS);
     try {
       expect(host.stderr()).toMatch(
         /SIMULATION: Kubernetes is a mock API server at http:\/\/127\.0\.0\.1:\d+ with simulated Zalando postgres-operator and OpsTree redis-operator\./,
       );
       expect(host.stderr()).toContain('provider database-team: registered (serves postgres, postgresql)');
       expect(host.stderr()).toContain('provider cache-team: registered (serves redis)');
-      expect(host.stderr()).toContain(`sensitive outputs are encrypted with the key in ${join(dir, 'example.db')}.key`);
+      expect(host.stderr()).toContain(`sensitive outputs are encrypted with the key in ${exampleDb}.key`);
       const health = await call(host.url, 'GET', '/healthz', { token: null });
       expect(health.json).toEqual({ status: 'ok' });
       const providers = await call(host.url, 'GET', '/api/providers', { token: USER_TOKEN });
@@ -103,4 +88,19 @@ describe('innominatus-host command line', () => {
     }
     expect(host.stdout()).toContain('SIMULATED cluster');
   }, 120_000);
+
+  // On the store the example run (the test before) created, with the key it generated beside it: one host start for both.
+  it('refuses to start with a key other than the one its store was created with', async () => {
+    const file = join(ROOT, 'examples/reference-host/config.example.yaml');
+    expect(existsSync(`${exampleDb}.key`), 'the example run made the store and its key').toBe(true);
+    const other = 'cd'.repeat(32);
+    const { code, stderr } = await runCli(['--config', file, '--simulate', '--port', '0', '--store', `sqlite:${exampleDb}`], {
+      ...EXAMPLE_TOKENS,
+      INNOMINATUS_ENCRYPTION_KEY: other,
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('the configured key (secrets.encryptionKey or INNOMINATUS_ENCRYPTION_KEY) is not the key this store was created with');
+    expect(stderr).not.toContain(other);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
 });
