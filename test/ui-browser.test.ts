@@ -46,14 +46,12 @@ describe('the web UI in a real browser', () => {
     if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run 'apt-get install chromium' (scripts/test.sh does it) or set CHROMIUM_PATH`);
     rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
-    // The demo's database takes 2.5 s to come up, so its page shows it provisioning first;
-    // flaky-app's fails with CreateFailed, and the operator's next sync repairs it.
+    // The demo's database is held in Creating until its page has shown it provisioning (the test releases it);
+    // flaky-app's fails with CreateFailed, and the operator's periodic sync (run by the test) repairs it.
     [e2e, browser] = await Promise.all([
       startHost({
         simulation: {
           pickupDelayMs: 100,
-          createDelayMs: (name) => (name === 'my-app-db' ? 2500 : 150),
-          syncDelayMs: 300,
           scripts: { 'flaky-app-db': { create: 'CreateFailedThenRunning' } },
         },
       }),
@@ -89,6 +87,7 @@ describe('the web UI in a real browser', () => {
   });
 
   it('shows the demo application, its database going from provisioning to active live, and the three steps of its run', async () => {
+    e2e.host.simulation!.operator.hold('my-app-db');
     const submitted = await call(e2e.url, 'POST', '/api/specs', { body: DEMO_SPEC });
     expect(submitted.status).toBe(202);
     const id = submitted.json.changes[0].id as string;
@@ -96,6 +95,7 @@ describe('the web UI in a real browser', () => {
     await page.click('[data-testid=applications] a:text("my-app")');
     await page.waitForSelector('[data-testid=state-db]:text("provisioning")');
     await screenshot('demo-provisioning');
+    e2e.host.simulation!.operator.release('my-app-db');
     // No reload: the event stream moves it on.
     await page.waitForSelector('[data-testid=state-db]:text("active")', { timeout: 20_000 });
     await page.waitForSelector('[data-testid=resolved]:has-text("secret://")');
@@ -160,13 +160,12 @@ describe('the web UI in a real browser', () => {
     expect(await page.textContent('[data-testid=retry-needs-admin]')).toBe('An admin can retry it.');
     await screenshot('failed-resource');
 
+    // The operator's periodic sync repairs the cluster, run now that the failure is shown (so it never races the host's wait).
     const cluster = e2e.host.simulation!.cluster;
-    await until(
-      'the operator to repair the cluster',
-      async () =>
-        (cluster.get({ apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'flaky-app-db', namespace: 'flaky-app' }) as any)?.status
-          ?.PostgresClusterStatus === 'Running',
-    );
+    e2e.host.simulation!.operator.resync();
+    expect(
+      (cluster.get({ apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'flaky-app-db', namespace: 'flaky-app' }) as any).status.PostgresClusterStatus,
+    ).toBe('Running');
     await adminPage.goto(`${e2e.url}/#/resources/${id}`);
     await adminPage.click('[data-testid=retry]');
     await adminPage.waitForSelector('[data-testid=retry-dialog]');

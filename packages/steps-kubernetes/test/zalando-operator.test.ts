@@ -239,6 +239,44 @@ describe('zalandoPostgresOperator', () => {
     expect(op.transitions.filter((t) => t.name === 'team-r').map((t) => t.status)).toEqual(['Creating', 'CreateFailed', 'Updating', 'Running']);
   });
 
+  it('holds a cluster in Creating until released, then ends as scripted createDelayMs later; others are not held', async () => {
+    const op = zalandoPostgresOperator(cluster, { pickupDelayMs: 1, createDelayMs: 10 });
+    op.hold('team-h');
+    op.script('team-f', { create: 'CreateFailed' });
+    op.hold('team-f');
+    for (const n of ['team-h', 'team-f', 'team-o']) cluster.apply(pg(n));
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(['team-h', 'team-f', 'team-o'].map((n) => statusOf(cluster, n))).toEqual(['Creating', 'Creating', 'Running']);
+    expect(secretNames(cluster).filter((n) => n.includes('.team-h.'))).toHaveLength(5);
+    op.release('team-h');
+    await vi.advanceTimersByTimeAsync(9);
+    expect(statusOf(cluster, 'team-h')).toBe('Creating');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(['team-h', 'team-f'].map((n) => statusOf(cluster, n))).toEqual(['Running', 'Creating']);
+    op.release('team-f');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(statusOf(cluster, 'team-f')).toBe('CreateFailed');
+    // Released: a cluster of that name created later is not held.
+    cluster.delete(ref('team-h'));
+    await vi.advanceTimersByTimeAsync(100);
+    cluster.apply(pg('team-h'));
+    await vi.advanceTimersByTimeAsync(11);
+    expect(statusOf(cluster, 'team-h')).toBe('Running');
+  });
+
+  it('a held cluster deleted before its release is gone; its release writes nothing', async () => {
+    const op = zalandoPostgresOperator(cluster, { pickupDelayMs: 1, createDelayMs: 10, deleteDelayMs: 5 });
+    op.hold('team-d');
+    cluster.apply(pg('team-d'));
+    await vi.advanceTimersByTimeAsync(2);
+    expect(statusOf(cluster, 'team-d')).toBe('Creating');
+    cluster.delete(ref('team-d'));
+    op.release('team-d');
+    await vi.advanceTimersByTimeAsync(100);
+    expect(cluster.get(ref('team-d'))).toBeUndefined();
+    expect(op.transitions.map((t) => t.status)).toEqual(['Creating']);
+  });
+
   it('a stopped operator resyncs nothing: its failed cluster stays as it was', async () => {
     const op = zalandoPostgresOperator(cluster, { pickupDelayMs: 1, createDelayMs: 10, syncDelayMs: 1000 });
     op.script('team-s', { create: 'CreateFailedThenRunning' });

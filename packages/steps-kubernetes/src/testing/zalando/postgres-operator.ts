@@ -61,6 +61,14 @@ export interface ZalandoOperator {
    * created, updated or deleted are left alone; a stopped operator syncs nothing.
    */
   resync(): void;
+  /**
+   * Holds the clusters of this name that are created from now on in `Creating` (their Services, Secrets and
+   * StatefulSet made) until {@link ZalandoOperator.release}: a test sees the state in between for as long as it
+   * needs, with no delay to wait out.
+   */
+  hold(clusterName: string): void;
+  /** Ends a {@link ZalandoOperator.hold}: held clusters of this name go on, ending as scripted `createDelayMs` later. */
+  release(clusterName: string): void;
   /** Every status written, in order. */
   readonly transitions: readonly ZalandoTransition[];
   /** What the operator logged (e.g. skipped databases), oldest first. */
@@ -129,9 +137,13 @@ export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOp
     awaitingSync.set(keyOf(o), o);
     ctx.after(o, syncPeriod, () => syncNow(o));
   };
-  /** Cancels the object's pending work, its periodic sync included. */
+  // Names held in Creating, and the held clusters' next step by namespace/name: what `release` runs.
+  const held = new Set<string>();
+  const heldCreates = new Map<string, { name: string; go: () => void }>();
+  /** Cancels the object's pending work, its periodic sync and a held create included. */
   const cancel = (o: MockObject) => {
     awaitingSync.delete(keyOf(o));
+    heldCreates.delete(keyOf(o));
     ctx.cancel(o);
   };
 
@@ -181,18 +193,25 @@ export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOp
       setStatus(obj, 'Creating');
       ctx.event(obj, { type: 'Normal', reason: 'Create', message: 'Started creation of new cluster resources' });
       if (!makeResources(obj, 'CreateFailed', 'Create')) return scheduleSync(obj);
-      later(obj, createDelay(obj.metadata.name), (now) => {
-        if (script === 'NeverReady') return;
-        markReady(cluster, now);
-        createDatabases(now);
-        if (script === 'CreateFailed' || script === 'CreateFailedThenRunning')
-          setStatus(now, 'CreateFailed', 'could not create cluster: scripted failure', 'Create');
-        else {
-          setStatus(now, 'Running');
-          ctx.event(now, { type: 'Normal', reason: 'Create', message: `Created cluster ${now.metadata.namespace}/${now.metadata.name}` });
-        }
-        scheduleSync(now);
-      });
+      const go = () => finishCreate(obj, script);
+      if (held.has(obj.metadata.name)) heldCreates.set(keyOf(obj), { name: obj.metadata.name, go });
+      else go();
+    });
+  }
+
+  /** `createDelayMs` after `Creating`: the cluster ends as scripted. */
+  function finishCreate(o: MockObject, script: ZalandoCreateOutcome): void {
+    later(o, createDelay(o.metadata.name), (now) => {
+      if (script === 'NeverReady') return;
+      markReady(cluster, now);
+      createDatabases(now);
+      if (script === 'CreateFailed' || script === 'CreateFailedThenRunning')
+        setStatus(now, 'CreateFailed', 'could not create cluster: scripted failure', 'Create');
+      else {
+        setStatus(now, 'Running');
+        ctx.event(now, { type: 'Normal', reason: 'Create', message: `Created cluster ${now.metadata.namespace}/${now.metadata.name}` });
+      }
+      scheduleSync(now);
     });
   }
 
@@ -287,12 +306,16 @@ export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOp
     },
     deleted: (o) => {
       awaitingSync.delete(keyOf(o));
+      heldCreates.delete(keyOf(o));
       if (!(options.enableFinalizers && o.metadata.finalizers?.includes(POSTGRES_OPERATOR_FINALIZER))) deleteLater(o);
     },
   });
   ctx = sim.context;
   // A closed cluster stops the simulator; nothing is left for `resync` either.
-  cluster.onClose(() => awaitingSync.clear());
+  cluster.onClose(() => {
+    awaitingSync.clear();
+    heldCreates.clear();
+  });
   return {
     script: (name, script) => void scripts.set(name, { ...scripts.get(name), ...script }),
     resync: () => {
@@ -301,10 +324,20 @@ export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOp
         syncNow(o);
       }
     },
+    hold: (name) => void held.add(name),
+    release: (name) => {
+      held.delete(name);
+      for (const [key, h] of [...heldCreates]) {
+        if (h.name !== name) continue;
+        heldCreates.delete(key);
+        h.go();
+      }
+    },
     transitions,
     logs,
     stop: () => {
       awaitingSync.clear();
+      heldCreates.clear();
       sim.stop();
     },
   };
