@@ -33,6 +33,25 @@ describe('ObjectStore', () => {
     expect(updated.data).toEqual({ list: [{ x: 1 }], nested: { y: 'z' }, more: 'm' });
   });
 
+  it('copies an answer or an event object when it is read: one copy per answer and per event, changed without changing the store', () => {
+    const store = new ObjectStore();
+    const kind = store.registerKind(kindSpec);
+    const events: StoreEvent[] = [];
+    store.emitter.on('change', (e: StoreEvent) => events.push(e));
+    const result = store.create(kind, cm('a', { nested: { y: 'z' } }));
+    expect(result.object).toBe(result.object);
+    (result.object.data as { nested: { y: string } }).nested.y = 'changed by the caller';
+    expect(events[0]!.object).toBe(events[0]!.object);
+    (events[0]!.object.data as { nested: { y: string } }).nested.y = 'changed by a listener';
+    expect(store.get(kind, undefined, 'a')!.data).toEqual({ nested: { y: 'z' } });
+    expect(store.eventsSince(kind, 0)).toEqual([events[0]]);
+    expect((events[0]!.object.data as { nested: { y: string } }).nested.y).toBe('changed by a listener');
+    const status = store.writeStatus(kind, undefined, 'a', { phase: 'Ready' });
+    expect(status.changed).toBe(true);
+    expect(status.object.metadata.resourceVersion).toBe(events[1]!.object.metadata.resourceVersion);
+    expect(store.getStored(kind, undefined, 'a')).toEqual(status.object);
+  });
+
   it('finds objects by uid and dependents by owner uid, and forgets them once deleted', () => {
     const store = new ObjectStore();
     const kind = store.registerKind(kindSpec);

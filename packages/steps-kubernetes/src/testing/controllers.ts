@@ -1,6 +1,7 @@
 import { CrdError, loadCrd, type CrdVersion, type LoadedCrd } from '../crd/index';
 import { isConversionFailure, type ConversionStrategy } from './conversion';
 import { collectGarbage } from './garbage-collector';
+import { storedObject } from './lazy-copies';
 import { isPlainObject, jsonEqual } from './merge';
 import type { ObjectStore } from './object-store';
 import type { KindSpec, MockObject, ResolvedKind, StoreEvent } from './types';
@@ -34,15 +35,17 @@ function unlessConversionFails(work: () => void): void {
 }
 
 function namespaceController(store: ObjectStore, e: StoreEvent): void {
-  if (e.type === 'DELETED' && e.kind.namespaced && e.object.metadata.namespace) finalizeNamespaceIfEmpty(store, e.object.metadata.namespace);
+  // Only read: the object as stored, without a copy.
+  const object = storedObject(e);
+  if (e.type === 'DELETED' && e.kind.namespaced && object.metadata.namespace) finalizeNamespaceIfEmpty(store, object.metadata.namespace);
   if (
     e.type === 'MODIFIED' &&
     e.kind.group === '' &&
     e.kind.kind === 'Namespace' &&
-    e.object.metadata.deletionTimestamp &&
+    object.metadata.deletionTimestamp &&
     !e.previous?.metadata.deletionTimestamp
   ) {
-    emptyNamespace(store, e.object.metadata.name);
+    emptyNamespace(store, object.metadata.name);
   }
 }
 

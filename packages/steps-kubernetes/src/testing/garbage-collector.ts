@@ -1,3 +1,4 @@
+import { storedObject } from './lazy-copies';
 import { isPlainObject } from './merge';
 import { FOREGROUND_FINALIZER, type ObjectStore } from './object-store';
 import type { MockObject, StoreEvent } from './types';
@@ -14,12 +15,14 @@ const CONTROLLER = { fieldManager: 'kube-controller-manager' };
  * is removed and the owner goes.
  */
 export function collectGarbage(store: ObjectStore, e: StoreEvent): void {
-  if (e.type !== 'DELETED' && waitsForDependents(e.object)) {
-    deleteDependents(store, e.object);
-    finishIfUnblocked(store, e.object);
+  // Only read: the object as stored, without a copy.
+  const changed = storedObject(e);
+  if (e.type !== 'DELETED' && waitsForDependents(changed)) {
+    deleteDependents(store, changed);
+    finishIfUnblocked(store, changed);
   }
   if (e.type !== 'DELETED') return;
-  const uid = e.object.metadata.uid;
+  const uid = changed.metadata.uid;
   if (uid) {
     for (const { kind, object } of store.dependentsOf(uid)) {
       if (e.propagationPolicy === 'Orphan') {
@@ -31,7 +34,7 @@ export function collectGarbage(store: ObjectStore, e: StoreEvent): void {
     }
   }
   // A dependent that is gone may have been the last one an owner in foreground deletion waited for.
-  for (const owner of ownerUids(e.object)) {
+  for (const owner of ownerUids(changed)) {
     const found = store.findByUid(owner);
     if (found && waitsForDependents(found.object)) finishIfUnblocked(store, found.object);
   }

@@ -11,6 +11,7 @@ import { ObjectIndex } from './object-index';
 import { objectSchema } from './openapi-schemas';
 import { serverSideApply, trackUpdate } from './managed-fields';
 import { clone, isPlainObject, jsonEqual } from './merge';
+import { changeEvent, storedObject, writeResult } from './lazy-copies';
 import { jsonPatch, mergePatch, strategicMerge } from './patches';
 import { fieldValue, parseSelector } from './selectors';
 import type { KindSpec, MockObject, ResolvedKind, StoreEvent } from './types';
@@ -204,7 +205,7 @@ export class ObjectStore {
     const view = this.#viewOf(kind);
     // The storage kind, or a kind the watch was opened at before its storage version changed (the same resource, no view of it).
     if (e.kind === kind || (!view && kindKey(e.kind.group, e.kind.kind) === kindKey(kind.group, kind.kind))) {
-      if (e.object.apiVersion === kind.apiVersion && e.kind === kind) return e;
+      if (storedObject(e).apiVersion === kind.apiVersion && e.kind === kind) return e;
       // Written at another version (before or after the storage version changed): converted like a read.
       const previous = e.previous && this.#atStorage(kind, e.previous);
       return { ...e, kind, object: this.#atStorage(kind, e.object), ...(previous ? { previous } : {}) };
@@ -218,7 +219,7 @@ export class ObjectStore {
     // As stored: removing them needs no conversion.
     for (const [key, o] of [...this.#bucket(kind)].sort(([a], [b]) => a.localeCompare(b))) {
       this.#remove(kind, key, o);
-      this.#record({ type: 'DELETED', object: clone(o), previous: o, kind, resourceVersion: ++this.#resourceVersion });
+      this.#record(changeEvent({ type: 'DELETED', previous: o, kind, resourceVersion: ++this.#resourceVersion }, o));
     }
     this.#kinds.delete(kindKey(kind.group, kind.kind));
     this.unregisterVersions(kind.group, kind.kind);
@@ -267,6 +268,16 @@ export class ObjectStore {
     }
     const o = this.#current(kind, key);
     return o ? clone(o) : undefined;
+  }
+
+  /**
+   * The object as stored, not a copy (so never to be changed; `namespace` is
+   * ignored for cluster-scoped kinds), or undefined: for the mock cluster's
+   * controllers and simulators, which only read. A view's object is converted.
+   */
+  getStored(kind: ResolvedKind, namespace: string | undefined, name: string): Readonly<MockObject> | undefined {
+    if (this.#viewOf(kind)) return this.get(kind, namespace, name);
+    return this.#current(kind, objectKey(kind.namespaced ? namespace : undefined, name));
   }
 
   /** Like {@link get} but 404 when missing, with the API server's message. */
@@ -428,8 +439,13 @@ export class ObjectStore {
 
   /** Sets `.status` (what an operator does through the status subresource). */
   setStatus(kind: ResolvedKind, namespace: string | undefined, name: string, status: unknown, options: WriteOptions = {}): MockObject {
+    return this.writeStatus(kind, namespace, name, status, options).object;
+  }
+
+  /** {@link setStatus}, answered with the write's result (whose object is copied only when read). */
+  writeStatus(kind: ResolvedKind, namespace: string | undefined, name: string, status: unknown, options: WriteOptions = {}): WriteResult {
     const view = this.#viewOf(kind);
-    if (view) return view.toView(this.setStatus(this.#storageOf(view), namespace, name, status, this.#asVersion(kind, options)));
+    if (view) return viewed(view, this.writeStatus(this.#storageOf(view), namespace, name, status, this.#asVersion(kind, options)));
     const existing = this.#current(kind, objectKey(kind.namespaced ? namespace : undefined, name));
     if (!existing) throw notFound(kind, name);
     // Not copied here: the status write below copies the stored object and the new status.
@@ -437,7 +453,7 @@ export class ObjectStore {
     const statusOptions: WriteOptions = { ...options, subresource: 'status' };
     const version = writtenAt.get(options);
     if (version) writtenAt.set(statusOptions, version);
-    return this.#update(kind, existing, next, statusOptions, options.fieldManager ?? DEFAULT_FIELD_MANAGER).object;
+    return this.#update(kind, existing, next, statusOptions, options.fieldManager ?? DEFAULT_FIELD_MANAGER);
   }
 
   /**
@@ -477,7 +493,7 @@ export class ObjectStore {
       if (options.dryRun) return next;
       next.metadata.resourceVersion = String(++this.#resourceVersion);
       this.#put(kind, key, next, existing);
-      this.#record({ type: 'MODIFIED', object: clone(next), previous: existing, kind, resourceVersion: this.#resourceVersion });
+      this.#record(changeEvent({ type: 'MODIFIED', previous: existing, kind, resourceVersion: this.#resourceVersion }, next));
       return clone(next);
     }
     const gone = clone(existing);
@@ -672,14 +688,15 @@ export class ObjectStore {
     if (options.dryRun) return { object: clone(obj), created: true, changed: true, warnings: admitted.warnings };
     obj.metadata.resourceVersion = String(++this.#resourceVersion);
     this.#put(kind, objectKey(obj.metadata.namespace, obj.metadata.name), obj, undefined);
-    this.#record({ type: 'ADDED', object: clone(obj), kind, resourceVersion: this.#resourceVersion });
-    return { object: clone(obj), created: true, changed: true, warnings: admitted.warnings };
+    this.#record(changeEvent({ type: 'ADDED', kind, resourceVersion: this.#resourceVersion }, obj));
+    return writeResult({ created: true, changed: true, warnings: admitted.warnings }, obj);
   }
 
   #update(kind: ResolvedKind, existing: MockObject, candidate: MockObject, options: WriteOptions, manager: string | 'tracked'): WriteResult {
     let next = candidate;
     if (options.subresource === 'status') {
-      next = { ...clone(existing), status: clone(candidate.status) };
+      // Shallow: stored objects are never changed, and what is changed below is the copy's top level and metadata.
+      next = { ...existing, metadata: { ...existing.metadata }, status: clone(candidate.status) };
       if (candidate.metadata.managedFields !== undefined && candidate.metadata.managedFields !== existing.metadata.managedFields)
         next.metadata.managedFields = clone(candidate.metadata.managedFields);
       if (next.status === undefined) delete next.status;
@@ -705,20 +722,20 @@ export class ObjectStore {
         schema: objectSchema(kind),
         ...(options.subresource ? { subresource: options.subresource } : {}),
       });
-    if (jsonEqual(existing, next)) return { object: clone(existing), created: false, changed: false, warnings: admitted.warnings };
+    if (jsonEqual(existing, next)) return writeResult({ created: false, changed: false, warnings: admitted.warnings }, existing);
     if (kind.generation && !jsonEqual(specOf(existing), specOf(next))) next.metadata.generation = (existing.metadata.generation ?? 1) + 1;
     // A dry run writes nothing: the answer keeps the stored resourceVersion.
     if (options.dryRun) return { object: clone(next), created: false, changed: true, warnings: admitted.warnings };
     next.metadata.resourceVersion = String(++this.#resourceVersion);
-    const result = { object: clone(next), created: false, changed: true, warnings: admitted.warnings };
+    const result = writeResult({ created: false, changed: true, warnings: admitted.warnings }, next);
     const key = objectKey(next.metadata.namespace, next.metadata.name);
     if (next.metadata.deletionTimestamp && !hasFinalizers(next)) {
       this.#remove(kind, key, existing);
-      this.#record({ type: 'DELETED', object: clone(next), previous: existing, kind, resourceVersion: this.#resourceVersion });
+      this.#record(changeEvent({ type: 'DELETED', previous: existing, kind, resourceVersion: this.#resourceVersion }, next));
       return result;
     }
     this.#put(kind, key, next, existing);
-    this.#record({ type: 'MODIFIED', object: clone(next), previous: existing, kind, resourceVersion: this.#resourceVersion });
+    this.#record(changeEvent({ type: 'MODIFIED', previous: existing, kind, resourceVersion: this.#resourceVersion }, next));
     return result;
   }
 

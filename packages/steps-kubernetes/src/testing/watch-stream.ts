@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { type ApiStatusError, statusBody } from './api-status';
+import { storedObject } from './lazy-copies';
 import type { ListFilter, ObjectStore } from './object-store';
 import type { MockObject, ResolvedKind, StoreEvent } from './types';
 
@@ -61,7 +62,8 @@ export function openWatchStream(store: ObjectStore, options: WatchStreamOptions)
   const view = (o: MockObject) => (options.transform ? options.transform(o) : o);
   function onEvent(event: StoreEvent): void {
     const e = seen(event);
-    if (e) write({ type: e.type, object: view(e.object) });
+    // Serialized at once: the object as stored, without a copy.
+    if (e) write({ type: e.type, object: view(storedObject(e)) });
   }
   /** An event that cannot be converted for this watch ends it with an ERROR event, as on the API server. */
   function onError(err: ApiStatusError): void {
@@ -77,7 +79,7 @@ export function openWatchStream(store: ObjectStore, options: WatchStreamOptions)
     close();
     return stream;
   }
-  for (const e of initial.events) write({ type: e.type, object: view(e.object) });
+  for (const e of initial.events) write({ type: e.type, object: view(storedObject(e)) });
   if (options.dropAfter === 0) close();
   if (closed) return stream;
   if (options.bookmarks) stream.write(JSON.stringify(bookmark(options.kind, store.resourceVersion)) + '\n');
@@ -95,7 +97,7 @@ function watchedBy(store: ObjectStore, options: Pick<WatchStreamOptions, 'kind' 
   return (event) => {
     const e = store.seenBy(options.kind, event);
     if (!e) return undefined;
-    const o = e.object;
+    const o = storedObject(e);
     if (options.kind.namespaced && options.filter.namespace && o.metadata.namespace !== options.filter.namespace) return undefined;
     return selected(o) ? e : undefined;
   };

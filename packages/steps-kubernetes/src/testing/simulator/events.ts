@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ObjectStore } from '../object-store';
+import type { ObjectStore, WriteResult } from '../object-store';
 import type { MockObject } from '../types';
 
 /** One Kubernetes Event about an object, as a controller records it. */
@@ -22,6 +22,11 @@ const micro = () => new Date().toISOString().replace(/Z$/, '000Z');
  * events.k8s.io/v1 API. Returns it as core/v1 shows it.
  */
 export function recordEvent(store: ObjectStore, object: MockObject, component: string, event: EventSpec): MockObject {
+  return writeEvent(store, object, component, event).object;
+}
+
+/** {@link recordEvent}, answered with the write's result (whose object is copied only when read). */
+export function writeEvent(store: ObjectStore, object: MockObject, component: string, event: EventSpec): WriteResult {
   const namespace = object.metadata.namespace ?? 'default';
   const name = `${object.metadata.name}.${randomBytes(8).toString('hex')}`;
   const now = timestamp();
@@ -53,5 +58,5 @@ export function recordEvent(store: ObjectStore, object: MockObject, component: s
       reportingInstance: component,
     },
     { fieldManager: component },
-  ).object;
+  );
 }

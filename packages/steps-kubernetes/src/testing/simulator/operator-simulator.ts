@@ -1,7 +1,9 @@
+import { storedObject } from '../lazy-copies';
+import { clone } from '../merge';
 import type { MockCluster } from '../mock-cluster';
 import type { WriteOptions } from '../object-store';
 import type { MockObject, ResolvedKind, StoreEvent } from '../types';
-import { recordEvent, type EventSpec } from './events';
+import { writeEvent, type EventSpec } from './events';
 import { objectTimers } from './object-timers';
 
 /** What a simulator's handlers get: the object as stored now, and helpers bound to the simulator. */
@@ -75,18 +77,20 @@ export function operatorSimulator(cluster: MockCluster, options: OperatorSimulat
     writeOptions,
     current: (o) => store.get(kindNow(), o.metadata.namespace, o.metadata.name),
     setStatus: (o, status) => {
-      if (context.current(o)) store.setStatus(kindNow(), o.metadata.namespace, o.metadata.name, status, writeOptions);
+      const kind = kindNow();
+      if (store.getStored(kind, o.metadata.namespace, o.metadata.name)) store.writeStatus(kind, o.metadata.namespace, o.metadata.name, status, writeOptions);
     },
     ensureChild: (owner, child) => store.apply(store.requireKind(child.apiVersion, child.kind), ownedBy(owner, child)).object,
-    event: (o, event) => void recordEvent(store, context.current(o) ?? o, name, event),
+    event: (o, event) => void writeEvent(store, store.getStored(kindNow(), o.metadata.namespace, o.metadata.name) ?? o, name, event),
     after: (o, ms, fn) => timers.after(o, ms, fn),
     cancel: (o) => timers.cancel(o),
   };
 
   const onChange = (e: StoreEvent) => {
     if (stopped || e.kind.apiVersion !== options.apiVersion || e.kind.kind !== options.kind) return;
-    if (e.type === 'ADDED') options.added?.(e.object, context);
-    else if (e.type === 'MODIFIED') options.modified?.(e.object, e.previous!, context);
+    // A copy of their own (not the event's, which the event history would keep).
+    if (e.type === 'ADDED') options.added?.(clone(storedObject(e)), context);
+    else if (e.type === 'MODIFIED') options.modified?.(clone(storedObject(e)), e.previous!, context);
     else {
       context.cancel(e.object);
       options.deleted?.(e.object, context);

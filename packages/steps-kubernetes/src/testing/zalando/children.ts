@@ -59,7 +59,7 @@ export function ensureSecrets(cluster: MockCluster, o: MockObject, options: Cred
   const manifestUsers = new Set(Object.keys(specOf(o).users ?? {}));
   for (const role of secretRoles(o)) {
     const name = credentialsSecretName(role, o.metadata.name);
-    if (cluster.store.get(kind, o.metadata.namespace, name)) continue;
+    if (cluster.store.getStored(kind, o.metadata.namespace, name)) continue;
     const rotate = options.rotation && manifestUsers.has(role);
     const now = options.rotation?.now();
     const data: Record<string, string> = { username: b64(rotate ? `${role}${yymmdd(now!)}` : role), password: b64(generatePassword()) };
@@ -131,7 +131,7 @@ export function markReady(cluster: MockCluster, o: MockObject): void {
   const selector = { namespace: ns, labelSelector: `application=spilo,cluster-name=${o.metadata.name}` };
   const manager = { fieldManager: 'kubelet' };
   for (const pvc of cluster.list('v1', 'PersistentVolumeClaim', selector)) {
-    cluster.store.setStatus(
+    cluster.store.writeStatus(
       cluster.store.requireKind('v1', 'PersistentVolumeClaim'),
       ns,
       pvc.metadata.name,
@@ -140,7 +140,7 @@ export function markReady(cluster: MockCluster, o: MockObject): void {
     );
   }
   for (const pod of cluster.list('v1', 'Pod', selector)) {
-    cluster.store.setStatus(
+    cluster.store.writeStatus(
       cluster.store.requireKind('v1', 'Pod'),
       ns,
       pod.metadata.name,
@@ -153,8 +153,8 @@ export function markReady(cluster: MockCluster, o: MockObject): void {
   }
   const n = specOf(o).numberOfInstances;
   const sts = cluster.store.requireKind('apps/v1', 'StatefulSet');
-  if (cluster.store.get(sts, ns, o.metadata.name))
-    cluster.store.setStatus(
+  if (cluster.store.getStored(sts, ns, o.metadata.name))
+    cluster.store.writeStatus(
       sts,
       ns,
       o.metadata.name,
@@ -180,7 +180,7 @@ export function ensurePoolers(cluster: MockCluster, o: MockObject): void {
         ['v1', 'Service'],
       ] as const) {
         const kind = cluster.store.requireKind(v, k);
-        if (cluster.store.get(kind, ns, poolerName)) cluster.store.delete(kind, ns, poolerName);
+        if (cluster.store.getStored(kind, ns, poolerName)) cluster.store.delete(kind, ns, poolerName);
       }
       continue;
     }

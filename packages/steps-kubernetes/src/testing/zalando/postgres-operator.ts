@@ -114,15 +114,18 @@ export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOp
     cluster.installCrds(postgresqlCrd(options.acceptedVersions ?? POSTGRES_VERSIONS_V2));
 
   let ctx!: SimulatorContext;
+  /** The cluster as stored now (not a copy: what the operator does with it only reads it), or undefined once deleted. */
+  const stored = (o: MockObject): MockObject | undefined =>
+    cluster.store.getStored(cluster.store.requireKind(POSTGRESQL_API_VERSION, POSTGRESQL_KIND), o.metadata.namespace, o.metadata.name);
   const setStatus = (o: MockObject, status: string, reason?: string, eventReason?: string) => {
-    if (!ctx.current(o)) return;
+    if (!stored(o)) return;
     ctx.setStatus(o, { PostgresClusterStatus: status });
     transitions.push({ namespace: o.metadata.namespace ?? '', name: o.metadata.name, status, ...(reason ? { reason } : {}) });
     if (reason && eventReason) ctx.event(o, { type: 'Warning', reason: eventReason, message: reason });
   };
   const later = (o: MockObject, ms: number, fn: (now: MockObject) => void) =>
     ctx.after(o, ms, () => {
-      const now = ctx.current(o);
+      const now = stored(o);
       if (now && !now.metadata.deletionTimestamp) fn(now);
     });
   // The clusters whose only pending work is the periodic sync, by namespace/name: what `resync` runs at once.
