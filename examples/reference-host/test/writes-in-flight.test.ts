@@ -54,7 +54,7 @@ afterEach(async () => {
 
 describe('WritesInFlight', () => {
   it('is busy from when a write request arrives until it is answered', async () => {
-    const writes = new WritesInFlight(500);
+    const writes = new WritesInFlight({ maxWaitMs: 500 });
     const s = await server(writes);
     apps.push(s.app);
     expect(writes.busy()).toBe(false);
@@ -69,8 +69,28 @@ describe('WritesInFlight', () => {
     expect(writes.maxWaitMs).toBe(500);
   });
 
+  it('stays busy for quietMs after the last write was answered, on its clock', async () => {
+    let now = 1_000;
+    const writes = new WritesInFlight({ maxWaitMs: 500, quietMs: 50, now: () => now });
+    const s = await server(writes);
+    apps.push(s.app);
+    expect(writes.busy()).toBe(false);
+    const answer = fetch(`${s.url}/api/hold`, { method: 'POST', headers: AUTH });
+    await vi.waitFor(() => expect(s.arrived()).toBe(1), { timeout: 10_000 });
+    now = 5_000;
+    s.release();
+    expect((await answer).status).toBe(200);
+    await vi.waitFor(() => expect(writes.count).toBe(0), { timeout: 10_000 });
+    expect(writes.busy()).toBe(true);
+    now = 5_049;
+    expect(writes.busy()).toBe(true);
+    now = 5_050;
+    expect(writes.busy()).toBe(false);
+    expect(writes.quietMs).toBe(50);
+  });
+
   it('does not count reads (an open event stream must not hold the runs back)', async () => {
-    const writes = new WritesInFlight(500);
+    const writes = new WritesInFlight({ maxWaitMs: 500 });
     const s = await server(writes);
     apps.push(s.app);
     const answer = fetch(`${s.url}/api/hold`, { headers: AUTH });
@@ -81,7 +101,7 @@ describe('WritesInFlight', () => {
   });
 
   it('stops counting a write request whose client went away before the answer', async () => {
-    const writes = new WritesInFlight(500);
+    const writes = new WritesInFlight({ maxWaitMs: 500 });
     const s = await server(writes);
     apps.push(s.app);
     const aborted = new AbortController();
@@ -95,7 +115,7 @@ describe('WritesInFlight', () => {
   });
 
   it('stops counting a write whose client sent its whole body and left before the answer', async () => {
-    const writes = new WritesInFlight(500);
+    const writes = new WritesInFlight({ maxWaitMs: 500 });
     const s = await server(writes);
     apps.push(s.app);
     const { port } = new URL(s.url);
@@ -110,7 +130,7 @@ describe('WritesInFlight', () => {
   });
 
   it('does not count writes refused before they reach a route: no token, no such route', async () => {
-    const writes = new WritesInFlight(500);
+    const writes = new WritesInFlight({ maxWaitMs: 500 });
     const s = await server(writes);
     apps.push(s.app);
     expect((await fetch(`${s.url}/api/hold`, { method: 'POST' })).status).toBe(401);

@@ -32,6 +32,16 @@ import { createStartUp, type StartUp } from './start-up';
  */
 const REQUESTS_FIRST_MS = 2_000;
 
+/**
+ * How long after the last write request was answered the runs still wait:
+ * a burst's requests arrive over tens of milliseconds (its client opens its
+ * connections while the host answers the first ones), with gaps of up to
+ * about 15 ms between them in which no write is in flight; without this the
+ * orchestrator claimed new work in those gaps and its runs took the event
+ * loop from the rest of the burst.
+ */
+const REQUESTS_QUIET_MS = 50;
+
 /** Options of {@link createHost}. */
 export interface HostOptions {
   config: HostConfig;
@@ -82,7 +92,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     const { store, encrypter } = await openHostStore(config, logger, start);
     const { kube, steps, registry, statuses } = await loadHostWork(config, options, logger, start);
     if (config.auth.tokens.length === 0) logger.warn('no API tokens are configured: every /api request will be refused with 401');
-    const writes = new WritesInFlight(REQUESTS_FIRST_MS);
+    const writes = new WritesInFlight({ maxWaitMs: REQUESTS_FIRST_MS, quietMs: REQUESTS_QUIET_MS });
     const orchestrator = hostOrchestrator(config, { store, steps, encrypter, registry, writes }, logger, start.notice);
     const telemetry = startTelemetry(config.telemetry, orchestrator, registry, options.tracerProvider);
     start.onClose(() => telemetry.close());
