@@ -3,23 +3,10 @@ import { promisify } from 'node:util';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, resourceInState, startHost, until, type E2eHost } from './support/e2e-host';
+import { call, oneDatabaseSpec, resourceInState, startHost, until, type E2eHost } from './support/e2e-host';
 
 // The mock cluster serves from this process: kubectl must run asynchronously.
 const run = promisify(execFile);
-
-const spec = (app: string) => `apiVersion: score.dev/v1b1
-metadata:
-  name: ${app}
-containers:
-  main:
-    image: app:1
-    variables:
-      DB_HOST: \${resources.db.host}
-resources:
-  db:
-    type: postgres
-`;
 
 describe('the reference host over HTTP: operator failures, retry, and kubectl', () => {
   let e2e: E2eHost;
@@ -33,7 +20,7 @@ describe('the reference host over HTTP: operator failures, retry, and kubectl', 
   afterAll(() => e2e?.close());
 
   it('an operator failure fails the resource; a retry resumes it to active', async () => {
-    const id = (await call(e2e.url, 'POST', '/api/specs', { body: spec('flaky-app') })).json.changes[0].id;
+    const id = (await call(e2e.url, 'POST', '/api/specs', { body: oneDatabaseSpec('flaky-app') })).json.changes[0].id;
     const failed = await resourceInState(e2e.url, id, 'failed');
     expect(failed.error.message).toContain('CreateFailed');
     expect(failed.run.steps.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([
@@ -63,16 +50,16 @@ describe('the reference host over HTTP: operator failures, retry, and kubectl', 
   });
 
   it('a failed create is listed as failed, and a spec with corrected params creates it again', async () => {
-    const first = await call(e2e.url, 'POST', '/api/specs', { body: `${spec('fix-app')}    params:\n      size: small\n` });
+    const first = await call(e2e.url, 'POST', '/api/specs', { body: `${oneDatabaseSpec('fix-app')}    params:\n      size: small\n` });
     const id = first.json.changes[0].id;
     await resourceInState(e2e.url, id, 'failed');
-    const same = await call(e2e.url, 'POST', '/api/specs', { body: `${spec('fix-app')}    params:\n      size: small\n` });
+    const same = await call(e2e.url, 'POST', '/api/specs', { body: `${oneDatabaseSpec('fix-app')}    params:\n      size: small\n` });
     expect(same.status).toBe(202);
     expect(same.json.unchanged).toEqual([]);
     expect(same.json.failed).toEqual([
       { name: 'db', id, operation: 'create', error: { code: 'STEP_FAILED', message: expect.stringContaining('CreateFailed') } },
     ]);
-    const bad = await call(e2e.url, 'POST', '/api/specs', { body: `${spec('fix-app')}    params:\n      size: huge\n` });
+    const bad = await call(e2e.url, 'POST', '/api/specs', { body: `${oneDatabaseSpec('fix-app')}    params:\n      size: huge\n` });
     expect(bad.status).toBe(422);
     expect(bad.json.error.issues.map((i: { field: string }) => i.field)).toEqual(['resources.db.params.size']);
     // The operator's next sync repairs the cluster; the corrected create then applies the new size and finds it running.
@@ -81,7 +68,7 @@ describe('the reference host over HTTP: operator failures, retry, and kubectl', 
     expect((cluster.get(ref) as any).status.PostgresClusterStatus).toBe('CreateFailed');
     e2e.host.simulation!.operator.resync();
     await until('the operator to repair the cluster', async () => (cluster.get(ref) as any)?.status?.PostgresClusterStatus === 'Running');
-    const fixed = await call(e2e.url, 'POST', '/api/specs', { body: `${spec('fix-app')}    params:\n      size: medium\n` });
+    const fixed = await call(e2e.url, 'POST', '/api/specs', { body: `${oneDatabaseSpec('fix-app')}    params:\n      size: medium\n` });
     expect(fixed.status).toBe(202);
     expect(fixed.json.changes).toEqual([{ action: 'update', name: 'db', type: 'postgres', reason: 'params changed: size', id, state: 'provisioning' }]);
     const active = await resourceInState(e2e.url, id, 'active');
@@ -90,7 +77,7 @@ describe('the reference host over HTTP: operator failures, retry, and kubectl', 
   }, 30_000);
 
   it('retrying a resource that has not failed is a 409', async () => {
-    const id = (await call(e2e.url, 'POST', '/api/specs', { body: spec('steady-app') })).json.changes[0].id;
+    const id = (await call(e2e.url, 'POST', '/api/specs', { body: oneDatabaseSpec('steady-app') })).json.changes[0].id;
     await resourceInState(e2e.url, id, 'active');
     const res = await call(e2e.url, 'POST', `/api/resources/${id}/retry`);
     expect(res.status).toBe(409);

@@ -6,21 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHost, loadConfig, type Host } from '@innominatus/reference-host';
 import { createMockCluster, zalandoPostgresOperator, type MockCluster, type MockClusterServer } from '@innominatus/steps-kubernetes/testing';
-import { call, configText, resourceInState } from './support/e2e-host';
+import { call, configText, oneDatabaseSpec, resourceInState } from './support/e2e-host';
 import { freshDatabase } from './support/pg-database';
-
-const spec = (app: string) => `apiVersion: score.dev/v1b1
-metadata:
-  name: ${app}
-containers:
-  main:
-    image: app:1
-    variables:
-      DB: \${resources.db.host}
-resources:
-  db:
-    type: postgres
-`;
 
 describe('two hosts on one PostgreSQL database share the work', () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
@@ -66,7 +53,7 @@ describe('two hosts on one PostgreSQL database share the work', () => {
     const apps = ['rep-a', 'rep-b', 'rep-c', 'rep-d', 'rep-e', 'rep-f'];
     const ids = await Promise.all(
       apps.map(async (app, i) => {
-        const res = await call(hosts[i % 2]!.url, 'POST', '/api/specs', { body: spec(app) });
+        const res = await call(hosts[i % 2]!.url, 'POST', '/api/specs', { body: oneDatabaseSpec(app) });
         expect(res.status).toBe(202);
         return res.json.changes[0].id as string;
       }),
@@ -80,7 +67,7 @@ describe('two hosts on one PostgreSQL database share the work', () => {
     for (const app of apps) {
       expect(cluster.countRequests({ method: 'PATCH', path: new RegExp(`/namespaces/${app}/postgresqls/${app}-db$`) })).toBe(1);
       const resolved = await call(hosts[1]!.url, 'GET', `/api/specs/${app}/resolved`);
-      expect(resolved.json.containers.main.variables).toEqual({ DB: `${app}-db.${app}.svc.cluster.local` });
+      expect(resolved.json.containers.main.variables).toEqual({ DB_HOST: `${app}-db.${app}.svc.cluster.local` });
     }
     const startedBy = hosts.map((h) => h.logs.join('').split('-> provisioning').length - 1);
     expect(startedBy[0]! + startedBy[1]!).toBe(apps.length);
