@@ -1,14 +1,7 @@
 import { afterEach } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  type CapturedEvent,
-  loadProviderForTest,
-  runWorkflow,
-  runWorkflowToTimeout,
-  type TestProvider,
-  type WorkflowRun,
-} from '@innominatus/provider-sdk/testing';
+import { type ProviderForTests, providerForTests } from '@innominatus/provider-sdk/testing';
 import {
   closeClusters,
   createMockCluster,
@@ -30,13 +23,16 @@ export const CRD_FILE = fileURLToPath(new URL('../crds/redis.redis.opstreelabs.i
 /** The parameters most tests provision with. */
 export const BASE = { cache_name: 'sessions', namespace: 'shop' } as const;
 
-let provider: Promise<TestProvider> | undefined;
+const provider = providerForTests(PROVIDER_DIR);
 
 /** The provider, loaded and validated once per test file. */
-export function cacheTeam(): Promise<TestProvider> {
-  provider ??= loadProviderForTest(PROVIDER_DIR);
-  return provider;
-}
+export const cacheTeam = provider.load;
+
+/** Runs one of the provider's workflows against the cluster ({@link ProviderForTests.run}). */
+export const run = provider.run;
+
+/** Runs a workflow whose wait must time out ({@link ProviderForTests.runToTimeout}). */
+export const runToTimeout = provider.runToTimeout;
 
 /** A mock cluster with the Redis CRD installed from its file and the operator simulator; `close()` it after the test. */
 export function operatorCluster(options: RedisOperatorOptions = {}): { cluster: MockCluster; operator: RedisOperator } {
@@ -61,25 +57,6 @@ export function clustersClosedAfterEach(): (options?: RedisOperatorOptions) => R
     made.push(one.cluster);
     return one;
   };
-}
-
-/** Runs one of the provider's workflows against the cluster. */
-export async function run(cluster: MockCluster, workflow: string, parameters: Record<string, unknown>): Promise<WorkflowRun> {
-  return runWorkflow(await cacheTeam(), workflow, { parameters, cluster });
-}
-
-/**
- * Runs a workflow whose wait must time out, on a fake clock moved by
- * `advanceMs` once `when` holds (the wait has observed what the test asserts).
- */
-export async function runToTimeout(
-  cluster: MockCluster,
-  workflow: string,
-  parameters: Record<string, unknown>,
-  advanceMs: number,
-  when: (events: readonly CapturedEvent[]) => boolean,
-): Promise<WorkflowRun> {
-  return runWorkflowToTimeout(await cacheTeam(), workflow, { parameters, cluster, advanceMs, when });
 }
 
 /** The Redis object as the API server stores it. */

@@ -1,13 +1,6 @@
 import { afterEach } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import {
-  type CapturedEvent,
-  loadProviderForTest,
-  runWorkflow,
-  runWorkflowToTimeout,
-  type TestProvider,
-  type WorkflowRun,
-} from '@innominatus/provider-sdk/testing';
+import { type ProviderForTests, providerForTests } from '@innominatus/provider-sdk/testing';
 import {
   closeClusters,
   createMockCluster,
@@ -25,13 +18,16 @@ export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 /** The parameters most tests provision with. */
 export const BASE = { db_name: 'myapp-db', namespace: 'production', team_id: 'team' } as const;
 
-let provider: Promise<TestProvider> | undefined;
+const provider = providerForTests(PROVIDER_DIR);
 
 /** The provider, loaded and validated once per test file. */
-export function databaseTeam(): Promise<TestProvider> {
-  provider ??= loadProviderForTest(PROVIDER_DIR);
-  return provider;
-}
+export const databaseTeam = provider.load;
+
+/** Runs one of the provider's workflows against the cluster ({@link ProviderForTests.run}). */
+export const run = provider.run;
+
+/** Runs a workflow whose wait must time out ({@link ProviderForTests.runToTimeout}). */
+export const runToTimeout = provider.runToTimeout;
 
 /** A mock cluster with the Zalando operator simulator; `close()` it after the test. */
 export function operatorCluster(options: ZalandoOperatorOptions = {}): { cluster: MockCluster; operator: ZalandoOperator } {
@@ -56,25 +52,6 @@ export function clustersClosedAfterEach(): (options?: ZalandoOperatorOptions) =>
     made.push(one.cluster);
     return one;
   };
-}
-
-/** Runs one of the provider's workflows against the cluster. */
-export async function run(cluster: MockCluster, workflow: string, parameters: Record<string, unknown>): Promise<WorkflowRun> {
-  return runWorkflow(await databaseTeam(), workflow, { parameters, cluster });
-}
-
-/**
- * Runs a workflow whose wait must time out, on a fake clock moved by
- * `advanceMs` once `when` holds (the wait has observed what the test asserts).
- */
-export async function runToTimeout(
-  cluster: MockCluster,
-  workflow: string,
-  parameters: Record<string, unknown>,
-  advanceMs: number,
-  when: (events: readonly CapturedEvent[]) => boolean,
-): Promise<WorkflowRun> {
-  return runWorkflowToTimeout(await databaseTeam(), workflow, { parameters, cluster, advanceMs, when });
 }
 
 /** The `postgresql` object as the API server stores it. */

@@ -7,6 +7,8 @@
  */
 export { loadProviderForTest } from './load-for-test';
 export type { TestProvider } from './load-for-test';
+export { providerForTests } from './provider-for-tests';
+export type { ProviderForTests, TestCluster } from './provider-for-tests';
 export { capturedText, runWorkflow } from './run-workflow';
 export type { RunWorkflowOptions, WorkflowRun, CapturedEvent, CapturedRunLog } from './run-workflow';
 export { progressed, runWorkflowToTimeout } from './run-to-timeout';
