@@ -115,6 +115,46 @@ describe('loadCrds', () => {
 });
 
 describe('validateCustomResource', () => {
+  it('takes the fields named unchanged as they are, neither pruned nor checked, unless the schema has CEL rules', () => {
+    const plain = loadCrd({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'boxes.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Cluster',
+        names: { kind: 'Box', plural: 'boxes' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: {
+                  spec: { type: 'object', properties: { size: { type: 'string', enum: ['small'] } } },
+                  status: { type: 'object', properties: { phase: { type: 'string' } } },
+                  note: { type: 'string', default: 'none' },
+                },
+              },
+            },
+          },
+        ],
+      },
+    });
+    const box = { apiVersion: 'example.com/v1', kind: 'Box', metadata: { name: 'b' }, spec: { size: 'large', unknown: 1 }, status: { phase: 1, other: 2 } };
+    const taken = validateCustomResource(plain, box, { unchanged: new Set(['spec']) });
+    expect(taken.object).toEqual({ ...box, status: { phase: 1 }, note: 'none' });
+    expect(Object.keys(taken.object)).toEqual(['apiVersion', 'kind', 'metadata', 'spec', 'status', 'note']);
+    expect((taken.object as { spec: unknown }).spec).toBe(box.spec);
+    expect(taken.unknownFields).toEqual(['status.other']);
+    expect(taken.causes.map((c) => c.field)).toEqual(['status.phase']);
+    expect(validateCustomResource(plain, box).causes.map((c) => c.field)).toEqual(['spec.size', 'status.phase']);
+    const withRules = validateCustomResource(crd, widget({ size: 'huge', replicas: 1 }), { unchanged: new Set(['spec']) });
+    expect(withRules.causes.map((c) => c.field)).toEqual(['spec.size', 'spec']);
+  });
+
   it('accepts a good object, applies defaults (also nested) and keeps preserved fields', () => {
     const v = validateCustomResource(crd, widget({ size: 'small', replicas: 2, port: 'http', extra: { any: { thing: 1 } }, nested: {} }));
     expect(v.causes).toEqual([]);

@@ -15,6 +15,14 @@ export interface ValidateCustomResourceOptions {
   fieldValidation?: FieldValidation;
   /** The object stored before this update (enables CEL transition rules that read `oldSelf`). */
   oldObject?: Record<string, unknown>;
+  /**
+   * Top-level fields (besides apiVersion, kind and metadata) known to be as
+   * this same version's schema prunes, defaults and accepts them: an
+   * update's fields left as they were stored. They are taken as they are,
+   * neither pruned nor checked again (unless the schema has CEL rules or a
+   * composition at its root, which see the whole object).
+   */
+  unchanged?: ReadonlySet<string>;
 }
 
 /** What the API server would make of a custom resource: the object it stores, or why it refuses it. */
@@ -49,14 +57,15 @@ export function validateCustomResource(crd: LoadedCrd, object: Record<string, un
   const unknown: FieldPath[] = [];
   const { apiVersion, kind, metadata, ...body } = object;
   const { pruning, checking } = bodySchemas(version?.schema ?? ANY_OBJECT);
-  const content = pruneAndDefault(pruning, body, [], unknown) as Record<string, unknown>;
+  const unchanged = options.unchanged?.size ? options.unchanged : undefined;
+  const content = unchanged ? pruneOthers(pruning, body, unchanged, unknown) : (pruneAndDefault(pruning, body, [], unknown) as Record<string, unknown>);
   const meta = isObject(metadata) ? pruneMetadata(metadata, ['metadata'], unknown) : {};
   const pruned = { apiVersion, kind, metadata: meta, ...content };
   if (causes.length === 0) {
     causes.push(...metadataProblems(meta));
     const { metadata: _m, apiVersion: _a, kind: _k, ...checked } = pruned;
     const old = options.oldObject ? stripRoot(options.oldObject) : undefined;
-    validateValue(checking, checked, [], causes, old);
+    validateValue(checking, checked, [], causes, old, unchanged);
   }
   const unknownFields = unknown.map(formatPath);
   const verdict: CustomResourceVerdict = {
@@ -105,6 +114,25 @@ function bodySchemas(schema: JSONSchemaProps): { pruning: JSONSchemaProps; check
     derived.set(schema, d);
   }
   return d;
+}
+
+/**
+ * The body pruned and defaulted but for the fields in `unchanged`, taken as
+ * they are: what {@link pruneAndDefault} makes of the whole body when those
+ * are its own output (same keys in the same order).
+ */
+function pruneOthers(pruning: JSONSchemaProps, body: Record<string, unknown>, unchanged: ReadonlySet<string>, unknown: FieldPath[]): Record<string, unknown> {
+  const others: Record<string, unknown> = {};
+  for (const key in body) if (!unchanged.has(key)) others[key] = body[key];
+  const pruned = pruneAndDefault(pruning, others, [], unknown) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  // The body's own fields in its order, then the defaulted ones, as pruneAndDefault orders them.
+  for (const key in body) {
+    if (unchanged.has(key)) out[key] = body[key];
+    else if (key in pruned) out[key] = pruned[key];
+  }
+  for (const key in pruned) if (!(key in out)) out[key] = pruned[key];
+  return out;
 }
 
 function withoutRootFields(properties: NonNullable<CrdVersion['schema']['properties']>): NonNullable<CrdVersion['schema']['properties']> {

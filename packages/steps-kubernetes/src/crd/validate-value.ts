@@ -27,13 +27,25 @@ const ABSENT = undefined;
  * custom resources, appending one {@link FieldCause} per problem: first the
  * schema, then (unless a value has the wrong type, which blocks them, as on
  * the API server) the `x-kubernetes-validations` CEL rules. `old` is the
- * value stored before an update (for `oldSelf`).
+ * value stored before an update (for `oldSelf`). Fields of the value in
+ * `accepted` (known to hold: taken from an object this schema accepted) are
+ * not checked again, unless the schema has CEL rules or a composition at
+ * its root (which may look at them).
  */
-export function validateValue(schema: JSONSchemaProps, value: unknown, path: FieldPath, causes: FieldCause[], old: unknown = ABSENT): void {
+export function validateValue(
+  schema: JSONSchemaProps,
+  value: unknown,
+  path: FieldPath,
+  causes: FieldCause[],
+  old: unknown = ABSENT,
+  accepted?: ReadonlySet<string>,
+): void {
   const found: FieldCause[] = [];
-  walk(schema, value, path, found, old, false);
+  const rules = hasRules(schema);
+  const skipped = accepted && !rules && !schema.allOf && !schema.anyOf && !schema.oneOf && !schema.not ? accepted : undefined;
+  walk(schema, value, path, found, old, false, skipped);
   causes.push(...found);
-  if (!hasRules(schema)) return;
+  if (!rules) return;
   if (found.some((c) => c.reason === 'FieldValueTypeInvalid')) {
     causes.push({
       ...invalid([], null, 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation'),
@@ -62,7 +74,15 @@ function hasRules(s: JSONSchemaProps | undefined): boolean {
 }
 
 /** One pass: the schema's checks, or (`rules`) only its CEL rules. */
-function walk(schema: JSONSchemaProps, value: unknown, path: FieldPath, causes: FieldCause[], old: unknown, rules: boolean): void {
+function walk(
+  schema: JSONSchemaProps,
+  value: unknown,
+  path: FieldPath,
+  causes: FieldCause[],
+  old: unknown,
+  rules: boolean,
+  skipped?: ReadonlySet<string>,
+): void {
   if (value === null && schema.nullable) return;
   if (rules) {
     if (schema['x-kubernetes-validations']?.length) causes.push(...checkRules(schema, value, path, old));
@@ -75,7 +95,7 @@ function walk(schema: JSONSchemaProps, value: unknown, path: FieldPath, causes: 
   if (typeof value === 'string') checkString(schema, value, path, causes);
   else if (typeof value === 'number') checkNumber(schema, value, path, causes);
   else if (Array.isArray(value)) checkArray(schema, value, path, causes, old, rules);
-  else if (isObject(value)) checkObject(schema, value, path, causes, old, rules);
+  else if (isObject(value)) checkObject(schema, value, path, causes, old, rules, skipped);
   checkComposition(schema, value, path, causes, old);
 }
 
@@ -141,12 +161,22 @@ function checkArrayBounds(s: JSONSchemaProps, v: unknown[], path: FieldPath, cau
   }
 }
 
-function checkObject(s: JSONSchemaProps, v: Record<string, unknown>, path: FieldPath, causes: FieldCause[], old: unknown, rules: boolean): void {
+/** An object's checks; its fields in `skipped` are not walked (known to hold). */
+function checkObject(
+  s: JSONSchemaProps,
+  v: Record<string, unknown>,
+  path: FieldPath,
+  causes: FieldCause[],
+  old: unknown,
+  rules: boolean,
+  skipped?: ReadonlySet<string>,
+): void {
   const before = isObject(old) ? old : {};
   if (!rules) for (const key of s.required ?? []) if (v[key] === undefined) causes.push(required([...path, key]));
-  for (const [key, child] of declaredIn(s, v)) walk(child, v[key], [...path, key], causes, before[key], rules);
+  for (const [key, child] of declaredIn(s, v)) if (!skipped?.has(key)) walk(child, v[key], [...path, key], causes, before[key], rules);
   if (isObject(s.additionalProperties)) {
-    for (const [key, child] of Object.entries(v)) walk(s.additionalProperties as JSONSchemaProps, child, [...path, key], causes, before[key], rules);
+    for (const [key, child] of Object.entries(v))
+      if (!skipped?.has(key)) walk(s.additionalProperties as JSONSchemaProps, child, [...path, key], causes, before[key], rules);
   }
   if (rules) return;
   const count = Object.keys(v).length;

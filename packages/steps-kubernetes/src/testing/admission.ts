@@ -1,6 +1,6 @@
 import { builtinKind } from '../crd/builtin-kinds';
 import { invalid } from '../crd/causes';
-import { CrdError, invalidMessage, loadCrd, validateCustomResource, type FieldCause, type FieldValidation } from '../crd/index';
+import { CrdError, invalidMessage, loadCrd, validateCustomResource, type FieldCause, type FieldValidation, type LoadedCrd } from '../crd/index';
 import { ApiStatusError } from './api-status';
 import { isPlainObject } from './merge';
 import type { MockObject, ResolvedKind } from './types';
@@ -31,7 +31,12 @@ export function admit(kind: ResolvedKind, object: MockObject, old: MockObject | 
   if (kind.group === 'apiextensions.k8s.io' && kind.kind === 'CustomResourceDefinition') checkCrd(object);
   const schema = kind.crd ?? (kind.builtin ? builtinKind(kind.group, kind.kind) : undefined);
   if (schema) {
-    const verdict = validateCustomResource(schema, object, { ...(fieldValidation ? { fieldValidation } : {}), ...(old ? { oldObject: old } : {}) });
+    const unchanged = old && acceptedBy.get(old) === schema ? unchangedFields(object, old) : undefined;
+    const verdict = validateCustomResource(schema, object, {
+      ...(fieldValidation ? { fieldValidation } : {}),
+      ...(old ? { oldObject: old } : {}),
+      ...(unchanged ? { unchanged } : {}),
+    });
     if (verdict.strictError) throw new ApiStatusError(400, 'BadRequest', verdict.strictError);
     if (verdict.causes.length) {
       throw new ApiStatusError(422, 'Invalid', invalidMessage(qualifiedKind(kind), object.metadata.name, verdict.causes), {
@@ -41,6 +46,7 @@ export function admit(kind: ResolvedKind, object: MockObject, old: MockObject | 
         causes: verdict.causes.map((c) => ({ reason: c.reason, message: c.message, field: c.field })),
       });
     }
+    acceptedBy.set(verdict.object, schema);
     return { object: verdict.object as MockObject, warnings: verdict.warnings };
   }
   const problems = kind.validate?.(object) ?? [];
@@ -52,6 +58,25 @@ export function admit(kind: ResolvedKind, object: MockObject, old: MockObject | 
     });
   }
   return { object, warnings: [] };
+}
+
+/**
+ * The schema each admitted object was accepted with: its fields are that
+ * schema's own output (pruned, defaulted, valid). Stored objects are never
+ * changed but for their metadata, so a later write that keeps one of their
+ * fields (the same value, as a status write keeps `spec`) need not check it again.
+ */
+const acceptedBy = new WeakMap<object, LoadedCrd>();
+
+/** The top-level fields (besides apiVersion, kind and metadata) `object` has as they are in `old`, the very same values; undefined when none. */
+function unchangedFields(object: MockObject, old: MockObject): Set<string> | undefined {
+  if (object.apiVersion !== old.apiVersion) return undefined;
+  const out = new Set<string>();
+  for (const key in object) {
+    const value = object[key];
+    if (key !== 'apiVersion' && key !== 'kind' && key !== 'metadata' && value !== undefined && value === old[key]) out.add(key);
+  }
+  return out.size ? out : undefined;
 }
 
 /** Like the API server: a Secret's write-only `stringData` is base64-encoded into `data`. */
