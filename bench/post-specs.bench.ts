@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createHost, loadConfig } from '../examples/reference-host/src/index';
-import { createTestDatabase } from '../packages/store-sql/src/testing/index';
+import { onPostgresDatabase } from '../packages/store-sql/bench/lib/bench-databases';
 import { startProfile } from './lib/cpu';
 import { hostConfigText } from './lib/host-config';
 import { startClusterProcess, startHostProcess } from './lib/processes';
@@ -151,16 +151,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'post-specs-bench-'));
   try {
     await run('sqlite', `sqlite:${join(dir, 'host.db')}`, dir);
-    if (!process.env.DATABASE_URL) {
-      console.log('postgres: skipped, DATABASE_URL is not set (scripts/bench.sh starts a server)');
-      return;
-    }
-    const db = await createTestDatabase({ prefix: 'bench' });
-    try {
-      await run('postgres', db.url, dir);
-    } finally {
-      await db.drop();
-    }
+    await onPostgresDatabase('bench', (url) => run('postgres', url, dir));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

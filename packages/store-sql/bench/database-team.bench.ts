@@ -10,8 +10,6 @@
  * 0..READY_MAX_MS (default 5000 ms: operators take seconds, not a fixed time, to ready a cluster).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { aesGcmEncrypter, createEngine, createOrchestrator, ProviderRegistry, StepRegistry, type Store } from '@innominatus/core';
@@ -19,7 +17,7 @@ import { loadProviderSource } from '@innominatus/provider-sdk';
 import { kubernetesSteps } from '@innominatus/steps-kubernetes';
 import { createMockCluster, zalandoPostgresOperator } from '@innominatus/steps-kubernetes/testing';
 import { createPostgresStore, createSqliteStore } from '../src/index';
-import { createTestDatabase } from '../src/testing/index';
+import { onPostgresDatabase, onSqliteFile } from './lib/bench-databases';
 
 const COUNT = Number(process.env.COUNT ?? 1_000);
 const READY_MAX_MS = Number(process.env.READY_MAX_MS ?? 5_000);
@@ -108,26 +106,16 @@ async function run(label: string, raw: Store): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'dbteam-bench-'));
-  try {
-    const sqlite = await createSqliteStore({ filename: join(dir, 'bench.db'), encrypter: key });
+  await onSqliteFile('dbteam-bench', async (filename) => {
+    const sqlite = await createSqliteStore({ filename, encrypter: key });
     await run('sqlite', sqlite);
     await sqlite.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  if (!process.env.DATABASE_URL) {
-    console.log('postgres: skipped, DATABASE_URL is not set (scripts/bench.sh starts a server)');
-    return;
-  }
-  const db = await createTestDatabase({ prefix: 'bench' });
-  try {
-    const store = await createPostgresStore({ connectionString: db.url, poolSize: 20, encrypter: key });
+  });
+  await onPostgresDatabase('bench', async (url) => {
+    const store = await createPostgresStore({ connectionString: url, poolSize: 20, encrypter: key });
     await run('postgres', store);
     await store.close();
-  } finally {
-    await db.drop();
-  }
+  });
 }
 
 await main();

@@ -7,14 +7,11 @@
  * PostgreSQL part needs DATABASE_URL (scripts/bench.sh starts a server).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { aesGcmEncrypter, type ResourceFilter, type Store } from '@innominatus/core';
 import { createPostgresStore, createSqliteStore } from '../src/index';
-import { createTestDatabase } from '../src/testing/index';
+import { onPostgresDatabase, onSqliteFile } from './lib/bench-databases';
 
 const TOTAL = 100_000;
 const ROUNDS = 200;
@@ -54,9 +51,7 @@ async function measure(label: string, store: Store): Promise<void> {
 }
 
 async function sqlite(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-list-'));
-  try {
-    const filename = join(dir, 'store.db');
+  await onSqliteFile('bench-list', async (filename) => {
     (await createSqliteStore({ filename, encrypter: key })).close();
     const db = new Database(filename);
     const insert = db.prepare(`INSERT INTO resources (id, application, name, type, properties, state, pending_operation, generation, created_at, updated_at)
@@ -68,20 +63,13 @@ async function sqlite(): Promise<void> {
     const store = await createSqliteStore({ filename, encrypter: key });
     await measure('SQLite', store);
     await store.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 async function postgres(): Promise<void> {
-  if (!process.env.DATABASE_URL) {
-    console.log('PostgreSQL: skipped (no DATABASE_URL)');
-    return;
-  }
-  const db = await createTestDatabase({ prefix: 'bench_list' });
-  try {
-    (await createPostgresStore({ connectionString: db.url, encrypter: key })).close();
-    const c = new pg.Client({ connectionString: db.url });
+  await onPostgresDatabase('bench_list', async (url) => {
+    (await createPostgresStore({ connectionString: url, encrypter: key })).close();
+    const c = new pg.Client({ connectionString: url });
     await c.connect();
     await c.query(`INSERT INTO resources (id, application, name, type, properties, state, pending_operation, generation, created_at, updated_at)
       SELECT 'r-' || lpad(n::text, 6, '0'), 'app-' || (n % 1000), 'db-' || n, (ARRAY['postgres','redis','s3','kafka'])[n % 4 + 1],
@@ -89,12 +77,10 @@ async function postgres(): Promise<void> {
       FROM generate_series(0, ${TOTAL - 1}) AS n`);
     await c.query('ANALYZE resources');
     await c.end();
-    const store = await createPostgresStore({ connectionString: db.url, encrypter: key });
+    const store = await createPostgresStore({ connectionString: url, encrypter: key });
     await measure('PostgreSQL', store);
     await store.close();
-  } finally {
-    await db.drop();
-  }
+  });
 }
 
 console.log(`listResources pages at ${TOTAL.toLocaleString('en')} resources, ${ROUNDS} reads each`);

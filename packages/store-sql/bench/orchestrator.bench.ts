@@ -8,12 +8,9 @@
  * PostgreSQL parts need DATABASE_URL (scripts/bench.sh starts a server).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { aesGcmEncrypter, createEngine, createOrchestrator, type Store } from '@innominatus/core';
 import { createPostgresStore, createSqliteStore } from '../src/index';
-import { createTestDatabase } from '../src/testing/index';
+import { onPostgresDatabase, onSqliteFile } from './lib/bench-databases';
 import { countingFixture } from '../test/fixtures/counting-workflow';
 
 const key = aesGcmEncrypter(randomBytes(32));
@@ -101,33 +98,22 @@ async function bulk(label: string, raw: Store, replicas = 1, extra?: Store): Pro
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'orch-bench-'));
-  try {
-    const sqlite = await createSqliteStore({ filename: join(dir, 'bench.db'), encrypter: key });
+  await onSqliteFile('orch-bench', async (filename) => {
+    const sqlite = await createSqliteStore({ filename, encrypter: key });
     await detection('sqlite', sqlite, undefined);
     await bulk('sqlite', sqlite);
     await sqlite.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-
-  if (!process.env.DATABASE_URL) {
-    console.log('postgres: skipped, DATABASE_URL is not set (scripts/bench.sh starts a server)');
-    return;
-  }
-  const db = await createTestDatabase({ prefix: 'bench' });
-  try {
-    const a = await createPostgresStore({ connectionString: db.url, poolSize: 10, encrypter: key });
-    const b = await createPostgresStore({ connectionString: db.url, poolSize: 10, encrypter: key });
+  });
+  await onPostgresDatabase('bench', async (url) => {
+    const a = await createPostgresStore({ connectionString: url, poolSize: 10, encrypter: key });
+    const b = await createPostgresStore({ connectionString: url, poolSize: 10, encrypter: key });
     await detection('postgres', a, undefined);
     await detection('postgres cross-replica', a, b);
     await bulk('postgres', a);
     await bulk('postgres-2', a, 2, b);
     await a.close();
     await b.close();
-  } finally {
-    await db.drop();
-  }
+  });
 }
 
 await main();
