@@ -143,8 +143,7 @@ describe('a submission is checked against the provider before anything is stored
     const first = await submit(spec('shop', '  db:\n    type: pg\n    params:\n      size: small\n'));
     expect(first.statusCode).toBe(202);
     const id = first.json().changes[0].id;
-    await env.move(id, 'requested', 'provisioning');
-    await env.move(id, 'provisioning', 'active', { pendingOperation: null });
+    await env.activate(id);
     const before = (await storedScore(env.services.store, 'shop'))!;
     const res = await submit(spec('shop', '  db:\n    type: pg\n    params:\n      size: gigantic\n'));
     expect(res.statusCode).toBe(422);
@@ -158,8 +157,7 @@ describe('a submission is checked against the provider before anything is stored
 
   it('does not store the spec when executing a change is refused (another replica changed the resource meanwhile)', async () => {
     const id = (await submit(spec('shop', '  db:\n    type: pg\n'))).json().changes[0].id;
-    await env.move(id, 'requested', 'provisioning');
-    await env.move(id, 'provisioning', 'active', { pendingOperation: null });
+    await env.activate(id);
     env.patchTransactions(() => ({
       update: async () => {
         throw new StoreError('INVALID_TRANSITION', "resource 'db' is updating; only an active resource with no pending work can be updated");
@@ -209,8 +207,7 @@ describe('a submission is checked against the provider before anything is stored
 
   it('refuses to update a resource whose delete failed, saying what to do', async () => {
     const id = (await submit(spec('shop', '  db:\n    type: pg\n'))).json().changes[0].id;
-    await env.move(id, 'requested', 'provisioning');
-    await env.move(id, 'provisioning', 'active', { pendingOperation: null });
+    await env.activate(id);
     await env.store.patchResource(id, { state: 'active' }, { pendingOperation: 'delete' });
     await env.move(id, 'active', 'terminating');
     await env.move(id, 'terminating', 'failed', { error: { code: 'STEP_FAILED', message: 'stuck finalizer', retryable: false } });

@@ -128,6 +128,11 @@ export function fakeServices(bodyLimit = 64 * 1024, store: Store = new MemorySto
     });
     return r;
   };
+  /** Finishes a requested create as the orchestrator would: provisioning, then active with no pending work and `set` (e.g. its outputs). */
+  const activate = async (id: string, set: StateChange['set'] = {}) => {
+    await move(id, 'requested', 'provisioning');
+    return move(id, 'provisioning', 'active', { pendingOperation: null, ...set });
+  };
   /**
    * Makes later transactions (submissions) call `patch(tx)`'s methods in
    * place of the transaction's own: e.g. a request refused midway.
@@ -137,5 +142,5 @@ export function fakeServices(bodyLimit = 64 * 1024, store: Store = new MemorySto
     services.requests.transaction = <T>(application: string, fn: (tx: OrchestratorTransaction) => Promise<T>) =>
       original(application, (tx) => fn({ ...tx, ...patch(tx) }));
   };
-  return { services, store, hub, logs, move, patchTransactions };
+  return { services, store, hub, logs, move, activate, patchTransactions };
 }

@@ -40,9 +40,7 @@ async function submit(body = SPEC) {
 }
 
 async function activate(id: string) {
-  await env.move(id, 'requested', 'provisioning');
-  await env.move(id, 'provisioning', 'active', {
-    pendingOperation: null,
+  await env.activate(id, {
     outputs: {
       host: 'my-app-db.my-app.svc.cluster.local',
       port: 5432,

@@ -103,8 +103,7 @@ describe('GET /openapi.json', () => {
       payload: SPEC.replace('name: my-app', 'name: gone-app'),
     });
     const goneId = gone.json().changes[0].id as string;
-    await env.move(goneId, 'requested', 'provisioning');
-    await env.move(goneId, 'provisioning', 'active', { pendingOperation: null });
+    await env.activate(goneId);
     const yaml = { 'content-type': 'application/yaml' };
     const calls: [string, string, string, number, Record<string, string>?, string?][] = [
       ['POST', '/api/specs?dryRun=true', '/api/specs', 200, yaml, SPEC.replace('name: my-app', 'name: new-app')],

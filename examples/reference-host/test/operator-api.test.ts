@@ -288,8 +288,7 @@ describe('signing in, revealing outputs, and the delete plan', () => {
 
   it('shows outputs redacted, reveals them to an admin only, and logs the reveal without the value', async () => {
     const id = await submit();
-    await env.move(id, 'requested', 'provisioning');
-    await env.move(id, 'provisioning', 'active', { pendingOperation: null, outputs: { host: 'h', password: sensitive(PASSWORD) } });
+    await env.activate(id, { outputs: { host: 'h', password: sensitive(PASSWORD) } });
     const redacted = await app.inject({ method: 'GET', url: `/api/resources/${id}/outputs`, headers: admin });
     expect(redacted.json()).toEqual({ outputs: { host: 'h', password: '***' } });
     const refused = await app.inject({ method: 'GET', url: `/api/resources/${id}/outputs?reveal=true`, headers: user });
@@ -306,8 +305,7 @@ describe('signing in, revealing outputs, and the delete plan', () => {
 
   it('answers the delete plan with dryRun=true and changes nothing', async () => {
     const id = await submit();
-    await env.move(id, 'requested', 'provisioning');
-    await env.move(id, 'provisioning', 'active', { pendingOperation: null });
+    await env.activate(id);
     const plan = await app.inject({ method: 'DELETE', url: '/api/specs/my-app?dryRun=true', headers: user });
     expect(plan.statusCode).toBe(200);
     expect(plan.json()).toEqual({

@@ -64,9 +64,7 @@ const del = (name: string) => app.inject({ method: 'DELETE', url: `/api/specs/${
 const all = async () => (await env.store.listResources()).map((r) => [r.application, r.name, r.state, r.pendingOperation ?? null]);
 
 async function activate(id: string, host = 'shared-db.svc') {
-  await env.move(id, 'requested', 'provisioning');
-  await env.move(id, 'provisioning', 'active', {
-    pendingOperation: null,
+  await env.activate(id, {
     outputs: { host, port: 5432, password: sensitive('pw'), connection_string: sensitive('x') },
   });
 }

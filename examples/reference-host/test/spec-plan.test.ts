@@ -39,9 +39,7 @@ afterEach(async () => {
 const post = (body: string, query = '') => app.inject({ method: 'POST', url: `/api/specs${query}`, headers, payload: body });
 
 async function activate(id: string, host = 'db.svc') {
-  await env.move(id, 'requested', 'provisioning');
-  await env.move(id, 'provisioning', 'active', {
-    pendingOperation: null,
+  await env.activate(id, {
     outputs: { host, port: 5432, password: sensitive(PASSWORD), connection_string: sensitive('x') },
   });
 }

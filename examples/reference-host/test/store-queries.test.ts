@@ -111,8 +111,7 @@ describe('list endpoints filter and page in the store', () => {
     await resource('shop', 'db');
     await resource('blog', 'db');
     const gone = await resource('shop', 'cache');
-    await env.move(gone.id, 'requested', 'provisioning');
-    await env.move(gone.id, 'provisioning', 'active', { pendingOperation: null });
+    await env.activate(gone.id);
     await env.move(gone.id, 'active', 'terminating', { pendingOperation: 'delete' });
     await env.move(gone.id, 'terminating', 'terminated', { pendingOperation: null });
     const graph = await get('/api/graph/shop');
