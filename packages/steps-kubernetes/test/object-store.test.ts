@@ -96,6 +96,22 @@ describe('ObjectStore', () => {
     );
   });
 
+  it('answers the managed fields of objects written alike each as their own copy, whatever a reader changes in one', () => {
+    const store = new ObjectStore();
+    const kind = store.registerKind(kindSpec);
+    const fieldsOf = (name: string) => store.get(kind, undefined, name)!.metadata.managedFields as Array<{ fieldsV1: Record<string, unknown> }>;
+    store.apply(kind, cm('a', { x: '1' }), { fieldManager: 'test' });
+    store.apply(kind, cm('b', { x: '2' }), { fieldManager: 'test' });
+    const tree = { 'f:data': { '.': {}, 'f:x': {} } };
+    fieldsOf('a')[0]!.fieldsV1['f:data'] = 'changed by a reader';
+    expect(fieldsOf('a')[0]!.fieldsV1).toEqual(tree);
+    expect(fieldsOf('b')[0]!.fieldsV1).toEqual(tree);
+    store.apply(kind, cm('a', { y: '1' }), { fieldManager: 'test' });
+    expect(store.get(kind, undefined, 'a')!.data).toEqual({ y: '1' });
+    expect(fieldsOf('a')[0]!.fieldsV1).toEqual({ 'f:data': { '.': {}, 'f:y': {} } });
+    expect(fieldsOf('b')[0]!.fieldsV1).toEqual(tree);
+  });
+
   it('finds objects by uid and dependents by owner uid, and forgets them once deleted', () => {
     const store = new ObjectStore();
     const kind = store.registerKind(kindSpec);

@@ -258,11 +258,30 @@ export function isUnder(key: FieldPathKey, prefix: FieldPathKey): boolean {
  * A field set as `fieldsV1`: a tree of path elements where a path in the set
  * with nothing under it is `{}`, and one with paths under it says so with
  * `".": {}` (`{"f:spec":{"f:containers":{"k:{\"name\":\"a\"}":{".":{},"f:image":{}}}}}`).
+ * The tree is shared by every set with the same paths: not to be changed.
  */
 export function toFieldsV1(set: Set<FieldPathKey>): Record<string, unknown> {
+  const sorted = [...set].sort();
+  // Objects of one kind written alike own the same fields: their trees are made once and shared (stored trees are never changed).
+  const id = sorted.join('\n');
+  let tree = trees.get(id);
+  if (!tree) {
+    if (trees.size >= TREES_KEPT) trees.clear();
+    tree = buildFieldsV1(sorted);
+    trees.set(id, tree);
+  }
+  return tree;
+}
+
+/** Trees made by {@link toFieldsV1}, by their sorted paths. Emptied when full, so it stays small. */
+const trees = new Map<string, Record<string, unknown>>();
+const TREES_KEPT = 1_000;
+
+/** The `fieldsV1` tree of sorted paths. */
+function buildFieldsV1(sorted: readonly FieldPathKey[]): Record<string, unknown> {
   const root: Record<string, unknown> = {};
   const members: Array<Record<string, unknown>> = [];
-  for (const key of [...set].sort()) {
+  for (const key of sorted) {
     let at = root;
     for (const part of pathElements(key)) {
       if (!isPlainObject(at[part])) at[part] = {};

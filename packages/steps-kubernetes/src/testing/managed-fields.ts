@@ -13,7 +13,7 @@ import {
   type FieldPathKey,
   type FieldScope,
 } from './field-set';
-import { clone, isPlainObject } from './merge';
+import { isPlainObject } from './merge';
 import type { MockObject } from './types';
 
 /** One `metadata.managedFields` entry. */
@@ -51,8 +51,8 @@ function write(object: MockObject, list: Owner[], previous: MockObject | undefin
     .map((o) => {
       const old = before.get(`${o.entry.manager}|${o.entry.operation}|${o.entry.subresource ?? ''}`);
       const unchanged = old && old.fields.size === o.fields.size && [...o.fields].every((f) => old.fields.has(f));
-      // An unchanged set keeps its time, and a copy of its tree (cheaper than building it again).
-      return { ...o.entry, time: unchanged ? old.entry.time : now(), fieldsV1: unchanged ? clone(old.entry.fieldsV1) : toFieldsV1(o.fields) };
+      // An unchanged set keeps its time and its tree (stored trees are never changed, so they are shared).
+      return { ...o.entry, time: unchanged ? old.entry.time : now(), fieldsV1: unchanged ? old.entry.fieldsV1 : toFieldsV1(o.fields) };
     });
   if (entries.length) object.metadata.managedFields = entries;
   else delete object.metadata.managedFields;
