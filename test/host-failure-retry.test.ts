@@ -50,16 +50,16 @@ describe('the reference host over HTTP: operator failures, retry, and kubectl', 
   });
 
   it('a failed create is listed as failed, and a spec with corrected params creates it again', async () => {
-    const first = await call(e2e.url, 'POST', '/api/specs', { body: `${oneDatabaseSpec('fix-app')}    params:\n      size: small\n` });
+    const first = await call(e2e.url, 'POST', '/api/specs', { body: oneDatabaseSpec('fix-app', 'small') });
     const id = first.json.changes[0].id;
     await resourceInState(e2e.url, id, 'failed');
-    const same = await call(e2e.url, 'POST', '/api/specs', { body: `${oneDatabaseSpec('fix-app')}    params:\n      size: small\n` });
+    const same = await call(e2e.url, 'POST', '/api/specs', { body: oneDatabaseSpec('fix-app', 'small') });
     expect(same.status).toBe(202);
     expect(same.json.unchanged).toEqual([]);
     expect(same.json.failed).toEqual([
       { name: 'db', id, operation: 'create', error: { code: 'STEP_FAILED', message: expect.stringContaining('CreateFailed') } },
     ]);
-    const bad = await call(e2e.url, 'POST', '/api/specs', { body: `${oneDatabaseSpec('fix-app')}    params:\n      size: huge\n` });
+    const bad = await call(e2e.url, 'POST', '/api/specs', { body: oneDatabaseSpec('fix-app', 'huge') });
     expect(bad.status).toBe(422);
     expect(bad.json.error.issues.map((i: { field: string }) => i.field)).toEqual(['resources.db.params.size']);
     // The operator's next sync repairs the cluster; the corrected create then applies the new size and finds it running.
@@ -68,7 +68,7 @@ describe('the reference host over HTTP: operator failures, retry, and kubectl', 
     expect((cluster.get(ref) as any).status.PostgresClusterStatus).toBe('CreateFailed');
     e2e.host.simulation!.operator.resync();
     await until('the operator to repair the cluster', async () => (cluster.get(ref) as any)?.status?.PostgresClusterStatus === 'Running');
-    const fixed = await call(e2e.url, 'POST', '/api/specs', { body: `${oneDatabaseSpec('fix-app')}    params:\n      size: medium\n` });
+    const fixed = await call(e2e.url, 'POST', '/api/specs', { body: oneDatabaseSpec('fix-app', 'medium') });
     expect(fixed.status).toBe(202);
     expect(fixed.json.changes).toEqual([{ action: 'update', name: 'db', type: 'postgres', reason: 'params changed: size', id, state: 'provisioning' }]);
     const active = await resourceInState(e2e.url, id, 'active');

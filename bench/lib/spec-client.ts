@@ -7,8 +7,8 @@
 import { request } from 'node:http';
 import { BENCH_TOKEN } from './host-config';
 
-/** A Score application named `app` with one `postgres` resource (size small) whose host a container variable reads. */
-export const oneDatabaseSpec = (app: string): string => `apiVersion: score.dev/v1b1
+/** A Score application named `app` with one `postgres` resource, `db`, of `size` (small unless given), whose host its container reads as DB_HOST. */
+export const oneDatabaseSpec = (app: string, size = 'small'): string => `apiVersion: score.dev/v1b1
 metadata:
   name: ${app}
 containers:
@@ -20,7 +20,7 @@ resources:
   db:
     type: postgres
     params:
-      size: small
+      size: ${size}
 `;
 
 /** Submits {@link oneDatabaseSpec}(`app`) to the host at `url`; resolves with the latency in ms (request sent to response read), rejects unless it answered 202. */

@@ -6,24 +6,13 @@ import { Writable } from 'node:stream';
 import { createHost, loadConfig, type Host } from '@innominatus/reference-host';
 import type { ZalandoOperatorOptions } from '@innominatus/steps-kubernetes/testing';
 
+/** The Score application the end-to-end tests and the benchmarks submit: one `postgres` resource, `db`, of a size. */
+export { oneDatabaseSpec } from '../../bench/lib/spec-client';
+
 export const ROOT = resolve(__dirname, '../..');
 export const PROVIDER_DIR = join(ROOT, 'providers/database-team');
 export const ADMIN_TOKEN = 'e2e-admin-token-5f0c2a9b7d1e4c38';
 export const USER_TOKEN = 'e2e-user-token-8a3e6d1f0b9c2e77';
-
-/** A Score application named `app` with one `postgres` resource, `db`, whose host its container reads as DB_HOST; ends with the resource's `type` line, so a test may append its `params`. */
-export const oneDatabaseSpec = (app: string): string => `apiVersion: score.dev/v1b1
-metadata:
-  name: ${app}
-containers:
-  main:
-    image: app:1
-    variables:
-      DB_HOST: \${resources.db.host}
-resources:
-  db:
-    type: postgres
-`;
 
 /** The configuration text of an end-to-end host. */
 export function configText(options: { store: string; kubernetes?: string; bodyLimit?: string; lease?: string; pollInterval?: string }): string {
