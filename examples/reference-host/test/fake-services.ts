@@ -99,7 +99,7 @@ export function fakeServices(bodyLimit = 64 * 1024, store: Store = new MemorySto
         enabled: true,
         status: 'failed',
         source: { type: 'filesystem', path: '/p/broken' },
-        diagnostics: [{ severity: 'error', code: 'X', message: 'bad', file: 'provider.yaml', line: 3, col: 1 }],
+        diagnostics: [{ severity: 'error', code: 'WORKFLOW_SCHEMA', message: 'bad', file: 'provider.yaml', line: 3, col: 1 }],
       },
     ],
     hub,

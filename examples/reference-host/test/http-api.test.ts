@@ -447,7 +447,7 @@ describe('providers, metrics, events', () => {
       enabled: true,
       status: 'failed',
       source: { type: 'filesystem', path: '/p/broken' },
-      diagnostics: [{ severity: 'error', code: 'X', message: 'bad', file: 'provider.yaml', line: 3, col: 1 }],
+      diagnostics: [{ severity: 'error', code: 'WORKFLOW_SCHEMA', message: 'bad', file: 'provider.yaml', line: 3, col: 1 }],
     });
   });
 

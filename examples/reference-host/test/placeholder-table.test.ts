@@ -41,7 +41,7 @@ function hostAnswer(c: PlaceholderCase): Outcome | { issues: string[] } {
     return { issues: err.issues.map((i) => `${i.field}: ${i.message}`) };
   }
   const lookup = (name: string) => (name === 'data' ? active({ source: {} }, 'r-data') : active(DB_OUTPUTS, `r-${name}`));
-  const container = resolveWorkload(spec, lookup, { reveal: true }).containers.main as Record<string, unknown>;
+  const container = resolveWorkload(spec, lookup, { reveal: true }).containers.main as unknown as Record<string, unknown>;
   const withParams = Object.keys(c.resources ?? {}).filter((n) => spec.resources![n]!.params !== undefined);
   return withParams.length ? { container, params: Object.fromEntries(withParams.map((n) => [n, resolveParams(spec, n, lookup)])) } : { container };
 }

@@ -64,7 +64,7 @@ describe('the simulated cluster kept across restarts', () => {
     second.cluster.delete({ apiVersion: 'v1', kind: 'ConfigMap', name: 'c', namespace: 'shop' });
     second.state.close();
     // One line per changed object, not the whole cluster again.
-    expect(lines(`${file}.journal`).map((l) => (l.put ? `put ${l.put.metadata.name} ${l.put.data.v}` : `del ${l.del!.name}`))).toEqual(['put b 2', 'del c']);
+    expect(lines(`${file}.journal`).map((l) => (l.put ? `put ${l.put.metadata.name} ${l.put.data?.v}` : `del ${l.del!.name}`))).toEqual(['put b 2', 'del c']);
     // A process killed while appending leaves a partial line.
     appendFileSync(`${file}.journal`, '{"put":{"apiVersion":"v1","kind":"ConfigMap","metadata":{"na');
     const third = simulated(file);
