@@ -34,8 +34,8 @@ const REQUESTS_FIRST_MS = 2_000;
 
 /**
  * How long after the last write request was answered the runs still wait:
- * a burst's requests arrive over tens of milliseconds (its client opens its
- * connections while the host answers the first ones), with gaps of up to
+ * a burst's requests arrive over a few hundred milliseconds (connections still
+ * reach the host while it answers the first ones), with gaps of up to
  * about 15 ms between them in which no write is in flight; without this the
  * orchestrator claimed new work in those gaps and its runs took the event
  * loop from the rest of the burst.

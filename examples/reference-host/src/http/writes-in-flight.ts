@@ -11,8 +11,8 @@ export interface WritesInFlightOptions {
   /**
    * How long after the last write was answered the writes still count as
    * busy (default 0): the requests of one burst do not all arrive at once
-   * (a client opens its connections while the first answers are being
-   * made), and without it the orchestrator claims new work in each gap
+   * (connections still reach the host while it answers the first
+   * ones), and without it the orchestrator claims new work in each gap
    * between them.
    */
   quietMs?: number;
