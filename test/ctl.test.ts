@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { promisify, stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCtl } from '../examples/reference-host/src/ctl/main';
-import { ADMIN_TOKEN, ROOT, USER_TOKEN, startHost, type E2eHost } from './support/e2e-host';
+import { ADMIN_TOKEN, ROOT, USER_TOKEN, startHost, until, type E2eHost } from './support/e2e-host';
 
 const run = promisify(execFile);
 const spec = (app: string) =>
@@ -31,10 +31,9 @@ describe('innominatus-ctl against a host on --simulate', () => {
   let dir: string;
   const files: Record<string, string> = {};
   beforeAll(async () => {
-    // tty-app's database takes 800 ms, so the terminal display redraws several times before it is active.
-    e2e = await startHost({
-      simulation: { createDelayMs: (name) => (name === 'tty-app-db' ? 800 : 150), scripts: { 'bad-app-db': { create: 'CreateFailed' } } },
-    });
+    // tty-app's database is held in Creating until the terminal display has drawn it (the test releases it), so it is redrawn before it is active.
+    e2e = await startHost({ simulation: { scripts: { 'bad-app-db': { create: 'CreateFailed' } } } });
+    e2e.host.simulation!.operator.hold('tty-app-db');
     dir = mkdtempSync(join(tmpdir(), 'innominatus-ctl-'));
     for (const app of ['plain-app', 'tty-app', 'bad-app', 'bin-app']) {
       files[app] = join(dir, `${app}.yaml`);
@@ -45,16 +44,18 @@ describe('innominatus-ctl against a host on --simulate', () => {
     await e2e?.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const ctl = async (args: string[], options: { tty?: boolean; env?: NodeJS.ProcessEnv } = {}) => {
+  /** Starts innominatus-ctl in this process: its output so far, and its result once it exits. */
+  const startCtl = (args: string[], options: { tty?: boolean; env?: NodeJS.ProcessEnv } = {}) => {
     const out = sink(options.tty === true);
     const err = sink(false);
-    const code = await runCtl(args, {
+    const exited = runCtl(args, {
       stdout: out.stream,
       stderr: err.stream,
       env: options.env ?? { INNOMINATUS_SERVER: e2e.url, INNOMINATUS_TOKEN: USER_TOKEN },
     });
-    return { code, out: out.text(), raw: out.raw(), err: err.text() };
+    return { raw: out.raw, done: exited.then((code) => ({ code, out: out.text(), raw: out.raw(), err: err.text() })) };
   };
+  const ctl = (args: string[], options: { tty?: boolean; env?: NodeJS.ProcessEnv } = {}) => startCtl(args, options).done;
 
   it('apply --wait without a terminal: one plain line per change, exit 0 once active', async () => {
     const r = await ctl(['apply', '-f', files['plain-app']!, '--wait']);
@@ -69,7 +70,10 @@ describe('innominatus-ctl against a host on --simulate', () => {
   });
 
   it('apply --wait on a terminal: a redrawn progress block, exit 0 once active', async () => {
-    const r = await ctl(['apply', '-f', files['tty-app']!, '--wait'], { tty: true });
+    const running = startCtl(['apply', '-f', files['tty-app']!, '--wait'], { tty: true });
+    await until('the display to draw the provisioning database', async () => running.raw().includes('provisioning'));
+    e2e.host.simulation!.operator.release('tty-app-db');
+    const r = await running.done;
     expect(r.code).toBe(0);
     // biome-ignore lint/suspicious/noControlCharactersInRegex: matches ANSI escape sequences
     expect(r.raw).toMatch(/\x1b\[\d+A/);
