@@ -17,6 +17,9 @@ const RELEASE = ['test/release-*.test.ts'];
 // in the project's setup files, which run before every file.
 const SHARED = ['packages/core/test/**/*.test.ts', 'packages/store-sql/test/**/*.test.ts'];
 const SHARED_SDK = ['packages/provider-sdk/test/**/*.test.ts'];
+// The root files of hosts (in this process or as processes), the CLI and the web UI in Chromium: the per-file
+// clean-up of their helpers (hosts left running, the host bundle) is test/support/host-files-setup.ts.
+const HOSTS = ['test/host-*.test.ts', 'test/ctl.test.ts', 'test/ui-browser.test.ts'];
 const shared = (name: string, include: string[], setupFiles: string[] = []) =>
   ({ extends: true, test: { name, include, setupFiles, isolate: false, sequence: { groupOrder: 0 } } }) as const;
 
@@ -45,11 +48,12 @@ export default defineConfig({
           name: 'unit',
           sequence: { groupOrder: 0 },
           include: ['packages/*/test/**/*.test.ts', 'providers/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**', ...RELEASE, ...SHARED, ...SHARED_SDK],
+          exclude: ['**/node_modules/**', '**/dist/**', ...RELEASE, ...SHARED, ...SHARED_SDK, ...HOSTS],
         },
       },
       shared('shared', SHARED),
       shared('shared-sdk', SHARED_SDK, ['packages/provider-sdk/test/helpers/remove-folders.ts']),
+      shared('hosts', HOSTS, ['test/support/host-files-setup.ts']),
       // A later group (vitest runs projects of a lower groupOrder first): after every other file, its files one at a time.
       { extends: true, test: { name: 'release', include: RELEASE, fileParallelism: false, sequence: { groupOrder: 1 } } },
     ],

@@ -2,7 +2,6 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } f
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
-import { afterAll } from 'vitest';
 
 const ROOT = join(__dirname, '../..');
 const HOST = join(ROOT, 'examples/reference-host');
@@ -28,10 +27,12 @@ export function hostBundle(): Promise<string> {
 let bundled: Promise<string> | undefined;
 let outDir: string | undefined;
 
-// The bundle goes with the test file that made it.
-afterAll(() => {
+/** Removes the bundle {@link hostBundle} made, if any; the next call makes a new one. The host files' setup file calls it after each file. */
+export function removeHostBundle(): void {
   if (outDir) rmSync(outDir, { recursive: true, force: true });
-});
+  bundled = undefined;
+  outDir = undefined;
+}
 
 async function makeBundle(): Promise<string> {
   checkBuilt();

@@ -1,16 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { afterAll } from 'vitest';
 import { ROOT } from './e2e-host';
 import { hostBundle } from './host-bundle';
 
 /** Hosts started by this test file and still running. */
 const running = new Set<ChildProcess>();
 
-// A host that never listened (its test failed at its own timeout) must not outlive the file's tests:
-// vitest ends its workers with a signal, which runs no `exit` handler.
-afterAll(() => {
+/**
+ * Kills every host still running: one that never listened (its test failed at its own timeout) must not outlive
+ * the file's tests, and vitest ends its workers with a signal, which runs no `exit` handler. The host files' setup
+ * file calls it after each file.
+ */
+export function killHosts(): void {
   for (const child of running) child.kill('SIGKILL');
-});
+}
 
 /** The host as a child process (for SIGKILL), with its output kept. */
 export interface HostProcess {
