@@ -20,6 +20,12 @@ const SHARED_SDK = ['packages/provider-sdk/test/**/*.test.ts'];
 // The root files of hosts (in this process or as processes), the CLI and the web UI in Chromium: the per-file
 // clean-up of their helpers (hosts left running, the host bundle) is test/support/host-files-setup.ts.
 const HOSTS = ['test/host-*.test.ts', 'test/ctl.test.ts', 'test/ui-browser.test.ts'];
+// The providers' tests run their workflows on mock clusters through nock
+// (every cluster is closed after its test), so these files share one process
+// too: the Kubernetes client, the SDK and each provider (harness.ts keeps the
+// loaded provider) are loaded once per worker instead of once per file.
+// nock, once loaded, stays loaded in that process; none of them opens a port.
+const SHARED_PROVIDERS = ['providers/*/test/**/*.test.ts'];
 const shared = (name: string, include: string[], setupFiles: string[] = []) =>
   ({ extends: true, test: { name, include, setupFiles, isolate: false, sequence: { groupOrder: 0 } } }) as const;
 
@@ -48,12 +54,13 @@ export default defineConfig({
           name: 'unit',
           sequence: { groupOrder: 0 },
           include: ['packages/*/test/**/*.test.ts', 'providers/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**', ...RELEASE, ...SHARED, ...SHARED_SDK, ...HOSTS],
+          exclude: ['**/node_modules/**', '**/dist/**', ...RELEASE, ...SHARED, ...SHARED_SDK, ...HOSTS, ...SHARED_PROVIDERS],
         },
       },
       shared('shared', SHARED),
       shared('shared-sdk', SHARED_SDK, ['packages/provider-sdk/test/helpers/remove-folders.ts']),
       shared('hosts', HOSTS, ['test/support/host-files-setup.ts']),
+      shared('shared-providers', SHARED_PROVIDERS),
       // A later group (vitest runs projects of a lower groupOrder first): after every other file, its files one at a time.
       { extends: true, test: { name: 'release', include: RELEASE, fileParallelism: false, sequence: { groupOrder: 1 } } },
     ],
