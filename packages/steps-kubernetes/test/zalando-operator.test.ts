@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CustomObjectsApi } from '@kubernetes/client-node';
+import { createFakeClock } from '@innominatus/core/testing';
 import {
   createMockCluster,
   postgresqlCrd,
@@ -46,6 +47,22 @@ describe('zalandoPostgresOperator', () => {
   afterEach(async () => {
     await cluster.close();
     vi.useRealTimers();
+  });
+
+  it('runs its delays on the clock it is given: nothing happens until that clock moves', async () => {
+    vi.useRealTimers(); // the fake clock settles through setImmediate
+    const clock = createFakeClock();
+    const op = zalandoPostgresOperator(cluster, { clock, pickupDelayMs: 10, createDelayMs: 100 });
+    cluster.apply(pg('team-myapp-db'));
+    await clock.settle();
+    expect(op.transitions).toEqual([]);
+    expect(clock.pending()).toBe(1);
+    await clock.advance(10);
+    expect(op.transitions.map((t) => t.status)).toEqual(['Creating']);
+    await clock.advance(99);
+    expect(op.transitions.map((t) => t.status)).toEqual(['Creating']);
+    await clock.advance(1);
+    expect(op.transitions.map((t) => t.status)).toEqual(['Creating', 'Running']);
   });
 
   it('goes from no status to Creating to Running: Services, Secrets (nologin users too), PDB, StatefulSet, PVCs, Pods before Running', async () => {

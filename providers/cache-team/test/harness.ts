@@ -1,7 +1,8 @@
 import { afterEach } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type ProviderForTests, providerForTests } from '@innominatus/provider-sdk/testing';
+import type { FakeClock } from '@innominatus/core/testing';
+import { moveOnProgress, type ProviderForTests, providerForTests, runWorkflow, type WorkflowRun } from '@innominatus/provider-sdk/testing';
 import {
   closeClusters,
   createMockCluster,
@@ -38,10 +39,35 @@ export const runToTimeout = provider.runToTimeout;
 export function operatorCluster(options: RedisOperatorOptions = {}): { cluster: MockCluster; operator: RedisOperator } {
   const cluster = createMockCluster({ namespaces: ['default', 'shop'] });
   cluster.installCrds(readFileSync(CRD_FILE, 'utf8'));
-  // A pickup delay like a real operator's (which takes longer), so an update
-  // meets the StatefulSet as it was before the change.
-  const operator = redisOperator(cluster, { pickupDelayMs: 100, rolloutDelayMs: 20, ...options });
+  // The operator takes a change up at once (a test that needs the wait to
+  // observe the StatefulSet as it was before a change runs it on a fake
+  // clock, see runObserved); a rollout takes a moment.
+  const operator = redisOperator(cluster, { pickupDelayMs: 0, rolloutDelayMs: 20, ...options });
   return { cluster, operator };
+}
+
+/** The operator's delays on a fake clock, one move of {@link runObserved} each. */
+const OBSERVED_STEP_MS = 100;
+
+/**
+ * Options of {@link operatorCluster} for an operator on `clock` that moves
+ * only as {@link runObserved} moves it: each pickup and rollout takes one move.
+ */
+export function observedOperator(clock: FakeClock): RedisOperatorOptions {
+  return { clock, pickupDelayMs: OBSERVED_STEP_MS, rolloutDelayMs: OBSERVED_STEP_MS };
+}
+
+/**
+ * Runs a workflow against an operator made with {@link observedOperator}:
+ * the operator takes its next step only after wait-for-redis has reported
+ * what it observed, so the wait sees the StatefulSet as it was before a
+ * change first, however fast or slow the machine.
+ */
+export async function runObserved(cluster: MockCluster, clock: FakeClock, workflow: string, parameters: Record<string, unknown>): Promise<WorkflowRun> {
+  const moves = moveOnProgress(clock, OBSERVED_STEP_MS, 'wait-for-redis');
+  const r = await runWorkflow(await cacheTeam(), workflow, { parameters, cluster, onEvent: moves.onEvent });
+  await moves.settled();
+  return r;
 }
 
 /**

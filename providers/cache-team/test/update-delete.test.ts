@@ -1,22 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import type { MockCluster, MockObject } from '@innominatus/steps-kubernetes/testing';
 import { revealAll } from '@innominatus/core';
-import { BASE, clustersClosedAfterEach, redis, run, secretValue } from './harness';
+import { createFakeClock } from '@innominatus/core/testing';
+import { BASE, clustersClosedAfterEach, observedOperator, redis, run, runObserved, secretValue } from './harness';
 
 const cluster = clustersClosedAfterEach();
 
 const statefulSet = (c: MockCluster) => c.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'sessions-redis', namespace: 'shop' })!;
+/** The progress messages of one step. */
+const progressOf = (r: { events: Array<{ event: string }> }, step: string) =>
+  r.events
+    .filter((e) => e.event === 'step:progress' && (e as unknown as { step: string }).step === step)
+    .map((e) => (e as unknown as { message: string }).message);
 const container = (sts: MockObject) => (sts.spec as { template: { spec: { containers: Array<Record<string, unknown>> } } }).template.spec.containers[0]!;
 
 describe('update-redis', () => {
   it('waits until the operator has rolled the change out to the StatefulSet, keeping the password', async () => {
-    const { cluster: c, operator } = cluster({ pickupDelayMs: 200 });
-    const created = await run(c, 'provision-redis', { ...BASE });
+    const clock = createFakeClock();
+    const { cluster: c, operator } = cluster(observedOperator(clock));
+    const created = await runObserved(c, clock, 'provision-redis', { ...BASE });
     expect(created.status).toBe('succeeded');
     const generation = statefulSet(c).metadata.generation;
 
-    const r = await run(c, 'update-redis', { ...BASE, size: 'medium', version: '7.0' });
+    const r = await runObserved(c, clock, 'update-redis', { ...BASE, size: 'medium', version: '7.0' });
     expect(r.error?.describe()).toBeUndefined();
+    // The wait observed the StatefulSet as it was before the change first (the operator takes it up only after that).
+    expect(progressOf(r, 'wait-for-redis')[0]).toMatch(
+      /^StatefulSet shop\/sessions-redis: \{[^}]*"observedGeneration":1,[^}]*\} \(resourceVersion \d+, not newer than sinceResourceVersion \d+\)$/,
+    );
     // When the run ends, the StatefulSet has the new spec and its Pod is ready with it (the old one was ready all along).
     const sts = statefulSet(c);
     expect(container(sts).image).toBe('quay.io/opstree/redis:v7.0.12');

@@ -1,6 +1,7 @@
 import { afterEach } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { type ProviderForTests, providerForTests } from '@innominatus/provider-sdk/testing';
+import type { FakeClock } from '@innominatus/core/testing';
+import { moveOnProgress, type ProviderForTests, providerForTests, runWorkflow, type WorkflowRun } from '@innominatus/provider-sdk/testing';
 import {
   closeClusters,
   createMockCluster,
@@ -32,11 +33,35 @@ export const runToTimeout = provider.runToTimeout;
 /** A mock cluster with the Zalando operator simulator; `close()` it after the test. */
 export function operatorCluster(options: ZalandoOperatorOptions = {}): { cluster: MockCluster; operator: ZalandoOperator } {
   const cluster = createMockCluster({ namespaces: ['default', 'production'] });
-  // A pickup delay like a real operator's (which takes far longer), so tests
-  // see the stale status after a change; update-postgres does not rely on it
-  // (update-delete.test.ts also runs it with no delay).
-  const operator = zalandoPostgresOperator(cluster, { pickupDelayMs: 150, createDelayMs: 20, updateDelayMs: 20, ...options });
+  // The operator takes a change up at once (a test that needs the wait to
+  // observe the status from before a change first runs it on a fake clock,
+  // see runObserved); creating and updating take a moment.
+  const operator = zalandoPostgresOperator(cluster, { pickupDelayMs: 0, createDelayMs: 20, updateDelayMs: 20, ...options });
   return { cluster, operator };
+}
+
+/** The operator's delays on a fake clock, one move of {@link runObserved} each. */
+export const OBSERVED_STEP_MS = 100;
+
+/**
+ * Options of {@link operatorCluster} for an operator on `clock` that moves
+ * only as {@link runObserved} moves it: each pickup, create and update takes one move.
+ */
+export function observedOperator(clock: FakeClock): ZalandoOperatorOptions {
+  return { clock, pickupDelayMs: OBSERVED_STEP_MS, createDelayMs: OBSERVED_STEP_MS, updateDelayMs: OBSERVED_STEP_MS };
+}
+
+/**
+ * Runs a workflow against an operator made with {@link observedOperator}:
+ * the operator takes its next step only after wait-for-database has reported
+ * what it observed, so the wait sees the status from before a change first,
+ * however fast or slow the machine.
+ */
+export async function runObserved(cluster: MockCluster, clock: FakeClock, workflow: string, parameters: Record<string, unknown>): Promise<WorkflowRun> {
+  const moves = moveOnProgress(clock, OBSERVED_STEP_MS, 'wait-for-database');
+  const r = await runWorkflow(await databaseTeam(), workflow, { parameters, cluster, onEvent: moves.onEvent });
+  await moves.settled();
+  return r;
 }
 
 /**

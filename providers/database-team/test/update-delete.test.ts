@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { revealAll } from '@innominatus/core';
+import { createFakeClock } from '@innominatus/core/testing';
 import type { MockCluster, ZalandoOperator } from '@innominatus/steps-kubernetes/testing';
-import { BASE, clustersClosedAfterEach, postgresql, run } from './harness';
+import { BASE, clustersClosedAfterEach, observedOperator, postgresql, run, runObserved } from './harness';
 
 const start = clustersClosedAfterEach();
 
@@ -30,14 +31,25 @@ const progressOf = (r: { events: Array<{ event: string }> }, step: string) =>
     .filter((e) => e.event === 'step:progress' && (e as unknown as { step: string }).step === step)
     .map((e) => (e as unknown as { message: string }).message);
 
+/** What the wait reports for a status written before the update's apply (not newer than the apply's resourceVersion). */
+const stale = (status: string) =>
+  expect.stringMatching(
+    new RegExp(
+      `^postgresql production/team-myapp-db: \\{"PostgresClusterStatus":"${status}"\\} \\(resourceVersion \\d+, not newer than sinceResourceVersion \\d+\\)$`,
+    ),
+  );
+/** What the wait reports for a status written after the update's apply. */
+const current = (status: string) => `postgresql production/team-myapp-db: {"PostgresClusterStatus":"${status}"}`;
+
 describe('update-postgres', () => {
   it('changes size and replicas of a provisioned cluster and waits for Updating to end in Running', async () => {
-    const { cluster, operator } = start();
-    const created = await run(cluster, 'provision-postgres', { ...BASE });
+    const clock = createFakeClock();
+    const { cluster, operator } = start(observedOperator(clock));
+    const created = await runObserved(cluster, clock, 'provision-postgres', { ...BASE });
     expect(created.status).toBe('succeeded');
     const before = operator.transitions.length;
 
-    const r = await run(cluster, 'update-postgres', { ...BASE, size: 'medium', replicas: 3, version: '16', wait_timeout: '20s' });
+    const r = await runObserved(cluster, clock, 'update-postgres', { ...BASE, size: 'medium', replicas: 3, version: '16', wait_timeout: '20s' });
     expect(r.error?.describe()).toBeUndefined();
     expect(r.status).toBe('succeeded');
     const spec = postgresql(cluster, 'team-myapp-db')!.spec as Record<string, any>;
@@ -45,9 +57,10 @@ describe('update-postgres', () => {
     expect(spec.postgresql).toEqual({ version: '16' });
     expect(spec.volume).toEqual({ size: '20Gi' });
     expect(spec.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2000m', memory: '2Gi' } });
-    // The run ended only after the operator had applied the change (it
-    // picks it up 150ms after the apply, when the old Running is stale).
+    // The run ended only after the operator had applied the change: the wait observed the old
+    // Running first (the operator takes the change up only after that), then Updating, then Running.
     expect(operator.transitions.slice(before).map((t) => t.status)).toEqual(['Updating', 'Running']);
+    expect(progressOf(r, 'wait-for-database')).toEqual([stale('Running'), current('Updating'), current('Running')]);
     // The spec change moved the generation, so the wait counted only the operator's later statuses.
     expect(postgresql(cluster, 'team-myapp-db')!.metadata.generation).toBe(2);
     expect(stepsThat(r, 'step:succeeded')).toEqual(['read-cluster', 'update-postgres-cluster', 'wait-for-database', 'get-credentials']);
@@ -150,28 +163,35 @@ describe('update-postgres', () => {
   });
 
   it('updates a cluster whose last update failed, instead of failing on the stale UpdateFailed', async () => {
-    const { cluster, operator } = start({ scripts: { 'team-myapp-db': { update: 'UpdateFailed' } } });
-    await run(cluster, 'provision-postgres', { ...BASE });
-    const failed = await run(cluster, 'update-postgres', { ...BASE, replicas: 4, wait_timeout: '20s' });
+    const clock = createFakeClock();
+    const { cluster, operator } = start({ ...observedOperator(clock), scripts: { 'team-myapp-db': { update: 'UpdateFailed' } } });
+    await runObserved(cluster, clock, 'provision-postgres', { ...BASE });
+    const failed = await runObserved(cluster, clock, 'update-postgres', { ...BASE, replicas: 4, wait_timeout: '20s' });
     expect(failed.status).toBe('failed');
     expect(postgresql(cluster, 'team-myapp-db')!.status).toEqual({ PostgresClusterStatus: 'UpdateFailed' });
 
     operator.script('team-myapp-db', { update: 'Running' });
     const before = operator.transitions.length;
-    const r = await run(cluster, 'update-postgres', { ...BASE, replicas: 5, wait_timeout: '20s' });
+    const r = await runObserved(cluster, clock, 'update-postgres', { ...BASE, replicas: 5, wait_timeout: '20s' });
     expect(r.error?.describe()).toBeUndefined();
     expect(operator.transitions.slice(before).map((t) => t.status)).toEqual(['Updating', 'Running']);
+    expect(progressOf(r, 'wait-for-database')).toEqual([stale('UpdateFailed'), current('Updating'), current('Running')]);
     expect((postgresql(cluster, 'team-myapp-db')!.spec as Record<string, any>).numberOfInstances).toBe(5);
   });
 
   it('sets up a cluster the operator had refused (Invalid) at its next periodic sync after the changed spec', async () => {
     // The operator leaves an Invalid cluster alone until the periodic sync, which syncs it (never Creating again).
-    const { cluster, operator } = start({ syncDelayMs: 1500, scripts: { 'team-myapp-db': { create: 'Invalid' } } });
+    const { cluster, operator } = start({ scripts: { 'team-myapp-db': { create: 'Invalid' } } });
     const refused = await run(cluster, 'provision-postgres', { ...BASE });
     expect(refused.error?.message).toContain('{"PostgresClusterStatus":"Invalid"}');
 
     const before = operator.transitions.length;
-    const r = await run(cluster, 'update-postgres', { ...BASE, size: 'medium', wait_timeout: '20s' });
+    const updating = run(cluster, 'update-postgres', { ...BASE, size: 'medium', wait_timeout: '20s' });
+    // The periodic sync comes once the changed spec is stored (what its timer would do, later).
+    await vi.waitFor(() => expect(postgresql(cluster, 'team-myapp-db')!.metadata.generation).toBe(2));
+    expect(operator.transitions.length).toBe(before);
+    operator.resync();
+    const r = await updating;
     expect(r.error?.describe()).toBeUndefined();
     expect(stepsThat(r, 'step:succeeded')).toEqual(['read-cluster', 'update-postgres-cluster', 'wait-for-database', 'get-credentials']);
     expect(operator.transitions.slice(before).map((t) => t.status)).toEqual(['Running']);
@@ -228,20 +248,20 @@ describe('delete-postgres', () => {
     await run(cluster, 'provision-postgres', { ...BASE });
     const ref = { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', name: 'team-myapp-db', namespace: 'production' };
     cluster.apply({ ...ref, metadata: { name: ref.name, namespace: ref.namespace, finalizers: ['postgres-operator.acid.zalan.do'] } } as never);
-    // The operator's finalizer goes 300ms after deletion starts.
-    let finalizerRemoved = false;
-    cluster.events.on('modified', (e: { object: { kind?: string; metadata: { name: string; deletionTimestamp?: string } } }) => {
-      if (e.object.kind === 'postgresql' && e.object.metadata.deletionTimestamp) {
-        setTimeout(() => {
-          finalizerRemoved = true;
-          cluster.delete(ref, { immediate: true });
-        }, 300);
-      }
+    const watches = () => cluster.countRequests({ verb: 'watch', path: PG_LIST });
+    const watchesBefore = watches();
+    let ended = false;
+    const deleting = run(cluster, 'delete-postgres', { ...BASE }).finally(() => {
+      ended = true;
     });
-    const r = await run(cluster, 'delete-postgres', { ...BASE });
+    // The finalizer goes once the delete step watches the cluster it marked for deletion.
+    await vi.waitFor(() => expect(watches()).toBeGreaterThan(watchesBefore));
+    expect(postgresql(cluster, 'team-myapp-db')!.metadata.deletionTimestamp).toEqual(expect.any(String));
+    // The run ends after the finalizer went, not when the deletion started.
+    expect(ended).toBe(false);
+    cluster.delete(ref, { immediate: true });
+    const r = await deleting;
     expect(r.status).toBe('succeeded');
-    // The run ended after the finalizer went, not when the deletion started.
-    expect(finalizerRemoved).toBe(true);
     expect(postgresql(cluster, 'team-myapp-db')).toBeUndefined();
   });
 

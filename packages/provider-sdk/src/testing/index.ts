@@ -13,6 +13,8 @@ export { capturedText, runWorkflow } from './run-workflow';
 export type { RunWorkflowOptions, WorkflowRun, CapturedEvent, CapturedRunLog } from './run-workflow';
 export { progressed, runWorkflowToTimeout } from './run-to-timeout';
 export type { RunToTimeoutOptions } from './run-to-timeout';
+export { moveOnProgress } from './move-on-progress';
+export type { ProgressMoves } from './move-on-progress';
 /** The `provider-sdk` CLI in-process: `await main(['validate', '.'], io)` returns the exit code. */
 export { main } from '../cli/main';
 export type { CliIo, WatchFiles } from '../cli/cli-io';

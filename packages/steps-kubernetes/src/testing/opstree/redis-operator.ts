@@ -1,3 +1,4 @@
+import type { Clock } from '@innominatus/core';
 import type { MockCluster } from '../mock-cluster';
 import { operatorSimulator, type SimulatorContext } from '../simulator/operator-simulator';
 import type { MockObject } from '../types';
@@ -14,6 +15,8 @@ export interface RedisOperatorOptions {
   pickupDelayMs?: number;
   /** How long the StatefulSet's Pod takes to become ready after a change (default 0). */
   rolloutDelayMs?: number;
+  /** What the delays run on (default the system clock, whose setTimeout fake timers control). */
+  clock?: Clock;
 }
 
 /** A running simulator of the OpsTree redis-operator. */
@@ -206,6 +209,7 @@ export function redisOperator(cluster: MockCluster, options: RedisOperatorOption
   }
 
   const sim = operatorSimulator(cluster, {
+    ...(options.clock && { clock: options.clock }),
     apiVersion: REDIS_API_VERSION,
     kind: REDIS_KIND,
     name: 'redis-operator',

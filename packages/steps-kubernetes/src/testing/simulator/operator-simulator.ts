@@ -1,3 +1,4 @@
+import type { Clock } from '@innominatus/core';
 import { storedObject } from '../lazy-copies';
 import { clone } from '../merge';
 import type { MockCluster } from '../mock-cluster';
@@ -16,7 +17,7 @@ export interface SimulatorContext {
   ensureChild(owner: MockObject, child: MockObject): MockObject;
   /** Records a Normal or Warning Event about the object (`kubectl describe` shows it). */
   event(object: MockObject, event: EventSpec): void;
-  /** Runs `fn` after `ms` (setTimeout, so fake timers control it) unless the object is deleted or {@link cancel} is called first. */
+  /** Runs `fn` after `ms` on the simulator's clock unless the object is deleted or {@link cancel} is called first. */
   after(object: MockObject, ms: number, fn: () => void): void;
   /** Cancels the pending {@link after} work of an object. */
   cancel(object: MockObject): void;
@@ -30,6 +31,13 @@ export interface OperatorSimulatorOptions {
   kind: string;
   /** Field manager and event source of the simulated operator (default `<kind>-operator`). */
   name?: string;
+  /**
+   * What delayed work ({@link SimulatorContext.after}) runs on. Default: the
+   * system clock (setTimeout, so fake timers control it). A test passes
+   * `createFakeClock()` of `@innominatus/core/testing` to move the operator
+   * only when it says so, e.g. once a wait has observed the status before a change.
+   */
+  clock?: Clock;
   /** A new object (also one that existed when the simulator started). */
   added?: (object: MockObject, ctx: SimulatorContext) => void;
   /** A changed object, with what it was before. */
@@ -68,7 +76,7 @@ export interface OperatorSimulator {
 export function operatorSimulator(cluster: MockCluster, options: OperatorSimulatorOptions): OperatorSimulator {
   const name = options.name ?? `${options.kind.toLowerCase()}-operator`;
   const writeOptions: WriteOptions = { fieldManager: name };
-  const timers = objectTimers();
+  const timers = objectTimers(options.clock);
   let stopped = false;
   const kindNow = (): ResolvedKind => cluster.store.requireKind(options.apiVersion, options.kind);
   const store = cluster.store;

@@ -1,3 +1,4 @@
+import type { Clock } from '@innominatus/core';
 import type { MockCluster } from '../mock-cluster';
 import { operatorSimulator, type SimulatorContext } from '../simulator/operator-simulator';
 import type { MockObject } from '../types';
@@ -17,8 +18,10 @@ export interface ZalandoScript {
   update?: ZalandoUpdateOutcome;
 }
 
-/** Options of {@link zalandoPostgresOperator}. Delays are milliseconds (setTimeout, so fake timers work). */
+/** Options of {@link zalandoPostgresOperator}. Delays are milliseconds on `clock`. */
 export interface ZalandoOperatorOptions {
+  /** What the delays run on (default the system clock, whose setTimeout fake timers control). */
+  clock?: Clock;
   /** From a change to the operator's first reaction (default 20). */
   pickupDelayMs?: number;
   /** From `Creating` to `Running`/`CreateFailed` (default 100); a function gets the cluster name. */
@@ -286,6 +289,7 @@ export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOp
   }
 
   const sim = operatorSimulator(cluster, {
+    ...(options.clock && { clock: options.clock }),
     apiVersion: POSTGRESQL_API_VERSION,
     kind: POSTGRESQL_KIND,
     name: OPERATOR_MANAGER,
