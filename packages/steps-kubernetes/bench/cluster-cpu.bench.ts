@@ -7,8 +7,8 @@
  * simulator (each cluster Running after a random 0..READY_MAX_MS, default
  * 200). Prints this process's CPU (`process.cpuUsage`, user + system) from
  * the first apply until all are Running, per resource, the store's writes
- * per resource, and memory when all are Running (after a collection when
- * run with `--expose-gc`). What the cluster process of
+ * per resource, the peak RSS, and memory when all are Running (after a
+ * collection when run with `--expose-gc`). What the cluster process of
  * `bench/host-fleet.bench.ts` spends per resource, less HTTP and watches.
  *
  *   node --conditions=source --import tsx [--expose-gc] [--cpu-prof] packages/steps-kubernetes/bench/cluster-cpu.bench.ts
@@ -74,6 +74,7 @@ console.log(
   `mock cluster CPU, ${COUNT} postgresqls in process (readiness random 0–${READY_MAX_MS} ms, load ${loadavg()[0]!.toFixed(1)}): ` +
     `CPU ${cpu.toFixed(2)} s (${((cpu * 1000) / COUNT).toFixed(2)} ms per resource; ${submitted.toFixed(2)} s until the last apply), wall ${wall.toFixed(1)} s, ` +
     `${(writes / COUNT).toFixed(1)} store changes per resource; ` +
+    `peak RSS ${mib(process.resourceUsage().maxRSS * 1024)} MiB; ` +
     `memory${(globalThis as { gc?: unknown }).gc ? ' after a collection' : ''}: RSS ${mib(mem.rss)} MiB, heap used ${mib(mem.heapUsed)} MiB, external ${mib(mem.external)} MiB`,
 );
 await cluster.close();
