@@ -26,6 +26,32 @@ const HOSTS = ['test/host-*.test.ts', 'test/ctl.test.ts', 'test/ui-browser.test.
 // loaded provider) are loaded once per worker instead of once per file.
 // nock, once loaded, stays loaded in that process; none of them opens a port.
 const SHARED_PROVIDERS = ['providers/*/test/**/*.test.ts'];
+// The Kubernetes steps' files that change nothing in their process (no fake
+// timers, module mocks, environment or child processes; their clusters are
+// closed in their hooks): the Kubernetes client is loaded once per worker.
+const SHARED_KUBERNETES = [
+  'packages/steps-kubernetes/test/builtin-schemas.test.ts',
+  'packages/steps-kubernetes/test/client-retry-clock.test.ts',
+  'packages/steps-kubernetes/test/close-clusters.test.ts',
+  'packages/steps-kubernetes/test/crd-conversion.test.ts',
+  'packages/steps-kubernetes/test/crd.test.ts',
+  'packages/steps-kubernetes/test/event-views.test.ts',
+  'packages/steps-kubernetes/test/garbage-collection.test.ts',
+  'packages/steps-kubernetes/test/generate-secret.test.ts',
+  'packages/steps-kubernetes/test/input-validators.test.ts',
+  'packages/steps-kubernetes/test/kubernetes-apply.test.ts',
+  'packages/steps-kubernetes/test/kubernetes-delete.test.ts',
+  'packages/steps-kubernetes/test/kubernetes-error-brand.test.ts',
+  'packages/steps-kubernetes/test/managed-fields.test.ts',
+  'packages/steps-kubernetes/test/object-store.test.ts',
+  'packages/steps-kubernetes/test/observe-fail-with.test.ts',
+  'packages/steps-kubernetes/test/read-secret.test.ts',
+  'packages/steps-kubernetes/test/step-examples.test.ts',
+  'packages/steps-kubernetes/test/step-permissions.test.ts',
+  'packages/steps-kubernetes/test/wait-for-condition.test.ts',
+  'packages/steps-kubernetes/test/workflow-engine.test.ts',
+  'packages/steps-kubernetes/test/zalando-crd.test.ts',
+];
 const shared = (name: string, include: string[], setupFiles: string[] = []) =>
   ({ extends: true, test: { name, include, setupFiles, isolate: false, sequence: { groupOrder: 0 } } }) as const;
 
@@ -54,13 +80,14 @@ export default defineConfig({
           name: 'unit',
           sequence: { groupOrder: 0 },
           include: ['packages/*/test/**/*.test.ts', 'providers/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**', ...RELEASE, ...SHARED, ...SHARED_SDK, ...HOSTS, ...SHARED_PROVIDERS],
+          exclude: ['**/node_modules/**', '**/dist/**', ...RELEASE, ...SHARED, ...SHARED_SDK, ...HOSTS, ...SHARED_PROVIDERS, ...SHARED_KUBERNETES],
         },
       },
       shared('shared', SHARED),
       shared('shared-sdk', SHARED_SDK, ['packages/provider-sdk/test/helpers/remove-folders.ts']),
       shared('hosts', HOSTS, ['test/support/host-files-setup.ts']),
       shared('shared-providers', SHARED_PROVIDERS),
+      shared('shared-kubernetes', SHARED_KUBERNETES),
       // A later group (vitest runs projects of a lower groupOrder first): after every other file, its files one at a time.
       { extends: true, test: { name: 'release', include: RELEASE, fileParallelism: false, sequence: { groupOrder: 1 } } },
     ],
