@@ -34,6 +34,31 @@ describe('ObjectStore', () => {
     expect(updated.data).toEqual({ list: [{ x: 1 }], nested: { y: 'z' }, more: 'm' });
   });
 
+  it("shares nothing through an event's previous object: a listener changing it after a status write changes neither what is stored nor another object's managed fields", () => {
+    const store = new ObjectStore();
+    const kind = store.registerKind({ ...kindSpec, statusSubresource: true });
+    const events: StoreEvent[] = [];
+    store.emitter.on('change', (e: StoreEvent) => events.push(e));
+    store.apply(kind, cm('a', { nested: { y: 'z' } }), { fieldManager: 'test' });
+    store.apply(kind, cm('b', { nested: { y: 'z' } }), { fieldManager: 'test' });
+    store.setStatus(kind, undefined, 'a', { phase: 'Ready' }, { fieldManager: 'operator' });
+    const previous = events[2]!.previous!;
+    (previous.data as { nested: { y: string } }).nested.y = 'changed by a listener';
+    previous.metadata.labels = { changed: 'by a listener' };
+    (previous.metadata.managedFields as Array<{ fieldsV1: Record<string, unknown> }>)[0]!.fieldsV1['f:data'] = 'changed by a listener';
+    const tree = { 'f:data': { '.': {}, 'f:nested': { '.': {}, 'f:y': {} } } };
+    const a = store.get(kind, undefined, 'a')!;
+    expect(a.data).toEqual({ nested: { y: 'z' } });
+    expect(a.metadata.labels).toBeUndefined();
+    expect((a.metadata.managedFields as Array<{ manager: string; fieldsV1: unknown }>).map((m) => [m.manager, m.fieldsV1])).toEqual([
+      ['test', tree],
+      ['operator', { 'f:status': { '.': {}, 'f:phase': {} } }],
+    ]);
+    expect((store.get(kind, undefined, 'b')!.metadata.managedFields as Array<{ fieldsV1: unknown }>)[0]!.fieldsV1).toEqual(tree);
+    store.apply(kind, cm('c', { nested: { y: 'z' } }), { fieldManager: 'test' });
+    expect((store.get(kind, undefined, 'c')!.metadata.managedFields as Array<{ fieldsV1: unknown }>)[0]!.fieldsV1).toEqual(tree);
+  });
+
   it('copies an answer or an event object when it is read: one copy per answer and per event, changed without changing the store', () => {
     const store = new ObjectStore();
     const kind = store.registerKind(kindSpec);

@@ -1,7 +1,7 @@
 import { CrdError, loadCrd, type CrdVersion, type LoadedCrd } from '../crd/index';
 import { isConversionFailure, type ConversionStrategy } from './conversion';
 import { collectGarbage } from './garbage-collector';
-import { storedObject } from './lazy-copies';
+import { storedObject, storedPrevious } from './lazy-copies';
 import { isPlainObject, jsonEqual } from './merge';
 import type { ObjectStore } from './object-store';
 import type { KindSpec, MockObject, ResolvedKind, StoreEvent } from './types';
@@ -43,7 +43,7 @@ function namespaceController(store: ObjectStore, e: StoreEvent): void {
     e.kind.group === '' &&
     e.kind.kind === 'Namespace' &&
     object.metadata.deletionTimestamp &&
-    !e.previous?.metadata.deletionTimestamp
+    !storedPrevious(e)?.metadata.deletionTimestamp
   ) {
     emptyNamespace(store, object.metadata.name);
   }

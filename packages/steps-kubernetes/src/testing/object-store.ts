@@ -500,14 +500,18 @@ export class ObjectStore {
     if (options.dryRun) return gone;
     this.#remove(kind, key, stored);
     gone.metadata.resourceVersion = String(++this.#resourceVersion);
-    this.#record({
-      type: 'DELETED',
-      object: gone,
-      previous: existing,
-      kind,
-      resourceVersion: this.#resourceVersion,
-      ...(options.propagationPolicy ? { propagationPolicy: options.propagationPolicy } : {}),
-    });
+    this.#record(
+      changeEvent(
+        {
+          type: 'DELETED',
+          previous: existing,
+          kind,
+          resourceVersion: this.#resourceVersion,
+          ...(options.propagationPolicy ? { propagationPolicy: options.propagationPolicy } : {}),
+        },
+        gone,
+      ),
+    );
     return clone(gone);
   }
 

@@ -1,5 +1,5 @@
 import type { Clock } from '@innominatus/core';
-import { storedObject } from '../lazy-copies';
+import { storedObject, storedPrevious } from '../lazy-copies';
 import { clone } from '../merge';
 import type { MockCluster } from '../mock-cluster';
 import type { WriteOptions } from '../object-store';
@@ -98,7 +98,7 @@ export function operatorSimulator(cluster: MockCluster, options: OperatorSimulat
     if (stopped || e.kind.apiVersion !== options.apiVersion || e.kind.kind !== options.kind) return;
     // A copy of their own (not the event's, which the event history would keep).
     if (e.type === 'ADDED') options.added?.(clone(storedObject(e)), context);
-    else if (e.type === 'MODIFIED') options.modified?.(clone(storedObject(e)), e.previous!, context);
+    else if (e.type === 'MODIFIED') options.modified?.(clone(storedObject(e)), clone(storedPrevious(e)!), context);
     else {
       context.cancel(e.object);
       options.deleted?.(e.object, context);
