@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CrdError, invalidMessage, loadCrd, loadCrds, validateCustomResource, type LoadedCrd } from '@innominatus/steps-kubernetes/crd';
+import { boxCrd } from './crd/box-crd';
 import { WIDGET_CRD_YAML } from './crd/widget-crd';
 
 const crd: LoadedCrd = loadCrds(WIDGET_CRD_YAML, { file: 'widget.yaml' })[0]!;
@@ -116,33 +117,7 @@ describe('loadCrds', () => {
 
 describe('validateCustomResource', () => {
   it('takes the fields named unchanged as they are, neither pruned nor checked, unless the schema has CEL rules', () => {
-    const plain = loadCrd({
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'boxes.example.com' },
-      spec: {
-        group: 'example.com',
-        scope: 'Cluster',
-        names: { kind: 'Box', plural: 'boxes' },
-        versions: [
-          {
-            name: 'v1',
-            served: true,
-            storage: true,
-            schema: {
-              openAPIV3Schema: {
-                type: 'object',
-                properties: {
-                  spec: { type: 'object', properties: { size: { type: 'string', enum: ['small'] } } },
-                  status: { type: 'object', properties: { phase: { type: 'string' } } },
-                  note: { type: 'string', default: 'none' },
-                },
-              },
-            },
-          },
-        ],
-      },
-    });
+    const plain = boxCrd(['small']);
     const box = { apiVersion: 'example.com/v1', kind: 'Box', metadata: { name: 'b' }, spec: { size: 'large', unknown: 1 }, status: { phase: 1, other: 2 } };
     const taken = validateCustomResource(plain, box, { unchanged: new Set(['spec']) });
     expect(taken.object).toEqual({ ...box, status: { phase: 1 }, note: 'none' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadCrd } from '@innominatus/steps-kubernetes/crd';
 import { ObjectStore, type MockObject, type StoreEvent } from '@innominatus/steps-kubernetes/testing';
+import { boxCrd } from './crd/box-crd';
 
 const kindSpec = { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: false, generation: false, statusSubresource: false };
 const cm = (name: string, data: Record<string, unknown> = {}): MockObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
@@ -80,42 +80,14 @@ describe('ObjectStore', () => {
 
   it("checks a status write's status, and its unchanged spec again once the kind's schema changed since it was stored", () => {
     const store = new ObjectStore();
-    const boxes = (sizes: string[]) =>
-      loadCrd({
-        apiVersion: 'apiextensions.k8s.io/v1',
-        kind: 'CustomResourceDefinition',
-        metadata: { name: 'boxes.example.com' },
-        spec: {
-          group: 'example.com',
-          scope: 'Cluster',
-          names: { kind: 'Box', plural: 'boxes' },
-          versions: [
-            {
-              name: 'v1',
-              served: true,
-              storage: true,
-              subresources: { status: {} },
-              schema: {
-                openAPIV3Schema: {
-                  type: 'object',
-                  properties: {
-                    spec: { type: 'object', properties: { size: { type: 'string', enum: sizes } } },
-                    status: { type: 'object', properties: { phase: { type: 'string' } } },
-                  },
-                },
-              },
-            },
-          ],
-        },
-      });
     const spec = { group: 'example.com', version: 'v1', kind: 'Box', plural: 'boxes', namespaced: false };
-    const kind = store.registerKind(spec, { crd: boxes(['small', 'large']) });
+    const kind = store.registerKind(spec, { crd: boxCrd(['small', 'large']) });
     store.create(kind, { apiVersion: 'example.com/v1', kind: 'Box', metadata: { name: 'b' }, spec: { size: 'large' } });
     expect(store.writeStatus(kind, undefined, 'b', { phase: 'Ready' }).object).toMatchObject({ spec: { size: 'large' }, status: { phase: 'Ready' } });
     expect(() => store.writeStatus(kind, undefined, 'b', { phase: 1 })).toThrow(
       'Box.example.com "b" is invalid: status.phase: Invalid value: "integer": status.phase in body must be of type string: "integer"',
     );
-    const tighter = store.registerKind(spec, { crd: boxes(['small']) });
+    const tighter = store.registerKind(spec, { crd: boxCrd(['small']) });
     expect(() => store.writeStatus(tighter, undefined, 'b', { phase: 'Done' })).toThrow(
       'Box.example.com "b" is invalid: spec.size: Unsupported value: "large": supported values: "small"',
     );
