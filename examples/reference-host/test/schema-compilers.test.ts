@@ -68,4 +68,18 @@ describe("the host's schema compilers", () => {
     const status = async (s: FastifyInstance, v: string) => (await s.inject({ method: 'GET', url: `/c?v=${v}` })).statusCode;
     expect([await status(a, 'Ax'), await status(a, 'Bx'), await status(b, 'Ax'), await status(b, 'Bx')]).toEqual([200, 400, 400, 200]);
   });
+
+  it('compile again for options holding objects JSON writes only in part (their fields inherited): each server validates with its own', async () => {
+    // Two definitions of the format `code` whose fields come from their prototypes: as JSON, both are `{}`.
+    const startsWith = (letter: string) => Object.create({ type: 'string', validate: new RegExp(`^${letter}`) }) as { type: 'string'; validate: RegExp };
+    const server = (letter: string) => {
+      const s = Fastify({ schemaController: { compilersFactory: schemaCompilers }, ajv: { customOptions: { formats: { code: startsWith(letter) } } } });
+      s.get('/c', { schema: { querystring: { type: 'object', properties: { v: { type: 'string', format: 'code' } } } } }, async () => 'ok');
+      others.push(s);
+      return s;
+    };
+    const [a, b] = [server('A'), server('B')];
+    const status = async (s: FastifyInstance, v: string) => (await s.inject({ method: 'GET', url: `/c?v=${v}` })).statusCode;
+    expect([await status(a, 'Ax'), await status(a, 'Bx'), await status(b, 'Ax'), await status(b, 'Bx')]).toEqual([200, 400, 400, 200]);
+  });
 });

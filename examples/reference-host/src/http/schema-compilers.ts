@@ -49,17 +49,29 @@ function compiledOnce<F extends (...args: never[]) => unknown>(newFactory: () =>
   };
 }
 
-/** `value` as JSON, or undefined when JSON would not tell it apart from another value (it holds a function, a symbol, a bigint, a non-finite number or a RegExp). */
+/**
+ * `value` as JSON, or undefined when JSON would not tell it apart from
+ * another value: it holds a function, a symbol, a bigint, a non-finite
+ * number, or an object other than a plain object or array (a RegExp, a Map,
+ * a class instance: JSON writes only its own fields, or none).
+ */
 function jsonKey(value: unknown): string | undefined {
   let exact = true;
   const text = JSON.stringify(value, (_key, v: unknown) => {
-    if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint' || (typeof v === 'number' && !Number.isFinite(v)) || v instanceof RegExp) {
+    if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint' || (typeof v === 'number' && !Number.isFinite(v)) || notPlain(v)) {
       exact = false;
       return null;
     }
     return v;
   });
   return exact ? text : undefined;
+}
+
+/** True for an object whose prototype is neither Object's nor Array's (nor none). */
+function notPlain(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto !== Object.prototype && proto !== Array.prototype && proto !== null;
 }
 
 /** Keywords whose object keys are property names (here: header names). */
