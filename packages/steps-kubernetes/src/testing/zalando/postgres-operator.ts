@@ -6,6 +6,7 @@ import { ensurePoolers, ensureSecrets, ensureServices, ensureWorkload, markReady
 import { POSTGRES_VERSIONS_V2, postgresqlCrd } from './postgresql-crd';
 import { POSTGRESQL_API_VERSION, POSTGRESQL_KIND } from './postgresql-kind';
 import { badRoleName, databasesToCreate, teamPrefixProblem, unmarshalProblem } from './spec-checks';
+import { HeldCreates } from './held-creates';
 
 /** How creating a cluster ends: `NeverReady` stays `Creating`; `CreateFailedThenRunning` is fixed by the next periodic sync. */
 export type ZalandoCreateOutcome = 'Running' | 'CreateFailed' | 'Invalid' | 'NeverReady' | 'CreateFailedThenRunning';
@@ -143,13 +144,11 @@ export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOp
     awaitingSync.set(keyOf(o), o);
     ctx.after(o, syncPeriod, () => syncNow(o));
   };
-  // Names held in Creating, and the held clusters' next step by namespace/name: what `release` runs.
-  const held = new Set<string>();
-  const heldCreates = new Map<string, { name: string; go: () => void }>();
+  const held = new HeldCreates();
   /** Cancels the object's pending work, its periodic sync and a held create included. */
   const cancel = (o: MockObject) => {
     awaitingSync.delete(keyOf(o));
-    heldCreates.delete(keyOf(o));
+    held.forget(keyOf(o));
     ctx.cancel(o);
   };
 
@@ -199,9 +198,7 @@ export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOp
       setStatus(obj, 'Creating');
       ctx.event(obj, { type: 'Normal', reason: 'Create', message: 'Started creation of new cluster resources' });
       if (!makeResources(obj, 'CreateFailed', 'Create')) return scheduleSync(obj);
-      const go = () => finishCreate(obj, script);
-      if (held.has(obj.metadata.name)) heldCreates.set(keyOf(obj), { name: obj.metadata.name, go });
-      else go();
+      held.goOrWait(keyOf(obj), obj.metadata.name, () => finishCreate(obj, script));
     });
   }
 
@@ -313,7 +310,7 @@ export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOp
     },
     deleted: (o) => {
       awaitingSync.delete(keyOf(o));
-      heldCreates.delete(keyOf(o));
+      held.forget(keyOf(o));
       if (!(options.enableFinalizers && o.metadata.finalizers?.includes(POSTGRES_OPERATOR_FINALIZER))) deleteLater(o);
     },
   });
@@ -321,7 +318,7 @@ export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOp
   // A closed cluster stops the simulator; nothing is left for `resync` either.
   cluster.onClose(() => {
     awaitingSync.clear();
-    heldCreates.clear();
+    held.clear();
   });
   return {
     script: (name, script) => void scripts.set(name, { ...scripts.get(name), ...script }),
@@ -331,20 +328,13 @@ export function zalandoPostgresOperator(cluster: MockCluster, options: ZalandoOp
         syncNow(o);
       }
     },
-    hold: (name) => void held.add(name),
-    release: (name) => {
-      held.delete(name);
-      for (const [key, h] of [...heldCreates]) {
-        if (h.name !== name) continue;
-        heldCreates.delete(key);
-        h.go();
-      }
-    },
+    hold: (name) => held.hold(name),
+    release: (name) => held.release(name),
     transitions,
     logs,
     stop: () => {
       awaitingSync.clear();
-      heldCreates.clear();
+      held.clear();
       sim.stop();
     },
   };
