@@ -1,5 +1,5 @@
 import type { Ajv } from 'ajv';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { schemaCompilers } from '../src/http/schema-compilers';
 
@@ -58,28 +58,28 @@ describe("the host's schema compilers", () => {
   it('compile again for options JSON cannot tell apart (Ajv plugins are functions): each server validates with its own', async () => {
     // Two Ajv plugins that define the format `code` differently: as JSON, both option sets are `plugins: [null]`.
     const startsWith = (letter: string) => (ajv: Ajv) => ajv.addFormat('code', new RegExp(`^${letter}`));
-    const server = (letter: string) => {
-      const s = Fastify({ schemaController: { compilersFactory: schemaCompilers }, ajv: { plugins: [startsWith(letter)] } });
-      s.get('/c', { schema: { querystring: { type: 'object', properties: { v: { type: 'string', format: 'code' } } } } }, async () => 'ok');
-      others.push(s);
-      return s;
-    };
-    const [a, b] = [server('A'), server('B')];
-    const status = async (s: FastifyInstance, v: string) => (await s.inject({ method: 'GET', url: `/c?v=${v}` })).statusCode;
-    expect([await status(a, 'Ax'), await status(a, 'Bx'), await status(b, 'Ax'), await status(b, 'Bx')]).toEqual([200, 400, 400, 200]);
+    expect(await codeChecks((letter) => ({ plugins: [startsWith(letter)] }))).toEqual([200, 400, 400, 200]);
   });
 
   it('compile again for options holding objects JSON writes only in part (their fields inherited): each server validates with its own', async () => {
     // Two definitions of the format `code` whose fields come from their prototypes: as JSON, both are `{}`.
     const startsWith = (letter: string) => Object.create({ type: 'string', validate: new RegExp(`^${letter}`) }) as { type: 'string'; validate: RegExp };
+    expect(await codeChecks((letter) => ({ customOptions: { formats: { code: startsWith(letter) } } }))).toEqual([200, 400, 400, 200]);
+  });
+
+  /**
+   * Two servers, A and B, whose Ajv options (from `ajv`) define the format `code` as "starts with A" and "starts with B";
+   * the statuses of `?v=Ax` and `?v=Bx` on A, then on B.
+   */
+  async function codeChecks(ajv: (letter: string) => NonNullable<FastifyServerOptions['ajv']>): Promise<number[]> {
     const server = (letter: string) => {
-      const s = Fastify({ schemaController: { compilersFactory: schemaCompilers }, ajv: { customOptions: { formats: { code: startsWith(letter) } } } });
+      const s = Fastify({ schemaController: { compilersFactory: schemaCompilers }, ajv: ajv(letter) });
       s.get('/c', { schema: { querystring: { type: 'object', properties: { v: { type: 'string', format: 'code' } } } } }, async () => 'ok');
       others.push(s);
       return s;
     };
     const [a, b] = [server('A'), server('B')];
     const status = async (s: FastifyInstance, v: string) => (await s.inject({ method: 'GET', url: `/c?v=${v}` })).statusCode;
-    expect([await status(a, 'Ax'), await status(a, 'Bx'), await status(b, 'Ax'), await status(b, 'Bx')]).toEqual([200, 400, 400, 200]);
-  });
+    return [await status(a, 'Ax'), await status(a, 'Bx'), await status(b, 'Ax'), await status(b, 'Bx')];
+  }
 });
