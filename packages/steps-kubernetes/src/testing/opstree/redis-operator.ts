@@ -2,6 +2,7 @@ import type { Clock } from '@innominatus/core';
 import type { MockCluster } from '../mock-cluster';
 import { operatorSimulator, type SimulatorContext } from '../simulator/operator-simulator';
 import type { MockObject } from '../types';
+import { labelsOf, type RedisSpec, serviceOf, statefulSetOf } from './redis-children';
 
 /** The Redis kind of the OpsTree redis-operator. */
 export const REDIS_API_VERSION = 'redis.redis.opstreelabs.in/v1beta2';
@@ -25,18 +26,6 @@ export interface RedisOperator {
   readonly rollouts: string[];
   stop(): void;
 }
-
-type RedisSpec = {
-  kubernetesConfig: {
-    image: string;
-    imagePullPolicy?: string;
-    redisSecret?: { name?: string; key?: string };
-    resources?: Record<string, Record<string, string>>;
-  };
-  storage?: { keepAfterDelete?: boolean; volumeClaimTemplate?: { spec?: Record<string, unknown> } };
-};
-
-const labelsOf = (name: string) => ({ app: name, redis_setup_type: 'standalone', role: 'standalone' });
 
 /**
  * The OpsTree redis-operator for a standalone Redis, as its controller
@@ -135,58 +124,6 @@ export function redisOperator(cluster: MockCluster, options: RedisOperatorOption
     store.setStatus(store.requireKind('apps/v1', 'StatefulSet'), sts.metadata.namespace, sts.metadata.name, status, {
       fieldManager: 'kube-controller-manager',
     });
-  }
-
-  /** The volume claim template is immutable: an existing StatefulSet keeps its own (the operator resizes the claim instead). */
-  function statefulSetOf(o: MockObject, existing: MockObject | undefined): MockObject {
-    const name = o.metadata.name;
-    const spec = o.spec as RedisSpec;
-    const ref = spec.kubernetesConfig.redisSecret;
-    const env = ref?.name && ref.key ? [{ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } }] : [];
-    const claim = spec.storage?.volumeClaimTemplate?.spec;
-    const templates =
-      (existing?.spec as { volumeClaimTemplates?: unknown[] } | undefined)?.volumeClaimTemplates ?? (claim ? [{ metadata: { name }, spec: claim }] : []);
-    return {
-      apiVersion: 'apps/v1',
-      kind: 'StatefulSet',
-      metadata: { name, namespace: o.metadata.namespace!, labels: labelsOf(name) },
-      spec: {
-        replicas: 1,
-        serviceName: `${name}-headless`,
-        selector: { matchLabels: labelsOf(name) },
-        template: {
-          metadata: { labels: labelsOf(name) },
-          spec: {
-            containers: [
-              {
-                name,
-                image: spec.kubernetesConfig.image,
-                imagePullPolicy: spec.kubernetesConfig.imagePullPolicy ?? 'IfNotPresent',
-                env,
-                resources: spec.kubernetesConfig.resources ?? {},
-                ports: [{ name: 'redis-client', containerPort: 6379 }],
-              },
-            ],
-          },
-        },
-        volumeClaimTemplates: templates,
-      },
-    };
-  }
-
-  function serviceOf(o: MockObject, suffix: string): MockObject {
-    const name = o.metadata.name;
-    return {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: `${name}${suffix}`, namespace: o.metadata.namespace!, labels: labelsOf(name) },
-      spec: {
-        type: 'ClusterIP',
-        ...(suffix === '-headless' ? { clusterIP: 'None' } : {}),
-        selector: labelsOf(name),
-        ports: [{ name: 'redis-client', port: 6379, targetPort: 6379, protocol: 'TCP' }],
-      },
-    };
   }
 
   /** The claim the StatefulSet controller makes from the template (not owned: it outlives the StatefulSet); a larger request resizes it. */
