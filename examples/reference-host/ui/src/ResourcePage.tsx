@@ -11,7 +11,6 @@ export function ResourcePage({ id, who }: { id: string; who: Whoami }) {
   const mine = (e: { resourceId?: string }) => e.resourceId === id;
   const resource = useLive<Resource>(`/api/resources/${encodeURIComponent(id)}`, mine);
   const runs = useLive<{ workflows: Run[] }>(`/api/resources/${encodeURIComponent(id)}/runs`, mine);
-  const [revealed, setRevealed] = useState<Record<string, unknown>>();
   if (resource.error)
     return (
       <p class="error" role="alert">
@@ -20,7 +19,6 @@ export function ResourcePage({ id, who }: { id: string; who: Whoami }) {
     );
   const r = resource.data;
   if (!r) return <p class="muted">loading…</p>;
-  const failedStep = runs.data?.workflows[0]?.steps.find((s) => s.status === 'failed');
   return (
     <section>
       <p>
@@ -40,39 +38,78 @@ export function ResourcePage({ id, who }: { id: string; who: Whoami }) {
         {r.pendingOperation ? ` · ${r.pendingOperation} pending` : ''} · updated {age(r.updatedAt)} ago
       </p>
       {r.state === 'failed' && (
-        <div class="failure" data-testid="failure">
-          <h3>Why it is not ready</h3>
-          <p>
-            <code>{r.error?.code ?? 'FAILED'}</code> {r.error?.message}
-          </p>
-          {failedStep?.error && failedStep.error.message !== r.error?.message && (
-            <p>
-              step <b>{failedStep.name}</b>: {failedStep.error.message}
-            </p>
-          )}
-          {who.role !== 'admin' && (
-            <p class="muted" data-testid="retry-needs-admin">
-              An admin can retry it.
-            </p>
-          )}
-          {who.role === 'admin' && (
-            <ConfirmButton
-              testid="retry"
-              label="Retry"
-              question={
-                <p>
-                  Retry <b>{r.name}</b> from its failed step?
-                </p>
-              }
-              onConfirm={async () => {
-                await api('POST', `/api/resources/${encodeURIComponent(id)}/retry`);
-                resource.reload();
-                runs.reload();
-              }}
-            />
-          )}
-        </div>
+        <FailurePanel
+          resource={r}
+          failedStep={runs.data?.workflows[0]?.steps.find((step) => step.status === 'failed')}
+          who={who}
+          onRetried={() => {
+            resource.reload();
+            runs.reload();
+          }}
+        />
       )}
+      <Outputs resource={r} who={who} />
+      <h3>Runs</h3>
+      {(runs.data?.workflows ?? []).map((run) => (
+        <RunTimeline key={run.id} run={run} />
+      ))}
+      <History resource={r} />
+    </section>
+  );
+}
+
+/** Why a failed resource is not ready (its error, and the failed step's when it says more), and Retry for an admin. */
+function FailurePanel({
+  resource: r,
+  failedStep,
+  who,
+  onRetried,
+}: {
+  resource: Resource;
+  failedStep: Run['steps'][number] | undefined;
+  who: Whoami;
+  onRetried: () => void;
+}) {
+  return (
+    <div class="failure" data-testid="failure">
+      <h3>Why it is not ready</h3>
+      <p>
+        <code>{r.error?.code ?? 'FAILED'}</code> {r.error?.message}
+      </p>
+      {failedStep?.error && failedStep.error.message !== r.error?.message && (
+        <p>
+          step <b>{failedStep.name}</b>: {failedStep.error.message}
+        </p>
+      )}
+      {who.role !== 'admin' && (
+        <p class="muted" data-testid="retry-needs-admin">
+          An admin can retry it.
+        </p>
+      )}
+      {who.role === 'admin' && (
+        <ConfirmButton
+          testid="retry"
+          label="Retry"
+          question={
+            <p>
+              Retry <b>{r.name}</b> from its failed step?
+            </p>
+          }
+          onConfirm={async () => {
+            await api('POST', `/api/resources/${encodeURIComponent(r.id)}/retry`);
+            onRetried();
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+/** The resource's outputs, sensitive ones redacted until an admin reveals them (which the host logs). */
+function Outputs({ resource: r, who }: { resource: Resource; who: Whoami }) {
+  const [revealed, setRevealed] = useState<Record<string, unknown>>();
+  return (
+    <>
       <h3>Outputs</h3>
       {Object.keys(r.outputs).length === 0 && <p class="muted">none yet: outputs appear once the resource is active</p>}
       <table data-testid="outputs">
@@ -97,14 +134,18 @@ export function ResourcePage({ id, who }: { id: string; who: Whoami }) {
             </p>
           }
           onConfirm={async () =>
-            setRevealed((await api<{ outputs: Record<string, unknown> }>('GET', `/api/resources/${encodeURIComponent(id)}/outputs?reveal=true`)).outputs)
+            setRevealed((await api<{ outputs: Record<string, unknown> }>('GET', `/api/resources/${encodeURIComponent(r.id)}/outputs?reveal=true`)).outputs)
           }
         />
       )}
-      <h3>Runs</h3>
-      {(runs.data?.workflows ?? []).map((run) => (
-        <RunTimeline key={run.id} run={run} />
-      ))}
+    </>
+  );
+}
+
+/** The resource's state changes, oldest first. */
+function History({ resource: r }: { resource: Resource }) {
+  return (
+    <>
       <h3>History</h3>
       <ol class="history">
         {(r.history ?? []).map((h, i) => (
@@ -116,7 +157,7 @@ export function ResourcePage({ id, who }: { id: string; who: Whoami }) {
           </li>
         ))}
       </ol>
-    </section>
+    </>
   );
 }
 
