@@ -31,7 +31,6 @@ export function ApplicationPage({ name, who }: { name: string; who: Whoami }) {
     (e) => e.kind === 'resource' && mine(e),
     deleting,
   );
-  const [plan, setPlan] = useState<AppliedChange[]>([]);
   // Shared resources, and resources still being deleted, belong to an application with no stored spec.
   if (spec.errorStatus === 404) return <SpeclessApplication name={name} />;
   if (spec.error)
@@ -47,12 +46,7 @@ export function ApplicationPage({ name, who }: { name: string; who: Whoami }) {
       <h2>
         {data.name} <small class="muted">submitted {age(data.submittedAt)} ago</small>
       </h2>
-      <ResourceTable
-        resources={data.resources}
-        providerOf={(r) =>
-          graph.data?.nodes.find((n) => n.kind === 'provider' && graph.data!.edges.some((e) => e.from === `resource:${r.id}` && e.to === n.id))?.label ?? '—'
-        }
-      />
+      <ResourceTable resources={data.resources} providerOf={(r) => providerOf(graph.data, r)} />
       <h3>Graph</h3>
       <div class="graph-box">{graph.data ? <GraphView graph={graph.data} /> : <p class="muted">{graph.error ?? 'loading…'}</p>}</div>
       <div class="columns">
@@ -71,39 +65,50 @@ export function ApplicationPage({ name, who }: { name: string; who: Whoami }) {
           </pre>
         </div>
       </div>
-      {who.role === 'admin' && (
-        <ConfirmButton
-          testid="delete-app"
-          label="Delete application"
-          danger
-          onOpen={async () => setPlan((await api<{ changes: AppliedChange[] }>('DELETE', `/api/specs/${encodeURIComponent(name)}?dryRun=true`)).changes)}
-          question={
-            <>
-              <p>
-                Deleting <b>{name}</b> will:
-              </p>
-              <ul data-testid="delete-plan">
-                {plan.map((c) => (
-                  <li key={c.id}>
-                    {c.action} {c.name} ({c.type}, {c.state})
-                  </li>
-                ))}
-              </ul>
-              {plan.length === 0 && <p>forget the spec (no resource left to delete)</p>}
-            </>
-          }
-          onConfirm={async () => {
-            setDeleting(true);
-            try {
-              await api('DELETE', `/api/specs/${encodeURIComponent(name)}`);
-            } catch (err) {
-              setDeleting(false);
-              throw err;
-            }
-            location.hash = href({ page: 'apps' });
-          }}
-        />
-      )}
+      {who.role === 'admin' && <DeleteApplication name={name} onDeleting={setDeleting} />}
     </section>
+  );
+}
+
+/** The provider that serves a resource, from the application's graph ('—' until the graph is there). */
+function providerOf(graph: Graph | undefined, r: Resource): string {
+  return graph?.nodes.find((n) => n.kind === 'provider' && graph.edges.some((e) => e.from === `resource:${r.id}` && e.to === n.id))?.label ?? '—';
+}
+
+/** Delete application (an admin's): the dry run's plan in the question, then the delete, then back to the list. */
+function DeleteApplication({ name, onDeleting }: { name: string; onDeleting: (deleting: boolean) => void }) {
+  const [plan, setPlan] = useState<AppliedChange[]>([]);
+  return (
+    <ConfirmButton
+      testid="delete-app"
+      label="Delete application"
+      danger
+      onOpen={async () => setPlan((await api<{ changes: AppliedChange[] }>('DELETE', `/api/specs/${encodeURIComponent(name)}?dryRun=true`)).changes)}
+      question={
+        <>
+          <p>
+            Deleting <b>{name}</b> will:
+          </p>
+          <ul data-testid="delete-plan">
+            {plan.map((c) => (
+              <li key={c.id}>
+                {c.action} {c.name} ({c.type}, {c.state})
+              </li>
+            ))}
+          </ul>
+          {plan.length === 0 && <p>forget the spec (no resource left to delete)</p>}
+        </>
+      }
+      onConfirm={async () => {
+        onDeleting(true);
+        try {
+          await api('DELETE', `/api/specs/${encodeURIComponent(name)}`);
+        } catch (err) {
+          onDeleting(false);
+          throw err;
+        }
+        location.hash = href({ page: 'apps' });
+      }}
+    />
   );
 }
