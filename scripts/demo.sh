@@ -6,6 +6,8 @@
 # (`npm run demo` does both). Exits non-zero with a message if anything fails.
 # With --serve (`npm run demo -- --serve`) it prints the web UI's URL and a
 # token first, and keeps the host up after the demo until Ctrl-C.
+# With --pace instant the simulated operator creates the database at once
+# instead of at a pace a person can follow (innominatus-host --pace).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

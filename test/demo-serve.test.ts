@@ -4,8 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, until } from './support/e2e-host';
 
 describe('npm run demo -- --serve', () => {
+  // At the README's `--pace instant` (the simulated operator without the delays a person watching needs).
   it('prints the web UI and a token, keeps the host up after the demo, and stops cleanly on SIGINT', async () => {
-    const child = spawn('bash', ['scripts/demo.sh', '--serve'], { cwd: ROOT, env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['scripts/demo.sh', '--serve', '--pace', 'instant'], {
+      cwd: ROOT,
+      env: { ...process.env, CI: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += stripVTControlCharacters(d.toString())));
     child.stderr.on('data', (d: Buffer) => (out += stripVTControlCharacters(d.toString())));

@@ -29,7 +29,7 @@ describe('a host on PostgreSQL when the server cuts its connections (a restart)'
     dir = mkdtempSync(join(tmpdir(), 'innominatus-pgcut-'));
     const file = join(dir, 'config.yaml');
     writeFileSync(file, configText({ store: db.url }));
-    host = await spawnHost(file, [], { INNOMINATUS_ENCRYPTION_KEY: randomBytes(32).toString('hex') });
+    host = await spawnHost(file, ['--pace', 'instant'], { INNOMINATUS_ENCRYPTION_KEY: randomBytes(32).toString('hex') });
   }, 60_000);
   afterAll(async () => {
     await host?.stop('SIGKILL');

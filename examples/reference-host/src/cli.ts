@@ -1,8 +1,9 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
 import { loadConfig, type LoadConfigOptions } from './config/load-config';
 import { HostError } from './errors';
 import type { Host } from './host/create-host';
+import { SIMULATION_PACES, type SimulationPace } from './host/simulation-pace';
 import { versionLine } from './version';
 
 interface CliOptions {
@@ -12,6 +13,7 @@ interface CliOptions {
   host?: string;
   store?: string;
   logLevel?: string;
+  pace: SimulationPace;
 }
 
 function port(value: string): number {
@@ -35,7 +37,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     const config = loadConfig({ ...(opts.config ? { file: opts.config } : {}), overrides });
     // Loaded only now: --version, --help, a bad flag or a bad configuration need none of the host.
     const { createHost } = await import('./host/create-host');
-    host = await createHost({ config, simulation: { pickupDelayMs: 300, createDelayMs: 1500, updateDelayMs: 800 } });
+    host = await createHost({ config, simulation: SIMULATION_PACES[opts.pace] });
   } catch (err) {
     say(pc.red(`innominatus-host: ${err instanceof HostError ? err.message : `cannot start: ${(err as Error).message}`}`));
     process.exitCode = 2;
@@ -67,6 +69,11 @@ function parseArguments(argv: string[]): { opts: CliOptions; overrides: NonNulla
     .option('--host <address>', 'address to listen on')
     .option('--store <url>', 'sqlite:<file>, postgres://... or memory')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
+    .addOption(
+      new Option('--pace <pace>', 'how fast the simulated postgres-operator acts: in seconds a person can follow, or at once')
+        .choices(Object.keys(SIMULATION_PACES))
+        .default('human'),
+    )
     .showHelpAfterError();
   program.parse(argv);
   const opts = program.opts<CliOptions>();

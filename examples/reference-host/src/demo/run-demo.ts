@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stripVTControlCharacters } from 'node:util';
+import { parseArgs, stripVTControlCharacters } from 'node:util';
 import pc from 'picocolors';
 import { ApiClient } from '../client/api-client';
 import { ProgressDisplay } from '../client/progress-display';
@@ -31,14 +31,18 @@ interface Resource {
   error?: { code: string; message: string };
 }
 
+// Not strict: other arguments are ignored, as they always were.
+const { values: flags } = parseArgs({ options: { serve: { type: 'boolean' }, pace: { type: 'string' } }, strict: false });
 /** `--serve`: keep the host up after the demo, for the web UI, until Ctrl-C. */
-const SERVE = process.argv.slice(2).includes('--serve');
+const SERVE = flags.serve === true;
+/** `--pace <pace>`: passed on to the host, which checks it (`innominatus-host --pace`), e.g. `instant` for a run nobody watches. */
+const PACE = flags.pace === undefined ? [] : typeof flags.pace === 'string' ? ['--pace', flags.pace] : ['--pace'];
 
 const heading = (text: string) => process.stdout.write(`\n${pc.bold(pc.underline(text))}\n`);
 
 /** Starts the host as a child process and resolves with its URL once it listens. */
 function startHost(configFile: string, env: NodeJS.ProcessEnv, log: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, '--config', configFile, '--simulate', '--port', '0'], {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, '--config', configFile, '--simulate', '--port', '0', ...PACE], {
     // With --serve, Ctrl-C reaches the demo only (its own process group), which then stops the host once.
     cwd: ROOT,
     env,
