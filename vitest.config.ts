@@ -48,6 +48,7 @@ const SHARED_KUBERNETES = [
   'packages/steps-kubernetes/test/read-secret.test.ts',
   'packages/steps-kubernetes/test/step-examples.test.ts',
   'packages/steps-kubernetes/test/step-permissions.test.ts',
+  'packages/steps-kubernetes/test/timestamps.test.ts',
   'packages/steps-kubernetes/test/wait-for-condition.test.ts',
   'packages/steps-kubernetes/test/workflow-engine.test.ts',
   'packages/steps-kubernetes/test/zalando-crd.test.ts',

@@ -5,8 +5,8 @@ import { storedObject, storedPrevious } from './lazy-copies';
 import { isPlainObject, jsonEqual } from './merge';
 import type { ObjectStore } from './object-store';
 import type { KindSpec, MockObject, ResolvedKind, StoreEvent } from './types';
+import { nowSeconds } from './timestamps';
 
-const timestamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 const CONTROLLER = { fieldManager: 'kube-controller-manager' };
 
 /**
@@ -104,7 +104,7 @@ function conversionOf(crd: LoadedCrd): ConversionStrategy {
  */
 function establishedStatus(object: MockObject, crd: LoadedCrd, storage: string): Record<string, unknown> {
   const old = isPlainObject(object.status) && Array.isArray(object.status.conditions) ? (object.status.conditions as Array<Record<string, unknown>>) : [];
-  const since = (type: string) => old.find((c) => c.type === type)?.lastTransitionTime ?? timestamp();
+  const since = (type: string) => old.find((c) => c.type === type)?.lastTransitionTime ?? nowSeconds();
   const names = {
     plural: crd.plural,
     singular: crd.singular,

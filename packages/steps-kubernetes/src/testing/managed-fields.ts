@@ -15,6 +15,7 @@ import {
 } from './field-set';
 import { isPlainObject } from './merge';
 import type { MockObject } from './types';
+import { nowSeconds } from './timestamps';
 
 /** One `metadata.managedFields` entry. */
 export interface ManagedFieldsEntry {
@@ -31,8 +32,6 @@ interface Owner {
   entry: ManagedFieldsEntry;
   fields: Set<FieldPathKey>;
 }
-
-const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
 function owners(object: MockObject | undefined): Owner[] {
   const list = object?.metadata.managedFields;
@@ -52,7 +51,7 @@ function write(object: MockObject, list: Owner[], previous: MockObject | undefin
       const old = before.get(`${o.entry.manager}|${o.entry.operation}|${o.entry.subresource ?? ''}`);
       const unchanged = old && old.fields.size === o.fields.size && [...o.fields].every((f) => old.fields.has(f));
       // An unchanged set keeps its time and its tree (stored trees are never changed, so they are shared).
-      return { ...o.entry, time: unchanged ? old.entry.time : now(), fieldsV1: unchanged ? old.entry.fieldsV1 : toFieldsV1(o.fields) };
+      return { ...o.entry, time: unchanged ? old.entry.time : nowSeconds(), fieldsV1: unchanged ? old.entry.fieldsV1 : toFieldsV1(o.fields) };
     });
   if (entries.length) object.metadata.managedFields = entries;
   else delete object.metadata.managedFields;
@@ -97,7 +96,7 @@ export function serverSideApply(live: MockObject | undefined, config: MockObject
     manager: request.manager,
     operation: 'Apply',
     apiVersion: request.apiVersion,
-    time: now(),
+    time: nowSeconds(),
     fieldsType: 'FieldsV1',
     fieldsV1: {},
     ...(request.subresource ? { subresource: request.subresource } : {}),
@@ -142,7 +141,7 @@ export function trackUpdate(
         manager: request.manager,
         operation: 'Update',
         apiVersion: request.apiVersion,
-        time: now(),
+        time: nowSeconds(),
         fieldsType: 'FieldsV1',
         fieldsV1: {},
         ...(request.subresource ? { subresource: request.subresource } : {}),

@@ -15,6 +15,7 @@ import { changeEvent, storedObject, writeResult } from './lazy-copies';
 import { jsonPatch, mergePatch, strategicMerge } from './patches';
 import { fieldValue, parseSelector } from './selectors';
 import type { KindSpec, MockObject, ResolvedKind, StoreEvent } from './types';
+import { nowSeconds } from './timestamps';
 
 export { MAX_OBJECT_BYTES } from './admission';
 
@@ -78,7 +79,6 @@ const writtenAtVersion = (kind: ResolvedKind, options: WriteOptions) => (written
 const kindKey = (group: string, kind: string) => `${group}|${kind.toLowerCase()}`;
 const versionKey = (group: string, kind: string, version: string) => `${kindKey(group, kind)}|${version}`;
 const objectKey = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
-const timestamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 const IDENTITY = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'managedFields'];
 
 /**
@@ -486,7 +486,7 @@ export class ObjectStore {
       const addForeground = foreground && !finalizers.includes(FOREGROUND_FINALIZER);
       if (existing.metadata.deletionTimestamp && !addForeground) return clone(existing);
       const next = clone(existing);
-      next.metadata.deletionTimestamp ??= timestamp();
+      next.metadata.deletionTimestamp ??= nowSeconds();
       // Foreground: the owner stays, marked, until the garbage collector has removed its blocking dependents.
       if (addForeground) next.metadata.finalizers = [...finalizers, FOREGROUND_FINALIZER];
       if (isNamespace(kind)) next.status = { ...(isPlainObject(next.status) ? next.status : {}), phase: 'Terminating' };
@@ -687,7 +687,7 @@ export class ObjectStore {
     if (manager !== 'tracked') trackUpdate(undefined, obj, { manager, apiVersion: writtenAtVersion(kind, options), schema: objectSchema(kind) });
     obj.metadata.uid = randomUUID();
     if (kind.generation) obj.metadata.generation = 1;
-    obj.metadata.creationTimestamp = timestamp();
+    obj.metadata.creationTimestamp = nowSeconds();
     // A dry run writes nothing, so it hands out no resourceVersion.
     if (options.dryRun) return { object: clone(obj), created: true, changed: true, warnings: admitted.warnings };
     obj.metadata.resourceVersion = String(++this.#resourceVersion);

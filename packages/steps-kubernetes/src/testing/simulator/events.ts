@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ObjectStore, WriteResult } from '../object-store';
 import type { MockObject } from '../types';
+import { nowMicros, nowSeconds } from '../timestamps';
 
 /** One Kubernetes Event about an object, as a controller records it. */
 export interface EventSpec {
@@ -11,9 +12,6 @@ export interface EventSpec {
   /** What the event says was done (events.k8s.io `action`; default the reason). */
   action?: string;
 }
-
-const timestamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-const micro = () => new Date().toISOString().replace(/Z$/, '000Z');
 
 /**
  * Records an Event about `object` as a controller named `component` would,
@@ -29,7 +27,7 @@ export function recordEvent(store: ObjectStore, object: MockObject, component: s
 export function writeEvent(store: ObjectStore, object: MockObject, component: string, event: EventSpec): WriteResult {
   const namespace = object.metadata.namespace ?? 'default';
   const name = `${object.metadata.name}.${randomBytes(8).toString('hex')}`;
-  const now = timestamp();
+  const now = nowSeconds();
   const involved = {
     apiVersion: object.apiVersion,
     kind: object.kind,
@@ -52,7 +50,7 @@ export function writeEvent(store: ObjectStore, object: MockObject, component: st
       source: { component },
       firstTimestamp: now,
       lastTimestamp: now,
-      eventTime: micro(),
+      eventTime: nowMicros(),
       count: 1,
       reportingComponent: component,
       reportingInstance: component,

@@ -2,6 +2,7 @@ import type { MockCluster } from '../mock-cluster';
 import type { MockObject } from '../types';
 import { credentialsSecretName, generatePassword } from './credentials';
 import { secretRoles, specOf } from './spec-checks';
+import { secondsTimestamp } from '../timestamps';
 
 /** The field manager the simulated operator writes with. */
 export const OPERATOR_MANAGER = 'postgres-operator';
@@ -63,7 +64,7 @@ export function ensureSecrets(cluster: MockCluster, o: MockObject, options: Cred
     const rotate = options.rotation && manifestUsers.has(role);
     const now = options.rotation?.now();
     const data: Record<string, string> = { username: b64(rotate ? `${role}${yymmdd(now!)}` : role), password: b64(generatePassword()) };
-    if (rotate) data.nextRotation = b64(new Date(now!.getTime() + options.rotation!.intervalDays * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z'));
+    if (rotate) data.nextRotation = b64(secondsTimestamp(new Date(now!.getTime() + options.rotation!.intervalDays * 86_400_000)));
     cluster.store.create(
       kind,
       { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name, namespace: o.metadata.namespace!, labels: labelsOf(o) }, data },
