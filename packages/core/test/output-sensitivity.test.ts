@@ -49,6 +49,22 @@ describe('per-input output sensitivity (outputFor)', () => {
     expect(JSON.stringify(r.outputs)).toBe('{"user":"app_user","pass":"***"}');
   });
 
+  it('the engine asks for the schema when it compiles the workflow, not again at each run', async () => {
+    let asked = 0;
+    const counted = defineStep({ ...vaultRead, type: 'vault-read', outputFor: (written) => (asked++, vaultRead.outputFor!(written)) });
+    const engine = createEngine({ steps: [counted] });
+    const wf = workflow({ steps: [{ name: 'creds', type: 'vault-read', with: { plain: ['username'] } }], outputs: OUTPUTS });
+    const first = await engine.run(wf);
+    const compiled = asked;
+    const again = await engine.run(wf);
+    expect(compiled).toBeGreaterThan(0);
+    expect(asked).toBe(compiled);
+    for (const r of [first, again]) {
+      expect(r.outputs.user).toBe('app_user');
+      expect(isSensitive(r.outputs.pass)).toBe(true);
+    }
+  });
+
   it('without plain keys, the engine marks every value sensitive although the step returned plain strings', async () => {
     const engine = createEngine({ steps: [vaultRead] });
     const r = await engine.run(

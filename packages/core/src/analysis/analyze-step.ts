@@ -4,7 +4,8 @@ import { compileExpression, type CompiledExpression } from '../expressions/expre
 import type { Template } from '../expressions/template';
 import { hasTemplate } from '../expressions/template-scanner';
 import { STEP_FIELDS, type StepSpec } from '../model/workflow';
-import type { StepDefinition } from '../steps/define-step';
+import { type TSchema, Type } from '@sinclair/typebox';
+import { stepOutputSchema, type StepDefinition } from '../steps/define-step';
 import type { StepRegistry } from '../steps/step-registry';
 import { escapePointer } from '../util/json-pointer';
 import { analyzeForEach } from './analyze-for-each';
@@ -35,6 +36,9 @@ export interface StepScope {
   retry: RetryPolicy;
   issues: IssueList;
 }
+
+/** The outputs of a step of an unknown type: anything (such a workflow does not compile, so the step never runs). */
+const UNKNOWN_OUTPUT: TSchema = Type.Unknown();
 
 /**
  * Analyses one step: its type, `if` (a template, or bare CEL), `with` (its
@@ -81,6 +85,7 @@ export function analyzeStep(spec: StepSpec, index: number, scope: StepScope, pla
     pointer: base,
     spec,
     definition: definition!,
+    outputSchema: definition ? stepOutputSchema(definition, spec.with) : UNKNOWN_OUTPUT,
     input,
     ...(condition ? { condition } : {}),
     deferred,

@@ -1,3 +1,4 @@
+import type { TSchema } from '@sinclair/typebox';
 import { analyzeWorkflow } from '../analysis/analyze-workflow';
 import type { CompiledVars } from '../analysis/analyze-vars';
 import type { AnalysisIssue } from '../analysis/issues';
@@ -30,6 +31,8 @@ export interface CompiledStep {
   pointer: string;
   spec: StepSpec;
   definition: StepDefinition;
+  /** The schema of the step's outputs ({@link stepOutputSchema} of its definition and `with`), made once when compiled. */
+  outputSchema: TSchema;
   input: Template;
   /** The `if` condition, or undefined when the step always runs. */
   condition?: Template;

@@ -1,7 +1,7 @@
 import pRetry, { AbortError } from 'p-retry';
 import { InnominatusError, StepError } from '../errors';
 import { isSensitive, MAX_VALUE_DEPTH, revealAll, sensitive, scrubText } from '../sensitive/sensitive';
-import { stepOutputSchema, type StepContext, type StepProgress } from '../steps/define-step';
+import type { StepContext, StepProgress } from '../steps/define-step';
 import { describeAjvErrors, validatorFor } from '../util/ajv';
 import type { Logger } from '../util/logger';
 import { sleepOn, type Clock } from '../util/clock';
@@ -161,7 +161,7 @@ function checkOutputs(raw: unknown, step: CompiledStep, secrets: Set<string>): R
       `step '${name}' (${step.definition.type}) returned outputs that break its schema: ${problems.map((p) => scrubText(p, secrets)).join('; ')}`,
     );
   }
-  const marked = markSensitive(outputs, stepOutputSchema(step.definition, step.spec.with) as Record<string, unknown>);
+  const marked = markSensitive(outputs, step.outputSchema as Record<string, unknown>);
   return (
     secrets.size
       ? taintEchoes(

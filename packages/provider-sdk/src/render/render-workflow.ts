@@ -5,7 +5,6 @@ import {
   ExpressionError,
   InnominatusError,
   isSensitive,
-  stepOutputSchema,
   WORKFLOW_VARIABLES,
   type CompiledExpression,
   type LoadedWorkflow,
@@ -59,7 +58,7 @@ export function renderWorkflow(loaded: LoadedWorkflow, steps: StepRegistry, opti
   const parameters = compiled.validateParameters(options.parameters ?? {});
   const scope = compiled.newScope(parameters, options.resource ? { resource: options.resource } : {}, { id: 'dry-run', attempt: 1 });
   compiled.evaluateVars(scope);
-  const outputTypes = new Map(compiled.steps.map((s) => [s.spec.name, stepOutputSchema(s.definition, s.spec.with) as unknown]));
+  const outputTypes = new Map(compiled.steps.map((s) => [s.spec.name, s.outputSchema as unknown]));
   const placeholder = (ref: Reference): string => {
     const [name, , ...path] = ref.path;
     const found = lookupSchema(outputTypes.get(name ?? ''), path);
