@@ -44,9 +44,10 @@ export async function runLoop(state: RunState, scope: Scope, step: CompiledStep,
   );
   await writes;
   if (listening(core, 'step:started')) emit(core, 'step:started', { ...eventBase(state, step), at: startedAt, attempt: 1 });
-  // Journal writes one after the other, each with everything finished so far.
+  // Journal writes one after the other, each with everything finished so far: of the memo's two maps as they are now,
+  // since iterations go on changing them and seal shares what it does not change.
   const persist = (): Promise<void> => {
-    current.memo = seal(memo, core.encrypter, runId);
+    current.memo = seal({ done: { ...memo.done }, memos: { ...memo.memos } }, core.encrypter, runId);
     const record = { ...started, memo: current.memo };
     writes = writes.then(() => journalWrite(`step '${name}'`, () => core.journal.putStep(record, fence)));
     return writes;

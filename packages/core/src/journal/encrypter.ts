@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes, randomFillSync } from 'node:crypto';
 import { StoreError } from '../errors';
 import { isSensitive, MAX_VALUE_DEPTH, reveal, sensitive } from '../sensitive/sensitive';
 import { setOwn } from '../util/set-own';
@@ -35,9 +35,10 @@ export function aesGcmEncrypter(key: Buffer | string): Encrypter {
   }
   const k = typeof key === 'string' ? decodeKey(key) : key;
   if (k.length !== 32) throw new StoreError('KEY_INVALID', `an AES-256-GCM key must be 32 bytes, got ${k.length}`);
+  const nonce = nonceSource();
   return {
     encrypt(plaintext, context) {
-      const iv = randomBytes(12);
+      const iv = nonce();
       const cipher = createCipheriv('aes-256-gcm', k, iv);
       if (context !== undefined) cipher.setAAD(Buffer.from(context, 'utf8'));
       const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
@@ -66,6 +67,28 @@ export function ephemeralEncrypter(): Encrypter {
   return aesGcmEncrypter(randomBytes(32));
 }
 
+/** Nonces taken from the random source once per this many (a call to it costs several microseconds, as much as the rest of a small value's encryption). */
+const NONCES_PER_FILL = 1_024;
+
+/**
+ * Fresh random 12-byte nonces, cut from a buffer of random bytes filled
+ * again once all of it is used: each comes from the same random source as
+ * `randomBytes(12)`, and none is handed out twice. A nonce is a view of the
+ * buffer, valid until the next call (encrypt uses it at once).
+ */
+function nonceSource(): () => Buffer {
+  const pool = Buffer.alloc(12 * NONCES_PER_FILL);
+  let next = pool.length;
+  return () => {
+    if (next === pool.length) {
+      randomFillSync(pool);
+      next = 0;
+    }
+    next += 12;
+    return pool.subarray(next - 12, next);
+  };
+}
+
 function decodeKey(key: string): Buffer {
   if (/^[0-9a-fA-F]{64}$/.test(key)) return Buffer.from(key, 'hex');
   return Buffer.from(key, 'base64');
@@ -75,14 +98,47 @@ function decodeKey(key: string): Buffer {
  * Replaces every sensitive value inside with `{ "$sensitive": ciphertext }`
  * (JSON-safe), bound to `context` (e.g. the run id). Plain objects that use
  * the marker keys themselves are escaped, so they come back unchanged.
+ * What holds neither (a plain object or an array with no sensitive value
+ * and no marker key anywhere inside) is the same object in the result, not
+ * a copy, so the result must not be mutated; other objects are copied as
+ * plain ones.
  */
 export function seal(value: unknown, encrypter: Encrypter, context?: string, depth = 0): unknown {
   if (isSensitive(value)) return { [SEALED_KEY]: encrypter.encrypt(JSON.stringify(reveal(value)) ?? 'null', context) };
   if (typeof value !== 'object' || value === null || depth > MAX_VALUE_DEPTH) return value;
-  if (Array.isArray(value)) return value.map((v) => seal(v, encrypter, context, depth + 1));
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = seal(value[i], encrypter, context, depth + 1);
+      if (v === value[i]) continue;
+      out ??= value.slice();
+      out[i] = v;
+    }
+    return out ?? value;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if ((proto === Object.prototype || proto === null) && !(SEALED_KEY in value) && !(ESCAPE_KEY in value)) {
+    return sealPlain(value as Record<string, unknown>, encrypter, context, depth);
+  }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) setOwn(out, k, seal(v, encrypter, context, depth + 1));
   return SEALED_KEY in out || ESCAPE_KEY in out ? { [ESCAPE_KEY]: out } : out;
+}
+
+/** {@link seal} of a plain object without marker keys: the object itself when no value inside changes, else a copy from the first change on. */
+function sealPlain(value: Record<string, unknown>, encrypter: Encrypter, context: string | undefined, depth: number): Record<string, unknown> {
+  const entries = Object.entries(value);
+  let out: Record<string, unknown> | undefined;
+  for (let i = 0; i < entries.length; i++) {
+    const [k, v] = entries[i]!;
+    const sealed = seal(v, encrypter, context, depth + 1);
+    if (sealed !== v && !out) {
+      out = {};
+      for (let j = 0; j < i; j++) setOwn(out, entries[j]![0], entries[j]![1]);
+    }
+    if (out) setOwn(out, k, sealed);
+  }
+  return out ?? value;
 }
 
 /** The inverse of {@link seal}: sealed values come back as sensitive values. */

@@ -6,7 +6,8 @@ import type { LeaseFence, RunJournal, RunRecord, StepRecord } from './types';
  * A journal in memory: for tests and for embedding where durability across
  * process restarts is not needed. Records are copied shallowly in and out;
  * the values inside (the workflow, sealed parameters and outputs) are shared
- * and must not be mutated, which the engine never does. It keeps no leases,
+ * and must not be mutated, which the engine never does: where nothing in them
+ * was sealed they are the very objects the engine was given or returned. It keeps no leases,
  * so it ignores fences (a {@link Store} over it, like `MemoryStore`, checks them).
  */
 export class MemoryJournal implements RunJournal {
