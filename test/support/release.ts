@@ -1,8 +1,9 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * What a user installs: the four packages packed with `pnpm pack` (as
@@ -27,28 +28,34 @@ export interface Tarballs {
 export interface StrangerProject {
   dir: string;
   tarballs: Tarballs;
-  /** Seconds `npm install` took when the project was made; undefined when it came from the cache. */
-  installSeconds: number | undefined;
 }
 
-/** Runs `fn` holding a lock folder, so parallel test files pack and install once. */
-function withLock<T>(name: string, fn: () => T): T {
+/** A lock folder older than this was left by a killed run; waiting for a lock gives up after as long. */
+const LOCK_STALE_MS = 10 * 60_000;
+
+/**
+ * Runs `fn` holding the lock folder `name` in {@link CACHE}, so processes that
+ * need one cached thing at once (test files in parallel, the run's background
+ * preparation) make it once. Waiting does not block: the process goes on with
+ * its other work (the vitest process its run) while it polls.
+ */
+export async function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
   mkdirSync(CACHE, { recursive: true });
   const lock = join(CACHE, `${name}.lock`);
-  const deadline = Date.now() + 10 * 60_000;
+  const deadline = Date.now() + LOCK_STALE_MS;
   for (;;) {
     try {
       mkdirSync(lock);
       break;
     } catch {
-      // A lock older than 10 minutes was left by a killed run.
-      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 10 * 60_000) rmSync(lock, { recursive: true, force: true });
+      const held = statSync(lock, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > LOCK_STALE_MS) rmSync(lock, { recursive: true, force: true });
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+      await sleep(200);
     }
   }
   try {
-    return fn();
+    return await fn();
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
@@ -64,19 +71,17 @@ function hashTree(hash: ReturnType<typeof createHash>, dir: string, base: string
 }
 
 /** The four packages packed (the build must have run: the test command builds first). */
-export function packTarballs(): Tarballs {
+export async function packTarballs(): Promise<Tarballs> {
   const hash = createHash('sha256');
   hash.update(readFileSync(join(ROOT, '.pnpmfile.cjs')));
   for (const name of PACKAGES) hashTree(hash, join(ROOT, 'packages', name), ROOT);
   const key = hash.digest('hex').slice(0, 16);
   const dir = join(CACHE, `tarballs-${key}`);
-  return withLock('pack', () => {
+  return withLock('pack', async () => {
     if (!existsSync(join(dir, 'done'))) {
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
-      for (const name of PACKAGES) {
-        execFileSync('pnpm', ['pack', '--pack-destination', dir], { cwd: join(ROOT, 'packages', name), stdio: 'pipe' });
-      }
+      for (const name of PACKAGES) await run('pnpm', ['pack', '--pack-destination', dir], join(ROOT, 'packages', name));
       writeFileSync(join(dir, 'done'), '');
     }
     const files = Object.fromEntries(PACKAGES.map((name) => [name, join(dir, `innominatus-${name}-1.0.0.tgz`)])) as Record<PackageDir, string>;
@@ -97,13 +102,8 @@ function workspacePackage(name: string, from: PackageDir): { version: string; di
 const NPM_FLAGS = ['--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'];
 const npmEnv = () => ({ ...process.env, npm_config_update_notifier: 'false', NODE_OPTIONS: '' });
 
-/** Runs npm with a quiet, offline-first configuration. */
-export function npm(args: string[], cwd: string): string {
-  return execFileSync('npm', [...args, ...NPM_FLAGS], { cwd, encoding: 'utf8', stdio: 'pipe', env: npmEnv() });
-}
-
-/** {@link npm} without blocking, so several run at once. */
-export async function npmAsync(args: string[], cwd: string): Promise<string> {
+/** Runs npm with a quiet, offline-first configuration, without blocking (so several run at once); fails when npm does. */
+export async function npm(args: string[], cwd: string): Promise<string> {
   const { stdout } = await run('npm', [...args, ...NPM_FLAGS], cwd, npmEnv());
   return stdout;
 }
@@ -115,10 +115,13 @@ export interface Exited {
   stderr: string;
 }
 
-/** Runs a program without blocking (60 s at most); the answer is how it ended, whatever its exit code. */
-export function runProgram(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Exited> {
+/**
+ * Runs a program without blocking (`timeoutMs`, 60 s unless told, at most); the
+ * answer is how it ended, whatever its exit code.
+ */
+export function runProgram(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env, timeoutMs = 60_000): Promise<Exited> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, { cwd, env, encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(file, args, { cwd, env, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       // A number is the exit code; anything else (ENOENT, a signal) is no exit status of the program's own.
       if (error && typeof error.code !== 'number' && !error.killed) reject(error);
       else resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
@@ -126,9 +129,12 @@ export function runProgram(file: string, args: string[], cwd: string, env: NodeJ
   });
 }
 
-/** {@link runProgram} that fails when the program does. */
-async function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Exited> {
-  const exited = await runProgram(file, args, cwd, env);
+/**
+ * {@link runProgram} that fails when the program does. What it runs makes the
+ * cache (packs, installs, downloads), so it has as long as a lock is waited for.
+ */
+export async function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Exited> {
+  const exited = await runProgram(file, args, cwd, env, LOCK_STALE_MS);
   if (exited.status !== 0) throw new Error(`${file} ${args.join(' ')} exited with ${String(exited.status)}:\n${exited.stderr}`);
   return exited;
 }
@@ -140,19 +146,17 @@ async function run(file: string, args: string[], cwd: string, env: NodeJS.Proces
  * is installed without its install script, which would compile the native
  * addon for minutes; `addSqliteAddon` copies in the one the workspace built.
  */
-export function strangerProject(): StrangerProject {
-  const tarballs = packTarballs();
+export async function strangerProject(): Promise<StrangerProject> {
+  const tarballs = await packTarballs();
   // One per checkout: the lock guarding it is the checkout's own (in CACHE), so two checkouts of one commit testing at once must not share it.
   const checkout = createHash('sha256').update(ROOT).digest('hex').slice(0, 8);
   const dir = join(tmpdir(), `innominatus-stranger-${checkout}-${tarballs.hash}`);
-  return withLock('install', () => {
-    let installSeconds: number | undefined;
+  return withLock('install', async () => {
     if (!existsSync(join(dir, 'installed'))) {
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'stranger', version: '1.0.0', private: true }, null, 2)}\n`);
-      const started = process.hrtime.bigint();
-      npm(
+      await npm(
         [
           'install',
           '--ignore-scripts',
@@ -162,15 +166,13 @@ export function strangerProject(): StrangerProject {
         ],
         dir,
       );
-      installSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-      writeFileSync(join(dir, 'install-seconds'), String(installSeconds));
       cpSync(join(ROOT, 'providers/database-team'), join(dir, 'providers/database-team'), {
         recursive: true,
         filter: (source) => !/[/\\](node_modules|test)$/.test(source),
       });
       writeFileSync(join(dir, 'installed'), '');
     }
-    return { dir, tarballs, installSeconds };
+    return { dir, tarballs };
   });
 }
 
