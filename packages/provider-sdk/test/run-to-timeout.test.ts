@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defineStep, Type } from '@innominatus/core';
+import { createFakeClock } from '@innominatus/core/testing';
 import { type CapturedEvent, loadProviderForTest, progressed, runWorkflowToTimeout } from '../src/testing/index';
 import { writeProvider } from './helpers/fixtures';
 import { applyStep, credentialsStep } from './helpers/test-steps';
@@ -51,13 +52,32 @@ describe('runWorkflowToTimeout', () => {
   it('rejects with WHEN_NEVER_HELD after the default 3 s, quoting `when` and the last progress, when `when` never holds; the run is aborted', async () => {
     const seen: string[] = [];
     const when = (events: readonly CapturedEvent[]) => progressed(events, '"Running"}');
-    const error = await runWorkflowToTimeout(await provider(), 'provision-postgres', {
+    // Real time on a fake clock: it moves past the bound once the wait has reported its progress.
+    const realClock = createFakeClock();
+    let onProgress = () => {};
+    const reported = new Promise<void>((resolve) => {
+      onProgress = resolve;
+    });
+    let settled = false;
+    const outcome = runWorkflowToTimeout(await provider(), 'provision-postgres', {
       parameters,
       advanceMs: 5_000,
-      // The default bound (under vitest's default 5 s test timeout) leaves time to spare: the last progress quoted below has been reported, however slow the machine.
       when,
-      onEvent: (e) => seen.push(e.event),
-    }).catch((e: unknown) => e);
+      realClock,
+      onEvent: (e) => {
+        seen.push(e.event);
+        if (e.event === 'step:progress') onProgress();
+      },
+    })
+      .catch((e: unknown) => e)
+      .finally(() => {
+        settled = true;
+      });
+    await reported;
+    await realClock.advance(2_999);
+    expect(settled).toBe(false);
+    await realClock.advance(1);
+    const error = await outcome;
     expect(error).toMatchObject({
       code: 'WHEN_NEVER_HELD',
       message:

@@ -1,4 +1,4 @@
-import type { LoadedProvider } from '@innominatus/core';
+import { type Clock, type LoadedProvider, sleepOn, systemClock } from '@innominatus/core';
 import { createFakeClock } from '@innominatus/core/testing';
 import { ProviderSdkError } from '../errors';
 import { type CapturedEvent, type RunWorkflowOptions, runWorkflow, type WorkflowRun } from './run-workflow';
@@ -22,6 +22,13 @@ export interface RunToTimeoutOptions extends Omit<RunWorkflowOptions, 'clock'> {
    * the last progress seen. A finite number, 0 or more (else `USAGE`).
    */
   whenWithinMs?: number;
+  /**
+   * The real-time clock that `whenWithinMs` is measured on and `when` is
+   * polled on (default: the system clock). A test of `WHEN_NEVER_HELD`
+   * itself passes a fake clock and moves it past the bound, instead of
+   * waiting out `whenWithinMs`.
+   */
+  realClock?: Clock;
 }
 
 /** How often `when` is checked between events (real time): the cluster's own simulators run on real timers. */
@@ -58,7 +65,7 @@ const QUOTED_CHARS = 200;
  * expect(run.error?.message).toContain('timed out after 1s');
  */
 export async function runWorkflowToTimeout(provider: LoadedProvider, name: string, options: RunToTimeoutOptions): Promise<WorkflowRun> {
-  const { advanceMs, when, whenWithinMs = WHEN_WITHIN_MS, ...rest } = options;
+  const { advanceMs, when, whenWithinMs = WHEN_WITHIN_MS, realClock = systemClock, ...rest } = options;
   if (typeof whenWithinMs !== 'number' || !Number.isFinite(whenWithinMs) || whenWithinMs < 0) {
     throw new ProviderSdkError(
       'USAGE',
@@ -80,14 +87,14 @@ export async function runWorkflowToTimeout(provider: LoadedProvider, name: strin
   }).finally(() => {
     ended = true;
   });
-  const deadline = performance.now() + whenWithinMs;
+  const deadline = realClock.now() + whenWithinMs;
   while (!ended && !when(events)) {
-    if (performance.now() >= deadline) {
+    if (realClock.now() >= deadline) {
       abort.abort();
       await running.catch(() => undefined);
       throw whenNeverHeld(name, when, whenWithinMs, events);
     }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await sleepOn(realClock, POLL_MS);
   }
   if (!ended) await clock.advance(advanceMs);
   return running;
