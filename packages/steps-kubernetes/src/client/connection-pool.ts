@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Agent as HttpAgent, type ClientRequestArgs } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Socket } from 'node:net';
+import { CallSlots } from './call-slots';
 
 /** How a client keeps connections to the API server. */
 export interface ConnectionOptions {
@@ -48,6 +49,7 @@ const IDENTITY_KEYS = [
 export class ConnectionPool {
   readonly #maxSockets: number;
   readonly #idleTimeoutMs: number;
+  readonly #slots: CallSlots;
   #current: { key: string; agent: HttpAgent } | undefined;
 
   /** `maxSockets` Infinity for watches: each stream holds its connection for as long as it lasts. */
@@ -56,6 +58,18 @@ export class ConnectionPool {
     this.#idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_CONNECTIONS.idleTimeoutMs;
     if (!(this.#maxSockets >= 1)) throw new RangeError(`maxSockets must be at least 1 (got ${this.#maxSockets})`);
     if (!(this.#idleTimeoutMs >= 1)) throw new RangeError(`idleTimeoutMs must be at least 1 ms (got ${this.#idleTimeoutMs})`);
+    this.#slots = new CallSlots(this.#maxSockets);
+  }
+
+  /**
+   * Runs `fn`, one call of at most one request at a time, once fewer than
+   * `maxSockets` calls of this pool are running: the calls beyond wait here,
+   * before their request is made, not in the agent's queue with it (see
+   * {@link CallSlots}). A call whose `signal` aborts while it waits rejects
+   * with the signal's reason and is never sent.
+   */
+  call<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.#slots.run(fn, signal);
   }
 
   /** The pooled agent to use instead of `fresh`, the agent client-node made for one call. */

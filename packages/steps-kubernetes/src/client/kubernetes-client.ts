@@ -135,7 +135,7 @@ export class KubernetesClient {
     const target: RequestTarget = { verb: 'get', resource: `discovery of ${apiVersion}` };
     let r: V1APIResource | undefined;
     try {
-      r = await withRetry(() => this.#objects.discover(apiVersion, kind), this.retry);
+      r = await withRetry(() => this.#requestPool.call(() => this.#objects.discover(apiVersion, kind)), this.retry);
     } catch (err) {
       if (statusOf(err) !== 404) throw toKubernetesError(err, target);
     }
@@ -281,7 +281,8 @@ export class KubernetesClient {
 
   async #call(target: RequestTarget, signal: AbortSignal | undefined, fn: () => Promise<KubernetesObject>): Promise<KubeObject> {
     try {
-      const result = await withRetry(fn, { ...this.retry, signal });
+      // Each try waits for a free connection before it makes its request (a backoff holds none).
+      const result = await withRetry(() => this.#requestPool.call(fn, signal), { ...this.retry, signal });
       return JSON.parse(JSON.stringify(result)) as KubeObject;
     } catch (err) {
       if (signal?.aborted) throw signal.reason;
