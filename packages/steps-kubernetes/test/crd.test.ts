@@ -235,6 +235,21 @@ describe('validateCustomResource', () => {
     );
   });
 
+  it('gives each cause the path of its own field, in lists and maps too, and warns of unknown fields at theirs', () => {
+    const spec = { size: 'small', replicas: -1, name: 'toolong', tags: ['a', 7], labels: { a: 'x', b: 1 }, nested: { on: false, off: 1 }, bogus: 1 };
+    const v = validateCustomResource(crd, widget(spec), { fieldValidation: 'Warn' });
+    expect(v.causes.map((c) => c.path)).toEqual([
+      ['spec', 'replicas'],
+      ['spec', 'name'],
+      ['spec', 'tags', 1],
+      ['spec', 'labels', 'b'],
+      // The wrong types keep the CEL rules from running: one cause says so, at no field.
+      [],
+    ]);
+    expect(v.causes.map((c) => c.field)).toEqual(['spec.replicas', 'spec.name', 'spec.tags[1]', 'spec.labels.b', '']);
+    expect(v.warnings).toEqual(['unknown field "spec.nested.off"', 'unknown field "spec.bogus"']);
+  });
+
   it('joins several causes in brackets like the API server', () => {
     const v = validateCustomResource(crd, widget({ size: 'small', replicas: -1, name: 'toolong' }));
     expect(invalidMessage('Widget.example.com', 'w1', v.causes)).toBe(

@@ -9,7 +9,8 @@ export function showValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
-const cause = (reason: FieldCause['reason'], path: FieldPath, message: string): FieldCause => ({ reason, message, field: formatPath(path), path });
+/** A cause keeps a copy of `path`: the validator's walk passes its own stack, which it changes as it goes on. */
+const cause = (reason: FieldCause['reason'], path: FieldPath, message: string): FieldCause => ({ reason, message, field: formatPath(path), path: [...path] });
 
 /** `Required value`. */
 export const required = (path: FieldPath, detail?: string): FieldCause =>

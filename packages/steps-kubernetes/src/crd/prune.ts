@@ -29,9 +29,18 @@ const EMBEDDED = ['apiVersion', 'kind', 'metadata'];
  * The paths of removed fields are appended to `unknown`.
  */
 export function pruneAndDefault(schema: JSONSchemaProps, value: unknown, path: FieldPath, unknown: FieldPath[]): unknown {
-  if (Array.isArray(value)) {
-    return schema.items ? value.map((item, i) => pruneAndDefault(schema.items!, item, [...path, i], unknown)) : value;
-  }
+  return prune(schema, value, [...path], unknown);
+}
+
+/**
+ * {@link pruneAndDefault} with `path` the walk's own stack (copied from the
+ * caller's, so a throw leaves nothing behind): each field's key is pushed
+ * while its value is pruned and popped after, and a path is copied only for
+ * a field that is removed, instead of a new path array for every field of
+ * every object written.
+ */
+function prune(schema: JSONSchemaProps, value: unknown, path: Array<string | number>, unknown: FieldPath[]): unknown {
+  if (Array.isArray(value)) return schema.items ? value.map((item, i) => pruneAt(schema.items!, item, path, i, unknown)) : value;
   if (!isObject(value)) return value;
   const preserve = schema['x-kubernetes-preserve-unknown-fields'] === true;
   const additional = isObject(schema.additionalProperties) ? schema.additionalProperties : undefined;
@@ -44,12 +53,20 @@ export function pruneAndDefault(schema: JSONSchemaProps, value: unknown, path: F
       continue;
     }
     if (child === null && !childSchema?.nullable && childSchema) continue;
-    out[key] = childSchema ? pruneAndDefault(childSchema, child, [...path, key], unknown) : child;
+    out[key] = childSchema ? pruneAt(childSchema, child, path, key, unknown) : child;
   }
   if (schema['x-kubernetes-embedded-resource'] && isObject(out.metadata)) out.metadata = pruneMetadata(out.metadata, [...path, 'metadata'], unknown);
   for (const [key, childSchema] of withDefaults(schema)) {
-    if (out[key] === undefined) out[key] = pruneAndDefault(childSchema, structuredClone(childSchema.default), [...path, key], []);
+    if (out[key] === undefined) out[key] = pruneAt(childSchema, structuredClone(childSchema.default), path, key, []);
   }
+  return out;
+}
+
+/** {@link prune} of the value at `key`, with `key` on top of the `path` stack while it runs. */
+function pruneAt(schema: JSONSchemaProps, value: unknown, path: Array<string | number>, key: string | number, unknown: FieldPath[]): unknown {
+  path.push(key);
+  const out = prune(schema, value, path, unknown);
+  path.pop();
   return out;
 }
 

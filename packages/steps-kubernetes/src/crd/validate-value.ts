@@ -19,6 +19,9 @@ function regex(pattern: string): RegExp {
 /** `spec.replicas in body`: where a message says the problem is (made only for a message, not for every value checked). */
 const where = (path: FieldPath) => `${formatPath(path)} in body`;
 
+/** Where the walk is: the validator's own stack of keys (see {@link validateValue}). */
+type PathStack = Array<string | number>;
+
 /** No such value (absent, as opposed to `null`). */
 const ABSENT = undefined;
 
@@ -30,7 +33,10 @@ const ABSENT = undefined;
  * value stored before an update (for `oldSelf`). Fields of the value in
  * `accepted` (known to hold: taken from an object this schema accepted) are
  * not checked again, unless the schema has CEL rules or a composition at
- * its root (which may look at them).
+ * its root (which may look at them). The walk keeps its place on a stack of
+ * its own (a copy of `path`): a field's key is pushed while its value is
+ * checked and popped after, and a cause copies it, instead of a new path
+ * array for every field of every object written.
  */
 export function validateValue(
   schema: JSONSchemaProps,
@@ -43,7 +49,8 @@ export function validateValue(
   const found: FieldCause[] = [];
   const rules = hasRules(schema);
   const skipped = accepted && !rules && !schema.allOf && !schema.anyOf && !schema.oneOf && !schema.not ? accepted : undefined;
-  walk(schema, value, path, found, old, false, skipped);
+  const stack = [...path];
+  walk(schema, value, stack, found, old, false, skipped);
   causes.push(...found);
   if (!rules) return;
   if (found.some((c) => c.reason === 'FieldValueTypeInvalid')) {
@@ -53,7 +60,7 @@ export function validateValue(
     });
     return;
   }
-  walk(schema, value, path, causes, old, true);
+  walk(schema, value, stack, causes, old, true);
 }
 
 /** Whether a schema has CEL rules anywhere, remembered per schema object (schemas are not changed once loaded). */
@@ -77,7 +84,7 @@ function hasRules(s: JSONSchemaProps | undefined): boolean {
 function walk(
   schema: JSONSchemaProps,
   value: unknown,
-  path: FieldPath,
+  path: PathStack,
   causes: FieldCause[],
   old: unknown,
   rules: boolean,
@@ -132,13 +139,13 @@ function checkNumber(s: JSONSchemaProps, v: number, path: FieldPath, causes: Fie
   if (s.format && !formatHolds(s.format, v)) causes.push(invalid(path, v, `${where(path)} must be of type ${s.format}: ${JSON.stringify(v)}`));
 }
 
-function checkArray(s: JSONSchemaProps, v: unknown[], path: FieldPath, causes: FieldCause[], old: unknown, rules: boolean): void {
+function checkArray(s: JSONSchemaProps, v: unknown[], path: PathStack, causes: FieldCause[], old: unknown, rules: boolean): void {
   if (!rules) checkArrayBounds(s, v, path, causes);
   if (!s.items) return;
   const oldItems = Array.isArray(old) && s['x-kubernetes-list-type'] === 'map' ? old : [];
   v.forEach((item, i) => {
     const before = oldItems.find((o) => jsonEqual(listIdentity(s, o), listIdentity(s, item)));
-    walk(s.items!, item, [...path, i], causes, before, rules);
+    walkAt(s.items!, item, path, i, causes, before, rules);
   });
 }
 
@@ -161,11 +168,18 @@ function checkArrayBounds(s: JSONSchemaProps, v: unknown[], path: FieldPath, cau
   }
 }
 
+/** {@link walk} of the value at `key`, with `key` on top of the `path` stack while it runs. */
+function walkAt(schema: JSONSchemaProps, value: unknown, path: PathStack, key: string | number, causes: FieldCause[], old: unknown, rules: boolean): void {
+  path.push(key);
+  walk(schema, value, path, causes, old, rules);
+  path.pop();
+}
+
 /** An object's checks; its fields in `skipped` are not walked (known to hold). */
 function checkObject(
   s: JSONSchemaProps,
   v: Record<string, unknown>,
-  path: FieldPath,
+  path: PathStack,
   causes: FieldCause[],
   old: unknown,
   rules: boolean,
@@ -173,10 +187,10 @@ function checkObject(
 ): void {
   const before = isObject(old) ? old : {};
   if (!rules) for (const key of s.required ?? []) if (v[key] === undefined) causes.push(required([...path, key]));
-  for (const [key, child] of declaredIn(s, v)) if (!skipped?.has(key)) walk(child, v[key], [...path, key], causes, before[key], rules);
+  for (const [key, child] of declaredIn(s, v)) if (!skipped?.has(key)) walkAt(child, v[key], path, key, causes, before[key], rules);
   if (isObject(s.additionalProperties)) {
     for (const [key, child] of Object.entries(v))
-      if (!skipped?.has(key)) walk(s.additionalProperties as JSONSchemaProps, child, [...path, key], causes, before[key], rules);
+      if (!skipped?.has(key)) walkAt(s.additionalProperties as JSONSchemaProps, child, path, key, causes, before[key], rules);
   }
   if (rules) return;
   const count = Object.keys(v).length;
@@ -212,7 +226,7 @@ function declaredIn(s: JSONSchemaProps, v: Record<string, unknown>): Array<[stri
   return found.map(([, key, child]) => [key, child]);
 }
 
-function checkComposition(s: JSONSchemaProps, v: unknown, path: FieldPath, causes: FieldCause[], old: unknown): void {
+function checkComposition(s: JSONSchemaProps, v: unknown, path: PathStack, causes: FieldCause[], old: unknown): void {
   if (!s.allOf && !s.anyOf && !s.oneOf && !s.not) return;
   const run = (sub: JSONSchemaProps) => {
     const found: FieldCause[] = [];
