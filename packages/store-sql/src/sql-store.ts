@@ -40,6 +40,7 @@ import {
 import { constraintKind, WORK_CHANNEL, type SqlDriver, type SqlExecutor, type SqlRow } from './driver';
 import { KeyedLock } from './keyed-lock';
 import { nestedDriver } from './nested-driver';
+import { workflowText } from './workflow-text';
 
 /** The first key of each advisory lock a PostgreSQL transaction holds (the second is the lock's name, e.g. an application's). */
 const APPLICATION_LOCK = 'innominatus_application';
@@ -114,7 +115,7 @@ export class SqlStore implements Store {
   async createRun(run: RunRecord, fence?: LeaseFence): Promise<void> {
     const params: unknown[] = [
       run.runId,
-      json(run.workflow),
+      workflowText(run.workflow),
       json(run.parameters),
       json(run.context),
       run.status,

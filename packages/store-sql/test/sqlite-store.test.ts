@@ -38,6 +38,48 @@ describeStoreConformance('sqlite', async (clock) => {
 });
 
 describe('sqlite store', () => {
+  it('journals the text of a workflow each of its runs ran, the same for runs of one workflow object, its own for another', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'store-sqlite-'));
+    const filename = join(dir, 'store.db');
+    try {
+      const store = await createSqliteStore({ filename });
+      const workflow = { apiVersion: 'innominatus.io/v1', kind: 'Workflow', metadata: { name: 'w' }, steps: [{ name: 's', type: 't', with: { n: 1 } }] };
+      const other = { ...workflow, metadata: { name: 'other' } };
+      const at = '2026-12-03T00:00:00.000Z';
+      const run = (runId: string, wf: object) =>
+        store.createRun({ runId, workflow: wf as never, parameters: {}, context: {}, status: 'running', attempt: 1, createdAt: at, updatedAt: at });
+      await run('r1', workflow);
+      await run('r2', workflow);
+      await run('r3', other);
+      // Serialised once for both of its runs.
+      let serialised = 0;
+      const counted = {
+        toJSON() {
+          serialised++;
+          return workflow;
+        },
+      };
+      await run('r4', counted);
+      await run('r5', counted);
+      expect(serialised).toBe(1);
+      await store.close();
+      const db = new Database(filename, { readonly: true });
+      try {
+        expect(db.prepare('SELECT run_id, workflow FROM runs ORDER BY run_id').all()).toEqual([
+          { run_id: 'r1', workflow: JSON.stringify(workflow) },
+          { run_id: 'r2', workflow: JSON.stringify(workflow) },
+          { run_id: 'r3', workflow: JSON.stringify(other) },
+          { run_id: 'r4', workflow: JSON.stringify(workflow) },
+          { run_id: 'r5', workflow: JSON.stringify(workflow) },
+        ]);
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('migrates once, records the version, uses WAL, and keeps sealed values across a reopen with the same key', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'store-sqlite-'));
     const filename = join(dir, 'store.db');
