@@ -53,7 +53,9 @@ export class ResourceServer {
   /** Takes a resource the claim loop leased at `askedAt`. */
   take(r: ResourceRecord, askedAt: number): void {
     const { store, settings, leases, claims, report } = this.#p;
-    const current = this.inflight.get(r.id);
+    // Only the id in the closures below: a closure over `r` would hold the claimed record for as long as the operation runs.
+    const id = r.id;
+    const current = this.inflight.get(id);
     if (current) {
       // Our own lease lapsed (a slow heartbeat), or the work released it and is finishing, and the claim gave it back: a renewal, not new work.
       current.renewed = true;
@@ -63,22 +65,21 @@ export class ResourceServer {
       return;
     }
     if (!claims.running) {
-      void store.release(settings.owner, [r.id]).catch((e) => report(`releasing resource '${r.id}' failed`, e));
+      void store.release(settings.owner, [id]).catch((e) => report(`releasing resource '${id}' failed`, e));
       return;
     }
     const work: Work = {
-      resourceId: r.id,
+      resourceId: id,
       application: r.application,
       name: r.name,
-      fence: { resourceId: r.id, epoch: r.leaseEpoch ?? 0 },
+      fence: { resourceId: id, epoch: r.leaseEpoch ?? 0 },
       controller: new AbortController(),
       confirmedAt: askedAt,
       done: Promise.resolve(),
     };
-    this.inflight.set(r.id, work);
+    this.inflight.set(id, work);
     leases.confirm(work, askedAt);
     // What runs for as long as the operation holds the work only: the claimed record is let go once the resource is moved.
-    const id = r.id;
     work.done = this.#operate(r, work)
       .catch((error) => this.#unlessLeaseLost(work, error))
       .catch((error) => report(`serving resource '${id}' failed`, error))
