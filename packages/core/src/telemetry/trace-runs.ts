@@ -35,7 +35,8 @@ export interface RunTracing {
 
 interface OpenRun {
   span: Span;
-  context: Context;
+  /** The run's parent context: the context of its steps' spans is made from it when a step starts (one held per run in flight cost ~0.5 KiB). */
+  parent: Context;
   steps: Map<number, Span>;
 }
 
@@ -66,7 +67,7 @@ export function traceRuns(events: EventEmitter<OrchestratorEvents>, options: Tra
       const provider = type ? options.providerOf?.(type) : undefined;
       const parent = parents.get(e.resourceId) ?? ROOT_CONTEXT;
       const span = tracer.startSpan('innominatus.run', { kind: SpanKind.INTERNAL, startTime: at(e.at), attributes: runAttributes(e, type, provider) }, parent);
-      runs.set(e.runId, { span, context: trace.setSpan(parent, span), steps: new Map() });
+      runs.set(e.runId, { span, parent, steps: new Map() });
     },
     'run:succeeded': (e) => endRun(runs, e.runId, 'succeeded', e.at),
     'run:failed': (e) => endRun(runs, e.runId, 'failed', e.at, e.error.code),
@@ -75,7 +76,7 @@ export function traceRuns(events: EventEmitter<OrchestratorEvents>, options: Tra
       const run = runs.get(e.runId);
       if (!run) return;
       const attributes = { ...stepAttributes(e), 'innominatus.attempt': e.attempt, 'innominatus.workflow': e.workflow };
-      run.steps.set(e.index, tracer.startSpan('innominatus.step', { kind: SpanKind.INTERNAL, startTime: at(e.at), attributes }, run.context));
+      run.steps.set(e.index, tracer.startSpan('innominatus.step', { kind: SpanKind.INTERNAL, startTime: at(e.at), attributes }, runContext(run)));
     },
     'step:retrying': (e) => {
       runs
@@ -89,7 +90,7 @@ export function traceRuns(events: EventEmitter<OrchestratorEvents>, options: Tra
       const run = runs.get(e.runId);
       if (!run) return;
       const attributes = { ...stepAttributes(e), 'innominatus.outcome': 'skipped' };
-      tracer.startSpan('innominatus.step', { startTime: at(e.at), attributes }, run.context).end(at(e.at));
+      tracer.startSpan('innominatus.step', { startTime: at(e.at), attributes }, runContext(run)).end(at(e.at));
     },
   };
 
@@ -107,6 +108,11 @@ export function traceRuns(events: EventEmitter<OrchestratorEvents>, options: Tra
       for (const runId of [...runs.keys()]) endRun(runs, runId, 'interrupted');
     },
   };
+}
+
+/** The context of an open run's steps: its parent's with the run's span. */
+function runContext(run: OpenRun): Context {
+  return trace.setSpan(run.parent, run.span);
 }
 
 /** The attributes of a run's span: names, ids and counts, never a value. */
