@@ -16,8 +16,10 @@ const RELEASE = ['test/release-*.test.ts'];
 // per file. They pass in any order (`--sequence.shuffle.files`). A helper
 // module is then loaded once for all of them, so a hook it registers at its
 // top level would run for the first file only: per-file hooks of helpers go
-// in the project's setup files, which run before every file.
-const SHARED = ['packages/core/test/**/*.test.ts', 'packages/store-sql/test/**/*.test.ts'];
+// in the project's setup files, which run before every file. The reference
+// host's files join them: it loads core and the stores too, and its one spy
+// is restored after each test.
+const SHARED = ['packages/core/test/**/*.test.ts', 'packages/store-sql/test/**/*.test.ts', 'examples/reference-host/test/**/*.test.ts'];
 const SHARED_SDK = ['packages/provider-sdk/test/**/*.test.ts'];
 // The root files of hosts (in this process or as processes), the CLI and the web UI in Chromium: the per-file
 // clean-up of their helpers (hosts left running, the host bundle) is test/support/host-files-setup.ts.
