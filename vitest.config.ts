@@ -31,9 +31,11 @@ const HOSTS = ['test/host-*.test.ts', 'test/ctl.test.ts', 'test/ui-browser.test.
 // nock, once loaded, stays loaded in that process; none of them opens a port.
 const SHARED_PROVIDERS = ['providers/*/test/**/*.test.ts'];
 // The Kubernetes steps' files that change nothing in their process (no fake
-// timers, module mocks, environment or child processes; their clusters are
-// closed in their hooks): the Kubernetes client is loaded once per worker.
+// timers, module mocks or environment changes; their clusters are closed in
+// their hooks, the kubectl they run has ended by then): the Kubernetes client
+// and the mock cluster are loaded once per worker.
 const SHARED_KUBERNETES = [
+  'packages/steps-kubernetes/test/api-outage.test.ts',
   'packages/steps-kubernetes/test/builtin-schemas.test.ts',
   'packages/steps-kubernetes/test/client-retry-clock.test.ts',
   'packages/steps-kubernetes/test/close-clusters.test.ts',
@@ -43,6 +45,9 @@ const SHARED_KUBERNETES = [
   'packages/steps-kubernetes/test/garbage-collection.test.ts',
   'packages/steps-kubernetes/test/generate-secret.test.ts',
   'packages/steps-kubernetes/test/input-validators.test.ts',
+  'packages/steps-kubernetes/test/kubectl-apply-lists.test.ts',
+  'packages/steps-kubernetes/test/kubectl-crd-versions.test.ts',
+  'packages/steps-kubernetes/test/kubectl.test.ts',
   'packages/steps-kubernetes/test/kubernetes-apply.test.ts',
   'packages/steps-kubernetes/test/kubernetes-delete.test.ts',
   'packages/steps-kubernetes/test/kubernetes-error-brand.test.ts',
