@@ -7,6 +7,7 @@ import type { Logger } from '../util/logger';
 import { sleepOn, type Clock } from '../util/clock';
 import type { CompiledStep } from './compile-workflow';
 import { StepStop } from './step-stop';
+import { TryContext } from './try-context';
 
 /** What a single step execution needs from the engine. */
 export interface StepRun {
@@ -58,29 +59,7 @@ export async function runStep(r: StepRun): Promise<Record<string, unknown>> {
   let attempt = 0;
   const tryOnce = (): Promise<unknown> => {
     attempt++;
-    // Methods, not arrow properties: run from TypeScript through tsx (the reference host), an arrow property is given its name
-    // with Object.defineProperty (esbuild's keepNames), which costs ~250 bytes per function while the step runs.
-    const ctx: StepContext = {
-      get signal() {
-        return stop.signal;
-      },
-      get logger() {
-        return r.logger();
-      },
-      progress(u) {
-        r.onProgress(typeof u === 'string' ? { message: u } : u);
-      },
-      idempotencyKey: r.iteration === undefined ? `${r.runId}/${name}` : `${r.runId}/${name}/${r.iteration}`,
-      runId: r.runId,
-      stepName: name,
-      attempt,
-      remainingMs() {
-        return Math.max(0, started + step.timeoutMs - r.clock.now());
-      },
-      clock: r.clock,
-      remember: r.remember,
-    };
-    return stop.race(step.definition.run(clonePlain(plainInput) as never, ctx));
+    return stop.race(step.definition.run(clonePlain(plainInput) as never, new TryContext(r, stop, attempt, started)));
   };
   try {
     const raw = await runTries(tryOnce, stop, r);
