@@ -2,10 +2,11 @@ import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // The release tests share one packed-and-installed project per checkout
-// (test/support/release.ts), which release-install changes while it runs (it
-// adds and removes the SQLite addon): they run one at a time, after the rest.
-// Their global setup starts packing, installing and downloading the Node
-// binaries as the run begins, so that overlaps the other files.
+// (test/support/release.ts). release-install removes and adds its SQLite
+// addon, which only release-install loads (release-node-versions loads every
+// entry, and none opens SQLite), so they run alongside each other and the
+// rest. Their global setup starts packing, installing and downloading the
+// Node binaries as the run begins; the files wait for it through its locks.
 const RELEASE = ['test/release-*.test.ts'];
 
 // Test files that leave nothing behind in their process (no module mocks,
@@ -98,17 +99,8 @@ export default defineConfig({
       shared('hosts', HOSTS, ['test/support/host-files-setup.ts']),
       shared('shared-providers', SHARED_PROVIDERS),
       shared('shared-kubernetes', SHARED_KUBERNETES),
-      // A later group (vitest runs projects of a lower groupOrder first): after every other file, its files one at a time.
-      {
-        extends: true,
-        test: {
-          name: 'release',
-          include: RELEASE,
-          globalSetup: ['test/support/release-global-setup.ts'],
-          fileParallelism: false,
-          sequence: { groupOrder: 1 },
-        },
-      },
+      // With the rest, two at a time like them (see RELEASE).
+      { extends: true, test: { name: 'release', include: RELEASE, globalSetup: ['test/support/release-global-setup.ts'], sequence: { groupOrder: 0 } } },
     ],
   },
 });
