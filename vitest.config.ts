@@ -31,10 +31,14 @@ const HOSTS = ['test/host-*.test.ts', 'test/ctl.test.ts', 'test/ui-browser.test.
 // loaded provider) are loaded once per worker instead of once per file.
 // nock, once loaded, stays loaded in that process; none of them opens a port.
 const SHARED_PROVIDERS = ['providers/*/test/**/*.test.ts'];
-// The Kubernetes steps' files that change nothing in their process (no fake
-// timers, module mocks or environment changes; their clusters are closed in
-// their hooks, the kubectl they run has ended by then): the Kubernetes client
-// and the mock cluster are loaded once per worker.
+// The Kubernetes steps' files that leave nothing behind in their process (no
+// module mocks; fake timers, spies and environment changes undone in their
+// hooks or finally blocks; clusters closed in their hooks, the kubectl and
+// bins they run ended by then): the Kubernetes client and the mock cluster are
+// loaded once per worker. Isolated still: client-node (module mocks),
+// testing-entry (checks what loading the entry loads, in a fresh process) and
+// connection-pool (counts kept-alive connections: once a file has loaded nock,
+// its interception of http makes each request open a connection of its own).
 const SHARED_KUBERNETES = [
   'packages/steps-kubernetes/test/api-outage.test.ts',
   'packages/steps-kubernetes/test/builtin-schemas.test.ts',
@@ -50,18 +54,23 @@ const SHARED_KUBERNETES = [
   'packages/steps-kubernetes/test/kubectl-crd-versions.test.ts',
   'packages/steps-kubernetes/test/kubectl.test.ts',
   'packages/steps-kubernetes/test/kubernetes-apply.test.ts',
+  'packages/steps-kubernetes/test/kubernetes-client.test.ts',
   'packages/steps-kubernetes/test/kubernetes-delete.test.ts',
   'packages/steps-kubernetes/test/kubernetes-error-brand.test.ts',
+  'packages/steps-kubernetes/test/load-kubeconfig.test.ts',
   'packages/steps-kubernetes/test/managed-fields.test.ts',
+  'packages/steps-kubernetes/test/mock-cluster.test.ts',
   'packages/steps-kubernetes/test/object-store.test.ts',
   'packages/steps-kubernetes/test/observe-fail-with.test.ts',
   'packages/steps-kubernetes/test/read-secret.test.ts',
   'packages/steps-kubernetes/test/step-examples.test.ts',
   'packages/steps-kubernetes/test/step-permissions.test.ts',
   'packages/steps-kubernetes/test/timestamps.test.ts',
+  'packages/steps-kubernetes/test/version.test.ts',
   'packages/steps-kubernetes/test/wait-for-condition.test.ts',
   'packages/steps-kubernetes/test/workflow-engine.test.ts',
   'packages/steps-kubernetes/test/zalando-crd.test.ts',
+  'packages/steps-kubernetes/test/zalando-operator.test.ts',
 ];
 const shared = (name: string, include: string[], setupFiles: string[] = []) =>
   ({ extends: true, test: { name, include, setupFiles, isolate: false, sequence: { groupOrder: 0 } } }) as const;
