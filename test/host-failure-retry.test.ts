@@ -90,12 +90,15 @@ describe('the reference host over HTTP: operator failures, retry, and kubectl', 
     writeFileSync(kubeconfig, server.kubeconfigText);
     const expected = ['fix-app-db', 'flaky-app-db', 'steady-app-db'];
     if (existsSync('/usr/bin/kubectl')) {
-      const out = (await run('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, 'get', 'postgresqls.acid.zalan.do', '-A', '-o', 'json'], { timeout: 20_000 }))
-        .stdout;
-      const items = (JSON.parse(out) as { items: { metadata: { name: string }; status: { PostgresClusterStatus: string } }[] }).items;
-      expect(items.map((i) => [i.metadata.name, i.status.PostgresClusterStatus]).sort()).toEqual(expected.map((n) => [n, 'Running']));
-      const secrets = (await run('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, 'get', 'secrets', '-n', 'steady-app', '-o', 'name'], { timeout: 20_000 }))
-        .stdout;
+      // One kubectl for both kinds (each run starts kubectl and reads the API server's discovery again).
+      const out = (
+        await run('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, 'get', 'postgresqls.acid.zalan.do,secrets', '-A', '-o', 'json'], { timeout: 20_000 })
+      ).stdout;
+      type Item = { kind: string; metadata: { name: string; namespace: string }; status?: { PostgresClusterStatus: string } };
+      const items = (JSON.parse(out) as { items: Item[] }).items;
+      const clusters = items.filter((i) => i.kind === 'postgresql');
+      expect(clusters.map((i) => [i.metadata.name, i.status?.PostgresClusterStatus]).sort()).toEqual(expected.map((n) => [n, 'Running']));
+      const secrets = items.filter((i) => i.kind === 'Secret' && i.metadata.namespace === 'steady-app').map((i) => `secret/${i.metadata.name}`);
       expect(secrets).toContain('secret/db-app.steady-app-db.credentials.postgresql.acid.zalan.do');
     } else {
       // Without kubectl, ask the API server the same question kubectl would.
