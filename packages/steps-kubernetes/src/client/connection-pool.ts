@@ -58,15 +58,18 @@ export class ConnectionPool {
     this.#idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_CONNECTIONS.idleTimeoutMs;
     if (!(this.#maxSockets >= 1)) throw new RangeError(`maxSockets must be at least 1 (got ${this.#maxSockets})`);
     if (!(this.#idleTimeoutMs >= 1)) throw new RangeError(`idleTimeoutMs must be at least 1 ms (got ${this.#idleTimeoutMs})`);
-    this.#slots = new CallSlots(this.#maxSockets);
+    // Twice the connections: while every connection is busy, up to `maxSockets` calls have their request made and queued with the agent,
+    // ready for the next free one (with no more calls than connections, each freed connection waited for the next call to make its
+    // request: 1,000 applies over 16 connections took 36-41 s against 18-30 s, and a loaded 3,000 fleet resent 1,500-2,300 patches).
+    this.#slots = new CallSlots(this.#maxSockets * 2);
   }
 
   /**
    * Runs `fn`, one call of at most one request at a time, once fewer than
-   * `maxSockets` calls of this pool are running: the calls beyond wait here,
-   * before their request is made, not in the agent's queue with it (see
-   * {@link CallSlots}). A call whose `signal` aborts while it waits rejects
-   * with the signal's reason and is never sent.
+   * twice `maxSockets` calls of this pool are running: the calls beyond wait
+   * here, before their request is made, not in the agent's queue with it
+   * (see {@link CallSlots}). A call whose `signal` aborts while it waits
+   * rejects with the signal's reason and is never sent.
    */
   call<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     return this.#slots.run(fn, signal);
