@@ -17,14 +17,17 @@ const RELEASE = ['test/release-*.test.ts'];
 // per file. They pass in any order (`--sequence.shuffle.files`). A helper
 // module is then loaded once for all of them, so a hook it registers at its
 // top level would run for the first file only: per-file hooks of helpers go
-// in the project's setup files, which run before every file. The reference
-// host's files join them: it loads core and the stores too, and its one spy
-// is restored after each test.
-const SHARED = ['packages/core/test/**/*.test.ts', 'packages/store-sql/test/**/*.test.ts', 'examples/reference-host/test/**/*.test.ts'];
+// in the project's setup files, which run before every file. Every file that
+// does not load nock is in this one project (nock, once loaded, intercepts the
+// process's HTTP): core's, the stores', the reference host's (its one spy is
+// restored after each test) and the root files but the release ones (hosts in
+// this process or as processes, the CLI, the web UI in Chromium, the demo, the
+// builds), whose helpers' per-file clean-up (hosts left running, the host
+// bundle) is test/support/host-files-setup.ts. Core, the stores and the host's
+// source are then loaded once per worker for all of them.
+const SHARED = ['packages/core/test/**/*.test.ts', 'packages/store-sql/test/**/*.test.ts', 'examples/reference-host/test/**/*.test.ts', 'test/*.test.ts'];
+// provider-sdk's files run workflows on mock clusters through nock.
 const SHARED_SDK = ['packages/provider-sdk/test/**/*.test.ts'];
-// The root files of hosts (in this process or as processes), the CLI and the web UI in Chromium: the per-file
-// clean-up of their helpers (hosts left running, the host bundle) is test/support/host-files-setup.ts.
-const HOSTS = ['test/host-*.test.ts', 'test/ctl.test.ts', 'test/ui-browser.test.ts'];
 // The providers' tests run their workflows on mock clusters through nock
 // (every cluster is closed after its test), so these files share one process
 // too: the Kubernetes client, the SDK and each provider (harness.ts keeps the
@@ -72,8 +75,9 @@ const SHARED_KUBERNETES = [
   'packages/steps-kubernetes/test/zalando-crd.test.ts',
   'packages/steps-kubernetes/test/zalando-operator.test.ts',
 ];
-const shared = (name: string, include: string[], setupFiles: string[] = []) =>
-  ({ extends: true, test: { name, include, setupFiles, isolate: false, sequence: { groupOrder: 0 } } }) as const;
+const EXCLUDE = ['**/node_modules/**', '**/dist/**'];
+const shared = (name: string, include: string[], setupFiles: string[] = [], exclude: string[] = []) =>
+  ({ extends: true, test: { name, include, exclude: [...EXCLUDE, ...exclude], setupFiles, isolate: false, sequence: { groupOrder: 0 } } }) as const;
 
 // Workspace packages resolve to their TypeScript source through the `source`
 // export condition, so tests never need a build first; the exceptions are the
@@ -84,7 +88,7 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
-    exclude: ['**/node_modules/**', '**/dist/**'],
+    exclude: EXCLUDE,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
@@ -100,12 +104,11 @@ export default defineConfig({
           name: 'unit',
           sequence: { groupOrder: 0 },
           include: ['packages/*/test/**/*.test.ts', 'providers/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**', ...RELEASE, ...SHARED, ...SHARED_SDK, ...HOSTS, ...SHARED_PROVIDERS, ...SHARED_KUBERNETES],
+          exclude: [...EXCLUDE, ...RELEASE, ...SHARED, ...SHARED_SDK, ...SHARED_PROVIDERS, ...SHARED_KUBERNETES],
         },
       },
-      shared('shared', SHARED),
+      shared('shared', SHARED, ['test/support/host-files-setup.ts'], RELEASE),
       shared('shared-sdk', SHARED_SDK, ['packages/provider-sdk/test/helpers/remove-folders.ts']),
-      shared('hosts', HOSTS, ['test/support/host-files-setup.ts']),
       shared('shared-providers', SHARED_PROVIDERS),
       shared('shared-kubernetes', SHARED_KUBERNETES),
       // With the rest, two at a time like them (see RELEASE).
