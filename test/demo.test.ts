@@ -20,4 +20,20 @@ describe("scripts/demo.sh (the README's first Quick start command, after setup)"
     expect(out).toMatch(/DATABASE_URL=secret:\/\/[0-9a-f-]{36}\/connection_string/);
     expect(out).toMatch(/demo finished in \d+\.\d s; the host stopped cleanly\./);
   }, 120_000);
+
+  it.each([
+    [['--pace', 'slow'], "'slow'"],
+    [['--pace'], 'no value'],
+  ])(
+    'refuses %j with a usage message naming the paces, before it starts the host',
+    async (args, shown) => {
+      const child = spawn('bash', ['scripts/demo.sh', ...args], { cwd: ROOT, env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += stripVTControlCharacters(d.toString())));
+      child.stderr.on('data', (d: Buffer) => (out += stripVTControlCharacters(d.toString())));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect({ code, out }).toStrictEqual({ code: 1, out: `demo: --pace must be one of human, instant (got ${shown})\n` });
+    },
+    60_000,
+  );
 });

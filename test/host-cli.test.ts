@@ -56,6 +56,13 @@ describe('innominatus-host command line', () => {
     expect(stderr).toContain("option '-p, --port <n>' argument 'eighty' is invalid. 'eighty' is not a port number (0-65535)");
   }, 60_000);
 
+  it('refuses a --pace that is not a pace with a usage message naming the paces', async () => {
+    const { code, stderr } = await runCli(['--simulate', '--pace', 'slow']);
+    expect(code).toBe(1);
+    expect(stderr).toContain("error: option '--pace <pace>' argument 'slow' is invalid. Allowed choices are human, instant.");
+    expect(stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+
   it('runs the shipped example configuration with --simulate, says so at start, and stops on SIGTERM with exit code 0', async () => {
     const file = join(ROOT, 'examples/reference-host/config.example.yaml');
     const host = await spawnHost(file, ['--simulate', '--port', '0', '--store', `sqlite:${exampleDb}`], EXAMPLE_TOKENS);

@@ -3,7 +3,7 @@ import pc from 'picocolors';
 import { loadConfig, type LoadConfigOptions } from './config/load-config';
 import { HostError } from './errors';
 import type { Host } from './host/create-host';
-import { SIMULATION_PACES, type SimulationPace } from './host/simulation-pace';
+import { SIMULATION_PACE_NAMES, SIMULATION_PACES, type SimulationPace } from './host/simulation-pace';
 import { versionLine } from './version';
 
 interface CliOptions {
@@ -71,7 +71,7 @@ function parseArguments(argv: string[]): { opts: CliOptions; overrides: NonNulla
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
     .addOption(
       new Option('--pace <pace>', 'how fast the simulated postgres-operator acts: in seconds a person can follow, or at once')
-        .choices(Object.keys(SIMULATION_PACES))
+        .choices(SIMULATION_PACE_NAMES)
         .default('human'),
     )
     .showHelpAfterError();

@@ -8,6 +8,7 @@ import { parseArgs, stripVTControlCharacters } from 'node:util';
 import pc from 'picocolors';
 import { ApiClient } from '../client/api-client';
 import { ProgressDisplay } from '../client/progress-display';
+import { isSimulationPace, SIMULATION_PACE_NAMES } from '../host/simulation-pace';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const SPEC_FILE = join(ROOT, 'examples/score-postgres-app.yaml');
@@ -35,8 +36,20 @@ interface Resource {
 const { values: flags } = parseArgs({ options: { serve: { type: 'boolean' }, pace: { type: 'string' } }, strict: false });
 /** `--serve`: keep the host up after the demo, for the web UI, until Ctrl-C. */
 const SERVE = flags.serve === true;
-/** `--pace <pace>`: passed on to the host, which checks it (`innominatus-host --pace`), e.g. `instant` for a run nobody watches. */
-const PACE = flags.pace === undefined ? [] : typeof flags.pace === 'string' ? ['--pace', flags.pace] : ['--pace'];
+/** `--pace <pace>`: passed on to the host (`innominatus-host --pace`), e.g. `instant` for a run nobody watches. */
+const PACE = paceArguments(flags.pace);
+
+/**
+ * The host's arguments for the demo's `--pace`. Another value than a pace's
+ * name stops the demo with a usage message (exit code 1) before it starts
+ * anything, rather than the host's usage of its own options after it.
+ */
+function paceArguments(pace: string | boolean | undefined): string[] {
+  if (pace === undefined) return [];
+  if (isSimulationPace(pace)) return ['--pace', pace];
+  process.stderr.write(`demo: --pace must be one of ${SIMULATION_PACE_NAMES.join(', ')} (got ${typeof pace === 'string' ? `'${pace}'` : 'no value'})\n`);
+  process.exit(1);
+}
 
 const heading = (text: string) => process.stdout.write(`\n${pc.bold(pc.underline(text))}\n`);
 

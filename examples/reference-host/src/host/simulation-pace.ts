@@ -14,3 +14,11 @@ export const SIMULATION_PACES = {
 
 /** A name of {@link SIMULATION_PACES}. */
 export type SimulationPace = keyof typeof SIMULATION_PACES;
+
+/** The names of {@link SIMULATION_PACES}, in its order: what `--pace` accepts. */
+export const SIMULATION_PACE_NAMES = Object.keys(SIMULATION_PACES) as SimulationPace[];
+
+/** Whether `value` names one of {@link SIMULATION_PACES}. */
+export function isSimulationPace(value: unknown): value is SimulationPace {
+  return typeof value === 'string' && Object.hasOwn(SIMULATION_PACES, value);
+}
