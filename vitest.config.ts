@@ -26,7 +26,8 @@ const RELEASE = ['test/release-*.test.ts'];
 // bundle) is test/support/host-files-setup.ts. Core, the stores and the host's
 // source are then loaded once per worker for all of them.
 const SHARED = ['packages/core/test/**/*.test.ts', 'packages/store-sql/test/**/*.test.ts', 'examples/reference-host/test/**/*.test.ts', 'test/*.test.ts'];
-// provider-sdk's files run workflows on mock clusters through nock.
+// provider-sdk's files run workflows on mock clusters through nock (its
+// setup file removes each file's throwaway folders after it).
 const SHARED_SDK = ['packages/provider-sdk/test/**/*.test.ts'];
 // The providers' tests run their workflows on mock clusters through nock
 // (every cluster is closed after its test), so these files share one process
@@ -108,9 +109,10 @@ export default defineConfig({
         },
       },
       shared('shared', SHARED, ['test/support/host-files-setup.ts'], RELEASE),
-      shared('shared-sdk', SHARED_SDK, ['packages/provider-sdk/test/helpers/remove-folders.ts']),
-      shared('shared-providers', SHARED_PROVIDERS),
-      shared('shared-kubernetes', SHARED_KUBERNETES),
+      // The files that load nock, in one project of their own (nock must stay out of 'shared': once loaded it
+      // intercepts every HTTP request of its process): the Kubernetes client, the mock cluster and the SDK load
+      // once per worker for all of them.
+      shared('shared-nock', [...SHARED_SDK, ...SHARED_PROVIDERS, ...SHARED_KUBERNETES], ['packages/provider-sdk/test/helpers/remove-folders.ts']),
       // With the rest, two at a time like them (see RELEASE). vitest queues a group's projects by name, and this
       // name sorts after the shared ones: on a fresh clone the background packing and install has most of the
       // run to finish before a worker waits for it, instead of both workers waiting at the start.
