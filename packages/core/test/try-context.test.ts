@@ -19,7 +19,36 @@ const destructuring = defineStep({
   },
 });
 
+/** A step that copies its context with another `progress`, as a step wrapping another may, and uses the copy. */
+const spreading = defineStep({
+  type: 'spreading',
+  description: 'uses a copy of its context',
+  input: Type.Object({}),
+  output: Type.Object({ keys: Type.Array(Type.String()), aborted: Type.Boolean() }),
+  timeout: '5m',
+  async run(_input, ctx) {
+    const copy = { ...ctx, progress: (u: string) => ctx.progress(`wrapped: ${u}`) };
+    copy.progress('half way');
+    copy.logger.info('logged');
+    return { keys: Object.keys(copy).sort(), aborted: copy.signal.aborted };
+  },
+});
+
 describe("a step's context", () => {
+  it('copied with a spread, keeps its signal and logger', async () => {
+    const engine = createEngine({ steps: [spreading], clock: createFakeClock() });
+    const progress: unknown[] = [];
+    engine.events.on('step:progress', (e) => progress.push(e.message));
+    const { outputs } = await engine.run(workflow({ steps: [{ name: 's', type: 'spreading' }], outputs: { all: '${{ steps["s"].outputs }}' } }), {
+      runId: 'run-1',
+    });
+    expect(outputs.all).toStrictEqual({
+      keys: ['attempt', 'clock', 'idempotencyKey', 'logger', 'progress', 'remainingMs', 'remember', 'runId', 'signal', 'stepName'],
+      aborted: false,
+    });
+    expect(progress).toStrictEqual(['wrapped: half way']);
+  });
+
   it('works taken apart: progress and remainingMs without their object, the getters read once', async () => {
     const clock = createFakeClock();
     const engine = createEngine({ steps: [destructuring], clock });
