@@ -1,20 +1,17 @@
 import { sensitive, Type } from '@innominatus/core';
 import type { KubeObject } from '../client/kubernetes-client';
-import { KubernetesError } from '../errors';
 import {
   clientGetter,
   defineKubernetesStep,
   describeObject,
   DurationSchema,
-  formatMs,
   ResourceRefSchema,
   waitBudgetMs,
   type KubernetesStepOptions,
 } from '../step-options';
 import { observeObject } from '../watch/observe-object';
-import { compileCondition, evaluateCondition, observation } from './condition';
-import { statusText } from './observed-status';
-import { isNewerResourceVersion } from './resource-version';
+import { compileCondition } from './condition';
+import { ConditionWait } from './condition-wait';
 import { STEPS_KUBERNETES_VERSION } from '../version';
 
 const input = Type.Object(
@@ -91,97 +88,30 @@ export function waitForCondition(options: KubernetesStepOptions) {
     async run(inp, ctx) {
       const success = compileCondition('successWhen', inp.successWhen);
       const failure = inp.failureWhen === undefined ? undefined : compileCondition('failureWhen', inp.failureWhen);
-      const budget = waitBudgetMs(inp.timeout, ctx);
+      const budgetMs = waitBudgetMs(inp.timeout, ctx);
       const k8s = client();
       const { resource } = inp;
       const info = await k8s.resource(resource.apiVersion, resource.kind, ctx.signal);
       const ns = k8s.namespaceFor(info, resource.namespace);
-      const what = describeObject(resource.kind, ns, resource.name);
-      const since = inp.sinceResourceVersion ?? undefined;
-      let seen = false;
-      // The shared watch's cache may not have caught up with the apply that created the object yet, so
-      // "missing" from it proves a deletion only after it has shown the object; otherwise one read decides.
-      let failWait: ((error: unknown) => void) | undefined;
-      let confirming = false;
-      const confirmMissing = () => {
-        confirming = true;
-        k8s.get({ apiVersion: resource.apiVersion, kind: resource.kind, name: resource.name, ...(ns ? { namespace: ns } : {}) }, ctx.signal).then(
-          (found) => {
-            if (!found && !seen)
-              failWait?.(
-                new KubernetesError(
-                  'K8S_OBJECT_DELETED',
-                  `${what} does not exist (mustExist: an earlier step created it, so it was deleted) while waiting for successWhen \`${success.source}\``,
-                ),
-              );
-          },
-          (err: unknown) => failWait?.(err),
-        );
-      };
-      // What the timeout's message quotes of the last observation (not the object: the wait holds no copy of it while it waits).
-      let lastStatus = statusText(undefined);
-      let lastStale = '';
-      let lastExists = false;
-      let lastText: string | undefined;
-      let lastError: string | undefined;
-      const result = await observeObject<KubeObject>(k8s, info, ns, resource.name, {
-        signal: ctx.signal,
-        // Methods, not arrow properties: through tsx (the reference host) an arrow property gets its name by
-        // Object.defineProperty (esbuild's keepNames), ~250 bytes per function for as long as the wait lasts.
-        failWith(fail) {
-          failWait = fail;
+      const ref = { apiVersion: resource.apiVersion, kind: resource.kind, name: resource.name, ...(ns ? { namespace: ns } : {}) };
+      const wait = new ConditionWait(
+        {
+          what: describeObject(resource.kind, ns, resource.name),
+          success,
+          failure,
+          since: inp.sinceResourceVersion ?? undefined,
+          mustExist: inp.mustExist === true,
+          read: () => k8s.get(ref, ctx.signal),
+          budgetMs,
         },
-        timeoutMs: budget,
-        clock: ctx.clock,
-        decide(object) {
-          const stale = staleness(object, since);
-          const text = statusText(object);
-          lastStatus = text;
-          lastStale = stale;
-          lastExists = object !== undefined;
-          if (text + stale !== lastText) {
-            lastText = text + stale;
-            ctx.progress({
-              message: `${what}: ${lastText}`,
-              data: { status: object?.status ?? null, exists: object !== undefined, ...(stale ? { stale: true } : {}) },
-            });
-          }
-          if (!object && seen) {
-            return { fail: new KubernetesError('K8S_OBJECT_DELETED', `${what} was deleted while waiting for successWhen \`${success.source}\``) };
-          }
-          if (!object && inp.mustExist && !confirming) confirmMissing();
-          if (object) seen = true;
-          if (!object || stale) return undefined;
-          const observed = observation(object);
-          if (failure) {
-            const f = evaluateCondition(failure, observed);
-            if (f.value) {
-              return { fail: new KubernetesError('K8S_CONDITION_FAILED', `${what}: failureWhen \`${failure.source}\` holds; observed status: ${text}`) };
-            }
-          }
-          const s = evaluateCondition(success, observed);
-          lastError = s.error;
-          return s.value ? { done: object } : undefined;
-        },
-      });
-      if ('timedOut' in result) {
-        const why = lastError && lastExists && !lastStale ? `; successWhen could not be evaluated: ${lastError}` : '';
-        throw new KubernetesError(
-          'K8S_WAIT_TIMEOUT',
-          `${what}: timed out after ${formatMs(budget)} waiting for successWhen \`${success.source}\`; last observed status: ${lastStatus}${lastStale}${why}`,
-        );
-      }
+        ctx,
+      );
+      const result = await observeObject<KubeObject>(k8s, info, ns, resource.name, wait);
+      if ('timedOut' in result) throw wait.timeoutError();
       const object = result.done;
       return { object: protectSecretData(object), ...(object.status !== undefined ? { status: object.status } : {}) };
     },
   });
-}
-
-/** Why an observation does not count yet ('' when it does): not newer than `since`. */
-function staleness(object: KubeObject | undefined, since: string | undefined): string {
-  return object && since !== undefined && !isNewerResourceVersion(object.metadata.resourceVersion, since)
-    ? ` (resourceVersion ${object.metadata.resourceVersion ?? 'none'}, not newer than sinceResourceVersion ${since})`
-    : '';
 }
 
 /** A Secret's `data`/`stringData` values are wrapped as sensitive before they leave the step. */
