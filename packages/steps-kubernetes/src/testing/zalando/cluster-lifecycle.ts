@@ -164,13 +164,13 @@ export class ZalandoLifecycle {
       status === 'Invalid' ||
       (status === 'CreateFailed' && script.create === 'CreateFailedThenRunning') ||
       (status === 'CreateFailed' && !unmarshalProblem(o) && !badRoleName(o) && script.create !== 'CreateFailed');
-    if (!fixes) return this.#scheduleSync(o);
-    const unparsable = unmarshalProblem(o);
-    if (unparsable) return this.#setStatus(o, 'SyncFailed', unparsable, 'Sync');
-    if (!this.#makeResources(o, 'SyncFailed', 'Sync')) return this.#scheduleSync(o);
-    this.#ready(o);
-    this.#setStatus(o, 'Running');
-    this.#scheduleSync(o);
+    const unparsable = fixes && unmarshalProblem(o);
+    if (unparsable) this.#setStatus(o, 'SyncFailed', unparsable, 'Sync');
+    else if (fixes && this.#makeResources(o, 'SyncFailed', 'Sync')) {
+      this.#ready(o);
+      this.#setStatus(o, 'Running');
+      this.#scheduleSync(o);
+    } else this.#scheduleSync(o);
   }
 
   #deleteLater(o: MockObject): void {
