@@ -1,14 +1,11 @@
 import type { Clock } from '@innominatus/core';
 import type { MockCluster } from '../mock-cluster';
-import { operatorSimulator, type SimulatorContext } from '../simulator/operator-simulator';
 import type { MockObject } from '../types';
-import { labelsOf, type RedisSpec, serviceOf, statefulSetOf } from './redis-children';
+import { operatorSimulator } from '../simulator/operator-simulator';
+import { REDIS_API_VERSION, REDIS_FINALIZER, REDIS_KIND } from './redis-kind';
+import { RedisReconciler } from './redis-reconciler';
 
-/** The Redis kind of the OpsTree redis-operator. */
-export const REDIS_API_VERSION = 'redis.redis.opstreelabs.in/v1beta2';
-export const REDIS_KIND = 'Redis';
-/** The finalizer the operator puts on every Redis it reconciles. */
-export const REDIS_FINALIZER = 'redisFinalizer';
+export { REDIS_API_VERSION, REDIS_FINALIZER, REDIS_KIND } from './redis-kind';
 
 /** Options of {@link redisOperator}. */
 export interface RedisOperatorOptions {
@@ -49,119 +46,25 @@ export interface RedisOperator {
  */
 export function redisOperator(cluster: MockCluster, options: RedisOperatorOptions = {}): RedisOperator {
   const pickup = options.pickupDelayMs ?? 0;
-  const rolloutDelay = options.rolloutDelayMs ?? 0;
-  const rollouts: string[] = [];
-  let ctx!: SimulatorContext;
-  const store = cluster.store;
-  const redisKind = () => store.requireKind(REDIS_API_VERSION, REDIS_KIND);
-
-  const later = (o: MockObject, ms: number, fn: (now: MockObject) => void) =>
-    ctx.after(o, ms, () => {
-      const now = ctx.current(o);
-      if (now) fn(now);
-    });
-
-  function reconcile(o: MockObject): void {
-    if (o.metadata.deletionTimestamp) return;
-    ctx.cancel(o); // this pass sees the newest spec: an earlier pending pass or rollout is superseded
-    if (!o.metadata.finalizers?.includes(REDIS_FINALIZER)) {
-      store.patch(
-        redisKind(),
-        o.metadata.namespace,
-        o.metadata.name,
-        'merge',
-        { metadata: { finalizers: [...(o.metadata.finalizers ?? []), REDIS_FINALIZER] } },
-        ctx.writeOptions,
-      );
-    }
-    const before = statefulSet(o);
-    const sts = ctx.ensureChild(o, statefulSetOf(o, before));
-    for (const suffix of ['', '-headless', '-additional']) ctx.ensureChild(o, serviceOf(o, suffix));
-    claimVolume(o);
-    if (before && before.metadata.generation === sts.metadata.generation) return;
-    const spec = o.spec as RedisSpec;
-    const limits = spec.kubernetesConfig.resources?.limits ?? {};
-    rollouts.push(`${o.metadata.namespace}/${o.metadata.name}: ${spec.kubernetesConfig.image} ${limits.cpu} ${limits.memory}`);
-    setStsStatus(sts, { observedGeneration: sts.metadata.generation, replicas: 1, readyReplicas: 0, updatedReplicas: 0, currentReplicas: 1 });
-    later(o, rolloutDelay, (now) => startPod(now));
-  }
-
-  function startPod(o: MockObject): void {
-    const sts = statefulSet(o);
-    if (!sts) return;
-    const missing = missingPassword(o);
-    if (missing) {
-      ctx.event(sts, { type: 'Warning', reason: 'FailedCreatePodContainer', message: `${o.metadata.name}-0: ${missing}` });
-      return;
-    }
-    setStsStatus(sts, {
-      observedGeneration: sts.metadata.generation,
-      replicas: 1,
-      readyReplicas: 1,
-      availableReplicas: 1,
-      updatedReplicas: 1,
-      currentReplicas: 1,
-    });
-  }
-
-  /** Why the container cannot get REDIS_PASSWORD, or undefined when it can. */
-  function missingPassword(o: MockObject): string | undefined {
-    const ref = (o.spec as RedisSpec).kubernetesConfig.redisSecret;
-    if (!ref?.name || !ref.key) return undefined;
-    const secret = cluster.get({ apiVersion: 'v1', kind: 'Secret', name: ref.name, namespace: o.metadata.namespace! });
-    if (!secret) return `Error: secret "${ref.name}" not found`;
-    if ((secret.data as Record<string, string> | undefined)?.[ref.key] === undefined) {
-      return `Error: couldn't find key ${ref.key} in Secret ${o.metadata.namespace}/${ref.name}`;
-    }
-    return undefined;
-  }
-
-  function statefulSet(o: MockObject): MockObject | undefined {
-    return cluster.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: o.metadata.name, namespace: o.metadata.namespace! });
-  }
-
-  function setStsStatus(sts: MockObject, status: Record<string, unknown>): void {
-    store.setStatus(store.requireKind('apps/v1', 'StatefulSet'), sts.metadata.namespace, sts.metadata.name, status, {
-      fieldManager: 'kube-controller-manager',
-    });
-  }
-
-  /** The claim the StatefulSet controller makes from the template (not owned: it outlives the StatefulSet); a larger request resizes it. */
-  function claimVolume(o: MockObject): void {
-    const claim = (o.spec as RedisSpec).storage?.volumeClaimTemplate?.spec;
-    if (!claim) return;
-    const name = `${o.metadata.name}-${o.metadata.name}-0`;
-    const ns = o.metadata.namespace!;
-    if (cluster.get({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', name, namespace: ns })) return;
-    cluster.apply({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name, namespace: ns, labels: labelsOf(o.metadata.name) }, spec: claim });
-  }
-
-  function finalize(o: MockObject): void {
-    const spec = o.spec as RedisSpec;
-    if (spec.storage && !spec.storage.keepAfterDelete) {
-      cluster.delete({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: `${o.metadata.name}-${o.metadata.name}-0`, namespace: o.metadata.namespace! });
-    }
-    const rest = (o.metadata.finalizers ?? []).filter((f) => f !== REDIS_FINALIZER);
-    store.patch(redisKind(), o.metadata.namespace, o.metadata.name, 'merge', { metadata: { finalizers: rest.length ? rest : null } }, ctx.writeOptions);
-  }
-
+  const redis = new RedisReconciler(cluster, options.rolloutDelayMs ?? 0);
+  const reconcile = (now: MockObject) => redis.reconcile(now);
   const sim = operatorSimulator(cluster, {
     ...(options.clock && { clock: options.clock }),
     apiVersion: REDIS_API_VERSION,
     kind: REDIS_KIND,
     name: 'redis-operator',
-    added: (o) => later(o, pickup, reconcile),
-    modified: (o, previous) => {
+    added: (o) => redis.later(o, pickup, reconcile),
+    modified: (o, previous, ctx) => {
       if (o.metadata.deletionTimestamp) {
         if (!previous.metadata.deletionTimestamp && o.metadata.finalizers?.includes(REDIS_FINALIZER)) {
           ctx.cancel(o);
-          later(o, pickup, finalize);
+          redis.later(o, pickup, (now) => redis.finalize(now));
         }
         return;
       }
-      if (previous.metadata.generation !== o.metadata.generation) later(o, pickup, reconcile);
+      if (previous.metadata.generation !== o.metadata.generation) redis.later(o, pickup, reconcile);
     },
   });
-  ctx = sim.context;
-  return { rollouts, stop: sim.stop };
+  redis.bind(sim.context);
+  return { rollouts: redis.rollouts, stop: sim.stop };
 }
