@@ -22,8 +22,8 @@ const RELEASE = ['test/release-*.test.ts'];
 // process's HTTP): core's, the stores', the reference host's (its one spy is
 // restored after each test) and the root files but the release ones (hosts in
 // this process or as processes, the CLI, the web UI in Chromium, the demo, the
-// builds), whose helpers' per-file clean-up (hosts left running, the host
-// bundle) is test/support/host-files-setup.ts. Core, the stores and the host's
+// builds), whose helpers' per-file clean-up (hosts left running) is
+// test/support/host-files-setup.ts. Core, the stores and the host's
 // source are then loaded once per worker for all of them.
 const SHARED = ['packages/core/test/**/*.test.ts', 'packages/store-sql/test/**/*.test.ts', 'examples/reference-host/test/**/*.test.ts', 'test/*.test.ts'];
 // provider-sdk's files run workflows on mock clusters through nock (its

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { defineConfig } from 'tsup';
 import { documentValidatorsSource } from './scripts/document-validators';
+import { inlinedPackageSource } from './scripts/inlined-packages';
 
 // The built code validates provider.yaml and workflow files with validators
 // generated here by ajv's standalone mode instead of compiling the schemas
@@ -24,23 +25,15 @@ const common = {
 } as const;
 
 // Code of `@innominatus/core` and `@innominatus/steps-kubernetes` inlined into
-// the CLI finds the packages it loads lazily (re2js, @kubernetes/client-node)
-// from its own package, as it does unbundled: `import.meta.url` in it names
-// that package's entry, not the CLI's file. And it is made ASCII, as esbuild
-// makes the rest: an ASCII source is decoded ~4 times as fast and V8 keeps
-// it in one byte a character.
+// the CLI finds the packages it loads lazily from its own package, and is
+// made ASCII (scripts/inlined-packages.ts).
 const inlinedPackages = {
   name: 'inlined-packages',
   setup(build: { onLoad(o: { filter: RegExp }, f: (a: { path: string }) => { contents: string; loader: 'js' }): void }) {
-    build.onLoad({ filter: /[\\/]packages[\\/](core|steps-kubernetes)[\\/]dist[\\/].*\.js$/ }, (args) => {
-      const pkg = `@innominatus/${/[\\/]packages[\\/](core|steps-kubernetes)[\\/]/.exec(args.path)?.[1]}`;
-      const url = `require('node:url').pathToFileURL(require.resolve('${pkg}')).href`;
-      const contents = readFileSync(args.path, 'utf8')
-        .replaceAll('import.meta.url', url)
-        // esbuild leaves non-ASCII characters in regular expressions and comments as they are (its own output has no other).
-        .replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-      return { contents, loader: 'js' };
-    });
+    build.onLoad({ filter: /[\\/]packages[\\/](core|steps-kubernetes)[\\/]dist[\\/].*\.js$/ }, (args) => ({
+      contents: inlinedPackageSource(args.path, readFileSync(args.path, 'utf8')),
+      loader: 'js',
+    }));
   },
 };
 

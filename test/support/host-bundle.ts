@@ -1,23 +1,34 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { asciiOnly, inlinedPackageSource } from '../../packages/provider-sdk/scripts/inlined-packages';
 
 const ROOT = join(__dirname, '../..');
 const HOST = join(ROOT, 'examples/reference-host');
+/** Inside the host's own node_modules, so the bundle's `require`s resolve as the host's source does. */
+const DIR = join(HOST, 'node_modules/.cache/host-bundle');
+/** What the bundle was made from: each input's path and a hash of them all with their contents. */
+const INPUTS = join(DIR, 'inputs.json');
 
 /**
- * The reference host's command line as ES modules, for tests that start
- * the host as a process: its own source compiled by esbuild, every package
- * (the workspace's too) imported from its installed, built copy. Node starts
- * it without tsx and without compiling the workspace packages' TypeScript,
- * about half the CPU of a start from source. The host the CLI imports only
- * once the configuration is read is a chunk of its own (esbuild's code
- * splitting), so a refused flag or configuration loads none of its packages,
- * as a start from source does not: half the CPU of one bundle (0.40 s instead
- * of 0.82 s for a bad flag). The test command builds the
- * packages before the tests; a package whose source changed since its build
- * fails here, naming it, instead of starting a host on stale code.
+ * The reference host's command line for tests that start the host as a
+ * process, run as the provider-sdk CLI is (test/support/host-loader.ts): one
+ * CommonJS file with the host's own source and every package it imports (the
+ * workspace's from their built copies, @kubernetes/client-node too; the SQLite
+ * addon stays outside), run with V8's code cache. Node starts it without tsx,
+ * without compiling the workspace packages' TypeScript and without resolving
+ * a module, and a later start compiles almost nothing: from the cache a start
+ * to listening takes about 0.7 s of CPU, against 1.7 s for the host as ES
+ * modules importing their packages (docs/benchmarks.md). Made once for what
+ * it is made of: a run or a test file whose inputs (hashed with their
+ * contents) are those the last bundle was made from uses it, and its cache.
+ * The test command builds the packages before the tests; a package whose
+ * source changed since its build fails here, naming it, instead of starting
+ * a host on stale code.
+ *
+ * @returns the path of the file to run with `node`
  */
 export function hostBundle(): Promise<string> {
   bundled ??= makeBundle();
@@ -25,37 +36,70 @@ export function hostBundle(): Promise<string> {
 }
 
 let bundled: Promise<string> | undefined;
-let outDir: string | undefined;
-
-/** Removes the bundle {@link hostBundle} made, if any; the next call makes a new one. The host files' setup file calls it after each file. */
-export function removeHostBundle(): void {
-  if (outDir) rmSync(outDir, { recursive: true, force: true });
-  bundled = undefined;
-  outDir = undefined;
-}
 
 async function makeBundle(): Promise<string> {
   checkBuilt();
-  // Inside the host's own node_modules, so the bundle's imports resolve as the host's source does.
-  const cache = join(HOST, 'node_modules/.cache');
-  mkdirSync(cache, { recursive: true });
-  outDir = mkdtempSync(join(cache, 'host-bundle-'));
-  await build({
+  const entry = join(DIR, 'host.mjs');
+  const last = readInputsFile();
+  if (last && inputsHash(last.inputs) === last.hash) return entry;
+  mkdirSync(DIR, { recursive: true });
+  const work = mkdtempSync(join(DIR, 'making-'));
+  try {
+    const inputs = [...(await buildHost(join(work, 'host.cjs'))), ...(await buildLoader(join(work, 'host.mjs'))), __filename];
+    // The old cache is of the old bundle (a cache names its file's inode); the new bundle's first start makes its own.
+    rmSync(join(DIR, 'code-cache'), { recursive: true, force: true });
+    renameSync(join(work, 'host.cjs'), join(DIR, 'host.cjs'));
+    renameSync(join(work, 'host.mjs'), entry);
+    // Last: a bundle is used only once every file of it is in place.
+    writeFileSync(join(work, 'inputs.json'), JSON.stringify({ hash: inputsHash(inputs), inputs }));
+    renameSync(join(work, 'inputs.json'), INPUTS);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return entry;
+}
+
+/** Bundles the CLI as one CommonJS file; returns the absolute paths of its inputs. */
+async function buildHost(outfile: string): Promise<string[]> {
+  const found = { clientNode: false };
+  const result = await build({
+    absWorkingDir: ROOT,
     // The CLI runs main() only when it is the process's own module: here it is imported, so the entry calls it.
     stdin: { contents: "import { main } from './src/cli.ts';\nvoid main();\n", resolveDir: HOST, loader: 'ts' },
     bundle: true,
     platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // The SQLite addon finds its binary from its own folder; pg's native binding and nock the host never loads.
+    external: ['better-sqlite3', 'pg-native', 'nock'],
+    // A dynamic import() is left only for what stays outside: in a script of node:vm it would need an experimental option.
+    supported: { 'dynamic-import': false },
+    write: false,
+    metafile: true,
+    logLevel: 'error',
+    plugins: [ownUrls, inlinedPackages(found)],
+  });
+  if (!found.clientNode) throw new Error(`no built file of packages/steps-kubernetes loads @kubernetes/client-node with ${CLIENT_NODE}`);
+  writeFileSync(outfile, asciiOnly(result.outputFiles[0]!.text));
+  return Object.keys(result.metafile.inputs)
+    .filter((input) => !input.startsWith('<'))
+    .map((input) => resolve(ROOT, input));
+}
+
+/** Bundles test/support/host-loader.ts (with the provider-sdk code it imports) as an ES module; returns its inputs. */
+async function buildLoader(outfile: string): Promise<string[]> {
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: [join(__dirname, 'host-loader.ts')],
+    bundle: true,
+    platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
-    outdir: outDir,
-    splitting: true,
-    entryNames: 'cli',
-    outExtension: { '.js': '.mjs' },
-    logLevel: 'warning',
-    plugins: [ownUrls],
+    outfile,
+    metafile: true,
+    logLevel: 'error',
   });
-  return join(outDir, 'cli.mjs');
+  return Object.keys(result.metafile.inputs).map((input) => resolve(ROOT, input));
 }
 
 /** Each host module keeps its own `import.meta.url` (the UI's files and package.json are found relative to it). */
@@ -68,6 +112,48 @@ const ownUrls: Plugin = {
     }));
   },
 };
+
+/** How steps-kubernetes loads @kubernetes/client-node (lazily, an ES module `require`d): in the bundle, a `require` esbuild inlines. */
+const CLIENT_NODE = 'createRequire(import.meta.url ?? __filename)("@kubernetes/client-node")';
+
+/**
+ * The workspace packages' built files, inlined as the provider-sdk CLI inlines them; steps-kubernetes' load of
+ * @kubernetes/client-node becomes a plain `require`, so client-node's hundreds of modules are inlined too (a start
+ * otherwise spent 0.4 s of CPU resolving and compiling them). `found.clientNode` tells whether a file loaded it so.
+ */
+function inlinedPackages(found: { clientNode: boolean }): Plugin {
+  return {
+    name: 'inlined-packages',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]packages[\\/][a-z0-9-]+[\\/]dist[\\/].*\.js$/ }, (args) => {
+        const text = readFileSync(args.path, 'utf8');
+        if (text.includes(CLIENT_NODE)) found.clientNode = true;
+        return { contents: inlinedPackageSource(args.path, text.replace(CLIENT_NODE, 'require("@kubernetes/client-node")')), loader: 'js' };
+      });
+    },
+  };
+}
+
+/** The inputs the last bundle was made from, with their hash; undefined when there is none. */
+function readInputsFile(): { hash: string; inputs: string[] } | undefined {
+  try {
+    return JSON.parse(readFileSync(INPUTS, 'utf8')) as { hash: string; inputs: string[] };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A hash of the files' paths and contents; undefined when there are none or one is gone. */
+function inputsHash(files: string[]): string | undefined {
+  if (files.length === 0) return undefined;
+  const hash = createHash('sha256');
+  try {
+    for (const file of files) hash.update(`${file}\0`).update(readFileSync(file)).update('\0');
+  } catch {
+    return undefined;
+  }
+  return hash.digest('hex');
+}
 
 /** Throws when a workspace package the host imports has no build, or source newer than its build. */
 function checkBuilt(): void {
