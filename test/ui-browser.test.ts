@@ -5,8 +5,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, ROOT, USER_TOKEN, call, resourceInState, startHost, until, type E2eHost } from './support/e2e-host';
 
-/** The system's Chromium (Debian's package; `scripts/test.sh` installs it when missing). */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The system's Chromium headless shell (Debian's `chromium-headless-shell`; `scripts/test.sh` installs it when missing). */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium-headless-shell';
 /** Screenshots of each step, kept as test artifacts (gitignored). */
 const ARTIFACTS = join(ROOT, 'test/artifacts/ui');
 const DEMO_SPEC = readFileSync(join(ROOT, 'examples/score-postgres-app.yaml'), 'utf8');
@@ -43,7 +43,8 @@ describe('the web UI in a real browser', () => {
   const pageText = (p: Page) => p.evaluate<string>('`${document.documentElement.outerHTML}\\n${document.body.innerText}\\n${location.href}`');
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run 'apt-get install chromium' (scripts/test.sh does it) or set CHROMIUM_PATH`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`no Chromium at ${CHROMIUM}: run 'apt-get install chromium-headless-shell' (scripts/test.sh does it) or set CHROMIUM_PATH`);
     rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
     // The demo's database is held in Creating until its page has shown it provisioning (the test releases it);
