@@ -53,16 +53,15 @@ function paceArguments(pace: string | boolean | undefined): string[] {
 
 const heading = (text: string) => process.stdout.write(`\n${pc.bold(pc.underline(text))}\n`);
 
-/** Starts the host as a child process and resolves with its URL once it listens. */
-function startHost(configFile: string, env: NodeJS.ProcessEnv, log: string[]): Promise<{ child: ChildProcess; url: string }> {
+/** Starts the host as a child process and resolves with its URL once it listens; its JSON logs (stdout) are not kept. */
+function startHost(configFile: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, '--config', configFile, '--simulate', '--port', '0', ...PACE], {
     // With --serve, Ctrl-C reaches the demo only (its own process group), which then stops the host once.
     cwd: ROOT,
     env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'ignore', 'pipe'],
     detached: SERVE,
   });
-  child.stdout!.on('data', (d: Buffer) => log.push(d.toString()));
   return new Promise((resolve, reject) => {
     let stderr = '';
     const timer = setTimeout(() => reject(new Error(`the host did not start within ${START_TIMEOUT_MS / 1000} s:\n${stderr}`)), START_TIMEOUT_MS);
@@ -123,17 +122,12 @@ async function demo(): Promise<void> {
   const adminToken = randomBytes(24).toString('hex');
   const userToken = randomBytes(24).toString('hex');
   const configFile = writeConfig(dir);
-  const hostLog: string[] = [];
   let child: ChildProcess | undefined;
   const events = new AbortController();
   try {
     process.stdout.write(`${pc.bold('innominatus demo')}: a Score spec in, a PostgreSQL database out\n`);
     process.stdout.write(pc.dim(`starting the reference host (SQLite in ${dir}) ...\n`));
-    const host = await startHost(
-      configFile,
-      { ...process.env, DEMO_ADMIN_TOKEN: adminToken, DEMO_USER_TOKEN: userToken, INNOMINATUS_LOG_LEVEL: 'info' },
-      hostLog,
-    );
+    const host = await startHost(configFile, { ...process.env, DEMO_ADMIN_TOKEN: adminToken, DEMO_USER_TOKEN: userToken, INNOMINATUS_LOG_LEVEL: 'info' });
     child = host.child;
     process.stdout.write(pc.dim(`host listening on ${host.url}\n`));
     const api = new ApiClient(host.url, userToken);
