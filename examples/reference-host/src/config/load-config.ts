@@ -29,7 +29,8 @@ export interface LoadConfigOptions {
   overrides?: Partial<Record<'server.port' | 'server.host' | 'store.url' | 'kubernetes.mode' | 'logging.level', string | number>>;
 }
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
+// `validateSchema: false`: the schema is checked against JSON Schema's meta-schema by a test, not at every start.
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true, validateSchema: false });
 const validate = ajv.compile(configSchema);
 
 /**

@@ -95,7 +95,8 @@ export interface ParseScoreOptions {
   innominatusDialect?: boolean;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+// `validateSchema: false`: the schema is checked against JSON Schema's meta-schema by a test, not at every start.
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateSchema: false });
 const validate = ajv.compile(scoreSchema);
 
 const invalid = (issues: Issue[]) => new ScoreError(`Score spec is invalid: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`, issues);
