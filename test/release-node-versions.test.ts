@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, it } from 'vitest';
-import { BELOW_FLOOR_NODE_VERSION as BELOW_FLOOR, NODE_VERSIONS, nodeBinary, SUPPORTED_NODE_VERSIONS as VERSIONS } from './support/node-binary';
+import { BELOW_FLOOR_NODE_VERSION as BELOW_FLOOR, nodeBinaries, SUPPORTED_NODE_VERSIONS as VERSIONS } from './support/node-binary';
 import { type Exited, PACKAGES, runProgram, strangerProject, type StrangerProject } from './support/release';
 
 // The edges of engines.node and the current 24 (support/node-binary.ts) run
@@ -11,7 +11,7 @@ import { type Exited, PACKAGES, runProgram, strangerProject, type StrangerProjec
 // and what needs require() of an ES module (a Kubernetes step, the
 // provider-sdk CLI) says which Node.js it needs instead of failing with
 // `require() of ES Module`. Each test is one child process, so they run at
-// once (concurrent tests), and the binaries are fetched at once too.
+// once (concurrent tests); the binaries are fetched by one npm process.
 
 /** Entries not loaded here: the store conformance suite needs the caller's vitest (an optional peer, not installed). */
 const NEEDS_VITEST = '@innominatus/core/testing/store-conformance';
@@ -63,11 +63,9 @@ ${body((s) => `require(${JSON.stringify(s)})`)}
 const runScript = (node: string, args: string[]): Promise<Exited> => runProgram(node, args, project.dir, { ...process.env, NODE_OPTIONS: '' });
 
 let project: StrangerProject;
-const nodes = new Map<string, string>();
+let nodes: Map<string, string>;
 beforeAll(async () => {
-  const binaries = Promise.all(NODE_VERSIONS.map(async (version) => nodes.set(version, await nodeBinary(version))));
-  project = await strangerProject();
-  await binaries;
+  [project, nodes] = await Promise.all([strangerProject(), nodeBinaries()]);
 }, 600_000);
 
 describe.concurrent.each(VERSIONS)('the installed packages on Node.js %s', (version) => {

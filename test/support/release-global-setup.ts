@@ -1,4 +1,4 @@
-import { NODE_VERSIONS, nodeBinary } from './node-binary';
+import { nodeBinaries } from './node-binary';
 import { strangerProject } from './release';
 
 /**
@@ -15,7 +15,7 @@ import { strangerProject } from './release';
  * a child process still installing and a lock left behind
  */
 export function setup(): () => Promise<void> {
-  const prepared = Promise.all([strangerProject(), ...NODE_VERSIONS.map(nodeBinary)]).then(
+  const prepared = Promise.all([strangerProject(), nodeBinaries()]).then(
     () => undefined,
     () => undefined,
   );
