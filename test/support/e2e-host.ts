@@ -1,15 +1,16 @@
 import { vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createHost, loadConfig, type Host } from '@innominatus/reference-host';
 import type { ZalandoOperatorOptions } from '@innominatus/steps-kubernetes/testing';
+import { ROOT } from './repo-root';
 
 /** The Score application the end-to-end tests and the benchmarks submit: one `postgres` resource, `db`, of a size. */
 export { oneDatabaseSpec } from '../../bench/lib/spec-client';
 
-export const ROOT = resolve(__dirname, '../..');
+export { ROOT } from './repo-root';
 export const PROVIDER_DIR = join(ROOT, 'providers/database-team');
 export const ADMIN_TOKEN = 'e2e-admin-token-5f0c2a9b7d1e4c38';
 export const USER_TOKEN = 'e2e-user-token-8a3e6d1f0b9c2e77';

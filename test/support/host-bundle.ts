@@ -4,8 +4,8 @@ import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { asciiOnly, inlinedPackageSource } from '../../packages/provider-sdk/scripts/inlined-packages';
+import { ROOT } from './repo-root';
 
-const ROOT = join(__dirname, '../..');
 const HOST = join(ROOT, 'examples/reference-host');
 /** Inside the host's own node_modules, so the bundle's `require`s resolve as the host's source does. */
 const DIR = join(HOST, 'node_modules/.cache/host-bundle');

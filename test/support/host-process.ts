@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { ROOT } from './e2e-host';
 import { hostBundle } from './host-bundle';
+import { ROOT } from './repo-root';
 
 /** Hosts started by this test file and still running. */
 const running = new Set<ChildProcess>();
