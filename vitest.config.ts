@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { projectOrderSequencer } from './test/support/project-order-sequencer';
 
 // The release tests share one packed-and-installed project per checkout
 // (test/support/release.ts). release-install removes and adds its SQLite
@@ -77,6 +78,16 @@ const SHARED_KUBERNETES = [
   'packages/steps-kubernetes/test/zalando-operator.test.ts',
 ];
 const EXCLUDE = ['**/node_modules/**', '**/dist/**'];
+// The order the projects' files are queued in (all run side by side, in one
+// group; vitest's own order is by name, and inside a project the longest file
+// first). `unit`'s files each take a process of their own, so first: they do
+// not trail at the end. The release files (long, Node binaries of other
+// versions) next after `shared`, so that `shared` gives a fresh clone's
+// background packing and install its time (see RELEASE). `shared-nock` last:
+// its many short files fill both workers to the end.
+const PROJECT_ORDER = ['unit', 'shared', 'tarballs', 'shared-nock'];
+// `--sequence.shuffle.files` takes vitest's random order only when no sequencer is configured.
+const SHUFFLED = process.argv.some((arg) => arg.startsWith('--sequence.shuffle'));
 const shared = (name: string, include: string[], setupFiles: string[] = [], exclude: string[] = []) =>
   ({ extends: true, test: { name, include, exclude: [...EXCLUDE, ...exclude], setupFiles, isolate: false, sequence: { groupOrder: 0 } } }) as const;
 
@@ -93,6 +104,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    sequence: SHUFFLED ? {} : { sequencer: projectOrderSequencer(PROJECT_ORDER) },
     // Two workers at least (vitest's default is one fewer than the CPUs: one
     // on two cores). On two cores the whole suite took 153-218 s of wall time
     // with two workers and 241-383 s with one, interleaved (docs/benchmarks.md);
@@ -113,9 +125,9 @@ export default defineConfig({
       // intercepts every HTTP request of its process): the Kubernetes client, the mock cluster and the SDK load
       // once per worker for all of them.
       shared('shared-nock', [...SHARED_SDK, ...SHARED_PROVIDERS, ...SHARED_KUBERNETES], ['packages/provider-sdk/test/helpers/remove-folders.ts']),
-      // With the rest, two at a time like them (see RELEASE). vitest queues a group's projects by name, and this
-      // name sorts after the shared ones: on a fresh clone the background packing and install has most of the
-      // run to finish before a worker waits for it, instead of both workers waiting at the start.
+      // With the rest, two at a time like them (see RELEASE), queued after `shared` (PROJECT_ORDER): on a fresh
+      // clone the background packing and install has that project's time to finish before a worker waits for it,
+      // instead of both workers waiting at the start.
       { extends: true, test: { name: 'tarballs', include: RELEASE, globalSetup: ['test/support/release-global-setup.ts'], sequence: { groupOrder: 0 } } },
     ],
   },
