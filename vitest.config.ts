@@ -93,9 +93,10 @@ const shared = (name: string, include: string[], setupFiles: string[] = [], excl
 
 // Workspace packages resolve to their TypeScript source through the `source`
 // export condition, so tests never need a build first; the exceptions are the
-// tests of the built output (packaging, release, API reports) and those that
-// start the host as a process (test/support/host-bundle.ts): the test command
-// builds before it runs them.
+// tests of the built output (packaging, release, API reports), those that
+// start the host as a process (test/support/host-bundle.ts) and the SDK's
+// scaffold test (its new provider runs on the built packages): the test
+// command builds before it runs them.
 export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },

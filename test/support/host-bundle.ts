@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { asciiOnly, inlinedPackageSource } from '../../packages/provider-sdk/scripts/inlined-packages';
+import { checkBuilt } from './built-packages';
 import { ROOT } from './repo-root';
 
 const HOST = join(ROOT, 'examples/reference-host');
@@ -38,7 +39,7 @@ export function hostBundle(): Promise<string> {
 let bundled: Promise<string> | undefined;
 
 async function makeBundle(): Promise<string> {
-  checkBuilt();
+  checkHostBuilt();
   const entry = join(DIR, 'host.mjs');
   const last = readInputsFile();
   if (last && inputsHash(last.inputs) === last.hash) return entry;
@@ -156,31 +157,10 @@ function inputsHash(files: string[]): string | undefined {
 }
 
 /** Throws when a workspace package the host imports has no build, or source newer than its build. */
-function checkBuilt(): void {
+function checkHostBuilt(): void {
   const manifest = JSON.parse(readFileSync(join(HOST, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-  for (const name of Object.keys(manifest.dependencies).filter((n) => n.startsWith('@innominatus/'))) {
-    const dir = join(ROOT, 'packages', name.slice('@innominatus/'.length));
-    let built: number;
-    try {
-      built = statSync(join(dir, 'dist/index.js')).mtimeMs;
-    } catch {
-      throw new Error(`${relative(ROOT, dir)} is not built: the host tests start the host on the built packages; run 'pnpm build'`);
-    }
-    const changed = newestFile(join(dir, 'src'));
-    if (changed && changed.mtimeMs > built) {
-      throw new Error(
-        `${relative(ROOT, changed.path)} changed after ${relative(ROOT, dir)} was built: run 'pnpm build' (the host tests start the host on the built packages)`,
-      );
-    }
-  }
-}
-
-function newestFile(dir: string): { path: string; mtimeMs: number } | undefined {
-  let newest: { path: string; mtimeMs: number } | undefined;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    const found = entry.isDirectory() ? newestFile(path) : entry.isFile() ? { path, mtimeMs: statSync(path).mtimeMs } : undefined;
-    if (found && (!newest || found.mtimeMs > newest.mtimeMs)) newest = found;
-  }
-  return newest;
+  const packages = Object.keys(manifest.dependencies)
+    .filter((n) => n.startsWith('@innominatus/'))
+    .map((n) => n.slice('@innominatus/'.length));
+  checkBuilt(packages, 'the host tests start the host on the built packages');
 }
