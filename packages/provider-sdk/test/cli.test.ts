@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -297,8 +299,9 @@ describe('the real process', () => {
     const dir = await writeProvider({ 'provider.yaml': PROVIDER_YAML.replace('version: 1.0.0', 'version: one') });
     const cli = new URL('../src/cli.ts', import.meta.url).pathname;
     const run = promisify(execFile);
-    const tsx = new URL('../../../node_modules/.bin/tsx', import.meta.url).pathname;
-    const err = await run(tsx, ['--conditions=source', cli, 'validate', '.', ...steps], { cwd: dir }).catch(
+    // tsx's loader in this Node, not its command (which starts a second Node to run the file: 0.3 s more CPU).
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const err = await run(process.execPath, ['--conditions=source', '--import', tsx, cli, 'validate', '.', ...steps], { cwd: dir }).catch(
       (e: { code: number; stdout: string; stderr: string }) => e,
     );
     expect((err as { code: number }).code).toBe(1);
