@@ -1,0 +1,24 @@
+// The Node.js options the host's bin starts the host with (see "Memory" in
+// docs/operator-guide.md), and the rule that an operator's own setting wins.
+
+/**
+ * The old generation's limit, in MiB. It also caps how far V8 lets the heap
+ * grow past what was live at the last full collection: up to 4 times at a
+ * limit of 2 GiB and above (Node's default limit on 64-bit machines with
+ * 16 GiB or more is ~4 GiB), at most 1.8 times at 1.5 GiB. A fleet's runs
+ * leave most of their garbage in the old generation, so that cap, more than
+ * what the runs hold, sets the host's peak memory.
+ */
+export const OLD_SPACE_MIB = 1536;
+
+/**
+ * The options to add to the host's Node: `--max-old-space-size=OLD_SPACE_MIB`,
+ * unless `NODE_OPTIONS` (which the host's Node inherits) already sets
+ * `--max-old-space-size` or `--max-heap-size`.
+ * @param {string | undefined} nodeOptions the NODE_OPTIONS environment variable
+ * @returns {string[]}
+ */
+export function hostNodeOptions(nodeOptions) {
+  const own = (nodeOptions ?? '').split(/\s+/).some((o) => /^--max[-_](old[-_]space|heap)[-_]size(=|$)/.test(o));
+  return own ? [] : [`--max-old-space-size=${OLD_SPACE_MIB}`];
+}
