@@ -12,10 +12,17 @@
  * writes heap snapshots there: before the first submission, then
  * HEAP_SNAPSHOT_DELAY_MS (default 0) after the last submission, and when
  * all have settled (the second one's time and CPU are in that run's figures).
+ * With LIVE_SET=1, the host runs a full collection when the last submission
+ * is answered and every 5 s after it, and the largest heap left after one
+ * is printed (those collections are in the run's time and CPU). With
+ * TRACE_GC=1, the host's collections are counted from V8's trace in its log.
+ * With ALLOC_PROFILE_DIR, the host samples every allocation from its start and
+ * writes the profile there once all have settled.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatGcTrace, summarizeGcTrace } from './lib/gc-trace';
 import { BENCH_TOKEN, hostConfigText } from './lib/host-config';
 import { startClusterProcess, startHostProcess } from './lib/processes';
 
@@ -82,6 +89,8 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, Number(process.env.HEAP_SNAPSHOT_DELAY_MS ?? 0)));
       await host.heapSnapshot();
     }
+    const live = { heapUsedMiB: 0, rssMiB: 0, atS: 0, samples: 0 };
+    let nextLiveSet = performance.now();
     let active = 0;
     let failed = 0;
     /** Peaks of the host's own memory gauges (MiB), read with its counters. */
@@ -93,18 +102,25 @@ async function main(): Promise<void> {
       active = transitionsTo(text, 'active');
       failed = transitionsTo(text, 'failed');
       if (active + failed >= COUNT || performance.now() - t0 > LIMIT_MS) break;
+      if (performance.now() >= nextLiveSet) {
+        nextLiveSet += 5_000;
+        const sample = await host.liveSet();
+        if (sample) live.samples++;
+        if (sample && sample.heapUsedMiB > live.heapUsedMiB) Object.assign(live, sample, { atS: (performance.now() - submitted) / 1000 });
+      }
       await new Promise((r) => setTimeout(r, 500));
     }
     const done = performance.now();
     const cpu = host.cpuSeconds() - cpu0;
     await host.heapSnapshot();
+    await host.allocProfile();
     const byVerb = (await cluster.stats()).requests;
     const requests = Object.values(byVerb).reduce((a, b) => a + b, 0) - requestsBefore;
     console.log(
       `host-fleet ${store.startsWith('sqlite') ? 'sqlite' : 'postgres'} ${COUNT} resources (readiness random 0–${READY_MAX_MS} ms, load ${loadavg()[0]!.toFixed(1)}): ` +
         `submitted in ${((submitted - t0) / 1000).toFixed(1)} s, ${active} active and ${failed} failed ${((done - t0) / 1000).toFixed(1)} s after the first submission ` +
         `(${((done - submitted) / 1000).toFixed(1)} s after the last; aim ≤ ${((READY_MAX_MS + 2_000) / 1000).toFixed(0)} s), host peak RSS ${peakRss.toFixed(0)} MiB, host CPU ${cpu.toFixed(1)} s (${((cpu * 1000) / COUNT).toFixed(1)} ms per resource), ` +
-        `API requests per resource ${(requests / COUNT).toFixed(2)}`,
+        `API requests per resource ${(requests / COUNT).toFixed(2)}; host Node options: ${host.nodeOptions.join(' ') || 'none'}`,
     );
     console.log(
       `host memory peaks (MiB, read every 0.5 s): ${Object.entries(memory)
@@ -116,6 +132,11 @@ async function main(): Promise<void> {
         .map(([k, v]) => `${k} ${v - (byVerbBefore[k] ?? 0)}`)
         .join(', ')}`,
     );
+    if (live.samples > 0)
+      console.log(
+        `host live set (${live.samples} full collections, every 5 s from the last submission): largest heap used after one ${live.heapUsedMiB.toFixed(0)} MiB (RSS ${live.rssMiB.toFixed(0)} MiB), ${live.atS.toFixed(1)} s after the last submission`,
+      );
+    if (process.env.TRACE_GC === '1') console.log(formatGcTrace(summarizeGcTrace(readFileSync(join(dir, 'host.log'), 'utf8'))));
     if (failed > 0) console.log(`failed resources by error: ${JSON.stringify(await failuresByCode(host.url, headers))}`);
   } finally {
     clearInterval(sampler);

@@ -4,9 +4,9 @@
  * their CLI with a configuration file.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { createWriteStream, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ClusterCommand, ClusterStats } from './cluster-process';
 import { procCpuSeconds } from './cpu';
 
@@ -60,6 +60,8 @@ export async function startClusterProcess(env: Record<string, string> = {}): Pro
 /** A reference host running in a child process. */
 export interface HostProcess {
   url: string;
+  /** The Node options it was started with besides tsx's and the benchmark's probes (its bin's, then HOST_NODE_FLAGS and TRACE_GC's). */
+  nodeOptions: string[];
   pid: number;
   /** Resident set size now, in MiB (from /proc). */
   rssMiB(): number;
@@ -69,6 +71,10 @@ export interface HostProcess {
   mainThreadCpuSeconds(): number;
   /** With HEAP_SNAPSHOT_DIR set: asks the host for a heap snapshot (written there) and waits until it is written; otherwise does nothing. */
   heapSnapshot(): Promise<void>;
+  /** With LIVE_SET=1: the host's heap used and RSS in MiB right after a full collection it runs when asked (bench/lib/live-set-probe.ts); otherwise undefined. */
+  liveSet(): Promise<{ heapUsedMiB: number; rssMiB: number } | undefined>;
+  /** With ALLOC_PROFILE_DIR set: stops the host's sampling heap profiler (bench/lib/alloc-profile-probe.ts) and waits until its profile is written there; otherwise does nothing. */
+  allocProfile(): Promise<void>;
   /** SIGKILL: no graceful stop, leases and runs left as they were. */
   kill(): Promise<void>;
   /** SIGTERM and wait for the exit. */
@@ -79,14 +85,21 @@ export interface HostProcess {
 export async function startHostProcess(configText: string, configFile: string, logFile: string, port: number): Promise<HostProcess> {
   writeFileSync(configFile, configText, { mode: 0o600 });
   // HOST_ROOT runs the host of another checkout (built, with its dependencies installed): an A/B against an older commit with the same clients and cluster.
-  const cli = process.env.HOST_ROOT
-    ? join(process.env.HOST_ROOT, 'examples/reference-host/src/cli.ts')
-    : fileURLToPath(new URL('../../examples/reference-host/src/cli.ts', import.meta.url));
+  const hostRoot = process.env.HOST_ROOT ?? fileURLToPath(new URL('../..', import.meta.url));
+  const cli = join(hostRoot, 'examples/reference-host/src/cli.ts');
   // With PROFILE_DIR set, the host writes a CPU profile there when it exits.
   const profile = process.env.PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROFILE_DIR] : [];
   // With HEAP_SNAPSHOT_DIR set, the host writes a heap snapshot there on SIGUSR2 (see HostProcess.heapSnapshot).
   const heap = process.env.HEAP_SNAPSHOT_DIR ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${process.env.HEAP_SNAPSHOT_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, ...heap, ...tsxImport, cli, '-c', configFile, '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // With LIVE_SET=1, the host runs a full collection when asked and answers what is left (see HostProcess.liveSet).
+  const liveSetProbe = process.env.LIVE_SET === '1' ? ['--expose-gc', '--import', fileURLToPath(new URL('./live-set-probe.ts', import.meta.url))] : [];
+  // With ALLOC_PROFILE_DIR set, the host samples its allocations from the start (see HostProcess.allocProfile).
+  const allocProbe = process.env.ALLOC_PROFILE_DIR ? ['--import', fileURLToPath(new URL('./alloc-profile-probe.ts', import.meta.url))] : [];
+  const probes = [...liveSetProbe, ...allocProbe];
+  const nodeOptions = [...(await binNodeOptions(hostRoot)), ...hostNodeFlags()];
+  const child = spawn(process.execPath, [...nodeOptions, ...profile, ...heap, ...tsxImport, ...probes, cli, '-c', configFile, '-p', String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe', ...(probes.length ? (['ipc'] as const) : [])],
+  });
   const log = createWriteStream(logFile, { flags: 'a' });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
@@ -105,6 +118,7 @@ export async function startHostProcess(configText: string, configFile: string, l
   }
   return {
     url,
+    nodeOptions,
     pid: child.pid!,
     rssMiB: () => {
       const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
@@ -113,9 +127,56 @@ export async function startHostProcess(configText: string, configFile: string, l
     cpuSeconds: () => procCpuSeconds(child.pid!),
     mainThreadCpuSeconds: () => procCpuSeconds(child.pid!, child.pid!),
     heapSnapshot: () => heapSnapshot(child),
+    liveSet: async () => {
+      if (!liveSetProbe.length) return undefined;
+      const m = await askProbe<{ heapUsed: number; rss: number }>(child, 'live-set');
+      return { heapUsedMiB: m.heapUsed / 2 ** 20, rssMiB: m.rss / 2 ** 20 };
+    },
+    allocProfile: async () => {
+      if (allocProbe.length) await askProbe(child, 'alloc-profile');
+    },
     kill: () => stopChild(child, () => child.kill('SIGKILL')),
     stop: () => stopChild(child, () => child.kill('SIGTERM')),
   };
+}
+
+/**
+ * The Node options the host's bin starts it with (its `bin/host-node-options.js`,
+ * in the checkout the host runs from; none for a checkout whose bin adds none),
+ * so the benchmark's host runs as an operator's does.
+ */
+async function binNodeOptions(hostRoot: string): Promise<string[]> {
+  const file = join(hostRoot, 'examples/reference-host/bin/host-node-options.js');
+  if (!existsSync(file)) return [];
+  const { hostNodeOptions } = (await import(pathToFileURL(file).href)) as { hostNodeOptions: (nodeOptions: string | undefined) => string[] };
+  return hostNodeOptions(process.env.NODE_OPTIONS);
+}
+
+/**
+ * The host's Node options besides the benchmark's own (after the bin's, so they win): with TRACE_GC=1 V8's
+ * `--trace-gc-nvp` (one line per collection in the host's log, see
+ * gc-trace.ts), and HOST_NODE_FLAGS (space-separated, e.g.
+ * `--max-semi-space-size=32`) to try a setting.
+ */
+function hostNodeFlags(): string[] {
+  const extra = (process.env.HOST_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  return [...(process.env.TRACE_GC === '1' ? ['--trace-gc-nvp'] : []), ...extra];
+}
+
+let probeAsks = 0;
+
+/** Sends `{ type, id }` to the host's probes over its IPC channel and waits for the answer with that id. */
+function askProbe<T>(child: ChildProcess, type: 'live-set' | 'alloc-profile'): Promise<T> {
+  const id = ++probeAsks;
+  return new Promise((resolve) => {
+    const onMessage = (m: { id?: number } & T) => {
+      if (m.id !== id) return;
+      child.off('message', onMessage);
+      resolve(m);
+    };
+    child.on('message', onMessage);
+    child.send({ type, id });
+  });
 }
 
 /** Sends SIGUSR2 and waits until a new, complete `.heapsnapshot` file is in HEAP_SNAPSHOT_DIR (its size stops growing). */
