@@ -392,6 +392,15 @@ describe('filling placeholders', () => {
     expect([notReady.code, notReady.status]).toEqual(['PLACEHOLDER_NOT_READY', 409]);
   });
 
+  it("fills one resource's params without reading another resource's", () => {
+    // A spec holds up to 100 resources and each one's params are filled on its own: reading the others' too made a spec's work grow with its square.
+    const spec = workload({ resources: { other: { type: 'postgres' }, app: { type: 'postgres', params: { version: '${metadata.pgversion}' } } } });
+    let otherReads = 0;
+    Object.defineProperty(spec.resources!.other, 'params', { enumerable: true, get: () => (otherReads++, { dsn: '${resources.app.host}' }) });
+    expect(resolveParams(spec, 'app', () => db)).toEqual({ version: '16' });
+    expect(otherReads).toBe(0);
+  });
+
   it('says which resource is not active yet, and which output is missing', () => {
     const { spec } = parseScore(SPEC);
     const notReady = caught(() => resolveWorkload(spec, () => ({ id: 'r-1', state: 'provisioning' })));

@@ -3,7 +3,7 @@ import { reveal, sensitive } from '@innominatus/core';
 import { PlaceholderError, type Issue } from '../errors';
 import { ownLookup } from './own-lookup';
 import { refKeys, splitTemplate } from './placeholder-syntax';
-import { expandedSites, pathKey, replaceAt, type Site } from './placeholder-sites';
+import { expandedSites, paramSites, pathKey, replaceAt, type Site } from './placeholder-sites';
 import { resourceUid } from './resource-uid';
 import type { ScoreSpec } from './score-spec';
 
@@ -77,12 +77,12 @@ function fillSite(site: Site, ctx: FillContext): Filled {
   return { value: secret && ctx.secrets === 'wrap' ? sensitive(text) : text, issues, notReady };
 }
 
-/** Fills every site `pick` selects, or throws {@link PlaceholderError} (`PLACEHOLDER_NOT_READY` first, else `PLACEHOLDER_UNKNOWN`). */
-function fillSites(spec: ScoreSpec, ctx: FillContext, pick: (site: Site) => boolean): Map<string, unknown> {
+/** Fills every one of `sites`, or throws {@link PlaceholderError} (`PLACEHOLDER_NOT_READY` first, else `PLACEHOLDER_UNKNOWN`). */
+function fillSites(sites: readonly Site[], ctx: FillContext): Map<string, unknown> {
   const replacements = new Map<string, unknown>();
   const issues: Issue[] = [];
   let notReady = false;
-  for (const site of expandedSites(spec).filter(pick)) {
+  for (const site of sites) {
     const filled = fillSite(site, ctx);
     issues.push(...filled.issues);
     notReady ||= filled.notReady;
@@ -107,7 +107,7 @@ export interface ResolveOptions {
  * `secret://<resourceId>/<output>` unless `reveal` is set.
  */
 export function resolveWorkload(spec: ScoreSpec, resource: (name: string) => ResolvableResource | undefined, options: ResolveOptions = {}): ScoreSpec {
-  const replacements = fillSites(spec, { spec, resource, secrets: options.reveal ? 'reveal' : 'reference' }, () => true);
+  const replacements = fillSites(expandedSites(spec), { spec, resource, secrets: options.reveal ? 'reveal' : 'reference' });
   return replaceAt(spec, replacements);
 }
 
@@ -117,7 +117,7 @@ export function resolveWorkload(spec: ScoreSpec, resource: (name: string) => Res
  * logs). Throws `PLACEHOLDER_NOT_READY` while a resource it reads is not active.
  */
 export function resolveParams(spec: ScoreSpec, name: string, resource: (name: string) => ResolvableResource | undefined): Record<string, unknown> {
-  const replacements = fillSites(spec, { spec, resource, secrets: 'wrap' }, (s) => s.kind === 'param' && s.resource === name);
+  const replacements = fillSites(paramSites(spec, name), { spec, resource, secrets: 'wrap' });
   const prefix = ['resources', name, 'params'];
   const shifted = new Map([...replacements].map(([k, v]) => [pathKey((JSON.parse(k) as string[]).slice(prefix.length)), v]));
   return replaceAt(spec.resources?.[name]?.params ?? {}, shifted);

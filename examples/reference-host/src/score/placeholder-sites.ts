@@ -32,9 +32,16 @@ export function expandedSites(spec: ScoreSpec): Site[] {
     for (const [target, volume] of targetEntries(c.volumes))
       sites.push({ kind: 'volume', path: ['containers', name, 'volumes', target, 'source'], value: volume.source });
   }
-  for (const [name, r] of Object.entries(spec.resources ?? {})) {
-    paramStrings(r.params ?? {}, ['resources', name, 'params'], (value, path) => sites.push({ kind: 'param', path, value, resource: name }));
-  }
+  for (const name of Object.keys(spec.resources ?? {})) sites.push(...paramSites(spec, name));
+  return sites;
+}
+
+/** The `param` sites of one resource: every string inside its `params` (what {@link expandedSites} gives for it, without walking the others). */
+export function paramSites(spec: ScoreSpec, name: string): Site[] {
+  const sites: Site[] = [];
+  paramStrings(spec.resources?.[name]?.params ?? {}, ['resources', name, 'params'], (value, path) =>
+    sites.push({ kind: 'param', path, value, resource: name }),
+  );
   return sites;
 }
 
