@@ -1,5 +1,6 @@
 // The Node.js options the host's bin starts the host with (see "Memory" in
 // docs/operator-guide.md), and the rule that an operator's own setting wins.
+import { getHeapStatistics } from 'node:v8';
 
 /**
  * The old generation's limit, in MiB. It also caps how far V8 lets the heap
@@ -14,11 +15,14 @@ export const OLD_SPACE_MIB = 1536;
 /**
  * The options to add to the host's Node: `--max-old-space-size=OLD_SPACE_MIB`,
  * unless `NODE_OPTIONS` (which the host's Node inherits) already sets
- * `--max-old-space-size` or `--max-heap-size`.
+ * `--max-old-space-size` or `--max-heap-size`, or Node's own limit on this
+ * machine is not above it (a small machine or container): the bin only ever
+ * lowers the limit, never raises it past what Node would choose.
  * @param {string | undefined} nodeOptions the NODE_OPTIONS environment variable
+ * @param {number} [heapLimitMiB] Node's heap limit here (default: this process's, which runs with the same NODE_OPTIONS)
  * @returns {string[]}
  */
-export function hostNodeOptions(nodeOptions) {
+export function hostNodeOptions(nodeOptions, heapLimitMiB = getHeapStatistics().heap_size_limit / 2 ** 20) {
   const own = (nodeOptions ?? '').split(/\s+/).some((o) => /^--max[-_](old[-_]space|heap)[-_]size(=|$)/.test(o));
-  return own ? [] : [`--max-old-space-size=${OLD_SPACE_MIB}`];
+  return own || heapLimitMiB <= OLD_SPACE_MIB ? [] : [`--max-old-space-size=${OLD_SPACE_MIB}`];
 }

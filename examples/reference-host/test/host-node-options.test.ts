@@ -34,11 +34,17 @@ async function hostHeapLimitMiB(nodeOptions: string): Promise<number> {
 
 describe("the host bin's Node options", () => {
   it('limits the old generation to OLD_SPACE_MIB unless NODE_OPTIONS sets a heap size', () => {
-    expect(hostNodeOptions(undefined)).toStrictEqual([`--max-old-space-size=${OLD_SPACE_MIB}`]);
-    expect(hostNodeOptions('--max-semi-space-size=32 --enable-source-maps')).toStrictEqual([`--max-old-space-size=${OLD_SPACE_MIB}`]);
+    expect(hostNodeOptions(undefined, 4144)).toStrictEqual([`--max-old-space-size=${OLD_SPACE_MIB}`]);
+    expect(hostNodeOptions('--max-semi-space-size=32 --enable-source-maps', 4144)).toStrictEqual([`--max-old-space-size=${OLD_SPACE_MIB}`]);
     expect(hostNodeOptions('--enable-source-maps --max-old-space-size=4096')).toStrictEqual([]);
     expect(hostNodeOptions('--max_old_space_size 4096')).toStrictEqual([]);
     expect(hostNodeOptions('--max-heap-size=3000')).toStrictEqual([]);
+  });
+
+  it("never raises the limit past Node's own on a smaller machine", () => {
+    expect(hostNodeOptions(undefined, 4144)).toStrictEqual([`--max-old-space-size=${OLD_SPACE_MIB}`]);
+    expect(hostNodeOptions(undefined, OLD_SPACE_MIB)).toStrictEqual([]);
+    expect(hostNodeOptions(undefined, 1024)).toStrictEqual([]);
   });
 
   it("the host's Node runs with that limit, or with the operator's own", async () => {
