@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build, version as esbuildVersion, type Plugin } from 'esbuild';
 import { asciiOnly, inlinedPackageSource } from '../../packages/provider-sdk/scripts/inlined-packages';
 import { checkBuilt } from './built-packages';
 import { ROOT } from './repo-root';
@@ -12,6 +12,8 @@ const HOST = join(ROOT, 'examples/reference-host');
 const DIR = join(HOST, 'node_modules/.cache/host-bundle');
 /** What the bundle was made from: each input's path and a hash of them all with their contents. */
 const INPUTS = join(DIR, 'inputs.json');
+/** What makes the bundle without being bundled into it: this file and the inlining rule it applies (esbuild's version is hashed too). */
+const MAKERS = [__filename, join(ROOT, 'packages/provider-sdk/scripts/inlined-packages.ts')];
 
 /**
  * The reference host's command line for tests that start the host as a
@@ -46,7 +48,7 @@ async function makeBundle(): Promise<string> {
   mkdirSync(DIR, { recursive: true });
   const work = mkdtempSync(join(DIR, 'making-'));
   try {
-    const inputs = [...(await buildHost(join(work, 'host.cjs'))), ...(await buildLoader(join(work, 'host.mjs'))), __filename];
+    const inputs = [...(await buildHost(join(work, 'host.cjs'))), ...(await buildLoader(join(work, 'host.mjs'))), ...MAKERS];
     // The old cache is of the old bundle (a cache names its file's inode); the new bundle's first start makes its own.
     rmSync(join(DIR, 'code-cache'), { recursive: true, force: true });
     renameSync(join(work, 'host.cjs'), join(DIR, 'host.cjs'));
@@ -144,10 +146,10 @@ function readInputsFile(): { hash: string; inputs: string[] } | undefined {
   }
 }
 
-/** A hash of the files' paths and contents; undefined when there are none or one is gone. */
+/** A hash of esbuild's version and the files' paths and contents; undefined when there are none or one is gone. */
 function inputsHash(files: string[]): string | undefined {
   if (files.length === 0) return undefined;
-  const hash = createHash('sha256');
+  const hash = createHash('sha256').update(`esbuild ${esbuildVersion}\0`);
   try {
     for (const file of files) hash.update(`${file}\0`).update(readFileSync(file)).update('\0');
   } catch {
