@@ -1,3 +1,4 @@
+import { withoutFinalizer } from './finalizers';
 import { storedObject } from './lazy-copies';
 import { isPlainObject } from './merge';
 import { FOREGROUND_FINALIZER, type ObjectStore } from './object-store';
@@ -58,15 +59,8 @@ function finishIfUnblocked(store: ObjectStore, owner: MockObject): void {
   if (store.dependentsOf(uid).some(({ object }) => blocksOwner(object, uid))) return;
   const found = store.findByUid(uid);
   if (!found) return;
-  const rest = (found.object.metadata.finalizers ?? []).filter((f) => f !== FOREGROUND_FINALIZER);
-  store.patch(
-    found.kind,
-    found.object.metadata.namespace,
-    found.object.metadata.name,
-    'merge',
-    { metadata: { finalizers: rest.length ? rest : null } },
-    CONTROLLER,
-  );
+  const finalizers = withoutFinalizer(found.object, FOREGROUND_FINALIZER);
+  store.patch(found.kind, found.object.metadata.namespace, found.object.metadata.name, 'merge', { metadata: { finalizers } }, CONTROLLER);
 }
 
 function blocksOwner(dependent: MockObject, owner: string): boolean {

@@ -5,6 +5,7 @@ import { admit, normalizeSecret, type Admitted } from './admission';
 import { Conversions, type ConversionStrategy, type ConversionWebhook } from './conversion';
 import { ApiStatusError } from './api-status';
 import { EventHistory } from './event-history';
+import { withFinalizer } from './finalizers';
 import type { KindView } from './event-views';
 import { ObjectBucket } from './object-bucket';
 import { ObjectIndex } from './object-index';
@@ -488,7 +489,7 @@ export class ObjectStore {
       const next = clone(existing);
       next.metadata.deletionTimestamp ??= nowSeconds();
       // Foreground: the owner stays, marked, until the garbage collector has removed its blocking dependents.
-      if (addForeground) next.metadata.finalizers = [...finalizers, FOREGROUND_FINALIZER];
+      if (addForeground) next.metadata.finalizers = withFinalizer(existing, FOREGROUND_FINALIZER);
       if (isNamespace(kind)) next.status = { ...(isPlainObject(next.status) ? next.status : {}), phase: 'Terminating' };
       if (options.dryRun) return next;
       next.metadata.resourceVersion = String(++this.#resourceVersion);

@@ -1,3 +1,4 @@
+import { withFinalizer, withoutFinalizer } from '../finalizers';
 import type { MockCluster } from '../mock-cluster';
 import type { SimulatorContext } from '../simulator/operator-simulator';
 import type { MockObject } from '../types';
@@ -40,7 +41,7 @@ export class RedisReconciler {
   reconcile(o: MockObject): void {
     if (o.metadata.deletionTimestamp) return;
     this.#ctx.cancel(o); // this pass sees the newest spec: an earlier pending pass or rollout is superseded
-    if (!o.metadata.finalizers?.includes(REDIS_FINALIZER)) this.#patchFinalizers(o, [...(o.metadata.finalizers ?? []), REDIS_FINALIZER]);
+    if (!o.metadata.finalizers?.includes(REDIS_FINALIZER)) this.#patchFinalizers(o, withFinalizer(o, REDIS_FINALIZER));
     const before = this.#statefulSet(o);
     const sts = this.#ctx.ensureChild(o, statefulSetOf(o, before));
     for (const suffix of ['', '-headless', '-additional']) this.#ctx.ensureChild(o, serviceOf(o, suffix));
@@ -64,8 +65,7 @@ export class RedisReconciler {
         namespace: o.metadata.namespace!,
       });
     }
-    const rest = (o.metadata.finalizers ?? []).filter((f) => f !== REDIS_FINALIZER);
-    this.#patchFinalizers(o, rest.length ? rest : null);
+    this.#patchFinalizers(o, withoutFinalizer(o, REDIS_FINALIZER));
   }
 
   #startPod(o: MockObject): void {

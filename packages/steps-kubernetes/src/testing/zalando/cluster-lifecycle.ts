@@ -1,3 +1,4 @@
+import { withFinalizer, withoutFinalizer } from '../finalizers';
 import type { MockCluster } from '../mock-cluster';
 import type { SimulatorContext } from '../simulator/operator-simulator';
 import type { MockObject } from '../types';
@@ -111,7 +112,7 @@ export class ZalandoLifecycle {
         return this.#scheduleSync(obj);
       }
       if (this.#options.enableFinalizers && !obj.metadata.finalizers?.includes(POSTGRES_OPERATOR_FINALIZER))
-        this.#patchFinalizers(obj, [...(obj.metadata.finalizers ?? []), POSTGRES_OPERATOR_FINALIZER]);
+        this.#patchFinalizers(obj, withFinalizer(obj, POSTGRES_OPERATOR_FINALIZER));
       this.#setStatus(obj, 'Creating');
       this.#ctx.event(obj, { type: 'Normal', reason: 'Create', message: 'Started creation of new cluster resources' });
       if (!this.#makeResources(obj, 'CreateFailed', 'Create')) return this.#scheduleSync(obj);
@@ -178,10 +179,8 @@ export class ZalandoLifecycle {
       removeChildren(this.#cluster, o.metadata.namespace!, o.metadata.name);
       const now = this.#ctx.current(o);
       // Only an operator configured with enable_finalizers removes its finalizer.
-      if (this.#options.enableFinalizers && now?.metadata.finalizers?.includes(POSTGRES_OPERATOR_FINALIZER)) {
-        const rest = now.metadata.finalizers.filter((f) => f !== POSTGRES_OPERATOR_FINALIZER);
-        this.#patchFinalizers(o, rest.length ? rest : null);
-      }
+      if (this.#options.enableFinalizers && now?.metadata.finalizers?.includes(POSTGRES_OPERATOR_FINALIZER))
+        this.#patchFinalizers(o, withoutFinalizer(now, POSTGRES_OPERATOR_FINALIZER));
     });
   }
 
