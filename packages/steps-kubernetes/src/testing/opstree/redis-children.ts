@@ -14,9 +14,12 @@ export type RedisSpec = {
 /** The labels of every object the operator makes for the Redis `name`. */
 export const labelsOf = (name: string) => ({ app: name, redis_setup_type: 'standalone', role: 'standalone' });
 
+/** The PersistentVolumeClaim the StatefulSet controller makes for the Redis `name`'s one Pod (template `name`, Pod `name-0`). */
+export const claimNameOf = (name: string) => `${name}-${name}-0`;
+
 /**
  * The StatefulSet `<name>` the operator makes for a Redis: one replica, REDIS_PASSWORD from `kubernetesConfig.redisSecret`.
- * The volume claim template is immutable: an existing StatefulSet keeps its own (the operator resizes the claim instead).
+ * The volume claim template is immutable: an existing StatefulSet keeps its own (resizing the claim instead is not simulated).
  */
 export function statefulSetOf(o: MockObject, existing: MockObject | undefined): MockObject {
   const name = o.metadata.name;

@@ -2,7 +2,7 @@ import { withFinalizer, withoutFinalizer } from '../finalizers';
 import type { MockCluster } from '../mock-cluster';
 import type { SimulatorContext } from '../simulator/operator-simulator';
 import type { MockObject } from '../types';
-import { labelsOf, type RedisSpec, serviceOf, statefulSetOf } from './redis-children';
+import { claimNameOf, labelsOf, type RedisSpec, serviceOf, statefulSetOf } from './redis-children';
 import { REDIS_API_VERSION, REDIS_FINALIZER, REDIS_KIND } from './redis-kind';
 
 /**
@@ -58,12 +58,7 @@ export class RedisReconciler {
   finalize(o: MockObject): void {
     const spec = o.spec as RedisSpec;
     if (spec.storage && !spec.storage.keepAfterDelete) {
-      this.#cluster.delete({
-        apiVersion: 'v1',
-        kind: 'PersistentVolumeClaim',
-        name: `${o.metadata.name}-${o.metadata.name}-0`,
-        namespace: o.metadata.namespace!,
-      });
+      this.#cluster.delete({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: claimNameOf(o.metadata.name), namespace: o.metadata.namespace! });
     }
     this.#patchFinalizers(o, withoutFinalizer(o, REDIS_FINALIZER));
   }
@@ -109,11 +104,11 @@ export class RedisReconciler {
     });
   }
 
-  /** The claim the StatefulSet controller makes from the template (not owned: it outlives the StatefulSet); a larger request resizes it. */
+  /** The claim the StatefulSet controller makes from the template (not owned: it outlives the StatefulSet); an existing claim is left as it is, never resized. */
   #claimVolume(o: MockObject): void {
     const claim = (o.spec as RedisSpec).storage?.volumeClaimTemplate?.spec;
     if (!claim) return;
-    const name = `${o.metadata.name}-${o.metadata.name}-0`;
+    const name = claimNameOf(o.metadata.name);
     const ns = o.metadata.namespace!;
     if (this.#cluster.get({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', name, namespace: ns })) return;
     this.#cluster.apply({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name, namespace: ns, labels: labelsOf(o.metadata.name) }, spec: claim });
