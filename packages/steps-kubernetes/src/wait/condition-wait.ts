@@ -11,7 +11,9 @@ import { isNewerResourceVersion } from './resource-version';
 export interface ConditionWaitInit {
   /** The object, as messages name it (`describeObject`). */
   what: string;
+  /** `successWhen`: the wait is done when it holds. */
   success: Condition;
+  /** `failureWhen`: the wait fails when it holds (checked first). */
   failure: Condition | undefined;
   /** Only observations with a newer `metadata.resourceVersion` count. */
   since: string | undefined;
@@ -19,6 +21,7 @@ export interface ConditionWaitInit {
   mustExist: boolean;
   /** Reads the object once (undefined when it does not exist). */
   read: () => Promise<KubeObject | undefined>;
+  /** How long the wait may take, in ms (the step's `timeout`, within the time the step has left: `waitBudgetMs`). */
   budgetMs: number;
 }
 
