@@ -24,5 +24,10 @@ export const OLD_SPACE_MIB = 1536;
  */
 export function hostNodeOptions(nodeOptions, heapLimitMiB = getHeapStatistics().heap_size_limit / 2 ** 20) {
   const own = (nodeOptions ?? '').split(/\s+/).some((o) => /^--max[-_](old[-_]space|heap)[-_]size(=|$)/.test(o));
-  return own || heapLimitMiB <= OLD_SPACE_MIB ? [] : [`--max-old-space-size=${OLD_SPACE_MIB}`];
+  // heapLimitMiB is the old generation's limit plus the young generation's (at most YOUNG_MAX_MIB by default):
+  // only above OLD_SPACE_MIB + YOUNG_MAX_MIB is Node's own old-generation limit surely above OLD_SPACE_MIB.
+  return own || heapLimitMiB <= OLD_SPACE_MIB + YOUNG_MAX_MIB ? [] : [`--max-old-space-size=${OLD_SPACE_MIB}`];
 }
+
+/** The young generation's largest default size in MiB on 64-bit (three 16 MiB semi-spaces), part of Node's heap limit. */
+const YOUNG_MAX_MIB = 48;

@@ -51,6 +51,8 @@ describe("the host bin's Node options", () => {
   it("never raises the limit past Node's own on a smaller machine", () => {
     expect(hostNodeOptions(undefined, 4144)).toStrictEqual([`--max-old-space-size=${OLD_SPACE_MIB}`]);
     expect(hostNodeOptions(undefined, OLD_SPACE_MIB)).toStrictEqual([]);
+    // a whole-heap limit up to 48 MiB above it may hold an old generation below it
+    expect(hostNodeOptions(undefined, OLD_SPACE_MIB + 48)).toStrictEqual([]);
     expect(hostNodeOptions(undefined, 1024)).toStrictEqual([]);
   });
 
