@@ -33,25 +33,12 @@ export async function startClusterProcess(env: Record<string, string> = {}): Pro
     child.once('exit', (code) => reject(new Error(`the mock cluster's process exited with ${code} before it listened`)));
     child.once('message', (m: { kubeconfig: string }) => resolve(m.kubeconfig));
   });
-  let next = 0;
-  const ask = <T>(command: { type: 'stats' } | { type: 'faults'; on: boolean }): Promise<T> => {
-    const id = ++next;
-    return new Promise<T>((resolve) => {
-      const onMessage = (m: { id?: number } & T) => {
-        if (m.id !== id) return;
-        child.off('message', onMessage);
-        resolve(m);
-      };
-      child.on('message', onMessage);
-      child.send({ ...command, id } satisfies ClusterCommand);
-    });
-  };
   return {
     kubeconfig,
     pid: child.pid!,
-    stats: async () => (await ask<{ stats: ClusterStats }>({ type: 'stats' })).stats,
+    stats: async () => (await askChild<{ stats: ClusterStats }>(child, { type: 'stats' } satisfies Ask<ClusterCommand>, 'the mock cluster')).stats,
     faults: async (on) => {
-      await ask({ type: 'faults', on });
+      await askChild(child, { type: 'faults', on } satisfies Ask<ClusterCommand>, 'the mock cluster');
     },
     stop: () => stopChild(child, () => child.disconnect()),
   };
@@ -129,11 +116,11 @@ export async function startHostProcess(configText: string, configFile: string, l
     heapSnapshot: () => heapSnapshot(child),
     liveSet: async () => {
       if (!liveSetProbe.length) return undefined;
-      const m = await askProbe<{ heapUsed: number; rss: number }>(child, 'live-set');
+      const m = await askChild<{ heapUsed: number; rss: number }>(child, { type: 'live-set' }, "the host's live-set probe");
       return { heapUsedMiB: m.heapUsed / 2 ** 20, rssMiB: m.rss / 2 ** 20 };
     },
     allocProfile: async () => {
-      if (allocProbe.length) await askProbe(child, 'alloc-profile');
+      if (allocProbe.length) await askChild(child, { type: 'alloc-profile' }, "the host's allocation probe", 10 * 60_000);
     },
     kill: () => stopChild(child, () => child.kill('SIGKILL')),
     stop: () => stopChild(child, () => child.kill('SIGTERM')),
@@ -163,19 +150,41 @@ function hostNodeFlags(): string[] {
   return [...(process.env.TRACE_GC === '1' ? ['--trace-gc-nvp'] : []), ...extra];
 }
 
-let probeAsks = 0;
+/** A command of a child's IPC protocol without the id that askChild adds. */
+type Ask<C> = C extends unknown ? Omit<C, 'id'> : never;
 
-/** Sends `{ type, id }` to the host's probes over its IPC channel and waits for the answer with that id. */
-function askProbe<T>(child: ChildProcess, type: 'live-set' | 'alloc-profile'): Promise<T> {
-  const id = ++probeAsks;
-  return new Promise((resolve) => {
+let asks = 0;
+
+/**
+ * Sends `{ ...command, id }` to a child over its IPC channel and waits for the
+ * answer with that id; rejects, naming `who`, if the child exits first or
+ * gives no answer within `timeoutMs` (default 60 s), so a benchmark never
+ * hangs on a child that died or lost the message.
+ */
+function askChild<T>(child: ChildProcess, command: { type: string; [key: string]: unknown }, who: string, timeoutMs = 60_000): Promise<T> {
+  const id = ++asks;
+  return new Promise<T>((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
     const onMessage = (m: { id?: number } & T) => {
       if (m.id !== id) return;
-      child.off('message', onMessage);
+      done();
       resolve(m);
     };
+    const onExit = (code: number | null) => {
+      done();
+      reject(new Error(`${who} exited (code ${code}) before it answered '${command.type}'`));
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`${who} did not answer '${command.type}' within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
     child.on('message', onMessage);
-    child.send({ type, id });
+    child.once('exit', onExit);
+    child.send({ ...command, id });
   });
 }
 
