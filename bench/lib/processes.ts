@@ -158,7 +158,8 @@ let asks = 0;
 /**
  * Sends `{ ...command, id }` to a child over its IPC channel and waits for the
  * answer with that id; rejects, naming `who`, if the child exits first or
- * gives no answer within `timeoutMs` (default 60 s), so a benchmark never
+ * gives no answer within `timeoutMs` (default 60 s), or if the message
+ * cannot be sent (a child that exited before the ask), so a benchmark never
  * hangs on a child that died or lost the message.
  */
 function askChild<T>(child: ChildProcess, command: { type: string; [key: string]: unknown }, who: string, timeoutMs = 60_000): Promise<T> {
@@ -184,7 +185,12 @@ function askChild<T>(child: ChildProcess, command: { type: string; [key: string]
     }, timeoutMs);
     child.on('message', onMessage);
     child.once('exit', onExit);
-    child.send({ ...command, id });
+    // A child that already exited or closed its channel never emits 'exit' again: the send's error is the answer.
+    child.send({ ...command, id }, (err) => {
+      if (!err) return;
+      done();
+      reject(new Error(`${who} could not be asked '${command.type}': ${err.message}`));
+    });
   });
 }
 
