@@ -54,13 +54,19 @@ describe('orchestrators on PostgreSQL', () => {
     const served = { 'replica-a': 0, 'replica-b': 0 };
     a.o.events.on('run:started', () => served['replica-a']++);
     b.o.events.on('run:started', () => served['replica-b']++);
+    // Waits on the replicas' events, not by listing the 300 rows again and again: the store is read once they are all active.
+    const active = new Set<string>();
+    const allActive = new Promise<void>((resolve) => {
+      for (const { o } of [a, b]) o.events.on('resource:transition', (e) => e.to === 'active' && active.add(e.resourceId).size === 300 && resolve());
+    });
     a.o.start();
     b.o.start();
     const submitted: ResourceRecord[] = await Promise.all(
       Array.from({ length: 300 }, (_, i) => (i % 2 ? a.o : b.o).submit({ application: 'shop', name: `db-${i}`, type: 'thing', properties: { size: `S${i}` } })),
     );
-    await waitFor('all 300 active', async () => (await a.store.listResources({ state: 'active', limit: 1000 })).length === 300, 60_000);
+    await allActive;
 
+    expect(await a.store.listResources({ state: 'active', limit: 1000 })).toHaveLength(300);
     for (const r of await a.store.listResources({ limit: 1000 })) {
       expect(r.state).toBe('active');
       expect(r.outputs?.size).toBe(`S${r.name.slice(3)}`);
