@@ -110,12 +110,17 @@ function declarationsUnder(dir) {
     .map((file) => join(dir, file));
 }
 
-/** The program's files (with `noResolve`, imports add none): every package's built declarations, and Node's with the undici types they import. */
+/**
+ * The program's files (with `noResolve`, imports add none): every package's built declarations, and Node's with the
+ * undici types they import. Node's `ts5.6/` (and any `ts<version>/`) folders are for older TypeScript versions
+ * (`typesVersions`): TypeScript would not load them, and they declare the same globals again.
+ */
 function analysisRoots() {
   const nodeTypes = realpathSync(join(root, 'node_modules/@types/node'));
+  const forOlderTypeScript = /^ts\d/;
   return [
     ...packages.flatMap((name) => declarationsUnder(join(root, 'packages', name, 'dist'))),
-    ...declarationsUnder(nodeTypes),
+    ...declarationsUnder(nodeTypes).filter((file) => !forOlderTypeScript.test(file.slice(nodeTypes.length + 1))),
     ...declarationsUnder(join(nodeTypes, '../../undici-types')),
   ];
 }
