@@ -6,9 +6,14 @@ import { projectOrderSequencer } from './test/support/project-order-sequencer';
 // (test/support/release.ts). release-install removes and adds its SQLite
 // addon, which only release-install loads (release-node-versions loads every
 // entry, and none opens SQLite), so they run alongside each other and the
-// rest. Their global setup starts packing, installing and downloading the
-// Node binaries as the run begins; the files wait for it through its locks.
-const RELEASE = ['test/release-*.test.ts'];
+// rest. Each is a project of its own, named after it, so that its global
+// setup starts, as the run begins, only what a run with that file needs
+// (packing; installing; downloading the Node binaries:
+// test/support/release-global-setup.ts); the files wait for it through its
+// locks.
+const RELEASE_FILES = ['release-lint', 'release-node-versions', 'release-install'];
+const releaseFile = (name: string) => `test/${name}.test.ts`;
+const RELEASE = RELEASE_FILES.map(releaseFile);
 
 // Test files that leave nothing behind in their process (no module mocks,
 // fake timers, environment or global changes; servers, stores and processes
@@ -83,9 +88,10 @@ const EXCLUDE = ['**/node_modules/**', '**/dist/**'];
 // first). `unit`'s files each take a process of their own, so first: they do
 // not trail at the end. The release files (long, Node binaries of other
 // versions) next after `shared`, so that `shared` gives a fresh clone's
-// background packing and install its time (see RELEASE). `shared-nock` last:
+// background packing and install its time (see RELEASE): the lint first (it
+// needs only the packing), then by what they need made. `shared-nock` last:
 // its many short files fill both workers to the end.
-const PROJECT_ORDER = ['unit', 'shared', 'tarballs', 'shared-nock'];
+const PROJECT_ORDER = ['unit', 'shared', ...RELEASE_FILES, 'shared-nock'];
 // `--sequence.shuffle.files` takes vitest's random order only when no sequencer is configured.
 const SHUFFLED = process.argv.some((arg) => arg.startsWith('--sequence.shuffle'));
 const shared = (name: string, include: string[], setupFiles: string[] = [], exclude: string[] = []) =>
@@ -129,7 +135,10 @@ export default defineConfig({
       // With the rest, two at a time like them (see RELEASE), queued after `shared` (PROJECT_ORDER): on a fresh
       // clone the background packing and install has that project's time to finish before a worker waits for it,
       // instead of both workers waiting at the start.
-      { extends: true, test: { name: 'tarballs', include: RELEASE, globalSetup: ['test/support/release-global-setup.ts'], sequence: { groupOrder: 0 } } },
+      ...RELEASE_FILES.map((name) => ({
+        extends: true as const,
+        test: { name, include: [releaseFile(name)], globalSetup: ['test/support/release-global-setup.ts'], sequence: { groupOrder: 0 } },
+      })),
     ],
   },
 });
