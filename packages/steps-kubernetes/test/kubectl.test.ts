@@ -21,6 +21,10 @@ describe.concurrent('kubectl against mock-cluster', () => {
     expect((await k.kubectl(['apply', '-f', k.file('pg2.json', pg({ numberOfInstances: 2 }))])).stdout.trim()).toBe(
       'postgresql.acid.zalan.do/team-a configured',
     );
+    // kubectl's HTTP cache keeps the OpenAPI documents as with a real API server: the v3 document, immutable at its
+    // hash, is asked for once; the v2 document (fetched by each apply of an existing object) comes back 304 unchanged.
+    expect(k.running.cluster.countRequests({ path: '/openapi/v3/apis/acid.zalan.do/v1' })).toBe(1);
+    expect(k.running.cluster.requests.filter((r) => r.path === '/openapi/v2').map((r) => r.status)).toEqual([200, 304]);
     // Two reads of the same state: run together.
     const [listed, one] = await Promise.all([
       k.kubectl(['get', 'pg', '-A']),

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CoreV1Api, KubernetesObjectApi, PatchStrategy, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import type { MockCluster } from '@innominatus/steps-kubernetes/testing';
+import { createMockCluster, postgresqlCrd, type MockCluster, type MockResponse } from '@innominatus/steps-kubernetes/testing';
 import { SERVE_MODES, servedCluster } from './serve-modes';
 
 const secret = (name: string, data: Record<string, string> = {}) => ({
@@ -189,5 +189,51 @@ describe.each(SERVE_MODES)('mock cluster through %s', (mode) => {
     const ns = await kc.makeApiClient(CoreV1Api).readNamespace({ name: 'default' });
     expect(ns.status?.phase).toBe('Active');
     expect(cluster.requests.map((r) => `${r.verb} ${r.path}`)).toEqual(['update /api/v1/namespaces/default/status', 'get /api/v1/namespaces/default']);
+  });
+});
+
+describe('mock cluster OpenAPI documents and HTTP caching', () => {
+  let cluster: MockCluster;
+  afterEach(async () => cluster.close());
+  const get = async (url: string, headers: Record<string, string> = {}) => {
+    const res: MockResponse = await cluster.handle({ method: 'GET', url, headers, body: '' });
+    if (!('body' in res)) throw new Error(`no body for ${url}`);
+    return res;
+  };
+
+  it('answers /openapi/v2 with an ETag, 304 without a body when If-None-Match names it, and a new ETag when the kinds change', async () => {
+    cluster = createMockCluster();
+    const first = await get('/openapi/v2');
+    const etag = first.headers.etag!;
+    expect(first.status).toBe(200);
+    expect(etag).toMatch(/^"[0-9A-F]{128}"$/);
+    expect((JSON.parse(first.body) as { swagger: string }).swagger).toBe('2.0');
+    expect(first.headers['cache-control']).toBeUndefined();
+    // A plain tag, a weak one in a list, and `*` all match; another tag does not.
+    for (const value of [etag, `"other", W/${etag}`, '*'])
+      expect(await get('/openapi/v2', { 'if-none-match': value })).toEqual({ status: 304, headers: { etag }, body: '' });
+    expect((await get('/openapi/v2', { 'if-none-match': '"other"' })).status).toBe(200);
+    cluster.installCrds(postgresqlCrd());
+    const changed = await get('/openapi/v2', { 'if-none-match': etag });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.etag).not.toBe(etag);
+    expect(changed.body).toContain('"acid.zalan.do"');
+  });
+
+  it('marks a v3 document asked for at its current hash immutable for a year, and one at another hash not', async () => {
+    cluster = createMockCluster();
+    const root = JSON.parse((await get('/openapi/v3')).body) as { paths: Record<string, { serverRelativeURL: string }> };
+    const url = root.paths['apis/apps/v1']!.serverRelativeURL;
+    const hash = new URL(url, 'http://mock').searchParams.get('hash')!;
+    const current = await get(url);
+    expect(current.status).toBe(200);
+    expect(current.headers).toMatchObject({ etag: `"${hash}"`, 'cache-control': 'public, immutable', vary: 'Accept' });
+    const expires = Date.parse(current.headers.expires!);
+    expect(expires - Date.now()).toBeGreaterThan(364 * 24 * 60 * 60 * 1000);
+    expect(await get(url, { 'if-none-match': `"${hash}"` })).toMatchObject({ status: 304, body: '' });
+    const other = await get('/openapi/v3/apis/apps/v1?hash=0');
+    expect(other.status).toBe(200);
+    expect(other.headers['cache-control']).toBeUndefined();
+    expect(other.body).toBe(current.body);
   });
 });

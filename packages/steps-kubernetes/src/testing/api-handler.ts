@@ -4,6 +4,7 @@ import { apiGroup, coreVersions, groupList, resourceList, versionInfo } from './
 import type { FaultInjector, RequestInfo } from './fault-injector';
 import type { ListFilter, ObjectStore, WriteResult } from './object-store';
 import { openApiV2, openApiV3Document, openApiV3Root } from './openapi';
+import { openApiResponse } from './openapi-response';
 import { deleteOptions, header, parseBody, patchTypeOf, writeOptions } from './request-options';
 import { toTable, wantsTable } from './table';
 import type { LoggedRequest, MockObject, MockRequest, MockResponse, ResolvedKind } from './types';
@@ -88,9 +89,10 @@ export class ApiHandler {
     const seg = path.split('/').filter(Boolean).map(decodeURIComponent);
     if (method === 'GET') {
       if (path === '/version') return ok(versionInfo());
-      if (path === '/openapi/v2') return ok(openApiV2(this.store));
+      if (path === '/openapi/v2') return openApiResponse(req, openApiV2(this.store), undefined);
       if (path === '/openapi/v3') return ok(openApiV3Root(this.store));
-      if (path.startsWith('/openapi/v3/')) return ok(found(openApiV3Document(this.store, path.slice('/openapi/v3/'.length))));
+      if (path.startsWith('/openapi/v3/'))
+        return openApiResponse(req, found(openApiV3Document(this.store, path.slice('/openapi/v3/'.length))), info.query.hash);
       if (path === '/api') return ok(coreVersions());
       if (path === '/apis') return ok(groupList(this.store));
       if (seg[0] === 'api' && seg.length === 2) return ok(found(resourceList(this.store, '', seg[1]!)));

@@ -164,6 +164,24 @@ function toV2(schema: JSONSchemaProps): JSONSchemaProps {
   return out;
 }
 
-function hash(doc: unknown): string {
-  return createHash('sha512').update(JSON.stringify(doc)).digest('hex').slice(0, 128).toUpperCase();
+function hash(doc: Record<string, unknown>): string {
+  return servedDocument(doc).etag;
+}
+
+/** An OpenAPI document as served: its JSON and the hash of that JSON (the API server's ETag and v3 `?hash=`). */
+export interface ServedDocument {
+  body: string;
+  etag: string;
+}
+const serialized = new WeakMap<Record<string, unknown>, ServedDocument>();
+
+/** The {@link ServedDocument} of a document, serialized and hashed once (the documents are made again when the kinds change). */
+export function servedDocument(doc: Record<string, unknown>): ServedDocument {
+  let served = serialized.get(doc);
+  if (!served) {
+    const body = JSON.stringify(doc);
+    served = { body, etag: createHash('sha512').update(body).digest('hex').slice(0, 128).toUpperCase() };
+    serialized.set(doc, served);
+  }
+  return served;
 }
