@@ -1,22 +1,13 @@
-import { spawn } from 'node:child_process';
-import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ROOT, until } from './support/e2e-host';
+import { startDemo } from './support/demo-run';
 
 describe('npm run demo -- --serve', () => {
   // At the README's `--pace instant` (the simulated operator without the delays a person watching needs).
   it('prints the web UI and a token, keeps the host up after the demo, and stops cleanly on SIGINT', async () => {
-    const child = spawn('bash', ['scripts/demo.sh', '--serve', '--pace', 'instant'], {
-      cwd: ROOT,
-      env: { ...process.env, CI: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += stripVTControlCharacters(d.toString())));
-    child.stderr.on('data', (d: Buffer) => (out += stripVTControlCharacters(d.toString())));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const demo = startDemo(['--serve', '--pace', 'instant']);
     try {
-      await until('the demo to keep the host running', async () => out.includes('press Ctrl-C to stop it'), 90_000);
+      await demo.printed('press Ctrl-C to stop it');
+      const out = demo.out();
       expect(out).toMatch(/open http:\/\/127\.0\.0\.1:\d+\/ and sign in with the admin token [0-9a-f]{48}\n/);
       expect(out).toContain('db (postgres): requested → provisioning → active');
       const url = /web UI {3}(http:\/\/127\.0\.0\.1:\d+)\//.exec(out)![1]!;
@@ -36,9 +27,9 @@ describe('npm run demo -- --serve', () => {
         ]),
       ).toEqual([['my-app', { active: 1 }]]);
     } finally {
-      child.kill('SIGINT');
+      demo.kill('SIGINT');
     }
-    expect(await exited).toBe(0);
-    expect(out).toMatch(/demo finished in \d+\.\d s; the host stopped cleanly\./);
+    expect(await demo.exited).toBe(0);
+    expect(demo.out()).toMatch(/demo finished in \d+\.\d s; the host stopped cleanly\./);
   }, 120_000);
 });

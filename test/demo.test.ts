@@ -1,16 +1,12 @@
-import { spawn } from 'node:child_process';
-import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from './support/e2e-host';
+import { startDemo } from './support/demo-run';
 
 describe("scripts/demo.sh (the README's first Quick start command, after setup)", () => {
   // At the README's `--pace instant` (the simulated operator without the delays a person watching needs).
   it('provisions the example database on the simulated cluster and exits 0', async () => {
-    const child = spawn('bash', ['scripts/demo.sh', '--pace', 'instant'], { cwd: ROOT, env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += stripVTControlCharacters(d.toString())));
-    child.stderr.on('data', (d: Buffer) => (out += stripVTControlCharacters(d.toString())));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const demo = startDemo(['--pace', 'instant']);
+    const code = await demo.exited;
+    const out = demo.out();
     expect({ code, out }).toMatchObject({ code: 0 });
     expect(out).toMatch(/SIMULATION: Kubernetes is a mock API server at http:\/\/127\.0\.0\.1:\d+/);
     expect(out).toContain('db (postgres): requested → provisioning → active');
@@ -27,12 +23,9 @@ describe("scripts/demo.sh (the README's first Quick start command, after setup)"
   ])(
     'refuses %j with a usage message naming the paces, before it starts the host',
     async (args, shown) => {
-      const child = spawn('bash', ['scripts/demo.sh', ...args], { cwd: ROOT, env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += stripVTControlCharacters(d.toString())));
-      child.stderr.on('data', (d: Buffer) => (out += stripVTControlCharacters(d.toString())));
-      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-      expect({ code, out }).toStrictEqual({ code: 1, out: `demo: --pace must be one of human, instant (got ${shown})\n` });
+      const demo = startDemo(args);
+      const code = await demo.exited;
+      expect({ code, out: demo.out() }).toStrictEqual({ code: 1, out: `demo: --pace must be one of human, instant (got ${shown})\n` });
     },
     60_000,
   );

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, USER_TOKEN, call, resourceInState } from './support/e2e-host';
+import { ROOT, USER_TOKEN, call, resourceInState } from './support/host-api';
 import { hostBundle } from './support/host-bundle';
 import { spawnHost } from './support/host-process';
 

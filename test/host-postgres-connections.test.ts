@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, configText, resourceInState, until } from './support/e2e-host';
+import { call, configText, resourceInState, until } from './support/host-api';
 import { spawnHost, type HostProcess } from './support/host-process';
 import { freshDatabase } from './support/pg-database';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockCluster, postgresqlCrd, zalandoPostgresOperator, type MockCluster, type MockClusterServer } from '@innominatus/steps-kubernetes/testing';
-import { ADMIN_TOKEN, call, configText, resourceInState, until } from './support/e2e-host';
+import { ADMIN_TOKEN, call, configText, resourceInState, until } from './support/host-api';
 import { spawnHost, type HostProcess } from './support/host-process';
 
 const SPEC = `apiVersion: score.dev/v1b1
