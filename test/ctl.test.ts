@@ -58,7 +58,7 @@ describe('innominatus-ctl against a host on --simulate', () => {
   const ctl = (args: string[], options: { tty?: boolean; env?: NodeJS.ProcessEnv } = {}) => startCtl(args, options).done;
 
   it('apply --wait without a terminal: one plain line per change, exit 0 once active', async () => {
-    const r = await ctl(['apply', '-f', files['plain-app']!, '--wait']);
+    const r = await ctl(['apply', '-f', files['plain-app']!, '--wait', '--timeout', '5m']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const lines = r.out.trim().split('\n');
@@ -133,6 +133,8 @@ describe('innominatus-ctl against a host on --simulate', () => {
     const usage = await ctl(['get', 'nodes']);
     expect([usage.code, usage.err]).toEqual([2, "innominatus-ctl: cannot get 'nodes': use 'applications' or 'resources'\n"]);
     expect((await ctl(['frobnicate'])).code).toBe(2);
+    const soon = await ctl(['apply', '-f', files['plain-app']!, '--wait', '--timeout', 'soon']);
+    expect([soon.code, soon.err]).toEqual([2, "innominatus-ctl: --timeout: 'soon' is not a duration like 90s, 5m or 1h\n"]);
     const badFile = join(dir, 'bad.yaml');
     writeFileSync(badFile, spec('bad-size').replace('type: postgres', 'type: postgres\n    properties:\n      size: huge'));
     const refused = await ctl(['apply', '-f', badFile]);

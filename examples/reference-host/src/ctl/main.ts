@@ -1,6 +1,5 @@
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
-import { parseDuration } from '@innominatus/core';
 import { ApiCallError, ApiClient } from '../client/api-client';
 import * as commands from './commands';
 import { CtlUsageError, resolveTarget } from './ctl-config';
@@ -16,11 +15,20 @@ export interface CtlIo {
 /** Exit codes: 0 done; 1 the host refused the request or a resource failed (or did not settle in time); 2 usage, configuration, authentication or connection problems. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-function durationMs(value: string): number {
+/** How long `apply --wait` waits unless `--timeout` says otherwise: 10 minutes. */
+const DEFAULT_TIMEOUT_MS = 600_000;
+
+/**
+ * The milliseconds of `--timeout`. Core (its duration rule) is loaded only for a command given one: the other
+ * commands start without it, as core is most of what a start from the TypeScript source compiles.
+ */
+async function timeoutMs(value: string | undefined): Promise<number> {
+  if (value === undefined) return DEFAULT_TIMEOUT_MS;
+  const { parseDuration } = await import('@innominatus/core');
   try {
     return parseDuration(value);
   } catch {
-    throw new InvalidArgumentError(`'${value}' is not a duration like 90s, 5m or 1h`);
+    throw new CtlUsageError(`--timeout: '${value}' is not a duration like 90s, 5m or 1h`);
   }
 }
 
@@ -70,11 +78,12 @@ function addCommands(program: Command, client: () => ApiClient, output: commands
     .description('submit a Score spec')
     .requiredOption('-f, --filename <file>', 'the Score spec (YAML or JSON; - for standard input)')
     .option('-w, --wait', 'follow the changed resources until they are active (or failed)')
-    .option('--timeout <duration>', 'how long --wait waits', durationMs, 600_000)
+    .option('--timeout <duration>', 'how long --wait waits (default: 10m)')
     .action(
-      action((opts: { filename: string; wait?: boolean; timeout: number }) =>
-        commands.apply(client(), output, opts.filename, { wait: opts.wait === true, timeoutMs: opts.timeout }),
-      ),
+      action(async (opts: { filename: string; wait?: boolean; timeout?: string }) => {
+        const timeout = await timeoutMs(opts.timeout);
+        return commands.apply(client(), output, opts.filename, { wait: opts.wait === true, timeoutMs: timeout });
+      }),
     );
   program
     .command('get')
