@@ -21,13 +21,23 @@ export function startDemo(args: string[]): DemoRun {
   const keep = (d: Buffer) => (out += stripVTControlCharacters(d.toString()));
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  let closed = false;
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('close', (code) => {
+      closed = true;
+      resolve(code);
+    }),
+  );
   return {
     out: () => out,
     printed: (text) =>
       new Promise((resolve, reject) => {
         // Listeners added after `keep`: each sees the output with its chunk in it.
-        const check = () => out.includes(text) && done(resolve);
+        const check = (): boolean => {
+          if (!out.includes(text)) return false;
+          done(resolve);
+          return true;
+        };
         const ended = () => done(() => reject(new Error(`the demo ended before it printed '${text}':\n${out}`)));
         const done = (settle: () => void) => {
           child.stdout.off('data', check);
@@ -38,7 +48,8 @@ export function startDemo(args: string[]): DemoRun {
         child.stdout.on('data', check);
         child.stderr.on('data', check);
         child.once('close', ended);
-        check();
+        // Asked after the demo ended: its 'close' is past, so the output it left is the answer.
+        if (!check() && closed) ended();
       }),
     exited,
     kill: (signal) => child.kill(signal),
