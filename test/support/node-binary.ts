@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { npm, run, withLock } from './release';
@@ -23,9 +23,29 @@ export const NODE_VERSIONS = [...SUPPORTED_NODE_VERSIONS, BELOW_FLOOR_NODE_VERSI
  * machine that has run these tests before (a CI runner keeping the folder,
  * as it keeps npm's cache) does not fetch and unpack them again: that is
  * about 10 s of CPU of a fresh clone's run (docs/benchmarks.md). Checkouts
- * testing at once share it through its lock.
+ * testing at once share it through its lock. The tests run what it holds, so
+ * it is one user's own: named by the user id, made with mode 0700, and used
+ * only while it is a real folder of this user that nobody else can write
+ * ({@link ownFolder}).
  */
-const BINARIES = join(tmpdir(), 'innominatus-node-binaries');
+const BINARIES = join(tmpdir(), `innominatus-node-binaries-${process.getuid?.() ?? 'user'}`);
+
+/**
+ * Makes `folder` (mode 0700) if it is not there, and refuses one that is a
+ * link, belongs to another user, or is writable by group or others: another
+ * user could have put a program of theirs where the tests run a Node.
+ *
+ * @param folder the cache folder the tests run binaries from
+ */
+export function ownFolder(folder: string): void {
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  const stat = lstatSync(folder);
+  const uid = process.getuid?.();
+  if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid) || (stat.mode & 0o022) !== 0)
+    throw new Error(
+      `the Node binaries' cache ${folder} is not this user's own folder (a link, another owner, or writable by others: mode ${(stat.mode & 0o777).toString(8)}); remove it and run again`,
+    );
+}
 
 /** The npm package that ships this platform's Node binary. */
 const PLATFORM = `node-${process.platform}-${process.arch}`;
@@ -42,6 +62,7 @@ const binaryPath = (version: string) => join(BINARIES, `${PLATFORM}-${version}`,
  * pack; four of them cost three more than one).
  */
 export function nodeBinaries(): Promise<Map<string, string>> {
+  ownFolder(BINARIES);
   return withLock(
     'fetching',
     async () => {
